@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tower",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tower", targets: ["tower"]),
+        .library(name: "TowerCore", targets: ["TowerCore"]),
+        .library(name: "TowerBoard", targets: ["TowerBoard"]),
+    ],
+    targets: [
+        // ncursesw as a system library; the shim wraps macros and globals as inline functions.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The orchestration core: Foundation only, no terminal.
+        .target(name: "TowerCore"),
+        // The board: renders core state into a buffer of styled cells; one file talks to ncurses.
+        .target(name: "TowerBoard", dependencies: ["TowerCore", "CNcursesw"]),
+        .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerBoard"]),
+        .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TowerBoardTests", dependencies: ["TowerBoard", "TowerCore"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TowerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

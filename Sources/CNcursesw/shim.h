@@ -1,0 +1,61 @@
+#ifndef TOWER_NCURSES_SHIM_H
+#define TOWER_NCURSES_SHIM_H
+
+/* SwiftPM drops pkg-config's -D flags: ask for the wide-character API ourselves. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <signal.h>
+#include <wchar.h>
+#include <curses.h>
+
+/* Globals and macros that Swift 6 cannot import safely, as functions. */
+static inline WINDOW *tower_stdscr(void) { return stdscr; }
+static inline int tower_lines(void) { return LINES; }
+static inline int tower_cols(void) { return COLS; }
+static inline int tower_colors(void) { return COLORS; }
+static inline int tower_color_pairs(void) { return COLOR_PAIRS; }
+static inline int tower_key_resize(void) { return KEY_RESIZE; }
+static inline int tower_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int tower_err(void) { return ERR; }
+
+static inline attr_t tower_a_bold(void) { return A_BOLD; }
+static inline attr_t tower_a_dim(void) { return A_DIM; }
+static inline attr_t tower_a_reverse(void) { return A_REVERSE; }
+static inline attr_t tower_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t tower_a_normal(void) { return A_NORMAL; }
+
+/* Sets attributes and a colour pair of any number (COLOR_PAIR() holds only 8 bits). */
+static inline int tower_set_attr(attr_t attrs, int pair) {
+    return wattr_set(stdscr, attrs, (short)(pair & 0x7fff), &pair);
+}
+
+/* Draws one character cell (a base character, possibly wide) at y, x. */
+static inline int tower_put_wchar(int y, int x, const wchar_t *text) {
+    return mvwaddnwstr(stdscr, y, x, text, -1);
+}
+
+/* Signals are recorded here and acted on by the main loop, never inside the handler. */
+static volatile sig_atomic_t tower_pending_signal = 0;
+static inline void tower_record_signal(int sig) { tower_pending_signal = sig; }
+static inline void tower_install_signal_handlers(void) {
+    struct sigaction action;
+    action.sa_handler = tower_record_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGTERM, &action, 0);
+    sigaction(SIGHUP, &action, 0);
+    sigaction(SIGINT, &action, 0);
+}
+static inline int tower_take_signal(void) {
+    int sig = tower_pending_signal;
+    tower_pending_signal = 0;
+    return sig;
+}
+
+#endif

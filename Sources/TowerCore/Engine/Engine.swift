@@ -1,0 +1,185 @@
+import Foundation
+
+/// The one writer of the world. Every change, input or decision, goes through `submit`:
+/// check → journal → apply → react. Used from one thread (the run loop); not shared.
+public final class Engine {
+    public private(set) var world: World
+    public let planner: InsertionPlanner
+    public let settings: EngineSettings
+    /// Where events are written before they apply; nil for dry runs.
+    public var journal: EventSink?
+    /// Orders that no rider could take yet; retried as the day moves.
+    private var waiting: Set<String> = []
+    private var lastRetry: Instant?
+    /// Decisions made while reacting, applied after the input that caused them.
+    private var reacting = false
+
+    public init(world: World = World(), journal: EventSink?, settings: EngineSettings, planner: InsertionPlanner = InsertionPlanner()) {
+        self.world = world
+        self.journal = journal
+        self.settings = settings
+        self.planner = planner
+        for id in world.orderIDs where world.orders[id]?.status == .open { waiting.insert(id) }
+    }
+
+    public var planLocked: Bool { world.clock.map { $0 >= settings.planLock } ?? false }
+
+    /// Accepts an input event: refuses it with the reason when it does not fit, else journals, applies and reacts.
+    public func submit(_ input: Event) throws(EventError) {
+        try world.check(input)
+        commit(input)
+        react(to: input)
+    }
+
+    /// Lets simulated or wall time pass: runs what is due (the plan lock, retries of waiting orders).
+    public func advance(to time: Instant) {
+        guard let clock = world.clock, time > clock else { return }
+        if clock < settings.planLock, time >= settings.planLock {
+            planDay(at: settings.planLock)
+        }
+        if planLocked, !waiting.isEmpty, (lastRetry.map { time - $0 >= 300 } ?? true) {
+            lastRetry = time
+            for id in waiting.sorted() { placeWaiting(id, at: time) }
+        }
+    }
+
+    /// Flushes the journal to disk (on exit, signals, and once a second in live mode).
+    public func sync() { journal?.sync() }
+    public func syncIfDue() { journal?.syncIfDue() }
+
+    // MARK: Committing
+
+    private func commit(_ event: Event) {
+        var event = event
+        event.seq = world.lastSeq + 1
+        do {
+            try journal?.append(event)
+        } catch {
+            // A journal that cannot be written must stop the world: applying unjournaled events would lose them.
+            fatalError("\(error)")
+        }
+        world.apply(event)
+    }
+
+    private func decide(_ body: EventBody, at time: Instant) {
+        let event = Event(id: "d\(world.lastSeq + 1)", at: max(time, world.clock ?? time), by: "core", body: body)
+        do {
+            try world.check(event)
+        } catch {
+            preconditionFailure("the core made an invalid decision \(event.type): \(error)")
+        }
+        commit(event)
+    }
+
+    // MARK: Reacting
+
+    private func react(to event: Event) {
+        let now = event.at
+        switch event.body {
+        case let .orderCreated(order):
+            if planLocked { place(order.id, at: now, trigger: "order \(order.id) arrived") } else { waiting.insert(order.id) }
+        case let .orderCancelled(id, _):
+            waiting.remove(id)
+            if let rider = world.orders[id]?.rider { retime(rider, at: now, trigger: "order \(id) cancelled") }
+        case let .orderUpdated(id, _):
+            if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {
+                retime(rider, at: now, trigger: "order \(id) changed")
+            }
+        case let .riderBreakdown(id, _):
+            guard planLocked else { return }
+            reassignUnpicked(of: id, at: now, reason: "rider \(id) broke down")
+        case let .trafficIncident(_, zone, _, _, _):
+            guard planLocked else { return }
+            for id in world.riderIDs where !(world.routes[id]?.stops.isEmpty ?? true) {
+                if world.routes[id]!.stops.contains(where: { world.orders[$0.order]?.zone == zone }) {
+                    retime(id, at: now, trigger: "traffic in \(zone)")
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
+    private func planDay(at time: Instant) {
+        let open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }
+            .sorted { ($0.window.end, -$0.tier.rank, $0.id) < ($1.window.end, -$1.tier.rank, $1.id) }
+        var scratch = world
+        scratch.clock = time
+        var changed: [String: (before: Double, after: Double)] = [:]
+        for order in open {
+            guard let insertion = planner.bestInsertion(of: order, in: scratch, now: time) else { continue }
+            let reason = order.pinnedRider == nil ? "06:00 plan: cheapest insertion" : "06:00 plan: pinned by the dispatcher"
+            scratch.routes[insertion.rider] = Route(stops: insertion.stops, plannedAt: time)
+            scratch.orders[order.id]?.status = .assigned
+            scratch.orders[order.id]?.rider = insertion.rider
+            changed[insertion.rider] = (changed[insertion.rider]?.before ?? insertion.costBefore, insertion.costAfter)
+            waiting.remove(order.id)
+            decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason + String(format: " (+%.2f)", insertion.delta)), at: time)
+        }
+        for id in world.riderIDs where changed[id] != nil {
+            let route = scratch.routes[id]!
+            decide(.routePlanned(rider: id, stops: route.stops.map(planned), trigger: "plan lock",
+                                 costBefore: changed[id]!.before, costAfter: changed[id]!.after), at: time)
+        }
+        for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
+    }
+
+    private func place(_ id: String, at time: Instant, trigger: String) {
+        guard let order = world.orders[id] else { return }
+        guard let insertion = planner.bestInsertion(of: order, in: world, now: time) else {
+            if !waiting.contains(id) {
+                waiting.insert(id)
+                decide(.orderUnassigned(order: id, reason: "no rider can take it now; retrying every 5 minutes"), at: time)
+            }
+            return
+        }
+        waiting.remove(id)
+        decide(.orderAssigned(order: id, rider: insertion.rider, reason: String(format: "cheapest insertion (+%.2f)", insertion.delta)), at: time)
+        decide(.routePlanned(rider: insertion.rider, stops: insertion.stops.map(planned), trigger: trigger,
+                             costBefore: insertion.costBefore, costAfter: insertion.costAfter), at: time)
+    }
+
+    private func placeWaiting(_ id: String, at time: Instant) {
+        guard let order = world.orders[id], order.status == .open else { waiting.remove(id); return }
+        place(id, at: time, trigger: "retry of waiting order \(id)")
+    }
+
+    private func reassignUnpicked(of riderID: String, at time: Instant, reason: String) {
+        let stops = world.routes[riderID]?.stops ?? []
+        let unpicked = stops.filter { $0.kind == .pickup }.map(\.order)
+        guard !unpicked.isEmpty else { return }
+        let before = planner.retimed(world.riders[riderID]!, in: world, now: time).cost
+        for id in unpicked {
+            guard let order = world.orders[id],
+                  let insertion = planner.bestInsertion(of: order, in: world, now: time, excluding: [riderID]) else {
+                decide(.orderUnassigned(order: id, reason: reason + "; no other rider can take it"), at: time)
+                waiting.insert(id)
+                continue
+            }
+            decide(.orderReassigned(order: id, from: riderID, to: insertion.rider, reason: reason), at: time)
+            decide(.routePlanned(rider: insertion.rider, stops: insertion.stops.map(planned), trigger: reason,
+                                 costBefore: insertion.costBefore, costAfter: insertion.costAfter), at: time)
+        }
+        let after = planner.retimed(world.riders[riderID]!, in: world, now: time)
+        decide(.routePlanned(rider: riderID, stops: after.stops.map(planned), trigger: reason, costBefore: before, costAfter: after.cost), at: time)
+    }
+
+    private func retime(_ riderID: String, at time: Instant, trigger: String) {
+        guard let rider = world.riders[riderID] else { return }
+        let before = world.routes[riderID].map { route in
+            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: route.plannedAt, in: world), in: world).cost
+        } ?? 0
+        let after = planner.retimed(rider, in: world, now: time)
+        decide(.routePlanned(rider: riderID, stops: after.stops.map(planned), trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
+    }
+
+    private func planned(_ stop: Stop) -> PlannedStop { PlannedStop(order: stop.order, kind: stop.kind, eta: stop.eta) }
+}
+
+/// How the engine plans: when the day's plan is locked.
+public struct EngineSettings: Sendable {
+    public var planLock: Instant
+
+    public init(planLock: Instant) { self.planLock = planLock }
+}

@@ -1,0 +1,133 @@
+/// Everything that changes the world: inputs from a feed or the simulation, and the core's own decisions.
+///
+/// The journal holds events in the order they took effect; replaying it rebuilds the world exactly.
+public struct Event: Hashable, Sendable {
+    /// The version of the line format this build writes. Lines with a higher `v` are refused.
+    public static let formatVersion = 1
+
+    /// Unique per journal. Feeds choose their own ids; a repeated id is refused, which makes re-sending idempotent.
+    public var id: String
+    /// Position in the journal, given when the journal accepts the event; absent in raw feed lines.
+    public var seq: Int64?
+    public var at: Instant
+    /// Who made it: `feed`, `sim`, `core`, or an operator's name.
+    public var by: String
+    public var body: EventBody
+
+    public init(id: String, seq: Int64? = nil, at: Instant, by: String, body: EventBody) {
+        self.id = id; self.seq = seq; self.at = at; self.by = by; self.body = body
+    }
+
+    public var type: String { body.type }
+}
+
+/// A planned stop as carried by a `route.planned` decision.
+public struct PlannedStop: Hashable, Sendable {
+    public var order: String
+    public var kind: Stop.Kind
+    public var eta: Instant
+
+    public init(order: String, kind: Stop.Kind, eta: Instant) {
+        self.order = order; self.kind = kind; self.eta = eta
+    }
+}
+
+/// One option of an escalated exception.
+public struct EscalationOption: Hashable, Sendable {
+    public var action: String
+    public var summary: String
+    public var costDelta: Double
+
+    public init(action: String, summary: String, costDelta: Double) {
+        self.action = action; self.summary = summary; self.costDelta = costDelta
+    }
+}
+
+/// Partial changes to an order; nil fields stay as they are.
+public struct OrderChanges: Hashable, Sendable {
+    public var window: TimeWindow?
+    public var drop: GeoPoint?
+    public var tier: Tier?
+    public var parcels: Int?
+    public var kg: Double?
+    public var notes: String?
+
+    public init(window: TimeWindow? = nil, drop: GeoPoint? = nil, tier: Tier? = nil, parcels: Int? = nil, kg: Double? = nil, notes: String? = nil) {
+        self.window = window; self.drop = drop; self.tier = tier; self.parcels = parcels; self.kg = kg; self.notes = notes
+    }
+}
+
+/// What happened. The raw `type` strings are part of the feed format (see the README).
+public enum EventBody: Hashable, Sendable {
+    // The setting: a journal starts by describing its city, so it replays on its own.
+    case sessionStarted(name: String, seed: UInt64?, utcOffsetSeconds: Int, source: String)
+    case zoneDefined(Zone)
+    case hubDefined(Hub)
+    case riderRegistered(RiderProfile)
+
+    // Inputs.
+    case orderCreated(Order)
+    case orderUpdated(order: String, changes: OrderChanges)
+    case orderCancelled(order: String, reason: String)
+    case shiftStarted(rider: String)
+    case shiftEnded(rider: String)
+    case riderPosition(rider: String, position: GeoPoint)
+    case pickupDone(rider: String, order: String)
+    case deliveryDone(rider: String, order: String)
+    case deliveryFailed(rider: String, order: String, reason: FailureReason)
+    case trafficIncident(incident: String, zone: String, slowdown: Double, until: Instant, note: String)
+    case riderBreakdown(rider: String, note: String)
+    case riderRecovered(rider: String)
+
+    // The core's decisions.
+    case orderAssigned(order: String, rider: String, reason: String)
+    case orderReassigned(order: String, from: String, to: String, reason: String)
+    case orderUnassigned(order: String, reason: String)
+    case routePlanned(rider: String, stops: [PlannedStop], trigger: String, costBefore: Double, costAfter: Double)
+    case customerNotified(order: String, kind: String, message: String)
+    case exceptionRaised(exception: String, kind: String, subject: String, detail: String)
+    case exceptionAutoResolved(exception: String, action: String, rule: String)
+    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: String)
+    case exceptionApproved(exception: String, option: Int, operator: String)
+    case exceptionRejected(exception: String, operator: String, reason: String)
+
+    public var type: String {
+        switch self {
+        case .sessionStarted: return "session.started"
+        case .zoneDefined: return "zone.defined"
+        case .hubDefined: return "hub.defined"
+        case .riderRegistered: return "rider.registered"
+        case .orderCreated: return "order.created"
+        case .orderUpdated: return "order.updated"
+        case .orderCancelled: return "order.cancelled"
+        case .shiftStarted: return "rider.shift_started"
+        case .shiftEnded: return "rider.shift_ended"
+        case .riderPosition: return "rider.position"
+        case .pickupDone: return "pickup.done"
+        case .deliveryDone: return "delivery.done"
+        case .deliveryFailed: return "delivery.failed"
+        case .trafficIncident: return "traffic.incident"
+        case .riderBreakdown: return "rider.breakdown"
+        case .riderRecovered: return "rider.recovered"
+        case .orderAssigned: return "order.assigned"
+        case .orderReassigned: return "order.reassigned"
+        case .orderUnassigned: return "order.unassigned"
+        case .routePlanned: return "route.planned"
+        case .customerNotified: return "customer.notified"
+        case .exceptionRaised: return "exception.raised"
+        case .exceptionAutoResolved: return "exception.auto_resolved"
+        case .exceptionEscalated: return "exception.escalated"
+        case .exceptionApproved: return "exception.approved"
+        case .exceptionRejected: return "exception.rejected"
+        }
+    }
+
+    /// Every type string the format knows, for help texts and error messages.
+    public static let allTypes: [String] = [
+        "session.started", "zone.defined", "hub.defined", "rider.registered", "order.created", "order.updated",
+        "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "pickup.done", "delivery.done",
+        "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.assigned", "order.reassigned",
+        "order.unassigned", "route.planned", "customer.notified", "exception.raised", "exception.auto_resolved",
+        "exception.escalated", "exception.approved", "exception.rejected",
+    ]
+}

@@ -1,0 +1,58 @@
+/// Where an order is collected.
+public enum PickupPlace: Hashable, Sendable {
+    case hub(String)
+    case point(GeoPoint)
+}
+
+/// Where an order is in its life.
+public enum OrderStatus: String, Sendable, CaseIterable {
+    case open          // known, not assigned to anyone
+    case assigned      // on a rider's route, not collected yet
+    case pickedUp = "picked_up"
+    case delivered
+    case failed        // last attempt failed; may be retried after a new assignment
+    case cancelled
+
+    public var isFinal: Bool { self == .delivered || self == .cancelled }
+}
+
+/// A delivery order.
+public struct Order: Hashable, Sendable {
+    public var id: String
+    public var createdAt: Instant
+    public var pickup: PickupPlace
+    public var drop: GeoPoint
+    public var zone: String
+    /// When the customer can receive it.
+    public var window: TimeWindow
+    /// What the customer was told; may be narrower than `window`, and moves when we notify them.
+    public var promised: TimeWindow
+    public var serviceSeconds: Int
+    public var tier: Tier
+    public var requiredSkills: Set<Skill>
+    public var parcels: Int
+    public var kg: Double
+    public var customerName: String
+    /// An opaque token for the notification service; Tower never holds phone numbers or e-mails.
+    public var contactToken: String
+    public var notes: String
+    /// A rider the dispatcher pinned this order to; the planner places it on that rider's route.
+    public var pinnedRider: String?
+
+    public var status: OrderStatus = .open
+    public var rider: String?
+    public var attempts = 0
+    public var pickedUpAt: Instant?
+    public var completedAt: Instant?
+    public var failureReason: FailureReason?
+
+    public init(id: String, createdAt: Instant, pickup: PickupPlace, drop: GeoPoint, zone: String, window: TimeWindow,
+                promised: TimeWindow, serviceSeconds: Int, tier: Tier, requiredSkills: Set<Skill>, parcels: Int, kg: Double,
+                customerName: String, contactToken: String, notes: String, pinnedRider: String? = nil) {
+        self.id = id; self.createdAt = createdAt; self.pickup = pickup; self.drop = drop; self.zone = zone
+        self.window = window; self.promised = promised; self.serviceSeconds = serviceSeconds; self.tier = tier
+        self.requiredSkills = requiredSkills; self.parcels = parcels; self.kg = kg
+        self.customerName = customerName; self.contactToken = contactToken; self.notes = notes
+        self.pinnedRider = pinnedRider
+    }
+}

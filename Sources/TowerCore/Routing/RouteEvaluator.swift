@@ -1,0 +1,122 @@
+/// A stop resolved to plain values (no strings, so copies are cheap), so routes can be evaluated many times
+/// without looking anything up. `ref` says which stop it stands for, in the caller's numbering.
+public struct StopInfo: Sendable {
+    public var kind: Stop.Kind
+    public var ref: Int
+    public var location: GeoPoint
+    public var windowStart: Instant
+    public var windowEnd: Instant
+    public var serviceSeconds: Int64
+    public var parcels: Int
+    public var kg: Double
+    public var latePerMinute: Double
+
+    /// Resolves `stop` in `world`; nil when its order is unknown.
+    public init?(_ stop: Stop, ref: Int, in world: World) {
+        guard let order = world.orders[stop.order], let location = world.location(of: stop) else { return nil }
+        kind = stop.kind
+        self.ref = ref
+        self.location = location
+        windowStart = order.window.start
+        windowEnd = order.window.end
+        serviceSeconds = Int64(order.serviceSeconds)
+        parcels = order.parcels
+        kg = order.kg
+        latePerMinute = RouteEvaluator.latenessPerMinute(order.tier)
+    }
+}
+
+/// Walks a candidate sequence of stops for one rider: arrival times, load, lateness and cost.
+///
+/// The planner and every re-plan use it, so cost and feasibility mean one thing everywhere.
+public struct RouteEvaluator: Sendable {
+    /// Lateness penalty in cost units per minute late, by tier.
+    public static func latenessPerMinute(_ tier: Tier) -> Double {
+        switch tier {
+        case .standard: return 0.5
+        case .express: return 1.5
+        case .critical: return 6
+        }
+    }
+
+    /// Seconds spent at a hub per pickup.
+    public static let pickupSeconds: Int64 = 60
+
+    public struct Result: Sendable {
+        public var etas: [Instant]
+        public var cost: Double
+        public var lateSeconds: Int
+        public var feasible: Bool
+        public var endTime: Instant
+    }
+
+    /// Where a rider's route starts and with what on board.
+    public struct Start: Sendable {
+        public var origin: GeoPoint
+        public var time: Instant
+        public var parcels: Int
+        public var kg: Double
+    }
+
+    public let travel: TravelModel
+
+    public init(travel: TravelModel = TravelModel()) { self.travel = travel }
+
+    /// Evaluates resolved stops for `profile` from `start`.
+    public func evaluate(_ stops: [StopInfo], profile: RiderProfile, from start: Start, conditions: TravelConditions, wantETAs: Bool = true) -> Result {
+        var time = start.time
+        var position = start.origin
+        var parcels = start.parcels
+        var kg = start.kg
+        var km = 0.0
+        var late: Int64 = 0
+        var lateness = 0.0
+        var feasible = true
+        var etas: [Instant] = []
+        if wantETAs { etas.reserveCapacity(stops.count) }
+        for info in stops {
+            km += travel.roadKm(from: position, to: info.location, in: conditions)
+            time = time + Int64(travel.travelSeconds(from: position, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
+            position = info.location
+            if info.kind == .pickup {
+                if wantETAs { etas.append(time) }
+                parcels += info.parcels
+                kg += info.kg
+                if parcels > profile.capacityParcels || kg > profile.capacityKg + 1e-9 { feasible = false }
+                time = time + RouteEvaluator.pickupSeconds
+            } else {
+                if time < info.windowStart { time = info.windowStart }
+                if wantETAs { etas.append(time) }
+                if time > info.windowEnd {
+                    let seconds = time - info.windowEnd
+                    late += seconds
+                    lateness += Double(seconds) / 60 * info.latePerMinute
+                }
+                parcels -= info.parcels
+                kg -= info.kg
+                time = time + info.serviceSeconds
+            }
+        }
+        let hours = Double(time - start.time) / 3600
+        let drops = stops.lazy.filter { $0.kind == .delivery }.count
+        let overtime = max(0, Double(time - profile.shift.end) / 3600)
+        let cost = hours * profile.costPerHour + km * profile.costPerKm + Double(drops) * profile.costPerDrop
+            + lateness + overtime * profile.costPerHour * 2
+        return Result(etas: etas, cost: cost, lateSeconds: Int(late), feasible: feasible, endTime: time)
+    }
+
+    /// Evaluates a rider's stops as they stand in `world` (stops of unknown orders are skipped; their ETA is the previous one's).
+    public func evaluate(_ stops: [Stop], rider: Rider, from start: Start, in world: World) -> Result {
+        let infos = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
+        var result = evaluate(infos, profile: rider.profile, from: start, conditions: TravelConditions(world))
+        var etas = [Instant](repeating: start.time, count: stops.count)
+        var last = start.time
+        var next = 0
+        for index in stops.indices {
+            if next < infos.count, infos[next].ref == index { last = result.etas[next]; next += 1 }
+            etas[index] = last
+        }
+        result.etas = etas
+        return result
+    }
+}

@@ -1,0 +1,102 @@
+/// One walk over a base route, kept so that the cost of inserting one delivery at any position can be
+/// found from the insertion point on, instead of re-walking the whole route.
+///
+/// After the inserted stop, the candidate is walked only until its service time at some stop equals the
+/// base route's: from there on everything (km, lateness, end time) is the base route's, taken from the tables.
+/// Loads after a delivery only fall, so feasibility is a prefix maximum and a suffix maximum.
+struct RouteScan {
+    let stops: [StopInfo]
+    let start: RouteEvaluator.Start
+    /// State when leaving towards stop p (p = 0…n; p = n is the end of the route).
+    private var departTime: [Instant] = []
+    private var position: [GeoPoint] = []
+    private var km: [Double] = []
+    private var lateness: [Double] = []
+    private var parcels: [Int] = []
+    private var kg: [Double] = []
+    private var serviceStart: [Instant] = []
+    private var prefixMaxParcels: [Int] = []
+    private var prefixMaxKg: [Double] = []
+    private var suffixMaxParcels: [Int] = []
+    private var suffixMaxKg: [Double] = []
+    private var endTime: Instant
+
+    init(_ stops: [StopInfo], start: RouteEvaluator.Start, vehicle: Vehicle, travel: TravelModel, conditions: TravelConditions) {
+        self.stops = stops
+        self.start = start
+        let n = stops.count
+        departTime.reserveCapacity(n + 1)
+        var time = start.time, here = start.origin, distance = 0.0, late = 0.0, p = start.parcels, w = start.kg
+        for info in stops {
+            departTime.append(time); position.append(here); km.append(distance); lateness.append(late); parcels.append(p); kg.append(w)
+            distance += travel.roadKm(from: here, to: info.location, in: conditions)
+            time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: vehicle, departing: time, in: conditions))
+            here = info.location
+            if info.kind == .pickup {
+                serviceStart.append(time)
+                p += info.parcels; w += info.kg
+                time = time + RouteEvaluator.pickupSeconds
+            } else {
+                if time < info.windowStart { time = info.windowStart }
+                serviceStart.append(time)
+                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute }
+                p -= info.parcels; w -= info.kg
+                time = time + info.serviceSeconds
+            }
+        }
+        departTime.append(time); position.append(here); km.append(distance); lateness.append(late); parcels.append(p); kg.append(w)
+        endTime = time
+        prefixMaxParcels = parcels; prefixMaxKg = kg
+        for i in stride(from: 1, through: n, by: 1) {
+            prefixMaxParcels[i] = max(prefixMaxParcels[i], prefixMaxParcels[i - 1]); prefixMaxKg[i] = max(prefixMaxKg[i], prefixMaxKg[i - 1])
+        }
+        suffixMaxParcels = parcels; suffixMaxKg = kg
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            suffixMaxParcels[i] = max(suffixMaxParcels[i], suffixMaxParcels[i + 1]); suffixMaxKg[i] = max(suffixMaxKg[i], suffixMaxKg[i + 1])
+        }
+    }
+
+    /// The cost of the base route with `delivery` inserted before stop `j` (j = n: at the end), or nil if infeasible.
+    func costWithDelivery(_ delivery: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) -> Double? {
+        guard prefixMaxParcels[j] <= profile.capacityParcels, prefixMaxKg[j] <= profile.capacityKg + 1e-9,
+              suffixMaxParcels[j] - delivery.parcels <= profile.capacityParcels, suffixMaxKg[j] - delivery.kg <= profile.capacityKg + 1e-9
+        else { return nil }
+        var time = departTime[j], here = position[j], distance = km[j], late = lateness[j]
+        func visit(_ info: StopInfo) {
+            distance += travel.roadKm(from: here, to: info.location, in: conditions)
+            time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
+            here = info.location
+        }
+        visit(delivery)
+        if time < delivery.windowStart { time = delivery.windowStart }
+        if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute }
+        time = time + delivery.serviceSeconds
+        var end = time
+        var k = j
+        while k < stops.count {
+            let info = stops[k]
+            visit(info)
+            if info.kind == .delivery, time < info.windowStart { time = info.windowStart }
+            if time == serviceStart[k] {
+                // Back in step with the base route: the rest is the base route's.
+                distance += km[stops.count] - km[k + 1]
+                late += lateness[stops.count] - lateness[k]
+                end = endTime
+                break
+            }
+            if info.kind == .pickup {
+                time = time + RouteEvaluator.pickupSeconds
+            } else {
+                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute }
+                time = time + info.serviceSeconds
+            }
+            end = time
+            k += 1
+        }
+        let drops = stops.reduce(1) { $1.kind == .delivery ? $0 + 1 : $0 }
+        let hours = Double(end - start.time) / 3600
+        let overtime = max(0, Double(end - profile.shift.end) / 3600)
+        return hours * profile.costPerHour + distance * profile.costPerKm + Double(drops) * profile.costPerDrop + late
+            + overtime * profile.costPerHour * 2
+    }
+}

@@ -1,0 +1,280 @@
+/// A seeded city that produces the events a real feed would: shifts, positions, pickups, deliveries and
+/// failures, orders as they are booked, and the scenario's disruptions.
+///
+/// Riders follow the engine's plan (the first stop of their route), at speeds that vary by zone, hour and
+/// rider; service times vary; some customers are absent. Every random draw comes from a stream named by
+/// what it decides (`leg/R07/12`, `absent/O-0042`), so a different plan does not change who is absent.
+public final class CitySimulation {
+    public let scenario: Scenario
+    public let seed: UInt64
+    private let travel = TravelModel()
+    private var queue = Heap<Action>(by: { ($0.time, $0.order) < ($1.time, $1.order) })
+    private var actionCount = 0
+    private var eventCount = 0
+    private var riders: [String: RiderState] = [:]
+    private var forcedAbsent: Set<String> = []
+    /// Where the simulation has got to.
+    public private(set) var now: Instant
+    /// Events the engine refused (a bug if ever non-zero: the simulation should only say what fits).
+    public private(set) var refused: [(Event, EventError)] = []
+
+    private struct Action {
+        var time: Instant
+        var order: Int
+        var what: What
+    }
+
+    private enum What {
+        case orderArrives(Int)
+        case disruption(Int)
+        case shiftStart(String)
+        case next(String)
+        case move(String)
+        case arrive(String)
+        case finishService(String, Stop, failed: Bool)
+        case resume(String, breakdown: Bool)
+    }
+
+    private struct Leg {
+        var stop: Stop
+        var from: GeoPoint
+        var to: GeoPoint
+        var progress: Double
+        var noise: Double
+        var lastTick: Instant
+    }
+
+    private struct RiderState {
+        var pace: Double
+        var vehicle: Vehicle
+        var leg: Leg?
+        var legs = 0
+        var stuckUntil: Instant?
+        var broken = false
+        var ended = false
+    }
+
+    public init(scenario: Scenario, seed: UInt64) {
+        self.scenario = scenario
+        self.seed = seed
+        self.now = scenario.dayStart
+        for rider in scenario.riders {
+            riders[rider.profile.id] = RiderState(pace: rider.pace, vehicle: rider.profile.vehicle)
+            schedule(max(rider.profile.shift.start, scenario.dayStart), .shiftStart(rider.profile.id))
+        }
+        for (index, order) in scenario.orders.enumerated() { schedule(max(order.createdAt, scenario.dayStart), .orderArrives(index)) }
+        for (index, disruption) in scenario.disruptions.enumerated() { schedule(disruption.at, .disruption(index)) }
+    }
+
+    /// The events that describe the city, to start a journal with.
+    public func settingEvents() -> [Event] {
+        var bodies: [EventBody] = [.sessionStarted(name: scenario.name, seed: seed, utcOffsetSeconds: scenario.utcOffsetSeconds, source: "simulation")]
+        bodies += scenario.zones.map { .zoneDefined($0) }
+        bodies += scenario.hubs.map { .hubDefined($0) }
+        bodies += scenario.riders.map { .riderRegistered($0.profile) }
+        return bodies.map { makeEvent($0, at: scenario.dayStart) }
+    }
+
+    /// Whether anything is left to happen today.
+    public var isFinished: Bool { queue.isEmpty || now >= scenario.dayEnd + 4 * 3600 }
+
+    /// Plays the city up to `time`, submitting each event to `engine` as it happens.
+    public func run(until time: Instant, engine: Engine) {
+        while let action = queue.first, action.time <= time { step(engine: engine) }
+        if time > now { now = time }
+        engine.advance(to: now)
+    }
+
+    /// Performs the next scheduled action; false when nothing is left.
+    @discardableResult
+    public func step(engine: Engine) -> Bool {
+        guard let action = queue.pop() else { return false }
+        now = action.time
+        engine.advance(to: now)
+        perform(action.what, engine: engine)
+        return true
+    }
+
+    // MARK: Scheduling and emitting
+
+    private func schedule(_ time: Instant, _ what: What) {
+        actionCount += 1
+        queue.push(Action(time: time, order: actionCount, what: what))
+    }
+
+    private func makeEvent(_ body: EventBody, at time: Instant) -> Event {
+        eventCount += 1
+        return Event(id: "s\(seed)-\(eventCount)", at: time, by: "sim", body: body)
+    }
+
+    private func emit(_ body: EventBody, engine: Engine) {
+        let event = makeEvent(body, at: now)
+        do {
+            try engine.submit(event)
+        } catch {
+            refused.append((event, error))
+        }
+    }
+
+    private func random(_ stream: String) -> SeededRandom { SeededRandom(seed: seed, stream: stream) }
+
+    // MARK: Actions
+
+    private func perform(_ what: What, engine: Engine) {
+        switch what {
+        case let .orderArrives(index):
+            var order = scenario.orders[index]
+            order.createdAt = now
+            emit(.orderCreated(order), engine: engine)
+        case let .disruption(index):
+            disrupt(scenario.disruptions[index], engine: engine)
+        case let .shiftStart(id):
+            emit(.shiftStarted(rider: id), engine: engine)
+            if let hub = engine.world.riders[id].flatMap({ engine.world.hubs[$0.profile.hub] }) {
+                emit(.riderPosition(rider: id, position: hub.location), engine: engine)
+            }
+            schedule(now, .next(id))
+        case let .next(id):
+            startNextLeg(id, engine: engine)
+        case let .move(id):
+            move(id, engine: engine)
+        case let .arrive(id):
+            arrive(id, engine: engine)
+        case let .finishService(id, stop, failed):
+            finishService(id, stop: stop, failed: failed, engine: engine)
+        case let .resume(id, breakdown):
+            riders[id]?.stuckUntil = nil
+            if breakdown {
+                riders[id]?.broken = false
+                emit(.riderRecovered(rider: id), engine: engine)
+            }
+            schedule(now, riders[id]?.leg == nil ? .next(id) : .move(id))
+        }
+    }
+
+    private func startNextLeg(_ id: String, engine: Engine) {
+        guard var state = riders[id], !state.ended, !state.broken, state.stuckUntil == nil, state.leg == nil,
+              let rider = engine.world.riders[id] else { return }
+        guard let stop = engine.world.routes[id]?.stops.first, let target = engine.world.location(of: stop) else {
+            if now >= rider.profile.shift.end {
+                state.ended = true
+                riders[id] = state
+                emit(.shiftEnded(rider: id), engine: engine)
+            } else {
+                schedule(now + 60, .next(id))  // idle: look at the plan again in a minute
+            }
+            return
+        }
+        state.legs += 1
+        var rng = random("leg/\(id)/\(state.legs)")
+        state.leg = Leg(stop: stop, from: rider.position, to: target, progress: 0, noise: rng.logNormalFactor(sigma: 0.18), lastTick: now)
+        riders[id] = state
+        schedule(now, .move(id))
+    }
+
+    /// Advances a driving rider by the time since its last tick at today's speed there, and reports where it is.
+    private func move(_ id: String, engine: Engine) {
+        guard var state = riders[id], var leg = state.leg, !state.broken, state.stuckUntil == nil else { return }
+        let elapsed = Double(now - leg.lastTick)
+        let full = Double(travel.travelSeconds(from: leg.from, to: leg.to, vehicle: state.vehicle, departing: now, in: engine.world))
+            * leg.noise / state.pace
+        leg.progress = full <= 0 ? 1 : min(1, leg.progress + elapsed / full)
+        leg.lastTick = now
+        state.leg = leg
+        riders[id] = state
+        emit(.riderPosition(rider: id, position: leg.from.interpolated(to: leg.to, fraction: leg.progress)), engine: engine)
+        if leg.progress >= 1 {
+            schedule(now, .arrive(id))
+        } else {
+            let remaining = Int(((1 - leg.progress) * full).rounded(.up))
+            schedule(now + Int64(max(1, min(scenario.positionInterval, remaining))), .move(id))
+        }
+    }
+
+    private func arrive(_ id: String, engine: Engine) {
+        guard var state = riders[id], let leg = state.leg else { return }
+        let world = engine.world
+        // The plan may have moved on while the rider drove (a cancellation, a reassignment): then it simply goes on.
+        guard world.routes[id]?.stops.first == leg.stop || world.routes[id]?.stops.first.map({ $0.order == leg.stop.order && $0.kind == leg.stop.kind }) == true,
+              let order = world.orders[leg.stop.order], !order.status.isFinal else {
+            state.leg = nil
+            riders[id] = state
+            schedule(now, .next(id))
+            return
+        }
+        switch leg.stop.kind {
+        case .pickup:
+            state.leg = nil
+            riders[id] = state
+            var rng = random("pickup/\(order.id)")
+            schedule(now + Int64(30 + rng.unit() * 60), .finishService(id, leg.stop, failed: false))
+        case .delivery:
+            if now < order.window.start {
+                schedule(order.window.start, .arrive(id))  // early: wait at the door for the window
+                return
+            }
+            state.leg = nil
+            riders[id] = state
+            var rng = random("service/\(order.id)/\(order.attempts)")
+            let service = Double(order.serviceSeconds) * rng.logNormalFactor(sigma: 0.3)
+            var absentRoll = random("absent/\(order.id)/\(order.attempts)")
+            let absent = forcedAbsent.contains(order.id) || absentRoll.unit() < scenario.absentRate
+            let seconds = absent ? min(service, 180) + 120 : service  // knock, call, wait
+            schedule(now + Int64(max(30, seconds)), .finishService(id, leg.stop, failed: absent))
+        }
+    }
+
+    private func finishService(_ id: String, stop: Stop, failed: Bool, engine: Engine) {
+        guard let order = engine.world.orders[stop.order], !order.status.isFinal else {
+            schedule(now, .next(id))
+            return
+        }
+        switch stop.kind {
+        case .pickup:
+            if order.status == .assigned, order.rider == id { emit(.pickupDone(rider: id, order: order.id), engine: engine) }
+        case .delivery:
+            if order.status == .pickedUp, order.rider == id {
+                emit(failed ? .deliveryFailed(rider: id, order: order.id, reason: .customerAbsent)
+                            : .deliveryDone(rider: id, order: order.id), engine: engine)
+            }
+        }
+        schedule(now, .next(id))
+    }
+
+    private func disrupt(_ disruption: Disruption, engine: Engine) {
+        switch disruption.kind {
+        case let .traffic(zone, slowdown, until, note):
+            emit(.trafficIncident(incident: "inc-\(eventCount + 1)", zone: zone, slowdown: slowdown, until: until, note: note), engine: engine)
+        case let .jam(ids, minutes, slowdown, note):
+            let zones = Set(ids.compactMap { engine.world.riders[$0].flatMap { engine.world.zone(containing: $0.position)?.id } })
+            for zone in zones.sorted() {
+                emit(.trafficIncident(incident: "inc-\(eventCount + 1)", zone: zone, slowdown: slowdown,
+                                      until: now + Int64(minutes * 60), note: note), engine: engine)
+            }
+            for id in ids { hold(id, minutes: minutes, breakdown: false) }
+        case let .breakdown(id, minutes):
+            guard let state = riders[id], !state.ended else { return }
+            riders[id]?.broken = true
+            emit(.riderBreakdown(rider: id, note: "vehicle breakdown"), engine: engine)
+            hold(id, minutes: minutes, breakdown: true)
+        case let .stall(id, minutes):
+            hold(id, minutes: minutes, breakdown: false)
+        case let .cancel(order, reason):
+            if let status = engine.world.orders[order]?.status, !status.isFinal {
+                emit(.orderCancelled(order: order, reason: reason), engine: engine)
+            }
+        case let .absent(order):
+            forcedAbsent.insert(order)
+        }
+    }
+
+    /// Stops a rider where it is for a while; its leg resumes afterwards.
+    private func hold(_ id: String, minutes: Int, breakdown: Bool) {
+        guard var state = riders[id], !state.ended else { return }
+        let until = now + Int64(minutes * 60)
+        state.stuckUntil = until
+        if var leg = state.leg { leg.lastTick = until; state.leg = leg }
+        riders[id] = state
+        schedule(until, .resume(id, breakdown: breakdown))
+    }
+}

@@ -1,0 +1,53 @@
+/// A day in a city, as loaded from a scenario folder: the setting, the riders, the orders and the script.
+public struct Scenario: Sendable {
+    public var name: String
+    public var city: String
+    /// Local midnight of the scenario's day.
+    public var day: Instant
+    public var utcOffsetSeconds: Int
+    public var planLock: Instant
+    public var dayStart: Instant
+    public var dayEnd: Instant
+    /// Chance that a customer is not there at the first attempt.
+    public var absentRate: Double
+    /// Seconds between position reports of a moving rider.
+    public var positionInterval: Int
+    public var zones: [Zone]
+    public var hubs: [Hub]
+    public var riders: [ScenarioRider]
+    public var orders: [Order]
+    public var disruptions: [Disruption]
+
+    /// `HH:MM` on the scenario's day as an instant.
+    public func time(_ secondOfDay: Int) -> Instant { day + Int64(secondOfDay) }
+}
+
+/// A rider in a scenario: its profile, and how fast it really is (known to the simulation only).
+public struct ScenarioRider: Sendable {
+    public var profile: RiderProfile
+    /// Speed multiplier of this rider against the travel model (1 = as expected).
+    public var pace: Double
+}
+
+/// Something the scenario makes happen at a time.
+public struct Disruption: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Traffic in a zone slows to `slowdown` of normal until `until`.
+        case traffic(zone: String, slowdown: Double, until: Instant, note: String)
+        /// These riders are stuck (no progress) for `minutes`, and their zone slows down.
+        case jam(riders: [String], minutes: Int, slowdown: Double, note: String)
+        /// A rider's vehicle breaks down for `minutes`.
+        case breakdown(rider: String, minutes: Int)
+        /// A rider stops making progress for `minutes` without saying why.
+        case stall(rider: String, minutes: Int)
+        /// The customer cancels the order.
+        case cancel(order: String, reason: String)
+        /// The customer of this order will not be there at the first attempt.
+        case absent(order: String)
+    }
+
+    public var at: Instant
+    public var kind: Kind
+    /// Where it was written, for messages.
+    public var source: String
+}

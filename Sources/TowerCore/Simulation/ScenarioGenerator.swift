@@ -1,0 +1,189 @@
+import Foundation
+
+/// Makes a scenario folder's files from a seed and a size, in `CityGeography`'s city.
+///
+/// About 70% of orders are booked the day before (known at the 06:00 plan lock); the rest arrive through the day.
+public struct ScenarioGenerator {
+    public var name: String
+    public var seed: UInt64
+    public var riders: Int
+    public var orders: Int
+    public var date = "2026-11-17"
+
+    public init(name: String, seed: UInt64, riders: Int, orders: Int) {
+        self.name = name; self.seed = seed; self.riders = riders; self.orders = orders
+    }
+
+    /// File name → contents.
+    public func files() -> [(name: String, text: String)] {
+        var rng = SeededRandom(seed: seed, stream: "generate")
+        let riderRows = makeRiders(&rng)
+        let orderRows = makeOrders(&rng)
+        return [
+            ("scenario.json", settings()),
+            ("riders.csv", riderRows.text),
+            ("orders.csv", orderRows),
+            ("disruptions.csv", disruptions(&rng, riderIDs: riderRows.ids)),
+        ]
+    }
+
+    private func settings() -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("name"); w.value(name)
+        w.key("city"); w.value(CityGeography.city)
+        w.key("date"); w.value(date)
+        w.key("utc_offset"); w.value(CityGeography.utcOffset)
+        w.key("plan_lock"); w.value("06:00")
+        w.key("day_start"); w.value("05:30")
+        w.key("day_end"); w.value("22:00")
+        w.key("absent_rate"); w.value(0.05)
+        w.key("position_interval_s"); w.value(60)
+        w.key("zones"); w.beginArray()
+        for z in CityGeography.zones {
+            w.beginObject()
+            w.key("id"); w.value(z.id); w.key("name"); w.value(z.name)
+            w.key("south"); w.value(z.area.south); w.key("west"); w.value(z.area.west)
+            w.key("north"); w.value(z.area.north); w.key("east"); w.value(z.area.east)
+            w.key("speed_kmh"); w.value(z.baseSpeedKmh)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("hubs"); w.beginArray()
+        for h in CityGeography.hubs {
+            w.beginObject()
+            w.key("id"); w.value(h.id); w.key("name"); w.value(h.name)
+            w.key("lat"); w.value(h.location.lat); w.key("lon"); w.value(h.location.lon); w.key("zone"); w.value(h.zone)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        // Pretty enough to read and edit: one zone or hub per line.
+        return w.string.replacingOccurrences(of: "},{", with: "},\n    {").replacingOccurrences(of: ":[{", with: ":[\n    {")
+            .replacingOccurrences(of: "}]", with: "}\n  ]").replacingOccurrences(of: ",\"", with: ", \"") + "\n"
+    }
+
+    private func makeRiders(_ rng: inout SeededRandom) -> (text: String, ids: [String]) {
+        var lines = ["id,name,channel,vehicle,capacity_parcels,capacity_kg,skills,shift_start,shift_end,cost_per_hour,cost_per_km,cost_per_drop,hub,zone,pace"]
+        var ids: [String] = []
+        let shifts: [(Channel, [(String, String)])] = [
+            (.own, [("06:00", "14:00"), ("07:00", "15:00"), ("10:00", "18:00"), ("12:00", "20:00")]),
+            (.thirdParty, [("06:00", "16:00"), ("08:00", "18:00")]),
+            (.gig, [("09:00", "13:00"), ("11:00", "21:00"), ("16:00", "21:00")]),
+        ]
+        for index in 0..<riders {
+            let id = String(format: "R%02d", index + 1)
+            ids.append(id)
+            let share = Double(index) / Double(max(riders, 1))
+            let channel: Channel = share < 0.55 ? .own : (share < 0.8 ? .thirdParty : .gig)
+            let vehicle: Vehicle
+            switch channel {
+            case .own: vehicle = rng.unit() < 0.15 ? .van : (rng.unit() < 0.2 ? .bicycle : .motorbike)
+            case .thirdParty: vehicle = rng.unit() < 0.5 ? .van : .car
+            case .gig: vehicle = rng.unit() < 0.3 ? .bicycle : .motorbike
+            }
+            let (parcels, kg): (Int, Double) = {
+                switch vehicle {
+                case .bicycle: return (12, 15)
+                case .motorbike: return (25, 30)
+                case .car: return (40, 150)
+                case .van: return (80, 600)
+                }
+            }()
+            var skills: [String] = []
+            if channel == .own, rng.unit() < 0.3 { skills.append("cold_chain") }
+            if channel != .gig, rng.unit() < 0.35 { skills.append("id_check") }
+            if vehicle == .van || vehicle == .car { skills.append("bulky") }
+            let options = shifts.first { $0.0 == channel }!.1
+            let shift = options[index % options.count]
+            let (perHour, perKm, perDrop): (Double, Double, Double) = {
+                switch channel {
+                case .own: return (vehicle == .van ? 14 : 10, vehicle == .van ? 0.6 : 0.3, 0)
+                case .thirdParty: return (0, 0.15, 3.4)
+                case .gig: return (0, 0, 4.8)
+                }
+            }()
+            let hub = CityGeography.hubs[index % CityGeography.hubs.count]
+            let pace = (0.85 + rng.unit() * 0.3) * 100
+            lines.append("\(id),\(riderName(&rng)),\(channel.rawValue),\(vehicle.rawValue),\(parcels),\(formatNumber(kg)),\(skills.joined(separator: ";")),"
+                + "\(shift.0),\(shift.1),\(formatNumber(perHour)),\(formatNumber(perKm)),\(formatNumber(perDrop)),\(hub.id),\(hub.zone),\((pace.rounded() / 100))")
+        }
+        return (lines.joined(separator: "\n") + "\n", ids)
+    }
+
+    private func riderName(_ rng: inout SeededRandom) -> String {
+        "\(pick(CityGeography.firstNames, &rng)) \(pick(CityGeography.lastNames, &rng).prefix(1))."
+    }
+
+    private func makeOrders(_ rng: inout SeededRandom) -> String {
+        var lines = ["id,created_at,pickup_hub,lat,lon,zone,window_start,window_end,service_min,tier,skills,parcels,kg,customer,contact,notes"]
+        let zones = CityGeography.zones
+        var rows: [(created: Int, line: String)] = []
+        for index in 0..<orders {
+            let zone = pickZone(&rng)
+            let area = zones.first { $0.id == zone }!.area
+            let point = GeoPoint(lat: area.south + (area.north - area.south) * (0.05 + 0.9 * rng.unit()),
+                                 lon: area.west + (area.east - area.west) * (0.05 + 0.9 * rng.unit()))
+            let hub = CityGeography.hubs.min { $0.location.distanceKm(to: point) < $1.location.distanceKm(to: point) }!
+            let booked = rng.unit() < 0.7
+            let tierRoll = rng.unit()
+            let tier: Tier = !booked && tierRoll < 0.12 ? .critical : (tierRoll < 0.25 ? .express : .standard)
+            let created: Int
+            let windowStart: Int
+            let windowLength: Int
+            if booked {
+                created = 0
+                windowStart = (8 + Int(rng.unit() * 11)) * 3600
+                windowLength = tier == .standard ? 2 * 3600 : 3600
+            } else {
+                created = (7 * 60 + Int(rng.unit() * 10 * 60)) * 60
+                windowStart = created + (tier == .critical ? 30 * 60 : 45 * 60)
+                windowLength = tier == .standard ? 3 * 3600 : (tier == .express ? 90 * 60 : 60 * 60)
+            }
+            let skillRoll = rng.unit()
+            let skill = skillRoll < 0.05 ? "cold_chain" : (skillRoll < 0.08 ? "id_check" : (skillRoll < 0.11 ? "bulky" : ""))
+            let parcels = 1 + Int(rng.unit() * rng.unit() * 3)
+            let kg = skill == "bulky" ? 12 + (rng.unit() * 25).rounded() : (0.5 + rng.unit() * 6 * Double(parcels)).rounded() / 1
+            let service = skill == "bulky" ? 6 : (skill == "id_check" ? 4 : 3)
+            let id = String(format: "O-%04d", index + 1)
+            let customer = "\(pick(CityGeography.firstNames, &rng)) \(pick(CityGeography.lastNames, &rng))"
+            let contact = String(format: "c-%08x", UInt32(truncatingIfNeeded: rng.next()))
+            let note = pick(CityGeography.notes, &rng)
+            let line = "\(id),\(clock(created)),\(hub.id),\(round6(point.lat)),\(round6(point.lon)),\(zone),\(clock(windowStart)),"
+                + "\(clock(min(windowStart + windowLength, 22 * 3600))),\(service),\(tier.rawValue),\(skill),\(parcels),\(formatNumber(kg)),"
+                + "\(customer),\(contact),\(note.contains(",") ? "\"\(note)\"" : note)"
+            rows.append((created, line))
+        }
+        lines += rows.map(\.line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func disruptions(_ rng: inout SeededRandom, riderIDs: [String]) -> String {
+        var lines = ["at,kind,target,params"]
+        lines.append("08:15,traffic,centro,slowdown=0.45;minutes=70;note=Accident on Av. Presidente Vargas")
+        lines.append("17:30,traffic,zona-sul,slowdown=0.6;minutes=60;note=Rain in Botafogo")
+        if riderIDs.count > 6 { lines.append("11:10,breakdown,\(riderIDs[6]),minutes=90") }
+        if riderIDs.count > 9 { lines.append("14:20,stall,\(riderIDs[9]),minutes=35") }
+        for _ in 0..<max(1, orders / 120) {
+            let minute = 7 * 60 + Int(rng.unit() * 10 * 60)
+            let order = String(format: "O-%04d", 1 + Int(rng.unit() * Double(orders)))
+            lines.append("\(clock(minute * 60)),cancel,\(order),reason=customer request")
+        }
+        let header = lines.removeFirst()
+        lines.sort()
+        return ([header] + lines).joined(separator: "\n") + "\n"
+    }
+
+    private func pickZone(_ rng: inout SeededRandom) -> String {
+        var roll = rng.unit()
+        for zone in CityGeography.zones {
+            roll -= CityGeography.demand[zone.id] ?? 0
+            if roll < 0 { return zone.id }
+        }
+        return CityGeography.zones.last!.id
+    }
+
+    private func pick<T>(_ items: [T], _ rng: inout SeededRandom) -> T { items[Int(rng.unit() * Double(items.count))] }
+    private func clock(_ second: Int) -> String { String(format: "%02d:%02d", second / 3600, second / 60 % 60) }
+    private func round6(_ value: Double) -> String { String(format: "%.6f", value) }
+}

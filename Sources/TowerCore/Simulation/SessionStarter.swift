@@ -1,0 +1,71 @@
+import Foundation
+
+/// Starts a simulated day, fresh or resumed from the journal of an earlier run of the same scenario and seed.
+///
+/// Resuming re-runs the deterministic simulation, comparing each event with the journal's line of the same
+/// number, until it has caught up; then it appends to the journal from there. A journal from another scenario
+/// or seed, or one the simulation no longer reproduces, is refused with the first line that differs.
+public enum SessionStarter {
+    public struct Session {
+        public var engine: Engine
+        public var simulation: CitySimulation
+        /// Events found in the journal and re-created rather than written (0 for a fresh start).
+        public var resumedEvents: Int
+        public var tornLastLine: Int?
+    }
+
+    public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability) throws -> Session {
+        let settings = EngineSettings(planLock: scenario.planLock)
+        let simulation = CitySimulation(scenario: scenario, seed: seed)
+        var previous: [Event] = []
+        var torn: Int?
+        if let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 {
+            let replayed = try Replayer.replay(path: journalPath, keepEvents: true)
+            previous = replayed.events
+            torn = replayed.tornLastLine
+            if case let .sessionStarted(name, journalSeed, _, _)? = previous.first?.body, name != scenario.name || journalSeed != seed {
+                throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
+            }
+        }
+        let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
+        let sink: EventSink? = previous.isEmpty ? writer : ResumeSink(expected: previous, then: writer)
+        let engine = Engine(journal: sink, settings: settings)
+        for event in simulation.settingEvents() {
+            do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
+        }
+        if let resume = sink as? ResumeSink {
+            while engine.world.lastSeq < Int64(previous.count), simulation.step(engine: engine) {}
+            if let divergence = resume.divergence {
+                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces; it was written by another version or edited")
+            }
+            if engine.world.lastSeq < Int64(previous.count) {
+                throw ToolError("\(journalPath!): the journal is longer than the simulated day; it was not written by this scenario")
+            }
+            engine.journal = writer
+        }
+        return Session(engine: engine, simulation: simulation, resumedEvents: previous.count, tornLastLine: torn)
+    }
+}
+
+/// While resuming: checks re-created events against the journal and writes only those past its end.
+final class ResumeSink: EventSink {
+    private let expected: [Event]
+    private let next: EventSink?
+    private(set) var divergence: Int?
+
+    init(expected: [Event], then next: EventSink?) {
+        self.expected = expected
+        self.next = next
+    }
+
+    func append(_ event: Event) throws {
+        guard let seq = event.seq, seq <= Int64(expected.count) else {
+            try next?.append(event)
+            return
+        }
+        if divergence == nil, expected[Int(seq) - 1] != event { divergence = Int(seq) }
+    }
+
+    func sync() { next?.sync() }
+    func syncIfDue() { next?.syncIfDue() }
+}

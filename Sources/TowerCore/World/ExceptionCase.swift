@@ -1,0 +1,27 @@
+/// An exception the core raised, and what became of it.
+public struct ExceptionCase: Hashable, Sendable {
+    public enum State: String, Sendable {
+        case open, autoResolved = "auto_resolved", escalated, approved, rejected
+    }
+
+    public var id: String
+    public var kind: String
+    /// The order or rider it is about.
+    public var subject: String
+    public var detail: String
+    public var raisedAt: Instant
+    public var state: State = .open
+    public var options: [EscalationOption] = []
+    public var deadline: Instant?
+    public var defaultAction: String?
+    /// The action taken or the reason given, once decided.
+    public var resolution: String?
+    public var resolvedAt: Instant?
+    public var decidedBy: String?
+
+    public init(id: String, kind: String, subject: String, detail: String, raisedAt: Instant) {
+        self.id = id; self.kind = kind; self.subject = subject; self.detail = detail; self.raisedAt = raisedAt
+    }
+
+    public var isPending: Bool { state == .open || state == .escalated }
+}

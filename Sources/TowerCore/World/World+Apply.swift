@@ -1,0 +1,172 @@
+extension World {
+    /// Applies an event that passed `check(_:)`. Deterministic: the same events in the same order give the same world.
+    ///
+    /// Contradictions that a real feed can carry (a second delivery of the same order, a delivery before its
+    /// pickup) leave the world consistent rather than trapping; detectors report them.
+    public mutating func apply(_ event: Event) {
+        seenEventIDs.insert(SeededRandom.fnv1a(event.id))
+        if clock.map({ event.at > $0 }) ?? true { clock = event.at }
+        if let seq = event.seq { lastSeq = max(lastSeq, seq) }
+        eventCounts[event.type, default: 0] += 1
+        let now = event.at
+
+        switch event.body {
+        case let .sessionStarted(name, seed, offset, _):
+            self.name = name
+            self.seed = seed
+            utcOffsetSeconds = offset
+        case let .zoneDefined(zone):
+            zones[zone.id] = zone
+            updateBounds(with: zone)
+        case let .hubDefined(hub):
+            hubs[hub.id] = hub
+        case let .riderRegistered(profile):
+            noteRider(profile.id)
+            if var rider = riders[profile.id] {
+                rider.profile = profile
+                riders[profile.id] = rider
+            } else {
+                riders[profile.id] = Rider(profile: profile, position: hubs[profile.hub]?.location ?? GeoPoint(lat: 0, lon: 0))
+            }
+        case let .orderCreated(order):
+            noteOrder(order.id)
+            orders[order.id] = order
+        case let .orderUpdated(id, changes):
+            guard var order = orders[id] else { return }
+            if let window = changes.window { order.window = window; order.promised = window }
+            if let drop = changes.drop { order.drop = drop }
+            if let tier = changes.tier { order.tier = tier }
+            if let parcels = changes.parcels { order.parcels = parcels }
+            if let kg = changes.kg { order.kg = kg }
+            if let notes = changes.notes { order.notes = notes }
+            orders[id] = order
+        case let .orderCancelled(id, _):
+            guard var order = orders[id] else { return }
+            order.status = .cancelled
+            order.completedAt = now
+            if let rider = order.rider { unload(order, from: rider); removeStops(of: id, from: rider) }
+            orders[id] = order
+        case let .shiftStarted(id):
+            updateRider(id) { $0.status = .idle; $0.shiftStartedAt = now }
+        case let .shiftEnded(id):
+            updateRider(id) { $0.status = .shiftEnded; $0.shiftEndedAt = now }
+        case let .riderPosition(id, position):
+            updateRider(id) { rider in
+                let moved = rider.position.distanceKm(to: position)
+                rider.kmDriven += moved
+                rider.position = position
+                rider.positionAt = now
+                if rider.status == .idle, moved > 0 { rider.status = .driving }
+            }
+        case let .pickupDone(riderID, orderID):
+            guard var order = orders[orderID], order.status == .assigned || order.status == .open else { return }
+            order.status = .pickedUp
+            order.pickedUpAt = now
+            order.rider = riderID
+            orders[orderID] = order
+            updateRider(riderID) { rider in
+                rider.onBoard.append(orderID)
+                rider.loadParcels += order.parcels
+                rider.loadKg += order.kg
+                if rider.status == .idle { rider.status = .driving }
+            }
+            removeStop(order: orderID, kind: .pickup, from: riderID)
+        case let .deliveryDone(riderID, orderID):
+            guard var order = orders[orderID], !order.status.isFinal else { return }
+            order.status = .delivered
+            order.attempts += 1
+            order.completedAt = now
+            orders[orderID] = order
+            unload(order, from: riderID)
+            updateRider(riderID) { $0.delivered += 1 }
+            removeStop(order: orderID, kind: .delivery, from: riderID)
+        case let .deliveryFailed(riderID, orderID, reason):
+            guard var order = orders[orderID], !order.status.isFinal else { return }
+            order.status = .failed
+            order.attempts += 1
+            order.failureReason = reason
+            order.completedAt = now
+            orders[orderID] = order
+            // The parcel goes back to the hub with the rider; it no longer counts against the route's load.
+            unload(order, from: riderID)
+            updateRider(riderID) { $0.failed += 1 }
+            removeStop(order: orderID, kind: .delivery, from: riderID)
+        case let .trafficIncident(id, zone, slowdown, until, note):
+            incidents[id] = TrafficIncident(id: id, zone: zone, slowdown: slowdown, since: now, until: until, note: note)
+        case let .riderBreakdown(id, _):
+            updateRider(id) { $0.status = .brokenDown; $0.brokenDownSince = now }
+        case let .riderRecovered(id):
+            updateRider(id) { $0.status = .idle; $0.brokenDownSince = nil }
+        case let .orderAssigned(orderID, riderID, _):
+            guard var order = orders[orderID] else { return }
+            order.rider = riderID
+            if order.status == .open || order.status == .failed { order.status = .assigned }
+            orders[orderID] = order
+        case let .orderReassigned(orderID, from, to, _):
+            guard var order = orders[orderID] else { return }
+            removeStops(of: orderID, from: from)
+            if order.status == .pickedUp { unload(order, from: from); order.status = .assigned }
+            order.rider = to
+            if order.status == .open || order.status == .failed { order.status = .assigned }
+            orders[orderID] = order
+        case let .orderUnassigned(orderID, _):
+            guard var order = orders[orderID] else { return }
+            if let rider = order.rider { removeStops(of: orderID, from: rider) }
+            if !order.status.isFinal { order.status = .open }
+            order.rider = nil
+            orders[orderID] = order
+        case let .routePlanned(riderID, stops, _, _, _):
+            routes[riderID] = Route(stops: stops.map { Stop(order: $0.order, kind: $0.kind, eta: $0.eta) }, plannedAt: now)
+        case .customerNotified:
+            notificationsSent += 1
+        case let .exceptionRaised(id, kind, subject, detail):
+            exceptions[id] = ExceptionCase(id: id, kind: kind, subject: subject, detail: detail, raisedAt: now)
+        case let .exceptionAutoResolved(id, action, _):
+            updateException(id) { $0.state = .autoResolved; $0.resolution = action; $0.resolvedAt = now; $0.decidedBy = event.by }
+        case let .exceptionEscalated(id, options, deadline, defaultAction):
+            updateException(id) { $0.state = .escalated; $0.options = options; $0.deadline = deadline; $0.defaultAction = defaultAction }
+        case let .exceptionApproved(id, option, op):
+            updateException(id) { exception in
+                exception.state = .approved
+                exception.resolution = exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : "option \(option)"
+                exception.resolvedAt = now
+                exception.decidedBy = op
+            }
+        case let .exceptionRejected(id, op, reason):
+            updateException(id) { $0.state = .rejected; $0.resolution = reason; $0.resolvedAt = now; $0.decidedBy = op }
+        }
+    }
+
+    private mutating func updateRider(_ id: String, _ change: (inout Rider) -> Void) {
+        guard var rider = riders[id] else { return }
+        change(&rider)
+        riders[id] = rider
+    }
+
+    private mutating func updateException(_ id: String, _ change: (inout ExceptionCase) -> Void) {
+        guard var exception = exceptions[id] else { return }
+        change(&exception)
+        exceptions[id] = exception
+    }
+
+    private mutating func unload(_ order: Order, from riderID: String) {
+        updateRider(riderID) { rider in
+            guard let index = rider.onBoard.firstIndex(of: order.id) else { return }
+            rider.onBoard.remove(at: index)
+            rider.loadParcels -= order.parcels
+            rider.loadKg = max(0, rider.loadKg - order.kg)
+        }
+    }
+
+    private mutating func removeStop(order: String, kind: Stop.Kind, from riderID: String) {
+        guard var route = routes[riderID], let index = route.stops.firstIndex(where: { $0.order == order && $0.kind == kind }) else { return }
+        route.stops.remove(at: index)
+        routes[riderID] = route
+    }
+
+    private mutating func removeStops(of order: String, from riderID: String) {
+        guard var route = routes[riderID] else { return }
+        route.stops.removeAll { $0.order == order }
+        routes[riderID] = route
+    }
+}

@@ -1,0 +1,119 @@
+extension World {
+    /// Whether `event` can be applied to this world: ids it names exist, time does not run backwards,
+    /// its id is new, and what it describes fits the state. Throws the first reason it cannot.
+    public func check(_ event: Event) throws(EventError) {
+        if seenEventIDs.contains(SeededRandom.fnv1a(event.id)) {
+            throw EventError(field: "id", reason: "duplicate event id \"\(event.id)\"")
+        }
+        if let clock, event.at < clock {
+            throw EventError(field: "at", reason: "time goes backwards: \(ISOTime.format(event.at, offsetSeconds: utcOffsetSeconds)) is before the last event at \(ISOTime.format(clock, offsetSeconds: utcOffsetSeconds))")
+        }
+        switch event.body {
+        case .sessionStarted:
+            break
+        case let .zoneDefined(zone):
+            try requireFreeOrSame(zones[zone.id] == nil, "zone", zone.id)
+        case let .hubDefined(hub):
+            try requireZone(hub.zone, field: "zone")
+            try requireInside(hub.location, field: "lat")
+        case let .riderRegistered(profile):
+            try requireHub(profile.hub, field: "hub")
+            try requireZone(profile.zone, field: "zone")
+        case let .orderCreated(order):
+            if orders[order.id] != nil { throw EventError(field: "order", reason: "order \"\(order.id)\" already exists") }
+            try requireZone(order.zone, field: "zone")
+            try requireInside(order.drop, field: "lat")
+            if let pinned = order.pinnedRider { try requireRider(pinned, field: "pin_rider") }
+            switch order.pickup {
+            case let .hub(hub): try requireHub(hub, field: "pickup_hub")
+            case let .point(point): try requireInside(point, field: "pickup_lat")
+            }
+        case let .orderUpdated(id, changes):
+            let order = try requireOrder(id)
+            if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
+            if let drop = changes.drop { try requireInside(drop, field: "lat") }
+        case let .orderCancelled(id, _):
+            let order = try requireOrder(id)
+            if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
+        case let .shiftStarted(rider), let .shiftEnded(rider), let .riderBreakdown(rider, _), let .riderRecovered(rider):
+            _ = try requireRider(rider)
+        case let .riderPosition(rider, position):
+            _ = try requireRider(rider)
+            try requireInside(position, field: "lat")
+        case let .pickupDone(rider, order), let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _):
+            _ = try requireRider(rider)
+            _ = try requireOrder(order)
+        case let .trafficIncident(_, zone, _, _, _):
+            try requireZone(zone, field: "zone")
+        case let .orderAssigned(order, rider, _):
+            try requireLive(try requireOrder(order))
+            _ = try requireRider(rider)
+        case let .orderReassigned(order, from, to, _):
+            try requireLive(try requireOrder(order))
+            _ = try requireRider(from, field: "from")
+            _ = try requireRider(to, field: "to")
+        case let .orderUnassigned(order, _):
+            _ = try requireOrder(order)
+        case let .routePlanned(rider, stops, _, _, _):
+            _ = try requireRider(rider)
+            for (index, stop) in stops.enumerated() where orders[stop.order] == nil {
+                throw EventError(field: "stops[\(index)].order", reason: "unknown order \"\(stop.order)\"")
+            }
+        case let .customerNotified(order, _, _):
+            _ = try requireOrder(order)
+        case let .exceptionRaised(id, _, _, _):
+            if exceptions[id] != nil { throw EventError(field: "exception", reason: "exception \"\(id)\" already raised") }
+        case let .exceptionAutoResolved(id, _, _), let .exceptionEscalated(id, _, _, _):
+            try requirePendingException(id)
+        case let .exceptionApproved(id, option, _):
+            let exception = try requirePendingException(id)
+            if exception.state == .escalated, option > exception.options.count {
+                throw EventError(field: "option", reason: "exception \"\(id)\" has \(exception.options.count) options")
+            }
+        case let .exceptionRejected(id, _, _):
+            try requirePendingException(id)
+        }
+    }
+
+    private func requireFreeOrSame(_ free: Bool, _ what: String, _ id: String) throws(EventError) {
+        if !free { throw EventError(field: what, reason: "\(what) \"\(id)\" is already defined") }
+    }
+
+    private func requireZone(_ id: String, field: String) throws(EventError) {
+        if zones[id] == nil { throw EventError(field: field, reason: "unknown zone \"\(id)\"") }
+    }
+
+    private func requireHub(_ id: String, field: String) throws(EventError) {
+        if hubs[id] == nil { throw EventError(field: field, reason: "unknown hub \"\(id)\"") }
+    }
+
+    @discardableResult
+    private func requireRider(_ id: String, field: String = "rider") throws(EventError) -> Rider {
+        guard let rider = riders[id] else { throw EventError(field: field, reason: "unknown rider \"\(id)\"") }
+        return rider
+    }
+
+    private func requireOrder(_ id: String) throws(EventError) -> Order {
+        guard let order = orders[id] else { throw EventError(field: "order", reason: "unknown order \"\(id)\"") }
+        return order
+    }
+
+    private func requireLive(_ order: Order) throws(EventError) {
+        if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(order.id)\" is already \(order.status.rawValue)") }
+    }
+
+    @discardableResult
+    private func requirePendingException(_ id: String) throws(EventError) -> ExceptionCase {
+        guard let exception = exceptions[id] else { throw EventError(field: "exception", reason: "unknown exception \"\(id)\"") }
+        guard exception.isPending else {
+            throw EventError(field: "exception", reason: "exception \"\(id)\" is already \(exception.state.rawValue)")
+        }
+        return exception
+    }
+
+    private func requireInside(_ point: GeoPoint, field: String) throws(EventError) {
+        if let bounds, !bounds.contains(point) {
+            throw EventError(field: field, reason: "(\(point.lat), \(point.lon)) is outside the city's area")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// The whole state of the city as the events tell it. A value: copy it to look at it from another thread.
+///
+/// It changes only through `apply(_:)`, which is deterministic; `check(_:)` says beforehand whether an event fits.
+public struct World: Sendable {
+    public var name = ""
+    public var seed: UInt64?
+    /// The UTC offset the city's clocks show.
+    public var utcOffsetSeconds = 0
+    /// The time of the last event applied.
+    public var clock: Instant?
+    public var lastSeq: Int64 = 0
+
+    public var zones: [String: Zone] = [:]
+    public var hubs: [String: Hub] = [:]
+    public var riders: [String: Rider] = [:]
+    public var orders: [String: Order] = [:]
+    public var routes: [String: Route] = [:]
+    public var incidents: [String: TrafficIncident] = [:]
+    public var exceptions: [String: ExceptionCase] = [:]
+    public var notificationsSent = 0
+    /// How many events of each type were applied.
+    public var eventCounts: [String: Int] = [:]
+
+    /// Registration order of riders, so views list them in a stable order.
+    public private(set) var riderIDs: [String] = []
+    /// Creation order of orders.
+    public private(set) var orderIDs: [String] = []
+    /// Where the city is, from its zones (with a margin); feed coordinates outside it are refused.
+    public private(set) var bounds: GeoBox?
+
+    /// 64-bit hashes of every event id applied, to refuse repeats cheaply at millions of events.
+    var seenEventIDs: Set<UInt64> = []
+
+    public init() {}
+
+    public var eventCount: Int { eventCounts.values.reduce(0, +) }
+
+    /// Zones sorted by id, kept for fast point lookups.
+    public private(set) var zoneList: [Zone] = []
+
+    /// The zone a point falls in (the first by id that contains it), if any.
+    public func zone(containing point: GeoPoint) -> Zone? {
+        zoneList.first { $0.area.contains(point) }
+    }
+
+    /// Traffic slowdown in a zone at a time: the product of the incidents active there (1 = free flow).
+    public func slowdown(zone: String, at time: Instant) -> Double {
+        incidents.values.reduce(1.0) { factor, incident in
+            incident.zone == zone && incident.since <= time && time < incident.until ? factor * incident.slowdown : factor
+        }
+    }
+
+    /// Where a stop is.
+    public func location(of stop: Stop) -> GeoPoint? {
+        guard let order = orders[stop.order] else { return nil }
+        switch stop.kind {
+        case .delivery: return order.drop
+        case .pickup: return pickupLocation(of: order)
+        }
+    }
+
+    public func pickupLocation(of order: Order) -> GeoPoint? {
+        switch order.pickup {
+        case let .hub(id): return hubs[id]?.location
+        case let .point(point): return point
+        }
+    }
+
+    mutating func noteRider(_ id: String) { if riders[id] == nil { riderIDs.append(id) } }
+    mutating func noteOrder(_ id: String) { orderIDs.append(id) }
+
+    mutating func updateBounds(with zone: Zone) {
+        zoneList.removeAll { $0.id == zone.id }
+        zoneList.append(zone)
+        zoneList.sort { $0.id < $1.id }
+        let margin = 0.05
+        let area = zone.area
+        if let current = bounds {
+            bounds = GeoBox(south: min(current.south, area.south - margin), west: min(current.west, area.west - margin),
+                            north: max(current.north, area.north + margin), east: max(current.east, area.east + margin))
+        } else {
+            bounds = GeoBox(south: area.south - margin, west: area.west - margin, north: area.north + margin, east: area.east + margin)
+        }
+    }
+}

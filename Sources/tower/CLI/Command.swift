@@ -1,0 +1,14 @@
+/// One `tower` subcommand.
+protocol Command {
+    static var spec: CommandSpec { get }
+    /// Runs with parsed arguments; returns the exit status.
+    static func run(_ arguments: ParsedArguments) throws -> Int32
+}
+
+/// Every command, in the order `tower --help` lists them.
+let commands: [any Command.Type] = [
+    SimulateCommand.self, ReplayCommand.self, ValidateCommand.self, GenerateCommand.self,
+]
+
+/// The scenario the board and `simulate` use when none is named.
+let defaultScenario = "sample-data/rio"

@@ -1,0 +1,39 @@
+import Foundation
+import TowerCore
+
+/// `tower validate`: checks a feed and reports every bad line.
+enum ValidateCommand: Command {
+    static let spec = CommandSpec(
+        name: "validate",
+        summary: "Check a JSON-lines feed: print every bad line with its number, field and reason.",
+        arguments: [.init(name: "FILE", help: "The feed to check ('-' for standard input).")],
+        options: [
+            .init(name: "scenario", value: "DIR", help: "Check references against this scenario's zones, hubs and riders (for feeds that do not define them)."),
+        ],
+        discussion: "Exit status 1 when any line is bad. Repaired text (control characters removed) is reported as a warning.")
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        let path = arguments.positionals[0]
+        var world = World()
+        if let directory = arguments.value("scenario") {
+            let scenario = try ScenarioLoader.load(directory: directory)
+            for event in CitySimulation(scenario: scenario, seed: 0).settingEvents() where event.type != "session.started" {
+                world.apply(event)
+            }
+        }
+        let validator = FeedValidator(world: world)
+        var report = validator
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            report.validate(data: data)
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read \(path): no such file or not readable") }
+            report.validate(data: data)
+        }
+        let name = path == "-" ? "stdin" : path
+        for diagnostic in report.diagnostics { print("\(name):\(diagnostic.line): \(diagnostic.severity.rawValue): \(diagnostic.error)") }
+        let bad = report.diagnostics.filter { $0.severity == .error }.count
+        print("\(name): \(report.lines) lines, \(report.valid) valid, \(bad) bad, \(report.diagnostics.count - bad) warnings")
+        return bad == 0 ? 0 : 1
+    }
+}
