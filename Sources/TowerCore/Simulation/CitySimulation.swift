@@ -75,6 +75,15 @@ public final class CitySimulation {
         return bodies.map { makeEvent($0, at: scenario.dayStart) }
     }
 
+    /// The world as it stands once the setting and every order of the scenario are known, before the day starts:
+    /// what a live feed for this scenario is checked against.
+    public func knownWorld() -> World {
+        var world = World()
+        for event in settingEvents() { world.apply(event) }
+        for order in scenario.orders { world.apply(makeEvent(.orderCreated(order), at: scenario.dayStart)) }
+        return world
+    }
+
     /// Whether anything is left to happen today.
     public var isFinished: Bool { queue.isEmpty || now >= scenario.dayEnd + 4 * 3600 }
 

@@ -8,7 +8,7 @@ enum ValidateCommand: Command {
         summary: "Check a JSON-lines feed: print every bad line with its number, field and reason.",
         arguments: [.init(name: "FILE", help: "The feed to check ('-' for standard input).")],
         options: [
-            .init(name: "scenario", value: "DIR", help: "Check references against this scenario's zones, hubs and riders (for feeds that do not define them)."),
+            .init(name: "scenario", value: "DIR", help: "Check references against this scenario's zones, hubs, riders and orders (for feeds that do not define them)."),
         ],
         discussion: "Exit status 1 when any line is bad. Repaired text (control characters removed) is reported as a warning.")
 
@@ -16,10 +16,7 @@ enum ValidateCommand: Command {
         let path = arguments.positionals[0]
         var world = World()
         if let directory = arguments.value("scenario") {
-            let scenario = try ScenarioLoader.load(directory: directory)
-            for event in CitySimulation(scenario: scenario, seed: 0).settingEvents() where event.type != "session.started" {
-                world.apply(event)
-            }
+            world = CitySimulation(scenario: try ScenarioLoader.load(directory: directory), seed: 0).knownWorld()
         }
         let validator = FeedValidator(world: world)
         var report = validator
