@@ -13,6 +13,11 @@
 #include <signal.h>
 #include <wchar.h>
 #include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* Globals and macros that Swift 6 cannot import safely, as functions. */
 static inline WINDOW *tower_stdscr(void) { return stdscr; }
@@ -35,19 +40,31 @@ static inline int tower_set_attr(attr_t attrs, int pair) {
     return wattr_set(stdscr, attrs, (short)(pair & 0x7fff), &pair);
 }
 
-/* Draws one character cell (a base character, possibly wide) at y, x. */
+/* Draws a base character (possibly wide, with its combining marks) at y, x. */
 static inline int tower_put_wchar(int y, int x, const wchar_t *text) {
     return mvwaddnwstr(stdscr, y, x, text, -1);
 }
 
-/* Signals are recorded here and acted on by the main loop, never inside the handler. */
+/* newterm instead of initscr: it returns NULL for an unknown terminal instead of exiting the process. */
+static inline SCREEN *tower_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+static inline void tower_set_locale(void) { setlocale(LC_ALL, ""); }
+
+/* Whether the locale's character set is UTF-8 (after setlocale). */
+static inline int tower_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+/* Signals are recorded here and acted on by the main loop, never inside the handler.
+   Install and take them from one Swift file only: each file that inlines these gets the same static. */
 static volatile sig_atomic_t tower_pending_signal = 0;
 static inline void tower_record_signal(int sig) { tower_pending_signal = sig; }
 static inline void tower_install_signal_handlers(void) {
     struct sigaction action;
+    memset(&action, 0, sizeof action);
     action.sa_handler = tower_record_signal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;
     sigaction(SIGTERM, &action, 0);
     sigaction(SIGHUP, &action, 0);
     sigaction(SIGINT, &action, 0);
@@ -56,6 +73,21 @@ static inline int tower_take_signal(void) {
     int sig = tower_pending_signal;
     tower_pending_signal = 0;
     return sig;
+}
+
+/* A crash must not leave the terminal raw: restore it, then die of the same signal. */
+static inline void tower_crash_handler(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+static inline void tower_install_crash_handlers(void) {
+    signal(SIGSEGV, tower_crash_handler);
+    signal(SIGILL, tower_crash_handler);
+    signal(SIGTRAP, tower_crash_handler);
+    signal(SIGABRT, tower_crash_handler);
+    signal(SIGBUS, tower_crash_handler);
+    signal(SIGFPE, tower_crash_handler);
 }
 
 #endif

@@ -10,9 +10,10 @@ public final class Engine {
     public var journal: EventSink?
     /// Orders that no rider could take yet; retried as the day moves.
     private var waiting: Set<String> = []
-    private var lastRetry: Instant?
-    /// Decisions made while reacting, applied after the input that caused them.
-    private var reacting = false
+    /// How far `advance(to:)` has run the timed work.
+    private var advancedTo: Instant?
+    /// Called after every event is applied (the board keeps a log of notable ones).
+    public var observer: ((Event) -> Void)?
 
     public init(world: World = World(), journal: EventSink?, settings: EngineSettings, planner: InsertionPlanner = InsertionPlanner()) {
         self.world = world
@@ -32,16 +33,27 @@ public final class Engine {
     }
 
     /// Lets simulated or wall time pass: runs what is due (the plan lock, retries of waiting orders).
+    ///
+    /// Timed work happens at fixed instants (the lock, then every `retryInterval` on the clock's grid), before
+    /// any event later than them, so the decisions do not depend on how the caller slices time.
     public func advance(to time: Instant) {
-        guard let clock = world.clock, time > clock else { return }
-        if clock < settings.planLock, time >= settings.planLock {
+        let from = advancedTo ?? world.clock ?? time
+        guard time > from else { return }
+        advancedTo = time
+        if from < settings.planLock, time >= settings.planLock {
             planDay(at: settings.planLock)
         }
-        if planLocked, !waiting.isEmpty, (lastRetry.map { time - $0 >= 300 } ?? true) {
-            lastRetry = time
-            for id in waiting.sorted() { placeWaiting(id, at: time) }
+        var tick = Instant(seconds: (from.seconds / Engine.retryInterval + 1) * Engine.retryInterval)
+        while tick <= time {
+            if tick > settings.planLock, !waiting.isEmpty {
+                for id in waiting.sorted() { placeWaiting(id, at: tick) }
+            }
+            tick = tick + Engine.retryInterval
         }
     }
+
+    /// Seconds between attempts to place orders no rider could take.
+    public static let retryInterval: Int64 = 300
 
     /// Flushes the journal to disk (on exit, signals, and once a second in live mode).
     public func sync() { journal?.sync() }
@@ -59,6 +71,7 @@ public final class Engine {
             fatalError("\(error)")
         }
         world.apply(event)
+        observer?(event)
     }
 
     private func decide(_ body: EventBody, at time: Instant) {

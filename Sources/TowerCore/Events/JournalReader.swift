@@ -46,7 +46,8 @@ public struct JournalReader {
         return summary
     }
 
-    static func decode(_ slice: UnsafeBufferPointer<UInt8>) -> Line {
+    /// Decodes one line (without its newline).
+    public static func decode(_ slice: UnsafeBufferPointer<UInt8>) -> Line {
         if slice.count > EventCodec.maxLineBytes {
             return .bad(EventError(field: "", reason: "line is \(slice.count) bytes, longer than the limit of \(EventCodec.maxLineBytes)"))
         }
@@ -63,7 +64,8 @@ public struct JournalReader {
         }
     }
 
-    static func isBlank(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether a line holds only spaces, tabs or a carriage return.
+    public static func isBlank(_ slice: some Collection<UInt8>) -> Bool {
         slice.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 }

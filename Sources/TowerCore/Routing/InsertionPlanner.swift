@@ -84,11 +84,13 @@ public struct InsertionPlanner: Sendable {
               let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world) else { return nil }
         let needsPickup = order.status != .pickedUp
 
-        // Pickup candidates: right after a pending pickup at the same place (a shared hub visit), else anywhere.
+        // Pickup candidates: right after a pending pickup at the same place (a shared hub visit), or a new visit
+        // (a return to the hub for another wave) before any stop that is not itself at that place.
         var pickupPositions: [Int?] = [nil]
         if needsPickup {
-            let shared = route.indices.filter { $0 >= frozen && route[$0].kind == .pickup && route[$0].location == pickupInfo.location }
-            pickupPositions = shared.isEmpty ? Array(frozen...route.count) : shared.map { $0 + 1 }
+            pickupPositions = (frozen...route.count).filter { position in
+                position == route.count || route[position].location != pickupInfo.location || route[position].kind != .pickup
+            }
         }
         var bestCost = Double.infinity
         var bestStops: [StopInfo] = []

@@ -10,6 +10,7 @@ public struct StopInfo: Sendable {
     public var parcels: Int
     public var kg: Double
     public var latePerMinute: Double
+    public var latePenalty: Double
 
     /// Resolves `stop` in `world`; nil when its order is unknown.
     public init?(_ stop: Stop, ref: Int, in world: World) {
@@ -18,11 +19,12 @@ public struct StopInfo: Sendable {
         self.ref = ref
         self.location = location
         windowStart = order.window.start
-        windowEnd = order.window.end
+        windowEnd = order.window.end - RouteEvaluator.planningBuffer
         serviceSeconds = Int64(order.serviceSeconds)
         parcels = order.parcels
         kg = order.kg
         latePerMinute = RouteEvaluator.latenessPerMinute(order.tier)
+        latePenalty = RouteEvaluator.latePenalty(order.tier)
     }
 }
 
@@ -33,11 +35,28 @@ public struct RouteEvaluator: Sendable {
     /// Lateness penalty in cost units per minute late, by tier.
     public static func latenessPerMinute(_ tier: Tier) -> Double {
         switch tier {
-        case .standard: return 0.5
-        case .express: return 1.5
-        case .critical: return 6
+        case .standard: return 1
+        case .express: return 3
+        case .critical: return 10
         }
     }
+
+    /// A fixed penalty for each late delivery, by tier: a late parcel costs a call to the care centre even
+    /// when it is only a minute late.
+    public static func latePenalty(_ tier: Tier) -> Double {
+        switch tier {
+        case .standard: return 8
+        case .express: return 15
+        case .critical: return 60
+        }
+    }
+
+    /// Plans aim this much before a window closes, keeping a reserve for the day's surprises: without it,
+    /// cheapest insertion spends every minute of slack and ordinary delays make stops late.
+    public static let planningBuffer: Int64 = 10 * 60
+
+    /// How long after its shift's end a rider may still be finishing a route.
+    public static let shiftGrace: Int64 = 30 * 60
 
     /// Seconds spent at a hub per pickup.
     public static let pickupSeconds: Int64 = 60
@@ -90,13 +109,14 @@ public struct RouteEvaluator: Sendable {
                 if time > info.windowEnd {
                     let seconds = time - info.windowEnd
                     late += seconds
-                    lateness += Double(seconds) / 60 * info.latePerMinute
+                    lateness += Double(seconds) / 60 * info.latePerMinute + info.latePenalty
                 }
                 parcels -= info.parcels
                 kg -= info.kg
                 time = time + info.serviceSeconds
             }
         }
+        if time > profile.shift.end + RouteEvaluator.shiftGrace { feasible = false }
         let hours = Double(time - start.time) / 3600
         let drops = stops.lazy.filter { $0.kind == .delivery }.count
         let overtime = max(0, Double(time - profile.shift.end) / 3600)

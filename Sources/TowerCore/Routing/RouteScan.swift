@@ -39,7 +39,7 @@ struct RouteScan {
             } else {
                 if time < info.windowStart { time = info.windowStart }
                 serviceStart.append(time)
-                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute }
+                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
                 p -= info.parcels; w -= info.kg
                 time = time + info.serviceSeconds
             }
@@ -69,7 +69,7 @@ struct RouteScan {
         }
         visit(delivery)
         if time < delivery.windowStart { time = delivery.windowStart }
-        if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute }
+        if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
         time = time + delivery.serviceSeconds
         var end = time
         var k = j
@@ -87,12 +87,13 @@ struct RouteScan {
             if info.kind == .pickup {
                 time = time + RouteEvaluator.pickupSeconds
             } else {
-                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute }
+                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
                 time = time + info.serviceSeconds
             }
             end = time
             k += 1
         }
+        if end > profile.shift.end + RouteEvaluator.shiftGrace { return nil }
         let drops = stops.reduce(1) { $1.kind == .delivery ? $0 + 1 : $0 }
         let hours = Double(end - start.time) / 3600
         let overtime = max(0, Double(end - profile.shift.end) / 3600)

@@ -79,9 +79,13 @@ public final class CitySimulation {
     /// what a live feed for this scenario is checked against.
     public func knownWorld() -> World {
         var world = World()
-        for event in settingEvents() { world.apply(event) }
-        for order in scenario.orders { world.apply(makeEvent(.orderCreated(order), at: scenario.dayStart)) }
+        for event in knownEvents() { world.apply(event) }
         return world
+    }
+
+    /// The setting events followed by every order of the scenario, as created at the start of the day.
+    public func knownEvents() -> [Event] {
+        settingEvents() + scenario.orders.map { makeEvent(.orderCreated($0), at: scenario.dayStart) }
     }
 
     /// Whether anything is left to happen today.

@@ -36,7 +36,7 @@ public enum SessionStarter {
         if let resume = sink as? ResumeSink {
             while engine.world.lastSeq < Int64(previous.count), simulation.step(engine: engine) {}
             if let divergence = resume.divergence {
-                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces; it was written by another version or edited")
+                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal")
             }
             if engine.world.lastSeq < Int64(previous.count) {
                 throw ToolError("\(journalPath!): the journal is longer than the simulated day; it was not written by this scenario")

@@ -158,10 +158,12 @@ extension World {
         }
     }
 
+    /// Removes a visited stop; a rider whose route is now empty is idle.
     private mutating func removeStop(order: String, kind: Stop.Kind, from riderID: String) {
         guard var route = routes[riderID], let index = route.stops.firstIndex(where: { $0.order == order && $0.kind == kind }) else { return }
         route.stops.remove(at: index)
         routes[riderID] = route
+        if route.stops.isEmpty { updateRider(riderID) { if $0.status == .driving { $0.status = .idle } } }
     }
 
     private mutating func removeStops(of order: String, from riderID: String) {

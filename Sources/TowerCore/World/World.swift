@@ -35,6 +35,9 @@ public struct World: Sendable {
 
     public var eventCount: Int { eventCounts.values.reduce(0, +) }
 
+    /// Whether an event with this id was applied already (a re-sent feed line).
+    public func hasSeen(eventID: String) -> Bool { seenEventIDs.contains(SeededRandom.fnv1a(eventID)) }
+
     /// Zones sorted by id, kept for fast point lookups.
     public private(set) var zoneList: [Zone] = []
 

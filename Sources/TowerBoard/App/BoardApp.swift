@@ -1,0 +1,79 @@
+import Foundation
+import TowerCore
+
+/// The live loop: keys in, time forward, frames out. One thread; the world changes only inside the engine.
+public final class BoardApp {
+    public let engine: Engine
+    public let source: EventSource
+    public private(set) var model: BoardModel
+    private var theme: Theme
+    private let glyphs: Glyphs
+    private let terminal: NcursesTerminal
+    private var log = RecentLog()
+    private var rows = BoardModel.Rows()
+    /// The simulated time shown.
+    private var now: Instant
+
+    public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal) {
+        self.engine = engine
+        self.source = source
+        self.model = model
+        self.theme = theme
+        self.terminal = terminal
+        self.glyphs = terminal.isUTF8 ? .unicode : .ascii
+        self.now = start
+        engine.observer = { [unowned self] event in self.log.note(event, world: self.engine.world) }
+    }
+
+    /// Runs until the user quits or a signal arrives; returns the signal number, or 0.
+    public func run() -> Int32 {
+        var lastTick = Date()
+        var lastFrame = Date.distantPast
+        var dirty = true
+        while true {
+            let signal = terminal.takeSignal()
+            if signal != 0 { return signal }
+            let idle = model.paused || source.isFinished
+            if let key = terminal.readKey(timeout: idle ? 1000 : 50) {
+                if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }
+                if model.quitRequested { return 0 }
+                dirty = true
+            }
+            let wall = Date()
+            let elapsed = wall.timeIntervalSince(lastTick)
+            lastTick = wall
+            if !model.paused, !source.isFinished {
+                let proposed = now + Int64((elapsed * model.speed).rounded())
+                source.advance(to: proposed, engine: engine)
+                now = source.clock(proposed: proposed, engine: engine)
+                dirty = true
+            }
+            engine.syncIfDue()
+            // Frames are capped at 10 a second while the clock runs; input redraws at once; idle redraws once a second.
+            if dirty && wall.timeIntervalSince(lastFrame) >= 0.1 || wall.timeIntervalSince(lastFrame) >= 1 {
+                render(wall: wall)
+                lastFrame = wall
+                dirty = false
+            }
+        }
+    }
+
+    private func render(wall: Date) {
+        let size = terminal.size
+        var buffer = ScreenBuffer(width: size.width, height: size.height)
+        rows = BoardView.render(snapshot(wall: wall), model: model, theme: theme, glyphs: glyphs, into: &buffer)
+        terminal.draw(buffer)
+    }
+
+    private func snapshot(wall: Date) -> BoardSnapshot {
+        let world = engine.world
+        let outlook = Outlook(world: world, now: now, planner: engine.planner)
+        return BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
+                             recent: log.lines, wallClock: BoardApp.wallClock(wall))
+    }
+
+    static func wallClock(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) % 86400
+        return Format.two(seconds / 3600) + ":" + Format.two(seconds / 60 % 60) + ":" + Format.two(seconds % 60)
+    }
+}

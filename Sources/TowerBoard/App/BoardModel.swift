@@ -1,0 +1,138 @@
+import TowerCore
+
+/// What the board shows and how: the only state the keys change. Pure, so any screen can be rebuilt from a
+/// world and a list of keys.
+public struct BoardModel: Sendable {
+    public enum Pane: Int, CaseIterable, Sendable { case lanes, atRisk, exceptions }
+
+    public enum Screen: Equatable, Sendable {
+        case board
+        case rider(String)
+        case order(String)
+        case help
+    }
+
+    public var screen: Screen = .board
+    public var focus: Pane = .lanes
+    public var cursor: [Pane: Int] = [:]
+    public var paused = false
+    /// Simulated seconds per wall second.
+    public var speed: Double
+    /// The `:` command being typed, when the command line is open.
+    public var commandLine: String?
+    /// A line for the status bar (results, refusals), until the next key.
+    public var message: String?
+    public var readonly: Bool
+    public private(set) var quitRequested = false
+
+    public static let speeds: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1200]
+
+    public init(speed: Double, readonly: Bool) {
+        self.speed = speed
+        self.readonly = readonly
+    }
+
+    /// The row ids of each pane as last drawn, so keys can select and drill down.
+    public struct Rows: Sendable {
+        public var lanes: [String] = []
+        public var atRisk: [String] = []
+        public var exceptions: [String] = []
+        public init() {}
+        func ids(_ pane: Pane) -> [String] {
+            switch pane {
+            case .lanes: return lanes
+            case .atRisk: return atRisk
+            case .exceptions: return exceptions
+            }
+        }
+    }
+
+    public func selectedIndex(_ pane: Pane, count: Int) -> Int { count == 0 ? 0 : min(max(0, cursor[pane] ?? 0), count - 1) }
+
+    /// Applies one key.
+    public mutating func handle(_ key: Key, rows: Rows) {
+        message = nil
+        if commandLine != nil { editCommand(key); return }
+        switch screen {
+        case .help:
+            if key == .escape || key == .char("?") || key == .char("q") { screen = .board }
+            return
+        case .rider, .order:
+            if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
+        case .board:
+            break
+        }
+        let ids = rows.ids(focus)
+        let current = selectedIndex(focus, count: ids.count)
+        switch key {
+        case .char("q"): quitRequested = true
+        case .char("?"): screen = .help
+        case .char(" "): paused.toggle(); message = paused ? "paused" : "running"
+        case .char("+"), .char("="): changeSpeed(by: 1)
+        case .char("-"), .char("_"): changeSpeed(by: -1)
+        case .char(":"): commandLine = ""
+        case .tab, .right, .char("l"): focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
+        case .backTab, .left, .char("h"): focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
+        case .down, .char("j"): cursor[focus] = min(current + 1, max(0, ids.count - 1))
+        case .up, .char("k"): cursor[focus] = max(current - 1, 0)
+        case .pageDown: cursor[focus] = min(current + 10, max(0, ids.count - 1))
+        case .pageUp: cursor[focus] = max(current - 10, 0)
+        case .home, .char("g"): cursor[focus] = 0
+        case .end, .char("G"): cursor[focus] = max(0, ids.count - 1)
+        case .enter:
+            guard !ids.isEmpty else { return }
+            let id = ids[current]
+            switch focus {
+            case .lanes: screen = .rider(id)
+            case .atRisk: screen = .order(id)
+            case .exceptions: message = "exception \(id): decisions arrive with the exception queue"
+            }
+        case .escape: break
+        case .char("a"), .char("r"), .char("1"), .char("2"), .char("3"), .char("4"):
+            message = readonly ? "read-only board: actions are off" : "no escalation selected"
+        default: break
+        }
+    }
+
+    private mutating func changeSpeed(by step: Int) {
+        let index = BoardModel.speeds.firstIndex { $0 >= speed } ?? BoardModel.speeds.count - 1
+        speed = BoardModel.speeds[min(max(0, index + step), BoardModel.speeds.count - 1)]
+        message = "speed ×\(Int(speed))"
+    }
+
+    private mutating func editCommand(_ key: Key) {
+        guard var text = commandLine else { return }
+        switch key {
+        case .escape: commandLine = nil
+        case .backspace:
+            if text.isEmpty { commandLine = nil } else { text.removeLast(); commandLine = text }
+        case .enter:
+            commandLine = nil
+            run(command: text)
+        case let .char(character):
+            if text.count < 200 { text.append(character); commandLine = text }
+        default: break
+        }
+    }
+
+    /// Runs a `:` command.
+    mutating func run(command text: String) {
+        let words = text.split(separator: " ").map(String.init)
+        guard let verb = words.first else { return }
+        switch verb {
+        case "q", "quit": quitRequested = true
+        case "pause": paused = true; message = "paused"
+        case "resume", "run": paused = false; message = "running"
+        case "help": screen = .help
+        case "speed":
+            guard words.count == 2, let value = Double(words[1]), value >= 0.1, value <= 3600 else {
+                message = "usage: :speed N (simulated seconds per second, 0.1 to 3600)"
+                return
+            }
+            speed = value
+            message = "speed ×\(words[1])"
+        default:
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :speed N, :pause, :resume, :help, :q)"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import TowerCore
+
+/// The symbols the board draws, in Unicode or plain ASCII (for terminals whose locale is not UTF-8).
+/// Every status has its own glyph, so meaning never depends on colour alone.
+public struct Glyphs: Sendable {
+    public var driving: String, idle: String, broken: String, offShift: String, ended: String
+    public var pickup: String, delivery: String, lateStop: String, tightStop: String, now: String
+    public var vertical: String, horizontal: String, paused: String, playing: String
+
+    public static let unicode = Glyphs(driving: "▶", idle: "○", broken: "✖", offShift: "·", ended: "■",
+                                       pickup: "▲", delivery: "●", lateStop: "✖", tightStop: "◆", now: "┃",
+                                       vertical: "│", horizontal: "─", paused: "‖", playing: "▶")
+    public static let ascii = Glyphs(driving: ">", idle: "o", broken: "X", offShift: ".", ended: "#",
+                                     pickup: "^", delivery: "*", lateStop: "!", tightStop: "?", now: "|",
+                                     vertical: "|", horizontal: "-", paused: "=", playing: ">")
+
+    public func status(_ status: RiderStatus) -> String {
+        switch status {
+        case .driving: return driving
+        case .idle: return idle
+        case .brokenDown: return broken
+        case .offShift: return offShift
+        case .shiftEnded: return ended
+        }
+    }
+}

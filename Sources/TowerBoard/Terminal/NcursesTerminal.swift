@@ -1,0 +1,160 @@
+import CNcursesw
+import Foundation
+import TowerCore
+
+/// The terminal, through ncursesw: the only file that talks to it. Writes only the cells that changed
+/// since the last frame, and reads keys with a timeout so an idle board sleeps in `wget_wch`.
+public final class NcursesTerminal {
+    private var screen: OpaquePointer?
+    private var pairs: [Style.ColorKey: Int32] = [:]
+    private let colors: Int
+    private var previous: ScreenBuffer?
+    /// Bytes handed to the terminal are counted by the caller's benchmark; here we count cells written.
+    public private(set) var cellsWritten = 0
+    public let isUTF8: Bool
+
+    /// Checks that a full-screen board can start here, without letting ncurses exit the process.
+    public static func preflight() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw ToolError("the board needs a terminal (stdin and stdout are not a tty); for a headless run use 'tower simulate'")
+        }
+        guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
+            throw ToolError("the board needs a terminal type: TERM is unset or 'dumb' (try TERM=xterm-256color)")
+        }
+    }
+
+    public init(useColor: Bool) throws {
+        try NcursesTerminal.preflight()
+        tower_set_locale()
+        isUTF8 = tower_locale_is_utf8() != 0
+        guard let screen = tower_newterm() else {
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+            throw ToolError("unknown terminal type '\(TextSanitizer.clean(term))' (no terminfo entry); try TERM=xterm-256color")
+        }
+        self.screen = screen
+        tower_install_signal_handlers()
+        tower_install_crash_handlers()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(tower_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        if useColor, has_colors() {
+            start_color()
+            use_default_colors()
+            colors = Int(tower_colors())
+        } else {
+            colors = 0
+        }
+    }
+
+    deinit { close() }
+
+    /// Restores the terminal. Safe to call more than once.
+    public func close() {
+        guard let screen else { return }
+        endwin()
+        delscreen(screen)
+        self.screen = nil
+    }
+
+    /// The terminal's size now.
+    public var size: (width: Int, height: Int) { (Int(tower_cols()), Int(tower_lines())) }
+
+    /// A pending SIGTERM, SIGHUP or SIGINT, taken (0 when none).
+    public func takeSignal() -> Int32 { tower_take_signal() }
+
+    /// Forgets what is on screen, so the next frame is drawn whole (after a resize).
+    public func invalidate() {
+        previous = nil
+        clearok(tower_stdscr(), true)
+    }
+
+    /// Draws `buffer`, writing only the cells that differ from the last frame.
+    public func draw(_ buffer: ScreenBuffer) {
+        for run in buffer.changes(since: previous) {
+            var x = run.x
+            for cell in run.cells {
+                defer { x += 1 }
+                if cell.symbol.isEmpty { continue }  // second column of a wide character
+                _ = tower_set_attr(attributes(cell.style), pair(for: cell.style))
+                var text = cell.symbol.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                text.append(0)
+                _ = tower_put_wchar(Int32(run.y), Int32(x), text)
+                cellsWritten += 1
+            }
+        }
+        previous = buffer
+        wnoutrefresh(tower_stdscr())
+        doupdate()
+    }
+
+    /// Waits up to `milliseconds` for a key (negative: forever).
+    public func readKey(timeout milliseconds: Int32) -> Key? {
+        wtimeout(tower_stdscr(), milliseconds)
+        var character: wint_t = 0
+        let result = wget_wch(tower_stdscr(), &character)
+        if result == tower_err() { return nil }
+        if result == tower_key_code_yes() {
+            switch Int32(character) {
+            case tower_key_resize(): return .resize
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_BTAB: return .backTab
+            case KEY_NPAGE: return .pageDown
+            case KEY_PPAGE: return .pageUp
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            default: return nil
+            }
+        }
+        switch character {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(character)), character >= 32 else { return nil }
+            return .char(Character(scalar))
+        }
+    }
+
+    private func attributes(_ style: Style) -> attr_t {
+        var value = tower_a_normal()
+        if style.bold { value |= tower_a_bold() }
+        if style.dim { value |= tower_a_dim() }
+        if style.reverse { value |= tower_a_reverse() }
+        if style.underline { value |= tower_a_underline() }
+        return value
+    }
+
+    private func pair(for style: Style) -> Int32 {
+        guard colors > 0 else { return 0 }
+        let key = style.colorKey
+        if let known = pairs[key] { return known }
+        let number = alloc_pair(code(style.fg), code(style.bg))
+        let pair = number < 0 ? 0 : number
+        pairs[key] = pair
+        return pair
+    }
+
+    /// The colour number to ask for, reduced to what the terminal has.
+    private func code(_ color: Color) -> Int32 {
+        switch color {
+        case .terminalDefault: return -1
+        case let .indexed(index):
+            if Int(index) < colors { return Int32(index) }
+            return Int32(Color.basic(index))
+        }
+    }
+}
+
+extension Style {
+    struct ColorKey: Hashable { var fg: Color; var bg: Color }
+    var colorKey: ColorKey { ColorKey(fg: fg, bg: bg) }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import TowerCore
+
+/// Everything a frame shows, taken from the core at one moment. Views read only this.
+public struct BoardSnapshot: Sendable {
+    public var world: World
+    public var outlook: Outlook
+    public var now: Instant
+    /// Where events come from, e.g. `sim seed 1` or `feed orders.jsonl`.
+    public var source: String
+    public var deadLetters: Int
+    /// Notable events, newest first, as plain text (the screen buffer strips anything unsafe).
+    public var recent: [String]
+    public var wallClock: String
+
+    public init(world: World, outlook: Outlook, now: Instant, source: String, deadLetters: Int, recent: [String], wallClock: String) {
+        self.world = world; self.outlook = outlook; self.now = now; self.source = source
+        self.deadLetters = deadLetters; self.recent = recent; self.wallClock = wallClock
+    }
+}
+
+/// Small text formats shared by the views.
+enum Format {
+    static func clock(_ instant: Instant, _ world: World) -> String { ISOTime.clock(instant, offsetSeconds: world.utcOffsetSeconds) }
+
+    static func clockSeconds(_ instant: Instant, _ world: World) -> String {
+        let second = ISOTime.secondOfDay(instant, offsetSeconds: world.utcOffsetSeconds)
+        return ISOTime.clock(instant, offsetSeconds: world.utcOffsetSeconds) + ":" + two(second % 60)
+    }
+
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// Signed minutes, e.g. `+12m`, `-3m`.
+    static func minutes(_ seconds: Int64) -> String {
+        let minutes = Int((Double(seconds) / 60).rounded())
+        return (minutes > 0 ? "+" : "") + "\(minutes)m"
+    }
+
+    static func percent(_ part: Int, _ whole: Int) -> String {
+        whole == 0 ? "–" : String(format: "%.1f%%", Double(part) / Double(whole) * 100)
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        let columns = CharacterWidth.of(text)
+        return columns >= width ? text : text + String(repeating: " ", count: width - columns)
+    }
+
+    static func channel(_ channel: Channel) -> String {
+        switch channel {
+        case .own: return "own"
+        case .thirdParty: return "3pl"
+        case .gig: return "gig"
+        }
+    }
+
+    static func vehicle(_ vehicle: Vehicle) -> String {
+        switch vehicle {
+        case .bicycle: return "bike"
+        case .motorbike: return "moto"
+        case .car: return "car"
+        case .van: return "van"
+        }
+    }
+
+    static func tier(_ tier: Tier) -> String {
+        switch tier {
+        case .standard: return "std"
+        case .express: return "exp"
+        case .critical: return "CRIT"
+        }
+    }
+}

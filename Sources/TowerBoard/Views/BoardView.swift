@@ -1,0 +1,144 @@
+import TowerCore
+
+/// Draws a whole frame: the board or a drill-down, the header and the status line.
+public enum BoardView {
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    /// Renders `snapshot` as `model` says into `buffer`, and returns the ids of each pane's rows.
+    @discardableResult
+    public static func render(_ snapshot: BoardSnapshot, model: BoardModel, theme: Theme, glyphs: Glyphs, into buffer: inout ScreenBuffer) -> BoardModel.Rows {
+        buffer.fill(buffer.area, style: theme[.text])
+        guard buffer.width >= minimumWidth, buffer.height >= minimumHeight else {
+            renderTooSmall(into: &buffer, theme: theme)
+            return BoardModel.Rows()
+        }
+        let context = PaneContext(snapshot: snapshot, model: model, theme: theme, glyphs: glyphs)
+        renderHeader(context, into: &buffer)
+        let body = Rect(x: 0, y: 2, width: buffer.width, height: buffer.height - 3)
+        var rows = BoardModel.Rows()
+        switch model.screen {
+        case .board:
+            if buffer.width >= 160 {
+                let (left, right) = body.left(buffer.width * 3 / 5)
+                let (top, bottom) = right.top(right.height / 2)
+                rows.lanes = LanesPane.render(context, in: left, into: &buffer)
+                rows.atRisk = AtRiskPane.render(context, in: top, into: &buffer)
+                rows.exceptions = ExceptionsPane.render(context, in: bottom, into: &buffer)
+            } else {
+                let (top, bottom) = body.top(body.height * 11 / 20)
+                let (left, right) = bottom.left(max(bottom.width * 3 / 5, 48))
+                rows.lanes = LanesPane.render(context, in: top, into: &buffer)
+                rows.atRisk = AtRiskPane.render(context, in: left, into: &buffer)
+                rows.exceptions = ExceptionsPane.render(context, in: right, into: &buffer)
+            }
+        case let .rider(id):
+            DetailViews.rider(id, context, in: body, into: &buffer)
+        case let .order(id):
+            DetailViews.order(id, context, in: body, into: &buffer)
+        case .help:
+            DetailViews.help(context, in: body, into: &buffer)
+        }
+        renderStatus(context, into: &buffer)
+        return rows
+    }
+
+    static func renderTooSmall(into buffer: inout ScreenBuffer, theme: Theme) {
+        guard buffer.width > 0, buffer.height > 0 else { return }
+        let lines = ["terminal too small: need \(minimumWidth)x\(minimumHeight), have \(buffer.width)x\(buffer.height)",
+                     "enlarge the window, or press q to quit"]
+        for (index, line) in lines.enumerated() {
+            let y = buffer.height / 2 - 1 + index
+            let x = max(0, (buffer.width - CharacterWidth.of(line)) / 2)
+            buffer.put(line, x: x, y: max(0, min(buffer.height - 1, y)), style: index == 0 ? theme[.late] : theme[.muted])
+        }
+    }
+
+    private static func renderHeader(_ c: PaneContext, into buffer: inout ScreenBuffer) {
+        let world = c.snapshot.world
+        let play = c.model.paused ? "\(c.glyphs.paused) paused" : "\(c.glyphs.playing) ×\(speedText(c.model.speed))"
+        var left = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)  \(c.snapshot.source)"
+        left += "  dead-letter \(c.snapshot.deadLetters)"
+        if c.model.readonly { left += "  READ-ONLY" }
+        let right = "wall \(c.snapshot.wallClock) "
+        buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: c.theme[.header])
+        buffer.put(right, x: max(0, buffer.width - CharacterWidth.of(right)), y: 0, style: c.theme[.header])
+
+        var delivered = 0, late = 0, failed = 0, attempts = 0, firstTime = 0, unassigned = 0
+        for order in world.orders.values {
+            if order.status == .delivered {
+                delivered += 1
+                if let done = order.completedAt, done > order.window.end { late += 1 }
+                if order.attempts == 1 { firstTime += 1 }
+            }
+            if order.status == .failed { failed += 1 }
+            if order.status == .open { unassigned += 1 }
+            attempts += order.attempts > 0 ? 1 : 0
+        }
+        let km = world.riders.values.reduce(0) { $0 + $1.kmDriven }
+        // Most important first; a figure that does not fit whole is left out rather than cut.
+        let gap = buffer.width >= 120 ? "   " : "  "
+        var x = 1
+        func stat(_ label: String, _ value: String, _ style: Style) {
+            let columns = CharacterWidth.of(label) + 1 + CharacterWidth.of(value)
+            guard x + columns <= buffer.width else { return }
+            x += buffer.put(label + " ", x: x, y: 1, style: c.theme[.muted])
+            x += buffer.put(value, x: x, y: 1, style: style)
+            x += buffer.put(gap, x: x, y: 1, style: c.theme[.text])
+        }
+        stat("done", "\(delivered)/\(world.orders.count)", c.theme[.text])
+        stat("on-time", Format.percent(delivered - late, delivered), late * 10 > delivered ? c.theme[.tight] : c.theme[.ok])
+        stat("late", "\(late)", late > 0 ? c.theme[.late] : c.theme[.ok])
+        stat("at-risk", "\(c.snapshot.outlook.atRisk.count)", c.snapshot.outlook.atRisk.isEmpty ? c.theme[.ok] : c.theme[.tight])
+        stat("1st-attempt", Format.percent(firstTime, attempts), c.theme[.text])
+        stat("failed", "\(failed)", failed > 0 ? c.theme[.tight] : c.theme[.ok])
+        stat("unassigned", "\(unassigned)", unassigned > 0 ? c.theme[.late] : c.theme[.ok])
+        stat("km", String(Int(km)), c.theme[.text])
+    }
+
+    private static func speedText(_ speed: Double) -> String {
+        speed == speed.rounded() ? String(Int(speed)) : String(speed)
+    }
+
+    private static func renderStatus(_ c: PaneContext, into buffer: inout ScreenBuffer) {
+        let y = buffer.height - 1
+        let text: String
+        var style = c.theme[.status]
+        if let command = c.model.commandLine {
+            text = ":" + command
+        } else if let message = c.model.message {
+            text = " " + message
+            style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)
+        } else {
+            switch c.model.screen {
+            case .board: text = " ?:help  tab:pane  ↑↓/jk:select  ⏎:open  space:pause  +/-:speed  ::command  q:quit"
+            case .rider, .order: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
+            case .help: text = " esc or ?:close help"
+            }
+        }
+        buffer.putPadded(text, x: 0, y: y, width: buffer.width, style: style)
+    }
+}
+
+/// What every pane needs to draw.
+struct PaneContext {
+    let snapshot: BoardSnapshot
+    let model: BoardModel
+    let theme: Theme
+    let glyphs: Glyphs
+
+    /// Draws a pane's title row, highlighted when focused, and returns the area below it.
+    func title(_ text: String, pane: BoardModel.Pane?, in rect: Rect, into buffer: inout ScreenBuffer) -> Rect {
+        let focused = pane.map { $0 == model.focus } ?? false
+        let style = focused ? theme[.accent] : theme[.title]
+        buffer.putPadded((focused ? "▌" : " ") + text, x: rect.x, y: rect.y, width: rect.width, style: style)
+        return Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+    }
+
+    /// The first row to show so the selection stays visible.
+    func scrollOffset(selected: Int, visible: Int) -> Int { visible <= 0 ? 0 : max(0, selected - visible + 1) }
+
+    func slackStyle(_ slack: Int64) -> Style {
+        slack < 0 ? theme[.late] : (slack < Outlook.margin ? theme[.tight] : theme[.ok])
+    }
+}

@@ -1,0 +1,120 @@
+import TowerCore
+
+/// Drill-down screens: one rider, one order, and the key help.
+enum DetailViews {
+    static func rider(_ id: String, _ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
+        let world = c.snapshot.world
+        guard let rider = world.riders[id] else {
+            buffer.put(" rider \(id) is not known", x: rect.x, y: rect.y, style: c.theme[.late])
+            return
+        }
+        let p = rider.profile
+        let body = c.title("Rider \(id) · \(p.name)", pane: nil, in: rect, into: &buffer)
+        let facts = [
+            "status     \(c.glyphs.status(rider.status)) \(rider.status.rawValue)",
+            "channel    \(p.channel.rawValue), \(p.vehicle.rawValue), hub \(p.hub), zone \(p.zone)",
+            "shift      \(Format.clock(p.shift.start, world))–\(Format.clock(p.shift.end, world))",
+            "load       \(rider.loadParcels)/\(p.capacityParcels) parcels, \(Int(rider.loadKg))/\(Int(p.capacityKg)) kg",
+            "skills     \(p.skills.isEmpty ? "none" : p.skills.map(\.rawValue).sorted().joined(separator: ", "))",
+            "done       \(rider.delivered) delivered, \(rider.failed) failed, \(Int(rider.kmDriven)) km",
+            "position   \(String(format6(rider.position.lat))), \(String(format6(rider.position.lon)))"
+                + (rider.positionAt.map { " at " + Format.clockSeconds($0, world) } ?? ""),
+            "costs      \(p.costPerHour)/h  \(p.costPerKm)/km  \(p.costPerDrop)/drop",
+        ]
+        var y = body.y
+        for fact in facts where y < body.maxY {
+            buffer.put(" " + fact, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
+            y += 1
+        }
+        y += 1
+        guard y < body.maxY else { return }
+        buffer.put(" #   stop      order      eta    window       slack  customer", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+        y += 1
+        let lane = c.snapshot.outlook.lanes[id]
+        for (index, stop) in (lane?.stops ?? []).enumerated() where y < body.maxY {
+            let order = world.orders[stop.order]
+            let slack = lane!.slack[index]
+            var x = body.x + 1
+            x += buffer.put(Format.pad("\(index + 1)", 4), x: x, y: y, style: c.theme[.muted])
+            let glyph = stop.kind == .pickup ? c.glyphs.pickup : c.glyphs.delivery
+            x += buffer.put(Format.pad("\(glyph) \(stop.kind.rawValue)", 10), x: x, y: y, style: c.theme[.text])
+            x += buffer.put(Format.pad(stop.order, 11), x: x, y: y, style: c.theme[.text])
+            x += buffer.put(Format.pad(Format.clock(stop.eta, world), 7), x: x, y: y, style: c.theme[.text])
+            if let order, stop.kind == .delivery {
+                x += buffer.put(Format.pad(Format.clock(order.window.start, world) + "–" + Format.clock(order.window.end, world), 13), x: x, y: y, style: c.theme[.text])
+                x += buffer.put(Format.pad(Format.minutes(slack), 7), x: x, y: y, style: c.slackStyle(slack))
+                buffer.put(order.customerName, x: x, y: y, style: c.theme[.text], maxWidth: body.maxX - x)
+            }
+            y += 1
+        }
+        if lane == nil, y < body.maxY { buffer.put(" no stops planned", x: body.x, y: y, style: c.theme[.muted]) }
+    }
+
+    static func order(_ id: String, _ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
+        let world = c.snapshot.world
+        guard let order = world.orders[id] else {
+            buffer.put(" order \(id) is not known", x: rect.x, y: rect.y, style: c.theme[.late])
+            return
+        }
+        let body = c.title("Order \(id) · \(order.tier.rawValue)", pane: nil, in: rect, into: &buffer)
+        let risk = c.snapshot.outlook.atRisk.first { $0.order == id }
+        let pickup: String
+        switch order.pickup {
+        case let .hub(hub): pickup = "hub \(hub)"
+        case let .point(point): pickup = "\(format6(point.lat)), \(format6(point.lon))"
+        }
+        var facts = [
+            "status     \(order.status.rawValue)\(order.rider.map { " · rider \($0)" } ?? "")\(order.attempts > 0 ? " · \(order.attempts) attempt(s)" : "")",
+            "window     \(Format.clock(order.window.start, world))–\(Format.clock(order.window.end, world))  promised \(Format.clock(order.promised.start, world))–\(Format.clock(order.promised.end, world))",
+            "customer   \(order.customerName)",
+            "drop       \(format6(order.drop.lat)), \(format6(order.drop.lon)) · zone \(order.zone)",
+            "pickup     \(pickup)",
+            "size       \(order.parcels) parcel(s), \(order.kg) kg · service \(order.serviceSeconds / 60) min",
+            "skills     \(order.requiredSkills.isEmpty ? "none" : order.requiredSkills.map(\.rawValue).sorted().joined(separator: ", "))",
+            "created    \(Format.clockSeconds(order.createdAt, world))",
+        ]
+        if !order.notes.isEmpty { facts.append("notes      \(order.notes)") }
+        if let risk {
+            facts.append("predicted  \(risk.eta.map { Format.clock($0, world) } ?? "no rider") · slack \(Format.minutes(risk.slack))"
+                + (risk.drift > 0 ? " · \(Format.minutes(risk.drift)) behind plan" : ""))
+        }
+        if let reason = order.failureReason { facts.append("failed     \(reason.rawValue)") }
+        var y = body.y
+        for fact in facts where y < body.maxY {
+            buffer.put(" " + fact, x: body.x, y: y, style: fact.hasPrefix("predicted") ? c.slackStyle(risk?.slack ?? 0) : c.theme[.text], maxWidth: body.width)
+            y += 1
+        }
+    }
+
+    /// Every key the board answers to.
+    static let keys: [(String, String)] = [
+        ("?", "show or close this help"),
+        ("tab / shift-tab, ←→ hl", "move between panes"),
+        ("↑↓ / jk, PgUp PgDn, g G", "select a row, page, first, last"),
+        ("enter", "open the selected rider or order"),
+        ("esc", "back to the board; close the command line"),
+        ("space", "pause or resume the clock"),
+        ("+ / -", "faster or slower"),
+        (":", "command line: :speed N, :pause, :resume, :help, :q"),
+        ("q", "quit (from a drill-down: back)"),
+    ]
+
+    static func help(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
+        let body = c.title("Keys", pane: nil, in: rect, into: &buffer)
+        var y = body.y
+        for (key, meaning) in keys where y < body.maxY {
+            buffer.put("  " + Format.pad(key, 28), x: body.x, y: y, style: c.theme[.accent])
+            buffer.put(meaning, x: body.x + 30, y: y, style: c.theme[.text], maxWidth: body.width - 30)
+            y += 1
+        }
+        y += 1
+        let legend = "lanes: \(c.glyphs.driving) driving \(c.glyphs.idle) idle \(c.glyphs.broken) broken down \(c.glyphs.offShift) off shift \(c.glyphs.ended) shift over   "
+            + "stops: \(c.glyphs.pickup) pickup \(c.glyphs.delivery) on time \(c.glyphs.tightStop) tight \(c.glyphs.lateStop) late"
+        if y < body.maxY { buffer.put("  " + legend, x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width) }
+    }
+
+    private static func format6(_ value: Double) -> String {
+        let scaled = (value * 10000).rounded() / 10000
+        return String(scaled)
+    }
+}

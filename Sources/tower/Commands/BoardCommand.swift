@@ -1,0 +1,105 @@
+import Foundation
+import TowerBoard
+import TowerCore
+
+/// `tower board` (the default command): the live full-screen board.
+enum BoardCommand: Command {
+    static let spec = CommandSpec(
+        name: "board",
+        summary: "Open the live board on a simulated city (the default) or a followed JSON-lines feed.",
+        options: [
+            .init(name: "scenario", value: "DIR", help: "Scenario folder: the city, riders and orders (default \(defaultScenario))."),
+            .init(name: "seed", value: "N", help: "Seed of the simulation (default 1)."),
+            .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: a minute a second)."),
+            .init(name: "from", value: "HH:MM", help: "Play the simulation headless up to this time before opening."),
+            .init(name: "feed", value: "FILE", help: "Follow this JSON-lines feed instead of simulating ('-' for stdin)."),
+            .init(name: "journal", value: "FILE", help: "The journal to append to and resume from (default .tower/NAME.jsonl)."),
+            .init(name: "fresh", value: nil, help: "Start the day over: move an existing journal aside as FILE.old."),
+            .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default .tower/dead-letter.jsonl)."),
+            .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
+            .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
+        ],
+        discussion: """
+        Every event and decision is appended to the journal before it takes effect; starting again with the same
+        journal resumes where the board stopped. Keys: press ? on the board.
+        """)
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        try NcursesTerminal.preflight()
+        let scenarioPath = arguments.value("scenario") ?? defaultScenario
+        let scenario = try ScenarioLoader.load(directory: scenarioPath)
+        let seed = try arguments.seed()
+        let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
+        let feedPath = arguments.value("feed")
+        try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
+        let defaultJournal = feedPath.map { ".tower/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
+            ?? ".tower/\(scenario.name)-seed\(seed).jsonl"
+        let journalPath = arguments.value("journal") ?? defaultJournal
+        if arguments.has("fresh"), FileManager.default.fileExists(atPath: journalPath) {
+            try? FileManager.default.removeItem(atPath: journalPath + ".old")
+            try FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".old")
+        }
+
+        let engine: Engine
+        let source: EventSource
+        var start: Instant
+        if let feedPath {
+            (engine, source) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath,
+                                            deadLetterPath: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl")
+            start = engine.world.clock ?? scenario.dayStart
+        } else {
+            let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live)
+            engine = session.engine
+            source = SimulationSource(simulation: session.simulation)
+            start = session.simulation.now
+            if let text = arguments.value("from") {
+                guard let second = ISOTime.parseClock(text) else { throw UsageError(message: "--from needs a local time HH:MM, got '\(text)'") }
+                if scenario.time(second) > start {
+                    start = scenario.time(second)
+                    session.simulation.run(until: start, engine: engine)
+                }
+            }
+        }
+
+        var (theme, warnings) = Theme.load(arguments.value("theme") ?? "dark", searchDirectories: themeDirectories())
+        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { theme = .mono }
+        var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
+        model.message = warnings.first
+        let terminal = try NcursesTerminal(useColor: theme.usesColor)
+        let app = BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal)
+        let signal = app.run()
+        terminal.close()
+        engine.sync()
+        for warning in warnings { FileHandle.standardError.write(Data("tower: \(warning)\n".utf8)) }
+        print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
+        return signal == 0 ? 0 : 128 + signal
+    }
+
+    /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
+    private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, deadLetterPath: String) throws -> (Engine, EventSource) {
+        let settings = EngineSettings(planLock: scenario.planLock)
+        let follower = try FeedFollower(path: path)
+        let deadLetter = try DeadLetterFile(path: deadLetterPath)
+        let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
+        let engine: Engine
+        if size > 0 {
+            let replayed = try Replayer.replay(path: journalPath)
+            let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
+            engine = Engine(world: replayed.world, journal: writer, settings: settings)
+        } else {
+            let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
+            engine = Engine(journal: writer, settings: settings)
+            for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() {
+                do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
+            }
+        }
+        return (engine, FeedSource(follower: follower, deadLetter: deadLetter))
+    }
+
+    /// `themes/` in the working directory, then beside the executable's package.
+    static func themeDirectories() -> [String] {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let packageRoot = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return ["themes", packageRoot.appendingPathComponent("themes").path]
+    }
+}
