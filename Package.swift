@@ -21,9 +21,11 @@ let package = Package(
         // The board: renders core state into a buffer of styled cells; one file talks to ncurses.
         .target(name: "TowerBoard", dependencies: ["TowerCore", "CNcursesw"]),
         .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerBoard"]),
-        .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TowerBoardTests", dependencies: ["TowerBoard", "TowerCore"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TowerCore"]),
+        .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore"]),
+        // Snapshots are read and recorded beside the test sources (see SnapshotAssertion.swift).
+        .testTarget(name: "TowerBoardTests", dependencies: ["TowerBoard", "TowerCore"], exclude: ["Snapshots"]),
+        // Drives the built `tower` binary, headless and in tmux.
+        .testTarget(name: "EndToEndTests", dependencies: ["tower", "TowerCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,7 +27,7 @@ public final class JournalWriter {
         self.path = path
         self.utcOffsetSeconds = utcOffsetSeconds
         self.durability = durability
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)  // read too: to find a torn tail
         guard fd >= 0 else { throw ToolError("cannot open journal \(path): \(String(cString: strerror(errno)))") }
         try JournalWriter.cutTornTail(fd: fd, path: path)
         buffer.reserveCapacity(64 * 1024)

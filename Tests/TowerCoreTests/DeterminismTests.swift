@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct DeterminismTests {
+    @Test func theSameSeedGivesTheSameDigest() throws {
+        let scenario = try TestCity.scenario()
+        let first = try TestCity.run(scenario, seed: 5, until: 11 * 3600)
+        let second = try TestCity.run(scenario, seed: 5, until: 11 * 3600)
+        #expect(first.world.digest == second.world.digest)
+        let other = try TestCity.run(scenario, seed: 6, until: 11 * 3600)
+        #expect(first.world.digest != other.world.digest)
+    }
+
+    @Test func aReplayedJournalGivesTheDigestOfTheRunThatWroteIt() throws {
+        let scenario = try TestCity.scenario()
+        let path = TestCity.temporaryFile()
+        let engine = try TestCity.run(scenario, until: 12 * 3600, journal: path)
+        let replayed = try Replayer.replay(path: path)
+        #expect(replayed.world.digest == engine.world.digest)
+        #expect(WorldSummary.lines(replayed.world) == WorldSummary.lines(engine.world))
+    }
+
+    @Test func aRestartContinuesWhereTheJournalStopped() throws {
+        let scenario = try TestCity.scenario()
+        let straight = try TestCity.run(scenario, until: 12 * 3600)
+        let path = TestCity.temporaryFile()
+        _ = try TestCity.run(scenario, until: 9 * 3600, journal: path)
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: path, durability: .batch)
+        #expect(resumed.resumedEvents > 0)
+        resumed.simulation.run(until: scenario.time(12 * 3600), engine: resumed.engine)
+        resumed.engine.sync()
+        #expect(resumed.engine.world.digest == straight.world.digest)
+        #expect(try Replayer.replay(path: path).world.digest == straight.world.digest)
+    }
+
+    @Test func timeSlicingDoesNotChangeDecisions() throws {
+        let scenario = try TestCity.scenario()
+        let whole = try TestCity.run(scenario, until: 10 * 3600)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        var time = scenario.dayStart
+        while time < scenario.time(10 * 3600) {
+            time = min(time + 37, scenario.time(10 * 3600))
+            session.simulation.run(until: time, engine: session.engine)
+        }
+        #expect(session.engine.world.digest == whole.world.digest)
+    }
+
+    @Test func refusesAJournalOfAnotherSeed() throws {
+        let scenario = try TestCity.scenario()
+        let path = TestCity.temporaryFile()
+        _ = try TestCity.run(scenario, seed: 1, until: 7 * 3600, journal: path)
+        #expect(throws: ToolError.self) { try SessionStarter.start(scenario: scenario, seed: 2, journalPath: path, durability: .batch) }
+    }
+
+    @Test func theSimulationOnlySaysWhatFits() throws {
+        let scenario = try TestCity.scenario()
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        session.simulation.run(until: scenario.dayEnd + 3 * 3600, engine: session.engine)
+        #expect(session.simulation.refused.isEmpty)
+        let world = session.engine.world
+        let finished = world.orders.values.filter { [.delivered, .failed, .cancelled].contains($0.status) }.count
+        #expect(finished > world.orders.count / 2)
+        #expect(world.riders.values.allSatisfy { $0.loadParcels >= 0 })
+    }
+}

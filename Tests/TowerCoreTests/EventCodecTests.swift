@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// One event of every type, for round trips.
+enum SampleEvents {
+    static let t0 = ISOTime.parse("2026-11-17T10:00:00-03:00")!.instant
+    static let window = TimeWindow(start: t0 + 3600, end: t0 + 7200)
+
+    static var all: [Event] {
+        let profile = RiderProfile(id: "R1", name: "Ana M.", channel: .thirdParty, vehicle: .van, capacityParcels: 80, capacityKg: 600,
+                                   skills: [.bulky, .idCheck], shift: TimeWindow(start: t0, end: t0 + 8 * 3600), costPerHour: 0,
+                                   costPerKm: 0.15, costPerDrop: 3.4, hub: "H1", zone: "Z1")
+        let order = Order(id: "O-1", createdAt: t0, pickup: .hub("H1"), drop: GeoPoint(lat: -22.91, lon: -43.19), zone: "Z1",
+                          window: window, promised: TimeWindow(start: t0 + 3900, end: t0 + 6600), serviceSeconds: 180, tier: .express,
+                          requiredSkills: [.idCheck], parcels: 2, kg: 3.5, customerName: "Caio R.", contactToken: "c-1",
+                          notes: "portão azul", pinnedRider: "R1")
+        let bodies: [EventBody] = [
+            .sessionStarted(name: "test", seed: 42, utcOffsetSeconds: -10800, source: "simulation"),
+            .zoneDefined(Zone(id: "Z1", name: "Centro", area: GeoBox(south: -22.95, west: -43.25, north: -22.85, east: -43.15), baseSpeedKmh: 18)),
+            .hubDefined(Hub(id: "H1", name: "Cidade Nova", location: GeoPoint(lat: -22.91, lon: -43.2), zone: "Z1")),
+            .riderRegistered(profile),
+            .orderCreated(order),
+            .orderUpdated(order: "O-1", changes: OrderChanges(window: window, drop: GeoPoint(lat: -22.9, lon: -43.18), tier: .critical, parcels: 3, kg: 4, notes: "ring twice")),
+            .orderCancelled(order: "O-1", reason: "customer request"),
+            .shiftStarted(rider: "R1"), .shiftEnded(rider: "R1"),
+            .riderPosition(rider: "R1", position: GeoPoint(lat: -22.9012345, lon: -43.1987654)),
+            .pickupDone(rider: "R1", order: "O-1"), .deliveryDone(rider: "R1", order: "O-1"),
+            .deliveryFailed(rider: "R1", order: "O-1", reason: .addressProblem),
+            .trafficIncident(incident: "inc-1", zone: "Z1", slowdown: 0.35, until: t0 + 3600, note: "accident"),
+            .riderBreakdown(rider: "R1", note: "flat tyre"), .riderRecovered(rider: "R1"),
+            .orderAssigned(order: "O-1", rider: "R1", reason: "cheapest"),
+            .orderReassigned(order: "O-1", from: "R1", to: "R2", reason: "breakdown"),
+            .orderUnassigned(order: "O-1", reason: "no rider"),
+            .routePlanned(rider: "R1", stops: [PlannedStop(order: "O-1", kind: .pickup, eta: t0 + 60), PlannedStop(order: "O-1", kind: .delivery, eta: t0 + 4000)],
+                          trigger: "plan lock", costBefore: 0, costAfter: 12.75),
+            .customerNotified(order: "O-1", kind: "delayed", message: "Your parcel will arrive by 12:30"),
+            .exceptionRaised(exception: "X-1", kind: "predicted_late", subject: "O-1", detail: "ETA 12:10 after window 12:00"),
+            .exceptionAutoResolved(exception: "X-1", action: "resequence", rule: "routine: keeps every SLA"),
+            .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: "reassign", summary: "to R2", costDelta: 4.5),
+                                                            EscalationOption(action: "notify", summary: "new window", costDelta: 0)],
+                                deadline: t0 + 900, defaultAction: "notify"),
+            .exceptionApproved(exception: "X-1", option: 2, operator: "maria"),
+            .exceptionRejected(exception: "X-1", operator: "maria", reason: "too costly"),
+        ]
+        return bodies.enumerated().map { Event(id: "e\($0.offset)", seq: Int64($0.offset + 1), at: t0, by: "test", body: $0.element) }
+    }
+}
+
+@Suite struct EventCodecTests {
+    @Test func coversEveryEventType() {
+        #expect(Set(SampleEvents.all.map(\.type)) == Set(EventBody.allTypes))
+    }
+
+    @Test(arguments: SampleEvents.all)
+    func roundTripsThroughTheLineFormat(event: Event) throws {
+        let line = EventCodec.encode(event, utcOffsetSeconds: -10800)
+        let decoded = try EventCodec.decode(line: line)
+        #expect(decoded.event == event)
+        #expect(decoded.warnings.isEmpty)
+    }
+
+    @Test func roundTripsThroughCodable() throws {
+        let events = SampleEvents.all
+        let data = try JSONEncoder().encode(events)
+        #expect(try JSONDecoder().decode([Event].self, from: data) == events)
+    }
+
+    @Test func writesAStableLine() {
+        let event = Event(id: "f-1", seq: 7, at: SampleEvents.t0, by: "feed", body: .riderPosition(rider: "R1", position: GeoPoint(lat: -22.9, lon: -43.2)))
+        #expect(String(decoding: EventCodec.encode(event, utcOffsetSeconds: -10800), as: UTF8.self)
+            == #"{"v":1,"seq":7,"id":"f-1","at":"2026-11-17T10:00:00-03:00","by":"feed","type":"rider.position","rider":"R1","lat":-22.9,"lon":-43.2}"#)
+    }
+
+    @Test func refusesANewerFormat() {
+        let line = #"{"v":2,"id":"x","at":"2026-11-17T10:00:00Z","type":"rider.shift_started","rider":"R1"}"#
+        #expect(throws: EventError(field: "v", reason: "format version 2 is newer than this Tower reads (1)")) { try EventCodec.decode(line: Array(line.utf8)) }
+    }
+}

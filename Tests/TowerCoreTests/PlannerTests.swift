@@ -1,0 +1,83 @@
+import Testing
+@testable import TowerCore
+
+@Suite struct PlannerTests {
+    /// A world at 10:00 after the plan, from the small test city.
+    static func planned() throws -> World { try TestCity.run(try TestCity.scenario(), until: 10 * 3600).world }
+
+    @Test func everyPlannedRouteRespectsCapacitySkillsAndTiers() throws {
+        let world = try Self.planned()
+        for (id, route) in world.routes {
+            let rider = try #require(world.riders[id])
+            var parcels = rider.loadParcels
+            for stop in route.stops {
+                let order = try #require(world.orders[stop.order])
+                #expect(order.requiredSkills.isSubset(of: rider.profile.skills), "\(order.id) needs \(order.requiredSkills)")
+                if order.tier == .critical { #expect(rider.profile.channel != .gig) }
+                parcels += stop.kind == .pickup ? order.parcels : -order.parcels
+                #expect(parcels <= rider.profile.capacityParcels)
+            }
+            // Every delivery comes after its pickup unless the parcel is already on board.
+            for (index, stop) in route.stops.enumerated() where stop.kind == .delivery {
+                let picked = rider.onBoard.contains(stop.order) || route.stops[..<index].contains { $0.order == stop.order && $0.kind == .pickup }
+                #expect(picked, "\(stop.order) delivered before pickup on \(id)")
+            }
+        }
+    }
+
+    /// The incremental scan must price every insertion exactly as a full walk of the candidate route does.
+    @Test func scanCostsEqualFullEvaluation() throws {
+        let world = try Self.planned()
+        let planner = InsertionPlanner()
+        let conditions = TravelConditions(world)
+        let now = try #require(world.clock)
+        let order = try #require(world.orders.values.sorted { $0.id < $1.id }.first { $0.status == .assigned })
+        for id in world.riderIDs.prefix(6) {
+            let rider = try #require(world.riders[id])
+            let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
+            let start = planner.start(of: rider, now: now, in: world)
+            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world))
+            let scan = RouteScan(route, start: start, vehicle: rider.profile.vehicle, travel: planner.evaluator.travel, conditions: conditions)
+            for j in 0...route.count {
+                var candidate = route
+                candidate.insert(delivery, at: j)
+                let full = planner.evaluator.evaluate(candidate, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
+                let fast = scan.costWithDelivery(delivery, at: j, profile: rider.profile, travel: planner.evaluator.travel, conditions: conditions)
+                if full.feasible {
+                    #expect(fast != nil)
+                    #expect(abs((fast ?? 0) - full.cost) < 1e-6, "rider \(id) position \(j): \(fast ?? -1) vs \(full.cost)")
+                }
+            }
+        }
+    }
+
+    @Test func aPinnedOrderGoesToItsRider() throws {
+        let world = try Self.planned()
+        let planner = InsertionPlanner()
+        let conditions = TravelConditions(world)
+        let now = try #require(world.clock)
+        // Find an order that a rider other than the cheapest could also take, and pin it to that rider.
+        for var order in world.orders.values.sorted(by: { $0.id < $1.id }) where order.status == .open || order.status == .assigned {
+            order.status = .open
+            order.rider = nil
+            guard let cheapest = planner.bestInsertion(of: order, in: world, now: now) else { continue }
+            let other = world.riderIDs.first { id in
+                guard id != cheapest.rider, let rider = world.riders[id], planner.canServe(rider, order, now: now) else { return false }
+                return planner.bestInsertion(of: order, into: rider, in: world, now: now, conditions: conditions) != nil
+            }
+            guard let other else { continue }
+            order.pinnedRider = other
+            #expect(planner.bestInsertion(of: order, in: world, now: now)?.rider == other)
+            return
+        }
+        Issue.record("no order with a second feasible rider in the test city")
+    }
+
+    @Test func aBrokenDownRiderTakesNothingNew() throws {
+        var world = try Self.planned()
+        let id = world.riderIDs[0]
+        world.apply(Event(id: "bd", at: world.clock!, by: "test", body: .riderBreakdown(rider: id, note: "")))
+        let order = try #require(world.orders.values.first { $0.status == .assigned })
+        #expect(!InsertionPlanner().canServe(world.riders[id]!, order, now: world.clock!))
+    }
+}

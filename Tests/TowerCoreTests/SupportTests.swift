@@ -1,0 +1,87 @@
+import Testing
+@testable import TowerCore
+
+@Suite struct ISOTimeTests {
+    @Test func parsesAndFormatsWithOffsets() throws {
+        let parsed = try #require(ISOTime.parse("2026-11-17T10:00:00-03:00"))
+        #expect(parsed.offsetSeconds == -10800)
+        #expect(ISOTime.format(parsed.instant, offsetSeconds: 0) == "2026-11-17T13:00:00Z")
+        #expect(ISOTime.format(parsed.instant, offsetSeconds: -10800) == "2026-11-17T10:00:00-03:00")
+        #expect(ISOTime.parse("2026-11-17T13:00:00.250Z")?.instant == parsed.instant)
+        #expect(ISOTime.clock(parsed.instant, offsetSeconds: -10800) == "10:00")
+        #expect(ISOTime.weekday(parsed.instant, offsetSeconds: -10800) == 1)  // a Tuesday
+    }
+
+    @Test(arguments: ["2026-02-30T10:00:00Z", "2026-11-17T24:00:00Z", "2026-11-17T10:00:00", "2026-11-17 10:00", "yesterday",
+                      "2026-11-17T10:00:00+25:00", "2026-11-17T10:00:00Zjunk"])
+    func rejectsBadTimes(text: String) {
+        #expect(ISOTime.parse(text) == nil)
+    }
+
+    @Test func parsesClockTimes() {
+        #expect(ISOTime.parseClock("06:00") == 21600)
+        #expect(ISOTime.parseClock("24:00") == 86400)
+        #expect(ISOTime.parseClock("24:01") == nil)
+        #expect(ISOTime.parseClock("6:00") == nil)
+        #expect(ISOTime.parseClock("12:60") == nil)
+    }
+
+    @Test func roundTripsAcrossCenturies() {
+        for seconds in stride(from: Int64(-2_000_000_000), to: 4_000_000_000, by: 97_654_321) {
+            let instant = Instant(seconds: seconds)
+            #expect(ISOTime.parse(ISOTime.format(instant, offsetSeconds: 19800))?.instant == instant)
+        }
+    }
+}
+
+@Suite struct SHA256Tests {
+    @Test func matchesKnownVectors() {
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
+
+@Suite struct TextSanitizerTests {
+    @Test(arguments: [
+        ("plain text, café 配送", "plain text, café 配送"),
+        ("\u{1B}[2J\u{1B}[31mred\u{1B}[0m", "red"),
+        ("title\u{1B}]0;pwned\u{07} after", "title after"),
+        ("osc with st \u{1B}]8;;http://x\u{1B}\\link", "osc with st link"),
+        ("c1 \u{9B}31m csi", "c1  csi"),
+        ("bell\u{07} and nul\u{00}", "bell and nul"),
+        ("line\nbreak\ttab", "line break tab"),
+        ("bidi \u{202E}evil", "bidi evil"),
+    ])
+    func removesControlsAndEscapes(input: String, expected: String) {
+        #expect(TextSanitizer.clean(input) == expected)
+    }
+}
+
+@Suite struct SeededRandomTests {
+    @Test func streamsAreStableAndIndependent() {
+        var a = SeededRandom(seed: 7, stream: "absent/O-1")
+        var b = SeededRandom(seed: 7, stream: "absent/O-1")
+        var c = SeededRandom(seed: 7, stream: "absent/O-2")
+        let first = (0..<5).map { _ in a.next() }
+        #expect(first == (0..<5).map { _ in b.next() })
+        #expect(first != (0..<5).map { _ in c.next() })
+        var unit = SeededRandom(seed: 1)
+        for _ in 0..<1000 { let x = unit.unit(); #expect(x >= 0 && x < 1) }
+    }
+}
+
+@Suite struct CSVTests {
+    @Test func readsQuotesCommentsAndCRLF() throws {
+        let table = try CSVTable.parse("# comment\r\nid,notes\r\nA,\"one, two\"\r\nB,\"say \"\"hi\"\"\"\r\n\r\n", file: "t.csv")
+        #expect(table.header == ["id", "notes"])
+        #expect(table.rows.map(\.fields) == [["A", "one, two"], ["B", "say \"hi\""]])
+        #expect(table.rows.map(\.line) == [3, 4])
+    }
+
+    @Test func namesTheLineOfARaggedRecord() {
+        #expect(throws: ToolError.self) { try CSVTable.parse("a,b\n1,2\n3\n", file: "t.csv") }
+        do { _ = try CSVTable.parse("a,b\n1,2\n3\n", file: "t.csv") } catch { #expect("\(error)" == "t.csv line 3: 1 fields, the header has 2") }
+    }
+}

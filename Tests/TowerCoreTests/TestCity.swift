@@ -1,0 +1,34 @@
+import Foundation
+@testable import TowerCore
+
+/// A small generated city for tests: quick to simulate in a debug build.
+enum TestCity {
+    /// Writes a generated scenario to a fresh temporary folder and returns its path.
+    static func folder(riders: Int = 8, orders: Int = 120, seed: UInt64 = 3, name: String = "test-city",
+                       edit: ((inout [String: String]) -> Void)? = nil) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tower-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var files = Dictionary(uniqueKeysWithValues: ScenarioGenerator(name: name, seed: seed, riders: riders, orders: orders).files().map { ($0.name, $0.text) })
+        edit?(&files)
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
+        }
+        return directory
+    }
+
+    static func scenario(riders: Int = 8, orders: Int = 120, seed: UInt64 = 3) throws -> Scenario {
+        try ScenarioLoader.load(directory: try folder(riders: riders, orders: orders, seed: seed))
+    }
+
+    static func temporaryFile(_ name: String = "journal.jsonl") -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tower-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// Runs a simulated day up to `until` (seconds after midnight) and returns the engine.
+    static func run(_ scenario: Scenario, seed: UInt64 = 1, until: Int, journal: String? = nil) throws -> Engine {
+        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journal, durability: .batch)
+        session.simulation.run(until: scenario.time(until), engine: session.engine)
+        session.engine.sync()
+        return session.engine
+    }
+}
