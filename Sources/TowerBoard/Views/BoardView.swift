@@ -45,13 +45,31 @@ public enum BoardView {
 
     static func renderTooSmall(into buffer: inout ScreenBuffer, theme: Theme) {
         guard buffer.width > 0, buffer.height > 0 else { return }
-        let lines = ["terminal too small: need \(minimumWidth)x\(minimumHeight), have \(buffer.width)x\(buffer.height)",
-                     "enlarge the window, or press q to quit"]
-        for (index, line) in lines.enumerated() {
-            let y = buffer.height / 2 - 1 + index
+        let message = "terminal too small: need \(minimumWidth)x\(minimumHeight), have \(buffer.width)x\(buffer.height)"
+        let lines = wrap(message, width: buffer.width) + wrap("enlarge the window, or press q to quit", width: buffer.width)
+        let top = max(0, (buffer.height - lines.count) / 2)
+        let messageLines = wrap(message, width: buffer.width).count
+        for (index, line) in lines.enumerated() where top + index < buffer.height {
             let x = max(0, (buffer.width - CharacterWidth.of(line)) / 2)
-            buffer.put(line, x: x, y: max(0, min(buffer.height - 1, y)), style: index == 0 ? theme[.late] : theme[.muted])
+            buffer.put(line, x: x, y: top + index, style: index < messageLines ? theme[.late] : theme[.muted])
         }
+    }
+
+    /// Splits text into lines of at most `width` columns at spaces (a longer word is cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if CharacterWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     private static func renderHeader(_ c: PaneContext, into buffer: inout ScreenBuffer) {
@@ -111,7 +129,7 @@ public enum BoardView {
             style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)
         } else {
             switch c.model.screen {
-            case .board: text = " ?:help  tab:pane  ↑↓/jk:select  ⏎:open  space:pause  +/-:speed  ::command  q:quit"
+            case .board: text = " ?:help  tab:pane  ↑↓:select  ⏎:open  space:pause  +/-:speed  ::cmd  q:quit"
             case .rider, .order: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
             case .help: text = " esc or ?:close help"
             }

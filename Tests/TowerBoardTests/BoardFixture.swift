@@ -1,0 +1,32 @@
+import Foundation
+import TowerBoard
+import TowerCore
+
+/// A small simulated city at 10:00, the same every run, for rendering tests.
+enum BoardFixture {
+    static let snapshot: BoardSnapshot = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tower-board-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for file in ScenarioGenerator(name: "board-test", seed: 4, riders: 12, orders: 160).files() {
+            try! Data(file.text.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(file.name))
+        }
+        let scenario = try! ScenarioLoader.load(directory: directory)
+        let session = try! SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        var log = RecentLog()
+        let engine = session.engine
+        engine.observer = { log.note($0, world: engine.world) }
+        let now = scenario.time(10 * 3600)
+        session.simulation.run(until: now, engine: engine)
+        // A customer note with escape sequences, as a hostile feed could send: it must reach the screen clean.
+        try! engine.submit(Event(id: "hostile", at: now, by: "feed", body: .orderCancelled(order: "O-0003", reason: "\u{1B}]0;pwned\u{07}\u{1B}[2Jmoved")))
+        return BoardSnapshot(world: engine.world, outlook: Outlook(world: engine.world, now: now), now: now, source: "sim seed 1",
+                             deadLetters: 2, recent: log.lines, wallClock: "12:34:56")
+    }()
+
+    static func render(width: Int, height: Int, model: BoardModel = BoardModel(speed: 60, readonly: false),
+                       theme: Theme = .dark, glyphs: Glyphs = .unicode) -> (ScreenBuffer, BoardModel.Rows) {
+        var buffer = ScreenBuffer(width: width, height: height)
+        let rows = BoardView.render(snapshot, model: model, theme: theme, glyphs: glyphs, into: &buffer)
+        return (buffer, rows)
+    }
+}

@@ -1,0 +1,170 @@
+import Testing
+import TowerBoard
+
+@Suite struct ScreenBufferTests {
+    @Test func writesWideCharactersAcrossTwoCells() {
+        var buffer = ScreenBuffer(width: 6, height: 1)
+        let written = buffer.put("a配b", x: 0, y: 0, style: .plain)
+        #expect(written == 4)
+        #expect(buffer.lines == ["a配b  "])
+        #expect(buffer[1, 0].symbol == "配" && buffer[2, 0].symbol == "")
+    }
+
+    @Test func neverSplitsAWideCharacterAtTheEdge() {
+        var buffer = ScreenBuffer(width: 3, height: 1)
+        buffer.put("ab配", x: 0, y: 0, style: .plain)
+        #expect(buffer.lines == ["ab "])
+    }
+
+    @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var buffer = ScreenBuffer(width: 4, height: 1)
+        buffer.put("配配", x: 0, y: 0, style: .plain)
+        buffer.put("x", x: 1, y: 0, style: .plain)
+        #expect(buffer.lines == [" x配"])
+    }
+
+    @Test func clipsToTheScreenAndToAWidth() {
+        var buffer = ScreenBuffer(width: 5, height: 2)
+        buffer.put("hello world", x: 2, y: 1, style: .plain)
+        buffer.put("abcdef", x: 0, y: 0, style: .plain, maxWidth: 2)
+        buffer.put("nope", x: 0, y: 5, style: .plain)
+        buffer.put("left", x: -2, y: 0, style: .plain)
+        #expect(buffer.lines == ["ft   ", "  hel"])
+    }
+
+    @Test func stripsEscapeSequences() {
+        var buffer = ScreenBuffer(width: 12, height: 1)
+        buffer.put("a\u{1B}[31mb\u{1B}]0;t\u{07}c\u{9B}2Jd", x: 0, y: 0, style: .plain)
+        #expect(buffer.lines == ["abcd        "])
+    }
+
+    @Test func diffReportsOnlyChangedRuns() {
+        var before = ScreenBuffer(width: 10, height: 3)
+        before.put("hello", x: 0, y: 1, style: .plain)
+        var after = before
+        after.put("j", x: 0, y: 1, style: .plain)
+        after.put("!", x: 9, y: 2, style: Style(bold: true))
+        let runs = after.changes(since: before)
+        #expect(runs.map { "\($0.x),\($0.y):\($0.cells.map(\.symbol).joined())" } == ["0,1:j", "9,2:!"])
+        #expect(after.changes(since: after).isEmpty)
+        #expect(after.changes(since: nil).count == 3)
+        #expect(after.changes(since: ScreenBuffer(width: 5, height: 3)).count == 3)
+    }
+
+    @Test func hexColoursMapToThePalette() {
+        #expect(Color.parse("#ff0000") == .indexed(196))
+        #expect(Color.parse("#000000") == .indexed(16))
+        #expect(Color.parse("#808080") == .indexed(244))
+        #expect(Color.parse("#5fd75f") == .indexed(77))
+        #expect(Color.parse("12") == .indexed(12))
+        #expect(Color.parse("default") == .terminalDefault)
+        #expect(Color.parse("#12345") == nil)
+        #expect(Color.basic(196) == 1)
+    }
+
+    @Test func measuresColumnWidths() {
+        #expect(CharacterWidth.of("abc") == 3)
+        #expect(CharacterWidth.of("配送") == 4)
+        #expect(CharacterWidth.of("e\u{301}") == 1)
+        #expect(CharacterWidth.of("▶●✖") == 3)
+    }
+}
+
+@Suite struct ThemeTests {
+    @Test func readsSettingsAndWarnsAboutTheRest() {
+        let text = """
+        # a comment
+        late     = #ff0000 bold   # trailing comment
+        header   = #ffffff on #005f87
+        selected = reverse
+        sparkle  = #00ff00
+        ok       = purple
+        tight
+        """
+        let (theme, warnings) = Theme.parse(text, name: "t", file: "t.theme")
+        #expect(theme[.late] == Style(fg: .indexed(196), bold: true))
+        #expect(theme[.header] == Style(fg: .indexed(231), bg: .indexed(24)))
+        #expect(theme[.selected] == Style(reverse: true))
+        // Missing and broken keys fall back to the default theme.
+        #expect(theme[.ok] == Theme.dark[.ok])
+        #expect(theme[.muted] == Theme.dark[.muted])
+        #expect(warnings == [
+            "t.theme line 5: unknown key 'sparkle' (ignored)",
+            "t.theme line 6, key ok: 'purple' is not a colour (#rrggbb, 0-255, default) or attribute",
+            "t.theme line 7: expected 'key = value'",
+        ])
+    }
+
+    @Test func aMissingThemeFallsBackWithAMessage() {
+        let (theme, warnings) = Theme.load("nonexistent", searchDirectories: ["/nowhere"])
+        #expect(theme.name == "dark")
+        #expect(warnings.first?.contains("theme 'nonexistent' not found") == true)
+    }
+}
+
+@Suite struct BoardModelTests {
+    static var rows: BoardModel.Rows {
+        var rows = BoardModel.Rows()
+        rows.lanes = ["R1", "R2", "R3"]
+        rows.atRisk = ["O-1"]
+        return rows
+    }
+
+    @Test func movesBetweenPanesAndRows() {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.handle(.char("j"), rows: Self.rows)
+        model.handle(.down, rows: Self.rows)
+        model.handle(.down, rows: Self.rows)
+        #expect(model.selectedIndex(.lanes, count: 3) == 2)
+        model.handle(.char("k"), rows: Self.rows)
+        #expect(model.selectedIndex(.lanes, count: 3) == 1)
+        model.handle(.tab, rows: Self.rows)
+        #expect(model.focus == .atRisk)
+        model.handle(.backTab, rows: Self.rows)
+        model.handle(.backTab, rows: Self.rows)
+        #expect(model.focus == .exceptions)
+    }
+
+    @Test func drillsDownAndBack() {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.handle(.down, rows: Self.rows)
+        model.handle(.enter, rows: Self.rows)
+        #expect(model.screen == .rider("R2"))
+        model.handle(.escape, rows: Self.rows)
+        #expect(model.screen == .board)
+        model.handle(.char("q"), rows: Self.rows)
+        #expect(model.quitRequested)
+    }
+
+    @Test func pausesAndChangesSpeed() {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.handle(.char(" "), rows: Self.rows)
+        #expect(model.paused)
+        model.handle(.char("+"), rows: Self.rows)
+        #expect(model.speed == 120)
+        model.handle(.char("-"), rows: Self.rows)
+        model.handle(.char("-"), rows: Self.rows)
+        #expect(model.speed == 30)
+    }
+
+    @Test func runsColonCommands() {
+        var model = BoardModel(speed: 60, readonly: false)
+        for key in [":", "s", "p", "e", "e", "d", " ", "2", "4", "0"] { model.handle(.char(Character(key)), rows: Self.rows) }
+        #expect(model.commandLine == "speed 240")
+        model.handle(.enter, rows: Self.rows)
+        #expect(model.speed == 240)
+        #expect(model.commandLine == nil)
+        for key in [":", "f", "l", "y"] { model.handle(.char(Character(key)), rows: Self.rows) }
+        model.handle(.enter, rows: Self.rows)
+        #expect(model.message?.hasPrefix("unknown command ':fly'") == true)
+        model.handle(.char(":"), rows: Self.rows)
+        model.handle(.escape, rows: Self.rows)
+        #expect(model.commandLine == nil && !model.quitRequested)
+    }
+
+    @Test func readOnlyRefusesActions() {
+        var model = BoardModel(speed: 60, readonly: true)
+        model.handle(.char("a"), rows: Self.rows)
+        #expect(model.message == "read-only board: actions are off")
+    }
+}
