@@ -16,10 +16,12 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // Signal plumbing in C: a handler may only set a flag, and the flag must have exactly one definition.
+        .target(name: "CTerminalSignals"),
         // The orchestration core: Foundation only, no terminal.
         .target(name: "TowerCore"),
         // The board: renders core state into a buffer of styled cells; one file talks to ncurses.
-        .target(name: "TowerBoard", dependencies: ["TowerCore", "CNcursesw"]),
+        .target(name: "TowerBoard", dependencies: ["TowerCore", "CNcursesw", "CTerminalSignals"]),
         .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerBoard"]),
         .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore"]),
         // Snapshots are read and recorded beside the test sources (see SnapshotAssertion.swift).

@@ -56,25 +56,6 @@ static inline int tower_locale_is_utf8(void) {
     return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }
 
-/* Signals are recorded here and acted on by the main loop, never inside the handler.
-   Install and take them from one Swift file only: each file that inlines these gets the same static. */
-static volatile sig_atomic_t tower_pending_signal = 0;
-static inline void tower_record_signal(int sig) { tower_pending_signal = sig; }
-static inline void tower_install_signal_handlers(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = tower_record_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, 0);
-    sigaction(SIGHUP, &action, 0);
-    sigaction(SIGINT, &action, 0);
-}
-static inline int tower_take_signal(void) {
-    int sig = tower_pending_signal;
-    tower_pending_signal = 0;
-    return sig;
-}
-
 /* A crash must not leave the terminal raw: restore it, then die of the same signal. */
 static inline void tower_crash_handler(int sig) {
     endwin();

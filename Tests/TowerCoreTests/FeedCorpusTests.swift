@@ -83,7 +83,9 @@ import Testing
             if index % 10 == 0 { lines.append("{broken") }
         }
         var validator = FeedValidator(world: try Self.world())
-        validator.validate(data: Data(lines.joined(separator: "\n").utf8))
+        let path = TestCity.temporaryFile("feed.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try validator.validate(path: path)
         #expect(validator.valid == 50)
         #expect(validator.diagnostics.count == 5)
         #expect(validator.diagnostics.map(\.line) == [2, 13, 24, 35, 46])

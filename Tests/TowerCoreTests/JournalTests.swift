@@ -59,7 +59,7 @@ import Testing
         let path = TestCity.temporaryFile()
         _ = try TestCity.run(scenario, until: 8 * 3600, journal: path)
         var validator = FeedValidator()
-        validator.validate(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+        try validator.validate(path: path)
         #expect(validator.diagnostics.isEmpty)
         #expect(validator.valid > 100)
     }

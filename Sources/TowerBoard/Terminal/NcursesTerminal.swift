@@ -1,4 +1,5 @@
 import CNcursesw
+import CTerminalSignals
 import Foundation
 import TowerCore
 
@@ -25,6 +26,7 @@ public final class NcursesTerminal {
 
     public init(useColor: Bool) throws {
         try NcursesTerminal.preflight()
+        tower_signals_install()
         tower_set_locale()
         isUTF8 = tower_locale_is_utf8() != 0
         guard let screen = tower_newterm() else {
@@ -32,7 +34,7 @@ public final class NcursesTerminal {
             throw ToolError("unknown terminal type '\(TextSanitizer.clean(term))' (no terminfo entry); try TERM=xterm-256color")
         }
         self.screen = screen
-        tower_install_signal_handlers()
+        tower_signals_install()  // again: newterm installs ncurses' own SIGINT and SIGTERM handlers
         tower_install_crash_handlers()
         cbreak()
         noecho()
@@ -62,8 +64,12 @@ public final class NcursesTerminal {
     /// The terminal's size now.
     public var size: (width: Int, height: Int) { (Int(tower_cols()), Int(tower_lines())) }
 
-    /// A pending SIGTERM, SIGHUP or SIGINT, taken (0 when none).
-    public func takeSignal() -> Int32 { tower_take_signal() }
+    /// A pending SIGTERM, SIGHUP or SIGINT, taken (0 when none). A terminal that hung up counts as SIGHUP.
+    public func takeSignal() -> Int32 {
+        let signal = tower_signals_take()
+        if signal != 0 { return signal }
+        return tower_stdin_hung_up() != 0 ? SIGHUP : 0
+    }
 
     /// Forgets what is on screen, so the next frame is drawn whole (after a resize).
     public func invalidate() {

@@ -80,7 +80,9 @@ public enum BoardView {
         if c.model.readonly { left += "  READ-ONLY" }
         let right = "wall \(c.snapshot.wallClock) "
         buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: c.theme[.header])
-        buffer.put(right, x: max(0, buffer.width - CharacterWidth.of(right)), y: 0, style: c.theme[.header])
+        if CharacterWidth.of(left) + 2 + CharacterWidth.of(right) <= buffer.width {
+            buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: c.theme[.header])
+        }
 
         var delivered = 0, late = 0, failed = 0, attempts = 0, firstTime = 0, unassigned = 0
         for order in world.orders.values {

@@ -21,13 +21,16 @@ public final class Engine {
         self.settings = settings
         self.planner = planner
         for id in world.orderIDs where world.orders[id]?.status == .open { waiting.insert(id) }
+        advancedTo = world.clock
     }
 
     public var planLocked: Bool { world.clock.map { $0 >= settings.planLock } ?? false }
 
-    /// Accepts an input event: refuses it with the reason when it does not fit, else journals, applies and reacts.
+    /// Accepts an input event: refuses it with the reason when it does not fit; else runs the timed work due
+    /// before it (a feed may jump past the plan lock), then journals, applies and reacts.
     public func submit(_ input: Event) throws(EventError) {
         try world.check(input)
+        advance(to: input.at)
         commit(input)
         react(to: input)
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Checks a feed line by line against a world that the valid lines build up, collecting every problem.
 public struct FeedValidator {
     public private(set) var world: World
@@ -9,23 +7,11 @@ public struct FeedValidator {
 
     public init(world: World = World()) { self.world = world }
 
-    /// Validates a whole file's bytes.
-    public mutating func validate(data: Data) {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            var number = 0
-            while start < bytes.count {
-                number += 1
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-                var contentEnd = end
-                if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<contentEnd])
-                start = end + 1
-                if JournalReader.isBlank(slice) { continue }
-                validate(line: JournalReader.decode(slice), number: number)
-            }
+    /// Validates a file, streaming it.
+    public mutating func validate(path: String) throws {
+        try JournalReader.lines(path: path) { number, bytes, _ in
+            validate(line: JournalReader.decode(bytes), number: number)
+            return true
         }
     }
 

@@ -1,6 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Reads a journal or feed file line by line, decoding each line.
+/// Reads a journal or feed file line by line, streaming it in chunks so a long day never has to fit in memory.
 public struct JournalReader {
     /// One decoded line, or why it could not be.
     public enum Line {
@@ -14,34 +17,63 @@ public struct JournalReader {
         public var tornLastLine: Int?
     }
 
+    /// Calls `body` with each non-blank line's number and raw bytes (without the line break) and whether it
+    /// ended with a newline. Stops early when `body` returns false.
+    public static func lines(path: String, _ body: (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> Bool) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ToolError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var number = 0
+        func deliver(_ slice: UnsafeBufferPointer<UInt8>, complete: Bool) throws -> Bool {
+            number += 1
+            var end = slice.count
+            if end > 0, slice[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let content = UnsafeBufferPointer(rebasing: slice[0..<end])
+            return isBlank(content) ? true : try body(number, content, complete)
+        }
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ToolError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            let keepGoing = try chunk.withUnsafeBufferPointer { buffer -> Bool in
+                var start = 0
+                while let newline = buffer[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                    let goOn: Bool
+                    if pending.isEmpty {
+                        goOn = try deliver(UnsafeBufferPointer(rebasing: buffer[start..<newline]), complete: true)
+                    } else {
+                        pending.append(contentsOf: buffer[start..<newline])
+                        goOn = try pending.withUnsafeBufferPointer { try deliver($0, complete: true) }
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    if !goOn { return false }
+                    start = newline + 1
+                }
+                pending.append(contentsOf: buffer[start..<count])
+                return true
+            }
+            if !keepGoing { return }
+        }
+        if !pending.isEmpty { _ = try pending.withUnsafeBufferPointer { try deliver($0, complete: false) } }
+    }
+
     /// Calls `body` with each non-blank line's number and decoding. Stops early when `body` returns false.
+    /// A last line with no newline that does not decode is a torn write: it is reported in the summary, not passed on.
     @discardableResult
     public static func read(path: String, _ body: (Int, Line) throws -> Bool) throws -> Summary {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ToolError("cannot read \(path): no such file or not readable")
-        }
         var summary = Summary()
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            var lineNumber = 0
-            while start < bytes.count {
-                lineNumber += 1
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-                let complete = end < bytes.count
-                var contentEnd = end
-                if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<contentEnd])
-                start = end + 1
-                if isBlank(slice) { continue }
-                let line = decode(slice)
-                if !complete, case .bad = line {
-                    summary.tornLastLine = lineNumber
-                    break
-                }
-                if try !body(lineNumber, line) { break }
+        try lines(path: path) { number, bytes, complete in
+            let line = decode(bytes)
+            if !complete, case .bad = line {
+                summary.tornLastLine = number
+                return false
             }
+            return try body(number, line)
         }
         return summary
     }

@@ -18,15 +18,8 @@ enum ValidateCommand: Command {
         if let directory = arguments.value("scenario") {
             world = CitySimulation(scenario: try ScenarioLoader.load(directory: directory), seed: 0).knownWorld()
         }
-        let validator = FeedValidator(world: world)
-        var report = validator
-        if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            report.validate(data: data)
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read \(path): no such file or not readable") }
-            report.validate(data: data)
-        }
+        var report = FeedValidator(world: world)
+        try report.validate(path: path == "-" ? "/dev/stdin" : path)
         let name = path == "-" ? "stdin" : path
         for diagnostic in report.diagnostics { print("\(name):\(diagnostic.line): \(diagnostic.severity.rawValue): \(diagnostic.error)") }
         let bad = report.diagnostics.filter { $0.severity == .error }.count

@@ -1,0 +1,14 @@
+#ifndef TOWER_SIGNALS_H
+#define TOWER_SIGNALS_H
+
+/* Records SIGTERM, SIGHUP and SIGINT for the board's loop to act on (never acted on inside the handler),
+   and unblocks them and SIGWINCH in case the parent process left them blocked. */
+void tower_signals_install(void);
+
+/* The signal recorded since the last call, or 0. */
+int tower_signals_take(void);
+
+/* Whether standard input is a terminal that has hung up (an SSH drop, a closed tmux pane). */
+int tower_stdin_hung_up(void);
+
+#endif

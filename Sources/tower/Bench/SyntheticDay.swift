@@ -1,0 +1,71 @@
+import Foundation
+import TowerCore
+
+/// A whole day of a large generated city as a feed, written without the planner: each rider gets its share of
+/// the orders at 06:00, loads them at shift start, reports its position every minute and delivers them evenly
+/// through its shift. Used to measure ingestion, replay and memory at scale.
+struct SyntheticDay {
+    let scenario: Scenario
+
+    /// Writes the feed to `path` and returns the number of events.
+    func write(to path: String) throws -> Int {
+        try? FileManager.default.removeItem(atPath: path)
+        let writer = try JournalWriter(path: path, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .batch)
+        var count = 0
+        func emit(_ body: EventBody, at time: Instant) throws {
+            count += 1
+            try writer.append(Event(id: "b\(count)", at: time, by: "feed", body: body))
+        }
+        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() {
+            count += 1
+            try writer.append(Event(id: "b\(count)", at: event.at, by: "feed", body: event.body))
+        }
+        let riders = scenario.riders.map(\.profile)
+        var share = [[Order]](repeating: [], count: riders.count)
+        for (index, order) in scenario.orders.enumerated() { share[index % riders.count].append(order) }
+        for index in share.indices { share[index].sort { $0.window.start < $1.window.start } }
+        let hubs = Dictionary(uniqueKeysWithValues: scenario.hubs.map { ($0.id, $0.location) })
+        for (index, rider) in riders.enumerated() {
+            for order in share[index] { try emit(.orderAssigned(order: order.id, rider: rider.id, reason: "bench"), at: scenario.planLock) }
+            let stops = share[index].flatMap { [PlannedStop(order: $0.id, kind: .pickup, eta: rider.shift.start),
+                                                PlannedStop(order: $0.id, kind: .delivery, eta: $0.window.start)] }
+            try emit(.routePlanned(rider: rider.id, stops: stops, trigger: "bench", costBefore: 0, costAfter: 1), at: scenario.planLock)
+        }
+        // Minute by minute, every rider on shift reports; deliveries are spread evenly over the shift.
+        var delivered = [Int](repeating: 0, count: riders.count)
+        var minute = scenario.planLock
+        while minute <= scenario.dayEnd {
+            for (index, rider) in riders.enumerated() {
+                let orders = share[index]
+                if minute == rider.shift.start {
+                    try emit(.shiftStarted(rider: rider.id), at: minute)
+                    for order in orders { try emit(.pickupDone(rider: rider.id, order: order.id), at: minute) }
+                }
+                guard minute >= rider.shift.start, minute < rider.shift.end else {
+                    if minute == rider.shift.end { try emit(.shiftEnded(rider: rider.id), at: minute) }
+                    continue
+                }
+                let progress = Double(minute - rider.shift.start) / Double(rider.shift.end - rider.shift.start)
+                let due = min(orders.count, Int(progress * Double(orders.count + 1)))
+                let target = delivered[index] < orders.count ? orders[delivered[index]].drop : hubs[rider.hub]!
+                let from = delivered[index] > 0 ? orders[delivered[index] - 1].drop : hubs[rider.hub]!
+                try emit(.riderPosition(rider: rider.id, position: from.interpolated(to: target, fraction: 0.5)), at: minute)
+                while delivered[index] < due {
+                    try emit(.deliveryDone(rider: rider.id, order: orders[delivered[index]].id), at: minute)
+                    delivered[index] += 1
+                }
+            }
+            minute = minute + 60
+        }
+        writer.close()
+        return count
+    }
+}
+
+/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`).
+func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kilobytes * 1024
+}

@@ -1,0 +1,71 @@
+import Foundation
+import TowerCore
+
+/// `tower bench`: measurements that back the figures in BENCHMARKS.md. Run with `swift run -c release`.
+enum BenchCommand: Command {
+    static let spec = CommandSpec(
+        name: "bench",
+        summary: "Measure performance (build with -c release): 'events' for ingestion, replay and memory.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events.")],
+        options: [
+            .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000)."),
+            .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
+        ])
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        switch arguments.positionals[0] {
+        case "events":
+            try events(riders: try arguments.int("riders", default: 2000, in: 1...100_000),
+                       orders: try arguments.int("orders", default: 50_000, in: 1...2_000_000))
+            return 0
+        case let other:
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events", command: spec.name)
+        }
+    }
+
+    private static func events(riders: Int, orders: Int) throws {
+        #if DEBUG
+        print("warning: a debug build; figures mean little (use swift run -c release tower bench events)")
+        #endif
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: work + "/city", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        for file in ScenarioGenerator(name: "bench", seed: 1, riders: riders, orders: orders).files() {
+            try Data(file.text.utf8).write(to: URL(fileURLWithPath: work + "/city/" + file.name))
+        }
+        let scenario = try ScenarioLoader.load(directory: work + "/city")
+        let feed = work + "/feed.jsonl", journal = work + "/journal.jsonl"
+        let count = try SyntheticDay(scenario: scenario).write(to: feed)
+        let feedBytes = (try FileManager.default.attributesOfItem(atPath: feed)[.size] as? Int) ?? 0
+        print("city: \(riders) riders, \(orders) orders; feed: \(count) events, \(feedBytes / 1_000_000) MB")
+
+        // Ingestion: every line decoded, checked against the world, journaled, applied.
+        var ingestSeconds = 0.0
+        var accepted = 0
+        do {
+            let writer = try JournalWriter(path: journal, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .batch)
+            let engine = Engine(journal: writer, settings: EngineSettings(planLock: scenario.dayEnd + 86400))
+            var refused = 0
+            let start = Date()
+            try JournalReader.read(path: feed) { _, line in
+                guard case let .event(event, _) = line else { refused += 1; return true }
+                do throws(EventError) { try engine.submit(event); accepted += 1 } catch { refused += 1 }
+                return true
+            }
+            engine.sync()
+            ingestSeconds = Date().timeIntervalSince(start)
+            if refused > 0 { print("warning: \(refused) lines refused") }
+            print(String(format: "ingest: %d events in %.2f s = %.0f events/s (decode, check, journal, apply; one core)",
+                         accepted, ingestSeconds, Double(accepted) / ingestSeconds))
+            print(String(format: "memory: peak resident %.0f MB with the whole day's world in memory (%d riders, %d orders)",
+                         Double(peakResidentBytes()) / 1_048_576, engine.world.riders.count, engine.world.orders.count))
+        }
+
+        let start = Date()
+        let replayed = try Replayer.replay(path: journal)
+        let replaySeconds = Date().timeIntervalSince(start)
+        print(String(format: "replay: %d events in %.2f s = %.0f events/s", replayed.world.eventCount, replaySeconds,
+                     Double(replayed.world.eventCount) / replaySeconds))
+        print("digest: \(replayed.world.digest)")
+    }
+}

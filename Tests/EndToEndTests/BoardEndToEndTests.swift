@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The real binary in a real (tmux) terminal.
+@Suite(.serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
+struct BoardEndToEndTests {
+    @Test func startMoveDrillDownHelpCommandResizeAndQuit() throws {
+        let city = try Tower.smallCity()
+        let work = try Tower.temporaryDirectory()
+        let tmux = try Tmux(command: "\(Tower.binary) board --scenario \(city) --from 09:00 --speed 60", directory: work)
+        let first = try tmux.wait(for: "the board") { $0.contains("TOWER") && $0.contains("Rider lanes") }
+        #expect(first.contains("At-risk orders"))
+        #expect(first.contains("Exceptions"))
+        // The clock moves: the header's time changes.
+        let clock = first.split(separator: "\n")[0]
+        try tmux.wait(for: "the clock to move") { $0.split(separator: "\n").first.map { $0 != clock } ?? false }
+
+        try tmux.send("j", "j", "Enter")
+        try tmux.wait(forText: "Rider R03")
+        try tmux.send("Escape")
+        try tmux.wait(forText: "Rider lanes")
+
+        try tmux.send("?")
+        try tmux.wait(forText: "pause or resume the clock")
+        try tmux.send("?")
+        try tmux.wait(forText: "Rider lanes")
+
+        try tmux.send(":", "speed 300", "Enter")
+        try tmux.wait(forText: "×300")
+        try tmux.send("Space")
+        try tmux.wait(forText: "paused")
+
+        try tmux.resize(width: 60, height: 20)
+        try tmux.wait(forText: "terminal too small: need 80x24, have 60x20")
+        try tmux.resize(width: 80, height: 24)
+        try tmux.wait(forText: "Rider lanes")
+
+        try tmux.send("q")
+        let after = try tmux.wait(for: "exit") { $0.contains("EXIT=0") }
+        #expect(after.contains("journal: .tower/"))
+        #expect(!after.contains("Rider lanes"), "the board's screen is gone: the terminal was restored")
+        #expect(FileManager.default.fileExists(atPath: work + "/.tower"))
+    }
+
+    @Test func hangupRestoresTheTerminalAndKeepsTheJournal() throws {
+        let city = try Tower.smallCity()
+        let work = try Tower.temporaryDirectory()
+        let tmux = try Tmux(command: "\(Tower.binary) board --scenario \(city) --from 07:00 --journal j.jsonl", directory: work)
+        try tmux.wait(forText: "Rider lanes")
+        let pid = try #require(tmux.panePID)
+        // The pane runs a shell; signal its child, the board.
+        let children = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        let board = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        kill(board, SIGHUP)
+        let after = try tmux.wait(for: "exit") { $0.contains("EXIT=") }
+        #expect(after.contains("EXIT=129"))
+        #expect(!after.contains("Rider lanes"))
+        let replay = try Tower.run(["replay", work + "/j.jsonl"])
+        #expect(replay.status == 0)
+        #expect(replay.stderr.isEmpty, "no torn line: the journal was flushed")
+        #expect(Tower.digest(replay.stdout) != nil)
+    }
+
+    @Test func feedTextWithEscapeSequencesNeverReachesTheTerminal() throws {
+        let city = try Tower.smallCity()
+        let work = try Tower.temporaryDirectory()
+        let feed = work + "/feed.jsonl"
+        let hostile = #"{"v":1,"id":"h1","at":"2026-11-17T06:30:00-03:00","type":"order.cancelled","order":"O-0003","reason":"\u001b]0;pwned\u0007\u001b[2J\u001b[31mmoved away"}"#
+        let broken = #"{"v":1,"id":"h2","at":"2026-11-17T06:31:00-03:00","type":"order.cancelled","order":"#
+        try (hostile + "\n" + broken + "\n").write(toFile: feed, atomically: true, encoding: .utf8)
+        let tmux = try Tmux(width: 120, height: 30, command: "\(Tower.binary) board --scenario \(city) --feed feed.jsonl", directory: work)
+        let screen = try tmux.wait(for: "the cancellation") { $0.contains("O-0003 cancelled: moved away") }
+        #expect(!screen.contains("pwned"))
+        #expect(!tmux.paneTitle.contains("pwned"))
+        #expect(screen.contains("dead-letter 1"))
+        #expect(screen.contains("Rider lanes"))
+        // The feed jumped past 06:00: the plan was made, so riders have routes and lanes.
+        #expect(!screen.contains("Rider lanes (0 of"), "the 06:00 plan ran when the feed passed it")
+        // A line appended later is picked up while the board runs.
+        let handle = try #require(FileHandle(forWritingAtPath: feed))
+        handle.seekToEndOfFile()
+        handle.write(Data((#"{"v":1,"id":"h3","at":"2026-11-17T06:40:00-03:00","type":"order.cancelled","order":"O-0004","reason":"late addition"}"# + "\n").utf8))
+        try handle.close()
+        try tmux.wait(forText: "O-0004 cancelled: late addition")
+        try tmux.send("q")
+        try tmux.wait(forText: "EXIT=0")
+        let deadLetters = try String(contentsOfFile: work + "/.tower/dead-letter.jsonl", encoding: .utf8)
+        #expect(deadLetters.contains(#""line":2"#))
+        #expect(deadLetters.contains("unexpected end of input"))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// A tmux server of our own (its own socket), with one pane running a command.
+final class Tmux {
+    let socket = "tower-e2e-\(UUID().uuidString.prefix(8))"
+    let session = "board"
+
+    static var isAvailable: Bool {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    init(width: Int = 80, height: Int = 24, command: String, directory: String) throws {
+        try tmux(captureOutput: false, ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-c", directory,
+                  "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo EXIT=$?; sleep 600"])
+    }
+
+    deinit { _ = try? tmux(captureOutput: false, ["kill-server"]) }
+
+    /// Runs a tmux command on our server; returns what it printed when `captureOutput`.
+    @discardableResult
+    func tmux(captureOutput: Bool = true, _ arguments: [String]) throws -> String {
+        try Spawn.run(["tmux", "-L", socket] + arguments, captureOutput: captureOutput).output
+    }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session]) }
+
+    func send(_ keys: String...) throws { try tmux(captureOutput: false, ["send-keys", "-t", session] + keys) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(captureOutput: false, ["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    var paneTitle: String { (try? tmux(["display-message", "-p", "-t", session, "#{pane_title}"])) ?? "" }
+
+    var panePID: Int32? {
+        Int32(((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Waits until the screen satisfies `condition`; returns the last screen seen.
+    @discardableResult
+    func wait(for description: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
+              _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Issue.record("timed out waiting for \(description); screen:\n\(last)", sourceLocation: sourceLocation)
+        return last
+    }
+
+    func wait(forText text: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try wait(for: "'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// Runs the built `tower` binary.
+enum Tower {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary `swift test` built beside the test bundle.
+    static let binary: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tower").path
+        let candidates = [beside, packageRoot.appendingPathComponent(".build/debug/tower").path]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? beside
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `tower` with arguments to completion.
+    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tower-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A small generated city in a fresh folder, made by `tower generate`.
+    static func smallCity() throws -> String {
+        let directory = try temporaryDirectory() + "/city"
+        let result = try run(["generate", directory, "--seed", "4", "--riders", "10", "--orders", "140"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return directory
+    }
+
+    static func digest(_ output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix("digest: ") }.map { String($0.dropFirst(8)) }
+    }
+}
