@@ -64,3 +64,27 @@ import Testing
         #expect(world.riders.values.allSatisfy { $0.loadParcels >= 0 })
     }
 }
+
+@Suite struct HistoryTests {
+    @Test func recordsOneRowPerAttemptWithOrderedTimes() throws {
+        let scenario = try TestCity.scenario()
+        let session = try SessionStarter.start(scenario: scenario.shifted(days: 1), seed: 2, journalPath: nil, durability: .batch)
+        var recorder = HistoryRecorder()
+        let engine = session.engine
+        engine.observer = { recorder.note($0, world: engine.world) }
+        session.simulation.run(until: scenario.shifted(days: 1).time(13 * 3600), engine: engine)
+        let attempts = engine.world.orders.values.filter { $0.status == .delivered || $0.status == .failed }.count
+        #expect(recorder.rows.count == attempts)
+        #expect(attempts > 10)
+        for row in recorder.rows {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(fields.count == HistoryRecorder.header.split(separator: ",").count)
+            let departed = try #require(ISOTime.parse(fields[8])?.instant)
+            let arrived = try #require(ISOTime.parse(fields[9])?.instant)
+            let completed = try #require(ISOTime.parse(fields[10])?.instant)
+            #expect(departed <= arrived && arrived <= completed, "\(row)")
+            #expect(fields[8].hasPrefix("2026-11-18"), "the shifted day")
+            #expect(["delivered", "failed"].contains(fields[13]))
+        }
+    }
+}

@@ -25,6 +25,7 @@ enum SampleEvents {
             .orderCancelled(order: "O-1", reason: "customer request"),
             .shiftStarted(rider: "R1"), .shiftEnded(rider: "R1"),
             .riderPosition(rider: "R1", position: GeoPoint(lat: -22.9012345, lon: -43.1987654)),
+            .stopArrived(rider: "R1", order: "O-1", kind: .delivery),
             .pickupDone(rider: "R1", order: "O-1"), .deliveryDone(rider: "R1", order: "O-1"),
             .deliveryFailed(rider: "R1", order: "O-1", reason: .addressProblem),
             .trafficIncident(incident: "inc-1", zone: "Z1", slowdown: 0.35, until: t0 + 3600, note: "accident"),

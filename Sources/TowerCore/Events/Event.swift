@@ -72,6 +72,8 @@ public enum EventBody: Hashable, Sendable {
     case shiftStarted(rider: String)
     case shiftEnded(rider: String)
     case riderPosition(rider: String, position: GeoPoint)
+    /// The rider reached a stop (a geofence entry): travel ends here, dwell begins.
+    case stopArrived(rider: String, order: String, kind: Stop.Kind)
     case pickupDone(rider: String, order: String)
     case deliveryDone(rider: String, order: String)
     case deliveryFailed(rider: String, order: String, reason: FailureReason)
@@ -103,6 +105,7 @@ public enum EventBody: Hashable, Sendable {
         case .shiftStarted: return "rider.shift_started"
         case .shiftEnded: return "rider.shift_ended"
         case .riderPosition: return "rider.position"
+        case .stopArrived: return "stop.arrived"
         case .pickupDone: return "pickup.done"
         case .deliveryDone: return "delivery.done"
         case .deliveryFailed: return "delivery.failed"
@@ -125,7 +128,7 @@ public enum EventBody: Hashable, Sendable {
     /// Every type string the format knows, for help texts and error messages.
     public static let allTypes: [String] = [
         "session.started", "zone.defined", "hub.defined", "rider.registered", "order.created", "order.updated",
-        "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "pickup.done", "delivery.done",
+        "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "stop.arrived", "pickup.done", "delivery.done",
         "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.assigned", "order.reassigned",
         "order.unassigned", "route.planned", "customer.notified", "exception.raised", "exception.auto_resolved",
         "exception.escalated", "exception.approved", "exception.rejected",

@@ -84,6 +84,8 @@ public enum EventCodec {
             return .shiftEnded(rider: try r.id("rider"))
         case "rider.position":
             return .riderPosition(rider: try r.id("rider"), position: try r.point(lat: "lat", lon: "lon"))
+        case "stop.arrived":
+            return .stopArrived(rider: try r.id("rider"), order: try r.id("order"), kind: try r.enumeration("kind", as: Stop.Kind.self))
         case "pickup.done":
             return .pickupDone(rider: try r.id("rider"), order: try r.id("order"))
         case "delivery.done":
@@ -253,6 +255,8 @@ public enum EventCodec {
             field("rider", rider); field("order", order)
         case let .deliveryFailed(rider, order, reason):
             field("rider", rider); field("order", order); field("reason", reason.rawValue)
+        case let .stopArrived(rider, order, kind):
+            field("rider", rider); field("order", order); field("kind", kind.rawValue)
         case let .trafficIncident(incident, zone, slowdown, until, note):
             field("incident", incident); field("zone", zone); number("slowdown", slowdown); field("until", time(until)); field("note", note)
         case let .riderBreakdown(rider, note):

@@ -43,6 +43,8 @@ public struct Order: Hashable, Sendable {
     public var rider: String?
     public var attempts = 0
     public var pickedUpAt: Instant?
+    /// When the rider reached the door (last attempt).
+    public var arrivedAt: Instant?
     public var completedAt: Instant?
     public var failureReason: FailureReason?
 

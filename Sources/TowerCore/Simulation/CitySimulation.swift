@@ -49,6 +49,8 @@ public final class CitySimulation {
         var vehicle: Vehicle
         var leg: Leg?
         var legs = 0
+        /// Whether `stop.arrived` was sent for the current leg (a rider early at a door waits, then arrives again).
+        var announcedArrival = false
         var stuckUntil: Instant?
         var broken = false
         var ended = false
@@ -179,6 +181,7 @@ public final class CitySimulation {
             return
         }
         state.legs += 1
+        state.announcedArrival = false
         var rng = random("leg/\(id)/\(state.legs)")
         state.leg = Leg(stop: stop, from: rider.position, to: target, progress: 0, noise: rng.logNormalFactor(sigma: 0.18), lastTick: now)
         riders[id] = state
@@ -214,6 +217,11 @@ public final class CitySimulation {
             riders[id] = state
             schedule(now, .next(id))
             return
+        }
+        if !state.announcedArrival {
+            state.announcedArrival = true
+            riders[id] = state
+            emit(.stopArrived(rider: id, order: order.id, kind: leg.stop.kind), engine: engine)
         }
         switch leg.stop.kind {
         case .pickup:

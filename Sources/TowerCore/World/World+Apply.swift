@@ -58,6 +58,11 @@ extension World {
                 rider.positionAt = now
                 if rider.status == .idle, moved > 0 { rider.status = .driving }
             }
+        case let .stopArrived(_, orderID, kind):
+            if kind == .delivery, var order = orders[orderID], !order.status.isFinal {
+                order.arrivedAt = now
+                orders[orderID] = order
+            }
         case let .pickupDone(riderID, orderID):
             guard var order = orders[orderID], order.status == .assigned || order.status == .open else { return }
             order.status = .pickedUp

@@ -40,7 +40,8 @@ extension World {
         case let .riderPosition(rider, position):
             _ = try requireRider(rider)
             try requireInside(position, field: "lat")
-        case let .pickupDone(rider, order), let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _):
+        case let .pickupDone(rider, order), let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _),
+             let .stopArrived(rider, order, _):
             _ = try requireRider(rider)
             _ = try requireOrder(order)
         case let .trafficIncident(_, zone, _, _, _):

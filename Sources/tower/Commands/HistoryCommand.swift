@@ -1,0 +1,39 @@
+import Foundation
+import TowerCore
+
+/// `tower history`: simulates several days of a scenario and writes their delivery history as CSV.
+enum HistoryCommand: Command {
+    static let spec = CommandSpec(
+        name: "history",
+        summary: "Simulate several days and write their delivery history (CSV) for ETA learning.",
+        options: [
+            .init(name: "scenario", value: "DIR", help: "Scenario folder (default \(defaultScenario))."),
+            .init(name: "days", value: "N", help: "Days to simulate, one after the other from the scenario's date (default 20)."),
+            .init(name: "seed", value: "N", help: "Seed of the first day; day k uses seed + k (default 1)."),
+            .init(name: "out", value: "FILE", help: "Where to write the CSV (default: standard output)."),
+        ],
+        discussion: "Columns: \(HistoryRecorder.header). Times are ISO 8601 with offset; weekday 0 = Monday.")
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
+        let days = try arguments.int("days", default: 20, in: 1...3650)
+        let seed = try arguments.seed()
+        var text = HistoryRecorder.header + "\n"
+        for day in 0..<days {
+            let shifted = scenario.shifted(days: day)
+            let session = try SessionStarter.start(scenario: shifted, seed: seed + UInt64(day), journalPath: nil, durability: .batch)
+            var recorder = HistoryRecorder()
+            let engine = session.engine
+            engine.observer = { recorder.note($0, world: engine.world) }
+            session.simulation.run(until: shifted.dayEnd + 4 * 3600, engine: engine)
+            text += recorder.rows.joined(separator: "\n") + (recorder.rows.isEmpty ? "" : "\n")
+            FileHandle.standardError.write(Data("day \(day + 1)/\(days): \(recorder.rows.count) stop visits\n".utf8))
+        }
+        if let path = arguments.value("out") {
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ToolError("cannot write \(path)") }
+        } else {
+            print(text, terminator: "")
+        }
+        return 0
+    }
+}
