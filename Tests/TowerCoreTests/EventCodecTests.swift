@@ -33,7 +33,7 @@ enum SampleEvents {
             .orderAssigned(order: "O-1", rider: "R1", reason: "cheapest"),
             .orderReassigned(order: "O-1", from: "R1", to: "R2", reason: "breakdown"),
             .orderUnassigned(order: "O-1", reason: "no rider"),
-            .routePlanned(rider: "R1", stops: [PlannedStop(order: "O-1", kind: .pickup, eta: t0 + 60), PlannedStop(order: "O-1", kind: .delivery, eta: t0 + 4000)],
+            .routePlanned(rider: "R1", stops: [Stop(order: "O-1", kind: .pickup, eta: t0 + 60), Stop(order: "O-1", kind: .delivery, eta: t0 + 4000)],
                           trigger: "plan lock", costBefore: 0, costAfter: 12.75),
             .customerNotified(order: "O-1", kind: "delayed", message: "Your parcel will arrive by 12:30"),
             .exceptionRaised(exception: "X-1", kind: "predicted_late", subject: "O-1", detail: "ETA 12:10 after window 12:00"),

@@ -18,8 +18,8 @@ import Testing
         let steps: [EventBody] = [
             .shiftStarted(rider: "R1"),
             .orderAssigned(order: "O-1", rider: "R1", reason: "test"),
-            .routePlanned(rider: "R1", stops: [PlannedStop(order: "O-1", kind: .pickup, eta: SampleEvents.t0),
-                                               PlannedStop(order: "O-1", kind: .delivery, eta: SampleEvents.t0 + 3600)],
+            .routePlanned(rider: "R1", stops: [Stop(order: "O-1", kind: .pickup, eta: SampleEvents.t0),
+                                               Stop(order: "O-1", kind: .delivery, eta: SampleEvents.t0 + 3600)],
                           trigger: "test", costBefore: 0, costAfter: 1),
             .pickupDone(rider: "R1", order: "O-1"),
             .riderPosition(rider: "R1", position: GeoPoint(lat: -22.9, lon: -43.18)),
@@ -42,7 +42,7 @@ import Testing
     @Test func cancellationTakesTheOrderOffItsRoute() throws {
         var world = Self.world()
         world.apply(Self.event("a", .orderAssigned(order: "O-1", rider: "R1", reason: "")))
-        world.apply(Self.event("b", .routePlanned(rider: "R1", stops: [PlannedStop(order: "O-1", kind: .pickup, eta: SampleEvents.t0)],
+        world.apply(Self.event("b", .routePlanned(rider: "R1", stops: [Stop(order: "O-1", kind: .pickup, eta: SampleEvents.t0)],
                                                   trigger: "", costBefore: 0, costAfter: 0)))
         world.apply(Self.event("c", .orderCancelled(order: "O-1", reason: "changed mind")))
         #expect(world.orders["O-1"]?.status == .cancelled)
@@ -69,7 +69,7 @@ import Testing
             try world.check(Self.event("b", .trafficIncident(incident: "i", zone: "Z9", slowdown: 0.5, until: SampleEvents.t0 + 60, note: "")))
         }
         #expect(throws: EventError(field: "stops[0].order", reason: "unknown order \"O-9\"")) {
-            try world.check(Self.event("c", .routePlanned(rider: "R1", stops: [PlannedStop(order: "O-9", kind: .pickup, eta: SampleEvents.t0)],
+            try world.check(Self.event("c", .routePlanned(rider: "R1", stops: [Stop(order: "O-9", kind: .pickup, eta: SampleEvents.t0)],
                                                           trigger: "", costBefore: 0, costAfter: 0)))
         }
     }

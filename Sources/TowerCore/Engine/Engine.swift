@@ -135,7 +135,7 @@ public final class Engine {
         }
         for id in world.riderIDs where changed[id] != nil {
             let route = scratch.routes[id]!
-            decide(.routePlanned(rider: id, stops: route.stops.map(planned), trigger: "plan lock",
+            decide(.routePlanned(rider: id, stops: route.stops, trigger: "plan lock",
                                  costBefore: changed[id]!.before, costAfter: changed[id]!.after), at: time)
         }
         for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
@@ -152,7 +152,7 @@ public final class Engine {
         }
         waiting.remove(id)
         decide(.orderAssigned(order: id, rider: insertion.rider, reason: String(format: "cheapest insertion (+%.2f)", insertion.delta)), at: time)
-        decide(.routePlanned(rider: insertion.rider, stops: insertion.stops.map(planned), trigger: trigger,
+        decide(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: trigger,
                              costBefore: insertion.costBefore, costAfter: insertion.costAfter), at: time)
     }
 
@@ -174,11 +174,11 @@ public final class Engine {
                 continue
             }
             decide(.orderReassigned(order: id, from: riderID, to: insertion.rider, reason: reason), at: time)
-            decide(.routePlanned(rider: insertion.rider, stops: insertion.stops.map(planned), trigger: reason,
+            decide(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: reason,
                                  costBefore: insertion.costBefore, costAfter: insertion.costAfter), at: time)
         }
         let after = planner.retimed(world.riders[riderID]!, in: world, now: time)
-        decide(.routePlanned(rider: riderID, stops: after.stops.map(planned), trigger: reason, costBefore: before, costAfter: after.cost), at: time)
+        decide(.routePlanned(rider: riderID, stops: after.stops, trigger: reason, costBefore: before, costAfter: after.cost), at: time)
     }
 
     private func retime(_ riderID: String, at time: Instant, trigger: String) {
@@ -187,10 +187,8 @@ public final class Engine {
             planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: route.plannedAt, in: world), in: world).cost
         } ?? 0
         let after = planner.retimed(rider, in: world, now: time)
-        decide(.routePlanned(rider: riderID, stops: after.stops.map(planned), trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
+        decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
     }
-
-    private func planned(_ stop: Stop) -> PlannedStop { PlannedStop(order: stop.order, kind: stop.kind, eta: stop.eta) }
 }
 
 /// How the engine plans: when the day's plan is locked.

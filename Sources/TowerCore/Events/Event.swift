@@ -21,17 +21,6 @@ public struct Event: Hashable, Sendable {
     public var type: String { body.type }
 }
 
-/// A planned stop as carried by a `route.planned` decision.
-public struct PlannedStop: Hashable, Sendable {
-    public var order: String
-    public var kind: Stop.Kind
-    public var eta: Instant
-
-    public init(order: String, kind: Stop.Kind, eta: Instant) {
-        self.order = order; self.kind = kind; self.eta = eta
-    }
-}
-
 /// One option of an escalated exception.
 public struct EscalationOption: Hashable, Sendable {
     public var action: String
@@ -85,7 +74,7 @@ public enum EventBody: Hashable, Sendable {
     case orderAssigned(order: String, rider: String, reason: String)
     case orderReassigned(order: String, from: String, to: String, reason: String)
     case orderUnassigned(order: String, reason: String)
-    case routePlanned(rider: String, stops: [PlannedStop], trigger: String, costBefore: Double, costAfter: Double)
+    case routePlanned(rider: String, stops: [Stop], trigger: String, costBefore: Double, costAfter: Double)
     case customerNotified(order: String, kind: String, message: String)
     case exceptionRaised(exception: String, kind: String, subject: String, detail: String)
     case exceptionAutoResolved(exception: String, action: String, rule: String)

@@ -121,7 +121,7 @@ extension World {
             order.rider = nil
             orders[orderID] = order
         case let .routePlanned(riderID, stops, _, _, _):
-            routes[riderID] = Route(stops: stops.map { Stop(order: $0.order, kind: $0.kind, eta: $0.eta) }, plannedAt: now)
+            routes[riderID] = Route(stops: stops, plannedAt: now)
         case .customerNotified:
             notificationsSent += 1
         case let .exceptionRaised(id, kind, subject, detail):

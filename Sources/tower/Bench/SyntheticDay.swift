@@ -27,8 +27,8 @@ struct SyntheticDay {
         let hubs = Dictionary(uniqueKeysWithValues: scenario.hubs.map { ($0.id, $0.location) })
         for (index, rider) in riders.enumerated() {
             for order in share[index] { try emit(.orderAssigned(order: order.id, rider: rider.id, reason: "bench"), at: scenario.planLock) }
-            let stops = share[index].flatMap { [PlannedStop(order: $0.id, kind: .pickup, eta: rider.shift.start),
-                                                PlannedStop(order: $0.id, kind: .delivery, eta: $0.window.start)] }
+            let stops = share[index].flatMap { [Stop(order: $0.id, kind: .pickup, eta: rider.shift.start),
+                                                Stop(order: $0.id, kind: .delivery, eta: $0.window.start)] }
             try emit(.routePlanned(rider: rider.id, stops: stops, trigger: "bench", costBefore: 0, costAfter: 1), at: scenario.planLock)
         }
         // Minute by minute, every rider on shift reports; deliveries are spread evenly over the shift.
