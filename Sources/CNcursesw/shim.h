@@ -24,7 +24,6 @@ static inline WINDOW *tower_stdscr(void) { return stdscr; }
 static inline int tower_lines(void) { return LINES; }
 static inline int tower_cols(void) { return COLS; }
 static inline int tower_colors(void) { return COLORS; }
-static inline int tower_color_pairs(void) { return COLOR_PAIRS; }
 static inline int tower_key_resize(void) { return KEY_RESIZE; }
 static inline int tower_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int tower_err(void) { return ERR; }

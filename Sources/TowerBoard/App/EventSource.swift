@@ -39,7 +39,12 @@ public final class FeedSource: EventSource {
         self.deadLetter = deadLetter
     }
 
-    public var label: String { "feed \(follower.name)" + (follower.reachedEnd ? " (ended)" : "") }
+    /// `feed NAME (N events[, M already journaled])`, with `ended` once standard input closes.
+    public var label: String {
+        var counts = "\(accepted) events"
+        if alreadyJournaled > 0 { counts += ", \(alreadyJournaled) already journaled" }
+        return "feed \(follower.name) (\(counts))" + (follower.reachedEnd ? " ended" : "")
+    }
     public var deadLetters: Int { deadLetter.count }
     public var isFinished: Bool { follower.reachedEnd }
 

@@ -5,14 +5,14 @@ import TowerCore
 public struct Glyphs: Sendable {
     public var driving: String, idle: String, broken: String, offShift: String, ended: String
     public var pickup: String, delivery: String, lateStop: String, tightStop: String, now: String
-    public var vertical: String, horizontal: String, paused: String, playing: String
+    public var paused: String, playing: String
 
     public static let unicode = Glyphs(driving: "▶", idle: "○", broken: "✖", offShift: "·", ended: "■",
                                        pickup: "▲", delivery: "●", lateStop: "✖", tightStop: "◆", now: "┃",
-                                       vertical: "│", horizontal: "─", paused: "‖", playing: "▶")
+                                       paused: "‖", playing: "▶")
     public static let ascii = Glyphs(driving: ">", idle: "o", broken: "X", offShift: ".", ended: "#",
                                      pickup: "^", delivery: "*", lateStop: "!", tightStop: "?", now: "|",
-                                     vertical: "|", horizontal: "-", paused: "=", playing: ">")
+                                     paused: "=", playing: ">")
 
     public func status(_ status: RiderStatus) -> String {
         switch status {

@@ -38,8 +38,6 @@ public struct Rect: Hashable, Sendable {
         let columns = min(max(0, count), width)
         return (Rect(x: x, y: y, width: columns, height: height), Rect(x: x + columns, y: y, width: width - columns, height: height))
     }
-
-    public func inset(_ amount: Int) -> Rect { Rect(x: x + amount, y: y + amount, width: width - 2 * amount, height: height - 2 * amount) }
 }
 
 /// A grid of styled cells that views draw into; the terminal backend writes only what changed between two.

@@ -10,8 +10,6 @@ public final class NcursesTerminal {
     private var pairs: [Style.ColorKey: Int32] = [:]
     private let colors: Int
     private var previous: ScreenBuffer?
-    /// Bytes handed to the terminal are counted by the caller's benchmark; here we count cells written.
-    public private(set) var cellsWritten = 0
     public let isUTF8: Bool
 
     /// Checks that a full-screen board can start here, without letting ncurses exit the process.
@@ -88,7 +86,6 @@ public final class NcursesTerminal {
                 var text = cell.symbol.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
                 text.append(0)
                 _ = tower_put_wchar(Int32(run.y), Int32(x), text)
-                cellsWritten += 1
             }
         }
         previous = buffer

@@ -138,10 +138,6 @@ public struct FieldReader {
         return parsed.instant
     }
 
-    public func optionalInstant(_ key: String) throws(EventError) -> Instant? {
-        has(key) ? try instant(key) : nil
-    }
-
     public func enumeration<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(EventError) -> T where T.RawValue == String {
         let text = try plainString(key)
         guard let value = T(rawValue: text) else {

@@ -64,7 +64,6 @@ public struct RouteEvaluator: Sendable {
     public struct Result: Sendable {
         public var etas: [Instant]
         public var cost: Double
-        public var lateSeconds: Int
         public var feasible: Bool
         public var endTime: Instant
     }
@@ -88,7 +87,6 @@ public struct RouteEvaluator: Sendable {
         var parcels = start.parcels
         var kg = start.kg
         var km = 0.0
-        var late: Int64 = 0
         var lateness = 0.0
         var feasible = true
         var etas: [Instant] = []
@@ -108,7 +106,6 @@ public struct RouteEvaluator: Sendable {
                 if wantETAs { etas.append(time) }
                 if time > info.windowEnd {
                     let seconds = time - info.windowEnd
-                    late += seconds
                     lateness += Double(seconds) / 60 * info.latePerMinute + info.latePenalty
                 }
                 parcels -= info.parcels
@@ -122,7 +119,7 @@ public struct RouteEvaluator: Sendable {
         let overtime = max(0, Double(time - profile.shift.end) / 3600)
         let cost = hours * profile.costPerHour + km * profile.costPerKm + Double(drops) * profile.costPerDrop
             + lateness + overtime * profile.costPerHour * 2
-        return Result(etas: etas, cost: cost, lateSeconds: Int(late), feasible: feasible, endTime: time)
+        return Result(etas: etas, cost: cost, feasible: feasible, endTime: time)
     }
 
     /// Evaluates a rider's stops as they stand in `world` (stops of unknown orders are skipped; their ETA is the previous one's).
