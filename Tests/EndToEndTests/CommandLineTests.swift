@@ -5,7 +5,7 @@ import Testing
     @Test func helpListsEveryCommand() throws {
         let result = try Tower.run(["--help"])
         #expect(result.status == 0)
-        for command in ["board", "simulate", "replay", "validate", "generate", "history", "bench"] { #expect(result.stdout.contains("  \(command)")) }
+        for command in ["board", "simulate", "replay", "validate", "generate", "history", "solve", "bench"] { #expect(result.stdout.contains("  \(command)")) }
         let simulate = try Tower.run(["simulate", "--help"])
         #expect(simulate.status == 0)
         #expect(simulate.stdout.contains("--journal FILE"))
@@ -57,5 +57,26 @@ import Testing
         let result = try Tower.run(["board", "--scenario", "sample-data/rio"], in: Tower.packageRoot.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("the board needs a terminal"))
+    }
+}
+
+@Suite struct SolveCommandTests {
+    @Test func printsExactlyOneJSONObject() throws {
+        let result = try Tower.run(["solve", "bench/solomon/C101.txt", "--iterations", "500", "--json"], in: Tower.packageRoot.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["vehicles", "distance", "routes"])
+        let routes = try #require(object["routes"] as? [[Int]])
+        #expect(routes.count == object["vehicles"] as? Int)
+        #expect(routes.flatMap { $0 }.sorted() == Array(1...100))
+        #expect(result.stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func aMalformedInstanceExits1NamingTheLine() throws {
+        let directory = try Tower.temporaryDirectory()
+        try "X\nVEHICLE\nNUMBER CAPACITY\n 2 10\nCUSTOMER\nCUST NO.\n 0 0 0 0 0 100 0\n 1 1 1 1 0\n".write(toFile: directory + "/bad.txt", atomically: true, encoding: .utf8)
+        let result = try Tower.run(["solve", directory + "/bad.txt"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bad.txt line 8: expected 7 numbers"))
     }
 }

@@ -50,7 +50,7 @@ public struct Theme: Sendable {
     public static func parse(_ text: String, name: String, file: String) -> (Theme, [String]) {
         var theme = Theme(name: name, styles: [:], usesColor: true)
         var warnings: [String] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let content = commentStripped(String(rawLine))
             if content.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             let parts = content.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -5,9 +5,12 @@ import TowerCore
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events' for ingestion, replay and memory.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events.")],
+        summary: "Measure performance (build with -c release): 'events' (ingestion, replay, memory) or 'routing DIR'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events, or routing."),
+                    .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon).", optional: true)],
         options: [
+            .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1)."),
+            .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
             .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
         ])
@@ -18,9 +21,44 @@ enum BenchCommand: Command {
             try events(riders: try arguments.int("riders", default: 2000, in: 1...100_000),
                        orders: try arguments.int("orders", default: 50_000, in: 1...2_000_000))
             return 0
+        case "routing":
+            try routing(directory: arguments.positionals.count > 1 ? arguments.positionals[1] : "bench/solomon",
+                        timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
+            return 0
         case let other:
-            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events", command: spec.name)
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events or routing", command: spec.name)
         }
+    }
+
+    /// Solves every instance of a folder and compares with the best-known solutions in its bks.csv.
+    private static func routing(directory: String, timeLimit: Double, seed: UInt64) throws {
+        let bksPath = directory + "/bks.csv"
+        guard let text = try? String(contentsOfFile: bksPath, encoding: .utf8) else { throw ToolError("cannot read \(bksPath)") }
+        let table = try CSVTable.parse(text, file: bksPath)
+        try table.require(["instance", "vehicles", "distance"], file: bksPath)
+        print("instance  vehicles  distance   bks veh  bks dist   veh gap  dist gap   time  feasible")
+        var totals = (vehicles: 0, distance: 0.0, bksVehicles: 0, bksDistance: 0.0, seconds: 0.0)
+        var allFeasible = true
+        for row in table.rows {
+            let name = row.fields[table.column("instance")!]
+            guard let bksVehicles = Int(row.fields[table.column("vehicles")!]), let bksDistance = Double(row.fields[table.column("distance")!]) else {
+                throw ToolError("\(bksPath) line \(row.line): vehicles and distance must be numbers")
+            }
+            let instance = try InstanceReader.read(path: "\(directory)/\(name).txt", format: "solomon")
+            let start = Date()
+            var solver = RuinRecreateSolver(instance: instance, settings: .init(seed: seed, timeLimit: timeLimit))
+            let solution = try solver.solve()
+            let seconds = Date().timeIntervalSince(start)
+            let feasible: Bool
+            if case .success = SolutionChecker.check(solution.routes, instance: instance) { feasible = true } else { feasible = false; allFeasible = false }
+            print(String(format: "%-8@  %8d  %8.2f  %7d  %8.2f  %+8d  %+7.2f%%  %5.2f  %@", name, solution.vehicles, solution.distance, bksVehicles,
+                         bksDistance, solution.vehicles - bksVehicles, (solution.distance / bksDistance - 1) * 100, seconds, feasible ? "yes" : "NO"))
+            totals.vehicles += solution.vehicles; totals.distance += solution.distance
+            totals.bksVehicles += bksVehicles; totals.bksDistance += bksDistance; totals.seconds += seconds
+        }
+        print(String(format: "total     %8d  %8.1f  %7d  %8.1f  %+8d  %+7.2f%%  %5.1f  %@", totals.vehicles, totals.distance, totals.bksVehicles,
+                     totals.bksDistance, totals.vehicles - totals.bksVehicles, (totals.distance / totals.bksDistance - 1) * 100, totals.seconds,
+                     allFeasible ? "all" : "NOT ALL"))
     }
 
     private static func events(riders: Int, orders: Int) throws {
