@@ -44,8 +44,12 @@ static inline int tower_put_wchar(int y, int x, const wchar_t *text) {
     return mvwaddnwstr(stdscr, y, x, text, -1);
 }
 
-/* newterm instead of initscr: it returns NULL for an unknown terminal instead of exiting the process. */
-static inline SCREEN *tower_newterm(void) { return newterm(NULL, stdout, stdin); }
+/* newterm instead of initscr: it returns NULL for an unknown terminal instead of exiting the process.
+   Keys come from `input` (stdin, or /dev/tty when stdin carries a feed). */
+static inline SCREEN *tower_newterm(FILE *input) { return newterm(NULL, stdout, input); }
+
+/* Opens the controlling terminal for reading keys; NULL when there is none. */
+static inline FILE *tower_open_tty(void) { return fopen("/dev/tty", "r"); }
 
 static inline void tower_set_locale(void) { setlocale(LC_ALL, ""); }
 

@@ -38,8 +38,8 @@ int tower_signals_take(void) {
     return sig;
 }
 
-int tower_stdin_hung_up(void) {
-    struct pollfd descriptor = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
+int tower_terminal_hung_up(int fd) {
+    struct pollfd descriptor = { .fd = fd, .events = POLLIN, .revents = 0 };
     if (poll(&descriptor, 1, 0) < 0) return 0;
     return (descriptor.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }

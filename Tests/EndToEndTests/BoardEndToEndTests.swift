@@ -88,4 +88,18 @@ struct BoardEndToEndTests {
         #expect(deadLetters.contains(#""line":2"#))
         #expect(deadLetters.contains("unexpected end of input"))
     }
+
+    @Test func readsAFeedFromStandardInputAndKeysFromTheTerminal() throws {
+        let city = try Tower.smallCity()
+        let work = try Tower.temporaryDirectory()
+        let line = #"{"v":1,"id":"s1","at":"2026-11-17T06:30:00-03:00","type":"order.cancelled","order":"O-0005","reason":"from stdin"}"#
+        try (line + "\n").write(toFile: work + "/feed.jsonl", atomically: true, encoding: .utf8)
+        let tmux = try Tmux(width: 120, height: 30, command: "\(Tower.binary) board --scenario \(city) --feed - < feed.jsonl", directory: work)
+        let screen = try tmux.wait(for: "the stdin feed") { $0.contains("O-0005 cancelled: from stdin") }
+        #expect(screen.contains("feed stdin (1 events) ended"))
+        try tmux.send("?")
+        try tmux.wait(forText: "pause or resume the clock")
+        try tmux.send("Escape", "q")
+        try tmux.wait(forText: "EXIT=0")
+    }
 }

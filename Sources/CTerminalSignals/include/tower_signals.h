@@ -8,7 +8,7 @@ void tower_signals_install(void);
 /* The signal recorded since the last call, or 0. */
 int tower_signals_take(void);
 
-/* Whether standard input is a terminal that has hung up (an SSH drop, a closed tmux pane). */
-int tower_stdin_hung_up(void);
+/* Whether the terminal read on `fd` has hung up (an SSH drop, a closed tmux pane). */
+int tower_terminal_hung_up(int fd);
 
 #endif

@@ -10,24 +10,34 @@ public final class NcursesTerminal {
     private var pairs: [Style.ColorKey: Int32] = [:]
     private let colors: Int
     private var previous: ScreenBuffer?
+    /// The terminal keys are read from: stdin, or /dev/tty when stdin carries a feed.
+    private var keyboard: UnsafeMutablePointer<FILE>?
     public let isUTF8: Bool
 
     /// Checks that a full-screen board can start here, without letting ncurses exit the process.
-    public static func preflight() throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw ToolError("the board needs a terminal (stdin and stdout are not a tty); for a headless run use 'tower simulate'")
+    /// - Parameter stdinIsFeed: standard input carries the feed, so keys must come from the controlling terminal.
+    public static func preflight(stdinIsFeed: Bool = false) throws {
+        guard isatty(STDOUT_FILENO) == 1 else {
+            throw ToolError("the board needs a terminal (stdout is not a tty); for a headless run use 'tower simulate'")
+        }
+        if stdinIsFeed {
+            guard let tty = tower_open_tty() else { throw ToolError("with --feed -, keys are read from /dev/tty, and there is no controlling terminal") }
+            fclose(tty)
+        } else if isatty(STDIN_FILENO) != 1 {
+            throw ToolError("the board needs a terminal (stdin is not a tty); for a headless run use 'tower simulate'")
         }
         guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw ToolError("the board needs a terminal type: TERM is unset or 'dumb' (try TERM=xterm-256color)")
         }
     }
 
-    public init(useColor: Bool) throws {
-        try NcursesTerminal.preflight()
+    public init(useColor: Bool, stdinIsFeed: Bool = false) throws {
+        try NcursesTerminal.preflight(stdinIsFeed: stdinIsFeed)
+        keyboard = stdinIsFeed ? tower_open_tty() : fdopen(dup(STDIN_FILENO), "r")
         tower_signals_install()
         tower_set_locale()
         isUTF8 = tower_locale_is_utf8() != 0
-        guard let screen = tower_newterm() else {
+        guard let screen = tower_newterm(keyboard) else {
             let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
             throw ToolError("unknown terminal type '\(TextSanitizer.clean(term))' (no terminfo entry); try TERM=xterm-256color")
         }
@@ -57,6 +67,7 @@ public final class NcursesTerminal {
         endwin()
         delscreen(screen)
         self.screen = nil
+        if let keyboard { fclose(keyboard); self.keyboard = nil }
     }
 
     /// The terminal's size now.
@@ -66,7 +77,8 @@ public final class NcursesTerminal {
     public func takeSignal() -> Int32 {
         let signal = tower_signals_take()
         if signal != 0 { return signal }
-        return tower_stdin_hung_up() != 0 ? SIGHUP : 0
+        let fd = keyboard.map { fileno($0) } ?? STDIN_FILENO
+        return tower_terminal_hung_up(fd) != 0 ? SIGHUP : 0
     }
 
     /// Forgets what is on screen, so the next frame is drawn whole (after a resize).

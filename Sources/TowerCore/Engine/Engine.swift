@@ -10,6 +10,8 @@ public final class Engine {
     public var journal: EventSink?
     /// Orders that no rider could take yet; retried as the day moves.
     private var waiting: Set<String> = []
+    /// Whether something happened since the last retry that could make room for a waiting order.
+    private var roomMayHaveFreed = true
     /// How far `advance(to:)` has run the timed work.
     private var advancedTo: Instant?
     /// Called after every event is applied (the board keeps a log of notable ones).
@@ -48,7 +50,8 @@ public final class Engine {
         }
         var tick = Instant(seconds: (from.seconds / Engine.retryInterval + 1) * Engine.retryInterval)
         while tick <= time {
-            if tick > settings.planLock, !waiting.isEmpty {
+            if tick > settings.planLock, !waiting.isEmpty, roomMayHaveFreed {
+                roomMayHaveFreed = false
                 for id in waiting.sorted() { placeWaiting(id, at: tick) }
             }
             tick = tick + Engine.retryInterval
@@ -92,10 +95,13 @@ public final class Engine {
     private func react(to event: Event) {
         let now = event.at
         switch event.body {
+        case .deliveryDone, .deliveryFailed, .shiftStarted, .riderRecovered, .riderRegistered:
+            roomMayHaveFreed = true
         case let .orderCreated(order):
             if planLocked { place(order.id, at: now, trigger: "order \(order.id) arrived") } else { waiting.insert(order.id) }
         case let .orderCancelled(id, _):
             waiting.remove(id)
+            roomMayHaveFreed = true
             if let rider = world.orders[id]?.rider { retime(rider, at: now, trigger: "order \(id) cancelled") }
         case let .orderUpdated(id, _):
             if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {

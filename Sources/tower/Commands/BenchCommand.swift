@@ -5,8 +5,8 @@ import TowerCore
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events' (ingestion, replay, memory) or 'routing DIR'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events, or routing."),
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]' or 'insert'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency)."),
                     .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1)."),
@@ -21,6 +21,9 @@ enum BenchCommand: Command {
             try events(riders: try arguments.int("riders", default: 2000, in: 1...100_000),
                        orders: try arguments.int("orders", default: 50_000, in: 1...2_000_000))
             return 0
+        case "insert":
+            try insert()
+            return 0
         case "routing":
             try routing(directory: arguments.positionals.count > 1 ? arguments.positionals[1] : "bench/solomon",
                         timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
@@ -28,6 +31,43 @@ enum BenchCommand: Command {
         case let other:
             throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events or routing", command: spec.name)
         }
+    }
+
+    /// Latency of placing one new order into a live plan of 200 riders and about 2,000 open stops.
+    private static func insert() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-insert-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        for file in ScenarioGenerator(name: "insert", seed: 5, riders: 200, orders: 1700).files() {
+            try Data(file.text.utf8).write(to: URL(fileURLWithPath: work + "/" + file.name))
+        }
+        var scenario = try ScenarioLoader.load(directory: work)
+        // Every order is booked, so the 06:00 plan holds them all; 200 more arrive later and are only priced.
+        let arriving = Array(scenario.orders.suffix(200))
+        scenario.orders.removeLast(200)
+        for index in scenario.orders.indices { scenario.orders[index].createdAt = scenario.dayStart }
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        let now = scenario.time(9 * 3600)
+        session.simulation.run(until: now, engine: session.engine)
+        let world = session.engine.world
+        let openStops = world.routes.values.reduce(0) { $0 + $1.stops.count }
+        var latencies: [Double] = []
+        var placed = 0
+        for var order in arriving {
+            order.createdAt = now
+            order.window = TimeWindow(start: now + 3600, end: now + 3 * 3600)
+            order.promised = order.window
+            var probe = world
+            probe.apply(Event(id: "probe-\(order.id)", at: now, by: "bench", body: .orderCreated(order)))
+            let start = DispatchTime.now().uptimeNanoseconds
+            let insertion = session.engine.planner.bestInsertion(of: order, in: probe, now: now)
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            if insertion != nil { placed += 1 }
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print("plan: \(world.riders.count) riders, \(openStops) open stops at 09:00; \(latencies.count) new orders priced, \(placed) placed")
+        print(String(format: "insert latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms", percentile(0.5), percentile(0.99), latencies.last ?? 0))
     }
 
     /// Solves every instance of a folder and compares with the best-known solutions in its bks.csv.

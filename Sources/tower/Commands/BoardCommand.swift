@@ -25,7 +25,8 @@ enum BoardCommand: Command {
         """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        try NcursesTerminal.preflight()
+        let stdinIsFeed = arguments.value("feed") == "-"
+        try NcursesTerminal.preflight(stdinIsFeed: stdinIsFeed)
         let scenarioPath = arguments.value("scenario") ?? defaultScenario
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
         let seed = try arguments.seed()
@@ -65,7 +66,7 @@ enum BoardCommand: Command {
         if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { theme = .mono }
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
         model.message = warnings.first
-        let terminal = try NcursesTerminal(useColor: theme.usesColor)
+        let terminal = try NcursesTerminal(useColor: theme.usesColor, stdinIsFeed: stdinIsFeed)
         let app = BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal)
         let signal = app.run()
         terminal.close()
