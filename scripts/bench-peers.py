@@ -39,7 +39,8 @@ def pyvrp_solve(path, inst, dist, seconds):
     coords = inst["node_coord"]
     nodes = [m.add_location(x=int(x * 1000), y=int(y * 1000)) for x, y in coords]  # PyVRP 0.14: locations first
     depot = m.add_depot(nodes[0], tw_early=int(tw[0][0] * 1000), tw_late=int(tw[0][1] * 1000))
-    m.add_vehicle_type(num_available=int(inst["vehicles"]), capacity=int(inst["capacity"]), start_depot=depot, end_depot=depot,
+    # A large fixed cost per vehicle: vehicles first, then distance (the Solomon convention).
+    m.add_vehicle_type(num_available=int(inst["vehicles"]), capacity=int(inst["capacity"]), start_depot=depot, end_depot=depot, fixed_cost=10 ** 9,
                        tw_early=int(tw[0][0] * 1000), tw_late=int(tw[0][1] * 1000))
     for i in range(1, len(dist)):
         m.add_client(nodes[i], delivery=int(inst["demand"][i]), service_duration=int(inst["service_time"][i] * 1000),

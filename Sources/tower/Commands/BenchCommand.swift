@@ -38,13 +38,13 @@ enum BenchCommand: Command {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-insert-\(getpid())").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        for file in ScenarioGenerator(name: "insert", seed: 5, riders: 200, orders: 1700).files() {
+        for file in ScenarioGenerator(name: "insert", seed: 5, riders: 200, orders: 1900).files() {
             try Data(file.text.utf8).write(to: URL(fileURLWithPath: work + "/" + file.name))
         }
         var scenario = try ScenarioLoader.load(directory: work)
-        // Every order is booked, so the 06:00 plan holds them all; 200 more arrive later and are only priced.
-        let arriving = Array(scenario.orders.suffix(200))
-        scenario.orders.removeLast(200)
+        // Every order is booked, so the 06:00 plan holds them all; 400 more arrive later and are only priced.
+        let arriving = Array(scenario.orders.suffix(400))
+        scenario.orders.removeLast(400)
         for index in scenario.orders.indices { scenario.orders[index].createdAt = scenario.dayStart }
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
         let now = scenario.time(9 * 3600)
