@@ -80,4 +80,34 @@ import Testing
         let order = try #require(world.orders.values.first { $0.status == .assigned })
         #expect(!InsertionPlanner().canServe(world.riders[id]!, order, now: world.clock!))
     }
+
+    @Test func theImproverKeepsTheRouteValidAndNeverCostlier() throws {
+        let world = try Self.planned()
+        let planner = InsertionPlanner()
+        let improver = RouteImprover(evaluator: planner.evaluator)
+        let now = try #require(world.clock)
+        var improvedAny = false
+        for id in world.riderIDs {
+            guard let rider = world.riders[id], let route = world.routes[id], route.stops.count > 2 else { continue }
+            // Shuffle the deliveries' order a little so there is something to improve.
+            var stops = route.stops
+            if let last = stops.lastIndex(where: { $0.kind == .delivery }), let first = stops.firstIndex(where: { $0.kind == .delivery }),
+               last > first, first >= planner.frozenPrefix(of: rider, route: stops) {
+                stops.swapAt(first, last)
+            }
+            let start = planner.start(of: rider, now: now, in: world)
+            let frozen = planner.frozenPrefix(of: rider, route: stops)
+            let before = planner.evaluator.evaluate(stops, rider: rider, from: start, in: world)
+            guard let result = improver.improve(stops, rider: rider, start: start, frozen: frozen, in: world) else { continue }
+            improvedAny = true
+            #expect(result.cost < before.cost)
+            #expect(result.stops.map { "\($0.order)/\($0.kind)" }.sorted() == stops.map { "\($0.order)/\($0.kind)" }.sorted())
+            if frozen > 0 { #expect(result.stops[0].order == stops[0].order && result.stops[0].kind == stops[0].kind) }
+            for (index, stop) in result.stops.enumerated() where stop.kind == .delivery {
+                let pickup = result.stops.firstIndex { $0.order == stop.order && $0.kind == .pickup }
+                #expect(pickup.map { $0 < index } ?? true)
+            }
+        }
+        #expect(improvedAny)
+    }
 }

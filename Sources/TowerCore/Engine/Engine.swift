@@ -140,9 +140,10 @@ public final class Engine {
             decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason + String(format: " (+%.2f)", insertion.delta)), at: time)
         }
         for id in world.riderIDs where changed[id] != nil {
-            let route = scratch.routes[id]!
-            decide(.routePlanned(rider: id, stops: route.stops, trigger: "plan lock",
-                                 costBefore: changed[id]!.before, costAfter: changed[id]!.after), at: time)
+            var stops = scratch.routes[id]!.stops
+            var after = changed[id]!.after
+            if let better = improved(stops, of: id, at: time, in: scratch) { (stops, after) = better }
+            decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: changed[id]!.before, costAfter: after), at: time)
         }
         for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
     }
@@ -158,8 +159,18 @@ public final class Engine {
         }
         waiting.remove(id)
         decide(.orderAssigned(order: id, rider: insertion.rider, reason: String(format: "cheapest insertion (+%.2f)", insertion.delta)), at: time)
-        decide(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: trigger,
-                             costBefore: insertion.costBefore, costAfter: insertion.costAfter), at: time)
+        var stops = insertion.stops
+        var after = insertion.costAfter
+        if let improved = improved(stops, of: insertion.rider, at: time) { (stops, after) = improved }
+        decide(.routePlanned(rider: insertion.rider, stops: stops, trigger: trigger, costBefore: insertion.costBefore, costAfter: after), at: time)
+    }
+
+    /// `stops` for `riderID` after moving single deliveries to better places, or nil when nothing improves.
+    private func improved(_ stops: [Stop], of riderID: String, at time: Instant, in world: World? = nil) -> (stops: [Stop], cost: Double)? {
+        let world = world ?? self.world
+        guard let rider = world.riders[riderID] else { return nil }
+        return RouteImprover(evaluator: planner.evaluator).improve(stops, rider: rider, start: planner.start(of: rider, now: time, in: world),
+                                                                    frozen: planner.frozenPrefix(of: rider, route: stops), in: world)
     }
 
     private func placeWaiting(_ id: String, at time: Instant) {
