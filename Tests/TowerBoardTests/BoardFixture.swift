@@ -6,10 +6,7 @@ import TowerCore
 enum BoardFixture {
     static let snapshot: BoardSnapshot = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tower-board-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in ScenarioGenerator(name: "board-test", seed: 4, riders: 12, orders: 160).files() {
-            try! Data(file.text.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(file.name))
-        }
+        try! ScenarioGenerator(name: "board-test", seed: 4, riders: 12, orders: 160).write(to: directory)
         let scenario = try! ScenarioLoader.load(directory: directory)
         let session = try! SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
         var log = RecentLog()

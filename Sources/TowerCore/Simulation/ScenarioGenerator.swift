@@ -27,6 +27,15 @@ public struct ScenarioGenerator {
         ]
     }
 
+    /// Writes the scenario's files into `directory`, creating it; existing files are replaced.
+    public func write(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for file in files() {
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(file.name).path
+            guard FileManager.default.createFile(atPath: path, contents: Data(file.text.utf8)) else { throw ToolError("cannot write \(path)") }
+        }
+    }
+
     private func settings() -> String {
         var w = JSONWriter()
         w.beginObject()

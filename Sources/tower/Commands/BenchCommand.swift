@@ -36,11 +36,8 @@ enum BenchCommand: Command {
     /// Latency of placing one new order into a live plan of 200 riders and about 2,000 open stops.
     private static func insert() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-insert-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        for file in ScenarioGenerator(name: "insert", seed: 5, riders: 200, orders: 1900).files() {
-            try Data(file.text.utf8).write(to: URL(fileURLWithPath: work + "/" + file.name))
-        }
+        try ScenarioGenerator(name: "insert", seed: 5, riders: 200, orders: 1900).write(to: work)
         var scenario = try ScenarioLoader.load(directory: work)
         // Every order is booked, so the 06:00 plan holds them all; 400 more arrive later and are only priced.
         let arriving = Array(scenario.orders.suffix(400))
@@ -106,11 +103,8 @@ enum BenchCommand: Command {
         print("warning: a debug build; figures mean little (use swift run -c release tower bench events)")
         #endif
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: work + "/city", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        for file in ScenarioGenerator(name: "bench", seed: 1, riders: riders, orders: orders).files() {
-            try Data(file.text.utf8).write(to: URL(fileURLWithPath: work + "/city/" + file.name))
-        }
+        try ScenarioGenerator(name: "bench", seed: 1, riders: riders, orders: orders).write(to: work + "/city")
         let scenario = try ScenarioLoader.load(directory: work + "/city")
         let feed = work + "/feed.jsonl", journal = work + "/journal.jsonl"
         let count = try SyntheticDay(scenario: scenario).write(to: feed)

@@ -11,7 +11,7 @@ enum BoardCommand: Command {
             .init(name: "scenario", value: "DIR", help: "Scenario folder: the city, riders and orders (default \(defaultScenario))."),
             .init(name: "seed", value: "N", help: "Seed of the simulation (default 1)."),
             .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: a minute a second)."),
-            .init(name: "from", value: "HH:MM", help: "Play the simulation headless up to this time before opening."),
+            .init(name: "from", value: "HH:MM", help: "Play the simulation headless up to this time before opening (default: the plan lock, for a new day)."),
             .init(name: "feed", value: "FILE", help: "Follow this JSON-lines feed instead of simulating ('-' for stdin)."),
             .init(name: "journal", value: "FILE", help: "The journal to append to and resume from (default .tower/NAME.jsonl)."),
             .init(name: "fresh", value: nil, help: "Start the day over: move an existing journal aside as FILE.old."),
@@ -53,12 +53,14 @@ enum BoardCommand: Command {
             engine = session.engine
             source = SimulationSource(simulation: session.simulation)
             start = session.simulation.now
+            var from: Instant? = session.resumedEvents == 0 ? scenario.planLock : nil
             if let text = arguments.value("from") {
                 guard let second = ISOTime.parseClock(text) else { throw UsageError(message: "--from needs a local time HH:MM, got '\(text)'") }
-                if scenario.time(second) > start {
-                    start = scenario.time(second)
-                    session.simulation.run(until: start, engine: engine)
-                }
+                from = scenario.time(second)
+            }
+            if let from, from > start {
+                start = from
+                session.simulation.run(until: start, engine: engine)
             }
         }
 

@@ -20,13 +20,7 @@ enum GenerateCommand: Command {
         let generator = ScenarioGenerator(name: name, seed: try arguments.seed(),
                                           riders: try arguments.int("riders", default: 40, in: 1...100_000),
                                           orders: try arguments.int("orders", default: 800, in: 1...2_000_000))
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in generator.files() {
-            let path = URL(fileURLWithPath: directory).appendingPathComponent(file.name).path
-            guard FileManager.default.createFile(atPath: path, contents: Data(file.text.utf8)) else {
-                throw ToolError("cannot write \(path)")
-            }
-        }
+        try generator.write(to: directory)
         _ = try ScenarioLoader.load(directory: directory)
         print("wrote scenario \"\(name)\" to \(directory): \(generator.riders) riders, \(generator.orders) orders")
         return 0
