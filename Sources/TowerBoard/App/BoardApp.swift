@@ -30,6 +30,7 @@ public final class BoardApp {
         var lastTick = Date()
         var lastFrame = Date.distantPast
         var dirty = true
+        var toldFinished = false
         while true {
             let signal = terminal.takeSignal()
             if signal != 0 { return signal }
@@ -46,6 +47,11 @@ public final class BoardApp {
                 let proposed = now + Int64((elapsed * model.speed).rounded())
                 source.advance(to: proposed, engine: engine)
                 now = source.clock(proposed: proposed, engine: engine)
+                dirty = true
+            }
+            if source.isFinished, !toldFinished {
+                toldFinished = true
+                model.message = source.finishedMessage
                 dirty = true
             }
             engine.syncIfDue()

@@ -12,6 +12,8 @@ public protocol EventSource: AnyObject {
     func advance(to time: Instant, engine: Engine)
     /// Whether the source has nothing more to give (the simulated day is over, stdin closed).
     var isFinished: Bool { get }
+    /// What to tell the user once it has finished.
+    var finishedMessage: String { get }
 }
 
 /// The city simulation as a live source: it plays as fast as the board's clock runs.
@@ -22,6 +24,7 @@ public final class SimulationSource: EventSource {
     public var label: String { "sim seed \(simulation.seed)" }
     public var deadLetters: Int { simulation.refused.count }
     public var isFinished: Bool { simulation.isFinished }
+    public var finishedMessage: String { "the simulated day is over: q quits; start it again with --fresh" }
     public func clock(proposed: Instant, engine: Engine) -> Instant { proposed }
     public func advance(to time: Instant, engine: Engine) { simulation.run(until: time, engine: engine) }
 }
@@ -47,6 +50,7 @@ public final class FeedSource: EventSource {
     }
     public var deadLetters: Int { deadLetter.count }
     public var isFinished: Bool { follower.reachedEnd }
+    public var finishedMessage: String { "standard input closed: no more events will arrive" }
 
     /// A feed's clock is its events' time: the board shows the time of the last event applied.
     public func clock(proposed: Instant, engine: Engine) -> Instant { engine.world.clock ?? proposed }
