@@ -103,3 +103,27 @@ import Testing
         #expect(follower.poll().map { String(decoding: $0.bytes, as: UTF8.self) } == ["c"])
     }
 }
+
+@Suite struct EngineHaltTests {
+    /// A journal that fails after a few lines, like a disk that fills up.
+    final class FailingSink: EventSink {
+        var written = 0
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+        func append(_ event: Event) throws {
+            guard written < limit else { throw ToolError("no space left on device") }
+            written += 1
+        }
+        func sync() {}
+        func syncIfDue() {}
+    }
+
+    @Test func stopsApplyingWhenTheJournalCannotBeWritten() throws {
+        let sink = FailingSink(limit: 3)
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: SampleEvents.t0 + 86400))
+        for event in SampleEvents.all.prefix(5) { try? engine.submit(event) }
+        #expect(engine.world.lastSeq == 3, "nothing past the last journaled event is applied")
+        #expect(engine.halted?.message.contains("no space left on device") == true)
+        #expect(throws: EventError.self) { try engine.submit(SampleEvents.all[5]) }
+    }
+}

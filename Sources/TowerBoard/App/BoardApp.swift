@@ -25,7 +25,8 @@ public final class BoardApp {
         engine.observer = { [unowned self] event in self.log.note(event, world: self.engine.world) }
     }
 
-    /// Runs until the user quits or a signal arrives; returns the signal number, or 0.
+    /// Runs until the user quits, a signal arrives or the engine halts (see `Engine.halted`); returns the signal
+    /// number, or 0.
     public func run() -> Int32 {
         var lastTick = Date()
         var lastFrame = Date.distantPast
@@ -34,6 +35,7 @@ public final class BoardApp {
         while true {
             let signal = terminal.takeSignal()
             if signal != 0 { return signal }
+            if engine.halted != nil { return 0 }
             let idle = model.paused || source.isFinished
             if let key = terminal.readKey(timeout: idle ? 1000 : 50) {
                 if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }

@@ -31,6 +31,7 @@ public final class Engine {
     /// Accepts an input event: refuses it with the reason when it does not fit; else runs the timed work due
     /// before it (a feed may jump past the plan lock), then journals, applies and reacts.
     public func submit(_ input: Event) throws(EventError) {
+        if let halted { throw EventError(field: "", reason: halted.message) }
         try world.check(input)
         advance(to: input.at)
         commit(input)
@@ -43,7 +44,7 @@ public final class Engine {
     /// any event later than them, so the decisions do not depend on how the caller slices time.
     public func advance(to time: Instant) {
         let from = advancedTo ?? world.clock ?? time
-        guard time > from else { return }
+        guard time > from, halted == nil else { return }
         advancedTo = time
         if from < settings.planLock, time >= settings.planLock {
             planDay(at: settings.planLock)
@@ -67,14 +68,19 @@ public final class Engine {
 
     // MARK: Committing
 
+    /// Why the engine stopped accepting events: the journal could not be written (a full disk, a lost mount).
+    /// Nothing is applied after that, so the world never runs ahead of its journal.
+    public private(set) var halted: ToolError?
+
     private func commit(_ event: Event) {
+        guard halted == nil else { return }
         var event = event
         event.seq = world.lastSeq + 1
         do {
             try journal?.append(event)
         } catch {
-            // A journal that cannot be written must stop the world: applying unjournaled events would lose them.
-            fatalError("\(error)")
+            halted = ToolError("stopped: \(error); nothing after event \(world.lastSeq) was applied")
+            return
         }
         world.apply(event)
         observer?(event)

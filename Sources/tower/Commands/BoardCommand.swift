@@ -74,6 +74,7 @@ enum BoardCommand: Command {
         terminal.close()
         engine.sync()
         for warning in warnings { FileHandle.standardError.write(Data("tower: \(warning)\n".utf8)) }
+        if let halted = engine.halted { throw ToolError("journal \(journalPath): \(halted)") }
         print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
         return signal == 0 ? 0 : 128 + signal
     }

@@ -33,6 +33,7 @@ enum SimulateCommand: Command {
         }
         session.simulation.run(until: until, engine: session.engine)
         session.engine.sync()
+        if let halted = session.engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
         for (event, error) in session.simulation.refused.prefix(5) {
             FileHandle.standardError.write(Data("tower: the simulation made an event the core refused: \(event.type) \(event.id): \(error)\n".utf8))
         }
