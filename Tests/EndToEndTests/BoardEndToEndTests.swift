@@ -27,6 +27,15 @@ struct BoardEndToEndTests {
 
         try tmux.send(":", "speed 300", "Enter")
         try tmux.wait(forText: "×300")
+        try tmux.send(":", "theme light", "Enter")
+        try tmux.wait(forText: "theme light")
+        try tmux.send(":", "theme nosuch", "Enter")
+        try tmux.wait(forText: "theme 'nosuch' not found")
+        try tmux.send("/", "R03", "Enter")
+        let filtered = try tmux.wait(for: "the filter") { $0.contains("/R03") && $0.contains("Rider lanes (1 of") }
+        #expect(!filtered.contains("R04 "))
+        try tmux.send("Escape")
+        try tmux.wait(forText: "filter cleared")
         try tmux.send("Space")
         try tmux.wait(forText: "paused")
 

@@ -12,7 +12,7 @@ final class Tmux {
 
     init(width: Int = 80, height: Int = 24, command: String, directory: String) throws {
         try tmux(captureOutput: false, ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-c", directory,
-                  "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo EXIT=$?; sleep 600"])
+                  "env -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo EXIT=$?; sleep 600"])
     }
 
     deinit { _ = try? tmux(captureOutput: false, ["kill-server"]) }

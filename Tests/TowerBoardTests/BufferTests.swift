@@ -168,3 +168,44 @@ import TowerBoard
         #expect(model.message == "read-only board: actions are off")
     }
 }
+
+@Suite struct FilterTests {
+    @Test func keepsMatchingRowsOrTheOthers() throws {
+        let filter = try #require(RowFilter("zona"))
+        #expect(filter.keeps(["R01", "zona-sul"]))
+        #expect(!filter.keeps(["R02", "centro"]))
+        let inverted = try #require(RowFilter("!GIG"))
+        #expect(!inverted.keeps(["R33", "gig"]))
+        #expect(inverted.keeps(["R01", "own"]))
+        #expect(RowFilter("  ") == nil && RowFilter("!") == nil)
+    }
+
+    @Test func isTypedAfterASlashAndClearedWithEscape() {
+        var model = BoardModel(speed: 60, readonly: false)
+        for key in ["/", "g", "i", "g"] { model.handle(.char(Character(key)), rows: BoardModelTests.rows) }
+        #expect(model.filterLine == "gig")
+        model.handle(.enter, rows: BoardModelTests.rows)
+        #expect(model.filter?.text == "gig")
+        #expect(model.filterLine == nil)
+        model.handle(.escape, rows: BoardModelTests.rows)
+        #expect(model.filter == nil)
+    }
+
+    @Test func filtersTheLanesOnScreen() {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.filter = RowFilter("3pl")
+        let (buffer, rows) = BoardFixture.render(width: 200, height: 60, model: model)
+        let world = BoardFixture.snapshot.world
+        #expect(!rows.lanes.isEmpty)
+        #expect(rows.lanes.allSatisfy { world.riders[$0]?.profile.channel == .thirdParty })
+        #expect(buffer.lines[0].contains("/3pl"))
+    }
+
+    @Test func asksForAThemeByName() {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.run(command: "theme light")
+        #expect(model.themeRequest == "light")
+        model.run(command: "theme")
+        #expect(model.message?.hasPrefix("usage: :theme NAME") == true)
+    }
+}

@@ -8,13 +8,19 @@ public final class BoardApp {
     public private(set) var model: BoardModel
     private var theme: Theme
     private let glyphs: Glyphs
+    private let themeDirectories: [String]
+    /// NO_COLOR is set: themes may change attributes, never colours.
+    private let colorForbidden: Bool
     private let terminal: NcursesTerminal
     private var log = RecentLog()
     private var rows = BoardModel.Rows()
     /// The simulated time shown.
     private var now: Instant
 
-    public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal) {
+    public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
+                themeDirectories: [String], colorForbidden: Bool) {
+        self.themeDirectories = themeDirectories
+        self.colorForbidden = colorForbidden
         self.engine = engine
         self.source = source
         self.model = model
@@ -39,6 +45,7 @@ public final class BoardApp {
             let idle = model.paused || source.isFinished
             if let key = terminal.readKey(timeout: idle ? 1000 : 50) {
                 if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }
+                if let name = model.themeRequest { switchTheme(to: name) }
                 if model.quitRequested { return 0 }
                 dirty = true
             }
@@ -64,6 +71,23 @@ public final class BoardApp {
                 dirty = false
             }
         }
+    }
+
+    /// Loads a theme asked for with `:theme`; a broken or missing one leaves the current theme, with the reason.
+    private func switchTheme(to name: String) {
+        model.themeRequest = nil
+        if colorForbidden, name != "mono" {
+            model.message = "NO_COLOR is set: staying on mono"
+            return
+        }
+        let (loaded, warnings) = Theme.load(name, searchDirectories: themeDirectories)
+        if let first = warnings.first, loaded.name == "dark", name != "dark" {
+            model.message = first
+            return
+        }
+        theme = loaded
+        terminal.invalidate()
+        model.message = "theme \(loaded.name)" + (warnings.first.map { " (\($0))" } ?? "")
     }
 
     private func render(wall: Date) {

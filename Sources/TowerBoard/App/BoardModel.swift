@@ -20,6 +20,12 @@ public struct BoardModel: Sendable {
     public var speed: Double
     /// The `:` command being typed, when the command line is open.
     public var commandLine: String?
+    /// The `/` filter being typed, when the filter line is open.
+    public var filterLine: String?
+    /// The filter applied to lanes and at-risk orders.
+    public var filter: RowFilter?
+    /// A theme asked for with `:theme NAME`, for the app to load.
+    public var themeRequest: String?
     /// A line for the status bar (results, refusals), until the next key.
     public var message: String?
     public var readonly: Bool
@@ -53,6 +59,7 @@ public struct BoardModel: Sendable {
     public mutating func handle(_ key: Key, rows: Rows) {
         message = nil
         if commandLine != nil { editCommand(key); return }
+        if filterLine != nil { editFilter(key); return }
         switch screen {
         case .help:
             if key == .escape || key == .char("?") || key == .char("q") { screen = .board }
@@ -71,6 +78,7 @@ public struct BoardModel: Sendable {
         case .char("+"), .char("="): changeSpeed(by: 1)
         case .char("-"), .char("_"): changeSpeed(by: -1)
         case .char(":"): commandLine = ""
+        case .char("/"): filterLine = filter?.text ?? ""
         case .tab, .right, .char("l"): focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
         case .backTab, .left, .char("h"): focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
         case .down, .char("j"): cursor[focus] = min(current + 1, max(0, ids.count - 1))
@@ -87,7 +95,8 @@ public struct BoardModel: Sendable {
             case .atRisk: screen = .order(id)
             case .exceptions: message = "exception \(id): decisions arrive with the exception queue"
             }
-        case .escape: break
+        case .escape:
+            if filter != nil { filter = nil; message = "filter cleared" }
         case .char("a"), .char("r"), .char("1"), .char("2"), .char("3"), .char("4"):
             message = readonly ? "read-only board: actions are off" : "no escalation selected"
         default: break
@@ -115,8 +124,25 @@ public struct BoardModel: Sendable {
         }
     }
 
+    private mutating func editFilter(_ key: Key) {
+        guard var text = filterLine else { return }
+        switch key {
+        case .escape: filterLine = nil
+        case .backspace:
+            if text.isEmpty { filterLine = nil } else { text.removeLast(); filterLine = text }
+        case .enter:
+            filterLine = nil
+            filter = RowFilter(text)
+            cursor = [:]
+            message = filter.map { "filter: \($0.text) (esc clears)" } ?? "filter cleared"
+        case let .char(character):
+            if text.count < 100 { text.append(character); filterLine = text }
+        default: break
+        }
+    }
+
     /// Runs a `:` command.
-    mutating func run(command text: String) {
+    public mutating func run(command text: String) {
         let words = text.split(separator: " ").map(String.init)
         guard let verb = words.first else { return }
         switch verb {
@@ -124,6 +150,9 @@ public struct BoardModel: Sendable {
         case "pause": paused = true; message = "paused"
         case "resume", "run": paused = false; message = "running"
         case "help": screen = .help
+        case "theme":
+            guard words.count == 2 else { message = "usage: :theme NAME (dark, light, high-contrast, colorblind, mono) or :theme PATH"; return }
+            themeRequest = words[1]
         case "speed":
             guard words.count == 2, let value = Double(words[1]), value >= 0.1, value <= 3600 else {
                 message = "usage: :speed N (simulated seconds per second, 0.1 to 3600)"
@@ -132,7 +161,7 @@ public struct BoardModel: Sendable {
             speed = value
             message = "speed ×\(words[1])"
         default:
-            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :speed N, :pause, :resume, :help, :q)"
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
     }
 }

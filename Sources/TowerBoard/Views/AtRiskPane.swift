@@ -4,7 +4,12 @@ import TowerCore
 enum AtRiskPane {
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
-        let items = c.snapshot.outlook.atRisk
+        let items = c.snapshot.outlook.atRisk.filter { item in
+            guard let filter = c.model.filter else { return true }
+            let zone = world.orders[item.order]?.zone ?? ""
+            let channel = item.rider.flatMap { world.riders[$0]?.profile.channel.rawValue } ?? ""
+            return filter.keeps([item.order, item.rider ?? "", zone, channel, item.tier.rawValue])
+        }
         let body = c.title("At-risk orders (\(items.count))", pane: .atRisk, in: rect, into: &buffer)
         guard body.height > 1 else { return items.map(\.order) }
         buffer.put("order    tier rider  eta   window      slack", x: body.x + 1, y: body.y, style: c.theme[.muted], maxWidth: body.width - 1)

@@ -78,6 +78,7 @@ public enum BoardView {
         var left = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)  \(c.snapshot.source)"
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }
+        if let filter = c.model.filter { left += "  /\(filter.text)" }
         let right = "wall \(c.snapshot.wallClock) "
         buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: c.theme[.header])
         if CharacterWidth.of(left) + 2 + CharacterWidth.of(right) <= buffer.width {
@@ -126,6 +127,8 @@ public enum BoardView {
         var style = c.theme[.status]
         if let command = c.model.commandLine {
             text = ":" + command
+        } else if let filter = c.model.filterLine {
+            text = "/" + filter
         } else if let message = c.model.message {
             text = " " + message
             style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)

@@ -95,7 +95,8 @@ enum DetailViews {
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),
-        (":", "command line: :speed N, :pause, :resume, :help, :q"),
+        ("/", "filter lanes and at-risk orders (rider, zone, channel, status; /!x inverts); esc clears"),
+        (":", "command line: :speed N, :theme NAME, :pause, :resume, :help, :q"),
         ("q", "quit (from a drill-down: back)"),
     ]
 

@@ -9,7 +9,11 @@ enum LanesPane {
 
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
-        let ids = world.riderIDs.filter { world.riders[$0]?.status != .offShift || !(world.routes[$0]?.stops.isEmpty ?? true) }
+        let ids = world.riderIDs.filter { id in
+            guard let rider = world.riders[id], rider.status != .offShift || !(world.routes[id]?.stops.isEmpty ?? true) else { return false }
+            let p = rider.profile
+            return c.model.filter?.keeps([id, p.name, p.zone, p.hub, p.channel.rawValue, p.vehicle.rawValue, rider.status.rawValue]) ?? true
+        }
         let late = ids.reduce(0) { $0 + (c.snapshot.outlook.lanes[$1]?.lateCount ?? 0) }
         let body = c.title("Rider lanes (\(ids.count) of \(world.riders.count))  \(late) stops late", pane: .lanes, in: rect, into: &buffer)
         guard body.height > 1 else { return ids }

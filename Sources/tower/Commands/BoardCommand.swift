@@ -65,11 +65,13 @@ enum BoardCommand: Command {
         }
 
         var (theme, warnings) = Theme.load(arguments.value("theme") ?? "dark", searchDirectories: themeDirectories())
-        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { theme = .mono }
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if noColor { theme = .mono }
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
         model.message = warnings.first
-        let terminal = try NcursesTerminal(useColor: theme.usesColor, stdinIsFeed: stdinIsFeed)
-        let app = BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal)
+        let terminal = try NcursesTerminal(useColor: !noColor, stdinIsFeed: stdinIsFeed)
+        let app = BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal,
+                           themeDirectories: themeDirectories(), colorForbidden: noColor)
         let signal = app.run()
         terminal.close()
         engine.sync()
