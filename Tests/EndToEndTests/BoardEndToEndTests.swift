@@ -111,4 +111,16 @@ struct BoardEndToEndTests {
         try tmux.send("Escape", "q")
         try tmux.wait(forText: "EXIT=0")
     }
+
+    @Test func demoIsReadOnlyAndStartsOverWhenTheDayEnds() throws {
+        let city = try Tower.smallCity()
+        let work = try Tower.temporaryDirectory()
+        let tmux = try Tmux(command: "\(Tower.binary) demo --scenario \(city) --speed 3600", directory: work)
+        try tmux.wait(forText: "READ-ONLY")
+        try tmux.send("a")
+        try tmux.wait(forText: "read-only board: actions are off")
+        try tmux.wait(forText: "pass 2", timeout: 120)
+        try tmux.send("q")
+        try tmux.wait(forText: "EXIT=0")
+    }
 }

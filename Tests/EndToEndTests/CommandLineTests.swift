@@ -5,7 +5,7 @@ import Testing
     @Test func helpListsEveryCommand() throws {
         let result = try Tower.run(["--help"])
         #expect(result.status == 0)
-        for command in ["board", "simulate", "replay", "validate", "generate", "history", "solve", "bench"] { #expect(result.stdout.contains("  \(command)")) }
+        for command in ["board", "demo", "simulate", "replay", "validate", "generate", "history", "solve", "bench"] { #expect(result.stdout.contains("  \(command)")) }
         let simulate = try Tower.run(["simulate", "--help"])
         #expect(simulate.status == 0)
         #expect(simulate.stdout.contains("--journal FILE"))

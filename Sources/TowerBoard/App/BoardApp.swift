@@ -31,22 +31,32 @@ public final class BoardApp {
         engine.observer = { [unowned self] event in self.log.note(event, world: self.engine.world) }
     }
 
-    /// Runs until the user quits, a signal arrives or the engine halts (see `Engine.halted`); returns the signal
-    /// number, or 0.
-    public func run() -> Int32 {
+    /// How a run ended.
+    public enum Ending: Equatable, Sendable {
+        case quit
+        case signal(Int32)
+        /// The source finished and the app was asked to return then (demo mode starts over).
+        case sourceFinished
+        case halted
+    }
+
+    /// Runs until the user quits, a signal arrives or the engine halts (see `Engine.halted`); with
+    /// `returnWhenFinished`, also when the source has nothing more to give.
+    public func run(returnWhenFinished: Bool = false) -> Ending {
         var lastTick = Date()
         var lastFrame = Date.distantPast
         var dirty = true
         var toldFinished = false
         while true {
             let signal = terminal.takeSignal()
-            if signal != 0 { return signal }
-            if engine.halted != nil { return 0 }
+            if signal != 0 { return .signal(signal) }
+            if engine.halted != nil { return .halted }
+            if returnWhenFinished, source.isFinished { return .sourceFinished }
             let idle = model.paused || source.isFinished
             if let key = terminal.readKey(timeout: idle ? 1000 : 50) {
                 if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }
                 if let name = model.themeRequest { switchTheme(to: name) }
-                if model.quitRequested { return 0 }
+                if model.quitRequested { return .quit }
                 dirty = true
             }
             let wall = Date()

@@ -72,13 +72,14 @@ enum BoardCommand: Command {
         let terminal = try NcursesTerminal(useColor: !noColor, stdinIsFeed: stdinIsFeed)
         let app = BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal,
                            themeDirectories: themeDirectories(), colorForbidden: noColor)
-        let signal = app.run()
+        let ending = app.run()
         terminal.close()
         engine.sync()
         for warning in warnings { FileHandle.standardError.write(Data("tower: \(warning)\n".utf8)) }
         if let halted = engine.halted { throw ToolError("journal \(journalPath): \(halted)") }
         print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
-        return signal == 0 ? 0 : 128 + signal
+        if case let .signal(number) = ending { return 128 + number }
+        return 0
     }
 
     /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.

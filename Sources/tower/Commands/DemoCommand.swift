@@ -1,0 +1,56 @@
+import Foundation
+import TowerBoard
+import TowerCore
+
+/// `tower demo`: the tuesday morning on a loop, for a wall screen or `ssh -t host tower demo`.
+enum DemoCommand: Command {
+    static let spec = CommandSpec(
+        name: "demo",
+        summary: "Play the tuesday scenario on a loop: the morning in about five minutes, read-only.",
+        options: [
+            .init(name: "scenario", value: "DIR", help: "Scenario folder (default sample-data/tuesday)."),
+            .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: 06:00 to 11:00 in five minutes)."),
+            .init(name: "interactive", value: nil, help: "Allow action keys (the demo is read-only without it)."),
+            .init(name: "theme", value: "NAME|PATH", help: "Colour theme (default dark; NO_COLOR forces mono)."),
+        ],
+        discussion: "Each pass starts a fresh day (journaled to .tower/demo-NAME.jsonl) at the plan lock; when the day ends it starts over. q quits.")
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        try NcursesTerminal.preflight()
+        let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? "sample-data/tuesday")
+        let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
+        try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
+        let journalPath = ".tower/demo-\(scenario.name).jsonl"
+        var (theme, warnings) = Theme.load(arguments.value("theme") ?? "dark", searchDirectories: BoardCommand.themeDirectories())
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if noColor { theme = .mono }
+        let terminal = try NcursesTerminal(useColor: !noColor)
+        defer { terminal.close() }
+        var pass = 0
+        while true {
+            pass += 1
+            try? FileManager.default.removeItem(atPath: journalPath)
+            let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live)
+            session.simulation.run(until: scenario.planLock, engine: session.engine)
+            var model = BoardModel(speed: speed, readonly: !arguments.has("interactive"))
+            model.message = warnings.first ?? "demo: \(scenario.name), pass \(pass); q quits"
+            warnings = []
+            let app = BoardApp(engine: session.engine, source: SimulationSource(simulation: session.simulation), start: scenario.planLock,
+                               model: model, theme: theme, terminal: terminal, themeDirectories: BoardCommand.themeDirectories(),
+                               colorForbidden: noColor)
+            let ending = app.run(returnWhenFinished: true)
+            session.engine.sync()
+            switch ending {
+            case .sourceFinished:
+                terminal.invalidate()
+                continue
+            case .quit:
+                return 0
+            case let .signal(number):
+                return 128 + number
+            case .halted:
+                throw ToolError("journal \(journalPath): \(session.engine.halted?.message ?? "halted")")
+            }
+        }
+    }
+}
