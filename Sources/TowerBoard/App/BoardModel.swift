@@ -110,35 +110,32 @@ public struct BoardModel: Sendable {
     }
 
     private mutating func editCommand(_ key: Key) {
-        guard var text = commandLine else { return }
-        switch key {
-        case .escape: commandLine = nil
-        case .backspace:
-            if text.isEmpty { commandLine = nil } else { text.removeLast(); commandLine = text }
-        case .enter:
-            commandLine = nil
-            run(command: text)
-        case let .char(character):
-            if text.count < 200 { text.append(character); commandLine = text }
-        default: break
-        }
+        if let text = Self.edit(&commandLine, key, limit: 200) { run(command: text) }
     }
 
     private mutating func editFilter(_ key: Key) {
-        guard var text = filterLine else { return }
+        guard let text = Self.edit(&filterLine, key, limit: 100) else { return }
+        filter = RowFilter(text)
+        cursor = [:]
+        message = filter.map { "filter: \($0.text) (esc clears)" } ?? "filter cleared"
+    }
+
+    /// Edits an open prompt line (`:` or `/`): typing appends, backspace deletes (closing an empty line), esc
+    /// closes it. Returns the text when enter finishes it, closing the line.
+    private static func edit(_ line: inout String?, _ key: Key, limit: Int) -> String? {
+        guard var text = line else { return nil }
         switch key {
-        case .escape: filterLine = nil
+        case .escape: line = nil
         case .backspace:
-            if text.isEmpty { filterLine = nil } else { text.removeLast(); filterLine = text }
+            if text.isEmpty { line = nil } else { text.removeLast(); line = text }
         case .enter:
-            filterLine = nil
-            filter = RowFilter(text)
-            cursor = [:]
-            message = filter.map { "filter: \($0.text) (esc clears)" } ?? "filter cleared"
+            line = nil
+            return text
         case let .char(character):
-            if text.count < 100 { text.append(character); filterLine = text }
+            if text.count < limit { text.append(character); line = text }
         default: break
         }
+        return nil
     }
 
     /// Runs a `:` command.

@@ -64,18 +64,14 @@ enum BoardCommand: Command {
             }
         }
 
-        var (theme, warnings) = Theme.load(arguments.value("theme") ?? "dark", searchDirectories: themeDirectories())
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        if noColor { theme = .mono }
+        let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed)
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
-        model.message = warnings.first
-        let terminal = try NcursesTerminal(useColor: !noColor, stdinIsFeed: stdinIsFeed)
-        let app = BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal,
-                           themeDirectories: themeDirectories(), colorForbidden: noColor)
+        model.message = display.warnings.first
+        let app = display.app(engine: engine, source: source, start: start, model: model)
         let ending = app.run()
-        terminal.close()
+        display.terminal.close()
         engine.sync()
-        for warning in warnings { FileHandle.standardError.write(Data("tower: \(warning)\n".utf8)) }
+        display.reportWarnings()
         if let halted = engine.halted { throw ToolError("journal \(journalPath): \(halted)") }
         print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
         if case let .signal(number) = ending { return 128 + number }
@@ -101,6 +97,33 @@ enum BoardCommand: Command {
             }
         }
         return (engine, FeedSource(follower: follower, deadLetter: deadLetter))
+    }
+
+    /// The terminal and theme a board runs with: the theme named (or dark), mono under `NO_COLOR`.
+    struct Display {
+        let terminal: NcursesTerminal
+        let theme: Theme
+        /// Problems with the theme file, shown on the status line and repeated on stderr at exit.
+        let warnings: [String]
+        let colorForbidden: Bool
+
+        init(themeName: String?, stdinIsFeed: Bool = false) throws {
+            var (theme, warnings) = Theme.load(themeName ?? "dark", searchDirectories: BoardCommand.themeDirectories())
+            colorForbidden = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+            if colorForbidden { theme = .mono }
+            self.theme = theme
+            self.warnings = warnings
+            terminal = try NcursesTerminal(useColor: !colorForbidden, stdinIsFeed: stdinIsFeed)
+        }
+
+        func app(engine: Engine, source: EventSource, start: Instant, model: BoardModel) -> BoardApp {
+            BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal,
+                     themeDirectories: BoardCommand.themeDirectories(), colorForbidden: colorForbidden)
+        }
+
+        func reportWarnings() {
+            for warning in warnings { FileHandle.standardError.write(Data("tower: \(warning)\n".utf8)) }
+        }
     }
 
     /// `themes/` in the working directory, then beside the executable's package.

@@ -21,11 +21,12 @@ enum DemoCommand: Command {
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
         let journalPath = ".tower/demo-\(scenario.name).jsonl"
-        var (theme, warnings) = Theme.load(arguments.value("theme") ?? "dark", searchDirectories: BoardCommand.themeDirectories())
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        if noColor { theme = .mono }
-        let terminal = try NcursesTerminal(useColor: !noColor)
-        defer { terminal.close() }
+        let display = try BoardCommand.Display(themeName: arguments.value("theme"))
+        defer {
+            display.terminal.close()
+            display.reportWarnings()
+        }
+        var firstMessage = display.warnings.first
         var pass = 0
         while true {
             pass += 1
@@ -33,16 +34,15 @@ enum DemoCommand: Command {
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
             var model = BoardModel(speed: speed, readonly: !arguments.has("interactive"))
-            model.message = warnings.first ?? "demo: \(scenario.name), pass \(pass); q quits"
-            warnings = []
-            let app = BoardApp(engine: session.engine, source: SimulationSource(simulation: session.simulation), start: scenario.planLock,
-                               model: model, theme: theme, terminal: terminal, themeDirectories: BoardCommand.themeDirectories(),
-                               colorForbidden: noColor)
+            model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
+            firstMessage = nil
+            let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),
+                                  start: scenario.planLock, model: model)
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {
             case .sourceFinished:
-                terminal.invalidate()
+                display.terminal.invalidate()
                 continue
             case .quit:
                 return 0
