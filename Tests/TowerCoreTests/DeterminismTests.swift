@@ -73,7 +73,7 @@ import Testing
         let engine = session.engine
         engine.observer = { recorder.note($0, world: engine.world) }
         session.simulation.run(until: scenario.shifted(days: 1).time(13 * 3600), engine: engine)
-        let attempts = engine.world.orders.values.filter { $0.status == .delivered || $0.status == .failed }.count
+        let attempts = engine.world.orders.values.reduce(0) { $0 + $1.attempts }
         #expect(recorder.rows.count == attempts)
         #expect(attempts > 10)
         for row in recorder.rows {

@@ -35,14 +35,16 @@ enum SampleEvents {
             .orderUnassigned(order: "O-1", reason: "no rider"),
             .routePlanned(rider: "R1", stops: [Stop(order: "O-1", kind: .pickup, eta: t0 + 60), Stop(order: "O-1", kind: .delivery, eta: t0 + 4000)],
                           trigger: "plan lock", costBefore: 0, costAfter: 12.75),
-            .customerNotified(order: "O-1", kind: "delayed", message: "Your parcel will arrive by 12:30"),
+            .customerNotified(order: "O-1", kind: "delayed", message: "Your parcel will arrive by 12:30", window: nil),
+            .customerNotified(order: "O-1", kind: "delayed", message: "New window", window: TimeWindow(start: t0 + 600, end: t0 + 2400)),
             .exceptionRaised(exception: "X-1", kind: "predicted_late", subject: "O-1", detail: "ETA 12:10 after window 12:00"),
             .exceptionAutoResolved(exception: "X-1", action: "resequence", rule: "routine: keeps every SLA"),
             .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: "reassign", summary: "to R2", costDelta: 4.5),
                                                             EscalationOption(action: "notify", summary: "new window", costDelta: 0)],
-                                deadline: t0 + 900, defaultAction: "notify"),
+                                deadline: t0 + 900, defaultAction: "notify", reason: "a critical order is involved"),
             .exceptionApproved(exception: "X-1", option: 2, operator: "maria"),
             .exceptionRejected(exception: "X-1", operator: "maria", reason: "too costly"),
+            .exceptionDefaulted(exception: "X-1", option: 0),
         ]
         return bodies.enumerated().map { Event(id: "e\($0.offset)", seq: Int64($0.offset + 1), at: t0, by: "test", body: $0.element) }
     }

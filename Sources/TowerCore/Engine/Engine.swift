@@ -6,10 +6,12 @@ public final class Engine {
     public private(set) var world: World
     public let planner: InsertionPlanner
     public let settings: EngineSettings
+    let detector: ExceptionDetector
+    let remedies: RemedyPlanner
     /// Where events are written before they apply; nil for dry runs.
     public var journal: EventSink?
     /// Orders that no rider could take yet; retried as the day moves.
-    private var waiting: Set<String> = []
+    var waiting: Set<String> = []
     /// Whether something happened since the last retry that could make room for a waiting order.
     private var roomMayHaveFreed = true
     /// How far `advance(to:)` has run the timed work.
@@ -22,6 +24,8 @@ public final class Engine {
         self.journal = journal
         self.settings = settings
         self.planner = planner
+        detector = ExceptionDetector(thresholds: settings.policy.thresholds)
+        remedies = RemedyPlanner(planner: planner, policy: settings.policy)
         for id in world.orderIDs where world.orders[id]?.status == .open { waiting.insert(id) }
         advancedTo = world.clock
     }
@@ -34,8 +38,11 @@ public final class Engine {
         if let halted { throw EventError(field: "", reason: halted.message) }
         try world.check(input)
         advance(to: input.at)
+        try checkDecision(input)
+        let shown = detector.findings(for: input, before: world)
         commit(input)
         react(to: input)
+        for finding in shown { raise(finding, at: input.at) }
     }
 
     /// Lets simulated or wall time pass: runs what is due (the plan lock, retries of waiting orders).
@@ -49,15 +56,24 @@ public final class Engine {
         if from < settings.planLock, time >= settings.planLock {
             planDay(at: settings.planLock)
         }
-        var tick = Instant(seconds: (from.seconds / Engine.retryInterval + 1) * Engine.retryInterval)
-        while tick <= time {
-            if tick > settings.planLock, !waiting.isEmpty, roomMayHaveFreed {
-                roomMayHaveFreed = false
-                for id in waiting.sorted() { placeWaiting(id, at: tick) }
+        var tick = Instant(seconds: (from.seconds / Engine.tickInterval + 1) * Engine.tickInterval)
+        while tick <= time, halted == nil {
+            if tick > settings.planLock {
+                if tick.seconds % Engine.retryInterval == 0, !waiting.isEmpty, roomMayHaveFreed {
+                    roomMayHaveFreed = false
+                    for id in waiting.sorted() { placeWaiting(id, at: tick) }
+                }
+                takeDefaults(at: tick)
+                if tick.seconds % Engine.scanInterval == 0 { scanExceptions(at: tick) }
             }
-            tick = tick + Engine.retryInterval
+            tick = tick + Engine.tickInterval
         }
     }
+
+    /// The grid of timed work: escalation deadlines are checked every minute.
+    public static let tickInterval: Int64 = 60
+    /// Seconds between scans for exceptions (and "arriving soon" messages).
+    public static let scanInterval: Int64 = 300
 
     /// Seconds between attempts to place orders no rider could take.
     public static let retryInterval: Int64 = 300
@@ -86,7 +102,7 @@ public final class Engine {
         observer?(event)
     }
 
-    private func decide(_ body: EventBody, at time: Instant) {
+    func decide(_ body: EventBody, at time: Instant) {
         let event = Event(id: "d\(world.lastSeq + 1)", at: max(time, world.clock ?? time), by: "core", body: body)
         do {
             try world.check(event)
@@ -100,11 +116,19 @@ public final class Engine {
 
     private func react(to event: Event) {
         let now = event.at
+        if case let .exceptionApproved(id, option, _) = event.body {
+            carryOut(option: option, of: id, at: now)
+            return
+        }
+        guard settings.mode != .static else {
+            if case let .orderCreated(order) = event.body { arrived(order, at: now) }
+            return
+        }
         switch event.body {
         case .deliveryDone, .deliveryFailed, .shiftStarted, .riderRecovered, .riderRegistered:
             roomMayHaveFreed = true
         case let .orderCreated(order):
-            if planLocked { place(order.id, at: now, trigger: "order \(order.id) arrived") } else { waiting.insert(order.id) }
+            arrived(order, at: now)
         case let .orderCancelled(id, _):
             waiting.remove(id)
             roomMayHaveFreed = true
@@ -126,6 +150,11 @@ public final class Engine {
         default:
             break
         }
+    }
+
+    /// A new order: placed at once after the lock, else kept for the day's plan.
+    private func arrived(_ order: Order, at time: Instant) {
+        if planLocked { place(order.id, at: time, trigger: "order \(order.id) arrived") } else { waiting.insert(order.id) }
     }
 
     /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
@@ -214,9 +243,26 @@ public final class Engine {
     }
 }
 
-/// How the engine plans: when the day's plan is locked.
+/// How the engine plans and acts: when the day's plan is locked, how much it does on its own, and its policy.
 public struct EngineSettings: Sendable {
-    public var planLock: Instant
+    /// How much the core does after the plan is locked.
+    public enum Mode: String, CaseIterable, Sendable {
+        /// Keep the 06:00 plan: new orders are inserted, nothing is re-planned, exceptions are only observed.
+        case `static`
+        /// Re-plan on events (arrivals, cancellations, traffic, breakdowns); exceptions are only observed.
+        case continuous
+        /// Re-plan on events, resolve routine exceptions, escalate the rest; an escalation nobody answers takes
+        /// its default at the deadline.
+        case continuousAuto = "continuous-auto"
+    }
 
-    public init(planLock: Instant) { self.planLock = planLock }
+    public var planLock: Instant
+    public var mode: Mode
+    public var policy: Policy
+
+    public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard) {
+        self.planLock = planLock
+        self.mode = mode
+        self.policy = policy
+    }
 }

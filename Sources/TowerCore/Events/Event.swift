@@ -75,12 +75,16 @@ public enum EventBody: Hashable, Sendable {
     case orderReassigned(order: String, from: String, to: String, reason: String)
     case orderUnassigned(order: String, reason: String)
     case routePlanned(rider: String, stops: [Stop], trigger: String, costBefore: Double, costAfter: Double)
-    case customerNotified(order: String, kind: String, message: String)
+    /// A message to the customer; `window` is the new window it promises, when it promises one.
+    case customerNotified(order: String, kind: String, message: String, window: TimeWindow?)
     case exceptionRaised(exception: String, kind: String, subject: String, detail: String)
     case exceptionAutoResolved(exception: String, action: String, rule: String)
-    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: String)
+    /// `reason` says why it was not routine.
+    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: String, reason: String)
     case exceptionApproved(exception: String, option: Int, operator: String)
     case exceptionRejected(exception: String, operator: String, reason: String)
+    /// Nobody decided before the deadline: the policy's default option was taken (0: none).
+    case exceptionDefaulted(exception: String, option: Int)
 
     public var type: String {
         switch self {
@@ -111,6 +115,7 @@ public enum EventBody: Hashable, Sendable {
         case .exceptionEscalated: return "exception.escalated"
         case .exceptionApproved: return "exception.approved"
         case .exceptionRejected: return "exception.rejected"
+        case .exceptionDefaulted: return "exception.defaulted"
         }
     }
 
@@ -120,6 +125,6 @@ public enum EventBody: Hashable, Sendable {
         "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "stop.arrived", "pickup.done", "delivery.done",
         "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.assigned", "order.reassigned",
         "order.unassigned", "route.planned", "customer.notified", "exception.raised", "exception.auto_resolved",
-        "exception.escalated", "exception.approved", "exception.rejected",
+        "exception.escalated", "exception.approved", "exception.rejected", "exception.defaulted",
     ]
 }

@@ -112,7 +112,8 @@ public enum EventCodec {
         case "route.planned":
             return try decodeRoute(&r)
         case "customer.notified":
-            return .customerNotified(order: try r.id("order"), kind: try r.id("kind"), message: try r.text("message"))
+            let window = r.has("window_start") || r.has("window_end") ? try r.window(start: "window_start", end: "window_end") : nil
+            return .customerNotified(order: try r.id("order"), kind: try r.id("kind"), message: try r.text("message"), window: window)
         case "exception.raised":
             return .exceptionRaised(exception: try r.id("exception"), kind: try r.id("kind"), subject: try r.id("subject"),
                                     detail: try r.text("detail", default: ""))
@@ -124,6 +125,8 @@ public enum EventCodec {
             return .exceptionApproved(exception: try r.id("exception"), option: try r.int("option", in: 1...4), operator: try r.id("operator"))
         case "exception.rejected":
             return .exceptionRejected(exception: try r.id("exception"), operator: try r.id("operator"), reason: try r.text("reason", default: ""))
+        case "exception.defaulted":
+            return .exceptionDefaulted(exception: try r.id("exception"), option: try r.int("option", in: 0...4))
         default:
             throw EventError(field: "type", reason: "unknown event type \"\(TextSanitizer.clean(String(type.prefix(40))))\"")
         }
@@ -180,7 +183,7 @@ public enum EventCodec {
         }
         guard (1...4).contains(options.count) else { throw EventError(field: "options", reason: "expected 1 to 4 options") }
         return .exceptionEscalated(exception: try r.id("exception"), options: options, deadline: try r.instant("deadline"),
-                                   defaultAction: try r.id("default"))
+                                   defaultAction: try r.id("default"), reason: try r.text("reason", default: ""))
     }
 
     // MARK: Encoding
@@ -275,24 +278,27 @@ public enum EventCodec {
             }
             w.endArray()
             field("trigger", trigger); number("cost_before", before); number("cost_after", after)
-        case let .customerNotified(order, kind, message):
+        case let .customerNotified(order, kind, message, window):
             field("order", order); field("kind", kind); field("message", message)
+            if let window { field("window_start", time(window.start)); field("window_end", time(window.end)) }
         case let .exceptionRaised(exception, kind, subject, detail):
             field("exception", exception); field("kind", kind); field("subject", subject); field("detail", detail)
         case let .exceptionAutoResolved(exception, action, rule):
             field("exception", exception); field("action", action); field("rule", rule)
-        case let .exceptionEscalated(exception, options, deadline, defaultAction):
+        case let .exceptionEscalated(exception, options, deadline, defaultAction, reason):
             field("exception", exception)
             w.key("options"); w.beginArray()
             for option in options {
                 w.beginObject(); field("action", option.action); field("summary", option.summary); number("cost_delta", option.costDelta); w.endObject()
             }
             w.endArray()
-            field("deadline", time(deadline)); field("default", defaultAction)
+            field("deadline", time(deadline)); field("default", defaultAction); field("reason", reason)
         case let .exceptionApproved(exception, option, op):
             field("exception", exception); w.key("option"); w.value(option); field("operator", op)
         case let .exceptionRejected(exception, op, reason):
             field("exception", exception); field("operator", op); field("reason", reason)
+        case let .exceptionDefaulted(exception, option):
+            field("exception", exception); w.key("option"); w.value(option)
         }
         w.endObject()
         return w.bytes

@@ -47,6 +47,8 @@ public struct Order: Hashable, Sendable {
     public var arrivedAt: Instant?
     public var completedAt: Instant?
     public var failureReason: FailureReason?
+    /// When the customer was last sent a message.
+    public var notifiedAt: Instant?
 
     public init(id: String, createdAt: Instant, pickup: PickupPlace, drop: GeoPoint, zone: String, window: TimeWindow,
                 promised: TimeWindow, serviceSeconds: Int, tier: Tier, requiredSkills: Set<Skill>, parcels: Int, kg: Double,

@@ -49,8 +49,20 @@ public struct Rider: Hashable, Sendable {
     public var shiftStartedAt: Instant?
     public var shiftEndedAt: Instant?
     public var brokenDownSince: Instant?
+    /// When the rider last made progress: moved at least `progressKm`, started its shift or finished a stop.
+    public var movedAt: Instant?
+    /// Where the leg it is driving began (its last stop, or its hub at shift start): with the next stop, the planned path.
+    public var legFrom: GeoPoint?
+
+    /// The smallest move that counts as progress; smaller ones are GPS jitter.
+    public static let progressKm = 0.03
 
     public var id: String { profile.id }
+
+    mutating func finishedStop(at time: Instant) {
+        movedAt = time
+        legFrom = position
+    }
 
     public init(profile: RiderProfile, position: GeoPoint) {
         self.profile = profile

@@ -33,6 +33,8 @@ public final class CitySimulation {
         case arrive(String)
         case finishService(String, Stop, failed: Bool)
         case resume(String, breakdown: Bool)
+        /// A rider's phone reports where it is, moving or not (a broken-down rider's does not).
+        case heartbeat(String)
     }
 
     private struct Leg {
@@ -149,6 +151,13 @@ public final class CitySimulation {
                 emit(.riderPosition(rider: id, position: hub.location), engine: engine)
             }
             schedule(now, .next(id))
+            schedule(now + Int64(scenario.positionInterval), .heartbeat(id))
+        case let .heartbeat(id):
+            guard let state = riders[id], !state.ended, let rider = engine.world.riders[id] else { return }
+            if !state.broken, now - (rider.positionAt ?? now) >= Int64(scenario.positionInterval) {
+                emit(.riderPosition(rider: id, position: rider.position), engine: engine)
+            }
+            schedule(now + Int64(scenario.positionInterval), .heartbeat(id))
         case let .next(id):
             startNextLeg(id, engine: engine)
         case let .move(id):

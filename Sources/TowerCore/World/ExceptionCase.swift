@@ -1,7 +1,7 @@
 /// An exception the core raised, and what became of it.
 public struct ExceptionCase: Hashable, Sendable {
     public enum State: String, Sendable {
-        case open, autoResolved = "auto_resolved", escalated, approved, rejected
+        case open, autoResolved = "auto_resolved", escalated, approved, rejected, defaulted
     }
 
     public var id: String
@@ -14,6 +14,8 @@ public struct ExceptionCase: Hashable, Sendable {
     public var options: [EscalationOption] = []
     public var deadline: Instant?
     public var defaultAction: String?
+    /// Why the core did not resolve it itself.
+    public var escalationReason: String?
     /// The action taken or the reason given, once decided.
     public var resolution: String?
     public var resolvedAt: Instant?

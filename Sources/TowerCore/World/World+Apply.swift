@@ -47,7 +47,7 @@ extension World {
             if let rider = order.rider { unload(order, from: rider); removeStops(of: id, from: rider) }
             orders[id] = order
         case let .shiftStarted(id):
-            updateRider(id) { $0.status = .idle; $0.shiftStartedAt = now }
+            updateRider(id) { $0.status = .idle; $0.shiftStartedAt = now; $0.movedAt = now; $0.legFrom = $0.position }
         case let .shiftEnded(id):
             updateRider(id) { $0.status = .shiftEnded; $0.shiftEndedAt = now }
         case let .riderPosition(id, position):
@@ -56,6 +56,7 @@ extension World {
                 rider.kmDriven += moved
                 rider.position = position
                 rider.positionAt = now
+                if moved >= Rider.progressKm { rider.movedAt = now }
                 if rider.status == .idle, moved > 0 { rider.status = .driving }
             }
         case let .stopArrived(_, orderID, kind):
@@ -70,6 +71,7 @@ extension World {
             order.rider = riderID
             orders[orderID] = order
             updateRider(riderID) { rider in
+                rider.finishedStop(at: now)
                 rider.onBoard.append(orderID)
                 rider.loadParcels += order.parcels
                 rider.loadKg += order.kg
@@ -83,7 +85,7 @@ extension World {
             order.completedAt = now
             orders[orderID] = order
             unload(order, from: riderID)
-            updateRider(riderID) { $0.delivered += 1 }
+            updateRider(riderID) { $0.delivered += 1; $0.finishedStop(at: now) }
             removeStop(order: orderID, kind: .delivery, from: riderID)
         case let .deliveryFailed(riderID, orderID, reason):
             guard var order = orders[orderID], !order.status.isFinal else { return }
@@ -94,7 +96,7 @@ extension World {
             orders[orderID] = order
             // The parcel goes back to the hub with the rider; it no longer counts against the route's load.
             unload(order, from: riderID)
-            updateRider(riderID) { $0.failed += 1 }
+            updateRider(riderID) { $0.failed += 1; $0.finishedStop(at: now) }
             removeStop(order: orderID, kind: .delivery, from: riderID)
         case let .trafficIncident(id, zone, slowdown, until, note):
             incidents[id] = TrafficIncident(id: id, zone: zone, slowdown: slowdown, since: now, until: until, note: note)
@@ -122,14 +124,24 @@ extension World {
             orders[orderID] = order
         case let .routePlanned(riderID, stops, _, _, _):
             routes[riderID] = Route(stops: stops, plannedAt: now)
-        case .customerNotified:
+        case let .customerNotified(id, _, _, window):
             notificationsSent += 1
+            guard var order = orders[id] else { return }
+            if let window { order.promised = window }
+            order.notifiedAt = now
+            orders[id] = order
         case let .exceptionRaised(id, kind, subject, detail):
             exceptions[id] = ExceptionCase(id: id, kind: kind, subject: subject, detail: detail, raisedAt: now)
         case let .exceptionAutoResolved(id, action, _):
             updateException(id) { $0.state = .autoResolved; $0.resolution = action; $0.resolvedAt = now; $0.decidedBy = event.by }
-        case let .exceptionEscalated(id, options, deadline, defaultAction):
-            updateException(id) { $0.state = .escalated; $0.options = options; $0.deadline = deadline; $0.defaultAction = defaultAction }
+        case let .exceptionEscalated(id, options, deadline, defaultAction, reason):
+            updateException(id) { exception in
+                exception.state = .escalated
+                exception.options = options
+                exception.deadline = deadline
+                exception.defaultAction = defaultAction
+                exception.escalationReason = reason
+            }
         case let .exceptionApproved(id, option, op):
             updateException(id) { exception in
                 exception.state = .approved
@@ -139,6 +151,13 @@ extension World {
             }
         case let .exceptionRejected(id, op, reason):
             updateException(id) { $0.state = .rejected; $0.resolution = reason; $0.resolvedAt = now; $0.decidedBy = op }
+        case let .exceptionDefaulted(id, option):
+            updateException(id) { exception in
+                exception.state = .defaulted
+                exception.resolution = exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : "none"
+                exception.resolvedAt = now
+                exception.decidedBy = event.by
+            }
         }
     }
 

@@ -60,19 +60,24 @@ extension World {
             for (index, stop) in stops.enumerated() where orders[stop.order] == nil {
                 throw EventError(field: "stops[\(index)].order", reason: "unknown order \"\(stop.order)\"")
             }
-        case let .customerNotified(order, _, _):
+        case let .customerNotified(order, _, _, _):
             _ = try requireOrder(order)
         case let .exceptionRaised(id, _, _, _):
             if exceptions[id] != nil { throw EventError(field: "exception", reason: "exception \"\(id)\" already raised") }
-        case let .exceptionAutoResolved(id, _, _), let .exceptionEscalated(id, _, _, _):
+        case let .exceptionAutoResolved(id, _, _), let .exceptionEscalated(id, _, _, _, _):
             try requirePendingException(id)
         case let .exceptionApproved(id, option, _):
-            let exception = try requirePendingException(id)
-            if exception.state == .escalated, option > exception.options.count {
+            let exception = try requireEscalated(id)
+            if option > exception.options.count {
                 throw EventError(field: "option", reason: "exception \"\(id)\" has \(exception.options.count) options")
             }
         case let .exceptionRejected(id, _, _):
-            try requirePendingException(id)
+            try requireEscalated(id)
+        case let .exceptionDefaulted(id, option):
+            let exception = try requireEscalated(id)
+            if option > exception.options.count {
+                throw EventError(field: "option", reason: "exception \"\(id)\" has \(exception.options.count) options")
+            }
         }
     }
 
@@ -108,6 +113,16 @@ extension World {
         guard let exception = exceptions[id] else { throw EventError(field: "exception", reason: "unknown exception \"\(id)\"") }
         guard exception.isPending else {
             throw EventError(field: "exception", reason: "exception \"\(id)\" is already \(exception.state.rawValue)")
+        }
+        return exception
+    }
+
+    /// A case waiting for a supervisor: decisions on anything else are refused, so re-sent approvals are harmless.
+    @discardableResult
+    private func requireEscalated(_ id: String) throws(EventError) -> ExceptionCase {
+        let exception = try requirePendingException(id)
+        guard exception.state == .escalated else {
+            throw EventError(field: "exception", reason: "exception \"\(id)\" is not waiting for a decision")
         }
         return exception
     }

@@ -24,7 +24,7 @@ extension World {
                 + "\(n(f.costPerHour))|\(n(f.costPerKm))|\(n(f.costPerDrop))|\(f.hub)|\(f.zone)|"
                 + "\(r.status.rawValue)|\(p(r.position))|\(t(r.positionAt))|\(r.onBoard.joined(separator: "+"))|"
                 + "\(r.loadParcels)|\(n(r.loadKg))|\(r.delivered)|\(r.failed)|\(n(r.kmDriven))|"
-                + "\(t(r.shiftStartedAt))|\(t(r.shiftEndedAt))|\(t(r.brokenDownSince))")
+                + "\(t(r.shiftStartedAt))|\(t(r.shiftEndedAt))|\(t(r.brokenDownSince))|\(t(r.movedAt))|\(r.legFrom.map(p) ?? "-")")
         }
         for id in orders.keys.sorted() {
             let o = orders[id]!
@@ -37,7 +37,7 @@ extension World {
                 + "\(t(o.promised.start))-\(t(o.promised.end))|\(o.serviceSeconds)|\(o.tier.rawValue)|"
                 + "\(o.requiredSkills.map(\.rawValue).sorted().joined(separator: "+"))|\(o.parcels)|\(n(o.kg))|"
                 + "\(o.customerName)|\(o.contactToken)|\(o.notes)|\(o.status.rawValue)|\(o.rider ?? "-")|\(o.attempts)|"
-                + "\(t(o.pickedUpAt))|\(t(o.completedAt))|\(o.failureReason?.rawValue ?? "-")|\(o.pinnedRider ?? "-")|\(t(o.arrivedAt))")
+                + "\(t(o.pickedUpAt))|\(t(o.completedAt))|\(o.failureReason?.rawValue ?? "-")|\(o.pinnedRider ?? "-")|\(t(o.arrivedAt))|\(t(o.notifiedAt))")
         }
         for id in routes.keys.sorted() {
             let route = routes[id]!
@@ -51,7 +51,7 @@ extension World {
             let e = exceptions[id]!
             line("exception|\(e.id)|\(e.kind)|\(e.subject)|\(e.detail)|\(t(e.raisedAt))|\(e.state.rawValue)|"
                 + e.options.map { "\($0.action):\(n($0.costDelta)):\($0.summary)" }.joined(separator: ";")
-                + "|\(t(e.deadline))|\(e.defaultAction ?? "-")|\(e.resolution ?? "-")|\(t(e.resolvedAt))|\(e.decidedBy ?? "-")")
+                + "|\(t(e.deadline))|\(e.defaultAction ?? "-")|\(e.escalationReason ?? "-")|\(e.resolution ?? "-")|\(t(e.resolvedAt))|\(e.decidedBy ?? "-")")
         }
         return hasher.finalize().hexString
     }

@@ -1,0 +1,193 @@
+/// The control-tower loop on top of the plan: raise what the detectors see, resolve the routine cases under the
+/// policy, escalate the others with ranked options, and carry out what a supervisor (or a deadline) decides.
+extension Engine {
+    var policy: Policy { settings.policy }
+
+    /// Looks at the live state: closes cases whose trouble is gone, raises new ones, and (when the core may
+    /// act) tells customers whose rider is about to arrive.
+    func scanExceptions(at now: Instant) {
+        let outlook = Outlook(world: world, now: now, planner: planner)
+        let findings = detector.scan(world, outlook: outlook, now: now)
+        let seen = Set(findings.map { CaseKey($0.kind.rawValue, $0.subject) })
+        for exception in world.exceptions.values.sorted(by: { $0.id < $1.id }) where exception.isPending {
+            guard let kind = ExceptionKind(rawValue: exception.kind), kind.isScanned,
+                  !seen.contains(CaseKey(exception.kind, exception.subject)) else { continue }
+            decide(.exceptionAutoResolved(exception: exception.id, action: Remedy.none.description,
+                                          rule: "cleared: no longer \(kind.rawValue.replacingOccurrences(of: "_", with: " "))"), at: now)
+        }
+        var latest: [CaseKey: ExceptionCase] = [:]
+        for exception in world.exceptions.values {
+            let key = CaseKey(exception.kind, exception.subject)
+            if latest[key].map({ $0.id < exception.id }) ?? true { latest[key] = exception }
+        }
+        for finding in findings {
+            let rule = policy.rule(finding.kind)
+            guard rule.enabled else { continue }
+            if let last = latest[CaseKey(finding.kind.rawValue, finding.subject)] {
+                if last.isPending { continue }
+                if let resolved = last.resolvedAt, now - resolved < rule.cooldown { continue }
+            }
+            raise(finding, at: now)
+            if halted != nil { return }
+        }
+        if settings.mode == .continuousAuto { tellArrivingSoon(outlook, at: now) }
+    }
+
+    /// Raises a case and, when the core may act, resolves or escalates it at once.
+    func raise(_ finding: Finding, at now: Instant) {
+        guard policy.rule(finding.kind).enabled else { return }
+        let number = String(world.exceptions.count + 1)
+        let id = "E-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+        decide(.exceptionRaised(exception: id, kind: finding.kind.rawValue, subject: finding.subject, detail: finding.detail), at: now)
+        guard settings.mode == .continuousAuto else { return }
+        let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
+        let actions = policy.rule(finding.kind).actions
+        var outcomes: [RemedyPlanner.Outcome] = []
+        for remedy in remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now)
+        where !outcomes.contains(where: { $0.remedy == remedy }) {
+            if let outcome = try? remedies.outcome(of: remedy, about: finding.subject, in: world, now: now, because: because) {
+                outcomes.append(outcome)
+            }
+        }
+        // Fewest late deliveries first, then cheapest, then the policy's order.
+        let rank = { (o: RemedyPlanner.Outcome) in actions.firstIndex(of: o.remedy.kind) ?? actions.count }
+        outcomes.sort { ($0.lateAfter, ($0.costDelta * 100).rounded(), rank($0)) < ($1.lateAfter, ($1.costDelta * 100).rounded(), rank($1)) }
+        guard let best = outcomes.first else {
+            decide(.exceptionAutoResolved(exception: id, action: Remedy.none.description, rule: "no listed action applies now; watching"), at: now)
+            return
+        }
+        let reasons = escalationReasons(finding, best: best, among: outcomes)
+        if reasons.isEmpty {
+            carryOut(best.bodies, at: now)
+            let window = best.keepsWindows ? "keeps every window" : "no option keeps every window; this one loses fewest and costs least"
+            decide(.exceptionAutoResolved(exception: id, action: best.remedy.description,
+                                          rule: "routine: \(window); \(best.summary); limit \(formatNumber(policy.costLimit))"), at: now)
+            return
+        }
+        escalate(id, finding: finding, outcomes: outcomes, reasons: reasons, at: now)
+    }
+
+    /// Why a case is not routine; empty when the best action may be taken at once.
+    private func escalationReasons(_ finding: Finding, best: RemedyPlanner.Outcome, among outcomes: [RemedyPlanner.Outcome]) -> [String] {
+        let rule = policy.rule(finding.kind)
+        var reasons: [String] = []
+        if rule.routine == .never { reasons.append("the policy always asks a supervisor") }
+        if policy.escalateCritical, best.touchesCritical || world.orders[finding.subject]?.tier == .critical {
+            reasons.append("a critical order is involved")
+        }
+        if best.costDelta > policy.costLimit {
+            reasons.append("the best action costs \(formatNumber((best.costDelta * 100).rounded() / 100)), above the limit of \(formatNumber(policy.costLimit))")
+        }
+        // When no option keeps every window, the case is a trade-off only if a cheaper option loses more windows;
+        // otherwise the best is also the cheapest and taking it is routine.
+        if rule.routine == .slaAndCost, !best.keepsWindows,
+           outcomes.contains(where: { $0.costDelta < best.costDelta - 0.5 }) {
+            reasons.append("no option keeps every window, and the cheaper ones lose more")
+        }
+        let pending = pendingTouches()
+        if let clash = best.touched.intersection(pending.keys).sorted().first {
+            reasons.append("it touches \(clash), which \(pending[clash]!) is waiting on")
+        }
+        return reasons
+    }
+
+    /// Orders and riders that escalations still waiting would act on, with the case that names them.
+    private func pendingTouches() -> [String: String] {
+        var touches: [String: String] = [:]
+        for exception in world.exceptions.values.sorted(by: { $0.id > $1.id }) where exception.state == .escalated {
+            touches[exception.subject] = exception.id
+            for option in exception.options {
+                if let remedy = Remedy(text: option.action), !remedy.subject.isEmpty { touches[remedy.subject] = exception.id }
+            }
+        }
+        return touches
+    }
+
+    private func escalate(_ id: String, finding: Finding, outcomes: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
+        var options = Array(outcomes.prefix(4))
+        if options.count < 2, !options.contains(where: { $0.remedy == .none }),
+           let nothing = try? remedies.outcome(of: .none, about: finding.subject, in: world, now: now, because: id) {
+            options.append(nothing)
+        }
+        let rule = policy.rule(finding.kind)
+        let fallback: Remedy
+        switch rule.defaultChoice {
+        case .best: fallback = options[0].remedy
+        case .none: fallback = .none
+        case let .action(action): fallback = options.first { $0.remedy.kind == action }?.remedy ?? .none
+        }
+        decide(.exceptionEscalated(exception: id,
+                                   options: options.map { EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100) },
+                                   deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.description,
+                                   reason: reasons.joined(separator: "; ")), at: now)
+    }
+
+    /// Escalations whose deadline has passed take the policy's default (only when the core may act).
+    func takeDefaults(at now: Instant) {
+        guard settings.mode == .continuousAuto else { return }
+        let due = world.exceptions.values.filter { $0.state == .escalated && ($0.deadline.map { $0 <= now } ?? false) }
+        for exception in due.sorted(by: { $0.id < $1.id }) {
+            var option = exception.options.firstIndex { $0.action == exception.defaultAction }.map { $0 + 1 } ?? 0
+            var draft: DecisionDraft?
+            if option > 0 {
+                draft = try? drafted(option: option, of: exception, at: now)
+                if draft == nil { option = 0 }
+            }
+            decide(.exceptionDefaulted(exception: exception.id, option: option), at: now)
+            if let draft { carryOut(draft.bodies, at: now) }
+        }
+    }
+
+    /// Refuses an approval whose option can no longer be carried out (the world moved on since it was offered).
+    func checkDecision(_ event: Event) throws(EventError) {
+        guard case let .exceptionApproved(id, option, _) = event.body, let exception = world.exceptions[id] else { return }
+        do {
+            _ = try drafted(option: option, of: exception, at: event.at)
+        } catch {
+            throw EventError(field: "option", reason: "stale: option \(option) of \(id) cannot be done now: \(error.message)")
+        }
+    }
+
+    /// Carries out an approved option (already checked by `checkDecision`).
+    func carryOut(option: Int, of id: String, at now: Instant) {
+        guard let exception = world.exceptions[id], let draft = try? drafted(option: option, of: exception, at: now) else { return }
+        carryOut(draft.bodies, at: now)
+    }
+
+    private func drafted(option: Int, of exception: ExceptionCase, at now: Instant) throws(ToolError) -> DecisionDraft {
+        guard exception.options.indices.contains(option - 1), let remedy = Remedy(text: exception.options[option - 1].action) else {
+            throw ToolError("\(exception.id) has no option \(option)")
+        }
+        return try remedies.decisions(for: remedy, in: world, now: now, because: "\(exception.id) \(exception.kind) \(exception.subject)")
+    }
+
+    /// Commits drafted decisions; orders they leave without a rider join the waiting list.
+    private func carryOut(_ bodies: [EventBody], at now: Instant) {
+        for body in bodies {
+            decide(body, at: now)
+            switch body {
+            case let .orderUnassigned(order, _): waiting.insert(order)
+            case let .orderAssigned(order, _, _): waiting.remove(order)
+            default: break
+            }
+        }
+    }
+
+    /// "Arriving soon" for each rider's next delivery due within the policy's lead, once per notify interval.
+    private func tellArrivingSoon(_ outlook: Outlook, at now: Instant) {
+        for id in world.riderIDs {
+            guard let stop = outlook.lanes[id]?.stops.first(where: { $0.kind == .delivery }), stop.eta <= now + policy.arrivingSoon,
+                  let order = world.orders[stop.order], !order.status.isFinal,
+                  order.notifiedAt.map({ now - $0 >= policy.notifyInterval }) ?? true else { continue }
+            let message = remedies.message("arriving_soon", order: order, window: nil, eta: stop.eta, world: world)
+            decide(.customerNotified(order: order.id, kind: "arriving_soon", message: message, window: nil), at: now)
+        }
+    }
+}
+
+/// A kind and a subject: at most one case per key is pending.
+struct CaseKey: Hashable {
+    var kind: String
+    var subject: String
+    init(_ kind: String, _ subject: String) { self.kind = kind; self.subject = subject }
+}

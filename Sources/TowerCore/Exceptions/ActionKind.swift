@@ -1,0 +1,25 @@
+/// The verbs a policy lists as candidate actions for a kind of exception.
+public enum ActionKind: String, CaseIterable, Sendable {
+    /// Move the order to another rider of the same channel.
+    case reassign
+    /// Move the order to a rider of another channel (3PL or gig).
+    case handoff
+    /// Move every order a rider has not picked up yet to other riders.
+    case reassignAll = "reassign_all"
+    /// Re-order the stops of the rider's route.
+    case resequence
+    /// Move the order to the next delivery slot, tell the customer, and plan it again.
+    case nextSlot = "next_slot"
+    /// Tell the customer the new window from the current ETA.
+    case notify
+    /// Tell every customer of the rider's route whose ETA now misses what they were promised.
+    case notifyLate = "notify_late"
+    /// Ask the rider what is going on (the answer comes back as events).
+    case askRider = "ask_rider"
+    /// Hand the zone's orders that nobody carries to 3PL or gig riders.
+    case handoffZone = "handoff_zone"
+    /// The parcel stays with the rider and goes back to its hub at the end of the route.
+    case returnToHub = "return_to_hub"
+    /// Do nothing; keep watching.
+    case none
+}

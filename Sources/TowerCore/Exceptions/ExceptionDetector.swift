@@ -1,0 +1,153 @@
+/// Something a detector saw: the kind of trouble, what it is about, and the numbers in words.
+public struct Finding: Hashable, Sendable {
+    public var kind: ExceptionKind
+    /// An order id, a rider id or a zone id, by kind.
+    public var subject: String
+    public var detail: String
+
+    public init(_ kind: ExceptionKind, _ subject: String, _ detail: String) {
+        self.kind = kind; self.subject = subject; self.detail = detail
+    }
+}
+
+/// The detectors: pure functions of the world (and, for event-borne kinds, of the event about to apply).
+///
+/// Scanned kinds are looked for on the engine's scan grid; the predictions come from `Outlook` (the travel
+/// model until the learned ETAs land, so "predicted late" means past the promise by more than the threshold).
+public struct ExceptionDetector: Sendable {
+    public var thresholds: Policy.Thresholds
+
+    public init(thresholds: Policy.Thresholds) { self.thresholds = thresholds }
+
+    /// Every scanned kind of trouble in `world` at `now`, in a stable order.
+    public func scan(_ world: World, outlook: Outlook, now: Instant) -> [Finding] {
+        var findings: [Finding] = []
+        let clock = { (instant: Instant) in ISOTime.clock(instant, offsetSeconds: world.utcOffsetSeconds) }
+        for id in world.riderIDs {
+            guard let lane = outlook.lanes[id] else { continue }
+            for stop in lane.stops where stop.kind == .delivery {
+                guard let order = world.orders[stop.order], now < order.window.end,
+                      stop.eta - order.promised.end > thresholds.predictedLate else { continue }
+                findings.append(Finding(.predictedLate, order.id,
+                                        "ETA \(clock(stop.eta)), promised by \(clock(order.promised.end)) (\(id))"))
+            }
+        }
+        for id in world.orderIDs {
+            guard let order = world.orders[id] else { continue }
+            let live = order.status == .open || order.status == .assigned || order.status == .pickedUp
+            guard live else { continue }
+            if now >= order.window.end {
+                findings.append(Finding(.lateNow, id, "window closed at \(clock(order.window.end)); \(order.status.rawValue)"
+                                        + (order.rider.map { " with \($0)" } ?? "")))
+            }
+            guard order.status == .open, order.rider == nil else { continue }
+            let waited = now - order.createdAt
+            if order.tier == .critical {
+                if waited >= thresholds.criticalWaiting {
+                    findings.append(Finding(.criticalWaiting, id, "no rider for \(waited / 60) min; window \(clock(order.window.start))-\(clock(order.window.end))"))
+                }
+            } else if waited >= thresholds.unassigned, now < order.window.end, order.window.end - now <= thresholds.capacityHorizon {
+                findings.append(Finding(.unassignedOrder, id, "no rider can take it; window \(clock(order.window.start))-\(clock(order.window.end))"))
+            }
+        }
+        for id in world.riderIDs {
+            guard let rider = world.riders[id] else { continue }
+            findings += riderFindings(rider, in: world, now: now)
+        }
+        findings += capacityFindings(world, now: now)
+        return findings
+    }
+
+    private func riderFindings(_ rider: Rider, in world: World, now: Instant) -> [Finding] {
+        guard rider.status == .idle || rider.status == .driving else { return [] }
+        let route = world.routes[rider.id]?.stops ?? []
+        let heard = rider.positionAt ?? rider.shiftStartedAt ?? now
+        if now - heard >= thresholds.offline {
+            return [Finding(.riderOffline, rider.id, "no position for \((now - heard) / 60) min")]
+        }
+        guard let next = route.first, let target = world.location(of: next) else { return [] }
+        var findings: [Finding] = []
+        let still = now - (rider.movedAt ?? heard)
+        // A rider at its next stop is waiting for the window or serving it: that is not a stall.
+        if still >= thresholds.stalled, rider.position.distanceKm(to: target) > 0.15 {
+            findings.append(Finding(.riderStalled, rider.id, "no progress for \(still / 60) min, \(route.count) stops ahead"))
+        }
+        if rider.status == .driving, let from = rider.legFrom {
+            let away = Geometry.distanceKm(from: rider.position, toSegment: from, target)
+            if away > thresholds.offRouteKm {
+                findings.append(Finding(.offRoute, rider.id, String(format: "%.1f km from the path to %@", away, next.order)))
+            }
+        }
+        // The geofence is the box around every zone its work is in: the roads between two of them count too.
+        var zones: Set<String> = [rider.profile.zone]
+        if let hub = world.hubs[rider.profile.hub] { zones.insert(hub.zone) }
+        for stop in route {
+            guard let order = world.orders[stop.order] else { continue }
+            if stop.kind == .delivery { zones.insert(order.zone) }
+            else if case let .hub(hub) = order.pickup, let zone = world.hubs[hub]?.zone { zones.insert(zone) }
+        }
+        let areas = zones.sorted().compactMap { world.zones[$0]?.area }
+        if let first = areas.first {
+            let fence = areas.dropFirst().reduce(first) { box, area in
+                GeoBox(south: min(box.south, area.south), west: min(box.west, area.west), north: max(box.north, area.north), east: max(box.east, area.east))
+            }
+            if !Geometry.contains(fence, rider.position, marginKm: thresholds.geofenceMarginKm) {
+                findings.append(Finding(.geofenceExit, rider.id, "outside the area of its zones (\(zones.sorted().joined(separator: ", ")))"))
+            }
+        }
+        return findings
+    }
+
+    /// Zones where the parcels due within the horizon that nobody carries exceed the room left on the riders of
+    /// that zone who are on shift.
+    private func capacityFindings(_ world: World, now: Instant) -> [Finding] {
+        var due: [String: Int] = [:]
+        for id in world.orderIDs {
+            guard let order = world.orders[id], order.status == .open, order.rider == nil,
+                  order.window.end <= now + thresholds.capacityHorizon, order.window.end > now else { continue }
+            due[order.zone, default: 0] += order.parcels
+        }
+        var room: [String: Int] = [:]
+        for id in world.riderIDs {
+            guard let rider = world.riders[id], rider.status == .idle || rider.status == .driving else { continue }
+            let planned = (world.routes[id]?.stops ?? []).filter { $0.kind == .pickup }
+                .reduce(0) { $0 + (world.orders[$1.order]?.parcels ?? 0) }
+            room[rider.profile.zone, default: 0] += max(0, rider.profile.capacityParcels - rider.loadParcels - planned)
+        }
+        return due.keys.sorted().compactMap { zone in
+            let free = room[zone] ?? 0
+            guard due[zone]! > free else { return nil }
+            return Finding(.capacityShortfall, zone, "\(due[zone]!) parcels due within \(thresholds.capacityHorizon / 60) min, room for \(free)")
+        }
+    }
+
+    /// What `event` shows before it applies: a failed attempt, a breakdown, a cancellation of a parcel already
+    /// on board, or a contradiction (delivered twice, delivered before pickup).
+    public func findings(for event: Event, before world: World) -> [Finding] {
+        switch event.body {
+        case let .deliveryFailed(rider, order, reason):
+            if let status = world.orders[order]?.status, status.isFinal || status == .failed {
+                return [Finding(.contradictoryEvent, order, "\(rider) reported a failed attempt on an order already \(status.rawValue)")]
+            }
+            return [Finding(.failedAttempt, order, "\(rider): \(reason.rawValue.replacingOccurrences(of: "_", with: " "))")]
+        case let .riderBreakdown(rider, note):
+            return [Finding(.riderBreakdown, rider, note.isEmpty ? "breakdown" : note)]
+        case let .orderCancelled(order, reason):
+            guard world.orders[order]?.status == .pickedUp else { return [] }
+            return [Finding(.cancelledAfterPickup, order, "on board with \(world.orders[order]?.rider ?? "?")"
+                            + (reason.isEmpty ? "" : ": \(reason)"))]
+        case let .deliveryDone(rider, order):
+            guard let status = world.orders[order]?.status else { return [] }
+            switch status {
+            case .delivered, .cancelled:
+                return [Finding(.contradictoryEvent, order, "\(rider) reported a delivery of an order already \(status.rawValue)")]
+            case .open, .assigned:
+                return [Finding(.contradictoryEvent, order, "\(rider) reported a delivery before any pickup")]
+            case .pickedUp, .failed:
+                return []
+            }
+        default:
+            return []
+        }
+    }
+}

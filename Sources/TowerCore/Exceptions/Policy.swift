@@ -1,0 +1,97 @@
+/// How the core handles exceptions: when each detector fires, which actions may resolve each kind, when a case
+/// is routine (resolved at once) or ambiguous (escalated), and what the customer is told.
+///
+/// `Policy.standard` is the built-in policy; `sample-data/policy.conf` writes the same values out and documents the
+/// format, which `PolicyParser` reads.
+public struct Policy: Sendable {
+    /// When the best action of a case may be taken without asking anyone.
+    public enum Routine: String, CaseIterable, Sendable {
+        /// The best action keeps every promised window it touches and costs no more than the limit.
+        case slaAndCost = "sla_and_cost"
+        /// The best action costs no more than the limit, even if a window is lost anyway (for example a late order).
+        case cost
+        /// Always escalate.
+        case never
+    }
+
+    /// The option taken when an escalation's deadline passes without a decision.
+    public enum DefaultChoice: Hashable, Sendable {
+        case best
+        case none
+        case action(ActionKind)
+    }
+
+    public struct Rule: Sendable {
+        public var enabled = true
+        public var actions: [ActionKind]
+        public var routine: Routine
+        public var defaultChoice: DefaultChoice
+        /// Seconds an escalation waits for a decision; nil: the general deadline.
+        public var deadline: Int64?
+        /// Seconds after a case of this kind and subject is resolved before another can be raised.
+        public var cooldown: Int64
+
+        public init(actions: [ActionKind], routine: Routine, defaultChoice: DefaultChoice = .best, deadline: Int64? = nil, cooldown: Int64 = 30 * 60) {
+            self.actions = actions; self.routine = routine; self.defaultChoice = defaultChoice
+            self.deadline = deadline; self.cooldown = cooldown
+        }
+    }
+
+    /// Detector thresholds.
+    public struct Thresholds: Sendable {
+        /// Raise `predicted_late` when the predicted arrival is this many seconds past the promised window.
+        public var predictedLate: Int64 = 5 * 60
+        public var stalled: Int64 = 15 * 60
+        public var offline: Int64 = 10 * 60
+        public var offRouteKm = 1.5
+        /// How far outside its zones a rider may be before `geofence_exit`.
+        public var geofenceMarginKm = 0.5
+        public var criticalWaiting: Int64 = 10 * 60
+        /// How long an order may stay without a rider before `unassigned_order` (once its window closes within the capacity horizon).
+        public var unassigned: Int64 = 0
+        /// How far ahead `capacity_shortfall` looks at the orders due.
+        public var capacityHorizon: Int64 = 2 * 3600
+    }
+
+    /// An action costing more than this (in cost units, the planner's currency) is escalated.
+    public var costLimit = 40.0
+    /// Seconds an escalation waits for a decision, unless its kind says otherwise.
+    public var deadline: Int64 = 15 * 60
+    /// At most one message per order in this many seconds, unless its window moves again.
+    public var notifyInterval: Int64 = 30 * 60
+    /// "Arriving soon" goes out when the rider's ETA is this close.
+    public var arrivingSoon: Int64 = 10 * 60
+    /// Cases that involve a critical order always go to a supervisor.
+    public var escalateCritical = true
+    public var thresholds = Thresholds()
+    public var rules: [ExceptionKind: Rule]
+    /// Message templates by notification kind; `{order}`, `{customer}`, `{window}`, `{eta}` and `{reason}` are filled in.
+    public var templates: [String: String]
+
+    public func rule(_ kind: ExceptionKind) -> Rule { rules[kind] ?? Policy.standard.rules[kind]! }
+
+    /// The notification kinds a template can be written for.
+    public static let templateKinds = ["delayed", "late", "arriving_soon", "failed_attempt", "rescheduled"]
+
+    public static let standard = Policy(rules: [
+        .predictedLate: Rule(actions: [.resequence, .reassign, .handoff, .notify], routine: .slaAndCost, deadline: 10 * 60),
+        .lateNow: Rule(actions: [.notify, .reassign, .handoff, .nextSlot], routine: .cost, cooldown: 24 * 3600),
+        .riderStalled: Rule(actions: [.reassignAll, .askRider, .notifyLate], routine: .slaAndCost, defaultChoice: .best),
+        .offRoute: Rule(actions: [.askRider, .none], routine: .cost),
+        .geofenceExit: Rule(actions: [.askRider, .none], routine: .cost),
+        .failedAttempt: Rule(actions: [.nextSlot, .none], routine: .cost),
+        .riderOffline: Rule(actions: [.askRider, .reassignAll, .none], routine: .cost),
+        .riderBreakdown: Rule(actions: [.reassignAll, .notifyLate, .none], routine: .slaAndCost, defaultChoice: .best),
+        .unassignedOrder: Rule(actions: [.handoff, .nextSlot, .notify], routine: .slaAndCost, defaultChoice: .action(.nextSlot)),
+        .capacityShortfall: Rule(actions: [.handoffZone, .none], routine: .slaAndCost),
+        .criticalWaiting: Rule(actions: [.handoff, .reassign, .nextSlot], routine: .never, deadline: 5 * 60, cooldown: 24 * 3600),
+        .cancelledAfterPickup: Rule(actions: [.returnToHub, .none], routine: .cost, cooldown: 24 * 3600),
+        .contradictoryEvent: Rule(actions: [.askRider, .none], routine: .never, defaultChoice: .none, cooldown: 0),
+    ], templates: [
+        "delayed": "Hi {customer}, your order {order} is running late: it will now arrive between {window}.",
+        "late": "Hi {customer}, we are sorry: your order {order} missed its window. It is on its way, expected around {eta}.",
+        "arriving_soon": "Hi {customer}, your order {order} arrives in a few minutes (around {eta}).",
+        "failed_attempt": "Hi {customer}, we could not deliver order {order} ({reason}). We will try again between {window}.",
+        "rescheduled": "Hi {customer}, your order {order} is now planned for {window}.",
+    ])
+}

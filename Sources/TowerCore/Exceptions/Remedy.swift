@@ -1,0 +1,34 @@
+/// A concrete action on a concrete subject: what an escalation option or an auto-resolution does.
+///
+/// Its text (`reassign:O-17:R05`, `notify:O-17`, `none`) is what the journal stores as an option's `action`, so an
+/// approval read back from the journal or a feed performs exactly the action that was offered.
+public struct Remedy: Hashable, Sendable, CustomStringConvertible {
+    public var kind: ActionKind
+    /// The order, rider or zone the action is about (empty for `none`).
+    public var subject: String
+    /// The receiving rider of a reassignment or handoff.
+    public var target: String?
+
+    public init(_ kind: ActionKind, _ subject: String = "", target: String? = nil) {
+        self.kind = kind; self.subject = subject; self.target = target
+    }
+
+    public static let none = Remedy(.none)
+
+    public var description: String {
+        ([kind.rawValue] + (subject.isEmpty ? [] : [subject]) + (target.map { [$0] } ?? [])).joined(separator: ":")
+    }
+
+    /// Parses the text form; nil when it is not one.
+    public init?(text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard let kind = ActionKind(rawValue: parts[0]) else { return nil }
+        let needsTarget = kind == .reassign || kind == .handoff
+        switch (kind, parts.count) {
+        case (.none, 1): self.init(.none)
+        case (_, 2) where !needsTarget && kind != .none && !parts[1].isEmpty: self.init(kind, parts[1])
+        case (_, 3) where needsTarget && !parts[1].isEmpty && !parts[2].isEmpty: self.init(kind, parts[1], target: parts[2])
+        default: return nil
+        }
+    }
+}

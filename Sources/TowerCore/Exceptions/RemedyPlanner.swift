@@ -1,0 +1,358 @@
+import Foundation
+
+/// Turns remedies into the core's decisions against the current world, and measures what each would change.
+///
+/// A remedy is re-planned whenever it is carried out (at once, on approval, or at the deadline), so an option
+/// approved ten minutes after it was offered acts on the world as it is then; when it no longer makes sense
+/// (the order was picked up, the rider broke down), `decisions` says why and nothing is done.
+public struct RemedyPlanner: Sendable {
+    public let planner: InsertionPlanner
+    public let policy: Policy
+
+    public init(planner: InsertionPlanner, policy: Policy) {
+        self.planner = planner
+        self.policy = policy
+    }
+
+    /// What a remedy would do, priced.
+    public struct Outcome: Sendable {
+        public var remedy: Remedy
+        public var bodies: [EventBody]
+        /// Change in the planner's cost of the routes it touches (plus unassigned orders at an hour's lateness).
+        public var costDelta: Double
+        /// Deliveries among those it touches predicted past their promised window, before and after.
+        public var lateBefore: Int
+        public var lateAfter: Int
+        /// Whether none of the case's own orders is late afterwards and no other order becomes late.
+        public var keepsWindows: Bool
+        public var notified: Int
+        public var touchesCritical: Bool
+        /// Orders it moves, reschedules or notifies, and riders whose whole route it acts on: two actions on
+        /// the same one conflict.
+        public var touched: Set<String>
+        public var summary: String
+    }
+
+    // MARK: Candidates
+
+    /// The concrete remedies the policy allows for a case, in the policy's order.
+    public func candidates(for kind: ExceptionKind, subject: String, in world: World, now: Instant) -> [Remedy] {
+        let order = world.orders[subject]
+        let rider = order?.rider ?? (world.riders[subject] != nil ? subject : nil)
+        var remedies: [Remedy] = []
+        for action in policy.rule(kind).actions {
+            switch action {
+            case .reassign, .handoff:
+                guard let order, let target = bestTarget(for: order, handoff: action == .handoff, in: world, now: now) else { continue }
+                remedies.append(Remedy(action, order.id, target: target))
+            case .nextSlot, .notify, .returnToHub:
+                if let order { remedies.append(Remedy(action, order.id)) }
+            case .reassignAll, .resequence, .notifyLate, .askRider:
+                if let rider { remedies.append(Remedy(action, rider)) }
+            case .handoffZone:
+                if world.zones[subject] != nil { remedies.append(Remedy(action, subject)) }
+            case .none:
+                remedies.append(.none)
+            }
+        }
+        return remedies
+    }
+
+    /// The rider with the cheapest room for `order`: of its own channel (own fleet when it has no rider yet), or,
+    /// for a handoff, of the other channels.
+    private func bestTarget(for order: Order, handoff: Bool, in world: World, now: Instant) -> String? {
+        guard order.status != .pickedUp, !order.status.isFinal else { return nil }
+        let channel = order.rider.flatMap { world.riders[$0]?.profile.channel } ?? .own
+        var excluded = Set(world.riderIDs.filter { id in
+            guard let candidate = world.riders[id] else { return true }
+            return handoff ? candidate.profile.channel == channel : candidate.profile.channel != channel
+        })
+        if let current = order.rider { excluded.insert(current) }
+        return planner.bestInsertion(of: order, in: world, now: now, excluding: excluded)?.rider
+    }
+
+    // MARK: Pricing
+
+    /// Drafts `remedy` for the case about `subject` (an order, a rider or a zone) and prices it. Throws when it
+    /// cannot be done now.
+    public func outcome(of remedy: Remedy, about subject: String, in world: World, now: Instant, because: String) throws(ToolError) -> Outcome {
+        let draft = try decisions(for: remedy, in: world, now: now, because: because)
+        var riders: Set<String> = []
+        var acted: Set<String> = []
+        var notified = 0
+        for body in draft.bodies {
+            switch body {
+            case let .routePlanned(rider, _, _, _, _): riders.insert(rider)
+            case let .orderReassigned(order, from, to, _): acted.insert(order); riders.formUnion([from, to])
+            case let .orderAssigned(order, rider, _): acted.insert(order); riders.insert(rider)
+            case let .orderUnassigned(order, _), let .orderUpdated(order, _): acted.insert(order)
+            case let .customerNotified(order, _, _, _): acted.insert(order); notified += 1
+            default: break
+            }
+        }
+        let subjects = orders(about: subject, in: world, now: now)
+        switch remedy.kind {
+        case .askRider, .reassignAll, .resequence, .notifyLate:
+            riders.insert(remedy.subject)
+            acted.insert(remedy.subject)
+        case .handoffZone:
+            acted.insert(remedy.subject)
+        case .none:
+            break
+        default:
+            if let rider = world.orders[remedy.subject]?.rider { riders.insert(rider) }
+        }
+        for id in subjects { if let rider = world.orders[id]?.rider { riders.insert(rider) } }
+        var orders = subjects.union(acted.filter { world.orders[$0] != nil })
+        for rider in riders { orders.formUnion((world.routes[rider]?.stops ?? []).map(\.order)) }
+        let before = price(riders: riders, orders: orders, in: world, promisesFrom: world, now: now)
+        let after = price(riders: riders, orders: orders, in: draft.world, promisesFrom: world, now: now)
+        // Windows kept: none of the case's own orders is late afterwards, and no other order becomes late.
+        let keeps = after.late.isSubset(of: before.late.subtracting(subjects))
+        let critical = subjects.union(acted).contains { world.orders[$0]?.tier == .critical }
+        let outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost, lateBefore: before.late.count,
+                              lateAfter: after.late.count, keepsWindows: keeps, notified: notified, touchesCritical: critical,
+                              touched: acted, summary: "")
+        return with(outcome, summary: describe(remedy, outcome: outcome, in: world))
+    }
+
+    /// The orders a case is about: its order, the orders on its rider's route, or its zone's orders that wait
+    /// for a rider and are due within the capacity horizon.
+    private func orders(about subject: String, in world: World, now: Instant) -> Set<String> {
+        if world.orders[subject] != nil { return [subject] }
+        if let route = world.routes[subject] { return Set(route.stops.map(\.order)) }
+        guard world.zones[subject] != nil else { return [] }
+        return Set(world.orderIDs.filter { id in
+            guard let order = world.orders[id] else { return false }
+            return order.zone == subject && order.status == .open && order.rider == nil
+                && order.window.end > now && order.window.end <= now + policy.thresholds.capacityHorizon
+        })
+    }
+
+    private func with(_ outcome: Outcome, summary: String) -> Outcome {
+        var outcome = outcome
+        outcome.summary = summary
+        return outcome
+    }
+
+    /// The cost of `riders`' routes and which of `orders` miss the windows promised in `promises`.
+    private func price(riders: Set<String>, orders: Set<String>, in world: World, promisesFrom promises: World, now: Instant) -> (cost: Double, late: Set<String>) {
+        var cost = 0.0
+        var late: Set<String> = []
+        var placed: Set<String> = []
+        for id in riders.sorted() {
+            guard let rider = world.riders[id] else { continue }
+            let timed = planner.retimed(rider, in: world, now: now)
+            cost += timed.cost
+            for stop in timed.stops where stop.kind == .delivery {
+                placed.insert(stop.order)
+                if orders.contains(stop.order), let promise = promises.orders[stop.order]?.promised, stop.eta > promise.end { late.insert(stop.order) }
+            }
+        }
+        for id in orders where !placed.contains(id) {
+            guard let order = world.orders[id], order.status == .open || order.status == .failed else { continue }
+            cost += RemedyPlanner.unplacedCost(order.tier)
+            late.insert(id)
+        }
+        return (cost, late)
+    }
+
+    /// What leaving an order without a rider costs in a comparison: an hour's lateness at its tier.
+    public static func unplacedCost(_ tier: Tier) -> Double {
+        RouteEvaluator.latePenalty(tier) + 60 * RouteEvaluator.latenessPerMinute(tier)
+    }
+
+    private func describe(_ remedy: Remedy, outcome: Outcome, in world: World) -> String {
+        let s = remedy.subject
+        let what: String
+        switch remedy.kind {
+        case .reassign: what = "reassign \(s) to \(remedy.target ?? "?")"
+        case .handoff:
+            let channel = remedy.target.flatMap { world.riders[$0]?.profile.channel.rawValue } ?? "?"
+            what = "hand \(s) to \(remedy.target ?? "?") (\(channel))"
+        case .reassignAll: what = "move \(s)'s unpicked orders to other riders"
+        case .resequence: what = "re-sequence \(s)'s route"
+        case .nextSlot: what = "move \(s) to the next slot and tell the customer"
+        case .notify: what = "tell the customer of \(s) the new window"
+        case .notifyLate: what = "tell \(s)'s late customers their new windows"
+        case .askRider: what = "ask \(s) what is going on"
+        case .handoffZone: what = "hand \(s)'s waiting orders to 3PL/gig"
+        case .returnToHub: what = "parcel \(s) goes back to the hub"
+        case .none: what = "do nothing, keep watching"
+        }
+        var impact = String(format: "cost %+.2f, late %d→%d", outcome.costDelta, outcome.lateBefore, outcome.lateAfter)
+        if outcome.notified > 0 { impact += ", \(outcome.notified) notified" }
+        return "\(what) (\(impact))"
+    }
+
+    // MARK: Drafting
+
+    /// The decisions that carry out `remedy` now, drafted on a copy of `world`; throws why it cannot be done.
+    func decisions(for remedy: Remedy, in world: World, now: Instant, because: String) throws(ToolError) -> DecisionDraft {
+        var draft = DecisionDraft(world, now: now)
+        let s = remedy.subject
+        switch remedy.kind {
+        case .reassign, .handoff:
+            let order = try liveOrder(s, in: world)
+            guard order.status != .pickedUp else { throw ToolError("\(s) is already on board with \(order.rider ?? "its rider")") }
+            guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
+            guard order.rider != target else { throw ToolError("\(s) is already with \(target)") }
+            try move(order, to: rider, in: &draft, because: because)
+        case .reassignAll:
+            let rider = try onDuty(s, in: world)
+            let unpicked = (world.routes[s]?.stops ?? []).filter { $0.kind == .pickup && world.orders[$0.order]?.status == .assigned }
+            guard !unpicked.isEmpty else { throw ToolError("\(s) has no orders left to hand over") }
+            for stop in unpicked {
+                guard let order = draft.world.orders[stop.order] else { continue }
+                if let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, excluding: [s]) {
+                    draft.add(.orderReassigned(order: order.id, from: s, to: insertion.rider, reason: because))
+                    draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
+                                            costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+                } else {
+                    draft.add(.orderUnassigned(order: order.id, reason: because + "; no other rider can take it"))
+                }
+            }
+            replan(rider.id, in: &draft, because: because)
+        case .resequence:
+            let rider = try onDuty(s, in: world)
+            let stops = world.routes[s]?.stops ?? []
+            let before = planner.retimed(rider, in: world, now: now).cost
+            guard let better = RouteImprover(evaluator: planner.evaluator).improve(
+                stops, rider: rider, start: planner.start(of: rider, now: now, in: world),
+                frozen: planner.frozenPrefix(of: rider, route: stops), in: world) else {
+                throw ToolError("no better order of \(s)'s stops")
+            }
+            draft.add(.routePlanned(rider: s, stops: better.stops, trigger: because, costBefore: before, costAfter: better.cost))
+        case .nextSlot:
+            let order = try liveOrder(s, in: world)
+            let slot = nextSlot(after: order, now: now)
+            draft.add(.orderUpdated(order: s, changes: OrderChanges(window: slot)))
+            if order.status == .failed || order.status == .open {
+                if let updated = draft.world.orders[s], let insertion = planner.bestInsertion(of: updated, in: draft.world, now: now) {
+                    draft.add(.orderAssigned(order: s, rider: insertion.rider, reason: because))
+                    draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
+                                            costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+                }
+            } else if let rider = order.rider {
+                replan(rider, in: &draft, because: because)
+            }
+            let kind = order.status == .failed ? "failed_attempt" : "rescheduled"
+            draft.add(.customerNotified(order: s, kind: kind, message: message(kind, order: order, window: slot, eta: nil, world: world), window: slot))
+        case .notify:
+            let order = try liveOrder(s, in: world)
+            guard let eta = eta(of: order, in: world, now: now) else { throw ToolError("\(s) has no rider, so no ETA to tell") }
+            guard let body = notice(order, eta: eta, in: world, now: now) else {
+                throw ToolError("the customer of \(s) was promised \(window(order.promised, world)) and the ETA fits it")
+            }
+            draft.add(body)
+        case .notifyLate:
+            let rider = try onDuty(s, in: world)
+            for stop in planner.retimed(rider, in: world, now: now).stops where stop.kind == .delivery {
+                if let order = world.orders[stop.order], let body = notice(order, eta: stop.eta, in: world, now: now) { draft.add(body) }
+            }
+            guard !draft.bodies.isEmpty else { throw ToolError("every customer of \(s) is within the window they were told") }
+        case .askRider:
+            _ = try onDuty(s, in: world)
+        case .handoffZone:
+            let excluded = Set(world.riderIDs.filter { world.riders[$0]?.profile.channel == .own })
+            for id in world.orderIDs {
+                guard let order = draft.world.orders[id], order.zone == s, order.status == .open, order.rider == nil,
+                      order.window.end > now, order.window.end <= now + policy.thresholds.capacityHorizon,
+                      let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, excluding: excluded) else { continue }
+                draft.add(.orderAssigned(order: id, rider: insertion.rider, reason: because))
+                draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
+                                        costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+            }
+            guard !draft.bodies.isEmpty else { throw ToolError("no 3PL or gig rider can take \(s)'s waiting orders") }
+        case .returnToHub, .none:
+            break
+        }
+        return draft
+    }
+
+    private func move(_ order: Order, to rider: Rider, in draft: inout DecisionDraft, because: String) throws(ToolError) {
+        let now = draft.now
+        guard planner.canServe(rider, order, now: now) else { throw ToolError("\(rider.id) cannot take \(order.id) now") }
+        guard let insertion = planner.bestInsertion(of: order, into: rider, in: draft.world, now: now, conditions: TravelConditions(draft.world)) else {
+            throw ToolError("\(rider.id) has no room for \(order.id)")
+        }
+        if let from = order.rider {
+            draft.add(.orderReassigned(order: order.id, from: from, to: rider.id, reason: because))
+        } else {
+            draft.add(.orderAssigned(order: order.id, rider: rider.id, reason: because))
+        }
+        draft.add(.routePlanned(rider: rider.id, stops: insertion.stops, trigger: because, costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+        if let from = order.rider { replan(from, in: &draft, because: because) }
+    }
+
+    /// Re-times a rider's route in the draft after stops left it or a window moved.
+    private func replan(_ riderID: String, in draft: inout DecisionDraft, because: String) {
+        guard let rider = draft.world.riders[riderID] else { return }
+        let before = draft.world.routes[riderID].map { route in
+            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: draft.now, in: draft.world), in: draft.world).cost
+        } ?? 0
+        let after = planner.retimed(rider, in: draft.world, now: draft.now)
+        draft.add(.routePlanned(rider: riderID, stops: after.stops, trigger: because, costBefore: before, costAfter: after.cost))
+    }
+
+    private func liveOrder(_ id: String, in world: World) throws(ToolError) -> Order {
+        guard let order = world.orders[id] else { throw ToolError("unknown order \(id)") }
+        guard !order.status.isFinal else { throw ToolError("\(id) is already \(order.status.rawValue)") }
+        return order
+    }
+
+    private func onDuty(_ id: String, in world: World) throws(ToolError) -> Rider {
+        guard let rider = world.riders[id] else { throw ToolError("unknown rider \(id)") }
+        guard rider.status == .idle || rider.status == .driving || rider.status == .brokenDown else {
+            throw ToolError("\(id) is \(rider.status.rawValue.replacingOccurrences(of: "_", with: " "))")
+        }
+        return rider
+    }
+
+    // MARK: Customer messages
+
+    /// The predicted arrival of an order on its rider's route.
+    func eta(of order: Order, in world: World, now: Instant) -> Instant? {
+        guard let riderID = order.rider, let rider = world.riders[riderID] else { return nil }
+        return planner.retimed(rider, in: world, now: now).stops.first { $0.order == order.id && $0.kind == .delivery }?.eta
+    }
+
+    /// A message giving the customer a new window around `eta`, or nil when the ETA fits what they were told.
+    func notice(_ order: Order, eta: Instant, in world: World, now: Instant) -> EventBody? {
+        guard eta > order.promised.end || eta < order.promised.start - 3600 else { return nil }
+        let step: Int64 = 300
+        let start = Instant(seconds: (eta.seconds - 15 * 60) / step * step)
+        let end = Instant(seconds: (eta.seconds + 15 * 60 + step - 1) / step * step)
+        let window = TimeWindow(start: max(start, now), end: end)
+        let kind = now >= order.window.end ? "late" : "delayed"
+        return .customerNotified(order: order.id, kind: kind, message: message(kind, order: order, window: window, eta: eta, world: world), window: window)
+    }
+
+    /// The delivery slot after an order's window: as long as the window (at least an hour), starting on the
+    /// half hour at least 30 minutes from now and not before the window's end.
+    func nextSlot(after order: Order, now: Instant) -> TimeWindow {
+        let length = max(3600, order.window.end - order.window.start)
+        let half: Int64 = 1800
+        let soonest = Instant(seconds: ((now + half).seconds + half - 1) / half * half)
+        let start = max(soonest, order.window.end)
+        return TimeWindow(start: start, end: start + length)
+    }
+
+    func message(_ kind: String, order: Order, window: TimeWindow?, eta: Instant?, world: World) -> String {
+        let template = policy.templates[kind] ?? Policy.standard.templates[kind] ?? "{order}: {window}"
+        return Template.render(template) { name in
+            switch name {
+            case "order": return order.id
+            case "customer": return order.customerName.isEmpty ? "there" : order.customerName
+            case "window": return window.map { self.window($0, world) } ?? "-"
+            case "eta": return eta.map { ISOTime.clock($0, offsetSeconds: world.utcOffsetSeconds) } ?? "-"
+            case "reason": return order.failureReason?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "-"
+            default: return nil
+            }
+        }
+    }
+
+    private func window(_ window: TimeWindow, _ world: World) -> String {
+        ISOTime.clock(window.start, offsetSeconds: world.utcOffsetSeconds) + "-" + ISOTime.clock(window.end, offsetSeconds: world.utcOffsetSeconds)
+    }
+}
