@@ -16,6 +16,8 @@ public final class BoardApp {
     private var rows = BoardModel.Rows()
     /// The simulated time shown.
     private var now: Instant
+    /// Decisions from `tower decide`, if the board follows an inbox.
+    public var inbox: DecisionInbox?
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -56,6 +58,7 @@ public final class BoardApp {
             if let key = terminal.readKey(timeout: idle ? 1000 : 50) {
                 if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }
                 if let name = model.themeRequest { switchTheme(to: name) }
+                if let decision = model.decisionRequest { submit(decision) }
                 if model.quitRequested { return .quit }
                 dirty = true
             }
@@ -66,6 +69,10 @@ public final class BoardApp {
                 let proposed = now + Int64((elapsed * model.speed).rounded())
                 source.advance(to: proposed, engine: engine)
                 now = source.clock(proposed: proposed, engine: engine)
+                dirty = true
+            }
+            if let notes = inbox?.poll(engine: engine, now: now), let last = notes.last {
+                model.message = last
                 dirty = true
             }
             if source.isFinished, !toldFinished {
@@ -80,6 +87,31 @@ public final class BoardApp {
                 lastFrame = wall
                 dirty = false
             }
+        }
+    }
+
+    /// Sends a supervisor's decision to the core as an event by the operator; a refusal (already decided,
+    /// stale) is shown on the status line.
+    private func submit(_ decision: BoardModel.Decision) {
+        model.decisionRequest = nil
+        let at = max(now, engine.world.clock ?? now)
+        let id = "\(model.operatorName)@\(engine.world.lastSeq + 1)"
+        let body: EventBody
+        let done: String
+        switch decision {
+        case let .approve(exception, option):
+            body = .exceptionApproved(exception: exception, option: option, operator: model.operatorName)
+            let summary = engine.world.exceptions[exception]?.options.dropFirst(option - 1).first?.summary ?? ""
+            done = "approved \(exception) option \(option): \(summary)"
+        case let .reject(exception):
+            body = .exceptionRejected(exception: exception, operator: model.operatorName, reason: "rejected on the board")
+            done = "rejected \(exception)"
+        }
+        do {
+            try engine.submit(Event(id: id, at: at, by: model.operatorName, body: body))
+            model.message = done
+        } catch {
+            model.message = "refused: \(error.reason)"
         }
     }
 
@@ -111,7 +143,7 @@ public final class BoardApp {
         let world = engine.world
         let outlook = Outlook(world: world, now: now, planner: engine.planner)
         return BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
-                             recent: log.lines, wallClock: BoardApp.wallClock(wall))
+                             recent: log.lines, wallClock: BoardApp.wallClock(wall), costLimit: engine.settings.policy.costLimit)
     }
 
     static func wallClock(_ date: Date) -> String {

@@ -9,7 +9,14 @@ public struct BoardModel: Sendable {
         case board
         case rider(String)
         case order(String)
+        case exception(String)
         case help
+    }
+
+    /// A supervisor's decision on an escalation, for the app to submit to the core.
+    public enum Decision: Equatable, Sendable {
+        case approve(exception: String, option: Int)
+        case reject(exception: String)
     }
 
     public var screen: Screen = .board
@@ -30,6 +37,16 @@ public struct BoardModel: Sendable {
     public var message: String?
     public var readonly: Bool
     public private(set) var quitRequested = false
+    /// Who decides from this board (written into the journal with each decision).
+    public var operatorName = "operator"
+    /// Options picked with 1-4, by exception; `a` approves the picked one (the first when none was picked).
+    public var pickedOption: [String: Int] = [:]
+    /// A decision waiting for the app to submit it.
+    public var decisionRequest: Decision?
+    /// A costly decision waiting for `y`.
+    public var confirming: Decision?
+    /// `q` was pressed once while escalations wait; a second `q` quits.
+    public var quitArmed = false
 
     public static let speeds: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1200]
 
@@ -43,6 +60,10 @@ public struct BoardModel: Sendable {
         public var lanes: [String] = []
         public var atRisk: [String] = []
         public var exceptions: [String] = []
+        /// The cost of each option of every escalation waiting for a decision.
+        public var optionCosts: [String: [Double]] = [:]
+        /// The policy's cost limit: approving an option above it asks for confirmation.
+        public var costLimit = Double.infinity
         public init() {}
         func ids(_ pane: Pane) -> [String] {
             switch pane {
@@ -60,10 +81,20 @@ public struct BoardModel: Sendable {
         message = nil
         if commandLine != nil { editCommand(key); return }
         if filterLine != nil { editFilter(key); return }
+        if let decision = confirming {
+            confirming = nil
+            if key == .char("y") { decisionRequest = decision } else { message = "cancelled" }
+            return
+        }
+        let armed = quitArmed
+        quitArmed = false
         switch screen {
         case .help:
             if key == .escape || key == .char("?") || key == .char("q") { screen = .board }
             return
+        case let .exception(id):
+            if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
+            if decide(key, on: id, rows: rows) { return }
         case .rider, .order:
             if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
         case .board:
@@ -72,7 +103,14 @@ public struct BoardModel: Sendable {
         let ids = rows.ids(focus)
         let current = selectedIndex(focus, count: ids.count)
         switch key {
-        case .char("q"): quitRequested = true
+        case .char("q"):
+            let waiting = rows.optionCosts.count
+            if waiting > 0, !readonly, !armed {
+                quitArmed = true
+                message = "\(waiting) escalation\(waiting == 1 ? "" : "s") waiting for a decision: press q again to quit"
+            } else {
+                quitRequested = true
+            }
         case .char("?"): screen = .help
         case .char(" "): paused.toggle(); message = paused ? "paused" : "running"
         case .char("+"), .char("="): changeSpeed(by: 1)
@@ -93,14 +131,43 @@ public struct BoardModel: Sendable {
             switch focus {
             case .lanes: screen = .rider(id)
             case .atRisk: screen = .order(id)
-            case .exceptions: message = "exception \(id): decisions arrive with the exception queue"
+            case .exceptions: screen = .exception(id)
             }
         case .escape:
             if filter != nil { filter = nil; message = "filter cleared" }
         case .char("a"), .char("r"), .char("1"), .char("2"), .char("3"), .char("4"):
-            message = readonly ? "read-only board: actions are off" : "no escalation selected"
+            if focus == .exceptions, !ids.isEmpty, decide(key, on: ids[current], rows: rows) { return }
+            message = readonly ? "read-only board: actions are off" : "select an escalation in the exception queue first"
         default: break
         }
+    }
+
+    /// `1`-`4` pick an option, `a` approves the picked one, `r` rejects; a costly approval asks for `y` first.
+    /// Returns whether the key was a decision key.
+    private mutating func decide(_ key: Key, on id: String, rows: Rows) -> Bool {
+        guard case let .char(character) = key, "ar1234".contains(character) else { return false }
+        if readonly { message = "read-only board: actions are off"; return true }
+        guard let costs = rows.optionCosts[id] else { message = "\(id) is not waiting for a decision"; return true }
+        switch character {
+        case "a":
+            let option = pickedOption[id] ?? 1
+            let cost = costs.indices.contains(option - 1) ? costs[option - 1] : 0
+            let decision = Decision.approve(exception: id, option: option)
+            if cost > rows.costLimit {
+                confirming = decision
+                message = "approve option \(option) of \(id) at cost +\(String(format: "%.2f", cost)), above the limit? y to confirm"
+            } else {
+                decisionRequest = decision
+            }
+        case "r":
+            decisionRequest = .reject(exception: id)
+        default:
+            let option = Int(String(character))!
+            guard option <= costs.count else { message = "\(id) has \(costs.count) options"; return true }
+            pickedOption[id] = option
+            message = "option \(option) of \(id) picked: a approves, r rejects"
+        }
+        return true
     }
 
     private mutating func changeSpeed(by step: Int) {

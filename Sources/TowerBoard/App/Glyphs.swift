@@ -6,13 +6,15 @@ public struct Glyphs: Sendable {
     public var driving: String, idle: String, broken: String, offShift: String, ended: String
     public var pickup: String, delivery: String, lateStop: String, tightStop: String, now: String
     public var paused: String, playing: String
+    /// An escalation waiting for a decision; a case only watched.
+    public var waiting: String, watching: String
 
     public static let unicode = Glyphs(driving: "▶", idle: "○", broken: "✖", offShift: "·", ended: "■",
                                        pickup: "▲", delivery: "●", lateStop: "✖", tightStop: "◆", now: "┃",
-                                       paused: "‖", playing: "▶")
+                                       paused: "‖", playing: "▶", waiting: "⚑", watching: "◌")
     public static let ascii = Glyphs(driving: ">", idle: "o", broken: "X", offShift: ".", ended: "#",
                                      pickup: "^", delivery: "*", lateStop: "!", tightStop: "?", now: "|",
-                                     paused: "=", playing: ">")
+                                     paused: "=", playing: ">", waiting: "!", watching: "~")
 
     public func status(_ status: RiderStatus) -> String {
         switch status {

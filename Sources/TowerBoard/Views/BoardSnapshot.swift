@@ -12,10 +12,13 @@ public struct BoardSnapshot: Sendable {
     /// Notable events, newest first, as plain text (the screen buffer strips anything unsafe).
     public var recent: [String]
     public var wallClock: String
+    /// The policy's cost limit: approvals above it are confirmed first.
+    public var costLimit: Double
 
-    public init(world: World, outlook: Outlook, now: Instant, source: String, deadLetters: Int, recent: [String], wallClock: String) {
+    public init(world: World, outlook: Outlook, now: Instant, source: String, deadLetters: Int, recent: [String], wallClock: String,
+                costLimit: Double = Policy.standard.costLimit) {
         self.world = world; self.outlook = outlook; self.now = now; self.source = source
-        self.deadLetters = deadLetters; self.recent = recent; self.wallClock = wallClock
+        self.deadLetters = deadLetters; self.recent = recent; self.wallClock = wallClock; self.costLimit = costLimit
     }
 }
 

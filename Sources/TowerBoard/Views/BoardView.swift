@@ -17,6 +17,10 @@ public enum BoardView {
         renderHeader(context, into: &buffer)
         let body = Rect(x: 0, y: 2, width: buffer.width, height: buffer.height - 3)
         var rows = BoardModel.Rows()
+        rows.costLimit = snapshot.costLimit
+        for exception in snapshot.world.exceptions.values where exception.state == .escalated {
+            rows.optionCosts[exception.id] = exception.options.map(\.costDelta)
+        }
         switch model.screen {
         case .board:
             if buffer.width >= 160 {
@@ -36,6 +40,8 @@ public enum BoardView {
             DetailViews.rider(id, context, in: body, into: &buffer)
         case let .order(id):
             DetailViews.order(id, context, in: body, into: &buffer)
+        case let .exception(id):
+            DetailViews.exception(id, context, in: body, into: &buffer)
         case .help:
             DetailViews.help(context, in: body, into: &buffer)
         }
@@ -134,8 +140,12 @@ public enum BoardView {
             style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)
         } else {
             switch c.model.screen {
-            case .board: text = " ?:help  tab:pane  ↑↓:select  ⏎:open  space:pause  +/-:speed  ::cmd  q:quit"
+            case .board:
+                text = c.model.focus == .exceptions && !c.model.readonly
+                    ? " ?:help  ↑↓:select  ⏎:open  1-4:pick  a:approve  r:reject  tab:pane  q:quit"
+                    : " ?:help  tab:pane  ↑↓:select  ⏎:open  space:pause  +/-:speed  ::cmd  q:quit" + (c.model.readonly ? "  (read-only)" : "")
             case .rider, .order: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
+            case .exception: text = c.model.readonly ? " esc:back  read-only board: actions are off" : " 1-4:pick option  a:approve  r:reject  esc:back"
             case .help: text = " esc or ?:close help"
             }
         }

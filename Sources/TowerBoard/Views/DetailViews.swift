@@ -86,18 +86,56 @@ enum DetailViews {
         }
     }
 
+    static func exception(_ id: String, _ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
+        let world = c.snapshot.world
+        guard let exception = world.exceptions[id] else {
+            buffer.put(" exception \(id) is not known", x: rect.x, y: rect.y, style: c.theme[.late])
+            return
+        }
+        let body = c.title("Exception \(id) · \(exception.kind) · \(exception.subject)", pane: nil, in: rect, into: &buffer)
+        var facts = [
+            "what       \(exception.detail)",
+            "raised     \(Format.clock(exception.raisedAt, world))",
+            "state      \(exception.state.rawValue.replacingOccurrences(of: "_", with: " "))"
+                + (exception.decidedBy.map { " by \($0)" } ?? "") + (exception.resolvedAt.map { " at " + Format.clock($0, world) } ?? ""),
+        ]
+        if let reason = exception.escalationReason { facts.append("escalated  \(reason)") }
+        if let deadline = exception.deadline {
+            let left = deadline - c.snapshot.now
+            facts.append("deadline   \(Format.clock(deadline, world))" + (exception.isPending ? " (\(ExceptionsPane.countdown(max(0, left))) left)" : "")
+                         + ", then: \(exception.defaultAction ?? "none")")
+        }
+        if let resolution = exception.resolution { facts.append("resolution \(resolution)") }
+        var y = body.y
+        for fact in facts where y < body.maxY {
+            buffer.put(" " + fact, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
+            y += 1
+        }
+        y += 1
+        let picked = c.model.pickedOption[id] ?? 1
+        for (index, option) in exception.options.enumerated() where y < body.maxY {
+            let marker = exception.isPending && index + 1 == picked ? c.glyphs.playing : " "
+            let style = exception.isPending && index + 1 == picked ? c.theme[.accent] : c.theme[.text]
+            buffer.put(" \(marker) \(index + 1)  \(option.summary)", x: body.x, y: y, style: style, maxWidth: body.width)
+            y += 1
+        }
+    }
+
     /// Every key the board answers to.
     static let keys: [(String, String)] = [
         ("?", "show or close this help"),
         ("tab / shift-tab, ←→ hl", "move between panes"),
         ("↑↓ / jk, PgUp PgDn, g G", "select a row, page, first, last"),
-        ("enter", "open the selected rider or order"),
+        ("enter", "open the selected rider, order or exception"),
+        ("1-4", "pick an option of the selected escalation"),
+        ("a", "approve the picked option (the first if none); above the cost limit, y confirms"),
+        ("r", "reject the selected escalation"),
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),
         ("/", "filter lanes and at-risk orders (rider, zone, channel, status; /!x inverts); esc clears"),
         (":", "command line: :speed N, :theme NAME, :pause, :resume, :help, :q"),
-        ("q", "quit (from a drill-down: back)"),
+        ("q", "quit (from a drill-down: back); asks again while escalations wait"),
     ]
 
     static func help(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {

@@ -1,37 +1,69 @@
 import TowerCore
 
-/// Open exceptions (pending escalations first), then the latest notable events.
+/// The exception queue: escalations waiting for a decision (with their best option and the time left), then
+/// cases only observed, then the latest cases the core resolved itself, with the action and the reason.
 enum ExceptionsPane {
+    /// Cases waiting for a decision first (the nearest deadline first), then open ones by age.
+    static func queue(_ world: World) -> [ExceptionCase] {
+        world.exceptions.values.filter(\.isPending).sorted {
+            ($0.state == .escalated ? 0 : 1, $0.deadline ?? $0.raisedAt, $0.id) < ($1.state == .escalated ? 0 : 1, $1.deadline ?? $1.raisedAt, $1.id)
+        }
+    }
+
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
-        let open = world.exceptions.values.filter(\.isPending)
-            .sorted { ($0.state == .escalated ? 0 : 1, $0.raisedAt, $0.id) < ($1.state == .escalated ? 0 : 1, $1.raisedAt, $1.id) }
-        let body = c.title("Exceptions (\(open.count) open)", pane: .exceptions, in: rect, into: &buffer)
+        let open = queue(world)
+        let waiting = open.filter { $0.state == .escalated }.count
+        let body = c.title("Exceptions · \(waiting) waiting, \(open.count - waiting) watched", pane: .exceptions, in: rect, into: &buffer)
         guard body.height > 0 else { return open.map(\.id) }
         var y = body.y
         let selected = c.model.selectedIndex(.exceptions, count: open.count)
-        let shown = min(open.count, max(0, body.height / 2))
+        let shown = min(open.count, max(0, body.height * 2 / 3 / 2))
         let offset = c.scrollOffset(selected: selected, visible: shown)
         for (row, exception) in open.dropFirst(offset).prefix(shown).enumerated() {
             let isSelected = c.model.focus == .exceptions && offset + row == selected
             let base = isSelected ? c.theme[.selected] : c.theme[.text]
-            buffer.fill(Rect(x: body.x, y: y, width: body.width, height: 1), style: base)
-            let age = Format.minutes(c.snapshot.now - exception.raisedAt)
-            buffer.put(" \(exception.kind) \(exception.subject) \(age) \(exception.detail)", x: body.x, y: y, style: base, maxWidth: body.width)
-            y += 1
+            buffer.fill(Rect(x: body.x, y: y, width: body.width, height: 2), style: base)
+            var x = body.x
+            if let deadline = exception.deadline {
+                let left = max(0, deadline - c.snapshot.now)
+                let style = isSelected ? base : (left < 300 ? c.theme[.late] : c.theme[.tight])
+                x += buffer.put(" \(c.glyphs.waiting) \(Format.pad(countdown(left), 5))", x: x, y: y, style: style)
+            } else {
+                x += buffer.put(" \(c.glyphs.watching)      ", x: x, y: y, style: isSelected ? base : c.theme[.muted])
+            }
+            buffer.put(" \(exception.id) \(exception.kind) \(exception.subject): \(exception.detail)", x: x, y: y, style: base,
+                       maxWidth: body.maxX - x)
+            let second: String
+            if let first = exception.options.first {
+                let picked = c.model.pickedOption[exception.id] ?? 1
+                let option = exception.options.indices.contains(picked - 1) ? exception.options[picked - 1] : first
+                second = "      [\(picked)/\(exception.options.count)] \(option.summary)"
+            } else {
+                second = "      raised \(Format.clock(exception.raisedAt, world)), observed only"
+            }
+            buffer.put(second, x: body.x, y: y + 1, style: isSelected ? base : c.theme[.muted], maxWidth: body.width)
+            y += 2
         }
         if open.isEmpty {
-            buffer.put("  no open exceptions", x: body.x, y: y, style: c.theme[.ok], maxWidth: body.width)
+            buffer.put("  nothing waiting", x: body.x, y: y, style: c.theme[.ok], maxWidth: body.width)
             y += 1
         }
         if y < body.maxY {
-            buffer.put(" recent", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+            buffer.put(" resolved by the core", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
             y += 1
         }
-        for line in c.snapshot.recent where y < body.maxY {
-            buffer.put("  " + line, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
+        let resolved = world.exceptions.values.filter { !$0.isPending && $0.resolvedAt != nil }
+            .sorted { ($0.resolvedAt!, $0.id) > ($1.resolvedAt!, $1.id) }
+        for exception in resolved where y < body.maxY {
+            let how = exception.state == .autoResolved ? "" : " [\(exception.state.rawValue) by \(exception.decidedBy ?? "?")]"
+            buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.id) \(exception.subject) → \(exception.resolution ?? "none")\(how)",
+                       x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
             y += 1
         }
         return open.map(\.id)
     }
+
+    /// `9:05` for minutes and seconds left.
+    static func countdown(_ seconds: Int64) -> String { "\(seconds / 60):\(Format.two(Int(seconds % 60)))" }
 }

@@ -92,6 +92,9 @@ public final class CitySimulation {
         settingEvents() + scenario.orders.map { makeEvent(.orderCreated($0), at: scenario.dayStart) }
     }
 
+    /// When the next scheduled action happens, if any.
+    public var nextActionTime: Instant? { queue.first?.time }
+
     /// Whether anything is left to happen today.
     public var isFinished: Bool { queue.isEmpty || now >= scenario.dayEnd + 4 * 3600 }
 

@@ -14,8 +14,9 @@ public enum SessionStarter {
         public var tornLastLine: Int?
     }
 
-    public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability) throws -> Session {
-        let settings = EngineSettings(planLock: scenario.planLock)
+    public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
+                             mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard) throws -> Session {
+        let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         var previous: [Event] = []
         var torn: Int?
@@ -34,9 +35,23 @@ public enum SessionStarter {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }
         if let resume = sink as? ResumeSink {
-            while engine.world.lastSeq < Int64(previous.count), simulation.step(engine: engine) {}
+            // Operator decisions are not re-created by the simulation: they go back in where they were taken,
+            // after everything the board had run up to their time.
+            var decisions = previous.filter(\.isOperatorDecision)[...]
+            while engine.world.lastSeq < Int64(previous.count), resume.divergence == nil {
+                if let decision = decisions.first, simulation.nextActionTime.map({ $0 > decision.at }) ?? true {
+                    decisions.removeFirst()
+                    engine.advance(to: decision.at)
+                    guard engine.world.lastSeq + 1 == decision.seq else { break }
+                    var input = decision
+                    input.seq = nil
+                    try? engine.submit(input)
+                    continue
+                }
+                guard simulation.step(engine: engine) else { break }
+            }
             if let divergence = resume.divergence {
-                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal")
+                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy it was written with)")
             }
             if engine.world.lastSeq < Int64(previous.count) {
                 throw ToolError("\(journalPath!): the journal is longer than the simulated day; it was not written by this scenario")
@@ -44,6 +59,16 @@ public enum SessionStarter {
             engine.journal = writer
         }
         return Session(engine: engine, simulation: simulation, resumedEvents: previous.count, tornLastLine: torn)
+    }
+}
+
+extension Event {
+    /// A supervisor's approval or rejection (not the core's own default at a deadline).
+    public var isOperatorDecision: Bool {
+        switch body {
+        case .exceptionApproved, .exceptionRejected: return true
+        default: return false
+        }
     }
 }
 

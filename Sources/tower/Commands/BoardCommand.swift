@@ -18,6 +18,8 @@ enum BoardCommand: Command {
             .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default .tower/dead-letter.jsonl)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
+            PolicyChoice.option,
+            .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
         ],
         discussion: """
         Every event and decision is appended to the journal before it takes effect; starting again with the same
@@ -32,6 +34,7 @@ enum BoardCommand: Command {
         let seed = try arguments.seed()
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         let feedPath = arguments.value("feed")
+        let choice = try PolicyChoice.parse(arguments.value("policy"))
         try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
         let defaultJournal = feedPath.map { ".tower/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
             ?? ".tower/\(scenario.name)-seed\(seed).jsonl"
@@ -45,11 +48,12 @@ enum BoardCommand: Command {
         let source: EventSource
         var start: Instant
         if let feedPath {
-            (engine, source) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath,
+            (engine, source) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice,
                                             deadLetterPath: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl")
             start = engine.world.clock ?? scenario.dayStart
         } else {
-            let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live)
+            let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
+                                                   mode: choice.mode, policy: choice.policy)
             engine = session.engine
             source = SimulationSource(simulation: session.simulation)
             start = session.simulation.now
@@ -66,8 +70,13 @@ enum BoardCommand: Command {
 
         let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed)
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
+        model.operatorName = try operatorName(arguments.value("operator"))
         model.message = display.warnings.first
         let app = display.app(engine: engine, source: source, start: start, model: model)
+        let inboxPath = inboxPath(forJournal: journalPath)
+        if !FileManager.default.fileExists(atPath: inboxPath) { FileManager.default.createFile(atPath: inboxPath, contents: nil) }
+        app.inbox = DecisionInbox(follower: try FeedFollower(path: inboxPath),
+                                  deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
         let ending = app.run()
         display.terminal.close()
         engine.sync()
@@ -79,8 +88,9 @@ enum BoardCommand: Command {
     }
 
     /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
-    private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, deadLetterPath: String) throws -> (Engine, EventSource) {
-        let settings = EngineSettings(planLock: scenario.planLock)
+    private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice,
+                                 deadLetterPath: String) throws -> (Engine, EventSource) {
+        let settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy)
         let follower = try FeedFollower(path: path)
         let deadLetter = try DeadLetterFile(path: deadLetterPath)
         let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
@@ -97,6 +107,20 @@ enum BoardCommand: Command {
             }
         }
         return (engine, FeedSource(follower: follower, deadLetter: deadLetter))
+    }
+
+    /// Where `tower decide` leaves decisions for the board that writes `journal`: `NAME.inbox.jsonl` beside it.
+    static func inboxPath(forJournal journal: String) -> String {
+        (journal.hasSuffix(".jsonl") ? String(journal.dropLast(6)) : journal) + ".inbox.jsonl"
+    }
+
+    /// `--operator`, else the login name: who the journal says decided.
+    static func operatorName(_ given: String?) throws -> String {
+        let name = given ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "operator"
+        do { try FieldReader.checkID(name, field: "operator") } catch {
+            throw UsageError(message: "--operator '\(TextSanitizer.clean(name))': \(error.reason)", command: "board")
+        }
+        return name
     }
 
     /// The terminal and theme a board runs with: the theme named (or dark), mono under `NO_COLOR`.

@@ -12,6 +12,7 @@ enum DemoCommand: Command {
             .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: 06:00 to 11:00 in five minutes)."),
             .init(name: "interactive", value: nil, help: "Allow action keys (the demo is read-only without it)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme (default dark; NO_COLOR forces mono)."),
+            PolicyChoice.option,
         ],
         discussion: "Each pass starts a fresh day (journaled to .tower/demo-NAME.jsonl) at the plan lock; when the day ends it starts over. q quits.")
 
@@ -19,6 +20,7 @@ enum DemoCommand: Command {
         try NcursesTerminal.preflight()
         let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? "sample-data/tuesday")
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
+        let choice = try PolicyChoice.parse(arguments.value("policy"))
         try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
         let journalPath = ".tower/demo-\(scenario.name).jsonl"
         let display = try BoardCommand.Display(themeName: arguments.value("theme"))
@@ -31,9 +33,11 @@ enum DemoCommand: Command {
         while true {
             pass += 1
             try? FileManager.default.removeItem(atPath: journalPath)
-            let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live)
+            let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
+                                                   mode: choice.mode, policy: choice.policy)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
             var model = BoardModel(speed: speed, readonly: !arguments.has("interactive"))
+            model.operatorName = try BoardCommand.operatorName(nil)
             model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
             firstMessage = nil
             let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),

@@ -11,6 +11,9 @@ enum SimulateCommand: Command {
             .init(name: "seed", value: "N", help: "Seed of the simulation's random draws (default 1)."),
             .init(name: "until", value: "HH:MM", help: "Stop at this local time (default: the end of the day)."),
             .init(name: "journal", value: "FILE", help: "Append every event to this JSON-lines journal; an existing journal of the same scenario and seed is resumed."),
+            PolicyChoice.option,
+            .init(name: "inbox", value: "FILE", help: "Supervisor decisions (exception.approved / exception.rejected lines) applied at their times."),
+            .init(name: "json", value: nil, help: "Print one JSON object with the run's figures instead of the summary."),
         ],
         discussion: "The same scenario and seed always give the same events and the same digest; 'tower replay' of the journal prints it again.")
 
@@ -24,21 +27,56 @@ enum SimulateCommand: Command {
             }
             until = scenario.time(second)
         }
-        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch)
+        let choice = try PolicyChoice.parse(arguments.value("policy"))
+        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
+                                               mode: choice.mode, policy: choice.policy)
         if let torn = session.tornLastLine {
             FileHandle.standardError.write(Data("tower: \(arguments.value("journal")!) line \(torn): torn last line skipped (an earlier run stopped mid-write)\n".utf8))
         }
         if session.resumedEvents > 0 {
             print("resumed: \(session.resumedEvents) events from \(arguments.value("journal")!)")
         }
-        session.simulation.run(until: until, engine: session.engine)
-        session.engine.sync()
-        if let halted = session.engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
+        var recorder = KPIRecorder(planLock: scenario.planLock)
+        let engine = session.engine
+        engine.observer = { recorder.note($0) }
+        for decision in try inboxDecisions(arguments.value("inbox")) where decision.at <= until {
+            session.simulation.run(until: decision.at, engine: engine)
+            var input = decision
+            input.at = max(decision.at, engine.world.clock ?? decision.at)
+            do {
+                try engine.submit(input)
+            } catch {
+                FileHandle.standardError.write(Data("tower: \(arguments.value("inbox")!): \(decision.id) refused: \(error.reason)\n".utf8))
+            }
+        }
+        session.simulation.run(until: until, engine: engine)
+        engine.sync()
+        if let halted = engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
         for (event, error) in session.simulation.refused.prefix(5) {
             FileHandle.standardError.write(Data("tower: the simulation made an event the core refused: \(event.type) \(event.id): \(error)\n".utf8))
         }
-        for line in WorldSummary.lines(session.engine.world) { print(line) }
+        if arguments.has("json") {
+            print(RunReport(world: engine.world, recorder: recorder, policy: choice.name, seed: seed).json)
+            return session.simulation.refused.isEmpty ? 0 : 1
+        }
+        for line in WorldSummary.lines(engine.world) { print(line) }
         print("digest: \(session.engine.world.digest)")
         return session.simulation.refused.isEmpty ? 0 : 1
+    }
+
+    /// The decisions of an inbox file, in time order; any line that is not one is an error naming it.
+    private static func inboxDecisions(_ path: String?) throws -> [Event] {
+        guard let path else { return [] }
+        var decisions: [Event] = []
+        try JournalReader.read(path: path) { number, line in
+            switch line {
+            case let .bad(error): throw ToolError("\(path) line \(number): \(error)")
+            case let .event(event, _):
+                guard event.isOperatorDecision else { throw ToolError("\(path) line \(number): only exception.approved and exception.rejected belong in an inbox") }
+                decisions.append(event)
+            }
+            return true
+        }
+        return decisions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 }

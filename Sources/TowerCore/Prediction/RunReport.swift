@@ -1,0 +1,131 @@
+import Foundation
+
+/// Watches a run's events for what the world does not keep: the ETA each order was given when it was first
+/// dispatched and the last one before delivery, and the rider the 06:00 plan gave it.
+public struct KPIRecorder: Sendable {
+    var firstETA: [String: Instant] = [:]
+    var lastETA: [String: Instant] = [:]
+    var plannedRider: [String: String] = [:]
+    var planLock: Instant
+
+    public init(planLock: Instant) { self.planLock = planLock }
+
+    /// Notes an event (after it was applied).
+    public mutating func note(_ event: Event) {
+        guard case let .routePlanned(rider, stops, _, _, _) = event.body else { return }
+        for stop in stops where stop.kind == .delivery {
+            if firstETA[stop.order] == nil { firstETA[stop.order] = stop.eta }
+            lastETA[stop.order] = stop.eta
+            if event.at <= planLock, plannedRider[stop.order] == nil { plannedRider[stop.order] = rider }
+        }
+    }
+}
+
+/// The figures of one run, as `tower simulate --json` prints them.
+public struct RunReport: Sendable {
+    /// An arrival within this many seconds of its ETA counts as accurate.
+    public static let etaTolerance: Int64 = 10 * 60
+    /// What a failed delivery costs (a second trip, the care centre), by default.
+    public static let failedDeliveryCost = 17.0
+
+    public var policy: String
+    public var seed: UInt64
+    public var delivered = 0
+    public var late = 0
+    public var failed = 0
+    public var onTimeRate = 0.0
+    public var firstAttemptRate = 0.0
+    public var etaAccuracyRate = 0.0
+    public var etaAccuracyAtDispatch = 0.0
+    public var planVariance = 0.0
+    public var resolutionMedianSeconds = 0.0
+    public var costPerDelivery: [String: Double] = [:]
+    public var exceptions: [String: Int] = [:]
+
+    public init(world: World, recorder: KPIRecorder, policy: String, seed: UInt64) {
+        self.policy = policy
+        self.seed = seed
+        var firstTry = 0, attempted = 0, accurate = 0, accurateAtDispatch = 0, asPlanned = 0, planned = 0
+        var deliveredBy: [Channel: Int] = [:]
+        var failedBy: [Channel: Int] = [:]
+        for order in world.orders.values {
+            if order.attempts > 0 { attempted += 1 }
+            let channel = order.rider.flatMap { world.riders[$0]?.profile.channel } ?? .own
+            if order.status == .failed { failed += 1; failedBy[channel, default: 0] += 1 }
+            guard order.status == .delivered, let done = order.completedAt else { continue }
+            delivered += 1
+            deliveredBy[channel, default: 0] += 1
+            if done > order.window.end { late += 1 }
+            if order.attempts == 1 { firstTry += 1 }
+            let arrived = order.arrivedAt ?? done
+            if let eta = recorder.lastETA[order.id], abs(arrived - eta) <= RunReport.etaTolerance { accurate += 1 }
+            if let eta = recorder.firstETA[order.id], abs(arrived - eta) <= RunReport.etaTolerance { accurateAtDispatch += 1 }
+            if let rider = recorder.plannedRider[order.id] {
+                planned += 1
+                if rider == order.rider { asPlanned += 1 }
+            }
+        }
+        func share(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }
+        onTimeRate = share(delivered - late, delivered)
+        firstAttemptRate = share(firstTry, attempted)
+        etaAccuracyRate = share(accurate, delivered)
+        etaAccuracyAtDispatch = share(accurateAtDispatch, delivered)
+        planVariance = 1 - share(asPlanned, planned)
+
+        var spent: [Channel: Double] = [:]
+        for rider in world.riders.values {
+            let p = rider.profile
+            let hours = rider.shiftStartedAt.map { start in Double((rider.shiftEndedAt ?? world.clock ?? start) - start) / 3600 } ?? 0
+            spent[p.channel, default: 0] += hours * p.costPerHour + rider.kmDriven * p.costPerKm + Double(rider.delivered) * p.costPerDrop
+        }
+        for (channel, count) in failedBy { spent[channel, default: 0] += Double(count) * RunReport.failedDeliveryCost }
+        for channel in Channel.allCases {
+            costPerDelivery[channel.rawValue] = (spent[channel] ?? 0) / Double(max(1, deliveredBy[channel] ?? 0))
+        }
+        costPerDelivery["all"] = spent.values.reduce(0, +) / Double(max(1, delivered))
+
+        var durations: [Int64] = []
+        var counts = ["raised": 0, "auto_resolved": 0, "escalated": 0, "approved": 0, "rejected": 0, "defaulted": 0]
+        for exception in world.exceptions.values {
+            counts["raised"]! += 1
+            if !exception.options.isEmpty { counts["escalated"]! += 1 }
+            switch exception.state {
+            case .autoResolved: counts["auto_resolved"]! += 1
+            case .approved: counts["approved"]! += 1
+            case .rejected: counts["rejected"]! += 1
+            case .defaulted: counts["defaulted"]! += 1
+            case .open, .escalated: break
+            }
+            if let resolved = exception.resolvedAt { durations.append(resolved - exception.raisedAt) }
+        }
+        exceptions = counts
+        durations.sort()
+        resolutionMedianSeconds = durations.isEmpty ? 0 : Double(durations[durations.count / 2])
+    }
+
+    /// One JSON object.
+    public var json: String {
+        var w = JSONWriter()
+        func number(_ key: String, _ value: Double) { w.key(key); w.value((value * 10000).rounded() / 10000) }
+        w.beginObject()
+        w.key("policy"); w.value(policy)
+        w.key("seed"); w.value(Int64(bitPattern: seed))
+        w.key("delivered"); w.value(delivered)
+        w.key("late"); w.value(late)
+        w.key("failed"); w.value(failed)
+        number("on_time_rate", onTimeRate)
+        number("first_attempt_rate", firstAttemptRate)
+        number("eta_accuracy_rate", etaAccuracyRate)
+        number("eta_accuracy_at_dispatch", etaAccuracyAtDispatch)
+        number("plan_variance", planVariance)
+        number("exception_resolution_median_s", resolutionMedianSeconds)
+        w.key("cost_per_delivery"); w.beginObject()
+        for key in ["own", "3pl", "gig", "all"] { number(key, costPerDelivery[key] ?? 0) }
+        w.endObject()
+        w.key("exceptions"); w.beginObject()
+        for key in ["raised", "auto_resolved", "escalated", "approved", "rejected", "defaulted"] { w.key(key); w.value(exceptions[key] ?? 0) }
+        w.endObject()
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
