@@ -1,6 +1,7 @@
 import TowerCore
 
-/// The board's log of notable events (failures, breakdowns, traffic, cancellations, re-plans), newest first.
+/// The board's log of notable events (failures, breakdowns, traffic, cancellations, re-plans, escalations and
+/// decisions), newest first. Resolutions have their own list in the exception pane.
 public struct RecentLog: Sendable {
     public private(set) var lines: [String] = []
     public let capacity: Int
@@ -21,8 +22,9 @@ public struct RecentLog: Sendable {
         case let .orderReassigned(order, from, to, _): text = "\(order) moved \(from) → \(to)"
         case let .orderUnassigned(order, reason): text = "\(order) unassigned: \(reason)"
         case let .orderCreated(order) where order.tier == .critical: text = "critical order \(order.id) arrived"
-        case let .exceptionRaised(_, kind, subject, _): text = "exception \(kind): \(subject)"
-        case let .exceptionAutoResolved(id, action, _): text = "\(id) auto-resolved: \(action)"
+        case let .exceptionEscalated(id, _, _, _, reason): text = "\(id) needs a decision: \(reason)"
+        case let .exceptionApproved(id, option, op): text = "\(op) approved \(id) option \(option)"
+        case let .exceptionRejected(id, op, _): text = "\(op) rejected \(id)"
         default: return
         }
         lines.insert(time + " " + text, at: 0)

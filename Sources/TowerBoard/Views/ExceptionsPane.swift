@@ -28,9 +28,9 @@ enum ExceptionsPane {
             if let deadline = exception.deadline {
                 let left = max(0, deadline - c.snapshot.now)
                 let style = isSelected ? base : (left < 300 ? c.theme[.late] : c.theme[.tight])
-                x += buffer.put(" \(c.glyphs.waiting) \(Format.pad(countdown(left), 5))", x: x, y: y, style: style)
+                x += buffer.put(" \(c.glyphs.waiting) \(Format.pad(countdown(left), 6))", x: x, y: y, style: style)
             } else {
-                x += buffer.put(" \(c.glyphs.watching)      ", x: x, y: y, style: isSelected ? base : c.theme[.muted])
+                x += buffer.put(" \(c.glyphs.watching)       ", x: x, y: y, style: isSelected ? base : c.theme[.muted])
             }
             buffer.put(" \(exception.id) \(exception.kind) \(exception.subject): \(exception.detail)", x: x, y: y, style: base,
                        maxWidth: body.maxX - x)
@@ -53,17 +53,27 @@ enum ExceptionsPane {
             buffer.put(" resolved by the core", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
             y += 1
         }
+        // The latest decisions take the upper half of what is left, the latest notable events the rest.
+        let decisionsEnd = y + max(1, (body.maxY - y) / 2)
         let resolved = world.exceptions.values.filter { !$0.isPending && $0.resolvedAt != nil }
             .sorted { ($0.resolvedAt!, $0.id) > ($1.resolvedAt!, $1.id) }
-        for exception in resolved where y < body.maxY {
-            let how = exception.state == .autoResolved ? "" : " [\(exception.state.rawValue) by \(exception.decidedBy ?? "?")]"
-            buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.id) \(exception.subject) → \(exception.resolution ?? "none")\(how)",
+        for exception in resolved where y < min(decisionsEnd, body.maxY) {
+            let why = exception.state == .autoResolved ? (exception.rule ?? "") : "\(exception.state.rawValue) by \(exception.decidedBy ?? "?")"
+            buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.subject) → \(exception.resolution ?? "none") · \(why)",
                        x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
+            y += 1
+        }
+        if y < body.maxY, !c.snapshot.recent.isEmpty {
+            buffer.put(" recent", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+            y += 1
+        }
+        for line in c.snapshot.recent where y < body.maxY {
+            buffer.put("  " + line, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
             y += 1
         }
         return open.map(\.id)
     }
 
-    /// `9:05` for minutes and seconds left.
-    static func countdown(_ seconds: Int64) -> String { "\(seconds / 60):\(Format.two(Int(seconds % 60)))" }
+    /// `9m05` for minutes and seconds left.
+    static func countdown(_ seconds: Int64) -> String { "\(seconds / 60)m\(Format.two(Int(seconds % 60)))" }
 }

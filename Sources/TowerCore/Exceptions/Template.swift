@@ -5,8 +5,8 @@ enum Template {
         var output = ""
         var rest = template[...]
         while let open = rest.firstIndex(of: "{") {
-            output += rest[..<open]
             guard let close = rest[open...].firstIndex(of: "}") else { break }
+            output += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
             output += value(name) ?? "{\(name)}"
             rest = rest[rest.index(after: close)...]

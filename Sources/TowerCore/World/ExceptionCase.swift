@@ -18,6 +18,8 @@ public struct ExceptionCase: Hashable, Sendable {
     public var escalationReason: String?
     /// The action taken or the reason given, once decided.
     public var resolution: String?
+    /// The rule and numbers behind an auto-resolution.
+    public var rule: String?
     public var resolvedAt: Instant?
     public var decidedBy: String?
 

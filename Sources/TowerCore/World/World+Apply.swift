@@ -132,8 +132,8 @@ extension World {
             orders[id] = order
         case let .exceptionRaised(id, kind, subject, detail):
             exceptions[id] = ExceptionCase(id: id, kind: kind, subject: subject, detail: detail, raisedAt: now)
-        case let .exceptionAutoResolved(id, action, _):
-            updateException(id) { $0.state = .autoResolved; $0.resolution = action; $0.resolvedAt = now; $0.decidedBy = event.by }
+        case let .exceptionAutoResolved(id, action, rule):
+            updateException(id) { $0.state = .autoResolved; $0.resolution = action; $0.rule = rule; $0.resolvedAt = now; $0.decidedBy = event.by }
         case let .exceptionEscalated(id, options, deadline, defaultAction, reason):
             updateException(id) { exception in
                 exception.state = .escalated

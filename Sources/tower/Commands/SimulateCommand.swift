@@ -39,7 +39,7 @@ enum SimulateCommand: Command {
         var recorder = KPIRecorder(planLock: scenario.planLock)
         let engine = session.engine
         engine.observer = { recorder.note($0) }
-        for decision in try inboxDecisions(arguments.value("inbox")) where decision.at <= until {
+        for decision in try inboxDecisions(arguments.value("inbox")) where decision.at <= until && !engine.world.hasSeen(eventID: decision.id) {
             session.simulation.run(until: decision.at, engine: engine)
             var input = decision
             input.at = max(decision.at, engine.world.clock ?? decision.at)
