@@ -110,10 +110,11 @@ public struct RemedyPlanner: Sendable {
         // Windows kept: none of the case's own orders is late afterwards, and no other order becomes late.
         let keeps = after.late.isSubset(of: before.late.subtracting(subjects))
         let critical = subjects.union(acted).contains { world.orders[$0]?.tier == .critical }
-        let outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost, lateBefore: before.late.count,
+        var outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost, lateBefore: before.late.count,
                               lateAfter: after.late.count, keepsWindows: keeps, notified: notified, touchesCritical: critical,
                               touched: acted, summary: "")
-        return with(outcome, summary: describe(remedy, outcome: outcome, in: world))
+        outcome.summary = describe(remedy, outcome: outcome, in: world)
+        return outcome
     }
 
     /// The orders a case is about: its order, the orders on its rider's route, or its zone's orders that wait
@@ -127,12 +128,6 @@ public struct RemedyPlanner: Sendable {
             return order.zone == subject && order.status == .open && order.rider == nil
                 && order.window.end > now && order.window.end <= now + policy.thresholds.capacityHorizon
         })
-    }
-
-    private func with(_ outcome: Outcome, summary: String) -> Outcome {
-        var outcome = outcome
-        outcome.summary = summary
-        return outcome
     }
 
     /// The cost of `riders`' routes and which of `orders` miss the windows promised in `promises`.

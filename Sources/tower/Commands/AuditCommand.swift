@@ -15,11 +15,10 @@ enum AuditCommand: Command {
         var world = World()
         var rows: [[String]] = []
         for event in try Replayer.replay(path: path, keepEvents: true).events {
-            let before = world
             world.apply(event)
             let time = ISOTime.clock(event.at, offsetSeconds: world.utcOffsetSeconds)
             func row(_ id: String, _ decision: String, _ action: String, _ why: String) {
-                let exception = before.exceptions[id] ?? world.exceptions[id]
+                let exception = world.exceptions[id]
                 rows.append([time, id, exception?.kind ?? "?", exception?.subject ?? "?", decision, event.by, action, why])
             }
             switch event.body {

@@ -37,7 +37,7 @@ enum BoardCommand: Command {
         let choice = try PolicyChoice.parse(arguments.value("policy"))
         try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
         let defaultJournal = feedPath.map { ".tower/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
-            ?? ".tower/\(scenario.name)-seed\(seed).jsonl"
+            ?? defaultJournal(scenario: scenario, seed: seed)
         let journalPath = arguments.value("journal") ?? defaultJournal
         if arguments.has("fresh"), FileManager.default.fileExists(atPath: journalPath) {
             try? FileManager.default.removeItem(atPath: journalPath + ".old")
@@ -108,6 +108,9 @@ enum BoardCommand: Command {
         }
         return (engine, FeedSource(follower: follower, deadLetter: deadLetter))
     }
+
+    /// The journal a board on a simulated city keeps by default.
+    static func defaultJournal(scenario: Scenario, seed: UInt64) -> String { ".tower/\(scenario.name)-seed\(seed).jsonl" }
 
     /// Where `tower decide` leaves decisions for the board that writes `journal`: `NAME.inbox.jsonl` beside it.
     static func inboxPath(forJournal journal: String) -> String {

@@ -38,7 +38,7 @@ enum DecideCommand: Command {
             journalPath = given
         } else {
             let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
-            journalPath = ".tower/\(scenario.name)-seed\(try arguments.seed()).jsonl"
+            journalPath = BoardCommand.defaultJournal(scenario: scenario, seed: try arguments.seed())
         }
         let world = try Replayer.replay(path: journalPath).world
         let body: EventBody = verb == "approve"
