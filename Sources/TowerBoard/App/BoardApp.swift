@@ -18,6 +18,8 @@ public final class BoardApp {
     private var now: Instant
     /// Decisions from `tower decide`, if the board follows an inbox.
     public var inbox: DecisionInbox?
+    /// Where customer messages are written, once the journal has them.
+    public var outbox: Outbox?
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -30,7 +32,10 @@ public final class BoardApp {
         self.terminal = terminal
         self.glyphs = terminal.isUTF8 ? .unicode : .ascii
         self.now = start
-        engine.observer = { [unowned self] event in self.log.note(event, world: self.engine.world) }
+        engine.observer = { [unowned self] event in
+            self.log.note(event, world: self.engine.world)
+            self.outbox?.take(event, world: self.engine.world)
+        }
     }
 
     /// How a run ended.
@@ -81,12 +86,20 @@ public final class BoardApp {
                 dirty = true
             }
             engine.syncIfDue()
+            writeOutbox()
             // Frames are capped at 10 a second while the clock runs; input redraws at once; idle redraws once a second.
             if dirty && wall.timeIntervalSince(lastFrame) >= 0.1 || wall.timeIntervalSince(lastFrame) >= 1 {
                 render(wall: wall)
                 lastFrame = wall
                 dirty = false
             }
+        }
+    }
+
+    /// Writes the messages of events the journal now holds (it is written first, so a crash loses none).
+    private func writeOutbox() {
+        do { try outbox?.flush() } catch {
+            model.message = "\(error)"
         }
     }
 

@@ -59,7 +59,7 @@ extension Engine {
         let reasons = escalationReasons(finding, best: best, among: outcomes)
         if reasons.isEmpty {
             carryOut(best.bodies, at: now)
-            let window = best.keepsWindows ? "keeps every window" : "no option keeps every window; this one loses fewest and costs least"
+            let window = best.keepsWindows ? "no new lateness" : "no option keeps every window; this one loses fewest and costs least"
             decide(.exceptionAutoResolved(exception: id, action: best.remedy.description,
                                           rule: "routine: \(window); \(best.summary); limit \(formatNumber(policy.costLimit))"), at: now)
             return

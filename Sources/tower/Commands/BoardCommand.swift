@@ -20,7 +20,7 @@ enum BoardCommand: Command {
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
             PolicyChoice.option,
             .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
-        ],
+        ] + NotificationOptions.options,
         discussion: """
         Every event and decision is appended to the journal before it takes effect; starting again with the same
         journal resumes where the board stopped. Keys: press ? on the board.
@@ -39,10 +39,9 @@ enum BoardCommand: Command {
         let defaultJournal = feedPath.map { ".tower/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
             ?? defaultJournal(scenario: scenario, seed: seed)
         let journalPath = arguments.value("journal") ?? defaultJournal
-        if arguments.has("fresh"), FileManager.default.fileExists(atPath: journalPath) {
-            try? FileManager.default.removeItem(atPath: journalPath + ".old")
-            try FileManager.default.moveItem(atPath: journalPath, toPath: journalPath + ".old")
-        }
+        let notifications = try NotificationOptions(arguments, journal: journalPath)
+        let files = JournalFiles(journal: journalPath, outbox: notifications.outbox)
+        if arguments.has("fresh") { try files.moveAside() }
 
         let engine: Engine
         let source: EventSource
@@ -68,21 +67,34 @@ enum BoardCommand: Command {
             }
         }
 
+        engine.sync()
+        let outbox = try notifications.openOutbox(world: engine.world)
+        let relay = try notifications.relay()
+        if !FileManager.default.fileExists(atPath: files.inbox) { FileManager.default.createFile(atPath: files.inbox, contents: nil) }
+        let inbox = DecisionInbox(follower: try FeedFollower(path: files.inbox),
+                                  deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
+        // Everything that can fail is open before the terminal is taken over.
         let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed)
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
         model.operatorName = try operatorName(arguments.value("operator"))
         model.message = display.warnings.first
         let app = display.app(engine: engine, source: source, start: start, model: model)
-        let inboxPath = inboxPath(forJournal: journalPath)
-        if !FileManager.default.fileExists(atPath: inboxPath) { FileManager.default.createFile(atPath: inboxPath, contents: nil) }
-        app.inbox = DecisionInbox(follower: try FeedFollower(path: inboxPath),
-                                  deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
+        app.inbox = inbox
+        app.outbox = outbox
+        let webhook = relay.map { WebhookWorker(relay: $0) }
         let ending = app.run()
         display.terminal.close()
         engine.sync()
+        try app.outbox?.flush()
+        app.outbox?.sync()
+        webhook?.stop()
         display.reportWarnings()
         if let halted = engine.halted { throw ToolError("journal \(journalPath): \(halted)") }
         print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
+        if let outbox { print("outbox: \(outbox.path) (\(outbox.count) messages)") }
+        if let status = webhook?.status {
+            print("webhook: \(status.sent) sent, \(status.dead) dead-lettered, \(status.pending) waiting for the next start")
+        }
         if case let .signal(number) = ending { return 128 + number }
         return 0
     }
@@ -111,11 +123,6 @@ enum BoardCommand: Command {
 
     /// The journal a board on a simulated city keeps by default.
     static func defaultJournal(scenario: Scenario, seed: UInt64) -> String { ".tower/\(scenario.name)-seed\(seed).jsonl" }
-
-    /// Where `tower decide` leaves decisions for the board that writes `journal`: `NAME.inbox.jsonl` beside it.
-    static func inboxPath(forJournal journal: String) -> String {
-        (journal.hasSuffix(".jsonl") ? String(journal.dropLast(6)) : journal) + ".inbox.jsonl"
-    }
 
     /// `--operator`, else the login name: who the journal says decided.
     static func operatorName(_ given: String?) throws -> String {

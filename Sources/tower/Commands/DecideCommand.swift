@@ -51,15 +51,11 @@ enum DecideCommand: Command {
         } catch {
             throw ToolError("\(journalPath): \(error.reason)")
         }
-        let inbox = BoardCommand.inboxPath(forJournal: journalPath)
-        var line = EventCodec.encode(event, utcOffsetSeconds: world.utcOffsetSeconds)
-        line.append(UInt8(ascii: "\n"))
-        guard let handle = FileHandle(forWritingAtPath: inbox) ?? (FileManager.default.createFile(atPath: inbox, contents: nil) ? FileHandle(forWritingAtPath: inbox) : nil) else {
-            throw ToolError("\(inbox): cannot write the inbox")
-        }
-        handle.seekToEndOfFile()
-        handle.write(Data(line))
-        try handle.close()
+        let inbox = JournalFiles(journal: journalPath).inbox
+        let file = try AppendOnlyFile(path: inbox, what: "inbox")
+        file.append(line: EventCodec.encode(event, utcOffsetSeconds: world.utcOffsetSeconds))
+        try file.flush()
+        file.close()
         if verb == "approve", let summary = world.exceptions[exception]?.options[option - 1].summary {
             print("queued: approve \(exception) option \(option): \(summary)")
         } else {

@@ -14,7 +14,7 @@ enum SimulateCommand: Command {
             PolicyChoice.option,
             .init(name: "inbox", value: "FILE", help: "Supervisor decisions (exception.approved / exception.rejected lines) applied at their times."),
             .init(name: "json", value: nil, help: "Print one JSON object with the run's figures instead of the summary."),
-        ],
+        ] + NotificationOptions.options,
         discussion: "The same scenario and seed always give the same events and the same digest; 'tower replay' of the journal prints it again.")
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -38,7 +38,13 @@ enum SimulateCommand: Command {
         }
         var recorder = KPIRecorder(planLock: scenario.planLock)
         let engine = session.engine
-        engine.observer = { recorder.note($0) }
+        engine.sync()
+        let notifications = try NotificationOptions(arguments, journal: arguments.value("journal"))
+        let outbox = try notifications.openOutbox(world: engine.world)
+        engine.observer = { [unowned engine] event in
+            recorder.note(event)
+            outbox?.take(event, world: engine.world)
+        }
         for decision in try inboxDecisions(arguments.value("inbox")) where decision.at <= until && !engine.world.hasSeen(eventID: decision.id) {
             session.simulation.run(until: decision.at, engine: engine)
             var input = decision
@@ -52,6 +58,9 @@ enum SimulateCommand: Command {
         session.simulation.run(until: until, engine: engine)
         engine.sync()
         if let halted = engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
+        try outbox?.flush()
+        outbox?.sync()
+        if let relay = try notifications.relay() { drain(relay) }
         for (event, error) in session.simulation.refused.prefix(5) {
             FileHandle.standardError.write(Data("tower: the simulation made an event the core refused: \(event.type) \(event.id): \(error)\n".utf8))
         }
@@ -62,6 +71,19 @@ enum SimulateCommand: Command {
         for line in WorldSummary.lines(engine.world) { print(line) }
         print("digest: \(session.engine.world.digest)")
         return session.simulation.refused.isEmpty ? 0 : 1
+    }
+
+    /// Sends the outbox to the webhook before exiting, for at most `drainSeconds`; what is left waits for the next
+    /// run with the same outbox.
+    private static func drain(_ relay: WebhookRelay, drainSeconds: Double = 60) {
+        let start = Date()
+        while let wait = relay.step() {
+            if Date().timeIntervalSince(start) + wait > drainSeconds { break }
+            Thread.sleep(forTimeInterval: wait)
+        }
+        relay.close()
+        let left = relay.pending > 0 ? "; \(relay.pending) still waiting (sent on the next run with this outbox)" : ""
+        FileHandle.standardError.write(Data("tower: webhook: \(relay.sent) sent, \(relay.deadLettered) dead-lettered\(left)\n".utf8))
     }
 
     /// The decisions of an inbox file, in time order; any line that is not one is an error naming it.

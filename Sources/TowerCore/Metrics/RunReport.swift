@@ -38,7 +38,7 @@ public struct RunReport: Sendable {
     public var etaAccuracyRate = 0.0
     public var etaAccuracyAtDispatch = 0.0
     public var planVariance = 0.0
-    public var resolutionMedianSeconds = 0.0
+    public var resolution: ResolutionTimes
     public var costPerDelivery: [String: Double] = [:]
     public var exceptions: [String: Int] = [:]
 
@@ -84,7 +84,6 @@ public struct RunReport: Sendable {
         }
         costPerDelivery["all"] = spent.values.reduce(0, +) / Double(max(1, delivered))
 
-        var durations: [Int64] = []
         var counts = ["raised": 0, "auto_resolved": 0, "escalated": 0, "approved": 0, "rejected": 0, "defaulted": 0]
         for exception in world.exceptions.values {
             counts["raised"]! += 1
@@ -96,11 +95,9 @@ public struct RunReport: Sendable {
             case .defaulted: counts["defaulted"]! += 1
             case .open, .escalated: break
             }
-            if let resolved = exception.resolvedAt { durations.append(resolved - exception.raisedAt) }
         }
         exceptions = counts
-        durations.sort()
-        resolutionMedianSeconds = durations.isEmpty ? 0 : Double(durations[durations.count / 2])
+        resolution = ResolutionTimes(world.exceptions.values)
     }
 
     /// One JSON object.
@@ -118,7 +115,24 @@ public struct RunReport: Sendable {
         number("eta_accuracy_rate", etaAccuracyRate)
         number("eta_accuracy_at_dispatch", etaAccuracyAtDispatch)
         number("plan_variance", planVariance)
-        number("exception_resolution_median_s", resolutionMedianSeconds)
+        number("exception_resolution_median_s", resolution.all.median)
+        number("exception_resolution_p90_s", resolution.all.p90)
+        w.key("exception_resolution"); w.beginObject()
+        func figures(_ byResolver: [ResolutionTimes.Resolver: ResolutionTimes.Figures]) {
+            for resolver in ResolutionTimes.Resolver.allCases {
+                guard let f = byResolver[resolver] else { continue }
+                w.key(resolver.rawValue); w.beginObject()
+                w.key("count"); w.value(f.count); number("median_s", f.median); number("p90_s", f.p90)
+                w.endObject()
+            }
+        }
+        figures(resolution.byResolver)
+        w.key("by_kind"); w.beginObject()
+        for kind in resolution.byKind.keys.sorted() {
+            w.key(kind); w.beginObject(); figures(resolution.byKind[kind]!); w.endObject()
+        }
+        w.endObject()
+        w.endObject()
         w.key("cost_per_delivery"); w.beginObject()
         for key in ["own", "3pl", "gig", "all"] { number(key, costPerDelivery[key] ?? 0) }
         w.endObject()

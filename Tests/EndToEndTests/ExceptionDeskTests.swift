@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// The exception desk from the command line: decisions through `tower decide`, the audit list, and customer
+/// messages through the outbox and a webhook.
+@Suite struct ExceptionDeskTests {
+    static func jsonLines(_ path: String) throws -> [[String: String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            return object.compactMapValues { $0 as? String ?? ($0 as? NSNumber)?.stringValue }
+        }
+    }
+
+    /// The escalations of a journal that nobody has decided yet.
+    static func waiting(in journal: String) throws -> [String] {
+        var escalated: [String] = []
+        var decided: Set<String> = []
+        for event in try jsonLines(journal) {
+            guard let id = event["exception"] else { continue }
+            switch event["type"] {
+            case "exception.escalated": escalated.append(id)
+            case "exception.approved", "exception.rejected", "exception.defaulted": decided.insert(id)
+            default: break
+            }
+        }
+        return escalated.filter { !decided.contains($0) }
+    }
+
+    /// The actions of an escalation's options, in rank order.
+    static func options(of exception: String, in journal: String) throws -> [String] {
+        for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") where line.contains("exception.escalated") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            guard object["exception"] as? String == exception else { continue }
+            return (object["options"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        }
+        return []
+    }
+
+    @Test func anApprovalFromTheCommandLineIsCarriedOutAndAudited() throws {
+        let city = try Tower.smallCity()
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        let journal = folder + "/day.jsonl"
+        let morning = try Tower.run(["simulate", "--scenario", city, "--journal", journal, "--until", "12:00"])
+        try #require(morning.status == 0, "\(morning.stderr)")
+        let exception = try #require(try Self.waiting(in: journal).first, "the small city has an escalation waiting at 12:00")
+
+        let unknown = try Tower.run(["decide", "approve", "E-9999", "--journal", journal])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("E-9999"))
+        let actions = try Self.options(of: exception, in: journal)
+        try #require(actions.count >= 2)
+        if actions.count < 4 {
+            let noSuchOption = try Tower.run(["decide", "approve", exception, "--option", "\(actions.count + 1)", "--journal", journal])
+            #expect(noSuchOption.status == 1)
+            #expect(noSuchOption.stderr.contains("has \(actions.count) options"), "\(noSuchOption.stderr)")
+        }
+
+        let approve = try Tower.run(["decide", "approve", exception, "--option", "1", "--operator", "ana", "--journal", journal])
+        #expect(approve.status == 0, "\(approve.stderr)")
+        #expect(approve.stdout.contains("queued: approve \(exception) option 1"))
+        let twice = try Tower.run(["decide", "approve", exception, "--option", "1", "--operator", "ana", "--journal", journal])
+        #expect(twice.status == 0, "the journal does not know of the first yet; the core refuses the repeat")
+
+        let inbox = folder + "/day.inbox.jsonl"
+        let afternoon = try Tower.run(["simulate", "--scenario", city, "--journal", journal, "--until", "12:30", "--inbox", inbox])
+        #expect(afternoon.status == 0, "\(afternoon.stderr)")
+        #expect(afternoon.stderr.contains("refused: exception \"\(exception)\" is already approved"), "\(afternoon.stderr)")
+
+        let events = try Self.jsonLines(journal)
+        let approval = try #require(events.firstIndex { $0["type"] == "exception.approved" && $0["exception"] == exception })
+        #expect(events[approval]["operator"] == "ana")
+        #expect(events.filter { $0["type"] == "exception.approved" && $0["exception"] == exception }.count == 1)
+        if actions[0] != "none" {
+            #expect(events[approval + 1]["by"] == "core", "the approved option (\(actions[0])) is carried out at once")
+            #expect(events[approval + 1]["at"] == events[approval]["at"])
+        }
+
+        let audit = try Tower.run(["audit", journal])
+        #expect(audit.status == 0)
+        let row = try #require(audit.stdout.split(separator: "\n").first { $0.contains(exception) })
+        #expect(row.contains("approved") && row.contains("ana"))
+        let late = try Tower.run(["decide", "reject", exception, "--journal", journal])
+        #expect(late.status == 1)
+        #expect(late.stderr.contains("already"), "\(late.stderr)")
+    }
+
+    @Test func everyMessageReachesTheWebhookOnceAcrossRestarts() throws {
+        let server = try WebhookServer { $0 == 2 ? 503 : 200 }
+        defer { server.stop() }
+        let city = try Tower.smallCity()
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        let journal = folder + "/day.jsonl"
+        let outbox = folder + "/day.outbox.jsonl"
+        for until in ["08:00", "10:00"] {
+            let run = try Tower.run(["simulate", "--scenario", city, "--journal", journal, "--until", until, "--webhook", server.url])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("webhook:"), "\(run.stderr)")
+        }
+        let notified = try Self.jsonLines(journal).filter { $0["type"] == "customer.notified" }.map { $0["id"]! }
+        let messages = try Self.jsonLines(outbox)
+        #expect(messages.map { $0["id"]! } == notified)
+        #expect(notified.count > 3)
+        let delivered = server.requests.filter { $0.status == 200 }.map(\.key)
+        #expect(delivered.sorted() == notified.sorted(), "each message delivered exactly once")
+        #expect(server.requests.filter { $0.status == 503 }.count == 1)
+        #expect(server.requests.first { $0.status == 200 && $0.key == messages[0]["id"] }?.body.contains("\"contact\"") == true)
+        let ledger = try Self.jsonLines(folder + "/day.outbox.sent.jsonl")
+        #expect(ledger.count == notified.count)
+        #expect(ledger.allSatisfy { $0["result"] == "sent" })
+    }
+}

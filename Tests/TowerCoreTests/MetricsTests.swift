@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct MetricsTests {
+    static func exception(_ n: Int, kind: String, state: ExceptionCase.State, minutes: Int64?) -> ExceptionCase {
+        var e = ExceptionCase(id: "E-\(n)", kind: kind, subject: "O-\(n)", detail: "", raisedAt: Instant(seconds: 1000))
+        e.state = state
+        e.resolvedAt = minutes.map { Instant(seconds: 1000 + $0 * 60) }
+        return e
+    }
+
+    @Test func resolutionTimesSplitByResolverAndKind() {
+        var cases = (1...10).map { Self.exception($0, kind: "predicted_late", state: .autoResolved, minutes: 0) }
+        cases.append(Self.exception(11, kind: "stalled", state: .approved, minutes: 4))
+        cases.append(Self.exception(12, kind: "stalled", state: .rejected, minutes: 10))
+        cases.append(Self.exception(13, kind: "predicted_late", state: .approved, minutes: 2))
+        cases.append(Self.exception(14, kind: "late_now", state: .defaulted, minutes: 15))
+        cases.append(Self.exception(15, kind: "late_now", state: .escalated, minutes: nil))  // still waiting: not counted
+        let times = ResolutionTimes(cases)
+        #expect(times.all.count == 14)
+        #expect(times.byResolver[.auto] == .init([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
+        #expect(times.byResolver[.human]?.count == 3)
+        #expect(times.byResolver[.human]?.median == 240)
+        #expect(times.byResolver[.human]?.p90 == 600)
+        #expect(times.byResolver[.defaulted]?.median == 900)
+        #expect(times.byKind["stalled"]?[.human]?.count == 2)
+        #expect(times.byKind["predicted_late"]?[.human]?.median == 120)
+        #expect(times.byKind["late_now"]?[.auto] == nil)
+        #expect(times.all.p90 == 600)
+    }
+
+    @Test func nearestRankPercentiles() {
+        let figures = ResolutionTimes.Figures(Array(1...10))
+        #expect(figures.median == 5)
+        #expect(figures.p90 == 9)
+        #expect(ResolutionTimes.Figures([]).count == 0)
+        #expect(ResolutionTimes.Figures([7]).p90 == 7)
+    }
+
+    @Test func simulateJSONCarriesResolutionTimesPerType() throws {
+        let scenario = try TestCity.scenario()
+        let engine = try TestCity.run(scenario, until: 12 * 3600)
+        let report = RunReport(world: engine.world, recorder: KPIRecorder(planLock: scenario.planLock), policy: "continuous-auto", seed: 1)
+        let json = try JSONParser.parse(report.json)
+        let resolution = try #require(json["exception_resolution"])
+        #expect(resolution["auto"]?["count"] == .number(Double(report.resolution.byResolver[.auto]?.count ?? -1)))
+        #expect(resolution["by_kind"] != nil)
+        #expect(json["exception_resolution_median_s"] == .number(report.resolution.all.median))
+    }
+}
