@@ -18,8 +18,9 @@ let package = Package(
         ),
         // Signal plumbing in C: a handler may only set a flag, and the flag must have exactly one definition.
         .target(name: "CTerminalSignals"),
-        // The orchestration core: Foundation only, no terminal.
-        .target(name: "TowerCore"),
+        // The orchestration core: Foundation only, no terminal. Optimised in debug builds too: the tests run whole
+        // simulated days through it, which take minutes unoptimised and seconds optimised.
+        .target(name: "TowerCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The board: renders core state into a buffer of styled cells; one file talks to ncurses.
         .target(name: "TowerBoard", dependencies: ["TowerCore", "CNcursesw", "CTerminalSignals"]),
         .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerBoard"]),

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// The exception desk on the shipped `tuesday` scenario: its staged troubles are seen before or as they happen,
+/// the routine ones are resolved with a reason, and the ambiguous ones wait with options and a deadline.
+@Suite struct TuesdayTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The morning, simulated once for both tests (it takes seconds).
+    static let played: Result<(Scenario, World), Error> = Result { try playMorning() }
+    static func morning() throws -> (Scenario, World) { try played.get() }
+
+    static func playMorning() throws -> (Scenario, World) {
+        let scenario = try ScenarioLoader.load(directory: root.appendingPathComponent("sample-data/tuesday").path)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        session.simulation.run(until: scenario.time(11 * 3600 + 15 * 60), engine: session.engine)
+        return (scenario, session.engine.world)
+    }
+
+    @Test func theStagedTroublesAreSeenBeforeOrAsTheyHappen() throws {
+        let (scenario, world) = try Self.morning()
+        func time(_ hh: Int, _ mm: Int) -> Instant { scenario.time(hh * 3600 + mm * 60) }
+        let cases = world.exceptions.values
+
+        // R01 stands still from 08:10; its pinned orders (windows closing 09:15 and 09:30) are seen as late before.
+        #expect(cases.contains { $0.kind == "rider_stalled" && $0.subject == "R01" && $0.raisedAt <= time(8, 30) })
+        for (order, closes) in [("O-LATE-1", time(9, 15)), ("O-LATE-2", time(9, 30))] {
+            let seen = cases.filter { $0.subject == order && $0.kind == "predicted_late" }.map(\.raisedAt).min()
+            #expect(seen.map { $0 < closes } == true, "\(order) predicted late before its window closes at \(closes)")
+        }
+
+        // The critical order booked at 10:00 is escalated (critical orders always are) with options and a deadline.
+        let critical = try #require(cases.filter { $0.subject == "O-CRIT-1" }.min { $0.raisedAt < $1.raisedAt })
+        #expect(critical.raisedAt <= time(10, 15))
+        #expect((2...4).contains(critical.options.count))
+        #expect(critical.deadline.map { $0 > critical.raisedAt } == true)
+
+        // The jam from 10:00 stops R05, R06 and R09: at least two of them are flagged within 20 minutes.
+        let jammed = Set(cases.filter { ["R05", "R06", "R09"].contains($0.subject) && $0.raisedAt >= time(10, 0) && $0.raisedAt <= time(10, 20) }.map(\.subject))
+        #expect(jammed.count >= 2, "jam riders flagged: \(jammed.sorted())")
+    }
+
+    @Test func mostCasesResolveThemselvesWithAReasonAndTheRestWaitWithOptions() throws {
+        let (_, world) = try Self.morning()
+        let cases = Array(world.exceptions.values)
+        let auto = cases.filter { $0.state == .autoResolved }
+        #expect(Double(auto.count) > 0.6 * Double(cases.count), "\(auto.count) of \(cases.count) resolved by the core")
+        #expect(auto.allSatisfy { !($0.rule ?? "").isEmpty && $0.resolution != nil })
+        let escalated = cases.filter { !$0.options.isEmpty }
+        #expect(!escalated.isEmpty)
+        for e in escalated {
+            #expect((2...4).contains(e.options.count), "\(e.id)")
+            #expect(e.deadline != nil && e.escalationReason != nil && e.defaultAction != nil, "\(e.id)")
+        }
+    }
+}
