@@ -51,6 +51,34 @@ struct BoardEndToEndTests {
         #expect(FileManager.default.fileExists(atPath: work + "/.tower"))
     }
 
+    @Test func aSupervisorApprovesAnEscalationFromTheQueue() throws {
+        let city = try Tower.smallCity()
+        let work = try Tower.temporaryDirectory()
+        let tmux = try Tmux(width: 160, height: 40,
+                            command: "\(Tower.binary) board --scenario \(city) --from 12:00 --speed 1 --journal j.jsonl --operator ana --role supervisor",
+                            directory: work)
+        try tmux.wait(forText: "ana (supervisor)")
+        try tmux.send("Space")
+        try tmux.wait(forText: "paused")
+        try tmux.send("Tab", "Tab")
+        try tmux.wait(for: "an escalation waiting") { $0.contains("⚑") || $0.contains("needs a decision") }
+        try tmux.send("a")
+        let screen = try tmux.wait(for: "the approval") { $0.contains("approved E-") || $0.contains("y to confirm") }
+        if screen.contains("y to confirm") {
+            try tmux.send("y")
+            try tmux.wait(forText: "approved E-")
+        }
+        try tmux.send("q")
+        try tmux.wait(for: "exit") { $0.contains("EXIT=0") || $0.contains("press q again") }
+        try tmux.send("q")
+        try tmux.wait(for: "exit") { $0.contains("EXIT=0") }
+        let journal = try String(contentsOfFile: work + "/j.jsonl", encoding: .utf8)
+        let approval = try #require(journal.split(separator: "\n").first { $0.contains("\"exception.approved\"") })
+        #expect(approval.contains("\"operator\":\"ana\"") && approval.contains("\"by\":\"ana\""))
+        let audit = try Tower.run(["audit", work + "/j.jsonl"])
+        #expect(audit.stdout.contains("approved\tana"))
+    }
+
     @Test func hangupRestoresTheTerminalAndKeepsTheJournal() throws {
         let city = try Tower.smallCity()
         let work = try Tower.temporaryDirectory()

@@ -29,7 +29,7 @@ enum SampleEvents {
             .pickupDone(rider: "R1", order: "O-1"), .deliveryDone(rider: "R1", order: "O-1"),
             .deliveryFailed(rider: "R1", order: "O-1", reason: .addressProblem),
             .trafficIncident(incident: "inc-1", zone: "Z1", slowdown: 0.35, until: t0 + 3600, note: "accident"),
-            .riderBreakdown(rider: "R1", note: "flat tyre"), .riderRecovered(rider: "R1"),
+            .riderBreakdown(rider: "R1", note: "flat tyre"), .riderRecovered(rider: "R1"), .orderPinned(order: "O-1", rider: "R1"),
             .orderAssigned(order: "O-1", rider: "R1", reason: "cheapest"),
             .orderReassigned(order: "O-1", from: "R1", to: "R2", reason: "breakdown"),
             .orderUnassigned(order: "O-1", reason: "no rider"),

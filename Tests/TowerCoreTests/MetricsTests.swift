@@ -49,3 +49,37 @@ import Testing
         #expect(json["exception_resolution_median_s"] == .number(report.resolution.all.median))
     }
 }
+
+@Suite struct RosterTests {
+    @Test func grantsAtMostTheRoleTheRosterGives() throws {
+        let roster = try Roster.parse("""
+        # who may act as what
+        ana = supervisor
+        bruno = dispatcher   # new this week
+
+        """, name: "roster.conf")
+        #expect(try roster.grant(nil, to: "ana") == .supervisor)
+        #expect(try roster.grant(.dispatcher, to: "ana") == .dispatcher)
+        #expect(try roster.grant(nil, to: "bruno") == .dispatcher)
+        #expect { try roster.grant(.supervisor, to: "bruno") } throws: {
+            "\($0)" == "bruno is a dispatcher on the roster and cannot act as supervisor"
+        }
+        #expect { try roster.grant(nil, to: "carla") } throws: { "\($0)" == "carla is not on the roster" }
+    }
+
+    @Test(arguments: [
+        ("ana supervisor", "roster.conf line 1: expected NAME = ROLE"),
+        ("ana = boss", "roster.conf line 1: unknown role 'boss' (dispatcher or supervisor)"),
+        ("ana = supervisor\nana = dispatcher", "roster.conf line 2: ana is listed twice"),
+        ("= supervisor", "roster.conf line 1: expected NAME = ROLE"),
+    ])
+    func badLinesAreNamed(text: String, error: String) {
+        #expect { try Roster.parse(text, name: "roster.conf") } throws: { "\($0)" == error }
+    }
+
+    @Test func onlyASupervisorApprovesAboveTheLimit() {
+        #expect(Role.dispatcher.refusal(toApproveCost: 41, costLimit: 40) != nil)
+        #expect(Role.dispatcher.refusal(toApproveCost: 40, costLimit: 40) == nil)
+        #expect(Role.supervisor.refusal(toApproveCost: 4000, costLimit: 40) == nil)
+    }
+}

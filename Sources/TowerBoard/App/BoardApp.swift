@@ -107,6 +107,8 @@ public final class BoardApp {
     /// stale) is shown on the status line.
     private func submit(_ decision: BoardModel.Decision) {
         model.decisionRequest = nil
+        let confirmed = model.decisionConfirmed
+        model.decisionConfirmed = false
         let at = max(now, engine.world.clock ?? now)
         let id = "\(model.operatorName)@\(engine.world.lastSeq + 1)"
         let body: EventBody
@@ -119,6 +121,20 @@ public final class BoardApp {
         case let .reject(exception):
             body = .exceptionRejected(exception: exception, operator: model.operatorName, reason: "rejected on the board")
             done = "rejected \(exception)"
+        case let .assign(order, rider):
+            body = .orderPinned(order: order, rider: rider)
+            let outcome: RemedyPlanner.Outcome
+            do { outcome = try engine.preview(pin: order, to: rider, by: model.operatorName, at: at) } catch {
+                model.message = "cannot assign: \(error.reason)"
+                return
+            }
+            let impact = "cost \(outcome.costDelta >= 0 ? "+" : "")\(String(format: "%.2f", outcome.costDelta)), late \(outcome.lateBefore)→\(outcome.lateAfter)"
+            if !confirmed, outcome.costDelta > rows.costLimit || outcome.lateAfter > outcome.lateBefore {
+                model.confirming = decision
+                model.message = "put \(order) on \(rider): \(impact)? y to confirm"
+                return
+            }
+            done = "\(order) put on \(rider) (\(impact))"
         }
         do {
             try engine.submit(Event(id: id, at: at, by: model.operatorName, body: body))

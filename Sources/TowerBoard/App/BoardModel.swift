@@ -17,6 +17,8 @@ public struct BoardModel: Sendable {
     public enum Decision: Equatable, Sendable {
         case approve(exception: String, option: Int)
         case reject(exception: String)
+        /// `:assign ORDER RIDER`: a dispatcher puts an order on a rider.
+        case assign(order: String, rider: String)
     }
 
     public var screen: Screen = .board
@@ -39,12 +41,16 @@ public struct BoardModel: Sendable {
     public private(set) var quitRequested = false
     /// Who decides from this board (written into the journal with each decision).
     public var operatorName = "operator"
+    /// What they may do: approving above the cost limit needs a supervisor.
+    public var role: Role = .dispatcher
     /// Options picked with 1-4, by exception; `a` approves the picked one (the first when none was picked).
     public var pickedOption: [String: Int] = [:]
     /// A decision waiting for the app to submit it.
     public var decisionRequest: Decision?
     /// A costly decision waiting for `y`.
     public var confirming: Decision?
+    /// The decision request was confirmed with `y` (the app asks no more).
+    public var decisionConfirmed = false
     /// `q` was pressed once while escalations wait; a second `q` quits.
     public var quitArmed = false
 
@@ -83,7 +89,7 @@ public struct BoardModel: Sendable {
         if filterLine != nil { editFilter(key); return }
         if let decision = confirming {
             confirming = nil
-            if key == .char("y") { decisionRequest = decision } else { message = "cancelled" }
+            if key == .char("y") { decisionRequest = decision; decisionConfirmed = true } else { message = "cancelled" }
             return
         }
         let armed = quitArmed
@@ -154,6 +160,10 @@ public struct BoardModel: Sendable {
             let cost = costs.indices.contains(option - 1) ? costs[option - 1] : 0
             let decision = Decision.approve(exception: id, option: option)
             if cost > rows.costLimit {
+                if let refusal = role.refusal(toApproveCost: cost, costLimit: rows.costLimit) {
+                    message = "\(id): \(refusal) (you are a \(role.rawValue))"
+                    return true
+                }
                 confirming = decision
                 message = "approve option \(option) of \(id) at cost +\(String(format: "%.2f", cost)), above the limit? y to confirm"
             } else {
@@ -214,6 +224,10 @@ public struct BoardModel: Sendable {
         case "pause": paused = true; message = "paused"
         case "resume", "run": paused = false; message = "running"
         case "help": screen = .help
+        case "assign":
+            guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return }
+            if readonly { message = "read-only board: actions are off"; return }
+            decisionRequest = .assign(order: words[1], rider: words[2])
         case "theme":
             guard words.count == 2 else { message = "usage: :theme NAME (dark, light, high-contrast, colorblind, mono) or :theme PATH"; return }
             themeRequest = words[1]
@@ -225,7 +239,7 @@ public struct BoardModel: Sendable {
             speed = value
             message = "speed ×\(words[1])"
         default:
-            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :speed N, :theme NAME, :pause, :resume, :help, :q)"
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
     }
 }

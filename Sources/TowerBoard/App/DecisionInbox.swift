@@ -24,7 +24,7 @@ public final class DecisionInbox {
             case var .event(event, _):
                 if engine.world.hasSeen(eventID: event.id) { continue }  // taken before a restart
                 guard event.isOperatorDecision else {
-                    refusal = EventError(field: "type", reason: "the inbox takes only exception.approved and exception.rejected")
+                    refusal = EventError(field: "type", reason: "the inbox takes only exception.approved, exception.rejected and order.pinned")
                     break
                 }
                 event.at = max(now, engine.world.clock ?? now)
@@ -46,6 +46,7 @@ public final class DecisionInbox {
         switch event.body {
         case let .exceptionApproved(exception, option, _): return "\(exception) option \(option)"
         case let .exceptionRejected(exception, _, _): return exception
+        case let .orderPinned(order, rider): return "\(order) to \(rider)"
         default: return ""
         }
     }

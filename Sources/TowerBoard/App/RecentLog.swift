@@ -25,6 +25,7 @@ public struct RecentLog: Sendable {
         case let .exceptionEscalated(id, _, _, _, reason): text = "\(id) needs a decision: \(reason)"
         case let .exceptionApproved(id, option, op): text = "\(op) approved \(id) option \(option)"
         case let .exceptionRejected(id, op, _): text = "\(op) rejected \(id)"
+        case let .orderPinned(order, rider): text = "\(event.by) put \(order) on \(rider)"
         default: return
         }
         lines.insert(time + " " + text, at: 0)

@@ -85,7 +85,7 @@ public enum BoardView {
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }
         if let filter = c.model.filter { left += "  /\(filter.text)" }
-        let right = "wall \(c.snapshot.wallClock) "
+        let right = "\(c.model.operatorName) (\(c.model.role.rawValue))  wall \(c.snapshot.wallClock) "
         buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: c.theme[.header])
         if CharacterWidth.of(left) + 2 + CharacterWidth.of(right) <= buffer.width {
             buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: c.theme[.header])

@@ -128,13 +128,13 @@ enum DetailViews {
         ("↑↓ / jk, PgUp PgDn, g G", "select a row, page, first, last"),
         ("enter", "open the selected rider, order or exception"),
         ("1-4", "pick an option of the selected escalation"),
-        ("a", "approve the picked option (the first if none); above the cost limit, y confirms"),
+        ("a", "approve the picked option (the first if none); above the cost limit: supervisors, with y"),
         ("r", "reject the selected escalation"),
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),
         ("/", "filter lanes and at-risk orders (rider, zone, channel, status; /!x inverts); esc clears"),
-        (":", "command line: :speed N, :theme NAME, :pause, :resume, :help, :q"),
+        (":", "command line: :assign ORDER RIDER, :speed N, :theme NAME, :pause, :resume, :q"),
         ("q", "quit (from a drill-down: back); asks again while escalations wait"),
     ]
 

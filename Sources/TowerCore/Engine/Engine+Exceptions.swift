@@ -140,13 +140,48 @@ extension Engine {
 
     /// Refuses an approval whose option can no longer be carried out (the world moved on since it was offered).
     func checkDecision(_ event: Event) throws(EventError) {
-        guard case let .exceptionApproved(id, option, _) = event.body, let exception = world.exceptions[id] else { return }
-        do {
-            _ = try drafted(option: option, of: exception, at: event.at)
-        } catch {
-            throw EventError(field: "option", reason: "stale: option \(option) of \(id) cannot be done now: \(error.message)")
+        switch event.body {
+        case let .exceptionApproved(id, option, _):
+            guard let exception = world.exceptions[id] else { return }
+            do {
+                _ = try drafted(option: option, of: exception, at: event.at)
+            } catch {
+                throw EventError(field: "option", reason: "stale: option \(option) of \(id) cannot be done now: \(error.message)")
+            }
+        case let .orderPinned(order, rider):
+            do { _ = try pinDraft(order, to: rider, by: event.by, at: event.at) } catch {
+                throw EventError(field: "rider", reason: error.message)
+            }
+        default:
+            return
         }
     }
+
+    /// What putting `order` on `rider` would do and cost now, for a confirmation before the dispatcher commits it.
+    public func preview(pin order: String, to rider: String, by person: String, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
+        let probe = Event(id: "preview", at: now, by: person, body: .orderPinned(order: order, rider: rider))
+        try world.check(probe)
+        do {
+            return try remedies.outcome(of: Remedy(.reassign, order, target: rider), about: order, in: world, now: now,
+                                        because: Self.pinReason(rider, by: person))
+        } catch {
+            throw EventError(field: "rider", reason: error.message)
+        }
+    }
+
+    /// Carries out a dispatcher's pin (already checked by `checkDecision`).
+    func carryOut(pin order: String, to rider: String, by person: String, at now: Instant) {
+        guard let draft = try? pinDraft(order, to: rider, by: person, at: now) else { return }
+        carryOut(draft.bodies, at: now)
+    }
+
+    /// The decisions that move `order` to `rider`; none when it is there already.
+    private func pinDraft(_ order: String, to rider: String, by person: String, at now: Instant) throws(ToolError) -> DecisionDraft? {
+        guard world.orders[order]?.rider != rider else { return nil }
+        return try remedies.decisions(for: Remedy(.reassign, order, target: rider), in: world, now: now, because: Self.pinReason(rider, by: person))
+    }
+
+    private static func pinReason(_ rider: String, by person: String) -> String { "put on \(rider) by \(person)" }
 
     /// Carries out an approved option (already checked by `checkDecision`).
     func carryOut(option: Int, of id: String, at now: Instant) {

@@ -116,9 +116,15 @@ public final class Engine {
 
     private func react(to event: Event) {
         let now = event.at
-        if case let .exceptionApproved(id, option, _) = event.body {
+        switch event.body {
+        case let .exceptionApproved(id, option, _):
             carryOut(option: option, of: id, at: now)
             return
+        case let .orderPinned(order, rider):
+            carryOut(pin: order, to: rider, by: event.by, at: now)
+            return
+        default:
+            break
         }
         guard settings.mode != .static else {
             if case let .orderCreated(order) = event.body { arrived(order, at: now) }

@@ -69,6 +69,8 @@ public enum EventBody: Hashable, Sendable {
     case trafficIncident(incident: String, zone: String, slowdown: Double, until: Instant, note: String)
     case riderBreakdown(rider: String, note: String)
     case riderRecovered(rider: String)
+    /// A dispatcher puts an order on a rider (`:assign` on the board); the core moves it there or refuses.
+    case orderPinned(order: String, rider: String)
 
     // The core's decisions.
     case orderAssigned(order: String, rider: String, reason: String)
@@ -105,6 +107,7 @@ public enum EventBody: Hashable, Sendable {
         case .trafficIncident: return "traffic.incident"
         case .riderBreakdown: return "rider.breakdown"
         case .riderRecovered: return "rider.recovered"
+        case .orderPinned: return "order.pinned"
         case .orderAssigned: return "order.assigned"
         case .orderReassigned: return "order.reassigned"
         case .orderUnassigned: return "order.unassigned"
@@ -123,7 +126,7 @@ public enum EventBody: Hashable, Sendable {
     public static let allTypes: [String] = [
         "session.started", "zone.defined", "hub.defined", "rider.registered", "order.created", "order.updated",
         "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "stop.arrived", "pickup.done", "delivery.done",
-        "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.assigned", "order.reassigned",
+        "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.pinned", "order.assigned", "order.reassigned",
         "order.unassigned", "route.planned", "customer.notified", "exception.raised", "exception.auto_resolved",
         "exception.escalated", "exception.approved", "exception.rejected", "exception.defaulted",
     ]

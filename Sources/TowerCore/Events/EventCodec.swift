@@ -78,6 +78,8 @@ public enum EventCodec {
             return .orderUpdated(order: try r.id("order"), changes: changes)
         case "order.cancelled":
             return .orderCancelled(order: try r.id("order"), reason: try r.text("reason", default: ""))
+        case "order.pinned":
+            return .orderPinned(order: try r.id("order"), rider: try r.id("rider"))
         case "rider.shift_started":
             return .shiftStarted(rider: try r.id("rider"))
         case "rider.shift_ended":
@@ -250,6 +252,8 @@ public enum EventCodec {
             if let notes = c.notes { field("notes", notes) }
         case let .orderCancelled(order, reason):
             field("order", order); field("reason", reason)
+        case let .orderPinned(order, rider):
+            field("order", order); field("rider", rider)
         case let .shiftStarted(rider), let .shiftEnded(rider), let .riderRecovered(rider):
             field("rider", rider)
         case let .riderPosition(rider, position):

@@ -63,10 +63,11 @@ public enum SessionStarter {
 }
 
 extension Event {
-    /// A supervisor's approval or rejection (not the core's own default at a deadline).
+    /// What a person decided: an approval or rejection (not the core's own default at a deadline), or an order
+    /// put on a rider by a dispatcher.
     public var isOperatorDecision: Bool {
         switch body {
-        case .exceptionApproved, .exceptionRejected: return true
+        case .exceptionApproved, .exceptionRejected, .orderPinned: return true
         default: return false
         }
     }

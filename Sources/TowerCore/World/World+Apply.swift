@@ -40,6 +40,8 @@ extension World {
             if let kg = changes.kg { order.kg = kg }
             if let notes = changes.notes { order.notes = notes }
             orders[id] = order
+        case let .orderPinned(id, rider):
+            orders[id]?.pinnedRider = rider
         case let .orderCancelled(id, _):
             guard var order = orders[id] else { return }
             order.status = .cancelled

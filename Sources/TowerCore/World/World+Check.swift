@@ -32,6 +32,13 @@ extension World {
             let order = try requireOrder(id)
             if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
             if let drop = changes.drop { try requireInside(drop, field: "lat") }
+        case let .orderPinned(id, riderID):
+            let order = try requireOrder(id)
+            if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
+            _ = try requireRider(riderID)
+            if order.status == .pickedUp, let holder = order.rider, holder != riderID {
+                throw EventError(field: "order", reason: "order \"\(id)\" is already on board with \(holder)")
+            }
         case let .orderCancelled(id, _):
             let order = try requireOrder(id)
             if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }

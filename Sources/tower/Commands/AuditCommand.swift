@@ -28,6 +28,8 @@ enum AuditCommand: Command {
                 row(id, "rejected", "-", reason)
             case let .exceptionDefaulted(id, option):
                 row(id, "defaulted", world.exceptions[id]?.resolution ?? "none", option == 0 ? "deadline passed; default none" : "deadline passed; option \(option)")
+            case let .orderPinned(order, rider):
+                rows.append([time, "-", "assign", order, "assigned", event.by, "reassign:\(order):\(rider)", "put on \(rider) by \(event.by)"])
             case let .exceptionAutoResolved(id, action, rule) where arguments.has("all"):
                 row(id, "auto", action, rule)
             default:

@@ -20,7 +20,7 @@ enum BoardCommand: Command {
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
             PolicyChoice.option,
             .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
-        ] + NotificationOptions.options,
+        ] + RoleOption.options + NotificationOptions.options,
         discussion: """
         Every event and decision is appended to the journal before it takes effect; starting again with the same
         journal resumes where the board stopped. Keys: press ? on the board.
@@ -67,6 +67,8 @@ enum BoardCommand: Command {
             }
         }
 
+        let operatorName = try operatorName(arguments.value("operator"))
+        let role = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
         engine.sync()
         let outbox = try notifications.openOutbox(world: engine.world)
         let relay = try notifications.relay()
@@ -76,7 +78,8 @@ enum BoardCommand: Command {
         // Everything that can fail is open before the terminal is taken over.
         let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed)
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
-        model.operatorName = try operatorName(arguments.value("operator"))
+        model.operatorName = operatorName
+        model.role = role
         model.message = display.warnings.first
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox

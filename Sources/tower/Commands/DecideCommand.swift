@@ -17,7 +17,8 @@ enum DecideCommand: Command {
             .init(name: "journal", value: "FILE", help: "The board's journal (default .tower/NAME-seedN.jsonl from --scenario and --seed)."),
             .init(name: "scenario", value: "DIR", help: "Scenario of the board (default \(defaultScenario))."),
             .init(name: "seed", value: "N", help: "Seed of the board (default 1)."),
-        ],
+            .init(name: "policy", value: "NAME|FILE", help: "The board's policy, for its cost limit (default: the built-in one)."),
+        ] + RoleOption.options,
         discussion: """
         The decision is checked against the journal (the case exists and waits for a decision, the option exists)
         and appended to the board's inbox, JOURNAL with .inbox.jsonl for .jsonl; the board applies it within a
@@ -32,6 +33,8 @@ enum DecideCommand: Command {
             throw UsageError(message: "the decision is 'approve' or 'reject', got '\(TextSanitizer.clean(verb))'", command: spec.name)
         }
         let operatorName = try BoardCommand.operatorName(arguments.value("operator"))
+        let role = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
+        let policy = try PolicyChoice.parse(arguments.value("policy")).policy
         let option = Int(try arguments.double("option", default: 1, in: 1...4))
         let journalPath: String
         if let given = arguments.value("journal") {
@@ -50,6 +53,10 @@ enum DecideCommand: Command {
             try world.check(event)
         } catch {
             throw ToolError("\(journalPath): \(error.reason)")
+        }
+        if verb == "approve", let cost = world.exceptions[exception]?.options[option - 1].costDelta,
+           let refusal = role.refusal(toApproveCost: cost, costLimit: policy.costLimit) {
+            throw ToolError("\(exception) option \(option): \(refusal) (\(operatorName) is a \(role.rawValue))")
         }
         let inbox = JournalFiles(journal: journalPath).inbox
         let file = try AppendOnlyFile(path: inbox, what: "inbox")

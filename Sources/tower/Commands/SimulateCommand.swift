@@ -12,7 +12,7 @@ enum SimulateCommand: Command {
             .init(name: "until", value: "HH:MM", help: "Stop at this local time (default: the end of the day)."),
             .init(name: "journal", value: "FILE", help: "Append every event to this JSON-lines journal; an existing journal of the same scenario and seed is resumed."),
             PolicyChoice.option,
-            .init(name: "inbox", value: "FILE", help: "Supervisor decisions (exception.approved / exception.rejected lines) applied at their times."),
+            .init(name: "inbox", value: "FILE", help: "Operator decisions (exception.approved, exception.rejected and order.pinned lines) applied at their times."),
             .init(name: "json", value: nil, help: "Print one JSON object with the run's figures instead of the summary."),
         ] + NotificationOptions.options,
         discussion: "The same scenario and seed always give the same events and the same digest; 'tower replay' of the journal prints it again.")
@@ -94,7 +94,7 @@ enum SimulateCommand: Command {
             switch line {
             case let .bad(error): throw ToolError("\(path) line \(number): \(error)")
             case let .event(event, _):
-                guard event.isOperatorDecision else { throw ToolError("\(path) line \(number): only exception.approved and exception.rejected belong in an inbox") }
+                guard event.isOperatorDecision else { throw ToolError("\(path) line \(number): only exception.approved, exception.rejected and order.pinned belong in an inbox") }
                 decisions.append(event)
             }
             return true

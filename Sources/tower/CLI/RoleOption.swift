@@ -1,0 +1,33 @@
+import Foundation
+import TowerCore
+
+/// `--role` and `--roster`: what the operator may do, checked against the roster when there is one
+/// (`--roster FILE`, else `$TOWER_ROSTER`, else `/etc/tower/roster.conf` when it exists).
+enum RoleOption {
+    static let options: [CommandSpec.Option] = [
+        .init(name: "role", value: "ROLE", help: "dispatcher (the default without a roster) or supervisor (approves above the policy's cost limit)."),
+        .init(name: "roster", value: "FILE", help: "Users and their roles, NAME = ROLE per line (default $TOWER_ROSTER, else /etc/tower/roster.conf if present)."),
+    ]
+
+    static let systemRoster = "/etc/tower/roster.conf"
+
+    /// The role `operatorName` acts in.
+    static func resolve(_ arguments: ParsedArguments, operatorName: String, command: String) throws -> Role {
+        var wanted: Role?
+        if let text = arguments.value("role") {
+            guard let role = Role(rawValue: text) else {
+                throw UsageError(message: "--role is dispatcher or supervisor, got '\(TextSanitizer.clean(text))'", command: command)
+            }
+            wanted = role
+        }
+        let environment = ProcessInfo.processInfo.environment["TOWER_ROSTER"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = arguments.value("roster") ?? environment ?? (FileManager.default.fileExists(atPath: systemRoster) ? systemRoster : nil)
+        guard let path else { return wanted ?? .dispatcher }
+        let roster = try Roster.load(path: path)
+        do {
+            return try roster.grant(wanted, to: operatorName)
+        } catch {
+            throw ToolError("roster \(path): \(error)")
+        }
+    }
+}

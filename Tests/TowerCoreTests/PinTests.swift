@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// `order.pinned`: a dispatcher puts an order on a rider (`:assign` on the board).
+@Suite struct PinTests {
+    static let drop = GeoPoint(lat: -22.92, lon: -43.19)
+
+    /// R1 and R2 on shift; O-1 booked and placed by the core on one of them.
+    static func engine() throws -> Engine {
+        let engine = try DeskCity.engine()
+        var n = 0
+        func submit(_ body: EventBody, at: Instant = DeskCity.t0) throws {
+            n += 1
+            try engine.submit(Event(id: "p\(n)", at: at, by: "test", body: body))
+        }
+        try submit(.shiftStarted(rider: "R1"))
+        try submit(.shiftStarted(rider: "R2"))
+        try submit(.orderCreated(DeskCity.order("O-1", at: drop, window: TimeWindow(start: DeskCity.t0 + 1800, end: DeskCity.t0 + 5400))))
+        return engine
+    }
+
+    static func pin(_ order: String, _ rider: String, at: Instant = DeskCity.t0 + 60) -> Event {
+        Event(id: "ana@\(order)-\(rider)-\(at.seconds)", at: at, by: "ana", body: .orderPinned(order: order, rider: rider))
+    }
+
+    @Test func movesTheOrderToTheRiderWithTheReasonAndKeepsThePin() throws {
+        let engine = try Self.engine()
+        let from = try #require(engine.world.orders["O-1"]?.rider)
+        let to = from == "R1" ? "R2" : "R1"
+        let preview = try engine.preview(pin: "O-1", to: to, by: "ana", at: DeskCity.t0 + 60)
+        #expect(preview.bodies.contains { if case .orderReassigned("O-1", from, to, _) = $0 { true } else { false } })
+        var committed: [Event] = []
+        engine.observer = { committed.append($0) }
+        try engine.submit(Self.pin("O-1", to))
+        #expect(engine.world.orders["O-1"]?.rider == to)
+        #expect(engine.world.orders["O-1"]?.pinnedRider == to)
+        #expect(engine.world.routes[to]?.stops.contains { $0.order == "O-1" } == true)
+        #expect(engine.world.routes[from]?.stops.contains { $0.order == "O-1" } != true)
+        #expect(committed.contains { if case let .orderReassigned("O-1", _, _, reason) = $0.body { reason == "put on \(to) by ana" } else { false } })
+    }
+
+    @Test func aPinToTheRiderItIsWithChangesNothingElse() throws {
+        let engine = try Self.engine()
+        let with = try #require(engine.world.orders["O-1"]?.rider)
+        let before = engine.world.lastSeq
+        try engine.submit(Self.pin("O-1", with))
+        #expect(engine.world.lastSeq == before + 1)
+        #expect(engine.world.orders["O-1"]?.pinnedRider == with)
+    }
+
+    @Test func refusesWhatCannotBeDone() throws {
+        let engine = try Self.engine()
+        let with = try #require(engine.world.orders["O-1"]?.rider)
+        let other = with == "R1" ? "R2" : "R1"
+        #expect { try engine.submit(Self.pin("O-9", "R1")) } throws: { ($0 as? EventError)?.reason == "unknown order \"O-9\"" }
+        #expect { try engine.submit(Self.pin("O-1", "R9")) } throws: { ($0 as? EventError)?.reason == "unknown rider \"R9\"" }
+        // R3 has broken down.
+        try engine.submit(Event(id: "bd", at: DeskCity.t0 + 30, by: "test", body: .riderBreakdown(rider: "R3", note: "flat tyre")))
+        #expect { try engine.submit(Self.pin("O-1", "R3")) } throws: { ($0 as? EventError)?.reason == "R3 cannot take O-1 now" }
+        #expect { _ = try engine.preview(pin: "O-1", to: "R3", by: "ana", at: DeskCity.t0 + 60) } throws: { $0 is EventError }
+
+        try engine.submit(Event(id: "pk", at: DeskCity.t0 + 120, by: "test", body: .pickupDone(rider: with, order: "O-1")))
+        #expect { try engine.submit(Self.pin("O-1", other, at: DeskCity.t0 + 180)) } throws: {
+            ($0 as? EventError)?.reason == "order \"O-1\" is already on board with \(with)"
+        }
+        #expect(engine.world.orders["O-1"]?.rider == with)
+    }
+}
