@@ -10,14 +10,21 @@ enum BoardFixture {
         let scenario = try! ScenarioLoader.load(directory: directory)
         let session = try! SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
         var log = RecentLog()
+        var trend = KPITrend(planLock: scenario.planLock)
         let engine = session.engine
-        engine.observer = { log.note($0, world: engine.world) }
+        engine.observer = {
+            log.note($0, world: engine.world)
+            trend.note($0, world: engine.world)
+        }
         let now = scenario.time(10 * 3600)
         session.simulation.run(until: now, engine: engine)
         // A customer note with escape sequences, as a hostile feed could send: it must reach the screen clean.
         try! engine.submit(Event(id: "hostile", at: now, by: "feed", body: .orderCancelled(order: "O-0003", reason: "\u{1B}]0;pwned\u{07}\u{1B}[2Jmoved")))
-        return BoardSnapshot(world: engine.world, outlook: Outlook(world: engine.world, now: now), now: now, source: "sim seed 1",
-                             deadLetters: 2, recent: log.lines, wallClock: "12:34:56")
+        var snapshot = BoardSnapshot(world: engine.world, outlook: Outlook(world: engine.world, now: now), now: now, source: "sim seed 1",
+                                     deadLetters: 2, recent: log.lines, wallClock: "12:34:56")
+        snapshot.kpis = trend.current(world: engine.world)
+        snapshot.trend = trend.samples
+        return snapshot
     }()
 
     static func render(width: Int, height: Int, model: BoardModel = BoardModel(speed: 60, readonly: false),

@@ -1,5 +1,5 @@
 import Testing
-import TowerBoard
+@testable import TowerBoard
 import TowerCore
 
 @Suite struct ViewSnapshotTests {
@@ -35,6 +35,50 @@ import TowerCore
         var model = BoardModel(speed: 60, readonly: true)
         model.handle(.char("?"), rows: BoardModel.Rows())
         assertSnapshot(BoardFixture.render(width: width, height: height, model: model).0, named: "help-\(width)x\(height)")
+    }
+
+    @Test(arguments: sizes)
+    func map(width: Int, height: Int) {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.handle(.char("m"), rows: BoardModel.Rows())
+        #expect(model.screen == .map)
+        let (buffer, _) = BoardFixture.render(width: width, height: height, model: model)
+        assertSnapshot(buffer, named: "map-\(width)x\(height)")
+        let text = buffer.lines.joined(separator: "\n")
+        #expect(text.contains("⌂"), "hubs are drawn")
+        #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "zones and legs are drawn in braille")
+        let riders = BoardFixture.snapshot.world.riders.values.filter { $0.status == .driving }.count
+        #expect(text.filter { $0 == "▶" }.count >= min(riders, 1))
+    }
+
+    @Test func mapInASCII() {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.run(command: "map")
+        let text = BoardFixture.render(width: 80, height: 24, model: model, theme: .mono, glyphs: .ascii).0.lines.joined()
+        #expect(!text.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) }, "no braille without UTF-8")
+        #expect(!text.contains("⌂") && !text.contains("▶"))
+        #expect(text.contains(" H ") || text.contains("H"))
+        #expect(text.contains("."))
+    }
+
+    @Test(arguments: sizes)
+    func metrics(width: Int, height: Int) {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.handle(.char("M"), rows: BoardModel.Rows())
+        #expect(model.screen == .metrics)
+        let (buffer, _) = BoardFixture.render(width: width, height: height, model: model)
+        assertSnapshot(buffer, named: "metrics-\(width)x\(height)")
+        let text = buffer.lines.joined(separator: "\n")
+        for label in ["ETA accuracy", "first-attempt rate", "plan-to-execution variance", "exception resolution", "cost per delivery"] {
+            #expect(text.contains(label))
+        }
+        #expect(text.contains("▁") || text.contains("█"), "sparklines are drawn")
+    }
+
+    @Test func sparklinesScaleBetweenTheExtremes() {
+        #expect(MetricsView.sparkline([0, 1, 2, 3, 4, 5, 6, 7], unicode: true) == "▁▂▃▄▅▆▇█")
+        #expect(MetricsView.sparkline([3, 3, 3], unicode: true) == "▁▁▁")
+        #expect(MetricsView.sparkline([], unicode: true) == "")
     }
 
     @Test func asciiGlyphsAndMono() {

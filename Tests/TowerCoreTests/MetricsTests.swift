@@ -38,6 +38,24 @@ import Testing
         #expect(ResolutionTimes.Figures([7]).p90 == 7)
     }
 
+    @Test func theTrendSamplesEveryQuarterHourAndReplaysTheSameFromTheJournal() throws {
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch)
+        var live = KPITrend(planLock: scenario.planLock)
+        let engine = session.engine
+        engine.observer = { live.note($0, world: engine.world) }
+        session.simulation.run(until: scenario.time(11 * 3600), engine: engine)
+        engine.sync()
+        #expect(live.samples.first?.at == scenario.planLock)
+        #expect(zip(live.samples, live.samples.dropFirst()).allSatisfy { $1.at - $0.at == KPITrend.interval })
+        #expect((live.samples.last?.delivered ?? 0) > 0)
+        #expect(live.sample(before: 3600).map { live.samples.last!.at - $0.at } == 3600)
+        let replayed = try KPITrend.replaying(journal: journal, planLock: scenario.planLock)
+        #expect(replayed.samples == live.samples)
+        #expect(replayed.current(world: engine.world) == live.current(world: engine.world))
+    }
+
     @Test func simulateJSONCarriesResolutionTimesPerType() throws {
         let scenario = try TestCity.scenario()
         let engine = try TestCity.run(scenario, until: 12 * 3600)

@@ -20,6 +20,8 @@ public final class BoardApp {
     public var inbox: DecisionInbox?
     /// Where customer messages are written, once the journal has them.
     public var outbox: Outbox?
+    /// The KPIs through the day (rebuilt from the journal at start by the caller, then fed every event).
+    public var trend: KPITrend?
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -35,6 +37,7 @@ public final class BoardApp {
         engine.observer = { [unowned self] event in
             self.log.note(event, world: self.engine.world)
             self.outbox?.take(event, world: self.engine.world)
+            self.trend?.note(event, world: self.engine.world)
         }
     }
 
@@ -171,8 +174,13 @@ public final class BoardApp {
     private func snapshot(wall: Date) -> BoardSnapshot {
         let world = engine.world
         let outlook = Outlook(world: world, now: now, planner: engine.planner)
-        return BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
-                             recent: log.lines, wallClock: BoardApp.wallClock(wall), costLimit: engine.settings.policy.costLimit)
+        var snapshot = BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
+                                     recent: log.lines, wallClock: BoardApp.wallClock(wall), costLimit: engine.settings.policy.costLimit)
+        if let trend {
+            snapshot.kpis = trend.current(world: world)
+            snapshot.trend = trend.samples
+        }
+        return snapshot
     }
 
     static func wallClock(_ date: Date) -> String {

@@ -11,6 +11,10 @@ public struct BoardModel: Sendable {
         case order(String)
         case exception(String)
         case help
+        /// The city map: riders, hubs, at-risk orders.
+        case map
+        /// The KPIs over the day, as sparklines.
+        case metrics
     }
 
     /// A supervisor's decision on an escalation, for the app to submit to the core.
@@ -101,8 +105,10 @@ public struct BoardModel: Sendable {
         case let .exception(id):
             if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
             if decide(key, on: id, rows: rows) { return }
-        case .rider, .order:
+        case .rider, .order, .map, .metrics:
             if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
+            if key == .char("m") { screen = screen == .map ? .board : .map; return }
+            if key == .char("M") { screen = screen == .metrics ? .board : .metrics; return }
         case .board:
             break
         }
@@ -118,6 +124,8 @@ public struct BoardModel: Sendable {
                 quitRequested = true
             }
         case .char("?"): screen = .help
+        case .char("m"): screen = .map
+        case .char("M"): screen = .metrics
         case .char(" "): paused.toggle(); message = paused ? "paused" : "running"
         case .char("+"), .char("="): changeSpeed(by: 1)
         case .char("-"), .char("_"): changeSpeed(by: -1)
@@ -224,6 +232,9 @@ public struct BoardModel: Sendable {
         case "pause": paused = true; message = "paused"
         case "resume", "run": paused = false; message = "running"
         case "help": screen = .help
+        case "map": screen = .map
+        case "metrics": screen = .metrics
+        case "board": screen = .board
         case "assign":
             guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return }
             if readonly { message = "read-only board: actions are off"; return }
@@ -239,7 +250,7 @@ public struct BoardModel: Sendable {
             speed = value
             message = "speed ×\(words[1])"
         default:
-            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :speed N, :theme NAME, :pause, :resume, :help, :q)"
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
     }
 }

@@ -8,13 +8,18 @@ public struct Glyphs: Sendable {
     public var paused: String, playing: String
     /// An escalation waiting for a decision; a case only watched.
     public var waiting: String, watching: String
+    public var hub: String
+    /// A KPI's change over the last hour.
+    public var rising: String, falling: String, steady: String
 
     public static let unicode = Glyphs(driving: "▶", idle: "○", broken: "✖", offShift: "·", ended: "■",
                                        pickup: "▲", delivery: "●", lateStop: "✖", tightStop: "◆", now: "┃",
-                                       paused: "‖", playing: "▶", waiting: "⚑", watching: "◌")
+                                       paused: "‖", playing: "▶", waiting: "⚑", watching: "◌", hub: "⌂",
+                                       rising: "↑", falling: "↓", steady: "→")
     public static let ascii = Glyphs(driving: ">", idle: "o", broken: "X", offShift: ".", ended: "#",
                                      pickup: "^", delivery: "*", lateStop: "!", tightStop: "?", now: "|",
-                                     paused: "=", playing: ">", waiting: "!", watching: "~")
+                                     paused: "=", playing: ">", waiting: "!", watching: "~", hub: "H",
+                                     rising: "^", falling: "v", steady: "=")
 
     public func status(_ status: RiderStatus) -> String {
         switch status {

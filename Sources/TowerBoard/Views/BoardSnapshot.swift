@@ -14,6 +14,9 @@ public struct BoardSnapshot: Sendable {
     public var wallClock: String
     /// The policy's cost limit: approvals above it are confirmed first.
     public var costLimit: Double
+    /// The KPIs now, and sampled through the day (oldest first).
+    public var kpis: KPISample?
+    public var trend: [KPISample] = []
 
     public init(world: World, outlook: Outlook, now: Instant, source: String, deadLetters: Int, recent: [String], wallClock: String,
                 costLimit: Double = Policy.standard.costLimit) {

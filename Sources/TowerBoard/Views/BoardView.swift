@@ -44,6 +44,10 @@ public enum BoardView {
             DetailViews.exception(id, context, in: body, into: &buffer)
         case .help:
             DetailViews.help(context, in: body, into: &buffer)
+        case .map:
+            MapView.render(context, in: body, into: &buffer)
+        case .metrics:
+            MetricsView.render(context, in: body, into: &buffer)
         }
         renderStatus(context, into: &buffer)
         return rows
@@ -91,17 +95,11 @@ public enum BoardView {
             buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: c.theme[.header])
         }
 
-        var delivered = 0, late = 0, failed = 0, attempts = 0, firstTime = 0, unassigned = 0
-        for order in world.orders.values {
-            if order.status == .delivered {
-                delivered += 1
-                if let done = order.completedAt, done > order.window.end { late += 1 }
-                if order.attempts == 1 { firstTime += 1 }
-            }
-            if order.status == .failed { failed += 1 }
-            if order.status == .open { unassigned += 1 }
-            attempts += order.attempts > 0 ? 1 : 0
-        }
+        // The KPIs as the trend keeps them; a snapshot without a trend (no journal history) counts from the world.
+        let kpis = c.snapshot.kpis ?? KPISample(at: c.snapshot.now, report: RunReport(world: world, recorder: KPIRecorder(planLock: c.snapshot.now),
+                                                                                       policy: "", seed: 0))
+        let hourAgo = c.snapshot.trend.last { $0.at <= kpis.at - 3600 }
+        let unassigned = world.orders.values.filter { $0.status == .open }.count
         let km = world.riders.values.reduce(0) { $0 + $1.kmDriven }
         // Most important first; a figure that does not fit whole is left out rather than cut.
         let gap = buffer.width >= 120 ? "   " : "  "
@@ -113,12 +111,28 @@ public enum BoardView {
             x += buffer.put(value, x: x, y: 1, style: style)
             x += buffer.put(gap, x: x, y: 1, style: c.theme[.text])
         }
-        stat("done", "\(delivered)/\(world.orders.count)", c.theme[.text])
-        stat("on-time", Format.percent(delivered - late, delivered), late * 10 > delivered ? c.theme[.tight] : c.theme[.ok])
-        stat("late", "\(late)", late > 0 ? c.theme[.late] : c.theme[.ok])
+        /// A KPI with its change over the last hour: an arrow, green when better, amber when worse.
+        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool) {
+            guard let before = hourAgo.map(value) else { return stat(label, text, c.theme[.text]) }
+            let now = value(kpis)
+            let arrow = abs(now - before) < 1e-9 ? c.glyphs.steady : (now > before ? c.glyphs.rising : c.glyphs.falling)
+            let style = abs(now - before) < 1e-9 ? c.theme[.text] : ((now > before) == higherIsBetter ? c.theme[.ok] : c.theme[.tight])
+            stat(label, text + arrow, style)
+        }
+        stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text])
+        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
         stat("at-risk", "\(c.snapshot.outlook.atRisk.count)", c.snapshot.outlook.atRisk.isEmpty ? c.theme[.ok] : c.theme[.tight])
-        stat("1st-attempt", Format.percent(firstTime, attempts), c.theme[.text])
-        stat("failed", "\(failed)", failed > 0 ? c.theme[.tight] : c.theme[.ok])
+        if c.snapshot.kpis != nil {
+            kpi("ETA", { $0.etaAccuracyRate }, MetricsView.percent(kpis.etaAccuracyRate), higherIsBetter: true)
+        }
+        kpi("1st", { $0.firstAttemptRate }, MetricsView.percent(kpis.firstAttemptRate), higherIsBetter: true)
+        if c.snapshot.kpis != nil {
+            kpi("plan-var", { $0.planVariance }, MetricsView.percent(kpis.planVariance), higherIsBetter: false)
+        }
+        kpi("resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false)
+        kpi("$/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
+        stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok])
+        stat("failed", "\(kpis.failed)", kpis.failed > 0 ? c.theme[.tight] : c.theme[.ok])
         stat("unassigned", "\(unassigned)", unassigned > 0 ? c.theme[.late] : c.theme[.ok])
         stat("km", String(Int(km)), c.theme[.text])
     }
@@ -143,8 +157,9 @@ public enum BoardView {
             case .board:
                 text = c.model.focus == .exceptions && !c.model.readonly
                     ? " ?:help  ↑↓:select  ⏎:open  1-4:pick  a:approve  r:reject  tab:pane  q:quit"
-                    : " ?:help  tab:pane  ↑↓:select  ⏎:open  space:pause  +/-:speed  ::cmd  q:quit" + (c.model.readonly ? "  (read-only)" : "")
+                    : " ?:help  tab:pane  ↑↓:select  ⏎:open  m:map  M:metrics  ::cmd  q:quit" + (c.model.readonly ? "  (read-only)" : "")
             case .rider, .order: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
+            case .map, .metrics: text = " m:map  M:metrics  esc:back  space:pause  +/-:speed  ?:help"
             case .exception: text = c.model.readonly ? " esc:back  read-only board: actions are off" : " 1-4:pick option  a:approve  r:reject  esc:back"
             case .help: text = " esc or ?:close help"
             }

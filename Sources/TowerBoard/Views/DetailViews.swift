@@ -130,6 +130,7 @@ enum DetailViews {
         ("1-4", "pick an option of the selected escalation"),
         ("a", "approve the picked option (the first if none); above the cost limit: supervisors, with y"),
         ("r", "reject the selected escalation"),
+        ("m / M", "the city map / the KPIs over the day (press again or esc for the board)"),
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),

@@ -72,6 +72,7 @@ enum BoardCommand: Command {
         engine.sync()
         let outbox = try notifications.openOutbox(world: engine.world)
         let relay = try notifications.relay()
+        let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
         if !FileManager.default.fileExists(atPath: files.inbox) { FileManager.default.createFile(atPath: files.inbox, contents: nil) }
         let inbox = DecisionInbox(follower: try FeedFollower(path: files.inbox),
                                   deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
@@ -83,6 +84,7 @@ enum BoardCommand: Command {
         model.message = display.warnings.first
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox
+        app.trend = trend
         app.outbox = outbox
         let webhook = relay.map { WebhookWorker(relay: $0) }
         let ending = app.run()

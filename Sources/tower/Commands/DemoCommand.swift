@@ -36,12 +36,15 @@ enum DemoCommand: Command {
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
                                                    mode: choice.mode, policy: choice.policy)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
+            session.engine.sync()
+            let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
             var model = BoardModel(speed: speed, readonly: !arguments.has("interactive"))
             model.operatorName = try BoardCommand.operatorName(nil)
             model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
             firstMessage = nil
             let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),
                                   start: scenario.planLock, model: model)
+            app.trend = trend
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {

@@ -1,0 +1,80 @@
+/// The KPIs at one moment of a run.
+public struct KPISample: Sendable, Equatable {
+    public var at: Instant
+    public var delivered: Int
+    public var late: Int
+    public var failed: Int
+    public var onTimeRate: Double
+    public var firstAttemptRate: Double
+    /// Deliveries within ±10 minutes of the last ETA given.
+    public var etaAccuracyRate: Double
+    /// Share of the 06:00 plan's deliveries done by another rider.
+    public var planVariance: Double
+    public var resolutionMedianSeconds: Double
+    public var costPerDelivery: Double
+
+    public init(at: Instant, report: RunReport) {
+        self.at = at
+        delivered = report.delivered; late = report.late; failed = report.failed
+        onTimeRate = report.onTimeRate; firstAttemptRate = report.firstAttemptRate; etaAccuracyRate = report.etaAccuracyRate
+        planVariance = report.planVariance; resolutionMedianSeconds = report.resolution.all.median
+        costPerDelivery = report.costPerDelivery["all"] ?? 0
+    }
+}
+
+/// The KPIs through a run: sampled every `interval` of simulated time from the plan lock, for the board's trends
+/// and sparklines. Fed every committed event, like the engine's observer sees them.
+public struct KPITrend: Sendable {
+    public static let interval: Int64 = 15 * 60
+
+    public private(set) var recorder: KPIRecorder
+    public private(set) var samples: [KPISample] = []
+    private var nextSample: Instant
+
+    public init(planLock: Instant) {
+        recorder = KPIRecorder(planLock: planLock)
+        nextSample = planLock
+    }
+
+    /// Notes an event after `world` applied it; takes the samples whose time the event reaches.
+    public mutating func note(_ event: Event, world: World) {
+        recorder.note(event)
+        guard event.at >= nextSample else { return }
+        let sample = current(world: world)
+        while event.at >= nextSample {
+            var copy = sample
+            copy.at = nextSample
+            samples.append(copy)
+            nextSample = nextSample + KPITrend.interval
+        }
+    }
+
+    /// The KPIs of `world` now.
+    public func current(world: World) -> KPISample {
+        KPISample(at: world.clock ?? nextSample, report: RunReport(world: world, recorder: recorder, policy: "", seed: 0))
+    }
+
+    /// The sample about `seconds` before the last one (for a trend arrow), if the run is that old.
+    public func sample(before seconds: Int64) -> KPISample? {
+        guard let last = samples.last else { return nil }
+        return samples.last { $0.at <= last.at - seconds }
+    }
+
+    /// The trend of a journal so far: its events replayed through a fresh world (the board does this on start,
+    /// so a resumed day keeps its history).
+    public static func replaying(journal path: String, planLock: Instant) throws -> KPITrend {
+        var trend = KPITrend(planLock: planLock)
+        var world = World()
+        _ = try JournalReader.read(path: path) { number, line in
+            switch line {
+            case let .event(event, _):
+                world.apply(event)
+                trend.note(event, world: world)
+            case let .bad(error):
+                throw ToolError("\(path) line \(number): \(error)")
+            }
+            return true
+        }
+        return trend
+    }
+}
