@@ -1,5 +1,5 @@
 import Testing
-import TowerBoard
+@testable import TowerBoard
 
 @Suite struct ScreenBufferTests {
     @Test func writesWideCharactersAcrossTwoCells() {
@@ -207,5 +207,15 @@ import TowerBoard
         #expect(model.themeRequest == "light")
         model.run(command: "theme")
         #expect(model.message?.hasPrefix("usage: :theme NAME") == true)
+    }
+}
+
+@Suite struct TopKTests {
+    @Test func keepsTheFirstKInOrder() {
+        let values = [5, 1, 9, 3, 7, 3, 8, 2]
+        #expect(values.first(3, by: <) == [1, 2, 3])
+        #expect(values.first(3, by: >) == [9, 8, 7])
+        #expect(values.first(0, by: <) == [])
+        #expect(values.first(20, by: <) == values.sorted())
     }
 }

@@ -9,16 +9,18 @@ public struct Glyphs: Sendable {
     /// An escalation waiting for a decision; a case only watched.
     public var waiting: String, watching: String
     public var hub: String
+    /// An order on the map that will miss its window (the lanes' late mark is the broken rider's glyph there).
+    public var lateOrder: String
     /// A KPI's change over the last hour.
     public var rising: String, falling: String, steady: String
 
     public static let unicode = Glyphs(driving: "▶", idle: "○", broken: "✖", offShift: "·", ended: "■",
                                        pickup: "▲", delivery: "●", lateStop: "✖", tightStop: "◆", now: "┃",
-                                       paused: "‖", playing: "▶", waiting: "⚑", watching: "◌", hub: "⌂",
+                                       paused: "‖", playing: "▶", waiting: "⚑", watching: "◌", hub: "⌂", lateOrder: "◉",
                                        rising: "↑", falling: "↓", steady: "→")
     public static let ascii = Glyphs(driving: ">", idle: "o", broken: "X", offShift: ".", ended: "#",
                                      pickup: "^", delivery: "*", lateStop: "!", tightStop: "?", now: "|",
-                                     paused: "=", playing: ">", waiting: "!", watching: "~", hub: "H",
+                                     paused: "=", playing: ">", waiting: "!", watching: "~", hub: "H", lateOrder: "!",
                                      rising: "^", falling: "v", steady: "=")
 
     public func status(_ status: RiderStatus) -> String {

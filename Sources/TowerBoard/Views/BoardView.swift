@@ -99,8 +99,6 @@ public enum BoardView {
         let kpis = c.snapshot.kpis ?? KPISample(at: c.snapshot.now, report: RunReport(world: world, recorder: KPIRecorder(planLock: c.snapshot.now),
                                                                                        policy: "", seed: 0))
         let hourAgo = c.snapshot.trend.last { $0.at <= kpis.at - 3600 }
-        let unassigned = world.orders.values.filter { $0.status == .open }.count
-        let km = world.riders.values.reduce(0) { $0 + $1.kmDriven }
         // Most important first; a figure that does not fit whole is left out rather than cut.
         let gap = buffer.width >= 120 ? "   " : "  "
         var x = 1
@@ -133,8 +131,8 @@ public enum BoardView {
         kpi("$/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
         stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok])
         stat("failed", "\(kpis.failed)", kpis.failed > 0 ? c.theme[.tight] : c.theme[.ok])
-        stat("unassigned", "\(unassigned)", unassigned > 0 ? c.theme[.late] : c.theme[.ok])
-        stat("km", String(Int(km)), c.theme[.text])
+        stat("unassigned", "\(kpis.unassigned)", kpis.unassigned > 0 ? c.theme[.late] : c.theme[.ok])
+        stat("km", String(Int(kpis.km)), c.theme[.text])
     }
 
     private static func speedText(_ speed: Double) -> String {

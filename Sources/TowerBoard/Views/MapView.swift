@@ -53,7 +53,7 @@ enum MapView {
         for (index, item) in atRisk.enumerated().reversed() {
             guard let order = world.orders[item.order] else { continue }
             let (x, y) = projection.cell(order.drop)
-            let marker = item.slack < 0 ? c.glyphs.lateStop : c.glyphs.tightStop
+            let marker = item.slack < 0 ? c.glyphs.lateOrder : c.glyphs.tightStop
             let style = c.slackStyle(item.slack)
             buffer.put(marker, x: area.x + x, y: area.y + y, style: style)
             if index < 5 { buffer.put(item.order, x: area.x + x + 2, y: area.y + y, style: style, maxWidth: max(0, area.maxX - area.x - x - 2)) }
@@ -64,7 +64,7 @@ enum MapView {
             buffer.put(c.glyphs.status(rider.status), x: area.x + x, y: area.y + y, style: style)
         }
         let g = c.glyphs
-        let legend = " \(g.hub) hub  \(g.driving) driving  \(g.idle) idle  \(g.broken) broken down  \(g.tightStop) at risk  \(g.lateStop) late  line: leg to the next stop (own/3pl/gig colours)"
+        let legend = " \(g.hub) hub  \(g.driving) driving  \(g.idle) idle  \(g.broken) broken down  \(g.tightStop) at risk  \(g.lateOrder) late  line: leg to the next stop (own/3pl/gig colours)"
         buffer.put(legend, x: body.x, y: legendY, style: c.theme[.muted], maxWidth: body.width)
     }
 

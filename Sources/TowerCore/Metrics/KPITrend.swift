@@ -4,6 +4,8 @@ public struct KPISample: Sendable, Equatable {
     public var delivered: Int
     public var late: Int
     public var failed: Int
+    public var unassigned: Int
+    public var km: Double
     public var onTimeRate: Double
     public var firstAttemptRate: Double
     /// Deliveries within ±10 minutes of the last ETA given.
@@ -16,6 +18,7 @@ public struct KPISample: Sendable, Equatable {
     public init(at: Instant, report: RunReport) {
         self.at = at
         delivered = report.delivered; late = report.late; failed = report.failed
+        unassigned = report.unassigned; km = report.km
         onTimeRate = report.onTimeRate; firstAttemptRate = report.firstAttemptRate; etaAccuracyRate = report.etaAccuracyRate
         planVariance = report.planVariance; resolutionMedianSeconds = report.resolution.all.median
         costPerDelivery = report.costPerDelivery["all"] ?? 0

@@ -33,6 +33,10 @@ public struct RunReport: Sendable {
     public var delivered = 0
     public var late = 0
     public var failed = 0
+    /// Orders no rider carries (not delivered, not cancelled).
+    public var unassigned = 0
+    public var km = 0.0
+    public var notifications = 0
     public var onTimeRate = 0.0
     public var firstAttemptRate = 0.0
     public var etaAccuracyRate = 0.0
@@ -50,6 +54,7 @@ public struct RunReport: Sendable {
         var failedBy: [Channel: Int] = [:]
         for order in world.orders.values {
             if order.attempts > 0 { attempted += 1 }
+            if order.status == .open { unassigned += 1 }
             let channel = order.rider.flatMap { world.riders[$0]?.profile.channel } ?? .own
             if order.status == .failed { failed += 1; failedBy[channel, default: 0] += 1 }
             guard order.status == .delivered, let done = order.completedAt else { continue }
@@ -72,8 +77,11 @@ public struct RunReport: Sendable {
         etaAccuracyAtDispatch = share(accurateAtDispatch, delivered)
         planVariance = 1 - share(asPlanned, planned)
 
+        notifications = world.notificationsSent
         var spent: [Channel: Double] = [:]
-        for rider in world.riders.values {
+        // Sums in registration order: the same run gives the same figures to the last bit, whatever the hashing.
+        for rider in world.riderIDs.compactMap({ world.riders[$0] }) {
+            km += rider.kmDriven
             let p = rider.profile
             let hours = rider.shiftStartedAt.map { start in Double((rider.shiftEndedAt ?? world.clock ?? start) - start) / 3600 } ?? 0
             spent[p.channel, default: 0] += hours * p.costPerHour + rider.kmDriven * p.costPerKm + Double(rider.delivered) * p.costPerDrop
@@ -82,7 +90,7 @@ public struct RunReport: Sendable {
         for channel in Channel.allCases {
             costPerDelivery[channel.rawValue] = (spent[channel] ?? 0) / Double(max(1, deliveredBy[channel] ?? 0))
         }
-        costPerDelivery["all"] = spent.values.reduce(0, +) / Double(max(1, delivered))
+        costPerDelivery["all"] = Channel.allCases.reduce(0) { $0 + (spent[$1] ?? 0) } / Double(max(1, delivered))
 
         var counts = ["raised": 0, "auto_resolved": 0, "escalated": 0, "approved": 0, "rejected": 0, "defaulted": 0]
         for exception in world.exceptions.values {
@@ -110,6 +118,9 @@ public struct RunReport: Sendable {
         w.key("delivered"); w.value(delivered)
         w.key("late"); w.value(late)
         w.key("failed"); w.value(failed)
+        w.key("unassigned"); w.value(unassigned)
+        number("km", km)
+        w.key("notifications_sent"); w.value(notifications)
         number("on_time_rate", onTimeRate)
         number("first_attempt_rate", firstAttemptRate)
         number("eta_accuracy_rate", etaAccuracyRate)

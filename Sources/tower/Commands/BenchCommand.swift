@@ -5,13 +5,14 @@ import TowerCore
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]' or 'insert'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency)."),
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert' or 'board'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), board (frame, keystroke, terminal bytes)."),
                     .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
-            .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000)."),
+            .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board: 500)."),
+            .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
         ])
 
@@ -24,12 +25,16 @@ enum BenchCommand: Command {
         case "insert":
             try insert()
             return 0
+        case "board":
+            try BoardBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),
+                               seconds: try arguments.double("seconds", default: 10, in: 1...600))
+            return 0
         case "routing":
             try routing(directory: arguments.positionals.count > 1 ? arguments.positionals[1] : "bench/solomon",
                         timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
             return 0
         case let other:
-            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events or routing", command: spec.name)
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert or board", command: spec.name)
         }
     }
 
