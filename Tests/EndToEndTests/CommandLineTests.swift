@@ -79,4 +79,58 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("bad.txt line 8: expected 7 numbers"))
     }
+
+    @Test func policiesSideBySideWithIntervals() throws {
+        let city = try Tower.smallCity()
+        let table = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous-auto", "--runs", "2", "--until", "12:00"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.contains("seeds 1–2: 2 runs per policy") == true)
+        #expect(lines.contains { $0.hasPrefix("late deliveries") && $0.contains("±") })
+        #expect(lines.contains { $0.hasPrefix("continuous-auto against static") })
+        #expect(lines.contains { $0.contains("failed first attempts") && $0.contains("target ≤ -25%") })
+
+        let json = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous-auto", "--runs", "2", "--until", "12:00", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["runs"] as? [Any])?.count == 4)
+        let summary = try #require(object["summary"] as? [String: [String: [String: Double]]])
+        #expect(summary["static"]?["late"]?["ci95"] != nil)
+        #expect(summary["continuous-auto"]?["cost_per_delivery"]?["mean"] != nil)
+        // The same seed under the same policy is the same run.
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        let single = try Tower.run(["simulate", "--scenario", city, "--policy", "static", "--until", "12:00", "--json"])
+        let alone = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
+        #expect(runs[0]["late"] as? Int == alone["late"] as? Int && runs[0]["delivered"] as? Int == alone["delivered"] as? Int)
+
+        let mixed = try Tower.run(["simulate", "--scenario", city, "--runs", "2", "--journal", "x.jsonl"])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("--journal belongs to a single run"))
+    }
+
+    @Test func reportsADayInTextAndHTMLAndComparesJournals() throws {
+        let city = try Tower.smallCity()
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        for policy in ["static", "continuous-auto"] {
+            let run = try Tower.run(["simulate", "--scenario", city, "--policy", policy, "--until", "13:00", "--journal", "\(folder)/\(policy).jsonl"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let html = folder + "/day.html"
+        let report = try Tower.run(["report", folder + "/static.jsonl", folder + "/continuous-auto.jsonl", "--html", html, "--failed-cost", "20"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let lines = report.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("late deliveries") })
+        #expect(lines.contains { $0.contains("static") && $0.contains("continuous-auto") })
+        #expect(lines.contains { $0.hasPrefix("== continuous-auto: exceptions by kind") })
+        let failedRow = try #require(lines.first { $0.hasPrefix("failed deliveries (cost)") })
+        #expect(failedRow.contains(".00)"))
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.hasPrefix("<!doctype html>"))
+        #expect(page.contains("<svg") && page.contains("The KPIs side by side"))
+        #expect(!page.lowercased().contains("<script"))
+        #expect(!page.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "nothing is fetched from elsewhere")
+
+        let missing = try Tower.run(["report", folder + "/nope.jsonl"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nope.jsonl"))
+    }
 }

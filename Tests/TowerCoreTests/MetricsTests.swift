@@ -101,3 +101,47 @@ import Testing
         #expect(Role.supervisor.refusal(toApproveCost: 4000, costLimit: 40) == nil)
     }
 }
+
+@Suite struct ComparisonMathTests {
+    @Test func studentIntervals() {
+        let five = Interval([1, 2, 3, 4, 5])
+        #expect(five.mean == 3)
+        #expect(abs(five.halfWidth - 2.776 * (2.5 / 5).squareRoot()) < 1e-9)
+        #expect(Interval([7]).halfWidth == 0)
+        #expect(Interval([]).mean == 0)
+        #expect(Interval.t95(degreesOfFreedom: 19) == 2.093)
+        #expect(Interval.t95(degreesOfFreedom: 1000) == 1.960)
+    }
+
+    @Test func customersAreOutMoreWhenTheRiderComesOutsideTheirWindowAndLessWhenWarned() {
+        let t0 = DeskCity.t0
+        var order = DeskCity.order("O-1", at: DeskCity.hub, window: TimeWindow(start: t0, end: t0 + 3600))
+        let model = AbsenceModel(baseRate: 0.05)
+        #expect(model.probability(order, at: t0 + 600) == 0.05)
+        #expect(abs(model.probability(order, at: t0 + 4000) - 0.15) < 1e-12)
+        order.notifiedAt = t0 + 3000
+        #expect(abs(model.probability(order, at: t0 + 4000) - 0.075) < 1e-12)
+        #expect(abs(model.probability(order, at: t0 + 3000 + AbsenceModel.warningLead + 1) - 0.15) < 1e-12, "an old message is no warning")
+        order.promised = TimeWindow(start: t0 + 3600, end: t0 + 7200)  // the customer was told of the delay
+        #expect(abs(model.probability(order, at: t0 + 4000) - 0.025) < 1e-12)
+        #expect(AbsenceModel(baseRate: 0.5, outsideFactor: 5).probability(order, at: t0) == 1)
+    }
+}
+
+@Suite struct DayReportTests {
+    @Test func gathersTheDayFromItsJournal() throws {
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        let engine = try TestCity.run(scenario, until: 14 * 3600, journal: journal)
+        let day = try DayReport(journal: journal, failedCost: 20)
+        #expect(day.world.digest == engine.world.digest)
+        #expect(day.run.delivered == engine.world.orders.values.filter { $0.status == .delivered }.count)
+        #expect(day.run.failedCost == 20)
+        #expect(day.trend.samples.first?.at == scenario.planLock)
+        // Every delivery is counted once, by the rider who made it: as kept from its plan or added to it.
+        let counted = day.riders.reduce(0) { sum, r in sum + r.planned.filter { $0.deliveredBy == r.id }.count + r.added.count }
+        #expect(counted == day.run.delivered)
+        #expect(day.riders.allSatisfy { (0...1).contains($0.utilisation) })
+        #expect(day.moments.filter { $0.what == "raised" }.count == day.world.exceptions.count)
+    }
+}

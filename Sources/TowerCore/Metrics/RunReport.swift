@@ -33,6 +33,8 @@ public struct RunReport: Sendable {
     public var delivered = 0
     public var late = 0
     public var failed = 0
+    /// Orders whose first delivery attempt failed (the customer was out, the address wrong, ...).
+    public var failedFirstAttempts = 0
     /// Orders no rider carries (not delivered, not cancelled).
     public var unassigned = 0
     public var km = 0.0
@@ -46,7 +48,11 @@ public struct RunReport: Sendable {
     public var costPerDelivery: [String: Double] = [:]
     public var exceptions: [String: Int] = [:]
 
-    public init(world: World, recorder: KPIRecorder, policy: String, seed: UInt64) {
+    /// What each failed delivery cost (counted in the channel's cost per delivery).
+    public var failedCost = RunReport.failedDeliveryCost
+
+    public init(world: World, recorder: KPIRecorder, policy: String, seed: UInt64, failedCost: Double = RunReport.failedDeliveryCost) {
+        self.failedCost = failedCost
         self.policy = policy
         self.seed = seed
         var firstTry = 0, attempted = 0, accurate = 0, accurateAtDispatch = 0, asPlanned = 0, planned = 0
@@ -73,6 +79,7 @@ public struct RunReport: Sendable {
         func share(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }
         onTimeRate = share(delivered - late, delivered)
         firstAttemptRate = share(firstTry, attempted)
+        failedFirstAttempts = attempted - firstTry
         etaAccuracyRate = share(accurate, delivered)
         etaAccuracyAtDispatch = share(accurateAtDispatch, delivered)
         planVariance = 1 - share(asPlanned, planned)
@@ -86,7 +93,7 @@ public struct RunReport: Sendable {
             let hours = rider.shiftStartedAt.map { start in Double((rider.shiftEndedAt ?? world.clock ?? start) - start) / 3600 } ?? 0
             spent[p.channel, default: 0] += hours * p.costPerHour + rider.kmDriven * p.costPerKm + Double(rider.delivered) * p.costPerDrop
         }
-        for (channel, count) in failedBy { spent[channel, default: 0] += Double(count) * RunReport.failedDeliveryCost }
+        for (channel, count) in failedBy { spent[channel, default: 0] += Double(count) * failedCost }
         for channel in Channel.allCases {
             costPerDelivery[channel.rawValue] = (spent[channel] ?? 0) / Double(max(1, deliveredBy[channel] ?? 0))
         }
@@ -118,6 +125,7 @@ public struct RunReport: Sendable {
         w.key("delivered"); w.value(delivered)
         w.key("late"); w.value(late)
         w.key("failed"); w.value(failed)
+        w.key("failed_first_attempts"); w.value(failedFirstAttempts)
         w.key("unassigned"); w.value(unassigned)
         number("km", km)
         w.key("notifications_sent"); w.value(notifications)

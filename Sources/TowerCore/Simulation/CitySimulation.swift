@@ -251,7 +251,7 @@ public final class CitySimulation {
             var rng = random("service/\(order.id)/\(order.attempts)")
             let service = Double(order.serviceSeconds) * rng.logNormalFactor(sigma: 0.3)
             var absentRoll = random("absent/\(order.id)/\(order.attempts)")
-            let absent = forcedAbsent.contains(order.id) || absentRoll.unit() < scenario.absentRate
+            let absent = forcedAbsent.contains(order.id) || absentRoll.unit() < scenario.absence.probability(order, at: now)
             let seconds = absent ? min(service, 180) + 120 : service  // knock, call, wait
             schedule(now + Int64(max(30, seconds)), .finishService(id, leg.stop, failed: absent))
         }

@@ -8,8 +8,8 @@ public struct Scenario: Sendable {
     public var planLock: Instant
     public var dayStart: Instant
     public var dayEnd: Instant
-    /// Chance that a customer is not there at the first attempt.
-    public var absentRate: Double
+    /// Who is out when the rider knocks (see `AbsenceModel`).
+    public var absence: AbsenceModel
     /// Seconds between position reports of a moving rider.
     public var positionInterval: Int
     public var zones: [Zone]

@@ -68,7 +68,9 @@ public enum ScenarioLoader {
             }
             return Scenario(name: try r.text("name"), city: try r.text("city"), day: day, utcOffsetSeconds: parsed.offsetSeconds,
                             planLock: planLock, dayStart: dayStart, dayEnd: dayEnd,
-                            absentRate: try r.double("absent_rate", in: 0...1),
+                            absence: AbsenceModel(baseRate: try r.double("absent_rate", in: 0...1),
+                                                  outsideFactor: try r.optionalDouble("absent_outside_window_factor", in: 0...100) ?? 3,
+                                                  warnedFactor: try r.optionalDouble("absent_warned_factor", in: 0...100) ?? 0.5),
                             positionInterval: try r.int("position_interval_s", in: 5...3600),
                             zones: zones, hubs: hubs, riders: [], orders: [], disruptions: [])
         } catch let error as EventError {

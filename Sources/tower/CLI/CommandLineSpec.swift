@@ -10,6 +10,8 @@ struct CommandSpec {
         var name: String
         var help: String
         var optional = false
+        /// The last argument may be given more than once (`JOURNAL...`).
+        var repeats = false
     }
 
     struct Option {
@@ -22,7 +24,7 @@ struct CommandSpec {
     var usage: String {
         var parts = ["tower", name]
         if !options.isEmpty { parts.append("[options]") }
-        parts += arguments.map { $0.optional ? "[\($0.name)]" : $0.name }
+        parts += arguments.map { ($0.optional ? "[\($0.name)]" : $0.name) + ($0.repeats ? "..." : "") }
         return parts.joined(separator: " ")
     }
 
@@ -103,7 +105,7 @@ struct ParsedArguments {
         if positionals.count < required {
             throw UsageError(message: "'tower \(spec.name)' needs \(spec.arguments[positionals.count].name) (usage: \(spec.usage))", command: spec.name)
         }
-        if positionals.count > spec.arguments.count {
+        if positionals.count > spec.arguments.count, !(spec.arguments.last?.repeats ?? false) {
             throw UsageError(message: "unexpected argument '\(positionals[spec.arguments.count])' for 'tower \(spec.name)' (usage: \(spec.usage))", command: spec.name)
         }
     }

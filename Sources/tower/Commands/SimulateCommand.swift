@@ -11,7 +11,8 @@ enum SimulateCommand: Command {
             .init(name: "seed", value: "N", help: "Seed of the simulation's random draws (default 1)."),
             .init(name: "until", value: "HH:MM", help: "Stop at this local time (default: the end of the day)."),
             .init(name: "journal", value: "FILE", help: "Append every event to this JSON-lines journal; an existing journal of the same scenario and seed is resumed."),
-            PolicyChoice.option,
+            .init(name: "policy", value: "P[,P...]", help: "static, continuous, continuous-auto (the default) or a policy file; several, comma-separated, are compared on the same seeds."),
+            .init(name: "runs", value: "K", help: "Play K seeds (N, N+1, ...) per policy and print means with 95% intervals (default 1)."),
             .init(name: "inbox", value: "FILE", help: "Operator decisions (exception.approved, exception.rejected and order.pinned lines) applied at their times."),
             .init(name: "json", value: nil, help: "Print one JSON object with the run's figures instead of the summary."),
         ] + NotificationOptions.options,
@@ -27,7 +28,17 @@ enum SimulateCommand: Command {
             }
             until = scenario.time(second)
         }
-        let choice = try PolicyChoice.parse(arguments.value("policy"))
+        let choices = try (arguments.value("policy")?.split(separator: ",").map(String.init) ?? [nil]).map { try PolicyChoice.parse($0) }
+        let runs = try arguments.int("runs", default: 1, in: 1...1000)
+        if choices.count > 1 || runs > 1 {
+            for single in ["journal", "inbox", "outbox", "webhook"] where arguments.value(single) != nil {
+                throw UsageError(message: "--\(single) belongs to a single run; a comparison (--runs, several policies) keeps no journal", command: spec.name)
+            }
+            let comparison = try PolicyComparison(scenario: scenario, choices: choices, seeds: (0..<UInt64(runs)).map { seed + $0 }, until: until)
+            if arguments.has("json") { print(comparison.json) } else { comparison.table.forEach { print($0) } }
+            return 0
+        }
+        let choice = choices[0]
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
                                                mode: choice.mode, policy: choice.policy)
         if let torn = session.tornLastLine {

@@ -1,0 +1,136 @@
+/// What one journal says about its day, gathered in one replay: the run's figures, the KPIs through the day,
+/// every exception and decision, and each rider's 06:00 plan against what it did.
+public struct DayReport: Sendable {
+    /// A delivery the 06:00 plan gave a rider, and what became of it.
+    public struct PlannedStop: Sendable {
+        public var order: String
+        public var plannedETA: Instant
+        /// Who delivered it, when, and whether inside its window; nil while not delivered.
+        public var deliveredBy: String?
+        public var deliveredAt: Instant?
+        public var late: Bool
+    }
+
+    public struct RiderDay: Sendable {
+        public var id: String
+        public var channel: Channel
+        public var planned: [PlannedStop] = []
+        /// Deliveries it made that the 06:00 plan gave to someone else or that arrived later.
+        public var added: [(order: String, at: Instant, late: Bool)] = []
+        public var delivered = 0
+        public var late = 0
+        public var failed = 0
+        public var km = 0.0
+        /// Share of its time on shift spent with work on its route.
+        public var utilisation = 0.0
+    }
+
+    /// An exception or a decision on it, for the timeline.
+    public struct Moment: Sendable {
+        public var at: Instant
+        public var exception: String
+        public var kind: String
+        public var subject: String
+        /// raised, auto_resolved, escalated, approved, rejected, defaulted.
+        public var what: String
+        public var by: String
+        public var text: String
+    }
+
+    public var journal: String
+    public var world: World
+    public var run: RunReport
+    public var trend: KPITrend
+    public var moments: [Moment] = []
+    public var riders: [RiderDay] = []
+    public var firstEvent: Instant?
+    public var events = 0
+
+    /// Replays `journal` once and gathers the report.
+    public init(journal path: String, planLock: Instant? = nil, failedCost: Double = RunReport.failedDeliveryCost) throws {
+        journal = path
+        var world = World()
+        var trend: KPITrend?
+        var moments: [Moment] = []
+        var busySince: [String: Instant] = [:]
+        var busy: [String: Int64] = [:]
+        var events = 0
+        var first: Instant?
+        let summary = try JournalReader.read(path: path) { number, line in
+            guard case let .event(event, _) = line else {
+                if case let .bad(error) = line { throw ToolError("\(path) line \(number): \(error)") }
+                return true
+            }
+            world.apply(event)
+            events += 1
+            first = first ?? event.at
+            if trend == nil, case .routePlanned = event.body {
+                // The first plan marks the plan lock when the caller does not know it.
+                trend = KPITrend(planLock: planLock ?? event.at)
+            }
+            trend?.note(event, world: world)
+            func moment(_ id: String, _ what: String, _ text: String) {
+                let e = world.exceptions[id]
+                moments.append(Moment(at: event.at, exception: id, kind: e?.kind ?? "?", subject: e?.subject ?? "?", what: what, by: event.by, text: text))
+            }
+            switch event.body {
+            case let .exceptionRaised(id, _, _, detail): moment(id, "raised", detail)
+            case let .exceptionAutoResolved(id, action, rule): moment(id, "auto_resolved", "\(action): \(rule)")
+            case let .exceptionEscalated(id, options, _, _, reason): moment(id, "escalated", "\(options.count) options: \(reason)")
+            case let .exceptionApproved(id, option, op): moment(id, "approved", "\(op) chose option \(option): \(world.exceptions[id]?.resolution ?? "")")
+            case let .exceptionRejected(id, op, reason): moment(id, "rejected", "\(op): \(reason)")
+            case let .exceptionDefaulted(id, option): moment(id, "defaulted", option == 0 ? "no one decided; default none" : "no one decided; option \(option)")
+            case let .routePlanned(rider, stops, _, _, _):
+                if stops.isEmpty, let since = busySince.removeValue(forKey: rider) {
+                    busy[rider, default: 0] += event.at - since
+                } else if !stops.isEmpty, busySince[rider] == nil {
+                    busySince[rider] = event.at
+                }
+            case let .shiftEnded(rider):
+                if let since = busySince.removeValue(forKey: rider) { busy[rider, default: 0] += event.at - since }
+            default:
+                break
+            }
+            return true
+        }
+        if let torn = summary.tornLastLine { throw ToolError("\(path) line \(torn): torn last line (the writer stopped mid-line); the report would be incomplete") }
+        let finalTrend = trend ?? KPITrend(planLock: planLock ?? first ?? Instant(seconds: 0))
+        let end = world.clock ?? first ?? Instant(seconds: 0)
+        for (rider, since) in busySince { busy[rider, default: 0] += end - since }
+        self.world = world
+        self.trend = finalTrend
+        self.moments = moments
+        self.events = events
+        firstEvent = first
+        run = RunReport(world: world, recorder: finalTrend.recorder, policy: "", seed: world.seed ?? 0, failedCost: failedCost)
+        riders = DayReport.riderDays(world: world, recorder: finalTrend.recorder, busy: busy, end: end)
+    }
+
+    private static func riderDays(world: World, recorder: KPIRecorder, busy: [String: Int64], end: Instant) -> [RiderDay] {
+        var days: [String: RiderDay] = [:]
+        for id in world.riderIDs {
+            guard let rider = world.riders[id] else { continue }
+            var day = RiderDay(id: id, channel: rider.profile.channel)
+            day.delivered = rider.delivered; day.failed = rider.failed; day.km = rider.kmDriven
+            if let start = rider.shiftStartedAt {
+                let onShift = (rider.shiftEndedAt ?? end) - start
+                day.utilisation = onShift > 0 ? min(1, Double(busy[id] ?? 0) / Double(onShift)) : 0
+            }
+            days[id] = day
+        }
+        for id in world.orderIDs {
+            guard let order = world.orders[id] else { continue }
+            let done = order.status == .delivered ? order.completedAt : nil
+            let late = done.map { $0 > order.window.end } ?? false
+            if let planned = recorder.plannedRider[id], let eta = recorder.firstETA[id] {
+                days[planned]?.planned.append(PlannedStop(order: id, plannedETA: eta, deliveredBy: done == nil ? nil : order.rider,
+                                                          deliveredAt: done, late: late))
+            }
+            if let done, let rider = order.rider {
+                if late { days[rider]?.late += 1 }
+                if recorder.plannedRider[id] != rider { days[rider]?.added.append((id, done, late)) }
+            }
+        }
+        return world.riderIDs.compactMap { days[$0] }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Synchronization
+import TowerCore
+
+/// `simulate` with several policies or `--runs K`: every policy plays the same K seeds (so the same disruptions),
+/// two runs at a time, and the figures are summarised as means with 95% intervals.
+struct PolicyComparison {
+    struct Metric: Sendable {
+        var key: String
+        var title: String
+        var value: @Sendable (RunReport) -> Double
+        var percent: Bool
+        /// Decimals shown (percentages and small counts 1, money 2).
+        var decimals: Int? = nil
+    }
+
+    static let metrics: [Metric] = [
+        Metric(key: "delivered", title: "delivered", value: { Double($0.delivered) }, percent: false),
+        Metric(key: "late", title: "late deliveries", value: { Double($0.late) }, percent: false),
+        Metric(key: "failed", title: "failed (last attempt)", value: { Double($0.failed) }, percent: false),
+        Metric(key: "failed_first_attempts", title: "failed first attempts", value: { Double($0.failedFirstAttempts) }, percent: false),
+        Metric(key: "on_time_rate", title: "on-time rate", value: { $0.onTimeRate }, percent: true),
+        Metric(key: "first_attempt_rate", title: "first-attempt rate", value: { $0.firstAttemptRate }, percent: true),
+        Metric(key: "eta_accuracy_rate", title: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, percent: true),
+        Metric(key: "plan_variance", title: "plan-to-execution variance", value: { $0.planVariance }, percent: true),
+        Metric(key: "exception_resolution_median_s", title: "resolution median (s)", value: { $0.resolution.all.median }, percent: false),
+        Metric(key: "cost_per_delivery", title: "cost per delivery", value: { $0.costPerDelivery["all"] ?? 0 }, percent: false, decimals: 2),
+        Metric(key: "km", title: "km driven", value: { $0.km }, percent: false),
+        Metric(key: "notifications_sent", title: "customer messages", value: { Double($0.notifications) }, percent: false),
+    ]
+
+    let scenario: Scenario
+    let choices: [PolicyChoice]
+    let seeds: [UInt64]
+    /// Reports per policy name, in seed order.
+    private(set) var reports: [String: [RunReport]] = [:]
+
+    init(scenario: Scenario, choices: [PolicyChoice], seeds: [UInt64], until: Instant) throws {
+        self.scenario = scenario
+        self.choices = choices
+        self.seeds = seeds
+        let jobs = choices.flatMap { choice in seeds.map { (choice, $0) } }
+        let results = Mutex<[Int: Result<RunReport, ToolError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let (choice, seed) = jobs[index]
+            let result: Result<RunReport, ToolError>
+            do {
+                result = .success(try HeadlessRun.report(scenario: scenario, seed: seed, mode: choice.mode, policy: choice.policy,
+                                                         policyName: choice.name, until: until))
+            } catch {
+                result = .failure(error as? ToolError ?? ToolError("\(error)"))
+            }
+            results.withLock { $0[index] = result }
+        }
+        let finished = results.withLock { $0 }
+        for (index, (choice, _)) in jobs.enumerated() {
+            reports[choice.name, default: []].append(try finished[index]!.get())
+        }
+    }
+
+    func interval(_ metric: Metric, _ policy: String) -> Interval { Interval((reports[policy] ?? []).map(metric.value)) }
+
+    /// The table: one row per figure, one column per policy, `mean ± half-width`.
+    var table: [String] {
+        let names = choices.map(\.name)
+        let seedText = seeds.count == 1 ? "seed \(seeds[0])" : "seeds \(seeds.first!)–\(seeds.last!)"
+        var lines = ["\(scenario.name), \(seedText): \(seeds.count) run\(seeds.count == 1 ? "" : "s") per policy, means ± 95% interval"]
+        let width = max(14, names.map(\.count).max() ?? 0) + 4
+        lines.append(pad("", 30) + names.map { pad($0, width) }.joined())
+        for metric in PolicyComparison.metrics {
+            let cells = names.map { name -> String in
+                let i = interval(metric, name)
+                let scale = metric.percent ? 100.0 : 1.0
+                let digits = metric.decimals ?? (metric.percent || i.mean < 100 ? 1 : 0)
+                let text = String(format: "%.\(digits)f", i.mean * scale) + (metric.percent ? "%" : "")
+                return pad(seeds.count > 1 ? text + " ± " + String(format: "%.\(digits)f", i.halfWidth * scale) : text, width)
+            }
+            lines.append(pad(metric.title, 30) + cells.joined())
+        }
+        if let verdict = targets { lines.append(""); lines.append(contentsOf: verdict) }
+        return lines
+    }
+
+    /// Issue 7's targets, when both static and continuous-auto ran: late deliveries halved, failed first attempts
+    /// down a quarter, cost per delivery not up.
+    var targets: [String]? {
+        guard reports["static"] != nil, reports["continuous-auto"] != nil else { return nil }
+        func change(_ key: String) -> Double {
+            let metric = PolicyComparison.metrics.first { $0.key == key }!
+            let before = interval(metric, "static").mean, after = interval(metric, "continuous-auto").mean
+            return before == 0 ? 0 : (after - before) / before
+        }
+        let late = change("late"), failedFirst = change("failed_first_attempts"), cost = change("cost_per_delivery")
+        func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
+        func percent(_ value: Double) -> String { String(format: "%+.1f%%", value * 100) }
+        return ["continuous-auto against static:",
+                "  late deliveries        \(percent(late))  (target ≤ -50%: \(verdict(late <= -0.5)))",
+                "  failed first attempts  \(percent(failedFirst))  (target ≤ -25%: \(verdict(failedFirst <= -0.25)))",
+                "  cost per delivery      \(percent(cost))  (target ≤ 0%: \(verdict(cost <= 0)))"]
+    }
+
+    /// One object: every run's figures, and per policy the mean and 95% half-width of each figure.
+    var json: String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("scenario"); w.value(scenario.name)
+        w.key("seeds"); w.beginArray(); for seed in seeds { w.value(Int64(bitPattern: seed)) }; w.endArray()
+        w.key("runs"); w.beginArray()
+        for choice in choices {
+            for report in reports[choice.name] ?? [] {
+                if let value = try? JSONParser.parse(report.json) { w.value(value) }
+            }
+        }
+        w.endArray()
+        w.key("summary"); w.beginObject()
+        for choice in choices {
+            w.key(choice.name); w.beginObject()
+            for metric in PolicyComparison.metrics {
+                let i = interval(metric, choice.name)
+                w.key(metric.key); w.beginObject()
+                w.key("mean"); w.value((i.mean * 10000).rounded() / 10000)
+                w.key("ci95"); w.value((i.halfWidth * 10000).rounded() / 10000)
+                w.endObject()
+            }
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count) }
+}

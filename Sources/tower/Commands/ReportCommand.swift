@@ -1,0 +1,33 @@
+import Foundation
+import TowerCore
+
+/// `tower report`: the day of one or more journals, for the terminal or as a self-contained HTML file.
+enum ReportCommand: Command {
+    static let spec = CommandSpec(
+        name: "report",
+        summary: "Report a day from its journal: KPIs, exceptions and decisions, riders' plan against the day; several journals side by side.",
+        arguments: [.init(name: "JOURNAL", help: "A journal written by Tower; give several to compare them (e.g. the same seed under each policy).", repeats: true)],
+        options: [
+            .init(name: "html", value: "FILE", help: "Also write the report as one self-contained HTML file (inline SVG charts, no scripts)."),
+            .init(name: "failed-cost", value: "AMOUNT", help: "What each failed delivery costs, counted in cost per delivery (default 17)."),
+        ],
+        discussion: """
+        Columns are named after the journal files: 'tower simulate --policy static --journal static.jsonl' and
+        '--policy continuous-auto --journal auto.jsonl', then 'tower report static.jsonl auto.jsonl --html day.html'.
+        """)
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
+        let days = try arguments.positionals.map { try DayReport(journal: $0, failedCost: failedCost) }
+        for line in ReportText.lines(days) { print(line) }
+        if let path = arguments.value("html") {
+            do {
+                try Data(ReportHTML.document(days).utf8).write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw ToolError("cannot write \(path): \(error.localizedDescription)")
+            }
+            FileHandle.standardError.write(Data("tower: report written to \(path)\n".utf8))
+        }
+        return 0
+    }
+}

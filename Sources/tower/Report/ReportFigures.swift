@@ -1,0 +1,76 @@
+import Foundation
+import TowerCore
+
+/// The figures of a day report, one row each, shared by the text and the HTML forms.
+enum ReportFigures {
+    struct Row: Sendable {
+        var title: String
+        var text: @Sendable (DayReport) -> String
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    static func money(_ value: Double) -> String { String(format: "%.2f", value) }
+    static func duration(_ seconds: Double) -> String {
+        seconds < 90 ? "\(Int(seconds)) s" : seconds < 5400 ? "\(Int((seconds / 60).rounded())) min" : String(format: "%.1f h", seconds / 3600)
+    }
+
+    static func utilisation(_ day: DayReport) -> Double {
+        let working = day.riders.filter { $0.km > 0 || $0.delivered > 0 }
+        return working.isEmpty ? 0 : working.map(\.utilisation).reduce(0, +) / Double(working.count)
+    }
+
+    static func resolution(_ day: DayReport, _ resolver: ResolutionTimes.Resolver) -> String {
+        guard let f = day.run.resolution.byResolver[resolver] else { return "—" }
+        return "\(f.count): median \(duration(f.median)), P90 \(duration(f.p90))"
+    }
+
+    static let rows: [Row] = [
+        Row(title: "orders") { "\($0.world.orders.count)" },
+        Row(title: "delivered") { "\($0.run.delivered)" },
+        Row(title: "late deliveries") { "\($0.run.late)" },
+        Row(title: "on-time rate") { percent($0.run.onTimeRate) },
+        Row(title: "failed deliveries (cost)") { "\($0.run.failed) (\(money(Double($0.run.failed) * $0.run.failedCost)))" },
+        Row(title: "first-attempt rate") { "\(percent($0.run.firstAttemptRate)) (\($0.run.failedFirstAttempts) failed first)" },
+        Row(title: "ETA accuracy ±10 min: last ETA") { percent($0.run.etaAccuracyRate) },
+        Row(title: "ETA accuracy ±10 min: at dispatch") { percent($0.run.etaAccuracyAtDispatch) },
+        Row(title: "plan-to-execution variance") { percent($0.run.planVariance) },
+        Row(title: "exception resolution (all)") { "median \(duration($0.run.resolution.all.median)), P90 \(duration($0.run.resolution.all.p90))" },
+        Row(title: "  by the core, or cleared") { resolution($0, .auto) },
+        Row(title: "  by a person") { resolution($0, .human) },
+        Row(title: "  at the deadline") { resolution($0, .defaulted) },
+        Row(title: "cost per delivery: own") { money($0.run.costPerDelivery["own"] ?? 0) },
+        Row(title: "cost per delivery: 3pl") { money($0.run.costPerDelivery["3pl"] ?? 0) },
+        Row(title: "cost per delivery: gig") { money($0.run.costPerDelivery["gig"] ?? 0) },
+        Row(title: "cost per delivery: all") { money($0.run.costPerDelivery["all"] ?? 0) },
+        Row(title: "km driven") { String(format: "%.0f", $0.run.km) },
+        Row(title: "rider utilisation (mean)") { percent(utilisation($0)) },
+        Row(title: "customer messages") { "\($0.run.notifications)" },
+        Row(title: "exceptions raised") { "\($0.run.exceptions["raised"] ?? 0)" },
+        Row(title: "  resolved by the core") { "\($0.run.exceptions["auto_resolved"] ?? 0)" },
+        Row(title: "  escalated") { "\($0.run.exceptions["escalated"] ?? 0)" },
+        Row(title: "  approved / rejected / defaulted") {
+            "\($0.run.exceptions["approved"] ?? 0) / \($0.run.exceptions["rejected"] ?? 0) / \($0.run.exceptions["defaulted"] ?? 0)"
+        },
+    ]
+
+    /// A column heading for a journal: its file name without the extension.
+    static func label(_ day: DayReport) -> String {
+        URL(fileURLWithPath: day.journal).deletingPathExtension().lastPathComponent
+    }
+
+    /// Exceptions per kind: raised, resolved by the core, escalated, approved, rejected, defaulted.
+    static func byKind(_ day: DayReport) -> [(kind: String, counts: [Int])] {
+        var table: [String: [Int]] = [:]
+        for e in day.world.exceptions.values {
+            var row = table[e.kind] ?? [0, 0, 0, 0, 0, 0]
+            row[0] += 1
+            if e.state == .autoResolved { row[1] += 1 }
+            if !e.options.isEmpty { row[2] += 1 }
+            if e.state == .approved { row[3] += 1 }
+            if e.state == .rejected { row[4] += 1 }
+            if e.state == .defaulted { row[5] += 1 }
+            table[e.kind] = row
+        }
+        return table.keys.sorted().map { ($0, table[$0]!) }
+    }
+}
