@@ -31,6 +31,18 @@ import TowerCore
     }
 
     @Test(arguments: sizes)
+    func exceptionDrillDown(width: Int, height: Int) throws {
+        let world = BoardFixture.snapshot.world
+        // An escalated case when there is one (its options show), else the first case raised.
+        let id = try #require(world.exceptions.values.filter { !$0.options.isEmpty }.map(\.id).min() ?? world.exceptions.keys.min())
+        var model = BoardModel(speed: 60, readonly: false)
+        model.screen = .exception(id)
+        let (buffer, _) = BoardFixture.render(width: width, height: height, model: model)
+        assertSnapshot(buffer, named: "exception-\(width)x\(height)")
+        #expect(buffer.lines.joined().contains(id))
+    }
+
+    @Test(arguments: sizes)
     func help(width: Int, height: Int) {
         var model = BoardModel(speed: 60, readonly: true)
         model.handle(.char("?"), rows: BoardModel.Rows())

@@ -145,3 +145,31 @@ import Testing
         #expect(day.moments.filter { $0.what == "raised" }.count == day.world.exceptions.count)
     }
 }
+
+@Suite struct SequenceShiftTests {
+    @Test func countsHowFarKeptStopsMovedInTheirRidersSequence() {
+        let t0 = DeskCity.t0
+        let window = TimeWindow(start: t0, end: t0 + 7200)
+        var bodies: [EventBody] = [.shiftStarted(rider: "R1")]
+        for n in 1...3 { bodies.append(.orderCreated(DeskCity.order("O-\(n)", at: DeskCity.hub, window: window))) }
+        for n in 1...3 { bodies.append(.orderAssigned(order: "O-\(n)", rider: "R1", reason: "t")) }
+        let plan = EventBody.routePlanned(rider: "R1", stops: (1...3).flatMap { n in
+            [Stop(order: "O-\(n)", kind: .pickup, eta: t0), Stop(order: "O-\(n)", kind: .delivery, eta: t0 + Int64(n) * 600)]
+        }, trigger: "plan", costBefore: 0, costAfter: 1)
+        bodies.append(plan)
+        for n in 1...3 { bodies.append(.pickupDone(rider: "R1", order: "O-\(n)")) }
+        for n in [3, 1, 2] { bodies.append(.deliveryDone(rider: "R1", order: "O-\(n)")) }
+        var world = DeskCity.world()
+        var recorder = KPIRecorder(planLock: t0)
+        for (index, body) in bodies.enumerated() {
+            let event = Event(id: "q\(index)", at: min(t0, t0 - 600 + Int64(index) * 30) + (index >= bodies.count - 3 ? 900 + Int64(index) * 60 : 0), by: "test", body: body)
+            world.apply(event)
+            recorder.note(event)
+        }
+        // Planned O-1, O-2, O-3; done O-3, O-1, O-2: moved 2 + 1 + 1 places over 3 stops.
+        let report = RunReport(world: world, recorder: recorder, policy: "", seed: 0)
+        #expect(report.delivered == 3)
+        #expect(abs(report.sequenceShift - 4.0 / 3.0) < 1e-12)
+        #expect(report.planVariance == 0)
+    }
+}

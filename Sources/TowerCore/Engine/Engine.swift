@@ -64,6 +64,9 @@ public final class Engine {
                     for id in waiting.sorted() { placeWaiting(id, at: tick) }
                 }
                 takeDefaults(at: tick)
+                if settings.mode != .static, settings.improveIterations > 0, tick.seconds % settings.improveInterval == 0 {
+                    improvePlan(at: tick)
+                }
                 if tick.seconds % Engine.scanInterval == 0 { scanExceptions(at: tick) }
             }
             tick = tick + Engine.tickInterval
@@ -265,6 +268,9 @@ public struct EngineSettings: Sendable {
     public var planLock: Instant
     public var mode: Mode
     public var policy: Policy
+    /// Ruin-and-recreate iterations run on the live plan every `improveInterval` (not in static mode); 0: none.
+    public var improveIterations = 12
+    public var improveInterval: Int64 = 900
 
     public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard) {
         self.planLock = planLock

@@ -6,6 +6,8 @@ public struct KPIRecorder: Sendable {
     var firstETA: [String: Instant] = [:]
     var lastETA: [String: Instant] = [:]
     var plannedRider: [String: String] = [:]
+    /// The order's place among its rider's deliveries in the 06:00 plan.
+    var plannedIndex: [String: Int] = [:]
     var planLock: Instant
 
     public init(planLock: Instant) { self.planLock = planLock }
@@ -13,10 +15,14 @@ public struct KPIRecorder: Sendable {
     /// Notes an event (after it was applied).
     public mutating func note(_ event: Event) {
         guard case let .routePlanned(rider, stops, _, _, _) = event.body else { return }
-        for stop in stops where stop.kind == .delivery {
+        for (index, stop) in stops.filter({ $0.kind == .delivery }).enumerated() {
             if firstETA[stop.order] == nil { firstETA[stop.order] = stop.eta }
             lastETA[stop.order] = stop.eta
-            if event.at <= planLock, plannedRider[stop.order] == nil { plannedRider[stop.order] = rider }
+            if event.at <= planLock {
+                // The plan's last word before the lock counts (the plan is built rider by rider).
+                plannedRider[stop.order] = rider
+                plannedIndex[stop.order] = index
+            }
         }
     }
 }
@@ -44,6 +50,8 @@ public struct RunReport: Sendable {
     public var etaAccuracyRate = 0.0
     public var etaAccuracyAtDispatch = 0.0
     public var planVariance = 0.0
+    /// Of the planned deliveries a rider kept, how many places each moved in its sequence, on average.
+    public var sequenceShift = 0.0
     public var resolution: ResolutionTimes
     public var costPerDelivery: [String: Double] = [:]
     public var exceptions: [String: Int] = [:]
@@ -83,6 +91,7 @@ public struct RunReport: Sendable {
         etaAccuracyRate = share(accurate, delivered)
         etaAccuracyAtDispatch = share(accurateAtDispatch, delivered)
         planVariance = 1 - share(asPlanned, planned)
+        sequenceShift = RunReport.sequenceShift(world: world, recorder: recorder)
 
         notifications = world.notificationsSent
         var spent: [Channel: Double] = [:]
@@ -115,6 +124,25 @@ public struct RunReport: Sendable {
         resolution = ResolutionTimes(world.exceptions.values)
     }
 
+    /// Mean displacement of kept deliveries: per rider, their rank in the plan against their rank in the day.
+    static func sequenceShift(world: World, recorder: KPIRecorder) -> Double {
+        var kept: [String: [(planned: Int, done: Instant, id: String)]] = [:]
+        for id in world.orderIDs {
+            guard let order = world.orders[id], order.status == .delivered, let done = order.completedAt, let rider = order.rider,
+                  recorder.plannedRider[id] == rider, let index = recorder.plannedIndex[id] else { continue }
+            kept[rider, default: []].append((index, done, id))
+        }
+        var moved = 0, count = 0
+        for stops in kept.values {
+            let byPlan = stops.sorted { ($0.planned, $0.id) < ($1.planned, $1.id) }.map(\.id)
+            let byDay = stops.sorted { ($0.done, $0.id) < ($1.done, $1.id) }.map(\.id)
+            let rank = Dictionary(uniqueKeysWithValues: byDay.enumerated().map { ($1, $0) })
+            for (index, id) in byPlan.enumerated() { moved += abs(rank[id]! - index) }
+            count += stops.count
+        }
+        return count == 0 ? 0 : Double(moved) / Double(count)
+    }
+
     /// One JSON object.
     public var json: String {
         var w = JSONWriter()
@@ -134,6 +162,7 @@ public struct RunReport: Sendable {
         number("eta_accuracy_rate", etaAccuracyRate)
         number("eta_accuracy_at_dispatch", etaAccuracyAtDispatch)
         number("plan_variance", planVariance)
+        number("plan_sequence_shift", sequenceShift)
         number("exception_resolution_median_s", resolution.all.median)
         number("exception_resolution_p90_s", resolution.all.p90)
         w.key("exception_resolution"); w.beginObject()

@@ -23,6 +23,7 @@ struct PolicyComparison {
         Metric(key: "first_attempt_rate", title: "first-attempt rate", value: { $0.firstAttemptRate }, percent: true),
         Metric(key: "eta_accuracy_rate", title: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, percent: true),
         Metric(key: "plan_variance", title: "plan-to-execution variance", value: { $0.planVariance }, percent: true),
+        Metric(key: "plan_sequence_shift", title: "  kept stops: places moved", value: { $0.sequenceShift }, percent: false, decimals: 2),
         Metric(key: "exception_resolution_median_s", title: "resolution median (s)", value: { $0.resolution.all.median }, percent: false),
         Metric(key: "cost_per_delivery", title: "cost per delivery", value: { $0.costPerDelivery["all"] ?? 0 }, percent: false, decimals: 2),
         Metric(key: "km", title: "km driven", value: { $0.km }, percent: false),

@@ -5,13 +5,15 @@ import TowerCore
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert' or 'board'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), board (frame, keystroke, terminal bytes)."),
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan' or 'board'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), board (frame, keystroke, terminal bytes)."),
                     .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon).", optional: true)],
         options: [
-            .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1)."),
+            .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
             .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board: 500)."),
+            .init(name: "scenario", value: "DIR", help: "For replan: the city (default \(defaultScenario))."),
+            .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00)."),
             .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
         ])
@@ -25,6 +27,10 @@ enum BenchCommand: Command {
         case "insert":
             try insert()
             return 0
+        case "replan":
+            try ReplanBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, at: arguments.value("at") ?? "10:00",
+                                seconds: try arguments.double("time-limit", default: 2, in: 0.01...3600), seed: try arguments.seed())
+            return 0
         case "board":
             try BoardBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),
                                seconds: try arguments.double("seconds", default: 10, in: 1...600))
@@ -34,7 +40,7 @@ enum BenchCommand: Command {
                         timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
             return 0
         case let other:
-            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert or board", command: spec.name)
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan or board", command: spec.name)
         }
     }
 

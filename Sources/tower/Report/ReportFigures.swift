@@ -34,6 +34,7 @@ enum ReportFigures {
         Row(title: "ETA accuracy ±10 min: last ETA") { percent($0.run.etaAccuracyRate) },
         Row(title: "ETA accuracy ±10 min: at dispatch") { percent($0.run.etaAccuracyAtDispatch) },
         Row(title: "plan-to-execution variance") { percent($0.run.planVariance) },
+        Row(title: "  kept stops: places moved") { String(format: "%.2f", $0.run.sequenceShift) },
         Row(title: "exception resolution (all)") { "median \(duration($0.run.resolution.all.median)), P90 \(duration($0.run.resolution.all.p90))" },
         Row(title: "  by the core, or cleared") { resolution($0, .auto) },
         Row(title: "  by a person") { resolution($0, .human) },

@@ -1,0 +1,100 @@
+/// Ruin and recreate on the live plan, as SISR does on benchmark instances, within what the live plan allows.
+///
+/// Each iteration removes a handful of orders not yet picked up whose drops lie close together (strings of
+/// neighbours from one or several routes), re-inserts them one by one, most urgent first, at the cheapest
+/// feasible place over the candidate riders (the live planner: capacity, skills, shifts, windows priced by tier,
+/// the leg a rider is driving frozen), and keeps the result when the touched routes cost less than before.
+/// Picked-up orders stay with their rider; pinned orders are not moved. Deterministic for a seed and a budget.
+public struct LiveImprover: Sendable {
+    public let planner: InsertionPlanner
+    /// Orders removed per iteration, at most.
+    public var maxRemoved = 8
+
+    public init(planner: InsertionPlanner) { self.planner = planner }
+
+    /// The improved plan: the riders whose routes changed, and the orders that changed rider.
+    public struct Outcome: Sendable {
+        public var routes: [(rider: String, stops: [Stop], costBefore: Double, costAfter: Double)] = []
+        public var moves: [(order: String, from: String, to: String)] = []
+        public var costBefore = 0.0
+        public var costAfter = 0.0
+        public var iterations = 0
+        public var accepted = 0
+        public var isEmpty: Bool { routes.isEmpty }
+    }
+
+    /// Runs up to `iterations` ruin-and-recreate steps (stopping early when `stop` says so) on a copy of `world`.
+    public func improve(_ world: World, now: Instant, seed: UInt64, iterations: Int, stop: () -> Bool = { false }) -> Outcome {
+        var draft = world
+        var random = SeededRandom(seed: seed, stream: "improve")
+        var outcome = Outcome()
+        let riderIDs = world.riderIDs.filter { !(world.routes[$0]?.stops.isEmpty ?? true) }
+        outcome.costBefore = riderIDs.reduce(0) { $0 + cost(of: $1, in: world, now: now) }
+        while outcome.iterations < iterations, !stop() {
+            outcome.iterations += 1
+            let movable = movableOrders(in: draft)
+            guard movable.count >= 2 else { break }
+            let seedOrder = movable[Int(random.next() % UInt64(movable.count))]
+            guard let centre = draft.orders[seedOrder]?.drop else { continue }
+            let count = 2 + Int(random.next() % UInt64(max(1, min(maxRemoved, movable.count) - 1)))
+            let removed = movable.sorted {
+                let a = draft.orders[$0]!.drop.distanceKm(to: centre), b = draft.orders[$1]!.drop.distanceKm(to: centre)
+                return a != b ? a < b : $0 < $1
+            }.prefix(count)
+            if let better = recreate(Array(removed), in: draft, now: now) { draft = better; outcome.accepted += 1 }
+        }
+        for id in world.riderIDs {
+            let before = world.routes[id]?.stops ?? [], after = draft.routes[id]?.stops ?? []
+            guard before.map(\.order) != after.map(\.order) || before.map(\.kind) != after.map(\.kind), let rider = draft.riders[id] else { continue }
+            let timed = planner.retimed(rider, in: draft, now: now)
+            outcome.routes.append((id, timed.stops, cost(of: id, in: world, now: now), timed.cost))
+        }
+        for id in world.orderIDs {
+            if let from = world.orders[id]?.rider, let to = draft.orders[id]?.rider, from != to { outcome.moves.append((id, from, to)) }
+        }
+        outcome.costAfter = outcome.costBefore + outcome.routes.reduce(0) { $0 + $1.costAfter - $1.costBefore }
+        return outcome
+    }
+
+    /// Orders on a route, not picked up, not pinned, and not the stop a driving rider is heading to.
+    private func movableOrders(in world: World) -> [String] {
+        var orders: [String] = []
+        for id in world.riderIDs {
+            guard let rider = world.riders[id], let stops = world.routes[id]?.stops else { continue }
+            let frozen = Set(stops.prefix(planner.frozenPrefix(of: rider, route: stops)).map(\.order))
+            for stop in stops where stop.kind == .pickup && !frozen.contains(stop.order) {
+                if let order = world.orders[stop.order], order.status == .assigned, order.pinnedRider == nil { orders.append(order.id) }
+            }
+        }
+        return orders
+    }
+
+    /// The world with `removed` taken off their routes and put back at their cheapest places, when that costs
+    /// less over the routes touched; nil otherwise (or when one of them fits nowhere).
+    private func recreate(_ removed: [String], in world: World, now: Instant) -> World? {
+        var draft = world
+        var touched = Set(removed.compactMap { world.orders[$0]?.rider })
+        for id in removed {
+            guard let rider = draft.orders[id]?.rider else { return nil }
+            draft.routes[rider]?.stops.removeAll { $0.order == id }
+        }
+        let urgent = removed.sorted {
+            let a = draft.orders[$0]!, b = draft.orders[$1]!
+            return (-a.tier.rank, a.window.end, a.id) < (-b.tier.rank, b.window.end, b.id)
+        }
+        for id in urgent {
+            guard let order = draft.orders[id], let insertion = planner.bestInsertion(of: order, in: draft, now: now) else { return nil }
+            draft.routes[insertion.rider, default: Route(stops: [], plannedAt: now)].stops = insertion.stops
+            draft.orders[id]?.rider = insertion.rider
+            touched.insert(insertion.rider)
+        }
+        let before = touched.reduce(0) { $0 + cost(of: $1, in: world, now: now) }
+        let after = touched.reduce(0) { $0 + cost(of: $1, in: draft, now: now) }
+        return after < before - 1e-6 ? draft : nil
+    }
+
+    private func cost(of rider: String, in world: World, now: Instant) -> Double {
+        guard let r = world.riders[rider] else { return 0 }
+        return planner.retimed(r, in: world, now: now).cost
+    }
+}
