@@ -6,7 +6,8 @@ import Glibc
 /// Runs a program with `posix_spawn` and waits for it with `waitpid`.
 ///
 /// Foundation's `Process` waits on a descriptor that a daemonising child (the tmux server) inherits and never
-/// closes, so waiting for `tmux new-session` with it hangs; plain `waitpid` only waits for the child itself.
+/// closes, so waiting for `tmux new-session` with it hangs; plain `waitpid` only waits for the child itself, and
+/// every descriptor above 2 is closed in the child.
 enum Spawn {
     struct Result {
         var status: Int32
@@ -18,6 +19,11 @@ enum Spawn {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         var pipe: [Int32] = [-1, -1]
+        // The child (and the tmux server it may start) keeps no descriptor of ours: a pipe of a `tower` run going on
+        // in another test would otherwise stay open in the daemon, and that run's reader would never see its end.
+        // (glibc ignores a close action on a descriptor closed meanwhile.)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
+        for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         if captureOutput {
@@ -27,10 +33,22 @@ enum Spawn {
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
+        // The test runner blocks signals; a tmux server started with that mask could not be stopped by kill-server
+        // (it sends itself SIGTERM) and would outlive the test. The child starts with none blocked, defaults set.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGCHLD, SIGWINCH] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
         if captureOutput { close(pipe[1]) }
         guard spawned == 0 else {
             if captureOutput { close(pipe[0]) }

@@ -7,7 +7,7 @@ protocol Command {
 
 /// Every command, in the order `tower --help` lists them.
 let commands: [any Command.Type] = [
-    BoardCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ReplayCommand.self, ValidateCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self,
+    BoardCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ETACommand.self, ReplayCommand.self, ValidateCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self,
 ]
 
 /// The scenario the board and `simulate` use when none is named.

@@ -5,9 +5,9 @@ import TowerCore
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan' or 'board'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), board (frame, keystroke, terminal bytes)."),
-                    .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon).", optional: true)],
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]' or 'board'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), board (frame, keystroke, terminal bytes)."),
+                    .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon); for eta: a history CSV (default sample-data/history/rio-history-60d.csv).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
@@ -31,6 +31,9 @@ enum BenchCommand: Command {
             try ReplanBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, at: arguments.value("at") ?? "10:00",
                                 seconds: try arguments.double("time-limit", default: 2, in: 0.01...3600), seed: try arguments.seed())
             return 0
+        case "eta":
+            try ETABench.run(history: arguments.positionals.count > 1 ? arguments.positionals[1] : "sample-data/history/rio-history-60d.csv")
+            return 0
         case "board":
             try BoardBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),
                                seconds: try arguments.double("seconds", default: 10, in: 1...600))
@@ -40,7 +43,7 @@ enum BenchCommand: Command {
                         timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
             return 0
         case let other:
-            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan or board", command: spec.name)
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan, eta or board", command: spec.name)
         }
     }
 

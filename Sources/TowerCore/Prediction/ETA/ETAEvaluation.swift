@@ -1,0 +1,78 @@
+/// How good a model's ETAs are on rows with known times, beside the baseline's.
+///
+/// Travel: each leg's P50 against its actual seconds. Arrival: along each rider's run of consecutive stops (a leg
+/// that starts where the last one ended), the arrival predicted from the run's first departure by adding predicted
+/// travel and dwell, against the actual arrival: the ETA a customer would have been given when the run began.
+public struct ETAEvaluation: Sendable {
+    public struct Figures: Sendable {
+        public var travelMAE = 0.0
+        public var travelP90 = 0.0
+        public var arrivalMAE = 0.0
+        public var arrivalP90 = 0.0
+        public var within5 = 0.0
+        public var within10 = 0.0
+        /// Share of legs whose actual travel fell inside P10–P90 (nil for the baseline, which has no interval).
+        public var coverage: Double?
+    }
+
+    public var model = Figures()
+    public var baseline = Figures()
+    public var rows = 0
+
+    /// Evaluates `model` on `rows`; with `online`, each row is learned after it is predicted, in time order.
+    public init(model start: ETAModel, rows input: [HistoryRow], online: Bool = false) {
+        var learner = start
+        let rows = input.filter { $0.travelSeconds != nil }.sorted { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }
+        self.rows = rows.count
+        var travelErrors: [Double] = [], baseTravelErrors: [Double] = []
+        var arrivalErrors: [Double] = [], baseArrivalErrors: [Double] = []
+        var covered = 0
+        // Per rider: where its current run stands (actual completion, predicted completion by model and baseline).
+        var runs: [String: (actualEnd: Instant, predicted: Double, base: Double)] = [:]
+        for row in rows {
+            let prediction = learner.predict(row)
+            let base = learner.baseline(row)
+            let actual = row.travelSeconds!
+            travelErrors.append(abs(prediction.travel[1] - actual))
+            baseTravelErrors.append(abs(base.travel - actual))
+            if actual >= prediction.travel[0] && actual <= prediction.travel[2] { covered += 1 }
+
+            let departed = Double(row.departedAt.seconds)
+            let chained = runs[row.rider].flatMap { $0.actualEnd == row.departedAt ? $0 : nil }
+            let startPredicted = chained?.predicted ?? departed
+            let startBase = chained?.base ?? departed
+            let arrivalPredicted = startPredicted + prediction.travel[1]
+            let arrivalBase = startBase + base.travel
+            let arrived = Double(row.arrivedAt!.seconds)
+            arrivalErrors.append(abs(arrivalPredicted - arrived))
+            baseArrivalErrors.append(abs(arrivalBase - arrived))
+            if let completed = row.completedAt {
+                // An early rider waits at the door for the window to open, then serves.
+                let opens = Double(row.windowStart?.seconds ?? 0)
+                runs[row.rider] = (completed, max(arrivalPredicted, opens) + prediction.dwell, max(arrivalBase, opens) + base.dwell)
+            } else {
+                runs[row.rider] = nil
+            }
+            if online { learner.learn(row) }
+        }
+        func figures(_ travel: [Double], _ arrival: [Double]) -> Figures {
+            var f = Figures()
+            guard !travel.isEmpty else { return f }
+            f.travelMAE = travel.reduce(0, +) / Double(travel.count)
+            f.travelP90 = ETAEvaluation.p90(travel)
+            f.arrivalMAE = arrival.reduce(0, +) / Double(arrival.count)
+            f.arrivalP90 = ETAEvaluation.p90(arrival)
+            f.within5 = Double(arrival.filter { $0 <= 300 }.count) / Double(arrival.count)
+            f.within10 = Double(arrival.filter { $0 <= 600 }.count) / Double(arrival.count)
+            return f
+        }
+        model = figures(travelErrors, arrivalErrors)
+        model.coverage = rows.isEmpty ? 0 : Double(covered) / Double(rows.count)
+        baseline = figures(baseTravelErrors, baseArrivalErrors)
+    }
+
+    static func p90(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * 0.9 + 0.5))]
+    }
+}

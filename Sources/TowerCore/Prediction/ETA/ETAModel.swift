@@ -1,0 +1,144 @@
+import Foundation
+
+/// Learned travel and dwell times with intervals, and the distance-over-speed baseline beside them.
+///
+/// Travel: ridge regression on the log of the seconds from departure to the door, from the leg's road distance
+/// (log and linear), the hour, weekend, the minutes until the customer's window opens (an early rider waits), the stop's place in the run, parcels, and one indicator per
+/// channel, zone and rider seen in training (an unseen one adds nothing: the average). Dwell: the same on the log of
+/// the seconds at the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals'
+/// percentiles in log space (see `RidgeRegression`).
+public struct ETAModel: Codable, Sendable {
+    public static let formatVersion = 1
+    public var version = ETAModel.formatVersion
+    public var zones: [String]
+    public var riders: [String]
+    /// Grid cells (about 2.5 km) of the legs' midpoints seen in training: where the roads are slow or fast.
+    public var cells: [String]
+    public static let channels = ["own", "3pl", "gig"]
+    public var travel: RidgeRegression
+    public var dwell: RidgeRegression
+    /// The baseline: road km over this speed, and this dwell.
+    public var baselineKmh: Double
+    public var baselineDwell: Double
+    public var trainedRows: Int
+
+    static let circuity = TravelModel().circuity
+    static let travelShift = 5.0, dwellShift = 10.0
+
+    public struct Prediction: Sendable {
+        public var travel: [Double]  // P10, P50, P90 seconds
+        public var dwell: Double     // P50 seconds
+    }
+
+    /// Trains on rows with their times (failed visits teach travel, not dwell).
+    public init(training rows: [HistoryRow]) throws {
+        let usable = rows.filter { $0.travelSeconds != nil }
+        guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
+        zones = Array(Set(usable.map(\.zone))).sorted()
+        riders = Array(Set(usable.map(\.rider))).sorted()
+        cells = Array(Set(usable.map(ETAModel.cell))).sorted()
+        let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
+        let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }
+        let y = usable.map { log($0.travelSeconds! + ETAModel.travelShift) }
+        travel = try RidgeRegression(rows: x, targets: y)
+        // Intervals from the latest fifth of the rows, predicted by a fit on the rest (split in time, as the model
+        // will be used: on days it has not seen).
+        let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
+        let cut = order.count * 4 / 5
+        if cut >= 50, cut < order.count {
+            let early = try RidgeRegression(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] })
+            travel.calibrate(rows: order[cut...].map { x[$0] }, targets: order[cut...].map { y[$0] }, with: early)
+        }
+        let dwelt = usable.filter { $0.dwellSeconds != nil }
+        dwell = try RidgeRegression(rows: dwelt.map { ETAModel.dwellFeatures($0, vocabulary) },
+                                    targets: dwelt.map { log($0.dwellSeconds! + ETAModel.dwellShift) })
+        let speeds = usable.compactMap { row -> Double? in
+            let seconds = row.travelSeconds!
+            return seconds > 0 ? ETAModel.roadKm(row) / (seconds / 3600) : nil
+        }.sorted()
+        baselineKmh = speeds.isEmpty ? 20 : max(1, speeds[speeds.count / 2])
+        let dwells = dwelt.map { $0.dwellSeconds! }.sorted()
+        baselineDwell = dwells.isEmpty ? 120 : dwells[dwells.count / 2]
+        trainedRows = usable.count
+    }
+
+    public func predict(_ row: HistoryRow) -> Prediction {
+        let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
+        let t = travel.predict(ETAModel.travelFeatures(row, vocabulary))
+        let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary))
+        let travelSeconds = travel.quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
+        return Prediction(travel: travelSeconds, dwell: max(0, exp(d + dwell.quantiles[1]) - ETAModel.dwellShift))
+    }
+
+    /// The baseline's travel and dwell for a row.
+    public func baseline(_ row: HistoryRow) -> (travel: Double, dwell: Double) {
+        (ETAModel.roadKm(row) / baselineKmh * 3600, baselineDwell)
+    }
+
+    /// Learns a row's actual times (online).
+    public mutating func learn(_ row: HistoryRow) {
+        let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
+        if let seconds = row.travelSeconds { travel.update(ETAModel.travelFeatures(row, vocabulary), log(seconds + ETAModel.travelShift)) }
+        if let seconds = row.dwellSeconds { dwell.update(ETAModel.dwellFeatures(row, vocabulary), log(seconds + ETAModel.dwellShift)) }
+    }
+
+    /// The categories the model has an indicator for.
+    struct Vocabulary {
+        var zones: [String]
+        var riders: [String]
+        var cells: [String]
+    }
+
+    static func cell(_ row: HistoryRow) -> String {
+        let size = 0.025
+        let lat = ((row.from.lat + row.to.lat) / 2 / size).rounded(.down), lon = ((row.from.lon + row.to.lon) / 2 / size).rounded(.down)
+        return "\(Int(lat)):\(Int(lon))"
+    }
+
+    static func roadKm(_ row: HistoryRow) -> Double { row.from.distanceKm(to: row.to) * circuity }
+
+    static func hourBin(_ row: HistoryRow) -> Int {
+        ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600
+    }
+
+    static func common(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
+        var x = [Double](repeating: 0, count: 24 + channels.count + vocabulary.zones.count + vocabulary.riders.count)
+        x[hourBin(row)] = 1
+        var offset = 24
+        if let c = channels.firstIndex(of: row.channel) { x[offset + c] = 1 }
+        offset += channels.count
+        if let z = vocabulary.zones.firstIndex(of: row.zone) { x[offset + z] = 1 }
+        offset += vocabulary.zones.count
+        if let r = vocabulary.riders.firstIndex(of: row.rider) { x[offset + r] = 1 }
+        return x
+    }
+
+    static func travelFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
+        let km = roadKm(row)
+        let weekday = ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)
+        return [1, log(km + 0.05), km, weekday >= 5 ? 1 : 0, Double(min(row.stopIndex, 30)) / 30, log1p(Double(row.parcels))]
+            + common(row, vocabulary)
+    }
+
+    static func dwellFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
+        [1, log1p(Double(row.parcels))] + common(row, vocabulary)
+    }
+
+    // MARK: Files
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { try encoder.encode(self).write(to: URL(fileURLWithPath: path)) } catch { throw ToolError("cannot write model \(path): \(error.localizedDescription)") }
+    }
+
+    public static func read(path: String) throws -> ETAModel {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read model \(path)") }
+        let model: ETAModel
+        do { model = try JSONDecoder().decode(ETAModel.self, from: data) } catch {
+            throw ToolError("\(path) is not a Tower ETA model (\(error.localizedDescription))")
+        }
+        guard model.version == formatVersion else { throw ToolError("\(path): model format \(model.version), this Tower reads \(formatVersion); train it again") }
+        return model
+    }
+}

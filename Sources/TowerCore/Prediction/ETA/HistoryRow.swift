@@ -1,0 +1,106 @@
+import Foundation
+
+/// One stop visit of the delivery history (the CSV `tower history` writes; documented in sample-data/README.md).
+public struct HistoryRow: Sendable {
+    public var line: Int
+    public var order: String
+    public var rider: String
+    public var channel: String
+    public var zone: String
+    public var from: GeoPoint
+    public var to: GeoPoint
+    public var departedAt: Instant
+    /// Empty in a file to predict.
+    public var arrivedAt: Instant?
+    public var completedAt: Instant?
+    public var stopIndex: Int
+    public var parcels: Int
+    /// `delivered` or `failed`; empty when not known yet.
+    public var outcome: String
+    public var utcOffsetSeconds: Int
+    /// When the customer's window opens (optional column `window_start`): a rider early at the door waits.
+    public var windowStart: Instant?
+
+    /// Seconds from departure to the door, when known.
+    public var travelSeconds: Double? { arrivedAt.map { Double($0 - departedAt) } }
+    /// Seconds of service at the door, when known: from arrival, or from the window's opening when the rider came
+    /// early and waited, to completion.
+    public var dwellSeconds: Double? {
+        guard let arrivedAt, let completedAt else { return nil }
+        return Double(max(0, completedAt - max(arrivedAt, windowStart ?? arrivedAt)))
+    }
+
+    public static let requiredColumns = ["order_id", "rider_id", "channel", "zone", "from_lat", "from_lon", "lat", "lon", "departed_at",
+                                         "arrived_at", "completed_at", "stop_index", "parcels", "outcome"]
+}
+
+/// Reads a history CSV. Each bad row is reported with its line, column and reason and left out; a file where
+/// most rows are bad is refused, since a model trained on the rest would be trained on a misunderstanding.
+public enum HistoryReader {
+    public struct Result: Sendable {
+        public var rows: [HistoryRow]
+        public var errors: [String]
+    }
+
+    public static func read(path: String, requireTimes: Bool) throws -> Result {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read \(path)") }
+        let table = try CSVTable.parse(String(decoding: data, as: UTF8.self), file: path)
+        try table.require(HistoryRow.requiredColumns, file: path)
+        var rows: [HistoryRow] = []
+        var errors: [String] = []
+        for record in table.rows {
+            do {
+                rows.append(try row(record, table: table, requireTimes: requireTimes))
+            } catch {
+                errors.append("\(path) line \(record.line), \(error)")
+            }
+        }
+        if rows.isEmpty || errors.count * 2 > table.rows.count {
+            let first = errors.prefix(3).joined(separator: "; ")
+            throw ToolError("\(path): \(errors.count) of \(table.rows.count) rows are bad, too many to learn from\(first.isEmpty ? "" : ": " + first)")
+        }
+        return Result(rows: rows, errors: errors)
+    }
+
+    private static func row(_ record: CSVTable.Row, table: CSVTable, requireTimes: Bool) throws(ToolError) -> HistoryRow {
+        func field(_ name: String) -> String {
+            let index = table.column(name)!
+            return index < record.fields.count ? record.fields[index].trimmingCharacters(in: .whitespaces) : ""
+        }
+        func fail(_ name: String, _ reason: String) -> ToolError { ToolError("column \(name): \(reason)") }
+        func text(_ name: String) throws(ToolError) -> String {
+            let value = field(name)
+            guard !value.isEmpty else { throw fail(name, "empty") }
+            return value
+        }
+        func number(_ name: String, _ range: ClosedRange<Double>) throws(ToolError) -> Double {
+            let raw = field(name)
+            guard let value = Double(raw), value.isFinite else { throw fail(name, "expected a number, got \"\(TextSanitizer.clean(raw))\"") }
+            guard range.contains(value) else { throw fail(name, "\(raw) is outside \(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound))") }
+            return value
+        }
+        func time(_ name: String, optional: Bool) throws(ToolError) -> (Instant, Int)? {
+            let raw = field(name)
+            if raw.isEmpty, optional { return nil }
+            guard let parsed = ISOTime.parse(raw) else { throw fail(name, "expected an ISO 8601 time with offset, got \"\(TextSanitizer.clean(raw))\"") }
+            return parsed
+        }
+        let channel = try text("channel")
+        guard ["own", "3pl", "gig"].contains(channel) else { throw fail("channel", "expected own, 3pl or gig, got \"\(TextSanitizer.clean(channel))\"") }
+        let outcome = field("outcome")
+        guard ["delivered", "failed", ""].contains(outcome) else { throw fail("outcome", "expected delivered or failed, got \"\(TextSanitizer.clean(outcome))\"") }
+        let departed = try time("departed_at", optional: false)!
+        let arrived = try time("arrived_at", optional: !requireTimes)
+        let completed = try time("completed_at", optional: !requireTimes)
+        if let arrived, arrived.0 < departed.0 { throw fail("arrived_at", "before departed_at") }
+        if let arrived, let completed, completed.0 < arrived.0 { throw fail("completed_at", "before arrived_at") }
+        if let arrived, arrived.0 - departed.0 > 6 * 3600 { throw fail("arrived_at", "more than 6 hours after departed_at") }
+        return HistoryRow(line: record.line, order: try text("order_id"), rider: try text("rider_id"), channel: channel, zone: try text("zone"),
+                          from: GeoPoint(lat: try number("from_lat", -90...90), lon: try number("from_lon", -180...180)),
+                          to: GeoPoint(lat: try number("lat", -90...90), lon: try number("lon", -180...180)),
+                          departedAt: departed.0, arrivedAt: arrived?.0, completedAt: completed?.0,
+                          stopIndex: Int(try number("stop_index", 0...10_000)), parcels: Int(try number("parcels", 0...10_000)),
+                          outcome: outcome, utcOffsetSeconds: departed.1,
+                          windowStart: table.column("window_start") == nil ? nil : try time("window_start", optional: true)?.0)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Ridge regression that keeps learning: fitted in one pass over the training rows (normal equations, Cholesky),
+/// then updated row by row with recursive least squares, which keeps exactly the ridge solution of everything seen,
+/// with older rows slowly forgotten (`forgetting` < 1) so the model follows a world that changes.
+///
+/// Intervals come from the spread of its recent errors: the 10th, 50th and 90th percentiles of the residuals, from
+/// the training rows first and then from a window of the latest out-of-sample errors.
+public struct RidgeRegression: Codable, Sendable {
+    public private(set) var weights: [Double]
+    /// (XᵀX + λI)⁻¹, row-major: what recursive least squares needs to take one more row.
+    private var inverse: [Double]
+    public var forgetting: Double
+    public private(set) var quantiles: [Double]  // residual P10, P50, P90
+    private var recent: [Double] = []
+    private var updates = 0
+    static let window = 500
+
+    public var dimension: Int { weights.count }
+
+    /// Fits `targets` on `rows` (each of the same dimension) with penalty `lambda`.
+    public init(rows: [[Double]], targets: [Double], lambda: Double = 1.0, forgetting: Double = 0.999) throws {
+        guard let d = rows.first?.count, !rows.isEmpty, rows.count == targets.count else { throw ToolError("no rows to learn from") }
+        var gram = [Double](repeating: 0, count: d * d)
+        var moment = [Double](repeating: 0, count: d)
+        for (x, y) in zip(rows, targets) {
+            for i in 0..<d where x[i] != 0 {
+                let xi = x[i]
+                moment[i] += xi * y
+                for j in i..<d where x[j] != 0 { gram[i * d + j] += xi * x[j] }
+            }
+        }
+        for i in 0..<d {
+            gram[i * d + i] += lambda
+            for j in 0..<i { gram[i * d + j] = gram[j * d + i] }
+        }
+        let factor = try RidgeRegression.cholesky(gram, d)
+        let fitted = RidgeRegression.solve(factor, d, moment)
+        weights = fitted
+        inverse = [Double](repeating: 0, count: d * d)
+        for column in 0..<d {
+            var unit = [Double](repeating: 0, count: d)
+            unit[column] = 1
+            let solved = RidgeRegression.solve(factor, d, unit)
+            for row in 0..<d { inverse[row * d + column] = solved[row] }
+        }
+        self.forgetting = forgetting
+        let residuals = zip(rows, targets).map { $1 - RidgeRegression.dot($0, fitted) }
+        quantiles = RidgeRegression.percentiles(residuals)
+    }
+
+    public func predict(_ x: [Double]) -> Double { RidgeRegression.dot(x, weights) }
+
+    /// Sets the interval from errors on rows the fit did not see (in-sample errors are too kind).
+    public mutating func calibrate(rows: [[Double]], targets: [Double], with fit: RidgeRegression) {
+        guard !rows.isEmpty else { return }
+        quantiles = RidgeRegression.percentiles(zip(rows, targets).map { $1 - fit.predict($0) })
+    }
+
+    /// Learns one more row (after it was predicted, so its error is an honest one for the intervals).
+    public mutating func update(_ x: [Double], _ y: Double) {
+        let d = dimension
+        let residual = y - predict(x)
+        var px = [Double](repeating: 0, count: d)
+        for i in 0..<d {
+            var sum = 0.0
+            for j in 0..<d where x[j] != 0 { sum += inverse[i * d + j] * x[j] }
+            px[i] = sum
+        }
+        let denominator = forgetting + RidgeRegression.dot(x, px)
+        guard denominator > 1e-12 else { return }
+        for i in 0..<d { weights[i] += px[i] / denominator * residual }
+        for i in 0..<d where px[i] != 0 {
+            let scale = px[i] / denominator
+            for j in 0..<d { inverse[i * d + j] -= scale * px[j] }
+        }
+        if forgetting != 1 { for i in 0..<(d * d) { inverse[i] /= forgetting } }
+        recent.append(residual)
+        if recent.count > RidgeRegression.window { recent.removeFirst(recent.count - RidgeRegression.window) }
+        updates += 1
+        if updates % 25 == 0, recent.count >= 100 { quantiles = RidgeRegression.percentiles(recent) }
+    }
+
+    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var sum = 0.0
+        for i in 0..<min(a.count, b.count) where a[i] != 0 { sum += a[i] * b[i] }
+        return sum
+    }
+
+    static func percentiles(_ values: [Double]) -> [Double] {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return [0, 0, 0] }
+        return [0.1, 0.5, 0.9].map { sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * $0 + 0.5))] }
+    }
+
+    /// The lower Cholesky factor of a symmetric positive-definite matrix.
+    static func cholesky(_ a: [Double], _ d: Int) throws -> [Double] {
+        var l = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in 0...i {
+                var sum = a[i * d + j]
+                for k in 0..<j { sum -= l[i * d + k] * l[j * d + k] }
+                if i == j {
+                    guard sum > 0 else { throw ToolError("the training rows do not determine the model (matrix not positive definite)") }
+                    l[i * d + i] = sum.squareRoot()
+                } else {
+                    l[i * d + j] = sum / l[j * d + j]
+                }
+            }
+        }
+        return l
+    }
+
+    /// Solves L Lᵀ x = b.
+    static func solve(_ l: [Double], _ d: Int, _ b: [Double]) -> [Double] {
+        var y = b
+        for i in 0..<d {
+            for k in 0..<i { y[i] -= l[i * d + k] * y[k] }
+            y[i] /= l[i * d + i]
+        }
+        var x = y
+        for i in stride(from: d - 1, through: 0, by: -1) {
+            for k in (i + 1)..<d { x[i] -= l[k * d + i] * x[k] }
+            x[i] /= l[i * d + i]
+        }
+        return x
+    }
+}

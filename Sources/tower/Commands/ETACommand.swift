@@ -1,0 +1,78 @@
+import Foundation
+import TowerCore
+
+/// `tower eta train|predict|eval`: the learned ETA model from the command line.
+enum ETACommand: Command {
+    static let spec = CommandSpec(
+        name: "eta",
+        summary: "Train, apply and evaluate the learned ETA model on delivery history (CSV).",
+        arguments: [.init(name: "train|predict|eval", help: "What to do."),
+                    .init(name: "CSV", help: "train: the history to learn from; predict: the stops to predict; eval: held-out history.")],
+        options: [
+            .init(name: "model", value: "FILE", help: "The model file (written by train, read by predict and eval)."),
+            .init(name: "online", value: nil, help: "predict and eval: take rows in time order and learn each one's actual times after predicting it."),
+        ],
+        discussion: """
+        The CSV has the columns of 'tower history' (sample-data/README.md): order_id, rider_id, channel, zone, from_lat,
+        from_lon, lat, lon, departed_at, arrived_at, completed_at, stop_index, parcels, outcome. For predict, the times
+        after departed_at may be empty. Bad rows are reported with line and column and left out; a file that is mostly
+        bad is refused.
+        """)
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        guard let modelPath = arguments.value("model") else { throw UsageError(message: "'tower eta' needs --model FILE", command: spec.name) }
+        let csv = arguments.positionals[1]
+        switch arguments.positionals[0] {
+        case "train":
+            let history = try HistoryReader.read(path: csv, requireTimes: true)
+            report(history.errors)
+            let start = Date()
+            let model = try ETAModel(training: history.rows)
+            try model.write(to: modelPath)
+            FileHandle.standardError.write(Data(String(format: "tower: trained on %d rows (%d riders, %d zones) in %.2f s; model %@\n",
+                                                       model.trainedRows, model.riders.count, model.zones.count, Date().timeIntervalSince(start), modelPath).utf8))
+        case "predict":
+            var model = try ETAModel.read(path: modelPath)
+            let input = try HistoryReader.read(path: csv, requireTimes: false)
+            report(input.errors)
+            let online = arguments.has("online")
+            let rows = online ? input.rows.sorted { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) } : input.rows
+            print("order_id,travel_p10_s,travel_p50_s,travel_p90_s,dwell_p50_s")
+            for row in rows {
+                let p = model.predict(row)
+                print([row.order, seconds(p.travel[0]), seconds(p.travel[1]), seconds(p.travel[2]), seconds(p.dwell)].joined(separator: ","))
+                if online { model.learn(row) }
+            }
+        case "eval":
+            let model = try ETAModel.read(path: modelPath)
+            let test = try HistoryReader.read(path: csv, requireTimes: true)
+            report(test.errors)
+            let result = ETAEvaluation(model: model, rows: test.rows, online: arguments.has("online"))
+            print("rows: \(result.rows)\(arguments.has("online") ? " (online: each learned after it was predicted)" : "")")
+            print("figure                     model      baseline")
+            func line(_ name: String, _ a: String, _ b: String) { print(name.padding(toLength: 27, withPad: " ", startingAt: 0) + a.padding(toLength: 11, withPad: " ", startingAt: 0) + b) }
+            func minutes(_ s: Double) -> String { String(format: "%.2f min", s / 60) }
+            func share(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+            let m = result.model, b = result.baseline
+            line("travel MAE", minutes(m.travelMAE), minutes(b.travelMAE))
+            line("travel P90 abs error", minutes(m.travelP90), minutes(b.travelP90))
+            line("arrival MAE", minutes(m.arrivalMAE), minutes(b.arrivalMAE))
+            line("arrival P90 abs error", minutes(m.arrivalP90), minutes(b.arrivalP90))
+            line("arrival within ±5 min", share(m.within5), share(b.within5))
+            line("arrival within ±10 min", share(m.within10), share(b.within10))
+            line("travel P10–P90 coverage", share(m.coverage ?? 0), "—")
+            line("travel MAE vs baseline", share(b.travelMAE > 0 ? m.travelMAE / b.travelMAE : 0), "")
+        case let other:
+            throw UsageError(message: "'tower eta' does train, predict or eval, not '\(TextSanitizer.clean(other))'", command: spec.name)
+        }
+        return 0
+    }
+
+    private static func seconds(_ value: Double) -> String { String(Int(value.rounded())) }
+
+    /// Bad rows on stderr (the first ten, then a count).
+    private static func report(_ errors: [String]) {
+        for error in errors.prefix(10) { FileHandle.standardError.write(Data("tower: \(error)\n".utf8)) }
+        if errors.count > 10 { FileHandle.standardError.write(Data("tower: ... and \(errors.count - 10) more bad rows\n".utf8)) }
+    }
+}

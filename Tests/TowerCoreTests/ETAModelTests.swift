@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct RidgeRegressionTests {
+    @Test func recoversALinearRuleAndLearnsOnlineAsIfRefitted() throws {
+        var random = SeededRandom(seed: 3)
+        var rows: [[Double]] = [], targets: [Double] = []
+        for _ in 0..<400 {
+            let x = [1, random.unit() * 10, random.unit()]
+            rows.append(x)
+            targets.append(2 + 0.5 * x[1] - 3 * x[2] + (random.unit() - 0.5) * 0.01)
+        }
+        let fit = try RidgeRegression(rows: rows, targets: targets, lambda: 1e-6, forgetting: 1)
+        #expect(abs(fit.weights[0] - 2) < 0.01 && abs(fit.weights[1] - 0.5) < 0.001 && abs(fit.weights[2] + 3) < 0.01)
+
+        // One more row learned online gives the same weights as fitting all the rows again.
+        var online = try RidgeRegression(rows: Array(rows.dropLast()), targets: Array(targets.dropLast()), lambda: 0.5, forgetting: 1)
+        online.update(rows.last!, targets.last!)
+        let refit = try RidgeRegression(rows: rows, targets: targets, lambda: 0.5, forgetting: 1)
+        for (a, b) in zip(online.weights, refit.weights) { #expect(abs(a - b) < 1e-9) }
+    }
+
+    @Test func refusesRowsThatDetermineNothing() {
+        #expect(throws: ToolError.self) { try RidgeRegression(rows: [], targets: []) }
+    }
+}
+
+@Suite struct ETAModelTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let history = root.appendingPathComponent("sample-data/history/rio-history-60d.csv").path
+
+    /// The shipped history split in time: the first 48 days to learn, the last 12 to test.
+    static let split: Result<(train: [HistoryRow], test: [HistoryRow]), Error> = Result {
+        let rows = try HistoryReader.read(path: history, requireTimes: true).rows
+        let days = Array(Set(rows.map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) })).sorted()
+        let cut = days[days.count * 4 / 5]
+        return (rows.filter { $0.departedAt < cut }, rows.filter { $0.departedAt >= cut })
+    }
+
+    @Test func theShippedHistoryHasSixtyDays() throws {
+        let (train, test) = try Self.split.get()
+        let days = Set((train + test).map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) })
+        #expect(days.count >= 60)
+        let size = try FileManager.default.attributesOfItem(atPath: Self.history)[.size] as? Int ?? 0
+        #expect(size < 5_000_000)
+    }
+
+    @Test func learnedETAsBeatTheBaselineOnHeldOutDaysWithHonestIntervals() throws {
+        let (train, test) = try Self.split.get()
+        let model = try ETAModel(training: train)
+        let result = ETAEvaluation(model: model, rows: test)
+        #expect(result.model.travelMAE < 0.8 * result.baseline.travelMAE)
+        #expect(result.model.arrivalMAE < result.baseline.arrivalMAE)
+        #expect((0.7...0.9).contains(result.model.coverage ?? 0), "P10–P90 should hold about 80% of held-out legs")
+        for row in test.prefix(50) {
+            let p = model.predict(row)
+            #expect(p.travel[0] <= p.travel[1] && p.travel[1] <= p.travel[2])
+        }
+    }
+
+    @Test func aModelFileRoundTripsAndKeepsLearning() throws {
+        let (train, test) = try Self.split.get()
+        let model = try ETAModel(training: Array(train.prefix(3000)))
+        let path = TestCity.temporaryFile("eta.json")
+        try model.write(to: path)
+        var read = try ETAModel.read(path: path)
+        #expect(read.predict(test[0]).travel == model.predict(test[0]).travel)
+        read.learn(test[0])
+        #expect(read.predict(test[0]).travel[1] != model.predict(test[0]).travel[1])
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try ETAModel.read(path: path) } throws: { "\($0)".contains("is not a Tower ETA model") }
+    }
+
+    @Test func afterTheWorldSlowsDownOnlineLearningCatchesUp() throws {
+        let (train, test) = try Self.split.get()
+        let model = try ETAModel(training: train)
+        // A road closure: every leg now takes 40% longer.
+        let slower = test.map { row -> HistoryRow in
+            var r = row
+            if let arrived = r.arrivedAt, let completed = r.completedAt {
+                let extra = Int64(Double(arrived - r.departedAt) * 0.4)
+                r.arrivedAt = arrived + extra
+                r.completedAt = completed + extra
+            }
+            return r
+        }
+        let frozen = ETAEvaluation(model: model, rows: slower)
+        let learning = ETAEvaluation(model: model, rows: slower, online: true)
+        #expect(learning.model.travelMAE < 0.85 * frozen.model.travelMAE)
+    }
+
+    @Test func badRowsAreNamedAndAMostlyBadFileIsRefused() throws {
+        let header = HistoryRow.requiredColumns.joined(separator: ",")
+        let good = "O-1,R1,own,centro,-22.9,-43.2,-22.91,-43.19,2026-11-17T08:00:00-03:00,2026-11-17T08:10:00-03:00,2026-11-17T08:12:00-03:00,1,1,delivered"
+        let badChannel = "O-2,R1,drone,centro,-22.9,-43.2,-22.91,-43.19,2026-11-17T08:00:00-03:00,2026-11-17T08:10:00-03:00,2026-11-17T08:12:00-03:00,1,1,delivered"
+        let badTime = "O-3,R1,own,centro,-22.9,-43.2,-22.91,-43.19,yesterday,2026-11-17T08:10:00-03:00,2026-11-17T08:12:00-03:00,1,1,delivered"
+        let path = TestCity.temporaryFile("history.csv")
+        try ([header] + Array(repeating: good, count: 5) + [badChannel, badTime]).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let read = try HistoryReader.read(path: path, requireTimes: true)
+        #expect(read.rows.count == 5)
+        #expect(read.errors == ["\(path) line 7, column channel: expected own, 3pl or gig, got \"drone\"",
+                                "\(path) line 8, column departed_at: expected an ISO 8601 time with offset, got \"yesterday\""])
+        try ([header, good] + Array(repeating: badChannel, count: 3)).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try HistoryReader.read(path: path, requireTimes: true) } throws: { "\($0)".contains("3 of 4 rows are bad") }
+    }
+}
