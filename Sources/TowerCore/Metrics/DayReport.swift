@@ -45,6 +45,8 @@ public struct DayReport: Sendable {
     public var riders: [RiderDay] = []
     public var firstEvent: Instant?
     public var events = 0
+    /// A last line cut short (a writer stopped mid-line, or is writing it now): left out of the report.
+    public var tornLastLine: Int?
 
     /// Replays `journal` once and gathers the report.
     public init(journal path: String, planLock: Instant? = nil, failedCost: Double = RunReport.failedDeliveryCost) throws {
@@ -93,7 +95,7 @@ public struct DayReport: Sendable {
             }
             return true
         }
-        if let torn = summary.tornLastLine { throw ToolError("\(path) line \(torn): torn last line (the writer stopped mid-line); the report would be incomplete") }
+        tornLastLine = summary.tornLastLine
         let finalTrend = trend ?? KPITrend(planLock: planLock ?? first ?? Instant(seconds: 0))
         let end = world.clock ?? first ?? Instant(seconds: 0)
         for (rider, since) in busySince { busy[rider, default: 0] += end - since }

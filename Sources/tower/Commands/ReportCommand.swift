@@ -19,6 +19,11 @@ enum ReportCommand: Command {
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
         let days = try arguments.positionals.map { try DayReport(journal: $0, failedCost: failedCost) }
+        for day in days {
+            if let torn = day.tornLastLine {
+                FileHandle.standardError.write(Data("tower: \(day.journal) line \(torn): torn last line left out (its writer stopped, or is still writing it)\n".utf8))
+            }
+        }
         for line in ReportText.lines(days) { print(line) }
         if let path = arguments.value("html") {
             do {
