@@ -173,3 +173,35 @@ import Testing
         #expect(report.planVariance == 0)
     }
 }
+
+@Suite struct RiskTests {
+    @Test func laterStopsAreLessCertainAndLatenessIsAChance() {
+        let risk = RiskModel()
+        let now = Instant(seconds: 1_000_000)
+        let sigmas = risk.deviations(etas: [now + 600, now + 1800, now + 3600], from: now)
+        #expect(sigmas[0] < sigmas[1] && sigmas[1] < sigmas[2])
+        #expect(abs(sigmas[0] - ((0.22 * 600) * (0.22 * 600) + 90 * 90).squareRoot()) < 1e-9)
+        #expect(abs(risk.lateProbability(eta: now, windowEnd: now, sigma: 300) - 0.5) < 1e-12)
+        #expect(risk.lateProbability(eta: now, windowEnd: now + 1800, sigma: 300) < 0.001)
+        #expect(risk.lateProbability(eta: now + 1800, windowEnd: now, sigma: 300) > 0.999)
+    }
+
+    @Test func theAtRiskListRanksByChanceThenTier() throws {
+        let scenario = try TestCity.scenario()
+        let engine = try TestCity.run(scenario, until: 10 * 3600)
+        let outlook = Outlook(world: engine.world, now: scenario.time(10 * 3600), planner: engine.planner)
+        #expect(!outlook.atRisk.isEmpty)
+        #expect(outlook.atRisk.allSatisfy { $0.probability >= RiskModel().threshold })
+        for (a, b) in zip(outlook.atRisk, outlook.atRisk.dropFirst()) {
+            #expect(Int(a.probability * 20) >= Int(b.probability * 20))
+        }
+    }
+
+    @Test func recallAndPrecisionOnASimulatedDay() throws {
+        let scenario = try TestCity.scenario()
+        let day = try RiskEvaluation(scenario: scenario, seed: 1, step: 600, until: scenario.time(16 * 3600))
+        #expect(day.late > 0)
+        #expect(day.lateAndFlagged <= min(day.late, day.flagged))
+        #expect(day.recall > 0.5 && day.precision > 0.5, "recall \(day.recall), precision \(day.precision)")
+    }
+}

@@ -1,13 +1,12 @@
 /// The live view ahead: every rider's coming stops re-timed from where the rider is now, and the orders whose
 /// predicted arrival is close to or past the end of their window.
 ///
-/// Until the learned ETA model lands, predictions come from the travel model, and an order is at risk when its
-/// predicted arrival leaves less than `margin` of slack before its window closes.
+/// Predictions come from the travel model; each has a spread (`RiskModel`), and an order is at risk when its chance
+/// of missing its window reaches the risk model's threshold. The list ranks by that chance, then tier, then the time
+/// left.
 public struct Outlook: Sendable {
     /// Slack below which an order counts as at risk (the travel model's typical error at an hour's horizon).
     public static let margin: Int64 = 15 * 60
-    /// At-risk orders whose window closes within this horizon are ranked before the others.
-    public static let urgentHorizon: Int64 = 2 * 3600
 
     public struct Lane: Sendable {
         public var rider: String
@@ -27,13 +26,15 @@ public struct Outlook: Sendable {
         public var slack: Int64
         /// The predicted arrival is already behind the plan's ETA by this much (0 when on plan).
         public var drift: Int64
+        /// The chance it arrives after its window closes.
+        public var probability: Double
     }
 
     public var lanes: [String: Lane] = [:]
     public var atRisk: [AtRisk] = []
 
     /// Computes the outlook of `world` at `now`.
-    public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner()) {
+    public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel()) {
         let conditions = TravelConditions(world)
         for id in world.riderIDs {
             guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { continue }
@@ -44,15 +45,17 @@ public struct Outlook: Sendable {
             let result = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions)
             var stops: [Stop] = []
             var slack: [Int64] = []
-            for (info, eta) in zip(infos, result.etas) {
+            let sigmas = risk.deviations(etas: result.etas, from: now)
+            for ((info, eta), sigma) in zip(zip(infos, result.etas), sigmas) {
                 let planned = route.stops[info.ref]
                 stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
                 guard info.kind == .delivery, let order = world.orders[planned.order] else { slack.append(Int64.max); continue }
                 let left = order.window.end - eta
                 slack.append(left)
-                if left < Outlook.margin {
+                let probability = risk.lateProbability(eta: eta, windowEnd: order.window.end, sigma: sigma)
+                if probability >= risk.threshold {
                     atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, window: order.window,
-                                         slack: left, drift: max(0, eta - planned.eta)))
+                                         slack: left, drift: max(0, eta - planned.eta), probability: probability))
                 }
             }
             lanes[id] = Lane(rider: id, stops: stops, slack: slack)
@@ -62,14 +65,17 @@ public struct Outlook: Sendable {
             guard let order = world.orders[id], order.status == .open, order.rider == nil else { continue }
             let left = order.window.end - now
             if left < 2 * 3600 {
-                atRisk.append(AtRisk(order: id, rider: nil, tier: order.tier, eta: nil, window: order.window, slack: left, drift: 0))
+                // Nobody carries it: the longer the window stays open, the better its chance of a rider in time.
+                let probability = left <= 0 ? 1 : min(1, max(risk.threshold, 1 - Double(left) / (2 * 3600)))
+                atRisk.append(AtRisk(order: id, rider: nil, tier: order.tier, eta: nil, window: order.window, slack: left, drift: 0,
+                                     probability: probability))
             }
         }
-        // Windows closing within the next hours come first (that is where a dispatcher can still act), each
-        // group by slack, then tier.
-        let soon = now + Outlook.urgentHorizon
+        // Most likely late first (in steps of 5 points, so near-equal chances rank by tier), then tier, then the
+        // time left.
+        func band(_ p: Double) -> Int { -Int((p * 20).rounded(.down)) }
         atRisk.sort {
-            ($0.window.end <= soon ? 0 : 1, $0.slack, -$0.tier.rank, $0.order) < ($1.window.end <= soon ? 0 : 1, $1.slack, -$1.tier.rank, $1.order)
+            (band($0.probability), -$0.tier.rank, $0.window.end, $0.order) < (band($1.probability), -$1.tier.rank, $1.window.end, $1.order)
         }
     }
 }

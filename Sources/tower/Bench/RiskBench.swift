@@ -1,0 +1,28 @@
+import Foundation
+import TowerCore
+
+/// `tower bench risk`: recall and precision of the at-risk list on simulated days (see `RiskEvaluation`).
+enum RiskBench {
+    static func run(scenarioPath: String, seeds: [UInt64]) throws {
+        let scenario = try ScenarioLoader.load(directory: scenarioPath)
+        var total = RiskEvaluation.Sum()
+        for seed in seeds {
+            let day = try RiskEvaluation(scenario: scenario, seed: seed)
+            total.add(day)
+            print(String(format: "seed %d: %d late, %d flagged at 30 min or more (chance ≥ 50%%); recall %.1f%%, precision %.1f%%",
+                         Int(seed), day.late, day.flagged, day.recall * 100, day.precision * 100))
+        }
+        print(String(format: "%@, %d days: recall %.1f%% (target ≥ 80%%), precision %.1f%% (target ≥ 50%%)",
+                     scenario.name, seeds.count, total.recall * 100, total.precision * 100))
+    }
+}
+
+extension RiskEvaluation {
+    /// Days pooled: the ratios of the summed counts.
+    struct Sum {
+        var late = 0, flagged = 0, lateAndFlagged = 0
+        mutating func add(_ day: RiskEvaluation) { late += day.late; flagged += day.flagged; lateAndFlagged += day.lateAndFlagged }
+        var recall: Double { late == 0 ? 1 : Double(lateAndFlagged) / Double(late) }
+        var precision: Double { flagged == 0 ? 1 : Double(lateAndFlagged) / Double(flagged) }
+    }
+}
