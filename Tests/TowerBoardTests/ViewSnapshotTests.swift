@@ -87,6 +87,16 @@ import TowerCore
         #expect(text.contains("▁") || text.contains("█"), "sparklines are drawn")
     }
 
+    @Test func metricsShowTheLearnedETAsRunningAccuracy() {
+        var snapshot = BoardFixture.snapshot
+        snapshot.learnedETA = BoardSnapshot.LearnedETA(mae: 150, baselineMAE: 240, legs: 200, learned: 431)
+        var model = BoardModel(speed: 60, readonly: false)
+        model.screen = .metrics
+        var buffer = ScreenBuffer(width: 200, height: 60)
+        BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(buffer.lines.joined().contains("learned ETA, online: travel MAE 2.5 min over the last 200 legs (distance over speed: 4.0 min); 431 legs learned today"))
+    }
+
     @Test func sparklinesScaleBetweenTheExtremes() {
         #expect(MetricsView.sparkline([0, 1, 2, 3, 4, 5, 6, 7], unicode: true) == "▁▂▃▄▅▆▇█")
         #expect(MetricsView.sparkline([3, 3, 3], unicode: true) == "▁▁▁")

@@ -105,3 +105,28 @@ import Testing
         #expect { try HistoryReader.read(path: path, requireTimes: true) } throws: { "\($0)".contains("3 of 4 rows are bad") }
     }
 }
+
+@Suite struct OnlineETATests {
+    @Test func learnsFromEveryAttemptAndKeepsAnHonestRunningError() throws {
+        let (train, _) = try ETAModelTests.split.get()
+        let model = try ETAModel(training: train, riderEffects: false)  // another fleet: its riders are other people
+        let scenario = try TestCity.scenario()
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        var online = OnlineETA(model: model)
+        var attempts = 0
+        session.engine.observer = { event in
+            online.note(event, world: session.engine.world)
+            switch event.body {
+            case .deliveryDone, .deliveryFailed: attempts += 1
+            default: break
+            }
+        }
+        #expect(online.recentMAE == nil)
+        session.simulation.run(until: scenario.time(14 * 3600), engine: session.engine)
+        #expect(online.learned > 0 && online.learned <= attempts)
+        let recent = try #require(online.recentMAE)
+        #expect(recent.legs == min(online.learned, OnlineETA.window))
+        #expect(recent.model < recent.baseline, "the learned model beats distance over speed on a city it never saw")
+        #expect(online.model.predict(train[0]).travel != model.predict(train[0]).travel, "it learned")
+    }
+}

@@ -22,6 +22,8 @@ public final class BoardApp {
     public var outbox: Outbox?
     /// The KPIs through the day (rebuilt from the journal at start by the caller, then fed every event).
     public var trend: KPITrend?
+    /// The learned ETA model, learning from every delivery attempt as it happens.
+    public var eta: OnlineETA?
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -38,6 +40,7 @@ public final class BoardApp {
             self.log.note(event, world: self.engine.world)
             self.outbox?.take(event, world: self.engine.world)
             self.trend?.note(event, world: self.engine.world)
+            self.eta?.note(event, world: self.engine.world)
         }
     }
 
@@ -179,6 +182,9 @@ public final class BoardApp {
         if let trend {
             snapshot.kpis = trend.current(world: world)
             snapshot.trend = trend.samples
+        }
+        if let eta, let recent = eta.recentMAE {
+            snapshot.learnedETA = BoardSnapshot.LearnedETA(mae: recent.model, baselineMAE: recent.baseline, legs: recent.legs, learned: eta.learned)
         }
         return snapshot
     }

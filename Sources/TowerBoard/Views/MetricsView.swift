@@ -70,6 +70,11 @@ enum MetricsView {
         }.joined(separator: "   ")
         buffer.put(" resolution by who: " + (split.isEmpty ? "nothing resolved yet" : split), x: body.x, y: body.maxY - 1,
                    style: c.theme[.muted], maxWidth: body.width)
+        if let eta = c.snapshot.learnedETA, body.height > 3 {
+            let text = String(format: " learned ETA, online: travel MAE %.1f min over the last %d legs (distance over speed: %.1f min); %d legs learned today",
+                              eta.mae / 60, eta.legs, eta.baselineMAE / 60, eta.learned)
+            buffer.put(text, x: body.x, y: body.maxY - 2, style: c.theme[.muted], maxWidth: body.width)
+        }
     }
 
     /// One block per value, scaled between the values' minimum and maximum (a flat line sits at the bottom).

@@ -4,22 +4,30 @@ import Foundation
 /// learns from (documented in sample-data/README.md).
 ///
 /// Travel is from the rider's previous stop (or shift start) to the door; dwell is from arrival to completion.
-public struct HistoryRecorder {
+public struct HistoryRecorder: Sendable {
     public static let header = "order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,parcels,outcome,weekday,tier,window_start,window_end"
 
-    private struct Leg {
+    private struct Leg: Sendable {
         var departedAt: Instant
         var from: GeoPoint
         var stopIndex: Int
     }
 
     private var legs: [String: Leg] = [:]
-    public private(set) var rows: [String] = []
+    /// The visits so far, as CSV lines.
+    public var rows: [String] { visits.map(\.csvLine) }
+    public private(set) var visits: [HistoryRow] = []
 
-    public init() {}
+    /// Whether `visits` keeps the rows (a history file does; a live learner only needs each one once).
+    private let keepsVisits: Bool
+
+    public init(keepsVisits: Bool = true) { self.keepsVisits = keepsVisits }
 
     /// Notes an event applied to `world` (call after it was applied).
-    public mutating func note(_ event: Event, world: World) {
+    /// - Returns: the visit it completed, if it ended a delivery attempt.
+    @discardableResult
+    public mutating func note(_ event: Event, world: World) -> HistoryRow? {
+        var visit: HistoryRow?
         switch event.body {
         case let .shiftStarted(rider):
             if let position = world.riders[rider]?.position { legs[rider] = Leg(departedAt: event.at, from: position, stopIndex: 0) }
@@ -28,19 +36,19 @@ public struct HistoryRecorder {
         case let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _):
             if let leg = legs[rider], let record = world.orders[order], let profile = world.riders[rider]?.profile,
                let arrived = record.arrivedAt {
-                let outcome = record.status == .delivered ? "delivered" : "failed"
-                let offset = world.utcOffsetSeconds
-                let time = { (instant: Instant) in ISOTime.format(instant, offsetSeconds: offset) }
-                rows.append([record.id, rider, profile.channel.rawValue, record.zone,
-                             coordinate(leg.from.lat), coordinate(leg.from.lon), coordinate(record.drop.lat), coordinate(record.drop.lon),
-                             time(leg.departedAt), time(arrived), time(event.at), String(leg.stopIndex + 1), String(record.parcels),
-                             outcome, String(ISOTime.weekday(event.at, offsetSeconds: offset)), record.tier.rawValue,
-                             time(record.window.start), time(record.window.end)].joined(separator: ","))
+                let row = HistoryRow(line: visits.count + 2, order: record.id, rider: rider, channel: profile.channel.rawValue, zone: record.zone,
+                                     from: leg.from, to: record.drop, departedAt: leg.departedAt, arrivedAt: arrived, completedAt: event.at,
+                                     stopIndex: leg.stopIndex + 1, parcels: record.parcels,
+                                     outcome: record.status == .delivered ? "delivered" : "failed", utcOffsetSeconds: world.utcOffsetSeconds,
+                                     windowStart: record.window.start, windowEnd: record.window.end, tier: record.tier.rawValue)
+                if keepsVisits { visits.append(row) }
+                visit = row
             }
             restart(rider, at: event.at, world: world, countsAsStop: true)
         default:
             break
         }
+        return visit
     }
 
     private mutating func restart(_ rider: String, at time: Instant, world: World, countsAsStop: Bool) {
@@ -48,6 +56,4 @@ public struct HistoryRecorder {
         let index = (legs[rider]?.stopIndex ?? 0) + (countsAsStop ? 1 : 0)
         legs[rider] = Leg(departedAt: time, from: position, stopIndex: index)
     }
-
-    private func coordinate(_ value: Double) -> String { String(format: "%.6f", value) }
 }

@@ -20,6 +20,7 @@ enum BoardCommand: Command {
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
             PolicyChoice.option,
             .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
+            .init(name: "eta-model", value: "FILE", help: "A learned ETA model (tower eta train) to run online; default: trained at start from sample-data/history when present."),
         ] + RoleOption.options + NotificationOptions.options,
         discussion: """
         Every event and decision is appended to the journal before it takes effect; starting again with the same
@@ -73,6 +74,7 @@ enum BoardCommand: Command {
         let outbox = try notifications.openOutbox(world: engine.world)
         let relay = try notifications.relay()
         let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
+        let eta = try etaModel(arguments.value("eta-model")).map(OnlineETA.init)
         if !FileManager.default.fileExists(atPath: files.inbox) { FileManager.default.createFile(atPath: files.inbox, contents: nil) }
         let inbox = DecisionInbox(follower: try FeedFollower(path: files.inbox),
                                   deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
@@ -85,6 +87,7 @@ enum BoardCommand: Command {
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox
         app.trend = trend
+        app.eta = eta
         app.outbox = outbox
         let webhook = relay.map { WebhookWorker(relay: $0) }
         let ending = app.run()
@@ -165,10 +168,22 @@ enum BoardCommand: Command {
         }
     }
 
+    /// The learned ETA model the board runs: the file given, else one trained now on the shipped history without
+    /// per-rider effects (that history's riders are other people), or nil when neither is there.
+    static func etaModel(_ path: String?) throws -> ETAModel? {
+        if let path { return try ETAModel.read(path: path) }
+        let shipped = ["sample-data", packageRoot().appendingPathComponent("sample-data").path]
+            .map { $0 + "/history/rio-history-60d.csv" }.first { FileManager.default.fileExists(atPath: $0) }
+        return try shipped.map { try ETAModel(training: HistoryReader.read(path: $0, requireTimes: true).rows, riderEffects: false) }
+    }
+
+    static func packageRoot() -> URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     /// `themes/` in the working directory, then beside the executable's package.
     static func themeDirectories() -> [String] {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let packageRoot = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return ["themes", packageRoot.appendingPathComponent("themes").path]
+        ["themes", packageRoot().appendingPathComponent("themes").path]
     }
 }

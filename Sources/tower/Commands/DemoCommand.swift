@@ -29,6 +29,7 @@ enum DemoCommand: Command {
             display.reportWarnings()
         }
         var firstMessage = display.warnings.first
+        let etaModel = try BoardCommand.etaModel(nil)
         var pass = 0
         while true {
             pass += 1
@@ -45,6 +46,7 @@ enum DemoCommand: Command {
             let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),
                                   start: scenario.planLock, model: model)
             app.trend = trend
+            app.eta = etaModel.map(OnlineETA.init)
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {

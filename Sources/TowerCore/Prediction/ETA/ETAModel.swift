@@ -30,12 +30,13 @@ public struct ETAModel: Codable, Sendable {
         public var dwell: Double     // P50 seconds
     }
 
-    /// Trains on rows with their times (failed visits teach travel, not dwell).
-    public init(training rows: [HistoryRow]) throws {
+    /// Trains on rows with their times (failed visits teach travel, not dwell). Without `riderEffects` the model
+    /// learns no per-rider indicators: the one to take to another fleet, whose rider ids name other people.
+    public init(training rows: [HistoryRow], riderEffects: Bool = true) throws {
         let usable = rows.filter { $0.travelSeconds != nil }
         guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
         zones = Array(Set(usable.map(\.zone))).sorted()
-        riders = Array(Set(usable.map(\.rider))).sorted()
+        riders = riderEffects ? Array(Set(usable.map(\.rider))).sorted() : []
         cells = Array(Set(usable.map(ETAModel.cell))).sorted()
         let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
         let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }

@@ -20,6 +20,19 @@ public struct HistoryRow: Sendable {
     public var utcOffsetSeconds: Int
     /// When the customer's window opens (optional column `window_start`): a rider early at the door waits.
     public var windowStart: Instant?
+    /// Optional columns written by `tower history`, not used by the model.
+    public var windowEnd: Instant?
+    public var tier: String?
+
+    /// The row as a line of the history CSV (`HistoryRecorder.header`).
+    public var csvLine: String {
+        let time = { (instant: Instant) in ISOTime.format(instant, offsetSeconds: utcOffsetSeconds) }
+        let coordinate = { (value: Double) in String(format: "%.6f", value) }
+        return [order, rider, channel, zone, coordinate(from.lat), coordinate(from.lon), coordinate(to.lat), coordinate(to.lon),
+                time(departedAt), arrivedAt.map(time) ?? "", completedAt.map(time) ?? "", String(stopIndex), String(parcels), outcome,
+                String(ISOTime.weekday(completedAt ?? departedAt, offsetSeconds: utcOffsetSeconds)), tier ?? "",
+                windowStart.map(time) ?? "", windowEnd.map(time) ?? ""].joined(separator: ",")
+    }
 
     /// Seconds from departure to the door, when known.
     public var travelSeconds: Double? { arrivedAt.map { Double($0 - departedAt) } }
