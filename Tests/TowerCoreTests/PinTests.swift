@@ -67,3 +67,20 @@ import Testing
         #expect(engine.world.orders["O-1"]?.rider == with)
     }
 }
+
+@Suite struct AllocationReasonTests {
+    @Test func anAssignmentSaysWhyThisChannelAndWhatTheOthersWouldCost() throws {
+        let engine = try DeskCity.engine()
+        var reasons: [String] = []
+        engine.observer = { event in
+            if case let .orderAssigned(_, _, reason) = event.body { reasons.append(reason) }
+        }
+        try engine.submit(Event(id: "a1", at: DeskCity.t0, by: "test", body: .shiftStarted(rider: "R1")))
+        let window = TimeWindow(start: DeskCity.t0 + 1800, end: DeskCity.t0 + 5400)
+        try engine.submit(Event(id: "a2", at: DeskCity.t0, by: "test", body: .orderCreated(DeskCity.order("O-1", at: PinTests.drop, window: window))))
+        let reason = try #require(reasons.last)
+        // The chosen channel, rider, marginal cost and window fit; then each other channel's best or why none.
+        #expect(reason.range(of: #"^(own|3pl) R\d [+-]\d+\.\d\d, (on time|late by \d+ min); next: "#, options: .regularExpression) != nil, "\(reason)")
+        #expect(reason.contains("gig: none can take it"), "\(reason)")
+    }
+}
