@@ -21,6 +21,18 @@ import Testing
         for (a, b) in zip(online.weights, refit.weights) { #expect(abs(a - b) < 1e-9) }
     }
 
+    @Test func anExtendedModelPredictsAsBeforeUntilItLearns() throws {
+        let rows: [[Double]] = (0..<50).map { [1, Double($0)] }
+        var fit = try RidgeRegression(rows: rows, targets: rows.map { 3 + 2 * $0[1] })
+        let before = fit.predict([1, 7])
+        fit.extend(by: 2)
+        #expect(fit.dimension == 4)
+        #expect(fit.predict([1, 7, 1, 0]) == before)
+        for _ in 0..<30 { fit.update([1, 7, 1, 0], before + 5) }
+        #expect(abs(fit.predict([1, 7, 1, 0]) - (before + 5)) < 0.5, "the new input learned the offset")
+        #expect(abs(fit.predict([1, 7, 0, 1]) - before) < 0.5, "the other did not move")
+    }
+
     @Test func refusesRowsThatDetermineNothing() {
         #expect(throws: ToolError.self) { try RidgeRegression(rows: [], targets: []) }
     }
@@ -112,7 +124,7 @@ import Testing
         let model = try ETAModel(training: train, riderEffects: false)  // another fleet: its riders are other people
         let scenario = try TestCity.scenario()
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
-        var online = OnlineETA(model: model)
+        var online = OnlineETA(model: model.adding(riders: scenario.riders.map(\.profile.id)))
         var attempts = 0
         session.engine.observer = { event in
             online.note(event, world: session.engine.world)
@@ -128,5 +140,8 @@ import Testing
         #expect(recent.legs == min(online.learned, OnlineETA.window))
         #expect(recent.model < recent.baseline, "the learned model beats distance over speed on a city it never saw")
         #expect(online.model.predict(train[0]).travel != model.predict(train[0]).travel, "it learned")
+        // The live fleet's riders got indicators, learned from their own deliveries.
+        #expect(online.model.riders.count == scenario.riders.count)
+        #expect(online.model.travel.weights.suffix(scenario.riders.count).contains { abs($0) > 1e-6 })
     }
 }

@@ -74,7 +74,7 @@ enum BoardCommand: Command {
         let outbox = try notifications.openOutbox(world: engine.world)
         let relay = try notifications.relay()
         let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
-        let eta = try etaModel(arguments.value("eta-model")).map(OnlineETA.init)
+        let eta = try etaModel(arguments.value("eta-model")).map { OnlineETA(model: $0.adding(riders: engine.world.riderIDs)) }
         if !FileManager.default.fileExists(atPath: files.inbox) { FileManager.default.createFile(atPath: files.inbox, contents: nil) }
         let inbox = DecisionInbox(follower: try FeedFollower(path: files.inbox),
                                   deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))

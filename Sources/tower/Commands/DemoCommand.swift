@@ -46,7 +46,7 @@ enum DemoCommand: Command {
             let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),
                                   start: scenario.planLock, model: model)
             app.trend = trend
-            app.eta = etaModel.map(OnlineETA.init)
+            app.eta = etaModel.map { OnlineETA(model: $0.adding(riders: session.engine.world.riderIDs)) }
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {

@@ -71,6 +71,17 @@ public struct ETAModel: Codable, Sendable {
         return Prediction(travel: travelSeconds, dwell: max(0, exp(d + dwell.quantiles[1]) - ETAModel.dwellShift))
     }
 
+    /// The model with an indicator for each of `ids` it has none for yet (the live fleet's riders), starting at the
+    /// average and learned online from their deliveries. Rider indicators come last in both feature vectors.
+    public func adding(riders ids: [String]) -> ETAModel {
+        var model = self
+        let new = ids.filter { !riders.contains($0) }
+        model.riders += new
+        model.travel.extend(by: new.count)
+        model.dwell.extend(by: new.count)
+        return model
+    }
+
     /// The baseline's travel and dwell for a row.
     public func baseline(_ row: HistoryRow) -> (travel: Double, dwell: Double) {
         (ETAModel.roadKm(row) / baselineKmh * 3600, baselineDwell)

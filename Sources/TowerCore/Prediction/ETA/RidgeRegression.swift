@@ -51,6 +51,18 @@ public struct RidgeRegression: Codable, Sendable {
 
     public func predict(_ x: [Double]) -> Double { RidgeRegression.dot(x, weights) }
 
+    /// Adds `count` inputs at the end, weighted 0 and as uncertain as the penalty allows, for online learning to
+    /// fill in (a rider the training rows never saw).
+    public mutating func extend(by count: Int, lambda: Double = 1.0) {
+        guard count > 0 else { return }
+        let d = dimension, e = d + count
+        var grown = [Double](repeating: 0, count: e * e)
+        for i in 0..<d { for j in 0..<d { grown[i * e + j] = inverse[i * d + j] } }
+        for i in d..<e { grown[i * e + i] = 1 / lambda }
+        inverse = grown
+        weights += [Double](repeating: 0, count: count)
+    }
+
     /// Sets the interval from errors on rows the fit did not see (in-sample errors are too kind).
     public mutating func calibrate(rows: [[Double]], targets: [Double], with fit: RidgeRegression) {
         guard !rows.isEmpty else { return }
