@@ -141,13 +141,6 @@ struct BoardEndToEndTests {
         let tmux = try Tmux(width: 120, height: 30, command: "\(Tower.binary) board --scenario \(city) --feed - < feed.jsonl", directory: work)
         let screen = try tmux.wait(for: "the stdin feed") { $0.contains("O-0005 cancelled: from stdin") }
         #expect(screen.contains("feed stdin (1 events) ended"))
-        try tmux.send("m")
-        try tmux.wait(forText: "Map · ")
-        try tmux.send("M")
-        try tmux.wait(forText: "first-attempt rate")
-        try tmux.send("Escape")
-        try tmux.wait(forText: "Rider lanes")
-
         try tmux.send("?")
         try tmux.wait(forText: "pause or resume the clock")
         try tmux.send("Escape", "q")

@@ -24,6 +24,8 @@ public final class BoardApp {
     public var trend: KPITrend?
     /// The learned ETA model, learning from every delivery attempt as it happens.
     public var eta: OnlineETA?
+    /// The KPIs of the world as of event `seq`: recomputed when an event arrives, not on every frame.
+    private var kpiCache: (seq: Int64, kpis: KPISample)?
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -180,7 +182,8 @@ public final class BoardApp {
         var snapshot = BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
                                      recent: log.lines, wallClock: BoardApp.wallClock(wall), costLimit: engine.settings.policy.costLimit)
         if let trend {
-            snapshot.kpis = trend.current(world: world)
+            if kpiCache?.seq != world.lastSeq { kpiCache = (world.lastSeq, trend.current(world: world)) }
+            snapshot.kpis = kpiCache?.kpis
             snapshot.trend = trend.samples
         }
         if let eta, let recent = eta.recentMAE {

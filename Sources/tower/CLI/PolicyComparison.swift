@@ -67,16 +67,16 @@ struct PolicyComparison {
         let seedText = seeds.count == 1 ? "seed \(seeds[0])" : "seeds \(seeds.first!)–\(seeds.last!)"
         var lines = ["\(scenario.name), \(seedText): \(seeds.count) run\(seeds.count == 1 ? "" : "s") per policy, means ± 95% interval"]
         let width = max(14, names.map(\.count).max() ?? 0) + 4
-        lines.append(pad("", 30) + names.map { pad($0, width) }.joined())
+        lines.append(column("", 30) + names.map { column($0, width) }.joined())
         for metric in PolicyComparison.metrics {
             let cells = names.map { name -> String in
                 let i = interval(metric, name)
                 let scale = metric.percent ? 100.0 : 1.0
                 let digits = metric.decimals ?? (metric.percent || i.mean < 100 ? 1 : 0)
                 let text = String(format: "%.\(digits)f", i.mean * scale) + (metric.percent ? "%" : "")
-                return pad(seeds.count > 1 ? text + " ± " + String(format: "%.\(digits)f", i.halfWidth * scale) : text, width)
+                return column(seeds.count > 1 ? text + " ± " + String(format: "%.\(digits)f", i.halfWidth * scale) : text, width)
             }
-            lines.append(pad(metric.title, 30) + cells.joined())
+            lines.append(column(metric.title, 30) + cells.joined())
         }
         if let verdict = targets { lines.append(""); lines.append(contentsOf: verdict) }
         return lines
@@ -129,6 +129,4 @@ struct PolicyComparison {
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self)
     }
-
-    private func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count) }
 }

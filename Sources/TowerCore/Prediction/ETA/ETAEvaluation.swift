@@ -71,8 +71,5 @@ public struct ETAEvaluation: Sendable {
         baseline = figures(baseTravelErrors, baseArrivalErrors)
     }
 
-    static func p90(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * 0.9 + 0.5))]
-    }
+    static func p90(_ values: [Double]) -> Double { values.sorted().quantile(0.9) }
 }

@@ -101,8 +101,7 @@ public struct RidgeRegression: Codable, Sendable {
 
     static func percentiles(_ values: [Double]) -> [Double] {
         let sorted = values.sorted()
-        guard !sorted.isEmpty else { return [0, 0, 0] }
-        return [0.1, 0.5, 0.9].map { sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * $0 + 0.5))] }
+        return [0.1, 0.5, 0.9].map { sorted.quantile($0) }
     }
 
     /// The lower Cholesky factor of a symmetric positive-definite matrix.
