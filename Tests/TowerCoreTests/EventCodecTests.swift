@@ -15,11 +15,15 @@ enum SampleEvents {
                           window: window, promised: TimeWindow(start: t0 + 3900, end: t0 + 6600), serviceSeconds: 180, tier: .express,
                           requiredSkills: [.idCheck], parcels: 2, kg: 3.5, customerName: "Caio R.", contactToken: "c-1",
                           notes: "portão azul", pinnedRider: "R1")
+        var channelTerms = ChannelTests.terms
+        channelTerms.ownFleetZones = ["Z1"]
+        channelTerms.thirdPartyRates[2].zone = "Z1"
         let bodies: [EventBody] = [
             .sessionStarted(name: "test", seed: 42, utcOffsetSeconds: -10800, source: "simulation"),
             .zoneDefined(Zone(id: "Z1", name: "Centro", area: GeoBox(south: -22.95, west: -43.25, north: -22.85, east: -43.15), baseSpeedKmh: 18)),
             .hubDefined(Hub(id: "H1", name: "Cidade Nova", location: GeoPoint(lat: -22.91, lon: -43.2), zone: "Z1")),
             .riderRegistered(profile),
+            .channelsDefined(channelTerms),
             .orderCreated(order),
             .orderUpdated(order: "O-1", changes: OrderChanges(window: window, drop: GeoPoint(lat: -22.9, lon: -43.18), tier: .critical, parcels: 3, kg: 4, notes: "ring twice")),
             .orderCancelled(order: "O-1", reason: "customer request"),

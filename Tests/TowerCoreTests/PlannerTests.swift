@@ -37,7 +37,7 @@ import Testing
             let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
             let start = planner.start(of: rider, now: now, in: world)
             let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world))
-            let scan = RouteScan(route, start: start, vehicle: rider.profile.vehicle, travel: planner.evaluator.travel, conditions: conditions)
+            let scan = RouteScan(route, start: start, profile: rider.profile, travel: planner.evaluator.travel, conditions: conditions)
             for j in 0...route.count {
                 var candidate = route
                 candidate.insert(delivery, at: j)
@@ -62,7 +62,7 @@ import Testing
             order.rider = nil
             guard let cheapest = planner.bestInsertion(of: order, in: world, now: now) else { continue }
             let other = world.riderIDs.first { id in
-                guard id != cheapest.rider, let rider = world.riders[id], planner.canServe(rider, order, now: now) else { return false }
+                guard id != cheapest.rider, let rider = world.riders[id], planner.canServe(rider, order, now: now, in: world) else { return false }
                 return planner.bestInsertion(of: order, into: rider, in: world, now: now, conditions: conditions) != nil
             }
             guard let other else { continue }
@@ -78,7 +78,7 @@ import Testing
         let id = world.riderIDs[0]
         world.apply(Event(id: "bd", at: world.clock!, by: "test", body: .riderBreakdown(rider: id, note: "")))
         let order = try #require(world.orders.values.first { $0.status == .assigned })
-        #expect(!InsertionPlanner().canServe(world.riders[id]!, order, now: world.clock!))
+        #expect(!InsertionPlanner().canServe(world.riders[id]!, order, now: world.clock!, in: world))
     }
 
     @Test func theImproverKeepsTheRouteValidAndNeverCostlier() throws {

@@ -2,10 +2,10 @@ import Testing
 @testable import TowerCore
 
 @Suite struct WorldTests {
-    /// A world holding the sample setting: zone Z1, hub H1, rider R1 and order O-1.
+    /// A world holding the sample setting: zone Z1, hub H1, rider R1, the channel terms and order O-1.
     static func world() -> World {
         var world = World()
-        for event in SampleEvents.all.prefix(5) { world.apply(event) }
+        for event in SampleEvents.all.prefix(6) { world.apply(event) }
         return world
     }
 

@@ -7,7 +7,9 @@ extension Engine {
                                                              iterations: settings.improveIterations)
         guard !outcome.isEmpty, outcome.costAfter < outcome.costBefore - 1e-6 else { return }
         let trigger = "improvement: ruin and recreate, plan cost \(formatNumber(outcome.costBefore)) → \(formatNumber(outcome.costAfter))"
-        for move in outcome.moves {
+        // Orders leaving the 3PL go first, so no wave is over its capacity between two of these decisions.
+        let leaving = outcome.moves.filter { world.riders[$0.from]?.profile.channel == .thirdParty }
+        for move in leaving + outcome.moves.filter({ world.riders[$0.from]?.profile.channel != .thirdParty }) {
             decide(.orderReassigned(order: move.order, from: move.from, to: move.to, reason: trigger), at: now)
         }
         for route in outcome.routes {

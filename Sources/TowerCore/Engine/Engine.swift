@@ -194,10 +194,14 @@ public final class Engine {
 
     private func place(_ id: String, at time: Instant, trigger: String) {
         guard let order = world.orders[id] else { return }
-        guard let insertion = planner.bestInsertion(of: order, in: world, now: time) else {
+        var found = planner.bestInsertion(of: order, in: world, now: time)
+        if found == nil, freeThirdPartySlot(for: order, at: time) { found = planner.bestInsertion(of: order, in: world, now: time) }
+        guard let insertion = found else {
             if !waiting.contains(id) {
                 waiting.insert(id)
-                decide(.orderUnassigned(order: id, reason: "no rider can take it now; retrying every 5 minutes"), at: time)
+                let rules = channelRefusals(of: order)
+                decide(.orderUnassigned(order: id, reason: "no rider can take it now\(rules.isEmpty ? "" : " (\(rules))"); retrying every 5 minutes"),
+                       at: time)
             }
             return
         }
@@ -228,7 +232,7 @@ public final class Engine {
             if let best = planner.bestInsertion(of: order, in: world, now: time, excluding: outside) {
                 others.append(describe(best))
             } else {
-                let rule = order.tier == .critical && channel == .gig ? " (critical orders never go to gig)" : ""
+                let rule = world.channelRefusal(channel, for: order).map { " (\($0))" } ?? ""
                 others.append("\(channel.rawValue): none can take it\(rule)")
             }
         }

@@ -53,6 +53,8 @@ public enum EventBody: Hashable, Sendable {
     case zoneDefined(Zone)
     case hubDefined(Hub)
     case riderRegistered(RiderProfile)
+    /// What the 3PL and gig channels charge and the rules on who may take what.
+    case channelsDefined(ChannelTerms)
 
     // Inputs.
     case orderCreated(Order)
@@ -94,6 +96,7 @@ public enum EventBody: Hashable, Sendable {
         case .zoneDefined: return "zone.defined"
         case .hubDefined: return "hub.defined"
         case .riderRegistered: return "rider.registered"
+        case .channelsDefined: return "channels.defined"
         case .orderCreated: return "order.created"
         case .orderUpdated: return "order.updated"
         case .orderCancelled: return "order.cancelled"
@@ -124,7 +127,7 @@ public enum EventBody: Hashable, Sendable {
 
     /// Every type string the format knows, for help texts and error messages.
     public static let allTypes: [String] = [
-        "session.started", "zone.defined", "hub.defined", "rider.registered", "order.created", "order.updated",
+        "session.started", "zone.defined", "hub.defined", "rider.registered", "channels.defined", "order.created", "order.updated",
         "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "stop.arrived", "pickup.done", "delivery.done",
         "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.pinned", "order.assigned", "order.reassigned",
         "order.unassigned", "route.planned", "customer.notified", "exception.raised", "exception.auto_resolved",

@@ -63,6 +63,8 @@ public enum EventCodec {
                                    zone: try r.id("zone")))
         case "rider.registered":
             return .riderRegistered(try decodeRider(&r))
+        case "channels.defined":
+            return .channelsDefined(try ChannelTermsCodec.read(&r))
         case "order.created":
             return .orderCreated(try decodeOrder(&r, createdAt: at))
         case "order.updated":
@@ -224,6 +226,8 @@ public enum EventCodec {
             field("shift_start", time(p.shift.start)); field("shift_end", time(p.shift.end))
             number("cost_per_hour", p.costPerHour); number("cost_per_km", p.costPerKm); number("cost_per_drop", p.costPerDrop)
             field("hub", p.hub); field("zone", p.zone)
+        case let .channelsDefined(terms):
+            ChannelTermsCodec.write(terms, into: &w)
         case let .orderCreated(o):
             field("order", o.id)
             switch o.pickup {

@@ -54,6 +54,8 @@ public struct RunReport: Sendable {
     public var sequenceShift = 0.0
     public var resolution: ResolutionTimes
     public var costPerDelivery: [String: Double] = [:]
+    /// Deliveries made by each channel (`own`, `3pl`, `gig`).
+    public var deliveriesByChannel: [String: Int] = [:]
     public var exceptions: [String: Int] = [:]
 
     /// What each failed delivery cost (counted in the channel's cost per delivery).
@@ -66,6 +68,7 @@ public struct RunReport: Sendable {
         var firstTry = 0, attempted = 0, accurate = 0, accurateAtDispatch = 0, asPlanned = 0, planned = 0
         var deliveredBy: [Channel: Int] = [:]
         var failedBy: [Channel: Int] = [:]
+        var dropsPaid: [Channel: [(String, Double)]] = [:]
         for order in world.orders.values {
             if order.attempts > 0 { attempted += 1 }
             if order.status == .open { unassigned += 1 }
@@ -74,6 +77,12 @@ public struct RunReport: Sendable {
             guard order.status == .delivered, let done = order.completedAt else { continue }
             delivered += 1
             deliveredBy[channel, default: 0] += 1
+            if let profile = order.rider.flatMap({ world.riders[$0]?.profile }) {
+                let price = world.channels.dropPrice(channel: channel, riderPrice: profile.costPerDrop,
+                                                     thirdPartyRate: world.channels.thirdPartyRate(for: order), at: done,
+                                                     utcOffsetSeconds: world.utcOffsetSeconds)
+                dropsPaid[channel, default: []].append((order.id, price))
+            }
             if done > order.window.end { late += 1 }
             if order.attempts == 1 { firstTry += 1 }
             let arrived = order.arrivedAt ?? done
@@ -100,10 +109,14 @@ public struct RunReport: Sendable {
             km += rider.kmDriven
             let p = rider.profile
             let hours = rider.shiftStartedAt.map { start in Double((rider.shiftEndedAt ?? world.clock ?? start) - start) / 3600 } ?? 0
-            spent[p.channel, default: 0] += hours * p.costPerHour + rider.kmDriven * p.costPerKm + Double(rider.delivered) * p.costPerDrop
+            spent[p.channel, default: 0] += hours * p.costPerHour + rider.kmDriven * p.costPerKm
+        }
+        for channel in Channel.allCases {
+            for (_, price) in (dropsPaid[channel] ?? []).sorted(by: { $0.0 < $1.0 }) { spent[channel, default: 0] += price }
         }
         for (channel, count) in failedBy { spent[channel, default: 0] += Double(count) * failedCost }
         for channel in Channel.allCases {
+            deliveriesByChannel[channel.rawValue] = deliveredBy[channel] ?? 0
             costPerDelivery[channel.rawValue] = (spent[channel] ?? 0) / Double(max(1, deliveredBy[channel] ?? 0))
         }
         costPerDelivery["all"] = Channel.allCases.reduce(0) { $0 + (spent[$1] ?? 0) } / Double(max(1, delivered))
@@ -183,6 +196,9 @@ public struct RunReport: Sendable {
         w.endObject()
         w.key("cost_per_delivery"); w.beginObject()
         for key in ["own", "3pl", "gig", "all"] { number(key, costPerDelivery[key] ?? 0) }
+        w.endObject()
+        w.key("deliveries_by_channel"); w.beginObject()
+        for key in ["own", "3pl", "gig"] { w.key(key); w.value(deliveriesByChannel[key] ?? 0) }
         w.endObject()
         w.key("exceptions"); w.beginObject()
         for key in ["raised", "auto_resolved", "escalated", "approved", "rejected", "defaulted"] { w.key(key); w.value(exceptions[key] ?? 0) }

@@ -41,6 +41,8 @@ public struct Order: Hashable, Sendable {
 
     public var status: OrderStatus = .open
     public var rider: String?
+    /// When the order was last given to its rider (a gig courier starts counting its acceptance from here).
+    public var assignedAt: Instant?
     public var attempts = 0
     public var pickedUpAt: Instant?
     /// When the rider reached the door (last attempt).

@@ -28,13 +28,15 @@ public struct InsertionPlanner: Sendable {
         rider.status == .driving && !route.isEmpty ? 1 : 0
     }
 
-    /// Whether a rider may take an order at all (skills, channel rules, shift, status).
-    public func canServe(_ rider: Rider, _ order: Order, now: Instant) -> Bool {
+    /// Whether a rider may take an order at all: status, skills (cold chain only to certified riders), shift,
+    /// capacity, and the channel rules of `world` (see `ChannelTerms`). `waveLoad` saves recounting the 3PL's waves
+    /// when many riders are tried for one order.
+    public func canServe(_ rider: Rider, _ order: Order, now: Instant, in world: World, waveLoad: [Int]? = nil) -> Bool {
         guard rider.status != .brokenDown, rider.status != .shiftEnded else { return false }
         guard order.requiredSkills.isSubset(of: rider.profile.skills) else { return false }
-        if order.tier == .critical, rider.profile.channel == .gig { return false }
         guard rider.profile.shift.end > now + 1800 else { return false }
-        return order.parcels <= rider.profile.capacityParcels && order.kg <= rider.profile.capacityKg
+        guard order.parcels <= rider.profile.capacityParcels && order.kg <= rider.profile.capacityKg else { return false }
+        return world.channelRefusal(rider.profile.channel, for: order, waveLoad: waveLoad) == nil
     }
 
     public struct Insertion: Sendable {
@@ -55,8 +57,9 @@ public struct InsertionPlanner: Sendable {
             return insertion
         }
         var ranked: [(rider: Rider, km: Double)] = []
+        let waveLoad = world.thirdPartyWaveLoad(excluding: order.id)
         for id in world.riderIDs {
-            guard !excluded.contains(id), let rider = world.riders[id], canServe(rider, order, now: now) else { continue }
+            guard !excluded.contains(id), let rider = world.riders[id], canServe(rider, order, now: now, in: world, waveLoad: waveLoad) else { continue }
             let anchor = rider.status == .offShift ? (world.hubs[rider.profile.hub]?.location ?? rider.position) : rider.position
             ranked.append((rider, anchor.distanceKm(to: pickup)))
         }
@@ -97,7 +100,7 @@ public struct InsertionPlanner: Sendable {
         for pickupAt in pickupPositions {
             var base = route
             if let pickupAt { base.insert(pickupInfo, at: pickupAt) }
-            let scan = RouteScan(base, start: start, vehicle: rider.profile.vehicle, travel: evaluator.travel, conditions: conditions)
+            let scan = RouteScan(base, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
             let first = pickupAt.map { $0 + 1 } ?? frozen
             for j in first...base.count {
                 guard let cost = scan.costWithDelivery(deliveryInfo, at: j, profile: rider.profile, travel: evaluator.travel, conditions: conditions),

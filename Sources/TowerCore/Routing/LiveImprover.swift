@@ -77,6 +77,7 @@ public struct LiveImprover: Sendable {
         for id in removed {
             guard let rider = draft.orders[id]?.rider else { return nil }
             draft.routes[rider]?.stops.removeAll { $0.order == id }
+            draft.orders[id]?.rider = nil  // off the 3PL's wave count while it looks for a place
         }
         let urgent = removed.sorted {
             let a = draft.orders[$0]!, b = draft.orders[$1]!

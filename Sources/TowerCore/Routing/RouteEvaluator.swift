@@ -11,6 +11,11 @@ public struct StopInfo: Sendable {
     public var kg: Double
     public var latePerMinute: Double
     public var latePenalty: Double
+    /// The 3PL's price for this drop from the rate card, if the card has one.
+    public var thirdPartyDrop: Double?
+    /// When a gig courier holding this order was given it (its acceptance runs from there); nil when no gig courier
+    /// holds it, so a gig courier would be given it now.
+    public var gigAssignedAt: Instant?
 
     /// Resolves `stop` in `world`; nil when its order is unknown.
     public init?(_ stop: Stop, ref: Int, in world: World) {
@@ -25,6 +30,8 @@ public struct StopInfo: Sendable {
         kg = order.kg
         latePerMinute = RouteEvaluator.latenessPerMinute(order.tier)
         latePenalty = RouteEvaluator.latePenalty(order.tier)
+        thirdPartyDrop = world.channels.thirdPartyRate(for: order)
+        gigAssignedAt = order.rider.flatMap { world.riders[$0] }?.profile.channel == .gig ? order.assignedAt : nil
     }
 }
 
@@ -76,6 +83,22 @@ public struct RouteEvaluator: Sendable {
         public var kg: Double
     }
 
+    /// When service can begin at a stop reached at `time`: a delivery waits for its window; a gig courier's pickup
+    /// waits until the courier has accepted the job.
+    @inline(__always)
+    static func serviceStart(_ info: StopInfo, reached time: Instant, profile: RiderProfile, routeStart: Instant, conditions: TravelConditions) -> Instant {
+        if info.kind == .delivery { return max(time, info.windowStart) }
+        guard profile.channel == .gig, conditions.channels.gigAcceptanceSeconds > 0 else { return time }
+        return max(time, (info.gigAssignedAt ?? routeStart) + Int64(conditions.channels.gigAcceptanceSeconds))
+    }
+
+    /// What one drop costs with this rider at this time (see `ChannelTerms.dropPrice`).
+    @inline(__always)
+    static func dropCost(_ info: StopInfo, profile: RiderProfile, at time: Instant, conditions: TravelConditions) -> Double {
+        conditions.channels.dropPrice(channel: profile.channel, riderPrice: profile.costPerDrop, thirdPartyRate: info.thirdPartyDrop,
+                                      at: time, utcOffsetSeconds: conditions.utcOffsetSeconds)
+    }
+
     public let travel: TravelModel
 
     public init(travel: TravelModel = TravelModel()) { self.travel = travel }
@@ -88,6 +111,7 @@ public struct RouteEvaluator: Sendable {
         var kg = start.kg
         var km = 0.0
         var lateness = 0.0
+        var drops = 0.0
         var feasible = true
         var etas: [Instant] = []
         if wantETAs { etas.reserveCapacity(stops.count) }
@@ -95,6 +119,7 @@ public struct RouteEvaluator: Sendable {
             km += travel.roadKm(from: position, to: info.location, in: conditions)
             time = time + Int64(travel.travelSeconds(from: position, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             position = info.location
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
             if info.kind == .pickup {
                 if wantETAs { etas.append(time) }
                 parcels += info.parcels
@@ -102,8 +127,8 @@ public struct RouteEvaluator: Sendable {
                 if parcels > profile.capacityParcels || kg > profile.capacityKg + 1e-9 { feasible = false }
                 time = time + RouteEvaluator.pickupSeconds
             } else {
-                if time < info.windowStart { time = info.windowStart }
                 if wantETAs { etas.append(time) }
+                drops += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
                 if time > info.windowEnd {
                     let seconds = time - info.windowEnd
                     lateness += Double(seconds) / 60 * info.latePerMinute + info.latePenalty
@@ -115,9 +140,8 @@ public struct RouteEvaluator: Sendable {
         }
         if time > profile.shift.end + RouteEvaluator.shiftGrace { feasible = false }
         let hours = Double(time - start.time) / 3600
-        let drops = stops.lazy.filter { $0.kind == .delivery }.count
         let overtime = max(0, Double(time - profile.shift.end) / 3600)
-        let cost = hours * profile.costPerHour + km * profile.costPerKm + Double(drops) * profile.costPerDrop
+        let cost = hours * profile.costPerHour + km * profile.costPerKm + drops
             + lateness + overtime * profile.costPerHour * 2
         return Result(etas: etas, cost: cost, feasible: feasible, endTime: time)
     }

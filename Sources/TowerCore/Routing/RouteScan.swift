@@ -12,6 +12,7 @@ struct RouteScan {
     private var position: [GeoPoint] = []
     private var km: [Double] = []
     private var lateness: [Double] = []
+    private var dropCosts: [Double] = []
     private var parcels: [Int] = []
     private var kg: [Double] = []
     private var serviceStart: [Instant] = []
@@ -21,30 +22,32 @@ struct RouteScan {
     private var suffixMaxKg: [Double] = []
     private var endTime: Instant
 
-    init(_ stops: [StopInfo], start: RouteEvaluator.Start, vehicle: Vehicle, travel: TravelModel, conditions: TravelConditions) {
+    init(_ stops: [StopInfo], start: RouteEvaluator.Start, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) {
         self.stops = stops
         self.start = start
         let n = stops.count
         departTime.reserveCapacity(n + 1)
-        var time = start.time, here = start.origin, distance = 0.0, late = 0.0, p = start.parcels, w = start.kg
+        var time = start.time, here = start.origin, distance = 0.0, late = 0.0, drops = 0.0, p = start.parcels, w = start.kg
         for info in stops {
-            departTime.append(time); position.append(here); km.append(distance); lateness.append(late); parcels.append(p); kg.append(w)
+            departTime.append(time); position.append(here); km.append(distance); lateness.append(late); dropCosts.append(drops)
+            parcels.append(p); kg.append(w)
             distance += travel.roadKm(from: here, to: info.location, in: conditions)
-            time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: vehicle, departing: time, in: conditions))
+            time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             here = info.location
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
+            serviceStart.append(time)
             if info.kind == .pickup {
-                serviceStart.append(time)
                 p += info.parcels; w += info.kg
                 time = time + RouteEvaluator.pickupSeconds
             } else {
-                if time < info.windowStart { time = info.windowStart }
-                serviceStart.append(time)
                 if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+                drops += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
                 p -= info.parcels; w -= info.kg
                 time = time + info.serviceSeconds
             }
         }
-        departTime.append(time); position.append(here); km.append(distance); lateness.append(late); parcels.append(p); kg.append(w)
+        departTime.append(time); position.append(here); km.append(distance); lateness.append(late); dropCosts.append(drops)
+        parcels.append(p); kg.append(w)
         endTime = time
         prefixMaxParcels = parcels; prefixMaxKg = kg
         for i in stride(from: 1, through: n, by: 1) {
@@ -61,26 +64,28 @@ struct RouteScan {
         guard prefixMaxParcels[j] <= profile.capacityParcels, prefixMaxKg[j] <= profile.capacityKg + 1e-9,
               suffixMaxParcels[j] - delivery.parcels <= profile.capacityParcels, suffixMaxKg[j] - delivery.kg <= profile.capacityKg + 1e-9
         else { return nil }
-        var time = departTime[j], here = position[j], distance = km[j], late = lateness[j]
+        var time = departTime[j], here = position[j], distance = km[j], late = lateness[j], drops = dropCosts[j]
         func visit(_ info: StopInfo) {
             distance += travel.roadKm(from: here, to: info.location, in: conditions)
             time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             here = info.location
         }
         visit(delivery)
-        if time < delivery.windowStart { time = delivery.windowStart }
+        time = RouteEvaluator.serviceStart(delivery, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
         if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
+        drops += RouteEvaluator.dropCost(delivery, profile: profile, at: time, conditions: conditions)
         time = time + delivery.serviceSeconds
         var end = time
         var k = j
         while k < stops.count {
             let info = stops[k]
             visit(info)
-            if info.kind == .delivery, time < info.windowStart { time = info.windowStart }
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
             if time == serviceStart[k] {
                 // Back in step with the base route: the rest is the base route's.
                 distance += km[stops.count] - km[k + 1]
                 late += lateness[stops.count] - lateness[k]
+                drops += dropCosts[stops.count] - dropCosts[k]
                 end = endTime
                 break
             }
@@ -88,16 +93,16 @@ struct RouteScan {
                 time = time + RouteEvaluator.pickupSeconds
             } else {
                 if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+                drops += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
                 time = time + info.serviceSeconds
             }
             end = time
             k += 1
         }
         if end > profile.shift.end + RouteEvaluator.shiftGrace { return nil }
-        let drops = stops.reduce(1) { $1.kind == .delivery ? $0 + 1 : $0 }
         let hours = Double(end - start.time) / 3600
         let overtime = max(0, Double(end - profile.shift.end) / 3600)
-        return hours * profile.costPerHour + distance * profile.costPerKm + Double(drops) * profile.costPerDrop + late
+        return hours * profile.costPerHour + distance * profile.costPerKm + drops + late
             + overtime * profile.costPerHour * 2
     }
 }

@@ -66,11 +66,13 @@ public struct TravelModel: Sendable {
     }
 }
 
-/// What the travel model needs of the world, taken once so that evaluating many routes is cheap.
+/// What the travel model needs of the world, and what the channels charge (a route's cost needs both), taken
+/// once so that evaluating many routes is cheap.
 public struct TravelConditions: Sendable {
     public var zones: [Zone]
     public var incidents: [TrafficIncident]
     public var utcOffsetSeconds: Int
+    public var channels: ChannelTerms
     /// Kilometres per degree of longitude at the city's latitude.
     public var kmPerDegreeLon: Double
     public static let kmPerDegreeLat = 6371.0088 * Double.pi / 180
@@ -81,5 +83,6 @@ public struct TravelConditions: Sendable {
         zones = world.zoneList
         incidents = world.incidents.values.sorted { $0.id < $1.id }
         utcOffsetSeconds = world.utcOffsetSeconds
+        channels = world.channels
     }
 }

@@ -76,6 +76,7 @@ public final class CitySimulation {
         bodies += scenario.zones.map { .zoneDefined($0) }
         bodies += scenario.hubs.map { .hubDefined($0) }
         bodies += scenario.riders.map { .riderRegistered($0.profile) }
+        if let channels = scenario.channels { bodies.append(.channelsDefined(channels)) }
         return bodies.map { makeEvent($0, at: scenario.dayStart) }
     }
 
@@ -191,6 +192,14 @@ public final class CitySimulation {
                 schedule(now + 60, .next(id))  // idle: look at the plan again in a minute
             }
             return
+        }
+        // A gig courier sets off for a new job only once it has accepted it.
+        if rider.profile.channel == .gig, stop.kind == .pickup, let given = engine.world.orders[stop.order]?.assignedAt {
+            let accepted = given + Int64(engine.world.channels.gigAcceptanceSeconds)
+            if accepted > now {
+                schedule(accepted, .next(id))
+                return
+            }
         }
         state.legs += 1
         state.announcedArrival = false

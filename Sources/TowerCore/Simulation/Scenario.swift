@@ -17,6 +17,8 @@ public struct Scenario: Sendable {
     public var riders: [ScenarioRider]
     public var orders: [Order]
     public var disruptions: [Disruption]
+    /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
+    public var channels: ChannelTerms?
 
     /// `HH:MM` on the scenario's day as an instant.
     public func time(_ secondOfDay: Int) -> Instant { day + Int64(secondOfDay) }

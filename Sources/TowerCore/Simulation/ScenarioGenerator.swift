@@ -158,8 +158,8 @@ public struct ScenarioGenerator {
             let customer = "\(pick(CityGeography.firstNames, &rng)) \(pick(CityGeography.lastNames, &rng))"
             let contact = String(format: "c-%08x", UInt32(truncatingIfNeeded: rng.next()))
             let note = pick(CityGeography.notes, &rng)
-            let line = "\(id),\(clock(created)),\(hub.id),\(round6(point.lat)),\(round6(point.lon)),\(zone),\(clock(windowStart)),"
-                + "\(clock(min(windowStart + windowLength, 22 * 3600))),\(service),\(tier.rawValue),\(skill),\(parcels),\(formatNumber(kg)),"
+            let line = "\(id),\(ISOTime.clockText(created)),\(hub.id),\(round6(point.lat)),\(round6(point.lon)),\(zone),\(ISOTime.clockText(windowStart)),"
+                + "\(ISOTime.clockText(min(windowStart + windowLength, 22 * 3600))),\(service),\(tier.rawValue),\(skill),\(parcels),\(formatNumber(kg)),"
                 + "\(customer),\(contact),\(note.contains(",") ? "\"\(note)\"" : note)"
             rows.append((created, line))
         }
@@ -176,7 +176,7 @@ public struct ScenarioGenerator {
         for _ in 0..<max(1, orders / 120) {
             let minute = 7 * 60 + Int(rng.unit() * 10 * 60)
             let order = String(format: "O-%04d", 1 + Int(rng.unit() * Double(orders)))
-            lines.append("\(clock(minute * 60)),cancel,\(order),reason=customer request")
+            lines.append("\(ISOTime.clockText(minute * 60)),cancel,\(order),reason=customer request")
         }
         let header = lines.removeFirst()
         lines.sort()
@@ -193,6 +193,5 @@ public struct ScenarioGenerator {
     }
 
     private func pick<T>(_ items: [T], _ rng: inout SeededRandom) -> T { items[Int(rng.unit() * Double(items.count))] }
-    private func clock(_ second: Int) -> String { String(format: "%02d:%02d", second / 3600, second / 60 % 60) }
     private func round6(_ value: Double) -> String { String(format: "%.6f", value) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads a scenario folder: `scenario.json`, `riders.csv`, `orders.csv`, and optionally `disruptions.csv`.
+/// Reads a scenario folder: `scenario.json`, `riders.csv`, `orders.csv`, and optionally `channels.json` and
+/// `disruptions.csv`.
 /// The format is documented in sample-data/README.md. Every error names the file, the record and the field.
 public enum ScenarioLoader {
     public static func load(directory: String) throws -> Scenario {
@@ -18,6 +19,9 @@ public enum ScenarioLoader {
         var scenario = try parseSettings(try read("scenario.json")!, file: settingsPath)
         scenario.riders = try parseRiders(try read("riders.csv")!, file: folder.appendingPathComponent("riders.csv").path, scenario: scenario)
         scenario.orders = try parseOrders(try read("orders.csv")!, file: folder.appendingPathComponent("orders.csv").path, scenario: scenario)
+        if let text = try read("channels.json", required: false) {
+            scenario.channels = try parseChannels(text, file: folder.appendingPathComponent("channels.json").path, scenario: scenario)
+        }
         if let script = try read("disruptions.csv", required: false) {
             scenario.disruptions = try parseDisruptions(script, file: folder.appendingPathComponent("disruptions.csv").path, scenario: scenario)
         }
@@ -73,6 +77,26 @@ public enum ScenarioLoader {
                                                   warnedFactor: try r.optionalDouble("absent_warned_factor", in: 0...100) ?? 0.5),
                             positionInterval: try r.int("position_interval_s", in: 5...3600),
                             zones: zones, hubs: hubs, riders: [], orders: [], disruptions: [])
+        } catch let error as EventError {
+            throw ToolError("\(file): \(error)")
+        }
+    }
+
+    /// The channel terms (the fields of a `channels.defined` event), with every zone they name checked.
+    static func parseChannels(_ text: String, file: String, scenario: Scenario) throws -> ChannelTerms {
+        do {
+            let json: JSONValue
+            do { json = try JSONParser.parse(text) } catch { throw EventError(field: "", reason: error.description) }
+            var r = try FieldReader(json)
+            let terms = try ChannelTermsCodec.read(&r)
+            let known = Set(scenario.zones.map(\.id))
+            for zone in terms.ownFleetZones.sorted() where !known.contains(zone) {
+                throw EventError(field: "own_fleet_zones", reason: "unknown zone \"\(zone)\"")
+            }
+            for (index, rate) in terms.thirdPartyRates.enumerated() where rate.zone != "*" && !known.contains(rate.zone) {
+                throw EventError(field: "rates_3pl[\(index)].zone", reason: "unknown zone \"\(rate.zone)\"")
+            }
+            return terms
         } catch let error as EventError {
             throw ToolError("\(file): \(error)")
         }

@@ -74,8 +74,12 @@ public enum ISOTime {
 
     /// `HH:MM` of an instant in the given offset.
     public static func clock(_ instant: Instant, offsetSeconds: Int) -> String {
-        let second = secondOfDay(instant, offsetSeconds: offsetSeconds)
-        return pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2)
+        clockText(secondOfDay(instant, offsetSeconds: offsetSeconds))
+    }
+
+    /// `HH:MM` of a second of the day (`24:00` for the day's end): the inverse of `parseClock`.
+    public static func clockText(_ secondOfDay: Int) -> String {
+        pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2)
     }
 
     public static func secondOfDay(_ instant: Instant, offsetSeconds: Int) -> Int {

@@ -28,6 +28,8 @@ extension World {
             } else {
                 riders[profile.id] = Rider(profile: profile, position: hubs[profile.hub]?.location ?? GeoPoint(lat: 0, lon: 0))
             }
+        case let .channelsDefined(terms):
+            channels = terms
         case let .orderCreated(order):
             noteOrder(order.id)
             orders[order.id] = order
@@ -108,6 +110,7 @@ extension World {
             updateRider(id) { $0.status = .idle; $0.brokenDownSince = nil }
         case let .orderAssigned(orderID, riderID, _):
             guard var order = orders[orderID] else { return }
+            if order.rider != riderID { order.assignedAt = now }
             order.rider = riderID
             if order.status == .open || order.status == .failed { order.status = .assigned }
             orders[orderID] = order
@@ -116,6 +119,7 @@ extension World {
             removeStops(of: orderID, from: from)
             if order.status == .pickedUp { unload(order, from: from); order.status = .assigned }
             order.rider = to
+            order.assignedAt = now
             if order.status == .open || order.status == .failed { order.status = .assigned }
             orders[orderID] = order
         case let .orderUnassigned(orderID, _):

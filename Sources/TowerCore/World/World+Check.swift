@@ -19,6 +19,9 @@ extension World {
         case let .riderRegistered(profile):
             try requireHub(profile.hub, field: "hub")
             try requireZone(profile.zone, field: "zone")
+        case let .channelsDefined(terms):
+            for zone in terms.ownFleetZones.sorted() { try requireZone(zone, field: "own_fleet_zones") }
+            for rate in terms.thirdPartyRates where rate.zone != "*" { try requireZone(rate.zone, field: "rates_3pl") }
         case let .orderCreated(order):
             if orders[order.id] != nil { throw EventError(field: "order", reason: "order \"\(order.id)\" already exists") }
             try requireZone(order.zone, field: "zone")

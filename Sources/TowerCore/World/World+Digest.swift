@@ -13,6 +13,11 @@ extension World {
             let z = zones[id]!
             line("zone|\(z.id)|\(z.name)|\(n(z.area.south)),\(n(z.area.west)),\(n(z.area.north)),\(n(z.area.east))|\(n(z.baseSpeedKmh))")
         }
+        if channels != .standard {
+            var w = JSONWriter()
+            w.beginObject(); ChannelTermsCodec.write(channels, into: &w); w.endObject()
+            line("channels|" + w.string)
+        }
         for id in hubs.keys.sorted() {
             let h = hubs[id]!
             line("hub|\(h.id)|\(h.name)|\(p(h.location))|\(h.zone)")
@@ -37,7 +42,7 @@ extension World {
                 + "\(t(o.promised.start))-\(t(o.promised.end))|\(o.serviceSeconds)|\(o.tier.rawValue)|"
                 + "\(o.requiredSkills.map(\.rawValue).sorted().joined(separator: "+"))|\(o.parcels)|\(n(o.kg))|"
                 + "\(o.customerName)|\(o.contactToken)|\(o.notes)|\(o.status.rawValue)|\(o.rider ?? "-")|\(o.attempts)|"
-                + "\(t(o.pickedUpAt))|\(t(o.completedAt))|\(o.failureReason?.rawValue ?? "-")|\(o.pinnedRider ?? "-")|\(t(o.arrivedAt))|\(t(o.notifiedAt))")
+                + "\(t(o.pickedUpAt))|\(t(o.completedAt))|\(o.failureReason?.rawValue ?? "-")|\(o.pinnedRider ?? "-")|\(t(o.arrivedAt))|\(t(o.notifiedAt))|\(t(o.assignedAt))")
         }
         for id in routes.keys.sorted() {
             let route = routes[id]!

@@ -16,6 +16,8 @@ public struct World: Sendable {
     public var orders: [String: Order] = [:]
     public var routes: [String: Route] = [:]
     public var incidents: [String: TrafficIncident] = [:]
+    /// What the outside channels charge and the rules on who may take what.
+    public var channels = ChannelTerms.standard
     public var exceptions: [String: ExceptionCase] = [:]
     public var notificationsSent = 0
     /// How many events of each type were applied.
