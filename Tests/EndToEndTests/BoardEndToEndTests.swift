@@ -52,8 +52,8 @@ struct BoardEndToEndTests {
         try tmux.resize(width: 80, height: 24)
         try tmux.wait(forText: "Rider lanes")
 
-        try tmux.send("q")
-        let after = try tmux.wait(for: "exit") { $0.contains("EXIT=0") }
+        let after = try tmux.quitBoard()
+        #expect(after.contains("EXIT=0"))
         #expect(after.contains("journal: .tower/"))
         #expect(!after.contains("Rider lanes"), "the board's screen is gone: the terminal was restored")
         #expect(FileManager.default.fileExists(atPath: work + "/.tower"))
@@ -76,10 +76,7 @@ struct BoardEndToEndTests {
             try tmux.send("y")
             try tmux.wait(forText: "approved E-")
         }
-        try tmux.send("q")
-        try tmux.wait(for: "exit") { $0.contains("EXIT=0") || $0.contains("press q again") }
-        try tmux.send("q")
-        try tmux.wait(for: "exit") { $0.contains("EXIT=0") }
+        #expect(try tmux.quitBoard().contains("EXIT=0"))
         let journal = try String(contentsOfFile: work + "/j.jsonl", encoding: .utf8)
         let approval = try #require(journal.split(separator: "\n").first { $0.contains("\"exception.approved\"") })
         #expect(approval.contains("\"operator\":\"ana\"") && approval.contains("\"by\":\"ana\""))
@@ -127,8 +124,7 @@ struct BoardEndToEndTests {
         handle.write(Data((#"{"v":1,"id":"h3","at":"2026-11-17T06:40:00-03:00","type":"order.cancelled","order":"O-0004","reason":"late addition"}"# + "\n").utf8))
         try handle.close()
         try tmux.wait(forText: "O-0004 cancelled: late addition")
-        try tmux.send("q")
-        try tmux.wait(forText: "EXIT=0")
+        #expect(try tmux.quitBoard().contains("EXIT=0"))
         let deadLetters = try String(contentsOfFile: work + "/.tower/dead-letter.jsonl", encoding: .utf8)
         #expect(deadLetters.contains(#""line":2"#))
         #expect(deadLetters.contains("unexpected end of input"))
@@ -144,8 +140,8 @@ struct BoardEndToEndTests {
         #expect(screen.contains("feed stdin (1 events) ended"))
         try tmux.send("?")
         try tmux.wait(forText: "pause or resume the clock")
-        try tmux.send("Escape", "q")
-        try tmux.wait(forText: "EXIT=0")
+        try tmux.send("Escape")
+        #expect(try tmux.quitBoard().contains("EXIT=0"))
     }
 
     @Test func demoIsReadOnlyAndStartsOverWhenTheDayEnds() throws {

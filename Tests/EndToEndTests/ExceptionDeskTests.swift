@@ -19,7 +19,7 @@ import Testing
             guard let id = event["exception"] else { continue }
             switch event["type"] {
             case "exception.escalated": escalated.append(id)
-            case "exception.approved", "exception.rejected", "exception.defaulted": decided.insert(id)
+            case "exception.approved", "exception.rejected", "exception.defaulted", "exception.auto_resolved": decided.insert(id)
             default: break
             }
         }

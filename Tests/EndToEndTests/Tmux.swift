@@ -52,6 +52,17 @@ final class Tmux {
         return last
     }
 
+    /// Quits the board with `q`, confirming with a second `q` when it asks (escalations are waiting); returns the
+    /// screen after the exit.
+    @discardableResult
+    func quitBoard(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try send("q")
+        let screen = try wait(for: "exit or the quit question", sourceLocation: sourceLocation) { $0.contains("EXIT=") || $0.contains("press q again") }
+        guard !screen.contains("EXIT=") else { return screen }
+        try send("q")
+        return try wait(for: "exit", sourceLocation: sourceLocation) { $0.contains("EXIT=") }
+    }
+
     func wait(forText text: String, timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try wait(for: "'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
     }

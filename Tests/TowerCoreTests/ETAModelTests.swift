@@ -84,6 +84,21 @@ import Testing
         #expect { try ETAModel.read(path: path) } throws: { "\($0)".contains("is not a Tower ETA model") }
     }
 
+    /// A road closure in one zone, or one slower rider, from the third test day: the touched legs' error comes back
+    /// within 10% of where it was within a bounded number of them, while a frozen model stays wrong.
+    @Test(arguments: [ETARecovery.Change.zone("zona-sul", factor: 1.5), .rider("R14", factor: 1.4)])
+    func afterAChangeOnlineLearningRecoversWithinABoundedNumberOfLegs(change: ETARecovery.Change) throws {
+        let (train, test) = try Self.split.get()
+        let model = try ETAModel(training: train)
+        let days = Array(Set(test.map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) })).sorted()
+        let result = ETARecovery().measure(model: model, rows: test, change: change, from: days[2])
+        #expect(result.touchedAfter > 300)
+        #expect(result.firstAfter.online > 1.3 * result.before, "the change is felt at first")
+        let legs = try #require(result.legsToRecover, "recovered within the test days")
+        #expect(legs <= 300)
+        #expect(result.atEnd.online < 0.7 * result.atEnd.frozen)
+    }
+
     @Test func afterTheWorldSlowsDownOnlineLearningCatchesUp() throws {
         let (train, test) = try Self.split.get()
         let model = try ETAModel(training: train)

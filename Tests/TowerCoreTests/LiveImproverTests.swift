@@ -48,6 +48,58 @@ import Testing
         #expect(again.costAfter == outcome.costAfter && again.moves.map(\.order) == outcome.moves.map(\.order))
     }
 
+    /// The search on its own thread makes exactly the decisions of the search on the caller's: the board and
+    /// `simulate` write the same journal.
+    @Test func aSearchOnItsOwnThreadDecidesTheSame() throws {
+        let scenario = try TestCity.scenario()
+        let inline = try TestCity.run(scenario, until: 12 * 3600)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        session.simulation.run(until: scenario.time(9 * 3600 + 30), engine: session.engine)
+        #expect(session.engine.searchInFlight != nil, "a search started at 09:00 is under way")
+        session.engine.runPlanSearches(on: BackgroundPlanSearch())
+        session.simulation.run(until: scenario.time(12 * 3600), engine: session.engine)
+        #expect(session.engine.world.digest == inline.world.digest)
+        #expect(session.engine.world.eventCounts["route.planned"] == inline.world.eventCounts["route.planned"])
+    }
+
+    /// A search works on a copy; when the plan changes under it in a way it did not see, its outcome is dropped,
+    /// and when only time has passed it lands, less the stops done meanwhile.
+    @Test func anOutcomeLandsOnlyOnThePlanItSearched() throws {
+        let scenario = try TestCity.scenario()
+        for disturb in [false, true] {
+            let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, mode: .static)
+            session.simulation.run(until: scenario.time(10 * 3600), engine: session.engine)
+            let engine = session.engine
+            let now = scenario.time(10 * 3600)
+            engine.startPlanSearch(at: now)
+            let outcome = engine.planSearch.outcome()
+            let touched = try #require(outcome.routes.first { ($0.stops.count) >= 3 }, "the search changed some route")
+            if disturb {
+                // Cancel an order on a route the search rewrote, not the stop being driven to.
+                let order = try #require(touched.stops.dropFirst().first { engine.world.orders[$0.order]?.status == .assigned }?.order)
+                try engine.submit(Event(id: "cancel-\(order)", at: now + 30, by: "test", body: .orderCancelled(order: order, reason: "test")))
+            }
+            var landed: [Event] = []
+            engine.observer = { event in
+                if case let .routePlanned(_, _, trigger, _, _) = event.body, trigger.hasPrefix("improvement:") { landed.append(event) }
+            }
+            engine.finishPlanSearch(at: now + Engine.searchLatency)
+            if disturb {
+                #expect(landed.isEmpty, "the plan changed under the search: its outcome is dropped")
+            } else {
+                #expect(landed.count == outcome.routes.count)
+                var before = 0.0, after = 0.0
+                for event in landed {
+                    guard case let .routePlanned(_, stops, _, costBefore, costAfter) = event.body else { continue }
+                    before += costBefore
+                    after += costAfter
+                    #expect(stops.allSatisfy { engine.world.orders[$0.order]?.status.isFinal == false }, "no stop done meanwhile is planned again")
+                }
+                #expect(after < before, "the plan costs less, priced at the time it lands")
+            }
+        }
+    }
+
     @Test func theEngineJournalsItsImprovementsWithTheirCosts() throws {
         let scenario = try TestCity.scenario()
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, mode: .continuous)
@@ -57,7 +109,8 @@ import Testing
         }
         session.simulation.run(until: scenario.time(11 * 3600), engine: session.engine)
         #expect(!improvements.isEmpty)
-        #expect(improvements.allSatisfy { $0.by == "core" && $0.at.seconds % session.engine.settings.improveInterval == 0 })
+        // Each search starts on the 15-minute grid and lands one simulated minute later.
+        #expect(improvements.allSatisfy { $0.by == "core" && ($0.at.seconds - Engine.searchLatency) % session.engine.settings.improveInterval == 0 })
         let staticRun = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, mode: .static)
         var none = true
         staticRun.engine.observer = { event in

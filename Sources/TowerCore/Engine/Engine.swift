@@ -18,6 +18,11 @@ public final class Engine {
     private var advancedTo: Instant?
     /// Called after every event is applied (the board keeps a log of notable ones).
     public var observer: ((Event) -> Void)?
+    /// Where plan searches run: inline by default; the board gives them a thread of their own
+    /// (`runPlanSearches(on:)`).
+    public internal(set) var planSearch: PlanSearchRunner = InlinePlanSearch()
+    /// The plan search running, if any.
+    var searchInFlight: PlanSearch?
 
     public init(world: World = World(), journal: EventSink?, settings: EngineSettings, planner: InsertionPlanner = InsertionPlanner()) {
         self.world = world
@@ -64,8 +69,9 @@ public final class Engine {
                     for id in waiting.sorted() { placeWaiting(id, at: tick) }
                 }
                 takeDefaults(at: tick)
+                if let search = searchInFlight, tick >= search.now + Engine.searchLatency { finishPlanSearch(at: tick) }
                 if settings.mode != .static, settings.improveIterations > 0, tick.seconds % settings.improveInterval == 0 {
-                    improvePlan(at: tick)
+                    startPlanSearch(at: tick)
                 }
                 if tick.seconds % Engine.scanInterval == 0 { scanExceptions(at: tick) }
             }
@@ -75,6 +81,9 @@ public final class Engine {
 
     /// The grid of timed work: escalation deadlines are checked every minute.
     public static let tickInterval: Int64 = 60
+    /// Simulated seconds between the start of a plan search and the taking of its outcome: the time it has to run
+    /// on its own thread while the day goes on.
+    public static let searchLatency: Int64 = 60
     /// Seconds between scans for exceptions (and "arriving soon" messages).
     public static let scanInterval: Int64 = 300
 

@@ -2,8 +2,31 @@ import Foundation
 import TowerCore
 
 /// `tower bench eta`: the learned ETAs on held-out days of a history (the first four fifths of the days to learn,
-/// the rest to test), and the time to train on 100,000 rows.
+/// the rest to test), recovery after a change in the world, and the time to train on 100,000 rows.
 enum ETABench {
+    /// From the third test day on, every leg into the busiest zone is 50% slower (a road closure), or every leg of
+    /// the busiest rider 40% slower; prints how many touched legs online learning needs to be back within 10% of
+    /// its error before the change.
+    static func recovery(model: ETAModel, test: [HistoryRow], days: [Instant]) throws {
+        let testDays = days.filter { $0 >= test.map(\.departedAt).min()! }
+        guard testDays.count >= 3 else { return }
+        func busiest(_ key: (HistoryRow) -> String) -> String {
+            Dictionary(grouping: test, by: key).max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!.key
+        }
+        for change in [ETARecovery.Change.zone(busiest(\.zone), factor: 1.5), .rider(busiest(\.rider), factor: 1.4)] {
+            let r = ETARecovery().measure(model: model, rows: test, change: change, from: testDays[2])
+            let what: String
+            switch change {
+            case let .zone(zone, _): what = "legs into \(zone) 50% slower"
+            case let .rider(rider, _): what = "rider \(rider) 40% slower"
+            }
+            print(String(format: "after a change (%@, from test day 3; %d touched legs after it): relative error before %.1f%%; first %d touched legs after: online %.1f%%, frozen model %.1f%%; back within 10%% of before after %@; last %d: online %.1f%%, frozen %.1f%%",
+                         what, r.touchedAfter, r.before * 100, ETARecovery().window, r.firstAfter.online * 100, r.firstAfter.frozen * 100,
+                         r.legsToRecover.map { "\($0) touched legs" } ?? "never", ETARecovery().window, r.atEnd.online * 100, r.atEnd.frozen * 100))
+        }
+    }
+
+
     static func run(history path: String) throws {
         let rows = try HistoryReader.read(path: path, requireTimes: true).rows
         let days = Array(Set(rows.map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) })).sorted()
@@ -20,6 +43,7 @@ enum ETABench {
                          m.travelMAE / 60, b.travelMAE / 60, m.travelMAE / b.travelMAE * 100, m.travelP90 / 60, b.travelP90 / 60,
                          m.arrivalMAE / 60, b.arrivalMAE / 60, m.within5 * 100, b.within5 * 100, m.within10 * 100, b.within10 * 100, (m.coverage ?? 0) * 100))
         }
+        try recovery(model: model, test: test, days: days)
         var large: [HistoryRow] = []
         while large.count < 100_000 { large += rows }
         let start = DispatchTime.now().uptimeNanoseconds

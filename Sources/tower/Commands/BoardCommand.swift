@@ -67,6 +67,8 @@ enum BoardCommand: Command {
                 session.simulation.run(until: start, engine: engine)
             }
         }
+        // From here on the clock follows the wall: plan searches get a thread of their own so keys and frames never wait.
+        engine.runPlanSearches(on: BackgroundPlanSearch())
 
         let operatorName = try operatorName(arguments.value("operator"))
         let role = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)

@@ -31,12 +31,14 @@ enum DemoCommand: Command {
         var firstMessage = display.warnings.first
         let etaModel = try BoardCommand.etaModel(nil)
         var pass = 0
+        let searches = BackgroundPlanSearch()
         while true {
             pass += 1
             try? FileManager.default.removeItem(atPath: journalPath)
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
                                                    mode: choice.mode, policy: choice.policy)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
+            session.engine.runPlanSearches(on: searches)
             session.engine.sync()
             let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
             var model = BoardModel(speed: speed, readonly: !arguments.has("interactive"))

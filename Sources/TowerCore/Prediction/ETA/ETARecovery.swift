@@ -1,0 +1,84 @@
+/// How fast online learning recovers after the world changes: the test legs are replayed in time order, predicted,
+/// scored and learned; from a point on, the legs a change touches are made slower (every leg into a zone, as a road
+/// closure would; or every leg of one rider), and the touched legs' error is followed until it is back near where it
+/// was before the change.
+///
+/// Errors are relative (|predicted − actual| / actual), so a leg that is 50% longer, with noise 50% larger in
+/// seconds, counts as recovered when the model is as right about it as before.
+public struct ETARecovery: Sendable {
+    public enum Change: Sendable {
+        case zone(String, factor: Double)
+        case rider(String, factor: Double)
+
+        func touches(_ row: HistoryRow) -> Bool {
+            switch self {
+            case let .zone(zone, _): return row.zone == zone
+            case let .rider(rider, _): return row.rider == rider
+            }
+        }
+
+        var factor: Double {
+            switch self {
+            case let .zone(_, factor), let .rider(_, factor): return factor
+            }
+        }
+    }
+
+    public struct Result: Sendable {
+        /// Mean relative travel error of the touched legs before the change (online model).
+        public var before: Double
+        /// Of the touched legs after the change, the first `window` learned ones: the online model's and a frozen
+        /// copy's mean relative error.
+        public var firstAfter: (online: Double, frozen: Double)
+        /// Touched legs after the change until the mean over the last `window` of them is within `tolerance` of
+        /// `before`; nil when that never happened in the test legs.
+        public var legsToRecover: Int?
+        /// The online and frozen models' mean relative error over the last `window` touched legs of the test.
+        public var atEnd: (online: Double, frozen: Double)
+        public var touchedAfter: Int
+    }
+
+    /// Touched legs the running error is taken over.
+    public var window = 25
+    /// How close to the error before the change counts as recovered (1.1: within 10%).
+    public var tolerance = 1.1
+
+    public init() {}
+
+    /// Replays `rows` (sorted by departure here) with `change` applied to the touched legs from `changeAt` on.
+    public func measure(model: ETAModel, rows: [HistoryRow], change: Change, from changeAt: Instant) -> Result {
+        var online = model
+        let frozen = model
+        var before: [Double] = []
+        var after: [(online: Double, frozen: Double)] = []
+        var legsToRecover: Int?
+        for var row in rows.sorted(by: { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }) {
+            guard let travel = row.travelSeconds, travel > 0 else { continue }
+            let touched = change.touches(row)
+            if touched, row.departedAt >= changeAt, let arrived = row.arrivedAt {
+                let extra = Int64((travel * (change.factor - 1)).rounded())
+                row.arrivedAt = arrived + extra
+                row.completedAt = row.completedAt.map { $0 + extra }
+            }
+            let actual = row.travelSeconds!
+            let error = abs(online.predict(row).travel[1] - actual) / actual
+            if touched {
+                if row.departedAt < changeAt {
+                    before.append(error)
+                } else {
+                    after.append((error, abs(frozen.predict(row).travel[1] - actual) / actual))
+                    if legsToRecover == nil, after.count >= window, !before.isEmpty,
+                       mean(after.suffix(window).map(\.online)) <= tolerance * mean(before) {
+                        legsToRecover = after.count
+                    }
+                }
+            }
+            online.learn(row)
+        }
+        let first = after.prefix(window), last = after.suffix(window)
+        return Result(before: mean(before), firstAfter: (mean(first.map(\.online)), mean(first.map(\.frozen))), legsToRecover: legsToRecover,
+                      atEnd: (mean(last.map(\.online)), mean(last.map(\.frozen))), touchedAfter: after.count)
+    }
+
+    private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+}
