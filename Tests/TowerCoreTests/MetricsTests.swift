@@ -197,6 +197,40 @@ import Testing
         }
     }
 
+    /// With the learned model every ETA comes with P10 ≤ P50 ≤ P90 whose band widens along the route, an incident
+    /// the core knows of stretches the legs through its zone, and the at-risk list still ranks by chance.
+    @Test func learnedETAsCarryBandsThatWidenAlongTheRoute() throws {
+        let scenario = try TestCity.scenario()
+        let engine = try TestCity.run(scenario, until: 10 * 3600)
+        let now = scenario.time(10 * 3600)
+        let (train, _) = try ETAModelTests.split.get()
+        let model = try ETAModel(training: train, riderEffects: false)
+        let learned = Outlook(world: engine.world, now: now, planner: engine.planner, learned: model)
+        let travel = Outlook(world: engine.world, now: now, planner: engine.planner)
+        #expect(Set(learned.lanes.keys) == Set(travel.lanes.keys))
+        var differs = false
+        for (id, lane) in learned.lanes {
+            #expect(lane.stops.count == travel.lanes[id]!.stops.count)
+            for i in lane.stops.indices {
+                #expect(lane.p10[i] <= lane.stops[i].eta && lane.stops[i].eta <= lane.p90[i])
+                if lane.stops[i].eta != travel.lanes[id]!.stops[i].eta { differs = true }
+            }
+            if lane.stops.count >= 3, lane.p10[0] > now {
+                #expect(lane.p90.last! - lane.stops.last!.eta >= lane.p90[0] - lane.stops[0].eta, "\(id): later stops are less certain")
+            }
+        }
+        #expect(differs, "the learned model is what times the lanes")
+        for (a, b) in zip(learned.atRisk, learned.atRisk.dropFirst()) { #expect(Int(a.probability * 20) >= Int(b.probability * 20)) }
+
+        // A jam in the zone of a rider's next stop: the learned ETA of that stop moves later.
+        let (rider, lane) = try #require(learned.lanes.sorted { $0.key < $1.key }.first { !$0.value.stops.isEmpty })
+        let zone = try #require(engine.world.orders[lane.stops[0].order]?.zone)
+        var jammed = engine.world
+        jammed.apply(Event(id: "jam", at: now, by: "test", body: .trafficIncident(incident: "T-1", zone: zone, slowdown: 0.3, until: now + 7200, note: "")))
+        let slower = Outlook(world: jammed, now: now, planner: engine.planner, learned: model)
+        #expect(slower.lanes[rider]!.stops.last!.eta > lane.stops.last!.eta)
+    }
+
     @Test func recallAndPrecisionOnASimulatedDay() throws {
         let scenario = try TestCity.scenario()
         let day = try RiskEvaluation(scenario: scenario, seed: 1, step: 600, until: scenario.time(16 * 3600))

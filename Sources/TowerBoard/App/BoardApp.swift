@@ -178,7 +178,7 @@ public final class BoardApp {
 
     private func snapshot(wall: Date) -> BoardSnapshot {
         let world = engine.world
-        let outlook = Outlook(world: world, now: now, planner: engine.planner)
+        let outlook = Outlook(world: world, now: now, planner: engine.planner, learned: eta?.model)
         var snapshot = BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
                                      recent: log.lines, wallClock: BoardApp.wallClock(wall), costLimit: engine.settings.policy.costLimit)
         if let trend {

@@ -28,7 +28,7 @@ enum DetailViews {
         }
         y += 1
         guard y < body.maxY else { return }
-        buffer.put(" #   stop      order      eta    window       slack  customer", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+        buffer.put(" #   stop      order      eta    p10–p90      window       slack  customer", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
         y += 1
         let lane = c.snapshot.outlook.lanes[id]
         for (index, stop) in (lane?.stops ?? []).enumerated() where y < body.maxY {
@@ -40,6 +40,8 @@ enum DetailViews {
             x += buffer.put(Format.pad("\(glyph) \(stop.kind.rawValue)", 10), x: x, y: y, style: c.theme[.text])
             x += buffer.put(Format.pad(stop.order, 11), x: x, y: y, style: c.theme[.text])
             x += buffer.put(Format.pad(Format.clock(stop.eta, world), 7), x: x, y: y, style: c.theme[.text])
+            x += buffer.put(Format.pad(Format.clock(lane!.p10[index], world) + "–" + Format.clock(lane!.p90[index], world), 13), x: x, y: y,
+                            style: c.theme[.muted])
             if let order, stop.kind == .delivery {
                 x += buffer.put(Format.pad(Format.clock(order.window.start, world) + "–" + Format.clock(order.window.end, world), 13), x: x, y: y, style: c.theme[.text])
                 x += buffer.put(Format.pad(Format.minutes(slack), 7), x: x, y: y, style: c.slackStyle(slack))

@@ -1,9 +1,10 @@
 /// The live view ahead: every rider's coming stops re-timed from where the rider is now, and the orders whose
 /// predicted arrival is close to or past the end of their window.
 ///
-/// Predictions come from the travel model; each has a spread (`RiskModel`), and an order is at risk when its chance
-/// of missing its window reaches the risk model's threshold. The list ranks by that chance, then tier, then the time
-/// left.
+/// Predictions come from the learned ETA model when one is given (`LearnedRouteTimes`: its P50 per leg and its own
+/// spread), else from the travel model with the risk model's spread; every ETA has a P10 and a P90. An order is at
+/// risk when its chance of missing its window reaches the risk model's threshold. The list ranks by that chance,
+/// then tier, then the time left.
 public struct Outlook: Sendable {
     /// Slack below which an order counts as at risk (the travel model's typical error at an hour's horizon).
     public static let margin: Int64 = 15 * 60
@@ -13,6 +14,9 @@ public struct Outlook: Sendable {
         public var stops: [Stop]
         /// Predicted lateness per stop in seconds (negative: slack left), aligned with `stops`.
         public var slack: [Int64]
+        /// The 10th and 90th percentiles of each stop's ETA (`stops[i].eta` is the P50).
+        public var p10: [Instant]
+        public var p90: [Instant]
         public var lateCount: Int { slack.filter { $0 < 0 }.count }
     }
 
@@ -34,7 +38,8 @@ public struct Outlook: Sendable {
     public var atRisk: [AtRisk] = []
 
     /// Computes the outlook of `world` at `now`.
-    public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel()) {
+    public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
+                learned: ETAModel? = nil) {
         let conditions = TravelConditions(world)
         for id in world.riderIDs {
             guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { continue }
@@ -42,13 +47,23 @@ public struct Outlook: Sendable {
             // A stalled or broken rider does not move: its clock keeps running, its position does not.
             start.time = max(start.time, now)
             let infos = route.stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
-            let result = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions)
+            let etas: [Instant], sigmas: [Double]
+            if let learned {
+                (etas, sigmas) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
+                                                                        floor: risk.floor)
+            } else {
+                etas = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions).etas
+                sigmas = risk.deviations(etas: etas, from: now)
+            }
             var stops: [Stop] = []
             var slack: [Int64] = []
-            let sigmas = risk.deviations(etas: result.etas, from: now)
-            for ((info, eta), sigma) in zip(zip(infos, result.etas), sigmas) {
+            var p10: [Instant] = [], p90: [Instant] = []
+            for ((info, eta), sigma) in zip(zip(infos, etas), sigmas) {
                 let planned = route.stops[info.ref]
                 stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
+                let spread = Int64((RiskModel.z90 * sigma).rounded())
+                p10.append(max(now, eta - spread))
+                p90.append(eta + spread)
                 guard info.kind == .delivery, let order = world.orders[planned.order] else { slack.append(Int64.max); continue }
                 let left = order.window.end - eta
                 slack.append(left)
@@ -58,7 +73,7 @@ public struct Outlook: Sendable {
                                          slack: left, drift: max(0, eta - planned.eta), probability: probability))
                 }
             }
-            lanes[id] = Lane(rider: id, stops: stops, slack: slack)
+            lanes[id] = Lane(rider: id, stops: stops, slack: slack, p10: p10, p90: p90)
         }
         // Orders nobody carries are at risk once their window is near.
         for id in world.orderIDs {

@@ -5,6 +5,9 @@
 /// delivered by the time its window closed. Recall: the late orders that were flagged; precision: the flagged
 /// orders that ended late. Measured under the static policy, where nobody acts on the list, so it measures the
 /// forecast and not the remedies (under continuous-auto a flag is often what makes an order not late).
+///
+/// With a `learned` model the outlook's ETAs come from it, learning online from every attempt of the day (as on
+/// the board); without, from the travel model.
 public struct RiskEvaluation: Sendable {
     public var late = 0
     public var flagged = 0
@@ -13,14 +16,19 @@ public struct RiskEvaluation: Sendable {
     public var precision: Double { flagged == 0 ? 1 : Double(lateAndFlagged) / Double(flagged) }
 
     public init(scenario: Scenario, seed: UInt64, mode: EngineSettings.Mode = .static, lead: Int64 = 1800, probability: Double = 0.5,
-                step: Int64 = 300, until: Instant? = nil) throws {
+                step: Int64 = 300, until: Instant? = nil, learned: ETAModel? = nil) throws {
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode)
+        var online = learned.map { OnlineETA(model: $0.adding(riders: session.engine.world.riderIDs)) }
+        if online != nil {
+            let engine = session.engine
+            engine.observer = { online?.note($0, world: engine.world) }
+        }
         let end = until ?? scenario.dayEnd + 4 * 3600
         var flags: Set<String> = []
         var now = scenario.planLock
         while now <= end {
             session.simulation.run(until: now, engine: session.engine)
-            let outlook = Outlook(world: session.engine.world, now: now, planner: session.engine.planner)
+            let outlook = Outlook(world: session.engine.world, now: now, planner: session.engine.planner, learned: online?.model)
             for item in outlook.atRisk where item.probability >= probability && now <= item.window.end - lead { flags.insert(item.order) }
             now = now + step
         }

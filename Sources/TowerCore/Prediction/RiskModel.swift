@@ -12,6 +12,8 @@ public struct RiskModel: Sendable {
     public var floor: Double = 90
     /// Orders at or above this chance of being late are on the at-risk list.
     public var threshold = 0.2
+    /// Standard deviations from the median to the 90th percentile of a normal distribution.
+    public static let z90 = 1.2816
 
     public init() {}
 

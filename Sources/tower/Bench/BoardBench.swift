@@ -5,7 +5,8 @@ import TowerCore
 /// `tower bench board`: the board's speed and its traffic to the terminal.
 ///
 /// 1. Frame build at 200x60 on a city of `riders` riders at 10:00: the snapshot (re-timing every route for the
-///    outlook, the KPIs) and the render into the cell buffer, measured apart.
+///    outlook, the KPIs; with the travel model and with the learned ETA model) and the render into the cell buffer,
+///    measured apart.
 /// 2. Keystroke to updated screen: a key through the model, a new frame and its diff against the last one, as the
 ///    live loop does it (the ncurses write of the changed cells is the third part, measured next).
 /// 3. Bytes per second written to a 120x40 terminal at steady state, by the real binary under `script(1)` (a pty),
@@ -25,8 +26,9 @@ enum BoardBench {
         session.simulation.run(until: now, engine: engine)
         print("city: \(riders) riders, \(scenario.orders.count) orders, simulated to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
 
-        func snapshot() -> BoardSnapshot {
-            var snapshot = BoardSnapshot(world: engine.world, outlook: Outlook(world: engine.world, now: now, planner: engine.planner), now: now,
+        func snapshot(learned: ETAModel? = nil) -> BoardSnapshot {
+            var snapshot = BoardSnapshot(world: engine.world, outlook: Outlook(world: engine.world, now: now, planner: engine.planner, learned: learned),
+                                         now: now,
                                          source: "sim seed 1", deadLetters: 0, recent: [], wallClock: "10:00:00")
             snapshot.kpis = trend.current(world: engine.world)
             snapshot.trend = trend.samples
@@ -36,6 +38,10 @@ enum BoardBench {
         var model = BoardModel(speed: 60, readonly: false)
         var buffer = ScreenBuffer(width: 200, height: 60)
         let snapshotTimes = measure(50) { _ = snapshot() }
+        if let model = try BoardCommand.etaModel(nil)?.adding(riders: engine.world.riderIDs) {
+            let learnedTimes = measure(20) { _ = snapshot(learned: model) }
+            print("snapshot with ETAs from the learned model (the board's default): p50 \(ms(learnedTimes, 0.5)) p99 \(ms(learnedTimes, 0.99))")
+        }
         let renderTimes = measure(200) { BoardView.render(frame, model: model, theme: .dark, glyphs: .unicode, into: &buffer) }
         print("frame at 200x60: snapshot p50 \(ms(snapshotTimes, 0.5)) p99 \(ms(snapshotTimes, 0.99)); render p50 \(ms(renderTimes, 0.5)) p99 \(ms(renderTimes, 0.99)) (target: 2 ms)")
 

@@ -3,17 +3,22 @@ import TowerCore
 
 /// `tower bench risk`: recall and precision of the at-risk list on simulated days (see `RiskEvaluation`).
 enum RiskBench {
+    /// Each day twice: ETAs from the travel model, and from the learned model (the board's default: trained on the
+    /// shipped history without per-rider effects, learning online through the day).
     static func run(scenarioPath: String, seeds: [UInt64]) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
-        var total = RiskEvaluation.Sum()
-        for seed in seeds {
-            let day = try RiskEvaluation(scenario: scenario, seed: seed)
-            total.add(day)
-            print(String(format: "seed %d: %d late, %d flagged at 30 min or more (chance ≥ 50%%); recall %.1f%%, precision %.1f%%",
-                         Int(seed), day.late, day.flagged, day.recall * 100, day.precision * 100))
+        let learned = try BoardCommand.etaModel(nil)
+        for (name, model) in [("travel model", nil), ("learned model", learned)] where name == "travel model" || model != nil {
+            var total = RiskEvaluation.Sum()
+            for seed in seeds {
+                let day = try RiskEvaluation(scenario: scenario, seed: seed, learned: model)
+                total.add(day)
+                print(String(format: "%@, seed %d: %d late, %d flagged at 30 min or more (chance ≥ 50%%); recall %.1f%%, precision %.1f%%",
+                             name, Int(seed), day.late, day.flagged, day.recall * 100, day.precision * 100))
+            }
+            print(String(format: "%@, %@, %d days: recall %.1f%% (target ≥ 80%%), precision %.1f%% (target ≥ 50%%)",
+                         scenario.name, name, seeds.count, total.recall * 100, total.precision * 100))
         }
-        print(String(format: "%@, %d days: recall %.1f%% (target ≥ 80%%), precision %.1f%% (target ≥ 50%%)",
-                     scenario.name, seeds.count, total.recall * 100, total.precision * 100))
     }
 }
 

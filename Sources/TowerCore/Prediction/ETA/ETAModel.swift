@@ -3,17 +3,17 @@ import Foundation
 /// Learned travel and dwell times with intervals, and the distance-over-speed baseline beside them.
 ///
 /// Travel: ridge regression on the log of the seconds from departure to the door, from the leg's road distance
-/// (log and linear), the hour, weekend, the minutes until the customer's window opens (an early rider waits), the stop's place in the run, parcels, and one indicator per
-/// channel, zone and rider seen in training (an unseen one adds nothing: the average). Dwell: the same on the log of
+/// (log and linear), the hour, weekend, the stop's place in the run, parcels, and one indicator per channel, zone
+/// and rider seen in training (an unseen one adds nothing: the average). Dwell: the same on the log of
 /// the seconds at the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals'
 /// percentiles in log space (see `RidgeRegression`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     public var version = ETAModel.formatVersion
-    public var zones: [String]
-    public var riders: [String]
-    /// Grid cells (about 2.5 km) of the legs' midpoints seen in training: where the roads are slow or fast.
-    public var cells: [String]
+    public private(set) var zones: [String]
+    public private(set) var riders: [String]
+    /// Where each zone and rider has its indicator, for lookups in constant time (riders can be hundreds).
+    private var vocabulary: Vocabulary
     public static let channels = ["own", "3pl", "gig"]
     public var travel: RidgeRegression
     public var dwell: RidgeRegression
@@ -37,8 +37,8 @@ public struct ETAModel: Codable, Sendable {
         guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
         zones = Array(Set(usable.map(\.zone))).sorted()
         riders = riderEffects ? Array(Set(usable.map(\.rider))).sorted() : []
-        cells = Array(Set(usable.map(ETAModel.cell))).sorted()
-        let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
+        let vocabulary = Vocabulary(zones: zones, riders: riders)
+        self.vocabulary = vocabulary
         let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }
         let y = usable.map { log($0.travelSeconds! + ETAModel.travelShift) }
         travel = try RidgeRegression(rows: x, targets: y)
@@ -64,7 +64,6 @@ public struct ETAModel: Codable, Sendable {
     }
 
     public func predict(_ row: HistoryRow) -> Prediction {
-        let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
         let t = travel.predict(ETAModel.travelFeatures(row, vocabulary))
         let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary))
         let travelSeconds = travel.quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
@@ -77,6 +76,7 @@ public struct ETAModel: Codable, Sendable {
         var model = self
         let new = ids.filter { !riders.contains($0) }
         model.riders += new
+        model.vocabulary = Vocabulary(zones: model.zones, riders: model.riders)
         model.travel.extend(by: new.count)
         model.dwell.extend(by: new.count)
         return model
@@ -89,22 +89,36 @@ public struct ETAModel: Codable, Sendable {
 
     /// Learns a row's actual times (online).
     public mutating func learn(_ row: HistoryRow) {
-        let vocabulary = Vocabulary(zones: zones, riders: riders, cells: cells)
         if let seconds = row.travelSeconds { travel.update(ETAModel.travelFeatures(row, vocabulary), log(seconds + ETAModel.travelShift)) }
         if let seconds = row.dwellSeconds { dwell.update(ETAModel.dwellFeatures(row, vocabulary), log(seconds + ETAModel.dwellShift)) }
     }
 
-    /// The categories the model has an indicator for.
-    struct Vocabulary {
-        var zones: [String]
-        var riders: [String]
-        var cells: [String]
+    /// The categories the model has an indicator for, by name.
+    struct Vocabulary: Sendable {
+        var zones: [String: Int]
+        var riders: [String: Int]
+
+        init(zones: [String], riders: [String]) {
+            self.zones = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
+            self.riders = Dictionary(uniqueKeysWithValues: riders.enumerated().map { ($1, $0) })
+        }
     }
 
-    static func cell(_ row: HistoryRow) -> String {
-        let size = 0.025
-        let lat = ((row.from.lat + row.to.lat) / 2 / size).rounded(.down), lon = ((row.from.lon + row.to.lon) / 2 / size).rounded(.down)
-        return "\(Int(lat)):\(Int(lon))"
+    private enum CodingKeys: String, CodingKey {
+        case version, zones, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(Int.self, forKey: .version)
+        zones = try c.decode([String].self, forKey: .zones)
+        riders = try c.decode([String].self, forKey: .riders)
+        travel = try c.decode(RidgeRegression.self, forKey: .travel)
+        dwell = try c.decode(RidgeRegression.self, forKey: .dwell)
+        baselineKmh = try c.decode(Double.self, forKey: .baselineKmh)
+        baselineDwell = try c.decode(Double.self, forKey: .baselineDwell)
+        trainedRows = try c.decode(Int.self, forKey: .trainedRows)
+        vocabulary = Vocabulary(zones: zones, riders: riders)
     }
 
     static func roadKm(_ row: HistoryRow) -> Double { row.from.distanceKm(to: row.to) * circuity }
@@ -119,9 +133,9 @@ public struct ETAModel: Codable, Sendable {
         var offset = 24
         if let c = channels.firstIndex(of: row.channel) { x[offset + c] = 1 }
         offset += channels.count
-        if let z = vocabulary.zones.firstIndex(of: row.zone) { x[offset + z] = 1 }
+        if let z = vocabulary.zones[row.zone] { x[offset + z] = 1 }
         offset += vocabulary.zones.count
-        if let r = vocabulary.riders.firstIndex(of: row.rider) { x[offset + r] = 1 }
+        if let r = vocabulary.riders[row.rider] { x[offset + r] = 1 }
         return x
     }
 
