@@ -11,9 +11,9 @@ extension Engine {
     /// When the rules leave `order` to the 3PL alone and its wave is full, frees a slot: of the 3PL's orders in that
     /// wave not yet collected and not pinned, the one another channel takes at the least extra cost moves there.
     /// Returns whether a slot was freed. Greedy first-come placement fills waves with orders that had other options;
-    /// this gives the slot back to the order that has none.
+    /// this gives the slot back to the order that has none. Not in static mode, which keeps the plan as made.
     func freeThirdPartySlot(for order: Order, at time: Instant) -> Bool {
-        guard world.channelRefusal(.own, for: order) != nil, world.channelRefusal(.gig, for: order) != nil,
+        guard settings.mode != .static, world.channelRefusal(.own, for: order) != nil, world.channelRefusal(.gig, for: order) != nil,
               let wave = world.channels.wave(of: order, utcOffsetSeconds: world.utcOffsetSeconds) else { return false }
         let load = world.thirdPartyWaveLoad(excluding: order.id)
         guard wave < load.count, Double(load[wave]) >= world.channels.thirdPartyWaves[wave].value else { return false }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Travel is from the rider's previous stop (or shift start) to the door; dwell is from arrival to completion.
 public struct HistoryRecorder: Sendable {
-    public static let header = "order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,parcels,outcome,weekday,tier,window_start,window_end"
+    public static let header = "order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,parcels,outcome,weekday,tier,window_start,window_end,slowdown"
 
     private struct Leg: Sendable {
         var departedAt: Instant
@@ -40,7 +40,8 @@ public struct HistoryRecorder: Sendable {
                                      from: leg.from, to: record.drop, departedAt: leg.departedAt, arrivedAt: arrived, completedAt: event.at,
                                      stopIndex: leg.stopIndex + 1, parcels: record.parcels,
                                      outcome: record.status == .delivered ? "delivered" : "failed", utcOffsetSeconds: world.utcOffsetSeconds,
-                                     windowStart: record.window.start, windowEnd: record.window.end, tier: record.tier.rawValue)
+                                     windowStart: record.window.start, windowEnd: record.window.end, tier: record.tier.rawValue,
+                                     slowdown: world.slowdownOfLeg(from: leg.from, to: record.drop, departing: leg.departedAt))
                 if keepsVisits { visits.append(row) }
                 visit = row
             }

@@ -1,8 +1,8 @@
 /// Arrival times along a rider's route from the learned ETA model: each leg's travel at its P50, with a spread
 /// from the model's own P10–P90 for that leg, and each stop's dwell, waiting at the door when early as riders do.
 ///
-/// The model learned typical days; a traffic incident the core knows of is news to it, so a leg through a zone
-/// with one is stretched by the incident's slowdown, as the travel model would.
+/// A traffic incident the core knows of is one of the model's inputs: the slowdown in force where the leg's
+/// midpoint lies when the rider sets off.
 struct LearnedRouteTimes {
     let model: ETAModel
     /// Standard deviations in a P10–P90 span of a normal distribution.
@@ -25,12 +25,11 @@ struct LearnedRouteTimes {
             let row = HistoryRow(line: 0, order: order.id, rider: rider.id, channel: rider.profile.channel.rawValue, zone: order.zone,
                                  from: position, to: info.location, departedAt: time, arrivedAt: nil, completedAt: nil,
                                  stopIndex: max(1, index), parcels: order.parcels, outcome: "", utcOffsetSeconds: world.utcOffsetSeconds,
-                                 windowStart: order.window.start, windowEnd: order.window.end, tier: order.tier.rawValue)
+                                 windowStart: order.window.start, windowEnd: order.window.end, tier: order.tier.rawValue,
+                                 slowdown: world.slowdownOfLeg(from: position, to: info.location, departing: time))
             let predicted = model.predict(row)
-            let slowdown = world.zone(containing: position.interpolated(to: info.location, fraction: 0.5))
-                .map { world.slowdown(zone: $0.id, at: time) } ?? 1
-            let travel = predicted.travel[1] / max(slowdown, 0.05)
-            let legSigma = (predicted.travel[2] - predicted.travel[0]) / LearnedRouteTimes.spanInSigmas / max(slowdown, 0.05)
+            let travel = predicted.travel[1]
+            let legSigma = (predicted.travel[2] - predicted.travel[0]) / LearnedRouteTimes.spanInSigmas
             variance += legSigma * legSigma
             time = time + Int64(travel.rounded())
             position = info.location

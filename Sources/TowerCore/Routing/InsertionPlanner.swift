@@ -1,7 +1,8 @@
-/// A simple planner: cheapest feasible insertion of each order into the riders' routes.
+/// The live planner's repair step: cheapest feasible insertion of an order into the riders' routes, at once.
 ///
-/// It respects skills, capacity (parcels and kg) and the leg a rider is driving (never moved), and prices
-/// lateness by tier. The routing issue replaces it with a full optimiser; its decisions are the same events.
+/// It respects skills, capacity (parcels and kg), shifts, the channel rules and the leg a rider is driving (never
+/// moved), and prices lateness by tier and drops by channel. The plan it repairs keeps improving through
+/// `LiveImprover` (ruin and recreate, which re-inserts through this planner); both decide by the same events.
 public struct InsertionPlanner: Sendable {
     public let evaluator: RouteEvaluator
     /// Riders considered per order, nearest first, to keep insertion cheap in large cities.

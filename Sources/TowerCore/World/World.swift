@@ -55,6 +55,12 @@ public struct World: Sendable {
         }
     }
 
+    /// The slowdown a leg meets: that of the zone holding its midpoint, when it departs (1 = free flow), as the
+    /// travel model takes it.
+    public func slowdownOfLeg(from a: GeoPoint, to b: GeoPoint, departing time: Instant) -> Double {
+        zone(containing: a.interpolated(to: b, fraction: 0.5)).map { slowdown(zone: $0.id, at: time) } ?? 1
+    }
+
     /// Where a stop is.
     public func location(of stop: Stop) -> GeoPoint? {
         guard let order = orders[stop.order] else { return nil }

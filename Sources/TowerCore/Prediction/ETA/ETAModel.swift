@@ -3,8 +3,9 @@ import Foundation
 /// Learned travel and dwell times with intervals, and the distance-over-speed baseline beside them.
 ///
 /// Travel: ridge regression on the log of the seconds from departure to the door, from the leg's road distance
-/// (log and linear), the hour, weekend, the stop's place in the run, parcels, and one indicator per channel, zone
-/// and rider seen in training (an unseen one adds nothing: the average). Dwell: the same on the log of
+/// (log and linear), the hour, weekend, the stop's place in the run, parcels, the traffic slowdown in force on the
+/// leg when known (its log), and one indicator per channel, zone and rider seen in training (an unseen one adds
+/// nothing: the average). Dwell: the same on the log of
 /// the seconds at the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals'
 /// percentiles in log space (see `RidgeRegression`).
 public struct ETAModel: Codable, Sendable {
@@ -41,13 +42,13 @@ public struct ETAModel: Codable, Sendable {
         self.vocabulary = vocabulary
         let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }
         let y = usable.map { log($0.travelSeconds! + ETAModel.travelShift) }
-        travel = try RidgeRegression(rows: x, targets: y)
+        travel = try ETAModel.robustFit(rows: x, targets: y)
         // Intervals from the latest fifth of the rows, predicted by a fit on the rest (split in time, as the model
         // will be used: on days it has not seen).
         let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
         let cut = order.count * 4 / 5
         if cut >= 50, cut < order.count {
-            let early = try RidgeRegression(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] })
+            let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] })
             travel.calibrate(rows: order[cut...].map { x[$0] }, targets: order[cut...].map { y[$0] }, with: early)
         }
         let dwelt = usable.filter { $0.dwellSeconds != nil }
@@ -93,6 +94,18 @@ public struct ETAModel: Codable, Sendable {
         if let seconds = row.dwellSeconds { dwell.update(ETAModel.dwellFeatures(row, vocabulary), log(seconds + ETAModel.dwellShift)) }
     }
 
+    /// A fit that is not pulled by legs a breakdown or a stall held up (they say nothing about the roads): fitted once,
+    /// then again without the legs the first fit misses by more than four robust standard deviations (1.4826 times
+    /// the median absolute residual). The intervals are still taken over every leg.
+    static func robustFit(rows: [[Double]], targets: [Double]) throws -> RidgeRegression {
+        let first = try RidgeRegression(rows: rows, targets: targets)
+        let residuals = zip(rows, targets).map { abs($1 - first.predict($0)) }
+        let limit = 4 * 1.4826 * residuals.sorted().quantile(0.5)
+        let kept = residuals.indices.filter { residuals[$0] <= limit }
+        guard kept.count < rows.count, kept.count >= 50 else { return first }
+        return try RidgeRegression(rows: kept.map { rows[$0] }, targets: kept.map { targets[$0] })
+    }
+
     /// The categories the model has an indicator for, by name.
     struct Vocabulary: Sendable {
         var zones: [String: Int]
@@ -123,13 +136,24 @@ public struct ETAModel: Codable, Sendable {
 
     static func roadKm(_ row: HistoryRow) -> Double { row.from.distanceKm(to: row.to) * circuity }
 
-    static func hourBin(_ row: HistoryRow) -> Int {
-        ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600
+    /// The hours the leg is driven in, each with its share of the leg (at a city pace of 20 km/h): speeds change on
+    /// the hour, and a leg leaving at 08:50 is driven partly before nine and mostly after.
+    static func hourShares(_ row: HistoryRow) -> [(hour: Int, share: Double)] {
+        let start = ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds)
+        let length = max(60, Int(roadKm(row) / 20 * 3600))
+        var shares: [(Int, Double)] = []
+        var from = start
+        while from < start + length {
+            let to = min(start + length, (from / 3600 + 1) * 3600)
+            shares.append((from / 3600 % 24, Double(to - from) / Double(length)))
+            from = to
+        }
+        return shares
     }
 
     static func common(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
         var x = [Double](repeating: 0, count: 24 + channels.count + vocabulary.zones.count + vocabulary.riders.count)
-        x[hourBin(row)] = 1
+        for (hour, share) in hourShares(row) { x[hour] += share }
         var offset = 24
         if let c = channels.firstIndex(of: row.channel) { x[offset + c] = 1 }
         offset += channels.count
@@ -142,8 +166,8 @@ public struct ETAModel: Codable, Sendable {
     static func travelFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
         let km = roadKm(row)
         let weekday = ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)
-        return [1, log(km + 0.05), km, weekday >= 5 ? 1 : 0, Double(min(row.stopIndex, 30)) / 30, log1p(Double(row.parcels))]
-            + common(row, vocabulary)
+        return [1, log(km + 0.05), km, weekday >= 5 ? 1 : 0, Double(min(row.stopIndex, 30)) / 30, log1p(Double(row.parcels)),
+                -log(row.slowdown ?? 1)] + common(row, vocabulary)
     }
 
     static func dwellFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {

@@ -23,6 +23,9 @@ public struct HistoryRow: Sendable {
     /// Optional columns written by `tower history`, not used by the model.
     public var windowEnd: Instant?
     public var tier: String?
+    /// The traffic slowdown in force where the leg's midpoint lies when the rider left (optional column `slowdown`,
+    /// 1 = free flow), as the core knew it from `traffic.incident` events; nil when not known.
+    public var slowdown: Double? = nil
 
     /// The row as a line of the history CSV (`HistoryRecorder.header`).
     public var csvLine: String {
@@ -31,7 +34,7 @@ public struct HistoryRow: Sendable {
         return [order, rider, channel, zone, coordinate(from.lat), coordinate(from.lon), coordinate(to.lat), coordinate(to.lon),
                 time(departedAt), arrivedAt.map(time) ?? "", completedAt.map(time) ?? "", String(stopIndex), String(parcels), outcome,
                 String(ISOTime.weekday(completedAt ?? departedAt, offsetSeconds: utcOffsetSeconds)), tier ?? "",
-                windowStart.map(time) ?? "", windowEnd.map(time) ?? ""].joined(separator: ",")
+                windowStart.map(time) ?? "", windowEnd.map(time) ?? "", slowdown.map(formatNumber) ?? ""].joined(separator: ",")
     }
 
     /// Seconds from departure to the door, when known.
@@ -114,6 +117,7 @@ public enum HistoryReader {
                           departedAt: departed.0, arrivedAt: arrived?.0, completedAt: completed?.0,
                           stopIndex: Int(try number("stop_index", 0...10_000)), parcels: Int(try number("parcels", 0...10_000)),
                           outcome: outcome, utcOffsetSeconds: departed.1,
-                          windowStart: table.column("window_start") == nil ? nil : try time("window_start", optional: true)?.0)
+                          windowStart: table.column("window_start") == nil ? nil : try time("window_start", optional: true)?.0,
+                          slowdown: table.column("slowdown") == nil || field("slowdown").isEmpty ? nil : try number("slowdown", 0.01...1))
     }
 }
