@@ -83,4 +83,21 @@ import Testing
         #expect(reason.range(of: #"^(own|3pl) R\d [+-]\d+\.\d\d, (on time|late by \d+ min); next: "#, options: .regularExpression) != nil, "\(reason)")
         #expect(reason.contains("gig: none can take it"), "\(reason)")
     }
+
+    /// The day's plan states the same comparison for each order it places.
+    @Test func theDaysPlanSaysWhyEachChannel() throws {
+        let scenario = try TestCity.scenario()
+        var reasons: [String] = []
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        session.engine.observer = { event in
+            if case let .orderAssigned(_, _, reason) = event.body, event.at == scenario.planLock { reasons.append(reason) }
+        }
+        session.simulation.run(until: scenario.planLock, engine: session.engine)
+        #expect(reasons.count > 20)
+        for reason in reasons {
+            #expect(reason.range(of: #"^06:00 plan: (pinned by the dispatcher; )?(own|3pl|gig) R\d+ [+-]\d+\.\d\d, (on time|late by \d+ min)(; next: .+)?$"#,
+                                 options: .regularExpression) != nil, "\(reason)")
+        }
+        #expect(reasons.contains { $0.contains("; next: ") })
+    }
 }

@@ -184,13 +184,13 @@ public final class Engine {
         var changed: [String: (before: Double, after: Double)] = [:]
         for order in open {
             guard let insertion = planner.bestInsertion(of: order, in: scratch, now: time) else { continue }
-            let reason = order.pinnedRider == nil ? "06:00 plan: cheapest insertion" : "06:00 plan: pinned by the dispatcher"
+            let reason = "06:00 plan: " + allocationReason(order, chosen: insertion, at: time, in: scratch)
             scratch.routes[insertion.rider] = Route(stops: insertion.stops, plannedAt: time)
             scratch.orders[order.id]?.status = .assigned
             scratch.orders[order.id]?.rider = insertion.rider
             changed[insertion.rider] = (changed[insertion.rider]?.before ?? insertion.costBefore, insertion.costAfter)
             waiting.remove(order.id)
-            decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason + String(format: " (+%.2f)", insertion.delta)), at: time)
+            decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason), at: time)
         }
         for id in world.riderIDs where changed[id] != nil {
             var stops = scratch.routes[id]!.stops
@@ -225,7 +225,9 @@ public final class Engine {
     /// Why this rider: the chosen channel's marginal cost and whether the delivery keeps its window, and the best
     /// of each other channel beside it (or why a channel could not take it), e.g.
     /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`.
-    func allocationReason(_ order: Order, chosen: InsertionPlanner.Insertion, at time: Instant) -> String {
+    /// `world` is the plan being built (the day's plan at the lock), else the engine's.
+    func allocationReason(_ order: Order, chosen: InsertionPlanner.Insertion, at time: Instant, in world: World? = nil) -> String {
+        let world = world ?? self.world
         func fit(_ insertion: InsertionPlanner.Insertion) -> String {
             guard let eta = insertion.stops.first(where: { $0.order == order.id && $0.kind == .delivery })?.eta else { return "" }
             return eta <= order.window.end ? "on time" : "late by \(Int((Double(eta - order.window.end) / 60).rounded())) min"
