@@ -5,10 +5,12 @@ protocol Command {
     static func run(_ arguments: ParsedArguments) throws -> Int32
 }
 
-/// Every command, in the order `tower --help` lists them.
-let commands: [any Command.Type] = [
-    BoardCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ETACommand.self, ReplayCommand.self, ValidateCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self,
-]
+/// Every command, in the order `tower --help` lists them (computed: metatypes are not `Sendable`, so a stored
+/// global of them would be shared mutable state to the compiler).
+var commands: [any Command.Type] {
+    [BoardCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ETACommand.self,
+     ReplayCommand.self, ValidateCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self]
+}
 
 /// The scenario the board and `simulate` use when none is named.
 let defaultScenario = "sample-data/rio"

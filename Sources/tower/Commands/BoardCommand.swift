@@ -77,7 +77,9 @@ enum BoardCommand: Command {
         let relay = try notifications.relay()
         let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
         let eta = try etaModel(arguments.value("eta-model")).map { OnlineETA(model: $0.adding(riders: engine.world.riderIDs)) }
-        if !FileManager.default.fileExists(atPath: files.inbox) { FileManager.default.createFile(atPath: files.inbox, contents: nil) }
+        if !FileManager.default.fileExists(atPath: files.inbox), !FileManager.default.createFile(atPath: files.inbox, contents: nil) {
+            throw ToolError("cannot create the decision inbox \(files.inbox)")
+        }
         let inbox = DecisionInbox(follower: try FeedFollower(path: files.inbox),
                                   deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
         // Everything that can fail is open before the terminal is taken over.
