@@ -31,7 +31,8 @@ public struct StopInfo: Sendable {
         latePerMinute = RouteEvaluator.latenessPerMinute(order.tier)
         latePenalty = RouteEvaluator.latePenalty(order.tier)
         thirdPartyDrop = world.channels.thirdPartyRate(for: order)
-        gigAssignedAt = order.rider.flatMap { world.riders[$0] }?.profile.channel == .gig ? order.assignedAt : nil
+        gigAssignedAt = world.channels.gigAcceptanceSeconds > 0 && order.rider.flatMap({ world.riders[$0] })?.profile.channel == .gig
+            ? order.assignedAt : nil
     }
 }
 
@@ -92,11 +93,13 @@ public struct RouteEvaluator: Sendable {
         return max(time, (info.gigAssignedAt ?? routeStart) + Int64(conditions.channels.gigAcceptanceSeconds))
     }
 
-    /// What one drop costs with this rider at this time (see `ChannelTerms.dropPrice`).
+    /// What one drop costs with this rider at this time (see `ChannelTerms.dropPrice`). Own riders, most of the
+    /// candidates, are answered without touching the terms: this runs for every stop of every candidate route.
     @inline(__always)
     static func dropCost(_ info: StopInfo, profile: RiderProfile, at time: Instant, conditions: TravelConditions) -> Double {
-        conditions.channels.dropPrice(channel: profile.channel, riderPrice: profile.costPerDrop, thirdPartyRate: info.thirdPartyDrop,
-                                      at: time, utcOffsetSeconds: conditions.utcOffsetSeconds)
+        if profile.channel == .own { return profile.costPerDrop }
+        return conditions.channels.dropPrice(channel: profile.channel, riderPrice: profile.costPerDrop, thirdPartyRate: info.thirdPartyDrop,
+                                             at: time, utcOffsetSeconds: conditions.utcOffsetSeconds)
     }
 
     public let travel: TravelModel
