@@ -68,7 +68,7 @@ import Testing
 @Suite struct FeedFollowerTests {
     @Test func returnsLinesAsTheyArriveAndHoldsPartialOnes() throws {
         let path = TestCity.temporaryFile("feed.jsonl")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: path, contents: nil), "the test file could be written")
         let follower = try FeedFollower(path: path)
         #expect(follower.poll().isEmpty)
         let handle = try #require(FileHandle(forWritingAtPath: path))
@@ -85,7 +85,7 @@ import Testing
         let path = TestCity.temporaryFile("feed.jsonl")
         var data = Data(repeating: UInt8(ascii: "x"), count: 200_000)
         data.append(contentsOf: Array("\nok\n".utf8))
-        FileManager.default.createFile(atPath: path, contents: data)
+        try #require(FileManager.default.createFile(atPath: path, contents: data), "the test file could be written")
         let lines = try FeedFollower(path: path).poll()
         #expect(lines.count == 2)
         #expect(lines[0].overlongBytes == 200_000)
@@ -95,11 +95,11 @@ import Testing
 
     @Test func startsOverWhenTheFileIsReplaced() throws {
         let path = TestCity.temporaryFile("feed.jsonl")
-        FileManager.default.createFile(atPath: path, contents: Data("a\nb\n".utf8))
+        try #require(FileManager.default.createFile(atPath: path, contents: Data("a\nb\n".utf8)), "the test file could be written")
         let follower = try FeedFollower(path: path)
         #expect(follower.poll().count == 2)
         try FileManager.default.removeItem(atPath: path)
-        FileManager.default.createFile(atPath: path, contents: Data("c\n".utf8))
+        try #require(FileManager.default.createFile(atPath: path, contents: Data("c\n".utf8)), "the test file could be written")
         #expect(follower.poll().map { String(decoding: $0.bytes, as: UTF8.self) } == ["c"])
     }
 }

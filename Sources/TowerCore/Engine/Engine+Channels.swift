@@ -22,8 +22,7 @@ extension Engine {
         for id in world.orderIDs {
             guard let held = world.orders[id], held.status == .assigned, held.pinnedRider == nil, let rider = held.rider,
                   thirdParty.contains(rider), world.channels.wave(of: held, utcOffsetSeconds: world.utcOffsetSeconds) == wave,
-                  let holder = world.riders[rider],
-                  !(world.routes[rider]?.stops.prefix(planner.frozenPrefix(of: holder, route: world.routes[rider]?.stops ?? [])).contains { $0.order == id } ?? false),
+                  let holder = world.riders[rider], !planner.isFrozen(id, on: holder, in: world),
                   let insertion = planner.bestInsertion(of: held, in: world, now: time, excluding: thirdParty),
                   insertion.delta < best?.insertion.delta ?? .infinity else { continue }
             best = (id, rider, insertion)

@@ -29,6 +29,12 @@ public struct InsertionPlanner: Sendable {
         rider.status == .driving && !route.isEmpty ? 1 : 0
     }
 
+    /// Whether `order` is in the frozen head of `rider`'s route (the stop it is driving to): not to be moved.
+    public func isFrozen(_ order: String, on rider: Rider, in world: World) -> Bool {
+        let stops = world.routes[rider.id]?.stops ?? []
+        return stops.prefix(frozenPrefix(of: rider, route: stops)).contains { $0.order == order }
+    }
+
     /// Whether a rider may take an order at all: status, skills (cold chain only to certified riders), shift,
     /// capacity, and the channel rules of `world` (see `ChannelTerms`). `waveLoad` saves recounting the 3PL's waves
     /// when many riders are tried for one order.

@@ -61,8 +61,7 @@ public struct LiveImprover: Sendable {
         var orders: [String] = []
         for id in world.riderIDs {
             guard let rider = world.riders[id], let stops = world.routes[id]?.stops else { continue }
-            let frozen = Set(stops.prefix(planner.frozenPrefix(of: rider, route: stops)).map(\.order))
-            for stop in stops where stop.kind == .pickup && !frozen.contains(stop.order) {
+            for stop in stops where stop.kind == .pickup && !planner.isFrozen(stop.order, on: rider, in: world) {
                 if let order = world.orders[stop.order], order.status == .assigned, order.pinnedRider == nil { orders.append(order.id) }
             }
         }

@@ -45,7 +45,8 @@ enum ReplanBench {
                 let start = DispatchTime.now().uptimeNanoseconds
                 session.simulation.run(until: time, engine: session.engine)
                 steps.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-                if (time.seconds - (background ? Engine.searchLatency : 0)) % 900 == 0 || time.seconds % 900 == 0 { searchSteps.append(steps.last!) }
+                let interval = session.engine.settings.improveInterval
+                if time.seconds % interval == 0 || (time.seconds - Engine.searchLatency) % interval == 0 { searchSteps.append(steps.last!) }
                 // Paced as the board is at ×240: a search on its own thread has the rest of the quarter second.
                 Thread.sleep(forTimeInterval: max(0, 0.25 - steps.last! / 1000))
             }
