@@ -1,6 +1,7 @@
 import TowerCore
 
-/// Orders likely to miss their window, most likely first: the chance, the ETA, the slack and the window.
+/// Orders likely to miss their window, most likely first: the chance, the ETA with its P10–P90 range against the
+/// window, the tier and the rider.
 enum AtRiskPane {
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
@@ -12,7 +13,11 @@ enum AtRiskPane {
         }
         let body = c.title("At-risk orders (\(items.count))", pane: .atRisk, in: rect, into: &buffer)
         guard body.height > 1 else { return items.map(\.order) }
-        buffer.put("order    tier rider  risk eta   slack   window", x: body.x + 1, y: body.y, style: c.theme[.muted], maxWidth: body.width - 1)
+        // Wide: the P50 ETA, its P10–P90 range, the slack and the whole window. Narrow (80 columns): the range
+        // against the window's end, the slack as a glyph.
+        let wide = body.width >= 64
+        let header = wide ? "order    tier rider  risk eta   p10–p90      slack   window" : "order    tier rider  risk arrives      due"
+        buffer.put(header, x: body.x + 1, y: body.y, style: c.theme[.muted], maxWidth: body.width - 1)
         let list = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         if items.isEmpty {
             buffer.put("  nothing at risk", x: list.x, y: list.y, style: c.theme[.ok], maxWidth: list.width)
@@ -26,18 +31,25 @@ enum AtRiskPane {
             let base = isSelected ? c.theme[.selected] : c.theme[.text]
             buffer.fill(Rect(x: list.x, y: y, width: list.width, height: 1), style: base)
             var x = list.x + 1
-            x += buffer.put(Format.pad(item.order, 9), x: x, y: y, style: base, maxWidth: list.maxX - x)
-            let tierStyle = item.tier == .critical ? c.theme[.critical] : base
-            x += buffer.put(Format.pad(Format.tier(item.tier), 5), x: x, y: y, style: LanesPane.merge(tierStyle, base, isSelected), maxWidth: list.maxX - x)
-            x += buffer.put(Format.pad(item.rider ?? "—", 7), x: x, y: y, style: base, maxWidth: list.maxX - x)
-            x += buffer.put(Format.pad("\(Int((item.probability * 100).rounded()))%", 5), x: x, y: y,
-                            style: LanesPane.merge(item.probability >= 0.5 ? c.theme[.late] : c.theme[.tight], base, isSelected), maxWidth: list.maxX - x)
-            x += buffer.put(Format.pad(item.eta.map { Format.clock($0, world) } ?? "none", 6), x: x, y: y, style: base, maxWidth: list.maxX - x)
+            func cell(_ text: String, _ width: Int, _ style: Style? = nil) {
+                x += buffer.put(Format.pad(text, width), x: x, y: y, style: style.map { LanesPane.merge($0, base, isSelected) } ?? base,
+                                maxWidth: list.maxX - x)
+            }
+            cell(item.order, 9)
+            cell(Format.tier(item.tier), 5, item.tier == .critical ? c.theme[.critical] : nil)
+            cell(item.rider ?? "—", 7)
+            cell("\(Int((item.probability * 100).rounded()))%", 5, item.probability >= 0.5 ? c.theme[.late] : c.theme[.tight])
+            let range = item.etaRange.map { Format.clock($0.lowerBound, world) + "–" + Format.clock($0.upperBound, world) } ?? "no rider"
             let marker = item.slack < 0 ? c.glyphs.lateStop : c.glyphs.tightStop
-            x += buffer.put(Format.pad(marker + " " + Format.minutes(item.slack), 8), x: x, y: y,
-                            style: LanesPane.merge(c.slackStyle(item.slack), base, isSelected), maxWidth: list.maxX - x)
-            buffer.put(Format.clock(item.window.start, world) + "–" + Format.clock(item.window.end, world), x: x, y: y,
-                       style: base, maxWidth: list.maxX - x)
+            if wide {
+                cell(item.eta.map { Format.clock($0, world) } ?? "none", 6)
+                cell(range, 13)
+                cell(marker + " " + Format.minutes(item.slack), 8, c.slackStyle(item.slack))
+                cell(Format.clock(item.window.start, world) + "–" + Format.clock(item.window.end, world), 11)
+            } else {
+                cell(range, 13)
+                cell(marker + " " + Format.clock(item.window.end, world), 7, c.slackStyle(item.slack))
+            }
         }
         return items.map(\.order)
     }

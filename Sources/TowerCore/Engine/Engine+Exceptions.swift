@@ -41,7 +41,6 @@ extension Engine {
         decide(.exceptionRaised(exception: id, kind: finding.kind.rawValue, subject: finding.subject, detail: finding.detail), at: now)
         guard settings.mode == .continuousAuto else { return }
         let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
-        let actions = policy.rule(finding.kind).actions
         var outcomes: [RemedyPlanner.Outcome] = []
         for remedy in remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now)
         where !outcomes.contains(where: { $0.remedy == remedy }) {
@@ -49,46 +48,20 @@ extension Engine {
                 outcomes.append(outcome)
             }
         }
-        // Fewest late deliveries first, then cheapest, then the policy's order.
-        let rank = { (o: RemedyPlanner.Outcome) in actions.firstIndex(of: o.remedy.kind) ?? actions.count }
-        outcomes.sort { ($0.lateAfter, ($0.costDelta * 100).rounded(), rank($0)) < ($1.lateAfter, ($1.costDelta * 100).rounded(), rank($1)) }
-        guard let best = outcomes.first else {
+        let triage = Triage(policy: policy)
+        let ranked = triage.ranked(outcomes, for: finding.kind)
+        guard let best = ranked.first else {
             decide(.exceptionAutoResolved(exception: id, action: Remedy.none.description, rule: "no listed action applies now; watching"), at: now)
             return
         }
-        let reasons = escalationReasons(finding, best: best, among: outcomes)
+        let reasons = triage.escalationReasons(kind: finding.kind, subjectIsCritical: world.orders[finding.subject]?.tier == .critical,
+                                               ranked: ranked, pending: pendingTouches())
         if reasons.isEmpty {
             carryOut(best.bodies, at: now)
-            let window = best.keepsWindows ? "no new lateness" : "no option keeps every window; this one loses fewest and costs least"
-            decide(.exceptionAutoResolved(exception: id, action: best.remedy.description,
-                                          rule: "routine: \(window); \(best.summary); limit \(formatNumber(policy.costLimit))"), at: now)
+            decide(.exceptionAutoResolved(exception: id, action: best.remedy.description, rule: triage.routineRule(best)), at: now)
             return
         }
-        escalate(id, finding: finding, outcomes: outcomes, reasons: reasons, at: now)
-    }
-
-    /// Why a case is not routine; empty when the best action may be taken at once.
-    private func escalationReasons(_ finding: Finding, best: RemedyPlanner.Outcome, among outcomes: [RemedyPlanner.Outcome]) -> [String] {
-        let rule = policy.rule(finding.kind)
-        var reasons: [String] = []
-        if rule.routine == .never { reasons.append("the policy always asks a supervisor") }
-        if policy.escalateCritical, best.touchesCritical || world.orders[finding.subject]?.tier == .critical {
-            reasons.append("a critical order is involved")
-        }
-        if best.costDelta > policy.costLimit {
-            reasons.append("the best action costs \(formatNumber((best.costDelta * 100).rounded() / 100)), above the limit of \(formatNumber(policy.costLimit))")
-        }
-        // When no option keeps every window, the case is a trade-off only if a cheaper option loses more windows;
-        // otherwise the best is also the cheapest and taking it is routine.
-        if rule.routine == .slaAndCost, !best.keepsWindows,
-           outcomes.contains(where: { $0.costDelta < best.costDelta - 0.5 }) {
-            reasons.append("no option keeps every window, and the cheaper ones lose more")
-        }
-        let pending = pendingTouches()
-        if let clash = best.touched.intersection(pending.keys).sorted().first {
-            reasons.append("it touches \(clash), which \(pending[clash]!) is waiting on")
-        }
-        return reasons
+        escalate(id, finding: finding, ranked: ranked, reasons: reasons, at: now)
     }
 
     /// Orders and riders that escalations still waiting would act on, with the case that names them.
@@ -103,19 +76,14 @@ extension Engine {
         return touches
     }
 
-    private func escalate(_ id: String, finding: Finding, outcomes: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
-        var options = Array(outcomes.prefix(4))
+    private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
+        var options = Array(ranked.prefix(4))
         if options.count < 2, !options.contains(where: { $0.remedy == .none }),
            let nothing = try? remedies.outcome(of: .none, about: finding.subject, in: world, now: now, because: id) {
             options.append(nothing)
         }
         let rule = policy.rule(finding.kind)
-        let fallback: Remedy
-        switch rule.defaultChoice {
-        case .best: fallback = options[0].remedy
-        case .none: fallback = .none
-        case let .action(action): fallback = options.first { $0.remedy.kind == action }?.remedy ?? .none
-        }
+        let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options.map(\.remedy))
         decide(.exceptionEscalated(exception: id,
                                    options: options.map { EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100) },
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.description,

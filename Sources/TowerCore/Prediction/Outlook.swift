@@ -24,7 +24,9 @@ public struct Outlook: Sendable {
         public var order: String
         public var rider: String?
         public var tier: Tier
+        /// The predicted arrival (P50) and its P10–P90 range; nil when nobody carries the order.
         public var eta: Instant?
+        public var etaRange: ClosedRange<Instant>?
         public var window: TimeWindow
         /// Seconds between predicted arrival and the window's end; negative when it will be late.
         public var slack: Int64
@@ -69,7 +71,7 @@ public struct Outlook: Sendable {
                 slack.append(left)
                 let probability = risk.lateProbability(eta: eta, windowEnd: order.window.end, sigma: sigma)
                 if probability >= risk.threshold {
-                    atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, window: order.window,
+                    atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, etaRange: p10.last!...p90.last!, window: order.window,
                                          slack: left, drift: max(0, eta - planned.eta), probability: probability))
                 }
             }
@@ -82,7 +84,7 @@ public struct Outlook: Sendable {
             if left < 2 * 3600 {
                 // Nobody carries it: the longer the window stays open, the better its chance of a rider in time.
                 let probability = left <= 0 ? 1 : min(1, max(risk.threshold, 1 - Double(left) / (2 * 3600)))
-                atRisk.append(AtRisk(order: id, rider: nil, tier: order.tier, eta: nil, window: order.window, slack: left, drift: 0,
+                atRisk.append(AtRisk(order: id, rider: nil, tier: order.tier, eta: nil, etaRange: nil, window: order.window, slack: left, drift: 0,
                                      probability: probability))
             }
         }

@@ -1,0 +1,61 @@
+/// The policy's judgement of a case once its remedies are priced: which option is best, whether the best may be
+/// taken without asking anyone (routine) or goes to a supervisor (ambiguous, with the reasons), and which option
+/// an escalation falls back to when nobody answers.
+///
+/// Pure: it sees the priced outcomes, the case, and what waiting escalations would act on; nothing else.
+struct Triage {
+    let policy: Policy
+
+    /// Fewest late deliveries first, then cheapest (to the cent), then the order the policy lists the actions in.
+    func ranked(_ outcomes: [RemedyPlanner.Outcome], for kind: ExceptionKind) -> [RemedyPlanner.Outcome] {
+        let actions = policy.rule(kind).actions
+        let rank = { (o: RemedyPlanner.Outcome) in actions.firstIndex(of: o.remedy.kind) ?? actions.count }
+        return outcomes.sorted {
+            ($0.lateAfter, ($0.costDelta * 100).rounded(), rank($0)) < ($1.lateAfter, ($1.costDelta * 100).rounded(), rank($1))
+        }
+    }
+
+    /// Why a case is not routine; empty when the best of `ranked` may be taken at once.
+    ///
+    /// - Parameters:
+    ///   - subjectIsCritical: the case's own subject is a critical order.
+    ///   - pending: orders and riders that escalations still waiting would act on, with the case that names each.
+    func escalationReasons(kind: ExceptionKind, subjectIsCritical: Bool, ranked: [RemedyPlanner.Outcome],
+                           pending: [String: String]) -> [String] {
+        guard let best = ranked.first else { return [] }
+        let rule = policy.rule(kind)
+        var reasons: [String] = []
+        if rule.routine == .never { reasons.append("the policy always asks a supervisor") }
+        if policy.escalateCritical, best.touchesCritical || subjectIsCritical {
+            reasons.append("a critical order is involved")
+        }
+        if best.costDelta > policy.costLimit {
+            reasons.append("the best action costs \(formatNumber((best.costDelta * 100).rounded() / 100)), above the limit of \(formatNumber(policy.costLimit))")
+        }
+        // When no option keeps every window, the case is a trade-off only if a cheaper option loses more windows;
+        // otherwise the best is also the cheapest and taking it is routine.
+        if rule.routine == .slaAndCost, !best.keepsWindows, ranked.contains(where: { $0.costDelta < best.costDelta - 0.5 }) {
+            reasons.append("no option keeps every window, and the cheaper ones lose more")
+        }
+        if let clash = best.touched.intersection(pending.keys).sorted().first {
+            reasons.append("it touches \(clash), which \(pending[clash]!) is waiting on")
+        }
+        return reasons
+    }
+
+    /// The rule a routine resolution is journaled with: what decided it and the numbers.
+    func routineRule(_ best: RemedyPlanner.Outcome) -> String {
+        let window = best.keepsWindows ? "no new lateness" : "no option keeps every window; this one loses fewest and costs least"
+        return "routine: \(window); \(best.summary); limit \(formatNumber(policy.costLimit))"
+    }
+
+    /// The option an escalation of `kind` takes at its deadline: the best, nothing, or the first option of the
+    /// action the policy names (nothing when no option offers it).
+    func fallback(for kind: ExceptionKind, options: [Remedy]) -> Remedy {
+        switch policy.rule(kind).defaultChoice {
+        case .best: return options.first ?? .none
+        case .none: return .none
+        case let .action(action): return options.first { $0.kind == action } ?? .none
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Testing
+@testable import TowerCore
+
+/// The policy's rules on priced options: routine or ambiguous, and why; the default at the deadline.
+@Suite struct TriageTests {
+    let triage = Triage(policy: .standard)
+
+    func option(_ remedy: Remedy, cost: Double, late: Int = 0, keeps: Bool = true, critical: Bool = false,
+                touched: Set<String> = ["O-1"]) -> RemedyPlanner.Outcome {
+        RemedyPlanner.Outcome(remedy: remedy, bodies: [], costDelta: cost, lateBefore: 1, lateAfter: late, keepsWindows: keeps, notified: 0,
+                              touchesCritical: critical, touched: touched, summary: remedy.description)
+    }
+
+    func reasons(_ kind: ExceptionKind, _ outcomes: [RemedyPlanner.Outcome], critical: Bool = false, pending: [String: String] = [:],
+                 policy: Policy = .standard) -> [String] {
+        let triage = Triage(policy: policy)
+        return triage.escalationReasons(kind: kind, subjectIsCritical: critical, ranked: triage.ranked(outcomes, for: kind), pending: pending)
+    }
+
+    let resequence = Remedy(.resequence, "R1")
+    let reassign = Remedy(.reassign, "O-1", target: "R2")
+    let notify = Remedy(.notify, "O-1")
+
+    @Test func fewestLateFirstThenCheapestThenThePolicysOrder() {
+        let ranked = triage.ranked([option(notify, cost: 0, late: 1, keeps: false), option(reassign, cost: 5), option(resequence, cost: 5)],
+                                   for: .predictedLate)
+        #expect(ranked.map(\.remedy) == [resequence, reassign, notify], "equal cost and lateness: resequence is listed first")
+    }
+
+    @Test func theBestKeepingEveryWindowWithinTheLimitIsRoutine() {
+        #expect(reasons(.predictedLate, [option(reassign, cost: 12), option(notify, cost: 0, late: 1, keeps: false)]).isEmpty)
+        #expect(triage.routineRule(option(reassign, cost: 12)) == "routine: no new lateness; reassign:O-1:R2; limit 40")
+    }
+
+    @Test func aCostAboveTheLimitGoesToASupervisor() {
+        #expect(reasons(.predictedLate, [option(reassign, cost: 40.5)]) == ["the best action costs 40.5, above the limit of 40"])
+        var strict = Policy.standard
+        strict.costLimit = 10
+        #expect(reasons(.predictedLate, [option(reassign, cost: 12)], policy: strict) == ["the best action costs 12, above the limit of 10"])
+    }
+
+    @Test func aCriticalOrderGoesToASupervisorUnlessThePolicySaysOtherwise() {
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true) == ["a critical order is involved"])
+        #expect(reasons(.riderStalled, [option(Remedy(.reassignAll, "R1"), cost: 1, critical: true)]) == ["a critical order is involved"],
+                "an action that moves a critical order, on a case about a rider")
+        var relaxed = Policy.standard
+        relaxed.escalateCritical = false
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true, policy: relaxed).isEmpty)
+    }
+
+    @Test func whenNoOptionKeepsTheWindowsACheaperOneLosingMoreIsATradeOff() {
+        let costly = option(reassign, cost: 20, late: 1, keeps: false)
+        let cheap = option(notify, cost: 0, late: 2, keeps: false)
+        #expect(reasons(.predictedLate, [costly, cheap]) == ["no option keeps every window, and the cheaper ones lose more"])
+        #expect(reasons(.predictedLate, [costly]).isEmpty, "nothing cheaper: the best is also the cheapest")
+        #expect(reasons(.lateNow, [costly, cheap]).isEmpty, "late_now is routine on cost alone")
+    }
+
+    @Test func anActionOnWhatAnotherEscalationWaitsOnConflicts() {
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], pending: ["O-1": "E-0007"]) == ["it touches O-1, which E-0007 is waiting on"])
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], pending: ["O-2": "E-0007"]).isEmpty)
+    }
+
+    @Test func neverMeansAlwaysAskAndEveryReasonIsSaid() {
+        #expect(reasons(.criticalWaiting, [option(Remedy(.handoff, "O-1", target: "R3"), cost: 50)], critical: true) == [
+            "the policy always asks a supervisor", "a critical order is involved", "the best action costs 50, above the limit of 40",
+        ])
+    }
+
+    @Test func theDeadlineDefaultIsTheBestNothingOrTheNamedAction() {
+        let options = [reassign, Remedy(.nextSlot, "O-1"), notify]
+        #expect(triage.fallback(for: .predictedLate, options: options) == reassign)
+        #expect(triage.fallback(for: .contradictoryEvent, options: options) == .none)
+        #expect(triage.fallback(for: .unassignedOrder, options: options) == Remedy(.nextSlot, "O-1"))
+        #expect(triage.fallback(for: .unassignedOrder, options: [notify]) == .none, "the named action is not among the options")
+    }
+}
+
+/// The rules applied by the engine: routine cases resolved with the numbers, conflicts escalated, cooldowns,
+/// disabled kinds and thresholds from the policy.
+@Suite struct TriageEngineTests {
+    let t0 = DeskCity.t0
+    let far = GeoPoint(lat: -22.93, lon: -43.17)
+
+    /// An engine with O-1 on one of two riders on shift, nobody reporting a position.
+    func engine(policy: Policy = .standard) throws -> (Engine, holder: String) {
+        let engine = try DeskCity.engine(policy: policy)
+        try engine.submit(Event(id: "o", at: t0 - 600, by: "feed",
+                                body: .orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: t0, end: t0 + 3 * 3600)))))
+        for rider in ["R1", "R2"] { try engine.submit(Event(id: "on-\(rider)", at: t0 - 600, by: "feed", body: .shiftStarted(rider: rider))) }
+        return (engine, try #require(engine.world.orders["O-1"]?.rider))
+    }
+
+    func cases(_ engine: Engine, _ kind: ExceptionKind, _ subject: String) -> [ExceptionCase] {
+        engine.world.exceptions.values.filter { $0.kind == kind.rawValue && $0.subject == subject }.sorted { $0.id < $1.id }
+    }
+
+    @Test func aRoutineCaseIsResolvedAtOnceWithTheRuleAndTheNumbers() throws {
+        let (engine, holder) = try engine()
+        engine.raise(Finding(.riderOffline, holder, "no position"), at: t0)
+        let resolved = try #require(cases(engine, .riderOffline, holder).first)
+        #expect(resolved.state == .autoResolved && resolved.decidedBy == "core")
+        #expect(resolved.resolution == "ask_rider:\(holder)")
+        #expect(resolved.rule?.hasPrefix("routine: no new lateness; ask \(holder)") == true, "\(resolved.rule ?? "")")
+        #expect(resolved.rule?.hasSuffix("limit 40") == true)
+    }
+
+    @Test func aCaseTouchingWhatAnEscalationWaitsOnIsEscalatedToo() throws {
+        let (engine, holder) = try engine()
+        engine.raise(Finding(.contradictoryEvent, "O-1", "delivered before pickup"), at: t0)
+        let waiting = try #require(cases(engine, .contradictoryEvent, "O-1").first)
+        #expect(waiting.state == .escalated)
+        engine.raise(Finding(.riderOffline, holder, "no position"), at: t0 + 60)
+        let second = try #require(cases(engine, .riderOffline, holder).first)
+        #expect(second.state == .escalated)
+        #expect(second.escalationReason == "it touches \(holder), which \(waiting.id) is waiting on")
+    }
+
+    @Test func aResolvedCaseIsNotRaisedAgainUntilItsCooldownHasPassed() throws {
+        let (engine, holder) = try engine()
+        engine.advance(to: t0 + 10 * 60)
+        let first = try #require(cases(engine, .riderOffline, holder).first, "silent for 20 minutes: offline")
+        let resolvedAt = try #require(first.resolvedAt, "asked at once: routine")
+        let cooldown = Policy.standard.rule(.riderOffline).cooldown
+        engine.advance(to: resolvedAt + cooldown - 60)
+        #expect(cases(engine, .riderOffline, holder).count == 1, "within the cooldown")
+        engine.advance(to: resolvedAt + cooldown + 5 * 60)
+        #expect(cases(engine, .riderOffline, holder).count == 2, "still silent after the cooldown")
+    }
+
+    @Test func thresholdsAndSwitchesComeFromThePolicy() throws {
+        var patient = Policy.standard
+        patient.thresholds.offline = 40 * 60
+        let (slow, slowHolder) = try engine(policy: patient)
+        slow.advance(to: t0 + 20 * 60)
+        #expect(cases(slow, .riderOffline, slowHolder).isEmpty, "30 minutes of silence is within a 40-minute threshold")
+        slow.advance(to: t0 + 35 * 60)
+        #expect(cases(slow, .riderOffline, slowHolder).count == 1)
+
+        var off = Policy.standard
+        off.rules[.riderOffline]?.enabled = false
+        let (quiet, quietHolder) = try engine(policy: off)
+        quiet.advance(to: t0 + 60 * 60)
+        #expect(cases(quiet, .riderOffline, quietHolder).isEmpty)
+    }
+}
