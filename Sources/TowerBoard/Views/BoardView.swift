@@ -89,9 +89,11 @@ public enum BoardView {
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }
         if let filter = c.model.filter { left += "  /\(filter.text)" }
-        let right = "\(c.model.operatorName) (\(c.model.role.rawValue))  wall \(c.snapshot.wallClock) "
         buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: c.theme[.header])
-        if CharacterWidth.of(left) + 2 + CharacterWidth.of(right) <= buffer.width {
+        // Who is at the board and the wall clock on the right; in a narrow terminal the wall clock alone.
+        let wall = "wall \(c.snapshot.wallClock) "
+        let who = "\(c.model.operatorName) (\(c.model.role.rawValue))  "
+        if let right = [who + wall, wall].first(where: { CharacterWidth.of(left) + 2 + CharacterWidth.of($0) <= buffer.width }) {
             buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: c.theme[.header])
         }
 
@@ -117,9 +119,7 @@ public enum BoardView {
             let style = abs(now - before) < 1e-9 ? c.theme[.text] : ((now > before) == higherIsBetter ? c.theme[.ok] : c.theme[.tight])
             stat(label, text + arrow, style)
         }
-        stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text])
-        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
-        stat("at-risk", "\(c.snapshot.outlook.atRisk.count)", c.snapshot.outlook.atRisk.isEmpty ? c.theme[.ok] : c.theme[.tight])
+        // The five KPIs first, so an 80-column header shows them all; then the day's counts as room allows.
         if c.snapshot.kpis != nil {
             kpi("ETA", { $0.etaAccuracyRate }, MetricsView.percent(kpis.etaAccuracyRate), higherIsBetter: true)
         }
@@ -129,6 +129,9 @@ public enum BoardView {
         }
         kpi("resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false)
         kpi("$/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
+        stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text])
+        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
+        stat("at-risk", "\(c.snapshot.outlook.atRisk.count)", c.snapshot.outlook.atRisk.isEmpty ? c.theme[.ok] : c.theme[.tight])
         stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok])
         stat("failed", "\(kpis.failed)", kpis.failed > 0 ? c.theme[.tight] : c.theme[.ok])
         stat("unassigned", "\(kpis.unassigned)", kpis.unassigned > 0 ? c.theme[.late] : c.theme[.ok])

@@ -96,31 +96,41 @@ enum DetailViews {
         }
         let body = c.title("Exception \(id) · \(exception.kind) · \(exception.subject)", pane: nil, in: rect, into: &buffer)
         var facts = [
-            "what       \(exception.detail)",
-            "raised     \(Format.clock(exception.raisedAt, world))",
-            "state      \(exception.state.rawValue.replacingOccurrences(of: "_", with: " "))"
-                + (exception.decidedBy.map { " by \($0)" } ?? "") + (exception.resolvedAt.map { " at " + Format.clock($0, world) } ?? ""),
+            ("what", exception.detail),
+            ("raised", Format.clock(exception.raisedAt, world)),
+            ("state", exception.state.rawValue.replacingOccurrences(of: "_", with: " ")
+                + (exception.decidedBy.map { " by \($0)" } ?? "") + (exception.resolvedAt.map { " at " + Format.clock($0, world) } ?? "")),
         ]
-        if let reason = exception.escalationReason { facts.append("escalated  \(reason)") }
+        if let reason = exception.escalationReason { facts.append(("escalated", reason)) }
         if let deadline = exception.deadline {
             let left = deadline - c.snapshot.now
-            facts.append("deadline   \(Format.clock(deadline, world))" + (exception.isPending ? " (\(ExceptionsPane.countdown(max(0, left))) left)" : "")
-                         + ", then: \(exception.defaultAction ?? "none")")
+            facts.append(("deadline", Format.clock(deadline, world) + (exception.isPending ? " (\(ExceptionsPane.countdown(max(0, left))) left)" : "")
+                          + ", then: \(exception.defaultAction ?? "none")"))
         }
-        if let resolution = exception.resolution { facts.append("resolution \(resolution)") }
+        if let resolution = exception.resolution { facts.append(("resolution", resolution)) }
         var y = body.y
-        for fact in facts where y < body.maxY {
-            buffer.put(" " + fact, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
-            y += 1
+        for (label, value) in facts {
+            y = hanging(" " + Format.pad(label, 11), value, at: y, in: body, style: c.theme[.text], into: &buffer)
         }
         y += 1
         let picked = c.model.pickedOption[id] ?? 1
-        for (index, option) in exception.options.enumerated() where y < body.maxY {
-            let marker = exception.isPending && index + 1 == picked ? c.glyphs.playing : " "
-            let style = exception.isPending && index + 1 == picked ? c.theme[.accent] : c.theme[.text]
-            buffer.put(" \(marker) \(index + 1)  \(option.summary)", x: body.x, y: y, style: style, maxWidth: body.width)
+        for (index, option) in exception.options.enumerated() {
+            let isPicked = exception.isPending && index + 1 == picked
+            y = hanging(" \(isPicked ? c.glyphs.playing : " ") \(index + 1)  ", option.summary, at: y, in: body,
+                        style: isPicked ? c.theme[.accent] : c.theme[.text], into: &buffer)
+        }
+    }
+
+    /// Writes `lead` then `text` wrapped to the room after it, continuation lines indented under the text (a
+    /// hanging indent); returns the row after the last one written. Nothing is written below `rect`.
+    private static func hanging(_ lead: String, _ text: String, at y: Int, in rect: Rect, style: Style, into buffer: inout ScreenBuffer) -> Int {
+        let indent = CharacterWidth.of(lead)
+        var y = y
+        for (index, line) in BoardView.wrap(text, width: max(10, rect.width - indent)).enumerated() where y < rect.maxY {
+            buffer.put((index == 0 ? lead : String(repeating: " ", count: indent)) + line, x: rect.x, y: y, style: style, maxWidth: rect.width)
             y += 1
         }
+        return y
     }
 
     /// Every key the board answers to.
@@ -130,29 +140,43 @@ enum DetailViews {
         ("↑↓ / jk, PgUp PgDn, g G", "select a row, page, first, last"),
         ("enter", "open the selected rider, order or exception"),
         ("1-4", "pick an option of the selected escalation"),
-        ("a", "approve the picked option (the first if none); above the cost limit: supervisors, with y"),
+        ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms"),
         ("r", "reject the selected escalation"),
-        ("m / M", "the city map / the KPIs over the day (press again or esc for the board)"),
+        ("m / M", "city map / KPIs over the day (again or esc: back)"),
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),
-        ("/", "filter lanes and at-risk orders (rider, zone, channel, status; /!x inverts); esc clears"),
-        (":", "command line: :assign ORDER RIDER, :speed N, :theme NAME, :pause, :resume, :q"),
-        ("q", "quit (from a drill-down: back); asks again while escalations wait"),
+        ("/", "filter: rider, zone, channel, status (/!x: the rest)"),
+        (":", "commands: :assign ORDER RIDER, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
+        ("q", "quit, or back from a drill-down; twice if cases wait"),
     ]
 
+    /// The key table (descriptions wrapped to the room beside the keys), then the glyph legend.
     static func help(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
         let body = c.title("Keys", pane: nil, in: rect, into: &buffer)
+        let keyWidth = keys.map { CharacterWidth.of($0.0) }.max()! + 2
+        let textX = body.x + 2 + keyWidth
+        var rows: [(key: String, text: String)] = []
+        for (key, meaning) in keys {
+            for (index, line) in BoardView.wrap(meaning, width: max(10, body.maxX - textX)).enumerated() {
+                rows.append((index == 0 ? key : "", line))
+            }
+        }
+        let legend = [
+            "lanes: \(c.glyphs.driving) driving  \(c.glyphs.idle) idle  \(c.glyphs.broken) broken down  \(c.glyphs.offShift) off shift  \(c.glyphs.ended) shift over",
+            "stops: \(c.glyphs.pickup) pickup  \(c.glyphs.delivery) on time  \(c.glyphs.tightStop) tight (under 15 min of slack)  \(c.glyphs.lateStop) late",
+        ]
         var y = body.y
-        for (key, meaning) in keys where y < body.maxY {
-            buffer.put("  " + Format.pad(key, 28), x: body.x, y: y, style: c.theme[.accent])
-            buffer.put(meaning, x: body.x + 30, y: y, style: c.theme[.text], maxWidth: body.width - 30)
+        for row in rows where y < body.maxY {
+            buffer.put("  " + row.key, x: body.x, y: y, style: c.theme[.accent], maxWidth: body.width)
+            buffer.put(row.text, x: textX, y: y, style: c.theme[.text], maxWidth: max(0, body.maxX - textX))
             y += 1
         }
         y += 1
-        let legend = "lanes: \(c.glyphs.driving) driving \(c.glyphs.idle) idle \(c.glyphs.broken) broken down \(c.glyphs.offShift) off shift \(c.glyphs.ended) shift over   "
-            + "stops: \(c.glyphs.pickup) pickup \(c.glyphs.delivery) on time \(c.glyphs.tightStop) tight \(c.glyphs.lateStop) late"
-        if y < body.maxY { buffer.put("  " + legend, x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width) }
+        for line in legend where y < body.maxY {
+            buffer.put("  " + line, x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+            y += 1
+        }
     }
 
     private static func format6(_ value: Double) -> String {

@@ -39,11 +39,16 @@ enum MapView {
                 buffer.put(text, x: area.x + column, y: area.y + row, style: canvas.style(column: column, row: row) ?? c.theme[.muted])
             }
         }
-        // Labels and markers go over the dots: zone names first, so riders and orders stay on top.
+        // Labels and markers go over the dots: zone names first, each cut short before a marker's cell, so
+        // riders, hubs and orders stay whole on top.
+        func key(_ x: Int, _ y: Int) -> Int { y * (area.width + 1) + x }
+        let markers = Set((world.hubs.values.map(\.location) + atRisk.compactMap { world.orders[$0.order]?.drop } + onShift.map(\.position))
+            .map { projection.cell($0) }.map { key($0.x, $0.y) })
         for id in world.zones.keys.sorted() {
             guard let zone = world.zones[id] else { continue }
             let (x, y) = projection.cell(GeoPoint(lat: zone.area.north, lon: zone.area.west))
-            buffer.put(zone.name, x: area.x + x + 1, y: area.y + y, style: c.theme[.muted], maxWidth: max(0, area.maxX - area.x - x - 1))
+            let free = (x + 1..<area.width).prefix { !markers.contains(key($0, y)) }.count
+            buffer.put(zone.name, x: area.x + x + 1, y: area.y + y, style: c.theme[.muted], maxWidth: free)
         }
         for id in world.hubs.keys.sorted() {
             guard let hub = world.hubs[id] else { continue }
@@ -64,7 +69,9 @@ enum MapView {
             buffer.put(c.glyphs.status(rider.status), x: area.x + x, y: area.y + y, style: style)
         }
         let g = c.glyphs
-        let legend = " \(g.hub) hub  \(g.driving) driving  \(g.idle) idle  \(g.broken) broken down  \(g.tightStop) at risk  \(g.lateOrder) late  line: leg to the next stop (own/3pl/gig colours)"
+        let markerLegend = " \(g.hub) hub  \(g.driving) driving  \(g.idle) idle  \(g.broken) broken down  \(g.tightStop) at risk  \(g.lateOrder) late"
+        let legend = [markerLegend + "  lines: each rider's leg to its next stop (own/3pl/gig colours)", markerLegend + "  lines: current legs"]
+            .first { CharacterWidth.of($0) <= body.width } ?? markerLegend
         buffer.put(legend, x: body.x, y: legendY, style: c.theme[.muted], maxWidth: body.width)
     }
 

@@ -65,11 +65,13 @@ enum MetricsView {
             }
         }
         let resolution = ResolutionTimes(world.exceptions.values)
-        let split = ResolutionTimes.Resolver.allCases.compactMap { resolver in
-            resolution.byResolver[resolver].map { "\(resolver.rawValue) \($0.count) · median \(duration($0.median)) · P90 \(duration($0.p90))" }
-        }.joined(separator: "   ")
-        buffer.put(" resolution by who: " + (split.isEmpty ? "nothing resolved yet" : split), x: body.x, y: body.maxY - 1,
-                   style: c.theme[.muted], maxWidth: body.width)
+        let figures = ResolutionTimes.Resolver.allCases.compactMap { resolver in resolution.byResolver[resolver].map { (resolver, $0) } }
+        let long = " resolution by who: " + figures.map { "\($0.rawValue) \($1.count) · median \(duration($1.median)) · P90 \(duration($1.p90))" }
+            .joined(separator: "   ")
+        let short = " resolved (median/P90): " + figures.map { "\($0.rawValue) \($1.count) \(duration($1.median))/\(duration($1.p90))" }
+            .joined(separator: "  ")
+        let line = figures.isEmpty ? " resolution by who: nothing resolved yet" : (CharacterWidth.of(long) <= body.width ? long : short)
+        buffer.put(line, x: body.x, y: body.maxY - 1, style: c.theme[.muted], maxWidth: body.width)
         if let eta = c.snapshot.learnedETA, body.height > 3 {
             let text = String(format: " learned ETA, online: travel MAE %.1f min over the last %d legs (distance over speed: %.1f min); %d legs learned today",
                               eta.mae / 60, eta.legs, eta.baselineMAE / 60, eta.learned)
