@@ -146,6 +146,33 @@ import Testing
     }
 }
 
+@Suite struct UtilisationTests {
+    @Test func theShareOfTheShiftARiderHadStopsToDo() {
+        let t0 = DeskCity.t0
+        let stop = Stop(order: "O-1", kind: .delivery, eta: t0)
+        var world = DeskCity.world()
+        var recorder = KPIRecorder(planLock: t0 - 3 * 3600)
+        // On shift for 4 hours; stops to do from +1 h to +2 h and from +3 h to the end of the shift.
+        let timeline: [(Int64, EventBody)] = [
+            (0, .shiftStarted(rider: "R1")),
+            (3600, .routePlanned(rider: "R1", stops: [stop], trigger: "t", costBefore: 0, costAfter: 1)),
+            (5400, .routePlanned(rider: "R1", stops: [stop], trigger: "t", costBefore: 1, costAfter: 1)),
+            (7200, .routePlanned(rider: "R1", stops: [], trigger: "t", costBefore: 1, costAfter: 0)),
+            (3 * 3600, .routePlanned(rider: "R1", stops: [stop], trigger: "t", costBefore: 0, costAfter: 1)),
+            (4 * 3600, .shiftEnded(rider: "R1")),
+        ]
+        for (index, (offset, body)) in timeline.enumerated() {
+            let event = Event(id: "u\(index)", at: t0 + offset, by: "test", body: body)
+            world.apply(event)
+            recorder.note(event)
+        }
+        let rider = world.riders["R1"]!
+        #expect(recorder.busySeconds(of: "R1", until: t0 + 4 * 3600) == 2 * 3600)
+        #expect(RunReport.utilisation(of: rider, recorder: recorder, end: world.clock) == 0.5)
+        #expect(RunReport.utilisation(of: world.riders["R2"]!, recorder: recorder, end: world.clock) == 0, "never on shift")
+    }
+}
+
 @Suite struct SequenceShiftTests {
     @Test func countsHowFarKeptStopsMovedInTheirRidersSequence() {
         let t0 = DeskCity.t0

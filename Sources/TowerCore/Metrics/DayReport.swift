@@ -54,8 +54,6 @@ public struct DayReport: Sendable {
         var world = World()
         var trend: KPITrend?
         var moments: [Moment] = []
-        var busySince: [String: Instant] = [:]
-        var busy: [String: Int64] = [:]
         var events = 0
         var first: Instant?
         let summary = try JournalReader.read(path: path) { number, line in
@@ -82,14 +80,6 @@ public struct DayReport: Sendable {
             case let .exceptionApproved(id, option, op): moment(id, "approved", "\(op) chose option \(option): \(world.exceptions[id]?.resolution ?? "")")
             case let .exceptionRejected(id, op, reason): moment(id, "rejected", "\(op): \(reason)")
             case let .exceptionDefaulted(id, option): moment(id, "defaulted", option == 0 ? "no one decided; default none" : "no one decided; option \(option)")
-            case let .routePlanned(rider, stops, _, _, _):
-                if stops.isEmpty, let since = busySince.removeValue(forKey: rider) {
-                    busy[rider, default: 0] += event.at - since
-                } else if !stops.isEmpty, busySince[rider] == nil {
-                    busySince[rider] = event.at
-                }
-            case let .shiftEnded(rider):
-                if let since = busySince.removeValue(forKey: rider) { busy[rider, default: 0] += event.at - since }
             default:
                 break
             }
@@ -98,26 +88,22 @@ public struct DayReport: Sendable {
         tornLastLine = summary.tornLastLine
         let finalTrend = trend ?? KPITrend(planLock: planLock ?? first ?? Instant(seconds: 0))
         let end = world.clock ?? first ?? Instant(seconds: 0)
-        for (rider, since) in busySince { busy[rider, default: 0] += end - since }
         self.world = world
         self.trend = finalTrend
         self.moments = moments
         self.events = events
         firstEvent = first
         run = RunReport(world: world, recorder: finalTrend.recorder, policy: "", seed: world.seed ?? 0, failedCost: failedCost)
-        riders = DayReport.riderDays(world: world, recorder: finalTrend.recorder, busy: busy, end: end)
+        riders = DayReport.riderDays(world: world, recorder: finalTrend.recorder, end: end)
     }
 
-    private static func riderDays(world: World, recorder: KPIRecorder, busy: [String: Int64], end: Instant) -> [RiderDay] {
+    private static func riderDays(world: World, recorder: KPIRecorder, end: Instant) -> [RiderDay] {
         var days: [String: RiderDay] = [:]
         for id in world.riderIDs {
             guard let rider = world.riders[id] else { continue }
             var day = RiderDay(id: id, channel: rider.profile.channel)
             day.delivered = rider.delivered; day.failed = rider.failed; day.km = rider.kmDriven
-            if let start = rider.shiftStartedAt {
-                let onShift = (rider.shiftEndedAt ?? end) - start
-                day.utilisation = onShift > 0 ? min(1, Double(busy[id] ?? 0) / Double(onShift)) : 0
-            }
+            day.utilisation = RunReport.utilisation(of: rider, recorder: recorder, end: end)
             days[id] = day
         }
         for id in world.orderIDs {

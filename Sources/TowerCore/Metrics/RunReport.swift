@@ -1,7 +1,8 @@
 import Foundation
 
 /// Watches a run's events for what the world does not keep: the ETA each order was given when it was first
-/// dispatched and the last one before delivery, and the rider the 06:00 plan gave it.
+/// dispatched and the last one before delivery, the rider the 06:00 plan gave it, and how long each rider had
+/// work (a route with stops on it).
 public struct KPIRecorder: Sendable {
     var firstETA: [String: Instant] = [:]
     var lastETA: [String: Instant] = [:]
@@ -9,12 +10,27 @@ public struct KPIRecorder: Sendable {
     /// The order's place among its rider's deliveries in the 06:00 plan.
     var plannedIndex: [String: Int] = [:]
     var planLock: Instant
+    private var busySince: [String: Instant] = [:]
+    private var busy: [String: Int64] = [:]
 
     public init(planLock: Instant) { self.planLock = planLock }
 
+    /// Seconds `rider` had stops to do, up to `end`.
+    func busySeconds(of rider: String, until end: Instant) -> Int64 {
+        (busy[rider] ?? 0) + (busySince[rider].map { max(0, end - $0) } ?? 0)
+    }
+
     /// Notes an event (after it was applied).
     public mutating func note(_ event: Event) {
+        if case let .shiftEnded(rider) = event.body, let since = busySince.removeValue(forKey: rider) {
+            busy[rider, default: 0] += event.at - since
+        }
         guard case let .routePlanned(rider, stops, _, _, _) = event.body else { return }
+        if stops.isEmpty, let since = busySince.removeValue(forKey: rider) {
+            busy[rider, default: 0] += event.at - since
+        } else if !stops.isEmpty, busySince[rider] == nil {
+            busySince[rider] = event.at
+        }
         for (index, stop) in stops.filter({ $0.kind == .delivery }).enumerated() {
             if firstETA[stop.order] == nil { firstETA[stop.order] = stop.eta }
             lastETA[stop.order] = stop.eta
@@ -44,6 +60,8 @@ public struct RunReport: Sendable {
     /// Orders no rider carries (not delivered, not cancelled).
     public var unassigned = 0
     public var km = 0.0
+    /// Mean share of their shift riders who worked had stops to do.
+    public var utilisation = 0.0
     public var notifications = 0
     public var onTimeRate = 0.0
     public var firstAttemptRate = 0.0
@@ -111,6 +129,9 @@ public struct RunReport: Sendable {
             let hours = rider.shiftStartedAt.map { start in Double((rider.shiftEndedAt ?? world.clock ?? start) - start) / 3600 } ?? 0
             spent[p.channel, default: 0] += hours * p.costPerHour + rider.kmDriven * p.costPerKm
         }
+        let working = world.riderIDs.compactMap { world.riders[$0] }.filter { $0.kmDriven > 0 || $0.delivered > 0 }
+        utilisation = working.isEmpty ? 0 : working.map { RunReport.utilisation(of: $0, recorder: recorder, end: world.clock) }.reduce(0, +)
+            / Double(working.count)
         for channel in Channel.allCases {
             for (_, price) in (dropsPaid[channel] ?? []).sorted(by: { $0.0 < $1.0 }) { spent[channel, default: 0] += price }
         }
@@ -135,6 +156,13 @@ public struct RunReport: Sendable {
         }
         exceptions = counts
         resolution = ResolutionTimes(world.exceptions.values)
+    }
+
+    /// The share of `rider`'s shift (so far, at `end`) it had stops to do.
+    static func utilisation(of rider: Rider, recorder: KPIRecorder, end: Instant?) -> Double {
+        guard let start = rider.shiftStartedAt, let until = rider.shiftEndedAt ?? end else { return 0 }
+        let onShift = until - start
+        return onShift > 0 ? min(1, Double(recorder.busySeconds(of: rider.profile.id, until: until)) / Double(onShift)) : 0
     }
 
     /// Mean displacement of kept deliveries: per rider, their rank in the plan against their rank in the day.
@@ -167,8 +195,10 @@ public struct RunReport: Sendable {
         w.key("late"); w.value(late)
         w.key("failed"); w.value(failed)
         w.key("failed_first_attempts"); w.value(failedFirstAttempts)
+        number("failed_cost", Double(failed) * failedCost)
         w.key("unassigned"); w.value(unassigned)
         number("km", km)
+        number("utilisation", utilisation)
         w.key("notifications_sent"); w.value(notifications)
         number("on_time_rate", onTimeRate)
         number("first_attempt_rate", firstAttemptRate)

@@ -1,7 +1,7 @@
 /// One simulated day without a board, journal or inbox: the figures a policy comparison needs.
 public enum HeadlessRun {
     public static func report(scenario: Scenario, seed: UInt64, mode: EngineSettings.Mode, policy: Policy, policyName: String,
-                              until: Instant) throws -> RunReport {
+                              until: Instant, failedCost: Double = RunReport.failedDeliveryCost) throws -> RunReport {
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, policy: policy)
         var recorder = KPIRecorder(planLock: scenario.planLock)
         session.engine.observer = { recorder.note($0) }
@@ -9,6 +9,6 @@ public enum HeadlessRun {
         if let (event, error) = session.simulation.refused.first {
             throw ToolError("seed \(seed), \(policyName): the simulation made an event the core refused: \(event.type) \(event.id): \(error)")
         }
-        return RunReport(world: session.engine.world, recorder: recorder, policy: policyName, seed: seed)
+        return RunReport(world: session.engine.world, recorder: recorder, policy: policyName, seed: seed, failedCost: failedCost)
     }
 }

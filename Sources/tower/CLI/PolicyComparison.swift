@@ -22,11 +22,17 @@ struct PolicyComparison {
         Metric(key: "on_time_rate", title: "on-time rate", value: { $0.onTimeRate }, percent: true),
         Metric(key: "first_attempt_rate", title: "first-attempt rate", value: { $0.firstAttemptRate }, percent: true),
         Metric(key: "eta_accuracy_rate", title: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, percent: true),
+        Metric(key: "eta_accuracy_at_dispatch", title: "  of the ETA at dispatch", value: { $0.etaAccuracyAtDispatch }, percent: true),
         Metric(key: "plan_variance", title: "plan-to-execution variance", value: { $0.planVariance }, percent: true),
         Metric(key: "plan_sequence_shift", title: "  kept stops: places moved", value: { $0.sequenceShift }, percent: false, decimals: 2),
         Metric(key: "exception_resolution_median_s", title: "resolution median (s)", value: { $0.resolution.all.median }, percent: false),
+        Metric(key: "exception_resolution_p90_s", title: "resolution P90 (s)", value: { $0.resolution.all.p90 }, percent: false),
         Metric(key: "cost_per_delivery", title: "cost per delivery", value: { $0.costPerDelivery["all"] ?? 0 }, percent: false, decimals: 2),
+        Metric(key: "cost_per_delivery_own", title: "  own fleet", value: { $0.costPerDelivery["own"] ?? 0 }, percent: false, decimals: 2),
+        Metric(key: "cost_per_delivery_3pl", title: "  3PL", value: { $0.costPerDelivery["3pl"] ?? 0 }, percent: false, decimals: 2),
+        Metric(key: "cost_per_delivery_gig", title: "  gig", value: { $0.costPerDelivery["gig"] ?? 0 }, percent: false, decimals: 2),
         Metric(key: "km", title: "km driven", value: { $0.km }, percent: false),
+        Metric(key: "utilisation", title: "rider utilisation", value: { $0.utilisation }, percent: true),
         Metric(key: "notifications_sent", title: "customer messages", value: { Double($0.notifications) }, percent: false),
     ]
 
@@ -36,7 +42,7 @@ struct PolicyComparison {
     /// Reports per policy name, in seed order.
     private(set) var reports: [String: [RunReport]] = [:]
 
-    init(scenario: Scenario, choices: [PolicyChoice], seeds: [UInt64], until: Instant) throws {
+    init(scenario: Scenario, choices: [PolicyChoice], seeds: [UInt64], until: Instant, failedCost: Double = RunReport.failedDeliveryCost) throws {
         self.scenario = scenario
         self.choices = choices
         self.seeds = seeds
@@ -47,7 +53,7 @@ struct PolicyComparison {
             let result: Result<RunReport, ToolError>
             do {
                 result = .success(try HeadlessRun.report(scenario: scenario, seed: seed, mode: choice.mode, policy: choice.policy,
-                                                         policyName: choice.name, until: until))
+                                                         policyName: choice.name, until: until, failedCost: failedCost))
             } catch {
                 result = .failure(error as? ToolError ?? ToolError("\(error)"))
             }

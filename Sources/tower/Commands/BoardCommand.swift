@@ -87,7 +87,7 @@ enum BoardCommand: Command {
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
         model.operatorName = operatorName
         model.role = role
-        model.message = display.warnings.first
+        model.message = display.statusWarning
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox
         app.trend = trend
@@ -165,6 +165,12 @@ enum BoardCommand: Command {
         func app(engine: Engine, source: EventSource, start: Instant, model: BoardModel) -> BoardApp {
             BoardApp(engine: engine, source: source, start: start, model: model, theme: theme, terminal: terminal,
                      themeDirectories: BoardCommand.themeDirectories(), colorForbidden: colorForbidden)
+        }
+
+        /// The first theme problem for the status line, saying how many more there are.
+        var statusWarning: String? {
+            guard let first = warnings.first else { return nil }
+            return warnings.count == 1 ? first : first + " (and \(warnings.count - 1) more, listed when the board closes)"
         }
 
         func reportWarnings() {

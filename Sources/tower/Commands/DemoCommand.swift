@@ -28,7 +28,7 @@ enum DemoCommand: Command {
             display.terminal.close()
             display.reportWarnings()
         }
-        var firstMessage = display.warnings.first
+        var firstMessage = display.statusWarning
         let etaModel = try BoardCommand.etaModel(nil)
         var pass = 0
         let searches = BackgroundPlanSearch()

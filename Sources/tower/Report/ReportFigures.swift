@@ -14,11 +14,6 @@ enum ReportFigures {
         seconds < 90 ? "\(Int(seconds)) s" : seconds < 5400 ? "\(Int((seconds / 60).rounded())) min" : String(format: "%.1f h", seconds / 3600)
     }
 
-    static func utilisation(_ day: DayReport) -> Double {
-        let working = day.riders.filter { $0.km > 0 || $0.delivered > 0 }
-        return working.isEmpty ? 0 : working.map(\.utilisation).reduce(0, +) / Double(working.count)
-    }
-
     static func resolution(_ day: DayReport, _ resolver: ResolutionTimes.Resolver) -> String {
         guard let f = day.run.resolution.byResolver[resolver] else { return "—" }
         return "\(f.count): median \(duration(f.median)), P90 \(duration(f.p90))"
@@ -44,7 +39,7 @@ enum ReportFigures {
         Row(title: "cost per delivery: gig") { money($0.run.costPerDelivery["gig"] ?? 0) },
         Row(title: "cost per delivery: all") { money($0.run.costPerDelivery["all"] ?? 0) },
         Row(title: "km driven") { String(format: "%.0f", $0.run.km) },
-        Row(title: "rider utilisation (mean)") { percent(utilisation($0)) },
+        Row(title: "rider utilisation (mean)") { percent($0.run.utilisation) },
         Row(title: "customer messages") { "\($0.run.notifications)" },
         Row(title: "exceptions raised") { "\($0.run.exceptions["raised"] ?? 0)" },
         Row(title: "  resolved by the core") { "\($0.run.exceptions["auto_resolved"] ?? 0)" },
