@@ -26,6 +26,11 @@ public final class BoardApp {
     public var eta: OnlineETA?
     /// The KPIs of the world as of event `seq`: recomputed when an event arrives, not on every frame.
     private var kpiCache: (seq: Int64, kpis: KPISample)?
+    /// The outlook of the last frame, kept while no event arrived and the clock stayed in the same step, so key
+    /// presses and idle redraws do not re-time every route.
+    private var outlookCache: (seq: Int64, step: Int64, outlook: Outlook)?
+    /// Simulated seconds an outlook stays current without events (ETAs are shown to the minute).
+    static let outlookStep: Int64 = 15
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -178,7 +183,11 @@ public final class BoardApp {
 
     private func snapshot(wall: Date) -> BoardSnapshot {
         let world = engine.world
-        let outlook = Outlook(world: world, now: now, planner: engine.planner, learned: eta?.model)
+        let step = now.seconds / BoardApp.outlookStep
+        if outlookCache?.seq != world.lastSeq || outlookCache?.step != step {
+            outlookCache = (world.lastSeq, step, Outlook(world: world, now: now, planner: engine.planner, learned: eta?.model))
+        }
+        let outlook = outlookCache!.outlook
         var snapshot = BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
                                      recent: log.lines, wallClock: BoardApp.wallClock(wall), costLimit: engine.settings.policy.costLimit)
         if let trend {

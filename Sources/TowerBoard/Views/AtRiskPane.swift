@@ -38,7 +38,7 @@ enum AtRiskPane {
             cell(item.order, 9)
             cell(Format.tier(item.tier), 5, item.tier == .critical ? c.theme[.critical] : nil)
             cell(item.rider ?? "—", 7)
-            cell("\(Int((item.probability * 100).rounded()))%", 5, item.probability >= 0.5 ? c.theme[.late] : c.theme[.tight])
+            cell(Format.chance(item.probability), 5, item.probability >= 0.5 ? c.theme[.late] : c.theme[.tight])
             let range = item.etaRange.map { Format.clock($0.lowerBound, world) + "–" + Format.clock($0.upperBound, world) } ?? "no rider"
             let marker = item.slack < 0 ? c.glyphs.lateStop : c.glyphs.tightStop
             if wide {

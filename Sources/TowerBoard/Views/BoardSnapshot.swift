@@ -59,6 +59,9 @@ enum Format {
         whole == 0 ? "–" : String(format: "%.1f%%", Double(part) / Double(whole) * 100)
     }
 
+    /// A probability in whole percent, rounded down: "100%" only for a certainty, so it ranks as the list does.
+    static func chance(_ p: Double) -> String { "\(Int((p * 100 + 1e-9).rounded(.down)))%" }
+
     static func pad(_ text: String, _ width: Int) -> String {
         let columns = CharacterWidth.of(text)
         return columns >= width ? text : text + String(repeating: " ", count: width - columns)

@@ -77,7 +77,7 @@ enum DetailViews {
         ]
         if !order.notes.isEmpty { facts.append("notes      \(order.notes)") }
         if let risk {
-            facts.append("predicted  \(risk.eta.map { Format.clock($0, world) } ?? "no rider") · slack \(Format.minutes(risk.slack)) · \(Int((risk.probability * 100).rounded()))% chance of being late"
+            facts.append("predicted  \(risk.eta.map { Format.clock($0, world) } ?? "no rider") · slack \(Format.minutes(risk.slack)) · \(Format.chance(risk.probability)) chance of being late"
                 + (risk.drift > 0 ? " · \(Format.minutes(risk.drift)) behind plan" : ""))
         }
         if let reason = order.failureReason { facts.append("failed     \(reason.rawValue)") }
