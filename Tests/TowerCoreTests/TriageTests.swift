@@ -144,3 +144,33 @@ import Testing
         #expect(cases(quiet, .riderOffline, quietHolder).isEmpty)
     }
 }
+
+/// Remedies keep the channel rules: a 3PL order moved to a slot whose wave is full leaves the 3PL.
+@Suite struct RemedyRuleTests {
+    @Test func aNextSlotInAFullThirdPartyWaveMovesTheOrderOffThe3PL() throws {
+        let t0 = DeskCity.t0
+        let far = GeoPoint(lat: -22.93, lon: -43.17)
+        var terms = ChannelTerms()
+        terms.thirdPartyWaves = [.init(start: 6 * 3600, end: 12 * 3600, value: 5), .init(start: 12 * 3600, end: 22 * 3600, value: 1)]
+        func on3PL(_ id: String, window: TimeWindow) -> [EventBody] {
+            [.orderCreated(DeskCity.order(id, at: far, window: window)), .orderAssigned(order: id, rider: "R3", reason: "t")]
+        }
+        // O-1 due 11:00–12:00 and O-2 due 12:00–13:00, both with the 3PL; the afternoon wave holds one order.
+        var bodies: [EventBody] = [.channelsDefined(terms), .shiftStarted(rider: "R1"), .shiftStarted(rider: "R3")]
+        bodies += on3PL("O-1", window: TimeWindow(start: t0 + 3600, end: t0 + 7200))
+        bodies += on3PL("O-2", window: TimeWindow(start: t0 + 7200, end: t0 + 3 * 3600))
+        bodies.append(.routePlanned(rider: "R3", stops: ["O-1", "O-2"].flatMap { [Stop(order: $0, kind: .pickup, eta: t0), Stop(order: $0, kind: .delivery, eta: t0 + 3600)] },
+                                    trigger: "t", costBefore: 0, costAfter: 1))
+        let world = DeskCity.world(bodies)
+        #expect(world.thirdPartyWaveLoad() == [1, 1])
+
+        let remedies = RemedyPlanner(planner: InsertionPlanner(), policy: .standard)
+        let draft = try remedies.decisions(for: Remedy(.nextSlot, "O-1"), in: world, now: t0, because: "test")
+        let moved = try #require(draft.world.orders["O-1"])
+        #expect(moved.window.start == t0 + 7200, "the next slot starts at 12:00, in the afternoon wave")
+        #expect(draft.bodies.contains { if case let .orderUnassigned(order, reason) = $0 { order == "O-1" && reason.contains("is full (1/1)") } else { false } })
+        #expect(moved.rider == "R1", "an own rider on shift takes it")
+        #expect(draft.world.thirdPartyWaveLoad() == [0, 1], "the afternoon wave is not overfilled")
+        #expect(draft.world.routes["R3"]?.stops.contains { $0.order == "O-1" } == false)
+    }
+}

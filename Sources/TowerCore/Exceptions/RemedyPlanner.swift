@@ -222,8 +222,15 @@ public struct RemedyPlanner: Sendable {
             let order = try liveOrder(s, in: world)
             let slot = nextSlot(after: order, now: now)
             draft.add(.orderUpdated(order: s, changes: OrderChanges(window: slot)))
-            if order.status == .failed || order.status == .open {
-                if let updated = draft.world.orders[s], let insertion = planner.bestInsertion(of: updated, in: draft.world, now: now) {
+            // A 3PL order not collected yet whose new slot falls in a full wave leaves the 3PL: the wave's limit
+            // holds for moved orders as for new ones. (One already in the courier's van stays there.)
+            if order.status == .assigned, let holder = order.rider, world.riders[holder]?.profile.channel == .thirdParty,
+               let moved = draft.world.orders[s], let full = draft.world.channelRefusal(.thirdParty, for: moved) {
+                draft.add(.orderUnassigned(order: s, reason: because + "; " + full))
+                replan(holder, in: &draft, because: because)
+            }
+            if let updated = draft.world.orders[s], updated.status == .failed || updated.status == .open {
+                if let insertion = planner.bestInsertion(of: updated, in: draft.world, now: now) {
                     draft.add(.orderAssigned(order: s, rider: insertion.rider, reason: because))
                     draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
                                             costBefore: insertion.costBefore, costAfter: insertion.costAfter))
