@@ -60,7 +60,7 @@ public struct RunReport: Sendable {
     /// Orders no rider carries (not delivered, not cancelled).
     public var unassigned = 0
     public var km = 0.0
-    /// Mean share of their shift riders who worked had stops to do.
+    /// The mean, over the riders who worked, of the share of their shift they had stops to do.
     public var utilisation = 0.0
     public var notifications = 0
     public var onTimeRate = 0.0
