@@ -38,6 +38,8 @@ int tower_signals_take(void) {
     return sig;
 }
 
+int tower_signals_peek(void) { return pending_signal; }
+
 int tower_terminal_hung_up(int fd) {
     struct pollfd descriptor = { .fd = fd, .events = POLLIN, .revents = 0 };
     if (poll(&descriptor, 1, 0) < 0) return 0;

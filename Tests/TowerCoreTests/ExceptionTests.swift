@@ -158,7 +158,7 @@ enum DeskCity {
     }
 
     @Test func templatesFillOncePerPlaceholder() {
-        #expect(Template.render("{a} and {b} {c}") { ["a": "{b}", "b": "x"][$0] } == "{b} and x {c}")
+        #expect(Template.render("{order} and {eta} {c}") { [.order: "{eta}", .eta: "x"][$0] ?? "-" } == "{eta} and x {c}")
         #expect(Template.render("open { brace") { _ in "?" } == "open { brace")
     }
 

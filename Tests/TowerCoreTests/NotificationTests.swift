@@ -169,6 +169,22 @@ import Testing
         #expect(try Self.lines(rig.deadLetter).count == 1)
     }
 
+    @Test func deadLettersPutBackInLineAreSentOnceByTheNextRelay() throws {
+        let rig = try Rig(messages: 3)
+        let down = ScriptedEndpoint()
+        down.answers["d2"] = [.refused("HTTP 410")]
+        let relay = try rig.relay(down)
+        #expect(relay.step() == nil)
+        relay.close()
+        #expect(try WebhookRelay.requeueDeadLetters(ledger: rig.ledger, deadLetter: rig.deadLetter) == 1)
+        #expect(try WebhookRelay.requeueDeadLetters(ledger: rig.ledger, deadLetter: rig.deadLetter) == 0, "put back once")
+        let up = ScriptedEndpoint()
+        let again = try rig.relay(up)
+        #expect(again.step() == nil)
+        again.close()
+        #expect(up.received == ["d2"], "only the dead letter, once")
+    }
+
     @Test func aRestartSendsOnlyWhatWasNotDone() throws {
         let rig = try Rig(messages: 2)
         let first = ScriptedEndpoint()

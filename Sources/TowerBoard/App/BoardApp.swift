@@ -43,6 +43,7 @@ public final class BoardApp {
         self.terminal = terminal
         self.glyphs = terminal.isUTF8 ? .unicode : .ascii
         self.now = start
+        engine.interrupted = { [unowned terminal] in terminal.signalPending }
         engine.observer = { [unowned self] event in
             self.log.note(event, world: self.engine.world)
             self.outbox?.take(event, world: self.engine.world)
@@ -111,6 +112,7 @@ public final class BoardApp {
 
     /// Writes the messages of events the journal now holds (it is written first, so a crash loses none).
     private func writeOutbox() {
+        guard engine.halted == nil else { return }  // the journal lacks the last step: its messages must not go out
         do { try outbox?.flush() } catch {
             model.message = "\(error)"
         }

@@ -29,26 +29,26 @@ public final class SimulationSource: EventSource {
     public func advance(to time: Instant, engine: Engine) { simulation.run(until: time, engine: engine) }
 }
 
-/// A JSON-lines feed followed as it grows. Bad lines go to the dead-letter file with their reason; lines whose
-/// event id is already in the journal (a restart re-reading the feed) are skipped quietly.
+/// A JSON-lines feed followed as it grows, taken through the core's `Ingestion`: bad or conflicting lines go to
+/// the dead-letter file with their reason; repeats (a restart re-reading the feed) are recognised and skipped.
 public final class FeedSource: EventSource {
     private let follower: FeedFollower
-    private let deadLetter: DeadLetterFile
-    public private(set) var accepted = 0
-    public private(set) var alreadyJournaled = 0
+    public let ingestion: Ingestion
 
     public init(follower: FeedFollower, deadLetter: DeadLetterFile) {
         self.follower = follower
-        self.deadLetter = deadLetter
+        ingestion = Ingestion(source: follower.name, deadLetter: deadLetter)
     }
 
-    /// `feed NAME (N events[, M already journaled])`, with `ended` once standard input closes.
+    /// `feed NAME (N events[, M already journaled][, K core decisions left to this core])`, with `ended` once
+    /// standard input closes.
     public var label: String {
-        var counts = "\(accepted) events"
-        if alreadyJournaled > 0 { counts += ", \(alreadyJournaled) already journaled" }
+        var counts = "\(ingestion.accepted) events"
+        if ingestion.repeated > 0 { counts += ", \(ingestion.repeated) already journaled" }
+        if ingestion.skippedCoreDecisions > 0 { counts += ", \(ingestion.skippedCoreDecisions) core decisions left to this core" }
         return "feed \(follower.name) (\(counts))" + (follower.reachedEnd ? " ended" : "")
     }
-    public var deadLetters: Int { deadLetter.count }
+    public var deadLetters: Int { ingestion.refused }
     public var isFinished: Bool { follower.reachedEnd }
     public var finishedMessage: String { "standard input closed: no more events will arrive" }
 
@@ -56,33 +56,10 @@ public final class FeedSource: EventSource {
     public func clock(proposed: Instant, engine: Engine) -> Instant { engine.world.clock ?? proposed }
 
     public func advance(to time: Instant, engine: Engine) {
-        for line in follower.poll() { ingest(line, engine: engine) }
+        for line in follower.poll() {
+            if engine.interrupted?() ?? false { return }  // a signal: the rest is read again at the next start
+            if ingestion.take(line.bytes, line: line.number, overlongBytes: line.overlongBytes, engine: engine) == .stopped { return }
+        }
         if let clock = engine.world.clock { engine.advance(to: clock) }
-    }
-
-    /// Takes one raw line: decodes, checks and submits it, or dead-letters it with the reason.
-    public func ingest(_ line: FeedFollower.RawLine, engine: Engine) {
-        if let overlong = line.overlongBytes {
-            deadLetter.record(source: follower.name, line: line.number,
-                              error: EventError(field: "", reason: "line is \(overlong) bytes, longer than the limit of \(EventCodec.maxLineBytes)"),
-                              raw: line.bytes)
-            return
-        }
-        let decoded = line.bytes.withUnsafeBufferPointer { JournalReader.decode($0) }
-        switch decoded {
-        case let .bad(error):
-            if !JournalReader.isBlank(line.bytes) { deadLetter.record(source: follower.name, line: line.number, error: error, raw: line.bytes) }
-        case let .event(event, _):
-            if engine.world.hasSeen(eventID: event.id) {
-                alreadyJournaled += 1
-                return
-            }
-            do throws(EventError) {
-                try engine.submit(event)
-                accepted += 1
-            } catch {
-                deadLetter.record(source: follower.name, line: line.number, error: error, raw: line.bytes)
-            }
-        }
     }
 }

@@ -81,6 +81,9 @@ public final class NcursesTerminal {
         return tower_terminal_hung_up(fd) != 0 ? SIGHUP : 0
     }
 
+    /// Whether SIGTERM, SIGHUP or SIGINT arrived and waits to be taken: long work (a catch-up) stops for it.
+    public var signalPending: Bool { tower_signals_peek() != 0 }
+
     /// Forgets what is on screen, so the next frame is drawn whole (after a resize).
     public func invalidate() {
         previous = nil

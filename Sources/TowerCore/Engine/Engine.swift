@@ -41,6 +41,13 @@ public final class Engine {
     /// before it (a feed may jump past the plan lock), then journals, applies and reacts.
     public func submit(_ input: Event) throws(EventError) {
         if let halted { throw EventError(field: "", reason: halted.message) }
+        if input.isCoreDecision {
+            throw EventError(field: "by", reason: "\"core\" is this core's own name: its decisions are made here, never taken as input")
+        }
+        if let latest = settings.latestEventTime, input.at > latest {
+            let offset = world.utcOffsetSeconds
+            throw EventError(field: "at", reason: "\(ISOTime.format(input.at, offsetSeconds: offset)) is past the day this core runs (events up to \(ISOTime.format(latest, offsetSeconds: offset)))")
+        }
         try world.check(input)
         advance(to: input.at)
         try checkDecision(input)
@@ -48,6 +55,7 @@ public final class Engine {
         commit(input)
         react(to: input)
         for finding in shown { raise(finding, at: input.at) }
+        endStep()
     }
 
     /// Lets simulated or wall time pass: runs what is due (the plan lock, retries of waiting orders).
@@ -55,11 +63,13 @@ public final class Engine {
     /// Timed work happens at fixed instants (the lock, then every `retryInterval` on the clock's grid), before
     /// any event later than them, so the decisions do not depend on how the caller slices time.
     public func advance(to time: Instant) {
-        let from = advancedTo ?? world.clock ?? time
+        var from = advancedTo ?? world.clock ?? time
         guard time > from, halted == nil else { return }
-        advancedTo = time
         if from < settings.planLock, time >= settings.planLock {
             planDay(at: settings.planLock)
+            endStep()
+            from = settings.planLock  // ticks up to the lock have nothing to do
+            advancedTo = from
         }
         var tick = Instant(seconds: (from.seconds / Engine.tickInterval + 1) * Engine.tickInterval)
         while tick <= time, halted == nil {
@@ -75,9 +85,17 @@ public final class Engine {
                 }
                 if tick.seconds % Engine.scanInterval == 0 { scanExceptions(at: tick) }
             }
+            advancedTo = tick
             tick = tick + Engine.tickInterval
+            if interrupted?() ?? false { break }
         }
+        if tick > time { advancedTo = time }
+        endStep()
     }
+
+    /// Asked between ticks of a long catch-up (a feed that jumps hours ahead): true stops it there, to go on at the
+    /// next `advance` (the board passes its signal check, so a catch-up never holds off SIGTERM).
+    public var interrupted: (() -> Bool)?
 
     /// The grid of timed work: escalation deadlines are checked every minute.
     public static let tickInterval: Int64 = 60
@@ -110,19 +128,40 @@ public final class Engine {
             halted = ToolError("stopped: \(error); nothing after event \(world.lastSeq) was applied")
             return
         }
+        if stepStart == nil { stepStart = event.seq }
         world.apply(event)
         observer?(event)
     }
 
+    /// The first event of the step under way (see `EventSink.endStep`).
+    private var stepStart: Int64?
+
+    /// Writes the step under way as one piece. When that fails the engine stops: the step is in memory but not on
+    /// disk, so nothing of it may leave the process, and the next start makes it again from its input.
+    private func endStep() {
+        guard halted == nil, let first = stepStart else { return }
+        stepStart = nil
+        do { try journal?.endStep() } catch {
+            halted = ToolError("stopped: \(error); events \(first)–\(world.lastSeq) were not written and are made again at the next start")
+        }
+    }
+
+    /// Journals and applies one of the core's own decisions. A decision that does not fit the world (a planner
+    /// bug, or a world a contradictory feed left odd) is not made: it is counted in `unmadeDecisions` with the
+    /// reason, never trapped on, so no input can stop the core.
     func decide(_ body: EventBody, at time: Instant) {
-        let event = Event(id: "d\(world.lastSeq + 1)", at: max(time, world.clock ?? time), by: "core", body: body)
+        let event = Event(id: "d\(world.lastSeq + 1)", at: max(time, world.clock ?? time), by: Event.core, body: body)
         do {
             try world.check(event)
         } catch {
-            preconditionFailure("the core made an invalid decision \(event.type): \(error)")
+            unmadeDecisions.append("\(event.type) at seq \(world.lastSeq + 1): \(error)")
+            return
         }
         commit(event)
     }
+
+    /// Decisions the core drew up but could not make (see `decide`); empty unless something is wrong.
+    public private(set) var unmadeDecisions: [String] = []
 
     // MARK: Reacting
 
@@ -266,7 +305,8 @@ public final class Engine {
 
     private func reassignUnpicked(of riderID: String, at time: Instant, reason: String) {
         let stops = world.routes[riderID]?.stops ?? []
-        let unpicked = stops.filter { $0.kind == .pickup }.map(\.order)
+        // A feed may report a delivery without its pickup: only orders still to be delivered move.
+        let unpicked = stops.filter { $0.kind == .pickup && !(world.orders[$0.order]?.status.isFinal ?? true) }.map(\.order)
         guard !unpicked.isEmpty else { return }
         let before = planner.retimed(world.riders[riderID]!, in: world, now: time).cost
         for id in unpicked {
@@ -310,12 +350,15 @@ public struct EngineSettings: Sendable {
     public var planLock: Instant
     public var mode: Mode
     public var policy: Policy
+    /// Inputs dated later are refused (see `Scenario.latestEventTime`); nil: no bound (tests, benches).
+    public var latestEventTime: Instant?
     /// Ruin-and-recreate iterations run on the live plan every `improveInterval` (not in static mode); 0: none.
     public var improveIterations = 12
     public var improveInterval: Int64 = 900
 
-    public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard) {
+    public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard, latestEventTime: Instant? = nil) {
         self.planLock = planLock
+        self.latestEventTime = latestEventTime
         self.mode = mode
         self.policy = policy
     }

@@ -19,6 +19,23 @@ public struct Event: Hashable, Sendable {
     }
 
     public var type: String { body.type }
+
+    /// Who the core is in the `by` field: its decisions have ids of their own (`d` and the journal position).
+    public static let core = "core"
+
+    /// A decision the core made (not an input): its id lives in the core's own id space.
+    public var isCoreDecision: Bool { by == Event.core }
+
+    /// A hash of what the event says, to tell a re-sent input from a different one under the same id. An operator's
+    /// decision is stamped with the time it arrives, so its time is not part of what it says. Seeded per process, so
+    /// a collision cannot be crafted in advance; it is never written anywhere.
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(by)
+        hasher.combine(body)
+        if !isOperatorDecision { hasher.combine(at) }
+        return hasher.finalize()
+    }
 }
 
 /// One option of an escalated exception.

@@ -9,6 +9,8 @@ public enum EventCodec {
     public struct Decoded: Sendable {
         public var event: Event
         public var warnings: [EventError]
+        /// `n`: the line starts an engine step of this many events (see `JournalWriter`).
+        public var stepSize: Int?
     }
 
     // MARK: Decoding
@@ -40,8 +42,9 @@ public enum EventCodec {
         guard case let .string(type) = typeValue else {
             throw EventError(field: "type", reason: "expected a string, got \(typeValue.typeName)")
         }
+        let stepSize = try r.optionalInt("n", in: 2...Int(Int32.max))
         let body = try decodeBody(type: type, at: at, reader: &r)
-        return Decoded(event: Event(id: id, seq: seq, at: at, by: by, body: body), warnings: r.warnings)
+        return Decoded(event: Event(id: id, seq: seq, at: at, by: by, body: body), warnings: r.warnings, stepSize: stepSize)
     }
 
     private static func decodeBody(type: String, at: Instant, reader r: inout FieldReader) throws(EventError) -> EventBody {
@@ -193,12 +196,14 @@ public enum EventCodec {
     // MARK: Encoding
 
     /// One journal line (without the newline). Times are written in `utcOffsetSeconds`.
-    public static func encode(_ event: Event, utcOffsetSeconds: Int) -> [UInt8] {
+    /// - Parameter stepSize: on the first line of an engine step of several events, how many it has (`n`).
+    public static func encode(_ event: Event, utcOffsetSeconds: Int, stepSize: Int? = nil) -> [UInt8] {
         var w = JSONWriter()
         let time = { (instant: Instant) in ISOTime.format(instant, offsetSeconds: utcOffsetSeconds) }
         w.beginObject()
         w.key("v"); w.value(Event.formatVersion)
         if let seq = event.seq { w.key("seq"); w.value(seq) }
+        if let stepSize { w.key("n"); w.value(stepSize) }
         w.key("id"); w.value(event.id)
         w.key("at"); w.value(time(event.at))
         w.key("by"); w.value(event.by)

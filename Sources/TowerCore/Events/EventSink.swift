@@ -1,6 +1,10 @@
-/// Where the engine writes events before applying them.
+/// Where the engine writes events before their effects leave the process.
 public protocol EventSink: AnyObject {
+    /// Takes one event of the step under way.
     func append(_ event: Event) throws
+    /// Ends one step of the engine (an input and what it set off, or one tick's timed work): its events are written
+    /// together, so a crash leaves a step whole or marked as cut short (see `JournalWriter`).
+    func endStep() throws
     /// Forces what was written to disk.
     func sync()
     /// Syncs when the durability policy says it is time.

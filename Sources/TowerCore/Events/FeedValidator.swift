@@ -5,7 +5,13 @@ public struct FeedValidator {
     public private(set) var lines = 0
     public private(set) var valid = 0
 
-    public init(world: World = World()) { self.world = world }
+    /// Lines dated later are errors (a scenario's `latestEventTime`), as the core would refuse them.
+    public var latestEventTime: Instant?
+
+    public init(world: World = World(), latestEventTime: Instant? = nil) {
+        self.world = world
+        self.latestEventTime = latestEventTime
+    }
 
     /// Validates a file, streaming it.
     public mutating func validate(path: String) throws {
@@ -22,7 +28,10 @@ public struct FeedValidator {
         case let .bad(error):
             diagnostics.append(LineDiagnostic(line: number, severity: .error, error: error))
         case let .event(event, warnings):
-            do {
+            do throws(EventError) {
+                if let latest = latestEventTime, event.at > latest {
+                    throw EventError(field: "at", reason: "\(ISOTime.format(event.at, offsetSeconds: world.utcOffsetSeconds)) is past the scenario's day (events up to \(ISOTime.format(latest, offsetSeconds: world.utcOffsetSeconds)))")
+                }
                 try world.check(event)
                 world.apply(event)
                 valid += 1

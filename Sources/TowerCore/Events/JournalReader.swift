@@ -20,18 +20,40 @@ public struct JournalReader {
     /// Calls `body` with each non-blank line's number and raw bytes (without the line break) and whether it
     /// ended with a newline. Stops early when `body` returns false.
     public static func lines(path: String, _ body: (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> Bool) throws {
+        try scan(path: path) { number, _, bytes, complete in try body(number, bytes, complete) }
+    }
+
+    /// A "line" this long is no line of a feed or journal (`/dev/zero`, a binary file): reading stops with an error.
+    static let giveUpBytes = 16 << 20
+
+    /// `lines`, with each line's byte offset in the file. Memory stays bounded whatever the file holds: of a line
+    /// longer than `EventCodec.maxLineBytes` only the first bytes past the limit are kept and passed on (enough for
+    /// `decode` to refuse it as too long).
+    static func scan(path: String, _ body: (Int, Int64, UnsafeBufferPointer<UInt8>, Bool) throws -> Bool) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ToolError("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        let keep = EventCodec.maxLineBytes + 1
         var pending: [UInt8] = []
+        var pendingLength = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var number = 0
-        func deliver(_ slice: UnsafeBufferPointer<UInt8>, complete: Bool) throws -> Bool {
+        var offset: Int64 = 0
+        func deliver(_ slice: UnsafeBufferPointer<UInt8>, length: Int, complete: Bool) throws -> Bool {
             number += 1
+            let start = offset
+            offset += Int64(length) + (complete ? 1 : 0)
             var end = slice.count
-            if end > 0, slice[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if end > 0, end == length, slice[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let content = UnsafeBufferPointer(rebasing: slice[0..<end])
-            return isBlank(content) ? true : try body(number, content, complete)
+            return isBlank(content) && length == slice.count ? true : try body(number, start, content, complete)
+        }
+        func hold(_ part: Slice<UnsafeBufferPointer<UInt8>>) throws {
+            pendingLength += part.count
+            if pendingLength > JournalReader.giveUpBytes {
+                throw ToolError("\(path) line \(number + 1): more than \(JournalReader.giveUpBytes >> 20) MiB without a line break: not a JSON-lines file")
+            }
+            if pending.count < keep { pending.append(contentsOf: part.prefix(keep - pending.count)) }
         }
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
@@ -44,22 +66,23 @@ public struct JournalReader {
                 var start = 0
                 while let newline = buffer[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
                     let goOn: Bool
-                    if pending.isEmpty {
-                        goOn = try deliver(UnsafeBufferPointer(rebasing: buffer[start..<newline]), complete: true)
+                    if pendingLength == 0 {
+                        goOn = try deliver(UnsafeBufferPointer(rebasing: buffer[start..<newline]), length: newline - start, complete: true)
                     } else {
-                        pending.append(contentsOf: buffer[start..<newline])
-                        goOn = try pending.withUnsafeBufferPointer { try deliver($0, complete: true) }
+                        try hold(buffer[start..<newline])
+                        goOn = try pending.withUnsafeBufferPointer { try deliver($0, length: pendingLength, complete: true) }
                         pending.removeAll(keepingCapacity: true)
+                        pendingLength = 0
                     }
                     if !goOn { return false }
                     start = newline + 1
                 }
-                pending.append(contentsOf: buffer[start..<count])
+                try hold(buffer[start..<count])
                 return true
             }
             if !keepGoing { return }
         }
-        if !pending.isEmpty { _ = try pending.withUnsafeBufferPointer { try deliver($0, complete: false) } }
+        if pendingLength > 0 { _ = try pending.withUnsafeBufferPointer { try deliver($0, length: pendingLength, complete: false) } }
     }
 
     /// Calls `body` with each non-blank line's number and decoding. Stops early when `body` returns false.
@@ -81,7 +104,7 @@ public struct JournalReader {
     /// Decodes one line (without its newline).
     public static func decode(_ slice: UnsafeBufferPointer<UInt8>) -> Line {
         if slice.count > EventCodec.maxLineBytes {
-            return .bad(EventError(field: "", reason: "line is \(slice.count) bytes, longer than the limit of \(EventCodec.maxLineBytes)"))
+            return .bad(EventError(field: "", reason: "line is longer than the limit of \(EventCodec.maxLineBytes) bytes"))
         }
         do {
             let json = try JSONParser.parse(buffer: slice)

@@ -5,32 +5,77 @@ public enum Replayer {
         public var events: [Event]
         /// The torn last line, if the journal ends with an incomplete line (reported, skipped).
         public var tornLastLine: Int?
+        /// The engine step a crash cut short at the journal's end, if any: not applied (see `JournalWriter`).
+        public var cutShortStep: CutShortStep?
+    }
+
+    /// The last step of a journal when it has fewer lines than its first line announced.
+    public struct CutShortStep: Sendable, Equatable {
+        /// The line it starts on, and its byte offset: a resume cuts the journal there.
+        public var line: Int
+        public var offset: Int64
+        public var written: Int
+        public var expected: Int
+
+        public var description: String {
+            "line \(line): the last step was cut short by a crash (\(written) of its \(expected) events written); it was left out and is made again"
+        }
     }
 
     /// Replays `path`. A bad line before the end means the journal is damaged: that is an error naming the line.
     /// - Parameter keepEvents: keep the decoded events (for resuming); off for plain replays to save memory.
     public static func replay(path: String, keepEvents: Bool = false) throws -> Result {
+        var result = try replay(path: path, keepEvents: keepEvents, before: nil)
+        if let cut = result.cutShortStep {
+            // Rare (a crash mid-step): read again up to the step rather than keep a copy of the world at every step.
+            result = try replay(path: path, keepEvents: keepEvents, before: cut.line)
+            result.cutShortStep = cut
+        }
+        return result
+    }
+
+    private static func replay(path: String, keepEvents: Bool, before stopLine: Int?) throws -> Result {
         var world = World()
         var events: [Event] = []
         var failure: ToolError?
-        let summary = try JournalReader.read(path: path) { number, line in
-            switch line {
-            case let .bad(error):
-                failure = ToolError("\(path) line \(number): \(error) (the journal is damaged here; lines before it are intact)")
-                return false
-            case let .event(event, _):
-                do {
-                    try world.check(event)
-                } catch {
-                    failure = ToolError("\(path) line \(number): \(error)")
+        var torn: Int?
+        // The step being read: where it started and how many lines it still owes.
+        var step: (line: Int, offset: Int64, expected: Int, owed: Int)?
+        try JournalReader.scan(path: path) { number, offset, bytes, complete in
+            if let stopLine, number >= stopLine { return false }
+            let decoded: EventCodec.Decoded
+            do { decoded = try EventCodec.decode(line: bytes) } catch {
+                if !complete {
+                    torn = number
                     return false
                 }
-                world.apply(event)
-                if keepEvents { events.append(event) }
-                return true
+                failure = ToolError("\(path) line \(number): \(error) (the journal is damaged here; lines before it are intact)")
+                return false
             }
+            if let size = decoded.stepSize {
+                if let open = step, open.owed > 0 {
+                    failure = ToolError("\(path) line \(number): a step starts before the one at line \(open.line) has its \(open.expected) events (the journal is damaged here)")
+                    return false
+                }
+                step = (number, offset, size, size)
+            }
+            do {
+                try world.check(decoded.event)
+            } catch {
+                failure = ToolError("\(path) line \(number): \(error)")
+                return false
+            }
+            world.apply(decoded.event)
+            if keepEvents { events.append(decoded.event) }
+            if let open = step {
+                step!.owed = open.owed - 1
+                if step!.owed == 0 { step = nil }
+            }
+            return true
         }
         if let failure { throw failure }
-        return Result(world: world, events: events, tornLastLine: summary.tornLastLine)
+        let cut = step.flatMap { $0.owed > 0 && stopLine == nil
+            ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }
+        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut)
     }
 }

@@ -11,7 +11,7 @@ struct DecisionDraft {
     }
 
     mutating func add(_ body: EventBody) {
-        world.apply(Event(id: "draft-\(world.lastSeq)-\(bodies.count)", at: now, by: "core", body: body))
+        world.apply(Event(id: "draft-\(world.lastSeq)-\(bodies.count)", at: now, by: Event.core, body: body))
         bodies.append(body)
     }
 }

@@ -15,6 +15,7 @@ public enum PolicyParser {
     public static func parse(_ text: String, file: String) throws(ToolError) -> Policy {
         var policy = Policy.standard
         var section: String?
+        var firstSet: [String: Int] = [:]  // "section.key" → the line that set it
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let place = "\(file) line \(index + 1)"
             let line = (section == "templates" ? String(rawLine) : String(rawLine.prefix { $0 != "#" }))
@@ -33,6 +34,9 @@ public enum PolicyParser {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else { throw ToolError("\(place): expected 'key = value'") }
             guard let section else { throw ToolError("\(place): '\(TextSanitizer.clean(parts[0]))' comes before any [section]") }
+            if let first = firstSet.updateValue(index + 1, forKey: section + "." + parts[0]) {
+                throw ToolError("\(place): [\(section)] \(TextSanitizer.clean(parts[0])) is set twice (first on line \(first)); which one is meant?")
+            }
             let setting = Setting(key: parts[0], value: parts[1], place: "\(place), [\(section)] \(TextSanitizer.clean(parts[0]))")
             switch section {
             case "general": try setGeneral(setting, in: &policy)
@@ -126,6 +130,7 @@ public enum PolicyParser {
     private static func setTemplate(_ s: Setting, in policy: inout Policy) throws(ToolError) {
         guard Policy.templateKinds.contains(s.key) else { throw s.unknownKey(Policy.templateKinds) }
         guard !s.value.isEmpty else { throw s.error("empty template") }
+        if let problem = Template.problem(in: s.value) { throw s.error(problem) }
         policy.templates[s.key] = s.value
     }
 

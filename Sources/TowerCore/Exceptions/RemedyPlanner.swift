@@ -342,14 +342,13 @@ public struct RemedyPlanner: Sendable {
 
     func message(_ kind: String, order: Order, window: TimeWindow?, eta: Instant?, world: World) -> String {
         let template = policy.templates[kind] ?? Policy.standard.templates[kind] ?? "{order}: {window}"
-        return Template.render(template) { name in
-            switch name {
-            case "order": return order.id
-            case "customer": return order.customerName.isEmpty ? "there" : order.customerName
-            case "window": return window.map { self.window($0, world) } ?? "-"
-            case "eta": return eta.map { ISOTime.clock($0, offsetSeconds: world.utcOffsetSeconds) } ?? "-"
-            case "reason": return order.failureReason?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "-"
-            default: return nil
+        return Template.render(template) { field in
+            switch field {
+            case .order: return order.id
+            case .customer: return order.customerName.isEmpty ? "there" : order.customerName
+            case .window: return window.map { self.window($0, world) } ?? "-"
+            case .eta: return eta.map { ISOTime.clock($0, offsetSeconds: world.utcOffsetSeconds) } ?? "-"
+            case .reason: return order.failureReason?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "-"
             }
         }
     }

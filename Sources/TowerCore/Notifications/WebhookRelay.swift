@@ -36,7 +36,10 @@ public final class WebhookRelay {
         if FileManager.default.fileExists(atPath: ledgerPath) {
             try JournalReader.lines(path: ledgerPath) { number, line, complete in
                 guard complete else { return true }  // torn by a crash: that message is simply sent again
-                do { done.insert(try OutboxMessage.id(ofLine: line)) } catch {
+                do {
+                    let id = try OutboxMessage.id(ofLine: line)
+                    if WebhookRelay.isRetry(line) { done.remove(id) } else { done.insert(id) }
+                } catch {
                     throw ToolError("webhook ledger \(ledgerPath) line \(number): \(error)")
                 }
                 return true
@@ -89,7 +92,7 @@ public final class WebhookRelay {
         for line in follower.poll() where !JournalReader.isBlank(line.bytes) {
             let id: String
             do { id = try OutboxMessage.id(ofLine: line.bytes) } catch {
-                let key = "outbox-line-\(line.number)"  // outbox lines are never rewritten, so the number stays true
+                let key = WebhookRelay.notAMessagePrefix + "\(line.number)"  // outbox lines are never rewritten, so the number stays true
                 if !done.contains(key) { bury(Pending(id: key, body: line.bytes), reason: "not a message: \(error)") }
                 continue
             }
@@ -124,6 +127,49 @@ public final class WebhookRelay {
         ledger.append(line: w.bytes)
         ledger.syncIfDue()
         done.insert(message.id)
+    }
+
+    /// Puts the messages of the dead-letter file back in line: a `retry` ledger line for each makes the next relay
+    /// on this outbox send it again, in outbox order (`tower outbox retry`). Lines that were never messages stay.
+    /// - Returns: how many messages were put back.
+    public static func requeueDeadLetters(ledger ledgerPath: String, deadLetter deadLetterPath: String) throws -> Int {
+        guard FileManager.default.fileExists(atPath: deadLetterPath) else { return 0 }
+        var dead: [String] = []
+        try JournalReader.lines(path: deadLetterPath) { number, line, complete in
+            guard complete else { return true }
+            do { dead.append(try OutboxMessage.id(ofLine: line)) } catch {
+                throw ToolError("webhook dead-letter file \(deadLetterPath) line \(number): \(error)")
+            }
+            return true
+        }
+        var seen: Set<String> = []
+        let ids = dead.filter { !$0.hasPrefix(WebhookRelay.notAMessagePrefix) && seen.insert($0).inserted }
+        guard !ids.isEmpty else { return 0 }
+        let ledger = try AppendOnlyFile(path: ledgerPath, what: "webhook ledger")
+        for id in ids {
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("id"); w.value(id)
+            w.key("result"); w.value("retry")
+            w.endObject()
+            ledger.append(line: w.bytes)
+        }
+        try ledger.flush()
+        ledger.close()
+        // The dead letters are now history: keep them beside, so the next `retry` does not put them back again.
+        let kept = deadLetterPath + ".retried"
+        let old = (try? String(contentsOfFile: kept, encoding: .utf8)) ?? ""
+        let moved = try String(contentsOfFile: deadLetterPath, encoding: .utf8)
+        try (old + moved).write(toFile: kept, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: deadLetterPath)
+        return ids.count
+    }
+
+    private static let notAMessagePrefix = "outbox-line-"
+
+    private static func isRetry(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard case let .object(pairs)? = try? JSONParser.parse(buffer: line) else { return false }
+        return pairs.contains { $0.0 == "result" && $0.1 == .string("retry") }
     }
 
     /// Forces the ledger to disk (on exit).

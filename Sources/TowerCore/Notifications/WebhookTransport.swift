@@ -31,7 +31,9 @@ public struct RetryPolicy: Sendable {
     public var firstDelay: Double
     public var maxDelay: Double
 
-    public init(attempts: Int = 6, firstDelay: Double = 1, maxDelay: Double = 60) {
+    /// The default keeps trying for about an hour (1, 2, 4 … 300 s apart): an endpoint's outage of minutes delays
+    /// messages, it does not lose them. Past that they wait in the dead-letter file for `tower outbox retry`.
+    public init(attempts: Int = 20, firstDelay: Double = 1, maxDelay: Double = 300) {
         self.attempts = attempts; self.firstDelay = firstDelay; self.maxDelay = maxDelay
     }
 

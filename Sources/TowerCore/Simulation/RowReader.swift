@@ -19,7 +19,14 @@ struct RowReader {
         return row.fields[index].trimmingSpaces
     }
 
-    func text(_ column: String) -> String { TextSanitizer.clean(raw(column)) }
+    /// Free text (names, notes): cleaned of control characters, and no longer than a feed line's text may be.
+    func text(_ column: String) throws -> String {
+        let value = raw(column)
+        guard value.utf8.count <= FieldReader.maxTextLength else {
+            throw fail(column, "\(value.utf8.count) bytes, longer than \(FieldReader.maxTextLength)")
+        }
+        return TextSanitizer.clean(value)
+    }
 
     func id(_ column: String) throws -> String {
         let value = raw(column)

@@ -20,6 +20,11 @@ public struct Scenario: Sendable {
     /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
     public var channels: ChannelTerms?
 
+    /// The latest time an event of this day may carry: the day's end and a margin for the evening's stragglers.
+    /// Later times (a clock gone wrong, a hostile line dated 2099) are refused, so no line can make the core
+    /// catch up through years of ticks.
+    public var latestEventTime: Instant { dayEnd + 6 * 3600 }
+
     /// `HH:MM` on the scenario's day as an instant.
     public func time(_ secondOfDay: Int) -> Instant { day + Int64(secondOfDay) }
 }

@@ -117,7 +117,7 @@ public enum ScenarioLoader {
             guard scenario.hubs.contains(where: { $0.id == hub }) else { throw r.fail("hub", "unknown hub \"\(hub)\"") }
             guard scenario.zones.contains(where: { $0.id == zone }) else { throw r.fail("zone", "unknown zone \"\(zone)\"") }
             let profile = RiderProfile(
-                id: id, name: r.text("name"), channel: try r.enumeration("channel", as: Channel.self),
+                id: id, name: try r.text("name"), channel: try r.enumeration("channel", as: Channel.self),
                 vehicle: try r.enumeration("vehicle", as: Vehicle.self), capacityParcels: try r.int("capacity_parcels", in: 1...1000),
                 capacityKg: try r.double("capacity_kg", in: 0.1...5000), skills: try r.skills("skills"),
                 shift: TimeWindow(start: start, end: end), costPerHour: try r.double("cost_per_hour", in: 0...10000),
@@ -158,7 +158,7 @@ public enum ScenarioLoader {
                          promised: TimeWindow(start: start, end: end), serviceSeconds: Int(try r.double("service_min", in: 0...240) * 60),
                          tier: try r.enumeration("tier", as: Tier.self), requiredSkills: try r.skills("skills"),
                          parcels: try r.int("parcels", in: 1...500), kg: try r.double("kg", in: 0...2000),
-                         customerName: r.text("customer"), contactToken: contact, notes: r.text("notes"), pinnedRider: pinned)
+                         customerName: try r.text("customer"), contactToken: contact, notes: try r.text("notes"), pinnedRider: pinned)
         }
     }
 

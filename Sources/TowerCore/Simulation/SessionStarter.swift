@@ -12,18 +12,23 @@ public enum SessionStarter {
         /// Events found in the journal and re-created rather than written (0 for a fresh start).
         public var resumedEvents: Int
         public var tornLastLine: Int?
+        /// The step a crash cut short at the journal's end: cut off and made again.
+        public var cutShortStep: Replayer.CutShortStep?
     }
 
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
                              mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard) throws -> Session {
-        let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy)
+        let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         var previous: [Event] = []
         var torn: Int?
+        var cutShort: Replayer.CutShortStep?
         if let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 {
             let replayed = try Replayer.replay(path: journalPath, keepEvents: true)
             previous = replayed.events
             torn = replayed.tornLastLine
+            cutShort = replayed.cutShortStep
+            if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
             if case let .sessionStarted(name, journalSeed, _, _)? = previous.first?.body, name != scenario.name || journalSeed != seed {
                 throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
             }
@@ -58,7 +63,8 @@ public enum SessionStarter {
             }
             engine.journal = writer
         }
-        return Session(engine: engine, simulation: simulation, resumedEvents: previous.count, tornLastLine: torn)
+        return Session(engine: engine, simulation: simulation, resumedEvents: previous.count, tornLastLine: torn,
+                       cutShortStep: cutShort)
     }
 }
 
@@ -92,6 +98,7 @@ final class ResumeSink: EventSink {
         if divergence == nil, expected[Int(seq) - 1] != event { divergence = Int(seq) }
     }
 
+    func endStep() throws { try next?.endStep() }
     func sync() { next?.sync() }
     func syncIfDue() { next?.syncIfDue() }
 }

@@ -39,21 +39,32 @@ public final class AppendOnlyFile {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    /// Writes buffered lines to the kernel.
+    /// Writes buffered lines to the kernel, all or nothing: when a write fails part-way (a full disk), the file is
+    /// cut back to where it was, so it holds only whole lines and a retry never repeats bytes; the lines stay in
+    /// the buffer.
     public func flush() throws {
         guard !buffer.isEmpty, !closed else { return }
+        let start = lseek(fd, 0, SEEK_END)
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = buffer.withUnsafeBytes { writeBytes(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ToolError("cannot write \(what) \(path): \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                if offset > 0, start >= 0 { _ = ftruncate(fd, start) }
+                throw ToolError("cannot write \(what) \(path): \(reason)")
             }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
         unsynced = true
     }
+
+    /// Drops lines not yet written (after a failed `flush`, when the caller gives them up).
+    public func discardBuffer() { buffer.removeAll() }
+
+    /// `write(2)`, replaceable in tests to fail part-way as a full disk does.
+    var writeBytes: (Int32, UnsafeRawPointer, Int) -> Int = { fd, bytes, count in Glibc.write(fd, bytes, count) }
 
     /// `fsync`s when a second has passed since the last one; called from live loops.
     public func syncIfDue() {

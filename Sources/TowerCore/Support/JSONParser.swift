@@ -85,6 +85,7 @@ public struct JSONParser {
         try enter()
         index += 1
         var pairs: [(String, JSONValue)] = []
+        var keys: Set<String>?
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
@@ -94,7 +95,20 @@ public struct JSONParser {
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input in an object") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
+            let keyStart = index
             let key = try parseString()
+            // A feed line's objects are small, so a linear look serves; a hostile one with thousands of keys gets a set.
+            let repeated: Bool
+            if pairs.count > 16 {
+                if keys == nil { keys = Set(pairs.map(\.0)) }
+                repeated = !keys!.insert(key).inserted
+            } else {
+                repeated = pairs.contains { $0.0 == key }
+            }
+            if repeated {
+                index = keyStart
+                throw fail("duplicate key \"\(TextSanitizer.clean(String(key.prefix(40))))\" (which one is meant?)")
+            }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index += 1

@@ -65,7 +65,18 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        var previous: UInt8 = 0
         for byte in text.utf8 {
+            defer { previous = byte }
+            // C1 controls (U+0080–U+009F, UTF-8 C2 80–C2 9F) are escaped too: a terminal reads some as escapes.
+            if previous == 0xC2, (0x80...0x9F).contains(byte) {
+                bytes.removeLast()
+                bytes.append(contentsOf: "\\u00".utf8)
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])

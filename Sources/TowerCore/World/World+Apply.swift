@@ -4,7 +4,7 @@ extension World {
     /// Contradictions that a real feed can carry (a second delivery of the same order, a delivery before its
     /// pickup) leave the world consistent rather than trapping; detectors report them.
     public mutating func apply(_ event: Event) {
-        seenEventIDs.insert(SeededRandom.fnv1a(event.id))
+        if event.isCoreDecision { decisionIDs.insert(event.id) } else { inputIDs[event.id] = event.fingerprint }
         if clock.map({ event.at > $0 }) ?? true { clock = event.at }
         if let seq = event.seq { lastSeq = max(lastSeq, seq) }
         eventCounts[event.type, default: 0] += 1
@@ -90,7 +90,7 @@ extension World {
             orders[orderID] = order
             unload(order, from: riderID)
             updateRider(riderID) { $0.delivered += 1; $0.finishedStop(at: now) }
-            removeStop(order: orderID, kind: .delivery, from: riderID)
+            removeFinished(order, deliveredBy: riderID)
         case let .deliveryFailed(riderID, orderID, reason):
             guard var order = orders[orderID], !order.status.isFinal else { return }
             order.status = .failed
@@ -101,7 +101,7 @@ extension World {
             // The parcel goes back to the hub with the rider; it no longer counts against the route's load.
             unload(order, from: riderID)
             updateRider(riderID) { $0.failed += 1; $0.finishedStop(at: now) }
-            removeStop(order: orderID, kind: .delivery, from: riderID)
+            removeFinished(order, deliveredBy: riderID)
         case let .trafficIncident(id, zone, slowdown, until, note):
             incidents[id] = TrafficIncident(id: id, zone: zone, slowdown: slowdown, since: now, until: until, note: note)
         case let .riderBreakdown(id, _):
@@ -194,6 +194,16 @@ extension World {
         route.stops.remove(at: index)
         routes[riderID] = route
         if route.stops.isEmpty { updateRider(riderID) { if $0.status == .driving { $0.status = .idle } } }
+    }
+
+    /// Takes a finished order off every route that holds it: the delivery stop, and a pickup stop a feed never
+    /// reported (a delivery without its pickup), also on the rider it was assigned to if another delivered it.
+    private mutating func removeFinished(_ order: Order, deliveredBy riderID: String) {
+        removeStop(order: order.id, kind: .delivery, from: riderID)
+        for holder in Set([riderID, order.rider].compactMap { $0 }) where routes[holder]?.stops.contains(where: { $0.order == order.id }) ?? false {
+            removeStops(of: order.id, from: holder)
+            if routes[holder]?.stops.isEmpty ?? false { updateRider(holder) { if $0.status == .driving { $0.status = .idle } } }
+        }
     }
 
     private mutating func removeStops(of order: String, from riderID: String) {

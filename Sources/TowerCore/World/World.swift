@@ -30,15 +30,28 @@ public struct World: Sendable {
     /// Where the city is, from its zones (with a margin); feed coordinates outside it are refused.
     public private(set) var bounds: GeoBox?
 
-    /// 64-bit hashes of every event id applied, to refuse repeats cheaply at millions of events.
-    var seenEventIDs: Set<UInt64> = []
+    /// Every input's id (feed, simulation, operators) with a fingerprint of its content, so a re-sent line is
+    /// recognised as a repeat and a different line under a used id as a conflict. Ids are compared as they are
+    /// (a hash of an id could be made to collide on purpose).
+    var inputIDs: [String: Int] = [:]
+    /// The core's own decisions' ids: a space of their own, so an input may use any id, `d900` included.
+    var decisionIDs: Set<String> = []
 
     public init() {}
 
     public var eventCount: Int { eventCounts.values.reduce(0, +) }
 
-    /// Whether an event with this id was applied already (a re-sent feed line).
-    public func hasSeen(eventID: String) -> Bool { seenEventIDs.contains(SeededRandom.fnv1a(eventID)) }
+    /// Whether an input with this id was applied already (a re-sent feed line).
+    public func hasSeen(eventID: String) -> Bool { inputIDs[eventID] != nil }
+
+    /// Whether `event` repeats an input already applied: `.new`, `.repeated` (same id and content: taking it again
+    /// changes nothing), or `.conflicting` (same id, other content).
+    public func repetition(of event: Event) -> Repetition {
+        guard !event.isCoreDecision, let fingerprint = inputIDs[event.id] else { return .new }
+        return fingerprint == event.fingerprint ? .repeated : .conflicting
+    }
+
+    public enum Repetition: Sendable { case new, repeated, conflicting }
 
     /// Zones sorted by id, kept for fast point lookups.
     public private(set) var zoneList: [Zone] = []

@@ -15,10 +15,12 @@ struct SyntheticDay {
         func emit(_ body: EventBody, at time: Instant) throws {
             count += 1
             try writer.append(Event(id: "b\(count)", at: time, by: "feed", body: body))
+            try writer.endStep()
         }
         for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() {
             count += 1
             try writer.append(Event(id: "b\(count)", at: event.at, by: "feed", body: event.body))
+            try writer.endStep()
         }
         let riders = scenario.riders.map(\.profile)
         var share = [[Order]](repeating: [], count: riders.count)

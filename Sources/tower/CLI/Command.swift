@@ -9,7 +9,7 @@ protocol Command {
 /// global of them would be shared mutable state to the compiler).
 var commands: [any Command.Type] {
     [BoardCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ETACommand.self,
-     ReplayCommand.self, ValidateCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self]
+     ReplayCommand.self, ValidateCommand.self, OutboxCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self]
 }
 
 /// The scenario the board and `simulate` use when none is named.

@@ -20,7 +20,7 @@ enum BoardCommand: Command {
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
             PolicyChoice.option,
             .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
-            .init(name: "eta-model", value: "FILE", help: "A learned ETA model (tower eta train) to run online; default: trained at start from sample-data/history when present."),
+            .init(name: "eta-model", value: "FILE", help: "A learned ETA model (tower eta train) to run online, or 'none' for the travel model alone; default: trained at start from sample-data/history when present."),
         ] + RoleOption.options + NotificationOptions.options,
         discussion: """
         Every event and decision is appended to the journal before it takes effect; starting again with the same
@@ -47,15 +47,19 @@ enum BoardCommand: Command {
         let engine: Engine
         let source: EventSource
         var start: Instant
+        // What resuming found and mended (a torn line, a step cut short): said on the status line and at exit.
+        var notes: [String] = []
         if let feedPath {
-            (engine, source) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice,
-                                            deadLetterPath: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl")
+            (engine, source, notes) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice,
+                                                   deadLetterPath: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl")
             start = engine.world.clock ?? scenario.dayStart
         } else {
             let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
                                                    mode: choice.mode, policy: choice.policy)
             engine = session.engine
             source = SimulationSource(simulation: session.simulation)
+            if let torn = session.tornLastLine { notes.append("journal line \(torn): torn last line cut (an earlier run stopped mid-write)") }
+            if let cut = session.cutShortStep { notes.append("journal \(cut.description)") }
             start = session.simulation.now
             var from: Instant? = session.resumedEvents == 0 ? scenario.planLock : nil
             if let text = arguments.value("from") {
@@ -87,7 +91,7 @@ enum BoardCommand: Command {
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
         model.operatorName = operatorName
         model.role = role
-        model.message = display.statusWarning
+        model.message = notes.last ?? display.statusWarning
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox
         app.trend = trend
@@ -96,12 +100,16 @@ enum BoardCommand: Command {
         let webhook = relay.map { WebhookWorker(relay: $0) }
         let ending = app.run()
         display.terminal.close()
+        for note in notes { FileHandle.standardError.write(Data("tower: \(note)\n".utf8)) }
+        if let halted = engine.halted {
+            webhook?.stop()
+            throw ToolError("journal \(journalPath): \(halted)")
+        }
         engine.sync()
         try app.outbox?.flush()
         app.outbox?.sync()
         webhook?.stop()
         display.reportWarnings()
-        if let halted = engine.halted { throw ToolError("journal \(journalPath): \(halted)") }
         print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
         if let outbox { print("outbox: \(outbox.path) (\(outbox.count) messages)") }
         if let status = webhook?.status {
@@ -113,14 +121,21 @@ enum BoardCommand: Command {
 
     /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
     private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice,
-                                 deadLetterPath: String) throws -> (Engine, EventSource) {
-        let settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy)
+                                 deadLetterPath: String) throws -> (Engine, EventSource, [String]) {
+        var notes: [String] = []
+        let settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy,
+                                      latestEventTime: scenario.latestEventTime)
         let follower = try FeedFollower(path: path)
         let deadLetter = try DeadLetterFile(path: deadLetterPath)
         let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
         let engine: Engine
         if size > 0 {
             let replayed = try Replayer.replay(path: journalPath)
+            if let torn = replayed.tornLastLine { notes.append("journal line \(torn): torn last line cut (an earlier run stopped mid-write)") }
+            if let cut = replayed.cutShortStep {
+                try JournalWriter.cut(path: journalPath, at: cut.offset)
+                notes.append("journal \(cut.description)")
+            }
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
             engine = Engine(world: replayed.world, journal: writer, settings: settings)
         } else {
@@ -130,7 +145,7 @@ enum BoardCommand: Command {
                 do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
             }
         }
-        return (engine, FeedSource(follower: follower, deadLetter: deadLetter))
+        return (engine, FeedSource(follower: follower, deadLetter: deadLetter), notes)
     }
 
     /// The journal a board on a simulated city keeps by default.
@@ -178,9 +193,10 @@ enum BoardCommand: Command {
         }
     }
 
-    /// The learned ETA model the board runs: the file given, else one trained now on the shipped history without
+    /// The learned ETA model the board runs: none when asked (`none`), the file given, else one trained now on the shipped history without
     /// per-rider effects (that history's riders are other people), or nil when neither is there.
     static func etaModel(_ path: String?) throws -> ETAModel? {
+        if path == "none" { return nil }
         if let path { return try ETAModel.read(path: path) }
         let shipped = ["sample-data", packageRoot().appendingPathComponent("sample-data").path]
             .map { $0 + "/history/rio-history-60d.csv" }.first { FileManager.default.fileExists(atPath: $0) }

@@ -48,7 +48,8 @@ enum DecideCommand: Command {
             ? .exceptionApproved(exception: exception, option: option, operator: operatorName)
             : .exceptionRejected(exception: exception, operator: operatorName, reason: arguments.value("reason") ?? "rejected from the command line")
         let stamp = Int64(Date().timeIntervalSince1970 * 1000)
-        let event = Event(id: "decide-\(operatorName)-\(stamp)", at: world.clock ?? Instant(seconds: stamp / 1000), by: operatorName, body: body)
+        // Unique beyond the millisecond: two decisions in the same one (a script, two operators) never share an id.
+        let event = Event(id: "decide-\(operatorName)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())", at: world.clock ?? Instant(seconds: stamp / 1000), by: operatorName, body: body)
         do {
             try world.check(event)
         } catch {

@@ -14,11 +14,11 @@ enum ValidateCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let path = arguments.positionals[0]
-        var world = World()
+        var report = FeedValidator()
         if let directory = arguments.value("scenario") {
-            world = CitySimulation(scenario: try ScenarioLoader.load(directory: directory), seed: 0).knownWorld()
+            let scenario = try ScenarioLoader.load(directory: directory)
+            report = FeedValidator(world: CitySimulation(scenario: scenario, seed: 0).knownWorld(), latestEventTime: scenario.latestEventTime)
         }
-        var report = FeedValidator(world: world)
         try report.validate(path: path == "-" ? "/dev/stdin" : path)
         let name = path == "-" ? "stdin" : path
         for diagnostic in report.diagnostics { print("\(name):\(diagnostic.line): \(diagnostic.severity.rawValue): \(diagnostic.error)") }

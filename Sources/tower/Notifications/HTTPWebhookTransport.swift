@@ -21,6 +21,8 @@ struct HTTPWebhookTransport: WebhookTransport {
         self.url = url
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
+        configuration.httpMaximumConnectionsPerHost = 1
+        configuration.httpShouldUsePipelining = false
         session = URLSession(configuration: configuration)
     }
 
@@ -31,6 +33,9 @@ struct HTTPWebhookTransport: WebhookTransport {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("tower", forHTTPHeaderField: "User-Agent")
+        // A fresh connection per message: a reused one that the endpoint dropped makes the HTTP library send the
+        // POST again on its own, unseen by the relay (a message twice), after a stall.
+        request.setValue("close", forHTTPHeaderField: "Connection")
         let answer = Answer()
         let task = session.dataTask(with: request) { _, response, error in
             let result: DeliveryResult

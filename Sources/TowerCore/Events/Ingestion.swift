@@ -1,0 +1,86 @@
+/// The one way an outside line enters the core: decode, recognise a repeat, check, submit, or dead-letter it with
+/// the reason. Feeds and the decision inbox use it alike, so a line means the same wherever it arrives.
+///
+/// - A repeat (same id, same content) is taken as already done: re-sending a feed is idempotent.
+/// - The same id with other content is a conflict and is dead-lettered, never dropped silently.
+/// - A journal's own decisions (`by` "core") are skipped and counted: this core makes its own, so any journal can
+///   be followed as a feed of its inputs.
+/// - Once the core has stopped (its journal cannot be written), nothing more is taken and nothing is
+///   dead-lettered: the lines are still valid and are read again from the feed at the next start.
+public final class Ingestion {
+    public enum Outcome: Equatable, Sendable {
+        case accepted
+        case repeated
+        case skippedCoreDecision
+        case blank
+        case refused(EventError)
+        /// The core stopped (see `Engine.halted`); the caller stops feeding it.
+        case stopped
+    }
+
+    /// Where the line came from, named in dead letters and messages (`orders.jsonl`, `stdin`, an inbox).
+    public let source: String
+    private let deadLetter: DeadLetterFile?
+    public private(set) var accepted = 0
+    public private(set) var repeated = 0
+    public private(set) var skippedCoreDecisions = 0
+    public private(set) var refused = 0
+    /// Set when a dead letter could not be written: the core keeps going, the board says so.
+    public private(set) var deadLetterProblem: String?
+
+    public init(source: String, deadLetter: DeadLetterFile?) {
+        self.source = source
+        self.deadLetter = deadLetter
+    }
+
+    /// Takes one raw line.
+    /// - Parameters:
+    ///   - overlongBytes: the line's full length when it was longer than the limit (then `bytes` is its start).
+    ///   - admit: a further rule of the source (the inbox takes only operators' decisions); may stamp the event.
+    public func take(_ bytes: [UInt8], line: Int, overlongBytes: Int? = nil, engine: Engine,
+                     admit: (inout Event) -> EventError? = { _ in nil }) -> Outcome {
+        if engine.halted != nil { return .stopped }
+        if let overlongBytes {
+            return refuse(EventError(field: "", reason: "line is \(overlongBytes) bytes, longer than the limit of \(EventCodec.maxLineBytes)"),
+                          line: line, raw: bytes)
+        }
+        if JournalReader.isBlank(bytes) { return .blank }
+        let decoded = bytes.withUnsafeBufferPointer { JournalReader.decode($0) }
+        guard case .event(var event, _) = decoded else {
+            if case let .bad(error) = decoded { return refuse(error, line: line, raw: bytes) }
+            return .blank
+        }
+        if event.isCoreDecision {
+            skippedCoreDecisions += 1
+            return .skippedCoreDecision
+        }
+        if let refusal = admit(&event) { return refuse(refusal, line: line, raw: bytes) }
+        switch engine.world.repetition(of: event) {
+        case .repeated:
+            repeated += 1
+            return .repeated
+        case .conflicting:
+            return refuse(EventError(field: "id", reason: "id \"\(event.id)\" was already taken for a different event; a changed line needs a new id"),
+                          line: line, raw: bytes)
+        case .new:
+            break
+        }
+        do throws(EventError) {
+            try engine.submit(event)
+        } catch {
+            if engine.halted != nil { return .stopped }
+            return refuse(error, line: line, raw: bytes)
+        }
+        if engine.halted != nil { return .stopped }
+        accepted += 1
+        return .accepted
+    }
+
+    private func refuse(_ error: EventError, line: Int, raw: [UInt8]) -> Outcome {
+        refused += 1
+        do { try deadLetter?.record(source: source, line: line, error: error, raw: raw) } catch {
+            deadLetterProblem = "\(error)"
+        }
+        return .refused(error)
+    }
+}

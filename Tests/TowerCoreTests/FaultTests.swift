@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// The defects fault injection found (a crash from one feed line, lost or duplicated data), each kept fixed.
+@Suite struct FaultTests {
+    let t0 = DeskCity.t0
+    let window = TimeWindow(start: DeskCity.t0, end: DeskCity.t0 + 4 * 3600)
+
+    /// Feeds bodies to an engine as feed lines `f1`, `f2`, … one minute apart from `start`.
+    final class Feeder {
+        let engine: Engine
+        var count = 0
+        var time: Instant
+        init(_ engine: Engine, from start: Instant) { self.engine = engine; time = start }
+        func send(_ body: EventBody, id: String? = nil) throws {
+            count += 1
+            time = time + 60
+            try engine.submit(Event(id: id ?? "f\(count)", at: time, by: "feed", body: body))
+        }
+    }
+
+    func stops(of order: String, in world: World) -> [Stop] {
+        world.routes.values.flatMap(\.stops).filter { $0.order == order }
+    }
+
+    // 1. A delivery reported without its pickup, then a breakdown: the core trapped reassigning the finished order.
+    @Test func aDeliveryWithoutItsPickupThenABreakdownReassignsTheRestWithoutTrapping() throws {
+        let engine = try DeskCity.engine()
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        try feed.send(.orderCreated(DeskCity.order("O-2", at: GeoPoint(lat: -22.93, lon: -43.18), window: window)))
+        try #require(engine.world.orders["O-1"]?.rider == "R1" && engine.world.orders["O-2"]?.rider == "R1", "both orders on R1, the only rider on shift")
+        try feed.send(.shiftStarted(rider: "R2"))
+        try feed.send(.deliveryDone(rider: "R1", order: "O-1"))
+        #expect(stops(of: "O-1", in: engine.world).isEmpty, "a delivered order leaves every route, its unreported pickup too")
+        try feed.send(.riderBreakdown(rider: "R1", note: "flat tyre"))
+        #expect(engine.unmadeDecisions.isEmpty)
+        #expect(engine.world.orders["O-1"]?.status == .delivered)
+        #expect(engine.world.orders["O-2"]?.rider == "R2", "the order still to deliver moves to the rider on shift")
+        #expect(stops(of: "O-2", in: engine.world).count == 2)
+    }
+
+    // 2. Feed ids and the core's own ids live in separate spaces.
+    @Test func aFeedMayUseIdsLikeTheCoresOwn() throws {
+        let engine = try DeskCity.engine()
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        let taken = try #require(engine.world.orders["O-1"]?.rider, "the core assigned O-1")
+        #expect(taken == "R1")
+        // An id the core used already, and the one its next decision will get.
+        let next = "d\(engine.world.lastSeq + 2)"
+        try feed.send(.riderPosition(rider: "R1", position: DeskCity.hub), id: "d\(engine.world.lastSeq - 1)")
+        try feed.send(.orderCreated(DeskCity.order("O-2", at: GeoPoint(lat: -22.93, lon: -43.18), window: window)), id: next)
+        #expect(engine.world.orders["O-2"]?.rider != nil, "the core still decides after an input took its next id")
+        #expect(engine.unmadeDecisions.isEmpty)
+        #expect(throws: EventError.self, "an input may not speak as the core") {
+            try engine.submit(Event(id: "x", at: feed.time + 60, by: Event.core, body: .shiftStarted(rider: "R2")))
+        }
+    }
+
+    @Test func aJournalFollowedAsAFeedGivesItsInputsAndLeavesItsDecisionsToThisCore() throws {
+        let engine = try DeskCity.engine()
+        let ingestion = Ingestion(source: "journal", deadLetter: nil)
+        let core = Event(id: "d40", seq: 40, at: t0, by: Event.core, body: .orderUnassigned(order: "O-9", reason: "x"))
+        let input = Event(id: "d41", at: t0, by: "sim", body: .shiftStarted(rider: "R1"))
+        #expect(ingestion.take(EventCodec.encode(core, utcOffsetSeconds: 0), line: 1, engine: engine) == .skippedCoreDecision)
+        #expect(ingestion.take(EventCodec.encode(input, utcOffsetSeconds: 0), line: 2, engine: engine) == .accepted)
+        #expect(ingestion.take(EventCodec.encode(input, utcOffsetSeconds: 0), line: 3, engine: engine) == .repeated)
+    }
+
+    // 9. The same id with other content is a conflict, dead-lettered with its reason; dead letters are not
+    // written again when a restart reads the feed again.
+    @Test func aChangedLineUnderAUsedIdIsDeadLetteredOnce() throws {
+        let path = TestCity.temporaryFile("dead.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let engine = try DeskCity.engine()
+        let first = Event(id: "p1", at: t0, by: "feed", body: .riderPosition(rider: "R1", position: DeskCity.hub))
+        var changed = first
+        changed.body = .riderPosition(rider: "R1", position: GeoPoint(lat: -22.92, lon: -43.19))
+        let bad = Array(#"{"v":1,"id":"b","at":"2026-11-17T10:00:00-03:00","type":"nope"}"#.utf8)
+        for _ in 0..<2 {  // a start, then a restart reading the same feed again
+            let ingestion = Ingestion(source: "feed.jsonl", deadLetter: try DeadLetterFile(path: path))
+            _ = ingestion.take(EventCodec.encode(first, utcOffsetSeconds: 0), line: 1, engine: engine)
+            let outcome = ingestion.take(EventCodec.encode(changed, utcOffsetSeconds: 0), line: 2, engine: engine)
+            guard case let .refused(error) = outcome else { Issue.record("a conflict must be refused, got \(outcome)"); return }
+            #expect(error.field == "id" && error.reason.contains("already taken for a different event"))
+            _ = ingestion.take(bad, line: 3, engine: engine)
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "the conflict and the bad line, each once across both starts")
+    }
+
+    // 3. A crash in the middle of a step (here the plan at the lock) is cut off at the next start and made again.
+    @Test func aPlanCutShortByACrashIsMadeAgainAtTheNextStart() throws {
+        let scenario = try TestCity.scenario()
+        let path = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let settings = EngineSettings(planLock: scenario.planLock, latestEventTime: scenario.latestEventTime)
+        func feedEngine(world: World = World(), journal: String) throws -> Engine {
+            Engine(world: world, journal: try JournalWriter(path: journal, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live),
+                   settings: settings)
+        }
+        let whole = try feedEngine(journal: path)
+        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() { try whole.submit(event) }
+        whole.advance(to: scenario.planLock + 60)
+        whole.sync()
+        let planned = whole.world.orderIDs.filter { whole.world.orders[$0]?.status == .assigned }
+        try #require(planned.count > 20, "the plan assigns the test city's morning orders")
+
+        // Cut the journal in the middle of the plan's step, as a kill between two writes would.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let start = try #require(lines.firstIndex { $0.contains(#""type":"order.assigned""#) })
+        #expect(lines[start].contains(#""n":"#), "the plan's first line carries the step's size")
+        lines = lines.prefix(start + planned.count / 2)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let replayed = try Replayer.replay(path: path)
+        let cut = try #require(replayed.cutShortStep)
+        #expect(cut.line == start + 1 && cut.written == planned.count / 2)
+        #expect(replayed.world.orderIDs.allSatisfy { replayed.world.orders[$0]?.status == .open }, "the half-written plan is left out")
+        try JournalWriter.cut(path: path, at: cut.offset)
+        let resumed = try feedEngine(world: replayed.world, journal: path)
+        resumed.advance(to: scenario.planLock + 60)
+        resumed.sync()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text, "the plan is made again, line for line the same")
+        #expect(try Replayer.replay(path: path).cutShortStep == nil)
+    }
+
+    // 4. A far-future time is refused; a long catch-up stops for a signal and goes on where it stopped.
+    @Test func aTimePastTheDayIsRefused() throws {
+        var settings = EngineSettings(planLock: t0 - 3600, latestEventTime: t0 + 12 * 3600)
+        settings.improveIterations = 0
+        let engine = Engine(journal: nil, settings: settings)
+        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: t0 - 7200, by: "test", body: body)) }
+        let far = Event(id: "h", at: ISOTime.parse("2099-01-01T00:00:00-03:00")!.instant, by: "feed", body: .riderPosition(rider: "R1", position: DeskCity.hub))
+        #expect { try engine.submit(far) } throws: { ($0 as? EventError)?.field == "at" }
+        #expect(engine.world.clock == t0 - 7200, "nothing ran towards 2099")
+    }
+
+    @Test func aLongCatchUpStopsForASignalAndGoesOnWhereItStopped() throws {
+        let engine = try DeskCity.engine()
+        var asked = 0
+        engine.interrupted = { asked += 1; return true }
+        engine.advance(to: t0 + 3600)
+        #expect(asked == 1, "one tick, then it stopped")
+        engine.interrupted = { asked += 1; return false }
+        engine.advance(to: t0 + 3600)
+        let ticks = Int((t0 + 3600 - (t0 - 3600)) / Engine.tickInterval)  // from the plan lock: none before it has work
+        #expect(asked == ticks, "the rest of the ticks, none twice")
+    }
+
+    // 5. A write that fails part-way leaves the file as it was; the retry writes the bytes once.
+    @Test func aPartialWriteIsUndoneSoARetryNeverRepeatsBytes() throws {
+        let path = TestCity.temporaryFile("outbox.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try AppendOnlyFile(path: path, what: "outbox")
+        file.append(line: Array("first".utf8))
+        try file.flush()
+        var calls = 0
+        file.writeBytes = { fd, bytes, count in
+            calls += 1
+            if calls == 1 { return Glibc.write(fd, bytes, count / 2) }  // half of it, then the disk is full
+            errno = ENOSPC
+            return -1
+        }
+        file.append(line: Array(#"{"id":"d4165","kind":"failed"}"#.utf8))
+        #expect(throws: ToolError.self) { try file.flush() }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n", "no half line left behind")
+        file.writeBytes = { fd, bytes, count in Glibc.write(fd, bytes, count) }
+        try file.flush()
+        file.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n{\"id\":\"d4165\",\"kind\":\"failed\"}\n")
+    }
+
+    // 6. A journal that cannot be written stops the core; the lines of the batch are not filed as bad.
+    @Test func aFullDiskStopsIngestionWithoutDeadLetteringValidLines() throws {
+        let dead = TestCity.temporaryFile("dead.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: dead) }
+        let sink = EngineHaltTests.FailingSink(limit: 0)
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: t0 + 86400))
+        let ingestion = Ingestion(source: "feed", deadLetter: try DeadLetterFile(path: dead))
+        let lines = SampleEvents.all.prefix(4).map { EventCodec.encode($0, utcOffsetSeconds: 0) }
+        #expect(ingestion.take(lines[0], line: 1, engine: engine) == .stopped)
+        #expect(engine.halted?.message.contains("no space left on device") == true)
+        for (index, line) in lines.enumerated().dropFirst() { #expect(ingestion.take(line, line: index + 1, engine: engine) == .stopped) }
+        #expect(ingestion.refused == 0)
+        #expect(try String(contentsOfFile: dead, encoding: .utf8).isEmpty)
+    }
+
+    // 7. A feed rotated by copying over it (same inode, more bytes) is read again from its start.
+    @Test func aFeedCopiedOverItselfIsReadFromItsStart() throws {
+        let path = TestCity.temporaryFile("feed.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("a1\na2\na3\n".utf8).write(to: URL(fileURLWithPath: path))
+        let follower = try FeedFollower(path: path)
+        #expect(follower.poll().count == 3)
+        let handle = try #require(FileHandle(forWritingAtPath: path))  // same inode: truncate and write, as cp does
+        try handle.truncate(atOffset: 0)
+        handle.write(Data("b1\nb2\nb3\nb4\nb5\n".utf8))
+        try handle.close()
+        #expect(follower.poll().map { String(decoding: $0.bytes, as: UTF8.self) } == ["b1", "b2", "b3", "b4", "b5"])
+    }
+
+    // 10. Policy templates reach customers: no escape sequences, no unknown placeholders, no key set twice.
+    @Test(arguments: [
+        ("[templates]\ndelayed = hi \u{1B}]52;c;ZXZpbA==\u{07} {order}\n", "control characters or escape sequences are not allowed"),
+        ("[templates]\ndelayed = hi {custmer}, {order}\n", "unknown placeholder {custmer}"),
+        ("[general]\ncost_limit = 10\ncost_limit = 20\n", "cost_limit is set twice (first on line 2)"),
+    ])
+    func aPolicyFileWithAnUnsafeTemplateOrARepeatedKeyIsRefused(text: String, reason: String) {
+        #expect { try PolicyParser.parse(text, file: "p.conf") } throws: { "\($0)".contains(reason) }
+    }
+
+    // 11. A line of any length is read in bounded memory and refused; the lines after it are still read.
+    @Test func aHugeLineIsRefusedAndTheNextLineStillRead() throws {
+        let path = TestCity.temporaryFile("huge.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var data = Data(repeating: UInt8(ascii: "x"), count: 10 << 20)
+        data.append(contentsOf: Array("\n".utf8) + EventCodec.encode(SampleEvents.all[0], utcOffsetSeconds: 0) + Array("\n".utf8))
+        try data.write(to: URL(fileURLWithPath: path))
+        var seen: [(Int, Int)] = []
+        try JournalReader.lines(path: path) { number, bytes, _ in
+            seen.append((number, bytes.count))
+            return true
+        }
+        #expect(seen.map(\.0) == [1, 2])
+        #expect(seen[0].1 == EventCodec.maxLineBytes + 1, "of the long line only enough to refuse it is kept")
+        var validator = FeedValidator()
+        try validator.validate(path: path)
+        #expect(validator.diagnostics.map(\.line) == [1] && validator.valid == 1)
+    }
+
+    // 12. Small ones: C1 controls escaped in what Tower writes, a repeated JSON key refused.
+    @Test func c1ControlsAreEscapedAndRepeatedKeysRefused() throws {
+        var w = JSONWriter()
+        w.value("a\u{9B}31mb")
+        #expect(w.string == #""a\u009b31mb""#)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(#"{"id":"a","id":"b"}"#.utf8)) }
+    }
+}
