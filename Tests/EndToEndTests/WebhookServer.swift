@@ -4,9 +4,11 @@ import Glibc
 #endif
 
 /// A minimal HTTP endpoint on 127.0.0.1 for the webhook tests: it answers each POST with the status a script
-/// gives for the request's number and records the idempotency key and the body.
+/// gives for the request's number and records the idempotency key and the body. A status of `drop` closes the
+/// connection without an answer; a negative one holds it that many seconds first (a hung endpoint).
 final class WebhookServer: @unchecked Sendable {
-    struct Request { var key: String; var body: String; var status: Int }
+    struct Request { var key: String; var body: String; var status: Int; var at = Date() }
+    static let drop = 0
 
     let port: UInt16
     private let fd: Int32
@@ -46,13 +48,15 @@ final class WebhookServer: @unchecked Sendable {
         while true {
             let client = accept(fd, nil, nil)
             if client < 0 { return }
-            handle(client)
+            // Keep-alive, as real endpoints do: requests on one connection until the client closes it or a drop.
+            var data: [UInt8] = []
+            while handle(client, &data) {}
             close(client)
         }
     }
 
-    private func handle(_ client: Int32) {
-        var data: [UInt8] = []
+    /// Answers one request; false when the connection is to be closed.
+    private func handle(_ client: Int32, _ data: inout [UInt8]) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
         func readMore() -> Bool {
             let n = chunk.withUnsafeMutableBytes { read(client, $0.baseAddress!, $0.count) }
@@ -62,7 +66,9 @@ final class WebhookServer: @unchecked Sendable {
         let separator = Array("\r\n\r\n".utf8)
         var headerEnd: Int?
         while headerEnd == nil {
-            guard readMore() else { return }
+            if data.count < 4 || (0...(data.count - 4)).allSatisfy({ Array(data[$0..<($0 + 4)]) != separator }) {
+                guard readMore() else { return false }
+            }
             headerEnd = (0...max(0, data.count - 4)).first { Array(data[$0..<min(data.count, $0 + 4)]) == separator }
         }
         let head = String(decoding: data[0..<headerEnd!], as: UTF8.self)
@@ -71,14 +77,20 @@ final class WebhookServer: @unchecked Sendable {
                 .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
         }
         let length = Int(header("content-length") ?? "0") ?? 0
-        while data.count < headerEnd! + 4 + length { guard readMore() else { return } }
+        while data.count < headerEnd! + 4 + length { guard readMore() else { return false } }
         let body = String(decoding: data[(headerEnd! + 4)..<(headerEnd! + 4 + length)], as: UTF8.self)
         let code = lock.withLock { () -> Int in
             let code = status(received.count + 1)
             received.append(Request(key: header("idempotency-key") ?? "", body: body, status: code))
             return code
         }
-        let answer = Array("HTTP/1.1 \(code) X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+        data.removeFirst(headerEnd! + 4 + length)
+        if code <= WebhookServer.drop {
+            if code < 0 { Thread.sleep(forTimeInterval: Double(-code)) }
+            return false
+        }
+        let answer = Array("HTTP/1.1 \(code) X\r\nContent-Length: 0\r\n\r\n".utf8)
         _ = answer.withUnsafeBytes { write(client, $0.baseAddress!, $0.count) }
+        return true
     }
 }

@@ -42,6 +42,19 @@ import Testing
         #expect(stops(of: "O-2", in: engine.world).count == 2)
     }
 
+    @Test func aPickupReportedByAnotherRiderMovesTheDeliveryToThatRider() throws {
+        let engine = try DeskCity.engine(mode: .static)
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        try #require(engine.world.orders["O-1"]?.rider == "R1")
+        try feed.send(.shiftStarted(rider: "R2"))
+        try feed.send(.pickupDone(rider: "R2", order: "O-1"))
+        #expect(engine.world.routes["R1"]?.stops.contains { $0.order == "O-1" } == false, "off the planned rider's route")
+        #expect(engine.world.routes["R2"]?.stops.map(\.kind) == [.delivery], "on the route of the rider who has the parcel, even in static mode")
+        #expect(engine.world.exceptions.values.contains { $0.kind == ExceptionKind.contradictoryEvent.rawValue && $0.subject == "O-1" })
+    }
+
     // 2. Feed ids and the core's own ids live in separate spaces.
     @Test func aFeedMayUseIdsLikeTheCoresOwn() throws {
         let engine = try DeskCity.engine()

@@ -174,6 +174,8 @@ public final class Engine {
         case let .orderPinned(order, rider):
             carryOut(pin: order, to: rider, by: event.by, at: now)
             return
+        case let .pickupDone(rider, order):
+            routeParcelOnBoard(order, of: rider, at: now)
         default:
             break
         }
@@ -322,6 +324,25 @@ public final class Engine {
         }
         let after = planner.retimed(world.riders[riderID]!, in: world, now: time)
         decide(.routePlanned(rider: riderID, stops: after.stops, trigger: reason, costBefore: before, costAfter: after.cost), at: time)
+    }
+
+    /// A parcel picked up by a rider whose route does not deliver it (the feed reported the pickup by another rider
+    /// than the plan's): its delivery goes into that rider's route, at the cheapest place, or last when no place
+    /// keeps every window, since the parcel is on that bike whatever the plan said.
+    private func routeParcelOnBoard(_ orderID: String, of riderID: String, at time: Instant) {
+        guard let order = world.orders[orderID], order.status == .pickedUp, let rider = world.riders[riderID],
+              !(world.routes[riderID]?.stops.contains { $0.order == orderID && $0.kind == .delivery } ?? false) else { return }
+        let trigger = "\(riderID) picked up \(orderID)"
+        if let insertion = planner.bestInsertion(of: order, into: rider, in: world, now: time, conditions: TravelConditions(world)) {
+            decide(.routePlanned(rider: riderID, stops: insertion.stops, trigger: trigger, costBefore: insertion.costBefore,
+                                 costAfter: insertion.costAfter), at: time)
+            return
+        }
+        let before = planner.retimed(rider, in: world, now: time).cost
+        var scratch = world
+        scratch.routes[riderID, default: Route(stops: [], plannedAt: time)].stops.append(Stop(order: orderID, kind: .delivery, eta: time))
+        let after = planner.retimed(rider, in: scratch, now: time)
+        decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
     }
 
     private func retime(_ riderID: String, at time: Instant, trigger: String) {

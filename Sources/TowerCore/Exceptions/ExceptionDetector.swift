@@ -136,6 +136,9 @@ public struct ExceptionDetector: Sendable {
             guard world.orders[order]?.status == .pickedUp else { return [] }
             return [Finding(.cancelledAfterPickup, order, "on board with \(world.orders[order]?.rider ?? "?")"
                             + (reason.isEmpty ? "" : ": \(reason)"))]
+        case let .pickupDone(rider, order):
+            guard let planned = world.orders[order]?.rider, planned != rider, world.orders[order]?.status == .assigned else { return [] }
+            return [Finding(.contradictoryEvent, order, "\(rider) picked up an order planned for \(planned)")]
         case let .deliveryDone(rider, order):
             guard let status = world.orders[order]?.status else { return [] }
             switch status {

@@ -70,6 +70,8 @@ extension World {
             }
         case let .pickupDone(riderID, orderID):
             guard var order = orders[orderID], order.status == .assigned || order.status == .open else { return }
+            // A feed may report the pickup by another rider than the plan's: the parcel is where the feed says.
+            if let planned = order.rider, planned != riderID { removeStops(of: orderID, from: planned) }
             order.status = .pickedUp
             order.pickedUpAt = now
             order.rider = riderID

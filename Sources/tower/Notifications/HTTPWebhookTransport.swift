@@ -5,12 +5,13 @@ import FoundationNetworking
 import Synchronization
 import TowerCore
 
-/// POSTs messages with Foundation's URLSession (http and https), one at a time, blocking the calling thread
-/// (the relay's own) until the answer or the timeout.
+/// POSTs messages one at a time, blocking the calling thread (the relay's own) until the answer or the timeout:
+/// `http://` on a socket of its own per message (`PlainHTTPPost`), `https://` with Foundation's URLSession.
 struct HTTPWebhookTransport: WebhookTransport {
     let url: URL
     var timeout: TimeInterval = 10
     private let session: URLSession
+    private let plain: PlainHTTPPost?
 
     /// Checks the address: an absolute http or https URL with a host.
     init(address: String) throws {
@@ -19,22 +20,27 @@ struct HTTPWebhookTransport: WebhookTransport {
             throw UsageError(message: "--webhook needs an http:// or https:// address, got '\(TextSanitizer.clean(address))'")
         }
         self.url = url
+        plain = scheme == "http" ? PlainHTTPPost(host: url.host!, port: UInt16(url.port ?? 80),
+                                                 path: url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? ""),
+                                                 timeout: timeout) : nil
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
-        configuration.httpMaximumConnectionsPerHost = 1
-        configuration.httpShouldUsePipelining = false
         session = URLSession(configuration: configuration)
     }
 
     func post(_ body: [UInt8], key: String) -> DeliveryResult {
+        if let plain {
+            switch plain.send(body, headers: [("Content-Type", "application/json"), ("Idempotency-Key", key), ("User-Agent", "tower")]) {
+            case let .success(status): return .of(status: status)
+            case let .failure(failure): return .retry(failure.reason)
+            }
+        }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("tower", forHTTPHeaderField: "User-Agent")
-        // A fresh connection per message: a reused one that the endpoint dropped makes the HTTP library send the
-        // POST again on its own, unseen by the relay (a message twice), after a stall.
         request.setValue("close", forHTTPHeaderField: "Connection")
         let answer = Answer()
         let task = session.dataTask(with: request) { _, response, error in
