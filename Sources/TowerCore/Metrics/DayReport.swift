@@ -109,7 +109,7 @@ public struct DayReport: Sendable {
         for id in world.orderIDs {
             guard let order = world.orders[id] else { continue }
             let done = order.status == .delivered ? order.completedAt : nil
-            let late = done.map { $0 > order.window.end } ?? false
+            let late = done.map { order.isLate(deliveredAt: $0) } ?? false
             if let planned = recorder.plannedRider[id], let eta = recorder.firstETA[id] {
                 days[planned]?.planned.append(PlannedStop(order: id, plannedETA: eta, deliveredBy: done == nil ? nil : order.rider,
                                                           deliveredAt: done, late: late))

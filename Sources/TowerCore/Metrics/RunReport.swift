@@ -53,8 +53,13 @@ public struct RunReport: Sendable {
     public var policy: String
     public var seed: UInt64
     public var delivered = 0
+    /// Deliveries after the end of the window the customer booked (`Order.booked`).
     public var late = 0
+    /// Deliveries after the end of the window as the core last moved it: shown beside `late`, never instead of it.
+    public var lateAgainstMovedWindow = 0
     public var failed = 0
+    /// What became of the customers' booked windows (see `Promises`).
+    public var promises = Promises()
     /// Orders whose first delivery attempt failed (the customer was out, the address wrong, ...).
     public var failedFirstAttempts = 0
     /// Orders no rider carries (not delivered, not cancelled).
@@ -87,7 +92,17 @@ public struct RunReport: Sendable {
         var deliveredBy: [Channel: Int] = [:]
         var failedBy: [Channel: Int] = [:]
         var dropsPaid: [Channel: [(String, Double)]] = [:]
+        var notices: [Double] = []
         for order in world.orders.values {
+            switch order.promiseOutcome ?? .broken {  // still open at the end: never delivered
+            case .kept: promises.kept += 1
+            case .broken: promises.broken += 1
+            case .cancelled: promises.cancelled += 1
+            }
+            if let moved = order.promiseMovedAt {
+                promises.moved += 1
+                notices.append(Double(order.booked.end - moved))
+            }
             if order.attempts > 0 { attempted += 1 }
             if order.status == .open { unassigned += 1 }
             let channel = order.rider.flatMap { world.riders[$0]?.profile.channel } ?? .own
@@ -101,7 +116,8 @@ public struct RunReport: Sendable {
                                                      utcOffsetSeconds: world.utcOffsetSeconds)
                 dropsPaid[channel, default: []].append((order.id, price))
             }
-            if done > order.window.end { late += 1 }
+            if order.isLate(deliveredAt: done) { late += 1 }
+            if done > order.window.end { lateAgainstMovedWindow += 1 }
             if order.attempts == 1 { firstTry += 1 }
             let arrived = order.arrivedAt ?? done
             if let eta = recorder.lastETA[order.id], abs(arrived - eta) <= RunReport.etaTolerance { accurate += 1 }
@@ -112,6 +128,7 @@ public struct RunReport: Sendable {
             }
         }
         func share(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }
+        promises.medianNoticeSeconds = notices.isEmpty ? nil : notices.sorted().quantile(0.5)
         onTimeRate = share(delivered - late, delivered)
         firstAttemptRate = share(firstTry, attempted)
         failedFirstAttempts = attempted - firstTry
@@ -193,6 +210,15 @@ public struct RunReport: Sendable {
         w.key("seed"); w.value(Int64(bitPattern: seed))
         w.key("delivered"); w.value(delivered)
         w.key("late"); w.value(late)
+        w.key("late_against_moved_window"); w.value(lateAgainstMovedWindow)
+        w.key("promises"); w.beginObject()
+        w.key("kept"); w.value(promises.kept)
+        w.key("moved"); w.value(promises.moved)
+        w.key("broken"); w.value(promises.broken)
+        number("kept_rate", promises.keptRate)
+        w.key("moved_median_notice_s")
+        if let notice = promises.medianNoticeSeconds { w.value(notice) } else { w.null() }
+        w.endObject()
         w.key("failed"); w.value(failed)
         w.key("failed_first_attempts"); w.value(failedFirstAttempts)
         number("failed_cost", Double(failed) * failedCost)
@@ -236,4 +262,21 @@ public struct RunReport: Sendable {
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self)
     }
+}
+
+/// The customers' booked windows at the end of a run: kept (delivered by the booked window's end), broken (delivered
+/// after it, failed, or never delivered), and how many the core moved (a moved promise is broken unless the
+/// delivery still made the booked window).
+public struct Promises: Sendable, Equatable {
+    public var kept = 0
+    public var broken = 0
+    public var cancelled = 0
+    /// Orders whose window the core moved (each also counted as kept or broken).
+    public var moved = 0
+    /// The median notice those customers got: from the move to the end of the window they had booked (negative
+    /// when it came after that window had already closed).
+    public var medianNoticeSeconds: Double?
+
+    /// Kept over the orders not cancelled.
+    public var keptRate: Double { kept + broken == 0 ? 0 : Double(kept) / Double(kept + broken) }
 }

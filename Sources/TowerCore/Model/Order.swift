@@ -27,6 +27,11 @@ public struct Order: Hashable, Sendable {
     public var window: TimeWindow
     /// What the customer was told; may be narrower than `window`, and moves when we notify them.
     public var promised: TimeWindow
+    /// The window the customer booked: the order's at creation, or one the order system (a feed line) set since.
+    /// The core never moves it: every on-time and late figure counts against it.
+    public var booked: TimeWindow
+    /// When the core first moved this order's window (a "next slot" remedy): a promise moved, with an apology.
+    public var promiseMovedAt: Instant?
     public var serviceSeconds: Int
     public var tier: Tier
     public var requiredSkills: Set<Skill>
@@ -56,9 +61,31 @@ public struct Order: Hashable, Sendable {
                 promised: TimeWindow, serviceSeconds: Int, tier: Tier, requiredSkills: Set<Skill>, parcels: Int, kg: Double,
                 customerName: String, contactToken: String, notes: String, pinnedRider: String? = nil) {
         self.id = id; self.createdAt = createdAt; self.pickup = pickup; self.drop = drop; self.zone = zone
-        self.window = window; self.promised = promised; self.serviceSeconds = serviceSeconds; self.tier = tier
+        self.window = window; self.promised = promised; self.booked = window; self.serviceSeconds = serviceSeconds; self.tier = tier
         self.requiredSkills = requiredSkills; self.parcels = parcels; self.kg = kg
         self.customerName = customerName; self.contactToken = contactToken; self.notes = notes
         self.pinnedRider = pinnedRider
     }
+
+    /// Whether a delivery at `time` misses the window the customer booked.
+    public func isLate(deliveredAt time: Instant) -> Bool { time > booked.end }
+
+    /// What became of the promise the customer was given (see `PromiseOutcome`), or nil while the order is open.
+    public var promiseOutcome: PromiseOutcome? {
+        switch status {
+        case .cancelled: return .cancelled
+        case .delivered: return completedAt.map { isLate(deliveredAt: $0) } == false ? .kept : .broken
+        case .failed: return .broken
+        case .open, .assigned, .pickedUp: return nil
+        }
+    }
+}
+
+/// What became of an order's booked window at the end of a day.
+public enum PromiseOutcome: String, Sendable {
+    /// Delivered by the end of the booked window.
+    case kept
+    /// Delivered after it, failed, or (at the day's end) never delivered.
+    case broken
+    case cancelled
 }

@@ -35,7 +35,17 @@ extension World {
             orders[order.id] = order
         case let .orderUpdated(id, changes):
             guard var order = orders[id] else { return }
-            if let window = changes.window { order.window = window; order.promised = window }
+            if let window = changes.window {
+                order.window = window
+                order.promised = window
+                // The core moving a window moves a promise; the order system changing it is the customer rebooking.
+                if event.isCoreDecision {
+                    if order.promiseMovedAt == nil { order.promiseMovedAt = now }
+                } else {
+                    order.booked = window
+                    order.promiseMovedAt = nil
+                }
+            }
             if let drop = changes.drop { order.drop = drop }
             if let tier = changes.tier { order.tier = tier }
             if let parcels = changes.parcels { order.parcels = parcels }

@@ -10,7 +10,7 @@ public enum WorldSummary {
         for order in world.orders.values {
             byStatus[order.status, default: 0] += 1
             if order.status == .delivered, let done = order.completedAt {
-                if done > order.window.end { late += 1 } else { deliveredOnTime += 1 }
+                if order.isLate(deliveredAt: done) { late += 1 } else { deliveredOnTime += 1 }
             }
         }
         let delivered = byStatus[.delivered] ?? 0
@@ -29,7 +29,7 @@ public enum WorldSummary {
                 + String(format: "%.1f km driven", km),
         ]
         if delivered > 0 {
-            lines.append(String(format: "on time: %.1f%% of deliveries (%d late)", Double(deliveredOnTime) / Double(delivered) * 100, late))
+            lines.append(String(format: "on time: %.1f%% of deliveries (%d late against the booked window)", Double(deliveredOnTime) / Double(delivered) * 100, late))
         }
         lines.append("exceptions: \(world.exceptions.count) raised, \(world.exceptions.values.filter(\.isPending).count) pending; "
             + "\(world.notificationsSent) customer notifications")

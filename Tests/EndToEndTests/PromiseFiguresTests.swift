@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import TowerCore
+
+/// The figures `simulate --json` prints, recomputed from the journal it wrote, by the customer's booked window.
+@Suite struct PromiseFiguresTests {
+    @Test func lateInTheJSONIsTheJournalsDeliveriesAfterTheirBookedWindow() throws {
+        let city = try Tower.smallCity()
+        let journal = URL(fileURLWithPath: city).deletingLastPathComponent().path + "/day.jsonl"
+        let run = try Tower.run(["simulate", "--scenario", city, "--seed", "2", "--journal", journal, "--json"])
+        let json = try JSONParser.parse(Array(run.stdout.utf8))
+        // The booked window: from order.created, or an order.updated by anyone but the core.
+        var booked: [String: Instant] = [:], moved: Set<String> = [], late = 0, kept = 0, broken = 0
+        var delivered: [String: Instant] = [:]
+        for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") {
+            let event = try EventCodec.decode(line: Array(line.utf8)).event
+            switch event.body {
+            case let .orderCreated(order): booked[order.id] = order.window.end
+            case let .orderUpdated(order, changes):
+                guard let window = changes.window else { break }
+                if event.by == Event.core { moved.insert(order) } else { booked[order] = window.end; moved.remove(order) }
+            case let .deliveryDone(_, order): delivered[order] = event.at
+            case let .orderCancelled(order, _): booked[order] = nil  // not a promise to keep
+            default: break
+            }
+        }
+        for (order, end) in booked {
+            if let at = delivered[order] {
+                if at > end { late += 1; broken += 1 } else { kept += 1 }
+            } else {
+                broken += 1  // failed, or never delivered
+            }
+        }
+        #expect(late > 0, "the day has late deliveries to count")
+        #expect(json["late"] == .number(Double(late)))
+        #expect(json["promises"]?["kept"] == .number(Double(kept)))
+        #expect(json["promises"]?["broken"] == .number(Double(broken)))
+        #expect(json["promises"]?["moved"] == .number(Double(moved.count)))
+    }
+}
