@@ -86,7 +86,8 @@ import Testing
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.contains("seeds 1–2: 2 runs per policy") == true)
-        #expect(lines.contains { $0.hasPrefix("late deliveries") && $0.contains("±") })
+        #expect(lines.contains { $0.hasPrefix("late (booked window)") && $0.contains("±") })
+        #expect(lines.contains { $0.hasPrefix("promises kept") && $0.contains("%") })
         #expect(lines.contains { $0.hasPrefix("continuous-auto against static") })
         #expect(lines.contains { $0.contains("failed first attempts") && $0.contains("target ≤ -25%") })
 

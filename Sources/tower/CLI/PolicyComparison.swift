@@ -16,10 +16,14 @@ struct PolicyComparison {
 
     static let metrics: [Metric] = [
         Metric(key: "delivered", title: "delivered", value: { Double($0.delivered) }, percent: false),
-        Metric(key: "late", title: "late deliveries", value: { Double($0.late) }, percent: false),
+        Metric(key: "late", title: "late (booked window)", value: { Double($0.late) }, percent: false),
+        Metric(key: "late_against_moved_window", title: "  late (window as moved)", value: { Double($0.lateAgainstMovedWindow) }, percent: false),
+        Metric(key: "promises_kept_rate", title: "promises kept", value: { $0.promises.keptRate }, percent: true),
+        Metric(key: "promises_moved", title: "promises moved", value: { Double($0.promises.moved) }, percent: false),
+        Metric(key: "late_or_failed", title: "late or failed", value: { Double($0.late + $0.failed) }, percent: false),
         Metric(key: "failed", title: "failed (last attempt)", value: { Double($0.failed) }, percent: false),
         Metric(key: "failed_first_attempts", title: "failed first attempts", value: { Double($0.failedFirstAttempts) }, percent: false),
-        Metric(key: "on_time_rate", title: "on-time rate", value: { $0.onTimeRate }, percent: true),
+        Metric(key: "on_time_rate", title: "on-time rate (booked)", value: { $0.onTimeRate }, percent: true),
         Metric(key: "first_attempt_rate", title: "first-attempt rate", value: { $0.firstAttemptRate }, percent: true),
         Metric(key: "eta_accuracy_rate", title: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, percent: true),
         Metric(key: "eta_accuracy_at_dispatch", title: "  of the ETA at dispatch", value: { $0.etaAccuracyAtDispatch }, percent: true),
@@ -88,8 +92,8 @@ struct PolicyComparison {
         return lines
     }
 
-    /// Issue 7's targets, when both static and continuous-auto ran: late deliveries halved, failed first attempts
-    /// down a quarter, cost per delivery not up.
+    /// The targets, when both static and continuous-auto ran: late-or-failed deliveries (against the booked window)
+    /// halved, failed first attempts down a quarter, cost per delivery not up.
     var targets: [String]? {
         guard reports["static"] != nil, reports["continuous-auto"] != nil else { return nil }
         func change(_ key: String) -> Double {
@@ -97,13 +101,13 @@ struct PolicyComparison {
             let before = interval(metric, "static").mean, after = interval(metric, "continuous-auto").mean
             return before == 0 ? 0 : (after - before) / before
         }
-        let late = change("late"), failedFirst = change("failed_first_attempts"), cost = change("cost_per_delivery")
+        let late = change("late_or_failed"), failedFirst = change("failed_first_attempts"), cost = change("cost_per_delivery")
         func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
         func percent(_ value: Double) -> String { String(format: "%+.1f%%", value * 100) }
         return ["continuous-auto against static:",
-                "  late deliveries        \(percent(late))  (target ≤ -50%: \(verdict(late <= -0.5)))",
-                "  failed first attempts  \(percent(failedFirst))  (target ≤ -25%: \(verdict(failedFirst <= -0.25)))",
-                "  cost per delivery      \(percent(cost))  (target ≤ 0%: \(verdict(cost <= 0)))"]
+                "  late or failed (booked) \(percent(late))  (target ≤ -50%: \(verdict(late <= -0.5)))",
+                "  failed first attempts   \(percent(failedFirst))  (target ≤ -25%: \(verdict(failedFirst <= -0.25)))",
+                "  cost per delivery       \(percent(cost))  (target ≤ 0%: \(verdict(cost <= 0)))"]
     }
 
     /// One object: every run's figures, and per policy the mean and 95% half-width of each figure.

@@ -11,7 +11,8 @@ enum ReportFigures {
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
     static func money(_ value: Double) -> String { String(format: "%.2f", value) }
     static func duration(_ seconds: Double) -> String {
-        seconds < 90 ? "\(Int(seconds)) s" : seconds < 5400 ? "\(Int((seconds / 60).rounded())) min" : String(format: "%.1f h", seconds / 3600)
+        if seconds < 0 { return "−" + duration(-seconds) }
+        return seconds < 90 ? "\(Int(seconds)) s" : seconds < 5400 ? "\(Int((seconds / 60).rounded())) min" : String(format: "%.1f h", seconds / 3600)
     }
 
     static func resolution(_ day: DayReport, _ resolver: ResolutionTimes.Resolver) -> String {
@@ -22,8 +23,14 @@ enum ReportFigures {
     static let rows: [Row] = [
         Row(title: "orders") { "\($0.world.orders.count)" },
         Row(title: "delivered") { "\($0.run.delivered)" },
-        Row(title: "late deliveries") { "\($0.run.late)" },
+        Row(title: "late deliveries") { "\($0.run.late) (against the booked window)" },
+        Row(title: "  late against the window as moved") { "\($0.run.lateAgainstMovedWindow)" },
         Row(title: "on-time rate") { percent($0.run.onTimeRate) },
+        Row(title: "promises kept") { "\(percent($0.run.promises.keptRate)) (\($0.run.promises.kept) kept, \($0.run.promises.broken) broken)" },
+        Row(title: "promises moved by the core") {
+            let p = $0.run.promises
+            return "\(p.moved)" + (p.medianNoticeSeconds.map { ", median notice \(duration($0))" } ?? "")
+        },
         Row(title: "failed deliveries (cost)") { "\($0.run.failed) (\(money(Double($0.run.failed) * $0.run.failedCost)))" },
         Row(title: "first-attempt rate") { "\(percent($0.run.firstAttemptRate)) (\($0.run.failedFirstAttempts) failed first)" },
         Row(title: "ETA accuracy ±10 min: last ETA") { percent($0.run.etaAccuracyRate) },
