@@ -62,8 +62,9 @@ struct BoardEndToEndTests {
     @Test func aSupervisorApprovesAnEscalationFromTheQueue() throws {
         let city = try Tower.smallCity()
         let work = try Tower.temporaryDirectory()
+        let when = try Tower.escalationTime(in: city)
         let tmux = try Tmux(width: 160, height: 40,
-                            command: "\(Tower.binary) board --scenario \(city) --from 12:00 --speed 1 --journal j.jsonl --operator ana --role supervisor",
+                            command: "\(Tower.binary) board --scenario \(city) --from \(when) --speed 1 --journal j.jsonl --operator ana --role supervisor",
                             directory: work)
         try tmux.wait(forText: "ana (supervisor)")
         try tmux.send("Space")

@@ -49,6 +49,22 @@ enum Tower {
         return directory
     }
 
+    /// A local time (HH:MM) when the small city `city` has an escalation with several options waiting, found by
+    /// playing its whole day once: the minute it was escalated (its deadline is later).
+    static func escalationTime(in city: String) throws -> String {
+        let journal = try temporaryDirectory() + "/day.jsonl"
+        let run = try run(["simulate", "--scenario", city, "--journal", journal])
+        #expect(run.status == 0, "\(run.stderr)")
+        for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") where line.contains("\"exception.escalated\"") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            guard (object["options"] as? [Any])?.count ?? 0 >= 2, let at = object["at"] as? String,
+                  let deadline = object["deadline"] as? String, deadline > at, at >= String(at.prefix(11)) + "07:00" else { continue }
+            return String(at.dropFirst(11).prefix(5))
+        }
+        Issue.record("no escalation with several options in \(city)'s day")
+        return "12:00"
+    }
+
     static func digest(_ output: String) -> String? {
         output.split(separator: "\n").first { $0.hasPrefix("digest: ") }.map { String($0.dropFirst(8)) }
     }

@@ -64,3 +64,51 @@ import Testing
         #expect(run.promises.keptRate == 0.5, "cancelled orders are not counted")
     }
 }
+
+/// The ranking of remedies keeps the yardstick still: lateness against the booked window, a moved promise priced
+/// like a failed delivery unless it gives notice, and doing nothing always ranked with the rest.
+@Suite struct PromiseRankingTests {
+    let t0 = DeskCity.t0
+    let far = GeoPoint(lat: -22.93, lon: -43.17)
+
+    /// O-1 on R1's route, due by `due`, its delivery predicted at `eta`.
+    func world(due: Instant, eta: Instant) -> World {
+        DeskCity.world([
+            .shiftStarted(rider: "R1"),
+            .orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: due - 3600, end: due))),
+            .orderAssigned(order: "O-1", rider: "R1", reason: "t"),
+            .routePlanned(rider: "R1", stops: [Stop(order: "O-1", kind: .pickup, eta: t0), Stop(order: "O-1", kind: .delivery, eta: eta)],
+                          trigger: "t", costBefore: 0, costAfter: 1),
+        ])
+    }
+
+    @Test func movingAWindowNeverCountsAsKeepingIt() throws {
+        let world = world(due: t0 - 600, eta: t0 + 1800)  // the booked window closed ten minutes ago
+        let remedies = RemedyPlanner(planner: InsertionPlanner(), policy: .standard)
+        let moved = try remedies.outcome(of: Remedy(.nextSlot, "O-1"), about: "O-1", in: world, now: t0, because: "test")
+        let nothing = try remedies.outcome(of: .none, about: "O-1", in: world, now: t0, because: "test")
+        #expect(moved.lateAfter == 1, "still late against the window the customer booked")
+        #expect(moved.lateAfter == nothing.lateAfter)
+        #expect(moved.costDelta >= Policy.standard.movedPromiseCost, "no saving from the moved yardstick, and the move without notice costs")
+    }
+
+    @Test func aMoveWithNoticeIsNotChargedAsABrokenPromise() throws {
+        let world = world(due: t0 + 4 * 3600, eta: t0 + 1800)
+        var policy = Policy.standard
+        policy.promiseNotice = 2 * 3600
+        let withNotice = try RemedyPlanner(planner: InsertionPlanner(), policy: policy)
+            .outcome(of: Remedy(.nextSlot, "O-1"), about: "O-1", in: world, now: t0, because: "test")
+        policy.promiseNotice = 5 * 3600
+        let tooLate = try RemedyPlanner(planner: InsertionPlanner(), policy: policy)
+            .outcome(of: Remedy(.nextSlot, "O-1"), about: "O-1", in: world, now: t0, because: "test")
+        #expect((tooLate.costDelta - withNotice.costDelta - policy.movedPromiseCost).magnitude < 1e-9)
+    }
+
+    @Test func doingNothingIsAlwaysAnOption() {
+        var policy = Policy.standard
+        policy.rules[.lateNow] = Policy.Rule(actions: [.notify, .nextSlot], routine: .cost)
+        let world = world(due: t0 - 600, eta: t0 + 1800)
+        let candidates = RemedyPlanner(planner: InsertionPlanner(), policy: policy).candidates(for: .lateNow, subject: "O-1", in: world, now: t0)
+        #expect(candidates.map(\.kind) == [.notify, .nextSlot, .none])
+    }
+}

@@ -50,7 +50,7 @@ extension Engine {
         }
         let triage = Triage(policy: policy)
         let ranked = triage.ranked(outcomes, for: finding.kind)
-        guard let best = ranked.first else {
+        guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
             decide(.exceptionAutoResolved(exception: id, action: Remedy.none.description, rule: "no listed action applies now; watching"), at: now)
             return
         }

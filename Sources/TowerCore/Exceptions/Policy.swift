@@ -63,6 +63,11 @@ public struct Policy: Sendable {
     public var arrivingSoon: Int64 = 10 * 60
     /// Cases that involve a critical order always go to a supervisor.
     public var escalateCritical = true
+    /// Moving a customer's window counts as notice only this long before the booked window ends; a move with less
+    /// notice is priced like a failed delivery (`movedPromiseCost`) when options are ranked.
+    public var promiseNotice: Int64 = 2 * 3600
+    /// What a promise moved without enough notice costs in the ranking (a failed delivery's cost by default).
+    public var movedPromiseCost = 17.0
     public var thresholds = Thresholds()
     public var rules: [ExceptionKind: Rule]
     /// Message templates by notification kind; `{order}`, `{customer}`, `{window}`, `{eta}` and `{reason}` are filled in.

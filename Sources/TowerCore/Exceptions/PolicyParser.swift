@@ -107,7 +107,10 @@ public enum PolicyParser {
         case "notify_interval": policy.notifyInterval = try s.seconds()
         case "arriving_soon": policy.arrivingSoon = try s.seconds()
         case "escalate_critical": policy.escalateCritical = try s.flag()
-        default: throw s.unknownKey(["cost_limit", "deadline", "notify_interval", "arriving_soon", "escalate_critical"])
+        case "promise_notice": policy.promiseNotice = try s.seconds()
+        case "moved_promise_cost": policy.movedPromiseCost = try s.number(in: 0...1_000_000)
+        default: throw s.unknownKey(["cost_limit", "deadline", "notify_interval", "arriving_soon", "escalate_critical", "promise_notice",
+                                     "moved_promise_cost"])
         }
     }
 

@@ -20,7 +20,8 @@ public struct RemedyPlanner: Sendable {
         public var bodies: [EventBody]
         /// Change in the planner's cost of the routes it touches (plus unassigned orders at an hour's lateness).
         public var costDelta: Double
-        /// Deliveries among those it touches predicted past their promised window, before and after.
+        /// Deliveries among those it touches predicted past the window their customer booked, before and after
+        /// (moving a window never makes a delivery on time).
         public var lateBefore: Int
         public var lateAfter: Int
         /// Whether none of the case's own orders is late afterwards and no other order becomes late.
@@ -55,6 +56,8 @@ public struct RemedyPlanner: Sendable {
                 remedies.append(.none)
             }
         }
+        // Doing nothing is always an option, ranked by the same rule as the rest.
+        if !remedies.contains(.none) { remedies.append(.none) }
         return remedies
     }
 
@@ -80,7 +83,12 @@ public struct RemedyPlanner: Sendable {
         var riders: Set<String> = []
         var acted: Set<String> = []
         var notified = 0
+        var movedWithoutNotice = 0
         for body in draft.bodies {
+            if case let .orderUpdated(order, changes) = body, changes.window != nil, let booked = world.orders[order]?.booked,
+               booked.end - now < policy.promiseNotice {
+                movedWithoutNotice += 1
+            }
             switch body {
             case let .routePlanned(rider, _, _, _, _): riders.insert(rider)
             case let .orderReassigned(order, from, to, _): acted.insert(order); riders.formUnion([from, to])
@@ -110,7 +118,8 @@ public struct RemedyPlanner: Sendable {
         // Windows kept: none of the case's own orders is late afterwards, and no other order becomes late.
         let keeps = after.late.isSubset(of: before.late.subtracting(subjects))
         let critical = subjects.union(acted).contains { world.orders[$0]?.tier == .critical }
-        var outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost, lateBefore: before.late.count,
+        let movedCost = Double(movedWithoutNotice) * policy.movedPromiseCost
+        var outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost + movedCost, lateBefore: before.late.count,
                               lateAfter: after.late.count, keepsWindows: keeps, notified: notified, touchesCritical: critical,
                               touched: acted, summary: "")
         outcome.summary = describe(remedy, outcome: outcome, in: world)
@@ -130,7 +139,7 @@ public struct RemedyPlanner: Sendable {
         })
     }
 
-    /// The cost of `riders`' routes and which of `orders` miss the windows promised in `promises`.
+    /// The cost of `riders`' routes and which of `orders` miss the windows their customers booked (in `promises`).
     private func price(riders: Set<String>, orders: Set<String>, in world: World, promisesFrom promises: World, now: Instant) -> (cost: Double, late: Set<String>) {
         var cost = 0.0
         var late: Set<String> = []
@@ -141,16 +150,35 @@ public struct RemedyPlanner: Sendable {
             cost += timed.cost
             for stop in timed.stops where stop.kind == .delivery {
                 placed.insert(stop.order)
-                if orders.contains(stop.order), let promise = promises.orders[stop.order]?.promised, stop.eta > promise.end { late.insert(stop.order) }
+                guard let booked = promises.orders[stop.order]?.booked, let order = world.orders[stop.order] else { continue }
+                if orders.contains(stop.order), stop.eta > booked.end { late.insert(stop.order) }
+                // The route's cost counts lateness against the window as it stands; where the core moved it, count
+                // it against the booked one instead, so moving a window never looks like a saving.
+                if order.window.end != booked.end {
+                    cost += RemedyPlanner.lateness(stop.eta, end: booked.end, tier: order.tier)
+                        - RemedyPlanner.lateness(stop.eta, end: order.window.end, tier: order.tier)
+                }
             }
         }
         for id in orders where !placed.contains(id) {
             guard let order = world.orders[id], order.status == .open || order.status == .failed else { continue }
-            cost += RemedyPlanner.unplacedCost(order.tier)
+            // Not delivered is no better than delivered late: priced as a delivery at the end of the horizon
+            // against the booked window, and never below an hour's lateness.
+            let booked = promises.orders[id]?.booked ?? order.booked
+            cost += max(RemedyPlanner.unplacedCost(order.tier),
+                        RemedyPlanner.lateness(now + RemedyPlanner.unplacedHorizon, end: booked.end, tier: order.tier))
             late.insert(id)
         }
         return (cost, late)
     }
+
+    /// The planner's price of delivering at `eta` against a window ending at `end` (see `RouteEvaluator`).
+    static func lateness(_ eta: Instant, end: Instant, tier: Tier) -> Double {
+        eta > end ? Double(eta - end) / 60 * RouteEvaluator.latenessPerMinute(tier) + RouteEvaluator.latePenalty(tier) : 0
+    }
+
+    /// How far ahead an order left without a rider is priced as delivered (see `price`).
+    static let unplacedHorizon: Int64 = 4 * 3600
 
     /// What leaving an order without a rider costs in a comparison: an hour's lateness at its tier.
     public static func unplacedCost(_ tier: Tier) -> Double {
