@@ -68,11 +68,21 @@ import Testing
     }
 
     @Test func theDeadlineDefaultIsTheBestNothingOrTheNamedAction() {
-        let options = [reassign, Remedy(.nextSlot, "O-1"), notify]
-        #expect(triage.fallback(for: .predictedLate, options: options) == reassign)
-        #expect(triage.fallback(for: .contradictoryEvent, options: options) == .none)
-        #expect(triage.fallback(for: .unassignedOrder, options: options) == Remedy(.nextSlot, "O-1"))
-        #expect(triage.fallback(for: .unassignedOrder, options: [notify]) == .none, "the named action is not among the options")
+        let options = [option(reassign, cost: 5), option(Remedy(.nextSlot, "O-1"), cost: 3), option(notify, cost: 0)]
+        #expect(triage.fallback(for: .predictedLate, options: options).remedy == reassign)
+        #expect(triage.fallback(for: .contradictoryEvent, options: options).remedy == .none)
+        #expect(triage.fallback(for: .unassignedOrder, options: options).remedy == Remedy(.nextSlot, "O-1"))
+        #expect(triage.fallback(for: .unassignedOrder, options: [option(notify, cost: 0)]).remedy == .none, "the named action is not among the options")
+    }
+
+    @Test func aDefaultNeverSpendsAboveTheLimitNobodyApproved() {
+        let options = [option(reassign, cost: 72.98), option(Remedy(.nextSlot, "O-1"), cost: 50), option(notify, cost: 1)]
+        let fallback = triage.fallback(for: .predictedLate, options: options)
+        #expect(fallback.remedy == notify, "the best option within the limit of 40")
+        #expect(fallback.note?.contains("costs 72.98, above the limit of 40 that no one approved: it falls back to notify") == true)
+        let nothing = triage.fallback(for: .predictedLate, options: Array(options.prefix(2)))
+        #expect(nothing.remedy == .none)
+        #expect(triage.fallback(for: .predictedLate, options: [option(notify, cost: 1)]).note == nil)
     }
 }
 

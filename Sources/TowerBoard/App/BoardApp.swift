@@ -16,6 +16,8 @@ public final class BoardApp {
     private var rows = BoardModel.Rows()
     /// The simulated time shown.
     private var now: Instant
+    /// Simulated time owed to the clock that has not made a whole second yet.
+    private var carried = 0.0
     /// Decisions from `tower decide`, if the board follows an inbox.
     public var inbox: DecisionInbox?
     /// Where customer messages are written, once the journal has them.
@@ -84,8 +86,15 @@ public final class BoardApp {
             let wall = Date()
             let elapsed = wall.timeIntervalSince(lastTick)
             lastTick = wall
+            let waiting = engine.world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
+            let pace = BoardPace(requested: model.speed, waiting: waiting, mode: engine.settings.policy.humanTime, readonly: model.readonly)
+            if model.held != pace.held { model.held = pace.held; dirty = true }
             if !model.paused, !source.isFinished {
-                let proposed = now + Int64((elapsed * model.speed).rounded())
+                // Whole simulated seconds pass; the fraction is carried, so ×1 moves the clock one second a second.
+                carried += elapsed * pace.speed
+                let step = Int64(carried)
+                carried -= Double(step)
+                let proposed = now + step
                 source.advance(to: proposed, engine: engine)
                 now = source.clock(proposed: proposed, engine: engine)
                 dirty = true

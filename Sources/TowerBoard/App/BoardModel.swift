@@ -29,6 +29,8 @@ public struct BoardModel: Sendable {
     public var focus: Pane = .lanes
     public var cursor: [Pane: Int] = [:]
     public var paused = false
+    /// Set while the clock is held for a waiting decision (see `BoardPace`): shown in the header instead of the speed.
+    public var held: String?
     /// Simulated seconds per wall second.
     public var speed: Double
     /// The `:` command being typed, when the command line is open.

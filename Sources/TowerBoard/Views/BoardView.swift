@@ -84,7 +84,8 @@ public enum BoardView {
 
     private static func renderHeader(_ c: PaneContext, into buffer: inout ScreenBuffer) {
         let world = c.snapshot.world
-        let play = c.model.paused ? "\(c.glyphs.paused) paused" : "\(c.glyphs.playing) ×\(speedText(c.model.speed))"
+        let play = c.model.paused ? "\(c.glyphs.paused) paused"
+            : c.model.held.map { "\(c.glyphs.playing) \($0)" } ?? "\(c.glyphs.playing) ×\(speedText(c.model.speed))"
         var left = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)  \(c.snapshot.source)"
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }

@@ -83,11 +83,11 @@ extension Engine {
             options.append(nothing)
         }
         let rule = policy.rule(finding.kind)
-        let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options.map(\.remedy))
+        let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options)
         decide(.exceptionEscalated(exception: id,
                                    options: options.map { EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100) },
-                                   deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.description,
-                                   reason: reasons.joined(separator: "; ")), at: now)
+                                   deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy.description,
+                                   reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; ")), at: now)
     }
 
     /// Escalations whose deadline has passed take the policy's default (only when the core may act).

@@ -63,6 +63,16 @@ public struct Policy: Sendable {
     public var arrivingSoon: Int64 = 10 * 60
     /// Cases that involve a critical order always go to a supervisor.
     public var escalateCritical = true
+    /// What a board's simulated clock does while a supervisor's decision waits (see `HumanTime`).
+    public var humanTime = HumanTime.hold
+
+    /// Deadlines are simulated time; a person reads in real time. While an escalation waits on a board that
+    /// plays a simulation, its clock runs no faster than real time (`hold`), stops (`stop`), or keeps its speed
+    /// (`off`). Headless runs and read-only demos keep their speed: nobody is there to decide.
+    public enum HumanTime: String, Sendable, CaseIterable {
+        case hold, stop, off
+    }
+
     /// Moving a customer's window counts as notice only this long before the booked window ends; a move with less
     /// notice is priced like a failed delivery (`movedPromiseCost`) when options are ranked.
     public var promiseNotice: Int64 = 2 * 3600

@@ -50,12 +50,20 @@ struct Triage {
     }
 
     /// The option an escalation of `kind` takes at its deadline: the best, nothing, or the first option of the
-    /// action the policy names (nothing when no option offers it).
-    func fallback(for kind: ExceptionKind, options: [Remedy]) -> Remedy {
+    /// action the policy names (nothing when no option offers it) — never one above the cost limit. Nobody
+    /// approved it, so the core is bound by the limit a supervisor's approval would have lifted: it falls back to
+    /// the best option within the limit, or nothing, and `note` says so for the audit.
+    func fallback(for kind: ExceptionKind, options: [RemedyPlanner.Outcome]) -> (remedy: Remedy, note: String?) {
+        let named: RemedyPlanner.Outcome?
         switch policy.rule(kind).defaultChoice {
-        case .best: return options.first ?? .none
-        case .none: return .none
-        case let .action(action): return options.first { $0.kind == action } ?? .none
+        case .best: named = options.first
+        case .none: named = nil
+        case let .action(action): named = options.first { $0.remedy.kind == action }
         }
+        guard let named, named.remedy != .none else { return (.none, nil) }
+        guard named.costDelta > policy.costLimit else { return (named.remedy, nil) }
+        let within = options.first { $0.costDelta <= policy.costLimit }?.remedy ?? .none
+        return (within, "the default \(named.remedy) costs \(formatNumber((named.costDelta * 100).rounded() / 100)), above the limit of "
+            + "\(formatNumber(policy.costLimit)) that no one approved: it falls back to \(within)")
     }
 }
