@@ -43,7 +43,7 @@ enum SampleEvents {
             .customerNotified(order: "O-1", kind: "delayed", message: "New window", window: TimeWindow(start: t0 + 600, end: t0 + 2400)),
             .exceptionRaised(exception: "X-1", kind: "predicted_late", subject: "O-1", detail: "ETA 12:10 after window 12:00"),
             .exceptionAutoResolved(exception: "X-1", action: "resequence", rule: "routine: keeps every SLA"),
-            .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: "reassign", summary: "to R2", costDelta: 4.5),
+            .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: "reassign", summary: "to R2", costDelta: 4.5, lateBefore: 2, lateAfter: 1),
                                                             EscalationOption(action: "notify", summary: "new window", costDelta: 0)],
                                 deadline: t0 + 900, defaultAction: "notify", reason: "a critical order is involved"),
             .exceptionApproved(exception: "X-1", option: 2, operator: "maria"),

@@ -85,7 +85,8 @@ extension Engine {
         let rule = policy.rule(finding.kind)
         let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options)
         decide(.exceptionEscalated(exception: id,
-                                   options: options.map { EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100) },
+                                   options: options.map { EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
+                                                                           lateBefore: $0.lateBefore, lateAfter: $0.lateAfter) },
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy.description,
                                    reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; ")), at: now)
     }

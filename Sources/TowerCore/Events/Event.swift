@@ -43,9 +43,20 @@ public struct EscalationOption: Hashable, Sendable {
     public var action: String
     public var summary: String
     public var costDelta: Double
+    /// Deliveries it touches that would miss their booked window, doing nothing and with it (absent in journals
+    /// written before these were kept).
+    public var lateBefore: Int?
+    public var lateAfter: Int?
 
-    public init(action: String, summary: String, costDelta: Double) {
-        self.action = action; self.summary = summary; self.costDelta = costDelta
+    public init(action: String, summary: String, costDelta: Double, lateBefore: Int? = nil, lateAfter: Int? = nil) {
+        self.action = action; self.summary = summary; self.costDelta = costDelta; self.lateBefore = lateBefore; self.lateAfter = lateAfter
+    }
+
+    /// Whether `other` is at least as good on both counts (as few late, as cheap) and better on one.
+    public func isDominated(by other: EscalationOption) -> Bool {
+        guard let late = lateAfter, let otherLate = other.lateAfter else { return false }
+        let cost = (costDelta * 100).rounded(), otherCost = (other.costDelta * 100).rounded()
+        return otherLate <= late && otherCost <= cost && (otherLate < late || otherCost < cost)
     }
 }
 

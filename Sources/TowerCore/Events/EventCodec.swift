@@ -186,7 +186,9 @@ public enum EventCodec {
         for (index, item) in try r.array("options").enumerated() {
             var o = try FieldReader(item, path: "options[\(index)]")
             options.append(EscalationOption(action: try o.id("action"), summary: try o.text("summary"),
-                                            costDelta: try o.double("cost_delta", in: -1e9...1e9)))
+                                            costDelta: try o.double("cost_delta", in: -1e9...1e9),
+                                            lateBefore: try o.optionalInt("late_before", in: 0...1_000_000),
+                                            lateAfter: try o.optionalInt("late_after", in: 0...1_000_000)))
         }
         guard (1...4).contains(options.count) else { throw EventError(field: "options", reason: "expected 1 to 4 options") }
         return .exceptionEscalated(exception: try r.id("exception"), options: options, deadline: try r.instant("deadline"),
@@ -302,7 +304,10 @@ public enum EventCodec {
             field("exception", exception)
             w.key("options"); w.beginArray()
             for option in options {
-                w.beginObject(); field("action", option.action); field("summary", option.summary); number("cost_delta", option.costDelta); w.endObject()
+                w.beginObject(); field("action", option.action); field("summary", option.summary); number("cost_delta", option.costDelta)
+                if let late = option.lateBefore { w.key("late_before"); w.value(late) }
+                if let late = option.lateAfter { w.key("late_after"); w.value(late) }
+                w.endObject()
             }
             w.endArray()
             field("deadline", time(deadline)); field("default", defaultAction); field("reason", reason)
