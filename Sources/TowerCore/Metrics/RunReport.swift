@@ -94,10 +94,11 @@ public struct RunReport: Sendable {
         var dropsPaid: [Channel: [(String, Double)]] = [:]
         var notices: [Double] = []
         for order in world.orders.values {
-            switch order.promiseOutcome ?? .broken {  // still open at the end: never delivered
+            switch order.promiseOutcome(at: world.clock ?? order.booked.end) {
             case .kept: promises.kept += 1
             case .broken: promises.broken += 1
             case .cancelled: promises.cancelled += 1
+            case nil: promises.pending += 1
             }
             if let moved = order.promiseMovedAt {
                 promises.moved += 1
@@ -215,6 +216,7 @@ public struct RunReport: Sendable {
         w.key("kept"); w.value(promises.kept)
         w.key("moved"); w.value(promises.moved)
         w.key("broken"); w.value(promises.broken)
+        w.key("pending"); w.value(promises.pending)
         number("kept_rate", promises.keptRate)
         w.key("moved_median_notice_s")
         if let notice = promises.medianNoticeSeconds { w.value(notice) } else { w.null() }
@@ -264,19 +266,20 @@ public struct RunReport: Sendable {
     }
 }
 
-/// The customers' booked windows at the end of a run: kept (delivered by the booked window's end), broken (delivered
-/// after it, failed, or never delivered), and how many the core moved (a moved promise is broken unless the
-/// delivery still made the booked window).
+/// The customers' booked windows as a run leaves them: kept (delivered by the booked window's end), broken (delivered
+/// after it, or not delivered when it ended), pending (its window not over yet: a run stopped mid-day), and how
+/// many the core moved (a moved promise is broken unless the delivery still made the booked window).
 public struct Promises: Sendable, Equatable {
     public var kept = 0
     public var broken = 0
     public var cancelled = 0
+    public var pending = 0
     /// Orders whose window the core moved (each also counted as kept or broken).
     public var moved = 0
     /// The median notice those customers got: from the move to the end of the window they had booked (negative
     /// when it came after that window had already closed).
     public var medianNoticeSeconds: Double?
 
-    /// Kept over the orders not cancelled.
+    /// Kept over the promises decided (kept or broken; at the day's end, every order not cancelled).
     public var keptRate: Double { kept + broken == 0 ? 0 : Double(kept) / Double(kept + broken) }
 }

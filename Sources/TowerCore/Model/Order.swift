@@ -70,13 +70,13 @@ public struct Order: Hashable, Sendable {
     /// Whether a delivery at `time` misses the window the customer booked.
     public func isLate(deliveredAt time: Instant) -> Bool { time > booked.end }
 
-    /// What became of the promise the customer was given (see `PromiseOutcome`), or nil while the order is open.
-    public var promiseOutcome: PromiseOutcome? {
+    /// What became of the promise the customer was given, as of `now` (see `PromiseOutcome`): nil while it can
+    /// still be kept (not delivered, the booked window not over).
+    public func promiseOutcome(at now: Instant) -> PromiseOutcome? {
         switch status {
         case .cancelled: return .cancelled
         case .delivered: return completedAt.map { isLate(deliveredAt: $0) } == false ? .kept : .broken
-        case .failed: return .broken
-        case .open, .assigned, .pickedUp: return nil
+        case .failed, .open, .assigned, .pickedUp: return now > booked.end ? .broken : nil
         }
     }
 }
@@ -85,7 +85,7 @@ public struct Order: Hashable, Sendable {
 public enum PromiseOutcome: String, Sendable {
     /// Delivered by the end of the booked window.
     case kept
-    /// Delivered after it, failed, or (at the day's end) never delivered.
+    /// Delivered after it, or not delivered when it ended (failed, or never delivered).
     case broken
     case cancelled
 }

@@ -26,7 +26,10 @@ enum ReportFigures {
         Row(title: "late deliveries") { "\($0.run.late) (against the booked window)" },
         Row(title: "  late against the window as moved") { "\($0.run.lateAgainstMovedWindow)" },
         Row(title: "on-time rate") { percent($0.run.onTimeRate) },
-        Row(title: "promises kept") { "\(percent($0.run.promises.keptRate)) (\($0.run.promises.kept) kept, \($0.run.promises.broken) broken)" },
+        Row(title: "promises kept") {
+            let p = $0.run.promises
+            return "\(percent(p.keptRate)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
+        },
         Row(title: "promises moved by the core") {
             let p = $0.run.promises
             return "\(p.moved)" + (p.medianNoticeSeconds.map { ", median notice \(duration($0))" } ?? "")
