@@ -61,7 +61,14 @@ import Testing
         model.handle(.char("4"), rows: rows)
         #expect(model.message == "E-1 has 2 options")
         model.handle(.char("r"), rows: rows)
-        #expect(model.decisionRequest == .reject(exception: "E-1"))
+        #expect(model.decisionRequest == nil, "not before the reason")
+        #expect(model.commandLine == "reject E-1 ")
+        model.handle(.enter, rows: rows)
+        #expect(model.decisionRequest == nil && model.message == "a rejection needs its reason: :reject EXCEPTION REASON")
+        model.handle(.char("r"), rows: rows)
+        for character in "rider is back" { model.handle(.char(character), rows: rows) }
+        model.handle(.enter, rows: rows)
+        #expect(model.decisionRequest == .reject(exception: "E-1", reason: "rider is back"))
     }
 
     @Test func aReadOnlyBoardTakesNoDecisions() {

@@ -142,8 +142,8 @@ public final class BoardApp {
             body = .exceptionApproved(exception: exception, option: option, operator: model.operatorName)
             let summary = engine.world.exceptions[exception]?.options.dropFirst(option - 1).first?.summary ?? ""
             done = "approved \(exception) option \(option): \(summary)"
-        case let .reject(exception):
-            body = .exceptionRejected(exception: exception, operator: model.operatorName, reason: "rejected on the board")
+        case let .reject(exception, reason):
+            body = .exceptionRejected(exception: exception, operator: model.operatorName, reason: TextSanitizer.clean(reason))
             done = "rejected \(exception)"
         case let .assign(order, rider):
             body = .orderPinned(order: order, rider: rider)

@@ -20,7 +20,8 @@ public struct BoardModel: Sendable {
     /// A supervisor's decision on an escalation, for the app to submit to the core.
     public enum Decision: Equatable, Sendable {
         case approve(exception: String, option: Int)
-        case reject(exception: String)
+        /// `r` then a one-line reason (`:reject ID REASON`), journaled with the rejection.
+        case reject(exception: String, reason: String)
         /// `:assign ORDER RIDER`: a dispatcher puts an order on a rider.
         case assign(order: String, rider: String)
     }
@@ -180,7 +181,9 @@ public struct BoardModel: Sendable {
                 decisionRequest = decision
             }
         case "r":
-            decisionRequest = .reject(exception: id)
+            // A rejection needs its reason: the command line opens with the verb and the case, for one line of why.
+            commandLine = "reject \(id) "
+            message = "why reject \(id)? one line, enter rejects, esc keeps it waiting"
         default:
             let option = Int(String(character))!
             guard option <= costs.count else { message = "\(id) has \(costs.count) options"; return true }
@@ -241,6 +244,10 @@ public struct BoardModel: Sendable {
             guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return }
             if readonly { message = "read-only board: actions are off"; return }
             decisionRequest = .assign(order: words[1], rider: words[2])
+        case "reject":
+            guard words.count >= 3 else { message = "a rejection needs its reason: :reject EXCEPTION REASON"; return }
+            if readonly { message = "read-only board: actions are off"; return }
+            decisionRequest = .reject(exception: words[1], reason: words.dropFirst(2).joined(separator: " "))
         case "theme":
             guard words.count == 2 else { message = "usage: :theme NAME (dark, light, high-contrast, colorblind, mono) or :theme PATH"; return }
             themeRequest = words[1]
@@ -252,7 +259,7 @@ public struct BoardModel: Sendable {
             speed = value
             message = "speed ×\(words[1])"
         default:
-            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :reject EXCEPTION REASON, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
     }
 }

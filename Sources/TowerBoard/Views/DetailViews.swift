@@ -141,7 +141,7 @@ enum DetailViews {
         ("enter", "open the selected rider, order or exception"),
         ("1-4", "pick an option of the selected escalation"),
         ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms"),
-        ("r", "reject the selected escalation"),
+        ("r", "reject the selected escalation, with a one-line reason"),
         ("m / M", "city map / KPIs over the day (again or esc: back)"),
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
