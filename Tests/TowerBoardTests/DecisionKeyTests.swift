@@ -27,6 +27,17 @@ import Testing
         #expect(model.decisionRequest == .approve(exception: "E-1", option: 1))
     }
 
+    @Test func approvingAnOptionThatMakesDeliveriesLateAsksFirst() {
+        var model = Self.board()
+        var rows = Self.rows
+        rows.optionAddsLate = ["E-1": [2, 0]]
+        model.handle(.char("a"), rows: rows)
+        #expect(model.decisionRequest == nil)
+        #expect(model.message == "approve option 1 of E-1? it makes 2 more deliveries late: y to confirm")
+        model.handle(.char("y"), rows: rows)
+        #expect(model.decisionRequest == .approve(exception: "E-1", option: 1))
+    }
+
     @Test func aDispatcherCannotApproveAboveTheLimit() {
         var model = Self.board(role: .dispatcher)
         let rows = Self.rows

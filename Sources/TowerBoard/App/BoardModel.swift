@@ -75,6 +75,9 @@ public struct BoardModel: Sendable {
         public var exceptions: [String] = []
         /// The cost of each option of every escalation waiting for a decision.
         public var optionCosts: [String: [Double]] = [:]
+        /// How many more deliveries each option makes miss their booked window than doing nothing: approving one
+        /// that makes any asks for confirmation.
+        public var optionAddsLate: [String: [Int]] = [:]
         /// The policy's cost limit: approving an option above it asks for confirmation.
         public var costLimit = Double.infinity
         public init() {}
@@ -177,6 +180,9 @@ public struct BoardModel: Sendable {
                 }
                 confirming = decision
                 message = "approve option \(option) of \(id) at cost +\(String(format: "%.2f", cost)), above the limit? y to confirm"
+            } else if let added = rows.optionAddsLate[id].flatMap({ $0.indices.contains(option - 1) ? $0[option - 1] : nil }), added > 0 {
+                confirming = decision
+                message = "approve option \(option) of \(id)? it makes \(added) more deliver\(added == 1 ? "y" : "ies") late: y to confirm"
             } else {
                 decisionRequest = decision
             }

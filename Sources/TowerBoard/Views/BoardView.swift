@@ -20,6 +20,7 @@ public enum BoardView {
         rows.costLimit = snapshot.costLimit
         for exception in snapshot.world.exceptions.values where exception.state == .escalated {
             rows.optionCosts[exception.id] = exception.options.map(\.costDelta)
+            rows.optionAddsLate[exception.id] = exception.options.map { ($0.lateAfter ?? 0) - ($0.lateBefore ?? 0) }
         }
         switch model.screen {
         case .board:

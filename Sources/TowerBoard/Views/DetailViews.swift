@@ -140,7 +140,7 @@ enum DetailViews {
         ("↑↓ / jk, PgUp PgDn, g G", "select a row, page, first, last"),
         ("enter", "open the selected rider, order or exception"),
         ("1-4", "pick an option of the selected escalation"),
-        ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms"),
+        ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms; one that makes deliveries late: y confirms"),
         ("r", "reject the selected escalation, with a one-line reason"),
         ("m / M", "city map / KPIs over the day (again or esc: back)"),
         ("esc", "back to the board; close the command line"),
@@ -165,6 +165,10 @@ enum DetailViews {
         let legend = [
             "lanes: \(c.glyphs.driving) driving  \(c.glyphs.idle) idle  \(c.glyphs.broken) broken down  \(c.glyphs.offShift) off shift  \(c.glyphs.ended) shift over",
             "stops: \(c.glyphs.pickup) pickup  \(c.glyphs.delivery) on time  \(c.glyphs.tightStop) tight (under 15 min of slack)  \(c.glyphs.lateStop) late",
+            "header: ETA arrivals within 10 min of the last ETA · 1st delivered at the first attempt · plan-var deliveries of "
+                + "the 06:00 plan made by another rider · resolve median time to resolve a case · $/drop cost per delivery · "
+                + "done delivered of all orders · late delivered after the booked window · failed last attempt failed · "
+                + "held at ×1: the clock runs in real time while decisions wait",
         ]
         var y = body.y
         for row in rows where y < body.maxY {
@@ -173,7 +177,7 @@ enum DetailViews {
             y += 1
         }
         y += 1
-        for line in legend where y < body.maxY {
+        for line in legend.flatMap({ BoardView.wrap($0, width: max(10, body.width - 4)) }) where y < body.maxY {
             buffer.put("  " + line, x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
             y += 1
         }
