@@ -86,7 +86,8 @@ import Testing
     }
 }
 
-/// The rules applied by the engine: routine cases resolved with the numbers, conflicts escalated, cooldowns,
+/// The rules applied by the engine: routine cases resolved with the numbers, conflicts and cases not yet due kept
+/// waiting, cooldowns,
 /// disabled kinds and thresholds from the policy.
 @Suite struct TriageEngineTests {
     let t0 = DeskCity.t0
@@ -115,15 +116,33 @@ import Testing
         #expect(resolved.rule?.hasSuffix("limit 40") == true)
     }
 
-    @Test func aCaseTouchingWhatAnEscalationWaitsOnIsEscalatedToo() throws {
+    @Test func aCaseTouchingWhatAnEscalationWaitsOnWaitsForItAndIsJudgedOnceItIsDecided() throws {
         let (engine, holder) = try engine()
         engine.raise(Finding(.contradictoryEvent, "O-1", "delivered before pickup"), at: t0)
         let waiting = try #require(cases(engine, .contradictoryEvent, "O-1").first)
         #expect(waiting.state == .escalated)
         engine.raise(Finding(.riderOffline, holder, "no position"), at: t0 + 60)
         let second = try #require(cases(engine, .riderOffline, holder).first)
-        #expect(second.state == .escalated)
-        #expect(second.escalationReason == "it touches \(holder), which \(waiting.id) is waiting on")
+        #expect(second.state == .open, "part of \(waiting.id)'s decision: it waits, not a second escalation")
+        try engine.submit(Event(id: "no", at: t0 + 120, by: "maria", body: .exceptionRejected(exception: waiting.id, operator: "maria", reason: "checked")))
+        engine.advance(to: t0 + 10 * 60)
+        let judged = try #require(cases(engine, .riderOffline, holder).first)
+        #expect(judged.id == second.id && judged.state == .autoResolved, "the same case, judged at the next scan")
+        #expect(cases(engine, .riderOffline, holder).count == 1)
+    }
+
+    @Test func aCaseGoesToAPersonOnlyWhenAWindowItTouchesIsDue() throws {
+        var policy = Policy.standard
+        policy.rules[.riderOffline] = Policy.Rule(actions: [.askRider], routine: .never)
+        policy.decisionHorizon = 2 * 3600
+        let (engine, holder) = try engine(policy: policy)
+        engine.advance(to: t0 + 30 * 60)
+        let watched = try #require(cases(engine, .riderOffline, holder).first, "silent: offline")
+        #expect(watched.state == .open, "O-1 is due at 13:00, beyond the two-hour horizon")
+        engine.advance(to: t0 + 65 * 60)
+        let due = try #require(cases(engine, .riderOffline, holder).first)
+        #expect(due.id == watched.id && due.state == .escalated, "escalated once 13:00 is within the horizon")
+        #expect(cases(engine, .riderOffline, holder).count == 1)
     }
 
     @Test func aResolvedCaseIsNotRaisedAgainUntilItsCooldownHasPassed() throws {

@@ -24,6 +24,12 @@ extension Engine {
             let rule = policy.rule(finding.kind)
             guard rule.enabled else { continue }
             if let last = latest[CaseKey(finding.kind.rawValue, finding.subject)] {
+                // A case being watched (open, not yet due for a person) is judged again: one case, decided when due.
+                if last.state == .open, settings.mode == .continuousAuto {
+                    triage(last.id, finding, at: now)
+                    if halted != nil { return }
+                    continue
+                }
                 if last.isPending { continue }
                 if let resolved = last.resolvedAt, now - resolved < rule.cooldown { continue }
             }
@@ -40,6 +46,13 @@ extension Engine {
         let id = "E-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
         decide(.exceptionRaised(exception: id, kind: finding.kind.rawValue, subject: finding.subject, detail: finding.detail), at: now)
         guard settings.mode == .continuousAuto else { return }
+        triage(id, finding, at: now)
+    }
+
+    /// Judges an open case under the policy: resolves it when routine, escalates it when a person's decision is
+    /// due, or leaves it open (watched) when it touches what a waiting escalation holds or nothing it touches is due
+    /// within the decision horizon; a watched case is judged again at the next scan.
+    private func triage(_ id: String, _ finding: Finding, at now: Instant) {
         let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
         var outcomes: [RemedyPlanner.Outcome] = []
         for remedy in remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now)
@@ -54,14 +67,31 @@ extension Engine {
             decide(.exceptionAutoResolved(exception: id, action: Remedy.none.description, rule: "no listed action applies now; watching"), at: now)
             return
         }
+        let pending = pendingTouches()
         let reasons = triage.escalationReasons(kind: finding.kind, subjectIsCritical: world.orders[finding.subject]?.tier == .critical,
-                                               ranked: ranked, pending: pendingTouches())
+                                               ranked: ranked, pending: pending)
         if reasons.isEmpty {
             carryOut(best.bodies, at: now)
             decide(.exceptionAutoResolved(exception: id, action: best.remedy.description, rule: triage.routineRule(best)), at: now)
             return
         }
+        // One case per rider or order, and a person only when a decision is due: a case about what a waiting
+        // escalation holds waits for it; one whose windows all end beyond the horizon waits until one does. (Only
+        // cases the scan sees again can wait: one an event raised is decided now.)
+        if finding.kind.isScanned {
+            if ([finding.subject] + best.touched.sorted()).contains(where: { pending[$0] != nil }) { return }
+            if let due = dueTime(of: finding.subject, touching: best.touched), due > now + policy.decisionHorizon { return }
+        }
         escalate(id, finding: finding, ranked: ranked, reasons: reasons, at: now)
+    }
+
+    /// The earliest end of a window the case touches: its order's, its rider's orders', or the orders the best
+    /// option acts on; nil when it touches none (a zone's shortfall is due now).
+    private func dueTime(of subject: String, touching touched: Set<String>) -> Instant? {
+        var orders = touched.filter { world.orders[$0] != nil }
+        if world.orders[subject] != nil { orders.insert(subject) }
+        for stop in world.routes[subject]?.stops ?? [] { orders.insert(stop.order) }
+        return orders.compactMap { world.orders[$0]?.window.end }.min()
     }
 
     /// Orders and riders that escalations still waiting would act on, with the case that names them.

@@ -63,6 +63,11 @@ public struct Policy: Sendable {
     public var arrivingSoon: Int64 = 10 * 60
     /// Cases that involve a critical order always go to a supervisor.
     public var escalateCritical = true
+    /// A case goes to a person only when a decision is due: when a window it touches ends within this horizon.
+    /// Until then it is watched and raised again (every `Engine.recheckInterval`), so people decide at the last
+    /// responsible moment, not hours ahead.
+    public var decisionHorizon: Int64 = 2 * 3600
+
     /// What a board's simulated clock does while a supervisor's decision waits (see `HumanTime`).
     public var humanTime = HumanTime.hold
 

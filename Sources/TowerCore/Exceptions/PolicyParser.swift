@@ -108,6 +108,7 @@ public enum PolicyParser {
         case "arriving_soon": policy.arrivingSoon = try s.seconds()
         case "escalate_critical": policy.escalateCritical = try s.flag()
         case "promise_notice": policy.promiseNotice = try s.seconds()
+        case "decision_horizon": policy.decisionHorizon = try s.seconds()
         case "human_time":
             guard let mode = Policy.HumanTime(rawValue: s.value) else {
                 throw s.error("'\(TextSanitizer.clean(s.value))' is not one of \(Policy.HumanTime.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -115,7 +116,7 @@ public enum PolicyParser {
             policy.humanTime = mode
         case "moved_promise_cost": policy.movedPromiseCost = try s.number(in: 0...1_000_000)
         default: throw s.unknownKey(["cost_limit", "deadline", "notify_interval", "arriving_soon", "escalate_critical", "promise_notice",
-                                     "moved_promise_cost", "human_time"])
+                                     "moved_promise_cost", "human_time", "decision_horizon"])
         }
     }
 
