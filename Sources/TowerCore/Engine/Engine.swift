@@ -49,7 +49,7 @@ public final class Engine {
             throw EventError(field: "at", reason: "\(ISOTime.format(input.at, offsetSeconds: offset)) is past the day this core runs (events up to \(ISOTime.format(latest, offsetSeconds: offset)))")
         }
         try world.check(input)
-        advance(to: input.at)
+        advance(to: input.at, interruptible: false)  // the input must come after all the timed work before it
         try checkDecision(input)
         let shown = detector.findings(for: input, before: world)
         commit(input)
@@ -62,7 +62,9 @@ public final class Engine {
     ///
     /// Timed work happens at fixed instants (the lock, then every `retryInterval` on the clock's grid), before
     /// any event later than them, so the decisions do not depend on how the caller slices time.
-    public func advance(to time: Instant) {
+    public func advance(to time: Instant) { advance(to: time, interruptible: true) }
+
+    private func advance(to time: Instant, interruptible: Bool) {
         var from = advancedTo ?? world.clock ?? time
         guard time > from, halted == nil else { return }
         if from < settings.planLock, time >= settings.planLock {
@@ -87,14 +89,15 @@ public final class Engine {
             }
             advancedTo = tick
             tick = tick + Engine.tickInterval
-            if interrupted?() ?? false { break }
+            if interruptible, interrupted?() ?? false { break }
         }
         if tick > time { advancedTo = time }
         endStep()
     }
 
-    /// Asked between ticks of a long catch-up (a feed that jumps hours ahead): true stops it there, to go on at the
-    /// next `advance` (the board passes its signal check, so a catch-up never holds off SIGTERM).
+    /// Asked between ticks of a long catch-up by `advance(to:)` (the board passes its signal check, so a catch-up
+    /// never holds off SIGTERM): true stops it there, to go on at the next `advance`. Never inside `submit`, whose
+    /// input must follow every tick before it, so the journal's order is the same however time was sliced.
     public var interrupted: (() -> Bool)?
 
     /// The grid of timed work: escalation deadlines are checked every minute.
