@@ -3,7 +3,7 @@ import TowerCore
 /// How fast the board's simulated clock runs: the speed asked for, unless a supervisor's decision is waiting and
 /// the policy holds the clock for people (`Policy.HumanTime`), so a deadline shown as ten minutes lasts ten
 /// minutes. A read-only board (a demo) keeps its speed: nobody there decides.
-struct BoardPace: Equatable {
+struct BoardPace {
     /// Simulated seconds per real second.
     var speed: Double
     /// What the header says instead of the speed while the clock is held, e.g. `held at ×1: 2 decisions waiting`.

@@ -64,7 +64,7 @@ public struct Policy: Sendable {
     /// Cases that involve a critical order always go to a supervisor.
     public var escalateCritical = true
     /// A case goes to a person only when a decision is due: when a window it touches ends within this horizon.
-    /// Until then it is watched and raised again (every `Engine.recheckInterval`), so people decide at the last
+    /// Until then it stays open (watched) and is judged again at every scan, so people decide at the last
     /// responsible moment, not hours ahead.
     public var decisionHorizon: Int64 = 2 * 3600
 
