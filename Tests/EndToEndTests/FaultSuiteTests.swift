@@ -16,6 +16,9 @@ import Glibc
         let journal: String
         let feedLines: [String]
 
+        /// Removes the day's folder (the city, journals, feeds): tests leave nothing behind.
+        func remove() { try? FileManager.default.removeItem(atPath: folder) }
+
         init(until: String = "12:00") throws {
             city = try Tower.smallCity()
             folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
@@ -62,6 +65,7 @@ import Glibc
 
     @Test func simulateKilledAtRandomMomentsResumesToTheSameDay() throws {
         let day = try Day()
+        defer { day.remove() }
         let whole = try String(contentsOfFile: day.journal, encoding: .utf8)
         let journal = day.folder + "/killed.jsonl"
         var random = SeededRandom(seed: 13)
@@ -95,6 +99,7 @@ import Glibc
 
     @Test(.enabled(if: Tmux.isAvailable)) func aFeedDrivenBoardKilledAtRandomMomentsLosesAndRepeatsNothing() throws {
         let day = try Day()
+        defer { day.remove() }
         let feed = day.folder + "/feed.jsonl"
         let journal = day.folder + "/board.jsonl"
         let dead = day.folder + "/dead.jsonl"
@@ -188,6 +193,7 @@ import Glibc
 
     @Test func validateNamesEveryHostileLineAndKeepsTheRest() throws {
         let day = try Day(until: "06:30")
+        defer { day.remove() }
         let corpus = Self.hostileCorpus
         let path = day.folder + "/hostile.jsonl"
         try Self.write(corpus.lines, to: path)
@@ -205,6 +211,7 @@ import Glibc
 
     @Test(.enabled(if: Tmux.isAvailable)) func aBoardFedHostileLinesDeadLettersThemAndTakesTheRest() throws {
         let day = try Day(until: "06:30")
+        defer { day.remove() }
         let corpus = Self.hostileCorpus
         let feed = day.folder + "/hostile.jsonl"
         let journal = day.folder + "/board.jsonl"
@@ -236,12 +243,17 @@ import Glibc
         return result.status == 0 ? path : nil
     }
 
-    static func unmount(_ path: String) { _ = try? Spawn.run(["umount", path], captureOutput: false) }
+    /// Unmounts a disk `smallDisk` made and removes its folder.
+    static func unmount(_ path: String) {
+        _ = try? Spawn.run(["umount", path], captureOutput: false)
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
 
     static var canMount: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
 
     @Test(.enabled(if: canMount)) func aFullDiskStopsTheRunNamingTheFileAndLosesNothingWritten() throws {
         let day = try Day(until: "06:30")
+        defer { day.remove() }
         guard let disk = try Self.smallDisk(kilobytes: 96) else { Issue.record("tmpfs could not be mounted"); return }
         defer { Self.unmount(disk) }
         let full = try Tower.run(["simulate", "--scenario", day.city, "--seed", "1", "--journal", disk + "/day.jsonl", "--until", "12:00"])
@@ -262,6 +274,7 @@ import Glibc
 
     @Test(.enabled(if: canMount && Tmux.isAvailable)) func aBoardOnAFullDiskStopsWithoutFilingValidLinesAsBad() throws {
         let day = try Day()
+        defer { day.remove() }
         guard let disk = try Self.smallDisk(kilobytes: 64) else { Issue.record("tmpfs could not be mounted"); return }
         defer { Self.unmount(disk) }
         let feed = day.folder + "/feed.jsonl"
@@ -297,6 +310,7 @@ import Glibc
         let server = try WebhookServer { number in [2: WebhookServer.drop, 3: 500, 4: -12][number] ?? 200 }
         defer { server.stop() }
         let day = try Day(until: "06:30")
+        defer { day.remove() }
         let journal = day.folder + "/hook.jsonl"
         let start = Date()
         let run = try Tower.run(["simulate", "--scenario", day.city, "--seed", "1", "--journal", journal, "--until", "09:00", "--webhook", server.url])

@@ -6,7 +6,9 @@ import TowerCore
 @Suite struct PromiseFiguresTests {
     @Test func lateInTheJSONIsTheJournalsDeliveriesAfterTheirBookedWindow() throws {
         let city = try Tower.smallCity()
-        let journal = URL(fileURLWithPath: city).deletingLastPathComponent().path + "/day.jsonl"
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = folder + "/day.jsonl"
         let run = try Tower.run(["simulate", "--scenario", city, "--seed", "2", "--journal", journal, "--json"])
         let json = try JSONParser.parse(Array(run.stdout.utf8))
         // The booked window: from order.created, or an order.updated by anyone but the core.

@@ -52,7 +52,9 @@ enum Tower {
     /// A local time (HH:MM) when the small city `city` has an escalation with several options waiting, found by
     /// playing its whole day once: the minute it was escalated (its deadline is later).
     static func escalationTime(in city: String) throws -> String {
-        let journal = try temporaryDirectory() + "/day.jsonl"
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = folder + "/day.jsonl"
         let run = try run(["simulate", "--scenario", city, "--journal", journal])
         #expect(run.status == 0, "\(run.stderr)")
         for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") where line.contains("\"exception.escalated\"") {

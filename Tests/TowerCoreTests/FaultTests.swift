@@ -108,9 +108,10 @@ import Testing
 
     // 3. A crash in the middle of a step (here the plan at the lock) is cut off at the next start and made again.
     @Test func aPlanCutShortByACrashIsMadeAgainAtTheNextStart() throws {
-        let scenario = try TestCity.scenario()
+        let city = try TestCity.folder()
+        let scenario = try ScenarioLoader.load(directory: city)
         let path = TestCity.temporaryFile()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: city) }
         let settings = EngineSettings(planLock: scenario.planLock, latestEventTime: scenario.latestEventTime)
         func feedEngine(world: World = World(), journal: String) throws -> Engine {
             Engine(world: world, journal: try JournalWriter(path: journal, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live),
