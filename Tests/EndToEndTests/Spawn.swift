@@ -15,13 +15,23 @@ enum Spawn {
     }
 
     static func run(_ arguments: [String], captureOutput: Bool) throws -> Result {
+        // The descriptors to close are listed before the spawn; another test running meanwhile can close one of them
+        // first, and the spawn then fails with EBADF: list them again and retry.
+        for _ in 0..<20 {
+            do { return try attempt(arguments, captureOutput: captureOutput) } catch let error as POSIXError where error.code == .EBADF {
+                continue
+            }
+        }
+        return try attempt(arguments, captureOutput: captureOutput)
+    }
+
+    private static func attempt(_ arguments: [String], captureOutput: Bool) throws -> Result {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         var pipe: [Int32] = [-1, -1]
         // The child (and the tmux server it may start) keeps no descriptor of ours: a pipe of a `tower` run going on
         // in another test would otherwise stay open in the daemon, and that run's reader would never see its end.
-        // (glibc ignores a close action on a descriptor closed meanwhile.)
         let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
         for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
