@@ -33,7 +33,7 @@ public final class SimulationSource: EventSource {
 /// the dead-letter file with their reason; repeats (a restart re-reading the feed) are recognised and skipped.
 public final class FeedSource: EventSource {
     private let follower: FeedFollower
-    public let ingestion: Ingestion
+    private let ingestion: Ingestion
 
     public init(follower: FeedFollower, deadLetter: DeadLetterFile) {
         self.follower = follower
@@ -46,6 +46,7 @@ public final class FeedSource: EventSource {
         var counts = "\(ingestion.accepted) events"
         if ingestion.repeated > 0 { counts += ", \(ingestion.repeated) already journaled" }
         if ingestion.skippedCoreDecisions > 0 { counts += ", \(ingestion.skippedCoreDecisions) core decisions left to this core" }
+        if let problem = ingestion.deadLetterProblem { counts += "; refused lines not saved: \(problem)" }
         return "feed \(follower.name) (\(counts))" + (follower.reachedEnd ? " ended" : "")
     }
     public var deadLetters: Int { ingestion.refused }

@@ -25,7 +25,7 @@ public final class Ingestion {
     public private(set) var repeated = 0
     public private(set) var skippedCoreDecisions = 0
     public private(set) var refused = 0
-    /// Set when a dead letter could not be written: the core keeps going, the board says so.
+    /// Set when a dead letter could not be written (a full disk): the core keeps going, the board's header says so.
     public private(set) var deadLetterProblem: String?
 
     public init(source: String, deadLetter: DeadLetterFile?) {
@@ -45,10 +45,10 @@ public final class Ingestion {
                           line: line, raw: bytes)
         }
         if JournalReader.isBlank(bytes) { return .blank }
-        let decoded = bytes.withUnsafeBufferPointer { JournalReader.decode($0) }
-        guard case .event(var event, _) = decoded else {
-            if case let .bad(error) = decoded { return refuse(error, line: line, raw: bytes) }
-            return .blank
+        var event: Event
+        switch bytes.withUnsafeBufferPointer({ JournalReader.decode($0) }) {
+        case let .bad(error): return refuse(error, line: line, raw: bytes)
+        case let .event(decoded, _): event = decoded
         }
         if event.isCoreDecision {
             skippedCoreDecisions += 1

@@ -58,8 +58,7 @@ enum BoardCommand: Command {
                                                    mode: choice.mode, policy: choice.policy)
             engine = session.engine
             source = SimulationSource(simulation: session.simulation)
-            if let torn = session.tornLastLine { notes.append("journal line \(torn): torn last line cut (an earlier run stopped mid-write)") }
-            if let cut = session.cutShortStep { notes.append("journal \(cut.description)") }
+            notes = resumeNotes(torn: session.tornLastLine, cut: session.cutShortStep)
             start = session.simulation.now
             var from: Instant? = session.resumedEvents == 0 ? scenario.planLock : nil
             if let text = arguments.value("from") {
@@ -131,11 +130,8 @@ enum BoardCommand: Command {
         let engine: Engine
         if size > 0 {
             let replayed = try Replayer.replay(path: journalPath)
-            if let torn = replayed.tornLastLine { notes.append("journal line \(torn): torn last line cut (an earlier run stopped mid-write)") }
-            if let cut = replayed.cutShortStep {
-                try JournalWriter.cut(path: journalPath, at: cut.offset)
-                notes.append("journal \(cut.description)")
-            }
+            notes = resumeNotes(torn: replayed.tornLastLine, cut: replayed.cutShortStep)
+            if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
             engine = Engine(world: replayed.world, journal: writer, settings: settings)
         } else {
@@ -146,6 +142,12 @@ enum BoardCommand: Command {
             }
         }
         return (engine, FeedSource(follower: follower, deadLetter: deadLetter), notes)
+    }
+
+    /// What resuming a journal found and mended, for the status line and stderr.
+    static func resumeNotes(torn: Int?, cut: Replayer.CutShortStep?) -> [String] {
+        [torn.map { "journal line \($0): torn last line cut (an earlier run stopped mid-write)" }, cut.map { "journal \($0.description)" }]
+            .compactMap { $0 }
     }
 
     /// The journal a board on a simulated city keeps by default.
