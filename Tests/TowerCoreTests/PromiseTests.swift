@@ -106,6 +106,24 @@ import Testing
         #expect((tooLate.costDelta - withNotice.costDelta - policy.movedPromiseCost).magnitude < 1e-9)
     }
 
+    @Test func theOptionsOfOneCaseCountLateOnOneBaseline() {
+        // O-1 (R1) is late; R2 carries O-2, already late too. Reassigning O-1 to R2 touches R2's route; telling
+        // O-1's customer does not. Both count from the same "late now".
+        var world = world(due: t0 - 600, eta: t0 + 1800)
+        for (index, body) in [EventBody.shiftStarted(rider: "R2"),
+                              .orderCreated(DeskCity.order("O-2", at: far, window: TimeWindow(start: t0 - 4200, end: t0 - 600))),
+                              .orderAssigned(order: "O-2", rider: "R2", reason: "t"),
+                              .routePlanned(rider: "R2", stops: [Stop(order: "O-2", kind: .pickup, eta: t0), Stop(order: "O-2", kind: .delivery, eta: t0 + 1800)],
+                                            trigger: "t", costBefore: 0, costAfter: 1)].enumerated() {
+            world.apply(Event(id: "r2-\(index)", at: t0 - 60 + Int64(index), by: "test", body: body))
+        }
+        let outcomes = RemedyPlanner(planner: InsertionPlanner(), policy: .standard)
+            .outcomes(of: [Remedy(.notify, "O-1"), Remedy(.reassign, "O-1", target: "R2"), .none], about: "O-1", in: world, now: t0, because: "test")
+        #expect(outcomes.count == 3)
+        #expect(Set(outcomes.map(\.lateBefore)) == [2], "one baseline: \(outcomes.map(\.summary))")
+        #expect(outcomes.first { $0.remedy == .none }?.lateAfter == 2)
+    }
+
     @Test func doingNothingIsAlwaysAnOption() {
         var policy = Policy.standard
         policy.rules[.lateNow] = Policy.Rule(actions: [.notify, .nextSlot], routine: .cost)

@@ -39,13 +39,19 @@ import Testing
         #expect(reasons(.predictedLate, [option(reassign, cost: 12)], policy: strict) == ["the best action costs 12, above the limit of 10"])
     }
 
-    @Test func aCriticalOrderGoesToASupervisorUnlessThePolicySaysOtherwise() {
-        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true) == ["a critical order is involved"])
-        #expect(reasons(.riderStalled, [option(Remedy(.reassignAll, "R1"), cost: 1, critical: true)]) == ["a critical order is involved"],
+    @Test func aCriticalOrderGoesToASupervisorWhenThereIsAChoice() {
+        let cheaper = option(notify, cost: 0, late: 1, keeps: false)
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1), cheaper], critical: true) == ["a critical order is involved"])
+        #expect(reasons(.riderStalled, [option(Remedy(.reassignAll, "R1"), cost: 1, critical: true), cheaper]) == ["a critical order is involved"],
                 "an action that moves a critical order, on a case about a rider")
-        var relaxed = Policy.standard
-        relaxed.escalateCritical = false
-        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true, policy: relaxed).isEmpty)
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true).isEmpty,
+                "the best is also the cheapest: nothing to choose, the core takes it")
+        var always = Policy.standard
+        always.escalateCritical = .always
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true, policy: always) == ["a critical order is involved"])
+        var never = Policy.standard
+        never.escalateCritical = .never
+        #expect(reasons(.predictedLate, [option(reassign, cost: 1), cheaper], critical: true, policy: never).isEmpty)
     }
 
     @Test func whenNoOptionKeepsTheWindowsACheaperOneLosingMoreIsATradeOff() {
@@ -62,7 +68,8 @@ import Testing
     }
 
     @Test func neverMeansAlwaysAskAndEveryReasonIsSaid() {
-        #expect(reasons(.criticalWaiting, [option(Remedy(.handoff, "O-1", target: "R3"), cost: 50)], critical: true) == [
+        #expect(reasons(.criticalWaiting, [option(Remedy(.handoff, "O-1", target: "R3"), cost: 50), option(.none, cost: 0, late: 1, keeps: false)],
+                        critical: true) == [
             "the policy always asks a supervisor", "a critical order is involved", "the best action costs 50, above the limit of 40",
         ])
     }

@@ -54,13 +54,8 @@ extension Engine {
     /// within the decision horizon; a watched case is judged again at the next scan.
     private func triage(_ id: String, _ finding: Finding, at now: Instant) {
         let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
-        var outcomes: [RemedyPlanner.Outcome] = []
-        for remedy in remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now)
-        where !outcomes.contains(where: { $0.remedy == remedy }) {
-            if let outcome = try? remedies.outcome(of: remedy, about: finding.subject, in: world, now: now, because: because) {
-                outcomes.append(outcome)
-            }
-        }
+        let outcomes = remedies.outcomes(of: remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now),
+                                         about: finding.subject, in: world, now: now, because: because)
         let triage = Triage(policy: policy)
         let ranked = triage.ranked(outcomes, for: finding.kind)
         guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
@@ -107,11 +102,8 @@ extension Engine {
     }
 
     private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
-        var options = Array(ranked.prefix(4))
-        if options.count < 2, !options.contains(where: { $0.remedy == .none }),
-           let nothing = try? remedies.outcome(of: .none, about: finding.subject, in: world, now: now, because: id) {
-            options.append(nothing)
-        }
+        // Doing nothing is among the candidates and the best is something else, so there are at least two.
+        let options = Array(ranked.prefix(4))
         let rule = policy.rule(finding.kind)
         let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options)
         decide(.exceptionEscalated(exception: id,

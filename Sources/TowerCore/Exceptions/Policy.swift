@@ -61,8 +61,16 @@ public struct Policy: Sendable {
     public var notifyInterval: Int64 = 30 * 60
     /// "Arriving soon" goes out when the rider's ETA is this close.
     public var arrivingSoon: Int64 = 10 * 60
-    /// Cases that involve a critical order always go to a supervisor.
-    public var escalateCritical = true
+    /// When a case that involves a critical order goes to a supervisor (see `CriticalEscalation`).
+    public var escalateCritical = CriticalEscalation.choice
+
+    /// `always` (`yes` in the file): every case involving a critical order goes to a supervisor. `choice`: only
+    /// when there is something to choose, i.e. another option costs less than the best (the best loses fewer
+    /// windows at a price); when the best is also the cheapest, the core takes it and the case is listed as
+    /// resolved by the core. `never` (`no`): critical orders follow the kind's own rule.
+    public enum CriticalEscalation: String, Sendable, CaseIterable {
+        case always, choice, never
+    }
     /// A case goes to a person only when a decision is due: when a window it touches ends within this horizon.
     /// Until then it stays open (watched) and is judged again at every scan, so people decide at the last
     /// responsible moment, not hours ahead.

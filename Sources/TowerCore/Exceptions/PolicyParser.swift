@@ -106,7 +106,11 @@ public enum PolicyParser {
         case "deadline": policy.deadline = try s.seconds()
         case "notify_interval": policy.notifyInterval = try s.seconds()
         case "arriving_soon": policy.arrivingSoon = try s.seconds()
-        case "escalate_critical": policy.escalateCritical = try s.flag()
+        case "escalate_critical":
+            switch s.value {
+            case "choice": policy.escalateCritical = .choice
+            default: policy.escalateCritical = try s.flag() ? .always : .never
+            }
         case "promise_notice": policy.promiseNotice = try s.seconds()
         case "decision_horizon": policy.decisionHorizon = try s.seconds()
         case "human_time":

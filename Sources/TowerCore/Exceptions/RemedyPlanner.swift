@@ -80,6 +80,53 @@ public struct RemedyPlanner: Sendable {
     /// cannot be done now.
     public func outcome(of remedy: Remedy, about subject: String, in world: World, now: Instant, because: String) throws(ToolError) -> Outcome {
         let draft = try decisions(for: remedy, in: world, now: now, because: because)
+        return priced([(remedy, draft)], about: subject, in: world, now: now)[0]
+    }
+
+    /// Drafts and prices each of `remedies` that can be done now (the others are left out), all on one baseline:
+    /// late deliveries are counted over every route and order any of them touches, so "late 3→2" of one option
+    /// and "late 3→3" of another compare like with like.
+    public func outcomes(of remedies: [Remedy], about subject: String, in world: World, now: Instant, because: String) -> [Outcome] {
+        var drafts: [(Remedy, DecisionDraft)] = []
+        for remedy in remedies where !drafts.contains(where: { $0.0 == remedy }) {
+            if let draft = try? decisions(for: remedy, in: world, now: now, because: because) { drafts.append((remedy, draft)) }
+        }
+        return priced(drafts, about: subject, in: world, now: now)
+    }
+
+    /// What each draft acts on, and its price against the baseline of everything any of them touches.
+    private func priced(_ drafts: [(Remedy, DecisionDraft)], about subject: String, in world: World, now: Instant) -> [Outcome] {
+        let subjects = orders(about: subject, in: world, now: now)
+        var scopeRiders: Set<String> = []
+        var scopeOrders = subjects
+        var effects: [(riders: Set<String>, acted: Set<String>, notified: Int, moved: Int)] = []
+        for (remedy, draft) in drafts {
+            let effect = effect(of: remedy, draft: draft, subjects: subjects, in: world, now: now)
+            effects.append(effect)
+            scopeRiders.formUnion(effect.riders)
+            scopeOrders.formUnion(effect.acted.filter { world.orders[$0] != nil })
+        }
+        for rider in scopeRiders { scopeOrders.formUnion((world.routes[rider]?.stops ?? []).map(\.order)) }
+        let before = price(riders: scopeRiders, orders: scopeOrders, in: world, promisesFrom: world, now: now)
+        return zip(drafts, effects).map { item, effect in
+            let (remedy, draft) = item
+            let after = price(riders: scopeRiders, orders: scopeOrders, in: draft.world, promisesFrom: world, now: now)
+            // Windows kept: none of the case's own orders is late afterwards, and no other order becomes late.
+            let keeps = after.late.isSubset(of: before.late.subtracting(subjects))
+            let critical = subjects.union(effect.acted).contains { world.orders[$0]?.tier == .critical }
+            let movedCost = Double(effect.moved) * policy.movedPromiseCost
+            var outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost + movedCost, lateBefore: before.late.count,
+                                  lateAfter: after.late.count, keepsWindows: keeps, notified: effect.notified, touchesCritical: critical,
+                                  touched: effect.acted, summary: "")
+            outcome.summary = describe(remedy, outcome: outcome, in: world)
+            return outcome
+        }
+    }
+
+    /// The riders whose routes a draft changes (or whose case it is), what it acts on, how many customers it
+    /// tells, and how many windows it moves with less notice than the policy's.
+    private func effect(of remedy: Remedy, draft: DecisionDraft, subjects: Set<String>, in world: World,
+                        now: Instant) -> (riders: Set<String>, acted: Set<String>, notified: Int, moved: Int) {
         var riders: Set<String> = []
         var acted: Set<String> = []
         var notified = 0
@@ -98,7 +145,6 @@ public struct RemedyPlanner: Sendable {
             default: break
             }
         }
-        let subjects = orders(about: subject, in: world, now: now)
         switch remedy.kind {
         case .askRider, .reassignAll, .resequence, .notifyLate:
             riders.insert(remedy.subject)
@@ -111,19 +157,7 @@ public struct RemedyPlanner: Sendable {
             if let rider = world.orders[remedy.subject]?.rider { riders.insert(rider) }
         }
         for id in subjects { if let rider = world.orders[id]?.rider { riders.insert(rider) } }
-        var orders = subjects.union(acted.filter { world.orders[$0] != nil })
-        for rider in riders { orders.formUnion((world.routes[rider]?.stops ?? []).map(\.order)) }
-        let before = price(riders: riders, orders: orders, in: world, promisesFrom: world, now: now)
-        let after = price(riders: riders, orders: orders, in: draft.world, promisesFrom: world, now: now)
-        // Windows kept: none of the case's own orders is late afterwards, and no other order becomes late.
-        let keeps = after.late.isSubset(of: before.late.subtracting(subjects))
-        let critical = subjects.union(acted).contains { world.orders[$0]?.tier == .critical }
-        let movedCost = Double(movedWithoutNotice) * policy.movedPromiseCost
-        var outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost + movedCost, lateBefore: before.late.count,
-                              lateAfter: after.late.count, keepsWindows: keeps, notified: notified, touchesCritical: critical,
-                              touched: acted, summary: "")
-        outcome.summary = describe(remedy, outcome: outcome, in: world)
-        return outcome
+        return (riders, acted, notified, movedWithoutNotice)
     }
 
     /// The orders a case is about: its order, the orders on its rider's route, or its zone's orders that wait

@@ -26,15 +26,21 @@ struct Triage {
         let rule = policy.rule(kind)
         var reasons: [String] = []
         if rule.routine == .never { reasons.append("the policy always asks a supervisor") }
-        if policy.escalateCritical, best.touchesCritical || subjectIsCritical {
-            reasons.append("a critical order is involved")
+        // A trade-off: another option is cheaper than the best (which then loses fewer windows, by the ranking).
+        let cheaperExists = ranked.contains { $0.costDelta < best.costDelta - 0.5 }
+        if best.touchesCritical || subjectIsCritical {
+            switch policy.escalateCritical {
+            case .always: reasons.append("a critical order is involved")
+            case .choice where cheaperExists: reasons.append("a critical order is involved")
+            case .choice, .never: break
+            }
         }
         if best.costDelta > policy.costLimit {
             reasons.append("the best action costs \(formatNumber((best.costDelta * 100).rounded() / 100)), above the limit of \(formatNumber(policy.costLimit))")
         }
         // When no option keeps every window, the case is a trade-off only if a cheaper option loses more windows;
         // otherwise the best is also the cheapest and taking it is routine.
-        if rule.routine == .slaAndCost, !best.keepsWindows, ranked.contains(where: { $0.costDelta < best.costDelta - 0.5 }) {
+        if rule.routine == .slaAndCost, !best.keepsWindows, cheaperExists {
             reasons.append("no option keeps every window, and the cheaper ones lose more")
         }
         if let clash = best.touched.intersection(pending.keys).sorted().first {
