@@ -41,11 +41,13 @@ import Testing
 
     @Test func aCriticalOrderGoesToASupervisorWhenThereIsAChoice() {
         let cheaper = option(notify, cost: 0, late: 1, keeps: false)
-        #expect(reasons(.predictedLate, [option(reassign, cost: 1), cheaper], critical: true) == ["a critical order is involved"])
-        #expect(reasons(.riderStalled, [option(Remedy(.reassignAll, "R1"), cost: 1, critical: true), cheaper]) == ["a critical order is involved"],
+        #expect(reasons(.predictedLate, [option(reassign, cost: 30), cheaper], critical: true) == ["a critical order is involved"])
+        #expect(reasons(.riderStalled, [option(Remedy(.reassignAll, "R1"), cost: 30, critical: true), cheaper]) == ["a critical order is involved"],
                 "an action that moves a critical order, on a case about a rider")
         #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true).isEmpty,
                 "the best is also the cheapest: nothing to choose, the core takes it")
+        #expect(reasons(.predictedLate, [option(reassign, cost: 10), cheaper], critical: true).isEmpty,
+                "saving less than a broken promise's price by breaking one is no choice")
         var always = Policy.standard
         always.escalateCritical = .always
         #expect(reasons(.predictedLate, [option(reassign, cost: 1)], critical: true, policy: always) == ["a critical order is involved"])
@@ -136,6 +138,24 @@ import Testing
         let judged = try #require(cases(engine, .riderOffline, holder).first)
         #expect(judged.id == second.id && judged.state == .autoResolved, "the same case, judged at the next scan")
         #expect(cases(engine, .riderOffline, holder).count == 1)
+    }
+
+    @Test func anOrdersTroubleIsPartOfItsRidersPendingCase() throws {
+        var policy = Policy.standard
+        policy.rules[.riderOffline] = Policy.Rule(actions: [.askRider, .reassignAll], routine: .never)
+        policy.deadline = 3 * 3600
+        let engine = try DeskCity.engine(policy: policy)
+        try engine.submit(Event(id: "o", at: t0 - 600, by: "feed",
+                                body: .orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: t0 - 3600, end: t0 + 30 * 60)))))
+        try engine.submit(Event(id: "on", at: t0 - 600, by: "feed", body: .shiftStarted(rider: "R1")))
+        engine.advance(to: t0 + 90 * 60)
+        let riderCase = try #require(cases(engine, .riderOffline, "R1").first, "silent: offline")
+        #expect(riderCase.state == .escalated)
+        let orderCases = engine.world.exceptions.values.filter { $0.subject == "O-1" }
+        #expect(orderCases.isEmpty, "O-1's lateness is part of R1's case: \(orderCases.map(\.kind))")
+        try engine.submit(Event(id: "no", at: t0 + 91 * 60, by: "maria", body: .exceptionRejected(exception: riderCase.id, operator: "maria", reason: "checked")))
+        engine.advance(to: t0 + 100 * 60)
+        #expect(!engine.world.exceptions.values.filter { $0.subject == "O-1" }.isEmpty, "raised once R1's case is decided")
     }
 
     @Test func aCaseGoesToAPersonOnlyWhenAWindowItTouchesIsDue() throws {

@@ -20,10 +20,23 @@ extension Engine {
             let key = CaseKey(exception.kind, exception.subject)
             if latest[key].map({ $0.id < exception.id }) ?? true { latest[key] = exception }
         }
-        for finding in findings {
+        // One case per rider or order: a pending case of another kind about the same subject, or about the rider
+        // of the order a finding is about, already holds its trouble (its options act on all the rider's orders),
+        // so no second case is raised while it is pending; once it closes, the next scan raises what is still
+        // wrong. Riders' findings come first so that their cases hold their orders' findings of the same scan.
+        var pendingKinds: [String: Set<String>] = [:]
+        for exception in world.exceptions.values where exception.isPending { pendingKinds[exception.subject, default: []].insert(exception.kind) }
+        func heldElsewhere(_ finding: Finding) -> Bool {
+            let holders = [finding.subject, world.orders[finding.subject]?.rider].compactMap { $0 }
+            return holders.contains { !(pendingKinds[$0] ?? []).subtracting([finding.kind.rawValue]).isEmpty }
+        }
+        let ordered = findings.filter { world.riders[$0.subject] != nil } + findings.filter { world.riders[$0.subject] == nil }
+        for finding in ordered {
             let rule = policy.rule(finding.kind)
             guard rule.enabled else { continue }
-            if let last = latest[CaseKey(finding.kind.rawValue, finding.subject)] {
+            let key = CaseKey(finding.kind.rawValue, finding.subject)
+            if latest[key].map({ !$0.isPending }) ?? true, heldElsewhere(finding) { continue }
+            if let last = latest[key] {
                 // A case being watched (open, not yet due for a person) is judged again: one case, decided when due.
                 if last.state == .open, settings.mode == .continuousAuto {
                     triage(last.id, finding, at: now)
@@ -33,20 +46,22 @@ extension Engine {
                 if last.isPending { continue }
                 if let resolved = last.resolvedAt, now - resolved < rule.cooldown { continue }
             }
-            raise(finding, at: now)
+            let id = raise(finding, at: now)
             if halted != nil { return }
+            if let id, world.exceptions[id]?.isPending == true { pendingKinds[finding.subject, default: []].insert(finding.kind.rawValue) }
         }
         if settings.mode == .continuousAuto { tellArrivingSoon(outlook, at: now) }
     }
 
-    /// Raises a case and, when the core may act, resolves or escalates it at once.
-    func raise(_ finding: Finding, at now: Instant) {
-        guard policy.rule(finding.kind).enabled else { return }
+    /// Raises a case and, when the core may act, resolves or escalates it at once; returns its id.
+    @discardableResult
+    func raise(_ finding: Finding, at now: Instant) -> String? {
+        guard policy.rule(finding.kind).enabled else { return nil }
         let number = String(world.exceptions.count + 1)
         let id = "E-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
         decide(.exceptionRaised(exception: id, kind: finding.kind.rawValue, subject: finding.subject, detail: finding.detail), at: now)
-        guard settings.mode == .continuousAuto else { return }
-        triage(id, finding, at: now)
+        if settings.mode == .continuousAuto { triage(id, finding, at: now) }
+        return id
     }
 
     /// Judges an open case under the policy: resolves it when routine, escalates it when a person's decision is

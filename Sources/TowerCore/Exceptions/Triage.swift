@@ -26,8 +26,9 @@ struct Triage {
         let rule = policy.rule(kind)
         var reasons: [String] = []
         if rule.routine == .never { reasons.append("the policy always asks a supervisor") }
-        // A trade-off: another option is cheaper than the best (which then loses fewer windows, by the ranking).
-        let cheaperExists = ranked.contains { $0.costDelta < best.costDelta - 0.5 }
+        // A trade-off: another option loses more windows (by the ranking) but saves more than the policy's price of
+        // a broken promise for each; saving a few units by breaking a promise is no choice to put to a person.
+        let cheaperExists = ranked.contains { $0.costDelta < best.costDelta - max(0.5, Double($0.lateAfter - best.lateAfter) * policy.movedPromiseCost) }
         if best.touchesCritical || subjectIsCritical {
             switch policy.escalateCritical {
             case .always: reasons.append("a critical order is involved")
