@@ -20,6 +20,13 @@ import TowerCore
         #expect(demo.speed == 60 && demo.held == nil)
     }
 
+    @Test func theTwoMinutesToUndoAreRealTimeEvenWhenDecisionsStopTheClock() {
+        let open = BoardPace(requested: 60, waiting: 0, undoOpen: true, mode: .stop, readonly: false)
+        #expect(open.speed == 1 && open.held == "held at ×1: u undoes your last decision")
+        #expect(BoardPace(requested: 60, waiting: 1, undoOpen: true, mode: .stop, readonly: false).speed == 0, "a waiting decision still stops it")
+        #expect(BoardPace(requested: 60, waiting: 0, undoOpen: true, mode: .off, readonly: false).speed == 60)
+    }
+
     @Test func theHeaderSaysTheClockIsHeld() {
         var model = BoardModel(speed: 60, readonly: false)
         model.held = "held at ×1: 2 decisions waiting"

@@ -87,7 +87,9 @@ public final class BoardApp {
             let elapsed = wall.timeIntervalSince(lastTick)
             lastTick = wall
             let waiting = engine.world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
-            let pace = BoardPace(requested: model.speed, waiting: waiting, mode: engine.settings.policy.humanTime, readonly: model.readonly)
+            let undoOpen = engine.world.lastDecisions[model.operatorName].map { !$0.undone && now - $0.at <= World.undoWindow } ?? false
+            let pace = BoardPace(requested: model.speed, waiting: waiting, undoOpen: undoOpen, mode: engine.settings.policy.humanTime,
+                                 readonly: model.readonly)
             if model.held != pace.held { model.held = pace.held; dirty = true }
             if !model.paused, !source.isFinished {
                 // Whole simulated seconds pass; the fraction is carried, so ×1 moves the clock one second a second.
@@ -159,12 +161,32 @@ public final class BoardApp {
                 return
             }
             done = "\(order) put on \(rider) (\(impact))"
+        case .undo:
+            guard let last = engine.world.lastDecisions[model.operatorName] else {
+                model.message = "nothing to undo: \(model.operatorName) has made no decision today"
+                return
+            }
+            guard !last.undone else {
+                model.message = "nothing to undo: \(BoardApp.describe(last)) was undone already"
+                return
+            }
+            body = .decisionUndone(decision: last.id, operator: model.operatorName)
+            done = "undone: " + BoardApp.describe(last)
         }
         do {
             try engine.submit(Event(id: id, at: at, by: model.operatorName, body: body))
             model.message = done
         } catch {
-            model.message = "refused: \(error.reason)"
+            model.message = (decision == .undo ? "cannot undo: " : "refused: ") + error.reason
+        }
+    }
+
+    /// An operator's decision in a few words, for the status line.
+    static func describe(_ decision: OperatorDecision) -> String {
+        switch decision.kind {
+        case let .approved(exception, option): return "option \(option) of \(exception) (back in the queue)"
+        case let .rejected(exception): return "the rejection of \(exception) (back in the queue)"
+        case let .pinned(order, rider): return "\(order) on \(rider)"
         }
     }
 

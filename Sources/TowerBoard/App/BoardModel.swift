@@ -24,6 +24,8 @@ public struct BoardModel: Sendable {
         case reject(exception: String, reason: String)
         /// `:assign ORDER RIDER`: a dispatcher puts an order on a rider.
         case assign(order: String, rider: String)
+        /// `u`: take back this operator's last decision (the core says whether it still can).
+        case undo
     }
 
     public var screen: Screen = .board
@@ -111,6 +113,7 @@ public struct BoardModel: Sendable {
         case let .exception(id):
             if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
             if decide(key, on: id, rows: rows) { return }
+            if key == .char("u") { handleUndo(); return }
         case .rider, .order, .map, .metrics:
             if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
             if key == .char("m") { screen = screen == .map ? .board : .map; return }
@@ -155,6 +158,7 @@ public struct BoardModel: Sendable {
             }
         case .escape:
             if filter != nil { filter = nil; message = "filter cleared" }
+        case .char("u"): handleUndo()
         case .char("a"), .char("r"), .char("1"), .char("2"), .char("3"), .char("4"):
             if focus == .exceptions, !ids.isEmpty, decide(key, on: ids[current], rows: rows) { return }
             message = readonly ? "read-only board: actions are off" : "select an escalation in the exception queue first"
@@ -197,6 +201,10 @@ public struct BoardModel: Sendable {
             message = "option \(option) of \(id) picked: a approves, r rejects"
         }
         return true
+    }
+
+    private mutating func handleUndo() {
+        if readonly { message = "read-only board: actions are off" } else { decisionRequest = .undo }
     }
 
     private mutating func changeSpeed(by step: Int) {
@@ -254,6 +262,8 @@ public struct BoardModel: Sendable {
             guard words.count >= 3 else { message = "a rejection needs its reason: :reject EXCEPTION REASON"; return }
             if readonly { message = "read-only board: actions are off"; return }
             decisionRequest = .reject(exception: words[1], reason: words.dropFirst(2).joined(separator: " "))
+        case "undo":
+            handleUndo()
         case "theme":
             guard words.count == 2 else { message = "usage: :theme NAME (dark, light, high-contrast, colorblind, mono) or :theme PATH"; return }
             themeRequest = words[1]
@@ -265,7 +275,7 @@ public struct BoardModel: Sendable {
             speed = value
             message = "speed ×\(words[1])"
         default:
-            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :reject EXCEPTION REASON, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
     }
 }

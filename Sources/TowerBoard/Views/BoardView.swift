@@ -159,11 +159,11 @@ public enum BoardView {
             switch c.model.screen {
             case .board:
                 text = c.model.focus == .exceptions && !c.model.readonly
-                    ? " ?:help  ↑↓:select  ⏎:open  1-4:pick  a:approve  r:reject  tab:pane  q:quit"
+                    ? " ?:help  ↑↓:select  ⏎:open  1-4:pick  a:approve  r:reject  u:undo  tab:pane  q:quit"
                     : " ?:help  tab:pane  ↑↓:select  ⏎:open  m:map  M:metrics  ::cmd  q:quit" + (c.model.readonly ? "  (read-only)" : "")
             case .rider, .order: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
             case .map, .metrics: text = " m:map  M:metrics  esc:back  space:pause  +/-:speed  ?:help"
-            case .exception: text = c.model.readonly ? " esc:back  read-only board: actions are off" : " 1-4:pick option  a:approve  r:reject  esc:back"
+            case .exception: text = c.model.readonly ? " esc:back  read-only board: actions are off" : " 1-4:pick option  a:approve  r:reject  u:undo  esc:back"
             case .help: text = " esc or ?:close help"
             }
         }

@@ -142,12 +142,13 @@ enum DetailViews {
         ("1-4", "pick an option of the selected escalation"),
         ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms; one that makes deliveries late: y confirms"),
         ("r", "reject the selected escalation, with a one-line reason"),
+        ("u", "undo your last decision (approve, reject, :assign) within 2 minutes, before any of its effects has started"),
         ("m / M", "city map / KPIs over the day (again or esc: back)"),
         ("esc", "back to the board; close the command line"),
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),
         ("/", "filter: rider, zone, channel, status (/!x: the rest)"),
-        (":", "commands: :assign ORDER RIDER, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
+        (":", "commands: :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
         ("q", "quit, or back from a drill-down; twice if cases wait"),
     ]
 

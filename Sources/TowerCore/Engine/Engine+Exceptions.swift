@@ -189,6 +189,12 @@ extension Engine {
 
     private static func pinReason(_ rider: String, by person: String) -> String { "put on \(rider) by \(person)" }
 
+    /// Takes back an operator's decision (already found undoable when the world checked the undo).
+    func carryOut(undo id: String, by op: String, at now: Instant) {
+        guard let decision = world.lastDecisions[op], decision.id == id else { return }
+        carryOut(remedies.reversal(of: decision, in: world, now: now, because: "\(op) undid \(id)").bodies, at: now)
+    }
+
     /// Carries out an approved option (already checked by `checkDecision`).
     func carryOut(option: Int, of id: String, at now: Instant) {
         guard let exception = world.exceptions[id], let draft = try? drafted(option: option, of: exception, at: now) else { return }

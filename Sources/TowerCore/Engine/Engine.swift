@@ -177,6 +177,9 @@ public final class Engine {
         case let .orderPinned(order, rider):
             carryOut(pin: order, to: rider, by: event.by, at: now)
             return
+        case let .decisionUndone(id, op):
+            carryOut(undo: id, by: op, at: now)
+            return
         case let .pickupDone(rider, order):
             routeParcelOnBoard(order, of: rider, at: now)
         default:

@@ -115,6 +115,9 @@ public enum EventBody: Hashable, Sendable {
     case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: String, reason: String)
     case exceptionApproved(exception: String, option: Int, operator: String)
     case exceptionRejected(exception: String, operator: String, reason: String)
+    /// An operator takes back their last decision (`decision`: its event id) within `World.undoWindow`, before any of
+    /// its effects has started; the core reverses what it did and re-plans (see `OperatorDecision`).
+    case decisionUndone(decision: String, operator: String)
     /// Nobody decided before the deadline: the policy's default option was taken (0: none).
     case exceptionDefaulted(exception: String, option: Int)
 
@@ -150,6 +153,7 @@ public enum EventBody: Hashable, Sendable {
         case .exceptionApproved: return "exception.approved"
         case .exceptionRejected: return "exception.rejected"
         case .exceptionDefaulted: return "exception.defaulted"
+        case .decisionUndone: return "decision.undone"
         }
     }
 

@@ -134,6 +134,8 @@ public enum EventCodec {
             return .exceptionRejected(exception: try r.id("exception"), operator: try r.id("operator"), reason: try r.text("reason", default: ""))
         case "exception.defaulted":
             return .exceptionDefaulted(exception: try r.id("exception"), option: try r.int("option", in: 0...4))
+        case "decision.undone":
+            return .decisionUndone(decision: try r.id("decision"), operator: try r.id("operator"))
         default:
             throw EventError(field: "type", reason: "unknown event type \"\(TextSanitizer.clean(String(type.prefix(40))))\"")
         }
@@ -317,6 +319,8 @@ public enum EventCodec {
             field("exception", exception); field("operator", op); field("reason", reason)
         case let .exceptionDefaulted(exception, option):
             field("exception", exception); w.key("option"); w.value(option)
+        case let .decisionUndone(decision, op):
+            field("decision", decision); field("operator", op)
         }
         w.endObject()
         return w.bytes

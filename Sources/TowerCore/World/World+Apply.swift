@@ -9,6 +9,7 @@ extension World {
         if let seq = event.seq { lastSeq = max(lastSeq, seq) }
         eventCounts[event.type, default: 0] += 1
         let now = event.at
+        noteDecision(event)
 
         switch event.body {
         case let .sessionStarted(name, seed, offset, _):
@@ -175,6 +176,23 @@ extension World {
                 exception.resolution = exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : "none"
                 exception.resolvedAt = now
                 exception.decidedBy = event.by
+            }
+        case let .decisionUndone(id, op):
+            guard var decision = lastDecisions[op], decision.id == id else { return }
+            decision.undone = true
+            lastDecisions[op] = decision
+            switch decision.kind {
+            case let .approved(exception, _), let .rejected(exception):
+                // Back in the queue with the time it had left when it was decided.
+                updateException(exception) { exception in
+                    exception.state = .escalated
+                    exception.deadline = exception.deadline.map { $0 + (now - decision.at) }
+                    exception.resolution = nil
+                    exception.resolvedAt = nil
+                    exception.decidedBy = nil
+                }
+            case let .pinned(order, _):
+                orders[order]?.pinnedRider = decision.orders[order]?.pinnedRider
             }
         }
     }

@@ -88,6 +88,8 @@ extension World {
             if option > exception.options.count {
                 throw EventError(field: "option", reason: "exception \"\(id)\" has \(exception.options.count) options")
             }
+        case let .decisionUndone(id, op):
+            if let refusal = undoRefusal(of: id, by: op, at: event.at) { throw EventError(field: "decision", reason: refusal) }
         }
     }
 

@@ -20,6 +20,8 @@ public struct World: Sendable {
     public var channels = ChannelTerms.standard
     public var exceptions: [String: ExceptionCase] = [:]
     public var notificationsSent = 0
+    /// Each operator's last decision, while it may be undone (see `OperatorDecision`).
+    public var lastDecisions: [String: OperatorDecision] = [:]
     /// How many events of each type were applied.
     public var eventCounts: [String: Int] = [:]
 
