@@ -35,3 +35,29 @@ import TowerCore
         #expect(!buffer.lines[0].contains("×60"))
     }
 }
+
+/// A new escalation is announced: the bell and a flash of the header on a working board, a caption on a demo.
+@Suite struct EscalationAnnouncementTests {
+    @Test func theHeaderFlashesInTheAlertStyle() {
+        var model = BoardModel(speed: 60, readonly: false)
+        let (calm, _) = BoardFixture.render(width: 120, height: 40, model: model)
+        model.flashing = true
+        let (flashing, _) = BoardFixture.render(width: 120, height: 40, model: model)
+        #expect(calm.lines[0] == flashing.lines[0], "the same words")
+        #expect(calm[0, 0].style != flashing[0, 0].style)
+        #expect(calm[0, 1].style == flashing[0, 1].style, "only the header line")
+    }
+
+    @Test func aDemoCaptionsEachEscalationWithItsBestOptionAndItsDefault() throws {
+        let world = BoardFixture.snapshot.world
+        var exception = ExceptionCase(id: "E-0042", kind: "rider_stalled", subject: "R05", detail: "no progress", raisedAt: BoardFixture.snapshot.now)
+        exception.state = .escalated
+        exception.options = [EscalationOption(action: "reassign_all:R05", summary: "move R05's unpicked orders to other riders (cost +50.00, late 3→1)", costDelta: 50),
+                             EscalationOption(action: "none", summary: "do nothing, keep watching (cost +0.00, late 3→3)", costDelta: 0)]
+        exception.defaultAction = "none"
+        exception.deadline = BoardFixture.snapshot.now + 900
+        let caption = BoardApp.caption(exception, world: world)
+        #expect(caption == "E-0042 rider stalled R05 goes to a supervisor: best of 2: move R05's unpicked orders to other riders (cost +50.00, late 3→1); "
+                + "unanswered at 10:15, the core takes: do nothing, keep watching (cost +0.00, late 3→3)")
+    }
+}

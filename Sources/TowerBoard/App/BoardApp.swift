@@ -33,6 +33,12 @@ public final class BoardApp {
     private var outlookCache: (seq: Int64, step: Int64, outlook: Outlook)?
     /// Simulated seconds an outlook stays current without events (ETAs are shown to the minute).
     static let outlookStep: Int64 = 15
+    /// No bell and no flash when an escalation arrives (`--quiet`).
+    public var quiet = false
+    /// Escalations already announced (those waiting when the board opened count as announced).
+    private var announced: Set<String> = []
+    /// Until when the header flashes for the last new escalation.
+    private var flashUntil = Date.distantPast
 
     public init(engine: Engine, source: EventSource, start: Instant, model: BoardModel, theme: Theme, terminal: NcursesTerminal,
                 themeDirectories: [String], colorForbidden: Bool) {
@@ -45,6 +51,7 @@ public final class BoardApp {
         self.terminal = terminal
         self.glyphs = terminal.isUTF8 ? .unicode : .ascii
         self.now = start
+        announced = Set(engine.world.exceptions.values.filter { $0.state == .escalated }.map(\.id))
         engine.interrupted = { [unowned terminal] in terminal.signalPending }
         engine.observer = { [unowned self] event in
             self.log.note(event, world: self.engine.world)
@@ -105,6 +112,7 @@ public final class BoardApp {
                 model.message = last
                 dirty = true
             }
+            if announceEscalations(wall: wall) { dirty = true }
             if source.isFinished, !toldFinished {
                 toldFinished = true
                 model.message = source.finishedMessage
@@ -119,6 +127,33 @@ public final class BoardApp {
                 dirty = false
             }
         }
+    }
+
+    /// A new escalation rings the bell and flashes the header (unless quiet); on a read-only board (a demo) its
+    /// first option and its default are the caption on the status line. Returns whether the screen changed.
+    private func announceEscalations(wall: Date) -> Bool {
+        var changed = false
+        if model.flashing, wall >= flashUntil { model.flashing = false; changed = true }
+        let fresh = engine.world.exceptions.values.filter { $0.state == .escalated && !announced.contains($0.id) }.sorted { $0.id < $1.id }
+        guard let last = fresh.last else { return changed }
+        announced.formUnion(fresh.map(\.id))
+        if model.readonly {
+            model.message = BoardApp.caption(last, world: engine.world)
+        } else if !quiet {
+            terminal.bell()
+            model.flashing = true
+            flashUntil = wall.addingTimeInterval(1.5)
+        }
+        return true
+    }
+
+    /// "E-0012 rider stalled R05 asks a supervisor: 1 of 3 ask R05 what is going on …; at 10:30 the core takes: …".
+    static func caption(_ exception: ExceptionCase, world: World) -> String {
+        let what = "\(exception.id) \(exception.kind.replacingOccurrences(of: "_", with: " ")) \(exception.subject)"
+        let best = exception.options.first.map { "best of \(exception.options.count): \($0.summary)" } ?? "no options"
+        let fallback = exception.options.first { $0.action == exception.defaultAction }?.summary ?? "do nothing"
+        let deadline = exception.deadline.map { ISOTime.clock($0, offsetSeconds: world.utcOffsetSeconds) } ?? "its deadline"
+        return TextSanitizer.clean("\(what) goes to a supervisor: \(best); unanswered at \(deadline), the core takes: \(fallback)")
     }
 
     /// Writes the messages of events the journal now holds (it is written first, so a crash loses none).

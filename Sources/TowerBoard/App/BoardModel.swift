@@ -62,6 +62,8 @@ public struct BoardModel: Sendable {
     public var decisionConfirmed = false
     /// `q` was pressed once while escalations wait; a second `q` quits.
     public var quitArmed = false
+    /// A new escalation arrived a moment ago: the header is drawn in the alert style.
+    public var flashing = false
 
     public static let speeds: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1200]
 

@@ -84,6 +84,9 @@ public final class NcursesTerminal {
     /// Whether SIGTERM, SIGHUP or SIGINT arrived and waits to be taken: long work (a catch-up) stops for it.
     public var signalPending: Bool { tower_signals_peek() != 0 }
 
+    /// Rings the terminal's bell (a flash of the screen where the terminal has no bell).
+    public func bell() { _ = beep() }
+
     /// Forgets what is on screen, so the next frame is drawn whole (after a resize).
     public func invalidate() {
         previous = nil

@@ -91,12 +91,13 @@ public enum BoardView {
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }
         if let filter = c.model.filter { left += "  /\(filter.text)" }
-        buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: c.theme[.header])
+        let headerStyle = c.model.flashing ? Style(fg: c.theme[.header].bg, bg: c.theme[.late].fg, bold: true) : c.theme[.header]
+        buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: headerStyle)
         // Who is at the board and the wall clock on the right; in a narrow terminal the wall clock alone.
         let wall = "wall \(c.snapshot.wallClock) "
         let who = "\(c.model.operatorName) (\(c.model.role.rawValue))  "
         if let right = [who + wall, wall].first(where: { CharacterWidth.of(left) + 2 + CharacterWidth.of($0) <= buffer.width }) {
-            buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: c.theme[.header])
+            buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: headerStyle)
         }
 
         // The KPIs as the trend keeps them; a snapshot without a trend (no journal history) counts from the world.

@@ -117,13 +117,19 @@ extension Engine {
     }
 
     private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
-        // Doing nothing is among the candidates and the best is something else, so there are at least two.
-        let options = Array(ranked.prefix(4))
+        // A person sees what is worth choosing: an option another beats on both counts (as few late, as cheap) is
+        // left out, except doing nothing, the baseline every option is read against. Doing nothing is among the
+        // candidates and the best is something else, so there are at least two.
+        let offered = ranked.map { ($0, EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
+                                                         lateBefore: $0.lateBefore, lateAfter: $0.lateAfter)) }
+        let worth = offered.filter { candidate in
+            candidate.0.remedy == .none || !offered.contains { candidate.1.isDominated(by: $0.1) }
+        }
+        let options = Array(worth.prefix(4))
         let rule = policy.rule(finding.kind)
-        let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options)
+        let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options.map(\.0))
         decide(.exceptionEscalated(exception: id,
-                                   options: options.map { EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
-                                                                           lateBefore: $0.lateBefore, lateAfter: $0.lateAfter) },
+                                   options: options.map(\.1),
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy.description,
                                    reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; ")), at: now)
     }

@@ -18,6 +18,7 @@ enum BoardCommand: Command {
             .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default .tower/dead-letter.jsonl)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
+            .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
             PolicyChoice.option,
             .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
             .init(name: "eta-model", value: "FILE", help: "A learned ETA model (tower eta train) to run online, or 'none' for the travel model alone; default: trained at start from sample-data/history when present."),
@@ -93,6 +94,7 @@ enum BoardCommand: Command {
         model.message = notes.last ?? display.statusWarning
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox
+        app.quiet = arguments.has("quiet")
         app.trend = trend
         app.eta = eta
         app.outbox = outbox

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// The escalation queue worked by a person in real time: on the tuesday sample at ×60, a supervisor reads a case a
+/// minute after it appears and approves an option that changes the plan; another takes a decision back with `u`.
+@Suite(.serialized) struct QueueEndToEndTests {
+    /// A case of the tuesday morning with an option that moves orders, found by playing the morning once.
+    struct Case {
+        var raised: String
+        var exception: String
+        var option: Int
+    }
+
+    static let tuesday = Tower.packageRoot.appendingPathComponent("sample-data/tuesday").path
+
+    static let morningCase: Result<Case, Error> = Result {
+        let folder = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = folder + "/day.jsonl"
+        let run = try Tower.run(["simulate", "--scenario", tuesday, "--journal", journal, "--until", "13:00"])
+        guard run.status == 0 else { throw ToolError("simulate failed: \(run.stderr)") }
+        let acting: Set<ActionKind> = [.reassign, .handoff, .reassignAll, .handoffZone]  // they tell no customer: undoable
+        for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") where line.contains("\"exception.escalated\"") {
+            let event = try EventCodec.decode(line: Array(line.utf8)).event
+            guard case let .exceptionEscalated(id, options, _, _, _) = event.body,
+                  let index = options.firstIndex(where: { Remedy(text: $0.action).map { acting.contains($0.kind) } ?? false }) else { continue }
+            return Case(raised: ISOTime.clock(event.at, offsetSeconds: -3 * 3600), exception: id, option: index + 1)
+        }
+        throw ToolError("no escalation with an option that moves orders on the tuesday morning")
+    }
+
+    /// Opens the board five simulated minutes before the case, at ×60, as the supervisor ana.
+    func board(for found: Case, in work: String) throws -> Tmux {
+        let start = ISOTime.parseClock(found.raised).map { max(0, $0 - 300) } ?? 0
+        let from = String(format: "%02d:%02d", start / 3600, start / 60 % 60)
+        let tmux = try Tmux(width: 160, height: 45, command: "\(Tower.binary) board --scenario \(Self.tuesday) --from \(from) --speed 60 "
+                            + "--journal j.jsonl --operator ana --role supervisor --eta-model none", directory: work)
+        try tmux.wait(for: "the case", timeout: 120) { $0.contains(found.exception) }
+        return tmux
+    }
+
+    /// Selects the case in the queue and opens it.
+    func open(_ found: Case, on tmux: Tmux) throws -> String {
+        try tmux.send("Tab", "Tab")
+        var screen = ""
+        for _ in 0..<8 {
+            try tmux.send("Enter")
+            screen = try tmux.wait(for: "an open case") { $0.contains("esc:back") }
+            if screen.contains(found.exception) { return screen }
+            try tmux.send("Escape", "Down")
+        }
+        Issue.record("\(found.exception) is not in the queue:\n\(screen)")
+        return screen
+    }
+
+    func approve(_ found: Case, on tmux: Tmux) throws {
+        try tmux.send("\(found.option)", "a")
+        let screen = try tmux.wait(for: "the approval") { $0.contains("approved \(found.exception)") || $0.contains("y to confirm") }
+        if screen.contains("y to confirm") {
+            try tmux.send("y")
+            try tmux.wait(forText: "approved \(found.exception)")
+        }
+    }
+
+    static func lines(_ path: String) -> [Substring] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+    }
+
+    @Test(.enabled(if: Tmux.isAvailable)) func aSupervisorReadsACaseForAMinuteAtTimesSixtyAndApprovesIt() throws {
+        let found = try Self.morningCase.get()
+        let work = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let tmux = try board(for: found, in: work)
+        let appeared = try tmux.wait(for: "the clock held") { $0.contains("held at ×1") }
+        #expect(appeared.contains("decision"), "the header says why the clock runs in real time")
+        Thread.sleep(forTimeInterval: 60)
+        let reading = try open(found, on: tmux)
+        #expect(!reading.contains("defaulted"), "a minute of reading at ×60 does not cost the case: \(reading)")
+        try approve(found, on: tmux)
+        try tmux.send("Escape")  // from the case back to the board, where q quits
+        #expect(try tmux.quitBoard().contains("EXIT=0"))
+        let journal = Self.lines(work + "/j.jsonl")
+        let approval = try #require(journal.firstIndex { $0.contains("\"exception.approved\"") && $0.contains(found.exception) })
+        #expect(journal[approval].contains("\"operator\":\"ana\""))
+        let changes = journal[(approval + 1)...].prefix { !$0.contains("\"by\":\"ana\"") }.filter {
+            ($0.contains("\"order.reassigned\"") || $0.contains("\"order.assigned\"") || $0.contains("\"order.updated\"")) && $0.contains(found.exception)
+        }
+        #expect(!changes.isEmpty, "the plan changes with the approval")
+        #expect(!journal.contains { $0.contains("\"exception.defaulted\"") && $0.contains("\"\(found.exception)\"") })
+    }
+
+    @Test(.enabled(if: Tmux.isAvailable)) func aSupervisorUndoesAnApproval() throws {
+        let found = try Self.morningCase.get()
+        let work = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let tmux = try board(for: found, in: work)
+        _ = try open(found, on: tmux)
+        try approve(found, on: tmux)
+        try tmux.send("u")
+        try tmux.wait(forText: "undone: option \(found.option) of \(found.exception)")
+        try tmux.send("u")
+        try tmux.wait(forText: "was undone already")
+        try tmux.send("Escape")
+        #expect(try tmux.quitBoard().contains("EXIT=0"))
+        let journal = Self.lines(work + "/j.jsonl")
+        let undo = try #require(journal.firstIndex { $0.contains("\"decision.undone\"") })
+        #expect(journal[undo].contains("\"operator\":\"ana\""))
+        let moved = journal.filter { $0.contains("\"order.reassigned\"") && $0.contains(found.exception) }
+        let back = journal[undo...].filter { $0.contains("\"order.reassigned\"") && $0.contains("ana undid") }
+        #expect(back.count == moved.count, "every order the approval moved goes back")
+        let replayed = try Replayer.replay(path: work + "/j.jsonl").world
+        #expect(replayed.exceptions[found.exception]?.state == .escalated || replayed.exceptions[found.exception]?.state == .defaulted,
+                "back in the queue (or, after the board quit, defaulted at its deadline)")
+    }
+}
