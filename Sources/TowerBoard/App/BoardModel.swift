@@ -29,6 +29,8 @@ public struct BoardModel: Sendable {
     }
 
     public var screen: Screen = .board
+    /// The screens enter went through to reach this one, for esc to go back along and the breadcrumb to show.
+    public var trail: [Screen] = []
     public var focus: Pane = .lanes
     public var cursor: [Pane: Int] = [:]
     public var paused = false
@@ -84,6 +86,8 @@ public struct BoardModel: Sendable {
         public var optionAddsLate: [String: [Int]] = [:]
         /// The policy's cost limit: approving an option above it asks for confirmation.
         public var costLimit = Double.infinity
+        /// What enter opens from the drill-down on screen: a case's rider or order, an order's rider.
+        public var linked: Screen?
         public init() {}
         func ids(_ pane: Pane) -> [String] {
             switch pane {
@@ -110,16 +114,18 @@ public struct BoardModel: Sendable {
         quitArmed = false
         switch screen {
         case .help:
-            if key == .escape || key == .char("?") || key == .char("q") { screen = .board }
+            if key == .escape || key == .char("?") || key == .char("q") { back() }
             return
         case let .exception(id):
-            if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
+            if key == .escape || key == .char("q") || key == .backspace { back(); return }
+            if key == .enter, let linked = rows.linked { open(linked); return }
             if decide(key, on: id, rows: rows) { return }
             if key == .char("u") { handleUndo(); return }
         case .rider, .order, .map, .metrics:
-            if key == .escape || key == .char("q") || key == .backspace { screen = .board; return }
-            if key == .char("m") { screen = screen == .map ? .board : .map; return }
-            if key == .char("M") { screen = screen == .metrics ? .board : .metrics; return }
+            if key == .escape || key == .char("q") || key == .backspace { back(); return }
+            if key == .enter, let linked = rows.linked { open(linked); return }
+            if key == .char("m") { if screen == .map { back() } else { open(.map) }; return }
+            if key == .char("M") { if screen == .metrics { back() } else { open(.metrics) }; return }
         case .board:
             break
         }
@@ -134,9 +140,9 @@ public struct BoardModel: Sendable {
             } else {
                 quitRequested = true
             }
-        case .char("?"): screen = .help
-        case .char("m"): screen = .map
-        case .char("M"): screen = .metrics
+        case .char("?"): open(.help)
+        case .char("m"): open(.map)
+        case .char("M"): open(.metrics)
         case .char(" "): paused.toggle(); message = paused ? "paused" : "running"
         case .char("+"), .char("="): changeSpeed(by: 1)
         case .char("-"), .char("_"): changeSpeed(by: -1)
@@ -154,9 +160,9 @@ public struct BoardModel: Sendable {
             guard !ids.isEmpty else { return }
             let id = ids[current]
             switch focus {
-            case .lanes: screen = .rider(id)
-            case .atRisk: screen = .order(id)
-            case .exceptions: screen = .exception(id)
+            case .lanes: open(.rider(id))
+            case .atRisk: open(.order(id))
+            case .exceptions: open(.exception(id))
             }
         case .escape:
             if filter != nil { filter = nil; message = "filter cleared" }
@@ -203,6 +209,18 @@ public struct BoardModel: Sendable {
             message = "option \(option) of \(id) picked: a approves, r rejects"
         }
         return true
+    }
+
+    /// Goes one level deeper, remembering where from.
+    private mutating func open(_ next: Screen) {
+        guard next != screen else { return }
+        trail.append(screen)
+        screen = next
+    }
+
+    /// Goes back one level (to the board from the first).
+    private mutating func back() {
+        screen = trail.popLast() ?? .board
     }
 
     private mutating func handleUndo() {
@@ -252,10 +270,10 @@ public struct BoardModel: Sendable {
         case "q", "quit": quitRequested = true
         case "pause": paused = true; message = "paused"
         case "resume", "run": paused = false; message = "running"
-        case "help": screen = .help
-        case "map": screen = .map
-        case "metrics": screen = .metrics
-        case "board": screen = .board
+        case "help": open(.help)
+        case "map": open(.map)
+        case "metrics": open(.metrics)
+        case "board": screen = .board; trail = []
         case "assign":
             guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return }
             if readonly { message = "read-only board: actions are off"; return }

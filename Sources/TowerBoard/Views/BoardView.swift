@@ -38,11 +38,16 @@ public enum BoardView {
                 rows.exceptions = ExceptionsPane.render(context, in: right, into: &buffer)
             }
         case let .rider(id):
-            DetailViews.rider(id, context, in: body, into: &buffer)
+            DetailViews.rider(id, context, in: breadcrumb(context, in: body, into: &buffer), into: &buffer)
         case let .order(id):
-            DetailViews.order(id, context, in: body, into: &buffer)
+            DetailViews.order(id, context, in: breadcrumb(context, in: body, into: &buffer), into: &buffer)
+            rows.linked = snapshot.world.orders[id]?.rider.map { .rider($0) }
         case let .exception(id):
-            DetailViews.exception(id, context, in: body, into: &buffer)
+            DetailViews.exception(id, context, in: breadcrumb(context, in: body, into: &buffer), into: &buffer)
+            rows.linked = snapshot.world.exceptions[id].flatMap { exception in
+                snapshot.world.orders[exception.subject] != nil ? .order(exception.subject)
+                    : snapshot.world.riders[exception.subject] != nil ? .rider(exception.subject) : nil
+            }
         case .help:
             DetailViews.help(context, in: body, into: &buffer)
         case .map:
@@ -52,6 +57,21 @@ public enum BoardView {
         }
         renderStatus(context, into: &buffer)
         return rows
+    }
+
+    /// The path enter took to this drill-down (`board › E-0012 › R05`), on the body's first row; returns the rest.
+    private static func breadcrumb(_ c: PaneContext, in body: Rect, into buffer: inout ScreenBuffer) -> Rect {
+        let names = (c.model.trail + [c.model.screen]).map { screen -> String in
+            switch screen {
+            case .board: return "board"
+            case let .rider(id), let .order(id), let .exception(id): return TextSanitizer.clean(id)
+            case .help: return "help"
+            case .map: return "map"
+            case .metrics: return "metrics"
+            }
+        }
+        buffer.putPadded(" " + names.joined(separator: " › "), x: body.x, y: body.y, width: body.width, style: c.theme[.muted])
+        return Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
     }
 
     static func renderTooSmall(into buffer: inout ScreenBuffer, theme: Theme) {
@@ -162,9 +182,11 @@ public enum BoardView {
                 text = c.model.focus == .exceptions && !c.model.readonly
                     ? " ?:help  ↑↓:select  ⏎:open  1-4:pick  a:approve  r:reject  u:undo  tab:pane  q:quit"
                     : " ?:help  tab:pane  ↑↓:select  ⏎:open  m:map  M:metrics  ::cmd  q:quit" + (c.model.readonly ? "  (read-only)" : "")
-            case .rider, .order: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
+            case .rider: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
+            case .order: text = " ⏎:open its rider  esc:back  ?:help  space:pause  +/-:speed  q:back"
             case .map, .metrics: text = " m:map  M:metrics  esc:back  space:pause  +/-:speed  ?:help"
-            case .exception: text = c.model.readonly ? " esc:back  read-only board: actions are off" : " 1-4:pick option  a:approve  r:reject  u:undo  esc:back"
+            case .exception: text = c.model.readonly ? " ⏎:open what it is about  esc:back  read-only board: actions are off"
+                : " 1-4:pick option  a:approve  r:reject  u:undo  ⏎:open what it is about  esc:back"
             case .help: text = " esc or ?:close help"
             }
         }
