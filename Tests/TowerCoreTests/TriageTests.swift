@@ -33,10 +33,10 @@ import Testing
     }
 
     @Test func aCostAboveTheLimitGoesToASupervisor() {
-        #expect(reasons(.predictedLate, [option(reassign, cost: 40.5)]) == ["the best action costs 40.5, above the limit of 40"])
+        #expect(reasons(.predictedLate, [option(reassign, cost: 40.5)]) == ["the best action costs 40.5 units, above the limit of 40"])
         var strict = Policy.standard
         strict.costLimit = 10
-        #expect(reasons(.predictedLate, [option(reassign, cost: 12)], policy: strict) == ["the best action costs 12, above the limit of 10"])
+        #expect(reasons(.predictedLate, [option(reassign, cost: 12)], policy: strict) == ["the best action costs 12 units, above the limit of 10"])
     }
 
     @Test func aCriticalOrderGoesToASupervisorWhenThereIsAChoice() {
@@ -72,7 +72,7 @@ import Testing
     @Test func neverMeansAlwaysAskAndEveryReasonIsSaid() {
         #expect(reasons(.criticalWaiting, [option(Remedy(.handoff, "O-1", target: "R3"), cost: 50), option(.none, cost: 0, late: 1, keeps: false)],
                         critical: true) == [
-            "the policy always asks a supervisor", "a critical order is involved", "the best action costs 50, above the limit of 40",
+            "the policy always asks a supervisor", "a critical order is involved", "the best action costs 50 units, above the limit of 40",
         ])
     }
 
@@ -88,7 +88,7 @@ import Testing
         let options = [option(reassign, cost: 72.98), option(Remedy(.nextSlot, "O-1"), cost: 50), option(notify, cost: 1)]
         let fallback = triage.fallback(for: .predictedLate, options: options)
         #expect(fallback.remedy == notify, "the best option within the limit of 40")
-        #expect(fallback.note?.contains("costs 72.98, above the limit of 40 that no one approved: it falls back to notify") == true)
+        #expect(fallback.note?.contains("costs 72.98 units, above the limit of 40 that no one approved: it falls back to notify") == true)
         let nothing = triage.fallback(for: .predictedLate, options: Array(options.prefix(2)))
         #expect(nothing.remedy == .none)
         #expect(triage.fallback(for: .predictedLate, options: [option(notify, cost: 1)]).note == nil)

@@ -189,7 +189,7 @@ public final class BoardApp {
                 model.message = "cannot assign: \(error.reason)"
                 return
             }
-            let impact = "cost \(outcome.costDelta >= 0 ? "+" : "")\(String(format: "%.2f", outcome.costDelta)), late \(outcome.lateBefore)→\(outcome.lateAfter)"
+            let impact = "cost \(String(format: "%+.2f", outcome.costDelta)) \(engine.world.costUnit), late \(outcome.lateBefore)→\(outcome.lateAfter)"
             if !confirmed, outcome.costDelta > rows.costLimit || outcome.lateAfter > outcome.lateBefore {
                 model.confirming = decision
                 model.message = "put \(order) on \(rider): \(impact)? y to confirm"
@@ -253,7 +253,8 @@ public final class BoardApp {
         let world = engine.world
         let step = now.seconds / BoardApp.outlookStep
         if outlookCache?.seq != world.lastSeq || outlookCache?.step != step {
-            outlookCache = (world.lastSeq, step, Outlook(world: world, now: now, planner: engine.planner, learned: eta?.model))
+            outlookCache = (world.lastSeq, step, Outlook(world: world, now: now, planner: engine.planner, learned: eta?.model,
+                                                         horizon: engine.settings.policy.decisionHorizon))
         }
         let outlook = outlookCache!.outlook
         var snapshot = BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,

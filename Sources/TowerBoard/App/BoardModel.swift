@@ -86,6 +86,8 @@ public struct BoardModel: Sendable {
         public var optionAddsLate: [String: [Int]] = [:]
         /// The policy's cost limit: approving an option above it asks for confirmation.
         public var costLimit = Double.infinity
+        /// What costs are counted in (`World.costUnit`).
+        public var costUnit = "units"
         /// What enter opens from the drill-down on screen: a case's rider or order, an order's rider.
         public var linked: Screen?
         public init() {}
@@ -124,8 +126,8 @@ public struct BoardModel: Sendable {
         case .rider, .order, .map, .metrics:
             if key == .escape || key == .char("q") || key == .backspace { back(); return }
             if key == .enter, let linked = rows.linked { open(linked); return }
-            if key == .char("m") { if screen == .map { back() } else { open(.map) }; return }
-            if key == .char("M") { if screen == .metrics { back() } else { open(.metrics) }; return }
+            if key == .char("m") { view(.map); return }
+            if key == .char("M") { view(.metrics); return }
         case .board:
             break
         }
@@ -186,12 +188,12 @@ public struct BoardModel: Sendable {
             let cost = costs.indices.contains(option - 1) ? costs[option - 1] : 0
             let decision = Decision.approve(exception: id, option: option)
             if cost > rows.costLimit {
-                if let refusal = role.refusal(toApproveCost: cost, costLimit: rows.costLimit) {
+                if let refusal = role.refusal(toApproveCost: cost, costLimit: rows.costLimit, unit: rows.costUnit) {
                     message = "\(id): \(refusal) (you are a \(role.rawValue))"
                     return true
                 }
                 confirming = decision
-                message = "approve option \(option) of \(id) at cost +\(String(format: "%.2f", cost)), above the limit? y to confirm"
+                message = "approve option \(option) of \(id) at cost +\(String(format: "%.2f", cost)) \(rows.costUnit), above the limit? y to confirm"
             } else if let added = rows.optionAddsLate[id].flatMap({ $0.indices.contains(option - 1) ? $0[option - 1] : nil }), added > 0 {
                 confirming = decision
                 message = "approve option \(option) of \(id)? it makes \(added) more deliver\(added == 1 ? "y" : "ies") late: y to confirm"
@@ -216,6 +218,11 @@ public struct BoardModel: Sendable {
         guard next != screen else { return }
         trail.append(screen)
         screen = next
+    }
+
+    /// `m` / `M`: the map or the metrics in place of each other (one level), or back when already there.
+    private mutating func view(_ next: Screen) {
+        if screen == next { back() } else if screen == .map || screen == .metrics { screen = next } else { open(next) }
     }
 
     /// Goes back one level (to the board from the first).

@@ -18,6 +18,7 @@ public enum BoardView {
         let body = Rect(x: 0, y: 2, width: buffer.width, height: buffer.height - 3)
         var rows = BoardModel.Rows()
         rows.costLimit = snapshot.costLimit
+        rows.costUnit = snapshot.world.costUnit
         for exception in snapshot.world.exceptions.values where exception.state == .escalated {
             rows.optionCosts[exception.id] = exception.options.map(\.costDelta)
             rows.optionAddsLate[exception.id] = exception.options.map { ($0.lateAfter ?? 0) - ($0.lateBefore ?? 0) }
@@ -134,8 +135,10 @@ public enum BoardView {
             x += buffer.put(value, x: x, y: 1, style: style)
             x += buffer.put(gap, x: x, y: 1, style: c.theme[.text])
         }
-        /// A KPI with its change over the last hour: an arrow, green when better, amber when worse.
-        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool) {
+        /// A KPI with its change over the last hour: an arrow, green when better, amber when worse; `—` while it
+        /// has nothing to count.
+        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool, counts: Int? = nil) {
+            if (counts ?? kpis.delivered) == 0 { return stat(label, "—", c.theme[.muted]) }
             guard let before = hourAgo.map(value) else { return stat(label, text, c.theme[.text]) }
             let now = value(kpis)
             let arrow = abs(now - before) < 1e-9 ? c.glyphs.steady : (now > before ? c.glyphs.rising : c.glyphs.falling)
@@ -150,12 +153,21 @@ public enum BoardView {
         if c.snapshot.kpis != nil {
             kpi("plan-var", { $0.planVariance }, MetricsView.percent(kpis.planVariance), higherIsBetter: false)
         }
-        kpi("resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false)
-        kpi("$/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
+        kpi("resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false, counts: kpis.resolved)
+        kpi("\(world.costUnit)/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
         stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text])
         stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
-        stat("at-risk", "\(c.snapshot.outlook.atRisk.count)", c.snapshot.outlook.atRisk.isEmpty ? c.theme[.ok] : c.theme[.tight])
-        stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok])
+        // Coloured by the state now: a fifth of the open orders at risk is red, any amber; a waiting escalation is red.
+        let atRisk = c.snapshot.outlook.atRisk.count
+        let open = max(1, world.orders.count - kpis.delivered - kpis.failed)
+        stat("at-risk", "\(atRisk)", atRisk == 0 ? c.theme[.ok] : atRisk * 5 >= open ? c.theme[.late] : c.theme[.tight])
+        let waiting = world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
+        stat("waiting", "\(waiting)", waiting == 0 ? c.theme[.ok] : c.theme[.late])
+        if kpis.delivered == 0 {
+            stat("on-time", "—", c.theme[.muted])
+        } else {
+            stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok])
+        }
         stat("failed", "\(kpis.failed)", kpis.failed > 0 ? c.theme[.tight] : c.theme[.ok])
         stat("unassigned", "\(kpis.unassigned)", kpis.unassigned > 0 ? c.theme[.late] : c.theme[.ok])
         stat("km", String(Int(kpis.km)), c.theme[.text])

@@ -167,8 +167,9 @@ enum DetailViews {
             "lanes: \(c.glyphs.driving) driving  \(c.glyphs.idle) idle  \(c.glyphs.broken) broken down  \(c.glyphs.offShift) off shift  \(c.glyphs.ended) shift over",
             "stops: \(c.glyphs.pickup) pickup  \(c.glyphs.delivery) on time  \(c.glyphs.tightStop) tight (under 15 min of slack)  \(c.glyphs.lateStop) late",
             "header: ETA arrivals within 10 min of the last ETA · 1st delivered at the first attempt · plan-var deliveries of "
-                + "the 06:00 plan made by another rider · resolve median time to resolve a case · $/drop cost per delivery · "
-                + "done delivered of all orders · late delivered after the booked window · failed last attempt failed · "
+                + "the 06:00 plan made by another rider · resolve median time to resolve a case · \(c.snapshot.world.costUnit)/drop cost per delivered order · "
+                + "done delivered of all orders · late delivered after the booked window · at-risk orders predicted late · "
+                + "waiting escalations waiting for a decision · failed last attempt failed · — nothing to count yet · "
                 + "held at ×1: the clock runs in real time while decisions wait",
         ]
         var y = body.y

@@ -71,7 +71,7 @@ extension Engine {
         let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
         let outcomes = remedies.outcomes(of: remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now),
                                          about: finding.subject, in: world, now: now, because: because)
-        let triage = Triage(policy: policy)
+        let triage = Triage(policy: policy, unit: world.costUnit)
         let ranked = triage.ranked(outcomes, for: finding.kind)
         guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
             decide(.exceptionAutoResolved(exception: id, action: Remedy.none.description, rule: "no listed action applies now; watching"), at: now)
@@ -122,12 +122,15 @@ extension Engine {
         // candidates and the best is something else, so there are at least two.
         let offered = ranked.map { ($0, EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
                                                          lateBefore: $0.lateBefore, lateAfter: $0.lateAfter)) }
-        let worth = offered.filter { candidate in
+        var worth = offered.filter { candidate in
             candidate.0.remedy == .none || !offered.contains { candidate.1.isDominated(by: $0.1) }
         }
+        // A person is never asked to choose from one option: when only doing nothing is left, the best of the
+        // rest stays beside it (a person may know what the figures do not).
+        if worth.count < 2, let next = offered.first(where: { $0.0.remedy != .none }) { worth.append(next) }
         let options = Array(worth.prefix(4))
         let rule = policy.rule(finding.kind)
-        let fallback = Triage(policy: policy).fallback(for: finding.kind, options: options.map(\.0))
+        let fallback = Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
         decide(.exceptionEscalated(exception: id,
                                    options: options.map(\.1),
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy.description,

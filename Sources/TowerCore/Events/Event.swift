@@ -77,7 +77,8 @@ public struct OrderChanges: Hashable, Sendable {
 /// What happened. The raw `type` strings are part of the feed format (see the README).
 public enum EventBody: Hashable, Sendable {
     // The setting: a journal starts by describing its city, so it replays on its own.
-    case sessionStarted(name: String, seed: UInt64?, utcOffsetSeconds: Int, source: String)
+    /// `currency`: what costs are counted in (empty: not said).
+    case sessionStarted(name: String, seed: UInt64?, utcOffsetSeconds: Int, source: String, currency: String = "")
     case zoneDefined(Zone)
     case hubDefined(Hub)
     case riderRegistered(RiderProfile)

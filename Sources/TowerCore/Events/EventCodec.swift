@@ -52,7 +52,8 @@ public enum EventCodec {
         case "session.started":
             let seed = try r.optionalInt("seed", in: 0...Int.max).map { UInt64($0) }
             return .sessionStarted(name: try r.text("name"), seed: seed,
-                                   utcOffsetSeconds: try r.int("utc_offset_s", in: -50400...50400), source: try r.id("source"))
+                                   utcOffsetSeconds: try r.int("utc_offset_s", in: -50400...50400), source: try r.id("source"),
+                                   currency: r.has("currency") ? try r.id("currency") : "")
         case "zone.defined":
             let area = GeoBox(south: try r.double("south", in: -90...90), west: try r.double("west", in: -180...180),
                               north: try r.double("north", in: -90...90), east: try r.double("east", in: -180...180))
@@ -215,11 +216,12 @@ public enum EventCodec {
         func field(_ name: String, _ text: String) { w.key(name); w.value(text) }
         func number(_ name: String, _ value: Double) { w.key(name); w.value(value) }
         switch event.body {
-        case let .sessionStarted(name, seed, offset, source):
+        case let .sessionStarted(name, seed, offset, source, currency):
             field("name", name)
             if let seed { w.key("seed"); w.value(Int64(bitPattern: seed)) }
             w.key("utc_offset_s"); w.value(offset)
             field("source", source)
+            if !currency.isEmpty { field("currency", currency) }
         case let .zoneDefined(zone):
             field("zone", zone.id); field("name", zone.name)
             number("south", zone.area.south); number("west", zone.area.west)

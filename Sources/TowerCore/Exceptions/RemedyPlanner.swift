@@ -237,7 +237,7 @@ public struct RemedyPlanner: Sendable {
         case .returnToHub: what = "parcel \(s) goes back to the hub"
         case .none: what = "do nothing, keep watching"
         }
-        var impact = String(format: "cost %+.2f, late %d→%d", outcome.costDelta, outcome.lateBefore, outcome.lateAfter)
+        var impact = String(format: "cost %+.2f ", outcome.costDelta) + world.costUnit + ", late \(outcome.lateBefore)→\(outcome.lateAfter)"
         if outcome.notified > 0 { impact += ", \(outcome.notified) notified" }
         return "\(what) (\(impact))"
     }

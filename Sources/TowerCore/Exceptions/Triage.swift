@@ -5,6 +5,8 @@
 /// Pure: it sees the priced outcomes, the case, and what waiting escalations would act on; nothing else.
 struct Triage {
     let policy: Policy
+    /// The unit written after costs in reasons (`World.costUnit`).
+    var unit = "units"
 
     /// Fewest late deliveries first, then cheapest (to the cent), then the order the policy lists the actions in.
     func ranked(_ outcomes: [RemedyPlanner.Outcome], for kind: ExceptionKind) -> [RemedyPlanner.Outcome] {
@@ -37,7 +39,7 @@ struct Triage {
             }
         }
         if best.costDelta > policy.costLimit {
-            reasons.append("the best action costs \(formatNumber((best.costDelta * 100).rounded() / 100)), above the limit of \(formatNumber(policy.costLimit))")
+            reasons.append("the best action costs \(formatNumber((best.costDelta * 100).rounded() / 100)) \(unit), above the limit of \(formatNumber(policy.costLimit))")
         }
         // When no option keeps every window, the case is a trade-off only if a cheaper option loses more windows;
         // otherwise the best is also the cheapest and taking it is routine.
@@ -70,7 +72,7 @@ struct Triage {
         guard let named, named.remedy != .none else { return (.none, nil) }
         guard named.costDelta > policy.costLimit else { return (named.remedy, nil) }
         let within = options.first { $0.costDelta <= policy.costLimit }?.remedy ?? .none
-        return (within, "the default \(named.remedy) costs \(formatNumber((named.costDelta * 100).rounded() / 100)), above the limit of "
+        return (within, "the default \(named.remedy) costs \(formatNumber((named.costDelta * 100).rounded() / 100)) \(unit), above the limit of "
             + "\(formatNumber(policy.costLimit)) that no one approved: it falls back to \(within)")
     }
 }

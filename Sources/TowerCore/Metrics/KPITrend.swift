@@ -13,6 +13,8 @@ public struct KPISample: Sendable, Equatable {
     /// Share of the 06:00 plan's deliveries done by another rider.
     public var planVariance: Double
     public var resolutionMedianSeconds: Double
+    /// Cases resolved so far (the median above means nothing while this is 0).
+    public var resolved: Int
     public var costPerDelivery: Double
 
     public init(at: Instant, report: RunReport) {
@@ -21,6 +23,7 @@ public struct KPISample: Sendable, Equatable {
         unassigned = report.unassigned; km = report.km
         onTimeRate = report.onTimeRate; firstAttemptRate = report.firstAttemptRate; etaAccuracyRate = report.etaAccuracyRate
         planVariance = report.planVariance; resolutionMedianSeconds = report.resolution.all.median
+        resolved = report.resolution.all.count
         costPerDelivery = report.costPerDelivery["all"] ?? 0
     }
 }

@@ -9,8 +9,8 @@ public enum Role: String, CaseIterable, Comparable, Sendable {
     private var rank: Int { self == .dispatcher ? 0 : 1 }
 
     /// Why this role may not approve an option costing `cost` under a policy with `costLimit`, or nil when it may.
-    public func refusal(toApproveCost cost: Double, costLimit: Double) -> String? {
+    public func refusal(toApproveCost cost: Double, costLimit: Double, unit: String = "units") -> String? {
         guard self < .supervisor, cost > costLimit else { return nil }
-        return "the option costs +\(formatNumber(cost)), above the limit of \(formatNumber(costLimit)): a supervisor must approve it"
+        return "the option costs +\(formatNumber(cost)) \(unit), above the limit of \(formatNumber(costLimit)): a supervisor must approve it"
     }
 }

@@ -27,6 +27,7 @@ public struct Outlook: Sendable {
         /// The predicted arrival (P50) and its P10–P90 range; nil when nobody carries the order.
         public var eta: Instant?
         public var etaRange: ClosedRange<Instant>?
+        /// The order's current promise: the window its customer was last told.
         public var window: TimeWindow
         /// Seconds between predicted arrival and the window's end; negative when it will be late.
         public var slack: Int64
@@ -39,9 +40,12 @@ public struct Outlook: Sendable {
     public var lanes: [String: Lane] = [:]
     public var atRisk: [AtRisk] = []
 
-    /// Computes the outlook of `world` at `now`.
+    /// Computes the outlook of `world` at `now`. A stop's slack is counted against the window the customer booked
+    /// (late is late as every figure counts it); an order is at risk when it may break its current promise (what
+    /// its customer was last told), and only when that promise ends within `horizon` (what needs attention now).
     public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
-                learned: ETAModel? = nil) {
+                learned: ETAModel? = nil, horizon: Int64? = nil) {
+        let due = { (order: Order) in horizon.map { order.promised.end <= now + $0 } ?? true }
         let conditions = TravelConditions(world)
         for id in world.riderIDs {
             guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { continue }
@@ -67,11 +71,11 @@ public struct Outlook: Sendable {
                 p10.append(max(now, eta - spread))
                 p90.append(eta + spread)
                 guard info.kind == .delivery, let order = world.orders[planned.order] else { slack.append(Int64.max); continue }
-                let left = order.window.end - eta
-                slack.append(left)
-                let probability = risk.lateProbability(eta: eta, windowEnd: order.window.end, sigma: sigma)
-                if probability >= risk.threshold {
-                    atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, etaRange: p10.last!...p90.last!, window: order.window,
+                slack.append(order.booked.end - eta)
+                let left = order.promised.end - eta
+                let probability = risk.lateProbability(eta: eta, windowEnd: order.promised.end, sigma: sigma)
+                if probability >= risk.threshold, due(order) {
+                    atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, etaRange: p10.last!...p90.last!, window: order.promised,
                                          slack: left, drift: max(0, eta - planned.eta), probability: probability))
                 }
             }
@@ -79,12 +83,12 @@ public struct Outlook: Sendable {
         }
         // Orders nobody carries are at risk once their window is near.
         for id in world.orderIDs {
-            guard let order = world.orders[id], order.status == .open, order.rider == nil else { continue }
-            let left = order.window.end - now
+            guard let order = world.orders[id], order.status == .open, order.rider == nil, due(order) else { continue }
+            let left = order.promised.end - now
             if left < 2 * 3600 {
                 // Nobody carries it: the longer the window stays open, the better its chance of a rider in time.
                 let probability = left <= 0 ? 1 : min(1, max(risk.threshold, 1 - Double(left) / (2 * 3600)))
-                atRisk.append(AtRisk(order: id, rider: nil, tier: order.tier, eta: nil, etaRange: nil, window: order.window, slack: left, drift: 0,
+                atRisk.append(AtRisk(order: id, rider: nil, tier: order.tier, eta: nil, etaRange: nil, window: order.promised, slack: left, drift: 0,
                                      probability: probability))
             }
         }

@@ -3,6 +3,8 @@
 public enum CityGeography {
     public static let city = "Rio de Janeiro"
     public static let utcOffset = "-03:00"
+    /// What its costs are counted in.
+    public static let currency = "BRL"
 
     public static let zones: [Zone] = [
         Zone(id: "centro", name: "Centro", area: GeoBox(south: -22.925, west: -43.205, north: -22.895, east: -43.170), baseSpeedKmh: 16),

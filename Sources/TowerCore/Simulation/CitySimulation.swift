@@ -72,7 +72,8 @@ public final class CitySimulation {
 
     /// The events that describe the city, to start a journal with.
     public func settingEvents() -> [Event] {
-        var bodies: [EventBody] = [.sessionStarted(name: scenario.name, seed: seed, utcOffsetSeconds: scenario.utcOffsetSeconds, source: "simulation")]
+        var bodies: [EventBody] = [.sessionStarted(name: scenario.name, seed: seed, utcOffsetSeconds: scenario.utcOffsetSeconds, source: "simulation",
+                                                       currency: scenario.currency)]
         bodies += scenario.zones.map { .zoneDefined($0) }
         bodies += scenario.hubs.map { .hubDefined($0) }
         bodies += scenario.riders.map { .riderRegistered($0.profile) }

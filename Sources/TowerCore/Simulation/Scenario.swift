@@ -17,6 +17,8 @@ public struct Scenario: Sendable {
     public var riders: [ScenarioRider]
     public var orders: [Order]
     public var disruptions: [Disruption]
+    /// The currency costs are in (`currency` in scenario.json, e.g. BRL); empty when the scenario does not say.
+    public var currency = ""
     /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
     public var channels: ChannelTerms?
 

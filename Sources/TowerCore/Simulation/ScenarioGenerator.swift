@@ -43,6 +43,7 @@ public struct ScenarioGenerator {
         w.key("city"); w.value(CityGeography.city)
         w.key("date"); w.value(date)
         w.key("utc_offset"); w.value(CityGeography.utcOffset)
+        w.key("currency"); w.value(CityGeography.currency)
         w.key("plan_lock"); w.value("06:00")
         w.key("day_start"); w.value("05:30")
         w.key("day_end"); w.value("22:00")

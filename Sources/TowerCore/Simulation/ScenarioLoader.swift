@@ -70,13 +70,20 @@ public enum ScenarioLoader {
             guard dayStart <= planLock, planLock < dayEnd else {
                 throw EventError(field: "plan_lock", reason: "must be within day_start…day_end")
             }
-            return Scenario(name: try r.text("name"), city: try r.text("city"), day: day, utcOffsetSeconds: parsed.offsetSeconds,
+            var currency = ""
+            if r.has("currency") {
+                currency = try r.id("currency")
+                guard currency.count <= 8 else { throw EventError(field: "currency", reason: "expected a short code such as BRL, got \"\(currency)\"") }
+            }
+            var scenario = Scenario(name: try r.text("name"), city: try r.text("city"), day: day, utcOffsetSeconds: parsed.offsetSeconds,
                             planLock: planLock, dayStart: dayStart, dayEnd: dayEnd,
                             absence: AbsenceModel(baseRate: try r.double("absent_rate", in: 0...1),
                                                   outsideFactor: try r.optionalDouble("absent_outside_window_factor", in: 0...100) ?? 3,
                                                   warnedFactor: try r.optionalDouble("absent_warned_factor", in: 0...100) ?? 0.5),
                             positionInterval: try r.int("position_interval_s", in: 5...3600),
                             zones: zones, hubs: hubs, riders: [], orders: [], disruptions: [])
+            scenario.currency = currency
+            return scenario
         } catch let error as EventError {
             throw ToolError("\(file): \(error)")
         }

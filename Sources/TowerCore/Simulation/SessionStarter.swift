@@ -29,7 +29,7 @@ public enum SessionStarter {
             torn = replayed.tornLastLine
             cutShort = replayed.cutShortStep
             if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
-            if case let .sessionStarted(name, journalSeed, _, _)? = previous.first?.body, name != scenario.name || journalSeed != seed {
+            if case let .sessionStarted(name, journalSeed, _, _, _)? = previous.first?.body, name != scenario.name || journalSeed != seed {
                 throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
             }
         }

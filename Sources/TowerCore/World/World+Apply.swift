@@ -12,10 +12,11 @@ extension World {
         noteDecision(event)
 
         switch event.body {
-        case let .sessionStarted(name, seed, offset, _):
+        case let .sessionStarted(name, seed, offset, _, currency):
             self.name = name
             self.seed = seed
             utcOffsetSeconds = offset
+            self.currency = currency
         case let .zoneDefined(zone):
             zones[zone.id] = zone
             updateBounds(with: zone)

@@ -6,6 +6,10 @@ public struct World: Sendable {
     public var seed: UInt64?
     /// The UTC offset the city's clocks show.
     public var utcOffsetSeconds = 0
+    /// What costs are counted in (see `Scenario.currency`).
+    public var currency = ""
+    /// The unit written after a cost: the currency, or "units" when the scenario names none.
+    public var costUnit: String { currency.isEmpty ? "units" : currency }
     /// The time of the last event applied.
     public var clock: Instant?
     public var lastSeq: Int64 = 0
