@@ -19,6 +19,27 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible {
         ([kind.rawValue] + (subject.isEmpty ? [] : [subject]) + (target.map { [$0] } ?? [])).joined(separator: ":")
     }
 
+    /// What it does in plain words, for people (never the journal's code).
+    public var words: String {
+        let s = subject
+        switch kind {
+        case .reassign: return "reassign \(s) to \(target ?? "?")"
+        case .handoff: return "hand \(s) to \(target ?? "?")"
+        case .reassignAll: return "move \(s)'s unpicked orders to other riders"
+        case .resequence: return "re-sequence \(s)'s route"
+        case .nextSlot: return "move \(s) to the next slot and tell the customer"
+        case .notify: return "tell the customer of \(s) the new window"
+        case .notifyLate: return "tell \(s)'s late customers their new windows"
+        case .askRider: return "ask \(s) what is going on"
+        case .handoffZone: return "hand \(s)'s waiting orders to 3PL/gig"
+        case .returnToHub: return "parcel \(s) goes back to the hub"
+        case .none: return "do nothing, keep watching"
+        }
+    }
+
+    /// The plain words of an action's text; the text itself when it is not one (a rejection's reason).
+    public static func words(of text: String) -> String { Remedy(text: text)?.words ?? text }
+
     /// Parses the text form; nil when it is not one.
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)

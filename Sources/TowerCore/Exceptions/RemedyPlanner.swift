@@ -220,23 +220,8 @@ public struct RemedyPlanner: Sendable {
     }
 
     private func describe(_ remedy: Remedy, outcome: Outcome, in world: World) -> String {
-        let s = remedy.subject
-        let what: String
-        switch remedy.kind {
-        case .reassign: what = "reassign \(s) to \(remedy.target ?? "?")"
-        case .handoff:
-            let channel = remedy.target.flatMap { world.riders[$0]?.profile.channel.rawValue } ?? "?"
-            what = "hand \(s) to \(remedy.target ?? "?") (\(channel))"
-        case .reassignAll: what = "move \(s)'s unpicked orders to other riders"
-        case .resequence: what = "re-sequence \(s)'s route"
-        case .nextSlot: what = "move \(s) to the next slot and tell the customer"
-        case .notify: what = "tell the customer of \(s) the new window"
-        case .notifyLate: what = "tell \(s)'s late customers their new windows"
-        case .askRider: what = "ask \(s) what is going on"
-        case .handoffZone: what = "hand \(s)'s waiting orders to 3PL/gig"
-        case .returnToHub: what = "parcel \(s) goes back to the hub"
-        case .none: what = "do nothing, keep watching"
-        }
+        var what = remedy.words
+        if remedy.kind == .handoff, let channel = remedy.target.flatMap({ world.riders[$0]?.profile.channel.rawValue }) { what += " (\(channel))" }
         var impact = String(format: "cost %+.2f ", outcome.costDelta) + world.costUnit + ", late \(outcome.lateBefore)→\(outcome.lateAfter)"
         if outcome.notified > 0 { impact += ", \(outcome.notified) notified" }
         return "\(what) (\(impact))"
