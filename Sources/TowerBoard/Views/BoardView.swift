@@ -156,13 +156,13 @@ public enum BoardView {
         kpi("resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false, counts: kpis.resolved)
         kpi("\(world.costUnit)/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
         stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text])
-        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
         // Coloured by the state now: a fifth of the open orders at risk is red, any amber; a waiting escalation is red.
         let atRisk = c.snapshot.outlook.atRisk.count
         let open = max(1, world.orders.count - kpis.delivered - kpis.failed)
         stat("at-risk", "\(atRisk)", atRisk == 0 ? c.theme[.ok] : atRisk * 5 >= open ? c.theme[.late] : c.theme[.tight])
         let waiting = world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
         stat("waiting", "\(waiting)", waiting == 0 ? c.theme[.ok] : c.theme[.late])
+        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
         if kpis.delivered == 0 {
             stat("on-time", "—", c.theme[.muted])
         } else {
