@@ -40,3 +40,25 @@ import TowerCore
         #expect(json["promises"]?["moved"] == .number(Double(moved.count)))
     }
 }
+
+/// `tower bench hindsight`: each policy's kept rate beside the day played with every order known at the plan lock.
+@Suite struct HindsightBenchTests {
+    @Test func eachPolicyIsSetAgainstTheDayWithEveryOrderKnown() throws {
+        let city = try Tower.smallCity()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: city).deletingLastPathComponent().path) }
+        let run = try Tower.run(["bench", "hindsight", "--scenario", city, "--seed", "3", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONParser.parse(Array(run.stdout.utf8))
+        let simulated = try Tower.run(["simulate", "--scenario", city, "--seed", "3", "--policy", "continuous-auto", "--json"])
+        let auto = try JSONParser.parse(Array(simulated.stdout.utf8))["promises"]?["kept_rate"]
+        guard case let .array(runs)? = json["runs"], let first = runs.first,
+              case let .number(keptRate)? = auto, case let .number(benchRate)? = first["continuous-auto"],
+              case let .number(hindsight)? = json["mean_kept_rate"]?["hindsight"], case let .number(gap)? = json["gap"]?["continuous-auto"] else {
+            Issue.record("missing figures: \(run.stdout)")
+            return
+        }
+        #expect(abs(benchRate - keptRate) < 1e-3, "the bench's continuous-auto day is simulate's")
+        #expect((0...1).contains(hindsight))
+        #expect(abs(gap - (benchRate - hindsight)) < 1e-9)
+    }
+}

@@ -5,15 +5,16 @@ import TowerCore
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board' or 'queue'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), queue (the exception desk's cases per hour)."),
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board', 'queue' or 'hindsight'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), queue (the exception desk's cases per hour), hindsight (promises kept by each policy against the day planned with every order known at the plan lock)."),
                     .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon); for eta: a history CSV (default sample-data/history/rio-history-60d.csv).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
             .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board: 500)."),
-            .init(name: "scenario", value: "DIR", help: "For replan, risk and queue: the city (default \(defaultScenario))."),
-            .init(name: "runs", value: "K", help: "For risk: simulated days (seeds N, N+1, ...; default 3)."),
+            .init(name: "scenario", value: "DIR", help: "For replan, risk, queue and hindsight: the city (default \(defaultScenario))."),
+            .init(name: "runs", value: "K", help: "For risk: simulated days (seeds N, N+1, ...; default 3); for hindsight: default 1."),
+            .init(name: "json", value: nil, help: "For hindsight: one JSON object instead of the table."),
             .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00)."),
             .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
@@ -47,12 +48,16 @@ enum BenchCommand: Command {
         case "queue":
             try QueueBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed())
             return 0
+        case "hindsight":
+            try HindsightBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed(),
+                                   runs: try arguments.int("runs", default: 1, in: 1...100), json: arguments.has("json"))
+            return 0
         case "routing":
             try routing(directory: arguments.positionals.count > 1 ? arguments.positionals[1] : "bench/solomon",
                         timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
             return 0
         case let other:
-            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan, eta, risk, board or queue", command: spec.name)
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan, eta, risk, board, queue or hindsight", command: spec.name)
         }
     }
 

@@ -1,0 +1,94 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TowerCore
+
+/// `tower bench hindsight`: how many promises a day could have kept had every order been known at the plan lock.
+///
+/// The same day (orders, disruptions, customers' absences: all fixed by the seed) is played once more with every
+/// order known from the start of the day, so the 06:00 plan is made by the live planner's solver, in the live
+/// objective and under every live constraint (fleet, shifts, skills, hubs, channels, waves), over the whole day's
+/// orders; continuous-auto then plays it through the simulation, reacting to what nobody could know at 06:00 (a
+/// breakdown, a jam, an absent customer). Its kept rate is the bound each policy's is set against. It is the bound of
+/// this planner with perfect knowledge of demand, not a proof of optimality: the solver is a heuristic.
+enum HindsightBench {
+    struct Row: Sendable {
+        var seed: UInt64
+        /// Kept rate (booked windows) of static, continuous and continuous-auto, then of the hindsight day.
+        var kept: [Double]
+    }
+
+    static let policies: [EngineSettings.Mode] = [.static, .continuous, .continuousAuto]
+
+    static func run(scenarioPath: String, seed: UInt64, runs: Int, json: Bool) throws {
+        let scenario = try ScenarioLoader.load(directory: scenarioPath)
+        var everyOrderKnown = scenario
+        for index in everyOrderKnown.orders.indices {
+            everyOrderKnown.orders[index].createdAt = min(everyOrderKnown.orders[index].createdAt, scenario.dayStart)
+        }
+        let known = everyOrderKnown
+        let until = scenario.dayEnd + 4 * 3600
+        let jobs = (0..<runs).flatMap { run in (0...policies.count).map { (seed + UInt64(run), $0) } }
+        let results = Mutex<[Int: Result<Double, ToolError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let (seed, column) = jobs[index]
+            let hindsight = column == policies.count
+            let mode = hindsight ? .continuousAuto : policies[column]
+            let result: Result<Double, ToolError>
+            do {
+                let report = try HeadlessRun.report(scenario: hindsight ? known : scenario, seed: seed, mode: mode, policy: .standard,
+                                                    policyName: hindsight ? "hindsight" : mode.rawValue, until: until)
+                result = .success(report.promises.keptRate)
+            } catch {
+                result = .failure(error as? ToolError ?? ToolError("\(error)"))
+            }
+            results.withLock { $0[index] = result }
+        }
+        let done = results.withLock { $0 }
+        var rows: [Row] = []
+        for run in 0..<runs {
+            let kept = try (0...policies.count).map { column in try done[run * (policies.count + 1) + column]!.get() }
+            rows.append(Row(seed: seed + UInt64(run), kept: kept))
+        }
+        json ? printJSON(rows, scenario: scenario) : printTable(rows, scenario: scenario)
+    }
+
+    static func mean(_ rows: [Row], _ column: Int) -> Double { rows.map { $0.kept[column] }.reduce(0, +) / Double(max(1, rows.count)) }
+
+    static func printTable(_ rows: [Row], scenario: Scenario) {
+        print("\(scenario.name): promises kept (booked windows), each policy against the hindsight day (every order known at the plan lock)")
+        print("seed   static  continuous  continuous-auto  hindsight   gap (auto)")
+        for row in rows {
+            print(String(format: "%4d   %5.1f%%      %5.1f%%           %5.1f%%     %5.1f%%   %+5.1f pts", row.seed, row.kept[0] * 100, row.kept[1] * 100,
+                         row.kept[2] * 100, row.kept[3] * 100, (row.kept[2] - row.kept[3]) * 100))
+        }
+        if rows.count > 1 {
+            print(String(format: "mean   %5.1f%%      %5.1f%%           %5.1f%%     %5.1f%%   %+5.1f pts", mean(rows, 0) * 100, mean(rows, 1) * 100,
+                         mean(rows, 2) * 100, mean(rows, 3) * 100, (mean(rows, 2) - mean(rows, 3)) * 100))
+        }
+        let gaps = (0..<policies.count).map { policies[$0].rawValue + String(format: " %+.1f pts", (mean(rows, $0) - mean(rows, 3)) * 100) }
+        print("gap to the hindsight bound: " + gaps.joined(separator: ", ") + " (target for continuous-auto: within 3 points)")
+    }
+
+    static func printJSON(_ rows: [Row], scenario: Scenario) {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("scenario"); w.value(scenario.name)
+        w.key("runs"); w.beginArray()
+        for row in rows {
+            w.beginObject()
+            w.key("seed"); w.value(Int64(row.seed))
+            for (column, name) in (policies.map(\.rawValue) + ["hindsight"]).enumerated() { w.key(name); w.value(row.kept[column]) }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("mean_kept_rate"); w.beginObject()
+        for (column, name) in (policies.map(\.rawValue) + ["hindsight"]).enumerated() { w.key(name); w.value(mean(rows, column)) }
+        w.endObject()
+        w.key("gap"); w.beginObject()
+        for (column, policy) in policies.enumerated() { w.key(policy.rawValue); w.value(mean(rows, column) - mean(rows, policies.count)) }
+        w.endObject()
+        w.endObject()
+        print(String(decoding: w.bytes, as: UTF8.self))
+    }
+}
