@@ -7,7 +7,7 @@ func towerMain(_ words: [String]) -> Int32 {
     func overview() -> String {
         var text = "Tower: a terminal control tower for last-mile delivery.\n\nUsage: tower [COMMAND] [options]\n\nCommands:\n"
         for command in commands { text += "  " + command.spec.name.padding(toLength: 12, withPad: " ", startingAt: 0) + command.spec.summary + "\n" }
-        text += "\nWith no command, 'tower' opens the live board on \(defaultScenario).\nRun 'tower COMMAND --help' for a command's options.\n"
+        text += "\nWith no command, 'tower' opens the live board on \(defaultScenarioName).\nRun 'tower COMMAND --help' for a command's options.\n"
         return text
     }
     var words = words

@@ -4,6 +4,19 @@ import Testing
 /// The real binary in a real (tmux) terminal.
 @Suite(.serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
 struct BoardEndToEndTests {
+    @Test func theDemoRunsFromAnyFolder() throws {
+        let work = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let tmux = try Tmux(command: "\(Tower.binary) demo", directory: "/", state: work)
+        try tmux.wait(forText: "tuesday")
+        #expect(try tmux.screen().contains("READ-ONLY"))
+        try tmux.send("q")
+        try tmux.wait(forText: "EXIT=0")
+        let state = (try? FileManager.default.contentsOfDirectory(atPath: work + "/tower")) ?? []
+        #expect(state.contains("demo-tuesday.jsonl"), "journaled in the state folder, not in /: \(state)")
+        #expect(!FileManager.default.fileExists(atPath: "/.tower"))
+    }
+
     @Test func startMoveDrillDownHelpCommandResizeAndQuit() throws {
         let city = try Tower.smallCity()
         let work = try Tower.temporaryDirectory()
@@ -54,9 +67,11 @@ struct BoardEndToEndTests {
 
         let after = try tmux.quitBoard()
         #expect(after.contains("EXIT=0"))
-        #expect(after.contains("journal: .tower/"))
+        #expect(after.contains("journal: "))
         #expect(!after.contains("Rider lanes"), "the board's screen is gone: the terminal was restored")
-        #expect(FileManager.default.fileExists(atPath: work + "/.tower"))
+        let state = (try? FileManager.default.contentsOfDirectory(atPath: work + "/state/tower")) ?? []
+        #expect(state.contains { $0.hasSuffix("-seed1.jsonl") }, "the default journal is in the state folder (XDG_STATE_HOME): \(state)")
+        #expect(!FileManager.default.fileExists(atPath: work + "/.tower"), "nothing is left in the folder the board ran in")
     }
 
     @Test func aSupervisorApprovesAnEscalationFromTheQueue() throws {
@@ -126,7 +141,7 @@ struct BoardEndToEndTests {
         try handle.close()
         try tmux.wait(forText: "O-0004 cancelled: late addition")
         #expect(try tmux.quitBoard().contains("EXIT=0"))
-        let deadLetters = try String(contentsOfFile: work + "/.tower/dead-letter.jsonl", encoding: .utf8)
+        let deadLetters = try String(contentsOfFile: work + "/state/tower/dead-letter.jsonl", encoding: .utf8)
         #expect(deadLetters.contains(#""line":2"#))
         #expect(deadLetters.contains("unexpected end of input"))
     }

@@ -10,12 +10,14 @@ final class Tmux {
         ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// State the board keeps by default (journals, dead letters) goes under `state` (default `DIRECTORY/state`),
+    /// never the user's home.
     /// The exit line starts a line of its own: a board killed with SIGKILL leaves the tty raw (a newline does not
     /// return the carriage), so the shell makes the tty sane first and the line cannot be wrapped into the
     /// shell's "Killed …" message.
-    init(width: Int = 80, height: Int = 24, command: String, directory: String) throws {
+    init(width: Int = 80, height: Int = 24, command: String, directory: String, state: String? = nil) throws {
         try tmux(captureOutput: false, ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-c", directory,
-                  "env -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); status=$?; stty sane 2>/dev/null; "
+                  "env -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=\(state ?? directory + "/state") \(command); status=$?; stty sane 2>/dev/null; "
                   + "printf '\\r\\nEXIT=%s\\r\\n' $status; sleep 600"])
     }
 

@@ -13,4 +13,7 @@ var commands: [any Command.Type] {
 }
 
 /// The scenario the board and `simulate` use when none is named.
-let defaultScenario = "sample-data/rio"
+/// The city `tower` opens without `--scenario`, as the help names it.
+let defaultScenarioName = "sample-data/rio"
+/// Where that city is (see `Installation`).
+var defaultScenario: String { Installation.shipped(defaultScenarioName) }

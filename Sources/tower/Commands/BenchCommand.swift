@@ -12,7 +12,7 @@ enum BenchCommand: Command {
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
             .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board: 500)."),
-            .init(name: "scenario", value: "DIR", help: "For replan, risk, queue and hindsight: the city (default \(defaultScenario))."),
+            .init(name: "scenario", value: "DIR", help: "For replan, risk, queue and hindsight: the city (default \(defaultScenarioName))."),
             .init(name: "runs", value: "K", help: "For risk: simulated days (seeds N, N+1, ...; default 3); for hindsight: default 1."),
             .init(name: "json", value: nil, help: "For hindsight: one JSON object instead of the table."),
             .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00)."),
@@ -39,7 +39,7 @@ enum BenchCommand: Command {
             try RiskBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seeds: (0..<UInt64(runs)).map { first + $0 })
             return 0
         case "eta":
-            try ETABench.run(history: arguments.positionals.count > 1 ? arguments.positionals[1] : "sample-data/history/rio-history-60d.csv")
+            try ETABench.run(history: arguments.positionals.count > 1 ? arguments.positionals[1] : Installation.shipped("sample-data/history/rio-history-60d.csv"))
             return 0
         case "board":
             try BoardBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),

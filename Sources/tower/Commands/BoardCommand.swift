@@ -8,14 +8,14 @@ enum BoardCommand: Command {
         name: "board",
         summary: "Open the live board on a simulated city (the default) or a followed JSON-lines feed.",
         options: [
-            .init(name: "scenario", value: "DIR", help: "Scenario folder: the city, riders and orders (default \(defaultScenario))."),
+            .init(name: "scenario", value: "DIR", help: "Scenario folder: the city, riders and orders (default \(defaultScenarioName))."),
             .init(name: "seed", value: "N", help: "Seed of the simulation (default 1)."),
             .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: a minute a second)."),
             .init(name: "from", value: "HH:MM", help: "Play the simulation headless up to this time before opening (default: the plan lock, for a new day)."),
             .init(name: "feed", value: "FILE", help: "Follow this JSON-lines feed instead of simulating ('-' for stdin)."),
-            .init(name: "journal", value: "FILE", help: "The journal to append to and resume from (default .tower/NAME.jsonl)."),
+            .init(name: "journal", value: "FILE", help: "The journal to append to and resume from (default $XDG_STATE_HOME/tower/NAME.jsonl, else ~/.local/state/tower/NAME.jsonl)."),
             .init(name: "fresh", value: nil, help: "Start the day over: move an existing journal aside as FILE.old."),
-            .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default .tower/dead-letter.jsonl)."),
+            .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default dead-letter.jsonl in the state folder, beside the journal)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
             .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
@@ -37,8 +37,8 @@ enum BoardCommand: Command {
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         let feedPath = arguments.value("feed")
         let choice = try PolicyChoice.parse(arguments.value("policy"))
-        try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
-        let defaultJournal = feedPath.map { ".tower/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
+        let state = try Installation.stateDirectory()
+        let defaultJournal = try feedPath.map { state + "/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
             ?? defaultJournal(scenario: scenario, seed: seed)
         let journalPath = arguments.value("journal") ?? defaultJournal
         let notifications = try NotificationOptions(arguments, journal: journalPath)
@@ -52,7 +52,7 @@ enum BoardCommand: Command {
         var notes: [String] = []
         if let feedPath {
             (engine, source, notes) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice,
-                                                   deadLetterPath: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl")
+                                                   deadLetterPath: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl")
             start = engine.world.clock ?? scenario.dayStart
         } else {
             let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
@@ -85,7 +85,7 @@ enum BoardCommand: Command {
             throw ToolError("cannot create the decision inbox \(files.inbox)")
         }
         let inbox = DecisionInbox(follower: try FeedFollower(path: files.inbox),
-                                  deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? ".tower/dead-letter.jsonl"))
+                                  deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl"))
         // Everything that can fail is open before the terminal is taken over.
         let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed)
         var model = BoardModel(speed: speed, readonly: arguments.has("readonly"))
@@ -153,7 +153,9 @@ enum BoardCommand: Command {
     }
 
     /// The journal a board on a simulated city keeps by default.
-    static func defaultJournal(scenario: Scenario, seed: UInt64) -> String { ".tower/\(scenario.name)-seed\(seed).jsonl" }
+    static func defaultJournal(scenario: Scenario, seed: UInt64) throws -> String {
+        try Installation.stateDirectory() + "/\(scenario.name)-seed\(seed).jsonl"
+    }
 
     /// `--operator`, else the login name: who the journal says decided.
     static func operatorName(_ given: String?) throws -> String {
@@ -202,18 +204,11 @@ enum BoardCommand: Command {
     static func etaModel(_ path: String?) throws -> ETAModel? {
         if path == "none" { return nil }
         if let path { return try ETAModel.read(path: path) }
-        let shipped = ["sample-data", packageRoot().appendingPathComponent("sample-data").path]
-            .map { $0 + "/history/rio-history-60d.csv" }.first { FileManager.default.fileExists(atPath: $0) }
+        let history = Installation.shipped("sample-data/history/rio-history-60d.csv")
+        let shipped = FileManager.default.fileExists(atPath: history) ? history : nil
         return try shipped.map { try ETAModel(training: HistoryReader.read(path: $0, requireTimes: true).rows, riderEffects: false) }
     }
 
-    static func packageRoot() -> URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    /// `themes/` in the working directory, then beside the executable's package.
-    static func themeDirectories() -> [String] {
-        ["themes", packageRoot().appendingPathComponent("themes").path]
-    }
+    /// The shipped `themes/` folders (see `Installation`).
+    static func themeDirectories() -> [String] { Installation.themeDirectories }
 }

@@ -14,8 +14,8 @@ enum DecideCommand: Command {
             .init(name: "option", value: "N", help: "The option to approve, 1-4 (default 1, the core's first choice)."),
             .init(name: "reason", value: "TEXT", help: "Why (for a rejection)."),
             .init(name: "operator", value: "NAME", help: "Who decides (default: the login name)."),
-            .init(name: "journal", value: "FILE", help: "The board's journal (default .tower/NAME-seedN.jsonl from --scenario and --seed)."),
-            .init(name: "scenario", value: "DIR", help: "Scenario of the board (default \(defaultScenario))."),
+            .init(name: "journal", value: "FILE", help: "The board's journal (default NAME-seedN.jsonl in the state folder, from --scenario and --seed)."),
+            .init(name: "scenario", value: "DIR", help: "Scenario of the board (default \(defaultScenarioName))."),
             .init(name: "seed", value: "N", help: "Seed of the board (default 1)."),
             .init(name: "policy", value: "NAME|FILE", help: "The board's policy, for its cost limit (default: the built-in one)."),
         ] + RoleOption.options,
@@ -41,7 +41,7 @@ enum DecideCommand: Command {
             journalPath = given
         } else {
             let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
-            journalPath = BoardCommand.defaultJournal(scenario: scenario, seed: try arguments.seed())
+            journalPath = try BoardCommand.defaultJournal(scenario: scenario, seed: try arguments.seed())
         }
         let world = try Replayer.replay(path: journalPath).world
         let body: EventBody = verb == "approve"

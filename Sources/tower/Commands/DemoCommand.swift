@@ -8,21 +8,20 @@ enum DemoCommand: Command {
         name: "demo",
         summary: "Play the tuesday scenario on a loop: the morning in about five minutes, read-only.",
         options: [
-            .init(name: "scenario", value: "DIR", help: "Scenario folder (default sample-data/tuesday)."),
+            .init(name: "scenario", value: "DIR", help: "Scenario folder (default the shipped sample-data/tuesday)."),
             .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: 06:00 to 11:00 in five minutes)."),
             .init(name: "interactive", value: nil, help: "Allow action keys (the demo is read-only without it)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme (default dark; NO_COLOR forces mono)."),
             PolicyChoice.option,
         ],
-        discussion: "Each pass starts a fresh day (journaled to .tower/demo-NAME.jsonl) at the plan lock; when the day ends it starts over. q quits.")
+        discussion: "Each pass starts a fresh day (journaled to demo-NAME.jsonl in $XDG_STATE_HOME/tower, else ~/.local/state/tower) at the plan lock; when the day ends it starts over. q quits.")
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         try NcursesTerminal.preflight()
-        let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? "sample-data/tuesday")
+        let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? Installation.shipped("sample-data/tuesday"))
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         let choice = try PolicyChoice.parse(arguments.value("policy"))
-        try FileManager.default.createDirectory(atPath: ".tower", withIntermediateDirectories: true)
-        let journalPath = ".tower/demo-\(scenario.name).jsonl"
+        let journalPath = try Installation.stateDirectory() + "/demo-\(scenario.name).jsonl"
         let display = try BoardCommand.Display(themeName: arguments.value("theme"))
         defer {
             display.terminal.close()

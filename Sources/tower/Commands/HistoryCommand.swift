@@ -7,7 +7,7 @@ enum HistoryCommand: Command {
         name: "history",
         summary: "Simulate several days and write their delivery history (CSV) for ETA learning.",
         options: [
-            .init(name: "scenario", value: "DIR", help: "Scenario folder (default \(defaultScenario))."),
+            .init(name: "scenario", value: "DIR", help: "Scenario folder (default \(defaultScenarioName))."),
             .init(name: "days", value: "N", help: "Days to simulate, one after the other from the scenario's date (default 20)."),
             .init(name: "seed", value: "N", help: "Seed of the first day; day k uses seed + k (default 1)."),
             .init(name: "out", value: "FILE", help: "Where to write the CSV (default: standard output)."),

@@ -7,7 +7,7 @@ enum SimulateCommand: Command {
         name: "simulate",
         summary: "Run a scenario headless, as fast as possible; print a summary and the world's digest.",
         options: [
-            .init(name: "scenario", value: "DIR", help: "Scenario folder (default \(defaultScenario))."),
+            .init(name: "scenario", value: "DIR", help: "Scenario folder (default \(defaultScenarioName))."),
             .init(name: "seed", value: "N", help: "Seed of the simulation's random draws (default 1)."),
             .init(name: "until", value: "HH:MM", help: "Stop at this local time (default: the end of the day)."),
             .init(name: "journal", value: "FILE", help: "Append every event to this JSON-lines journal; an existing journal of the same scenario and seed is resumed."),
