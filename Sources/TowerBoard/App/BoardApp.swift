@@ -209,7 +209,7 @@ public final class BoardApp {
             done = "undone: " + BoardApp.describe(last)
         }
         do {
-            try engine.submit(Event(id: id, at: at, by: model.operatorName, body: body))
+            try engine.submit(Event(id: id, at: at, by: model.operatorName, body: body, role: model.role))
             model.message = done
         } catch {
             model.message = (decision == .undo ? "cannot undo: " : "refused: ") + error.reason

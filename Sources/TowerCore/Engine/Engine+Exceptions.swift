@@ -153,6 +153,18 @@ extension Engine {
         }
     }
 
+    /// The role an operator decision is made in (see `Authority`); refuses an approval above the cost limit by
+    /// anyone but a supervisor, whatever the decision's source.
+    func authorize(_ event: Event) throws(EventError) -> Role {
+        let role = try authority.role(for: event)
+        if case let .exceptionApproved(id, option, op) = event.body, let exception = world.exceptions[id],
+           exception.options.indices.contains(option - 1),
+           let refusal = role.refusal(toApproveCost: exception.options[option - 1].costDelta, costLimit: policy.costLimit, unit: world.costUnit) {
+            throw EventError(field: "option", reason: "\(refusal) (\(op) is a \(role.rawValue))")
+        }
+        return role
+    }
+
     /// Refuses an approval whose option can no longer be carried out (the world moved on since it was offered).
     func checkDecision(_ event: Event) throws(EventError) {
         switch event.body {

@@ -6,6 +6,8 @@ public final class Engine {
     public private(set) var world: World
     public let planner: InsertionPlanner
     public let settings: EngineSettings
+    /// Who may decide what (the roster, if any): checked for every operator decision, whatever its source.
+    public var authority = Authority()
     let detector: ExceptionDetector
     let remedies: RemedyPlanner
     /// Where events are written before they apply; nil for dry runs.
@@ -49,6 +51,8 @@ public final class Engine {
             throw EventError(field: "at", reason: "\(ISOTime.format(input.at, offsetSeconds: offset)) is past the day this core runs (events up to \(ISOTime.format(latest, offsetSeconds: offset)))")
         }
         try world.check(input)
+        var input = input
+        if input.isOperatorDecision { input.role = try authorize(input) }
         advance(to: input.at, interruptible: false)  // the input must come after all the timed work before it
         try checkDecision(input)
         let shown = detector.findings(for: input, before: world)

@@ -13,9 +13,12 @@ public struct Event: Hashable, Sendable {
     /// Who made it: `feed`, `sim`, `core`, or an operator's name.
     public var by: String
     public var body: EventBody
+    /// The role an operator decision was made in: what the line claims, until the core journals the role it
+    /// granted (see `Authority`).
+    public var role: Role?
 
-    public init(id: String, seq: Int64? = nil, at: Instant, by: String, body: EventBody) {
-        self.id = id; self.seq = seq; self.at = at; self.by = by; self.body = body
+    public init(id: String, seq: Int64? = nil, at: Instant, by: String, body: EventBody, role: Role? = nil) {
+        self.id = id; self.seq = seq; self.at = at; self.by = by; self.body = body; self.role = role
     }
 
     public var type: String { body.type }

@@ -43,8 +43,9 @@ public enum EventCodec {
             throw EventError(field: "type", reason: "expected a string, got \(typeValue.typeName)")
         }
         let stepSize = try r.optionalInt("n", in: 2...Int(Int32.max))
+        let role = r.has("role") ? try r.enumeration("role", as: Role.self) : nil
         let body = try decodeBody(type: type, at: at, reader: &r)
-        return Decoded(event: Event(id: id, seq: seq, at: at, by: by, body: body), warnings: r.warnings, stepSize: stepSize)
+        return Decoded(event: Event(id: id, seq: seq, at: at, by: by, body: body, role: role), warnings: r.warnings, stepSize: stepSize)
     }
 
     private static func decodeBody(type: String, at: Instant, reader r: inout FieldReader) throws(EventError) -> EventBody {
@@ -212,6 +213,7 @@ public enum EventCodec {
         w.key("id"); w.value(event.id)
         w.key("at"); w.value(time(event.at))
         w.key("by"); w.value(event.by)
+        if let role = event.role { w.key("role"); w.value(role.rawValue) }
         w.key("type"); w.value(event.type)
         func field(_ name: String, _ text: String) { w.key(name); w.value(text) }
         func number(_ name: String, _ value: Double) { w.key(name); w.value(value) }

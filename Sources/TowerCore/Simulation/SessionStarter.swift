@@ -73,7 +73,7 @@ extension Event {
     /// put on a rider by a dispatcher.
     public var isOperatorDecision: Bool {
         switch body {
-        case .exceptionApproved, .exceptionRejected, .orderPinned: return true
+        case .exceptionApproved, .exceptionRejected, .orderPinned, .decisionUndone: return true
         default: return false
         }
     }

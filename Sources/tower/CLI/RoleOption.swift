@@ -11,8 +11,8 @@ enum RoleOption {
 
     static let systemRoster = "/etc/tower/roster.conf"
 
-    /// The role `operatorName` acts in.
-    static func resolve(_ arguments: ParsedArguments, operatorName: String, command: String) throws -> Role {
+    /// The role `operatorName` acts in, and the roster it was checked against (nil: none, the role on trust).
+    static func resolve(_ arguments: ParsedArguments, operatorName: String, command: String) throws -> (role: Role, roster: Roster?) {
         var wanted: Role?
         if let text = arguments.value("role") {
             guard let role = Role(rawValue: text) else {
@@ -22,10 +22,10 @@ enum RoleOption {
         }
         let environment = ProcessInfo.processInfo.environment["TOWER_ROSTER"].flatMap { $0.isEmpty ? nil : $0 }
         let path = arguments.value("roster") ?? environment ?? (FileManager.default.fileExists(atPath: systemRoster) ? systemRoster : nil)
-        guard let path else { return wanted ?? .dispatcher }
+        guard let path else { return (wanted ?? .dispatcher, nil) }
         let roster = try Roster.load(path: path)
         do {
-            return try roster.grant(wanted, to: operatorName)
+            return (try roster.grant(wanted, to: operatorName), roster)
         } catch {
             throw ToolError("roster \(path): \(error)")
         }

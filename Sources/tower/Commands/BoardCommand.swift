@@ -75,7 +75,8 @@ enum BoardCommand: Command {
         engine.runPlanSearches(on: BackgroundPlanSearch())
 
         let operatorName = try operatorName(arguments.value("operator"))
-        let role = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
+        let (role, roster) = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
+        engine.authority = Authority(roster: roster)
         engine.sync()
         let outbox = try notifications.openOutbox(world: engine.world)
         let relay = try notifications.relay()

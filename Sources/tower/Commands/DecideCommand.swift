@@ -33,7 +33,7 @@ enum DecideCommand: Command {
             throw UsageError(message: "the decision is 'approve' or 'reject', got '\(TextSanitizer.clean(verb))'", command: spec.name)
         }
         let operatorName = try BoardCommand.operatorName(arguments.value("operator"))
-        let role = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
+        let role = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name).role
         let policy = try PolicyChoice.parse(arguments.value("policy")).policy
         let option = Int(try arguments.double("option", default: 1, in: 1...4))
         let journalPath: String
@@ -49,7 +49,7 @@ enum DecideCommand: Command {
             : .exceptionRejected(exception: exception, operator: operatorName, reason: arguments.value("reason") ?? "rejected from the command line")
         let stamp = Int64(Date().timeIntervalSince1970 * 1000)
         // Unique beyond the millisecond: two decisions in the same one (a script, two operators) never share an id.
-        let event = Event(id: "decide-\(operatorName)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())", at: world.clock ?? Instant(seconds: stamp / 1000), by: operatorName, body: body)
+        let event = Event(id: "decide-\(operatorName)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())", at: world.clock ?? Instant(seconds: stamp / 1000), by: operatorName, body: body, role: role)
         do {
             try world.check(event)
         } catch {
