@@ -35,6 +35,13 @@ public final class BoardApp {
     static let outlookStep: Int64 = 15
     /// No bell and no flash when an escalation arrives (`--quiet`).
     public var quiet = false
+    /// Where the command line's history is kept across restarts (one command per line); nil: not kept.
+    public var historyFile: String? {
+        didSet {
+            guard let historyFile, let data = FileManager.default.contents(atPath: historyFile) else { return }
+            model.history = CommandHistory(entries: String(decoding: data, as: UTF8.self).split(separator: "\n").map { TextSanitizer.clean(String($0)) })
+        }
+    }
     /// Escalations already announced (those waiting when the board opened count as announced).
     private var announced: Set<String> = []
     /// Until when the header flashes for the last new escalation.
@@ -84,7 +91,9 @@ public final class BoardApp {
             if returnWhenFinished, source.isFinished { return .sourceFinished }
             let idle = model.paused || source.isFinished
             if let key = terminal.readKey(timeout: idle ? 1000 : 50) {
+                let remembered = model.history.entries
                 if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }
+                if model.history.entries != remembered { keepHistory() }
                 if let name = model.themeRequest { switchTheme(to: name) }
                 if let decision = model.decisionRequest { submit(decision) }
                 if model.quitRequested { return .quit }
@@ -154,6 +163,16 @@ public final class BoardApp {
         let fallback = exception.options.first { $0.action == exception.defaultAction }?.summary ?? "do nothing"
         let deadline = exception.deadline.map { ISOTime.clock($0, offsetSeconds: world.utcOffsetSeconds) } ?? "its deadline"
         return TextSanitizer.clean("\(what) goes to a supervisor: \(best); unanswered at \(deadline), the core takes: \(fallback)")
+    }
+
+    /// Writes the command history out (it is small: rewritten whole); a failure is said, never fatal.
+    private func keepHistory() {
+        guard let historyFile else { return }
+        do {
+            try Data((model.history.entries.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: historyFile), options: .atomic)
+        } catch {
+            model.message = "command history not kept: \(error.localizedDescription)"
+        }
     }
 
     /// Writes the messages of events the journal now holds (it is written first, so a crash loses none).

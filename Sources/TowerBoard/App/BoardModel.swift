@@ -40,6 +40,8 @@ public struct BoardModel: Sendable {
     public var speed: Double
     /// The `:` command being typed, when the command line is open.
     public var commandLine: String?
+    /// Commands run before (kept across restarts by the app), for ↑ ↓.
+    public var history = CommandHistory()
     /// The `/` filter being typed, when the filter line is open.
     public var filterLine: String?
     /// The filter applied to lanes and at-risk orders.
@@ -90,6 +92,8 @@ public struct BoardModel: Sendable {
         public var costUnit = "units"
         /// What enter opens from the drill-down on screen: a case's rider or order, an order's rider.
         public var linked: Screen?
+        /// The world drawn, for tab completion on the command line.
+        public var world: World?
         public init() {}
         func ids(_ pane: Pane) -> [String] {
             switch pane {
@@ -105,7 +109,7 @@ public struct BoardModel: Sendable {
     /// Applies one key.
     public mutating func handle(_ key: Key, rows: Rows) {
         message = nil
-        if commandLine != nil { editCommand(key); return }
+        if commandLine != nil { editCommand(key, rows: rows); return }
         if filterLine != nil { editFilter(key); return }
         if let decision = confirming {
             confirming = nil
@@ -240,8 +244,19 @@ public struct BoardModel: Sendable {
         message = "speed ×\(Int(speed))"
     }
 
-    private mutating func editCommand(_ key: Key) {
-        if let text = Self.edit(&commandLine, key, limit: 200) { run(command: text) }
+    private mutating func editCommand(_ key: Key, rows: Rows) {
+        switch key {
+        case .up, .down:
+            commandLine = history.step(older: key == .up, from: commandLine ?? "")
+        case .tab:
+            let (line, choices) = Completion.complete(commandLine ?? "", world: rows.world)
+            commandLine = String(line.prefix(200))
+            if !choices.isEmpty { message = choices.prefix(8).joined(separator: "  ") + (choices.count > 8 ? "  … \(choices.count - 8) more" : "") }
+        default:
+            guard let text = Self.edit(&commandLine, key, limit: 200) else { return }
+            history.remember(text.trimmingCharacters(in: .whitespaces))
+            run(command: text)
+        }
     }
 
     private mutating func editFilter(_ key: Key) {

@@ -19,6 +19,7 @@ public enum BoardView {
         var rows = BoardModel.Rows()
         rows.costLimit = snapshot.costLimit
         rows.costUnit = snapshot.world.costUnit
+        if model.commandLine != nil { rows.world = snapshot.world }
         for exception in snapshot.world.exceptions.values where exception.state == .escalated {
             rows.optionCosts[exception.id] = exception.options.map(\.costDelta)
             rows.optionAddsLate[exception.id] = exception.options.map { ($0.lateAfter ?? 0) - ($0.lateBefore ?? 0) }

@@ -148,7 +148,7 @@ enum DetailViews {
         ("space", "pause or resume the clock"),
         ("+ / -", "faster or slower"),
         ("/", "filter: rider, zone, channel, status (/!x: the rest)"),
-        (":", "commands: :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
+        (":", "commands (tab completes, ↑↓ recall): :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
         ("q", "quit, or back from a drill-down; twice if cases wait"),
     ]
 

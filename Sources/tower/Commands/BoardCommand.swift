@@ -96,6 +96,7 @@ enum BoardCommand: Command {
         let app = display.app(engine: engine, source: source, start: start, model: model)
         app.inbox = inbox
         app.quiet = arguments.has("quiet")
+        app.historyFile = state + "/command-history"
         app.trend = trend
         app.eta = eta
         app.outbox = outbox
