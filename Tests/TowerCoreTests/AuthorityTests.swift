@@ -65,3 +65,13 @@ final class MemorySink: EventSink {
     func sync() {}
     func syncIfDue() {}
 }
+
+@Suite struct AuthorityScopeTests {
+    @Test func aRoleOnAnythingButADecisionIsNotJournaled() throws {
+        let sink = MemorySink()
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: DeskCity.t0 - 3600))
+        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: DeskCity.t0 - 7200, by: "test", body: body)) }
+        try engine.submit(Event(id: "p", at: DeskCity.t0, by: "feed", body: .shiftStarted(rider: "R1"), role: .supervisor))
+        #expect(sink.events.last { $0.id == "p" }?.role == nil)
+    }
+}

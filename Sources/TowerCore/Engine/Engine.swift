@@ -52,7 +52,7 @@ public final class Engine {
         }
         try world.check(input)
         var input = input
-        if input.isOperatorDecision { input.role = try authorize(input) }
+        input.role = input.isOperatorDecision ? try authorize(input) : nil  // a role means something on a decision only
         advance(to: input.at, interruptible: false)  // the input must come after all the timed work before it
         try checkDecision(input)
         let shown = detector.findings(for: input, before: world)
