@@ -44,6 +44,9 @@ public final class BoardApp {
     }
     /// Escalations already announced (those waiting when the board opened count as announced).
     private var announced: Set<String> = []
+    /// The escalations waiting, by id, as of event `seq`: counted again only when an event arrives, not on every
+    /// pass of the loop (twenty a second).
+    private var waitingCache: (seq: Int64, ids: [String])?
     /// Until when the header flashes for the last new escalation.
     private var flashUntil = Date.distantPast
 
@@ -58,7 +61,7 @@ public final class BoardApp {
         self.terminal = terminal
         self.glyphs = terminal.isUTF8 ? .unicode : .ascii
         self.now = start
-        announced = Set(engine.world.exceptions.values.filter { $0.state == .escalated }.map(\.id))
+        announced = Set(escalationsWaiting())
         engine.interrupted = { [unowned terminal] in terminal.signalPending }
         engine.observer = { [unowned self] event in
             self.log.note(event, world: self.engine.world)
@@ -102,7 +105,7 @@ public final class BoardApp {
             let wall = Date()
             let elapsed = wall.timeIntervalSince(lastTick)
             lastTick = wall
-            let waiting = engine.world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
+            let waiting = escalationsWaiting().count
             let undoOpen = engine.world.lastDecisions[model.operatorName].map { !$0.undone && now - $0.at <= World.undoWindow } ?? false
             let pace = BoardPace(requested: model.speed, waiting: waiting, undoOpen: undoOpen, mode: engine.settings.policy.humanTime,
                                  readonly: model.readonly)
@@ -143,11 +146,11 @@ public final class BoardApp {
     private func announceEscalations(wall: Date) -> Bool {
         var changed = false
         if model.flashing, wall >= flashUntil { model.flashing = false; changed = true }
-        let fresh = engine.world.exceptions.values.filter { $0.state == .escalated && !announced.contains($0.id) }.sorted { $0.id < $1.id }
-        guard let last = fresh.last else { return changed }
-        announced.formUnion(fresh.map(\.id))
+        let fresh = escalationsWaiting().filter { !announced.contains($0) }
+        guard let last = fresh.last, let exception = engine.world.exceptions[last] else { return changed }
+        announced.formUnion(fresh)
         if model.readonly {
-            model.message = BoardApp.caption(last, world: engine.world)
+            model.message = BoardApp.caption(exception, world: engine.world)
         } else if !quiet {
             terminal.bell()
             model.flashing = true
@@ -156,7 +159,16 @@ public final class BoardApp {
         return true
     }
 
-    /// "E-0012 rider stalled R05 asks a supervisor: 1 of 3 ask R05 what is going on …; at 10:30 the core takes: …".
+    /// The ids of the escalations waiting for a decision, in id order.
+    private func escalationsWaiting() -> [String] {
+        let world = engine.world
+        if waitingCache?.seq != world.lastSeq {
+            waitingCache = (world.lastSeq, world.exceptions.values.filter { $0.state == .escalated }.map(\.id).sorted())
+        }
+        return waitingCache!.ids
+    }
+
+    /// "E-0012 rider stalled R05 goes to a supervisor: best of 2: …; unanswered at 10:30, the core takes: …".
     static func caption(_ exception: ExceptionCase, world: World) -> String {
         let what = "\(exception.id) \(exception.kind.replacingOccurrences(of: "_", with: " ")) \(exception.subject)"
         let best = exception.options.first.map { "best of \(exception.options.count): \($0.summary)" } ?? "no options"
