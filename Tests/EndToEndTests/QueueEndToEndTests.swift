@@ -35,7 +35,7 @@ import Testing
         let start = ISOTime.parseClock(found.raised).map { max(0, $0 - 300) } ?? 0
         let from = String(format: "%02d:%02d", start / 3600, start / 60 % 60)
         let tmux = try Tmux(width: 160, height: 45, command: "\(Tower.binary) board --scenario \(Self.tuesday) --from \(from) --speed 60 "
-                            + "--journal j.jsonl --operator ana --role supervisor --eta-model none", directory: work)
+                            + "--journal j.jsonl --operator ana --role supervisor", directory: work)
         try tmux.wait(for: "the case", timeout: 120) { $0.contains(found.exception) }
         return tmux
     }

@@ -134,29 +134,87 @@ import Testing
 }
 
 @Suite struct OnlineETATests {
-    @Test func learnsFromEveryAttemptAndKeepsAnHonestRunningError() throws {
+    /// The shipped history's first 48 days, learned without per-rider effects (as the sample scenarios' default).
+    static func model(slowedBy factor: Double = 1) throws -> ETAModel {
         let (train, _) = try ETAModelTests.split.get()
-        let model = try ETAModel(training: train, riderEffects: false)  // another fleet: its riders are other people
+        let rows = train.map { row in
+            var row = row
+            if let arrived = row.arrivedAt {
+                let travel = Int64((Double(arrived - row.departedAt) * factor).rounded())
+                row.arrivedAt = row.departedAt + travel
+                row.completedAt = row.completedAt.map { $0 + (travel - (arrived - row.departedAt)) }
+            }
+            return row
+        }
+        return try ETAModel(training: rows, riderEffects: false)  // another fleet: its riders are other people
+    }
+
+    @Test func theEngineLearnsFromEveryAttemptItCommitsAndKeepsAnHonestRunningError() throws {
+        let model = try Self.model()
         let scenario = try TestCity.scenario()
-        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
-        var online = OnlineETA(model: model.adding(riders: scenario.riders.map(\.profile.id)))
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, eta: model)
         var attempts = 0
         session.engine.observer = { event in
-            online.note(event, world: session.engine.world)
             switch event.body {
             case .deliveryDone, .deliveryFailed: attempts += 1
             default: break
             }
         }
-        #expect(online.recentMAE == nil)
+        #expect(session.engine.learner?.recentMAE == nil)
         session.simulation.run(until: scenario.time(14 * 3600), engine: session.engine)
+        let online = try #require(session.engine.learner)
         #expect(online.learned > 0 && online.learned <= attempts)
         let recent = try #require(online.recentMAE)
         #expect(recent.legs == min(online.learned, OnlineETA.window))
         #expect(recent.model < recent.baseline, "the learned model beats distance over speed on a city it never saw")
+        let (train, _) = try ETAModelTests.split.get()
         #expect(online.model.predict(train[0]).travel != model.predict(train[0]).travel, "it learned")
-        // The live fleet's riders got indicators, learned from their own deliveries.
-        #expect(online.model.riders.count == scenario.riders.count)
-        #expect(online.model.travel.weights.suffix(scenario.riders.count).contains { abs($0) > 1e-6 })
+        // Each live rider got an indicator at its first delivery, learned from its own deliveries.
+        let delivering = Set(session.engine.world.riders.values.filter { $0.delivered + $0.failed > 0 }.map(\.id))
+        #expect(Set(online.model.riders) == delivering)
+        #expect(online.model.travel.weights.suffix(delivering.count).contains { abs($0) > 1e-6 })
+    }
+
+    @Test func aReplayedJournalLearnsWhatTheEngineLearned() throws {
+        let model = try Self.model()
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        session.simulation.run(until: scenario.time(13 * 3600), engine: session.engine)
+        session.engine.sync()
+        let live = try #require(session.engine.learner)
+        let replayed = try #require(try Replayer.replay(path: journal, learning: model).learner)
+        let (_, test) = try ETAModelTests.split.get()
+        #expect(replayed.learned == live.learned)
+        #expect(test.prefix(50).allSatisfy { replayed.model.predict($0).travel == live.model.predict($0).travel })
+        // Resuming the simulated day re-runs it with the same learner and goes on from the same state.
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        #expect(resumed.resumedEvents > 0)
+        #expect(resumed.engine.learner?.learned == live.learned)
+        #expect { try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: try Self.model(slowedBy: 3)) }
+            throws: { "\($0)".contains("--eta-model") }
+    }
+
+    /// The detectors predict with the engine's learned model: one that has learned the roads are three times slower
+    /// than the travel model thinks sees late deliveries coming that the travel model does not, and the outlook the
+    /// board shows (`Engine.outlook`) is the one they scanned.
+    @Test func theDetectorsScanTheOutlookOfTheLearnedModel() throws {
+        let scenario = try TestCity.scenario()
+        func predictedLate(_ model: ETAModel?) throws -> (cases: Set<String>, engine: Engine) {
+            let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, eta: model)
+            session.simulation.run(until: scenario.time(10 * 3600), engine: session.engine)
+            let cases = session.engine.world.exceptions.values.filter { $0.kind == ExceptionKind.predictedLate.rawValue }.map(\.subject)
+            return (Set(cases), session.engine)
+        }
+        let travel = try predictedLate(nil)
+        let slow = try predictedLate(try Self.model(slowedBy: 3))
+        #expect(slow.cases.count > travel.cases.count, "travel model: \(travel.cases.count), slow learned model: \(slow.cases.count)")
+        let engine = slow.engine
+        let now = scenario.time(10 * 3600)
+        let shown = engine.outlook(at: now)
+        let learned = Outlook(world: engine.world, now: now, planner: engine.planner, learned: engine.learner?.model)
+        #expect(shown.lanes.mapValues { $0.stops.map(\.eta) } == learned.lanes.mapValues { $0.stops.map(\.eta) })
+        #expect(shown.lanes.mapValues { $0.stops.map(\.eta) } != Outlook(world: engine.world, now: now, planner: engine.planner).lanes.mapValues { $0.stops.map(\.eta) })
     }
 }

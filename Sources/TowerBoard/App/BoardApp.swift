@@ -24,8 +24,6 @@ public final class BoardApp {
     public var outbox: Outbox?
     /// The KPIs through the day (rebuilt from the journal at start by the caller, then fed every event).
     public var trend: KPITrend?
-    /// The learned ETA model, learning from every delivery attempt as it happens.
-    public var eta: OnlineETA?
     /// The KPIs of the world as of event `seq`: recomputed when an event arrives, not on every frame.
     private var kpiCache: (seq: Int64, kpis: KPISample)?
     /// The outlook of the last frame, kept while no event arrived and the clock stayed in the same step, so key
@@ -67,7 +65,6 @@ public final class BoardApp {
             self.log.note(event, world: self.engine.world)
             self.outbox?.take(event, world: self.engine.world)
             self.trend?.note(event, world: self.engine.world)
-            self.eta?.note(event, world: self.engine.world)
         }
     }
 
@@ -284,8 +281,7 @@ public final class BoardApp {
         let world = engine.world
         let step = now.seconds / BoardApp.outlookStep
         if outlookCache?.seq != world.lastSeq || outlookCache?.step != step {
-            outlookCache = (world.lastSeq, step, Outlook(world: world, now: now, planner: engine.planner, learned: eta?.model,
-                                                         horizon: engine.settings.policy.decisionHorizon))
+            outlookCache = (world.lastSeq, step, engine.outlook(at: now, horizon: engine.settings.policy.decisionHorizon))
         }
         let outlook = outlookCache!.outlook
         var snapshot = BoardSnapshot(world: world, outlook: outlook, now: now, source: source.label, deadLetters: source.deadLetters,
@@ -295,7 +291,7 @@ public final class BoardApp {
             snapshot.kpis = kpiCache?.kpis
             snapshot.trend = trend.samples
         }
-        if let eta, let recent = eta.recentMAE {
+        if let eta = engine.learner, let recent = eta.recentMAE {
             snapshot.learnedETA = BoardSnapshot.LearnedETA(mae: recent.model, baselineMAE: recent.baseline, legs: recent.legs, learned: eta.learned)
         }
         return snapshot

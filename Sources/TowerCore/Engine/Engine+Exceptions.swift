@@ -6,7 +6,7 @@ extension Engine {
     /// Looks at the live state: closes cases whose trouble is gone, raises new ones, and (when the core may
     /// act) tells customers whose rider is about to arrive.
     func scanExceptions(at now: Instant) {
-        let outlook = Outlook(world: world, now: now, planner: planner)
+        let outlook = outlook(at: now)
         let findings = detector.scan(world, outlook: outlook, now: now)
         let seen = Set(findings.map { CaseKey($0.kind.rawValue, $0.subject) })
         for exception in world.exceptions.values.sorted(by: { $0.id < $1.id }) where exception.isPending {

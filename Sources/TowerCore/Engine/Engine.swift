@@ -20,14 +20,21 @@ public final class Engine {
     private var advancedTo: Instant?
     /// Called after every event is applied (the board keeps a log of notable ones).
     public var observer: ((Event) -> Void)?
+    /// The online ETA learner, when the engine runs one: fed every committed event, and the model of the outlook
+    /// the detectors scan and the board shows, so "predicted late" and the at-risk list come from one prediction.
+    public private(set) var learner: OnlineETA?
     /// Where plan searches run: inline by default; the board gives them a thread of their own
     /// (`runPlanSearches(on:)`).
     public internal(set) var planSearch: PlanSearchRunner = InlinePlanSearch()
     /// The plan search running, if any.
     var searchInFlight: PlanSearch?
 
-    public init(world: World = World(), journal: EventSink?, settings: EngineSettings, planner: InsertionPlanner = InsertionPlanner()) {
+    /// - Parameter learner: the online ETA learner, already fed every event of `world` (see `Replayer`), or nil to
+    ///   predict with the travel model alone.
+    public init(world: World = World(), journal: EventSink?, settings: EngineSettings, planner: InsertionPlanner = InsertionPlanner(),
+                learner: OnlineETA? = nil) {
         self.world = world
+        self.learner = learner
         self.journal = journal
         self.settings = settings
         self.planner = planner
@@ -35,6 +42,11 @@ public final class Engine {
         remedies = RemedyPlanner(planner: planner, policy: settings.policy)
         for id in world.orderIDs where world.orders[id]?.status == .open { waiting.insert(id) }
         advancedTo = world.clock
+    }
+
+    /// The outlook at `now`, as the detectors see it (the learned model's when the engine runs one).
+    public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook {
+        Outlook(world: world, now: now, planner: planner, learned: learner?.model, horizon: horizon)
     }
 
     public var planLocked: Bool { world.clock.map { $0 >= settings.planLock } ?? false }
@@ -137,6 +149,7 @@ public final class Engine {
         }
         if stepStart == nil { stepStart = event.seq }
         world.apply(event)
+        learner?.note(event, world: world)
         observer?(event)
     }
 

@@ -7,6 +7,8 @@ public enum Replayer {
         public var tornLastLine: Int?
         /// The engine step a crash cut short at the journal's end, if any: not applied (see `JournalWriter`).
         public var cutShortStep: CutShortStep?
+        /// The online ETA learner fed every event replayed, when one was asked for: what the engine goes on with.
+        public var learner: OnlineETA?
     }
 
     /// The last step of a journal when it has fewer lines than its first line announced.
@@ -24,18 +26,20 @@ public enum Replayer {
 
     /// Replays `path`. A bad line before the end means the journal is damaged: that is an error naming the line.
     /// - Parameter keepEvents: keep the decoded events (for resuming); off for plain replays to save memory.
-    public static func replay(path: String, keepEvents: Bool = false) throws -> Result {
-        var result = try replay(path: path, keepEvents: keepEvents, before: nil)
+    /// - Parameter learning: the ETA model the engine started from, to feed every event to as the engine did.
+    public static func replay(path: String, keepEvents: Bool = false, learning: ETAModel? = nil) throws -> Result {
+        var result = try replay(path: path, keepEvents: keepEvents, learning: learning, before: nil)
         if let cut = result.cutShortStep {
             // Rare (a crash mid-step): read again up to the step rather than keep a copy of the world at every step.
-            result = try replay(path: path, keepEvents: keepEvents, before: cut.line)
+            result = try replay(path: path, keepEvents: keepEvents, learning: learning, before: cut.line)
             result.cutShortStep = cut
         }
         return result
     }
 
-    private static func replay(path: String, keepEvents: Bool, before stopLine: Int?) throws -> Result {
+    private static func replay(path: String, keepEvents: Bool, learning: ETAModel?, before stopLine: Int?) throws -> Result {
         var world = World()
+        var learner = learning.map(OnlineETA.init)
         var events: [Event] = []
         var failure: ToolError?
         var torn: Int?
@@ -66,6 +70,7 @@ public enum Replayer {
                 return false
             }
             world.apply(decoded.event)
+            learner?.note(decoded.event, world: world)
             if keepEvents { events.append(decoded.event) }
             if let open = step {
                 step!.owed = open.owed - 1
@@ -76,6 +81,6 @@ public enum Replayer {
         if let failure { throw failure }
         let cut = step.flatMap { $0.owed > 0 && stopLine == nil
             ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }
-        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut)
+        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner)
     }
 }

@@ -17,18 +17,13 @@ public struct RiskEvaluation: Sendable {
 
     public init(scenario: Scenario, seed: UInt64, mode: EngineSettings.Mode = .static, lead: Int64 = 1800, probability: Double = 0.5,
                 step: Int64 = 300, until: Instant? = nil, learned: ETAModel? = nil) throws {
-        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode)
-        var online = learned.map { OnlineETA(model: $0.adding(riders: session.engine.world.riderIDs)) }
-        if online != nil {
-            let engine = session.engine
-            engine.observer = { online?.note($0, world: engine.world) }
-        }
+        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, eta: learned)
         let end = until ?? scenario.dayEnd + 4 * 3600
         var flags: Set<String> = []
         var now = scenario.planLock
         while now <= end {
             session.simulation.run(until: now, engine: session.engine)
-            let outlook = Outlook(world: session.engine.world, now: now, planner: session.engine.planner, learned: online?.model)
+            let outlook = session.engine.outlook(at: now)
             for item in outlook.atRisk where item.probability >= probability && now <= item.window.end - lead { flags.insert(item.order) }
             now = now + step
         }

@@ -1,8 +1,9 @@
 /// One simulated day without a board, journal or inbox: the figures a policy comparison needs.
 public enum HeadlessRun {
     public static func report(scenario: Scenario, seed: UInt64, mode: EngineSettings.Mode, policy: Policy, policyName: String,
-                              until: Instant, failedCost: Double = RunReport.failedDeliveryCost) throws -> RunReport {
-        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, policy: policy)
+                              until: Instant, failedCost: Double = RunReport.failedDeliveryCost, eta: ETAModel? = nil) throws -> RunReport {
+        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, policy: policy,
+                                               eta: eta)
         var recorder = KPIRecorder(planLock: scenario.planLock)
         session.engine.observer = { recorder.note($0) }
         session.simulation.run(until: until, engine: session.engine)

@@ -19,6 +19,9 @@ public struct Scenario: Sendable {
     public var disruptions: [Disruption]
     /// The currency costs are in (`currency` in scenario.json, e.g. BRL); empty when the scenario does not say.
     public var currency = ""
+    /// The delivery history the scenario's ETA model learns from at start (`eta_history` in scenario.json, a path
+    /// relative to the folder); nil: no learned model unless one is given (`--eta-model`).
+    public var etaHistory: String?
     /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
     public var channels: ChannelTerms?
 

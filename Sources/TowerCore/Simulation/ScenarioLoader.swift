@@ -25,6 +25,13 @@ public enum ScenarioLoader {
         if let script = try read("disruptions.csv", required: false) {
             scenario.disruptions = try parseDisruptions(script, file: folder.appendingPathComponent("disruptions.csv").path, scenario: scenario)
         }
+        if let history = scenario.etaHistory {
+            let path = folder.appendingPathComponent(history).standardizedFileURL.path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ToolError("\(settingsPath): eta_history: cannot read \(path) (a delivery history CSV, relative to the scenario folder)")
+            }
+            scenario.etaHistory = path
+        }
         return scenario
     }
 
@@ -83,6 +90,7 @@ public enum ScenarioLoader {
                             positionInterval: try r.int("position_interval_s", in: 5...3600),
                             zones: zones, hubs: hubs, riders: [], orders: [], disruptions: [])
             scenario.currency = currency
+            if r.has("eta_history") { scenario.etaHistory = try r.text("eta_history") }
             return scenario
         } catch let error as EventError {
             throw ToolError("\(file): \(error)")

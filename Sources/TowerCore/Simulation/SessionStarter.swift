@@ -17,7 +17,7 @@ public enum SessionStarter {
     }
 
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
-                             mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard) throws -> Session {
+                             mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil) throws -> Session {
         let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         var previous: [Event] = []
@@ -35,7 +35,7 @@ public enum SessionStarter {
         }
         let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
         let sink: EventSink? = previous.isEmpty ? writer : ResumeSink(expected: previous, then: writer)
-        let engine = Engine(journal: sink, settings: settings)
+        let engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
         for event in simulation.settingEvents() {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }
@@ -56,7 +56,7 @@ public enum SessionStarter {
                 guard simulation.step(engine: engine) else { break }
             }
             if let divergence = resume.divergence {
-                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy it was written with)")
+                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy and --eta-model it was written with)")
             }
             if engine.world.lastSeq < Int64(previous.count) {
                 throw ToolError("\(journalPath!): the journal is longer than the simulated day; it was not written by this scenario")

@@ -14,6 +14,14 @@ import TowerCore
 /// 3. Bytes per second written to a 120x40 terminal at steady state, by the real binary under `script(1)` (a pty),
 ///    and by `htop` under the same pty at the same refresh when it is installed.
 enum BoardBench {
+    /// A learned model for the generated city (which names no history): trained on the shipped one, as the sample
+    /// city's is, to time the snapshot with a learned model's ETAs.
+    private static func shippedModel() throws -> ETAModel? {
+        let history = Installation.shipped("sample-data/history/rio-history-60d.csv")
+        guard FileManager.default.fileExists(atPath: history) else { return nil }
+        return try ETAModel(training: HistoryReader.read(path: history, requireTimes: true).rows, riderEffects: false)
+    }
+
     static func run(riders: Int, seconds: Double) throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-board-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -40,7 +48,7 @@ enum BoardBench {
         var model = BoardModel(speed: 60, readonly: false)
         var buffer = ScreenBuffer(width: 200, height: 60)
         let snapshotTimes = measure(50) { _ = snapshot() }
-        if let model = try BoardCommand.etaModel(nil)?.adding(riders: engine.world.riderIDs) {
+        if let model = try shippedModel()?.adding(riders: engine.world.riderIDs) {
             let learnedTimes = measure(20) { _ = snapshot(learned: model) }
             print("snapshot with ETAs from the learned model (the board's default): p50 \(ms(learnedTimes, 0.5)) p99 \(ms(learnedTimes, 0.99))")
         }

@@ -20,8 +20,9 @@ enum HindsightBench {
 
     static let policies: [EngineSettings.Mode] = [.static, .continuous, .continuousAuto]
 
-    static func run(scenarioPath: String, seed: UInt64, runs: Int, json: Bool) throws {
+    static func run(scenarioPath: String, seed: UInt64, runs: Int, json: Bool, etaOption: String?) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
+        let eta = try ETAModelChoice.model(etaOption, scenario: scenario)
         var everyOrderKnown = scenario
         for index in everyOrderKnown.orders.indices {
             everyOrderKnown.orders[index].createdAt = min(everyOrderKnown.orders[index].createdAt, scenario.dayStart)
@@ -37,7 +38,7 @@ enum HindsightBench {
             let result: Result<Double, ToolError>
             do {
                 let report = try HeadlessRun.report(scenario: hindsight ? known : scenario, seed: seed, mode: mode, policy: .standard,
-                                                    policyName: hindsight ? "hindsight" : mode.rawValue, until: until)
+                                                    policyName: hindsight ? "hindsight" : mode.rawValue, until: until, eta: eta)
                 result = .success(report.promises.keptRate)
             } catch {
                 result = .failure(error as? ToolError ?? ToolError("\(error)"))

@@ -5,9 +5,10 @@ import TowerCore
 /// desk raised, resolved on its own, escalated to a person and defaulted; then the peak and mean escalations per
 /// hour, the core's share, dominated first options and defaults above the cost limit (both must be 0).
 enum QueueBench {
-    static func run(scenarioPath: String, seed: UInt64) throws {
+    static func run(scenarioPath: String, seed: UInt64, etaOption: String?) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
-        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch)
+        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch,
+                                               eta: try ETAModelChoice.model(etaOption, scenario: scenario))
         session.simulation.run(until: scenario.dayEnd + 4 * 3600, engine: session.engine)
         let policy = session.engine.settings.policy
         let figures = QueueFigures(world: session.engine.world, costLimit: policy.costLimit)

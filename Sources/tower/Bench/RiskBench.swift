@@ -3,11 +3,11 @@ import TowerCore
 
 /// `tower bench risk`: recall and precision of the at-risk list on simulated days (see `RiskEvaluation`).
 enum RiskBench {
-    /// Each day twice: ETAs from the travel model, and from the learned model (the board's default: trained on the
-    /// shipped history without per-rider effects, learning online through the day).
+    /// Each day twice: ETAs from the travel model, and from the learned model (the default when the scenario names
+    /// an `eta_history`: trained on it without per-rider effects, learning online through the day).
     static func run(scenarioPath: String, seeds: [UInt64]) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
-        let learned = try BoardCommand.etaModel(nil)
+        let learned = try ETAModelChoice.model(nil, scenario: scenario)
         for (name, model) in [("travel model", nil), ("learned model", learned)] where name == "travel model" || model != nil {
             var total = RiskEvaluation.Sum()
             for seed in seeds {

@@ -46,7 +46,8 @@ struct PolicyComparison {
     /// Reports per policy name, in seed order.
     private(set) var reports: [String: [RunReport]] = [:]
 
-    init(scenario: Scenario, choices: [PolicyChoice], seeds: [UInt64], until: Instant, failedCost: Double = RunReport.failedDeliveryCost) throws {
+    init(scenario: Scenario, choices: [PolicyChoice], seeds: [UInt64], until: Instant, failedCost: Double = RunReport.failedDeliveryCost,
+         eta: ETAModel? = nil) throws {
         self.scenario = scenario
         self.choices = choices
         self.seeds = seeds
@@ -57,7 +58,7 @@ struct PolicyComparison {
             let result: Result<RunReport, ToolError>
             do {
                 result = .success(try HeadlessRun.report(scenario: scenario, seed: seed, mode: choice.mode, policy: choice.policy,
-                                                         policyName: choice.name, until: until, failedCost: failedCost))
+                                                         policyName: choice.name, until: until, failedCost: failedCost, eta: eta))
             } catch {
                 result = .failure(error as? ToolError ?? ToolError("\(error)"))
             }

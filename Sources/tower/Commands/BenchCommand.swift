@@ -18,6 +18,7 @@ enum BenchCommand: Command {
             .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00)."),
             .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
+            .init(name: "eta-model", value: "FILE", help: "For queue and hindsight: " + ETAModelChoice.help),
         ])
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -46,11 +47,13 @@ enum BenchCommand: Command {
                                seconds: try arguments.double("seconds", default: 10, in: 1...600))
             return 0
         case "queue":
-            try QueueBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed())
+            try QueueBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed(),
+                               etaOption: arguments.value("eta-model"))
             return 0
         case "hindsight":
             try HindsightBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed(),
-                                   runs: try arguments.int("runs", default: 1, in: 1...100), json: arguments.has("json"))
+                                   runs: try arguments.int("runs", default: 1, in: 1...100), json: arguments.has("json"),
+                                   etaOption: arguments.value("eta-model"))
             return 0
         case "routing":
             try routing(directory: arguments.positionals.count > 1 ? arguments.positionals[1] : "bench/solomon",

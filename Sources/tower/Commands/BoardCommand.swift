@@ -21,7 +21,7 @@ enum BoardCommand: Command {
             .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
             PolicyChoice.option,
             .init(name: "operator", value: "NAME", help: "Who approves and rejects from this board, for the journal (default: the login name)."),
-            .init(name: "eta-model", value: "FILE", help: "A learned ETA model (tower eta train) to run online, or 'none' for the travel model alone; default: trained at start from sample-data/history when present."),
+            .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
         ] + RoleOption.options + NotificationOptions.options,
         discussion: """
         Every event and decision is appended to the journal before it takes effect; starting again with the same
@@ -45,18 +45,19 @@ enum BoardCommand: Command {
         let files = JournalFiles(journal: journalPath, outbox: notifications.outbox)
         if arguments.has("fresh") { try files.moveAside() }
 
+        let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
         let engine: Engine
         let source: EventSource
         var start: Instant
         // What resuming found and mended (a torn line, a step cut short): said on the status line and at exit.
         var notes: [String] = []
         if let feedPath {
-            (engine, source, notes) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice,
+            (engine, source, notes) = try openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
                                                    deadLetterPath: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl")
             start = engine.world.clock ?? scenario.dayStart
         } else {
             let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy)
+                                                   mode: choice.mode, policy: choice.policy, eta: eta)
             engine = session.engine
             source = SimulationSource(simulation: session.simulation)
             notes = resumeNotes(torn: session.tornLastLine, cut: session.cutShortStep)
@@ -81,7 +82,6 @@ enum BoardCommand: Command {
         let outbox = try notifications.openOutbox(world: engine.world)
         let relay = try notifications.relay()
         let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
-        let eta = try etaModel(arguments.value("eta-model")).map { OnlineETA(model: $0.adding(riders: engine.world.riderIDs)) }
         if !FileManager.default.fileExists(atPath: files.inbox), !FileManager.default.createFile(atPath: files.inbox, contents: nil) {
             throw ToolError("cannot create the decision inbox \(files.inbox)")
         }
@@ -98,7 +98,6 @@ enum BoardCommand: Command {
         app.quiet = arguments.has("quiet")
         app.historyFile = state + "/command-history"
         app.trend = trend
-        app.eta = eta
         app.outbox = outbox
         let webhook = relay.map { WebhookWorker(relay: $0) }
         let ending = app.run()
@@ -123,7 +122,7 @@ enum BoardCommand: Command {
     }
 
     /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
-    private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice,
+    private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice, eta: ETAModel?,
                                  deadLetterPath: String) throws -> (Engine, EventSource, [String]) {
         var notes: [String] = []
         let settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy,
@@ -133,14 +132,14 @@ enum BoardCommand: Command {
         let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
         let engine: Engine
         if size > 0 {
-            let replayed = try Replayer.replay(path: journalPath)
+            let replayed = try Replayer.replay(path: journalPath, learning: eta)
             notes = resumeNotes(torn: replayed.tornLastLine, cut: replayed.cutShortStep)
             if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
-            engine = Engine(world: replayed.world, journal: writer, settings: settings)
+            engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner)
         } else {
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
-            engine = Engine(journal: writer, settings: settings)
+            engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
             for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() {
                 do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
             }
@@ -199,16 +198,6 @@ enum BoardCommand: Command {
         func reportWarnings() {
             for warning in warnings { FileHandle.standardError.write(Data("tower: \(warning)\n".utf8)) }
         }
-    }
-
-    /// The learned ETA model the board runs: none when asked (`none`), the file given, else one trained now on the shipped history without
-    /// per-rider effects (that history's riders are other people), or nil when neither is there.
-    static func etaModel(_ path: String?) throws -> ETAModel? {
-        if path == "none" { return nil }
-        if let path { return try ETAModel.read(path: path) }
-        let history = Installation.shipped("sample-data/history/rio-history-60d.csv")
-        let shipped = FileManager.default.fileExists(atPath: history) ? history : nil
-        return try shipped.map { try ETAModel(training: HistoryReader.read(path: $0, requireTimes: true).rows, riderEffects: false) }
     }
 
     /// The shipped `themes/` folders (see `Installation`).

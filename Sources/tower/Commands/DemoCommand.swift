@@ -13,6 +13,7 @@ enum DemoCommand: Command {
             .init(name: "interactive", value: nil, help: "Allow action keys (the demo is read-only without it)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme (default dark; NO_COLOR forces mono)."),
             PolicyChoice.option,
+            .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
         ],
         discussion: "Each pass starts a fresh day (journaled to demo-NAME.jsonl in $XDG_STATE_HOME/tower, else ~/.local/state/tower) at the plan lock; when the day ends it starts over. q quits.")
 
@@ -22,20 +23,20 @@ enum DemoCommand: Command {
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         let choice = try PolicyChoice.parse(arguments.value("policy"))
         let journalPath = try Installation.stateDirectory() + "/demo-\(scenario.name).jsonl"
+        let etaModel = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
         let display = try BoardCommand.Display(themeName: arguments.value("theme"))
         defer {
             display.terminal.close()
             display.reportWarnings()
         }
         var firstMessage = display.statusWarning
-        let etaModel = try BoardCommand.etaModel(nil)
         var pass = 0
         let searches = BackgroundPlanSearch()
         while true {
             pass += 1
             try? FileManager.default.removeItem(atPath: journalPath)
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy)
+                                                   mode: choice.mode, policy: choice.policy, eta: etaModel)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
             session.engine.runPlanSearches(on: searches)
             session.engine.sync()
@@ -47,7 +48,6 @@ enum DemoCommand: Command {
             let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),
                                   start: scenario.planLock, model: model)
             app.trend = trend
-            app.eta = etaModel.map { OnlineETA(model: $0.adding(riders: session.engine.world.riderIDs)) }
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {

@@ -15,6 +15,7 @@ enum SimulateCommand: Command {
             .init(name: "runs", value: "K", help: "Play K seeds (N, N+1, ...) per policy and print means with 95% intervals (default 1)."),
             .init(name: "inbox", value: "FILE", help: "Operator decisions (exception.approved, exception.rejected and order.pinned lines) applied at their times."),
             .init(name: "json", value: nil, help: "Print one JSON object with the run's figures instead of the summary."),
+            .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
             .init(name: "failed-cost", value: "X", help: "What a failed delivery costs, counted in the cost per delivery (default \(Int(RunReport.failedDeliveryCost)))."),
         ] + NotificationOptions.options,
         discussion: "The same scenario and seed always give the same events and the same digest; 'tower replay' of the journal prints it again.")
@@ -32,18 +33,19 @@ enum SimulateCommand: Command {
         let choices = try (arguments.value("policy")?.split(separator: ",").map(String.init) ?? [nil]).map { try PolicyChoice.parse($0) }
         let runs = try arguments.int("runs", default: 1, in: 1...1000)
         let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
+        let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
         if choices.count > 1 || runs > 1 {
             for single in ["journal", "inbox", "outbox", "webhook"] where arguments.value(single) != nil {
                 throw UsageError(message: "--\(single) belongs to a single run; a comparison (--runs, several policies) keeps no journal", command: spec.name)
             }
             let comparison = try PolicyComparison(scenario: scenario, choices: choices, seeds: (0..<UInt64(runs)).map { seed + $0 }, until: until,
-                                                failedCost: failedCost)
+                                                failedCost: failedCost, eta: eta)
             if arguments.has("json") { print(comparison.json) } else { comparison.table.forEach { print($0) } }
             return 0
         }
         let choice = choices[0]
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
-                                               mode: choice.mode, policy: choice.policy)
+                                               mode: choice.mode, policy: choice.policy, eta: eta)
         if let torn = session.tornLastLine {
             FileHandle.standardError.write(Data("tower: \(arguments.value("journal")!) line \(torn): torn last line skipped (an earlier run stopped mid-write)\n".utf8))
         }

@@ -88,6 +88,9 @@ public struct ETAModel: Codable, Sendable {
         (ETAModel.roadKm(row) / baselineKmh * 3600, baselineDwell)
     }
 
+    /// Whether the model has an indicator of its own for rider `id`.
+    public func knows(rider id: String) -> Bool { vocabulary.riders[id] != nil }
+
     /// Learns a row's actual times (online).
     public mutating func learn(_ row: HistoryRow) {
         if let seconds = row.travelSeconds { travel.update(ETAModel.travelFeatures(row, vocabulary), log(seconds + ETAModel.travelShift)) }
