@@ -89,7 +89,7 @@ extension Engine {
         // escalation holds waits for it; one whose windows all end beyond the horizon waits until one does. (Only
         // cases the scan sees again can wait: one an event raised is decided now.)
         if finding.kind.isScanned {
-            if ([finding.subject] + best.touched.sorted()).contains(where: { pending[$0] != nil }) { return }
+            if !reach(of: finding.subject, options: ranked.map(\.remedy), touched: best.touched).isDisjoint(with: pending.keys) { return }
             if let due = dueTime(of: finding.subject, touching: best.touched), due > now + policy.decisionHorizon { return }
         }
         escalate(id, finding: finding, ranked: ranked, reasons: reasons, at: now)
@@ -108,12 +108,22 @@ extension Engine {
     private func pendingTouches() -> [String: String] {
         var touches: [String: String] = [:]
         for exception in world.exceptions.values.sorted(by: { $0.id > $1.id }) where exception.state == .escalated {
-            touches[exception.subject] = exception.id
-            for option in exception.options {
-                if let remedy = Remedy(text: option.action), !remedy.subject.isEmpty { touches[remedy.subject] = exception.id }
-            }
+            for key in reach(of: exception.subject, options: exception.options.compactMap { Remedy(text: $0.action) }) { touches[key] = exception.id }
         }
         return touches
+    }
+
+    /// What a case is about, for "one case per rider or order": its subject, what its options act on (and the
+    /// receiving riders), and the rider carrying each order among them; so two orders of one rider, or an order
+    /// and its rider, never wait for a person as two cases.
+    private func reach(of subject: String, options: [Remedy], touched: Set<String> = []) -> Set<String> {
+        var keys: Set<String> = touched.union([subject])
+        for remedy in options {
+            if !remedy.subject.isEmpty { keys.insert(remedy.subject) }
+            if let target = remedy.target { keys.insert(target) }
+        }
+        for key in keys { if let rider = world.orders[key]?.rider { keys.insert(rider) } }
+        return keys
     }
 
     private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
