@@ -60,4 +60,36 @@ import Testing
             #expect(e.deadline != nil && e.escalationReason != nil && e.defaultAction != nil, "\(e.id)")
         }
     }
+
+    /// One case per rider: while a scanned case waits for a person, no other scanned case about the same rider
+    /// (its order's rider, or a rider or order its options act on) is put before a person too. Played with the
+    /// scenario's learned ETA model, as `simulate` and the board run it.
+    @Test func noTwoWaitingCasesAreAboutTheSameRider() throws {
+        let scenario = try ScenarioLoader.load(directory: Self.root.appendingPathComponent("sample-data/tuesday").path)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch,
+                                               eta: try ETAModelChoice.model(nil, scenario: scenario))
+        let engine = session.engine
+        func reach(_ exception: ExceptionCase) -> Set<String> {
+            var keys: Set<String> = [exception.subject]
+            for remedy in exception.options.compactMap({ Remedy(text: $0.action) }) {
+                if !remedy.subject.isEmpty { keys.insert(remedy.subject) }
+                if let target = remedy.target { keys.insert(target) }
+            }
+            return Set(keys.map { engine.world.orders[$0]?.rider ?? $0 }.filter { engine.world.riders[$0] != nil })
+        }
+        var overlaps: [String] = []
+        var escalations = 0
+        engine.observer = { event in
+            guard case let .exceptionEscalated(id, _, _, _, _) = event.body, let new = engine.world.exceptions[id],
+                  ExceptionKind(rawValue: new.kind)?.isScanned == true else { return }
+            escalations += 1
+            for other in engine.world.exceptions.values where other.id != id && other.state == .escalated
+                && ExceptionKind(rawValue: other.kind)?.isScanned == true && !reach(other).isDisjoint(with: reach(new)) {
+                overlaps.append("\(id) and \(other.id) on \(reach(other).intersection(reach(new)).sorted())")
+            }
+        }
+        session.simulation.run(until: scenario.time(18 * 3600), engine: engine)
+        #expect(escalations > 0)
+        #expect(overlaps.isEmpty, "\(overlaps)")
+    }
 }
