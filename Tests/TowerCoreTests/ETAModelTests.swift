@@ -65,6 +65,13 @@ import Testing
         #expect(result.model.travelMAE <= 0.6 * result.baseline.travelMAE, "the target: at most 60% of the baseline's")
         #expect(result.model.arrivalMAE < result.baseline.arrivalMAE)
         #expect((0.7...0.9).contains(result.model.coverage ?? 0), "P10–P90 should hold about 80% of held-out legs")
+        for band in result.coverageByDistance + result.coverageByHour where band.legs >= 100 {
+            #expect((0.7...0.9).contains(band.coverage), "P10–P90 holds in every band, not only on average: \(band.label) \(band.coverage)")
+        }
+        // The trees find what the linear model leaves (here little: the simulated city is nearly linear in logs).
+        #expect(model.trees.map { $0.rounds > 0 } == true)
+        let linear = ETAEvaluation(model: try ETAModel(training: train, boosted: false), rows: test)
+        #expect(result.model.travelMAE <= linear.model.travelMAE * 1.01)
         for row in test.prefix(50) {
             let p = model.predict(row)
             #expect(p.travel[0] <= p.travel[1] && p.travel[1] <= p.travel[2])

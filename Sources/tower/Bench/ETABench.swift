@@ -34,6 +34,7 @@ enum ETABench {
         let cut = days[days.count * 4 / 5]
         let train = rows.filter { $0.departedAt < cut }, test = rows.filter { $0.departedAt >= cut }
         let model = try ETAModel(training: train)
+        print("trees on the linear model's residuals: \(model.trees?.rounds ?? 0) rounds (stopped early on the latest fifth of the training days)")
         print("history: \(rows.count) rows over \(days.count) days; learning on \(train.count) rows, testing on \(test.count) (the last \(days.count - days.count * 4 / 5) days)")
         for online in [false, true] {
             let result = ETAEvaluation(model: model, rows: test, online: online)
@@ -42,12 +43,25 @@ enum ETABench {
                          online ? "online (each test row learned after it is predicted)" : "trained model",
                          m.travelMAE / 60, b.travelMAE / 60, m.travelMAE / b.travelMAE * 100, m.travelP90 / 60, b.travelP90 / 60,
                          m.arrivalMAE / 60, b.arrivalMAE / 60, m.within5 * 100, b.within5 * 100, m.within10 * 100, b.within10 * 100, (m.coverage ?? 0) * 100))
+            let bands = { (bands: [ETAEvaluation.Band]) in bands.map { String(format: "%@ %.1f%% (%d)", $0.label, $0.coverage * 100, $0.legs) }.joined(separator: ", ") }
+            print("  P10–P90 coverage by distance: \(bands(result.coverageByDistance)); by hour: \(bands(result.coverageByHour))")
         }
+        let linear = ETAEvaluation(model: try ETAModel(training: train, boosted: false), rows: test).model
+        print(String(format: "the linear model alone (no trees): travel MAE %.2f min, P10–P90 coverage %.1f%%", linear.travelMAE / 60, (linear.coverage ?? 0) * 100))
         try recovery(model: model, test: test, days: days)
         var large: [HistoryRow] = []
         while large.count < 100_000 { large += rows }
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = DispatchTime.now().uptimeNanoseconds, cpu = cpuSeconds()
         let big = try ETAModel(training: Array(large.prefix(100_000)))
-        print(String(format: "training on %d rows: %.2f s (target: under 10 s on one core)", big.trainedRows, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        print(String(format: "training on %d rows (%d rounds of trees): %.2f s, %.2f s of CPU (target: under 5 s on one core)", big.trainedRows,
+                     big.trees?.rounds ?? 0, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuSeconds() - cpu))
+    }
+
+    /// User and system CPU seconds of this process so far (training runs on one thread).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

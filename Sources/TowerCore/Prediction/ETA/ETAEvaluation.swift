@@ -18,6 +18,20 @@ public struct ETAEvaluation: Sendable {
     public var model = Figures()
     public var baseline = Figures()
     public var rows = 0
+    /// P10–P90 coverage per band of road distance and of departure hour: intervals must hold in every condition,
+    /// not only on average.
+    public var coverageByDistance: [Band] = []
+    public var coverageByHour: [Band] = []
+
+    public struct Band: Sendable {
+        public var label: String
+        public var legs = 0
+        public var covered = 0
+        public var coverage: Double { legs == 0 ? 0 : Double(covered) / Double(legs) }
+    }
+
+    static let distanceBands: [(label: String, below: Double)] = [("under 1 km", 1), ("1-2 km", 2), ("2-4 km", 4), ("4 km and more", .infinity)]
+    static let hourBands: [(label: String, below: Int)] = [("before 09:00", 9), ("09-13", 13), ("13-17", 17), ("17:00 on", 24)]
 
     /// Evaluates `model` on `rows`; with `online`, each row is learned after it is predicted, in time order.
     public init(model start: ETAModel, rows input: [HistoryRow], online: Bool = false) {
@@ -27,6 +41,8 @@ public struct ETAEvaluation: Sendable {
         var travelErrors: [Double] = [], baseTravelErrors: [Double] = []
         var arrivalErrors: [Double] = [], baseArrivalErrors: [Double] = []
         var covered = 0
+        var byDistance = ETAEvaluation.distanceBands.map { Band(label: $0.label) }
+        var byHour = ETAEvaluation.hourBands.map { Band(label: $0.label) }
         // Per rider: where its current run stands (actual completion, predicted completion by model and baseline).
         var runs: [String: (actualEnd: Instant, predicted: Double, base: Double)] = [:]
         for row in rows {
@@ -35,7 +51,12 @@ public struct ETAEvaluation: Sendable {
             let actual = row.travelSeconds!
             travelErrors.append(abs(prediction.travel[1] - actual))
             baseTravelErrors.append(abs(base.travel - actual))
-            if actual >= prediction.travel[0] && actual <= prediction.travel[2] { covered += 1 }
+            let inside = actual >= prediction.travel[0] && actual <= prediction.travel[2]
+            if inside { covered += 1 }
+            let d = ETAEvaluation.distanceBands.firstIndex { ETAModel.roadKm(row) < $0.below }!
+            let h = ETAEvaluation.hourBands.firstIndex { ETAModel.hour(row) < $0.below }!
+            byDistance[d].legs += 1; byHour[h].legs += 1
+            if inside { byDistance[d].covered += 1; byHour[h].covered += 1 }
 
             let departed = Double(row.departedAt.seconds)
             let chained = runs[row.rider].flatMap { $0.actualEnd == row.departedAt ? $0 : nil }
@@ -69,6 +90,8 @@ public struct ETAEvaluation: Sendable {
         model = figures(travelErrors, arrivalErrors)
         model.coverage = rows.isEmpty ? 0 : Double(covered) / Double(rows.count)
         baseline = figures(baseTravelErrors, baseArrivalErrors)
+        coverageByDistance = byDistance
+        coverageByHour = byHour
     }
 
     static func p90(_ values: [Double]) -> Double { values.sorted().quantile(0.9) }

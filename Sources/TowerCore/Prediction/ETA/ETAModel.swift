@@ -8,6 +8,12 @@ import Foundation
 /// nothing: the average). Dwell: the same on the log of
 /// the seconds at the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals'
 /// percentiles in log space (see `RidgeRegression`).
+///
+/// On top of the linear travel model, gradient-boosted trees (`BoostedTrees`) learn what it leaves unexplained from
+/// the raw leg (both ends and the midpoint, distance, hour, weekday, zone, channel, stop index, parcels,
+/// slowdown): the interactions a linear model on hand-made features misses. The trees are fixed once trained; the
+/// linear part keeps learning online (recursive least squares on what the trees leave), so a change in the world is
+/// still followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 2
     public var version = ETAModel.formatVersion
@@ -22,6 +28,10 @@ public struct ETAModel: Codable, Sendable {
     public var baselineKmh: Double
     public var baselineDwell: Double
     public var trainedRows: Int
+    /// The trees on the linear travel model's residuals (nil: linear alone, as models trained by older builds).
+    public private(set) var trees: BoostedTrees?
+    /// How the travel intervals change with distance and hour (nil: one shape for every leg).
+    private(set) var regimes: IntervalRegimes?
 
     static let circuity = TravelModel().circuity
     static let travelShift = 5.0, dwellShift = 10.0
@@ -33,7 +43,7 @@ public struct ETAModel: Codable, Sendable {
 
     /// Trains on rows with their times (failed visits teach travel, not dwell). Without `riderEffects` the model
     /// learns no per-rider indicators: the one to take to another fleet, whose rider ids name other people.
-    public init(training rows: [HistoryRow], riderEffects: Bool = true) throws {
+    public init(training rows: [HistoryRow], riderEffects: Bool = true, boosted: Bool = true) throws {
         let usable = rows.filter { $0.travelSeconds != nil }
         guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
         zones = Array(Set(usable.map(\.zone))).sorted()
@@ -48,8 +58,25 @@ public struct ETAModel: Codable, Sendable {
         let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
         let cut = order.count * 4 / 5
         if cut >= 50, cut < order.count {
+            // The latest fifth of the rows is held out (split in time, as the model will be used: on days it has not
+            // seen): the trees stop growing when their error on it stops falling, and the intervals come from its
+            // residuals under a fit on the rest.
             let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] })
-            travel.calibrate(rows: order[cut...].map { x[$0] }, targets: order[cut...].map { y[$0] }, with: early)
+            let held = order[cut...]
+            if boosted {
+                let z = usable.map { ETAModel.treeFeatures($0, vocabulary) }
+                let residual = { (i: Int) in y[i] - early.predict(x[i]) }
+                let trees = BoostedTrees(rows: order[..<cut].map { z[$0] }, targets: order[..<cut].map(residual),
+                                         validation: (held.map { z[$0] }, held.map(residual)))
+                self.trees = trees
+                travel = try ETAModel.robustFit(rows: x, targets: usable.indices.map { y[$0] - trees.predict(z[$0]) })
+                let heldResiduals = held.map { residual($0) - trees.predict(z[$0]) }
+                travel.calibrate(residuals: heldResiduals)
+                regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
+                                          hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
+            } else {
+                travel.calibrate(residuals: held.map { y[$0] - early.predict(x[$0]) })
+            }
         }
         let dwelt = usable.filter { $0.dwellSeconds != nil }
         dwell = try RidgeRegression(rows: dwelt.map { ETAModel.dwellFeatures($0, vocabulary) },
@@ -65,9 +92,10 @@ public struct ETAModel: Codable, Sendable {
     }
 
     public func predict(_ row: HistoryRow) -> Prediction {
-        let t = travel.predict(ETAModel.travelFeatures(row, vocabulary))
+        let t = travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
         let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary))
-        let travelSeconds = travel.quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
+        let quantiles = regimes?.quantiles(km: ETAModel.roadKm(row), hour: ETAModel.hour(row), overall: travel.quantiles) ?? travel.quantiles
+        let travelSeconds = quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
         return Prediction(travel: travelSeconds, dwell: max(0, exp(d + dwell.quantiles[1]) - ETAModel.dwellShift))
     }
 
@@ -93,7 +121,10 @@ public struct ETAModel: Codable, Sendable {
 
     /// Learns a row's actual times (online).
     public mutating func learn(_ row: HistoryRow) {
-        if let seconds = row.travelSeconds { travel.update(ETAModel.travelFeatures(row, vocabulary), log(seconds + ETAModel.travelShift)) }
+        if let seconds = row.travelSeconds {
+            let explained = trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0
+            travel.update(ETAModel.travelFeatures(row, vocabulary), log(seconds + ETAModel.travelShift) - explained)
+        }
         if let seconds = row.dwellSeconds { dwell.update(ETAModel.dwellFeatures(row, vocabulary), log(seconds + ETAModel.dwellShift)) }
     }
 
@@ -121,7 +152,7 @@ public struct ETAModel: Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, zones, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows
+        case version, zones, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, trees, regimes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -134,6 +165,8 @@ public struct ETAModel: Codable, Sendable {
         baselineKmh = try c.decode(Double.self, forKey: .baselineKmh)
         baselineDwell = try c.decode(Double.self, forKey: .baselineDwell)
         trainedRows = try c.decode(Int.self, forKey: .trainedRows)
+        trees = try c.decodeIfPresent(BoostedTrees.self, forKey: .trees)
+        regimes = try c.decodeIfPresent(IntervalRegimes.self, forKey: .regimes)
         vocabulary = Vocabulary(zones: zones, riders: riders)
     }
 
@@ -172,6 +205,19 @@ public struct ETAModel: Codable, Sendable {
         return [1, log(km + 0.05), km, weekday >= 5 ? 1 : 0, Double(min(row.stopIndex, 30)) / 30, log1p(Double(row.parcels)),
                 -log(row.slowdown ?? 1)] + common(row, vocabulary)
     }
+
+    /// The leg as the trees see it: raw values, no hand-made shapes (categories as their index, -1 when unknown).
+    /// Not the rider: riders come and go, and the linear part's per-rider effects learn each one online.
+    static func treeFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
+        let middle = row.from.interpolated(to: row.to, fraction: 0.5)
+        return [row.from.lat, row.from.lon, row.to.lat, row.to.lon, middle.lat, middle.lon, roadKm(row),
+                Double(ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds)) / 3600,
+                Double(ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)),
+                Double(vocabulary.zones[row.zone] ?? -1), Double(channels.firstIndex(of: row.channel) ?? -1),
+                Double(min(row.stopIndex, 30)), Double(row.parcels), log(row.slowdown ?? 1)]
+    }
+
+    static func hour(_ row: HistoryRow) -> Int { ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600 }
 
     static func dwellFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
         [1, log1p(Double(row.parcels))] + common(row, vocabulary)

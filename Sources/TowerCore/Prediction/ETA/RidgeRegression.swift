@@ -64,9 +64,9 @@ public struct RidgeRegression: Codable, Sendable {
     }
 
     /// Sets the interval from errors on rows the fit did not see (in-sample errors are too kind).
-    public mutating func calibrate(rows: [[Double]], targets: [Double], with fit: RidgeRegression) {
-        guard !rows.isEmpty else { return }
-        quantiles = RidgeRegression.percentiles(zip(rows, targets).map { $1 - fit.predict($0) })
+    public mutating func calibrate(residuals: [Double]) {
+        guard !residuals.isEmpty else { return }
+        quantiles = RidgeRegression.percentiles(residuals)
     }
 
     /// Learns one more row (after it was predicted, so its error is an honest one for the intervals).

@@ -1,0 +1,58 @@
+/// Gradient-boosted regression trees for squared error: each round fits a tree to what the rounds before it
+/// left unexplained, on a seeded sample of the rows, and adds it shrunk by the learning rate; training stops when
+/// the error on a held-out slice has not improved for `patience` rounds, and keeps the rounds up to its best.
+public struct BoostedTrees: Codable, Sendable, Equatable {
+    var bins: FeatureBins
+    var trees: [RegressionTree]
+
+    public struct Settings: Sendable {
+        public var rounds = 300
+        public var learningRate = 0.1
+        public var patience = 20
+        /// The share of rows each tree is grown on.
+        public var sample = 0.5
+        var tree = RegressionTree.Settings()
+        public init() {}
+    }
+
+    public var rounds: Int { trees.count }
+
+    public func predict(_ x: [Double]) -> Double { trees.reduce(0) { $0 + $1.predict(x) } }
+
+    /// Fits `targets` from `rows`, stopping early on the held-out `validation` (rows and targets).
+    public init(rows: [[Double]], targets: [Double], validation: (rows: [[Double]], targets: [Double]), settings: Settings = Settings(),
+                seed: UInt64 = 1) {
+        bins = FeatureBins(rows: rows)
+        trees = []
+        guard !rows.isEmpty else { return }
+        let columns = bins.columns(rows)
+        var fitted = [Double](repeating: 0, count: rows.count)
+        var heldOut = [Double](repeating: 0, count: validation.rows.count)
+        var residuals = targets
+        var random = SeededRandom(seed: seed, stream: "boosting")
+        var bestLoss = validation.targets.isEmpty ? -Double.infinity : validation.targets.reduce(0) { $0 + $1 * $1 }
+        var bestRounds = 0
+        for _ in 0..<settings.rounds {
+            for i in rows.indices { residuals[i] = targets[i] - fitted[i] }
+            let sample = rows.indices.filter { _ in random.unit() < settings.sample }
+            let tree = RegressionTree(columns: columns, bins: bins, residuals: residuals, rows: sample, settings: settings.tree,
+                                      rate: settings.learningRate)
+            trees.append(tree)
+            for i in rows.indices { fitted[i] += tree.predict(rows[i]) }
+            guard !validation.rows.isEmpty else { bestRounds = trees.count; continue }
+            var loss = 0.0
+            for i in validation.rows.indices {
+                heldOut[i] += tree.predict(validation.rows[i])
+                let error = validation.targets[i] - heldOut[i]
+                loss += error * error
+            }
+            if loss < bestLoss {
+                bestLoss = loss
+                bestRounds = trees.count
+            } else if trees.count - bestRounds >= settings.patience {
+                break
+            }
+        }
+        trees.removeLast(trees.count - bestRounds)
+    }
+}

@@ -1,0 +1,39 @@
+/// Each feature cut into at most `maxBins` bins at its quantiles, so a tree's split search counts bins, not rows
+/// (histogram-based split finding): a bin is the number of cut points strictly below the value.
+struct FeatureBins: Codable, Sendable, Equatable {
+    /// Per feature, ascending cut points; a split "bin ≤ b" is the split "value ≤ cuts[b]".
+    var cuts: [[Double]]
+    static let maxBins = 64
+
+    /// Cut points from (a sample of) the rows' values.
+    init(rows: [[Double]]) {
+        let features = rows.first?.count ?? 0
+        let step = max(1, rows.count / 20_000)
+        cuts = (0..<features).map { feature in
+            let values = stride(from: 0, to: rows.count, by: step).map { rows[$0][feature] }.sorted()
+            var cuts: [Double] = []
+            for q in 1..<FeatureBins.maxBins {
+                let value = values[min(values.count - 1, values.count * q / FeatureBins.maxBins)]
+                if cuts.last.map({ value > $0 }) ?? true { cuts.append(value) }
+            }
+            // The largest value needs no cut: nothing lies above it.
+            if cuts.last == values.last { cuts.removeLast() }
+            return cuts
+        }
+    }
+
+    func bin(_ value: Double, feature: Int) -> UInt8 {
+        let cuts = self.cuts[feature]
+        var low = 0, high = cuts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if cuts[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return UInt8(low)
+    }
+
+    /// The rows binned, feature by feature (column-major: a histogram pass reads one array).
+    func columns(_ rows: [[Double]]) -> [[UInt8]] {
+        cuts.indices.map { feature in rows.map { bin($0[feature], feature: feature) } }
+    }
+}

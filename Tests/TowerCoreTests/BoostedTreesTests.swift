@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct BoostedTreesTests {
+    /// Rows of two uniform features and a third that is noise, with an interaction no sum of per-feature effects
+    /// can express: 1 in the top-right quarter, else 0, plus noise.
+    static func rows(_ count: Int, seed: UInt64) -> (x: [[Double]], y: [Double]) {
+        var random = SeededRandom(seed: seed)
+        var x: [[Double]] = [], y: [Double] = []
+        for _ in 0..<count {
+            let row = [random.unit(), random.unit(), random.unit()]
+            x.append(row)
+            y.append((row[0] > 0.5 && row[1] > 0.5 ? 1 : 0) + 0.1 * random.normal())
+        }
+        return (x, y)
+    }
+
+    static func meanAbsoluteError(_ predict: ([Double]) -> Double, _ data: (x: [[Double]], y: [Double])) -> Double {
+        zip(data.x, data.y).reduce(0) { $0 + abs(predict($1.0) - $1.1) } / Double(data.x.count)
+    }
+
+    @Test func learnsAnInteractionALinearModelCannot() throws {
+        let train = Self.rows(4000, seed: 1), valid = Self.rows(1000, seed: 2), test = Self.rows(2000, seed: 3)
+        let trees = BoostedTrees(rows: train.x, targets: train.y, validation: (valid.x, valid.y))
+        let linear = try RidgeRegression(rows: train.x.map { [1] + $0 }, targets: train.y)
+        let treeError = Self.meanAbsoluteError(trees.predict, test)
+        let linearError = Self.meanAbsoluteError({ linear.predict([1] + $0) }, test)
+        // The noise alone is 0.08 (0.1 × √(2/π)); a linear fit of the quarter is off by far more.
+        #expect(treeError < 0.1, "trees: \(treeError)")
+        #expect(linearError > 0.25, "linear: \(linearError)")
+        #expect(trees.rounds > 0 && trees.rounds < BoostedTrees.Settings().rounds, "stopped early at \(trees.rounds) rounds")
+    }
+
+    @Test func pureNoiseStopsAtOnceAndTheSameSeedGrowsTheSameTrees() {
+        var random = SeededRandom(seed: 9)
+        let x = (0..<2000).map { _ in [random.unit(), random.unit()] }
+        let y = x.map { _ in random.normal() }
+        let validX = (0..<500).map { _ in [random.unit(), random.unit()] }
+        let validY = validX.map { _ in random.normal() }
+        let trees = BoostedTrees(rows: x, targets: y, validation: (validX, validY))
+        #expect(trees.rounds <= 5, "nothing to learn, yet \(trees.rounds) rounds kept")
+        let again = BoostedTrees(rows: x, targets: y, validation: (validX, validY))
+        #expect(again == trees)
+    }
+
+    @Test func binsCutAtQuantilesAndSplitsReadTheCuts() {
+        let values = (0..<1000).map { [Double($0)] }
+        let bins = FeatureBins(rows: values)
+        #expect(bins.cuts[0].count == FeatureBins.maxBins - 1)
+        #expect(bins.bin(-5, feature: 0) == 0)
+        #expect(bins.bin(bins.cuts[0][3], feature: 0) == 3, "a value on a cut is in the bin that cut closes")
+        #expect(Int(bins.bin(5000, feature: 0)) == bins.cuts[0].count)
+        let constant = FeatureBins(rows: Array(repeating: [7.0], count: 100))
+        #expect(constant.cuts[0].isEmpty, "one value: nothing to split")
+    }
+}
