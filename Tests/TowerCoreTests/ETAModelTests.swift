@@ -199,8 +199,13 @@ import Testing
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         #expect(resumed.resumedEvents > 0)
         #expect(resumed.engine.learner?.learned == live.learned)
+        // The journal names the model it was written with; another model, or none, is refused before anything runs.
+        #expect(resumed.engine.world.etaModel == model.fingerprint && model.fingerprint.hasPrefix("eta-"))
+        #expect(try Self.model().fingerprint == model.fingerprint, "the same training gives the same version")
         #expect { try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: try Self.model(slowedBy: 3)) }
-            throws: { "\($0)".contains("--eta-model") }
+            throws: { "\($0)".contains("was written predicting with learned ETA model \(model.fingerprint)") }
+        #expect { try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch) }
+            throws: { "\($0)".contains("this run predicts with the travel model alone") }
     }
 
     /// The detectors predict with the engine's learned model: one that has learned the roads are three times slower

@@ -29,14 +29,17 @@ public enum SessionStarter {
             torn = replayed.tornLastLine
             cutShort = replayed.cutShortStep
             if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
-            if case let .sessionStarted(name, journalSeed, _, _, _)? = previous.first?.body, name != scenario.name || journalSeed != seed {
-                throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
+            if case let .sessionStarted(name, journalSeed, _, _, _, journalModel)? = previous.first?.body {
+                if name != scenario.name || journalSeed != seed {
+                    throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
+                }
+                try ETAModel.check(journal: journalPath, written: journalModel, running: eta)
             }
         }
         let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
         let sink: EventSink? = previous.isEmpty ? writer : ResumeSink(expected: previous, then: writer)
         let engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
-        for event in simulation.settingEvents() {
+        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "") {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }
         if let resume = sink as? ResumeSink {

@@ -12,7 +12,8 @@ extension World {
         noteDecision(event)
 
         switch event.body {
-        case let .sessionStarted(name, seed, offset, _, currency):
+        case let .sessionStarted(name, seed, offset, _, currency, etaModel):
+            self.etaModel = etaModel
             self.name = name
             self.seed = seed
             utcOffsetSeconds = offset

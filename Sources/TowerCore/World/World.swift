@@ -6,6 +6,9 @@ public struct World: Sendable {
     public var seed: UInt64?
     /// The UTC offset the city's clocks show.
     public var utcOffsetSeconds = 0
+    /// The version of the learned ETA model the core predicted with from the start (`ETAModel.version`), empty
+    /// for the travel model alone: a journal goes on only under the model it was written with, so replay is exact.
+    public var etaModel = ""
     /// What costs are counted in (see `Scenario.currency`).
     public var currency = ""
     /// The unit written after a cost: the currency, or "units" when the scenario names none.

@@ -133,6 +133,7 @@ enum BoardCommand: Command {
         let engine: Engine
         if size > 0 {
             let replayed = try Replayer.replay(path: journalPath, learning: eta)
+            try ETAModel.check(journal: journalPath, written: replayed.world.etaModel, running: eta)
             notes = resumeNotes(torn: replayed.tornLastLine, cut: replayed.cutShortStep)
             if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
@@ -140,7 +141,7 @@ enum BoardCommand: Command {
         } else {
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
             engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
-            for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() {
+            for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "") {
                 do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
             }
         }

@@ -225,6 +225,23 @@ public struct ETAModel: Codable, Sendable {
 
     // MARK: Files
 
+    /// The model's version: a hash of everything it predicts from (the same training gives the same version).
+    public var fingerprint: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return "eta-" + String(SeededRandom.fnv1a(text), radix: 16)
+    }
+
+    /// Refuses to go on with a journal under another model than the one it was written with: the core's
+    /// predictions, and so its decisions, would not be the journal's.
+    public static func check(journal: String, written: String, running model: ETAModel?) throws {
+        let running = model?.fingerprint ?? ""
+        guard written != running else { return }
+        let name = { (version: String) in version.isEmpty ? "the travel model alone" : "learned ETA model \(version)" }
+        throw ToolError("\(journal) was written predicting with \(name(written)); this run predicts with \(name(running)) (--eta-model); a journal goes on only under its model: name another --journal, or start the day over (board: --fresh)")
+    }
+
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
