@@ -53,8 +53,6 @@ public struct ETAModel: Codable, Sendable {
         let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }
         let y = usable.map { log($0.travelSeconds! + ETAModel.travelShift) }
         travel = try ETAModel.robustFit(rows: x, targets: y)
-        // Intervals from the latest fifth of the rows, predicted by a fit on the rest (split in time, as the model
-        // will be used: on days it has not seen).
         let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
         let cut = order.count * 4 / 5
         if cut >= 50, cut < order.count {
