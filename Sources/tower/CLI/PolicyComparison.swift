@@ -53,6 +53,7 @@ struct PolicyComparison {
         self.seeds = seeds
         let jobs = choices.flatMap { choice in seeds.map { (choice, $0) } }
         let results = Mutex<[Int: Result<RunReport, ToolError>]>([:])
+        let bar = ProgressBar("compare")
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (choice, seed) = jobs[index]
             let result: Result<RunReport, ToolError>
@@ -62,8 +63,10 @@ struct PolicyComparison {
             } catch {
                 result = .failure(error as? ToolError ?? ToolError("\(error)"))
             }
-            results.withLock { $0[index] = result }
+            let done = results.withLock { $0[index] = result; return $0.count }
+            bar.update(Double(done) / Double(jobs.count), detail: "\(done) of \(jobs.count) days played")
         }
+        bar.finish()
         let finished = results.withLock { $0 }
         for (index, (choice, _)) in jobs.enumerated() {
             reports[choice.name, default: []].append(try finished[index]!.get())

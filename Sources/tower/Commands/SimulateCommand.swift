@@ -71,7 +71,7 @@ enum SimulateCommand: Command {
                 FileHandle.standardError.write(Data("tower: \(arguments.value("inbox")!): \(decision.id) refused: \(error.reason)\n".utf8))
             }
         }
-        session.simulation.run(until: until, engine: engine)
+        play(session.simulation, engine: engine, until: until, offset: scenario.utcOffsetSeconds)
         engine.sync()
         if let halted = engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
         try outbox?.flush()
@@ -87,6 +87,20 @@ enum SimulateCommand: Command {
         for line in WorldSummary.lines(engine.world) { print(line) }
         print("digest: \(session.engine.world.digest)")
         return session.simulation.refused.isEmpty ? 0 : 1
+    }
+
+    /// Plays the simulation to `until` in steps of a quarter of an hour, showing the simulated time on a progress
+    /// bar when stderr is a terminal (the engine's decisions do not depend on how time is sliced).
+    private static func play(_ simulation: CitySimulation, engine: Engine, until: Instant, offset: Int) {
+        let bar = ProgressBar("simulate")
+        let first = simulation.now
+        var time = first
+        while time < until {
+            time = min(until, time + 900)
+            simulation.run(until: time, engine: engine)
+            bar.update(Double(time - first) / Double(max(1, until - first)), detail: ISOTime.clock(time, offsetSeconds: offset))
+        }
+        bar.finish()
     }
 
     /// Sends the outbox to the webhook before exiting, for at most `drainSeconds`; what is left waits for the next
