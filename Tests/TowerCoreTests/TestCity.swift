@@ -16,8 +16,11 @@ enum TestCity {
         return directory
     }
 
+    /// The generated city loaded; its folder is removed once read (a scenario holds everything it needs).
     static func scenario(riders: Int = 8, orders: Int = 120, seed: UInt64 = 3) throws -> Scenario {
-        try ScenarioLoader.load(directory: try folder(riders: riders, orders: orders, seed: seed))
+        let directory = try folder(riders: riders, orders: orders, seed: seed)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return try ScenarioLoader.load(directory: directory)
     }
 
     static func temporaryFile(_ name: String = "journal.jsonl") -> String {

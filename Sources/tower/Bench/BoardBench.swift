@@ -19,7 +19,7 @@ enum BoardBench {
     private static func shippedModel() throws -> ETAModel? {
         let history = Installation.shipped("sample-data/history/rio-history-60d.csv")
         guard FileManager.default.fileExists(atPath: history) else { return nil }
-        return try ETAModel(training: HistoryReader.read(path: history, requireTimes: true).rows, riderEffects: false)
+        return try ETAModelChoice.trained(onHistory: history)
     }
 
     static func run(riders: Int, seconds: Double) throws {

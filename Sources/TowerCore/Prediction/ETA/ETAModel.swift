@@ -52,10 +52,11 @@ public struct ETAModel: Codable, Sendable {
         self.vocabulary = vocabulary
         let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }
         let y = usable.map { log($0.travelSeconds! + ETAModel.travelShift) }
-        travel = try ETAModel.robustFit(rows: x, targets: y)
         let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
         let cut = order.count * 4 / 5
-        if cut >= 50, cut < order.count {
+        if cut < 50 || cut == order.count {
+            travel = try ETAModel.robustFit(rows: x, targets: y)  // too few rows to hold any out
+        } else {
             // The latest fifth of the rows is held out (split in time, as the model will be used: on days it has not
             // seen): the trees stop growing when their error on it stops falling, and the intervals come from its
             // residuals under a fit on the rest.
@@ -73,6 +74,7 @@ public struct ETAModel: Codable, Sendable {
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
                                           hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
             } else {
+                travel = try ETAModel.robustFit(rows: x, targets: y)
                 travel.calibrate(residuals: held.map { y[$0] - early.predict(x[$0]) })
             }
         }

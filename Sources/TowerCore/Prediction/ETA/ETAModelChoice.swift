@@ -12,8 +12,13 @@ public enum ETAModelChoice {
         case let path?: return try ETAModel.read(path: path)
         case nil:
             guard let history = scenario.etaHistory else { return nil }
-            return try ETAModel(training: HistoryReader.read(path: history, requireTimes: true).rows, riderEffects: false)
+            return try trained(onHistory: history)
         }
+    }
+
+    /// A model trained now on a history CSV of another fleet (no per-rider effects).
+    public static func trained(onHistory path: String) throws -> ETAModel {
+        try ETAModel(training: HistoryReader.read(path: path, requireTimes: true).rows, riderEffects: false)
     }
 
     /// The help line of `--eta-model`.
