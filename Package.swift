@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "tower", targets: ["tower"]),
         .library(name: "TowerCore", targets: ["TowerCore"]),
+        .library(name: "TowerService", targets: ["TowerService"]),
         .library(name: "TowerBoard", targets: ["TowerBoard"]),
     ],
     targets: [
@@ -21,10 +22,14 @@ let package = Package(
         // The orchestration core: Foundation only, no terminal. Optimised in debug builds too: the tests run whole
         // simulated days through it, which take minutes unoptimised and seconds optimised.
         .target(name: "TowerCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The core as a service: its Unix socket (boards attach, `tower decide` sends), POSIX through Glibc.
+        .target(name: "CServiceShims"),
+        .target(name: "TowerService", dependencies: ["TowerCore", "CServiceShims"]),
         // The board: renders core state into a buffer of styled cells; one file talks to ncurses.
-        .target(name: "TowerBoard", dependencies: ["TowerCore", "CNcursesw", "CTerminalSignals"]),
-        .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerBoard"]),
+        .target(name: "TowerBoard", dependencies: ["TowerCore", "TowerService", "CNcursesw", "CTerminalSignals"]),
+        .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerService", "TowerBoard", "CTerminalSignals"]),
         .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore"]),
+        .testTarget(name: "TowerServiceTests", dependencies: ["TowerService", "TowerCore"]),
         // Snapshots are read and recorded beside the test sources (see SnapshotAssertion.swift).
         .testTarget(name: "TowerBoardTests", dependencies: ["TowerBoard", "TowerCore"], exclude: ["Snapshots"]),
         // Drives the built `tower` binary, headless and in tmux.

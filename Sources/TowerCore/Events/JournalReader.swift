@@ -29,7 +29,7 @@ public struct JournalReader {
     /// `lines`, with each line's byte offset in the file. Memory stays bounded whatever the file holds: of a line
     /// longer than `EventCodec.maxLineBytes` only the first bytes past the limit are kept and passed on (enough for
     /// `decode` to refuse it as too long).
-    static func scan(path: String, _ body: (Int, Int64, UnsafeBufferPointer<UInt8>, Bool) throws -> Bool) throws {
+    public static func scan(path: String, _ body: (Int, Int64, UnsafeBufferPointer<UInt8>, Bool) throws -> Bool) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ToolError("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -1,5 +1,5 @@
 /// What an operator may do from the board or `tower decide`.
-public enum Role: String, CaseIterable, Comparable, Sendable {
+public enum Role: String, CaseIterable, Comparable, Codable, Sendable {
     /// Watches, assigns, approves and rejects within the policy's cost limit.
     case dispatcher
     /// Also approves options that cost more than the limit.

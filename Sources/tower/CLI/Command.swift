@@ -8,7 +8,7 @@ protocol Command {
 /// Every command, in the order `tower --help` lists them (computed: metatypes are not `Sendable`, so a stored
 /// global of them would be shared mutable state to the compiler).
 var commands: [any Command.Type] {
-    [BoardCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ETACommand.self,
+    [BoardCommand.self, ServeCommand.self, AttachCommand.self, DemoCommand.self, SimulateCommand.self, DecideCommand.self, AuditCommand.self, ReportCommand.self, ETACommand.self,
      ReplayCommand.self, ValidateCommand.self, OutboxCommand.self, GenerateCommand.self, HistoryCommand.self, SolveCommand.self, BenchCommand.self]
 }
 

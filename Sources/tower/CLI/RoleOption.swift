@@ -20,14 +20,22 @@ enum RoleOption {
             }
             wanted = role
         }
-        let environment = ProcessInfo.processInfo.environment["TOWER_ROSTER"].flatMap { $0.isEmpty ? nil : $0 }
-        let path = arguments.value("roster") ?? environment ?? (FileManager.default.fileExists(atPath: systemRoster) ? systemRoster : nil)
-        guard let path else { return (wanted ?? .dispatcher, nil) }
+        guard let path = rosterPath(arguments) else { return (wanted ?? .dispatcher, nil) }
         let roster = try Roster.load(path: path)
         do {
             return (try roster.grant(wanted, to: operatorName), roster)
         } catch {
             throw ToolError("roster \(path): \(error)")
         }
+    }
+
+    /// The roster named by `--roster`, `$TOWER_ROSTER` or the system's, if any.
+    static func roster(_ arguments: ParsedArguments) throws -> Roster? {
+        try rosterPath(arguments).map { try Roster.load(path: $0) }
+    }
+
+    private static func rosterPath(_ arguments: ParsedArguments) -> String? {
+        let environment = ProcessInfo.processInfo.environment["TOWER_ROSTER"].flatMap { $0.isEmpty ? nil : $0 }
+        return arguments.value("roster") ?? environment ?? (FileManager.default.fileExists(atPath: systemRoster) ? systemRoster : nil)
     }
 }

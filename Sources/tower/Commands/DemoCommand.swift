@@ -31,6 +31,8 @@ enum DemoCommand: Command {
         }
         var firstMessage = display.statusWarning
         var pass = 0
+        let interactive = arguments.has("interactive")
+        let identity = OperatorIdentity(name: try BoardCommand.operatorName(nil), role: .dispatcher)
         let searches = BackgroundPlanSearch()
         while true {
             pass += 1
@@ -40,14 +42,13 @@ enum DemoCommand: Command {
             session.simulation.run(until: scenario.planLock, engine: session.engine)
             session.engine.runPlanSearches(on: searches)
             session.engine.sync()
-            let trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
-            var model = BoardModel(speed: speed, readonly: !arguments.has("interactive"))
-            model.operatorName = try BoardCommand.operatorName(nil)
+            let core = CoreSession(engine: session.engine, source: SimulationSource(simulation: session.simulation), start: scenario.planLock,
+                                   speed: speed, peopleDecide: interactive)
+            core.trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
+            var model = BoardModel(speed: speed, readonly: !interactive)
             model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
             firstMessage = nil
-            let app = display.app(engine: session.engine, source: SimulationSource(simulation: session.simulation),
-                                  start: scenario.planLock, model: model)
-            app.trend = trend
+            let app = display.app(link: LocalLink(session: core, identity: identity), model: model)
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {

@@ -1,6 +1,4 @@
-import TowerCore
-
-/// Where the board's events come from while it runs.
+/// Where a running core's events come from.
 public protocol EventSource: AnyObject {
     /// Shown in the header, e.g. `sim seed 1` or `feed orders.jsonl`.
     var label: String { get }
@@ -14,9 +12,11 @@ public protocol EventSource: AnyObject {
     var isFinished: Bool { get }
     /// What to tell the user once it has finished.
     var finishedMessage: String { get }
+    /// Whether its clock has a speed to set (a simulation's does; a feed's is its events' time).
+    var hasPace: Bool { get }
 }
 
-/// The city simulation as a live source: it plays as fast as the board's clock runs.
+/// The city simulation as a live source: it plays as fast as the core's clock runs.
 public final class SimulationSource: EventSource {
     public let simulation: CitySimulation
     public init(simulation: CitySimulation) { self.simulation = simulation }
@@ -25,6 +25,7 @@ public final class SimulationSource: EventSource {
     public var deadLetters: Int { simulation.refused.count }
     public var isFinished: Bool { simulation.isFinished }
     public var finishedMessage: String { "the simulated day is over: q quits; start it again with --fresh" }
+    public var hasPace: Bool { true }
     public func clock(proposed: Instant, engine: Engine) -> Instant { proposed }
     public func advance(to time: Instant, engine: Engine) { simulation.run(until: time, engine: engine) }
 }
@@ -52,8 +53,9 @@ public final class FeedSource: EventSource {
     public var deadLetters: Int { ingestion.refused }
     public var isFinished: Bool { follower.reachedEnd }
     public var finishedMessage: String { "standard input closed: no more events will arrive" }
+    public var hasPace: Bool { false }
 
-    /// A feed's clock is its events' time: the board shows the time of the last event applied.
+    /// A feed's clock is its events' time: the time of the last event applied.
     public func clock(proposed: Instant, engine: Engine) -> Instant { engine.world.clock ?? proposed }
 
     public func advance(to time: Instant, engine: Engine) {

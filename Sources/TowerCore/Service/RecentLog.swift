@@ -1,5 +1,3 @@
-import TowerCore
-
 /// The board's log of notable events (failures, breakdowns, traffic, cancellations, re-plans, escalations and
 /// decisions), newest first. Resolutions have their own list in the exception pane.
 public struct RecentLog: Sendable {

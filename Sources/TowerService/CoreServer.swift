@@ -1,0 +1,210 @@
+import Foundation
+import Glibc
+import TowerCore
+
+/// The core's Unix socket: boards (`tower attach`) and `tower decide` connect here. Served from the core's own
+/// loop (the one writer), a pass at a time between its steps.
+///
+/// A board receives a snapshot (the journal's events 1…N, which it applies to its own copy of the world) and then
+/// every event the core commits, read from one shared log at the board's own position: a slow board only falls
+/// behind, it never slows the core or makes the server hold more per board than one chunk. The clock's status is
+/// sent to a board once it has caught up, at most five times a second, latest only.
+///
+/// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
+/// roster; a client's word is only a wish for a lower role.
+public final class CoreServer {
+    public let socketPath: String
+    private let listener: Int32
+    private let session: CoreSession
+    private let roster: Roster?
+    private let journalPath: String
+    private let etaModel: ETAModel?
+    private let planLock: Instant
+    /// Every event of the journal as `event` frames, back to back: the snapshot and the stream are read from it.
+    private var log: [UInt8] = []
+    private var clients: [Client] = []
+
+    /// More connections than this are refused with the reason.
+    public static let maxClients = 64
+    /// The most queued for one client at a time; the rest is read from the log when it has taken that.
+    static let chunkBytes = 256 * 1024
+    /// A client must say who it is (`attach`) this soon after connecting.
+    static let attachDeadline = 10.0
+    /// The longest message a client may send.
+    static let maxClientLine = 64 * 1024
+
+    final class Client {
+        let connection: FramedConnection
+        let connected = Date()
+        var identity: OperatorIdentity?
+        var follows = false
+        /// Where in the log this client has read to (always at a frame's end).
+        var cursor = 0
+        var lastStatus: CoreStatus?
+        var statusSent = Date.distantPast
+        var ending: String?
+
+        init(fd: Int32) { connection = FramedConnection(fd: fd, maxLine: CoreServer.maxClientLine) }
+    }
+
+    /// Listens on `socketPath` for the core of `session`, whose journal at `journalPath` holds every event it has
+    /// committed so far (read once here; each new one is taken from the session).
+    public init(socketPath: String, session: CoreSession, roster: Roster?, journalPath: String, etaModel: ETAModel?, planLock: Instant) throws {
+        self.socketPath = socketPath
+        self.session = session
+        self.roster = roster
+        self.journalPath = journalPath
+        self.etaModel = etaModel
+        self.planLock = planLock
+        session.engine.sync()
+        var journaled: [UInt8] = []
+        try JournalReader.scan(path: journalPath) { _, _, bytes, complete in
+            guard complete else { return false }
+            journaled.append(contentsOf: ServiceFrame.event(Array(bytes)).encoded())
+            return true
+        }
+        log = journaled
+        listener = try UnixSocket.listen(path: socketPath)
+        let previous = session.onEvent
+        let offset = session.engine.world.utcOffsetSeconds
+        session.onEvent = { [unowned self] event in
+            previous?(event)
+            self.log.append(contentsOf: ServiceFrame.event(EventCodec.encode(event, utcOffsetSeconds: offset)).encoded())
+        }
+    }
+
+    /// Boards and other clients attached now.
+    public var clientCount: Int { clients.count }
+
+    /// One pass: waits up to `timeout` milliseconds for a connection, a message or room to write, then handles
+    /// what came and writes what each client is owed.
+    public func serve(timeout: Int32) {
+        var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+        for client in clients {
+            let owed = client.connection.pendingBytes > 0 || (client.follows && client.cursor < log.count)
+            fds.append(pollfd(fd: client.connection.fd, events: Int16(POLLIN) | (owed ? Int16(POLLOUT) : 0), revents: 0))
+        }
+        _ = poll(&fds, nfds_t(fds.count), timeout)
+        if fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
+        for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0 {
+            read(client)
+        }
+        let now = Date()
+        for client in clients {
+            if client.identity == nil, now.timeIntervalSince(client.connected) > Self.attachDeadline {
+                client.ending = "did not say who it is within \(Int(Self.attachDeadline)) s"
+            }
+            if client.ending == nil { write(client, now: now) }
+        }
+        clients.removeAll { client in
+            guard client.ending != nil else { return false }
+            client.connection.close()
+            return true
+        }
+    }
+
+    /// Closes every connection and removes the socket file.
+    public func close() {
+        for client in clients { client.connection.flush(); client.connection.close() }
+        clients.removeAll()
+        Glibc.close(listener)
+        unlink(socketPath)
+    }
+
+    private func acceptWaiting() {
+        while let fd = UnixSocket.accept(listener) {
+            let client = Client(fd: fd)
+            if clients.count >= Self.maxClients {
+                refuse(client, "the core has \(Self.maxClients) clients attached, its most")
+                continue
+            }
+            clients.append(client)
+        }
+    }
+
+    private func read(_ client: Client) {
+        let (lines, ended) = client.connection.read()
+        for line in lines where client.ending == nil {
+            let frame: ServiceFrame
+            do { frame = try ServiceFrame.decode(line) } catch {
+                refuse(client, "\(error)")
+                return
+            }
+            switch frame {
+            case let .attach(request) where client.identity == nil: attach(client, request)
+            case let .command(id, command):
+                guard let identity = client.identity else { refuse(client, "say who you are (attach) before a command"); return }
+                let reply = session.perform(command, by: identity)
+                if client.follows { queueEvents(client) }
+                client.connection.queue(ServiceFrame.reply(id: id, reply).encoded())
+            default:
+                refuse(client, "a client sends attach once, then commands")
+                return
+            }
+        }
+        if let ended, client.ending == nil { client.ending = ended }
+    }
+
+    private func attach(_ client: Client, _ request: ServiceFrame.AttachRequest) {
+        guard let uid = UnixSocket.peerUser(client.connection.fd) else {
+            refuse(client, "the kernel does not say who is connecting")
+            return
+        }
+        let name = UnixSocket.loginName(uid)
+        let role: Role
+        if let roster {
+            do { role = try roster.grant(request.role, to: name) } catch {
+                refuse(client, "\(error): ask for a line in the roster")
+                return
+            }
+        } else {
+            role = request.role ?? .dispatcher
+        }
+        let identity = OperatorIdentity(name: name, role: role)
+        client.identity = identity
+        client.follows = request.follow
+        let policy = session.engine.settings.policy
+        let hello = ServiceHello(identity: identity, journal: journalPath, seq: session.engine.world.lastSeq, planLock: planLock,
+                                 costLimit: policy.costLimit, decisionHorizon: policy.decisionHorizon,
+                                 etaModel: request.follow ? etaModel : nil)
+        client.connection.queue(ServiceFrame.hello(hello).encoded())
+        client.cursor = 0
+    }
+
+    private func write(_ client: Client, now: Date) {
+        if client.follows {
+            queueEvents(client)
+            if client.cursor == log.count, client.connection.pendingBytes < Self.chunkBytes, now.timeIntervalSince(client.statusSent) >= 0.2 {
+                let status = session.status
+                if status != client.lastStatus {
+                    client.connection.queue(ServiceFrame.status(status).encoded())
+                    client.lastStatus = status
+                    client.statusSent = now
+                }
+            }
+        }
+        if let failed = client.connection.flush() { client.ending = failed }
+    }
+
+    /// Queues the next chunk of the log this client has not had, ending at a frame's end.
+    private func queueEvents(_ client: Client) {
+        guard client.identity != nil, client.connection.pendingBytes < Self.chunkBytes, client.cursor < log.count else { return }
+        var end = min(log.count, client.cursor + Self.chunkBytes)
+        if end < log.count {
+            if let newline = log[client.cursor..<end].lastIndex(of: 0x0A) {
+                end = newline + 1
+            } else {
+                end = (log[end...].firstIndex(of: 0x0A) ?? log.count - 1) + 1
+            }
+        }
+        client.connection.queue(Array(log[client.cursor..<end]))
+        client.cursor = end
+    }
+
+    private func refuse(_ client: Client, _ reason: String) {
+        client.connection.queue(ServiceFrame.refused(TextSanitizer.clean(reason)).encoded())
+        client.connection.flush()
+        client.ending = reason
+        if !clients.contains(where: { $0 === client }) { client.connection.close() }
+    }
+}

@@ -1,0 +1,93 @@
+import Glibc
+import TowerCore
+
+/// One socket connection carrying newline-framed messages, non-blocking both ways: reads take what has arrived
+/// and cut it into lines; writes go out as far as the kernel takes them, the rest waits for the next flush.
+public final class FramedConnection {
+    public let fd: Int32
+    /// The longest line accepted from the other end: a longer one closes the connection (a client that sends
+    /// one is broken or hostile; the server never buffers without bound).
+    public let maxLine: Int
+    private var input: [UInt8] = []
+    private var output: [UInt8] = []
+    private var written = 0
+    public private(set) var isClosed = false
+
+    public init(fd: Int32, maxLine: Int) {
+        self.fd = fd
+        self.maxLine = maxLine
+    }
+
+    deinit { close() }
+
+    /// Bytes queued and not yet taken by the kernel.
+    public var pendingBytes: Int { output.count - written }
+
+    /// The complete lines that have arrived (without their newlines), and why the connection ended if it did.
+    public func read() -> (lines: [[UInt8]], ended: String?) {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var ended: String?
+        while !isClosed {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                input.append(contentsOf: chunk[0..<count])
+                if count < chunk.count { break }
+            } else if count == 0 {
+                ended = "closed by the other end"
+                break
+            } else {
+                if errno == EINTR { continue }
+                if errno != EAGAIN && errno != EWOULDBLOCK { ended = String(cString: strerror(errno)) }
+                break
+            }
+        }
+        var lines: [[UInt8]] = []
+        var start = 0
+        while let newline = input[start...].firstIndex(of: 0x0A) {
+            lines.append(Array(input[start..<newline]))
+            start = newline + 1
+        }
+        if start > 0 { input.removeFirst(start) }
+        if input.count > maxLine, ended == nil { ended = "a message longer than \(maxLine) bytes" }
+        return (lines, ended)
+    }
+
+    public func queue(_ bytes: [UInt8]) {
+        if written > 0, written == output.count {
+            output.removeAll(keepingCapacity: true)
+            written = 0
+        }
+        output.append(contentsOf: bytes)
+    }
+
+    /// Writes what the kernel takes now. Returns why the connection failed, if it did.
+    @discardableResult
+    public func flush() -> String? {
+        while written < output.count, !isClosed {
+            let count = output[written...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count > 0 {
+                written += count
+            } else if count < 0, errno == EINTR {
+                continue
+            } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                break
+            } else {
+                return count == 0 ? "closed by the other end" : String(cString: strerror(errno))
+            }
+        }
+        if written == output.count {
+            output.removeAll(keepingCapacity: true)
+            written = 0
+        } else if written > 1 << 20 {
+            output.removeFirst(written)
+            written = 0
+        }
+        return nil
+    }
+
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        Glibc.close(fd)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import TowerBoard
+import TowerCore
+import TowerService
+
+/// What `tower board` and `tower serve` share: the options that say which day the core runs, and opening it: the
+/// scenario, the journal (resumed, or started), the source (the simulation, caught up to `--from`, or a feed),
+/// the projections the core keeps (outbox, KPI trend), the webhook, and the lock that makes this the journal's
+/// only core.
+struct CoreStart {
+    static let options: [CommandSpec.Option] = [
+        .init(name: "scenario", value: "DIR", help: "Scenario folder: the city, riders and orders (default \(defaultScenarioName))."),
+        .init(name: "seed", value: "N", help: "Seed of the simulation (default 1)."),
+        .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: a minute a second)."),
+        .init(name: "from", value: "HH:MM", help: "Play the simulation headless up to this time before opening (default: the plan lock, for a new day)."),
+        .init(name: "paused", value: nil, help: "Start with the simulated clock paused."),
+        .init(name: "feed", value: "FILE", help: "Follow this JSON-lines feed instead of simulating ('-' for stdin)."),
+        .init(name: "journal", value: "FILE", help: "The journal to append to and resume from (default $XDG_STATE_HOME/tower/NAME.jsonl, else ~/.local/state/tower/NAME.jsonl)."),
+        .init(name: "socket", value: "PATH", help: "The core's Unix socket, for `tower attach` and `tower decide` (default: the journal's name with .sock, beside it)."),
+        .init(name: "fresh", value: nil, help: "Start the day over: move an existing journal aside as FILE.old."),
+        .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default dead-letter.jsonl in the state folder, beside the journal)."),
+        PolicyChoice.option,
+        .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
+    ] + NotificationOptions.options
+
+    let session: CoreSession
+    let journalPath: String
+    let socketPath: String
+    let scenario: Scenario
+    let eta: ETAModel?
+    /// What resuming found and mended (a torn line, a step cut short).
+    let notes: [String]
+    let outbox: Outbox?
+    let webhook: WebhookWorker?
+    let lock: JournalLock
+
+    /// Opens the day the arguments name. `interrupted` stops a long catch-up early (a signal).
+    init(_ arguments: ParsedArguments, command: String, peopleDecide: Bool = true, interrupted: (() -> Bool)? = nil) throws {
+        scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
+        let seed = try arguments.seed()
+        let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
+        let feedPath = arguments.value("feed")
+        let choice = try PolicyChoice.parse(arguments.value("policy"))
+        let state = try Installation.stateDirectory()
+        let defaultJournal = try feedPath.map { state + "/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
+            ?? Self.defaultJournal(scenario: scenario, seed: seed)
+        journalPath = arguments.value("journal") ?? defaultJournal
+        socketPath = arguments.value("socket") ?? Self.socket(forJournal: journalPath)
+        lock = try JournalLock(journal: journalPath, holder: "tower \(command), pid \(getpid()), socket \(socketPath)")
+        let notifications = try NotificationOptions(arguments, journal: journalPath)
+        let files = JournalFiles(journal: journalPath, outbox: notifications.outbox)
+        if arguments.has("fresh") { try files.moveAside() }
+
+        eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
+        let engine: Engine
+        let source: EventSource
+        var start: Instant
+        var notes: [String] = []
+        if let feedPath {
+            (engine, source, notes) = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
+                                                        deadLetterPath: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl")
+            start = engine.world.clock ?? scenario.dayStart
+        } else {
+            let started = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
+                                                   mode: choice.mode, policy: choice.policy, eta: eta)
+            engine = started.engine
+            source = SimulationSource(simulation: started.simulation)
+            notes = Self.resumeNotes(torn: started.tornLastLine, cut: started.cutShortStep)
+            start = started.simulation.now
+            var from: Instant? = started.resumedEvents == 0 ? scenario.planLock : nil
+            if let text = arguments.value("from") {
+                guard let second = ISOTime.parseClock(text) else { throw UsageError(message: "--from needs a local time HH:MM, got '\(text)'") }
+                from = scenario.time(second)
+            }
+            if let from, from > start {
+                start = from
+                engine.interrupted = interrupted
+                started.simulation.run(until: start, engine: engine)
+            }
+        }
+        engine.interrupted = interrupted
+        // From here on the clock follows the wall: plan searches get a thread of their own so the loop never waits.
+        engine.runPlanSearches(on: BackgroundPlanSearch())
+        engine.sync()
+        self.notes = notes
+        session = CoreSession(engine: engine, source: source, start: start, speed: speed, paused: arguments.has("paused"), peopleDecide: peopleDecide)
+        outbox = try notifications.openOutbox(world: engine.world)
+        session.outbox = outbox
+        session.trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
+        webhook = try notifications.relay().map { WebhookWorker(relay: $0) }
+    }
+
+    /// The core's socket, served from its loop; `roster` gives attached operators their roles.
+    func server(roster: Roster?) throws -> CoreServer {
+        try CoreServer(socketPath: socketPath, session: session, roster: roster, journalPath: journalPath, etaModel: eta,
+                       planLock: scenario.planLock)
+    }
+
+    /// Makes everything durable and says where it is; throws if the journal failed during the run.
+    func close() throws {
+        let engine = session.engine
+        if let halted = engine.halted {
+            webhook?.stop()
+            throw ToolError("journal \(journalPath): \(halted)")
+        }
+        engine.sync()
+        try outbox?.flush()
+        outbox?.sync()
+        webhook?.stop()
+        print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
+        if let outbox { print("outbox: \(outbox.path) (\(outbox.count) messages)") }
+        if let status = webhook?.status {
+            print("webhook: \(status.sent) sent, \(status.dead) dead-lettered, \(status.pending) waiting for the next start")
+        }
+    }
+
+    /// The socket beside a journal: `NAME.jsonl` has `NAME.sock`.
+    static func socket(forJournal journal: String) -> String {
+        (journal.hasSuffix(".jsonl") ? String(journal.dropLast(6)) : journal) + ".sock"
+    }
+
+    /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
+    private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice, eta: ETAModel?,
+                                 deadLetterPath: String) throws -> (Engine, EventSource, [String]) {
+        var notes: [String] = []
+        let settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy,
+                                      latestEventTime: scenario.latestEventTime)
+        let follower = try FeedFollower(path: path)
+        let deadLetter = try DeadLetterFile(path: deadLetterPath)
+        let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
+        let engine: Engine
+        if size > 0 {
+            let replayed = try Replayer.replay(path: journalPath, learning: eta)
+            try ETAModel.check(journal: journalPath, written: replayed.world.etaModel, running: eta)
+            notes = resumeNotes(torn: replayed.tornLastLine, cut: replayed.cutShortStep)
+            if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
+            let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
+            engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner)
+        } else {
+            let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
+            engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
+            for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "") {
+                do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
+            }
+        }
+        return (engine, FeedSource(follower: follower, deadLetter: deadLetter), notes)
+    }
+
+    /// What resuming a journal found and mended, for the status line and stderr.
+    static func resumeNotes(torn: Int?, cut: Replayer.CutShortStep?) -> [String] {
+        [torn.map { "journal line \($0): torn last line cut (an earlier run stopped mid-write)" }, cut.map { "journal \($0.description)" }]
+            .compactMap { $0 }
+    }
+
+    /// The journal a core on a simulated city keeps by default.
+    static func defaultJournal(scenario: Scenario, seed: UInt64) throws -> String {
+        try Installation.stateDirectory() + "/\(scenario.name)-seed\(seed).jsonl"
+    }
+}

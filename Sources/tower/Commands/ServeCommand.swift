@@ -1,0 +1,54 @@
+import CTerminalSignals
+import Foundation
+import TowerCore
+import TowerService
+
+/// `tower serve`: the core headless, for a team. It runs the day (the simulation or a feed), owns the journal,
+/// timers, customer messages and plan searches, and listens on its Unix socket for boards (`tower attach`) and
+/// `tower decide`.
+enum ServeCommand: Command {
+    static let spec = CommandSpec(
+        name: "serve",
+        summary: "Run the core as a service: boards attach with `tower attach`, decisions come by `tower decide`.",
+        options: CoreStart.options + [
+            .init(name: "roster", value: "FILE", help: "Users and their roles, NAME = ROLE per line (default $TOWER_ROSTER, else /etc/tower/roster.conf if present)."),
+        ],
+        discussion: """
+        The socket is created with mode 0660: the owner and the group may connect. Each client is the Unix user the
+        kernel says it is (the socket's peer credentials), with the role the roster gives that login name; without a
+        roster, a client's asked role is taken on trust. In a simulation only a supervisor sets the pace. One core per
+        journal: a second is refused, naming the first. SIGTERM or SIGINT flushes the journal and stops cleanly.
+        """)
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        tower_signals_install()
+        let roster = try RoleOption.roster(arguments)
+        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 })
+        core.session.engine.authority = Authority(roster: roster)
+        core.session.paceRole = .supervisor
+        let server = try core.server(roster: roster)
+        for note in core.notes { log(note) }
+        log("serving \(core.journalPath) on \(server.socketPath) (\(core.session.source.label))")
+        var last = Date()
+        var signal: Int32 = 0
+        while signal == 0 {
+            server.serve(timeout: 50)
+            let now = Date()
+            for problem in core.session.step(elapsed: now.timeIntervalSince(last)) { log(problem) }
+            last = now
+            if let halted = core.session.engine.halted {
+                server.close()
+                throw ToolError("journal \(core.journalPath): \(halted)")
+            }
+            signal = tower_signals_take()
+        }
+        log("signal \(signal): stopping")
+        server.close()
+        try core.close()
+        return 0
+    }
+
+    private static func log(_ line: String) {
+        FileHandle.standardError.write(Data("tower serve: \(TextSanitizer.clean(line))\n".utf8))
+    }
+}

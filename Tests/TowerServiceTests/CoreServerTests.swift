@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+import Testing
+import TowerCore
+@testable import TowerService
+
+/// The core's socket, driven in one thread: the server's passes and the clients' reads take turns, as the core's
+/// loop and the boards' loops do in their own processes.
+@Suite struct CoreServerTests {
+    /// A small city played to 10:00, its core paused, with a server on a socket in a fresh folder.
+    final class Fixture {
+        let folder: String
+        let session: CoreSession
+        let server: CoreServer
+        static let me = UnixSocket.loginName(getuid())
+
+        init(roster: Roster? = nil) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-svc-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for file in ScenarioGenerator(name: "svc", seed: 3, riders: 8, orders: 120).files() {
+                try Data(file.text.utf8).write(to: URL(fileURLWithPath: folder + "/" + file.name))
+            }
+            let scenario = try ScenarioLoader.load(directory: folder)
+            let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: folder + "/j.jsonl", durability: .batch)
+            started.simulation.run(until: scenario.time(10 * 3600), engine: started.engine)
+            session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: scenario.time(10 * 3600),
+                                  speed: 60, paused: true)
+            session.engine.authority = Authority(roster: roster)
+            session.paceRole = .supervisor
+            server = try CoreServer(socketPath: folder + "/j.sock", session: session, roster: roster, journalPath: folder + "/j.jsonl",
+                                    etaModel: nil, planLock: scenario.planLock)
+        }
+
+        deinit {
+            server.close()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+
+        /// Takes turns until `done` holds (at most five seconds); returns whether it did.
+        @discardableResult
+        func turns(_ clients: [ServiceClient], until done: ([ServiceFrame]) -> Bool) -> [ServiceFrame] {
+            var frames: [ServiceFrame] = []
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline {
+                server.serve(timeout: 5)
+                for client in clients { frames += client.receive(timeout: 5).frames }
+                if done(frames) { break }
+            }
+            return frames
+        }
+    }
+
+    /// Applies the events among `frames` to `mirror`.
+    static func apply(_ frames: [ServiceFrame], to mirror: CoreMirror) throws {
+        for case let .event(line) in frames { try mirror.apply(EventCodec.decode(line: line).event) }
+    }
+
+    @Test func aBoardGetsTheSnapshotThenEveryNewEventSoItsCopyIsTheCoresWorld() throws {
+        let fixture = try Fixture()
+        let board = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: .supervisor, follow: true))
+        // A board that never reads: it must hold up nobody.
+        let stalled = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: nil, follow: true))
+        defer { board.close(); stalled.close() }
+        let mirror = CoreMirror(model: nil, planLock: fixture.session.engine.world.clock!)
+        var frames = fixture.turns([board]) { frames in frames.contains { if case .status = $0 { true } else { false } } }
+        guard case let .hello(hello) = frames.first else { Issue.record("the first message is not the hello: \(frames.prefix(1))"); return }
+        #expect(hello.identity == OperatorIdentity(name: Fixture.me, role: .supervisor), "the login name from the kernel, the role asked (no roster)")
+        #expect(hello.seq == fixture.session.engine.world.lastSeq)
+        try Self.apply(frames, to: mirror)
+        #expect(mirror.world.digest == fixture.session.engine.world.digest, "the snapshot rebuilds the core's world")
+
+        // The supervisor starts the clock; an hour of the day passes.
+        _ = board.send(.pace(speed: 600, paused: false))
+        frames = fixture.turns([board]) { $0.contains { if case .reply = $0 { true } else { false } } }
+        #expect(frames.contains { if case let .reply(_, reply) = $0 { reply.outcome == .done } else { false } }, "\(frames.suffix(2))")
+        try Self.apply(frames, to: mirror)
+        let before = fixture.session.status.now
+        for _ in 0..<6 { fixture.session.step(elapsed: 1) }
+        let target = fixture.session.engine.world.lastSeq
+        // A status comes once a board has every event before it.
+        frames = fixture.turns([board]) { $0.contains { if case let .status(status) = $0 { status.seq >= target } else { false } } }
+        try Self.apply(frames, to: mirror)
+        #expect(fixture.session.status.now - before == 3600, "six seconds at ×600: the day moved an hour on")
+        #expect(mirror.world.lastSeq == target)
+        #expect(mirror.world.digest == fixture.session.engine.world.digest, "every new event arrived, in order")
+    }
+
+    @Test func theRosterGivesTheRoleAndTheCoreChecksEveryCommandWithIt() throws {
+        let fixture = try Fixture(roster: Roster(roles: [Fixture.me: .dispatcher]))
+        let greedy = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: .supervisor, follow: false))
+        let frames = fixture.turns([greedy]) { !$0.isEmpty }
+        guard case let .refused(reason) = frames.first else { Issue.record("not refused: \(frames)"); return }
+        #expect(reason.contains("is a dispatcher on the roster and cannot act as supervisor"), "\(reason)")
+
+        let dispatcher = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: nil, follow: false))
+        _ = dispatcher.send(.pace(speed: nil, paused: false))
+        _ = dispatcher.send(.approve(exception: "E-9999", option: 1))
+        let replies = fixture.turns([dispatcher]) { $0.filter { if case .reply = $0 { true } else { false } }.count == 2 }
+        guard case let .hello(hello) = replies.first else { Issue.record("no hello: \(replies)"); return }
+        #expect(hello.identity.role == .dispatcher && hello.etaModel == nil)
+        let texts = replies.compactMap { if case let .reply(_, reply) = $0 { reply.outcome == .refused ? reply.text : "done" } else { nil } }
+        #expect(texts.count == 2)
+        #expect(texts.first?.contains("only a supervisor sets the pace") == true, "\(texts)")
+        #expect(texts.last?.contains("E-9999") == true, "\(texts)")
+        #expect(fixture.session.paused)
+    }
+
+    @Test func aClientThatSendsNonsenseIsToldWhyAndTheServerGoesOn() throws {
+        let fixture = try Fixture()
+        let fd = try UnixSocket.connect(path: fixture.folder + "/j.sock")
+        UnixSocket.setNonBlocking(fd)
+        let rude = FramedConnection(fd: fd, maxLine: 1 << 20)
+        rude.queue(Array("launch {\"missiles\":true}\n".utf8))
+        rude.flush()
+        var said = ""
+        for _ in 0..<100 where said.isEmpty {
+            fixture.server.serve(timeout: 5)
+            said = rude.read().lines.map { String(decoding: $0, as: UTF8.self) }.joined()
+        }
+        #expect(said.hasPrefix("refused ") && said.contains("unknown message"), "\(said)")
+        let polite = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: nil, follow: false))
+        let frames = fixture.turns([polite]) { !$0.isEmpty }
+        #expect(frames.contains { if case .hello = $0 { true } else { false } })
+        #expect(fixture.server.clientCount == 1, "the rude one was let go")
+    }
+
+    @Test func oneCorePerJournalAndTheSecondIsToldWhoHasIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-lock-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try JournalLock(journal: folder + "/j.jsonl", holder: "tower serve, pid 42, socket /run/x.sock")
+        #expect(throws: ToolError.self) { _ = try JournalLock(journal: folder + "/j.jsonl", holder: "tower board, pid 43") }
+        do { _ = try JournalLock(journal: folder + "/j.jsonl", holder: "second") } catch {
+            #expect("\(error)".contains("tower serve, pid 42, socket /run/x.sock"), "\(error)")
+        }
+        withExtendedLifetime(first) {}
+    }
+
+    @Test func aSocketPathTooLongForTheKernelIsAClearError() {
+        let long = "/tmp/" + String(repeating: "x", count: 200) + ".sock"
+        #expect(throws: ToolError.self) { _ = try UnixSocket.listen(path: long) }
+    }
+}
