@@ -16,7 +16,7 @@ import TowerCore
 enum BoardBench {
     /// A learned model for the generated city (which names no history): trained on the shipped one, as the sample
     /// city's is, to time the snapshot with a learned model's ETAs.
-    private static func shippedModel() throws -> ETAModel? {
+    static func shippedModel() throws -> ETAModel? {
         let history = Installation.shipped("sample-data/history/rio-history-60d.csv")
         guard FileManager.default.fileExists(atPath: history) else { return nil }
         return try ETAModelChoice.trained(onHistory: history)

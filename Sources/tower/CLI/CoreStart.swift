@@ -139,9 +139,12 @@ struct CoreStart {
         } else {
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
             engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
-            for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "") {
-                do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
-            }
+        }
+        // The scenario's known world first; on a resume, what of it the journal lacks (a journal that a full disk
+        // stopped while it was being written).
+        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "")
+        where !engine.world.hasSeen(eventID: event.id) {
+            do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }
         return (engine, FeedSource(follower: follower, deadLetter: deadLetter), notes)
     }

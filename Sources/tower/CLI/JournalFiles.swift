@@ -1,7 +1,6 @@
 import Foundation
 
-/// The files that belong to one journal, named after it: `NAME.jsonl` has `NAME.inbox.jsonl` (decisions left by
-/// `tower decide`) and `NAME.outbox.jsonl` (customer messages); a webhook adds `NAME.outbox.sent.jsonl` (its
+/// The files that belong to one journal, named after it: `NAME.jsonl` has `NAME.outbox.jsonl` (customer messages); a webhook adds `NAME.outbox.sent.jsonl` (its
 /// delivery ledger) and `NAME.outbox.dead.jsonl` (messages it gave up on). An outbox given with `--outbox` keeps
 /// its ledger and dead letters beside itself in the same way.
 struct JournalFiles {
@@ -13,16 +12,15 @@ struct JournalFiles {
         self.outbox = outbox ?? JournalFiles.stem(journal) + ".outbox.jsonl"
     }
 
-    var inbox: String { JournalFiles.stem(journal) + ".inbox.jsonl" }
     var ledger: String { JournalFiles.ledger(forOutbox: outbox) }
     var webhookDeadLetter: String { JournalFiles.deadLetter(forOutbox: outbox) }
     static func ledger(forOutbox outbox: String) -> String { stem(outbox) + ".sent.jsonl" }
     static func deadLetter(forOutbox outbox: String) -> String { stem(outbox) + ".dead.jsonl" }
 
     /// Starts the day over (`--fresh`): the journal and everything kept beside it become `FILE.old`, so the new
-    /// day's messages and decisions are not mistaken for the old day's.
+    /// day's messages are not mistaken for the old day's.
     func moveAside() throws {
-        for path in [journal, inbox, outbox, ledger, webhookDeadLetter] where FileManager.default.fileExists(atPath: path) {
+        for path in [journal, outbox, ledger, webhookDeadLetter] where FileManager.default.fileExists(atPath: path) {
             try? FileManager.default.removeItem(atPath: path + ".old")
             try FileManager.default.moveItem(atPath: path, toPath: path + ".old")
         }

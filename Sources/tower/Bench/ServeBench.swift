@@ -1,0 +1,182 @@
+import Foundation
+import Glibc
+import Synchronization
+import TowerBoard
+import TowerCore
+import TowerService
+
+/// `tower bench serve`: boards attached over the real Unix socket to a core playing a generated city at ×60.
+///
+/// The core (session and server) runs on a thread of its own, as `tower serve` runs it; each board is a thread
+/// with a `ServiceClient` and a `CoreMirror`, as `tower attach` keeps one, and draws its first frame into a cell
+/// buffer. One more client attaches and never reads, to show a stalled board costs the others nothing. Figures:
+/// time from an event's commit (journal write, then apply) to each board holding it, p50 and p99; the core
+/// thread's CPU; bytes per board per second; attach to first frame; then resume against replay of the journal.
+enum ServeBench {
+    /// What the threads share: commit times by journal position, and the boards' figures.
+    private final class Shared: Sendable {
+        let committed = Mutex([Int64: UInt64]())
+        let latencies = Mutex([Double]())
+        let attaches = Mutex([Double]())
+        let bytes = Mutex(0)
+        let stop = Mutex(false)
+        let serverCPU = Mutex(0.0)
+        let problems = Mutex([String]())
+    }
+
+    /// Hands the core to its thread, which alone uses it from then on.
+    private final class Core: @unchecked Sendable {
+        let session: CoreSession
+        let server: CoreServer
+        init(session: CoreSession, server: CoreServer) {
+            self.session = session
+            self.server = server
+        }
+    }
+
+    static func run(riders: Int, clients: Int, seconds: Double) throws {
+        let work = "/tmp/tower-bench-serve-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try ScenarioGenerator(name: "bench-serve", seed: 5, riders: riders, orders: riders * 20).write(to: work + "/city")
+        let scenario = try ScenarioLoader.load(directory: work + "/city")
+        let model = try BoardBench.shippedModel()?.adding(riders: scenario.riders.map(\.profile.id))
+        let journal = work + "/j.jsonl"
+        var clock = Date()
+        let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .live, eta: model)
+        let from = scenario.time(10 * 3600)
+        started.simulation.run(until: from, engine: started.engine)
+        started.engine.runPlanSearches(on: BackgroundPlanSearch())
+        print("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
+              + "journal \(started.engine.world.lastSeq) events")
+        let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
+        let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, etaModel: model,
+                                    planLock: scenario.planLock)
+        let shared = Shared()
+        let serverSide = session.onEvent
+        session.onEvent = { [unowned session] (event: Event) in
+            serverSide?(event)
+            shared.committed.withLock { $0[session.engine.world.lastSeq] = DispatchTime.now().uptimeNanoseconds }
+        }
+
+        let core = Core(session: session, server: server)
+        let coreDone = DispatchSemaphore(value: 0)
+        let coreThread = Thread {
+            let cpuStart = threadCPU()
+            var last = Date()
+            while !shared.stop.withLock({ $0 }) {
+                core.server.serve(timeout: 10)
+                let now = Date()
+                core.session.step(elapsed: now.timeIntervalSince(last))
+                last = now
+            }
+            shared.serverCPU.withLock { $0 = threadCPU() - cpuStart }
+            coreDone.signal()
+        }
+        coreThread.name = "core"
+        coreThread.start()
+
+        let socket = work + "/j.sock"
+        let stalled = try ServiceClient(socketPath: socket, request: .init(role: nil, follow: true))
+        let boardsDone = DispatchSemaphore(value: 0)
+        for index in 0..<clients {
+            let thread = Thread { board(index: index, socket: socket, shared: shared); boardsDone.signal() }
+            thread.start()
+        }
+        clock = Date()
+        Thread.sleep(forTimeInterval: seconds)
+        shared.stop.withLock { $0 = true }
+        for _ in 0..<clients { boardsDone.wait() }
+        coreDone.wait()
+        let wall = Date().timeIntervalSince(clock)
+        stalled.close()
+        for problem in shared.problems.withLock({ $0 }) { print("problem: \(problem)") }
+
+        let latencies = shared.latencies.withLock { $0 }.sorted()
+        let attaches = shared.attaches.withLock { $0 }.sorted()
+        let events = session.engine.world.lastSeq
+        print("\(clients) boards and 1 stalled client on one core at ×60 for \(String(format: "%.0f", wall)) s "
+              + "(to \(ISOTime.clock(session.now, offsetSeconds: scenario.utcOffsetSeconds)), \(events) events in the journal)")
+        print("commit to each board holding the event: p50 \(ms(latencies, 0.5)) p99 \(ms(latencies, 0.99)) over \(latencies.count) deliveries")
+        print("attach to first frame (snapshot of \(attaches.isEmpty ? 0 : Int(events)) events applied, outlook, 200x60 render): p50 \(ms(attaches, 0.5)) max \(ms(attaches, 1)) (target: 200 ms)")
+        let cpu = shared.serverCPU.withLock { $0 }
+        print(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
+        print(String(format: "bytes per board per second: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
+
+        server.close()
+        session.engine.sync()
+        clock = Date()
+        _ = try Replayer.replay(path: journal)
+        let replay = Date().timeIntervalSince(clock)
+        clock = Date()
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        let resume = Date().timeIntervalSince(clock)
+        print(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
+    }
+
+    /// One board: attach, build the copy and a first frame, then hold every event as it comes, until told to stop.
+    private static func board(index: Int, socket: String, shared: Shared) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let client: ServiceClient
+        do { client = try ServiceClient(socketPath: socket, request: .init(role: nil, follow: true)) } catch {
+            shared.problems.withLock { $0.append("board \(index): \(error)") }
+            return
+        }
+        defer { client.close() }
+        var mirror: CoreMirror?
+        var target: Int64 = -1
+        var framed = false
+        var received = 0
+        while !shared.stop.withLock({ $0 }) {
+            let (frames, ended) = client.receive(timeout: 20)
+            let now = DispatchTime.now().uptimeNanoseconds
+            var held: [Int64] = []
+            for frame in frames {
+                switch frame {
+                case let .hello(hello):
+                    mirror = CoreMirror(model: hello.etaModel, planLock: Instant(seconds: hello.planLock))
+                    target = hello.seq
+                case let .event(line):
+                    received += line.count + 7
+                    guard let mirror else { continue }
+                    do { try mirror.apply(EventCodec.decode(line: line).event) } catch {
+                        shared.problems.withLock { $0.append("board \(index): \(error)") }
+                        return
+                    }
+                    if framed { held.append(mirror.world.lastSeq) }
+                case let .status(status):
+                    received += 200
+                    guard let mirror, !framed, mirror.world.lastSeq >= target else { continue }
+                    var buffer = ScreenBuffer(width: 200, height: 60)
+                    let snapshot = BoardSnapshot(world: mirror.world, outlook: mirror.outlook(at: status.instant, horizon: 7200), now: status.instant,
+                                                 source: status.label, deadLetters: 0, recent: mirror.log.lines, wallClock: "")
+                    _ = BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: false), theme: .dark, glyphs: .unicode, into: &buffer)
+                    framed = true
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    shared.attaches.withLock { $0.append(seconds) }
+                default:
+                    continue
+                }
+            }
+            if !held.isEmpty {
+                let committed = shared.committed.withLock { times in held.compactMap { times[$0] } }
+                shared.latencies.withLock { $0 += committed.map { Double(now - min(now, $0)) / 1e9 } }
+            }
+            if let ended {
+                shared.problems.withLock { $0.append("board \(index): \(ended)") }
+                return
+            }
+        }
+        shared.bytes.withLock { $0 += received }
+    }
+
+    private static func threadCPU() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    private static func ms(_ sorted: [Double], _ q: Double) -> String {
+        guard !sorted.isEmpty else { return "n/a" }
+        return String(format: "%.1f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000)
+    }
+}
