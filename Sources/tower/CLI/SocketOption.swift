@@ -10,6 +10,9 @@ enum SocketOption {
         .init(name: "seed", value: "N", help: "Seed of the core, to find its default journal (default 1)."),
     ]
 
+    static let roleOption = CommandSpec.Option(
+        name: "role", value: "ROLE", help: "Act in a lower role than the roster gives you (without a roster: the role, on trust; default dispatcher).")
+
     static func path(_ arguments: ParsedArguments) throws -> String {
         if let socket = arguments.value("socket") { return socket }
         if let journal = arguments.value("journal") { return CoreStart.socket(forJournal: journal) }

@@ -7,12 +7,7 @@ enum AttachCommand: Command {
     static let spec = CommandSpec(
         name: "attach",
         summary: "Open a board on a running core (tower serve): the core decides, this board shows and asks.",
-        options: SocketOption.options + [
-            .init(name: "role", value: "ROLE", help: "Act in a lower role than the roster gives you (without a roster: the role, on trust; default dispatcher)."),
-            .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
-            .init(name: "readonly", value: nil, help: "No action keys (for shared screens)."),
-            .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
-        ],
+        options: SocketOption.options + [SocketOption.roleOption] + BoardCommand.Display.options,
         discussion: """
         Who you are is the login name the kernel gives the core for this connection, never a flag; your role comes
         from the core's roster. Over SSH: `ssh -t host tower attach`. If the core goes away the board says

@@ -1,6 +1,6 @@
 import Foundation
-import TowerBoard
 import CTerminalSignals
+import TowerBoard
 import TowerCore
 
 /// `tower board` (the default command): the live full-screen board.
@@ -8,10 +8,7 @@ enum BoardCommand: Command {
     static let spec = CommandSpec(
         name: "board",
         summary: "Open the live board on a simulated city (the default) or a followed JSON-lines feed: core and board in one process.",
-        options: CoreStart.options + [
-            .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
-            .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
-            .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
+        options: CoreStart.options + Display.options + [
             .init(name: "operator", value: "NAME", help: "Who decides from this board, for the journal (default: the login name)."),
         ] + RoleOption.options,
         discussion: """
@@ -60,6 +57,13 @@ enum BoardCommand: Command {
 
     /// The terminal and theme a board runs with: the theme named (or dark), mono under `NO_COLOR`.
     struct Display {
+        /// How a board looks and whether it acts: shared by `board` and `attach`.
+        static let options: [CommandSpec.Option] = [
+            .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
+            .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
+            .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
+        ]
+
         let terminal: NcursesTerminal
         let theme: Theme
         /// Problems with the theme file, shown on the status line and repeated on stderr at exit.

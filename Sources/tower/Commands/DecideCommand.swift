@@ -14,7 +14,7 @@ enum DecideCommand: Command {
         options: SocketOption.options + [
             .init(name: "option", value: "N", help: "The option to approve, 1-4 (default 1, the core's first choice)."),
             .init(name: "reason", value: "TEXT", help: "Why (for a rejection)."),
-            .init(name: "role", value: "ROLE", help: "Act in a lower role than the roster gives you (without a roster: the role, on trust; default dispatcher)."),
+            SocketOption.roleOption,
         ],
         discussion: """
         The core checks the decision against the city as it is (the case waits, the option exists, your role may
