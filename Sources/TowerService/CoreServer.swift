@@ -79,13 +79,25 @@ public final class CoreServer {
     /// One pass: waits up to `timeout` milliseconds for a connection, a message or room to write, then handles
     /// what came and writes what each client is owed.
     public func serve(timeout: Int32) {
+        var fds = descriptors()
+        _ = poll(&fds, nfds_t(fds.count), timeout)
+        handle(fds[...])
+    }
+
+    /// What to wait for: new connections, messages, room to write for a client owed events.
+    public func descriptors() -> [pollfd] {
         var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
         for client in clients {
             let owed = client.connection.pendingBytes > 0 || (client.follows && client.cursor < log.count)
             fds.append(pollfd(fd: client.connection.fd, events: Int16(POLLIN) | (owed ? Int16(POLLOUT) : 0), revents: 0))
         }
-        _ = poll(&fds, nfds_t(fds.count), timeout)
-        if fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
+        return fds
+    }
+
+    /// Handles what `descriptors()` polled (in the same order), then writes what each client is owed.
+    public func handle(_ ready: ArraySlice<pollfd>) {
+        let fds = Array(ready)
+        if !fds.isEmpty, fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
         for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0 {
             read(client)
         }

@@ -55,6 +55,17 @@ public final class Ingestion {
             return .skippedCoreDecision
         }
         if let refusal = admit(&event) { return refuse(refusal, line: line, raw: bytes) }
+        return take(event, line: line, raw: bytes, engine: engine)
+    }
+
+    /// Takes an event built by the source itself (a driver app's stop, a phone's position): the same check for a
+    /// repeat, submit and dead letter as a line's.
+    public func take(_ event: Event, line: Int, engine: Engine) -> Outcome {
+        if engine.halted != nil { return .stopped }
+        return take(event, line: line, raw: EventCodec.encode(event, utcOffsetSeconds: engine.world.utcOffsetSeconds), engine: engine)
+    }
+
+    private func take(_ event: Event, line: Int, raw bytes: [UInt8], engine: Engine) -> Outcome {
         switch engine.world.repetition(of: event) {
         case .repeated:
             repeated += 1

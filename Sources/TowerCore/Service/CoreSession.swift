@@ -68,6 +68,14 @@ public final class CoreSession {
         return []
     }
 
+    /// The time stamped on an input that arrives without one (a driver app's stop, a phone that sent no time): the
+    /// simulated clock in a simulation; else the wall clock, never before the last event.
+    public var inputTime: Instant {
+        guard !source.hasPace else { return max(now, engine.world.clock ?? now) }
+        let wall = Instant(seconds: Int64(Date().timeIntervalSince1970))
+        return max(wall, engine.world.clock ?? wall)
+    }
+
     public var status: CoreStatus {
         CoreStatus(now: now.seconds, seq: engine.world.lastSeq, speed: speed, paused: paused, held: held, label: source.label,
                    deadLetters: source.deadLetters, finished: source.isFinished, finishedMessage: source.finishedMessage,

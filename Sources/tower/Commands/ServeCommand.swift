@@ -1,5 +1,6 @@
 import CTerminalSignals
 import Foundation
+import Glibc
 import TowerCore
 import TowerService
 
@@ -12,6 +13,9 @@ enum ServeCommand: Command {
         summary: "Run the core as a service: boards attach with `tower attach`, decisions come by `tower decide`.",
         options: CoreStart.options + [
             .init(name: "roster", value: "FILE", help: "Users and their roles, NAME = ROLE per line (default $TOWER_ROSTER, else /etc/tower/roster.conf if present)."),
+            .init(name: "http", value: "HOST:PORT", help: "Also serve the HTTP API here (e.g. 127.0.0.1:8480; port 0 takes a free one, named on stderr)."),
+            .init(name: "osmand", value: "HOST:PORT", help: "Also take drivers' phones' positions in the OsmAnd protocol here (Traccar's port is 5055)."),
+            .init(name: "devices", value: "FILE", help: "Which rider carries which phone, DEVICE = RIDER per line (for --osmand)."),
         ],
         discussion: """
         The socket is created with mode 0660: the owner and the group may connect. Each client is the Unix user the
@@ -27,12 +31,28 @@ enum ServeCommand: Command {
         core.session.engine.authority = Authority(roster: roster)
         core.session.paceRole = .supervisor
         let server = try core.server(roster: roster)
+        let api = CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? Installation.stateDirectory() + "/dead-letter.jsonl"),
+                          devices: try arguments.value("devices").map { try DeviceMap.load(path: $0) } ?? DeviceMap(riders: [:]))
+        let http = try arguments.value("http").map { try HTTPServer(address: $0, handler: api.handle) }
+        let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, handler: api.osmand) }
+        if osmand != nil, arguments.value("devices") == nil { log("--osmand without --devices: every phone is an unknown device (404)") }
+        for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.beforeReplies = api.commit }
         for note in core.notes { log(note) }
         log("serving \(core.journalPath) on \(server.socketPath) (\(core.session.source.label))")
+        if let http { log("http on port \(http.port)") }
+        if let osmand { log("osmand on port \(osmand.port)") }
         var last = Date()
         var signal: Int32 = 0
         while signal == 0 {
-            server.serve(timeout: 50)
+            var fds = server.descriptors()
+            let socketEnd = fds.count
+            fds += http?.descriptors() ?? []
+            let httpEnd = fds.count
+            fds += osmand?.descriptors() ?? []
+            _ = poll(&fds, nfds_t(fds.count), 50)
+            server.handle(fds[0..<socketEnd])
+            http?.handle(fds[socketEnd..<httpEnd])
+            osmand?.handle(fds[httpEnd...])
             let now = Date()
             for problem in core.session.step(elapsed: now.timeIntervalSince(last)) { log(problem) }
             last = now
@@ -44,6 +64,8 @@ enum ServeCommand: Command {
         }
         log("signal \(signal): stopping")
         server.close()
+        http?.close()
+        osmand?.close()
         try core.close()
         return 0
     }

@@ -1,0 +1,311 @@
+import Foundation
+import TowerCore
+
+/// The core's HTTP API and the OsmAnd endpoint, answered on the core's thread (see `HTTPServer`). Every input goes
+/// through the core's `Ingestion`, as a feed line does: repeats recognised by id, refusals dead-lettered with the
+/// reason and answered with it.
+public final class CoreAPI {
+    private let session: CoreSession
+    private let ingestion: Ingestion
+    private let devices: DeviceMap
+    /// Requests by route and status, inputs by event type and outcome, and the journal's sync times: `/metrics`.
+    private var requests: [String: Int] = [:]
+    private var inputs: [String: Int] = [:]
+    private var syncs = (count: 0, seconds: 0.0)
+    private var lastSync = (at: Date(), seconds: 0.0)
+
+    /// How much older than the core's clock a phone's position may be and still be applied.
+    public static let staleAfter: Int64 = 120
+
+    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap) {
+        self.session = session
+        ingestion = Ingestion(source: "http", deadLetter: deadLetter)
+        self.devices = devices
+    }
+
+    /// Makes what the pass accepted durable (one fsync for every request in it), before any reply goes out.
+    public func commit() {
+        let start = Date()
+        session.engine.sync()
+        let seconds = Date().timeIntervalSince(start)
+        syncs = (syncs.count + 1, syncs.seconds + seconds)
+        lastSync = (start, seconds)
+    }
+
+    // MARK: Routes
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let (route, response): (String, HTTPResponse)
+        switch (request.method, parts.count, parts.first) {
+        case ("GET", 1, "healthz"): (route, response) = ("/healthz", health())
+        case ("GET", 1, "metrics"): (route, response) = ("/metrics", metrics())
+        case ("POST", 2, "v1") where parts[1] == "events": (route, response) = ("/v1/events", events(request.body))
+        case ("GET", 3, "v1") where parts[1] == "orders": (route, response) = ("/v1/orders/{order}", order(parts[2]))
+        case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
+        case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
+            (route, response) = ("/v1/riders/{rider}/stops/{order}", stop(rider: parts[2], order: parts[4], request))
+        case (_, _, _) where Self.known(parts):
+            (route, response) = ("other", HTTPResponse.error(405, "\(request.method) is not taken on \(TextSanitizer.clean(request.path))"))
+        default:
+            (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(TextSanitizer.clean(String(request.path.prefix(200))))"))
+        }
+        requests["\(route) \(response.status)", default: 0] += 1
+        return response
+    }
+
+    /// The OsmAnd endpoint: 200 with an empty body, 400 without a device id or with a broken field, 404 for a
+    /// device no rider carries.
+    public func osmand(_ request: HTTPRequest) -> HTTPResponse {
+        let response: HTTPResponse
+        do {
+            let position = try OsmAndPosition.parse(request)
+            if let rider = devices.riders[position.device] {
+                response = take(position, rider: rider)
+            } else {
+                response = HTTPResponse.text(404, "unknown device \(TextSanitizer.clean(String(position.device.prefix(64))))\n")
+            }
+        } catch {
+            response = HTTPResponse.text(error.status, error.reason + "\n")
+        }
+        requests["osmand \(response.status)", default: 0] += 1
+        return response
+    }
+
+    private static func known(_ parts: [String]) -> Bool {
+        parts == ["healthz"] || parts == ["metrics"] || parts == ["v1", "events"] || (parts.count == 3 && parts[1] == "orders")
+            || (parts.count == 4 && parts[1] == "riders") || (parts.count == 5 && parts[3] == "stops")
+    }
+
+    // MARK: Inputs
+
+    private struct LineResult: Encodable {
+        var line: Int
+        var status: String
+        var id: String?
+        var field: String?
+        var reason: String?
+    }
+
+    private struct EventsReply: Encodable {
+        var accepted = 0
+        var duplicate = 0
+        var refused = 0
+        var results: [LineResult] = []
+    }
+
+    private func events(_ body: [UInt8]) -> HTTPResponse {
+        guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
+        var reply = EventsReply()
+        var number = 0
+        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            let bytes = Array(line.last == 0x0D ? line.dropLast() : line)
+            let type = Self.type(of: bytes)
+            switch ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine) {
+            case .accepted:
+                reply.accepted += 1
+                reply.results.append(LineResult(line: number, status: "accepted"))
+                inputs["\(type) accepted", default: 0] += 1
+            case .repeated:
+                reply.duplicate += 1
+                reply.results.append(LineResult(line: number, status: "duplicate"))
+            case let .refused(error):
+                reply.refused += 1
+                reply.results.append(LineResult(line: number, status: "refused", field: error.field, reason: error.reason))
+                inputs["\(type) refused", default: 0] += 1
+            case .skippedCoreDecision:
+                reply.refused += 1
+                reply.results.append(LineResult(line: number, status: "refused", field: "by", reason: "\"core\" decisions are made here, never taken as input"))
+            case .blank:
+                continue
+            case .stopped:
+                return HTTPResponse.error(503, "the core stopped: \(session.engine.halted?.message ?? "")")
+            }
+        }
+        return HTTPResponse.json(200, reply)
+    }
+
+    private static func type(of line: [UInt8]) -> String {
+        guard case let .string(type)? = (try? JSONParser.parse(line))?["type"], type.count <= 40,
+              type.allSatisfy({ $0.isLetter || $0 == "." || $0 == "_" }) else { return "unknown" }
+        return type
+    }
+
+    private struct StopBody: Decodable {
+        var event: String
+        var reason: String?
+    }
+
+    private func stop(rider: String, order: String, _ request: HTTPRequest) -> HTTPResponse {
+        let body: StopBody
+        do { body = try JSONDecoder().decode(StopBody.self, from: Data(request.body)) } catch {
+            return HTTPResponse.error(400, "the body must be {\"event\": \"arrived|picked_up|delivered|failed\", \"reason\": ...}")
+        }
+        let world = session.engine.world
+        guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.clean(rider))") }
+        guard let known = world.orders[order] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.clean(order))") }
+        let what: EventBody
+        switch body.event {
+        case "arrived": what = .stopArrived(rider: rider, order: order, kind: known.pickedUpAt == nil ? .pickup : .delivery)
+        case "picked_up": what = .pickupDone(rider: rider, order: order)
+        case "delivered": what = .deliveryDone(rider: rider, order: order)
+        case "failed":
+            guard let reason = body.reason.flatMap(FailureReason.init(rawValue:)) else {
+                return HTTPResponse.error(400, "a failed stop needs a reason: " + FailureReason.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            what = .deliveryFailed(rider: rider, order: order, reason: reason)
+        default:
+            return HTTPResponse.error(400, "event is arrived, picked_up, delivered or failed, not '\(TextSanitizer.clean(String(body.event.prefix(40))))'")
+        }
+        let key = request.header("idempotency-key").map { "key-" + TextSanitizer.clean(String($0.prefix(80))) }
+            ?? "stop-\(order)-\(body.event)-\(known.attempts)"
+        let event = Event(id: key, at: session.inputTime, by: "driver-app", body: what)
+        switch ingestion.take(event, line: 1, engine: session.engine) {
+        case .accepted:
+            inputs["\(event.type) accepted", default: 0] += 1
+            return HTTPResponse.json(200, ["status": "accepted", "id": key])
+        case .repeated: return HTTPResponse.json(200, ["status": "duplicate", "id": key])
+        case let .refused(error):
+            inputs["\(event.type) refused", default: 0] += 1
+            return HTTPResponse.json(409, ["status": "refused", "field": error.field, "reason": error.reason])
+        case .stopped, .blank, .skippedCoreDecision: return HTTPResponse.error(503, "the core stopped: \(session.engine.halted?.message ?? "")")
+        }
+    }
+
+    private func take(_ position: OsmAndPosition, rider: String) -> HTTPResponse {
+        let clock = session.engine.world.clock ?? Instant(seconds: 0)
+        // A phone back from a dead zone sends its buffered positions late: one older than the core's clock by more
+        // than `staleAfter` says nothing about where the rider is now, so it is answered and not applied.
+        if let taken = position.time, taken < clock - Self.staleAfter {
+            inputs["rider.position stale", default: 0] += 1
+            return HTTPResponse.text(200, "")
+        }
+        let time = max(position.time ?? session.inputTime, clock)
+        let id = "osmand-\(position.device)-\(time.seconds)-\(Int(position.point.lat * 1e5))-\(Int(position.point.lon * 1e5))"
+        let event = Event(id: id, at: time, by: "osmand", body: .riderPosition(rider: rider, position: position.point))
+        switch ingestion.take(event, line: 1, engine: session.engine) {
+        case .accepted:
+            inputs["rider.position accepted", default: 0] += 1
+            return HTTPResponse.text(200, "")
+        case .repeated: return HTTPResponse.text(200, "")
+        case let .refused(error):
+            inputs["rider.position refused", default: 0] += 1
+            return HTTPResponse.text(400, "\(error.field): \(error.reason)\n")
+        case .stopped, .blank, .skippedCoreDecision: return HTTPResponse.text(503, "the core stopped\n")
+        }
+    }
+
+    // MARK: Reads
+
+    private func health() -> HTTPResponse {
+        if let halted = session.engine.halted { return HTTPResponse.json(503, ["status": "down", "reason": halted.message]) }
+        if lastSync.seconds > 5 {
+            return HTTPResponse.json(503, ["status": "slow", "reason": String(format: "the journal's last sync took %.1f s", lastSync.seconds)])
+        }
+        return HTTPResponse.json(200, ["status": "ok", "journal_events": "\(session.engine.world.lastSeq)"])
+    }
+
+    private func time(_ instant: Instant) -> String { ISOTime.format(instant, offsetSeconds: session.engine.world.utcOffsetSeconds) }
+
+    private struct OrderReply: Encodable {
+        var order: String
+        var status: String
+        var rider: String?
+        var booked: [String]
+        var promised: [String]
+        var eta: ETA?
+        var deliveredAt: String?
+    }
+
+    private struct ETA: Encodable {
+        var p10: String
+        var p50: String
+        var p90: String
+    }
+
+    private func order(_ id: String) -> HTTPResponse {
+        guard let order = session.engine.world.orders[id] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.clean(id))") }
+        var eta: ETA?
+        if let rider = order.rider, !order.status.isFinal, let lane = session.engine.outlook(at: session.now).lanes[rider],
+           let index = lane.stops.firstIndex(where: { $0.order == id && $0.kind == .delivery }) {
+            eta = ETA(p10: time(lane.p10[index]), p50: time(lane.stops[index].eta), p90: time(lane.p90[index]))
+        }
+        return HTTPResponse.json(200, OrderReply(order: id, status: order.status.rawValue, rider: order.rider,
+                                                 booked: [time(order.booked.start), time(order.booked.end)],
+                                                 promised: [time(order.promised.start), time(order.promised.end)], eta: eta,
+                                                 deliveredAt: order.status == .delivered ? order.completedAt.map(time) : nil))
+    }
+
+    private struct RouteStop: Encodable {
+        var order: String
+        var kind: String
+        var p10: String
+        var p50: String
+        var p90: String
+        var window: [String]
+    }
+
+    private func riderRoute(_ rider: String) -> HTTPResponse {
+        let world = session.engine.world
+        guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.clean(rider))") }
+        let lane = session.engine.outlook(at: session.now).lanes[rider]
+        let stops: [RouteStop] = lane.map { lane in
+            lane.stops.indices.map { index -> RouteStop in
+                let stop = lane.stops[index]
+                let window = world.orders[stop.order]?.promised
+                return RouteStop(order: stop.order, kind: stop.kind.rawValue, p10: time(lane.p10[index]), p50: time(stop.eta), p90: time(lane.p90[index]),
+                                 window: window.map { [time($0.start), time($0.end)] } ?? [])
+            }
+        } ?? []
+        return HTTPResponse.json(200, RouteReply(rider: rider, at: time(session.now), stops: stops))
+    }
+
+    private struct RouteReply: Encodable {
+        var rider: String
+        var at: String
+        var stops: [RouteStop]
+    }
+
+    private func metrics() -> HTTPResponse {
+        let world = session.engine.world
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Double)]) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { text += "\(name)\(sample.labels) \(formatMetric(sample.value))\n" }
+        }
+        func labels(_ pairs: [(String, String)]) -> String {
+            "{" + pairs.map { "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ",") + "}"
+        }
+        let inputSamples = inputs.sorted { $0.key < $1.key }.map { entry -> (String, Double) in
+            let parts = entry.key.split(separator: " ")
+            return (labels([("type", String(parts[0])), ("outcome", String(parts[1]))]), Double(entry.value))
+        }
+        family("tower_inputs_total", "counter", "Inputs taken over HTTP and OsmAnd, by event type and outcome.", inputSamples)
+        family("tower_journal_events", "gauge", "Events in the journal.", [("", Double(world.lastSeq))])
+        text += "# HELP tower_journal_sync_seconds Time to make a pass's accepted inputs durable (one fsync per pass).\n"
+        text += "# TYPE tower_journal_sync_seconds summary\n"
+        text += "tower_journal_sync_seconds_sum \(formatMetric(syncs.seconds))\ntower_journal_sync_seconds_count \(syncs.count)\n"
+        let waiting = world.exceptions.values.filter { $0.state == .escalated }.count
+        family("tower_escalations_waiting", "gauge", "Escalations waiting for a person.", [("", Double(waiting))])
+        family("tower_orders_at_risk", "gauge", "Orders at risk of breaking their promise within the decision horizon.",
+               [("", Double(session.engine.outlook(at: session.now, horizon: session.engine.settings.policy.decisionHorizon).atRisk.count))])
+        if let kpis = session.trend?.current(world: world) {
+            family("tower_kpi", "gauge", "The five KPIs (rates 0-1; cost per delivery in the city's currency).", [
+                (labels([("kpi", "on_time_rate")]), kpis.onTimeRate), (labels([("kpi", "first_attempt_rate")]), kpis.firstAttemptRate),
+                (labels([("kpi", "eta_accuracy_rate")]), kpis.etaAccuracyRate), (labels([("kpi", "plan_variance")]), kpis.planVariance),
+                (labels([("kpi", "cost_per_delivery")]), kpis.costPerDelivery),
+            ])
+        }
+        let requestSamples = requests.sorted { $0.key < $1.key }.map { entry -> (String, Double) in
+            let parts = entry.key.split(separator: " ")
+            return (labels([("route", String(parts[0])), ("code", String(parts[1]))]), Double(entry.value))
+        }
+        family("tower_http_requests_total", "counter", "HTTP requests answered, by route and status code.", requestSamples)
+        return HTTPResponse.text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+
+    private func formatMetric(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// One HTTP/1.1 request as the server took it: method, path and query (percent-decoded), headers (names in lower
+/// case), body.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+
+    /// Whether the client asks to close the connection after this request (HTTP/1.1 keeps it open by default).
+    public var closes: Bool { header("connection")?.lowercased() == "close" }
+
+    /// `a=1&b=x%20y` as a dictionary (`+` is a space); a name given twice keeps its first value.
+    public static func form(_ text: Substring) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = percentDecoded(parts[0]), !name.isEmpty, fields[name] == nil else { continue }
+            fields[name] = parts.count > 1 ? percentDecoded(parts[1]) ?? "" : ""
+        }
+        return fields
+    }
+
+    /// Percent-decoding with `+` as a space; nil for a broken escape or bytes that are not UTF-8.
+    static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(0x20)
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}
+
+/// Reads requests out of the bytes a connection has received, within limits: a request that breaks the protocol
+/// or a limit is an error with the status to answer and the reason, never a crash or an unbounded buffer.
+public struct HTTPParser: Sendable {
+    public struct Limits: Sendable {
+        public var requestLine = 8 * 1024
+        public var headerBytes = 32 * 1024
+        public var headerCount = 100
+        public var body = 4 * 1024 * 1024
+        public init() {}
+    }
+
+    public enum Outcome: Sendable {
+        /// More bytes are needed.
+        case incomplete
+        /// A whole request, and how many bytes of the buffer it took.
+        case request(HTTPRequest, consumed: Int)
+        /// The connection must be answered with `status` and closed.
+        case failure(status: Int, reason: String)
+    }
+
+    public var limits: Limits
+    public init(limits: Limits = Limits()) { self.limits = limits }
+
+    public func parse(_ buffer: ArraySlice<UInt8>) -> Outcome {
+        let start = buffer.startIndex
+        guard let headEnd = Self.find([13, 10, 13, 10], in: buffer) else {
+            if let lineEnd = Self.find([13, 10], in: buffer), lineEnd - start > limits.requestLine {
+                return .failure(status: 414, reason: "the request line is longer than \(limits.requestLine) bytes")
+            }
+            if Self.find([13, 10], in: buffer) == nil, buffer.count > limits.requestLine {
+                return .failure(status: 414, reason: "the request line is longer than \(limits.requestLine) bytes")
+            }
+            if buffer.count > limits.requestLine + limits.headerBytes {
+                return .failure(status: 431, reason: "the headers are longer than \(limits.headerBytes) bytes")
+            }
+            return .incomplete
+        }
+        guard let head = String(validating: buffer[start..<headEnd], as: UTF8.self) else {
+            return .failure(status: 400, reason: "the request head is not UTF-8")
+        }
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        let requestLine = lines.removeFirst()
+        guard requestLine.utf8.count <= limits.requestLine else {
+            return .failure(status: 414, reason: "the request line is longer than \(limits.requestLine) bytes")
+        }
+        guard headEnd - start - requestLine.utf8.count <= limits.headerBytes else {
+            return .failure(status: 431, reason: "the headers are longer than \(limits.headerBytes) bytes")
+        }
+        guard lines.count <= limits.headerCount else { return .failure(status: 431, reason: "more than \(limits.headerCount) headers") }
+        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }) else {
+            return .failure(status: 400, reason: "the request line is not METHOD TARGET HTTP/1.x")
+        }
+        guard parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0" else {
+            return .failure(status: 505, reason: "only HTTP/1.0 and HTTP/1.1 are spoken here, not '\(parts[2].prefix(20))'")
+        }
+        let target = parts[1]
+        guard target.hasPrefix("/") else { return .failure(status: 400, reason: "the target must be a path starting with /") }
+        let pathAndQuery = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let path = HTTPRequest.percentDecoded(pathAndQuery[0]), !path.contains("\0") else {
+            return .failure(status: 400, reason: "the path has a broken percent escape")
+        }
+        var headers: [(name: String, value: String)] = []
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":"), colon > line.startIndex else {
+                return .failure(status: 400, reason: "a header line without a name and a colon")
+            }
+            let name = line[..<colon]
+            guard !name.contains(" "), !name.contains("\t") else { return .failure(status: 400, reason: "a header name with a space") }
+            headers.append((name.lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        var request = HTTPRequest(method: String(parts[0]), path: path,
+                                  query: pathAndQuery.count > 1 ? HTTPRequest.form(pathAndQuery[1]) : [:], headers: headers, body: [])
+        if request.header("transfer-encoding") != nil {
+            return .failure(status: 501, reason: "Transfer-Encoding is not taken here: send Content-Length")
+        }
+        let lengths = headers.filter { $0.name == "content-length" }
+        var length = 0
+        if let first = lengths.first {
+            guard lengths.allSatisfy({ $0.value == first.value }), let value = Int(first.value), value >= 0 else {
+                return .failure(status: 400, reason: "Content-Length is not one whole number")
+            }
+            length = value
+        }
+        guard length <= limits.body else { return .failure(status: 413, reason: "the body is \(length) bytes, more than \(limits.body)") }
+        let bodyStart = headEnd + 4
+        guard buffer.endIndex - bodyStart >= length else { return .incomplete }
+        request.body = Array(buffer[bodyStart..<(bodyStart + length)])
+        return .request(request, consumed: bodyStart + length - start)
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == needle[0] {
+                var match = true
+                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+                    match = false
+                    break
+                }
+                if match { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+}

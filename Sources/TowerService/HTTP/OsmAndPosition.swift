@@ -1,0 +1,105 @@
+import Foundation
+import TowerCore
+
+/// A position from a driver's phone in the OsmAnd protocol, as the Traccar Client apps send it: the query or form
+/// variant (any method; `id` or `deviceid`, `lat` and `lon` or `location=lat,lon`, `timestamp` in epoch seconds,
+/// milliseconds or ISO 8601, `speed` in knots, `bearing`, `accuracy`, `batt`) or the JSON variant
+/// (`Content-Type: application/json`: `device_id`, `location.coords.latitude/longitude`, `location.timestamp`,
+/// speed in m/s).
+public struct OsmAndPosition: Equatable, Sendable {
+    public var device: String
+    public var point: GeoPoint
+    /// When the phone took it; nil when it did not say (the server's time is used).
+    public var time: Instant?
+    /// Metres per second, when given.
+    public var speed: Double?
+
+    /// Why a request is not a position: the status to answer (400: no device id or a broken field) and the reason.
+    public struct Refusal: Error, Equatable, Sendable {
+        public var status: Int
+        public var reason: String
+    }
+
+    public static func parse(_ request: HTTPRequest) throws(Refusal) -> OsmAndPosition {
+        if request.header("content-type")?.lowercased().hasPrefix("application/json") == true { return try json(request.body) }
+        var fields = request.query
+        if fields.isEmpty, let body = String(validating: request.body, as: UTF8.self) { fields = HTTPRequest.form(Substring(body)) }
+        guard let device = (fields["id"] ?? fields["deviceid"]).flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw Refusal(status: 400, reason: "no device id (id or deviceid)")
+        }
+        let latitude: Double, longitude: Double
+        if let location = fields["location"] {
+            let parts = location.split(separator: ",")
+            guard parts.count == 2, let lat = Double(parts[0]), let lon = Double(parts[1]) else {
+                throw Refusal(status: 400, reason: "location is not lat,lon")
+            }
+            (latitude, longitude) = (lat, lon)
+        } else {
+            guard let lat = fields["lat"].flatMap(Double.init), let lon = fields["lon"].flatMap(Double.init) else {
+                throw Refusal(status: 400, reason: "no position: lat and lon, or location=lat,lon")
+            }
+            (latitude, longitude) = (lat, lon)
+        }
+        let knots = try fields["speed"].map { text throws(Refusal) -> Double in
+            guard let value = Double(text), value.isFinite, value >= 0 else { throw Refusal(status: 400, reason: "speed is not a number of knots") }
+            return value
+        }
+        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(fields["timestamp"]),
+                              speed: knots.map { $0 / 1.943844 })
+    }
+
+    private static func json(_ body: [UInt8]) throws(Refusal) -> OsmAndPosition {
+        let value: JSONValue
+        do { value = try JSONParser.parse(body) } catch { throw Refusal(status: 400, reason: "the body is not JSON: \(error)") }
+        guard case let .string(device)? = value["device_id"], !device.isEmpty else { throw Refusal(status: 400, reason: "no device_id") }
+        let coords = value["location"]?["coords"]
+        guard case let .number(latitude)? = coords?["latitude"], case let .number(longitude)? = coords?["longitude"] else {
+            throw Refusal(status: 400, reason: "no location.coords.latitude and longitude")
+        }
+        var stamp: String?
+        if case let .string(text)? = value["location"]?["timestamp"] { stamp = text }
+        var speed: Double?
+        if case let .number(metres)? = coords?["speed"], metres.isFinite, metres >= 0 { speed = metres }
+        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(stamp), speed: speed)
+    }
+
+    private static func point(_ latitude: Double, _ longitude: Double) throws(Refusal) -> GeoPoint {
+        guard latitude.isFinite, longitude.isFinite, (-90...90).contains(latitude), (-180...180).contains(longitude) else {
+            throw Refusal(status: 400, reason: "lat \(latitude), lon \(longitude) is not a place on Earth")
+        }
+        return GeoPoint(lat: latitude, lon: longitude)
+    }
+
+    /// Epoch seconds, epoch milliseconds (values of 2^31 and more), or ISO 8601.
+    private static func time(_ text: String?) throws(Refusal) -> Instant? {
+        guard let text, !text.isEmpty else { return nil }
+        if let number = Double(text), number.isFinite, number >= 0 {
+            let seconds = number >= 2_147_483_648 ? number / 1000 : number
+            return Instant(seconds: Int64(seconds))
+        }
+        if let parsed = ISOTime.parse(text) { return parsed.instant }
+        throw Refusal(status: 400, reason: "timestamp '\(TextSanitizer.clean(String(text.prefix(40))))' is not epoch seconds, milliseconds or ISO 8601")
+    }
+}
+
+/// Which rider carries which phone: `DEVICE = RIDER` per line (`#` starts a comment), or a `device` column in
+/// riders.csv. A phone not listed is refused (404), as Traccar refuses an unknown device.
+public struct DeviceMap: Sendable {
+    public var riders: [String: String]
+
+    public init(riders: [String: String]) { self.riders = riders }
+
+    public static func load(path: String) throws -> DeviceMap {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read devices \(path)") }
+        var riders: [String: String] = [:]
+        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = (raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ToolError("\(path) line \(index + 1): expected DEVICE = RIDER") }
+            if riders[parts[0]] != nil { throw ToolError("\(path) line \(index + 1): device \(TextSanitizer.clean(parts[0])) is listed twice") }
+            riders[parts[0]] = parts[1]
+        }
+        return DeviceMap(riders: riders)
+    }
+}

@@ -1,0 +1,47 @@
+import Testing
+@testable import TowerService
+
+/// The HTTP parser: whole requests out of partial bytes, pipelined requests one by one, and every broken or
+/// oversized request answered with its status and reason.
+@Suite struct HTTPParserTests {
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func aRequestArrivingInPiecesIsTakenWhenWholeAndPipelinedOnesOneByOne() throws {
+        let parser = HTTPParser()
+        let first = "POST /v1/events?x=1%202&y=a+b HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
+        let second = "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"
+        let all = Self.bytes(first + second)
+        for cut in [10, 40, first.utf8.count - 1] {
+            guard case .incomplete = parser.parse(all[0..<cut]) else { Issue.record("a partial request at \(cut) is not whole"); return }
+        }
+        guard case let .request(request, consumed) = parser.parse(all[...]) else { Issue.record("no request"); return }
+        #expect(request.method == "POST" && request.path == "/v1/events" && request.body == Self.bytes("hello"))
+        #expect(request.query == ["x": "1 2", "y": "a b"])
+        #expect(request.header("host") == "t" && !request.closes)
+        guard case let .request(next, _) = parser.parse(all[consumed...]) else { Issue.record("no second request"); return }
+        #expect(next.path == "/healthz" && next.closes)
+    }
+
+    @Test(arguments: [
+        ("GET /\r\n\r\n", 400), ("get / HTTP/1.1\r\n\r\n", 400), ("GET / HTTP/2.0\r\n\r\n", 505), ("GET x HTTP/1.1\r\n\r\n", 400),
+        ("GET /%zz HTTP/1.1\r\n\r\n", 400), ("GET / HTTP/1.1\r\nNoColon\r\n\r\n", 400), ("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400), ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+        ("POST / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 413),
+    ])
+    func aBrokenRequestGetsItsStatusAndAReason(text: String, status: Int) {
+        guard case let .failure(got, reason) = HTTPParser().parse(Self.bytes(text)[...]) else { Issue.record("\(text.debugDescription) was taken"); return }
+        #expect(got == status, "\(text.debugDescription): \(reason)")
+        #expect(!reason.isEmpty)
+    }
+
+    @Test func oversizedLinesAndHeadersAreRefusedBeforeTheyAreWhole() {
+        var limits = HTTPParser.Limits()
+        limits.requestLine = 100
+        limits.headerBytes = 200
+        let parser = HTTPParser(limits: limits)
+        let longLine = Self.bytes("GET /" + String(repeating: "a", count: 500))
+        guard case .failure(414, _) = parser.parse(longLine[...]) else { Issue.record("a long request line is not refused"); return }
+        let longHeaders = Self.bytes("GET / HTTP/1.1\r\n" + String(repeating: "X-A: b\r\n", count: 100))
+        guard case .failure(431, _) = parser.parse(longHeaders[...]) else { Issue.record("endless headers are not refused"); return }
+    }
+}
