@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// The HTTP API and the OsmAnd endpoint of `tower serve`, driven by real clients: curl, and Python's
+/// http.client over one kept-alive connection.
+@Suite struct HTTPEndToEndTests {
+    static let canRun = ["/usr/bin/curl", "/usr/bin/python3"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs a program to completion; its standard output.
+    static func run(_ arguments: [String], input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let out = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        try process.run()
+        if let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `curl -s -w '\n%{http_code}'`: the body and the status.
+    static func curl(_ arguments: [String]) throws -> (body: String, status: Int) {
+        let output = try run(["/usr/bin/curl", "-s", "-w", "\n%{http_code}"] + arguments)
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (lines.dropLast().joined(separator: "\n"), Int(lines.last ?? "") ?? 0)
+    }
+
+    static func port(_ name: String, in log: String) -> Int? {
+        log.split(separator: "\n").first { $0.contains("\(name) on port ") }.flatMap { Int($0.split(separator: " ").last ?? "") }
+    }
+
+    @Test(.enabled(if: canRun)) func ordersStopsPositionsAndReadsThroughRealClients() throws {
+        let city = try Tower.smallCity()
+        let work = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Data("phone-7 = R02\n# a comment\n".utf8).write(to: URL(fileURLWithPath: work + "/devices.conf"))
+        let journal = work + "/j.jsonl"
+        let core = try CoreProcess(["--scenario", city, "--journal", journal, "--from", "09:00", "--paused", "--http", "127.0.0.1:0",
+                                    "--osmand", "127.0.0.1:0", "--devices", work + "/devices.conf"], socket: work + "/j.sock", in: work)
+        let http = try #require(Self.port("http", in: core.output), "\(core.output)")
+        let osmand = try #require(Self.port("osmand", in: core.output), "\(core.output)")
+        let base = "http://127.0.0.1:\(http)"
+
+        let health = try Self.curl([base + "/healthz"])
+        #expect(health.status == 200 && health.body.contains("\"ok\""), "\(health)")
+
+        // A batch of feed lines: one new, one broken, the first again (idempotent).
+        let incident = #"{"v":1,"id":"oms-1","at":"2026-11-17T09:00:05-03:00","by":"oms","type":"traffic.incident","incident":"I1","zone":"centro","slowdown":0.5,"until":"2026-11-17T10:00:00-03:00","note":"water main"}"#
+        let batch = try Self.curl(["-X", "POST", "--data-binary", incident + "\n{\"v\":1,\"id\":\"bad\"}\n" + incident + "\n", base + "/v1/events"])
+        #expect(batch.status == 200)
+        let reply = try JSONSerialization.jsonObject(with: Data(batch.body.utf8)) as? [String: Any] ?? [:]
+        #expect(reply["accepted"] as? Int == 1 && reply["refused"] as? Int == 1 && reply["duplicate"] as? Int == 1, "\(batch.body)")
+        let results = reply["results"] as? [[String: Any]] ?? []
+        #expect(results.count == 3 && results[1]["line"] as? Int == 2 && (results[1]["reason"] as? String)?.isEmpty == false, "\(batch.body)")
+
+        // Reads: an order's status and window, a rider's route with P10/P50/P90.
+        let route = try Self.curl([base + "/v1/riders/R02/route"])
+        #expect(route.status == 200 && route.body.contains("\"p10\"") && route.body.contains("\"p90\""), "\(route)")
+        let stops = (try JSONSerialization.jsonObject(with: Data(route.body.utf8)) as? [String: Any])?["stops"] as? [[String: Any]] ?? []
+        let next = try #require(stops.first, "R02 has stops at 09:00: \(route.body)")
+        let order = try #require(next["order"] as? String)
+        let status = try Self.curl([base + "/v1/orders/" + order])
+        #expect(status.status == 200 && status.body.contains("\"booked\"") && status.body.contains("\"rider\":\"R02\""), "\(status)")
+
+        // A driver app at a stop; the same again is a duplicate, a made-up event a 400, an unknown rider a 404.
+        let arrived = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "-d", #"{"event":"arrived"}"#, base + "/v1/riders/R02/stops/\(order)"])
+        #expect(arrived.status == 200 && arrived.body.contains("accepted"), "\(arrived)")
+        let again = try Self.curl(["-X", "POST", "-d", #"{"event":"arrived"}"#, base + "/v1/riders/R02/stops/\(order)"])
+        #expect(again.status == 200 && again.body.contains("duplicate"), "\(again)")
+        #expect(try Self.curl(["-X", "POST", "-d", #"{"event":"teleported"}"#, base + "/v1/riders/R02/stops/\(order)"]).status == 400)
+        #expect(try Self.curl(["-X", "POST", "-d", #"{"event":"arrived"}"#, base + "/v1/riders/R99/stops/\(order)"]).status == 404)
+        #expect(try Self.curl([base + "/v2/nothing"]).status == 404)
+        #expect(try Self.curl(["-X", "DELETE", base + "/healthz"]).status == 405)
+        #expect(try Self.curl(["-X", "POST", "-H", "Transfer-Encoding: chunked", "-d", "x", base + "/v1/events"]).status == 501)
+
+        // Phones over one kept-alive connection, as a Traccar client keeps it: both forms, then the unknown and the broken.
+        let script = """
+        import http.client, json, sys
+        c = http.client.HTTPConnection("127.0.0.1", \(osmand), timeout=10)
+        out = []
+        def ask(method, path, body=None, headers={}):
+            c.request(method, path, body=body, headers=headers)
+            r = c.getresponse(); r.read(); out.append(r.status)
+        ask("POST", "/?id=phone-7&timestamp=1794916830&lat=-22.97&lon=-43.22&speed=9.7&bearing=90&batt=80")
+        ask("POST", "/?id=phone-7&timestamp=1763380830&lat=-22.97&lon=-43.22")
+        ask("POST", "/", json.dumps({"device_id": "phone-7", "location": {"timestamp": "2026-11-17T12:01:00Z", "coords": {"latitude": -22.96, "longitude": -43.21, "speed": 5}}}), {"Content-Type": "application/json"})
+        ask("GET", "/?id=stranger&lat=1&lon=2")
+        ask("GET", "/?lat=1&lon=2")
+        print(" ".join(map(str, out)), c.sock is not None)
+        """
+        let phones = try Self.run(["/usr/bin/python3", "-c", script]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(phones == "200 200 200 404 400 True", "both forms taken, a year-old one answered, unknown 404, no id 400, one connection: \(phones)")
+
+        let metrics = try Self.curl([base + "/metrics"])
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("tower_http_requests_total{route=\"/v1/events\",code=\"200\"} 1"), "\(metrics.body)")
+        #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"accepted\"} 2"), "\(metrics.body)")
+        #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"stale\"} 1"), "a position a year old is not applied")
+        #expect(metrics.body.contains("# TYPE tower_escalations_waiting gauge"))
+
+        #expect(core.stop() == 0, "\(core.output)")
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0.contains("\"id\":\"oms-1\"") }.count == 1, "the incident journaled once")
+        #expect(lines.filter { $0.contains("\"by\":\"osmand\"") && $0.contains("\"rider\":\"R02\"") }.count == 2)
+        #expect(lines.filter { $0.contains("\"by\":\"driver-app\"") }.count == 1)
+    }
+}
