@@ -35,6 +35,7 @@ enum ServeBench {
     }
 
     static func run(riders: Int, clients: Int, seconds: Double) throws {
+        setlinebuf(stdout)
         let work = "/tmp/tower-bench-serve-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: work) }
         try ScenarioGenerator(name: "bench-serve", seed: 5, riders: riders, orders: riders * 20).write(to: work + "/city")
