@@ -17,8 +17,12 @@ public final class CoreAPI {
     /// How much older than the core's clock a phone's position may be and still be applied.
     public static let staleAfter: Int64 = 120
 
-    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap) {
+    /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
+    private let tokens: AccessTokens?
+
+    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap, tokens: AccessTokens? = nil) {
         self.session = session
+        self.tokens = tokens
         ingestion = Ingestion(source: "http", deadLetter: deadLetter)
         self.devices = devices
     }
@@ -36,6 +40,20 @@ public final class CoreAPI {
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let (route, response) = answer(request, parts)
+        requests["\(route) \(response.status)", default: 0] += 1
+        return response
+    }
+
+    /// The scope a route needs, when tokens are in use.
+    private static func scope(_ request: HTTPRequest, _ parts: [String]) -> AccessTokens.Scope? {
+        if parts == ["healthz"] { return nil }
+        if request.method == "GET" { return .read }
+        return parts == ["v1", "orders"] ? .orders : .events
+    }
+
+    private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPResponse) {
+        if let tokens, let scope = Self.scope(request, parts), let refusal = tokens.refusal(request, needs: scope) { return ("auth", refusal) }
         let (route, response): (String, HTTPResponse)
         switch (request.method, parts.count, parts.first) {
         case ("GET", 1, "healthz"): (route, response) = ("/healthz", health())
@@ -50,8 +68,7 @@ public final class CoreAPI {
         default:
             (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(TextSanitizer.clean(String(request.path.prefix(200))))"))
         }
-        requests["\(route) \(response.status)", default: 0] += 1
-        return response
+        return (route, response)
     }
 
     /// The OsmAnd endpoint: 200 with an empty body, 400 without a device id or with a broken field, 404 for a

@@ -35,7 +35,6 @@ enum ServeBench {
     }
 
     static func run(riders: Int, clients: Int, seconds: Double) throws {
-        setlinebuf(stdout)
         let work = "/tmp/tower-bench-serve-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: work) }
         try ScenarioGenerator(name: "bench-serve", seed: 5, riders: riders, orders: riders * 20).write(to: work + "/city")
@@ -47,7 +46,7 @@ enum ServeBench {
         let from = scenario.time(10 * 3600)
         started.simulation.run(until: from, engine: started.engine)
         started.engine.runPlanSearches(on: BackgroundPlanSearch())
-        print("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
+        say("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
               + "journal \(started.engine.world.lastSeq) events")
         let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, etaModel: model,
@@ -90,18 +89,18 @@ enum ServeBench {
         coreDone.wait()
         let wall = Date().timeIntervalSince(clock)
         stalled.close()
-        for problem in shared.problems.withLock({ $0 }) { print("problem: \(problem)") }
+        for problem in shared.problems.withLock({ $0 }) { say("problem: \(problem)") }
 
         let latencies = shared.latencies.withLock { $0 }.sorted()
         let attaches = shared.attaches.withLock { $0 }.sorted()
         let events = session.engine.world.lastSeq
-        print("\(clients) boards and 1 stalled client on one core at ×60 for \(String(format: "%.0f", wall)) s "
+        say("\(clients) boards and 1 stalled client on one core at ×60 for \(String(format: "%.0f", wall)) s "
               + "(to \(ISOTime.clock(session.now, offsetSeconds: scenario.utcOffsetSeconds)), \(events) events in the journal)")
-        print("commit to each board holding the event: p50 \(ms(latencies, 0.5)) p99 \(ms(latencies, 0.99)) over \(latencies.count) deliveries")
-        print("attach to first frame (snapshot of \(attaches.isEmpty ? 0 : Int(events)) events applied, outlook, 200x60 render): p50 \(ms(attaches, 0.5)) max \(ms(attaches, 1)) (target: 200 ms)")
+        say("commit to each board holding the event: p50 \(ms(latencies, 0.5)) p99 \(ms(latencies, 0.99)) over \(latencies.count) deliveries")
+        say("attach to first frame (snapshot of \(attaches.isEmpty ? 0 : Int(events)) events applied, outlook, 200x60 render): p50 \(ms(attaches, 0.5)) max \(ms(attaches, 1)) (target: 200 ms)")
         let cpu = shared.serverCPU.withLock { $0 }
-        print(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
-        print(String(format: "bytes per board per second: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
+        say(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
+        say(String(format: "bytes per board per second: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
         session.engine.sync()
@@ -111,7 +110,7 @@ enum ServeBench {
         clock = Date()
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         let resume = Date().timeIntervalSince(clock)
-        print(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
+        say(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
     }
 
     /// One board: attach, build the copy and a first frame, then hold every event as it comes, until told to stop.
@@ -169,6 +168,9 @@ enum ServeBench {
         }
         shared.bytes.withLock { $0 += received }
     }
+
+    /// A line on stdout at once (print's buffer holds it to the end when stdout is a file).
+    private static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
     private static func threadCPU() -> Double {
         var time = timespec()
