@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TowerCore
+@testable import TowerService
+
+/// Bearer tokens: each integration may do what its line says and nothing else; a token file others can read is
+/// refused.
+@Suite struct AccessTokensTests {
+    static let file = """
+    # name    token                              scopes
+    oms       6f1c0e4a9b27d3c58e0f2a71b4c6d9e3   events,orders
+    tracking  a83b5d0c17e94f62b0d8c3e5f7a1b942   read
+    """
+
+    static func request(_ authorization: String?) -> HTTPRequest {
+        HTTPRequest(method: "POST", path: "/v1/events", query: [:], headers: authorization.map { [("authorization", $0)] } ?? [], body: [])
+    }
+
+    @Test func eachTokenMayDoWhatItsLineSays() throws {
+        let tokens = try AccessTokens.parse(Self.file, name: "tokens")
+        #expect(tokens.refusal(Self.request("Bearer 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3"), needs: .events) == nil)
+        #expect(tokens.refusal(Self.request("Bearer 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3"), needs: .read)?.status == 403)
+        #expect(tokens.refusal(Self.request("Bearer a83b5d0c17e94f62b0d8c3e5f7a1b942"), needs: .read) == nil)
+        for wrong in [nil, "Bearer ", "Bearer 6f1c0e4a9b27d3c58e0f2a71b4c6d9e", "Bearer 6f1c0e4a9b27d3c58e0f2a71b4c6d9e30", "Basic b21zOng=",
+                      "Bearer 6f1c0e4a9b27d3c58e0f2a71b4c6d9e4"] {
+            let refusal = tokens.refusal(Self.request(wrong), needs: .events)
+            #expect(refusal?.status == 401, "\(wrong ?? "no header")")
+            #expect(refusal?.headers.contains { $0.name == "WWW-Authenticate" } == true)
+        }
+    }
+
+    @Test func aBrokenLineIsAnErrorNamingIt() {
+        for text in ["oms short events", "oms 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 write", "oms 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3",
+                     "a 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 read\nb 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 read"] {
+            #expect(throws: ToolError.self, "\(text)") { try AccessTokens.parse(text, name: "tokens") }
+        }
+    }
+
+    @Test func aTokenFileOthersCanReadIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tower-tokens-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Self.file.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        do {
+            _ = try AccessTokens.load(path: path)
+            Issue.record("a world-readable token file was taken")
+        } catch {
+            #expect("\(error)".contains("chmod 600"), "\(error)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        #expect(throws: Never.self) { try AccessTokens.load(path: path) }
+    }
+}
