@@ -6,19 +6,19 @@ import TowerService
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board', 'serve', 'queue' or 'hindsight'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), serve (boards attached over the socket: delivery latency, attach time, core CPU, resume against replay), queue (the exception desk's cases per hour), hindsight (promises kept by each policy against the day planned with every order known at the plan lock)."),
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board', 'serve', 'http', 'queue' or 'hindsight'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), serve (boards attached over the socket: delivery latency, attach time, core CPU, resume against replay), http (phones' positions per second over keep-alive, each journaled before its reply), queue (the exception desk's cases per hour), hindsight (promises kept by each policy against the day planned with every order known at the plan lock)."),
                     .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon); for eta: a history CSV (default sample-data/history/rio-history-60d.csv).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
-            .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board and serve: 500)."),
+            .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board, serve and http: 500)."),
             .init(name: "scenario", value: "DIR", help: "For replan, risk, queue and hindsight: the city (default \(defaultScenarioName))."),
             .init(name: "runs", value: "K", help: "For risk: simulated days (seeds N, N+1, ...; default 3); for hindsight: default 1."),
             .init(name: "json", value: nil, help: "For hindsight: one JSON object instead of the table."),
             .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00)."),
-            .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10); for serve: how long the boards watch (default 20)."),
-            .init(name: "clients", value: "N", help: "For serve: boards attached (default 20)."),
+            .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10); for serve: how long the boards watch (default 20); for http: how long the phones post (default 10)."),
+            .init(name: "clients", value: "N", help: "For serve: boards attached (default 20); for http: connections (default 50)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
             .init(name: "eta-model", value: "FILE", help: "For queue and hindsight: " + ETAModelChoice.help),
         ])
@@ -52,6 +52,11 @@ enum BenchCommand: Command {
             try ServeBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),
                                clients: try arguments.int("clients", default: 20, in: 1...CoreServer.maxClients - 1),
                                seconds: try arguments.double("seconds", default: 20, in: 1...3600))
+            return 0
+        case "http":
+            try HTTPBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),
+                              clients: try arguments.int("clients", default: 50, in: 1...HTTPServer.maxConnections),
+                              seconds: try arguments.double("seconds", default: 10, in: 1...3600))
             return 0
         case "queue":
             try QueueBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed(),
