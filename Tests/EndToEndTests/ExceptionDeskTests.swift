@@ -114,4 +114,33 @@ import Testing
         #expect(ledger.count == notified.count)
         #expect(ledger.allSatisfy { $0["result"] == "sent" })
     }
+
+    /// Riders learn their route: each change of a rider's stops (not a re-timing) reaches the rider webhook once,
+    /// across a restart, and a reassignment tells both riders.
+    @Test func aReassignmentReachesTheRiderWebhookOnceAcrossRestarts() throws {
+        let server = try WebhookServer { $0 == 3 ? 503 : 200 }
+        defer { server.stop() }
+        let city = try Tower.smallCity()
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = folder + "/day.jsonl"
+        for until in ["10:00", "15:00"] {
+            let run = try Tower.run(["simulate", "--scenario", city, "--journal", journal, "--until", until, "--rider-webhook", server.url])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let notices = try Self.jsonLines(folder + "/day.riders.jsonl")
+        let delivered = server.requests.filter { $0.status == 200 }.map(\.key)
+        #expect(notices.count > 10)
+        #expect(delivered.sorted() == notices.map { $0["id"]! }.sorted(), "each route change delivered exactly once")
+        #expect(server.requests.filter { $0.status == 503 }.count == 1, "a failure is retried, not lost")
+
+        let events = try Self.jsonLines(journal)
+        let reassigned = try #require(events.first { $0["type"] == "order.reassigned" }, "the small city's day has a reassignment by 15:00")
+        let order = reassigned["order"]!, to = reassigned["to"]!, from = reassigned["from"]!
+        let told = server.requests.filter { $0.status == 200 }.map(\.body)
+        #expect(told.contains { $0.contains("\"rider\":\"\(to)\"") && $0.contains("\"order\":\"\(order)\"") }, "the new rider is told of \(order)")
+        let planned = events.filter { $0["type"] == "route.planned" }.count
+        #expect(notices.count < planned, "re-timings alone tell riders nothing (\(notices.count) of \(planned) plans)")
+        #expect(told.contains { $0.contains("\"rider\":\"\(from)\"") }, "the old rider is told too")
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One day's core as it runs: the engine with its source of events, its clock and pace, and the projections the
-/// core keeps of what it commits (the recent log, the KPI trend, the customer outbox). The one writer: a board in
+/// core keeps of what it commits (the recent log, the KPI trend, the outboxes). The one writer: a board in
 /// process (`tower`), or `tower serve` for every attached board, calls `step` and `perform` from one thread.
 public final class CoreSession {
     public let engine: Engine
@@ -21,8 +21,8 @@ public final class CoreSession {
     public private(set) var log = RecentLog()
     /// The KPIs through the day (rebuilt from the journal at start by the caller, then fed every event).
     public var trend: KPITrend?
-    /// Where customer messages are written once the journal has their event.
-    public var outbox: Outbox?
+    /// Where messages to customers and riders are written once the journal has their event.
+    public var outboxes: [Outbox] = []
     /// Told every event the engine commits, after the session's projections (a server broadcasts it).
     public var onEvent: ((Event) -> Void)?
     /// Simulated time owed to the clock that has not made a whole second yet.
@@ -37,7 +37,7 @@ public final class CoreSession {
         self.peopleDecide = peopleDecide
         engine.observer = { [unowned self] event in
             self.log.note(event, world: self.engine.world)
-            self.outbox?.take(event, world: self.engine.world)
+            for outbox in self.outboxes { outbox.take(event, world: self.engine.world) }
             self.trend?.note(event, world: self.engine.world)
             self.onEvent?(event)
         }
@@ -64,7 +64,7 @@ public final class CoreSession {
         }
         engine.syncIfDue()
         guard engine.halted == nil else { return [] }  // the journal lacks the last step: its messages must not go out
-        do { try outbox?.flush() } catch { return ["\(error)"] }
+        do { for outbox in outboxes { try outbox.flush() } } catch { return ["\(error)"] }
         return []
     }
 

@@ -30,8 +30,8 @@ struct CoreStart {
     let eta: ETAModel?
     /// What resuming found and mended (a torn line, a step cut short).
     let notes: [String]
-    let outbox: Outbox?
-    let webhook: WebhookWorker?
+    let outboxes: [Outbox]
+    let webhooks: [WebhookWorker]
     let lock: JournalLock
 
     /// Opens the day the arguments name. `interrupted` stops a long catch-up early (a signal).
@@ -84,10 +84,10 @@ struct CoreStart {
         engine.sync()
         self.notes = notes
         session = CoreSession(engine: engine, source: source, start: start, speed: speed, paused: arguments.has("paused"), peopleDecide: peopleDecide)
-        outbox = try notifications.openOutbox(world: engine.world)
-        session.outbox = outbox
+        outboxes = try notifications.openOutboxes(world: engine.world)
+        session.outboxes = outboxes
         session.trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
-        webhook = try notifications.relay().map { WebhookWorker(relay: $0) }
+        webhooks = try notifications.relays().map { WebhookWorker(relay: $0) }
     }
 
     /// The core's socket, served from its loop; `roster` gives attached operators their roles.
@@ -100,17 +100,20 @@ struct CoreStart {
     func close() throws {
         let engine = session.engine
         if let halted = engine.halted {
-            webhook?.stop()
+            for webhook in webhooks { webhook.stop() }
             throw ToolError("journal \(journalPath): \(halted)")
         }
         engine.sync()
-        try outbox?.flush()
-        outbox?.sync()
-        webhook?.stop()
+        for outbox in outboxes {
+            try outbox.flush()
+            outbox.sync()
+        }
+        for webhook in webhooks { webhook.stop() }
         print("journal: \(journalPath) (\(engine.world.lastSeq) events); digest: \(engine.world.digest)")
-        if let outbox { print("outbox: \(outbox.path) (\(outbox.count) messages)") }
-        if let status = webhook?.status {
-            print("webhook: \(status.sent) sent, \(status.dead) dead-lettered, \(status.pending) waiting for the next start")
+        for outbox in outboxes { print("\(outbox.kind == .customers ? "outbox" : "riders' outbox"): \(outbox.path) (\(outbox.count) messages)") }
+        for (webhook, name) in zip(webhooks, outboxes.map { $0.kind == .customers ? "webhook" : "rider webhook" }) {
+            let status = webhook.status
+            print("\(name): \(status.sent) sent, \(status.dead) dead-lettered, \(status.pending) waiting for the next start")
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The files that belong to one journal, named after it: `NAME.jsonl` has `NAME.outbox.jsonl` (customer messages); a webhook adds `NAME.outbox.sent.jsonl` (its
-/// delivery ledger) and `NAME.outbox.dead.jsonl` (messages it gave up on). An outbox given with `--outbox` keeps
+/// The files that belong to one journal, named after it: `NAME.jsonl` has `NAME.outbox.jsonl` (customer messages)
+/// and, with a rider webhook, `NAME.riders.jsonl` (riders' route changes); a webhook adds `NAME.outbox.sent.jsonl`
+/// (its delivery ledger) and `NAME.outbox.dead.jsonl` (messages it gave up on), and likewise for the riders'. An outbox given with `--outbox` keeps
 /// its ledger and dead letters beside itself in the same way.
 struct JournalFiles {
     let journal: String
@@ -12,6 +13,8 @@ struct JournalFiles {
         self.outbox = outbox ?? JournalFiles.stem(journal) + ".outbox.jsonl"
     }
 
+    /// Riders' route changes, for `--rider-webhook`.
+    var riderOutbox: String { JournalFiles.stem(journal) + ".riders.jsonl" }
     var ledger: String { JournalFiles.ledger(forOutbox: outbox) }
     var webhookDeadLetter: String { JournalFiles.deadLetter(forOutbox: outbox) }
     static func ledger(forOutbox outbox: String) -> String { stem(outbox) + ".sent.jsonl" }
@@ -20,7 +23,8 @@ struct JournalFiles {
     /// Starts the day over (`--fresh`): the journal and everything kept beside it become `FILE.old`, so the new
     /// day's messages are not mistaken for the old day's.
     func moveAside() throws {
-        for path in [journal, outbox, ledger, webhookDeadLetter] where FileManager.default.fileExists(atPath: path) {
+        for path in [journal, outbox, ledger, webhookDeadLetter, riderOutbox, JournalFiles.ledger(forOutbox: riderOutbox),
+                     JournalFiles.deadLetter(forOutbox: riderOutbox)] where FileManager.default.fileExists(atPath: path) {
             try? FileManager.default.removeItem(atPath: path + ".old")
             try FileManager.default.moveItem(atPath: path, toPath: path + ".old")
         }

@@ -35,7 +35,7 @@ enum SimulateCommand: Command {
         let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
         let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
         if choices.count > 1 || runs > 1 {
-            for single in ["journal", "inbox", "outbox", "webhook"] where arguments.value(single) != nil {
+            for single in ["journal", "inbox", "outbox", "webhook", "rider-webhook"] where arguments.value(single) != nil {
                 throw UsageError(message: "--\(single) belongs to a single run; a comparison (--runs, several policies) keeps no journal", command: spec.name)
             }
             let comparison = try PolicyComparison(scenario: scenario, choices: choices, seeds: (0..<UInt64(runs)).map { seed + $0 }, until: until,
@@ -56,10 +56,10 @@ enum SimulateCommand: Command {
         let engine = session.engine
         engine.sync()
         let notifications = try NotificationOptions(arguments, journal: arguments.value("journal"))
-        let outbox = try notifications.openOutbox(world: engine.world)
+        let outboxes = try notifications.openOutboxes(world: engine.world)
         engine.observer = { [unowned engine] event in
             recorder.note(event)
-            outbox?.take(event, world: engine.world)
+            for outbox in outboxes { outbox.take(event, world: engine.world) }
         }
         for decision in try inboxDecisions(arguments.value("inbox")) where decision.at <= until && !engine.world.hasSeen(eventID: decision.id) {
             session.simulation.run(until: decision.at, engine: engine)
@@ -74,9 +74,11 @@ enum SimulateCommand: Command {
         play(session.simulation, engine: engine, until: until, offset: scenario.utcOffsetSeconds)
         engine.sync()
         if let halted = engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
-        try outbox?.flush()
-        outbox?.sync()
-        if let relay = try notifications.relay() { drain(relay) }
+        for outbox in outboxes {
+            try outbox.flush()
+            outbox.sync()
+        }
+        for relay in try notifications.relays() { drain(relay) }
         for (event, error) in session.simulation.refused.prefix(5) {
             FileHandle.standardError.write(Data("tower: the simulation made an event the core refused: \(event.type) \(event.id): \(error)\n".utf8))
         }
