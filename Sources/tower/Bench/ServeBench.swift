@@ -48,6 +48,16 @@ enum ServeBench {
         started.engine.runPlanSearches(on: BackgroundPlanSearch())
         say("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
               + "journal \(started.engine.world.lastSeq) events")
+        started.engine.sync()
+        for learning in [model, nil] {
+            clock = Date()
+            let copy = CoreMirror(model: learning, planLock: scenario.planLock)
+            try JournalReader.scan(path: journal) { _, _, bytes, _ in
+                (try? copy.apply(EventCodec.decode(line: Array(bytes)).event)) != nil
+            }
+            say(String(format: "a board's copy built from the journal alone (one thread, %@): %.2f s", learning == nil ? "no ETA learner" : "with the ETA learner",
+                       Date().timeIntervalSince(clock)))
+        }
         let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, etaModel: model,
                                     planLock: scenario.planLock)
@@ -100,7 +110,7 @@ enum ServeBench {
         say("attach to first frame (snapshot of \(attaches.isEmpty ? 0 : Int(events)) events applied, outlook, 200x60 render): p50 \(ms(attaches, 0.5)) max \(ms(attaches, 1)) (target: 200 ms)")
         let cpu = shared.serverCPU.withLock { $0 }
         say(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
-        say(String(format: "bytes per board per second: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
+        say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
         session.engine.sync()
@@ -136,7 +146,7 @@ enum ServeBench {
                     mirror = CoreMirror(model: hello.etaModel, planLock: Instant(seconds: hello.planLock))
                     target = hello.seq
                 case let .event(line):
-                    received += line.count + 7
+                    if framed { received += line.count + 7 }
                     guard let mirror else { continue }
                     do { try mirror.apply(EventCodec.decode(line: line).event) } catch {
                         shared.problems.withLock { $0.append("board \(index): \(error)") }
@@ -144,7 +154,7 @@ enum ServeBench {
                     }
                     if framed { held.append(mirror.world.lastSeq) }
                 case let .status(status):
-                    received += 200
+                    if framed { received += 200 }
                     guard let mirror, !framed, mirror.world.lastSeq >= target else { continue }
                     var buffer = ScreenBuffer(width: 200, height: 60)
                     let snapshot = BoardSnapshot(world: mirror.world, outlook: mirror.outlook(at: status.instant, horizon: 7200), now: status.instant,
