@@ -18,7 +18,6 @@ public final class CoreServer {
     private let session: CoreSession
     private let roster: Roster?
     private let journalPath: String
-    private let etaModel: ETAModel?
     private let planLock: Instant
     /// Every event of the journal as `event` frames, back to back: the snapshot and the stream are read from it.
     private var log: [UInt8] = []
@@ -49,12 +48,11 @@ public final class CoreServer {
 
     /// Listens on `socketPath` for the core of `session`, whose journal at `journalPath` holds every event it has
     /// committed so far (read once here; each new one is taken from the session).
-    public init(socketPath: String, session: CoreSession, roster: Roster?, journalPath: String, etaModel: ETAModel?, planLock: Instant) throws {
+    public init(socketPath: String, session: CoreSession, roster: Roster?, journalPath: String, planLock: Instant) throws {
         self.socketPath = socketPath
         self.session = session
         self.roster = roster
         self.journalPath = journalPath
-        self.etaModel = etaModel
         self.planLock = planLock
         session.engine.sync()
         var journaled: [UInt8] = []
@@ -178,7 +176,7 @@ public final class CoreServer {
         let policy = session.engine.settings.policy
         let hello = ServiceHello(identity: identity, journal: journalPath, seq: session.engine.world.lastSeq, planLock: planLock,
                                  costLimit: policy.costLimit, decisionHorizon: policy.decisionHorizon,
-                                 etaModel: request.follow ? etaModel : nil)
+                                 learned: request.follow ? session.engine.learner?.snapshot : nil)
         client.connection.queue(ServiceFrame.hello(hello).encoded())
         client.cursor = 0
     }

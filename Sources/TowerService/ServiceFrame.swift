@@ -99,17 +99,17 @@ public struct ServiceHello: Codable, Sendable {
     public var planLock: Int64
     public var costLimit: Double
     public var decisionHorizon: Int64
-    /// The model the core's learner started from (nil: the travel model alone); only sent to boards that follow.
-    public var etaModel: ETAModel?
+    /// What the core's ETA learner had learned at `seq` (nil: the travel model alone); only sent to boards that follow.
+    public var learned: OnlineETA.Learned?
 
     public init(identity: OperatorIdentity, journal: String, seq: Int64, planLock: Instant, costLimit: Double, decisionHorizon: Int64,
-                etaModel: ETAModel?) {
+                learned: OnlineETA.Learned?) {
         self.identity = identity
         self.journal = journal
         self.seq = seq
         self.planLock = planLock.seconds
         self.costLimit = costLimit
         self.decisionHorizon = decisionHorizon
-        self.etaModel = etaModel
+        self.learned = learned
     }
 }

@@ -182,6 +182,37 @@ import Testing
         #expect(online.model.travel.weights.suffix(delivering.count).contains { abs($0) > 1e-6 })
     }
 
+    /// An attached board's copy follows the snapshot's legs without learning them, takes the core's learned state,
+    /// then learns each new event as the core does: it predicts exactly as the core, at attach and after.
+    @Test func anAttachedBoardsCopyPredictsExactlyAsTheCore() throws {
+        let model = try Self.model()
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        session.simulation.run(until: scenario.time(11 * 3600), engine: session.engine)
+        session.engine.sync()
+        var events = try Replayer.replay(path: journal, keepEvents: true).events
+        session.engine.observer = { events.append($0) }
+        let core = try #require(session.engine.learner)
+        let copy = CoreMirror(learned: core.snapshot, through: session.engine.world.lastSeq, planLock: scenario.planLock)
+        for event in events { try copy.apply(event) }
+        let (_, test) = try ETAModelTests.split.get()
+        func same(_ what: Comment) throws {
+            let mine = try #require(copy.learner), theirs = try #require(session.engine.learner)
+            #expect(mine.learned == theirs.learned, what)
+            #expect(test.prefix(50).allSatisfy { mine.model.predict($0).travel == theirs.model.predict($0).travel }, what)
+            #expect(mine.recentMAE?.model == theirs.recentMAE?.model, what)
+        }
+        try same("at attach")
+        events.removeAll()
+        session.simulation.run(until: scenario.time(14 * 3600), engine: session.engine)
+        #expect(session.engine.learner!.learned > core.learned, "the core learned more after the attach")
+        for event in events { try copy.apply(event) }
+        try same("after three more hours")
+        #expect(copy.world.digest == session.engine.world.digest)
+    }
+
     @Test func aReplayedJournalLearnsWhatTheEngineLearned() throws {
         let model = try Self.model()
         let scenario = try TestCity.scenario()

@@ -28,7 +28,7 @@ import TowerCore
             session.engine.authority = Authority(roster: roster)
             session.paceRole = .supervisor
             server = try CoreServer(socketPath: folder + "/j.sock", session: session, roster: roster, journalPath: folder + "/j.jsonl",
-                                    etaModel: nil, planLock: scenario.planLock)
+                                    planLock: scenario.planLock)
         }
 
         deinit {
@@ -61,7 +61,7 @@ import TowerCore
         // A board that never reads: it must hold up nobody.
         let stalled = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: nil, follow: true))
         defer { board.close(); stalled.close() }
-        let mirror = CoreMirror(model: nil, planLock: fixture.session.engine.world.clock!)
+        let mirror = CoreMirror(learned: nil, through: 0, planLock: fixture.session.engine.world.clock!)
         var frames = fixture.turns([board]) { frames in frames.contains { if case .status = $0 { true } else { false } } }
         guard case let .hello(hello) = frames.first else { Issue.record("the first message is not the hello: \(frames.prefix(1))"); return }
         #expect(hello.identity == OperatorIdentity(name: Fixture.me, role: .supervisor), "the login name from the kernel, the role asked (no roster)")
@@ -97,7 +97,7 @@ import TowerCore
         _ = dispatcher.send(.approve(exception: "E-9999", option: 1))
         let replies = fixture.turns([dispatcher]) { $0.filter { if case .reply = $0 { true } else { false } }.count == 2 }
         guard case let .hello(hello) = replies.first else { Issue.record("no hello: \(replies)"); return }
-        #expect(hello.identity.role == .dispatcher && hello.etaModel == nil)
+        #expect(hello.identity.role == .dispatcher && hello.learned == nil)
         let texts = replies.compactMap { if case let .reply(_, reply) = $0 { reply.outcome == .refused ? reply.text : "done" } else { nil } }
         #expect(texts.count == 2)
         #expect(texts.first?.contains("only a supervisor sets the pace") == true, "\(texts)")

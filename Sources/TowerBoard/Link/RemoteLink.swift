@@ -45,7 +45,7 @@ public final class RemoteLink: CoreLink {
         guard hello.version == ServiceHello.currentVersion else {
             throw ToolError("socket \(socketPath): the core speaks protocol \(hello.version), this board \(ServiceHello.currentVersion): use the same build")
         }
-        mirror = CoreMirror(model: hello.etaModel, planLock: Instant(seconds: hello.planLock))
+        mirror = CoreMirror(learned: hello.learned, through: hello.seq, planLock: Instant(seconds: hello.planLock))
         status = CoreStatus(now: hello.planLock, seq: 0, speed: 0, paused: true, held: nil, label: "attaching", deadLetters: 0,
                             finished: false, finishedMessage: "", halted: nil)
         self.client = client
@@ -91,7 +91,7 @@ public final class RemoteLink: CoreLink {
             switch frame {
             case let .hello(greeting):
                 hello = greeting
-                loading = (CoreMirror(model: greeting.etaModel, planLock: Instant(seconds: greeting.planLock)), greeting.seq)
+                loading = (CoreMirror(learned: greeting.learned, through: greeting.seq, planLock: Instant(seconds: greeting.planLock)), greeting.seq)
                 finishLoading()
                 notes.append(.note("attached to \(socketPath) as \(greeting.identity.name) (\(greeting.identity.role.rawValue))"))
             case let .event(line):

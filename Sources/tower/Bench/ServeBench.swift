@@ -49,18 +49,17 @@ enum ServeBench {
         say("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
               + "journal \(started.engine.world.lastSeq) events")
         started.engine.sync()
-        for learning in [model, nil] {
+        for learned in [started.engine.learner?.snapshot, nil] {
             clock = Date()
-            let copy = CoreMirror(model: learning, planLock: scenario.planLock)
+            let copy = CoreMirror(learned: learned, through: started.engine.world.lastSeq, planLock: scenario.planLock)
             try JournalReader.scan(path: journal) { _, _, bytes, _ in
                 (try? copy.apply(EventCodec.decode(line: Array(bytes)).event)) != nil
             }
-            say(String(format: "a board's copy built from the journal alone (one thread, %@): %.2f s", learning == nil ? "no ETA learner" : "with the ETA learner",
-                       Date().timeIntervalSince(clock)))
+            say(String(format: "a board's copy built from the journal alone (one thread, %@): %.2f s",
+                       learned == nil ? "no ETA learner" : "the learner following the legs, then taking the core's state", Date().timeIntervalSince(clock)))
         }
         let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
-        let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, etaModel: model,
-                                    planLock: scenario.planLock)
+        let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, planLock: scenario.planLock)
         let shared = Shared()
         let serverSide = session.onEvent
         session.onEvent = { [unowned session] (event: Event) in
@@ -143,7 +142,7 @@ enum ServeBench {
             for frame in frames {
                 switch frame {
                 case let .hello(hello):
-                    mirror = CoreMirror(model: hello.etaModel, planLock: Instant(seconds: hello.planLock))
+                    mirror = CoreMirror(learned: hello.learned, through: hello.seq, planLock: Instant(seconds: hello.planLock))
                     target = hello.seq
                 case let .event(line):
                     if framed { received += line.count + 7 }

@@ -92,8 +92,7 @@ struct CoreStart {
 
     /// The core's socket, served from its loop; `roster` gives attached operators their roles.
     func server(roster: Roster?) throws -> CoreServer {
-        try CoreServer(socketPath: socketPath, session: session, roster: roster, journalPath: journalPath, etaModel: eta,
-                       planLock: scenario.planLock)
+        try CoreServer(socketPath: socketPath, session: session, roster: roster, journalPath: journalPath, planLock: scenario.planLock)
     }
 
     /// Makes everything durable and says where it is; throws if the journal failed during the run.
