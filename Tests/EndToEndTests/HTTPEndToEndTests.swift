@@ -60,6 +60,13 @@ import Testing
         let results = reply["results"] as? [[String: Any]] ?? []
         #expect(results.count == 3 && results[1]["line"] as? Int == 2 && (results[1]["reason"] as? String)?.isEmpty == false, "\(batch.body)")
 
+        // An order system's orders as a JSON array: one new, one without a window (refused with the field), the first again.
+        let order1 = #"{"order":"X-1001","pickup_hub":"hub-barra","lat":-22.974955,"lon":-43.377631,"zone":"jacarepagua","window_start":"2026-11-17T10:00:00-03:00","window_end":"2026-11-17T12:00:00-03:00","service_min":3,"tier":"express","skills":[],"parcels":1,"kg":2.5,"customer":"Marina Lopes","contact":"c-1","notes":""}"#
+        let orders = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(order1), {\"order\":\"X-1002\"}, \(order1)]", base + "/v1/orders"])
+        #expect(orders.status == 200, "\(orders)")
+        #expect(orders.body.contains("\"accepted\":1") && orders.body.contains("\"duplicate\":1") && orders.body.contains("\"refused\":1"), "\(orders.body)")
+        #expect(try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", "Name\n#1001\n", base + "/v1/orders"]).status == 415)
+
         // Reads: an order's status and window, a rider's route with P10/P50/P90.
         let route = try Self.curl([base + "/v1/riders/R02/route"])
         #expect(route.status == 200 && route.body.contains("\"p10\"") && route.body.contains("\"p90\""), "\(route)")

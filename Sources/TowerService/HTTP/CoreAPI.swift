@@ -59,6 +59,7 @@ public final class CoreAPI {
         case ("GET", 1, "healthz"): (route, response) = ("/healthz", health())
         case ("GET", 1, "metrics"): (route, response) = ("/metrics", metrics())
         case ("POST", 2, "v1") where parts[1] == "events": (route, response) = ("/v1/events", events(request.body))
+        case ("POST", 2, "v1") where parts[1] == "orders": (route, response) = ("/v1/orders", orders(request))
         case ("GET", 3, "v1") where parts[1] == "orders": (route, response) = ("/v1/orders/{order}", order(parts[2]))
         case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
         case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
@@ -90,7 +91,7 @@ public final class CoreAPI {
     }
 
     private static func known(_ parts: [String]) -> Bool {
-        parts == ["healthz"] || parts == ["metrics"] || parts == ["v1", "events"] || (parts.count == 3 && parts[1] == "orders")
+        parts == ["healthz"] || parts == ["metrics"] || parts == ["v1", "events"] || parts == ["v1", "orders"] || (parts.count == 3 && parts[1] == "orders")
             || (parts.count == 4 && parts[1] == "riders") || (parts.count == 5 && parts[3] == "stops")
     }
 
@@ -112,12 +113,41 @@ public final class CoreAPI {
     }
 
     private func events(_ body: [UInt8]) -> HTTPResponse {
+        take(body.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0.last == 0x0D ? $0.dropLast() : $0) })
+    }
+
+    /// An order system's orders: a JSON array of objects with the fields of an `order.created` line (`order`,
+    /// `lat`, `lon`, `zone`, `window_start`, `window_end`, ...); each is taken as that line, its id `oms-ORDER`
+    /// (so posting the same order again is a duplicate) unless it says `id`, stamped now unless it says `at`.
+    private func orders(_ request: HTTPRequest) -> HTTPResponse {
+        if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
+            return HTTPResponse.error(415, "orders come as a JSON array (Content-Type: application/json); CSV exports are not taken yet")
+        }
+        guard case let .array(items)? = try? JSONParser.parse(request.body) else {
+            return HTTPResponse.error(400, "the body must be a JSON array of orders")
+        }
+        let now = ISOTime.format(session.inputTime, offsetSeconds: session.engine.world.utcOffsetSeconds)
+        return take(items.map { item in
+            guard case let .object(fields) = item else { return Array("not an object".utf8) }
+            let order = fields.first { $0.0 == "order" }.flatMap { if case let .string(id) = $0.1 { id } else { nil } } ?? ""
+            // The envelope is the core's: an order may name its id and time, never its type or author.
+            let own = fields.filter { !["v", "type", "by"].contains($0.0) }
+            var envelope: [(String, JSONValue)] = [("v", .number(1)), ("id", .string("oms-" + order)), ("at", .string(now)), ("by", .string("oms")),
+                                                   ("type", .string("order.created"))]
+            envelope.removeAll { key, _ in own.contains { $0.0 == key } }
+            var writer = JSONWriter()
+            writer.value(.object(envelope + own))
+            return writer.bytes
+        })
+    }
+
+    /// Takes lines through the core's ingestion; the reply says per line what became of it.
+    private func take(_ lines: [[UInt8]]) -> HTTPResponse {
         guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
         var reply = EventsReply()
         var number = 0
-        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        for bytes in lines {
             number += 1
-            let bytes = Array(line.last == 0x0D ? line.dropLast() : line)
             let type = Self.type(of: bytes)
             switch ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine) {
             case .accepted:
