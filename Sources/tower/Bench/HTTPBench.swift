@@ -12,7 +12,9 @@ enum HTTPBench {
         let latencies = Mutex([Double]())
         let answered = Mutex(0)
         let failures = Mutex([String]())
+        /// The phones stop first; the core goes on answering until they have.
         let stop = Mutex(false)
+        let stopCore = Mutex(false)
     }
 
     /// Hands the core to its thread, which alone uses it from then on.
@@ -47,7 +49,7 @@ enum HTTPBench {
         let core = Core(session: session, http: http)
         let coreDone = DispatchSemaphore(value: 0)
         let coreThread = Thread {
-            while !shared.stop.withLock({ $0 }) { core.http.serve(timeout: 10) }
+            while !shared.stopCore.withLock({ $0 }) { core.http.serve(timeout: 10) }
             coreDone.signal()
         }
         coreThread.start()
@@ -64,6 +66,7 @@ enum HTTPBench {
         shared.stop.withLock { $0 = true }
         for _ in 0..<clients { clientsDone.wait() }
         let wall = Date().timeIntervalSince(start)
+        shared.stopCore.withLock { $0 = true }
         coreDone.wait()
         http.close()
         for failure in shared.failures.withLock({ Array($0.prefix(5)) }) { say("problem: \(failure)") }
