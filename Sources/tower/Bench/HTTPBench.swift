@@ -17,16 +17,6 @@ enum HTTPBench {
         let stopCore = Mutex(false)
     }
 
-    /// Hands the core to its thread, which alone uses it from then on.
-    private final class Core: @unchecked Sendable {
-        let session: CoreSession
-        let http: HTTPServer
-        init(session: CoreSession, http: HTTPServer) {
-            self.session = session
-            self.http = http
-        }
-    }
-
     static func run(riders: Int, clients: Int, seconds: Double) throws {
         let work = "/tmp/tower-bench-http-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -43,13 +33,13 @@ enum HTTPBench {
         let http = try HTTPServer(address: "127.0.0.1:0", handler: api.osmand)
         http.beforeReplies = api.commit
         let before = started.engine.world.lastSeq
-        say("city: \(riders) riders; \(clients) phones' connections kept alive, each posting positions for its riders in turn, for \(Int(seconds)) s")
+        BenchOutput.say("city: \(riders) riders; \(clients) phones' connections kept alive, each posting positions for its riders in turn, for \(Int(seconds)) s")
 
         let shared = Shared()
-        let core = Core(session: session, http: http)
+        let core = Handoff((session, http))
         let coreDone = DispatchSemaphore(value: 0)
         let coreThread = Thread {
-            while !shared.stopCore.withLock({ $0 }) { core.http.serve(timeout: 10) }
+            while !shared.stopCore.withLock({ $0 }) { core.value.1.serve(timeout: 10) }
             coreDone.signal()
         }
         coreThread.start()
@@ -69,14 +59,14 @@ enum HTTPBench {
         shared.stopCore.withLock { $0 = true }
         coreDone.wait()
         http.close()
-        for failure in shared.failures.withLock({ Array($0.prefix(5)) }) { say("problem: \(failure)") }
+        for failure in shared.failures.withLock({ Array($0.prefix(5)) }) { BenchOutput.say("problem: \(failure)") }
         let latencies = shared.latencies.withLock { $0 }.sorted()
         let journaled = session.engine.world.lastSeq - before
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        say(String(format: "positions answered: %d in %.1f s = %.0f per second; journaled: %lld (each synced before its reply)",
+        BenchOutput.say(String(format: "positions answered: %d in %.1f s = %.0f per second; journaled: %lld (each synced before its reply)",
                    shared.answered.withLock { $0 }, wall, Double(shared.answered.withLock { $0 }) / wall, journaled))
-        say("time to the 200: p50 \(ms(latencies, 0.5)) p99 \(ms(latencies, 0.99)); peak memory \(usage.ru_maxrss / 1024) MB (target: 20,000 per second)")
+        BenchOutput.say("time to the 200: p50 \(BenchOutput.ms(latencies, 0.5, digits: 2)) p99 \(BenchOutput.ms(latencies, 0.99, digits: 2)); peak memory \(usage.ru_maxrss / 1024) MB (target: 20,000 per second)")
     }
 
     /// One connection: requests one after the other (as a phone's client does), each answered before the next.
@@ -118,10 +108,5 @@ enum HTTPBench {
         shared.answered.withLock { $0 += latencies.count }
     }
 
-    private static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-    private static func ms(_ sorted: [Double], _ q: Double) -> String {
-        guard !sorted.isEmpty else { return "n/a" }
-        return String(format: "%.2f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000)
-    }
 }

@@ -24,16 +24,6 @@ enum ServeBench {
         let problems = Mutex([String]())
     }
 
-    /// Hands the core to its thread, which alone uses it from then on.
-    private final class Core: @unchecked Sendable {
-        let session: CoreSession
-        let server: CoreServer
-        init(session: CoreSession, server: CoreServer) {
-            self.session = session
-            self.server = server
-        }
-    }
-
     static func run(riders: Int, clients: Int, seconds: Double) throws {
         let work = "/tmp/tower-bench-serve-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -46,7 +36,7 @@ enum ServeBench {
         let from = scenario.time(10 * 3600)
         started.simulation.run(until: from, engine: started.engine)
         started.engine.runPlanSearches(on: BackgroundPlanSearch())
-        say("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
+        BenchOutput.say("city: \(riders) riders, \(scenario.orders.count) orders; played to 10:00 in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s, "
               + "journal \(started.engine.world.lastSeq) events")
         started.engine.sync()
         for learned in [started.engine.learner?.snapshot, nil] {
@@ -55,7 +45,7 @@ enum ServeBench {
             try JournalReader.scan(path: journal) { _, _, bytes, _ in
                 (try? copy.apply(EventCodec.decode(line: Array(bytes)).event)) != nil
             }
-            say(String(format: "a board's copy built from the journal alone (one thread, %@): %.2f s",
+            BenchOutput.say(String(format: "a board's copy built from the journal alone (one thread, %@): %.2f s",
                        learned == nil ? "no ETA learner" : "the learner following the legs, then taking the core's state", Date().timeIntervalSince(clock)))
         }
         let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
@@ -67,15 +57,15 @@ enum ServeBench {
             shared.committed.withLock { $0[session.engine.world.lastSeq] = DispatchTime.now().uptimeNanoseconds }
         }
 
-        let core = Core(session: session, server: server)
+        let core = Handoff((session, server))
         let coreDone = DispatchSemaphore(value: 0)
         let coreThread = Thread {
             let cpuStart = threadCPU()
             var last = Date()
             while !shared.stop.withLock({ $0 }) {
-                core.server.serve(timeout: 10)
+                core.value.1.serve(timeout: 10)
                 let now = Date()
-                core.session.step(elapsed: now.timeIntervalSince(last))
+                core.value.0.step(elapsed: now.timeIntervalSince(last))
                 last = now
             }
             shared.serverCPU.withLock { $0 = threadCPU() - cpuStart }
@@ -98,18 +88,18 @@ enum ServeBench {
         coreDone.wait()
         let wall = Date().timeIntervalSince(clock)
         stalled.close()
-        for problem in shared.problems.withLock({ $0 }) { say("problem: \(problem)") }
+        for problem in shared.problems.withLock({ $0 }) { BenchOutput.say("problem: \(problem)") }
 
         let latencies = shared.latencies.withLock { $0 }.sorted()
         let attaches = shared.attaches.withLock { $0 }.sorted()
         let events = session.engine.world.lastSeq
-        say("\(clients) boards and 1 stalled client on one core at ×60 for \(String(format: "%.0f", wall)) s "
+        BenchOutput.say("\(clients) boards and 1 stalled client on one core at ×60 for \(String(format: "%.0f", wall)) s "
               + "(to \(ISOTime.clock(session.now, offsetSeconds: scenario.utcOffsetSeconds)), \(events) events in the journal)")
-        say("commit to each board holding the event: p50 \(ms(latencies, 0.5)) p99 \(ms(latencies, 0.99)) over \(latencies.count) deliveries")
-        say("attach to first frame (snapshot of \(attaches.isEmpty ? 0 : Int(events)) events applied, outlook, 200x60 render): p50 \(ms(attaches, 0.5)) max \(ms(attaches, 1)) (target: 200 ms)")
+        BenchOutput.say("commit to each board holding the event: p50 \(BenchOutput.ms(latencies, 0.5)) p99 \(BenchOutput.ms(latencies, 0.99)) over \(latencies.count) deliveries")
+        BenchOutput.say("attach to first frame (snapshot of \(attaches.isEmpty ? 0 : Int(events)) events applied, outlook, 200x60 render): p50 \(BenchOutput.ms(attaches, 0.5)) max \(BenchOutput.ms(attaches, 1)) (target: 200 ms)")
         let cpu = shared.serverCPU.withLock { $0 }
-        say(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
-        say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
+        BenchOutput.say(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
+        BenchOutput.say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
         session.engine.sync()
@@ -119,7 +109,7 @@ enum ServeBench {
         clock = Date()
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         let resume = Date().timeIntervalSince(clock)
-        say(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
+        BenchOutput.say(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
     }
 
     /// One board: attach, build the copy and a first frame, then hold every event as it comes, until told to stop.
@@ -178,8 +168,6 @@ enum ServeBench {
         shared.bytes.withLock { $0 += received }
     }
 
-    /// A line on stdout at once (print's buffer holds it to the end when stdout is a file).
-    private static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
     private static func threadCPU() -> Double {
         var time = timespec()
@@ -187,8 +175,4 @@ enum ServeBench {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    private static func ms(_ sorted: [Double], _ q: Double) -> String {
-        guard !sorted.isEmpty else { return "n/a" }
-        return String(format: "%.1f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000)
-    }
 }
