@@ -16,6 +16,8 @@ public final class CoreAPI {
 
     /// How much older than the core's clock a phone's position may be and still be applied.
     public static let staleAfter: Int64 = 120
+    /// How far ahead of the core's clock a phone's time may be (clocks drift; a phone set wrong is refused).
+    public static let aheadAllowed: Int64 = 300
 
     /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
     private let tokens: AccessTokens?
@@ -227,6 +229,11 @@ public final class CoreAPI {
         if let taken = position.time, taken < clock - Self.staleAfter {
             inputs["rider.position stale", default: 0] += 1
             return HTTPResponse.text(200, "")
+        }
+        // A phone whose clock runs ahead would move the whole core's clock (and every timer) forward with it.
+        if let taken = position.time, taken > session.inputTime + Self.aheadAllowed {
+            inputs["rider.position refused", default: 0] += 1
+            return HTTPResponse.text(400, "timestamp is \((taken - session.inputTime) / 60) min ahead of the core's clock: check the phone's time\n")
         }
         let time = max(position.time ?? session.inputTime, clock)
         let id = "osmand-\(position.device)-\(time.seconds)-\(Int(position.point.lat * 1e5))-\(Int(position.point.lon * 1e5))"
