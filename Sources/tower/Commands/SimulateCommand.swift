@@ -1,5 +1,6 @@
 import Foundation
 import TowerCore
+import TowerService
 
 /// `tower simulate`: plays a scenario headless as fast as it can.
 enum SimulateCommand: Command {
@@ -44,6 +45,9 @@ enum SimulateCommand: Command {
             return 0
         }
         let choice = choices[0]
+        // One core per journal: a board or a server writing it now would interleave with this run.
+        let lock = try arguments.value("journal").map { try JournalLock(journal: $0, holder: "tower simulate, pid \(getpid())") }
+        defer { withExtendedLifetime(lock) {} }
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
                                                mode: choice.mode, policy: choice.policy, eta: eta)
         if let torn = session.tornLastLine {
