@@ -55,24 +55,25 @@ public final class Ingestion {
             return .skippedCoreDecision
         }
         if let refusal = admit(&event) { return refuse(refusal, line: line, raw: bytes) }
-        return take(event, line: line, raw: bytes, engine: engine)
+        return take(event, line: line, raw: { bytes }, engine: engine)
     }
 
     /// Takes an event built by the source itself (a driver app's stop, a phone's position): the same check for a
     /// repeat, submit and dead letter as a line's.
     public func take(_ event: Event, line: Int, engine: Engine) -> Outcome {
         if engine.halted != nil { return .stopped }
-        return take(event, line: line, raw: EventCodec.encode(event, utcOffsetSeconds: engine.world.utcOffsetSeconds), engine: engine)
+        return take(event, line: line, raw: { EventCodec.encode(event, utcOffsetSeconds: engine.world.utcOffsetSeconds) }, engine: engine)
     }
 
-    private func take(_ event: Event, line: Int, raw bytes: [UInt8], engine: Engine) -> Outcome {
+    /// - Parameter raw: the line as it came, for a dead letter (made only when one is written).
+    private func take(_ event: Event, line: Int, raw: () -> [UInt8], engine: Engine) -> Outcome {
         switch engine.world.repetition(of: event) {
         case .repeated:
             repeated += 1
             return .repeated
         case .conflicting:
             return refuse(EventError(field: "id", reason: "id \"\(event.id)\" was already taken for a different event; a changed line needs a new id"),
-                          line: line, raw: bytes)
+                          line: line, raw: raw())
         case .new:
             break
         }
@@ -80,7 +81,7 @@ public final class Ingestion {
             try engine.submit(event)
         } catch {
             if engine.halted != nil { return .stopped }
-            return refuse(error, line: line, raw: bytes)
+            return refuse(error, line: line, raw: raw())
         }
         if engine.halted != nil { return .stopped }
         accepted += 1

@@ -20,7 +20,7 @@ public final class CoreAPI {
     public static let aheadAllowed: Int64 = 300
 
     /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
-    private let tokens: AccessTokens?
+    private var tokens: AccessTokens?
 
     public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap, tokens: AccessTokens? = nil) {
         self.session = session
@@ -55,7 +55,10 @@ public final class CoreAPI {
     }
 
     private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPResponse) {
-        if let tokens, let scope = Self.scope(request, parts), let refusal = tokens.refusal(request, needs: scope) { return ("auth", refusal) }
+        if tokens != nil, let scope = Self.scope(request, parts),
+           let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) {
+            return ("auth", refusal)
+        }
         let (route, response): (String, HTTPResponse)
         switch (request.method, parts.count, parts.first) {
         case ("GET", 1, "healthz"): (route, response) = ("/healthz", health())
