@@ -105,6 +105,21 @@ import TowerCore
         #expect(fixture.session.paused)
     }
 
+    @Test func anyNumberInACommandIsRefusedWithAReasonNeverACrash() throws {
+        let fixture = try Fixture()
+        // A case that exists (any state): its options are looked up before the engine refuses the command.
+        let waiting = try #require(fixture.session.engine.world.exceptions.keys.sorted().first, "the small city has cases by 10:00")
+        let client = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: .supervisor, follow: false))
+        let commands: [OperatorCommand] = [.approve(exception: waiting, option: 0), .approve(exception: waiting, option: Int.min),
+                                           .approve(exception: waiting, option: Int.max), .pace(speed: 1e9, paused: nil),
+                                           .pace(speed: -1, paused: nil), .assign(order: String(repeating: "x", count: 5000), rider: "", confirmed: true)]
+        for command in commands { _ = client.send(command) }
+        let frames = fixture.turns([client]) { $0.filter { if case .reply = $0 { true } else { false } }.count == commands.count }
+        let replies = frames.compactMap { if case let .reply(_, reply) = $0 { reply } else { nil } }
+        #expect(replies.count == commands.count)
+        #expect(replies.allSatisfy { $0.outcome == .refused && !$0.text.isEmpty }, "\(replies)")
+    }
+
     @Test func aClientThatSendsNonsenseIsToldWhyAndTheServerGoesOn() throws {
         let fixture = try Fixture()
         let fd = try UnixSocket.connect(path: fixture.folder + "/j.sock")

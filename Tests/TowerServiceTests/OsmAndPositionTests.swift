@@ -43,7 +43,8 @@ import TowerCore
     }
 
     @Test(arguments: ["GET /?lat=1&lon=2 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=100&lon=2 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=x&lon=2 HTTP/1.1\r\n\r\n",
-                      "GET /?id=9&lat=1&lon=2&timestamp=yesterday HTTP/1.1\r\n\r\n", "GET /?id=9&lat=1&lon=2&speed=-3 HTTP/1.1\r\n\r\n",
+                      "GET /?id=9&lat=1&lon=2&timestamp=yesterday HTTP/1.1\r\n\r\n",
+                      "GET /?id=9&lat=1&lon=2&timestamp=1e300 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=1&lon=2&speed=-3 HTTP/1.1\r\n\r\n",
                       "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{\"a\":"])
     func aBrokenPositionIsA400WithTheReason(raw: String) throws {
         #expect(throws: OsmAndPosition.Refusal.self) { try OsmAndPosition.parse(try Self.request(raw)) }

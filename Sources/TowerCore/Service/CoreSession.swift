@@ -93,7 +93,8 @@ public final class CoreSession {
             return setPace(speed: newSpeed, paused: newPaused, by: person)
         case let .approve(exception, option):
             body = .exceptionApproved(exception: exception, option: option, operator: person.name)
-            let summary = world.exceptions[exception]?.options.dropFirst(option - 1).first?.summary ?? ""
+            // Any number may arrive on a socket: only 1... names an option (the engine refuses one that does not exist).
+            let summary = option >= 1 ? world.exceptions[exception]?.options.dropFirst(option - 1).first?.summary ?? "" : ""
             done = "approved \(exception) option \(option): \(summary)"
         case let .reject(exception, reason):
             body = .exceptionRejected(exception: exception, operator: person.name, reason: TextSanitizer.clean(reason))

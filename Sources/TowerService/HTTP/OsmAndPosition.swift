@@ -75,6 +75,8 @@ public struct OsmAndPosition: Equatable, Sendable {
         guard let text, !text.isEmpty else { return nil }
         if let number = Double(text), number.isFinite, number >= 0 {
             let seconds = number >= 2_147_483_648 ? number / 1000 : number
+            // Past the year 5000 is no phone's clock (and would not fit the core's time).
+            guard seconds < 1e11 else { throw Refusal(status: 400, reason: "timestamp \(TextSanitizer.clean(String(text.prefix(40)))) is not a time a phone could send") }
             return Instant(seconds: Int64(seconds))
         }
         if let parsed = ISOTime.parse(text) { return parsed.instant }
