@@ -15,7 +15,7 @@ enum ServeCommand: Command {
             .init(name: "roster", value: "FILE", help: "Users and their roles, NAME = ROLE per line (default $TOWER_ROSTER, else /etc/tower/roster.conf if present)."),
             .init(name: "http", value: "HOST:PORT", help: "Also serve the HTTP API here (e.g. 127.0.0.1:8480; port 0 takes a free one, named on stderr)."),
             .init(name: "osmand", value: "HOST:PORT", help: "Also take drivers' phones' positions in the OsmAnd protocol here (Traccar's port is 5055)."),
-            .init(name: "tokens", value: "FILE", help: "Bearer tokens for the HTTP API, NAME TOKEN SCOPES per line (mode 0600; without it the API is open to whoever reaches the port)."),
+            .init(name: "tokens", value: "FILE", help: "Bearer tokens for the HTTP API, NAME TOKEN SCOPES [RATE] per line (mode 0600; without it the API is open to whoever reaches the port)."),
             .init(name: "devices", value: "FILE", help: "Which rider carries which phone, DEVICE = RIDER per line (for --osmand)."),
         ],
         discussion: """
