@@ -42,8 +42,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: work) }
         try Data("phone-7 = R02\n# a comment\n".utf8).write(to: URL(fileURLWithPath: work + "/devices.conf"))
         let journal = work + "/j.jsonl"
+        // The shipped Shopify mapping, with this city's hub.
+        let shopify = try String(contentsOfFile: Tower.packageRoot.appendingPathComponent("sample-data/mappings/shopify-orders.conf").path, encoding: .utf8)
+        try Data(shopify.replacingOccurrences(of: "hub-cidade-nova", with: "hub-barra").utf8).write(to: URL(fileURLWithPath: work + "/shopify.conf"))
         let core = try CoreProcess(["--scenario", city, "--journal", journal, "--from", "09:00", "--paused", "--http", "127.0.0.1:0",
-                                    "--osmand", "127.0.0.1:0", "--devices", work + "/devices.conf"], socket: work + "/j.sock", in: work)
+                                    "--osmand", "127.0.0.1:0", "--devices", work + "/devices.conf", "--order-mapping", work + "/shopify.conf"],
+                                   socket: work + "/j.sock", in: work)
         let http = try #require(Self.port("http", in: core.output), "\(core.output)")
         let osmand = try #require(Self.port("osmand", in: core.output), "\(core.output)")
         let base = "http://127.0.0.1:\(http)"
@@ -65,7 +69,18 @@ import Testing
         let orders = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(order1), {\"order\":\"X-1002\"}, \(order1)]", base + "/v1/orders"])
         #expect(orders.status == 200, "\(orders)")
         #expect(orders.body.contains("\"accepted\":1") && orders.body.contains("\"duplicate\":1") && orders.body.contains("\"refused\":1"), "\(orders.body)")
-        #expect(try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", "Name\n#1001\n", base + "/v1/orders"]).status == 415)
+        // Shopify's export, quoted as Shopify writes it: a good row, one outside every zone, one with a broken latitude.
+        let csv = """
+        Name,Email,Financial Status,Shipping Name,Shipping Address1,Shipping City,Shipping Zip,Id,Latitude,Longitude
+        #1001,a@example.com,paid,"Marina Lopes","Rua Barão da Torre, 12",Rio de Janeiro,22411-000,5123456789,-22.974955,-43.377631
+        #1002,b@example.com,paid,"João Silva","Av. Atlântica, 1702",Rio de Janeiro,22021-001,5123456790,10.0,10.0
+        #1003,c@example.com,paid,"Ana Costa","Rua X, 1",Rio de Janeiro,22000-000,5123456791,north,-43.2
+        """
+        let exported = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", csv + "\n", base + "/v1/orders"])
+        #expect(exported.status == 200 && exported.body.contains("\"accepted\":1") && exported.body.contains("\"refused\":2"), "\(exported.body)")
+        #expect(exported.body.contains("\"line\":4") && exported.body.contains("\"field\":\"lat\""), "a refused row names its line and field: \(exported.body)")
+        let noColumn = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", "Name,Id\n#1,2\n", base + "/v1/orders"])
+        #expect(noColumn.status == 400 && noColumn.body.contains("Latitude"), "\(noColumn)")
 
         // Reads: an order's status and window, a rider's route with P10/P50/P90.
         let route = try Self.curl([base + "/v1/riders/R02/route"])
@@ -119,5 +134,7 @@ import Testing
         #expect(lines.filter { $0.contains("\"id\":\"oms-1\"") }.count == 1, "the incident journaled once")
         #expect(lines.filter { $0.contains("\"by\":\"osmand\"") && $0.contains("\"rider\":\"R02\"") }.count == 2)
         #expect(lines.filter { $0.contains("\"by\":\"driver-app\"") }.count == 1)
+        #expect(lines.contains { $0.contains("\"id\":\"oms-5123456789\"") && $0.contains("\"customer\":\"Marina Lopes\"") && $0.contains("\"zone\":\"jacarepagua\"") },
+                "the exported order journaled with its zone found from its point")
     }
 }

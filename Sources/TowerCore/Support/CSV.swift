@@ -10,7 +10,9 @@ public struct CSVTable: Sendable {
     public var rows: [Row]
 
     /// Parses `text`; the first non-comment record is the header.
-    public static func parse(_ text: String, file: String) throws -> CSVTable {
+    /// - Parameter comments: whether a record starting with `#` is a comment (Tower's own files); off for other
+    ///   systems' exports, where `#1001` is an order's name.
+    public static func parse(_ text: String, file: String, comments: Bool = true) throws -> CSVTable {
         var records: [Row] = []
         var field = ""
         var fields: [String] = []
@@ -22,7 +24,7 @@ public struct CSVTable: Sendable {
         var pending: Unicode.Scalar? = nil
         func endRecord() {
             fields.append(field)
-            let isComment = fields.count >= 1 && fields[0].hasPrefix("#")
+            let isComment = comments && fields.count >= 1 && fields[0].hasPrefix("#")
             let isBlank = fields.count == 1 && fields[0].trimmingSpaces.isEmpty
             if !isComment && !isBlank { records.append(Row(line: recordLine, fields: fields)) }
             fields = []

@@ -21,10 +21,13 @@ public final class CoreAPI {
 
     /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
     private var tokens: AccessTokens?
+    /// How a CSV export's columns become orders (`--order-mapping`); nil: CSV is refused.
+    private let orderMapping: OrderMapping?
 
-    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap, tokens: AccessTokens? = nil) {
+    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap, tokens: AccessTokens? = nil, orderMapping: OrderMapping? = nil) {
         self.session = session
         self.tokens = tokens
+        self.orderMapping = orderMapping
         ingestion = Ingestion(source: "http", deadLetter: deadLetter)
         self.devices = devices
     }
@@ -122,37 +125,59 @@ public final class CoreAPI {
     }
 
     /// An order system's orders: a JSON array of objects with the fields of an `order.created` line (`order`,
-    /// `lat`, `lon`, `zone`, `window_start`, `window_end`, ...); each is taken as that line, its id `oms-ORDER`
-    /// (so posting the same order again is a duplicate) unless it says `id`, stamped now unless it says `at`.
+    /// `lat`, `lon`, `zone`, `window_start`, `window_end`, ...), or its CSV export (`Content-Type: text/csv`) read
+    /// through the order mapping. Each is taken as an `order.created` line, its id `oms-ORDER` (so posting the same
+    /// order again is a duplicate) unless it says `id`, stamped now unless it says `at`.
     private func orders(_ request: HTTPRequest) -> HTTPResponse {
-        if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
-            return HTTPResponse.error(415, "orders come as a JSON array (Content-Type: application/json); CSV exports are not taken yet")
+        let type = request.header("content-type")?.lowercased() ?? "application/json"
+        if type.hasPrefix("text/csv") {
+            guard let mapping = orderMapping else {
+                return HTTPResponse.error(415, "CSV orders need the core started with --order-mapping FILE; or send a JSON array")
+            }
+            guard let text = String(validating: request.body, as: UTF8.self) else { return HTTPResponse.error(400, "the CSV is not UTF-8") }
+            let offset = session.engine.world.utcOffsetSeconds
+            let local = session.inputTime.seconds + Int64(offset)
+            let midnight = Instant(seconds: local - ((local % 86400) + 86400) % 86400 - Int64(offset))
+            do {
+                let rows = try mapping.orders(csv: text, day: midnight, world: session.engine.world)
+                return take(rows.map { orderLine($0.fields) }, numbers: rows.map(\.line))
+            } catch {
+                return HTTPResponse.error(400, "\(error)")
+            }
+        }
+        guard type.hasPrefix("application/json") else {
+            return HTTPResponse.error(415, "orders come as a JSON array (application/json) or a CSV export (text/csv)")
         }
         guard case let .array(items)? = try? JSONParser.parse(request.body) else {
             return HTTPResponse.error(400, "the body must be a JSON array of orders")
         }
-        let now = ISOTime.format(session.inputTime, offsetSeconds: session.engine.world.utcOffsetSeconds)
         return take(items.map { item in
             guard case let .object(fields) = item else { return Array("not an object".utf8) }
-            let order = fields.first { $0.0 == "order" }.flatMap { if case let .string(id) = $0.1 { id } else { nil } } ?? ""
-            // The envelope is the core's: an order may name its id and time, never its type or author.
-            let own = fields.filter { !["v", "type", "by"].contains($0.0) }
-            var envelope: [(String, JSONValue)] = [("v", .number(1)), ("id", .string("oms-" + order)), ("at", .string(now)), ("by", .string("oms")),
-                                                   ("type", .string("order.created"))]
-            envelope.removeAll { key, _ in own.contains { $0.0 == key } }
-            var writer = JSONWriter()
-            writer.value(.object(envelope + own))
-            return writer.bytes
+            return orderLine(fields)
         })
     }
 
+    /// An order's fields as an `order.created` line. The envelope is the core's: an order may name its id and
+    /// time, never its type or author.
+    private func orderLine(_ fields: [(String, JSONValue)]) -> [UInt8] {
+        let order = fields.first { $0.0 == "order" }.flatMap { if case let .string(id) = $0.1 { id } else { nil } } ?? ""
+        let own = fields.filter { !["v", "type", "by"].contains($0.0) }
+        let now = ISOTime.format(session.inputTime, offsetSeconds: session.engine.world.utcOffsetSeconds)
+        var envelope: [(String, JSONValue)] = [("v", .number(1)), ("id", .string("oms-" + order)), ("at", .string(now)), ("by", .string("oms")),
+                                               ("type", .string("order.created"))]
+        envelope.removeAll { key, _ in own.contains { $0.0 == key } }
+        var writer = JSONWriter()
+        writer.value(.object(envelope + own))
+        return writer.bytes
+    }
+
     /// Takes lines through the core's ingestion; the reply says per line what became of it.
-    private func take(_ lines: [[UInt8]]) -> HTTPResponse {
+    /// - Parameter numbers: the line number to report for each (default 1, 2, ...; a CSV's rows keep theirs).
+    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil) -> HTTPResponse {
         guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
         var reply = EventsReply()
-        var number = 0
-        for bytes in lines {
-            number += 1
+        for (index, bytes) in lines.enumerated() {
+            let number = numbers?[index] ?? index + 1
             let type = Self.type(of: bytes)
             switch ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine) {
             case .accepted:

@@ -16,6 +16,7 @@ enum ServeCommand: Command {
             .init(name: "http", value: "HOST:PORT", help: "Also serve the HTTP API here (e.g. 127.0.0.1:8480; port 0 takes a free one, named on stderr)."),
             .init(name: "osmand", value: "HOST:PORT", help: "Also take drivers' phones' positions in the OsmAnd protocol here (Traccar's port is 5055)."),
             .init(name: "tokens", value: "FILE", help: "Bearer tokens for the HTTP API, NAME TOKEN SCOPES [RATE] per line (mode 0600; without it the API is open to whoever reaches the port)."),
+            .init(name: "order-mapping", value: "FILE", help: "How an order system's CSV export maps to orders, FIELD = Column per line (shipped: sample-data/mappings/shopify-orders.conf)."),
             .init(name: "devices", value: "FILE", help: "Which rider carries which phone, DEVICE = RIDER per line (for --osmand)."),
         ],
         discussion: """
@@ -34,7 +35,10 @@ enum ServeCommand: Command {
         let server = try core.server(roster: roster)
         let api = CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? Installation.stateDirectory() + "/dead-letter.jsonl"),
                           devices: try arguments.value("devices").map { try DeviceMap.load(path: $0) } ?? DeviceMap(riders: [:]),
-                          tokens: try arguments.value("tokens").map { try AccessTokens.load(path: $0) })
+                          tokens: try arguments.value("tokens").map { try AccessTokens.load(path: $0) },
+                          orderMapping: try arguments.value("order-mapping").map {
+                              try OrderMapping.load(path: FileManager.default.fileExists(atPath: $0) ? $0 : Installation.shipped($0))
+                          })
         let http = try arguments.value("http").map { try HTTPServer(address: $0, handler: api.handle) }
         let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, handler: api.osmand) }
         if osmand != nil, arguments.value("devices") == nil { log("--osmand without --devices: every phone is an unknown device (404)") }
