@@ -39,7 +39,7 @@ enum Tower {
     }
 
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tower-e2e-\(UUID().uuidString)").path
+        let path = Scratch.path("e2e-\(UUID().uuidString.prefix(13))")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

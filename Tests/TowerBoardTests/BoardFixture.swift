@@ -5,7 +5,7 @@ import TowerCore
 /// A small simulated city at 10:00, the same every run, for rendering tests.
 enum BoardFixture {
     static let snapshot: BoardSnapshot = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tower-board-\(UUID().uuidString)").path
+        let directory = Scratch.path("board-\(UUID().uuidString)")
         try! ScenarioGenerator(name: "board-test", seed: 4, riders: 12, orders: 160).write(to: directory)
         let scenario = try! ScenarioLoader.load(directory: directory)
         let session = try! SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)

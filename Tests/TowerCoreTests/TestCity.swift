@@ -6,7 +6,7 @@ enum TestCity {
     /// Writes a generated scenario to a fresh temporary folder and returns its path.
     static func folder(riders: Int = 8, orders: Int = 120, seed: UInt64 = 3, name: String = "test-city",
                        edit: ((inout [String: String]) -> Void)? = nil) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tower-test-\(UUID().uuidString)").path
+        let directory = Scratch.path("city-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var files = Dictionary(uniqueKeysWithValues: ScenarioGenerator(name: name, seed: seed, riders: riders, orders: orders).files().map { ($0.name, $0.text) })
         edit?(&files)
@@ -24,7 +24,7 @@ enum TestCity {
     }
 
     static func temporaryFile(_ name: String = "journal.jsonl") -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tower-\(UUID().uuidString)-\(name)").path
+        Scratch.path("\(UUID().uuidString)-\(name)")
     }
 
     /// Runs a simulated day up to `until` (seconds after midnight) and returns the engine.
