@@ -28,12 +28,14 @@ let package = Package(
         // The board: renders core state into a buffer of styled cells; one file talks to ncurses.
         .target(name: "TowerBoard", dependencies: ["TowerCore", "TowerService", "CNcursesw", "CTerminalSignals"]),
         .executableTarget(name: "tower", dependencies: ["TowerCore", "TowerService", "TowerBoard", "CTerminalSignals"]),
-        .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore"]),
+        // What the test targets share: the run's scratch folder, removed when the test process exits.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TowerCoreTests", dependencies: ["TowerCore", "TestSupport"]),
         .testTarget(name: "TowerServiceTests", dependencies: ["TowerService", "TowerCore"]),
         // Snapshots are read and recorded beside the test sources (see SnapshotAssertion.swift).
-        .testTarget(name: "TowerBoardTests", dependencies: ["TowerBoard", "TowerCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "TowerBoardTests", dependencies: ["TowerBoard", "TowerCore", "TestSupport"], exclude: ["Snapshots"]),
         // Drives the built `tower` binary, headless and in tmux.
-        .testTarget(name: "EndToEndTests", dependencies: ["tower", "TowerCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tower", "TowerCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

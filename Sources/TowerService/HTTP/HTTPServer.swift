@@ -12,6 +12,8 @@ public final class HTTPServer {
     private let parser: HTTPParser
     private let handler: (HTTPRequest) -> HTTPResponse
     private var connections: [Connection] = []
+    /// Where reads land before they are appended to a connection's input (one buffer, reused every pass).
+    private var chunk = [UInt8](repeating: 0, count: 65536)
     /// Called once a pass has handled requests, before any reply of it is sent.
     public var beforeReplies: (() -> Void)?
 
@@ -99,7 +101,6 @@ public final class HTTPServer {
 
     /// Reads what arrived and answers every whole request in it; returns whether any was answered.
     private func read(_ connection: Connection) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while !connection.closing {
             let count = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {

@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// Where this test run's temporary files go: one folder per test process, removed when the process exits, so a
-/// test that stops early (or forgets) leaves nothing behind. (Each test target has this file: they share no module.)
-enum Scratch {
-    static let root: String = {
+/// test that stops early (or forgets) leaves nothing behind. Shared by every test target.
+public enum Scratch {
+    public static let root: String = {
         let path = folder(of: getpid())
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         atexit { try? FileManager.default.removeItem(atPath: Scratch.folder(of: getpid())) }
@@ -18,5 +18,5 @@ enum Scratch {
     }
 
     /// A path for `name` inside the run's folder.
-    static func path(_ name: String) -> String { root + "/" + name }
+    public static func path(_ name: String) -> String { root + "/" + name }
 }
