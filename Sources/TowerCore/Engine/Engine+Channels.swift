@@ -17,13 +17,12 @@ extension Engine {
               let wave = world.channels.wave(of: order, utcOffsetSeconds: world.utcOffsetSeconds) else { return false }
         let load = world.thirdPartyWaveLoad(excluding: order.id)
         guard wave < load.count, Double(load[wave]) >= world.channels.thirdPartyWaves[wave].value else { return false }
-        let thirdParty = Set(world.riderIDs.filter { world.riders[$0]?.profile.channel == .thirdParty })
         var best: (order: String, from: String, insertion: InsertionPlanner.Insertion)?
         for id in world.orderIDs {
             guard let held = world.orders[id], held.status == .assigned, held.pinnedRider == nil, let rider = held.rider,
-                  thirdParty.contains(rider), world.channels.wave(of: held, utcOffsetSeconds: world.utcOffsetSeconds) == wave,
+                  world.riders[rider]?.profile.channel == .thirdParty, world.channels.wave(of: held, utcOffsetSeconds: world.utcOffsetSeconds) == wave,
                   let holder = world.riders[rider], !planner.isFrozen(id, on: holder, in: world),
-                  let insertion = planner.bestInsertion(of: held, in: world, now: time, excluding: thirdParty),
+                  let insertion = planner.bestInsertion(of: held, in: world, now: time, among: [.own, .gig]),
                   insertion.delta < best?.insertion.delta ?? .infinity else { continue }
             best = (id, rider, insertion)
         }

@@ -9,7 +9,7 @@ extension Engine {
         let outlook = outlook(at: now)
         let findings = detector.scan(world, outlook: outlook, now: now)
         let seen = Set(findings.map { CaseKey($0.kind.rawValue, $0.subject) })
-        for exception in world.exceptions.values.sorted(by: { $0.id < $1.id }) where exception.isPending {
+        for exception in world.pendingCases {
             guard let kind = ExceptionKind(rawValue: exception.kind), kind.isScanned,
                   !seen.contains(CaseKey(exception.kind, exception.subject)) else { continue }
             decide(.exceptionAutoResolved(exception: exception.id, action: Remedy.none.description,
@@ -25,7 +25,7 @@ extension Engine {
         // so no second case is raised while it is pending; once it closes, the next scan raises what is still
         // wrong. Riders' findings come first so that their cases hold their orders' findings of the same scan.
         var pendingKinds: [String: Set<String>] = [:]
-        for exception in world.exceptions.values where exception.isPending { pendingKinds[exception.subject, default: []].insert(exception.kind) }
+        for exception in world.pendingCases { pendingKinds[exception.subject, default: []].insert(exception.kind) }
         func heldElsewhere(_ finding: Finding) -> Bool {
             let holders = [finding.subject, world.orders[finding.subject]?.rider].compactMap { $0 }
             return holders.contains { !(pendingKinds[$0] ?? []).subtracting([finding.kind.rawValue]).isEmpty }
@@ -107,7 +107,7 @@ extension Engine {
     /// Orders and riders that escalations still waiting would act on, with the case that names them.
     private func pendingTouches() -> [String: String] {
         var touches: [String: String] = [:]
-        for exception in world.exceptions.values.sorted(by: { $0.id > $1.id }) where exception.state == .escalated {
+        for exception in world.pendingCases.reversed() where exception.state == .escalated {
             for key in reach(of: exception.subject, options: exception.options.compactMap { Remedy(text: $0.action) }) { touches[key] = exception.id }
         }
         return touches
@@ -150,8 +150,8 @@ extension Engine {
     /// Escalations whose deadline has passed take the policy's default (only when the core may act).
     func takeDefaults(at now: Instant) {
         guard settings.mode == .continuousAuto else { return }
-        let due = world.exceptions.values.filter { $0.state == .escalated && ($0.deadline.map { $0 <= now } ?? false) }
-        for exception in due.sorted(by: { $0.id < $1.id }) {
+        let due = world.pendingCases.filter { $0.state == .escalated && ($0.deadline.map { $0 <= now } ?? false) }
+        for exception in due {
             var option = exception.options.firstIndex { $0.action == exception.defaultAction }.map { $0 + 1 } ?? 0
             var draft: DecisionDraft?
             if option > 0 {
@@ -245,7 +245,7 @@ extension Engine {
             decide(body, at: now)
             switch body {
             case let .orderUnassigned(order, _): waiting.insert(order)
-            case let .orderAssigned(order, _, _): waiting.remove(order)
+            case let .orderAssigned(order, _, _): waiting.remove(order); lastTried[order] = nil
             default: break
             }
         }

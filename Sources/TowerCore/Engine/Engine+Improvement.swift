@@ -7,7 +7,9 @@ extension Engine {
     func startPlanSearch(at now: Instant) {
         let search = PlanSearch(world: world, now: now, seed: UInt64(bitPattern: now.seconds), iterations: settings.improveIterations,
                                 planner: planner)
+        let started = stopwatch?.start()
         planSearch.start(search)
+        stopwatch?.record(.planSearch, since: started)
         searchInFlight = search
     }
 
@@ -51,7 +53,11 @@ extension Engine {
             guard let order = world.orders[move.order], order.status == .assigned, order.rider == move.from else { return nil }
         }
         var draft = world
-        for move in outcome.moves { draft.orders[move.order]?.rider = move.to }
+        for move in outcome.moves {
+            guard var order = draft.orders[move.order] else { continue }
+            order.rider = move.to
+            draft.putOrder(order)
+        }
         var planned: [(rider: String, stops: [Stop])] = []
         for route in outcome.routes {
             let then = (snapshot.routes[route.rider]?.stops ?? []).map(key)
@@ -61,7 +67,7 @@ extension Engine {
             let done = Set(then.prefix(then.count - current.count))
             let stops = route.stops.filter { !done.contains(key($0)) }
             if planner.frozenPrefix(of: rider, route: current) == 1, stops.first.map(key) != current.first.map(key) { return nil }
-            draft.routes[route.rider] = Route(stops: stops, plannedAt: now)
+            draft.setRoute(Route(stops: stops, plannedAt: now), of: route.rider)
             planned.append((route.rider, stops))
         }
         let loadNow = world.thirdPartyWaveLoad(), loadAfter = draft.thirdPartyWaveLoad()

@@ -14,8 +14,14 @@ public final class Engine {
     public var journal: EventSink?
     /// Orders that no rider could take yet; retried as the day moves.
     var waiting: Set<String> = []
-    /// Whether something happened since the last retry that could make room for a waiting order.
-    private var roomMayHaveFreed = true
+    /// Riders something happened to since the last retry that could make room for a waiting order (a delivery
+    /// done or failed, a shift started, a recovery, a cancelled order of theirs).
+    private var roomFreed: Set<String> = []
+    /// Whether every waiting order is to be tried again at the next retry (at the start, and when a rider joins).
+    private var retryEveryone = true
+    /// The riders priced for each waiting order the last time it found no place: it is tried again when room
+    /// frees on one of them, and every `fullRetryInterval` in any case (riders move nearer; new ones come on shift).
+    var lastTried: [String: Set<String>] = [:]
     /// How far `advance(to:)` has run the timed work.
     private var advancedTo: Instant?
     /// Called after every event is applied (the board keeps a log of notable ones).
@@ -28,6 +34,8 @@ public final class Engine {
     public internal(set) var planSearch: PlanSearchRunner = InlinePlanSearch()
     /// The plan search running, if any.
     var searchInFlight: PlanSearch?
+    /// Times the engine's work when set (`tower bench scale`); decisions never read it.
+    public var stopwatch: EngineStopwatch?
 
     /// - Parameter learner: the online ETA learner, already fed every event of `world` (see `Replayer`), or nil to
     ///   predict with the travel model alone.
@@ -54,6 +62,8 @@ public final class Engine {
     /// Accepts an input event: refuses it with the reason when it does not fit; else runs the timed work due
     /// before it (a feed may jump past the plan lock), then journals, applies and reacts.
     public func submit(_ input: Event) throws(EventError) {
+        let started = stopwatch?.start()
+        defer { stopwatch?.record(.event, since: started) }
         if let halted { throw EventError(field: "", reason: halted.message) }
         if input.isCoreDecision {
             throw EventError(field: "by", reason: "\"core\" is this core's own name: its decisions are made here, never taken as input")
@@ -84,7 +94,9 @@ public final class Engine {
         var from = advancedTo ?? world.clock ?? time
         guard time > from, halted == nil else { return }
         if from < settings.planLock, time >= settings.planLock {
+            let started = stopwatch?.start()
             planDay(at: settings.planLock)
+            stopwatch?.record(.planDay, since: started)
             endStep()
             from = settings.planLock  // ticks up to the lock have nothing to do
             advancedTo = from
@@ -92,16 +104,27 @@ public final class Engine {
         var tick = Instant(seconds: (from.seconds / Engine.tickInterval + 1) * Engine.tickInterval)
         while tick <= time, halted == nil {
             if tick > settings.planLock {
-                if tick.seconds % Engine.retryInterval == 0, !waiting.isEmpty, roomMayHaveFreed {
-                    roomMayHaveFreed = false
-                    for id in waiting.sorted() { placeWaiting(id, at: tick) }
+                if tick.seconds % Engine.retryInterval == 0, !waiting.isEmpty, retryEveryone || !roomFreed.isEmpty {
+                    let started = stopwatch?.start()
+                    let everyone = retryEveryone || tick.seconds % Engine.fullRetryInterval == 0
+                    let freed = roomFreed
+                    retryEveryone = false
+                    roomFreed = []
+                    for id in waiting.sorted() where everyone || !(lastTried[id].map { $0.isDisjoint(with: freed) } ?? false) {
+                        placeWaiting(id, at: tick)
+                    }
+                    stopwatch?.record(.retry, since: started)
                 }
                 takeDefaults(at: tick)
                 if let search = searchInFlight, tick >= search.now + Engine.searchLatency { finishPlanSearch(at: tick) }
                 if settings.mode != .static, settings.improveIterations > 0, tick.seconds % settings.improveInterval == 0 {
                     startPlanSearch(at: tick)
                 }
-                if tick.seconds % Engine.scanInterval == 0 { scanExceptions(at: tick) }
+                if tick.seconds % Engine.scanInterval == 0 {
+                    let started = stopwatch?.start()
+                    scanExceptions(at: tick)
+                    stopwatch?.record(.scan, since: started)
+                }
             }
             advancedTo = tick
             tick = tick + Engine.tickInterval
@@ -126,6 +149,8 @@ public final class Engine {
 
     /// Seconds between attempts to place orders no rider could take.
     public static let retryInterval: Int64 = 300
+    /// Seconds between attempts that try every waiting order, whether or not room freed on a rider it was priced on.
+    public static let fullRetryInterval: Int64 = 1800
 
     /// Flushes the journal to disk (on exit, signals, and once a second in live mode).
     public func sync() { journal?.sync() }
@@ -207,14 +232,19 @@ public final class Engine {
             return
         }
         switch event.body {
-        case .deliveryDone, .deliveryFailed, .shiftStarted, .riderRecovered, .riderRegistered:
-            roomMayHaveFreed = true
+        case let .deliveryDone(rider, _), let .deliveryFailed(rider, _, _), let .shiftStarted(rider), let .riderRecovered(rider):
+            roomFreed.insert(rider)
+        case .riderRegistered:
+            retryEveryone = true
         case let .orderCreated(order):
             arrived(order, at: now)
         case let .orderCancelled(id, _):
             waiting.remove(id)
-            roomMayHaveFreed = true
-            if let rider = world.orders[id]?.rider { retime(rider, at: now, trigger: "order \(id) cancelled") }
+            lastTried[id] = nil
+            if let rider = world.orders[id]?.rider {
+                roomFreed.insert(rider)
+                retime(rider, at: now, trigger: "order \(id) cancelled")
+            }
         case let .orderUpdated(id, _):
             if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {
                 retime(rider, at: now, trigger: "order \(id) changed")
@@ -247,11 +277,17 @@ public final class Engine {
         scratch.clock = time
         var changed: [String: (before: Double, after: Double)] = [:]
         for order in open {
-            guard let insertion = planner.bestInsertion(of: order, in: scratch, now: time) else { continue }
-            let reason = "06:00 plan: " + allocationReason(order, chosen: insertion, at: time, in: scratch)
-            scratch.routes[insertion.rider] = Route(stops: insertion.stops, plannedAt: time)
-            scratch.orders[order.id]?.status = .assigned
-            scratch.orders[order.id]?.rider = insertion.rider
+            let allocation = planner.allocation(of: order, in: scratch, now: time)
+            guard let insertion = allocation.best else {
+                lastTried[order.id] = Set(allocation.tried)
+                continue
+            }
+            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch)
+            scratch.setRoute(Route(stops: insertion.stops, plannedAt: time), of: insertion.rider)
+            var assigned = order
+            assigned.status = .assigned
+            assigned.rider = insertion.rider
+            scratch.putOrder(assigned)
             changed[insertion.rider] = (changed[insertion.rider]?.before ?? insertion.costBefore, insertion.costAfter)
             waiting.remove(order.id)
             decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason), at: time)
@@ -267,9 +303,10 @@ public final class Engine {
 
     private func place(_ id: String, at time: Instant, trigger: String) {
         guard let order = world.orders[id] else { return }
-        var found = planner.bestInsertion(of: order, in: world, now: time)
-        if found == nil, freeThirdPartySlot(for: order, at: time) { found = planner.bestInsertion(of: order, in: world, now: time) }
-        guard let insertion = found else {
+        var allocation = planner.allocation(of: order, in: world, now: time)
+        if allocation.best == nil, freeThirdPartySlot(for: order, at: time) { allocation = planner.allocation(of: order, in: world, now: time) }
+        guard let insertion = allocation.best else {
+            lastTried[id] = Set(allocation.tried)
             if !waiting.contains(id) {
                 waiting.insert(id)
                 let rules = channelRefusals(of: order)
@@ -279,7 +316,8 @@ public final class Engine {
             return
         }
         waiting.remove(id)
-        decide(.orderAssigned(order: id, rider: insertion.rider, reason: allocationReason(order, chosen: insertion, at: time)), at: time)
+        lastTried[id] = nil
+        decide(.orderAssigned(order: id, rider: insertion.rider, reason: allocationReason(order, allocation: allocation, chosen: insertion, at: time)), at: time)
         var stops = insertion.stops
         var after = insertion.costAfter
         if let improved = improved(stops, of: insertion.rider, at: time) { (stops, after) = improved }
@@ -288,9 +326,11 @@ public final class Engine {
 
     /// Why this rider: the chosen channel's marginal cost and whether the delivery keeps its window, and the best
     /// of each other channel beside it (or why a channel could not take it), e.g.
-    /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`.
-    /// `world` is the plan being built (the day's plan at the lock), else the engine's.
-    func allocationReason(_ order: Order, chosen: InsertionPlanner.Insertion, at time: Instant, in world: World? = nil) -> String {
+    /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`. Another channel's
+    /// best is the one the search that chose found (`allocation`); a channel it found none of is searched on its
+    /// own, over fewer candidates. `world` is the plan being built (the day's plan at the lock), else the engine's.
+    func allocationReason(_ order: Order, allocation: InsertionPlanner.Allocation, chosen: InsertionPlanner.Insertion, at time: Instant,
+                          in world: World? = nil) -> String {
         let world = world ?? self.world
         func fit(_ insertion: InsertionPlanner.Insertion) -> String {
             guard let eta = insertion.stops.first(where: { $0.order == order.id && $0.kind == .delivery })?.eta else { return "" }
@@ -303,8 +343,8 @@ public final class Engine {
         let chosenChannel = world.riders[chosen.rider]?.profile.channel
         var others: [String] = []
         for channel in Channel.allCases where channel != chosenChannel {
-            let outside = Set(world.riderIDs.filter { world.riders[$0]?.profile.channel != channel })
-            if let best = planner.bestInsertion(of: order, in: world, now: time, excluding: outside) {
+            if let best = allocation.byChannel[channel]
+                ?? planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Engine.reasonCandidates).best {
                 others.append(describe(best))
             } else {
                 let rule = world.channelRefusal(channel, for: order).map { " (\($0))" } ?? ""
@@ -315,6 +355,9 @@ public final class Engine {
         return pinned + describe(chosen) + (others.isEmpty ? "" : "; next: " + others.joined(separator: "; "))
     }
 
+    /// Riders of a channel priced for the reason text when the search that chose found none of that channel.
+    static let reasonCandidates = 3
+
     /// `stops` for `riderID` after moving single deliveries to better places, or nil when nothing improves.
     private func improved(_ stops: [Stop], of riderID: String, at time: Instant, in world: World? = nil) -> (stops: [Stop], cost: Double)? {
         let world = world ?? self.world
@@ -324,7 +367,7 @@ public final class Engine {
     }
 
     private func placeWaiting(_ id: String, at time: Instant) {
-        guard let order = world.orders[id], order.status == .open else { waiting.remove(id); return }
+        guard let order = world.orders[id], order.status == .open else { waiting.remove(id); lastTried[id] = nil; return }
         place(id, at: time, trigger: "retry of waiting order \(id)")
     }
 
@@ -363,7 +406,8 @@ public final class Engine {
         }
         let before = planner.retimed(rider, in: world, now: time).cost
         var scratch = world
-        scratch.routes[riderID, default: Route(stops: [], plannedAt: time)].stops.append(Stop(order: orderID, kind: .delivery, eta: time))
+        let route = scratch.routes[riderID] ?? Route(stops: [], plannedAt: time)
+        scratch.setRoute(Route(stops: route.stops + [Stop(order: orderID, kind: .delivery, eta: time)], plannedAt: route.plannedAt), of: riderID)
         let after = planner.retimed(rider, in: scratch, now: time)
         decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
     }

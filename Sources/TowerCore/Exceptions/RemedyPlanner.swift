@@ -66,12 +66,8 @@ public struct RemedyPlanner: Sendable {
     private func bestTarget(for order: Order, handoff: Bool, in world: World, now: Instant) -> String? {
         guard order.status != .pickedUp, !order.status.isFinal else { return nil }
         let channel = order.rider.flatMap { world.riders[$0]?.profile.channel } ?? .own
-        var excluded = Set(world.riderIDs.filter { id in
-            guard let candidate = world.riders[id] else { return true }
-            return handoff ? candidate.profile.channel == channel : candidate.profile.channel != channel
-        })
-        if let current = order.rider { excluded.insert(current) }
-        return planner.bestInsertion(of: order, in: world, now: now, excluding: excluded)?.rider
+        let channels = handoff ? Channel.everyone.subtracting([channel]) : [channel]
+        return planner.bestInsertion(of: order, in: world, now: now, among: channels, excluding: Set(order.rider.map { [$0] } ?? []))?.rider
     }
 
     // MARK: Pricing
@@ -303,11 +299,10 @@ public struct RemedyPlanner: Sendable {
         case .askRider:
             _ = try onDuty(s, in: world)
         case .handoffZone:
-            let excluded = Set(world.riderIDs.filter { world.riders[$0]?.profile.channel == .own })
             for id in world.orderIDs {
                 guard let order = draft.world.orders[id], order.zone == s, order.status == .open, order.rider == nil,
                       order.window.end > now, order.window.end <= now + policy.thresholds.capacityHorizon,
-                      let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, excluding: excluded) else { continue }
+                      let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, among: [.thirdParty, .gig]) else { continue }
                 draft.add(.orderAssigned(order: id, rider: insertion.rider, reason: because))
                 draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
                                         costBefore: insertion.costBefore, costAfter: insertion.costAfter))

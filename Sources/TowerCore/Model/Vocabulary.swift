@@ -3,6 +3,9 @@ public enum Channel: String, CaseIterable, Sendable, Codable {
     case own
     case thirdParty = "3pl"
     case gig
+
+    /// Every channel: whoever may take an order.
+    public static let everyone = Set(allCases)
 }
 
 /// How much an order's window matters.

@@ -39,11 +39,15 @@ public struct InsertionPlanner: Sendable {
     /// capacity, and the channel rules of `world` (see `ChannelTerms`). `waveLoad` saves recounting the 3PL's waves
     /// when many riders are tried for one order.
     public func canServe(_ rider: Rider, _ order: Order, now: Instant, in world: World, waveLoad: [Int]? = nil) -> Bool {
+        isFit(rider, for: order, now: now) && world.channelRefusal(rider.profile.channel, for: order, waveLoad: waveLoad) == nil
+    }
+
+    /// `canServe` but for the channel rules, which hold for a whole channel and are asked once per order.
+    private func isFit(_ rider: Rider, for order: Order, now: Instant) -> Bool {
         guard rider.status != .brokenDown, rider.status != .shiftEnded else { return false }
         guard order.requiredSkills.isSubset(of: rider.profile.skills) else { return false }
         guard rider.profile.shift.end > now + 1800 else { return false }
-        guard order.parcels <= rider.profile.capacityParcels && order.kg <= rider.profile.capacityKg else { return false }
-        return world.channelRefusal(rider.profile.channel, for: order, waveLoad: waveLoad) == nil
+        return order.parcels <= rider.profile.capacityParcels && order.kg <= rider.profile.capacityKg
     }
 
     public struct Insertion: Sendable {
@@ -54,35 +58,118 @@ public struct InsertionPlanner: Sendable {
         public var delta: Double { costAfter - costBefore }
     }
 
-    /// The cheapest feasible place for `order` over the candidate riders, or nil when no rider can take it.
-    /// An order pinned to a rider goes to that rider when it fits there.
-    public func bestInsertion(of order: Order, in world: World, now: Instant, excluding excluded: Set<String> = []) -> Insertion? {
-        guard let pickup = world.pickupLocation(of: order) else { return nil }
+    /// The cheapest feasible place for `order` over the candidate riders of `channels` but `excluded`, or nil when
+    /// no rider can take it. An order pinned to a rider goes to that rider when it fits there.
+    public func bestInsertion(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
+                              excluding excluded: Set<String> = []) -> Insertion? {
+        allocation(of: order, in: world, now: now, among: channels, excluding: excluded).best
+    }
+
+    /// The cheapest place found for an order, and the cheapest found with each channel (for the reason the core
+    /// gives: the chosen rider beside the best of each other channel).
+    public struct Allocation: Sendable {
+        public var best: Insertion?
+        public var byChannel: [Channel: Insertion] = [:]
+        /// The riders priced, nearest first (empty for a pinned order that went to its rider).
+        public var tried: [String] = []
+    }
+
+    /// The candidate search behind `bestInsertion`.
+    ///
+    /// Riders are tried nearest first, by how far the pickup lies from where the rider is (or its hub, before its
+    /// shift) plus how far the drop lies from the nearest of the rider's way (its position and its route's marks,
+    /// see `World.routeMarks`): the riders a good insertion is likely to be found with. The search stops once
+    /// `wanted` of them could take the order (default `candidateRiders`), or after `triesPerCandidate` times as
+    /// many tries, so a hub full of riders with no room left does not hide a rider with room further away. A rider
+    /// is priced only against the best of its channel so far: a route whose cost with the pickup alone already
+    /// loses is not searched further (see `RouteScan.baseCost`).
+    public func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
+                           excluding excluded: Set<String> = [], wanted: Int? = nil) -> Allocation {
+        guard let pickup = world.pickupLocation(of: order) else { return Allocation() }
         let conditions = TravelConditions(world)
-        if let pinned = order.pinnedRider, !excluded.contains(pinned), let rider = world.riders[pinned],
+        if let pinned = order.pinnedRider, !excluded.contains(pinned), let rider = world.riders[pinned], channels.contains(rider.profile.channel),
            let insertion = bestInsertion(of: order, into: rider, in: world, now: now, conditions: conditions) {
-            return insertion
+            return Allocation(best: insertion, byChannel: [rider.profile.channel: insertion])
         }
-        var ranked: [(rider: Rider, km: Double)] = []
         let waveLoad = world.thirdPartyWaveLoad(excluding: order.id)
-        for id in world.riderIDs {
-            guard !excluded.contains(id), let rider = world.riders[id], canServe(rider, order, now: now, in: world, waveLoad: waveLoad) else { continue }
+        let allowed = channels.filter { world.channelRefusal($0, for: order, waveLoad: waveLoad) == nil }
+        guard !allowed.isEmpty else { return Allocation() }
+        var ranked: [(km: Double, rider: Rider)] = []
+        for (id, rider) in world.riders {
+            guard allowed.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { continue }
             let anchor = rider.status == .offShift ? (world.hubs[rider.profile.hub]?.location ?? rider.position) : rider.position
-            ranked.append((rider, anchor.distanceKm(to: pickup)))
+            var toDrop = conditions.flatKm(from: anchor, to: order.drop)
+            for mark in world.routeMarks[id] ?? [] { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
+            ranked.append((conditions.flatKm(from: anchor, to: pickup) + toDrop, rider))
         }
-        ranked.sort { $0.km != $1.km ? $0.km < $1.km : $0.rider.id < $1.rider.id }
-        var best: Insertion?
-        for (rider, _) in ranked.prefix(candidateRiders) {
-            if let option = bestInsertion(of: order, into: rider, in: world, now: now, conditions: conditions),
-               option.delta < (best?.delta ?? .infinity) {
-                best = option
+        let wanted = wanted ?? candidateRiders
+        var result = Allocation()
+        var rank: [Channel: Int] = [:]
+        var found = 0
+        for (index, (_, rider)) in InsertionPlanner.nearest(wanted * InsertionPlanner.triesPerCandidate, of: ranked).enumerated() {
+            let channel = rider.profile.channel
+            result.tried.append(rider.id)
+            switch fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: result.byChannel[channel]?.delta ?? .infinity) {
+            case let .better(insertion):
+                result.byChannel[channel] = insertion
+                rank[channel] = index
+                found += 1
+            case .noBetter:
+                found += 1
+            case .none:
+                break
+            }
+            if found == wanted { break }
+        }
+        // The cheapest over the channels; on a tie, the rider tried first.
+        result.best = result.byChannel.min { a, b in
+            a.value.delta != b.value.delta ? a.value.delta < b.value.delta : rank[a.key]! < rank[b.key]!
+        }?.value
+        return result
+    }
+
+    /// Riders tried per candidate wanted, at most (see `bestInsertion(of:in:now:among:excluding:)`).
+    static let triesPerCandidate = 4
+
+    /// The first `count` of `ranked` by distance (ties by rider id), in that order, without sorting them all.
+    private static func nearest(_ count: Int, of ranked: [(km: Double, rider: Rider)]) -> [(km: Double, rider: Rider)] {
+        func before(_ a: (km: Double, rider: Rider), _ b: (km: Double, rider: Rider)) -> Bool {
+            a.km != b.km ? a.km < b.km : a.rider.id < b.rider.id
+        }
+        guard ranked.count > count else { return ranked.sorted(by: before) }
+        // A heap of the best `count` so far, worst on top.
+        var kept = Heap<(km: Double, rider: Rider)> { before($1, $0) }
+        for candidate in ranked {
+            if kept.count < count {
+                kept.push(candidate)
+            } else if let worst = kept.first, before(candidate, worst) {
+                _ = kept.pop()
+                kept.push(candidate)
             }
         }
-        return best
+        var result: [(km: Double, rider: Rider)] = []
+        while let next = kept.pop() { result.append(next) }
+        return result.reversed()
     }
 
     /// The cheapest feasible place for `order` in one rider's route.
     public func bestInsertion(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions) -> Insertion? {
+        guard case let .better(insertion) = fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: .infinity) else { return nil }
+        return insertion
+    }
+
+    /// What pricing an order into one rider's route found.
+    enum Fit {
+        /// The cheapest place, costing less than the delta to beat.
+        case better(Insertion)
+        /// No place costs less than the delta to beat (there may be feasible ones).
+        case noBetter
+        /// No feasible place at all.
+        case none
+    }
+
+    /// The cheapest feasible place for `order` in `rider`'s route when its delta is below `bound`.
+    func fit(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions, toBeat bound: Double) -> Fit {
         let routeStops = world.routes[rider.id]?.stops ?? []
         let route = routeStops.enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
         let start = start(of: rider, now: now, in: world)
@@ -91,8 +178,10 @@ public struct InsertionPlanner: Sendable {
         let newPickup = Stop(order: order.id, kind: .pickup, eta: now)
         let newDelivery = Stop(order: order.id, kind: .delivery, eta: now)
         guard let pickupInfo = StopInfo(newPickup, ref: -1, in: world),
-              let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world) else { return nil }
+              let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world) else { return .none }
         let needsPickup = order.status != .pickedUp
+        // Prune by the base's cost only where that is a true lower bound (see `RouteScan.baseCost`).
+        let bounded = rider.profile.channel != .gig || conditions.channels.gigSurge.isEmpty
 
         // Pickup candidates: right after a pending pickup at the same place (a shared hub visit), or a new visit
         // (a return to the hub for another wave) before any stop that is not itself at that place.
@@ -102,27 +191,42 @@ public struct InsertionPlanner: Sendable {
                 position == route.count || route[position].location != pickupInfo.location || route[position].kind != .pickup
             }
         }
-        var bestCost = Double.infinity
+        let limit = before.cost + bound
+        var bestCost = limit
         var bestStops: [StopInfo] = []
+        var pruned = false
         for pickupAt in pickupPositions {
+            // The pickup's detour alone, priced per km, is a lower bound of what the insertion adds: skip the scan
+            // of a base that cannot win (a return to the hub mid-route, mostly).
+            if bounded, let pickupAt, bestCost.isFinite {
+                let from = pickupAt == 0 ? start.origin : route[pickupAt - 1].location
+                let detour = pickupAt == route.count
+                    ? evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
+                    : evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
+                        + evaluator.travel.roadKm(from: pickupInfo.location, to: route[pickupAt].location, in: conditions)
+                        - evaluator.travel.roadKm(from: from, to: route[pickupAt].location, in: conditions)
+                if before.cost + max(0, detour) * rider.profile.costPerKm >= bestCost { pruned = true; continue }
+            }
             var base = route
             if let pickupAt { base.insert(pickupInfo, at: pickupAt) }
             let scan = RouteScan(base, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
+            if scan.endsTooLate(profile: rider.profile) { continue }
+            if bounded, scan.baseCost(profile: rider.profile) >= bestCost { pruned = true; continue }
             let first = pickupAt.map { $0 + 1 } ?? frozen
             for j in first...base.count {
-                guard let cost = scan.costWithDelivery(deliveryInfo, at: j, profile: rider.profile, travel: evaluator.travel, conditions: conditions),
-                      cost < bestCost else { continue }
+                guard let cost = scan.costWithDelivery(deliveryInfo, at: j, profile: rider.profile, travel: evaluator.travel, conditions: conditions) else { continue }
+                guard cost < bestCost else { pruned = true; continue }
                 bestCost = cost
                 bestStops = base
                 bestStops.insert(deliveryInfo, at: j)
             }
         }
-        guard bestCost.isFinite else { return nil }
+        guard !bestStops.isEmpty else { return pruned && limit.isFinite ? .noBetter : .none }
         let timed = evaluator.evaluate(bestStops, profile: rider.profile, from: start, conditions: conditions)
         let stops = zip(bestStops, timed.etas).map { info, eta in
             Stop(order: info.ref >= 0 ? routeStops[info.ref].order : order.id, kind: info.kind, eta: eta)
         }
-        return Insertion(rider: rider.id, stops: stops, costBefore: before.cost, costAfter: bestCost)
+        return .better(Insertion(rider: rider.id, stops: stops, costBefore: before.cost, costAfter: bestCost))
     }
 
     /// Re-times a rider's current route (after traffic, a removal or a delay) without changing its order.

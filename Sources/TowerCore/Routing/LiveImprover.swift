@@ -30,26 +30,29 @@ public struct LiveImprover: Sendable {
         var outcome = Outcome()
         let riderIDs = world.riderIDs.filter { !(world.routes[$0]?.stops.isEmpty ?? true) }
         outcome.costBefore = riderIDs.reduce(0) { $0 + cost(of: $1, in: world, now: now) }
+        // Who is movable does not change between iterations: a re-inserted order goes after any frozen stop.
+        let movable = movableOrders(in: world)
+        var touched: Set<String> = []
         while outcome.iterations < iterations, !stop() {
             outcome.iterations += 1
-            let movable = movableOrders(in: draft)
             guard movable.count >= 2 else { break }
             let seedOrder = movable[Int(random.next() % UInt64(movable.count))]
             guard let centre = draft.orders[seedOrder]?.drop else { continue }
             let count = 2 + Int(random.next() % UInt64(max(1, min(maxRemoved, movable.count) - 1)))
-            let removed = movable.sorted {
-                let a = draft.orders[$0]!.drop.distanceKm(to: centre), b = draft.orders[$1]!.drop.distanceKm(to: centre)
-                return a != b ? a < b : $0 < $1
-            }.prefix(count)
-            if let better = recreate(Array(removed), in: draft, now: now) { draft = better; outcome.accepted += 1 }
+            let removed = nearest(count, of: movable, to: centre, in: draft)
+            if let better = recreate(removed, in: draft, now: now) {
+                draft = better.world
+                touched.formUnion(better.riders)
+                outcome.accepted += 1
+            }
         }
-        for id in world.riderIDs {
+        for id in world.riderIDs where touched.contains(id) {
             let before = world.routes[id]?.stops ?? [], after = draft.routes[id]?.stops ?? []
             guard before.map(\.order) != after.map(\.order) || before.map(\.kind) != after.map(\.kind), let rider = draft.riders[id] else { continue }
             let timed = planner.retimed(rider, in: draft, now: now)
             outcome.routes.append((id, timed.stops, cost(of: id, in: world, now: now), timed.cost))
         }
-        for id in world.orderIDs {
+        for id in movable {
             if let from = world.orders[id]?.rider, let to = draft.orders[id]?.rider, from != to { outcome.moves.append((id, from, to)) }
         }
         outcome.costAfter = outcome.costBefore + outcome.routes.reduce(0) { $0 + $1.costAfter - $1.costBefore }
@@ -68,15 +71,31 @@ public struct LiveImprover: Sendable {
         return orders
     }
 
-    /// The world with `removed` taken off their routes and put back at their cheapest places, when that costs
-    /// less over the routes touched; nil otherwise (or when one of them fits nowhere).
-    private func recreate(_ removed: [String], in world: World, now: Instant) -> World? {
+    /// The `count` orders of `orders` whose drops lie nearest `centre` (ties by id), nearest first: one pass that
+    /// keeps the best few, rather than sorting a city's orders for a handful.
+    private func nearest(_ count: Int, of orders: [String], to centre: GeoPoint, in world: World) -> [String] {
+        var kept: [(km: Double, id: String)] = []
+        kept.reserveCapacity(count + 1)
+        for id in orders {
+            guard let drop = world.orders[id]?.drop else { continue }
+            let candidate = (km: drop.distanceKm(to: centre), id: id)
+            if kept.count == count, let last = kept.last, (last.km, last.id) <= (candidate.km, candidate.id) { continue }
+            let at = kept.firstIndex { (candidate.km, candidate.id) < ($0.km, $0.id) } ?? kept.count
+            kept.insert(candidate, at: at)
+            if kept.count > count { kept.removeLast() }
+        }
+        return kept.map(\.id)
+    }
+
+    /// The world with `removed` taken off their routes and put back at their cheapest places, with the riders whose
+    /// routes that touched, when it costs less over those routes; nil otherwise (or when one of them fits nowhere).
+    private func recreate(_ removed: [String], in world: World, now: Instant) -> (world: World, riders: Set<String>)? {
         var draft = world
         var touched = Set(removed.compactMap { world.orders[$0]?.rider })
         for id in removed {
             guard let rider = draft.orders[id]?.rider else { return nil }
-            draft.routes[rider]?.stops.removeAll { $0.order == id }
-            draft.orders[id]?.rider = nil  // off the 3PL's wave count while it looks for a place
+            draft.changeStops(of: rider) { $0.removeAll { $0.order == id } }
+            if var order = draft.orders[id] { order.rider = nil; draft.putOrder(order) }  // off the 3PL's waves while it looks for a place
         }
         let urgent = removed.sorted {
             let a = draft.orders[$0]!, b = draft.orders[$1]!
@@ -84,13 +103,15 @@ public struct LiveImprover: Sendable {
         }
         for id in urgent {
             guard let order = draft.orders[id], let insertion = planner.bestInsertion(of: order, in: draft, now: now) else { return nil }
-            draft.routes[insertion.rider, default: Route(stops: [], plannedAt: now)].stops = insertion.stops
-            draft.orders[id]?.rider = insertion.rider
+            draft.setRoute(Route(stops: insertion.stops, plannedAt: draft.routes[insertion.rider]?.plannedAt ?? now), of: insertion.rider)
+            var placed = order
+            placed.rider = insertion.rider
+            draft.putOrder(placed)
             touched.insert(insertion.rider)
         }
         let before = touched.reduce(0) { $0 + cost(of: $1, in: world, now: now) }
         let after = touched.reduce(0) { $0 + cost(of: $1, in: draft, now: now) }
-        return after < before - 1e-6 ? draft : nil
+        return after < before - 1e-6 ? (draft, touched) : nil
     }
 
     private func cost(of rider: String, in world: World, now: Instant) -> Double {

@@ -59,6 +59,22 @@ struct RouteScan {
         }
     }
 
+    /// The base route's own cost (the formula of `costWithDelivery`). Unless drops are priced by the hour (gig
+    /// surge), no insertion into the base costs less: times only move later and the road distance obeys the
+    /// triangle inequality, so an insertion search may skip a base whose cost already loses.
+    func baseCost(profile: RiderProfile) -> Double {
+        RouteScan.cost(end: endTime, start: start.time, km: km[stops.count], drops: dropCosts[stops.count], late: lateness[stops.count], profile: profile)
+    }
+
+    /// Whether the base route already ends past the shift's grace: then so does every insertion into it.
+    func endsTooLate(profile: RiderProfile) -> Bool { endTime > profile.shift.end + RouteEvaluator.shiftGrace }
+
+    private static func cost(end: Instant, start: Instant, km: Double, drops: Double, late: Double, profile: RiderProfile) -> Double {
+        let hours = Double(end - start) / 3600
+        let overtime = max(0, Double(end - profile.shift.end) / 3600)
+        return hours * profile.costPerHour + km * profile.costPerKm + drops + late + overtime * profile.costPerHour * 2
+    }
+
     /// The cost of the base route with `delivery` inserted before stop `j` (j = n: at the end), or nil if infeasible.
     func costWithDelivery(_ delivery: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) -> Double? {
         guard prefixMaxParcels[j] <= profile.capacityParcels, prefixMaxKg[j] <= profile.capacityKg + 1e-9,
@@ -100,9 +116,6 @@ struct RouteScan {
             k += 1
         }
         if end > profile.shift.end + RouteEvaluator.shiftGrace { return nil }
-        let hours = Double(end - start.time) / 3600
-        let overtime = max(0, Double(end - profile.shift.end) / 3600)
-        return hours * profile.costPerHour + distance * profile.costPerKm + drops + late
-            + overtime * profile.costPerHour * 2
+        return RouteScan.cost(end: end, start: start.time, km: distance, drops: drops, late: late, profile: profile)
     }
 }

@@ -16,9 +16,7 @@ public struct TravelModel: Sendable {
     /// Road kilometres by the equirectangular approximation around the city's latitude: within 0.1% of the
     /// great circle across a city, with no trigonometry per call. Route evaluation runs it millions of times.
     public func roadKm(from a: GeoPoint, to b: GeoPoint, in conditions: TravelConditions) -> Double {
-        let x = (b.lon - a.lon) * conditions.kmPerDegreeLon
-        let y = (b.lat - a.lat) * TravelConditions.kmPerDegreeLat
-        return (x * x + y * y).squareRoot() * circuity
+        conditions.flatKm(from: a, to: b) * circuity
     }
 
     /// Relative speed by local hour: slower in the morning and evening peaks.
@@ -50,11 +48,12 @@ public struct TravelModel: Sendable {
         let km = roadKm(from: a, to: b, in: conditions)
         if km < 0.005 { return 0 }
         let middle = b.interpolated(to: a, fraction: 0.5)
-        let zone = conditions.zones.first { $0.area.contains(middle) } ?? conditions.zones.first { $0.area.contains(b) }
-        var speed = (zone?.baseSpeedKmh ?? 22) * vehicleFactor(vehicle)
+        let zone = conditions.areas.firstIndex { $0.contains(middle) } ?? conditions.areas.firstIndex { $0.contains(b) }
+        var speed = (zone.map { conditions.zones[$0].baseSpeedKmh } ?? 22) * vehicleFactor(vehicle)
             * hourFactor(secondOfDay: ISOTime.secondOfDay(time, offsetSeconds: conditions.utcOffsetSeconds))
-        if let zone {
-            for incident in conditions.incidents where incident.zone == zone.id && incident.since <= time && time < incident.until {
+        if let zone, !conditions.incidents.isEmpty {
+            let id = conditions.zones[zone].id
+            for incident in conditions.incidents where incident.zone == id && incident.since <= time && time < incident.until {
                 speed *= incident.slowdown
             }
         }
@@ -70,6 +69,8 @@ public struct TravelModel: Sendable {
 /// once so that evaluating many routes is cheap.
 public struct TravelConditions: Sendable {
     public var zones: [Zone]
+    /// The zones' areas, in the order of `zones`: the travel model looks a leg's zone up here, without copying zones.
+    public var areas: [GeoBox]
     public var incidents: [TrafficIncident]
     public var utcOffsetSeconds: Int
     public var channels: ChannelTerms
@@ -77,10 +78,19 @@ public struct TravelConditions: Sendable {
     public var kmPerDegreeLon: Double
     public static let kmPerDegreeLat = 6371.0088 * Double.pi / 180
 
+    /// Straight-line kilometres by the equirectangular approximation around the city's latitude (see `roadKm`).
+    @inline(__always)
+    public func flatKm(from a: GeoPoint, to b: GeoPoint) -> Double {
+        let x = (b.lon - a.lon) * kmPerDegreeLon
+        let y = (b.lat - a.lat) * TravelConditions.kmPerDegreeLat
+        return (x * x + y * y).squareRoot()
+    }
+
     public init(_ world: World) {
         let latitude = world.bounds?.center.lat ?? 0
         kmPerDegreeLon = TravelConditions.kmPerDegreeLat * cos(latitude * Double.pi / 180)
         zones = world.zoneList
+        areas = zones.map(\.area)
         incidents = world.incidents.values.sorted { $0.id < $1.id }
         utcOffsetSeconds = world.utcOffsetSeconds
         channels = world.channels

@@ -4,7 +4,7 @@ extension World {
     /// Contradictions that a real feed can carry (a second delivery of the same order, a delivery before its
     /// pickup) leave the world consistent rather than trapping; detectors report them.
     public mutating func apply(_ event: Event) {
-        if event.isCoreDecision { decisionIDs.insert(event.id) } else { inputIDs[event.id] = event.fingerprint }
+        if event.isCoreDecision { decisionIDs[event.id] = true } else { inputIDs[event.id] = event.fingerprint }
         if clock.map({ event.at > $0 }) ?? true { clock = event.at }
         if let seq = event.seq { lastSeq = max(lastSeq, seq) }
         eventCounts[event.type, default: 0] += 1
@@ -17,6 +17,7 @@ extension World {
             self.name = name
             self.seed = seed
             utcOffsetSeconds = offset
+            recountWaves()
             self.currency = currency
         case let .zoneDefined(zone):
             zones[zone.id] = zone
@@ -26,16 +27,19 @@ extension World {
         case let .riderRegistered(profile):
             noteRider(profile.id)
             if var rider = riders[profile.id] {
+                let channelChanged = rider.profile.channel != profile.channel
                 rider.profile = profile
                 riders[profile.id] = rider
+                if channelChanged { recountWaves() }
             } else {
                 riders[profile.id] = Rider(profile: profile, position: hubs[profile.hub]?.location ?? GeoPoint(lat: 0, lon: 0))
             }
         case let .channelsDefined(terms):
             channels = terms
+            recountWaves()
         case let .orderCreated(order):
             noteOrder(order.id)
-            orders[order.id] = order
+            putOrder(order)
         case let .orderUpdated(id, changes):
             guard var order = orders[id] else { return }
             if let window = changes.window {
@@ -54,7 +58,7 @@ extension World {
             if let parcels = changes.parcels { order.parcels = parcels }
             if let kg = changes.kg { order.kg = kg }
             if let notes = changes.notes { order.notes = notes }
-            orders[id] = order
+            putOrder(order)
         case let .orderPinned(id, rider):
             orders[id]?.pinnedRider = rider
         case let .orderCancelled(id, _):
@@ -62,7 +66,7 @@ extension World {
             order.status = .cancelled
             order.completedAt = now
             if let rider = order.rider { unload(order, from: rider); removeStops(of: id, from: rider) }
-            orders[id] = order
+            putOrder(order)
         case let .shiftStarted(id):
             updateRider(id) { $0.status = .idle; $0.shiftStartedAt = now; $0.movedAt = now; $0.legFrom = $0.position }
         case let .shiftEnded(id):
@@ -79,7 +83,7 @@ extension World {
         case let .stopArrived(_, orderID, kind):
             if kind == .delivery, var order = orders[orderID], !order.status.isFinal {
                 order.arrivedAt = now
-                orders[orderID] = order
+                putOrder(order)
             }
         case let .pickupDone(riderID, orderID):
             guard var order = orders[orderID], order.status == .assigned || order.status == .open else { return }
@@ -88,7 +92,7 @@ extension World {
             order.status = .pickedUp
             order.pickedUpAt = now
             order.rider = riderID
-            orders[orderID] = order
+            putOrder(order)
             updateRider(riderID) { rider in
                 rider.finishedStop(at: now)
                 rider.onBoard.append(orderID)
@@ -102,7 +106,7 @@ extension World {
             order.status = .delivered
             order.attempts += 1
             order.completedAt = now
-            orders[orderID] = order
+            putOrder(order)
             unload(order, from: riderID)
             updateRider(riderID) { $0.delivered += 1; $0.finishedStop(at: now) }
             removeFinished(order, deliveredBy: riderID)
@@ -112,7 +116,7 @@ extension World {
             order.attempts += 1
             order.failureReason = reason
             order.completedAt = now
-            orders[orderID] = order
+            putOrder(order)
             // The parcel goes back to the hub with the rider; it no longer counts against the route's load.
             unload(order, from: riderID)
             updateRider(riderID) { $0.failed += 1; $0.finishedStop(at: now) }
@@ -128,7 +132,7 @@ extension World {
             if order.rider != riderID { order.assignedAt = now }
             order.rider = riderID
             if order.status == .open || order.status == .failed { order.status = .assigned }
-            orders[orderID] = order
+            putOrder(order)
         case let .orderReassigned(orderID, from, to, _):
             guard var order = orders[orderID] else { return }
             removeStops(of: orderID, from: from)
@@ -136,23 +140,24 @@ extension World {
             order.rider = to
             order.assignedAt = now
             if order.status == .open || order.status == .failed { order.status = .assigned }
-            orders[orderID] = order
+            putOrder(order)
         case let .orderUnassigned(orderID, _):
             guard var order = orders[orderID] else { return }
             if let rider = order.rider { removeStops(of: orderID, from: rider) }
             if !order.status.isFinal { order.status = .open }
             order.rider = nil
-            orders[orderID] = order
+            putOrder(order)
         case let .routePlanned(riderID, stops, _, _, _):
-            routes[riderID] = Route(stops: stops, plannedAt: now)
+            setRoute(Route(stops: stops, plannedAt: now), of: riderID)
         case let .customerNotified(id, _, _, window):
             notificationsSent += 1
             guard var order = orders[id] else { return }
             if let window { order.promised = window }
             order.notifiedAt = now
-            orders[id] = order
+            putOrder(order)
         case let .exceptionRaised(id, kind, subject, detail):
             exceptions[id] = ExceptionCase(id: id, kind: kind, subject: subject, detail: detail, raisedAt: now)
+            pendingCaseIDs.insert(id)
         case let .exceptionAutoResolved(id, action, rule):
             updateException(id) { $0.state = .autoResolved; $0.resolution = action; $0.rule = rule; $0.resolvedAt = now; $0.decidedBy = event.by }
         case let .exceptionEscalated(id, options, deadline, defaultAction, reason):
@@ -209,6 +214,7 @@ extension World {
         guard var exception = exceptions[id] else { return }
         change(&exception)
         exceptions[id] = exception
+        if exception.isPending { pendingCaseIDs.insert(id) } else { pendingCaseIDs.remove(id) }
     }
 
     private mutating func unload(_ order: Order, from riderID: String) {
@@ -222,10 +228,9 @@ extension World {
 
     /// Removes a visited stop; a rider whose route is now empty is idle.
     private mutating func removeStop(order: String, kind: Stop.Kind, from riderID: String) {
-        guard var route = routes[riderID], let index = route.stops.firstIndex(where: { $0.order == order && $0.kind == kind }) else { return }
-        route.stops.remove(at: index)
-        routes[riderID] = route
-        if route.stops.isEmpty { updateRider(riderID) { if $0.status == .driving { $0.status = .idle } } }
+        guard let index = routes[riderID]?.stops.firstIndex(where: { $0.order == order && $0.kind == kind }) else { return }
+        changeStops(of: riderID) { $0.remove(at: index) }
+        if routes[riderID]?.stops.isEmpty ?? false { updateRider(riderID) { if $0.status == .driving { $0.status = .idle } } }
     }
 
     /// Takes a finished order off every route that holds it: the delivery stop, and a pickup stop a feed never
@@ -239,8 +244,6 @@ extension World {
     }
 
     private mutating func removeStops(of order: String, from riderID: String) {
-        guard var route = routes[riderID] else { return }
-        route.stops.removeAll { $0.order == order }
-        routes[riderID] = route
+        changeStops(of: riderID) { $0.removeAll { $0.order == order } }
     }
 }

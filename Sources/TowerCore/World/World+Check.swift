@@ -2,7 +2,7 @@ extension World {
     /// Whether `event` can be applied to this world: ids it names exist, time does not run backwards,
     /// its id is new, and what it describes fits the state. Throws the first reason it cannot.
     public func check(_ event: Event) throws(EventError) {
-        if event.isCoreDecision ? decisionIDs.contains(event.id) : inputIDs[event.id] != nil {
+        if event.isCoreDecision ? decisionIDs[event.id] != nil : inputIDs[event.id] != nil {
             throw EventError(field: "id", reason: "duplicate event id \"\(event.id)\"")
         }
         if let clock, event.at < clock {

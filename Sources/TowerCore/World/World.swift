@@ -19,13 +19,25 @@ public struct World: Sendable {
 
     public var zones: [String: Zone] = [:]
     public var hubs: [String: Hub] = [:]
-    public var riders: [String: Rider] = [:]
-    public var orders: [String: Order] = [:]
-    public var routes: [String: Route] = [:]
+    public var riders: IDMap<Rider> = [:]
+    /// Every order; changed only through `putOrder` (which keeps the 3PL's wave counts with it).
+    public internal(set) var orders: IDMap<Order> = [:]
+    /// Orders the 3PL holds in each wave (see `thirdPartyWaveLoad`).
+    var waveLoad: [Int] = []
+    /// Each rider's route; changed only through `setRoute` (which keeps `routeMarks` with it).
+    public internal(set) var routes: IDMap<Route> = [:]
+    /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
+    /// a rider will be, for ranking riders by how near an order lies to their way (see `InsertionPlanner`).
+    public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
     public var incidents: [String: TrafficIncident] = [:]
     /// What the outside channels charge and the rules on who may take what.
     public var channels = ChannelTerms.standard
-    public var exceptions: [String: ExceptionCase] = [:]
+    public internal(set) var exceptions: IDMap<ExceptionCase> = [:]
+    /// The cases still open or waiting for a person, by id: what the scans, the queue and the status look at,
+    /// without walking every case of the day.
+    public internal(set) var pendingCaseIDs: Set<String> = []
+    /// The pending cases, in id order.
+    public var pendingCases: [ExceptionCase] { pendingCaseIDs.sorted().compactMap { exceptions[$0] } }
     public var notificationsSent = 0
     /// Each operator's last decision, while it may be undone (see `OperatorDecision`).
     public var lastDecisions: [String: OperatorDecision] = [:]
@@ -42,9 +54,9 @@ public struct World: Sendable {
     /// Every input's id (feed, simulation, operators) with a fingerprint of its content, so a re-sent line is
     /// recognised as a repeat and a different line under a used id as a conflict. Ids are compared as they are
     /// (a hash of an id could be made to collide on purpose).
-    var inputIDs: [String: Int] = [:]
+    var inputIDs: IDMap<Int> = [:]
     /// The core's own decisions' ids: a space of their own, so an input may use any id, `d900` included.
-    var decisionIDs: Set<String> = []
+    var decisionIDs: IDMap<Bool> = [:]
 
     public init() {}
 

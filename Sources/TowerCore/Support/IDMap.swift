@@ -1,0 +1,88 @@
+/// A map from ids to values that copies in pieces: the world's tables (orders, riders, routes, cases, the ids
+/// seen) in 64 dictionaries chosen by a hash of the id.
+///
+/// The world is a value, copied whenever someone looks at it from elsewhere (a draft of a remedy, a plan search,
+/// a board's snapshot). A copy is free until one side changes it; a plain dictionary then copies every entry, so
+/// in a city of 40,000 orders each draft that assigned one order paid for all of them. Here a change copies the
+/// one shard it touches (1/64 of the entries) and the 64 references to the others.
+///
+/// Iteration order is by shard, then each shard's own: arbitrary, as a dictionary's is; nothing may depend on it.
+public struct IDMap<Value>: Sequence {
+    private var shards: [[String: Value]]
+
+    public init() { shards = Array(repeating: [:], count: IDMap.shardCount) }
+
+    static var shardCount: Int { 64 }
+
+    /// FNV-1a over the id's bytes, mixed so that the top six bits pick the shard: the same shard for an id in
+    /// every process (Swift's own hash is seeded per process).
+    @inline(__always)
+    private static func shard(of key: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: (hash &* 0x9e37_79b9_7f4a_7c15) >> 58)
+    }
+
+    public subscript(key: String) -> Value? {
+        get { shards[IDMap.shard(of: key)][key] }
+        _modify { yield &shards[IDMap.shard(of: key)][key] }
+    }
+
+    public subscript(key: String, default fallback: @autoclosure () -> Value) -> Value {
+        get { shards[IDMap.shard(of: key)][key] ?? fallback() }
+        _modify { yield &shards[IDMap.shard(of: key)][key, default: fallback()] }
+    }
+
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> Value? { shards[IDMap.shard(of: key)].removeValue(forKey: key) }
+
+    public var count: Int { shards.reduce(0) { $0 + $1.count } }
+    public var isEmpty: Bool { shards.allSatisfy(\.isEmpty) }
+    public var keys: Projection<String> { Projection(map: self) { $0.key } }
+    public var values: Projection<Value> { Projection(map: self) { $0.value } }
+
+    /// The keys or the values, walked without building an array (not lazy: `filter` and `map` make arrays).
+    public struct Projection<Part>: Sequence {
+        let map: IDMap<Value>
+        let part: ((key: String, value: Value)) -> Part
+
+        public struct Iterator: IteratorProtocol {
+            var inner: IDMap<Value>.Iterator
+            let part: ((key: String, value: Value)) -> Part
+            public mutating func next() -> Part? { inner.next().map(part) }
+        }
+
+        public func makeIterator() -> Iterator { Iterator(inner: map.makeIterator(), part: part) }
+        public var underestimatedCount: Int { map.count }
+    }
+
+    public struct Iterator: IteratorProtocol {
+        private let shards: [[String: Value]]
+        private var shard = 0
+        private var inner: Dictionary<String, Value>.Iterator?
+
+        fileprivate init(_ shards: [[String: Value]]) { self.shards = shards }
+
+        public mutating func next() -> (key: String, value: Value)? {
+            while shard < shards.count {
+                if inner == nil { inner = shards[shard].makeIterator() }
+                if let element = inner?.next() { return element }
+                inner = nil
+                shard += 1
+            }
+            return nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(shards) }
+    public var underestimatedCount: Int { count }
+}
+
+extension IDMap: Sendable where Value: Sendable {}
+
+extension IDMap: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        self.init()
+        for (key, value) in elements { self[key] = value }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import TowerBoard
+import TowerCore
+
+/// `tower bench scale`: what a city costs as it grows (issue 18). For each size, a generated city of N riders and
+/// 20·N orders (seed 1) played with continuous-auto from the start of the day to `until`, in a process of its own
+/// (so its peak memory is its own): the 06:00 plan's time, CPU seconds per simulated hour after the plan, the p99
+/// of one input through the engine, of an exception scan, of a plan search and of a waiting-order retry, a board
+/// frame at 200x60 with its snapshot, and peak memory; then the growth exponent of each between sizes.
+enum ScaleBench {
+    struct Figures: Codable {
+        var riders: Int
+        var orders: Int
+        var planSeconds: Double
+        var cpuPerHour: Double
+        var hours: Double
+        var eventP99: Double
+        var events: Int
+        var scanP99: Double
+        var searchP99: Double
+        var retryP99: Double
+        /// Seconds per simulated hour in scans, plan searches and retries (part of `cpuPerHour`).
+        var scanPerHour: Double
+        var searchPerHour: Double
+        var retryPerHour: Double
+        var frameP99: Double
+        var peakMB: Double
+        var onTime: Double
+        var delivered: Int
+        var unassigned: Int
+    }
+
+    static func run(sizes: [Int], until: String, executable: String) throws {
+        var all: [Figures] = []
+        for riders in sizes {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: executable)
+            child.arguments = ["bench", "scale", "--riders", String(riders), "--at", until]
+            let pipe = Pipe()
+            child.standardOutput = pipe
+            try child.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            child.waitUntilExit()
+            guard child.terminationStatus == 0, let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last,
+                  let figures = try? JSONDecoder().decode(Figures.self, from: Data(line.utf8)) else {
+                throw ToolError("the \(riders)-rider run failed (exit \(child.terminationStatus))")
+            }
+            all.append(figures)
+            say(figures)
+        }
+        for (small, large) in zip(all, all.dropFirst()) {
+            let ratio = log(Double(large.riders) / Double(small.riders))
+            func exponent(_ a: Double, _ b: Double) -> String { a > 0 && b > 0 ? String(format: "n^%.2f", log(b / a) / ratio) : "n/a" }
+            BenchOutput.say("growth \(small.riders) → \(large.riders) riders: CPU per simulated hour \(exponent(small.cpuPerHour, large.cpuPerHour)), "
+                            + "06:00 plan \(exponent(small.planSeconds, large.planSeconds)), event p99 \(exponent(small.eventP99, large.eventP99)), "
+                            + "scan p99 \(exponent(small.scanP99, large.scanP99)), frame p99 \(exponent(small.frameP99, large.frameP99)), "
+                            + "memory \(exponent(small.peakMB, large.peakMB))")
+        }
+    }
+
+    private static func say(_ f: Figures) {
+        BenchOutput.say(String(format: "%d riders, %d orders, played %.1f h after the 06:00 plan: 06:00 plan %.1f s; %.1f CPU s per simulated hour (scans %.1f, plan searches %.1f, retries %.1f); "
+                               + "p99: event %.2f ms (%d events), exception scan %.0f ms, plan search %.0f ms, waiting-order retry %.0f ms, "
+                               + "board frame with snapshot %.1f ms; peak memory %.0f MB; %d delivered, %.1f%% in the booked window; %d orders waiting for a rider",
+                               f.riders, f.orders, f.hours, f.planSeconds, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.eventP99, f.events, f.scanP99, f.searchP99,
+                               f.retryP99, f.frameP99, f.peakMB, f.delivered, f.onTime, f.unassigned))
+    }
+
+    /// One size, in this process: human lines on stderr, the figures as one JSON line on stdout.
+    static func one(riders: Int, until: String) throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-scale-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try ScenarioGenerator(name: "scale-\(riders)", seed: 1, riders: riders, orders: riders * 20).write(to: work + "/city")
+        let scenario = try ScenarioLoader.load(directory: work + "/city")
+        guard let second = ISOTime.parseClock(until) else { throw UsageError(message: "--at needs HH:MM, got '\(until)'") }
+        let end = scenario.time(second)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, mode: .continuousAuto)
+        let engine = session.engine
+        let stopwatch = EngineStopwatch()
+        engine.stopwatch = stopwatch
+        var trend = KPITrend(planLock: scenario.planLock)
+        engine.observer = { trend.note($0, world: engine.world) }
+        session.simulation.run(until: scenario.planLock, engine: engine)
+        let cpuStart = ETABench.cpuSeconds()
+        session.simulation.run(until: end, engine: engine)
+        let cpu = ETABench.cpuSeconds() - cpuStart
+        let hours = Double(end - scenario.planLock) / 3600
+
+        func p99(_ work: EngineStopwatch.Work) -> Double { (stopwatch.samples[work] ?? []).sorted().quantileValue(0.99) }
+        func perHour(_ work: EngineStopwatch.Work) -> Double { (stopwatch.samples[work] ?? []).reduce(0, +) / 1000 / hours }
+        var buffer = ScreenBuffer(width: 200, height: 60)
+        let model = BoardModel(speed: 60, readonly: false)
+        var frames: [Double] = []
+        for _ in 0..<10 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var snapshot = BoardSnapshot(world: engine.world, outlook: engine.outlook(at: end), now: end, source: "sim seed 1", deadLetters: 0,
+                                         recent: [], wallClock: until)
+            snapshot.kpis = trend.current(world: engine.world)
+            snapshot.trend = trend.samples
+            BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+            frames.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let orders = engine.world.orders.values
+        let delivered = orders.filter { $0.status == .delivered }
+        let onTime = delivered.filter { order in order.completedAt.map { !order.isLate(deliveredAt: $0) } ?? false }.count
+        let figures = Figures(riders: riders, orders: scenario.orders.count, planSeconds: (stopwatch.samples[.planDay]?.first ?? 0) / 1000,
+                              cpuPerHour: cpu / hours, hours: hours, eventP99: p99(.event), events: stopwatch.samples[.event]?.count ?? 0,
+                              scanP99: p99(.scan), searchP99: p99(.planSearch), retryP99: p99(.retry),
+                              scanPerHour: perHour(.scan), searchPerHour: perHour(.planSearch), retryPerHour: perHour(.retry), frameP99: frames.sorted().quantileValue(0.99),
+                              peakMB: Double(usage.ru_maxrss) / 1024,
+                              onTime: delivered.isEmpty ? 0 : Double(onTime) / Double(delivered.count) * 100, delivered: delivered.count,
+                              unassigned: orders.filter { $0.status == .open }.count)
+        let encoder = JSONEncoder()
+        BenchOutput.say(String(decoding: try encoder.encode(figures), as: UTF8.self))
+    }
+}
+
+private extension Array where Element == Double {
+    /// The value at quantile `q` of an array sorted ascending (nearest rank); 0 when empty.
+    func quantileValue(_ q: Double) -> Double { isEmpty ? 0 : self[Swift.min(count - 1, Int(Double(count - 1) * q + 0.5))] }
+}

@@ -1,0 +1,142 @@
+import Testing
+@testable import TowerCore
+
+/// What keeps a large city cheap (issue 18) without changing what the planner decides: the pruned insertion
+/// search, the candidate search past full riders, the world's tables that copy in pieces, and the counts kept
+/// as the world changes instead of recounted.
+@Suite struct CityScaleTests {
+    /// The pruned search for one rider finds the cost a walk over every pickup and delivery position finds.
+    @Test func thePrunedSearchFindsTheCheapestPlaceAFullWalkFinds() throws {
+        let world = try PlannerTests.planned()
+        let planner = InsertionPlanner()
+        let conditions = TravelConditions(world)
+        let now = try #require(world.clock)
+        let orders = world.orders.values.filter { $0.status == .assigned }.sorted { $0.id < $1.id }.prefix(12)
+        #expect(orders.count == 12)
+        var compared = 0
+        for var order in orders {
+            order.status = .open
+            order.rider = nil
+            for id in world.riderIDs {
+                let rider = try #require(world.riders[id])
+                var draft = world
+                draft.putOrder(order)
+                draft.changeStops(of: id) { $0.removeAll { $0.order == order.id } }
+                let full = bruteForce(order, into: rider, in: draft, now: now, planner: planner)
+                let found = planner.bestInsertion(of: order, into: rider, in: draft, now: now, conditions: conditions)
+                #expect((found == nil) == (full == nil), "\(order.id) on \(id): pruned \(found?.costAfter ?? -1), full \(full ?? -1)")
+                if let found, let full {
+                    #expect(abs(found.costAfter - full) < 1e-6, "\(order.id) on \(id): pruned \(found.costAfter), full \(full)")
+                    compared += 1
+                    // Against a bound: better only when it beats it, and then the same place.
+                    let delta = found.delta
+                    if case .better = planner.fit(of: order, into: rider, in: draft, now: now, conditions: conditions, toBeat: delta) {
+                        Issue.record("\(order.id) on \(id): a place found below its own delta")
+                    }
+                    guard case let .better(again) = planner.fit(of: order, into: rider, in: draft, now: now, conditions: conditions, toBeat: delta + 0.01)
+                    else { Issue.record("\(order.id) on \(id): not found below a bound it beats"); continue }
+                    #expect(again.stops.map(\.order) == found.stops.map(\.order))
+                }
+            }
+        }
+        #expect(compared > 8, "too few feasible pairs to compare: \(compared)")
+    }
+
+    /// The cheapest cost over every pickup position the planner allows (from the frozen head on, never just before
+    /// a pickup at the same place: the shared visit is after it) and every later delivery position, each candidate
+    /// route evaluated from scratch.
+    private func bruteForce(_ order: Order, into rider: Rider, in world: World, now: Instant, planner: InsertionPlanner) -> Double? {
+        let stops = world.routes[rider.id]?.stops ?? []
+        let place = world.pickupLocation(of: order)
+        let frozen = planner.frozenPrefix(of: rider, route: stops)
+        let start = planner.start(of: rider, now: now, in: world)
+        let pickup = Stop(order: order.id, kind: .pickup, eta: now), delivery = Stop(order: order.id, kind: .delivery, eta: now)
+        var best: Double?
+        for p in frozen...stops.count where p == stops.count || stops[p].kind != .pickup || world.location(of: stops[p]) != place {
+            for d in (p + 1)...(stops.count + 1) {
+                var candidate = stops
+                candidate.insert(pickup, at: p)
+                candidate.insert(delivery, at: d)
+                let result = planner.evaluator.evaluate(candidate, rider: rider, from: start, in: world)
+                if result.feasible, result.cost < (best ?? .infinity) { best = result.cost }
+            }
+        }
+        return best
+    }
+
+    /// Before 06:00 every rider waits at its hub, all at one distance from a hub's order: a dozen riders with no
+    /// time left must not hide the riders behind them who have it.
+    @Test func ridersWithNoRoomDoNotHideOnesWithRoomAtTheSameHub() throws {
+        var world = try TestCity.run(try TestCity.scenario(riders: 20, orders: 40), until: 5 * 3600).world
+        let now = try #require(world.clock)
+        let hub = try #require(world.hubs.keys.sorted().first)
+        let hubLocation = try #require(world.hubs[hub]?.location)
+        let ids = world.riderIDs.sorted()
+        for (index, id) in ids.enumerated() {
+            var profile = try #require(world.riders[id]?.profile)
+            profile.hub = hub
+            profile.skills = []
+            profile.capacityParcels = max(profile.capacityParcels, 5)
+            profile.capacityKg = max(profile.capacityKg, 50)
+            // The first fourteen by id may start now but have only a bicycle and an hour: too little for a far drop.
+            profile.vehicle = index < 14 ? .bicycle : .motorbike
+            profile.shift = index < 14 ? TimeWindow(start: now, end: now + 1801) : TimeWindow(start: now, end: now + 10 * 3600)
+            world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
+        }
+        let bounds = try #require(world.bounds)
+        let corners = [GeoPoint(lat: bounds.south + 0.06, lon: bounds.west + 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.east - 0.06),
+                       GeoPoint(lat: bounds.south + 0.06, lon: bounds.east - 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.west + 0.06)]
+        let drop = try #require(corners.max { $0.distanceKm(to: hubLocation) < $1.distanceKm(to: hubLocation) })
+        #expect(drop.distanceKm(to: hubLocation) > 15, "the test city is too small for a far drop")
+        let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
+        let order = Order(id: "FAR", createdAt: now, pickup: .hub(hub), drop: drop, zone: zone,
+                          window: TimeWindow(start: now, end: now + 12 * 3600), promised: TimeWindow(start: now, end: now + 12 * 3600),
+                          serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1, kg: 1,
+                          customerName: "Far Away", contactToken: "c-far", notes: "")
+        world.apply(Event(id: "far", at: now, by: "test", body: .orderCreated(order)))
+        let planner = InsertionPlanner()
+        let conditions = TravelConditions(world)
+        for id in ids.prefix(14) {
+            #expect(planner.bestInsertion(of: order, into: try #require(world.riders[id]), in: world, now: now, conditions: conditions) == nil,
+                    "\(id) should have no time for the far drop")
+        }
+        let chosen = try #require(planner.bestInsertion(of: order, in: world, now: now), "a rider with room was hidden")
+        #expect(!ids.prefix(14).contains(chosen.rider))
+    }
+
+    /// The 3PL's wave counts, kept as orders change, equal a count over every order after a day with waves.
+    @Test func theWaveCountsKeptAsTheDayGoesEqualACountOfEveryOrder() throws {
+        let directory = try TestCity.folder(riders: 12, orders: 200) { files in
+            files["channels.json"] = #"{"waves_3pl": [{"start": "06:00", "end": "11:00", "capacity": 6}, {"start": "11:00", "end": "22:00", "capacity": 8}]}"#
+            // Some riders of the 3PL, so the waves fill.
+            let lines = files["riders.csv", default: ""].split(separator: "\n", omittingEmptySubsequences: false)
+            files["riders.csv"] = lines.enumerated().map { index, line in
+                index > 0 && index % 3 == 0 ? line.replacingOccurrences(of: ",own,", with: ",3pl,") : String(line)
+            }.joined(separator: "\n")
+        }
+        let scenario = try ScenarioLoader.load(directory: directory)
+        let world = try TestCity.run(scenario, until: 14 * 3600).world
+        var recount = world
+        recount.recountWaves()
+        #expect(world.thirdPartyWaveLoad() == recount.thirdPartyWaveLoad())
+        #expect(world.thirdPartyWaveLoad().reduce(0, +) > 0, "no order reached the 3PL: the test shows nothing")
+        for (wave, load) in world.thirdPartyWaveLoad().enumerated() {
+            #expect(Double(load) <= world.channels.thirdPartyWaves[wave].value, "wave \(wave) over its capacity: \(load)")
+        }
+    }
+
+    /// A copy of the world's tables is its own: changing one side leaves the other as it was.
+    @Test func anIDMapCopyIsIndependentAndHoldsEveryEntry() {
+        var map: IDMap<Int> = [:]
+        for index in 0..<1000 { map["id-\(index)"] = index }
+        let copy = map
+        map["id-7"] = -7
+        map.removeValue(forKey: "id-8")
+        map["new", default: 0] += 5
+        #expect(copy["id-7"] == 7 && copy["id-8"] == 8 && copy["new"] == nil && copy.count == 1000)
+        #expect(map["id-7"] == -7 && map["id-8"] == nil && map["new"] == 5 && map.count == 1000)
+        #expect(Set(copy.keys) == Set((0..<1000).map { "id-\($0)" }))
+        #expect(copy.values.reduce(0, +) == (0..<1000).reduce(0, +))
+        #expect(!map.isEmpty && IDMap<Int>().isEmpty)
+    }
+}
