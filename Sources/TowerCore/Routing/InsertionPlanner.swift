@@ -42,11 +42,13 @@ public struct InsertionPlanner: Sendable {
         isFit(rider, for: order, now: now) && world.channelRefusal(rider.profile.channel, for: order, waveLoad: waveLoad) == nil
     }
 
-    /// `canServe` but for the channel rules, which hold for a whole channel and are asked once per order.
+    /// `canServe` but for the channel rules, which hold for a whole channel and are asked once per order. Also
+    /// leaves out a rider whose shift (with its grace) ends before the order's window opens: no drop starts before
+    /// its window, so no route of theirs could hold it (the evening's orders are not priced on the morning's riders).
     private func isFit(_ rider: Rider, for order: Order, now: Instant) -> Bool {
         guard rider.status != .brokenDown, rider.status != .shiftEnded else { return false }
         guard order.requiredSkills.isSubset(of: rider.profile.skills) else { return false }
-        guard rider.profile.shift.end > now + 1800 else { return false }
+        guard rider.profile.shift.end > now + 1800, order.window.start <= rider.profile.shift.end + RouteEvaluator.shiftGrace else { return false }
         return order.parcels <= rider.profile.capacityParcels && order.kg <= rider.profile.capacityKg
     }
 
