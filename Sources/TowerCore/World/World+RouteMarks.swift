@@ -3,7 +3,7 @@ extension World {
     static let marksPerRoute = 8
 
     /// Sets (or, with nil, clears) a rider's route, and the points the candidate search ranks the rider by. Every
-    /// change of a route, in `apply` or in a draft, goes through here, so the marks never lag the stops.
+    /// new plan of a route, in `apply` or in a draft, goes through here (a stop done goes through `changeStops`).
     public mutating func setRoute(_ route: Route?, of rider: String) {
         routes[rider] = route
         guard let route, !route.stops.isEmpty else { routeMarks.removeValue(forKey: rider); return }
@@ -21,10 +21,12 @@ extension World {
         routeMarks[rider] = points
     }
 
-    /// Changes the stops of a rider's route in place (its plan time kept), through `setRoute`.
+    /// Changes the stops of a rider's route in place (its plan time kept): a stop done or taken off. The marks stay
+    /// as they were until the route is next planned (they only rank candidates, and a route's next plan comes soon),
+    /// so a delivery costs no walk over the route; an emptied route loses them.
     public mutating func changeStops(of rider: String, _ change: (inout [Stop]) -> Void) {
-        guard var route = routes[rider] else { return }
-        change(&route.stops)
-        setRoute(route, of: rider)
+        guard routes[rider] != nil else { return }
+        change(&routes[rider]!.stops)
+        if routes[rider]!.stops.isEmpty { routeMarks.removeValue(forKey: rider) }
     }
 }

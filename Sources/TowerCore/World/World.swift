@@ -24,7 +24,7 @@ public struct World: Sendable {
     public internal(set) var orders: IDMap<Order> = [:]
     /// Orders the 3PL holds in each wave (see `thirdPartyWaveLoad`).
     var waveLoad: [Int] = []
-    /// Each rider's route; changed only through `setRoute` (which keeps `routeMarks` with it).
+    /// Each rider's route; changed only through `setRoute` and `changeStops` (which keep `routeMarks` with it).
     public internal(set) var routes: IDMap<Route> = [:]
     /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
     /// a rider will be, for ranking riders by how near an order lies to their way (see `InsertionPlanner`).
