@@ -81,8 +81,16 @@ enum ScaleBench {
         var trend = KPITrend(planLock: scenario.planLock)
         engine.observer = { trend.note($0, world: engine.world) }
         session.simulation.run(until: scenario.planLock, engine: engine)
+        progress("\(riders) riders: 06:00 plan in \(String(format: "%.1f", (stopwatch.samples[.planDay]?.first ?? 0) / 1000)) s")
         let cpuStart = ETABench.cpuSeconds()
-        session.simulation.run(until: end, engine: engine)
+        // Hour by hour, with progress on stderr (a large city takes a while; the figures are the last line on stdout).
+        var clock = scenario.planLock
+        while clock < end {
+            clock = min(end, Instant(seconds: (clock.seconds / 3600 + 1) * 3600))
+            session.simulation.run(until: clock, engine: engine)
+            let spent = Int((ETABench.cpuSeconds() - cpuStart).rounded())
+            progress("\(riders) riders: \(ISOTime.clock(clock, offsetSeconds: scenario.utcOffsetSeconds)) reached, \(spent) CPU s since the plan lock")
+        }
         let cpu = ETABench.cpuSeconds() - cpuStart
         let hours = Double(end - scenario.planLock) / 3600
 
@@ -116,6 +124,8 @@ enum ScaleBench {
         BenchOutput.say(String(decoding: try encoder.encode(figures), as: UTF8.self))
     }
 }
+
+private func progress(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
 private extension Array where Element == Double {
     /// The value at quantile `q` of an array sorted ascending (nearest rank); 0 when empty.
