@@ -5,7 +5,8 @@ import Testing
 /// The escalation queue worked by a person in real time: on the tuesday sample at ×60, a supervisor reads a case a
 /// minute after it appears and approves an option that changes the plan; another takes a decision back with `u`.
 @Suite(.serialized) struct QueueEndToEndTests {
-    /// A case of the tuesday morning with an option that moves orders, found by playing the morning once.
+    /// A case of the tuesday sample with an option that moves orders, found by playing the day to 17:00 once (the
+    /// core resolves the morning's troubles itself; the first such escalation comes in the afternoon).
     struct Case {
         var raised: String
         var exception: String
@@ -14,11 +15,11 @@ import Testing
 
     static let tuesday = Tower.packageRoot.appendingPathComponent("sample-data/tuesday").path
 
-    static let morningCase: Result<Case, Error> = Result {
+    static let firstActingCase: Result<Case, Error> = Result {
         let folder = try Tower.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let journal = folder + "/day.jsonl"
-        let run = try Tower.run(["simulate", "--scenario", tuesday, "--journal", journal, "--until", "13:00"])
+        let run = try Tower.run(["simulate", "--scenario", tuesday, "--journal", journal, "--until", "17:00"])
         guard run.status == 0 else { throw ToolError("simulate failed: \(run.stderr)") }
         let acting: Set<ActionKind> = [.reassign, .handoff, .reassignAll, .handoffZone]  // they tell no customer: undoable
         for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") where line.contains("\"exception.escalated\"") {
@@ -27,7 +28,7 @@ import Testing
                   let index = options.firstIndex(where: { Remedy(text: $0.action).map { acting.contains($0.kind) } ?? false }) else { continue }
             return Case(raised: ISOTime.clock(event.at, offsetSeconds: -3 * 3600), exception: id, option: index + 1)
         }
-        throw ToolError("no escalation with an option that moves orders on the tuesday morning")
+        throw ToolError("no escalation with an option that moves orders on the tuesday sample by 17:00")
     }
 
     /// Opens the board five simulated minutes before the case, at ×60, as the supervisor ana.
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test(.enabled(if: Tmux.isAvailable)) func aSupervisorReadsACaseForAMinuteAtTimesSixtyAndApprovesIt() throws {
-        let found = try Self.morningCase.get()
+        let found = try Self.firstActingCase.get()
         let work = try Tower.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let tmux = try board(for: found, in: work)
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test(.enabled(if: Tmux.isAvailable)) func aSupervisorUndoesAnApproval() throws {
-        let found = try Self.morningCase.get()
+        let found = try Self.firstActingCase.get()
         let work = try Tower.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let tmux = try board(for: found, in: work)
