@@ -2,6 +2,7 @@ extension World {
     /// Puts an order in the world and keeps the 3PL's wave counts with it (`thirdPartyWaveLoad`). Every change of
     /// an order's rider, status or window, in `apply` or in a draft, goes through here.
     public mutating func putOrder(_ order: Order) {
+        if waveLoad.count != channels.thirdPartyWaves.count { recountWaves() }  // never index past the waves
         if let old = orders[order.id].flatMap(thirdPartyWave) { waveLoad[old] -= 1 }
         orders[order.id] = order
         if let new = thirdPartyWave(of: order) { waveLoad[new] += 1 }
@@ -24,6 +25,11 @@ extension World {
     /// How many orders the 3PL holds in each of its waves: orders given to a 3PL rider and not cancelled, by the
     /// wave of their window's start. `excluding` leaves one order out (the one being placed).
     public func thirdPartyWaveLoad(excluding excluded: String? = nil) -> [Int] {
+        guard waveLoad.count == channels.thirdPartyWaves.count else {
+            var recount = self
+            recount.recountWaves()
+            return recount.thirdPartyWaveLoad(excluding: excluded)
+        }
         guard let excluded, let order = orders[excluded], let wave = thirdPartyWave(of: order) else { return waveLoad }
         var load = waveLoad
         load[wave] -= 1

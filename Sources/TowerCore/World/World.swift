@@ -31,7 +31,7 @@ public struct World: Sendable {
     public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
     public var incidents: [String: TrafficIncident] = [:]
     /// What the outside channels charge and the rules on who may take what.
-    public var channels = ChannelTerms.standard
+    public internal(set) var channels = ChannelTerms.standard
     public internal(set) var exceptions: IDMap<ExceptionCase> = [:]
     /// The cases still open or waiting for a person, by id: what the scans, the queue and the status look at,
     /// without walking every case of the day.
