@@ -244,7 +244,7 @@ extension Engine {
         for body in bodies {
             decide(body, at: now)
             switch body {
-            case let .orderUnassigned(order, _): waiting.insert(order)
+            case let .orderUnassigned(order, _): waiting.insert(order); lastTried[order] = nil  // not priced yet: tried at the next retry
             case let .orderAssigned(order, _, _): waiting.remove(order); lastTried[order] = nil
             default: break
             }

@@ -382,6 +382,7 @@ public final class Engine {
                   let insertion = planner.bestInsertion(of: order, in: world, now: time, excluding: [riderID]) else {
                 decide(.orderUnassigned(order: id, reason: reason + "; no other rider can take it"), at: time)
                 waiting.insert(id)
+                lastTried[id] = nil  // not priced on the others yet: tried at the next retry
                 continue
             }
             decide(.orderReassigned(order: id, from: riderID, to: insertion.rider, reason: reason), at: time)

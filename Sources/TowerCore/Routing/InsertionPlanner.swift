@@ -108,7 +108,8 @@ public struct InsertionPlanner: Sendable {
         var result = Allocation()
         var rank: [Channel: Int] = [:]
         var found = 0
-        for (index, (_, rider)) in InsertionPlanner.nearest(wanted * InsertionPlanner.triesPerCandidate, of: ranked).enumerated() {
+        let nearest = ranked.smallest(wanted * InsertionPlanner.triesPerCandidate) { a, b in a.km != b.km ? a.km < b.km : a.rider.id < b.rider.id }
+        for (index, (_, rider)) in nearest.enumerated() {
             let channel = rider.profile.channel
             result.tried.append(rider.id)
             switch fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: result.byChannel[channel]?.delta ?? .infinity) {
@@ -118,7 +119,7 @@ public struct InsertionPlanner: Sendable {
                 found += 1
             case .noBetter:
                 found += 1
-            case .none:
+            case .nowhere:
                 break
             }
             if found == wanted { break }
@@ -133,27 +134,6 @@ public struct InsertionPlanner: Sendable {
     /// Riders tried per candidate wanted, at most (see `bestInsertion(of:in:now:among:excluding:)`).
     static let triesPerCandidate = 4
 
-    /// The first `count` of `ranked` by distance (ties by rider id), in that order, without sorting them all.
-    private static func nearest(_ count: Int, of ranked: [(km: Double, rider: Rider)]) -> [(km: Double, rider: Rider)] {
-        func before(_ a: (km: Double, rider: Rider), _ b: (km: Double, rider: Rider)) -> Bool {
-            a.km != b.km ? a.km < b.km : a.rider.id < b.rider.id
-        }
-        guard ranked.count > count else { return ranked.sorted(by: before) }
-        // A heap of the best `count` so far, worst on top.
-        var kept = Heap<(km: Double, rider: Rider)> { before($1, $0) }
-        for candidate in ranked {
-            if kept.count < count {
-                kept.push(candidate)
-            } else if let worst = kept.first, before(candidate, worst) {
-                _ = kept.pop()
-                kept.push(candidate)
-            }
-        }
-        var result: [(km: Double, rider: Rider)] = []
-        while let next = kept.pop() { result.append(next) }
-        return result.reversed()
-    }
-
     /// The cheapest feasible place for `order` in one rider's route.
     public func bestInsertion(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions) -> Insertion? {
         guard case let .better(insertion) = fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: .infinity) else { return nil }
@@ -167,7 +147,7 @@ public struct InsertionPlanner: Sendable {
         /// No place costs less than the delta to beat (there may be feasible ones).
         case noBetter
         /// No feasible place at all.
-        case none
+        case nowhere
     }
 
     /// The cheapest feasible place for `order` in `rider`'s route when its delta is below `bound`.
@@ -180,7 +160,7 @@ public struct InsertionPlanner: Sendable {
         let newPickup = Stop(order: order.id, kind: .pickup, eta: now)
         let newDelivery = Stop(order: order.id, kind: .delivery, eta: now)
         guard let pickupInfo = StopInfo(newPickup, ref: -1, in: world),
-              let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world) else { return .none }
+              let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world) else { return .nowhere }
         let needsPickup = order.status != .pickedUp
         // Prune by the base's cost only where that is a true lower bound (see `RouteScan.baseCost`).
         let bounded = rider.profile.channel != .gig || conditions.channels.gigSurge.isEmpty
@@ -202,11 +182,12 @@ public struct InsertionPlanner: Sendable {
             // of a base that cannot win (a return to the hub mid-route, mostly).
             if bounded, let pickupAt, bestCost.isFinite {
                 let from = pickupAt == 0 ? start.origin : route[pickupAt - 1].location
-                let detour = pickupAt == route.count
-                    ? evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
-                    : evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
-                        + evaluator.travel.roadKm(from: pickupInfo.location, to: route[pickupAt].location, in: conditions)
-                        - evaluator.travel.roadKm(from: from, to: route[pickupAt].location, in: conditions)
+                var detour = evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
+                if pickupAt < route.count {
+                    let next = route[pickupAt].location
+                    detour = detour + evaluator.travel.roadKm(from: pickupInfo.location, to: next, in: conditions)
+                        - evaluator.travel.roadKm(from: from, to: next, in: conditions)
+                }
                 if before.cost + max(0, detour) * rider.profile.costPerKm >= bestCost { pruned = true; continue }
             }
             var base = route
@@ -223,7 +204,7 @@ public struct InsertionPlanner: Sendable {
                 bestStops.insert(deliveryInfo, at: j)
             }
         }
-        guard !bestStops.isEmpty else { return pruned && limit.isFinite ? .noBetter : .none }
+        guard !bestStops.isEmpty else { return pruned && limit.isFinite ? .noBetter : .nowhere }
         let timed = evaluator.evaluate(bestStops, profile: rider.profile, from: start, conditions: conditions)
         let stops = zip(bestStops, timed.etas).map { info, eta in
             Stop(order: info.ref >= 0 ? routeStops[info.ref].order : order.id, kind: info.kind, eta: eta)

@@ -74,17 +74,8 @@ public struct LiveImprover: Sendable {
     /// The `count` orders of `orders` whose drops lie nearest `centre` (ties by id), nearest first: one pass that
     /// keeps the best few, rather than sorting a city's orders for a handful.
     private func nearest(_ count: Int, of orders: [String], to centre: GeoPoint, in world: World) -> [String] {
-        var kept: [(km: Double, id: String)] = []
-        kept.reserveCapacity(count + 1)
-        for id in orders {
-            guard let drop = world.orders[id]?.drop else { continue }
-            let candidate = (km: drop.distanceKm(to: centre), id: id)
-            if kept.count == count, let last = kept.last, (last.km, last.id) <= (candidate.km, candidate.id) { continue }
-            let at = kept.firstIndex { (candidate.km, candidate.id) < ($0.km, $0.id) } ?? kept.count
-            kept.insert(candidate, at: at)
-            if kept.count > count { kept.removeLast() }
-        }
-        return kept.map(\.id)
+        orders.compactMap { id in world.orders[id].map { (km: $0.drop.distanceKm(to: centre), id: id) } }
+            .smallest(count) { ($0.km, $0.id) < ($1.km, $1.id) }.map(\.id)
     }
 
     /// The world with `removed` taken off their routes and put back at their cheapest places, with the riders whose

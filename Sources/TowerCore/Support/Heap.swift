@@ -37,3 +37,23 @@ public struct Heap<Element> {
         return top
     }
 }
+
+extension Sequence {
+    /// The `count` smallest elements by `areInIncreasingOrder`, smallest first, in one pass with a heap of `count`
+    /// (a handful out of a city's riders or orders, without sorting them all).
+    func smallest(_ count: Int, by areInIncreasingOrder: @escaping (Element, Element) -> Bool) -> [Element] {
+        guard count > 0 else { return [] }
+        var kept = Heap<Element> { areInIncreasingOrder($1, $0) }  // the worst kept on top
+        for element in self {
+            if kept.count < count {
+                kept.push(element)
+            } else if let worst = kept.first, areInIncreasingOrder(element, worst) {
+                _ = kept.pop()
+                kept.push(element)
+            }
+        }
+        var result: [Element] = []
+        while let next = kept.pop() { result.append(next) }
+        return result.reversed()
+    }
+}
