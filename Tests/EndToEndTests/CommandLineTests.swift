@@ -9,9 +9,11 @@ import Testing
         let simulate = try Tower.run(["simulate", "--help"])
         #expect(simulate.status == 0)
         #expect(simulate.stdout.contains("--journal FILE"))
+        let serve = try Tower.run(["serve", "--help"])
+        #expect(serve.stdout.contains("--http [HOST:PORT]") && serve.stdout.contains("alone: 127.0.0.1:8480"), "an address that may be left out says so")
     }
 
-    @Test(arguments: [["frobnicate"], ["simulate", "--bogus"], ["simulate", "--seed", "minus"], ["replay"], ["replay", "a", "b"], ["simulate", "--until"]])
+    @Test(arguments: [["frobnicate"], ["simulate", "--bogus"], ["simulate", "--seed", "minus"], ["replay"], ["replay", "a", "b"], ["simulate", "--until"], ["serve", "--http", "--bogus"]])
     func aWrongCommandLineExitsWith2(arguments: [String]) throws {
         let result = try Tower.run(arguments)
         #expect(result.status == 2)

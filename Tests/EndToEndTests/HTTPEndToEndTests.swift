@@ -122,10 +122,39 @@ import Testing
         #expect(phones == "200 200 200 400 404 400 True",
                 "both forms taken, a year-old one answered, one hours ahead 400, unknown 404, no id 400, one connection: \(phones)")
 
+        // The two Traccar clients' requests byte for byte on a raw socket, for R03's phone as riders.csv names it:
+        // the older Android client's query form, then Traccar Client 9's JSON.
+        let phone = try #require(try String(contentsOfFile: city + "/riders.csv", encoding: .utf8).split(separator: "\n")
+            .first { $0.hasPrefix("R03,") }?.split(separator: ",").last.map(String.init))
+        let json = #"{"location":{"timestamp":"2026-11-17T12:00:40.000Z","coords":{"latitude":-22.9768,"longitude":-43.3911,"accuracy":5,"speed":4.5,"heading":180,"altitude":8},"is_moving":true,"odometer":1200,"event":"motionchange","battery":{"level":0.8,"is_charging":false},"activity":{"type":"in_vehicle"},"extras":{}},"device_id":"PHONE","_":"&id=PHONE&lat=-22.9768&lon=-43.3911&timestamp=2026-11-17T12:00:40.000Z&"}"#
+            .replacingOccurrences(of: "PHONE", with: phone)
+        let android = "POST /?id=\(phone)&timestamp=1794916835&lat=-22.97132&lon=-43.38454&speed=9.719222&bearing=87.5&altitude=12.0&accuracy=8.0&batt=76.0 HTTP/1.1\r\n"
+            + "Content-Length: 0\r\nHost: tower.example:5055\r\nConnection: Keep-Alive\r\nAccept-Encoding: gzip\r\nUser-Agent: okhttp/4.12.0\r\n\r\n"
+        let client9 = "POST / HTTP/1.1\r\nuser-agent: Dart/3.5 (dart:io)\r\ncontent-type: application/json\r\naccept-encoding: gzip\r\n"
+            + "content-length: \(json.utf8.count)\r\nhost: tower.example:5055\r\n\r\n" + json
+        let raw = """
+        import socket, sys
+        out = []
+        for request in sys.stdin.read().split("\\0"):
+            s = socket.create_connection(("127.0.0.1", \(osmand)), timeout=10)
+            s.sendall(request.encode())
+            reply = b""
+            while b"\\r\\n\\r\\n" not in reply:
+                chunk = s.recv(4096)
+                if not chunk: break
+                reply += chunk
+            out.append(reply.split(b" ")[1].decode())
+            s.close()
+        print(" ".join(out))
+        """
+        let replayed = try Self.run(["/usr/bin/python3", "-c", raw], input: android + "\0" + client9).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(replayed == "200 200", "both clients' bytes taken for riders.csv's phone: \(replayed)")
+
         let metrics = try Self.curl([base + "/metrics"])
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("tower_http_requests_total{route=\"/v1/events\",code=\"200\"} 1"), "\(metrics.body)")
-        #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"accepted\"} 2"), "\(metrics.body)")
+        #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"accepted\"} 4"), "\(metrics.body)")
+        #expect(metrics.body.contains("tower_journal_write_seconds_count "), "\(metrics.body)")
         #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"stale\"} 1"), "a position a year old is not applied")
         #expect(metrics.body.contains("# TYPE tower_escalations_waiting gauge"))
 
@@ -133,6 +162,7 @@ import Testing
         let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
         #expect(lines.filter { $0.contains("\"id\":\"oms-1\"") }.count == 1, "the incident journaled once")
         #expect(lines.filter { $0.contains("\"by\":\"osmand\"") && $0.contains("\"rider\":\"R02\"") }.count == 2)
+        #expect(lines.filter { $0.contains("\"by\":\"osmand\"") && $0.contains("\"rider\":\"R03\"") }.count == 2, "the raw clients' positions journaled")
         #expect(lines.filter { $0.contains("\"by\":\"driver-app\"") }.count == 1)
         #expect(lines.contains { $0.contains("\"id\":\"oms-5123456789\"") && $0.contains("\"customer\":\"Marina Lopes\"") && $0.contains("\"zone\":\"jacarepagua\"") },
                 "the exported order journaled with its zone found from its point")

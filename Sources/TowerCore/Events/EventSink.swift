@@ -9,6 +9,12 @@ public protocol EventSink: AnyObject {
     func sync()
     /// Syncs when the durability policy says it is time.
     func syncIfDue()
+    /// The time spent ending steps (encoding their lines and handing them to the kernel).
+    var writeTime: DurationTally { get }
+}
+
+extension EventSink {
+    public var writeTime: DurationTally { DurationTally() }
 }
 
 extension JournalWriter: EventSink {}

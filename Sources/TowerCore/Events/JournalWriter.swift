@@ -23,6 +23,7 @@ public final class JournalWriter {
     private let file: AppendOnlyFile
     /// The events of the step under way.
     private var step: [Event] = []
+    public private(set) var writeTime = DurationTally()
 
     public init(path: String, utcOffsetSeconds: Int, durability: Durability) throws {
         self.utcOffsetSeconds = utcOffsetSeconds
@@ -46,11 +47,13 @@ public final class JournalWriter {
     /// - Throws: when they cannot be written; the file then holds none of the step.
     public func endStep() throws {
         guard !step.isEmpty else { return }
-        for (index, event) in step.enumerated() {
-            file.append(line: EventCodec.encode(event, utcOffsetSeconds: utcOffsetSeconds, stepSize: index == 0 && step.count > 1 ? step.count : nil))
+        try writeTime.time {
+            for (index, event) in step.enumerated() {
+                file.append(line: EventCodec.encode(event, utcOffsetSeconds: utcOffsetSeconds, stepSize: index == 0 && step.count > 1 ? step.count : nil))
+            }
+            step.removeAll(keepingCapacity: true)
+            if durability == .live || file.buffered >= 64 * 1024 { try flush() }
         }
-        step.removeAll(keepingCapacity: true)
-        if durability == .live || file.buffered >= 64 * 1024 { try flush() }
     }
 
     /// Writes buffered lines to the kernel.

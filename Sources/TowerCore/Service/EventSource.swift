@@ -14,6 +14,12 @@ public protocol EventSource: AnyObject {
     var finishedMessage: String { get }
     /// Whether its clock has a speed to set (a simulation's does; a feed's is its events' time).
     var hasPace: Bool { get }
+    /// Why its refused lines cannot be kept (the dead-letter file cannot be written); nil when all is well.
+    var ingestionProblem: String? { get }
+}
+
+extension EventSource {
+    public var ingestionProblem: String? { nil }
 }
 
 /// The city simulation as a live source: it plays as fast as the core's clock runs.
@@ -51,6 +57,7 @@ public final class FeedSource: EventSource {
         return "feed \(follower.name) (\(counts))" + (follower.reachedEnd ? " ended" : "")
     }
     public var deadLetters: Int { ingestion.refused }
+    public var ingestionProblem: String? { ingestion.deadLetterProblem }
     public var isFinished: Bool { follower.reachedEnd }
     public var finishedMessage: String { "standard input closed: no more events will arrive" }
     public var hasPace: Bool { false }

@@ -39,6 +39,15 @@ public struct ScenarioRider: Sendable {
     public var profile: RiderProfile
     /// Speed multiplier of this rider against the travel model (1 = as expected).
     public var pace: Double
+    /// The id of the phone this rider carries (riders.csv's optional `device` column): its OsmAnd positions are
+    /// this rider's.
+    public var device: String?
+
+    public init(profile: RiderProfile, pace: Double, device: String? = nil) {
+        self.profile = profile
+        self.pace = pace
+        self.device = device
+    }
 }
 
 /// Something the scenario makes happen at a time.

@@ -74,7 +74,7 @@ public struct ScenarioGenerator {
     }
 
     private func makeRiders(_ rng: inout SeededRandom) -> (text: String, ids: [String]) {
-        var lines = ["id,name,channel,vehicle,capacity_parcels,capacity_kg,skills,shift_start,shift_end,cost_per_hour,cost_per_km,cost_per_drop,hub,zone,pace"]
+        var lines = ["id,name,channel,vehicle,capacity_parcels,capacity_kg,skills,shift_start,shift_end,cost_per_hour,cost_per_km,cost_per_drop,hub,zone,pace,device"]
         var ids: [String] = []
         let shifts: [(Channel, [(String, String)])] = [
             (.own, [("06:00", "14:00"), ("07:00", "15:00"), ("10:00", "18:00"), ("12:00", "20:00")]),
@@ -116,10 +116,15 @@ public struct ScenarioGenerator {
             let hub = CityGeography.hubs[index % CityGeography.hubs.count]
             let pace = (0.85 + rng.unit() * 0.3) * 100
             lines.append("\(id),\(riderName(&rng)),\(channel.rawValue),\(vehicle.rawValue),\(parcels),\(formatNumber(kg)),\(skills.joined(separator: ";")),"
-                + "\(shift.0),\(shift.1),\(formatNumber(perHour)),\(formatNumber(perKm)),\(formatNumber(perDrop)),\(hub.id),\(hub.zone),\((pace.rounded() / 100))")
+                + "\(shift.0),\(shift.1),\(formatNumber(perHour)),\(formatNumber(perKm)),\(formatNumber(perDrop)),\(hub.id),\(hub.zone),\((pace.rounded() / 100)),"
+                + Self.device(index))
         }
         return (lines.joined(separator: "\n") + "\n", ids)
     }
+
+    /// A phone id for the rider at `index`: six digits as the Traccar client makes them, distinct for up to
+    /// 900,000 riders (7919 is prime to 900,000), and no draw from the city's random stream.
+    public static func device(_ index: Int) -> String { String(100_000 + (index + 1) * 7919 % 900_000) }
 
     private func riderName(_ rng: inout SeededRandom) -> String {
         "\(pick(CityGeography.firstNames, &rng)) \(pick(CityGeography.lastNames, &rng).prefix(1))."

@@ -122,10 +122,16 @@ public enum ScenarioLoader {
         try table.require(["id", "name", "channel", "vehicle", "capacity_parcels", "capacity_kg", "skills", "shift_start", "shift_end",
                            "cost_per_hour", "cost_per_km", "cost_per_drop", "hub", "zone"], file: file)
         var seen = Set<String>()
+        var devices: [String: String] = [:]
         return try table.rows.map { row in
             let r = RowReader(file: file, row: row, table: table, day: scenario.day)
             let id = try r.id("id")
             guard seen.insert(id).inserted else { throw r.fail("id", "rider \"\(id)\" listed twice") }
+            let device = table.column("device") == nil || r.raw("device").isEmpty ? nil : try r.id("device")
+            if let device {
+                if let other = devices[device] { throw r.fail("device", "device \"\(device)\" is \(other)'s already") }
+                devices[device] = id
+            }
             let start = try r.time("shift_start"), end = try r.time("shift_end")
             guard start < end else { throw r.fail("shift_end", "the shift ends before it starts") }
             let hub = try r.id("hub"), zone = try r.id("zone")
@@ -139,7 +145,7 @@ public enum ScenarioLoader {
                 costPerKm: try r.double("cost_per_km", in: 0...1000), costPerDrop: try r.double("cost_per_drop", in: 0...1000),
                 hub: hub, zone: zone)
             let pace = table.column("pace") == nil || r.raw("pace").isEmpty ? 1.0 : try r.double("pace", in: 0.3...2)
-            return ScenarioRider(profile: profile, pace: pace)
+            return ScenarioRider(profile: profile, pace: pace, device: device)
         }
     }
 

@@ -7,12 +7,15 @@ import TowerCore
 public final class CoreAPI {
     private let session: CoreSession
     private let ingestion: Ingestion
-    private let devices: DeviceMap
+    public let devices: DeviceMap
     /// Requests by route and status, inputs by event type and outcome, and the journal's sync times: `/metrics`.
     private var requests: [String: Int] = [:]
     private var inputs: [String: Int] = [:]
-    private var syncs = (count: 0, seconds: 0.0)
-    private var lastSync = (at: Date(), seconds: 0.0)
+    private var syncs = DurationTally()
+    /// The core loop's last pass (inputs, timers, replies), as the loop reports it: a long one means inputs waited.
+    private var lastPass = 0.0
+    /// A pass or a sync longer than this makes `/healthz` answer 503.
+    public static let slowAfter = 5.0
 
     /// How much older than the core's clock a phone's position may be and still be applied.
     public static let staleAfter: Int64 = 120
@@ -34,12 +37,11 @@ public final class CoreAPI {
 
     /// Makes what the pass accepted durable (one fsync for every request in it), before any reply goes out.
     public func commit() {
-        let start = Date()
-        session.engine.sync()
-        let seconds = Date().timeIntervalSince(start)
-        syncs = (syncs.count + 1, syncs.seconds + seconds)
-        lastSync = (start, seconds)
+        syncs.time { session.engine.sync() }
     }
+
+    /// Told by the core's loop how long its last pass took.
+    public func notePass(seconds: Double) { lastPass = seconds }
 
     // MARK: Routes
 
@@ -282,8 +284,14 @@ public final class CoreAPI {
 
     private func health() -> HTTPResponse {
         if let halted = session.engine.halted { return HTTPResponse.json(503, ["status": "down", "reason": halted.message]) }
-        if lastSync.seconds > 5 {
-            return HTTPResponse.json(503, ["status": "slow", "reason": String(format: "the journal's last sync took %.1f s", lastSync.seconds)])
+        if syncs.last > Self.slowAfter {
+            return HTTPResponse.json(503, ["status": "slow", "reason": String(format: "the journal's last sync took %.1f s", syncs.last)])
+        }
+        if lastPass > Self.slowAfter {
+            return HTTPResponse.json(503, ["status": "stalled", "reason": String(format: "the core's last pass took %.1f s: inputs waited that long", lastPass)])
+        }
+        if let problem = ingestion.deadLetterProblem ?? session.source.ingestionProblem {
+            return HTTPResponse.json(503, ["status": "degraded", "reason": "refused inputs cannot be kept: \(problem)"])
         }
         return HTTPResponse.json(200, ["status": "ok", "journal_events": "\(session.engine.world.lastSeq)"])
     }
@@ -368,6 +376,10 @@ public final class CoreAPI {
         text += "# HELP tower_journal_sync_seconds Time to make a pass's accepted inputs durable (one fsync per pass).\n"
         text += "# TYPE tower_journal_sync_seconds summary\n"
         text += "tower_journal_sync_seconds_sum \(formatMetric(syncs.seconds))\ntower_journal_sync_seconds_count \(syncs.count)\n"
+        let writes = session.engine.journal?.writeTime ?? DurationTally()
+        text += "# HELP tower_journal_write_seconds Time to write the core's steps to the journal (encoding and write(2), before the sync).\n"
+        text += "# TYPE tower_journal_write_seconds summary\n"
+        text += "tower_journal_write_seconds_sum \(formatMetric(writes.seconds))\ntower_journal_write_seconds_count \(writes.count)\n"
         let waiting = world.exceptions.values.filter { $0.state == .escalated }.count
         family("tower_escalations_waiting", "gauge", "Escalations waiting for a person.", [("", Double(waiting))])
         family("tower_orders_at_risk", "gauge", "Orders at risk of breaking their promise within the decision horizon.",

@@ -91,6 +91,24 @@ public struct DeviceMap: Sendable {
 
     public init(riders: [String: String]) { self.riders = riders }
 
+    /// The phones riders.csv names (its `device` column).
+    public init(scenario: Scenario) {
+        riders = Dictionary(scenario.riders.compactMap { rider in rider.device.map { ($0, rider.profile.id) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// This map with `other`'s phones added (a devices file beside riders.csv's column); a phone the two give to
+    /// different riders is an error naming both.
+    public func merged(with other: DeviceMap, from source: String) throws -> DeviceMap {
+        var riders = riders
+        for (device, rider) in other.riders.sorted(by: { $0.key < $1.key }) {
+            if let known = riders[device], known != rider {
+                throw ToolError("\(source): device \(TextSanitizer.clean(device)) is \(TextSanitizer.clean(rider))'s, but riders.csv gives it to \(known)")
+            }
+            riders[device] = rider
+        }
+        return DeviceMap(riders: riders)
+    }
+
     public static func load(path: String) throws -> DeviceMap {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read devices \(path)") }
         var riders: [String: String] = [:]

@@ -19,6 +19,15 @@ struct CommandSpec {
         /// Nil for a flag that takes no value.
         var value: String?
         var help: String
+        /// The value taken when the option is given alone (`--http` for `--http 127.0.0.1:8480`); nil: a value is needed.
+        var bare: String?
+
+        init(name: String, value: String?, help: String, bare: String? = nil) {
+            self.name = name
+            self.value = value
+            self.help = help
+            self.bare = bare
+        }
     }
 
     var usage: String {
@@ -36,7 +45,7 @@ struct CommandSpec {
         }
         text += "\nOptions:\n"
         for option in options + [Option(name: "help", value: nil, help: "Show this help.")] {
-            let left = "--\(option.name)" + (option.value.map { " \($0)" } ?? "")
+            let left = "--\(option.name)" + (option.value.map { option.bare == nil ? " \($0)" : " [\($0)]" } ?? "")
             text += "  " + pad(left, 24) + option.help + "\n"
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }
@@ -92,6 +101,8 @@ struct ParsedArguments {
                 flags.insert(name)
             } else if let inline {
                 values[name] = inline
+            } else if let bare = option.bare, index == words.count || words[index].hasPrefix("--") {
+                values[name] = bare
             } else {
                 guard index < words.count else {
                     throw UsageError(message: "option '--\(name)' needs a value \(option.value!)", command: spec.name)

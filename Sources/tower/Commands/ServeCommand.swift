@@ -13,11 +13,13 @@ enum ServeCommand: Command {
         summary: "Run the core as a service: boards attach with `tower attach`, decisions come by `tower decide`.",
         options: CoreStart.options + [
             .init(name: "roster", value: "FILE", help: "Users and their roles, NAME = ROLE per line (default $TOWER_ROSTER, else /etc/tower/roster.conf if present)."),
-            .init(name: "http", value: "HOST:PORT", help: "Also serve the HTTP API here (e.g. 127.0.0.1:8480; port 0 takes a free one, named on stderr)."),
-            .init(name: "osmand", value: "HOST:PORT", help: "Also take drivers' phones' positions in the OsmAnd protocol here (Traccar's port is 5055)."),
+            .init(name: "http", value: "HOST:PORT", help: "Also serve the HTTP API here (alone: 127.0.0.1:8480; port 0 takes a free one, named on stderr).",
+                  bare: "127.0.0.1:8480"),
+            .init(name: "osmand", value: "HOST:PORT", help: "Also take drivers' phones' positions in the OsmAnd protocol here (alone: 127.0.0.1:5055, Traccar's port).",
+                  bare: "127.0.0.1:5055"),
             .init(name: "tokens", value: "FILE", help: "Bearer tokens for the HTTP API, NAME TOKEN SCOPES [RATE] per line (mode 0600; without it the API is open to whoever reaches the port)."),
             .init(name: "order-mapping", value: "FILE", help: "How an order system's CSV export maps to orders, FIELD = Column per line (shipped: sample-data/mappings/shopify-orders.conf)."),
-            .init(name: "devices", value: "FILE", help: "Which rider carries which phone, DEVICE = RIDER per line (for --osmand)."),
+            .init(name: "devices", value: "FILE", help: "Which rider carries which phone, DEVICE = RIDER per line (for --osmand; added to riders.csv's device column)."),
         ],
         discussion: """
         The socket is created with mode 0660: the owner and the group may connect. Each client is the Unix user the
@@ -34,14 +36,14 @@ enum ServeCommand: Command {
         core.session.paceRole = .supervisor
         let server = try core.server(roster: roster)
         let api = CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? Installation.stateDirectory() + "/dead-letter.jsonl"),
-                          devices: try arguments.value("devices").map { try DeviceMap.load(path: $0) } ?? DeviceMap(riders: [:]),
+                          devices: try devices(arguments, scenario: core.scenario),
                           tokens: try arguments.value("tokens").map { try AccessTokens.load(path: $0) },
                           orderMapping: try arguments.value("order-mapping").map {
                               try OrderMapping.load(path: FileManager.default.fileExists(atPath: $0) ? $0 : Installation.shipped($0))
                           })
         let http = try arguments.value("http").map { try HTTPServer(address: $0, handler: api.handle) }
         let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, handler: api.osmand) }
-        if osmand != nil, arguments.value("devices") == nil { log("--osmand without --devices: every phone is an unknown device (404)") }
+        if osmand != nil, api.devices.riders.isEmpty { log("--osmand with no device column in riders.csv and no --devices: every phone is an unknown device (404)") }
         for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.beforeReplies = api.commit }
         for note in core.notes { log(note) }
         log("serving \(core.journalPath) on \(server.socketPath) (\(core.session.source.label))")
@@ -56,12 +58,14 @@ enum ServeCommand: Command {
             let httpEnd = fds.count
             fds += osmand?.descriptors() ?? []
             _ = poll(&fds, nfds_t(fds.count), 50)
+            let passStart = Date()
             server.handle(fds[0..<socketEnd])
             http?.handle(fds[socketEnd..<httpEnd])
             osmand?.handle(fds[httpEnd...])
             let now = Date()
             for problem in core.session.step(elapsed: now.timeIntervalSince(last)) { log(problem) }
             last = now
+            api.notePass(seconds: Date().timeIntervalSince(passStart))
             if let halted = core.session.engine.halted {
                 server.close()
                 throw ToolError("journal \(core.journalPath): \(halted)")
@@ -74,6 +78,13 @@ enum ServeCommand: Command {
         osmand?.close()
         try core.close()
         return 0
+    }
+
+    /// Riders' phones: riders.csv's `device` column, plus a `--devices` file.
+    private static func devices(_ arguments: ParsedArguments, scenario: Scenario) throws -> DeviceMap {
+        let listed = DeviceMap(scenario: scenario)
+        guard let path = arguments.value("devices") else { return listed }
+        return try listed.merged(with: try DeviceMap.load(path: path), from: path)
     }
 
     private static func log(_ line: String) {
