@@ -7,6 +7,9 @@ import Testing
         #expect(parsed.offsetSeconds == -10800)
         #expect(ISOTime.format(parsed.instant, offsetSeconds: 0) == "2026-11-17T13:00:00Z")
         #expect(ISOTime.format(parsed.instant, offsetSeconds: -10800) == "2026-11-17T10:00:00-03:00")
+        #expect(ISOTime.format(Instant(seconds: 0), offsetSeconds: 19800) == "1970-01-01T05:30:00+05:30")
+        #expect(ISOTime.format(Instant(seconds: -62_135_596_800 + 59), offsetSeconds: 0) == "0001-01-01T00:00:59Z")
+        #expect(ISOTime.format(Instant(seconds: 253_402_300_800), offsetSeconds: 0) == "10000-01-01T00:00:00Z")
         #expect(ISOTime.parse("2026-11-17T13:00:00.250Z")?.instant == parsed.instant)
         #expect(ISOTime.clock(parsed.instant, offsetSeconds: -10800) == "10:00")
         #expect(ISOTime.weekday(parsed.instant, offsetSeconds: -10800) == 1)  // a Tuesday

@@ -13,7 +13,7 @@ import TowerCore
 
     @Test func aSlowPassOfTheCoresLoopIsA503WithItsTimeUntilTheLoopIsQuickAgain() throws {
         let fixture = try CoreServerTests.Fixture()
-        let api = CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
+        let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
         #expect(try Self.get(api, "/healthz").status == 200)
         api.notePass(seconds: 7.5)
         let stalled = try Self.get(api, "/healthz")
@@ -24,8 +24,9 @@ import TowerCore
 
     @Test func metricsCountTheJournalsWritesAndSyncs() throws {
         let fixture = try CoreServerTests.Fixture()
-        let api = CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
-        api.commit()
+        let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
+        _ = api.commits.commit()
+        api.commits.finish()
         let metrics = try Self.get(api, "/metrics").body
         let writes = metrics.split(separator: "\n").first { $0.hasPrefix("tower_journal_write_seconds_count ") }
         #expect((writes.flatMap { Int($0.split(separator: " ")[1]) } ?? 0) > 0, "the morning's steps were written: \(metrics)")

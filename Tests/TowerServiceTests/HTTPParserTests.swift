@@ -34,6 +34,19 @@ import Testing
         #expect(!reason.isEmpty)
     }
 
+    @Test func bytesThatAreNotUTF8AreA400AndATabOrSpacesAroundAValueAreNotPartOfIt() {
+        for raw: [UInt8] in [Array("GET /a".utf8) + [0xFF] + Array(" HTTP/1.1\r\n\r\n".utf8),
+                             Array("GET / HTTP/1.1\r\nX-Note: ".utf8) + [0xC3, 0x28] + Array("\r\n\r\n".utf8),
+                             Array("GET / HTTP/1.1\r\nX-N".utf8) + [0xC3, 0xA9] + Array(": 1\r\n\r\n".utf8)] {
+            guard case let .failure(status, reason) = HTTPParser().parse(raw[...]) else { Issue.record("\(raw) was taken"); return }
+            #expect(status == 400 && !reason.isEmpty)
+        }
+        guard case let .request(request, _) = HTTPParser().parse(Self.bytes("GET /caf%C3%A9?a=1+2&b=%41&a=3&c HTTP/1.1\r\nX-Note: \t caf\u{e9} \t\r\n\r\n")[...]) else {
+            Issue.record("not taken"); return
+        }
+        #expect(request.path == "/caf\u{e9}" && request.query == ["a": "1 2", "b": "A", "c": ""] && request.header("x-note") == "caf\u{e9}")
+    }
+
     @Test func oversizedLinesAndHeadersAreRefusedBeforeTheyAreWhole() {
         var limits = HTTPParser.Limits()
         limits.requestLine = 100

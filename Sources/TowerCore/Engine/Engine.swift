@@ -155,6 +155,9 @@ public final class Engine {
     /// Flushes the journal to disk (on exit, signals, and once a second in live mode).
     public func sync() { journal?.sync() }
     public func syncIfDue() { journal?.syncIfDue() }
+    /// Ends the step under way, so everything journaled so far is with the kernel (in live mode each step is
+    /// written as it ends); the fsync is the caller's (see `GroupCommit`).
+    public func writeOut() { endStep() }
 
     // MARK: Committing
 

@@ -11,10 +11,14 @@ public protocol EventSink: AnyObject {
     func syncIfDue()
     /// The time spent ending steps (encoding their lines and handing them to the kernel).
     var writeTime: DurationTally { get }
+    /// A descriptor of the file, of the caller's to close, for `fsync(2)` off the core's thread (see
+    /// `GroupCommit`); nil for a sink that is no file.
+    func duplicateDescriptor() -> Int32?
 }
 
 extension EventSink {
     public var writeTime: DurationTally { DurationTally() }
+    public func duplicateDescriptor() -> Int32? { nil }
 }
 
 extension JournalWriter: EventSink {}

@@ -61,6 +61,8 @@ public final class JournalWriter {
         try file.flush()
     }
 
+    public func duplicateDescriptor() -> Int32? { file.duplicateDescriptor() }
+
     public func syncIfDue() { file.syncIfDue() }
     public func sync() {
         try? endStep()

@@ -72,6 +72,13 @@ public final class AppendOnlyFile {
         if unsynced, Date().timeIntervalSince(lastSync) >= 1 { sync() }
     }
 
+    /// A second descriptor of the file (close-on-exec), for an `fsync(2)` made elsewhere; nil once closed.
+    public func duplicateDescriptor() -> Int32? {
+        guard !closed else { return nil }
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        return copy >= 0 ? copy : nil
+    }
+
     /// Forces everything to disk.
     public func sync() {
         try? flush()

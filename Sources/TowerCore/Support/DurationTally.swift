@@ -13,11 +13,14 @@ public struct DurationTally: Sendable, Equatable {
     /// Runs `body`, adding its time.
     public mutating func time<T>(_ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer {
-            last = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            count += 1
-            seconds += last
-        }
+        defer { add(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         return try body()
+    }
+
+    /// Adds one that took `duration` seconds.
+    public mutating func add(_ duration: Double) {
+        last = duration
+        count += 1
+        seconds += duration
     }
 }

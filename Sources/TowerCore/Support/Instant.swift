@@ -65,11 +65,28 @@ public enum ISOTime {
         let days = Int(floorDiv(local, 86400))
         let secondOfDay = Int(local - Int64(days) * 86400)
         let (year, month, day) = civilFromDays(days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if offsetSeconds == 0 { return text + "Z" }
-        let magnitude = abs(offsetSeconds)
-        return text + (offsetSeconds < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + ":" + pad(magnitude / 60 % 60, 2)
+        // Written digit by digit: every journal line has a time, so this is on the hot path of ingestion.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        func digits(_ value: Int, _ width: Int) {
+            guard value >= 0, value < 10_000 else { bytes += Array(pad(value, width).utf8); return }
+            var divisor = 1, count = 1
+            while divisor * 10 <= value { divisor *= 10; count += 1 }
+            for _ in count..<max(count, width) { divisor *= 10 }  // leading zeros
+            while divisor > 0 { bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10)); divisor /= 10 }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if offsetSeconds == 0 {
+            bytes.append(UInt8(ascii: "Z"))
+        } else {
+            let magnitude = abs(offsetSeconds)
+            bytes.append(UInt8(ascii: offsetSeconds < 0 ? "-" : "+"))
+            digits(magnitude / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(magnitude / 60 % 60, 2)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `HH:MM` of an instant in the given offset.

@@ -11,7 +11,9 @@ public final class CoreAPI {
     /// Requests by route and status, inputs by event type and outcome, and the journal's sync times: `/metrics`.
     private var requests: [String: Int] = [:]
     private var inputs: [String: Int] = [:]
-    private var syncs = DurationTally()
+    /// The group commits: one sync of the journal per pass that journaled something, off the core's thread; the
+    /// servers' replies wait for them (set it as their `gate`).
+    public let commits: GroupCommit
     /// The core loop's last pass (inputs, timers, replies), as the loop reports it: a long one means inputs waited.
     private var lastPass = 0.0
     /// A pass or a sync longer than this makes `/healthz` answer 503.
@@ -27,17 +29,13 @@ public final class CoreAPI {
     /// How a CSV export's columns become orders (`--order-mapping`); nil: CSV is refused.
     private let orderMapping: OrderMapping?
 
-    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap, tokens: AccessTokens? = nil, orderMapping: OrderMapping? = nil) {
+    public init(session: CoreSession, deadLetter: DeadLetterFile?, devices: DeviceMap, tokens: AccessTokens? = nil, orderMapping: OrderMapping? = nil) throws {
         self.session = session
         self.tokens = tokens
         self.orderMapping = orderMapping
         ingestion = Ingestion(source: "http", deadLetter: deadLetter)
         self.devices = devices
-    }
-
-    /// Makes what the pass accepted durable (one fsync for every request in it), before any reply goes out.
-    public func commit() {
-        syncs.time { session.engine.sync() }
+        commits = try GroupCommit(engine: session.engine)
     }
 
     /// Told by the core's loop how long its last pass took.
@@ -282,10 +280,19 @@ public final class CoreAPI {
 
     // MARK: Reads
 
+    /// Answered at once, never waiting for the journal: it is how a monitor learns that a sync hangs.
     private func health() -> HTTPResponse {
+        var response = healthCheck()
+        response.waitsForJournal = false
+        return response
+    }
+
+    private func healthCheck() -> HTTPResponse {
         if let halted = session.engine.halted { return HTTPResponse.json(503, ["status": "down", "reason": halted.message]) }
-        if syncs.last > Self.slowAfter {
-            return HTTPResponse.json(503, ["status": "slow", "reason": String(format: "the journal's last sync took %.1f s", syncs.last)])
+        let waiting = commits.oldestWaiting, last = commits.syncs.last
+        if max(waiting, last) > Self.slowAfter {
+            let reason = waiting > last ? String(format: "a sync of the journal has been waiting %.1f s", waiting) : String(format: "the journal's last sync took %.1f s", last)
+            return HTTPResponse.json(503, ["status": "slow", "reason": reason])
         }
         if lastPass > Self.slowAfter {
             return HTTPResponse.json(503, ["status": "stalled", "reason": String(format: "the core's last pass took %.1f s: inputs waited that long", lastPass)])
@@ -373,8 +380,9 @@ public final class CoreAPI {
         }
         family("tower_inputs_total", "counter", "Inputs taken over HTTP and OsmAnd, by event type and outcome.", inputSamples)
         family("tower_journal_events", "gauge", "Events in the journal.", [("", Double(world.lastSeq))])
-        text += "# HELP tower_journal_sync_seconds Time to make a pass's accepted inputs durable (one fsync per pass).\n"
+        text += "# HELP tower_journal_sync_seconds Time to make a pass's journaled inputs durable (one fsync per pass, off the core's thread).\n"
         text += "# TYPE tower_journal_sync_seconds summary\n"
+        let syncs = commits.syncs
         text += "tower_journal_sync_seconds_sum \(formatMetric(syncs.seconds))\ntower_journal_sync_seconds_count \(syncs.count)\n"
         let writes = session.engine.journal?.writeTime ?? DurationTally()
         text += "# HELP tower_journal_write_seconds Time to write the core's steps to the journal (encoding and write(2), before the sync).\n"

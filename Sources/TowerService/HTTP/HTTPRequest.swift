@@ -1,4 +1,5 @@
 import Foundation
+import TowerCore
 
 /// One HTTP/1.1 request as the server took it: method, path and query (percent-decoded), headers (names in lower
 /// case), body.
@@ -15,20 +16,24 @@ public struct HTTPRequest: Sendable {
     public var closes: Bool { header("connection")?.lowercased() == "close" }
 
     /// `a=1&b=x%20y` as a dictionary (`+` is a space); a name given twice keeps its first value.
-    public static func form(_ text: Substring) -> [String: String] {
+    public static func form(_ text: Substring) -> [String: String] { form(Array(text.utf8)[...]) }
+
+    static func form(_ bytes: ArraySlice<UInt8>) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = percentDecoded(parts[0]), !name.isEmpty, fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? percentDecoded(parts[1]) ?? "" : ""
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
+            guard let name = percentDecoded(pair[..<equals]), !name.isEmpty, fields[name] == nil else { continue }
+            fields[name] = equals < pair.endIndex ? percentDecoded(pair[(equals + 1)...]) ?? "" : ""
         }
         return fields
     }
 
     /// Percent-decoding with `+` as a space; nil for a broken escape or bytes that are not UTF-8.
-    static func percentDecoded(_ text: Substring) -> String? {
+    static func percentDecoded(_ text: ArraySlice<UInt8>) -> String? {
+        guard text.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(validating: text, as: UTF8.self) }
         var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
+        bytes.reserveCapacity(text.count)
+        var iterator = text.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(0x20)
@@ -88,42 +93,48 @@ public struct HTTPParser: Sendable {
             }
             return .incomplete
         }
-        guard let head = String(validating: buffer[start..<headEnd], as: UTF8.self) else {
-            return .failure(status: 400, reason: "the request head is not UTF-8")
-        }
-        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        // The head is read as bytes (no String until a piece is kept): the request line, then one header a line.
+        var lines = Self.lines(of: buffer[start..<headEnd])
         let requestLine = lines.removeFirst()
-        guard requestLine.utf8.count <= limits.requestLine else {
+        guard requestLine.count <= limits.requestLine else {
             return .failure(status: 414, reason: "the request line is longer than \(limits.requestLine) bytes")
         }
-        guard headEnd - start - requestLine.utf8.count <= limits.headerBytes else {
+        guard requestLine.allSatisfy({ $0 < 0x80 }) || String(validating: requestLine, as: UTF8.self) != nil else {
+            return .failure(status: 400, reason: "the request line is not UTF-8")
+        }
+        guard headEnd - start - requestLine.count <= limits.headerBytes else {
             return .failure(status: 431, reason: "the headers are longer than \(limits.headerBytes) bytes")
         }
         guard lines.count <= limits.headerCount else { return .failure(status: 431, reason: "more than \(limits.headerCount) headers") }
-        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }) else {
+        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ (0x41...0x5A).contains($0) }) else {
             return .failure(status: 400, reason: "the request line is not METHOD TARGET HTTP/1.x")
         }
-        guard parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0" else {
-            return .failure(status: 505, reason: "only HTTP/1.0 and HTTP/1.1 are spoken here, not '\(parts[2].prefix(20))'")
+        guard parts[2].elementsEqual("HTTP/1.1".utf8) || parts[2].elementsEqual("HTTP/1.0".utf8) else {
+            return .failure(status: 505, reason: "only HTTP/1.0 and HTTP/1.1 are spoken here, not '\(TextSanitizer.clean(String(decoding: parts[2].prefix(20), as: UTF8.self)))'")
         }
         let target = parts[1]
-        guard target.hasPrefix("/") else { return .failure(status: 400, reason: "the target must be a path starting with /") }
-        let pathAndQuery = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let path = HTTPRequest.percentDecoded(pathAndQuery[0]), !path.contains("\0") else {
+        guard target.first == UInt8(ascii: "/") else { return .failure(status: 400, reason: "the target must be a path starting with /") }
+        let mark = target.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
+        guard let path = HTTPRequest.percentDecoded(target[..<mark]), !path.utf8.contains(0) else {
             return .failure(status: 400, reason: "the path has a broken percent escape")
         }
         var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(lines.count)
         for line in lines {
-            guard let colon = line.firstIndex(of: ":"), colon > line.startIndex else {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
                 return .failure(status: 400, reason: "a header line without a name and a colon")
             }
             let name = line[..<colon]
-            guard !name.contains(" "), !name.contains("\t") else { return .failure(status: 400, reason: "a header name with a space") }
-            headers.append((name.lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            guard name.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .failure(status: 400, reason: "a header name with a space or a byte that is not a token's") }
+            var value = line[(colon + 1)...]
+            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+            while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
+            guard let text = String(validating: value, as: UTF8.self) else { return .failure(status: 400, reason: "a header value is not UTF-8") }
+            headers.append((String(decoding: name.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self), text))
         }
-        var request = HTTPRequest(method: String(parts[0]), path: path,
-                                  query: pathAndQuery.count > 1 ? HTTPRequest.form(pathAndQuery[1]) : [:], headers: headers, body: [])
+        var request = HTTPRequest(method: String(decoding: parts[0], as: UTF8.self), path: path,
+                                  query: mark < target.endIndex ? HTTPRequest.form(target[(mark + 1)...]) : [:], headers: headers, body: [])
         if request.header("transfer-encoding") != nil {
             return .failure(status: 501, reason: "Transfer-Encoding is not taken here: send Content-Length")
         }
@@ -140,6 +151,24 @@ public struct HTTPParser: Sendable {
         guard buffer.endIndex - bodyStart >= length else { return .incomplete }
         request.body = Array(buffer[bodyStart..<(bodyStart + length)])
         return .request(request, consumed: bodyStart + length - start)
+    }
+
+    /// The CRLF-separated lines of a request's head.
+    private static func lines(of head: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var from = head.startIndex
+        var index = head.startIndex
+        while index + 1 < head.endIndex {
+            if head[index] == 13, head[index + 1] == 10 {
+                lines.append(head[from..<index])
+                index += 2
+                from = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(head[from..<head.endIndex])
+        return lines
     }
 
     private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {

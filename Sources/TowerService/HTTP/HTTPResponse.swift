@@ -7,6 +7,9 @@ public struct HTTPResponse: Sendable {
     public var contentType: String
     public var body: [UInt8]
     public var headers: [(name: String, value: String)] = []
+    /// Whether it waits until everything journaled before it is on disk (every reply but the health check, which
+    /// must answer while a sync hangs).
+    public var waitsForJournal = true
 
     public init(status: Int, contentType: String = "application/json", body: [UInt8]) {
         self.status = status

@@ -2,10 +2,26 @@ import Foundation
 import Glibc
 import TowerCore
 
+/// What replies wait for: the journal's sync (`GroupCommit`). A reply carries a ticket; it is sent once the gate has
+/// released its ticket, and a connection's replies always go in the order of its requests.
+public protocol ReplyGate: AnyObject {
+    /// The ticket a reply made now waits for (everything journaled before it durable).
+    func ticket() -> Int
+    /// Called at the end of a pass: covers what the pass journaled with a new ticket.
+    func commit() -> Int
+    /// Whether the journal holds events no ticket covers yet.
+    var hasUncovered: Bool { get }
+    /// The highest ticket released.
+    var released: Int { get }
+    /// Readable when a ticket is released, to wake the loop's poll; `drain` empties it.
+    var wakeDescriptor: Int32 { get }
+    func drain()
+}
+
 /// A small HTTP/1.1 server on the core's loop: keep-alive, pipelining, limits on every size, a cap on
-/// connections, and timeouts against slow clients. Requests are answered by `handler` on the core's thread; the
-/// replies of one pass go out after `beforeReplies` (the journal's fsync: one per pass for every request in it,
-/// so a reply is sent only once what it accepted is on disk).
+/// connections, and timeouts against slow clients. Requests are answered by `handler` on the core's thread; a
+/// reply is sent only once what was journaled before it is on disk (`gate`: one fsync per pass for every request
+/// in it, made off the core's thread while the core goes on).
 public final class HTTPServer {
     public let port: UInt16
     private let listener: Int32
@@ -14,8 +30,8 @@ public final class HTTPServer {
     private var connections: [Connection] = []
     /// Where reads land before they are appended to a connection's input (one buffer, reused every pass).
     private var chunk = [UInt8](repeating: 0, count: 65536)
-    /// Called once a pass has handled requests, before any reply of it is sent.
-    public var beforeReplies: (() -> Void)?
+    /// What replies wait for; nil: they go at once.
+    public var gate: ReplyGate?
 
     public static let maxConnections = 512
     /// A connection with nothing to do is closed after this; a request begun must be complete within
@@ -26,6 +42,8 @@ public final class HTTPServer {
     final class Connection {
         let fd: Int32
         var input: [UInt8] = []
+        /// Replies waiting for their ticket, in the order of the requests.
+        var held: [(ticket: Int, bytes: [UInt8])] = []
         var output: [UInt8] = []
         var written = 0
         var lastActivity = Date()
@@ -48,26 +66,33 @@ public final class HTTPServer {
     public func descriptors() -> [pollfd] {
         [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
             + connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN) | ($0.written < $0.output.count ? Int16(POLLOUT) : 0), revents: 0) }
+            + (gate.map { [pollfd(fd: $0.wakeDescriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
     }
 
     /// Handles what `descriptors()` polled ready (in the same order).
     public func handle(_ ready: ArraySlice<pollfd>) {
         let ready = Array(ready)
-        var answered = false
         for (index, connection) in connections.enumerated() where index + 1 < ready.count && ready[index + 1].revents != 0 {
-            if read(connection) { answered = true }
+            read(connection)
         }
         if !ready.isEmpty, ready[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
-        if answered { beforeReplies?() }
+        if let gate {
+            if gate.hasUncovered { _ = gate.commit() }
+            gate.drain()
+        }
+        let released = gate?.released ?? .max
         let now = Date()
         for connection in connections {
-            flush(connection)
             if let started = connection.requestStarted, now.timeIntervalSince(started) > Self.requestTimeout, !connection.closing {
-                queue(HTTPResponse.error(408, "the request was not complete within \(Int(Self.requestTimeout)) s"), on: connection, closing: true)
-                flush(connection)
+                queue(HTTPResponse.error(408, "the request was not complete within \(Int(Self.requestTimeout)) s"), on: connection, closing: true, ticket: 0)
             }
-            if now.timeIntervalSince(connection.lastActivity) > Self.idleTimeout { connection.gone = true }
-            if connection.closing, connection.written == connection.output.count { connection.gone = true }
+            while let first = connection.held.first, first.ticket <= released {
+                connection.output.append(contentsOf: first.bytes)
+                connection.held.removeFirst()
+            }
+            flush(connection)
+            if now.timeIntervalSince(connection.lastActivity) > Self.idleTimeout, connection.held.isEmpty { connection.gone = true }
+            if connection.closing, connection.held.isEmpty, connection.written == connection.output.count { connection.gone = true }
         }
         connections.removeAll { connection in
             guard connection.gone else { return false }
@@ -94,13 +119,13 @@ public final class HTTPServer {
             let connection = Connection(fd: fd)
             connections.append(connection)
             if connections.count > Self.maxConnections {
-                queue(HTTPResponse.error(503, "too many connections (\(Self.maxConnections)): try again shortly"), on: connection, closing: true)
+                queue(HTTPResponse.error(503, "too many connections (\(Self.maxConnections)): try again shortly"), on: connection, closing: true, ticket: 0)
             }
         }
     }
 
-    /// Reads what arrived and answers every whole request in it; returns whether any was answered.
-    private func read(_ connection: Connection) -> Bool {
+    /// Reads what arrived and answers every whole request in it.
+    private func read(_ connection: Connection) {
         while !connection.closing {
             let count = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {
@@ -110,7 +135,7 @@ public final class HTTPServer {
                 if count < chunk.count { break }
             } else if count == 0 {
                 connection.closing = true
-                if connection.written == connection.output.count { connection.gone = true }
+                if connection.held.isEmpty, connection.written == connection.output.count { connection.gone = true }
                 break
             } else {
                 if errno == EINTR { continue }
@@ -118,7 +143,6 @@ public final class HTTPServer {
                 break
             }
         }
-        var answered = false
         var offset = 0
         while !connection.closing, offset < connection.input.count {
             switch parser.parse(connection.input[offset...]) {
@@ -126,22 +150,21 @@ public final class HTTPServer {
                 break
             case let .request(request, consumed):
                 offset += consumed
-                queue(handler(request), on: connection, closing: request.closes)
-                answered = true
+                let response = handler(request)
+                queue(response, on: connection, closing: request.closes, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
                 continue
             case let .failure(status, reason):
-                queue(HTTPResponse.error(status, reason), on: connection, closing: true)
-                answered = true
+                queue(HTTPResponse.error(status, reason), on: connection, closing: true, ticket: 0)
             }
             break
         }
         if offset > 0 { connection.input.removeFirst(offset) }
         connection.requestStarted = connection.input.isEmpty ? nil : connection.requestStarted
-        return answered
     }
 
-    private func queue(_ response: HTTPResponse, on connection: Connection, closing: Bool) {
-        connection.output.append(contentsOf: response.encoded(closing: closing))
+    /// Holds a reply until its ticket is released (a later reply on the connection waits behind an earlier one).
+    private func queue(_ response: HTTPResponse, on connection: Connection, closing: Bool, ticket: Int) {
+        connection.held.append((ticket, response.encoded(closing: closing)))
         if closing { connection.closing = true }
     }
 

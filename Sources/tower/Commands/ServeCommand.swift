@@ -35,7 +35,7 @@ enum ServeCommand: Command {
         core.session.engine.authority = Authority(roster: roster)
         core.session.paceRole = .supervisor
         let server = try core.server(roster: roster)
-        let api = CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? Installation.stateDirectory() + "/dead-letter.jsonl"),
+        let api = try CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? Installation.stateDirectory() + "/dead-letter.jsonl"),
                           devices: try devices(arguments, scenario: core.scenario),
                           tokens: try arguments.value("tokens").map { try AccessTokens.load(path: $0) },
                           orderMapping: try arguments.value("order-mapping").map {
@@ -44,7 +44,7 @@ enum ServeCommand: Command {
         let http = try arguments.value("http").map { try HTTPServer(address: $0, handler: api.handle) }
         let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, handler: api.osmand) }
         if osmand != nil, api.devices.riders.isEmpty { log("--osmand with no device column in riders.csv and no --devices: every phone is an unknown device (404)") }
-        for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.beforeReplies = api.commit }
+        for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.gate = api.commits }
         for note in core.notes { log(note) }
         log("serving \(core.journalPath) on \(server.socketPath) (\(core.session.source.label))")
         if let http { log("http on port \(http.port)") }
@@ -74,6 +74,8 @@ enum ServeCommand: Command {
         }
         log("signal \(signal): stopping")
         server.close()
+        api.commits.finish()  // replies still waiting for a sync go out before the connections close
+        for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.handle([]) }
         http?.close()
         osmand?.close()
         try core.close()

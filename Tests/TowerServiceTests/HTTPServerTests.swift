@@ -1,0 +1,101 @@
+import Foundation
+import Glibc
+import Testing
+import TowerCore
+@testable import TowerService
+
+/// Replies wait for the journal: none leaves before its ticket is released, and a connection's replies keep the
+/// order of its requests.
+@Suite struct HTTPServerTests {
+    /// A gate a test opens by hand.
+    final class HandGate: ReplyGate {
+        var requested = 0
+        var released = 0
+        var uncovered = false
+        var hasUncovered: Bool { uncovered }
+        func ticket() -> Int { uncovered ? requested + 1 : requested }
+        func commit() -> Int { uncovered = false; requested += 1; return requested }
+        var wakeDescriptor: Int32 { -1 }  // poll ignores a negative descriptor
+        func drain() {}
+    }
+
+    static func connect(_ port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { throw ToolError("connect: \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// What the client has received within `milliseconds`.
+    static func received(_ fd: Int32, within milliseconds: Int32) -> String {
+        var text = ""
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        while poll(&fds, 1, milliseconds) > 0 {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            text += String(decoding: buffer[0..<count], as: UTF8.self)
+        }
+        return text
+    }
+
+    @Test func aReplyWaitsForItsTicketAndALaterOneWaitsBehindIt() throws {
+        let gate = HandGate()
+        let server = try HTTPServer(address: "127.0.0.1:0") { request in
+            if request.path == "/write" { gate.uncovered = true }  // as if the handler journaled an event
+            var response = HTTPResponse.text(200, request.path)
+            response.waitsForJournal = request.path != "/health"
+            return response
+        }
+        defer { server.close() }
+        server.gate = gate
+        let client = try Self.connect(server.port)
+        defer { close(client) }
+        let requests = "GET /write HTTP/1.1\r\n\r\nGET /health HTTP/1.1\r\n\r\n"
+        _ = requests.withCString { send(client, $0, strlen($0), 0) }
+        for _ in 0..<5 { server.serve(timeout: 20) }
+        #expect(gate.requested == 1, "the pass that journaled asked for one sync")
+        #expect(Self.received(client, within: 50).isEmpty, "nothing before the sync: the health reply waits behind the write's")
+        gate.released = 1
+        server.serve(timeout: 20)
+        let replies = Self.received(client, within: 200)
+        let write = replies.range(of: "/write"), health = replies.range(of: "/health")
+        #expect(write != nil && health != nil && write!.lowerBound < health!.lowerBound, "both, in order: \(replies)")
+    }
+
+    @Test func theHealthCheckAloneNeverWaits() throws {
+        let gate = HandGate()
+        gate.requested = 3  // syncs asked for and hanging
+        let server = try HTTPServer(address: "127.0.0.1:0") { _ in
+            var response = HTTPResponse.text(200, "ok")
+            response.waitsForJournal = false
+            return response
+        }
+        defer { server.close() }
+        server.gate = gate
+        let client = try Self.connect(server.port)
+        defer { close(client) }
+        _ = "GET /healthz HTTP/1.1\r\n\r\n".withCString { send(client, $0, strlen($0), 0) }
+        for _ in 0..<5 { server.serve(timeout: 20) }
+        #expect(Self.received(client, within: 200).hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test func groupCommitCoversWhatWasJournaledAndReleasesOnceSynced() throws {
+        let fixture = try CoreServerTests.Fixture()
+        let commits = try GroupCommit(engine: fixture.session.engine)
+        #expect(!commits.hasUncovered && commits.ticket() == 0)
+        let engine = fixture.session.engine
+        let rider = try #require(engine.world.riderIDs.first)
+        try engine.submit(Event(id: "phone-1", at: engine.world.clock!, by: "osmand",
+                                body: .riderPosition(rider: rider, position: GeoPoint(lat: -22.9, lon: -43.2))))
+        #expect(commits.hasUncovered && commits.ticket() == 1)
+        #expect(commits.commit() == 1)
+        #expect(!commits.hasUncovered && commits.ticket() == 1, "a reply made now waits for the sync in flight")
+        commits.finish()
+        #expect(commits.released == 1 && commits.syncs.count == 1 && commits.oldestWaiting == 0)
+    }
+}
