@@ -59,6 +59,10 @@ struct BoardEndToEndTests {
         #expect(!filtered.contains("R04 "))
         try tmux.send("Escape")
         try tmux.wait(forText: "filter cleared")
+        try tmux.send("s")
+        try tmux.wait(for: "the lanes sorted by late") { $0.contains("lanes sorted by late, high to low") && $0.contains("· late↓") }
+        try tmux.send("S")
+        try tmux.wait(forText: "· late↑")
 
         try tmux.resize(width: 60, height: 20)
         try tmux.wait(forText: "terminal too small: need 80x24, have 60x20")

@@ -1,4 +1,5 @@
 import Testing
+import TowerCore
 @testable import TowerBoard
 
 @Suite struct ScreenBufferTests {
@@ -185,20 +186,62 @@ import Testing
         for key in ["/", "g", "i", "g"] { model.handle(.char(Character(key)), rows: BoardModelTests.rows) }
         #expect(model.filterLine == "gig")
         model.handle(.enter, rows: BoardModelTests.rows)
-        #expect(model.filter?.text == "gig")
+        #expect(model.filters[.lanes]?.text == "gig")
         #expect(model.filterLine == nil)
         model.handle(.escape, rows: BoardModelTests.rows)
-        #expect(model.filter == nil)
+        #expect(model.filters[.lanes] == nil)
     }
 
     @Test func filtersTheLanesOnScreen() {
         var model = BoardModel(speed: 60, readonly: false)
-        model.filter = RowFilter("3pl")
+        model.filters[.lanes] = RowFilter("3pl")
         let (buffer, rows) = BoardFixture.render(width: 200, height: 60, model: model)
         let world = BoardFixture.snapshot.world
         #expect(!rows.lanes.isEmpty)
         #expect(rows.lanes.allSatisfy { world.riders[$0]?.profile.channel == .thirdParty })
-        #expect(buffer.lines[0].contains("/3pl"))
+        #expect(buffer.lines.contains { $0.contains("Rider lanes") && $0.contains("/3pl") }, "the pane's title shows its filter")
+        #expect(!rows.atRisk.isEmpty, "the other panes keep their rows")
+    }
+
+    @Test func eachPaneFiltersItsOwnRowsTheExceptionQueueIncluded() throws {
+        // Two open cases of different kinds on the fixture's world.
+        var snapshot = BoardFixture.snapshot
+        let riders = Array(snapshot.world.riderIDs.prefix(2))
+        for (number, kind) in ["rider_stalled", "geofence_exit"].enumerated() {
+            snapshot.world.apply(Event(id: "t\(number)", at: snapshot.now, by: "core",
+                                       body: .exceptionRaised(exception: "E-900\(number)", kind: kind, subject: riders[number], detail: "test")))
+        }
+        var model = BoardModel(speed: 60, readonly: false)
+        model.focus = .exceptions
+        for character in "/stalled" { model.handle(.char(character), rows: BoardModelTests.rows) }
+        model.handle(.enter, rows: BoardModelTests.rows)
+        #expect(model.filters[.exceptions]?.text == "stalled" && model.filters[.lanes] == nil)
+        var buffer = ScreenBuffer(width: 200, height: 60)
+        let rows = BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(rows.exceptions == ["E-9000"], "only the stalled rider's case: \(rows.exceptions)")
+        #expect(!rows.lanes.isEmpty)
+    }
+
+    @Test func sKeysThroughAPanesColumnsAndSReversesIt() {
+        var model = BoardModel(speed: 60, readonly: false)
+        let world = BoardFixture.snapshot.world
+        let natural = BoardFixture.render(width: 200, height: 60, model: model).1.lanes
+        model.handle(.char("s"), rows: BoardModelTests.rows)
+        #expect(model.sorts[.lanes] == PaneSort(column: 1) && model.message?.contains("sorted by late, high to low") == true)
+        let (buffer, rows) = BoardFixture.render(width: 200, height: 60, model: model)
+        let late = rows.lanes.map { BoardFixture.snapshot.outlook.lanes[$0]?.lateCount ?? 0 }
+        #expect(late == late.sorted(by: >), "most late first: \(late)")
+        #expect(Set(rows.lanes) == Set(natural), "the same riders, in another order")
+        #expect(buffer.lines.contains { $0.contains("Rider lanes") && $0.contains("late↓") })
+        model.handle(.char("S"), rows: BoardModelTests.rows)
+        let reversed = BoardFixture.render(width: 200, height: 60, model: model).1.lanes
+        #expect(reversed == rows.lanes.reversed())
+        for _ in 0..<4 { model.handle(.char("s"), rows: BoardModelTests.rows) }
+        #expect(BoardFixture.render(width: 200, height: 60, model: model).1.lanes == natural, "round to the natural order")
+        model.focus = .atRisk
+        model.handle(.char("s"), rows: BoardModelTests.rows)
+        let due = BoardFixture.render(width: 200, height: 60, model: model).1.atRisk.compactMap { world.orders[$0]?.window.end }
+        #expect(due == due.sorted(), "at-risk by due, soonest first")
     }
 
     @Test func asksForAThemeByName() {

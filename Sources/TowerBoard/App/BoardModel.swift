@@ -3,7 +3,18 @@ import TowerCore
 /// What the board shows and how: the only state the keys change. Pure, so any screen can be rebuilt from a
 /// world and a list of keys.
 public struct BoardModel: Sendable {
-    public enum Pane: Int, CaseIterable, Sendable { case lanes, atRisk, exceptions }
+    public enum Pane: Int, CaseIterable, Sendable {
+        case lanes, atRisk, exceptions
+
+        /// How the status line names it.
+        public var title: String {
+            switch self {
+            case .lanes: "lanes"
+            case .atRisk: "at-risk orders"
+            case .exceptions: "exceptions"
+            }
+        }
+    }
 
     public enum Screen: Equatable, Sendable {
         case board
@@ -42,10 +53,13 @@ public struct BoardModel: Sendable {
     public var commandLine: String?
     /// Commands run before (kept across restarts by the app), for ↑ ↓.
     public var history = CommandHistory()
-    /// The `/` filter being typed, when the filter line is open.
+    /// The `/` filter being typed, when the filter line is open, and the pane it filters.
     public var filterLine: String?
-    /// The filter applied to lanes and at-risk orders.
-    public var filter: RowFilter?
+    public var filterPane: Pane = .lanes
+    /// Each pane's filter (`/` types the one of the pane in focus).
+    public var filters: [Pane: RowFilter] = [:]
+    /// Each pane's order (`s` and `S` on the pane in focus).
+    public var sorts: [Pane: PaneSort] = [:]
     /// A theme asked for with `:theme NAME`, for the app to load.
     public var themeRequest: String?
     /// A line for the status bar (results, refusals), until the next key.
@@ -153,7 +167,18 @@ public struct BoardModel: Sendable {
         case .char("+"), .char("="): changeSpeed(by: 1)
         case .char("-"), .char("_"): changeSpeed(by: -1)
         case .char(":"): commandLine = ""
-        case .char("/"): filterLine = filter?.text ?? ""
+        case .char("/"): filterPane = focus; filterLine = filters[focus]?.text ?? ""
+        case .char("s"), .char("S"):
+            var sort = sorts[focus] ?? PaneSort()
+            if key == .char("s") {
+                sort = PaneSort(column: (sort.column + 1) % PaneSort.columns(focus).count)
+            } else {
+                sort.reversed.toggle()
+            }
+            sorts[focus] = sort
+            cursor[focus] = 0
+            let way = sort.isDescending(focus) ? "high to low" : "low to high"
+            message = "\(focus.title) sorted by \(sort.column(of: focus).rawValue), \(way) (s: next column, S: reverse)"
         case .tab, .right, .char("l"): focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
         case .backTab, .left, .char("h"): focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
         case .down, .char("j"): cursor[focus] = min(current + 1, max(0, ids.count - 1))
@@ -171,7 +196,7 @@ public struct BoardModel: Sendable {
             case .exceptions: open(.exception(id))
             }
         case .escape:
-            if filter != nil { filter = nil; message = "filter cleared" }
+            if filters[focus] != nil { filters[focus] = nil; message = "filter cleared" }
         case .char("u"): handleUndo()
         case .char("a"), .char("r"), .char("1"), .char("2"), .char("3"), .char("4"):
             if focus == .exceptions, !ids.isEmpty, decide(key, on: ids[current], rows: rows) { return }
@@ -261,9 +286,9 @@ public struct BoardModel: Sendable {
 
     private mutating func editFilter(_ key: Key) {
         guard let text = Self.edit(&filterLine, key, limit: 100) else { return }
-        filter = RowFilter(text)
-        cursor = [:]
-        message = filter.map { "filter: \($0.text) (esc clears)" } ?? "filter cleared"
+        filters[filterPane] = RowFilter(text)
+        cursor[filterPane] = 0
+        message = filters[filterPane].map { "\(filterPane.title) filtered: \($0.text) (esc clears)" } ?? "filter cleared"
     }
 
     /// Edits an open prompt line (`:` or `/`): typing appends, backspace deletes (closing an empty line), esc

@@ -5,11 +5,19 @@ import TowerCore
 enum AtRiskPane {
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
-        let items = c.snapshot.outlook.atRisk.filter { item in
-            guard let filter = c.model.filter else { return true }
+        let shown = c.snapshot.outlook.atRisk.filter { item in
+            guard let filter = c.model.filters[.atRisk] else { return true }
             let zone = world.orders[item.order]?.zone ?? ""
             let channel = item.rider.flatMap { world.riders[$0]?.profile.channel.rawValue } ?? ""
             return filter.keeps([item.order, item.rider ?? "", zone, channel, item.tier.rawValue])
+        }
+        let items = (c.model.sorts[.atRisk] ?? PaneSort()).apply(shown, pane: .atRisk) { column, item -> PaneSort.Key? in
+            switch column {
+            case .due: return .number(Double(item.window.end.seconds))
+            case .order: return .text(item.order)
+            case .rider: return .text(item.rider ?? "~")
+            default: return nil
+            }
         }
         let body = c.title("At-risk orders (\(items.count))", pane: .atRisk, in: rect, into: &buffer)
         guard body.height > 1 else { return items.map(\.order) }

@@ -112,7 +112,6 @@ public enum BoardView {
         var left = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)  \(c.snapshot.source)"
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }
-        if let filter = c.model.filter { left += "  /\(filter.text)" }
         let headerStyle = c.model.flashing ? Style(fg: c.theme[.header].bg, bg: c.theme[.late].fg, bold: true) : c.theme[.header]
         buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: headerStyle)
         // Who is at the board and the wall clock on the right; in a narrow terminal the wall clock alone.
@@ -215,10 +214,16 @@ struct PaneContext {
     let glyphs: Glyphs
 
     /// Draws a pane's title row, highlighted when focused, and returns the area below it.
+    /// A pane's title line, with its order and its filter (`· late↓ /gig`); returns the room under it.
     func title(_ text: String, pane: BoardModel.Pane?, in rect: Rect, into buffer: inout ScreenBuffer) -> Rect {
         let focused = pane.map { $0 == model.focus } ?? false
         let style = focused ? theme[.accent] : theme[.title]
-        buffer.putPadded((focused ? "▌" : " ") + text, x: rect.x, y: rect.y, width: rect.width, style: style)
+        var line = (focused ? "▌" : " ") + text
+        if let pane {
+            line += "  · " + (model.sorts[pane] ?? PaneSort()).label(pane, glyphs: glyphs)
+            if let filter = model.filters[pane] { line += "  /" + TextSanitizer.clean(filter.text) }
+        }
+        buffer.putPadded(line, x: rect.x, y: rect.y, width: rect.width, style: style)
         return Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
     }
 

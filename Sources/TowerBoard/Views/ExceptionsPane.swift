@@ -12,7 +12,18 @@ enum ExceptionsPane {
 
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
-        let open = queue(world)
+        let filter = c.model.filters[.exceptions]
+        func kept(_ exception: ExceptionCase) -> Bool {
+            filter?.keeps([exception.id, exception.kind, exception.subject, exception.detail, exception.state.rawValue]) ?? true
+        }
+        let open = (c.model.sorts[.exceptions] ?? PaneSort()).apply(queue(world).filter(kept), pane: .exceptions) { column, exception -> PaneSort.Key? in
+            switch column {
+            case .raised: return .number(Double(exception.raisedAt.seconds))
+            case .kind: return .text(exception.kind)
+            case .subject: return .text(exception.subject)
+            default: return nil
+            }
+        }
         let waiting = open.filter { $0.state == .escalated }.count
         let body = c.title("Exceptions · \(waiting) waiting, \(open.count - waiting) watched", pane: .exceptions, in: rect, into: &buffer)
         guard body.height > 0 else { return open.map(\.id) }
@@ -55,7 +66,7 @@ enum ExceptionsPane {
         }
         // The latest decisions take the upper half of what is left, the latest notable events the rest.
         let decisionsEnd = y + max(1, (body.maxY - y) / 2)
-        let resolved = world.exceptions.values.lazy.filter { !$0.isPending && $0.resolvedAt != nil }
+        let resolved = world.exceptions.values.lazy.filter { !$0.isPending && $0.resolvedAt != nil && kept($0) }
             .first(max(0, min(decisionsEnd, body.maxY) - y)) { ($0.resolvedAt!, $0.id) > ($1.resolvedAt!, $1.id) }
         for exception in resolved where y < min(decisionsEnd, body.maxY) {
             let why = exception.state == .autoResolved ? (exception.rule ?? "") : "\(exception.state.rawValue) by \(exception.decidedBy ?? "?")"

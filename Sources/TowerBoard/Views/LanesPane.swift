@@ -9,10 +9,20 @@ enum LanesPane {
 
     static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
         let world = c.snapshot.world
-        let ids = world.riderIDs.filter { id in
+        let shown = world.riderIDs.filter { id in
             guard let rider = world.riders[id], rider.status != .offShift || !(world.routes[id]?.stops.isEmpty ?? true) else { return false }
             let p = rider.profile
-            return c.model.filter?.keeps([id, p.name, p.zone, p.hub, p.channel.rawValue, p.vehicle.rawValue, rider.status.rawValue]) ?? true
+            return c.model.filters[.lanes]?.keeps([id, p.name, p.zone, p.hub, p.channel.rawValue, p.vehicle.rawValue, rider.status.rawValue]) ?? true
+        }
+        let ids = (c.model.sorts[.lanes] ?? PaneSort()).apply(shown, pane: .lanes) { column, id -> PaneSort.Key? in
+            guard let rider = world.riders[id] else { return nil }
+            switch column {
+            case .late: return .number(Double(c.snapshot.outlook.lanes[id]?.lateCount ?? 0))
+            case .load: return .number(Double(rider.loadParcels) / Double(max(1, rider.profile.capacityParcels)))
+            case .channel: return .text(rider.profile.channel.rawValue)
+            case .status: return .text(rider.status.rawValue)
+            default: return nil
+            }
         }
         let late = ids.reduce(0) { $0 + (c.snapshot.outlook.lanes[$1]?.lateCount ?? 0) }
         let body = c.title("Rider lanes (\(ids.count) of \(world.riders.count))  \(late) stops late", pane: .lanes, in: rect, into: &buffer)
