@@ -27,6 +27,32 @@ static inline int tower_colors(void) { return COLORS; }
 static inline int tower_key_resize(void) { return KEY_RESIZE; }
 static inline int tower_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int tower_err(void) { return ERR; }
+static inline int tower_key_mouse(void) { return KEY_MOUSE; }
+
+/* Asks the terminal to report clicks, double-clicks and the wheel (or nothing). */
+static inline void tower_mouse(int on) {
+    mmask_t wanted = on ? (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                           | BUTTON5_PRESSED
+#endif
+                           ) : 0;
+    mousemask(wanted, NULL);
+}
+
+/* The mouse event wget_wch announced with KEY_MOUSE: 1 click, 2 double-click, 3 wheel up, 4 wheel down, 0 other. */
+static inline int tower_read_mouse(int *y, int *x) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *y = event.y;
+    *x = event.x;
+    if (event.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (event.bstate & BUTTON1_CLICKED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 3;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 4;
+#endif
+    return 0;
+}
 
 static inline attr_t tower_a_bold(void) { return A_BOLD; }
 static inline attr_t tower_a_dim(void) { return A_DIM; }

@@ -93,3 +93,47 @@ import TowerCore
         #expect(Completion.complete("frob", world: world).line == "frob", "nothing to complete: the line stays")
     }
 }
+
+/// The mouse: a click selects, a second click (or a double-click) opens, the wheel scrolls the pane under it.
+@Suite struct MouseTests {
+    /// The board at 200x60 as drawn, with the rows and the areas the mouse hits.
+    static func drawn(_ model: BoardModel) -> BoardModel.Rows { BoardFixture.render(width: 200, height: 60, model: model).1 }
+
+    @Test func aClickSelectsTheRowUnderItAndASecondOpensIt() throws {
+        var model = BoardModel(speed: 60, readonly: false)
+        var rows = Self.drawn(model)
+        let lanes = try #require(rows.areas[.lanes])
+        #expect(rows.lanes.count > 3)
+        let y = lanes.rows.y + 2
+        model.handle(.click(x: lanes.rows.x + 3, y: y, double: false), rows: rows)
+        #expect(model.screen == .board && model.focus == .lanes && model.selectedIndex(.lanes, count: rows.lanes.count) == 2)
+        rows = Self.drawn(model)
+        model.handle(.click(x: lanes.rows.x + 3, y: y, double: false), rows: rows)
+        #expect(model.screen == .rider(rows.lanes[2]), "the second click on the selected row opens its rider")
+        model.handle(.click(x: 5, y: 2, double: false), rows: Self.drawn(model))
+        #expect(model.screen == .board, "a click on the breadcrumb goes back")
+    }
+
+    @Test func aClickInAnotherPaneFocusesItAndADoubleClickOpensAtOnce() throws {
+        var model = BoardModel(speed: 60, readonly: false)
+        let rows = Self.drawn(model)
+        let atRisk = try #require(rows.areas[.atRisk])
+        model.handle(.click(x: atRisk.pane.x + 2, y: atRisk.pane.y, double: false), rows: rows)
+        #expect(model.focus == .atRisk && model.screen == .board, "a click on the title focuses the pane")
+        model.handle(.click(x: atRisk.rows.x + 2, y: atRisk.rows.y, double: true), rows: rows)
+        #expect(model.screen == .order(rows.atRisk[0]))
+    }
+
+    @Test func theWheelMovesTheSelectionOfThePaneUnderIt() throws {
+        var model = BoardModel(speed: 60, readonly: false)
+        let rows = Self.drawn(model)
+        let lanes = try #require(rows.areas[.lanes])
+        model.focus = .exceptions
+        model.handle(.wheel(up: false, x: lanes.rows.x, y: lanes.rows.y), rows: rows)
+        #expect(model.selectedIndex(.lanes, count: rows.lanes.count) == 3 && model.focus == .exceptions)
+        model.handle(.wheel(up: true, x: lanes.rows.x, y: lanes.rows.y), rows: rows)
+        #expect(model.selectedIndex(.lanes, count: rows.lanes.count) == 0)
+        model.handle(.click(x: 0, y: 0, double: false), rows: rows)
+        #expect(model.screen == .board && model.focus == .exceptions, "a click on the header does nothing")
+    }
+}

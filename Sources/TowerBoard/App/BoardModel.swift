@@ -108,6 +108,8 @@ public struct BoardModel: Sendable {
         public var linked: Screen?
         /// The world drawn, for tab completion on the command line.
         public var world: World?
+        /// Where each pane was drawn, for the mouse.
+        public var areas: [Pane: HitArea] = [:]
         public init() {}
         func ids(_ pane: Pane) -> [String] {
             switch pane {
@@ -115,6 +117,28 @@ public struct BoardModel: Sendable {
             case .atRisk: return atRisk
             case .exceptions: return exceptions
             }
+        }
+    }
+
+    /// Where a pane's rows were drawn: the whole pane (a click there focuses it), the rectangle of its rows, the
+    /// first row shown and the lines each row takes.
+    public struct HitArea: Equatable, Sendable {
+        public var pane: Rect
+        public var rows: Rect
+        public var offset: Int
+        public var rowHeight: Int
+
+        public init(pane: Rect, rows: Rect = Rect(x: 0, y: 0, width: 0, height: 0), offset: Int = 0, rowHeight: Int = 1) {
+            self.pane = pane
+            self.rows = rows
+            self.offset = offset
+            self.rowHeight = rowHeight
+        }
+
+        /// The index of the row drawn at line `y`, if a row is there.
+        func row(atY y: Int) -> Int? {
+            guard y >= rows.y, y < rows.maxY, rowHeight > 0 else { return nil }
+            return offset + (y - rows.y) / rowHeight
         }
     }
 
@@ -132,6 +156,8 @@ public struct BoardModel: Sendable {
         }
         let armed = quitArmed
         quitArmed = false
+        if case let .click(x, y, double) = key { click(x: x, y: y, double: double, rows: rows); return }
+        if case let .wheel(up, x, y) = key { wheel(up: up, x: x, y: y, rows: rows); return }
         switch screen {
         case .help:
             if key == .escape || key == .char("?") || key == .char("q") { back() }
@@ -189,12 +215,7 @@ public struct BoardModel: Sendable {
         case .end, .char("G"): cursor[focus] = max(0, ids.count - 1)
         case .enter:
             guard !ids.isEmpty else { return }
-            let id = ids[current]
-            switch focus {
-            case .lanes: open(.rider(id))
-            case .atRisk: open(.order(id))
-            case .exceptions: open(.exception(id))
-            }
+            openRow(ids[current], of: focus)
         case .escape:
             if filters[focus] != nil { filters[focus] = nil; message = "filter cleared" }
         case .char("u"): handleUndo()
@@ -203,6 +224,40 @@ public struct BoardModel: Sendable {
             message = readonly ? "read-only board: actions are off" : "select an escalation in the exception queue first"
         default: break
         }
+    }
+
+    private mutating func openRow(_ id: String, of pane: Pane) {
+        switch pane {
+        case .lanes: open(.rider(id))
+        case .atRisk: open(.order(id))
+        case .exceptions: open(.exception(id))
+        }
+    }
+
+    /// A click on the board focuses the pane under it and selects the row; a click on the selected row, or a
+    /// double-click, opens it. In a drill-down, a click on the breadcrumb goes back.
+    private mutating func click(x: Int, y: Int, double: Bool, rows: Rows) {
+        guard screen == .board else {
+            switch screen {
+            case .rider, .order, .exception: if y == 2 { back() }  // the breadcrumb's line
+            default: break
+            }
+            return
+        }
+        guard let (pane, area) = rows.areas.first(where: { $0.value.pane.contains(x: x, y: y) }) else { return }
+        let wasSelected = focus == pane ? selectedIndex(pane, count: rows.ids(pane).count) : nil
+        focus = pane
+        guard let index = area.row(atY: y), x >= area.rows.x, x < area.rows.maxX, index < rows.ids(pane).count else { return }
+        cursor[pane] = index
+        if double || wasSelected == index { openRow(rows.ids(pane)[index], of: pane) }
+    }
+
+    /// The wheel moves the selection of the pane under it by three rows.
+    private mutating func wheel(up: Bool, x: Int, y: Int, rows: Rows) {
+        guard screen == .board, let pane = rows.areas.first(where: { $0.value.pane.contains(x: x, y: y) })?.key else { return }
+        let count = rows.ids(pane).count
+        let current = selectedIndex(pane, count: count)
+        cursor[pane] = up ? max(0, current - 3) : min(max(0, count - 1), current + 3)
     }
 
     /// `1`-`4` pick an option, `a` approves the picked one, `r` rejects; a costly approval asks for `y` first.

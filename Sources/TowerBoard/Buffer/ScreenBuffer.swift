@@ -24,6 +24,7 @@ public struct Rect: Hashable, Sendable {
     }
 
     public var isEmpty: Bool { width <= 0 || height <= 0 }
+    public func contains(x: Int, y: Int) -> Bool { x >= self.x && x < maxX && y >= self.y && y < maxY }
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
 

@@ -31,7 +31,9 @@ public final class NcursesTerminal {
         }
     }
 
-    public init(useColor: Bool, stdinIsFeed: Bool = false) throws {
+    /// - Parameter mouse: ask the terminal for clicks and the wheel (`--no-mouse` turns it off, leaving the
+    ///   terminal's own selection of text to the mouse).
+    public init(useColor: Bool, stdinIsFeed: Bool = false, mouse: Bool = true) throws {
         try NcursesTerminal.preflight(stdinIsFeed: stdinIsFeed)
         keyboard = stdinIsFeed ? tower_open_tty() : fdopen(dup(STDIN_FILENO), "r")
         tower_signals_install()
@@ -50,6 +52,7 @@ public final class NcursesTerminal {
         keypad(tower_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        tower_mouse(mouse ? 1 : 0)
         if useColor, has_colors() {
             start_color()
             use_default_colors()
@@ -120,6 +123,15 @@ public final class NcursesTerminal {
         if result == tower_key_code_yes() {
             switch Int32(character) {
             case tower_key_resize(): return .resize
+            case tower_key_mouse():
+                var y: Int32 = 0, x: Int32 = 0
+                switch tower_read_mouse(&y, &x) {
+                case 1: return .click(x: Int(x), y: Int(y), double: false)
+                case 2: return .click(x: Int(x), y: Int(y), double: true)
+                case 3: return .wheel(up: true, x: Int(x), y: Int(y))
+                case 4: return .wheel(up: false, x: Int(x), y: Int(y))
+                default: return nil
+                }
             case KEY_UP: return .up
             case KEY_DOWN: return .down
             case KEY_LEFT: return .left

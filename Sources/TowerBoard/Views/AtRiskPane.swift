@@ -3,7 +3,7 @@ import TowerCore
 /// Orders likely to miss their window, most likely first: the chance, the ETA with its P10–P90 range against the
 /// window, the tier and the rider.
 enum AtRiskPane {
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (ids: [String], area: BoardModel.HitArea) {
         let world = c.snapshot.world
         let shown = c.snapshot.outlook.atRisk.filter { item in
             guard let filter = c.model.filters[.atRisk] else { return true }
@@ -20,7 +20,7 @@ enum AtRiskPane {
             }
         }
         let body = c.title("At-risk orders (\(items.count))", pane: .atRisk, in: rect, into: &buffer)
-        guard body.height > 1 else { return items.map(\.order) }
+        guard body.height > 1 else { return (items.map(\.order), BoardModel.HitArea(pane: rect)) }
         // Wide: the P50 ETA, its P10–P90 range, the slack and the whole window. Narrow (80 columns): the range
         // against the window's end, the slack as a glyph.
         let wide = body.width >= 64
@@ -29,10 +29,11 @@ enum AtRiskPane {
         let list = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         if items.isEmpty {
             buffer.put("  nothing at risk", x: list.x, y: list.y, style: c.theme[.ok], maxWidth: list.width)
-            return []
+            return ([], BoardModel.HitArea(pane: rect))
         }
         let selected = c.model.selectedIndex(.atRisk, count: items.count)
         let offset = c.scrollOffset(selected: selected, visible: list.height)
+        let area = BoardModel.HitArea(pane: rect, rows: list, offset: offset)
         for (row, item) in items.dropFirst(offset).prefix(list.height).enumerated() {
             let y = list.y + row
             let isSelected = c.model.focus == .atRisk && offset + row == selected
@@ -59,6 +60,6 @@ enum AtRiskPane {
                 cell(marker + " " + Format.clock(item.window.end, world), 7, c.slackStyle(item.slack))
             }
         }
-        return items.map(\.order)
+        return (items.map(\.order), area)
     }
 }

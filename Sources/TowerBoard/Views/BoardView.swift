@@ -29,15 +29,15 @@ public enum BoardView {
             if buffer.width >= 160 {
                 let (left, right) = body.left(buffer.width * 3 / 5)
                 let (top, bottom) = right.top(right.height / 2)
-                rows.lanes = LanesPane.render(context, in: left, into: &buffer)
-                rows.atRisk = AtRiskPane.render(context, in: top, into: &buffer)
-                rows.exceptions = ExceptionsPane.render(context, in: bottom, into: &buffer)
+                (rows.lanes, rows.areas[.lanes]) = LanesPane.render(context, in: left, into: &buffer)
+                (rows.atRisk, rows.areas[.atRisk]) = AtRiskPane.render(context, in: top, into: &buffer)
+                (rows.exceptions, rows.areas[.exceptions]) = ExceptionsPane.render(context, in: bottom, into: &buffer)
             } else {
                 let (top, bottom) = body.top(body.height * 11 / 20)
                 let (left, right) = bottom.left(max(bottom.width * 3 / 5, 48))
-                rows.lanes = LanesPane.render(context, in: top, into: &buffer)
-                rows.atRisk = AtRiskPane.render(context, in: left, into: &buffer)
-                rows.exceptions = ExceptionsPane.render(context, in: right, into: &buffer)
+                (rows.lanes, rows.areas[.lanes]) = LanesPane.render(context, in: top, into: &buffer)
+                (rows.atRisk, rows.areas[.atRisk]) = AtRiskPane.render(context, in: left, into: &buffer)
+                (rows.exceptions, rows.areas[.exceptions]) = ExceptionsPane.render(context, in: right, into: &buffer)
             }
         case let .rider(id):
             DetailViews.rider(id, context, in: breadcrumb(context, in: body, into: &buffer), into: &buffer)

@@ -151,6 +151,7 @@ enum DetailViews {
         ("s / S", "sort the pane in focus by its next column / reverse it (lanes: rider, late, load, channel, status; at-risk: risk, due, order, rider; exceptions: due, raised, kind, subject); the title shows the order"),
         (":", "commands (tab completes, ↑↓ recall): :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
         ("q", "quit, or back from a drill-down; twice if cases wait"),
+        ("mouse", "click a row to select it, again (or double-click) to open it; the wheel scrolls the pane under it; a click on the breadcrumb goes back (--no-mouse: off)"),
     ]
 
     /// The key table (descriptions wrapped to the room beside the keys), then the glyph legend.

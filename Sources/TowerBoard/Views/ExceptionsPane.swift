@@ -10,7 +10,7 @@ enum ExceptionsPane {
         }
     }
 
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (ids: [String], area: BoardModel.HitArea) {
         let world = c.snapshot.world
         let filter = c.model.filters[.exceptions]
         func kept(_ exception: ExceptionCase) -> Bool {
@@ -26,11 +26,13 @@ enum ExceptionsPane {
         }
         let waiting = open.filter { $0.state == .escalated }.count
         let body = c.title("Exceptions · \(waiting) waiting, \(open.count - waiting) watched", pane: .exceptions, in: rect, into: &buffer)
-        guard body.height > 0 else { return open.map(\.id) }
+        guard body.height > 0 else { return (open.map(\.id), BoardModel.HitArea(pane: rect)) }
         var y = body.y
         let selected = c.model.selectedIndex(.exceptions, count: open.count)
         let shown = min(open.count, max(0, body.height * 2 / 3 / 2))
         let offset = c.scrollOffset(selected: selected, visible: shown)
+        let area = BoardModel.HitArea(pane: rect, rows: Rect(x: body.x, y: body.y, width: body.width, height: 2 * min(shown, max(0, open.count - offset))),
+                                      offset: offset, rowHeight: 2)
         for (row, exception) in open.dropFirst(offset).prefix(shown).enumerated() {
             let isSelected = c.model.focus == .exceptions && offset + row == selected
             let base = isSelected ? c.theme[.selected] : c.theme[.text]
@@ -82,7 +84,7 @@ enum ExceptionsPane {
             buffer.put("  " + line, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
             y += 1
         }
-        return open.map(\.id)
+        return (open.map(\.id), area)
     }
 
     /// `9m05` for minutes and seconds left.

@@ -7,7 +7,7 @@ enum LanesPane {
     static let horizon: Int64 = 3 * 3600
     static let prefixWidth = 27
 
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> [String] {
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (ids: [String], area: BoardModel.HitArea) {
         let world = c.snapshot.world
         let shown = world.riderIDs.filter { id in
             guard let rider = world.riders[id], rider.status != .offShift || !(world.routes[id]?.stops.isEmpty ?? true) else { return false }
@@ -26,13 +26,14 @@ enum LanesPane {
         }
         let late = ids.reduce(0) { $0 + (c.snapshot.outlook.lanes[$1]?.lateCount ?? 0) }
         let body = c.title("Rider lanes (\(ids.count) of \(world.riders.count))  \(late) stops late", pane: .lanes, in: rect, into: &buffer)
-        guard body.height > 1 else { return ids }
+        guard body.height > 1 else { return (ids, BoardModel.HitArea(pane: rect)) }
         let timelineX = body.x + prefixWidth
         let timelineWidth = max(0, body.width - prefixWidth - 5)
         drawAxis(c, y: body.y, x: timelineX, width: timelineWidth, into: &buffer)
         let list = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         let selected = c.model.selectedIndex(.lanes, count: ids.count)
         let offset = c.scrollOffset(selected: selected, visible: list.height)
+        let area = BoardModel.HitArea(pane: rect, rows: list, offset: offset)
         for (row, id) in ids.dropFirst(offset).prefix(list.height).enumerated() {
             guard let rider = world.riders[id] else { continue }
             let y = list.y + row
@@ -55,7 +56,7 @@ enum LanesPane {
                 }
             }
         }
-        return ids
+        return (ids, area)
     }
 
     private static func drawAxis(_ c: PaneContext, y: Int, x: Int, width: Int, into buffer: inout ScreenBuffer) {

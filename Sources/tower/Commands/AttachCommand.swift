@@ -18,7 +18,7 @@ enum AttachCommand: Command {
         try NcursesTerminal.preflight()
         let socket = try SocketOption.path(arguments)
         let link = try RemoteLink(socketPath: socket, role: try SocketOption.role(arguments, command: spec.name))
-        let display = try BoardCommand.Display(themeName: arguments.value("theme"))
+        let display = try BoardCommand.Display(themeName: arguments.value("theme"), mouse: !arguments.has("no-mouse"))
         var model = BoardModel(speed: link.status.speed, readonly: arguments.has("readonly"))
         model.message = display.statusWarning ?? "attached to \(socket) as \(link.identity.name) (\(link.identity.role.rawValue))"
         let app = display.app(link: link, model: model)

@@ -30,7 +30,7 @@ enum BoardCommand: Command {
             notes.append("no socket, so no `tower attach` or `tower decide`: \(error)")
         }
         // Everything that can fail is open before the terminal is taken over.
-        let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed)
+        let display = try Display(themeName: arguments.value("theme"), stdinIsFeed: stdinIsFeed, mouse: !arguments.has("no-mouse"))
         var model = BoardModel(speed: core.session.speed, readonly: arguments.has("readonly"))
         model.message = notes.last ?? display.statusWarning
         let app = display.app(link: link, model: model)
@@ -62,6 +62,7 @@ enum BoardCommand: Command {
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme from themes/ or a file (default dark; NO_COLOR forces mono)."),
             .init(name: "readonly", value: nil, help: "No action keys (for demos and shared screens)."),
             .init(name: "quiet", value: nil, help: "No bell and no header flash when a new escalation arrives."),
+            .init(name: "no-mouse", value: nil, help: "Leave the mouse to the terminal (its own text selection): no clicks or wheel on the board."),
         ]
 
         let terminal: NcursesTerminal
@@ -70,13 +71,13 @@ enum BoardCommand: Command {
         let warnings: [String]
         let colorForbidden: Bool
 
-        init(themeName: String?, stdinIsFeed: Bool = false) throws {
+        init(themeName: String?, stdinIsFeed: Bool = false, mouse: Bool = true) throws {
             var (theme, warnings) = Theme.load(themeName ?? "dark", searchDirectories: BoardCommand.themeDirectories())
             colorForbidden = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
             if colorForbidden { theme = .mono }
             self.theme = theme
             self.warnings = warnings
-            terminal = try NcursesTerminal(useColor: !colorForbidden, stdinIsFeed: stdinIsFeed)
+            terminal = try NcursesTerminal(useColor: !colorForbidden, stdinIsFeed: stdinIsFeed, mouse: mouse)
         }
 
         func app(link: CoreLink, model: BoardModel) -> BoardApp {

@@ -12,6 +12,7 @@ enum DemoCommand: Command {
             .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: 06:00 to 11:00 in five minutes)."),
             .init(name: "interactive", value: nil, help: "Allow action keys (the demo is read-only without it)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme (default dark; NO_COLOR forces mono)."),
+            .init(name: "no-mouse", value: nil, help: "Leave the mouse to the terminal: no clicks or wheel on the board."),
             PolicyChoice.option,
             .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
         ],
@@ -24,7 +25,7 @@ enum DemoCommand: Command {
         let choice = try PolicyChoice.parse(arguments.value("policy"))
         let journalPath = try Installation.stateDirectory() + "/demo-\(scenario.name).jsonl"
         let etaModel = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
-        let display = try BoardCommand.Display(themeName: arguments.value("theme"))
+        let display = try BoardCommand.Display(themeName: arguments.value("theme"), mouse: !arguments.has("no-mouse"))
         defer {
             display.terminal.close()
             display.reportWarnings()
