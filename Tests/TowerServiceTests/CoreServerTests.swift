@@ -14,14 +14,14 @@ import TowerCore
         let server: CoreServer
         static let me = UnixSocket.loginName(getuid())
 
-        init(roster: Roster? = nil) throws {
+        init(roster: Roster? = nil, durability: JournalWriter.Durability = .batch) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-svc-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for file in ScenarioGenerator(name: "svc", seed: 3, riders: 8, orders: 120).files() {
                 try Data(file.text.utf8).write(to: URL(fileURLWithPath: folder + "/" + file.name))
             }
             let scenario = try ScenarioLoader.load(directory: folder)
-            let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: folder + "/j.jsonl", durability: .batch)
+            let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: folder + "/j.jsonl", durability: durability)
             started.simulation.run(until: scenario.time(10 * 3600), engine: started.engine)
             session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: scenario.time(10 * 3600),
                                   speed: 60, paused: true)

@@ -155,9 +155,20 @@ public final class Engine {
     /// Flushes the journal to disk (on exit, signals, and once a second in live mode).
     public func sync() { journal?.sync() }
     public func syncIfDue() { journal?.syncIfDue() }
-    /// Ends the step under way, so everything journaled so far is with the kernel (in live mode each step is
-    /// written as it ends); the fsync is the caller's (see `GroupCommit`).
-    public func writeOut() { endStep() }
+    /// Keeps the journal's steps in memory until `writeOut()`: for a caller that writes out before any effect of
+    /// them leaves the process (the HTTP server's group commit), one write(2) a pass instead of one a step.
+    public func holdJournalWrites() { journal?.hold(true) }
+
+    /// Ends the step under way and hands everything journaled so far to the kernel (the fsync is the caller's,
+    /// see `GroupCommit`); stops the core when that fails, as a failed step does.
+    public func writeOut() {
+        endStep()
+        journal?.hold(false)
+        guard halted == nil else { return }
+        do { try journal?.flush() } catch {
+            halted = ToolError("stopped: \(error); inputs not yet answered were not written (their senders try again)")
+        }
+    }
 
     // MARK: Committing
 

@@ -14,11 +14,17 @@ public protocol EventSink: AnyObject {
     /// A descriptor of the file, of the caller's to close, for `fsync(2)` off the core's thread (see
     /// `GroupCommit`); nil for a sink that is no file.
     func duplicateDescriptor() -> Int32?
+    /// Keeps ended steps in memory until `flush()` (on) or writes each as it ends again (off).
+    func hold(_ on: Bool)
+    /// Hands what is kept to the kernel.
+    func flush() throws
 }
 
 extension EventSink {
     public var writeTime: DurationTally { DurationTally() }
     public func duplicateDescriptor() -> Int32? { nil }
+    public func hold(_ on: Bool) {}
+    public func flush() throws {}
 }
 
 extension JournalWriter: EventSink {}

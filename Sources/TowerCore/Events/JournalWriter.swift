@@ -24,6 +24,9 @@ public final class JournalWriter {
     /// The events of the step under way.
     private var step: [Event] = []
     public private(set) var writeTime = DurationTally()
+    /// While on (live mode), ended steps wait in the buffer for `flush()` instead of a write(2) each: for a caller
+    /// that flushes before anything of them leaves the process (the HTTP server's group commit, once per pass).
+    private var holding = false
 
     public init(path: String, utcOffsetSeconds: Int, durability: Durability) throws {
         self.utcOffsetSeconds = utcOffsetSeconds
@@ -52,9 +55,11 @@ public final class JournalWriter {
                 file.append(line: EventCodec.encode(event, utcOffsetSeconds: utcOffsetSeconds, stepSize: index == 0 && step.count > 1 ? step.count : nil))
             }
             step.removeAll(keepingCapacity: true)
-            if durability == .live || file.buffered >= 64 * 1024 { try flush() }
+            if durability == .live && !holding || file.buffered >= 64 * 1024 { try flush() }
         }
     }
+
+    public func hold(_ on: Bool) { holding = on }
 
     /// Writes buffered lines to the kernel.
     public func flush() throws {

@@ -44,14 +44,14 @@ public final class AppendOnlyFile {
     /// the buffer.
     public func flush() throws {
         guard !buffer.isEmpty, !closed else { return }
-        let start = lseek(fd, 0, SEEK_END)
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { writeBytes(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
-                if offset > 0, start >= 0 { _ = ftruncate(fd, start) }
+                // O_APPEND and one writer: what this flush wrote is the file's last `offset` bytes.
+                if offset > 0 { let end = lseek(fd, 0, SEEK_END); if end >= offset { _ = ftruncate(fd, end - off_t(offset)) } }
                 throw ToolError("cannot write \(what) \(path): \(reason)")
             }
             offset += written

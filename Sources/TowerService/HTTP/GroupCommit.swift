@@ -51,6 +51,16 @@ public final class GroupCommit: ReplyGate {
     /// Whether the journal holds events no ticket covers yet.
     public var hasUncovered: Bool { engine.world.lastSeq > coveredSeq }
 
+    public func beginPass() { engine.holdJournalWrites() }
+
+    /// Writes out the pass's steps and asks for their sync; when the journal cannot be written the core has
+    /// stopped, and the pass's replies are never released (their senders try again).
+    public func endPass() {
+        engine.writeOut()
+        if engine.halted == nil, hasUncovered { _ = commit() }
+    }
+
+    /// Asks for a sync of everything journaled so far; its ticket.
     public func commit() -> Int {
         engine.writeOut()
         coveredSeq = engine.world.lastSeq

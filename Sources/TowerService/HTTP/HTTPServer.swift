@@ -5,12 +5,12 @@ import TowerCore
 /// What replies wait for: the journal's sync (`GroupCommit`). A reply carries a ticket; it is sent once the gate has
 /// released its ticket, and a connection's replies always go in the order of its requests.
 public protocol ReplyGate: AnyObject {
+    /// Called before a pass reads requests: the journal may keep the pass's steps until `endPass`.
+    func beginPass()
+    /// Called after: writes out what the pass journaled and covers it with a new ticket.
+    func endPass()
     /// The ticket a reply made now waits for (everything journaled before it durable).
     func ticket() -> Int
-    /// Called at the end of a pass: covers what the pass journaled with a new ticket.
-    func commit() -> Int
-    /// Whether the journal holds events no ticket covers yet.
-    var hasUncovered: Bool { get }
     /// The highest ticket released.
     var released: Int { get }
     /// Readable when a ticket is released, to wake the loop's poll; `drain` empties it.
@@ -72,12 +72,13 @@ public final class HTTPServer {
     /// Handles what `descriptors()` polled ready (in the same order).
     public func handle(_ ready: ArraySlice<pollfd>) {
         let ready = Array(ready)
+        gate?.beginPass()
         for (index, connection) in connections.enumerated() where index + 1 < ready.count && ready[index + 1].revents != 0 {
             read(connection)
         }
         if !ready.isEmpty, ready[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
         if let gate {
-            if gate.hasUncovered { _ = gate.commit() }
+            gate.endPass()
             gate.drain()
         }
         let released = gate?.released ?? .max
