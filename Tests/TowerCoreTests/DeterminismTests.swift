@@ -26,7 +26,9 @@ import Testing
         let straight = try TestCity.run(scenario, until: 12 * 3600)
         let path = TestCity.temporaryFile()
         _ = try TestCity.run(scenario, until: 9 * 3600, journal: path)
-        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: path, durability: .batch)
+        // The policy named at the start is for reports: a journal that names another (or none, from an older
+        // build) still resumes.
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: path, durability: .batch, policyName: "continuous-auto")
         #expect(resumed.resumedEvents > 0)
         resumed.simulation.run(until: scenario.time(12 * 3600), engine: resumed.engine)
         resumed.engine.sync()

@@ -67,6 +67,20 @@ enum SampleEvents {
         #expect(decoded.warnings.isEmpty)
     }
 
+    @Test func theDaysPolicyIsWrittenAndAJournalWithoutItStillReads() throws {
+        let event = Event(id: "e0", at: Instant(seconds: 1_763_370_000), by: "sim",
+                          body: .sessionStarted(name: "test", seed: 42, utcOffsetSeconds: -10800, source: "simulation", currency: "BRL",
+                                                etaModel: "m1", policy: "continuous-auto"))
+        let line = EventCodec.encode(event, utcOffsetSeconds: -10800)
+        #expect(String(decoding: line, as: UTF8.self).contains(#""policy":"continuous-auto""#))
+        #expect(try EventCodec.decode(line: line).event == event)
+        let older = #"{"v":1,"id":"e0","at":"2026-11-17T06:00:00-03:00","by":"sim","type":"session.started","name":"test","utc_offset_s":-10800,"source":"simulation"}"#
+        guard case let .sessionStarted(_, _, _, _, _, _, policy) = try EventCodec.decode(line: Array(older.utf8)).event.body else {
+            Issue.record("not a session start"); return
+        }
+        #expect(policy.isEmpty)
+    }
+
     @Test func roundTripsThroughCodable() throws {
         let events = SampleEvents.all
         let data = try JSONEncoder().encode(events)

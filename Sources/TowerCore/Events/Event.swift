@@ -81,7 +81,10 @@ public struct OrderChanges: Hashable, Sendable {
 public enum EventBody: Hashable, Sendable {
     // The setting: a journal starts by describing its city, so it replays on its own.
     /// `currency`: what costs are counted in (empty: not said).
-    case sessionStarted(name: String, seed: UInt64?, utcOffsetSeconds: Int, source: String, currency: String = "", etaModel: String = "")
+    /// `policy`: the policy the day started under (`static`, `continuous`, `continuous-auto` or a policy file's
+    /// name), for reports; empty in journals from before it was written.
+    case sessionStarted(name: String, seed: UInt64?, utcOffsetSeconds: Int, source: String, currency: String = "", etaModel: String = "",
+                        policy: String = "")
     case zoneDefined(Zone)
     case hubDefined(Hub)
     case riderRegistered(RiderProfile)

@@ -55,7 +55,8 @@ public enum EventCodec {
             return .sessionStarted(name: try r.text("name"), seed: seed,
                                    utcOffsetSeconds: try r.int("utc_offset_s", in: -50400...50400), source: try r.id("source"),
                                    currency: r.has("currency") ? try r.id("currency") : "",
-                                   etaModel: r.has("eta_model") ? try r.id("eta_model") : "")
+                                   etaModel: r.has("eta_model") ? try r.id("eta_model") : "",
+                                   policy: r.has("policy") ? try r.text("policy") : "")
         case "zone.defined":
             let area = GeoBox(south: try r.double("south", in: -90...90), west: try r.double("west", in: -180...180),
                               north: try r.double("north", in: -90...90), east: try r.double("east", in: -180...180))
@@ -219,13 +220,14 @@ public enum EventCodec {
         func field(_ name: String, _ text: String) { w.key(name); w.value(text) }
         func number(_ name: String, _ value: Double) { w.key(name); w.value(value) }
         switch event.body {
-        case let .sessionStarted(name, seed, offset, source, currency, etaModel):
+        case let .sessionStarted(name, seed, offset, source, currency, etaModel, policy):
             field("name", name)
             if let seed { w.key("seed"); w.value(Int64(bitPattern: seed)) }
             w.key("utc_offset_s"); w.value(offset)
             field("source", source)
             if !currency.isEmpty { field("currency", currency) }
             if !etaModel.isEmpty { field("eta_model", etaModel) }
+            if !policy.isEmpty { field("policy", policy) }
         case let .zoneDefined(zone):
             field("zone", zone.id); field("name", zone.name)
             number("south", zone.area.south); number("west", zone.area.west)

@@ -17,7 +17,8 @@ public enum SessionStarter {
     }
 
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
-                             mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil) throws -> Session {
+                             mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil,
+                             policyName: String = "") throws -> Session {
         let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         var previous: [Event] = []
@@ -29,7 +30,7 @@ public enum SessionStarter {
             torn = replayed.tornLastLine
             cutShort = replayed.cutShortStep
             if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
-            if case let .sessionStarted(name, journalSeed, _, _, _, journalModel)? = previous.first?.body {
+            if case let .sessionStarted(name, journalSeed, _, _, _, journalModel, _)? = previous.first?.body {
                 if name != scenario.name || journalSeed != seed {
                     throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
                 }
@@ -39,7 +40,7 @@ public enum SessionStarter {
         let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
         let sink: EventSink? = previous.isEmpty ? writer : ResumeSink(expected: previous, then: writer)
         let engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
-        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "") {
+        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "", policy: policyName) {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }
         if let resume = sink as? ResumeSink {
@@ -98,10 +99,21 @@ final class ResumeSink: EventSink {
             try next?.append(event)
             return
         }
-        if divergence == nil, expected[Int(seq) - 1] != event { divergence = Int(seq) }
+        if divergence == nil, !Self.same(expected[Int(seq) - 1], event) { divergence = Int(seq) }
     }
 
     func endStep() throws { try next?.endStep() }
     func sync() { next?.sync() }
     func syncIfDue() { next?.syncIfDue() }
+
+    /// Whether a re-created event is the journal's: the same, except that the policy named at the start may
+    /// differ (a day resumed under another policy; a journal from before the policy was written).
+    static func same(_ journaled: Event, _ made: Event) -> Bool {
+        guard case let .sessionStarted(name, seed, offset, source, currency, model, _) = made.body else { return journaled == made }
+        var made = made
+        if case let .sessionStarted(_, _, _, _, _, _, policy) = journaled.body {
+            made.body = .sessionStarted(name: name, seed: seed, utcOffsetSeconds: offset, source: source, currency: currency, etaModel: model, policy: policy)
+        }
+        return journaled == made
+    }
 }

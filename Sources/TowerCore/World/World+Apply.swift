@@ -12,8 +12,9 @@ extension World {
         noteDecision(event)
 
         switch event.body {
-        case let .sessionStarted(name, seed, offset, _, currency, etaModel):
+        case let .sessionStarted(name, seed, offset, _, currency, etaModel, policy):
             self.etaModel = etaModel
+            policyName = policy
             self.name = name
             self.seed = seed
             utcOffsetSeconds = offset

@@ -9,6 +9,8 @@ public struct World: Sendable {
     /// The version of the learned ETA model the core predicted with from the start (`ETAModel.version`), empty
     /// for the travel model alone: a journal goes on only under the model it was written with, so replay is exact.
     public var etaModel = ""
+    /// The policy the day started under, as its journal names it (empty when it does not).
+    public var policyName = ""
     /// What costs are counted in (see `Scenario.currency`).
     public var currency = ""
     /// The unit written after a cost: the currency, or "units" when the scenario names none.

@@ -62,7 +62,7 @@ struct CoreStart {
             start = engine.world.clock ?? scenario.dayStart
         } else {
             let started = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy, eta: eta)
+                                                   mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name)
             engine = started.engine
             source = SimulationSource(simulation: started.simulation)
             notes = Self.resumeNotes(torn: started.tornLastLine, cut: started.cutShortStep)
@@ -144,7 +144,7 @@ struct CoreStart {
         }
         // The scenario's known world first; on a resume, what of it the journal lacks (a journal that a full disk
         // stopped while it was being written).
-        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "")
+        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "", policy: choice.name)
         where !engine.world.hasSeen(eventID: event.id) {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }

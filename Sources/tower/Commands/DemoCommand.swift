@@ -39,7 +39,7 @@ enum DemoCommand: Command {
             pass += 1
             try? FileManager.default.removeItem(atPath: journalPath)
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy, eta: etaModel)
+                                                   mode: choice.mode, policy: choice.policy, eta: etaModel, policyName: choice.name)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
             session.engine.runPlanSearches(on: searches)
             session.engine.sync()

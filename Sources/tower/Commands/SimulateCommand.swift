@@ -49,7 +49,7 @@ enum SimulateCommand: Command {
         let lock = try arguments.value("journal").map { try JournalLock(journal: $0, holder: "tower simulate, pid \(getpid())") }
         defer { withExtendedLifetime(lock) {} }
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
-                                               mode: choice.mode, policy: choice.policy, eta: eta)
+                                               mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name)
         if let torn = session.tornLastLine {
             FileHandle.standardError.write(Data("tower: \(arguments.value("journal")!) line \(torn): torn last line skipped (an earlier run stopped mid-write)\n".utf8))
         }
