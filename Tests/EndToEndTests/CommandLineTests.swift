@@ -118,8 +118,10 @@ import Testing
             #expect(run.status == 0, "\(run.stderr)")
         }
         let html = folder + "/day.html"
-        let report = try Tower.run(["report", folder + "/static.jsonl", folder + "/continuous-auto.jsonl", "--html", html, "--failed-cost", "20"])
+        let report = try Tower.run(["report", folder + "/static.jsonl", folder + "/continuous-auto.jsonl", "--failed-cost", "20"])
         #expect(report.status == 0, "\(report.stderr)")
+        let written = try Tower.run(["report", folder + "/static.jsonl", folder + "/continuous-auto.jsonl", "--html", html, "--failed-cost", "20"])
+        #expect(written.status == 0 && written.stdout.isEmpty && written.stderr.isEmpty, "--html FILE prints nothing else: \(written.stdout)")
         let lines = report.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("late deliveries") })
         #expect(lines.contains { $0.contains("static") && $0.contains("continuous-auto") })
@@ -128,7 +130,8 @@ import Testing
         #expect(failedRow.contains(".00)"))
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.hasPrefix("<!doctype html>"))
-        #expect(page.contains("<svg") && page.contains("The KPIs side by side"))
+        #expect(page.contains("<svg") && page.contains("The KPIs side by side") && page.contains("Every order") && page.contains("On time by zone"))
+        #expect(page.contains("policy static") && page.contains("policy continuous-auto"), "each journal's policy, as it recorded it")
         #expect(!page.lowercased().contains("<script"))
         #expect(!page.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "nothing is fetched from elsewhere")
 

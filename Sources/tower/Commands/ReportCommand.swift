@@ -8,7 +8,7 @@ enum ReportCommand: Command {
         summary: "Report a day from its journal: KPIs, exceptions and decisions, riders' plan against the day; several journals side by side.",
         arguments: [.init(name: "JOURNAL", help: "A journal written by Tower; give several to compare them (e.g. the same seed under each policy).", repeats: true)],
         options: [
-            .init(name: "html", value: "FILE", help: "Also write the report as one self-contained HTML file (inline SVG charts, no scripts)."),
+            .init(name: "html", value: "FILE", help: "Write the report as one self-contained HTML file instead (inline SVG charts, no scripts; nothing printed)."),
             .init(name: "failed-cost", value: "AMOUNT", help: "What each failed delivery costs, counted in cost per delivery (default 17)."),
         ],
         discussion: """
@@ -24,14 +24,15 @@ enum ReportCommand: Command {
                 FileHandle.standardError.write(Data("tower: \(day.journal) line \(torn): torn last line left out (its writer stopped, or is still writing it)\n".utf8))
             }
         }
-        for line in ReportText.lines(days) { print(line) }
-        if let path = arguments.value("html") {
-            do {
-                try Data(ReportHTML.document(days).utf8).write(to: URL(fileURLWithPath: path))
-            } catch {
-                throw ToolError("cannot write \(path): \(error.localizedDescription)")
-            }
-            FileHandle.standardError.write(Data("tower: report written to \(path)\n".utf8))
+        guard let path = arguments.value("html") else {
+            for line in ReportText.lines(days) { print(line) }
+            return 0
+        }
+        // The HTML file alone: nothing on standard output, so the command can sit in a script or a cron job.
+        do {
+            try Data(ReportHTML.document(days).utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ToolError("cannot write \(path): \(error.localizedDescription)")
         }
         return 0
     }

@@ -11,35 +11,50 @@ enum ReportHTML {
         var html = """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8">
-        <title>Tower day report: \(SVG.escape(first.name))</title>
+        <title>Tower day report: \(SVG.escape(days.count == 1 ? ReportStory.heading(days[0]) : first.name))</title>
         <style>
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#222;margin:2em auto;max-width:1100px;padding:0 1em}
         h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
         table{border-collapse:collapse;margin:.5em 0} th,td{padding:.25em .7em;text-align:right;border-bottom:1px solid #eee}
         th:first-child,td:first-child{text-align:left} .muted{color:#777} .legend span{margin-right:1.2em}
         .dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em;vertical-align:-.05em}
+        .summary{font-size:1.05em;max-width:60em} svg{max-width:100%;height:auto}
+        @media print{body{margin:0;max-width:none;font-size:11px} h2{break-after:avoid} table,svg,.summary{break-inside:avoid}}
         </style></head><body>
-        <h1>Tower day report: \(SVG.escape(first.name))</h1>
+        <h1>Tower day report: \(SVG.escape(days.count == 1 ? ReportStory.heading(days[0]) : [first.name, ReportStory.date(days[0])].compactMap { $0 }.joined(separator: ", ")))</h1>
 
         """
         for (index, day) in days.enumerated() {
             html += "<p class=\"muted\"><span class=\"dot\" style=\"background:\(color(index))\"></span><b>\(SVG.escape(ReportFigures.label(day)))</b>: seed \(day.world.seed.map(String.init) ?? "-"), \(day.events) events, journal \(SVG.escape(day.journal))</p>\n"
         }
+        for day in days {
+            html += "<p class=\"summary\">" + (days.count > 1 ? "<b>\(SVG.escape(ReportFigures.label(day)))</b> (\(SVG.escape(ReportStory.heading(day)))): " : "")
+                + SVG.escape(ReportStory.summary(day)) + "</p>\n"
+        }
+        html += "<h2>Every order</h2>\n" + ReportStory.accountingTable(days)
         html += "<h2>\(days.count > 1 ? "The KPIs side by side" : "The KPIs")</h2>\n<table><tr><th></th>"
         html += days.map { "<th>\(SVG.escape(ReportFigures.label($0)))</th>" }.joined() + "</tr>\n"
         for row in ReportFigures.rows {
             html += "<tr><td>\(SVG.escape(row.title))</td>" + days.map { "<td>\(SVG.escape(row.text($0)))</td>" }.joined() + "</tr>\n"
         }
-        html += "</table>\n<h2>Through the day</h2>\n"
-        let charts: [(String, (KPISample) -> Double, Bool)] = [
-            ("on-time rate", { $0.onTimeRate }, true), ("ETA accuracy ±10 min", { $0.etaAccuracyRate }, true),
-            ("first-attempt rate", { $0.firstAttemptRate }, true), ("plan-to-execution variance", { $0.planVariance }, true),
-            ("cost per delivery", { $0.costPerDelivery }, false), ("late deliveries", { Double($0.late) }, false),
+        html += "</table>\n"
+        for day in days {
+            let label = days.count > 1 ? ": " + SVG.escape(ReportFigures.label(day)) : ""
+            html += "<h2>By channel\(label)</h2>\n" + ReportStory.channelTable(day)
+            html += "<h2>On time by zone\(label)</h2>\n" + ReportStory.zoneMap(day)
+        }
+        html += "<h2>Through the day</h2>\n<p class=\"muted\">A rate is drawn from the first delivery it can count; before it the line is left out, not drawn at 0.</p>\n"
+        let delivered: (KPISample) -> Bool = { $0.delivered > 0 }
+        let charts: [(String, (KPISample) -> Double, Bool, (KPISample) -> Bool)] = [
+            ("on-time rate", { $0.onTimeRate }, true, delivered), ("ETA accuracy ±10 min", { $0.etaAccuracyRate }, true, delivered),
+            ("first-attempt rate", { $0.firstAttemptRate }, true, { $0.delivered + $0.failed > 0 }),
+            ("plan-to-execution variance", { $0.planVariance }, true, delivered),
+            ("cost per delivery", { $0.costPerDelivery }, false, delivered), ("late deliveries", { Double($0.late) }, false, { _ in true }),
         ]
-        for (title, value, isRate) in charts { html += trendChart(title, days: days, value: value, isRate: isRate) }
+        for (title, value, isRate, defined) in charts { html += trendChart(title, days: days, value: value, isRate: isRate, defined: defined) }
         for (index, day) in days.enumerated() {
             let label = SVG.escape(ReportFigures.label(day))
-            html += "<h2>Exceptions and decisions: \(label)</h2>\n" + legend([("raised", muted), ("resolved by the core", onTime), ("escalated", escalated), ("approved or rejected", human), ("defaulted at the deadline", late)])
+            html += "<h2>Exceptions and decisions: \(label)</h2>\n" + ReportStory.exceptionsInWords(day) + legend([("raised", muted), ("resolved by the core", onTime), ("escalated", escalated), ("approved or rejected", human), ("defaulted at the deadline", late)])
             html += timeline(day) + exceptionTable(day)
             html += "<h2>Riders: the 06:00 plan against the day, \(label)</h2>\n"
             html += legend([("planned at 06:00 (hollow)", muted), ("delivered on time", onTime), ("delivered late", late), ("delivered by another rider (×)", muted)])
@@ -57,20 +72,33 @@ enum ReportHTML {
     }
 
     /// One line per journal over the day's samples.
-    static func trendChart(_ title: String, days: [DayReport], value: (KPISample) -> Double, isRate: Bool) -> String {
+    /// One line per journal over the day's samples where the figure means something (`defined`): a gap where it
+    /// does not, never a 0 it did not measure.
+    static func trendChart(_ title: String, days: [DayReport], value: (KPISample) -> Double, isRate: Bool,
+                           defined: (KPISample) -> Bool) -> String {
         let all = days.flatMap(\.trend.samples)
         guard let start = all.map(\.at.seconds).min(), let end = all.map(\.at.seconds).max(), end > start else { return "" }
         var svg = SVG(width: 520, height: 170)
         let axis = TimeAxis(start: Double(start), end: Double(end), left: 50, right: 510)
-        let values = all.map(value)
+        let values = all.filter(defined).map(value)
         let low = isRate ? 0 : (values.min() ?? 0), high = isRate ? 1 : max((values.max() ?? 1), low + 1e-9)
         func y(_ v: Double) -> Double { 140 - (v - low) / (high - low) * 115 }
         axis.draw(into: &svg, top: 25, bottom: 140, offsetSeconds: days[0].world.utcOffsetSeconds)
         svg.text(8, 16, title, size: 12, fill: "#222")
         svg.text(46, y(high) + 4, isRate ? "100%" : String(format: "%.1f", high), size: 10, anchor: "end", fill: "#777")
         svg.text(46, y(low) + 4, isRate ? "0%" : String(format: "%.1f", low), size: 10, anchor: "end", fill: "#777")
+        if values.isEmpty { svg.text(280, 85, "nothing to count yet", size: 11, anchor: "middle", fill: "#777") }
         for (index, day) in days.enumerated() {
-            svg.polyline(day.trend.samples.map { (axis.x(Double($0.at.seconds)), y(value($0))) }, stroke: color(index))
+            var run: [(Double, Double)] = []
+            for sample in day.trend.samples {
+                if defined(sample) {
+                    run.append((axis.x(Double(sample.at.seconds)), y(value(sample))))
+                } else {
+                    svg.polyline(run, stroke: color(index))
+                    run = []
+                }
+            }
+            svg.polyline(run, stroke: color(index))
         }
         return "<div style=\"display:inline-block\">" + svg.markup + "</div>\n"
     }

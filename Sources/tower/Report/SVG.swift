@@ -37,6 +37,10 @@ struct SVG {
         add("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" fill=\"\(fill)\">\(SVG.escape(content))</text>")
     }
 
+    mutating func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String, stroke: String) {
+        add("<rect x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>")
+    }
+
     mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, stroke: String? = nil, title: String? = nil) {
         let tip = title.map { "<title>\(SVG.escape($0))</title>" } ?? ""
         add("<circle cx=\"\(SVG.number(x))\" cy=\"\(SVG.number(y))\" r=\"\(SVG.number(r))\" fill=\"\(fill)\"\(stroke.map { " stroke=\"\($0)\"" } ?? "")>\(tip)</circle>")
