@@ -38,3 +38,29 @@ import TowerCore
                 + "unanswered at 10:15, the core takes: do nothing, keep watching (cost +0.00, late 3→3)")
     }
 }
+
+/// At 80x24 the header keeps what a person at the board needs: who decides and in what role, how much is done and
+/// how much is at risk, the escalations waiting; figures give way whole, never cut.
+@Suite struct NarrowHeaderTests {
+    @Test(arguments: [80, 100, 119])
+    func whoDecidesAndTheDaysCountsStay(width: Int) {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.operatorName = "maria-fernanda"
+        model.role = .supervisor
+        let (buffer, _) = BoardFixture.render(width: width, height: 24, model: model)
+        #expect(buffer.lines[0].contains("maria-fernanda (supervisor)"), "\(buffer.lines[0])")
+        #expect(buffer.lines[1].contains("done 16/"), "\(buffer.lines[1])")
+        #expect(buffer.lines[1].contains("risk 11") && buffer.lines[1].contains("wait 0"), "\(buffer.lines[1])")
+        #expect(!buffer.lines[1].hasSuffix("…"))
+    }
+}
+
+@Suite struct OptionFitTests {
+    @Test func anOptionIsShortenedBeforeItsCostAndEffect() {
+        let summary = "hand O-0352 to R15 (gig) and tell the customer the new window (cost +12.40 BRL, late 2→1, 1 notified)"
+        let fitted = ExceptionsPane.fitted(summary, width: 50)
+        #expect(CharacterWidth.of(fitted) <= 50 && fitted.hasSuffix("(cost +12.40 BRL, late 2→1, 1 notified)") && fitted.contains("…"), "\(fitted)")
+        #expect(ExceptionsPane.fitted(summary, width: 200) == summary)
+        #expect(ExceptionsPane.fitted(summary, width: 30).hasPrefix("(cost"), "too narrow for any of what it does: the effect alone")
+    }
+}

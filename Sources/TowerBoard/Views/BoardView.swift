@@ -114,10 +114,21 @@ public enum BoardView {
         if c.model.readonly { left += "  READ-ONLY" }
         let headerStyle = c.model.flashing ? Style(fg: c.theme[.header].bg, bg: c.theme[.late].fg, bold: true) : c.theme[.header]
         buffer.putPadded(left, x: 0, y: 0, width: buffer.width, style: headerStyle)
-        // Who is at the board and the wall clock on the right; in a narrow terminal the wall clock alone.
+        // Who is at the board and the wall clock on the right; in a narrow terminal who alone: a decision's author
+        // and role matter more than the time of day.
         let wall = "wall \(c.snapshot.wallClock) "
         let who = "\(c.model.operatorName) (\(c.model.role.rawValue))  "
-        if let right = [who + wall, wall].first(where: { CharacterWidth.of(left) + 2 + CharacterWidth.of($0) <= buffer.width }) {
+        if let right = [who + wall, who].first(where: { CharacterWidth.of(left) + 2 + CharacterWidth.of($0) <= buffer.width }) {
+            buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: headerStyle)
+        } else {
+            // Too narrow for all: the source, then the dead letters (unless there are some), give way to who is deciding.
+            var base = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)"
+            if c.model.readonly { base += "  READ-ONLY" }
+            let letters = c.snapshot.deadLetters > 0 ? "  dead-letter \(c.snapshot.deadLetters)" : ""
+            let short = [base + "  \(c.snapshot.source)" + letters, base + letters, base]
+                .first { CharacterWidth.of($0) + 2 + CharacterWidth.of(who) <= buffer.width } ?? base
+            buffer.putPadded(short, x: 0, y: 0, width: buffer.width, style: headerStyle)
+            let right = CharacterWidth.of(short) + 2 + CharacterWidth.of(who) <= buffer.width ? who : String(who.prefix(max(0, buffer.width - CharacterWidth.of(short) - 2)))
             buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: headerStyle)
         }
 
@@ -125,52 +136,64 @@ public enum BoardView {
         let kpis = c.snapshot.kpis ?? KPISample(at: c.snapshot.now, report: RunReport(world: world, recorder: KPIRecorder(planLock: c.snapshot.now),
                                                                                        policy: "", seed: 0))
         let hourAgo = c.snapshot.trend.last { $0.at <= kpis.at - 3600 }
-        // Most important first; a figure that does not fit whole is left out rather than cut.
-        let gap = buffer.width >= 120 ? "   " : "  "
-        var x = 1
-        func stat(_ label: String, _ value: String, _ style: Style) {
-            let columns = CharacterWidth.of(label) + 1 + CharacterWidth.of(value)
-            guard x + columns <= buffer.width else { return }
-            x += buffer.put(label + " ", x: x, y: 1, style: c.theme[.muted])
-            x += buffer.put(value, x: x, y: 1, style: style)
-            x += buffer.put(gap, x: x, y: 1, style: c.theme[.text])
-        }
+        // Narrow terminals get short labels and whole percentages; the figures are then chosen by importance
+        // (the day's done and at-risk counts and the waiting escalations first, then the five KPIs, then the rest)
+        // and drawn in their usual order; a figure that does not fit whole is left out rather than cut.
+        let narrow = buffer.width < 120
+        let gap = buffer.width >= 120 ? "   " : (narrow && buffer.width < 100 ? " " : "  ")
+        var stats: [(label: String, value: String, style: Style, priority: Int)] = []
+        func stat(_ label: String, _ value: String, _ style: Style, _ priority: Int) { stats.append((label, value, style, priority)) }
+        func percent(_ value: Double) -> String { narrow ? String(format: "%.0f%%", value * 100) : MetricsView.percent(value) }
         /// A KPI with its change over the last hour: an arrow, green when better, amber when worse; `—` while it
         /// has nothing to count.
-        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool, counts: Int? = nil) {
-            if (counts ?? kpis.delivered) == 0 { return stat(label, "—", c.theme[.muted]) }
-            guard let before = hourAgo.map(value) else { return stat(label, text, c.theme[.text]) }
+        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool, priority: Int, counts: Int? = nil) {
+            if (counts ?? kpis.delivered) == 0 { return stat(label, "—", c.theme[.muted], priority) }
+            guard let before = hourAgo.map(value) else { return stat(label, text, c.theme[.text], priority) }
             let now = value(kpis)
             let arrow = abs(now - before) < 1e-9 ? c.glyphs.steady : (now > before ? c.glyphs.rising : c.glyphs.falling)
             let style = abs(now - before) < 1e-9 ? c.theme[.text] : ((now > before) == higherIsBetter ? c.theme[.ok] : c.theme[.tight])
-            stat(label, text + arrow, style)
+            stat(label, text + arrow, style, priority)
         }
-        // The five KPIs first, so an 80-column header shows them all; then the day's counts as room allows.
         if c.snapshot.kpis != nil {
-            kpi("ETA", { $0.etaAccuracyRate }, MetricsView.percent(kpis.etaAccuracyRate), higherIsBetter: true)
+            kpi("ETA", { $0.etaAccuracyRate }, percent(kpis.etaAccuracyRate), higherIsBetter: true, priority: 3)
         }
-        kpi("1st", { $0.firstAttemptRate }, MetricsView.percent(kpis.firstAttemptRate), higherIsBetter: true)
+        kpi("1st", { $0.firstAttemptRate }, percent(kpis.firstAttemptRate), higherIsBetter: true, priority: 4)
         if c.snapshot.kpis != nil {
-            kpi("plan-var", { $0.planVariance }, MetricsView.percent(kpis.planVariance), higherIsBetter: false)
+            kpi(narrow ? "var" : "plan-var", { $0.planVariance }, percent(kpis.planVariance), higherIsBetter: false, priority: 5)
         }
-        kpi("resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false, counts: kpis.resolved)
-        kpi("\(world.costUnit)/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false)
-        stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text])
+        kpi(narrow ? "res" : "resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false,
+            priority: 7, counts: kpis.resolved)
+        kpi(narrow ? "/drop" : "\(world.costUnit)/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false, priority: 6)
+        stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text], 0)
         // Coloured by the state now: a fifth of the open orders at risk is red, any amber; a waiting escalation is red.
         let atRisk = c.snapshot.outlook.atRisk.count
         let open = max(1, world.orders.count - kpis.delivered - kpis.failed)
-        stat("at-risk", "\(atRisk)", atRisk == 0 ? c.theme[.ok] : atRisk * 5 >= open ? c.theme[.late] : c.theme[.tight])
+        stat(narrow ? "risk" : "at-risk", "\(atRisk)", atRisk == 0 ? c.theme[.ok] : atRisk * 5 >= open ? c.theme[.late] : c.theme[.tight], 1)
         let waiting = world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
-        stat("waiting", "\(waiting)", waiting == 0 ? c.theme[.ok] : c.theme[.late])
-        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok])
+        stat(narrow ? "wait" : "waiting", "\(waiting)", waiting == 0 ? c.theme[.ok] : c.theme[.late], 2)
+        stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok], 8)
         if kpis.delivered == 0 {
-            stat("on-time", "—", c.theme[.muted])
+            stat("on-time", "—", c.theme[.muted], 9)
         } else {
-            stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok])
+            stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok], 9)
         }
-        stat("failed", "\(kpis.failed)", kpis.failed > 0 ? c.theme[.tight] : c.theme[.ok])
-        stat("unassigned", "\(kpis.unassigned)", kpis.unassigned > 0 ? c.theme[.late] : c.theme[.ok])
-        stat("km", String(Int(kpis.km)), c.theme[.text])
+        stat("failed", "\(kpis.failed)", kpis.failed > 0 ? c.theme[.tight] : c.theme[.ok], 10)
+        stat("unassigned", "\(kpis.unassigned)", kpis.unassigned > 0 ? c.theme[.late] : c.theme[.ok], 11)
+        stat("km", String(Int(kpis.km)), c.theme[.text], 12)
+        var room = buffer.width - 1
+        var shown = Set<Int>()
+        for index in stats.indices.sorted(by: { stats[$0].priority < stats[$1].priority }) {
+            let columns = CharacterWidth.of(stats[index].label) + 1 + CharacterWidth.of(stats[index].value) + CharacterWidth.of(gap)
+            guard columns - CharacterWidth.of(gap) <= room else { continue }
+            room -= columns
+            shown.insert(index)
+        }
+        var x = 1
+        for (index, item) in stats.enumerated() where shown.contains(index) {
+            x += buffer.put(item.label + " ", x: x, y: 1, style: c.theme[.muted])
+            x += buffer.put(item.value, x: x, y: 1, style: item.style)
+            x += buffer.put(gap, x: x, y: 1, style: c.theme[.text])
+        }
     }
 
     private static func speedText(_ speed: Double) -> String {

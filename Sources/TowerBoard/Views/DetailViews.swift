@@ -101,7 +101,6 @@ enum DetailViews {
             ("state", exception.state.rawValue.replacingOccurrences(of: "_", with: " ")
                 + (exception.decidedBy.map { " by \($0)" } ?? "") + (exception.resolvedAt.map { " at " + Format.clock($0, world) } ?? "")),
         ]
-        if let reason = exception.escalationReason { facts.append(("escalated", reason)) }
         if let deadline = exception.deadline {
             let left = deadline - c.snapshot.now
             facts.append(("deadline", Format.clock(deadline, world) + (exception.isPending ? " (\(ExceptionsPane.countdown(max(0, left))) left)" : "")
@@ -113,11 +112,15 @@ enum DetailViews {
             y = hanging(" " + Format.pad(label, 11), value, at: y, in: body, style: c.theme[.text], into: &buffer)
         }
         y += 1
+        // The options before the reason they were escalated for: on a short screen, what to decide comes first.
         let picked = c.model.pickedOption[id] ?? 1
         for (index, option) in exception.options.enumerated() {
             let isPicked = exception.isPending && index + 1 == picked
             y = hanging(" \(isPicked ? c.glyphs.playing : " ") \(index + 1)  ", option.summary, at: y, in: body,
                         style: isPicked ? c.theme[.accent] : c.theme[.text], into: &buffer)
+        }
+        if let reason = exception.escalationReason {
+            y = hanging(" " + Format.pad("escalated", 11), reason, at: y + 1, in: body, style: c.theme[.text], into: &buffer)
         }
     }
 

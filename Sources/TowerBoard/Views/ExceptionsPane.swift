@@ -51,7 +51,8 @@ enum ExceptionsPane {
             if let first = exception.options.first {
                 let picked = c.model.pickedOption[exception.id] ?? 1
                 let option = exception.options.indices.contains(picked - 1) ? exception.options[picked - 1] : first
-                second = "      [\(picked)/\(exception.options.count)] \(option.summary)"
+                let lead = "      [\(picked)/\(exception.options.count)] "
+                second = lead + fitted(option.summary, width: body.width - CharacterWidth.of(lead))
             } else {
                 second = "      raised \(Format.clock(exception.raisedAt, world)), observed only"
             }
@@ -85,6 +86,18 @@ enum ExceptionsPane {
             y += 1
         }
         return (open.map(\.id), area)
+    }
+
+    /// An option's summary in `width` columns: what it does is shortened (with `…`) before its cost and effect, the
+    /// parenthesised end that a supervisor decides on, is ever cut.
+    static func fitted(_ summary: String, width: Int) -> String {
+        guard CharacterWidth.of(summary) > width, summary.hasSuffix(")"), let open = summary.range(of: " (", options: .backwards) else { return summary }
+        let impact = String(summary[open.lowerBound...])
+        let room = width - CharacterWidth.of(impact) - 1
+        guard room >= 4 else { return String(impact.dropFirst()) }
+        var what = String(summary[..<open.lowerBound])
+        while CharacterWidth.of(what) > room { what.removeLast() }
+        return what + "…" + impact
     }
 
     /// `9m05` for minutes and seconds left.
