@@ -39,29 +39,48 @@ enum MapView {
                 buffer.put(text, x: area.x + column, y: area.y + row, style: canvas.style(column: column, row: row) ?? c.theme[.muted])
             }
         }
-        // Labels and markers go over the dots: zone names first, each cut short before a marker's cell, so
-        // riders, hubs and orders stay whole on top.
+        // Markers go over the dots, and labels where they cover neither a marker nor another label: at-risk
+        // orders' ids first (the five most urgent), then riders' ids, then zone names (cut short rather than
+        // overwriting). A label goes right of its point, else left of it, else nowhere.
         func key(_ x: Int, _ y: Int) -> Int { y * (area.width + 1) + x }
-        let markers = Set((world.hubs.values.map(\.location) + atRisk.compactMap { world.orders[$0.order]?.drop } + onShift.map(\.position))
+        var taken = Set((world.hubs.values.map(\.location) + atRisk.compactMap { world.orders[$0.order]?.drop } + onShift.map(\.position))
             .map { projection.cell($0) }.map { key($0.x, $0.y) })
+        var labels: [(text: String, x: Int, y: Int, style: Style)] = []
+        func place(_ text: String, at point: (x: Int, y: Int), style: Style, cut: Bool = false) {
+            let width = CharacterWidth.of(text)
+            let free = { (from: Int, count: Int) in from >= 0 && from + count <= area.width && (from..<from + count).allSatisfy { !taken.contains(key($0, point.y)) } }
+            var spot: (x: Int, text: String)?
+            if free(point.x + 2, width) { spot = (point.x + 2, text) } else if free(point.x - width - 1, width) { spot = (point.x - width - 1, text) }
+            if spot == nil, cut {
+                let run = (point.x + 1..<area.width).prefix { !taken.contains(key($0, point.y)) }.count
+                if run >= 3 { spot = (point.x + 1, String(text.prefix(run - 1))) }
+            }
+            guard let spot else { return }
+            for column in spot.x - 1...spot.x + CharacterWidth.of(spot.text) { taken.insert(key(column, point.y)) }  // a blank cell each side
+            labels.append((spot.text, spot.x, point.y, style))
+        }
+        for (index, item) in atRisk.enumerated() where index < 5 {
+            guard let order = world.orders[item.order] else { continue }
+            place(item.order, at: projection.cell(order.drop), style: c.slackStyle(item.slack))
+        }
+        for rider in onShift {
+            place(rider.profile.id, at: projection.cell(rider.position), style: channelStyle(rider.profile.channel, c))
+        }
         for id in world.zones.keys.sorted() {
             guard let zone = world.zones[id] else { continue }
-            let (x, y) = projection.cell(GeoPoint(lat: zone.area.north, lon: zone.area.west))
-            let free = (x + 1..<area.width).prefix { !markers.contains(key($0, y)) }.count
-            buffer.put(zone.name, x: area.x + x + 1, y: area.y + y, style: c.theme[.muted], maxWidth: free)
+            let corner = projection.cell(GeoPoint(lat: zone.area.north, lon: zone.area.west))
+            place(zone.name, at: (corner.x - 1, corner.y), style: c.theme[.muted], cut: true)
         }
+        for label in labels { buffer.put(label.text, x: area.x + label.x, y: area.y + label.y, style: label.style) }
         for id in world.hubs.keys.sorted() {
             guard let hub = world.hubs[id] else { continue }
             let (x, y) = projection.cell(hub.location)
             buffer.put(c.glyphs.hub, x: area.x + x, y: area.y + y, style: c.theme[.accent])
         }
-        for (index, item) in atRisk.enumerated().reversed() {
+        for item in atRisk.reversed() {
             guard let order = world.orders[item.order] else { continue }
             let (x, y) = projection.cell(order.drop)
-            let marker = item.slack < 0 ? c.glyphs.lateOrder : c.glyphs.tightStop
-            let style = c.slackStyle(item.slack)
-            buffer.put(marker, x: area.x + x, y: area.y + y, style: style)
-            if index < 5 { buffer.put(item.order, x: area.x + x + 2, y: area.y + y, style: style, maxWidth: max(0, area.maxX - area.x - x - 2)) }
+            buffer.put(item.slack < 0 ? c.glyphs.lateOrder : c.glyphs.tightStop, x: area.x + x, y: area.y + y, style: c.slackStyle(item.slack))
         }
         for rider in onShift {
             let (x, y) = projection.cell(rider.position)
