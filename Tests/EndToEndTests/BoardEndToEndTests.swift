@@ -78,6 +78,18 @@ struct BoardEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: work + "/.tower"), "nothing is left in the folder the board ran in")
     }
 
+    /// A long start is never a blank screen: catching up to --from shows a loading screen with the simulated time.
+    @Test func aLongCatchUpShowsALoadingScreen() throws {
+        let work = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let tmux = try Tmux(command: "\(Tower.binary) board --scenario \(Tower.packageRoot.path)/sample-data/rio --from 15:00 --paused --journal \(work)/day.jsonl",
+                            directory: work)
+        let loading = try tmux.wait(for: "the loading screen") { $0.contains("catching up to 15:00") && $0.contains("loading [") }
+        #expect(loading.contains("TOWER"))
+        try tmux.wait(for: "the board", timeout: 180) { $0.contains("Rider lanes") }
+        #expect(try tmux.quitBoard().contains("EXIT=0"))
+    }
+
     @Test func aSupervisorApprovesAnEscalationFromTheQueue() throws {
         let city = try Tower.smallCity()
         let work = try Tower.temporaryDirectory()

@@ -16,9 +16,10 @@ public enum SessionStarter {
         public var cutShortStep: Replayer.CutShortStep?
     }
 
+    /// - Parameter progress: told, now and then while a journal is being resumed, the share of it re-created.
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
                              mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil,
-                             policyName: String = "") throws -> Session {
+                             policyName: String = "", progress: ((Double) -> Void)? = nil) throws -> Session {
         let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         var previous: [Event] = []
@@ -58,6 +59,7 @@ public enum SessionStarter {
                     continue
                 }
                 guard simulation.step(engine: engine) else { break }
+                if engine.world.lastSeq % 2000 == 0 { progress?(Double(engine.world.lastSeq) / Double(previous.count)) }
             }
             if let divergence = resume.divergence {
                 throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy and --eta-model it was written with)")

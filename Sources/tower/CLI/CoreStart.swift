@@ -35,7 +35,10 @@ struct CoreStart {
     let lock: JournalLock
 
     /// Opens the day the arguments name. `interrupted` stops a long catch-up early (a signal).
-    init(_ arguments: ParsedArguments, command: String, peopleDecide: Bool = true, interrupted: (() -> Bool)? = nil) throws {
+    /// `progress` is told how far a long start has come (resuming a journal, then catching up to `--from`): the share
+    /// done and what is being done, for a bar on stderr or the board's loading screen.
+    init(_ arguments: ParsedArguments, command: String, peopleDecide: Bool = true, interrupted: (() -> Bool)? = nil,
+         progress: ((Double, String) -> Void)? = nil) throws {
         scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
         let seed = try arguments.seed()
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
@@ -62,7 +65,8 @@ struct CoreStart {
             start = engine.world.clock ?? scenario.dayStart
         } else {
             let started = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name)
+                                                   mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name,
+                                                   progress: { progress?($0, "resuming the journal") })
             engine = started.engine
             source = SimulationSource(simulation: started.simulation)
             notes = Self.resumeNotes(torn: started.tornLastLine, cut: started.cutShortStep)
@@ -73,9 +77,17 @@ struct CoreStart {
                 from = scenario.time(second)
             }
             if let from, from > start {
-                start = from
+                // Played in slices of five simulated minutes, so the screen says how far the catch-up has come.
+                let begin = start
                 engine.interrupted = interrupted
-                started.simulation.run(until: start, engine: engine)
+                var time = start
+                while time < from, !(interrupted?() ?? false) {
+                    time = min(from, time + 300)
+                    started.simulation.run(until: time, engine: engine)
+                    progress?(Double(time - begin) / Double(from - begin), "catching up to \(ISOTime.clock(from, offsetSeconds: scenario.utcOffsetSeconds)): "
+                              + ISOTime.clock(time, offsetSeconds: scenario.utcOffsetSeconds))
+                }
+                start = from
             }
         }
         engine.interrupted = interrupted

@@ -22,7 +22,8 @@ enum BoardCommand: Command {
         try NcursesTerminal.preflight(stdinIsFeed: stdinIsFeed)
         let operatorName = try operatorName(arguments.value("operator"))
         let (role, roster) = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
-        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 })
+        let loading = LoadingScreen()
+        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 }, progress: loading.show)
         core.session.engine.authority = Authority(roster: roster)
         let link = LocalLink(session: core.session, identity: OperatorIdentity(name: operatorName, role: role))
         var notes = core.notes

@@ -31,7 +31,9 @@ enum ServeCommand: Command {
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         tower_signals_install()
         let roster = try RoleOption.roster(arguments)
-        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 })
+        let bar = ProgressBar("serve")
+        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 }, progress: { bar.update($0, detail: $1) })
+        bar.finish()
         core.session.engine.authority = Authority(roster: roster)
         core.session.paceRole = .supervisor
         let server = try core.server(roster: roster)
