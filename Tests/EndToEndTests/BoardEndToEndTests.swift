@@ -181,6 +181,7 @@ struct BoardEndToEndTests {
         let work = try Tower.temporaryDirectory()
         let tmux = try Tmux(command: "\(Tower.binary) demo --scenario \(city) --speed 3600", directory: work)
         try tmux.wait(forText: "READ-ONLY")
+        try tmux.wait(for: "a caption made from the day's events") { $0.contains("▶ ") && $0.contains("  ") && $0.range(of: #"▶ \d\d:\d\d  "#, options: .regularExpression) != nil }
         try tmux.send("a")
         try tmux.wait(forText: "read-only board: actions are off")
         try tmux.wait(forText: "pass 2", timeout: 120)

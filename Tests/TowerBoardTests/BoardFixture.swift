@@ -5,17 +5,23 @@ import TowerCore
 
 /// A small simulated city at 10:00, the same every run, for rendering tests.
 enum BoardFixture {
-    static let snapshot: BoardSnapshot = {
+    static var snapshot: BoardSnapshot { played.snapshot }
+    /// The story captions the fixture's morning made (the demo's), oldest first.
+    static var captions: [String] { played.captions }
+
+    private static let played: (snapshot: BoardSnapshot, captions: [String]) = {
         let directory = Scratch.path("board-\(UUID().uuidString)")
         try! ScenarioGenerator(name: "board-test", seed: 4, riders: 12, orders: 160).write(to: directory)
         let scenario = try! ScenarioLoader.load(directory: directory)
         let session = try! SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
         var log = RecentLog()
         var trend = KPITrend(planLock: scenario.planLock)
+        var story = StoryCaptions()
         let engine = session.engine
         engine.observer = {
             log.note($0, world: engine.world)
             trend.note($0, world: engine.world)
+            story.note($0, world: engine.world)
         }
         let now = scenario.time(10 * 3600)
         session.simulation.run(until: now, engine: engine)
@@ -25,7 +31,7 @@ enum BoardFixture {
                                      deadLetters: 2, recent: log.lines, wallClock: "12:34:56")
         snapshot.kpis = trend.current(world: engine.world)
         snapshot.trend = trend.samples
-        return snapshot
+        return (snapshot, story.captions.map(\.text))
     }()
 
     static func render(width: Int, height: Int, model: BoardModel = BoardModel(speed: 60, readonly: false),

@@ -10,6 +10,16 @@ import TowerCore
         assertSnapshot(BoardFixture.render(width: width, height: height).0, named: "board-\(width)x\(height)")
     }
 
+    /// The demo's status line: the latest story caption the day's events made.
+    @Test func demoCaption() throws {
+        var snapshot = BoardFixture.snapshot
+        snapshot.caption = try #require(BoardFixture.captions.last, "the fixture's morning made captions")
+        var buffer = ScreenBuffer(width: 120, height: 30)
+        BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: true), theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(buffer.lines[28].hasPrefix(" ▶ ") && buffer.lines[29].contains("?:help"), "the caption above the status line")
+        assertSnapshot(buffer, named: "demo-caption-120x30")
+    }
+
     @Test(arguments: sizes)
     func riderDrillDown(width: Int, height: Int) {
         let (_, rows) = BoardFixture.render(width: width, height: height)

@@ -22,6 +22,8 @@ public final class BoardApp {
     static let outlookStep: Int64 = 15
     /// No bell and no flash when an escalation arrives (`--quiet`).
     public var quiet = false
+    /// The core's story captions on the status line (the demo).
+    public var showsCaptions = false
     /// Where the command line's history is kept across restarts (one command per line); nil: not kept.
     public var historyFile: String? {
         didSet {
@@ -235,6 +237,7 @@ public final class BoardApp {
         }
         var snapshot = BoardSnapshot(world: world, outlook: outlookCache!.outlook, now: now, source: status.label, deadLetters: status.deadLetters,
                                      recent: link.recent, wallClock: BoardApp.wallClock(wall), costLimit: link.costLimit)
+        if showsCaptions { snapshot.caption = link.caption(at: now) }
         if let trend = link.trend {
             if kpiCache?.seq != world.lastSeq { kpiCache = (world.lastSeq, trend.current(world: world)) }
             snapshot.kpis = kpiCache?.kpis

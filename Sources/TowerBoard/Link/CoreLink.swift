@@ -26,6 +26,12 @@ public protocol CoreLink: AnyObject {
     /// Lets `elapsed` real seconds pass: an embedded core moves its day on; an attached board takes what the
     /// server sent. Returns the replies and notes that arrived.
     func pump(elapsed: Double) -> [LinkNote]
+    /// The story caption on screen at `now` (the demo's), if the core keeps them.
+    func caption(at now: Instant) -> String?
+}
+
+extension CoreLink {
+    public func caption(at now: Instant) -> String? { nil }
 }
 
 /// What comes back from the core between frames.

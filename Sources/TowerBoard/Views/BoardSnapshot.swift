@@ -17,6 +17,8 @@ public struct BoardSnapshot: Sendable {
     /// The KPIs now, and sampled through the day (oldest first).
     public var kpis: KPISample?
     public var trend: [KPISample] = []
+    /// The story caption to show (the demo's), made by the core from the day's events.
+    public var caption: String?
     /// The learned ETA model's running accuracy, when the board runs one.
     public var learnedETA: LearnedETA?
 

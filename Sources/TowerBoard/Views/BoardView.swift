@@ -15,7 +15,13 @@ public enum BoardView {
         }
         let context = PaneContext(snapshot: snapshot, model: model, theme: theme, glyphs: glyphs)
         renderHeader(context, into: &buffer)
-        let body = Rect(x: 0, y: 2, width: buffer.width, height: buffer.height - 3)
+        // The demo's caption, when there is one, on its own line above the status line.
+        let caption = shownCaption(snapshot, model)
+        let body = Rect(x: 0, y: 2, width: buffer.width, height: buffer.height - 3 - (caption == nil ? 0 : 1))
+        if let caption {
+            buffer.putPadded(" \(glyphs.playing) " + caption, x: 0, y: buffer.height - 2, width: buffer.width,
+                             style: Style(fg: theme[.accent].fg, bg: theme[.status].bg, bold: true))
+        }
         var rows = BoardModel.Rows()
         rows.costLimit = snapshot.costLimit
         rows.costUnit = snapshot.world.costUnit
@@ -59,6 +65,11 @@ public enum BoardView {
         }
         renderStatus(context, into: &buffer)
         return rows
+    }
+
+    /// The caption shown: the snapshot's, on the board itself (a drill-down keeps its room).
+    private static func shownCaption(_ snapshot: BoardSnapshot, _ model: BoardModel) -> String? {
+        model.screen == .board ? snapshot.caption : nil
     }
 
     /// The path enter took to this drill-down (`board › E-0012 › R05`), on the body's first row; returns the rest.

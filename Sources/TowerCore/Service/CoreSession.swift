@@ -19,6 +19,8 @@ public final class CoreSession {
     public var paceRole: Role = .dispatcher
     /// Notable events, newest first, for the boards.
     public private(set) var log = RecentLog()
+    /// The day told in captions (for the demo).
+    public private(set) var captions = StoryCaptions()
     /// The KPIs through the day (rebuilt from the journal at start by the caller, then fed every event).
     public var trend: KPITrend?
     /// Where messages to customers and riders are written once the journal has their event.
@@ -35,8 +37,10 @@ public final class CoreSession {
         self.speed = speed
         self.paused = paused
         self.peopleDecide = peopleDecide
+        captions.begin(world: engine.world, at: start, planLock: engine.settings.planLock)
         engine.observer = { [unowned self] event in
             self.log.note(event, world: self.engine.world)
+            self.captions.note(event, world: self.engine.world)
             for outbox in self.outboxes { outbox.take(event, world: self.engine.world) }
             self.trend?.note(event, world: self.engine.world)
             self.onEvent?(event)

@@ -50,6 +50,7 @@ enum DemoCommand: Command {
             model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
             firstMessage = nil
             let app = display.app(link: LocalLink(session: core, identity: identity), model: model)
+            app.showsCaptions = true
             let ending = app.run(returnWhenFinished: true)
             session.engine.sync()
             switch ending {
