@@ -87,6 +87,17 @@ public enum BoardView {
         return Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
     }
 
+    /// A frame for the time before the board can draw the day (the demo making its plan): the name and what is
+    /// being done, centred.
+    public static func renderLoading(_ what: String, theme: Theme, into buffer: inout ScreenBuffer) {
+        buffer.fill(buffer.area, style: theme[.text])
+        let lines = ["TOWER", ""] + wrap(what, width: max(10, buffer.width - 4))
+        let top = max(0, (buffer.height - lines.count) / 2)
+        for (index, line) in lines.enumerated() where top + index < buffer.height {
+            buffer.put(line, x: max(0, (buffer.width - CharacterWidth.of(line)) / 2), y: top + index, style: index == 0 ? theme[.accent] : theme[.muted])
+        }
+    }
+
     static func renderTooSmall(into buffer: inout ScreenBuffer, theme: Theme) {
         guard buffer.width > 0, buffer.height > 0 else { return }
         let message = "terminal too small: need \(minimumWidth)x\(minimumHeight), have \(buffer.width)x\(buffer.height)"

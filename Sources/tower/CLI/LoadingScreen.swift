@@ -9,15 +9,16 @@ final class LoadingScreen {
     private var lastDraw = 0.0
     private var cleared = false
 
-    func show(_ fraction: Double, _ what: String) {
+    /// `fraction` nil: work whose length is not known (no bar).
+    func show(_ fraction: Double?, _ what: String) {
         guard enabled else { return }
         let now = Date().timeIntervalSinceReferenceDate
-        guard now - lastDraw >= 0.1 || fraction >= 1 else { return }
+        guard now - lastDraw >= 0.1 || (fraction ?? 0) >= 1 || fraction == nil else { return }
         lastDraw = now
         var size = winsize()
         let known = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 0 && size.ws_col > 0
         let rows = known ? Int(size.ws_row) : 24, columns = known ? Int(size.ws_col) : 80
-        let lines = ["TOWER", "", what, "", ProgressBar.line("loading", fraction: fraction, detail: "")]
+        let lines = ["TOWER", "", what, ""] + (fraction.map { [ProgressBar.line("loading", fraction: $0, detail: "")] } ?? [])
         var text = cleared ? "" : "\u{1B}[2J"
         cleared = true
         let top = max(1, (rows - lines.count) / 2)

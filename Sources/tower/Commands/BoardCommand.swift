@@ -23,7 +23,7 @@ enum BoardCommand: Command {
         let operatorName = try operatorName(arguments.value("operator"))
         let (role, roster) = try RoleOption.resolve(arguments, operatorName: operatorName, command: spec.name)
         let loading = LoadingScreen()
-        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 }, progress: loading.show)
+        let core = try CoreStart(arguments, command: spec.name, interrupted: { tower_signals_peek() != 0 }, progress: { loading.show($0, $1) })
         core.session.engine.authority = Authority(roster: roster)
         let link = LocalLink(session: core.session, identity: OperatorIdentity(name: operatorName, role: role))
         var notes = core.notes

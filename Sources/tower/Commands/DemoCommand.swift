@@ -24,6 +24,8 @@ enum DemoCommand: Command {
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         let choice = try PolicyChoice.parse(arguments.value("policy"))
         let journalPath = try Installation.stateDirectory() + "/demo-\(scenario.name).jsonl"
+        // The first frame at once: what the demo is doing while it learns ETAs and makes the day's plan.
+        LoadingScreen().show(nil, "learning ETAs from \(scenario.name)'s delivery history")
         let etaModel = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
         let display = try BoardCommand.Display(themeName: arguments.value("theme"), mouse: !arguments.has("no-mouse"))
         defer {
@@ -38,6 +40,10 @@ enum DemoCommand: Command {
         while true {
             pass += 1
             try? FileManager.default.removeItem(atPath: journalPath)
+            var frame = ScreenBuffer(width: display.terminal.size.width, height: display.terminal.size.height)
+            BoardView.renderLoading("day \(pass): the core makes the 06:00 plan: \(scenario.orders.filter { $0.createdAt <= scenario.planLock }.count) orders known, \(scenario.riders.count) riders",
+                                    theme: display.theme, into: &frame)
+            display.terminal.draw(frame)
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
                                                    mode: choice.mode, policy: choice.policy, eta: etaModel, policyName: choice.name)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
