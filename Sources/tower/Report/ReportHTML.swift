@@ -58,7 +58,7 @@ enum ReportHTML {
             html += timeline(day) + exceptionTable(day)
             html += "<h2>Riders: the 06:00 plan against the day, \(label)</h2>\n"
             html += legend([("planned at 06:00 (hollow)", muted), ("delivered on time", onTime), ("delivered late", late), ("delivered by another rider (×)", muted)])
-            html += lanes(day)
+            html += lanes(day) + ReportStory.riderTable(day)
             _ = index
         }
         html += "<p class=\"muted\">Made by <code>tower report</code>. Times are the city's local time.</p>\n</body></html>\n"

@@ -141,6 +141,22 @@ enum ReportStory {
         return String(format: "#%02x%02x%02x", Int(r), Int(g), Int(b))
     }
 
+    /// Each rider's day in figures, what the lanes chart draws (its points' details are only in hover there): the
+    /// 06:00 plan's deliveries, of them done by the rider and by another, done beyond the plan, late, failed, km,
+    /// time busy.
+    static func riderTable(_ day: DayReport) -> String {
+        var html = "<table><tr><th>rider</th><th>channel</th><th>planned at 06:00</th><th>done by it</th><th>done by another</th>"
+            + "<th>beyond the plan</th><th>late</th><th>failed</th><th>km</th><th>busy</th></tr>\n"
+        for r in day.riders where !r.planned.isEmpty || r.delivered > 0 || r.failed > 0 {
+            let kept = r.planned.filter { $0.deliveredBy == r.id }.count
+            let moved = r.planned.filter { $0.deliveredBy != nil && $0.deliveredBy != r.id }.count
+            let cells = [r.id, r.channel.rawValue, "\(r.planned.count)", "\(kept)", "\(moved)", "\(r.added.count)", "\(r.late)", "\(r.failed)",
+                         String(format: "%.0f", r.km), ReportFigures.percent(r.utilisation)]
+            html += "<tr>" + cells.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
     /// What the core and people did about the exceptions, in words: the actions the core took itself, by kind,
     /// and each decision a person or a deadline made, with what the chosen option did.
     static func exceptionsInWords(_ day: DayReport) -> String {
