@@ -6,28 +6,9 @@ import Testing
 @Suite struct HTTPEndToEndTests {
     static let canRun = ["/usr/bin/curl", "/usr/bin/python3"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// Runs a program to completion; its standard output.
-    static func run(_ arguments: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let out = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try process.run()
-        if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inPipe.fileHandleForWriting.close()
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// `curl -s -w '\n%{http_code}'`: the body and the status.
     static func curl(_ arguments: [String]) throws -> (body: String, status: Int) {
-        let output = try run(["/usr/bin/curl", "-s", "-w", "\n%{http_code}"] + arguments)
+        let output = try Program.output(["/usr/bin/curl", "-s", "-w", "\n%{http_code}"] + arguments)
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         return (lines.dropLast().joined(separator: "\n"), Int(lines.last ?? "") ?? 0)
     }
@@ -118,7 +99,7 @@ import Testing
         ask("GET", "/?lat=1&lon=2")
         print(" ".join(map(str, out)), c.sock is not None)
         """
-        let phones = try Self.run(["/usr/bin/python3", "-c", script]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let phones = try Program.output(["/usr/bin/python3", "-c", script]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(phones == "200 200 200 400 404 400 True",
                 "both forms taken, a year-old one answered, one hours ahead 400, unknown 404, no id 400, one connection: \(phones)")
 
@@ -147,7 +128,7 @@ import Testing
             s.close()
         print(" ".join(out))
         """
-        let replayed = try Self.run(["/usr/bin/python3", "-c", raw], input: android + "\0" + client9).trimmingCharacters(in: .whitespacesAndNewlines)
+        let replayed = try Program.output(["/usr/bin/python3", "-c", raw], input: android + "\0" + client9).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(replayed == "200 200", "both clients' bytes taken for riders.csv's phone: \(replayed)")
 
         let metrics = try Self.curl([base + "/metrics"])

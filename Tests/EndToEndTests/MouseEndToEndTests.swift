@@ -44,16 +44,7 @@ import Testing
         except ChildProcessError: pass
         print('asked' if asked else 'not-asked', 'opened' if opened else 'not-opened')
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try Program.output(["/usr/bin/python3", "-c", script]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test(.enabled(if: canRun)) func aClickSelectsARowAndASecondOpensIt() throws {

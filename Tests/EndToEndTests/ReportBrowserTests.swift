@@ -9,16 +9,7 @@ import Testing
 
     /// Runs a program for at most `seconds` (coreutils' timeout stops a browser that hangs); its standard output.
     static func run(_ arguments: [String], seconds: Int = 90) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["\(seconds)"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Program.output(["/usr/bin/timeout", "\(seconds)"] + arguments)
     }
 
     @Test(.enabled(if: canRun, "chromium is not installed")) func theReportRendersWithItsTitleAndIsNotBlank() throws {
