@@ -8,8 +8,8 @@ struct BoardEndToEndTests {
         let work = try Tower.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let tmux = try Tmux(command: "\(Tower.binary) demo", directory: "/", state: work)
-        try tmux.wait(forText: "tuesday")
-        #expect(try tmux.screen().contains("READ-ONLY"))
+        try tmux.wait(forText: "READ-ONLY")
+        #expect(try tmux.screen().contains("tuesday"))
         try tmux.send("q")
         try tmux.wait(forText: "EXIT=0")
         let state = (try? FileManager.default.contentsOfDirectory(atPath: work + "/tower")) ?? []

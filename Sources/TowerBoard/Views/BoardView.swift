@@ -147,8 +147,13 @@ public enum BoardView {
             var base = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)"
             if c.model.readonly { base += "  READ-ONLY" }
             let letters = c.snapshot.deadLetters > 0 ? "  dead-letter \(c.snapshot.deadLetters)" : ""
-            let short = [base + "  \(c.snapshot.source)" + letters, base + letters, base]
-                .first { CharacterWidth.of($0) + 2 + CharacterWidth.of(who) <= buffer.width } ?? base
+            var short = [base + letters, base].first { CharacterWidth.of($0) + 2 + CharacterWidth.of(who) <= buffer.width } ?? base
+            // The source in what room is left, cut with … rather than dropped while a few words of it fit.
+            let room = buffer.width - CharacterWidth.of(short) - 2 - CharacterWidth.of(who) - 2
+            if room >= 12 {
+                let source = c.snapshot.source
+                short += "  " + (CharacterWidth.of(source) <= room ? source : String(source.prefix(room - 1)) + "…")
+            }
             buffer.putPadded(short, x: 0, y: 0, width: buffer.width, style: headerStyle)
             let right = CharacterWidth.of(short) + 2 + CharacterWidth.of(who) <= buffer.width ? who : String(who.prefix(max(0, buffer.width - CharacterWidth.of(short) - 2)))
             buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: headerStyle)
