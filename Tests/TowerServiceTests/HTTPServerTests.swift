@@ -106,4 +106,30 @@ import TowerCore
         commits.finish()
         #expect(commits.released == 1 && commits.syncs.count == 1 && commits.oldestWaiting == 0)
     }
+
+    /// A journal whose file cannot be synced (its descriptor is a pipe's: fsync fails).
+    final class UnsyncableSink: EventSink {
+        let ends: [Int32]
+        init() { var ends: [Int32] = [0, 0]; _ = Glibc.pipe(&ends); self.ends = ends }
+        deinit { ends.forEach { _ = Glibc.close($0) } }
+        func append(_ event: Event) throws {}
+        func endStep() throws {}
+        func sync() {}
+        func syncIfDue() {}
+        func duplicateDescriptor() -> Int32? { dup(ends[1]) }
+    }
+
+    @Test func aFailedSyncReleasesNothingAndSaysWhy() throws {
+        let sink = UnsyncableSink()
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: Instant(seconds: 1_000_000)))
+        let commits = try GroupCommit(engine: engine)
+        try engine.submit(Event(id: "z", at: Instant(seconds: 100), by: "feed",
+                                body: .zoneDefined(Zone(id: "Z1", name: "Centro", area: GeoBox(south: -22.95, west: -43.25, north: -22.85, east: -43.15),
+                                                        baseSpeedKmh: 18))))
+        let before = commits.released
+        commits.endPass()
+        commits.finish()
+        #expect(commits.released == before, "the pass's replies are never sent")
+        #expect(commits.failure?.contains("sync failed") == true, "\(commits.failure ?? "")")
+    }
 }

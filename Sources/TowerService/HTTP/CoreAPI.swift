@@ -289,6 +289,7 @@ public final class CoreAPI {
 
     private func healthCheck() -> HTTPResponse {
         if let halted = session.engine.halted { return HTTPResponse.json(503, ["status": "down", "reason": halted.message]) }
+        if let failure = commits.failure { return HTTPResponse.json(503, ["status": "down", "reason": failure]) }
         let waiting = commits.oldestWaiting, last = commits.syncs.last
         if max(waiting, last) > Self.slowAfter {
             let reason = waiting > last ? String(format: "a sync of the journal has been waiting %.1f s", waiting) : String(format: "the journal's last sync took %.1f s", last)

@@ -3,10 +3,11 @@ import Glibc
 import Synchronization
 import TowerCore
 
-/// Group commit with the fsync off the core's thread. A pass of the core's loop journals what it accepts (each step
-/// is handed to the kernel as it ends); `commit()` then asks a background queue to fsync the journal and returns
-/// a ticket. The pass's replies wait for their ticket (see `HTTPServer`) while the core goes on with the next pass,
-/// so the disk's latency is no longer time the core stands still. A pipe wakes the loop's poll when a sync is done.
+/// Group commit with the fsync off the core's thread. A pass of the core's loop journals what it accepts (its steps
+/// kept in memory until the pass ends, then written at once); `commit()` then asks a background queue to fsync the
+/// journal and returns a ticket. The pass's replies wait for their ticket (see `HTTPServer`) while the core goes on
+/// with the next pass, so the disk's latency is no longer time the core stands still. A pipe wakes the loop's poll
+/// when a sync is done. A sync that fails releases nothing more: those replies never go out, and `failure` says why.
 public final class GroupCommit: ReplyGate {
     private final class Progress: Sendable {
         let done = Atomic<Int>(0)
@@ -14,6 +15,8 @@ public final class GroupCommit: ReplyGate {
         /// The last ticket asked for, and whether a sync is running (one at a time: those asked for meanwhile are
         /// covered together by the next, the group in group commit).
         let asked = Mutex((ticket: 0, running: false))
+        /// Why a sync failed (the disk said so): no ticket is released after it.
+        let failure = Mutex<String?>(nil)
     }
 
     private let engine: Engine
@@ -83,9 +86,14 @@ public final class GroupCommit: ReplyGate {
                 // Everything written before the last ticket was asked for is covered by this sync.
                 let target = progress.asked.withLock { $0.ticket }
                 let started = DispatchTime.now().uptimeNanoseconds
-                _ = fsync(fd)
+                let synced = fsync(fd) == 0
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 progress.syncs.withLock { $0.add(took) }  // not held during the sync: a monitor reads it meanwhile
+                guard synced else {
+                    let reason = String(cString: strerror(errno))
+                    progress.failure.withLock { $0 = "the journal's sync failed: \(reason)" }
+                    return  // `running` stays set: no sync starts again, no reply is released
+                }
                 progress.done.store(target, ordering: .releasing)
                 var byte: UInt8 = 1
                 _ = Glibc.write(wake, &byte, 1)
@@ -113,6 +121,9 @@ public final class GroupCommit: ReplyGate {
         let done = released
         waitingSince.removeAll { $0.ticket <= done }
     }
+
+    /// Why the journal can no longer be made durable, once a sync has failed.
+    public var failure: String? { progress.failure.withLock { $0 } }
 
     /// The syncs made, and how long they took.
     public var syncs: DurationTally { progress.syncs.withLock { $0 } }
