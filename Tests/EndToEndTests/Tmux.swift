@@ -21,7 +21,12 @@ final class Tmux {
                   + "printf '\\r\\nEXIT=%s\\r\\n' $status; sleep 600"])
     }
 
-    deinit { _ = try? tmux(captureOutput: false, ["kill-server"]) }
+    /// tmux leaves its socket file behind when the server is killed: it is removed too, so no test leaves anything.
+    deinit {
+        let path = (try? tmux(["display-message", "-p", "#{socket_path}"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try? tmux(captureOutput: false, ["kill-server"])
+        if let path, path.hasSuffix("/" + socket) { try? FileManager.default.removeItem(atPath: path) }
+    }
 
     /// Runs a tmux command on our server; returns what it printed when `captureOutput`.
     @discardableResult
