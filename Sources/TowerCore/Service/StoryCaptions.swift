@@ -37,8 +37,10 @@ public struct StoryCaptions: Sendable {
     }
 
     public mutating func note(_ event: Event, world: World) {
-        let time = ISOTime.clock(event.at, offsetSeconds: world.utcOffsetSeconds)
-        func say(_ text: String) { captions.append(Caption(at: event.at, text: time + "  " + TextSanitizer.clean(text))) }
+        // Called for every event the core commits: nothing is formatted unless a caption is made.
+        func say(_ text: String) {
+            captions.append(Caption(at: event.at, text: ISOTime.clock(event.at, offsetSeconds: world.utcOffsetSeconds) + "  " + TextSanitizer.clean(text)))
+        }
         func zoneName(_ id: String) -> String { world.zones[id]?.name ?? id }
         switch event.body {
         case .routePlanned where event.isCoreDecision && !planLocked:
