@@ -83,13 +83,19 @@ enum ReportStory {
     }
 
     /// Deliveries, on-time rate and cost per delivery by the channel of the rider who delivered.
-    static func channelTable(_ day: DayReport) -> String {
-        var delivered: [Channel: Int] = [:], onTime: [Channel: Int] = [:]
-        for order in day.world.orders.values where order.status == .delivered {
-            guard let rider = order.rider, let channel = day.world.riders[rider]?.profile.channel, let done = order.completedAt else { continue }
-            delivered[channel, default: 0] += 1
-            if !order.isLate(deliveredAt: done) { onTime[channel, default: 0] += 1 }
+    /// Deliveries and those inside their booked window, grouped by `key` (deliveries it gives no key are left out).
+    static func deliveries<Key: Hashable>(_ world: World, by key: (Order) -> Key?) -> (delivered: [Key: Int], onTime: [Key: Int]) {
+        var delivered: [Key: Int] = [:], onTime: [Key: Int] = [:]
+        for order in world.orders.values where order.status == .delivered {
+            guard let group = key(order), let done = order.completedAt else { continue }
+            delivered[group, default: 0] += 1
+            if !order.isLate(deliveredAt: done) { onTime[group, default: 0] += 1 }
         }
+        return (delivered, onTime)
+    }
+
+    static func channelTable(_ day: DayReport) -> String {
+        let (delivered, onTime) = deliveries(day.world) { order in order.rider.flatMap { day.world.riders[$0]?.profile.channel } }
         var html = "<table><tr><th>channel</th><th>deliveries</th><th>on time</th><th>cost per delivery (\(SVG.escape(day.world.costUnit)))</th></tr>\n"
         for channel in Channel.allCases {
             let count = delivered[channel] ?? 0
@@ -106,12 +112,7 @@ enum ReportStory {
         let zones = day.world.zoneList
         guard let south = zones.map(\.area.south).min(), let north = zones.map(\.area.north).max(),
               let west = zones.map(\.area.west).min(), let east = zones.map(\.area.east).max(), north > south, east > west else { return "" }
-        var delivered: [String: Int] = [:], onTime: [String: Int] = [:]
-        for order in day.world.orders.values where order.status == .delivered {
-            guard let done = order.completedAt else { continue }
-            delivered[order.zone, default: 0] += 1
-            if !order.isLate(deliveredAt: done) { onTime[order.zone, default: 0] += 1 }
-        }
+        let (delivered, onTime) = deliveries(day.world) { $0.zone }
         // Equirectangular, with longitude shrunk by the cosine of the latitude so the city keeps its shape.
         let aspect = (east - west) * cos((south + north) / 2 * .pi / 180) / (north - south)
         let drawnWidth = 760.0, drawnHeight = min(560.0, max(220.0, drawnWidth / max(aspect, 0.1)))
