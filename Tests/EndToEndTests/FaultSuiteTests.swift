@@ -70,7 +70,8 @@ import Glibc
         let journal = day.folder + "/killed.jsonl"
         var random = SeededRandom(seed: 13)
         var kills = 0, beforePlanWritten = 0
-        for round in 0..<10 {
+        // Each start goes on from the last checkpoint, so the day gets done in pieces: kill until one run finishes.
+        for round in 0..<30 where kills < 10 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Tower.binary)
             process.arguments = ["simulate", "--scenario", day.city, "--seed", "1", "--journal", journal, "--until", "12:00"]
@@ -78,8 +79,8 @@ import Glibc
             process.standardError = FileHandle.nullDevice
             try process.run()
             // The first kills land early (before or during the 06:00 plan), the rest anywhere in the run.
-            Thread.sleep(forTimeInterval: round < 4 ? 0.02 + 0.4 * random.unit() : 0.05 + 2.45 * random.unit())
-            guard process.isRunning else { continue }
+            Thread.sleep(forTimeInterval: round < 4 ? 0.02 + 0.4 * random.unit() : 0.05 + 0.5 * random.unit())
+            guard process.isRunning else { break }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             kills += 1

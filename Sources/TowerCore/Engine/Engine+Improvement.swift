@@ -5,12 +5,16 @@ extension Engine {
     /// it still lowers the plan's cost. The budget is a number of iterations and the seed comes from the clock, so
     /// the same day makes the same decisions at the same instants, whichever thread searched and however long it took.
     func startPlanSearch(at now: Instant) {
-        let search = PlanSearch(world: world, now: now, seed: UInt64(bitPattern: now.seconds), iterations: settings.improveIterations,
-                                planner: planner)
+        let search = planSearch(on: world, at: now, iterations: settings.improveIterations)
         let started = stopwatch?.start()
         planSearch.start(search)
         stopwatch?.record(.planSearch, since: started)
         searchInFlight = search
+    }
+
+    /// The search that starts at `now` on `world`: its seed is the clock's.
+    func planSearch(on world: World, at now: Instant, iterations: Int) -> PlanSearch {
+        PlanSearch(world: world, now: now, seed: UInt64(bitPattern: now.seconds), iterations: iterations, planner: planner)
     }
 
     /// Moves plan searches to `runner`; a search in flight starts over there on the same copy of the world, so its

@@ -16,14 +16,14 @@ public final class Engine {
     var waiting: Set<String> = []
     /// Riders something happened to since the last retry that could make room for a waiting order (a delivery
     /// done or failed, a shift started, a recovery, a cancelled order of theirs).
-    private var roomFreed: Set<String> = []
+    var roomFreed: Set<String> = []
     /// Whether every waiting order is to be tried again at the next retry (at the start, and when a rider joins).
-    private var retryEveryone = true
+    var retryEveryone = true
     /// The riders priced for each waiting order the last time it found no place: it is tried again when room
     /// frees on one of them, and every `fullRetryInterval` in any case (riders move nearer; new ones come on shift).
     var lastTried: [String: Set<String>] = [:]
     /// How far `advance(to:)` has run the timed work.
-    private var advancedTo: Instant?
+    var advancedTo: Instant?
     /// Called after every event is applied (the board keeps a log of notable ones).
     public var observer: ((Event) -> Void)?
     /// The online ETA learner, when the engine runs one: fed every committed event, and the model of the outlook
@@ -34,6 +34,8 @@ public final class Engine {
     public internal(set) var planSearch: PlanSearchRunner = InlinePlanSearch()
     /// The plan search running, if any.
     var searchInFlight: PlanSearch?
+    /// The last event of the last checkpoint written or resumed from (see `writeCheckpoint`).
+    var checkpointEnd: Int64?
     /// Times the engine's work when set (`tower bench scale`); decisions never read it.
     public var stopwatch: EngineStopwatch?
 
@@ -90,7 +92,7 @@ public final class Engine {
     /// any event later than them, so the decisions do not depend on how the caller slices time.
     public func advance(to time: Instant) { advance(to: time, interruptible: true) }
 
-    private func advance(to time: Instant, interruptible: Bool) {
+    func advance(to time: Instant, interruptible: Bool) {
         var from = advancedTo ?? world.clock ?? time
         guard time > from, halted == nil else { return }
         if from < settings.planLock, time >= settings.planLock {
@@ -197,7 +199,7 @@ public final class Engine {
 
     /// Writes the step under way as one piece. When that fails the engine stops: the step is in memory but not on
     /// disk, so nothing of it may leave the process, and the next start makes it again from its input.
-    private func endStep() {
+    func endStep() {
         guard halted == nil, let first = stepStart else { return }
         stepStart = nil
         do { try journal?.endStep() } catch {

@@ -28,6 +28,11 @@ public struct Event: Hashable, Sendable {
 
     /// A decision the core made (not an input): its id lives in the core's own id space.
     public var isCoreDecision: Bool { by == Event.core }
+    /// Whether it is one of the core's checkpoints (bookkeeping for a restart, not something that happened).
+    public var isCheckpoint: Bool {
+        if case .checkpoint = body { return true }
+        return false
+    }
 
     /// A hash of what the event says, to tell a re-sent input from a different one under the same id. An operator's
     /// decision is stamped with the time it arrives, so its time is not part of what it says. Seeded per process, so
@@ -128,6 +133,11 @@ public enum EventBody: Hashable, Sendable {
     /// Nobody decided before the deadline: the policy's default option was taken (0: none).
     case exceptionDefaulted(exception: String, option: Int)
 
+    // The core's own bookkeeping.
+    /// Part `part` of `parts` of what the core needs to go on from here (`CoreCheckpoint`, as JSON text cut into
+    /// lines short enough for the journal): a resume starts from the last whole one instead of re-running the day.
+    case checkpoint(part: Int, parts: Int, state: String)
+
     public var type: String {
         switch self {
         case .sessionStarted: return "session.started"
@@ -161,6 +171,7 @@ public enum EventBody: Hashable, Sendable {
         case .exceptionRejected: return "exception.rejected"
         case .exceptionDefaulted: return "exception.defaulted"
         case .decisionUndone: return "decision.undone"
+        case .checkpoint: return "core.checkpoint"
         }
     }
 

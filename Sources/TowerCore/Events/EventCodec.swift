@@ -140,6 +140,10 @@ public enum EventCodec {
             return .exceptionDefaulted(exception: try r.id("exception"), option: try r.int("option", in: 0...4))
         case "decision.undone":
             return .decisionUndone(decision: try r.id("decision"), operator: try r.id("operator"))
+        case "core.checkpoint":
+            let parts = try r.int("parts", in: 1...CoreCheckpoint.maxParts)
+            guard case let .string(state) = try r.value("state") else { throw EventError(field: "state", reason: "expected a string") }
+            return .checkpoint(part: try r.int("part", in: 1...parts), parts: parts, state: state)
         default:
             throw EventError(field: "type", reason: "unknown event type \"\(TextSanitizer.clean(String(type.prefix(40))))\"")
         }
@@ -329,6 +333,8 @@ public enum EventCodec {
             field("exception", exception); w.key("option"); w.value(option)
         case let .decisionUndone(decision, op):
             field("decision", decision); field("operator", op)
+        case let .checkpoint(part, parts, state):
+            w.key("part"); w.value(part); w.key("parts"); w.value(parts); field("state", state)
         }
         w.endObject()
         return w.bytes

@@ -9,6 +9,19 @@ public enum Replayer {
         public var cutShortStep: CutShortStep?
         /// The online ETA learner fed every event replayed, when one was asked for: what the engine goes on with.
         public var learner: OnlineETA?
+        /// The world as it stood after event `snapshotAt`, when that was asked for.
+        var snapshot: World?
+    }
+
+    /// What to do with the events read besides applying them.
+    struct Options {
+        var keepEvents = false
+        /// The ETA model the engine started from, to feed every event to as the engine did.
+        var learning: ETAModel?
+        /// Apply events up to this one only; later ones are read and kept (with `keepEvents`) but not applied.
+        var through: Int64?
+        /// Keep a copy of the world as it stands after this event.
+        var snapshotAt: Int64?
     }
 
     /// The last step of a journal when it has fewer lines than its first line announced.
@@ -28,18 +41,23 @@ public enum Replayer {
     /// - Parameter keepEvents: keep the decoded events (for resuming); off for plain replays to save memory.
     /// - Parameter learning: the ETA model the engine started from, to feed every event to as the engine did.
     public static func replay(path: String, keepEvents: Bool = false, learning: ETAModel? = nil) throws -> Result {
-        var result = try replay(path: path, keepEvents: keepEvents, learning: learning, before: nil)
+        try replay(path: path, options: Options(keepEvents: keepEvents, learning: learning))
+    }
+
+    static func replay(path: String, options: Options) throws -> Result {
+        var result = try replay(path: path, options: options, before: nil)
         if let cut = result.cutShortStep {
             // Rare (a crash mid-step): read again up to the step rather than keep a copy of the world at every step.
-            result = try replay(path: path, keepEvents: keepEvents, learning: learning, before: cut.line)
+            result = try replay(path: path, options: options, before: cut.line)
             result.cutShortStep = cut
         }
         return result
     }
 
-    private static func replay(path: String, keepEvents: Bool, learning: ETAModel?, before stopLine: Int?) throws -> Result {
+    private static func replay(path: String, options: Options, before stopLine: Int?) throws -> Result {
         var world = World()
-        var learner = learning.map(OnlineETA.init)
+        var learner = options.learning.map(OnlineETA.init)
+        var snapshot: World?
         var events: [Event] = []
         var failure: ToolError?
         var torn: Int?
@@ -63,15 +81,20 @@ public enum Replayer {
                 }
                 step = (number, offset, size, size)
             }
-            do {
-                try world.check(decoded.event)
-            } catch {
-                failure = ToolError("\(path) line \(number): \(error)")
-                return false
+            if let through = options.through, let seq = decoded.event.seq, seq > through {
+                if options.keepEvents { events.append(decoded.event) }
+            } else {
+                do {
+                    try world.check(decoded.event)
+                } catch {
+                    failure = ToolError("\(path) line \(number): \(error)")
+                    return false
+                }
+                world.apply(decoded.event)
+                learner?.note(decoded.event, world: world)
+                if options.keepEvents, options.through == nil { events.append(decoded.event) }
+                if let at = options.snapshotAt, world.lastSeq == at { snapshot = world }
             }
-            world.apply(decoded.event)
-            learner?.note(decoded.event, world: world)
-            if keepEvents { events.append(decoded.event) }
             if let open = step {
                 step!.owed = open.owed - 1
                 if step!.owed == 0 { step = nil }
@@ -81,6 +104,6 @@ public enum Replayer {
         if let failure { throw failure }
         let cut = step.flatMap { $0.owed > 0 && stopLine == nil
             ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }
-        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner)
+        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner, snapshot: snapshot)
     }
 }

@@ -44,6 +44,9 @@ public struct KPITrend: Sendable {
 
     /// Notes an event after `world` applied it; takes the samples whose time the event reaches.
     public mutating func note(_ event: Event, world: World) {
+        // A checkpoint is where the core stood, not something that happened: samples fall on the day's own events,
+        // wherever a stop put one.
+        guard !event.isCheckpoint else { return }
         recorder.note(event)
         guard event.at >= nextSample else { return }
         let sample = current(world: world)

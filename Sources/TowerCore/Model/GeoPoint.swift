@@ -1,7 +1,7 @@
 import Foundation
 
 /// A WGS 84 coordinate in degrees.
-public struct GeoPoint: Hashable, Sendable {
+public struct GeoPoint: Hashable, Sendable, Codable {
     public var lat: Double
     public var lon: Double
 

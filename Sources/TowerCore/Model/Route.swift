@@ -1,6 +1,6 @@
 /// One visit on a rider's route.
-public struct Stop: Hashable, Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case pickup, delivery }
+public struct Stop: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, CaseIterable, Codable { case pickup, delivery }
 
     public var order: String
     public var kind: Kind

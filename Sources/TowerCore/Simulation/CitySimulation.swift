@@ -8,23 +8,32 @@ public final class CitySimulation {
     public let scenario: Scenario
     public let seed: UInt64
     private let travel = TravelModel()
-    private var queue = Heap<Action>(by: { ($0.time, $0.order) < ($1.time, $1.order) })
-    private var actionCount = 0
-    private var eventCount = 0
-    private var riders: [String: RiderState] = [:]
-    private var forcedAbsent: Set<String> = []
+    // The state below is what a checkpoint keeps (`SimulationState`).
+    var queue = CitySimulation.emptyQueue()
+    var actionCount = 0
+    var eventCount = 0
+    var riders: [String: RiderState] = [:]
+    var forcedAbsent: Set<String> = []
+    /// The actions `init` scheduled (shifts, orders, disruptions): numbered 1...this.
+    var initialActions = 0
+    /// The last action performed: every action before it, and none after, has been (the queue pops in order).
+    var performed: (time: Instant, order: Int)?
+    /// When the next checkpoint is due (see `step`).
+    var nextCheckpoint: Instant
     /// Where the simulation has got to.
-    public private(set) var now: Instant
+    public internal(set) var now: Instant
     /// Events the engine refused (a bug if ever non-zero: the simulation should only say what fits).
     public private(set) var refused: [(Event, EventError)] = []
 
-    private struct Action {
+    struct Action: Codable {
         var time: Instant
         var order: Int
         var what: What
     }
 
-    private enum What {
+    static func emptyQueue() -> Heap<Action> { Heap<Action>(by: { ($0.time, $0.order) < ($1.time, $1.order) }) }
+
+    enum What: Codable {
         case orderArrives(Int)
         case disruption(Int)
         case shiftStart(String)
@@ -37,7 +46,7 @@ public final class CitySimulation {
         case heartbeat(String)
     }
 
-    private struct Leg {
+    struct Leg: Codable {
         var stop: Stop
         var from: GeoPoint
         var to: GeoPoint
@@ -46,7 +55,7 @@ public final class CitySimulation {
         var lastTick: Instant
     }
 
-    private struct RiderState {
+    struct RiderState: Codable {
         var pace: Double
         var vehicle: Vehicle
         var leg: Leg?
@@ -62,12 +71,21 @@ public final class CitySimulation {
         self.scenario = scenario
         self.seed = seed
         self.now = scenario.dayStart
+        nextCheckpoint = Self.checkpointAfter(scenario.dayStart)
         for rider in scenario.riders {
             riders[rider.profile.id] = RiderState(pace: rider.pace, vehicle: rider.profile.vehicle)
             schedule(max(rider.profile.shift.start, scenario.dayStart), .shiftStart(rider.profile.id))
         }
         for (index, order) in scenario.orders.enumerated() { schedule(max(order.createdAt, scenario.dayStart), .orderArrives(index)) }
         for (index, disruption) in scenario.disruptions.enumerated() { schedule(disruption.at, .disruption(index)) }
+        initialActions = actionCount
+    }
+
+    /// Simulated seconds between checkpoints in the journal: a resume after a crash re-runs at most this much.
+    public static let checkpointInterval: Int64 = 900
+
+    static func checkpointAfter(_ time: Instant) -> Instant {
+        Instant(seconds: (time.seconds / checkpointInterval + 1) * checkpointInterval)
     }
 
     /// The events that describe the city, to start a journal with.
@@ -112,7 +130,16 @@ public final class CitySimulation {
     /// Performs the next scheduled action; false when nothing is left.
     @discardableResult
     public func step(engine: Engine) -> Bool {
+        // A checkpoint goes before the first action on or after its time, with the engine advanced to that action:
+        // the same place in the journal however the caller slices time, so a resume that re-runs from an earlier
+        // checkpoint makes it again byte for byte.
+        if let next = queue.first, next.time >= nextCheckpoint {
+            nextCheckpoint = Self.checkpointAfter(next.time)
+            now = next.time  // where the step goes anyway; before it, `now` is wherever the caller's last slice ended
+            engine.writeCheckpoint(at: next.time, simulation: state)
+        }
         guard let action = queue.pop() else { return false }
+        performed = (action.time, action.order)
         now = action.time
         engine.advance(to: now)
         perform(action.what, engine: engine)

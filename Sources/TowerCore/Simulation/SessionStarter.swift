@@ -2,15 +2,20 @@ import Foundation
 
 /// Starts a simulated day, fresh or resumed from the journal of an earlier run of the same scenario and seed.
 ///
-/// Resuming re-runs the deterministic simulation, comparing each event with the journal's line of the same
-/// number, until it has caught up; then it appends to the journal from there. A journal from another scenario
-/// or seed, or one the simulation no longer reproduces, is refused with the first line that differs.
+/// Resuming replays the journal up to its last whole checkpoint (`CoreCheckpoint`), takes the engine's and the
+/// simulation's state from it and goes on: after a clean stop the checkpoint is the journal's last step, so a resume
+/// costs a replay, and a journal goes on under another build of the planner or another policy. After a crash the
+/// events past that checkpoint are made again by the deterministic simulation and compared with the journal's lines;
+/// a journal without a checkpoint is re-run from the start that way. A journal from another scenario or seed, or one
+/// the simulation no longer reproduces, is refused with the first line that differs.
 public enum SessionStarter {
     public struct Session {
         public var engine: Engine
         public var simulation: CitySimulation
-        /// Events found in the journal and re-created rather than written (0 for a fresh start).
+        /// Events found in the journal (0 for a fresh start).
         public var resumedEvents: Int
+        /// Of those, the events past the last checkpoint, re-created by the simulation rather than read.
+        public var rerunEvents: Int
         public var tornLastLine: Int?
         /// The step a crash cut short at the journal's end: cut off and made again.
         public var cutShortStep: Replayer.CutShortStep?
@@ -22,33 +27,44 @@ public enum SessionStarter {
                              policyName: String = "", progress: ((Double) -> Void)? = nil) throws -> Session {
         let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
-        var previous: [Event] = []
-        var torn: Int?
-        var cutShort: Replayer.CutShortStep?
-        if let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 {
-            let replayed = try Replayer.replay(path: journalPath, keepEvents: true)
-            previous = replayed.events
-            torn = replayed.tornLastLine
-            cutShort = replayed.cutShortStep
-            if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
-            if case let .sessionStarted(name, journalSeed, _, _, _, journalModel, _)? = previous.first?.body {
-                if name != scenario.name || journalSeed != seed {
-                    throw ToolError("\(journalPath) was written for scenario \"\(name)\" seed \(journalSeed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
-                }
-                try ETAModel.check(journal: journalPath, written: journalModel, running: eta)
-            }
+        guard let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 else {
+            let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
+            let engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
+            try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName)
+            return Session(engine: engine, simulation: simulation, resumedEvents: 0, rerunEvents: 0)
         }
-        let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
-        let sink: EventSink? = previous.isEmpty ? writer : ResumeSink(expected: previous, then: writer)
-        let engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
-        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "", policy: policyName) {
-            do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
+        let last = try Replayer.lastCheckpoint(path: journalPath)
+        let replayed = try Replayer.replay(path: journalPath, options: .init(keepEvents: true, learning: last == nil ? nil : eta,
+                                                                           through: last?.seq, snapshotAt: last?.checkpoint.engine.search?.seq))
+        if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
+        let world = replayed.world
+        if world.name != scenario.name || world.seed != seed {
+            throw ToolError("\(journalPath) was written for scenario \"\(world.name)\" seed \(world.seed.map(String.init) ?? "-"), not \"\(scenario.name)\" seed \(seed); name another journal")
+        }
+        try ETAModel.check(journal: journalPath, written: world.etaModel, running: eta)
+        let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability)
+        // The events to make again, past the checkpoint (or all of them), checked against the journal's lines.
+        let rerun = replayed.events
+        let from = last?.seq ?? 0
+        let sink: EventSink = rerun.isEmpty ? writer : ResumeSink(expected: rerun, after: from, then: writer)
+        let engine: Engine
+        if let last {
+            engine = Engine(world: world, journal: sink, settings: settings, learner: replayed.learner)
+            try engine.restore(last.checkpoint.engine, searchWorld: replayed.snapshot)
+            guard let state = last.checkpoint.simulation else {
+                throw ToolError("\(journalPath): its checkpoint has no simulated city (the journal was written by a core following a feed)")
+            }
+            try simulation.restore(state)
+        } else {
+            engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
+            try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName)
         }
         if let resume = sink as? ResumeSink {
+            let end = from + Int64(rerun.count)
             // Operator decisions are not re-created by the simulation: they go back in where they were taken,
             // after everything the board had run up to their time.
-            var decisions = previous.filter(\.isOperatorDecision)[...]
-            while engine.world.lastSeq < Int64(previous.count), resume.divergence == nil {
+            var decisions = rerun.filter(\.isOperatorDecision)[...]
+            while engine.world.lastSeq < end, resume.divergence == nil {
                 if let decision = decisions.first, simulation.nextActionTime.map({ $0 > decision.at }) ?? true {
                     decisions.removeFirst()
                     engine.advance(to: decision.at)
@@ -59,18 +75,25 @@ public enum SessionStarter {
                     continue
                 }
                 guard simulation.step(engine: engine) else { break }
-                if engine.world.lastSeq % 2000 == 0 { progress?(Double(engine.world.lastSeq) / Double(previous.count)) }
+                if engine.world.lastSeq % 2000 == 0 { progress?(Double(engine.world.lastSeq - from) / Double(rerun.count)) }
             }
             if let divergence = resume.divergence {
-                throw ToolError("\(journalPath!) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy and --eta-model it was written with)")
+                throw ToolError("\(journalPath) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy and --eta-model it was written with)")
             }
-            if engine.world.lastSeq < Int64(previous.count) {
-                throw ToolError("\(journalPath!): the journal is longer than the simulated day; it was not written by this scenario")
+            if engine.world.lastSeq < end {
+                throw ToolError("\(journalPath): the journal is longer than the simulated day; it was not written by this scenario")
             }
             engine.journal = writer
         }
-        return Session(engine: engine, simulation: simulation, resumedEvents: previous.count, tornLastLine: torn,
-                       cutShortStep: cutShort)
+        return Session(engine: engine, simulation: simulation, resumedEvents: Int(from) + rerun.count,
+                       rerunEvents: rerun.count, tornLastLine: replayed.tornLastLine, cutShortStep: replayed.cutShortStep)
+    }
+
+    /// Journals the events that describe the city, the first of a day.
+    private static func submitSetting(of simulation: CitySimulation, to engine: Engine, eta: ETAModel?, policyName: String) throws {
+        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "", policy: policyName) {
+            do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
+        }
     }
 }
 
@@ -88,20 +111,23 @@ extension Event {
 /// While resuming: checks re-created events against the journal and writes only those past its end.
 final class ResumeSink: EventSink {
     private let expected: [Event]
+    /// The event before the first expected.
+    private let base: Int64
     private let next: EventSink?
     private(set) var divergence: Int?
 
-    init(expected: [Event], then next: EventSink?) {
+    init(expected: [Event], after base: Int64, then next: EventSink?) {
         self.expected = expected
+        self.base = base
         self.next = next
     }
 
     func append(_ event: Event) throws {
-        guard let seq = event.seq, seq <= Int64(expected.count) else {
+        guard let seq = event.seq, seq > base, seq <= base + Int64(expected.count) else {
             try next?.append(event)
             return
         }
-        if divergence == nil, !Self.same(expected[Int(seq) - 1], event) { divergence = Int(seq) }
+        if divergence == nil, !Self.same(expected[Int(seq - base) - 1], event) { divergence = Int(seq) }
     }
 
     func endStep() throws { try next?.endStep() }

@@ -8,6 +8,8 @@ public struct Heap<Element> {
     public var isEmpty: Bool { items.isEmpty }
     public var count: Int { items.count }
     public var first: Element? { items.first }
+    /// Every element, in no particular order.
+    public var unordered: [Element] { items }
 
     public mutating func push(_ element: Element) {
         items.append(element)

@@ -14,6 +14,15 @@ public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
     public var description: String { ISOTime.format(self, offsetSeconds: 0) }
 }
 
+/// An instant in `Codable` state (a checkpoint) is its seconds, a plain number.
+extension Instant: Codable {
+    public init(from decoder: any Decoder) throws { seconds = try decoder.singleValueContainer().decode(Int64.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(seconds)
+    }
+}
+
 /// Parsing and formatting of ISO 8601 / RFC 3339 date-times, by hand for speed and exact errors.
 public enum ISOTime {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`. Returns the instant and the offset it was written in.

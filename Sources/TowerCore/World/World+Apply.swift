@@ -5,7 +5,8 @@ extension World {
     /// pickup) leave the world consistent rather than trapping; detectors report them.
     public mutating func apply(_ event: Event) {
         if event.isCoreDecision { decisionIDs[event.id] = true } else { inputIDs[event.id] = event.fingerprint }
-        if clock.map({ event.at > $0 }) ?? true { clock = event.at }
+        // A checkpoint says where the core stands; it is nothing that happened, so the clock stays.
+        if !event.isCheckpoint, clock.map({ event.at > $0 }) ?? true { clock = event.at }
         if let seq = event.seq { lastSeq = max(lastSeq, seq) }
         eventCounts[event.type, default: 0] += 1
         let now = event.at
@@ -202,6 +203,8 @@ extension World {
             case let .pinned(order, _):
                 orders[order]?.pinnedRider = decision.orders[order]?.pinnedRider
             }
+        case .checkpoint:
+            break  // the core's own bookkeeping: it changes nothing in the world
         }
     }
 

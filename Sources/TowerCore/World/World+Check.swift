@@ -90,6 +90,8 @@ extension World {
             }
         case let .decisionUndone(id, op):
             if let refusal = undoRefusal(of: id, by: op, at: event.at) { throw EventError(field: "decision", reason: refusal) }
+        case .checkpoint:
+            if !event.isCoreDecision { throw EventError(field: "type", reason: "a checkpoint is written by the core itself, never taken as input") }
         }
     }
 

@@ -114,6 +114,8 @@ struct CoreStart {
             for webhook in webhooks { webhook.stop() }
             throw ToolError("journal \(journalPath): \(halted)")
         }
+        // Where the day stands, so the next start goes on from here at the cost of a replay.
+        (session.source as? SimulationSource)?.simulation.checkpoint(engine: engine)
         engine.sync()
         for outbox in outboxes {
             try outbox.flush()
