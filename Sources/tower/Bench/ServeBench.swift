@@ -102,6 +102,7 @@ enum ServeBench {
         BenchOutput.say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
+        (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)  // as a SIGTERM stops it
         session.engine.sync()
         clock = Date()
         _ = try Replayer.replay(path: journal)

@@ -6,22 +6,22 @@ import TowerService
 enum BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board', 'serve', 'http', 'queue', 'hindsight' or 'scale'.",
-        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), serve (boards attached over the socket: delivery latency, attach time, core CPU, resume against replay), http (phones' positions per second over keep-alive, each journaled before its reply), queue (the exception desk's cases per hour), hindsight (promises kept by each policy against the day planned with every order known at the plan lock), scale (cities of 100, 400 and 2,000 riders played to --at, default 12:00: the 06:00 plan, CPU per simulated hour, p99 of an event, a scan, a plan search and a board frame, memory, growth)."),
+        summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board', 'serve', 'http', 'queue', 'hindsight', 'resume' or 'scale'.",
+        arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), serve (boards attached over the socket: delivery latency, attach time, core CPU, resume against replay), http (phones' positions per second over keep-alive, each journaled before its reply), queue (the exception desk's cases per hour), hindsight (promises kept by each policy against the day planned with every order known at the plan lock), resume (a restart of a day stopped at --at, default 14:00, against a replay of its journal), scale (cities of 100, 400 and 2,000 riders played to --at, default 12:00: the 06:00 plan, CPU per simulated hour, p99 of an event, a scan, a plan search and a board frame, memory, growth)."),
                     .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon); for eta: a history CSV (default sample-data/history/rio-history-60d.csv).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
             .init(name: "riders", value: "N", help: "Riders in the generated city (default 2000; board, serve and http: 500)."),
-            .init(name: "scenario", value: "DIR", help: "For replan, risk, queue and hindsight: the city (default \(defaultScenarioName))."),
+            .init(name: "scenario", value: "DIR", help: "For replan, risk, queue, hindsight and resume: the city (default \(defaultScenarioName))."),
             .init(name: "runs", value: "K", help: "For risk: simulated days (seeds N, N+1, ...; default 3); for hindsight: default 1."),
             .init(name: "json", value: nil, help: "For hindsight: one JSON object instead of the table."),
-            .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00); for scale: how far each city plays (default 12:00)."),
+            .init(name: "at", value: "HH:MM", help: "For replan: when the re-plan happens (default 10:00); for resume: where the day stops (default 14:00); for scale: how far each city plays (default 12:00)."),
             .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10); for serve: how long the boards watch (default 20); for http: how long the phones post (default 10)."),
             .init(name: "clients", value: "N", help: "For serve: boards attached (default 20); for http: connections (default 50)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
             .init(name: "sizes", value: "N,N,...", help: "For scale: riders per city, each with 20 orders per rider (default 100,400,2000; --riders N runs one size)."),
-            .init(name: "eta-model", value: "FILE", help: "For queue and hindsight: " + ETAModelChoice.help),
+            .init(name: "eta-model", value: "FILE", help: "For queue, hindsight and resume: " + ETAModelChoice.help),
         ])
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -68,6 +68,10 @@ enum BenchCommand: Command {
                                    runs: try arguments.int("runs", default: 1, in: 1...100), json: arguments.has("json"),
                                    etaOption: arguments.value("eta-model"))
             return 0
+        case "resume":
+            try ResumeBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seed: try arguments.seed(),
+                                at: arguments.value("at") ?? "14:00", etaOption: arguments.value("eta-model"))
+            return 0
         case "scale":
             if arguments.value("riders") != nil {
                 try ScaleBench.one(riders: try arguments.int("riders", default: 100, in: 1...100_000), until: arguments.value("at") ?? "12:00")
@@ -86,7 +90,7 @@ enum BenchCommand: Command {
                         timeLimit: try arguments.double("time-limit", default: 1, in: 0.01...3600), seed: try arguments.seed())
             return 0
         case let other:
-            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan, eta, risk, board, serve, http, queue, hindsight or scale", command: spec.name)
+            throw UsageError(message: "unknown benchmark '\(TextSanitizer.clean(other))'; expected events, routing, insert, replan, eta, risk, board, serve, http, queue, hindsight, resume or scale", command: spec.name)
         }
     }
 
