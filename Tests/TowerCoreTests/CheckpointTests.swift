@@ -83,6 +83,24 @@ import Testing
         #expect(try Replayer.replay(path: path).world.digest == resumed.engine.world.digest)
     }
 
+    @Test func aFeedCoreStoppedCleanlyGoesOnWithItsBookkeeping() throws {
+        let scenario = try TestCity.scenario()
+        let path = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // The events a feed would have brought, journaled by a core; the stop writes the engine's state only.
+        let fed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: path, durability: .batch)
+        fed.simulation.run(until: scenario.time(9 * 3600 + 50), engine: fed.engine)
+        fed.engine.writeCheckpoint(at: fed.engine.world.clock!, simulation: nil, advancing: false)
+        fed.engine.sync()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let resumed = try SessionStarter.resumeFeedCore(journal: path, settings: fed.engine.settings, eta: nil)
+        #expect(try encoder.encode(resumed.engine.state) == encoder.encode(fed.engine.state))
+        #expect(resumed.engine.world.digest == fed.engine.world.digest)
+        // A simulated day's journal is refused as a feed core's, and the other way round.
+        #expect(throws: ToolError.self) { try SessionStarter.start(scenario: scenario, seed: 1, journalPath: path, durability: .batch) }
+    }
+
     @Test func aCheckpointGoesOnOnlyInTheScenarioItWasWrittenFor() throws {
         let scenario = try TestCity.scenario()
         let path = TestCity.temporaryFile()

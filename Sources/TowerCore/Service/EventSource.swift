@@ -16,6 +16,9 @@ public protocol EventSource: AnyObject {
     var hasPace: Bool { get }
     /// Why its refused lines cannot be kept (the dead-letter file cannot be written); nil when all is well.
     var ingestionProblem: String? { get }
+    /// Journals where the core (and the source, when it is one the core runs) stands, at a clean stop: the next
+    /// start goes on from there at the cost of a replay.
+    func writeCheckpoint(engine: Engine)
 }
 
 extension EventSource {
@@ -34,6 +37,7 @@ public final class SimulationSource: EventSource {
     public var hasPace: Bool { true }
     public func clock(proposed: Instant, engine: Engine) -> Instant { proposed }
     public func advance(to time: Instant, engine: Engine) { simulation.run(until: time, engine: engine) }
+    public func writeCheckpoint(engine: Engine) { simulation.checkpoint(engine: engine) }
 }
 
 /// A JSON-lines feed followed as it grows, taken through the core's `Ingestion`: bad or conflicting lines go to
@@ -64,6 +68,8 @@ public final class FeedSource: EventSource {
 
     /// A feed's clock is its events' time: the time of the last event applied.
     public func clock(proposed: Instant, engine: Engine) -> Instant { engine.world.clock ?? proposed }
+    /// The engine's bookkeeping only: the feed itself is read again from where the journal says.
+    public func writeCheckpoint(engine: Engine) { engine.writeCheckpoint(at: engine.world.clock ?? Instant(seconds: 0), simulation: nil, advancing: false) }
 
     public func advance(to time: Instant, engine: Engine) {
         for line in follower.poll() {

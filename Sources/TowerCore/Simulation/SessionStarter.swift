@@ -89,6 +89,28 @@ public enum SessionStarter {
                        rerunEvents: rerun.count, tornLastLine: replayed.tornLastLine, cutShortStep: replayed.cutShortStep)
     }
 
+    /// Resumes a core that follows a feed from its journal: the world replayed, and, when the journal ends with the
+    /// checkpoint of a clean stop, the engine's bookkeeping (waiting orders and the riders they were priced on, the
+    /// timed work done, the plan search in flight) as it was. After a crash the bookkeeping starts afresh from the
+    /// world (every waiting order retried at the next retry, no search in flight): the inputs are all in the journal,
+    /// only how the engine would have gone on differs.
+    public static func resumeFeedCore(journal path: String, settings: EngineSettings, eta: ETAModel?) throws
+        -> (engine: Engine, tornLastLine: Int?, cutShortStep: Replayer.CutShortStep?) {
+        let last = try Replayer.lastCheckpoint(path: path)
+        let replayed = try Replayer.replay(path: path, options: .init(learning: eta, snapshotAt: last?.checkpoint.engine.search?.seq))
+        try ETAModel.check(journal: path, written: replayed.world.etaModel, running: eta)
+        if let cut = replayed.cutShortStep { try JournalWriter.cut(path: path, at: cut.offset) }
+        let writer = try JournalWriter(path: path, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
+        let engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner)
+        if let last, last.seq == replayed.world.lastSeq {
+            guard last.checkpoint.simulation == nil else {
+                throw ToolError("\(path): its checkpoint holds a simulated city; resume it with the simulation (without --feed)")
+            }
+            try engine.restore(last.checkpoint.engine, searchWorld: replayed.snapshot)
+        }
+        return (engine, replayed.tornLastLine, replayed.cutShortStep)
+    }
+
     /// Journals the events that describe the city, the first of a day.
     private static func submitSetting(of simulation: CitySimulation, to engine: Engine, eta: ETAModel?, policyName: String) throws {
         for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "", policy: policyName) {

@@ -115,7 +115,7 @@ struct CoreStart {
             throw ToolError("journal \(journalPath): \(halted)")
         }
         // Where the day stands, so the next start goes on from here at the cost of a replay.
-        (session.source as? SimulationSource)?.simulation.checkpoint(engine: engine)
+        session.source.writeCheckpoint(engine: engine)
         engine.sync()
         for outbox in outboxes {
             try outbox.flush()
@@ -146,12 +146,9 @@ struct CoreStart {
         let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
         let engine: Engine
         if size > 0 {
-            let replayed = try Replayer.replay(path: journalPath, learning: eta)
-            try ETAModel.check(journal: journalPath, written: replayed.world.etaModel, running: eta)
-            notes = resumeNotes(torn: replayed.tornLastLine, cut: replayed.cutShortStep)
-            if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
-            let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
-            engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner)
+            let resumed = try SessionStarter.resumeFeedCore(journal: journalPath, settings: settings, eta: eta)
+            engine = resumed.engine
+            notes = resumeNotes(torn: resumed.tornLastLine, cut: resumed.cutShortStep)
         } else {
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
             engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
