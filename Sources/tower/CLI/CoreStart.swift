@@ -54,7 +54,7 @@ struct CoreStart {
         let files = JournalFiles(journal: journalPath, outbox: notifications.outbox)
         if arguments.has("fresh") { try files.moveAside() }
 
-        eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
+        eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario, cache: Installation.modelCache())
         let engine: Engine
         let source: EventSource
         var start: Instant

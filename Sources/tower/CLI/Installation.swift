@@ -31,6 +31,16 @@ enum Installation {
     static var themeDirectories: [String] { roots.map { $0 + "/themes" } }
 
     /// The folder for journals and dead letters, created when missing.
+    /// Where models trained at start are kept (`ETAModelCache`), named by this executable's size and time, so a
+    /// new build trains its own; nil when there is no state folder (the model is then trained each time).
+    static func modelCache() -> ETAModelCache? {
+        guard let folder = try? stateDirectory() + "/eta-models",
+              let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: executable),
+              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
+        return ETAModelCache(folder: folder, build: "\(executable)|\(size)|\(modified.timeIntervalSince1970)")
+    }
+
     static func stateDirectory() throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }

@@ -26,7 +26,7 @@ enum DemoCommand: Command {
         let journalPath = try Installation.stateDirectory() + "/demo-\(scenario.name).jsonl"
         // The first frame at once: what the demo is doing while it learns ETAs and makes the day's plan.
         LoadingScreen().show(nil, "learning ETAs from \(scenario.name)'s delivery history")
-        let etaModel = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
+        let etaModel = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario, cache: Installation.modelCache())
         let display = try BoardCommand.Display(themeName: arguments.value("theme"), mouse: !arguments.has("no-mouse"))
         defer {
             display.terminal.close()

@@ -34,7 +34,7 @@ enum SimulateCommand: Command {
         let choices = try (arguments.value("policy")?.split(separator: ",").map(String.init) ?? [nil]).map { try PolicyChoice.parse($0) }
         let runs = try arguments.int("runs", default: 1, in: 1...1000)
         let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
-        let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario)
+        let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario, cache: Installation.modelCache())
         if choices.count > 1 || runs > 1 {
             for single in ["journal", "inbox", "outbox", "webhook", "rider-webhook"] where arguments.value(single) != nil {
                 throw UsageError(message: "--\(single) belongs to a single run; a comparison (--runs, several policies) keeps no journal", command: spec.name)

@@ -5,14 +5,16 @@
 /// Every command that runs the engine on a scenario takes the same choice with the same default, so a board, a
 /// headless `simulate` and a bench of one scenario and seed make the same decisions.
 public enum ETAModelChoice {
-    /// `option` is `--eta-model`: nil for the scenario's default, `none`, or a model file's path.
-    public static func model(_ option: String?, scenario: Scenario) throws -> ETAModel? {
+    /// `option` is `--eta-model`: nil for the scenario's default, `none`, or a model file's path. `cache`: where the
+    /// default, once trained, is kept for the next start.
+    public static func model(_ option: String?, scenario: Scenario, cache: ETAModelCache? = nil) throws -> ETAModel? {
         switch option {
         case "none": return nil
         case let path?: return try ETAModel.read(path: path)
         case nil:
             guard let history = scenario.etaHistory else { return nil }
-            return try trained(onHistory: history)
+            guard let cache else { return try trained(onHistory: history) }
+            return try cache.model(forHistory: history) { try trained(onHistory: history) }
         }
     }
 

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Keeps the models trained at start on a scenario's history, so a restart (a resumed board, `tower demo`, the next
+/// `simulate`) loads in milliseconds what took a second or two to train. A model is found again only for the same
+/// history bytes and the same build of Tower (`build`: anything that changes when the executable does), so it is
+/// always the model this build would train: the same predictions, the same version in the journal.
+public struct ETAModelCache: Sendable {
+    public var folder: String
+    public var build: String
+
+    public init(folder: String, build: String) {
+        self.folder = folder
+        self.build = build
+    }
+
+    /// The model for `history`: the kept one, else `train()`'s, kept for next time (a cache that cannot be written
+    /// or read is passed over: the model is trained).
+    func model(forHistory history: String, train: () throws -> ETAModel) throws -> ETAModel {
+        guard let bytes = FileManager.default.contents(atPath: history) else { return try train() }
+        var text = "\(build)|\(ETAModel.formatVersion)|\(bytes.count)|"
+        text += String(SeededRandom.fnv1a(String(decoding: bytes, as: UTF8.self)), radix: 16)
+        let path = folder + "/" + String(SeededRandom.fnv1a(text), radix: 16) + ".json"
+        if FileManager.default.fileExists(atPath: path), let kept = try? ETAModel.read(path: path) { return kept }
+        let model = try train()
+        let temporary = path + ".\(getpid()).tmp"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try model.write(to: temporary)
+            guard rename(temporary, path) == 0 else { throw ToolError("rename failed") }
+            prune()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+        }
+        return model
+    }
+
+    /// Models kept at most: each new build or history adds one; the oldest go.
+    static let kept = 8
+
+    private func prune() {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.map { folder + "/" + $0 }
+        guard files.count > Self.kept else { return }
+        let dated = files.map { ($0, ((try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date) ?? .distantPast) }
+        for (file, _) in dated.sorted(by: { $0.1 < $1.1 }).prefix(files.count - Self.kept) { try? FileManager.default.removeItem(atPath: file) }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct ETAModelCacheTests {
+    @Test func aKeptModelIsTheModelThisBuildTrainsDownToItsVersion() throws {
+        let folder = TestCity.temporaryFile("eta-models")
+        let history = TestCity.temporaryFile("history.csv")
+        defer { for path in [folder, history] { try? FileManager.default.removeItem(atPath: path) } }
+        let lines = try String(contentsOfFile: ETAModelTests.history, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(4000).joined(separator: "\n") + "\n").write(toFile: history, atomically: true, encoding: .utf8)
+        var trainings = 0
+        let train = {
+            trainings += 1
+            return try ETAModelChoice.trained(onHistory: history)
+        }
+        let cache = ETAModelCache(folder: folder, build: "build-1")
+        let trained = try cache.model(forHistory: history, train: train)
+        let kept = try cache.model(forHistory: history, train: train)
+        #expect(trainings == 1, "the second start loads what the first trained")
+        // The version the journal records is the same, so a day started on a trained model resumes on the kept one.
+        #expect(kept.fingerprint == trained.fingerprint)
+        let row = try HistoryReader.read(path: history, requireTimes: true).rows[17]
+        #expect(kept.predict(row).travel == trained.predict(row).travel)
+        _ = try ETAModelCache(folder: folder, build: "build-2").model(forHistory: history, train: train)
+        #expect(trainings == 2, "another build trains its own")
+        try (lines.prefix(3000).joined(separator: "\n") + "\n").write(toFile: history, atomically: true, encoding: .utf8)
+        _ = try cache.model(forHistory: history, train: train)
+        #expect(trainings == 3, "another history is trained on")
+        // A damaged file is passed over: the model is trained again and kept in its place.
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            try "{".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        }
+        _ = try cache.model(forHistory: history, train: train)
+        #expect(trainings == 4)
+    }
+}
