@@ -22,6 +22,12 @@ import Testing
         #expect(kept.fingerprint == trained.fingerprint)
         let row = try HistoryReader.read(path: history, requireTimes: true).rows[17]
         #expect(kept.predict(row).travel == trained.predict(row).travel)
+        // The fingerprint is computed once per model and follows every change to it.
+        let before = kept.fingerprint
+        var learned = kept
+        learned.learn(row)
+        #expect(learned.fingerprint != before)
+        #expect(kept.fingerprint == before)
         _ = try ETAModelCache(folder: folder, build: "build-2").model(forHistory: history, train: train)
         #expect(trainings == 2, "another build trains its own")
         try (lines.prefix(3000).joined(separator: "\n") + "\n").write(toFile: history, atomically: true, encoding: .utf8)

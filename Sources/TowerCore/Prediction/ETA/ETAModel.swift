@@ -16,22 +16,25 @@ import Foundation
 /// still followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 2
-    public var version = ETAModel.formatVersion
+    public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     public private(set) var riders: [String]
     /// Where each zone and rider has its indicator, for lookups in constant time (riders can be hundreds).
     private var vocabulary: Vocabulary
     public static let channels = ["own", "3pl", "gig"]
-    public var travel: RidgeRegression
-    public var dwell: RidgeRegression
+    public var travel: RidgeRegression { didSet { memo = FingerprintMemo() } }
+    public var dwell: RidgeRegression { didSet { memo = FingerprintMemo() } }
     /// The baseline: road km over this speed, and this dwell.
-    public var baselineKmh: Double
-    public var baselineDwell: Double
-    public var trainedRows: Int
+    public var baselineKmh: Double { didSet { memo = FingerprintMemo() } }
+    public var baselineDwell: Double { didSet { memo = FingerprintMemo() } }
+    public var trainedRows: Int { didSet { memo = FingerprintMemo() } }
     /// The trees on the linear travel model's residuals (nil: linear alone, as models trained by older builds).
     public private(set) var trees: BoostedTrees?
     /// How the travel intervals change with distance and hour (nil: one shape for every leg).
     private(set) var regimes: IntervalRegimes?
+    /// The fingerprint, once computed, shared by the copies of this model until one of them changes (every change
+    /// to what is encoded goes through a property above that starts a new memo).
+    private var memo = FingerprintMemo()
 
     static let circuity = TravelModel().circuity
     static let travelShift = 5.0, dwellShift = 10.0
@@ -227,10 +230,12 @@ public struct ETAModel: Codable, Sendable {
 
     /// The model's version: a hash of everything it predicts from (the same training gives the same version).
     public var fingerprint: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let text = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "eta-" + String(SeededRandom.fnv1a(text), radix: 16)
+        memo.value {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let text = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            return "eta-" + String(SeededRandom.fnv1a(text), radix: 16)
+        }
     }
 
     /// Refuses to go on with a journal under another model than the one it was written with: the core's
@@ -256,5 +261,20 @@ public struct ETAModel: Codable, Sendable {
         }
         guard model.version == formatVersion else { throw ToolError("\(path): model format \(model.version), this Tower reads \(formatVersion); train it again") }
         return model
+    }
+}
+
+/// A computed-once value shared by copies of a model (see `ETAModel.memo`); thread-safe, as models are `Sendable`.
+final class FingerprintMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: String?  // guarded by `lock`
+
+    func value(_ compute: () -> String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let computed { return computed }
+        let value = compute()
+        computed = value
+        return value
     }
 }
