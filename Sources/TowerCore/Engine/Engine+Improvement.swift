@@ -6,9 +6,7 @@ extension Engine {
     /// the same day makes the same decisions at the same instants, whichever thread searched and however long it took.
     func startPlanSearch(at now: Instant) {
         let search = planSearch(on: world, at: now, iterations: settings.improveIterations)
-        let started = stopwatch?.start()
         planSearch.start(search)
-        stopwatch?.record(.planSearch, since: started)
         searchInFlight = search
     }
 
@@ -29,7 +27,9 @@ extension Engine {
         guard let search = searchInFlight else { return }
         searchInFlight = nil
         let started = search.now, snapshot = search.world
-        let outcome = planSearch.outcome()
+        let clock = stopwatch?.start()
+        let outcome = planSearch.outcome()  // inline (headless, benches), the search itself runs here
+        stopwatch?.record(.planSearch, since: clock)
         guard !outcome.isEmpty, outcome.costAfter < outcome.costBefore - 1e-6,
               let routes = rebase(outcome, searchedOn: snapshot, at: now) else { return }
         let before = routes.reduce(0) { $0 + $1.before }

@@ -22,15 +22,23 @@ public protocol PlanSearchRunner: AnyObject {
     func outcome() -> LiveImprover.Outcome
 }
 
-/// Runs each search at once on the caller's thread: headless runs and tests.
+/// Runs each search on the caller's thread when its outcome is asked for: headless runs and tests. (The outcome
+/// is the same whenever it runs; a search restored from a checkpoint costs nothing until it is due.)
 public final class InlinePlanSearch: PlanSearchRunner {
+    private var pending: PlanSearch?
     private var result = LiveImprover.Outcome()
 
     public init() {}
 
-    public func start(_ search: PlanSearch) { result = search.run() }
+    public func start(_ search: PlanSearch) { pending = search }
 
-    public func outcome() -> LiveImprover.Outcome { result }
+    public func outcome() -> LiveImprover.Outcome {
+        if let search = pending {
+            result = search.run()
+            pending = nil
+        }
+        return result
+    }
 }
 
 /// Runs searches on a thread of its own, so the board keeps drawing and reading keys while one runs. The thread
