@@ -101,6 +101,14 @@ public struct Policy: Sendable {
     /// The notification kinds a template can be written for.
     public static let templateKinds = ["delayed", "late", "arriving_soon", "failed_attempt", "rescheduled"]
 
+    /// `tower demo`'s default: the standard policy with every case touching a critical order put to a supervisor,
+    /// so an audience sees the core ask a person as well as act on its own.
+    public static var demo: Policy {
+        var policy = standard
+        policy.escalateCritical = .always
+        return policy
+    }
+
     public static let standard = Policy(rules: [
         .predictedLate: Rule(actions: [.resequence, .reassign, .handoff, .notify], routine: .slaAndCost, deadline: 10 * 60),
         .lateNow: Rule(actions: [.notify, .reassign, .handoff, .nextSlot], routine: .cost, cooldown: 24 * 3600),

@@ -13,7 +13,7 @@ enum DemoCommand: Command {
             .init(name: "interactive", value: nil, help: "Allow action keys (the demo is read-only without it)."),
             .init(name: "theme", value: "NAME|PATH", help: "Colour theme (default dark; NO_COLOR forces mono)."),
             .init(name: "no-mouse", value: nil, help: "Leave the mouse to the terminal: no clicks or wheel on the board."),
-            PolicyChoice.option,
+            .init(name: "policy", value: "NAME|FILE", help: "As for the board; the demo's default is continuous-auto with every case touching a critical order put to a supervisor (escalate_critical = yes)."),
             .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
         ],
         discussion: "Each pass starts a fresh day (journaled to demo-NAME.jsonl in $XDG_STATE_HOME/tower, else ~/.local/state/tower) at the plan lock; when the day ends it starts over. q quits.")
@@ -22,7 +22,12 @@ enum DemoCommand: Command {
         try NcursesTerminal.preflight()
         let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? Installation.shipped("sample-data/tuesday"))
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
-        let choice = try PolicyChoice.parse(arguments.value("policy"))
+        var choice = try PolicyChoice.parse(arguments.value("policy"))
+        if arguments.value("policy") == nil {
+            // Nobody answers a read-only demo: an escalation takes its default at the deadline, and a caption says so.
+            choice.policy = .demo
+            choice.name = "continuous-auto, critical cases to a supervisor"
+        }
         let journalPath = try Installation.stateDirectory() + "/demo-\(scenario.name).jsonl"
         // The first frame at once: what the demo is doing while it learns ETAs and makes the day's plan.
         LoadingScreen().show(nil, "learning ETAs from \(scenario.name)'s delivery history")
