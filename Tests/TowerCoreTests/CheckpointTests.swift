@@ -63,6 +63,35 @@ import Testing
         #expect(resumed.engine.world.digest == engine.world.digest)
     }
 
+    @Test func inputsFromOutsideGoBackWhereTheyWereTakenWhenACrashIsMadeAgain() throws {
+        // A simulated day that an order system also feeds (over HTTP, say): after a crash, what it sent goes back in
+        // at its place among the re-created events.
+        let scenario = try TestCity.scenario()
+        let whole = TestCity.temporaryFile()
+        let crashed = TestCity.temporaryFile()
+        defer { for path in [whole, crashed] { try? FileManager.default.removeItem(atPath: path) } }
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: whole, durability: .batch)
+        session.simulation.run(until: scenario.time(9 * 3600 + 20 * 60), engine: session.engine)
+        let hub = try #require(scenario.hubs.first)
+        let time = { (seconds: Int) in ISOTime.format(scenario.time(seconds), offsetSeconds: scenario.utcOffsetSeconds) }
+        let line = #"{"v":1,"id":"oms-1","at":"\#(time(9 * 3600 + 20 * 60))","by":"oms","type":"order.created","order":"O-OMS-1","#
+            + #""pickup_hub":"\#(hub.id)","lat":\#(hub.location.lat),"lon":\#(hub.location.lon),"zone":"\#(hub.zone)","#
+            + #""window_start":"\#(time(10 * 3600))","window_end":"\#(time(12 * 3600))","service_min":3,"tier":"standard","parcels":1,"kg":2}"#
+        try session.engine.submit(try EventCodec.decode(line: Array(line.utf8)).event)
+        let input = session.engine.world.lastSeq
+        session.simulation.run(until: scenario.time(12 * 3600), engine: session.engine)
+        session.engine.sync()
+        let lines = try String(contentsOfFile: whole, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(Int(input) + 40).joined(separator: "\n") + "\n").write(toFile: crashed, atomically: true, encoding: .utf8)
+        let last = try #require(try Replayer.lastCheckpoint(path: crashed))
+        #expect(last.seq < input, "the crash's tail holds the order system's line")
+
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: crashed, durability: .batch)
+        resumed.simulation.run(until: scenario.time(12 * 3600), engine: resumed.engine)
+        resumed.engine.sync()
+        #expect(try String(contentsOfFile: crashed, encoding: .utf8) == String(contentsOfFile: whole, encoding: .utf8))
+    }
+
     @Test func aStoppedDayGoesOnUnderAnotherPolicy() throws {
         // What the core decided is in the journal, not re-derived: a day started under one policy (or one build of
         // the planner) goes on under another.

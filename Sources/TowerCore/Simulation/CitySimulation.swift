@@ -81,6 +81,10 @@ public final class CitySimulation {
         initialActions = actionCount
     }
 
+    /// Who the simulation's events are by: any other author in a simulated day's journal is an input from outside
+    /// (an operator, an order system or a phone over HTTP).
+    public static let author = "sim"
+
     /// Simulated seconds between checkpoints in the journal: a resume after a crash re-runs at most this much.
     public static let checkpointInterval: Int64 = 900
 
@@ -155,7 +159,7 @@ public final class CitySimulation {
 
     private func makeEvent(_ body: EventBody, at time: Instant) -> Event {
         eventCount += 1
-        return Event(id: "s\(seed)-\(eventCount)", at: time, by: "sim", body: body)
+        return Event(id: "s\(seed)-\(eventCount)", at: time, by: Self.author, body: body)
     }
 
     private func emit(_ body: EventBody, engine: Engine) {

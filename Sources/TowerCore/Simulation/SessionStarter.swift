@@ -61,15 +61,16 @@ public enum SessionStarter {
         }
         if let resume = sink as? ResumeSink {
             let end = from + Int64(rerun.count)
-            // Operator decisions are not re-created by the simulation: they go back in where they were taken,
-            // after everything the board had run up to their time.
-            var decisions = rerun.filter(\.isOperatorDecision)[...]
+            // Inputs from outside (operators' decisions, an order system's or phones' lines over HTTP) are not
+            // re-created by the simulation: they go back in where they were taken, after everything the core had run
+            // up to their time.
+            var inputs = rerun.filter { !$0.isCoreDecision && $0.by != CitySimulation.author }[...]
             while engine.world.lastSeq < end, resume.divergence == nil {
-                if let decision = decisions.first, simulation.nextActionTime.map({ $0 > decision.at }) ?? true {
-                    decisions.removeFirst()
-                    engine.advance(to: decision.at)
-                    guard engine.world.lastSeq + 1 == decision.seq else { break }
-                    var input = decision
+                if let next = inputs.first, simulation.nextActionTime.map({ $0 > next.at }) ?? true {
+                    inputs.removeFirst()
+                    engine.advance(to: next.at)
+                    guard engine.world.lastSeq + 1 == next.seq else { break }
+                    var input = next
                     input.seq = nil
                     try? engine.submit(input)
                     continue
