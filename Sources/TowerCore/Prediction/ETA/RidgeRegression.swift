@@ -73,20 +73,36 @@ public struct RidgeRegression: Codable, Sendable {
     public mutating func update(_ x: [Double], _ y: Double) {
         let d = dimension
         let residual = y - predict(x)
+        // The features are mostly indicators (hour, channel, zone, rider): P·x touches only x's non-zero columns.
+        // Every sum and every element below is computed as by the plain loops, in the same order, so the model
+        // learns bit for bit the same (a journal's decisions do not move); only the work skipped is zeros.
+        let nonzero = (0..<d).filter { x[$0] != 0 }
         var px = [Double](repeating: 0, count: d)
-        for i in 0..<d {
-            var sum = 0.0
-            for j in 0..<d where x[j] != 0 { sum += inverse[i * d + j] * x[j] }
-            px[i] = sum
+        inverse.withUnsafeBufferPointer { p in
+            for i in 0..<d {
+                var sum = 0.0
+                for j in nonzero { sum += p[i * d + j] * x[j] }
+                px[i] = sum
+            }
         }
         let denominator = forgetting + RidgeRegression.dot(x, px)
         guard denominator > 1e-12 else { return }
         for i in 0..<d { weights[i] += px[i] / denominator * residual }
-        for i in 0..<d where px[i] != 0 {
-            let scale = px[i] / denominator
-            for j in 0..<d { inverse[i * d + j] -= scale * px[j] }
+        // P ← (P − (P·x)(P·x)ᵀ / denominator) / forgetting, a row at a time: the rank-one step where P·x is not 0,
+        // then the forgetting, element by element as before.
+        let forgetting = forgetting
+        inverse.withUnsafeMutableBufferPointer { p in
+            px.withUnsafeBufferPointer { v in
+                for i in 0..<d {
+                    let row = p.baseAddress! + i * d
+                    if v[i] != 0 {
+                        let scale = v[i] / denominator
+                        for j in 0..<d { row[j] -= scale * v[j] }
+                    }
+                    if forgetting != 1 { for j in 0..<d { row[j] /= forgetting } }
+                }
+            }
         }
-        if forgetting != 1 { for i in 0..<(d * d) { inverse[i] /= forgetting } }
         recent.append(residual)
         if recent.count > RidgeRegression.window { recent.removeFirst(recent.count - RidgeRegression.window) }
         updates += 1
