@@ -378,9 +378,18 @@ public struct RemedyPlanner: Sendable {
         let length = max(3600, order.window.end - order.window.start)
         let half: Int64 = 1800
         let soonest = Instant(seconds: ((now + half).seconds + half - 1) / half * half)
+        // Nobody was in, and the window the customer booked still has an hour or more after the soonest slot: come
+        // back later inside it ("we will try again between 11:30 and 13:00"), so the promise is kept if they are in
+        // then; only when too little of it is left does the next slot start where it ends.
+        if order.status == .failed, soonest >= order.booked.start, order.booked.end - soonest >= Self.retryWithinBooked {
+            return TimeWindow(start: soonest, end: order.booked.end)
+        }
         let start = max(soonest, order.window.end)
         return TimeWindow(start: start, end: start + length)
     }
+
+    /// The least of the booked window that must be left for a failed attempt to be tried again inside it.
+    static let retryWithinBooked: Int64 = 3600
 
     func message(_ kind: String, order: Order, window: TimeWindow?, eta: Instant?, world: World) -> String {
         let template = policy.templates[kind] ?? Policy.standard.templates[kind] ?? "{order}: {window}"
