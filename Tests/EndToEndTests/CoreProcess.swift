@@ -21,7 +21,7 @@ final class CoreProcess {
         process.executableURL = URL(fileURLWithPath: Tower.binary)
         process.arguments = ["serve"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": folder + "/state"]) { $1 }
+        process.environment = Tower.environment(state: folder + "/state")
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = output
         process.standardError = output

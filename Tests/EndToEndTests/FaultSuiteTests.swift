@@ -74,6 +74,7 @@ import Glibc
         for round in 0..<30 where kills < 10 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Tower.binary)
+            process.environment = Tower.environment()
             process.arguments = ["simulate", "--scenario", day.city, "--seed", "1", "--journal", journal, "--until", "12:00"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

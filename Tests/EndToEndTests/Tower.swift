@@ -19,14 +19,24 @@ enum Tower {
         var stderr: String
     }
 
+    /// Where runs without a folder of their own keep state (the ETA models trained at start, kept for the next run):
+    /// in the build folder, never the user's state folder.
+    static let sharedState = packageRoot.appendingPathComponent(".build/test-state").path
+
+    /// The environment of a `tower` run whose state goes under `state`.
+    static func environment(state: String = sharedState) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": state]) { $1 }
+    }
+
     /// Runs `tower` with arguments to completion.
     static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = environment()
         if let directory {
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": directory + "/state"]) { $1 }
+            process.environment = environment(state: directory + "/state")
         }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
