@@ -35,6 +35,11 @@ import Testing
         #expect(resumed.rerunEvents == 0)
         #expect(resumed.resumedEvents == Int(last.seq))
         #expect(resumed.simulation.now == scenario.time(9 * 3600 + 437))
+        // The engine's bookkeeping and the city's state are what they were at the stop.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(resumed.engine.state) == encoder.encode(first.engine.state))
+        #expect(try encoder.encode(resumed.simulation.state) == encoder.encode(first.simulation.state))
         resumed.simulation.run(until: scenario.time(12 * 3600), engine: resumed.engine)
         resumed.engine.sync()
         // The same day, decision for decision; only the stop's checkpoint (and the numbers after it) is extra.

@@ -68,8 +68,12 @@ public final class FeedSource: EventSource {
 
     /// A feed's clock is its events' time: the time of the last event applied.
     public func clock(proposed: Instant, engine: Engine) -> Instant { engine.world.clock ?? proposed }
-    /// The engine's bookkeeping only: the feed itself is read again from where the journal says.
-    public func writeCheckpoint(engine: Engine) { engine.writeCheckpoint(at: engine.world.clock ?? Instant(seconds: 0), simulation: nil, advancing: false) }
+    /// The engine's bookkeeping only: the feed itself is read again from where the journal says. (Nothing before
+    /// the first event: there is no bookkeeping yet.)
+    public func writeCheckpoint(engine: Engine) {
+        guard let clock = engine.world.clock else { return }
+        engine.writeCheckpoint(at: clock, simulation: nil, advancing: false)
+    }
 
     public func advance(to time: Instant, engine: Engine) {
         for line in follower.poll() {

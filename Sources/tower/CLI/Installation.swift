@@ -30,7 +30,6 @@ enum Installation {
     /// Folders that may hold themes, in search order.
     static var themeDirectories: [String] { roots.map { $0 + "/themes" } }
 
-    /// The folder for journals and dead letters, created when missing.
     /// Where models trained at start are kept (`ETAModelCache`), named by this executable's size and time, so a
     /// new build trains its own; nil when there is no state folder (the model is then trained each time).
     static func modelCache() -> ETAModelCache? {
@@ -41,6 +40,7 @@ enum Installation {
         return ETAModelCache(folder: folder, build: "\(executable)|\(size)|\(modified.timeIntervalSince1970)")
     }
 
+    /// The folder for journals and dead letters, created when missing.
     static func stateDirectory() throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
