@@ -33,6 +33,20 @@ import Testing
         #expect(abs(fit.predict([1, 7, 0, 1]) - before) < 0.5, "the other did not move")
     }
 
+    /// Trained with forgetting, the fit goes on learning as recursive least squares would after taking the training
+    /// rows one by one: a change in the world is followed at the pace its forgetting sets (0.99: about 1 − 0.99^150 =
+    /// 78% of the way after 150 rows), not as if every one of 5,000 training rows were still fresh (about 15%).
+    @Test func afterTrainingOnManyRowsAChangeIsFollowedAtThePaceOfTheForgetting() throws {
+        var random = SeededRandom(seed: 4)
+        let rows: [[Double]] = (0..<5000).map { _ in [1, random.unit()] }
+        var fit = try RidgeRegression(rows: rows, targets: rows.map { 1 + $0[1] + 0.05 * random.normal() }, forgetting: 0.99)
+        for _ in 0..<150 {
+            let x = [1, random.unit()]
+            fit.update(x, 2 + x[1] + 0.05 * random.normal())
+        }
+        #expect(abs(fit.predict([1, 0.5]) - 2.5) < 0.3)
+    }
+
     @Test func refusesRowsThatDetermineNothing() {
         #expect(throws: ToolError.self) { try RidgeRegression(rows: [], targets: []) }
     }

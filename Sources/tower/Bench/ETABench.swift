@@ -2,7 +2,8 @@ import Foundation
 import TowerCore
 
 /// `tower bench eta`: the learned ETAs on held-out days of a history (the first four fifths of the days to learn,
-/// the rest to test), recovery after a change in the world, and the time to train on 100,000 rows.
+/// the rest to test), recovery after a change in the world, and the time to train on 100,000 rows; or the same on a
+/// synthetic history against its noise floor, with a closure to recover from.
 enum ETABench {
     /// From the third test day on, every leg into the busiest zone is 50% slower (a road closure), or every leg of
     /// the busiest rider 40% slower; prints how many touched legs online learning needs to be back within 10% of
@@ -29,19 +30,54 @@ enum ETABench {
 
     static func run(history path: String) throws {
         let rows = try HistoryReader.read(path: path, requireTimes: true).rows
+        try heldOut(rows: rows, name: path)
+        var large: [HistoryRow] = []
+        while large.count < 100_000 { large += rows }
+        let start = DispatchTime.now().uptimeNanoseconds, cpu = cpuSeconds()
+        let big = try ETAModel(training: Array(large.prefix(100_000)))
+        print(String(format: "training on %d rows (%d rounds of trees): %.2f s, %.2f s of CPU (target: under 5 s on one core)", big.trainedRows,
+                     big.trees?.rounds ?? 0, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuSeconds() - cpu))
+    }
+
+    /// `tower bench eta synthetic`: a history with known effects (`SyntheticHistory`): the held-out days before its
+    /// closure against the noise floor, then the closure itself: a model trained on every day before it, replayed
+    /// online over the days after, on the legs through the closed zone.
+    static func synthetic(seed: UInt64) throws {
+        var settings = SyntheticHistory.Settings()
+        settings.seed = seed
+        let history = SyntheticHistory(settings: settings)
+        print("synthetic history, seed \(seed): \(history.rows.count) legs over \(settings.days) days; zone \(history.closedZone!) closed (speed halved) from day \(settings.closureDay! + 1)")
+        let closure = history.closureStart!
+        let before = history.rows.filter { $0.departedAt < closure }
+        print("the days before the closure:")
+        try heldOut(rows: before, name: "synthetic")
+        let model = try ETAModel(training: before)
+        let through = Set(history.rows.indices.filter { history.throughClosed[$0] }.map { history.rows[$0].line })
+        let r = ETARecovery().measure(model: model, rows: history.rows.filter { $0.departedAt >= closure }, touched: { through.contains($0.line) }, from: closure)
+        let window = ETARecovery().floorWindow
+        print(String(format: "the closure (trained on the %d days before it, then online; %d legs through the zone after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
+                     settings.closureDay!, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
+                     r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen))
+    }
+
+    /// The first four fifths of the days learn, the rest test: error against the baseline (and the noise floor when
+    /// the rows carry noise-free times), coverage by band, and recovery after a change made to the test legs.
+    static func heldOut(rows: [HistoryRow], name: String) throws {
         let days = Array(Set(rows.map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) })).sorted()
-        guard days.count >= 5 else { throw ToolError("\(path): \(days.count) days; the benchmark needs at least 5") }
+        guard days.count >= 5 else { throw ToolError("\(name): \(days.count) days; the benchmark needs at least 5") }
         let cut = days[days.count * 4 / 5]
         let train = rows.filter { $0.departedAt < cut }, test = rows.filter { $0.departedAt >= cut }
         let model = try ETAModel(training: train)
-        print("trees on the linear model's residuals: \(model.trees?.rounds ?? 0) rounds (stopped early on the latest fifth of the training days)")
+        print("trees on the linear models' residuals: travel \(model.trees?.rounds ?? 0) rounds, service \(model.dwellTrees?.rounds ?? 0) (stopped early on the latest fifth of the training days)")
         print("history: \(rows.count) rows over \(days.count) days; learning on \(train.count) rows, testing on \(test.count) (the last \(days.count - days.count * 4 / 5) days)")
         for online in [false, true] {
             let result = ETAEvaluation(model: model, rows: test, online: online)
             let m = result.model, b = result.baseline
-            print(String(format: "%@: travel MAE %.2f min (baseline %.2f, %.1f%% of it), P90 %.2f min (%.2f); arrival MAE %.2f min (%.2f), within ±5 min %.1f%% (%.1f%%), ±10 min %.1f%% (%.1f%%); P10–P90 coverage %.1f%%",
+            let floor = result.noiseFloor.map { String(format: " (noise floor %.2f min: %.3f × it; baseline %.3f ×)", $0 / 60, m.travelMAE / $0, b.travelMAE / $0) } ?? ""
+            print(String(format: "%@: travel MAE %.2f min (baseline %.2f, %.1f%% of it)%@, P90 %.2f min (%.2f); service MAE %.2f min (%.2f); arrival MAE %.2f min (%.2f), within ±5 min %.1f%% (%.1f%%), ±10 min %.1f%% (%.1f%%); P10–P90 coverage %.1f%%",
                          online ? "online (each test row learned after it is predicted)" : "trained model",
-                         m.travelMAE / 60, b.travelMAE / 60, m.travelMAE / b.travelMAE * 100, m.travelP90 / 60, b.travelP90 / 60,
+                         m.travelMAE / 60, b.travelMAE / 60, m.travelMAE / b.travelMAE * 100, floor, m.travelP90 / 60, b.travelP90 / 60,
+                         m.dwellMAE / 60, b.dwellMAE / 60,
                          m.arrivalMAE / 60, b.arrivalMAE / 60, m.within5 * 100, b.within5 * 100, m.within10 * 100, b.within10 * 100, (m.coverage ?? 0) * 100))
             let bands = { (bands: [ETAEvaluation.Band]) in bands.map { String(format: "%@ %.1f%% (%d)", $0.label, $0.coverage * 100, $0.legs) }.joined(separator: ", ") }
             print("  P10–P90 coverage by distance: \(bands(result.coverageByDistance)); by hour: \(bands(result.coverageByHour))")
@@ -49,12 +85,6 @@ enum ETABench {
         let linear = ETAEvaluation(model: try ETAModel(training: train, boosted: false), rows: test).model
         print(String(format: "the linear model alone (no trees): travel MAE %.2f min, P10–P90 coverage %.1f%%", linear.travelMAE / 60, (linear.coverage ?? 0) * 100))
         try recovery(model: model, test: test, days: days)
-        var large: [HistoryRow] = []
-        while large.count < 100_000 { large += rows }
-        let start = DispatchTime.now().uptimeNanoseconds, cpu = cpuSeconds()
-        let big = try ETAModel(training: Array(large.prefix(100_000)))
-        print(String(format: "training on %d rows (%d rounds of trees): %.2f s, %.2f s of CPU (target: under 5 s on one core)", big.trainedRows,
-                     big.trees?.rounds ?? 0, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuSeconds() - cpu))
     }
 
     /// User and system CPU seconds of this process so far (training runs on one thread).

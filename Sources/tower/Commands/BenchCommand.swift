@@ -8,7 +8,7 @@ enum BenchCommand: Command {
         name: "bench",
         summary: "Measure performance (build with -c release): 'events', 'routing [DIR]', 'insert', 'replan', 'eta [HISTORY]', 'risk', 'board', 'serve', 'http', 'queue', 'hindsight', 'resume' or 'scale'.",
         arguments: [.init(name: "WHAT", help: "What to measure: events (ingestion, replay, memory), routing (Solomon), insert (live insertion latency), replan (a full live re-plan in a budget), eta (learned ETAs on held-out days, training time), risk (recall and precision of the at-risk list), board (frame, keystroke, terminal bytes), serve (boards attached over the socket: delivery latency, attach time, core CPU, resume against replay), http (phones' positions per second over keep-alive, each journaled before its reply), queue (the exception desk's cases per hour), hindsight (promises kept by each policy against the day planned with every order known at the plan lock), resume (a restart of a day stopped at --at, default 14:00, against a replay of its journal), scale (cities of 100, 400 and 2,000 riders played to --at, default 12:00: the 06:00 plan, CPU per simulated hour, p99 of an event, a scan, a plan search and a board frame, memory, growth)."),
-                    .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon); for eta: a history CSV (default sample-data/history/rio-history-60d.csv).", optional: true)],
+                    .init(name: "DIR", help: "For routing: a folder of Solomon instances with bks.csv (default bench/solomon); for eta: a history CSV (default sample-data/history/rio-history-60d.csv), or 'synthetic' for a history with known effects (--seed).", optional: true)],
         options: [
             .init(name: "time-limit", value: "S", help: "For routing: seconds per instance (default 1); for replan: the budget (default 2)."),
             .init(name: "seed", value: "N", help: "For routing: the solver's seed (default 1)."),
@@ -43,6 +43,10 @@ enum BenchCommand: Command {
             try RiskBench.run(scenarioPath: arguments.value("scenario") ?? defaultScenario, seeds: (0..<UInt64(runs)).map { first + $0 })
             return 0
         case "eta":
+            if arguments.positionals.count > 1, arguments.positionals[1] == "synthetic" {
+                try ETABench.synthetic(seed: try arguments.seed())
+                return 0
+            }
             try ETABench.run(history: arguments.positionals.count > 1 ? arguments.positionals[1] : Installation.shipped("sample-data/history/rio-history-60d.csv"))
             return 0
         case "board":

@@ -1,25 +1,34 @@
 import Foundation
 import TowerCore
 
-/// `tower eta train|predict|eval`: the learned ETA model from the command line.
+/// `tower eta train|predict|eval|synth`: the learned ETA model from the command line, and a history with known
+/// effects to measure it on.
 enum ETACommand: Command {
     static let spec = CommandSpec(
         name: "eta",
         summary: "Train, apply and evaluate the learned ETA model on delivery history (CSV).",
-        arguments: [.init(name: "train|predict|eval", help: "What to do."),
-                    .init(name: "CSV", help: "train: the history to learn from; predict: the stops to predict; eval: held-out history.")],
+        arguments: [.init(name: "train|predict|eval|synth", help: "What to do."),
+                    .init(name: "CSV", help: "train: the history to learn from; predict: the stops to predict; eval: held-out history; synth: the history to write.")],
         options: [
             .init(name: "model", value: "FILE", help: "The model file (written by train, read by predict and eval)."),
             .init(name: "online", value: nil, help: "predict and eval: take rows in time order and learn each one's actual times after predicting it."),
+            .init(name: "seed", value: "N", help: "synth: the seed of the city and its noise (default 1)."),
+            .init(name: "days", value: "N", help: "synth: days of history (default 60; the closure starts on day 47)."),
         ],
         discussion: """
         The CSV has the columns of 'tower history' (sample-data/README.md): order_id, rider_id, channel, zone, from_lat,
         from_lon, lat, lon, departed_at, arrived_at, completed_at, stop_index, parcels, outcome. For predict, the times
         after departed_at may be empty. Bad rows are reported with line and column and left out; a file that is mostly
-        bad is refused.
+        bad is refused. When a history has the column travel_noise_free_s (each leg's travel seconds without noise), eval
+        also prints the noise floor: the MAE of those times, the best any model can do.
+
+        synth writes a history of that kind (SyntheticHistory): zone speeds with their own rush hours, parking per
+        zone, long legs faster outside the rush, weekday, channel, rider pace and riders slower in zones they do not
+        know, heavy-tailed noise, and from day 47 one zone's speed halved by a closure.
         """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        if arguments.positionals[0] == "synth" { return try synth(arguments) }
         guard let modelPath = arguments.value("model") else { throw UsageError(message: "'tower eta' needs --model FILE", command: spec.name) }
         let csv = arguments.positionals[1]
         switch arguments.positionals[0] {
@@ -56,15 +65,39 @@ enum ETACommand: Command {
             let m = result.model, b = result.baseline
             line("travel MAE", minutes(m.travelMAE), minutes(b.travelMAE))
             line("travel P90 abs error", minutes(m.travelP90), minutes(b.travelP90))
+            line("service MAE", minutes(m.dwellMAE), minutes(b.dwellMAE))
             line("arrival MAE", minutes(m.arrivalMAE), minutes(b.arrivalMAE))
             line("arrival P90 abs error", minutes(m.arrivalP90), minutes(b.arrivalP90))
             line("arrival within ±5 min", share(m.within5), share(b.within5))
             line("arrival within ±10 min", share(m.within10), share(b.within10))
             line("travel P10–P90 coverage", share(m.coverage ?? 0), "—")
             line("travel MAE vs baseline", share(b.travelMAE > 0 ? m.travelMAE / b.travelMAE : 0), "")
+            if let floor = result.noiseFloor {
+                line("noise floor (travel MAE)", minutes(floor), "")
+                line("travel MAE / noise floor", String(format: "%.3f", m.travelMAE / floor), String(format: "%.3f", b.travelMAE / floor))
+            }
         case let other:
-            throw UsageError(message: "'tower eta' does train, predict or eval, not '\(TextSanitizer.clean(other))'", command: spec.name)
+            throw UsageError(message: "'tower eta' does train, predict, eval or synth, not '\(TextSanitizer.clean(other))'", command: spec.name)
         }
+        return 0
+    }
+
+    /// `tower eta synth OUT.csv`: a history with known effects and each leg's noise-free travel time.
+    private static func synth(_ arguments: ParsedArguments) throws -> Int32 {
+        var settings = SyntheticHistory.Settings()
+        if let seed = arguments.value("seed") {
+            guard let value = UInt64(seed) else { throw UsageError(message: "--seed expects a whole number, got '\(TextSanitizer.clean(seed))'", command: spec.name) }
+            settings.seed = value
+        }
+        if let days = arguments.value("days") {
+            guard let value = Int(days), (5...366).contains(value) else { throw UsageError(message: "--days expects 5 to 366, got '\(TextSanitizer.clean(days))'", command: spec.name) }
+            settings.days = value
+        }
+        let history = SyntheticHistory(settings: settings)
+        do { try history.csv.write(toFile: arguments.positionals[1], atomically: true, encoding: .utf8) } catch {
+            throw ToolError("cannot write \(arguments.positionals[1]): \(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("tower: \(history.rows.count) legs over \(settings.days) days; \(history.closedZone.map { "zone \($0) closed from day \(settings.closureDay! + 1)" } ?? "no closure")\n".utf8))
         return 0
     }
 

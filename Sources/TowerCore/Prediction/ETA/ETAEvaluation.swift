@@ -7,6 +7,8 @@ public struct ETAEvaluation: Sendable {
     public struct Figures: Sendable {
         public var travelMAE = 0.0
         public var travelP90 = 0.0
+        /// Service at the door: the P50 against the actual seconds (from arrival, or the window's opening).
+        public var dwellMAE = 0.0
         public var arrivalMAE = 0.0
         public var arrivalP90 = 0.0
         public var within5 = 0.0
@@ -18,6 +20,9 @@ public struct ETAEvaluation: Sendable {
     public var model = Figures()
     public var baseline = Figures()
     public var rows = 0
+    /// The noise floor: the travel MAE of the noise-free times (a model that knew each leg's true expected time),
+    /// when every row carries one (`HistoryRow.noiseFreeTravel`); nil otherwise.
+    public var noiseFloor: Double?
     /// P10–P90 coverage per band of road distance and of departure hour: intervals must hold in every condition,
     /// not only on average.
     public var coverageByDistance: [Band] = []
@@ -41,6 +46,8 @@ public struct ETAEvaluation: Sendable {
         var travelErrors: [Double] = [], baseTravelErrors: [Double] = []
         var arrivalErrors: [Double] = [], baseArrivalErrors: [Double] = []
         var covered = 0
+        var floorErrors: [Double] = []
+        var dwellErrors: [Double] = [], baseDwellErrors: [Double] = []
         var byDistance = ETAEvaluation.distanceBands.map { Band(label: $0.label) }
         var byHour = ETAEvaluation.hourBands.map { Band(label: $0.label) }
         // Per rider: where its current run stands (actual completion, predicted completion by model and baseline).
@@ -51,6 +58,11 @@ public struct ETAEvaluation: Sendable {
             let actual = row.travelSeconds!
             travelErrors.append(abs(prediction.travel[1] - actual))
             baseTravelErrors.append(abs(base.travel - actual))
+            if let dwelt = row.dwellSeconds {
+                dwellErrors.append(abs(prediction.dwell - dwelt))
+                baseDwellErrors.append(abs(base.dwell - dwelt))
+            }
+            if let truth = row.noiseFreeTravel { floorErrors.append(abs(truth - actual)) }
             let inside = actual >= prediction.travel[0] && actual <= prediction.travel[2]
             if inside { covered += 1 }
             let d = ETAEvaluation.distanceBands.firstIndex { ETAModel.roadKm(row) < $0.below }!
@@ -76,9 +88,10 @@ public struct ETAEvaluation: Sendable {
             }
             if online { learner.learn(row) }
         }
-        func figures(_ travel: [Double], _ arrival: [Double]) -> Figures {
+        func figures(_ travel: [Double], _ arrival: [Double], _ dwell: [Double]) -> Figures {
             var f = Figures()
             guard !travel.isEmpty else { return f }
+            f.dwellMAE = dwell.isEmpty ? 0 : dwell.reduce(0, +) / Double(dwell.count)
             f.travelMAE = travel.reduce(0, +) / Double(travel.count)
             f.travelP90 = ETAEvaluation.p90(travel)
             f.arrivalMAE = arrival.reduce(0, +) / Double(arrival.count)
@@ -87,9 +100,10 @@ public struct ETAEvaluation: Sendable {
             f.within10 = Double(arrival.filter { $0 <= 600 }.count) / Double(arrival.count)
             return f
         }
-        model = figures(travelErrors, arrivalErrors)
+        model = figures(travelErrors, arrivalErrors, dwellErrors)
+        if !rows.isEmpty, floorErrors.count == rows.count { noiseFloor = floorErrors.reduce(0, +) / Double(rows.count) }
         model.coverage = rows.isEmpty ? 0 : Double(covered) / Double(rows.count)
-        baseline = figures(baseTravelErrors, baseArrivalErrors)
+        baseline = figures(baseTravelErrors, baseArrivalErrors, baseDwellErrors)
         coverageByDistance = byDistance
         coverageByHour = byHour
     }

@@ -15,9 +15,12 @@ import Foundation
 /// linear part keeps learning online (recursive least squares on what the trees leave), so a change in the world is
 /// still followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 2
+    public static let formatVersion = 3
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
+    /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose
+    /// centre is nearest its midpoint.
+    public private(set) var zoneCentres: [GeoPoint]
     public private(set) var riders: [String]
     /// Where each zone and rider has its indicator, for lookups in constant time (riders can be hundreds).
     private var vocabulary: Vocabulary
@@ -30,6 +33,11 @@ public struct ETAModel: Codable, Sendable {
     public var trainedRows: Int { didSet { memo = FingerprintMemo() } }
     /// The trees on the linear travel model's residuals (nil: linear alone, as models trained by older builds).
     public private(set) var trees: BoostedTrees?
+    /// The trees on the linear dwell model's residuals (nil: linear alone).
+    public private(set) var dwellTrees: BoostedTrees?
+    /// Corrections for a rider in a zone and for the zone passed through at an hour band, learned from the training
+    /// legs in time order and online after (`PairCorrections`).
+    var pairs = PairCorrections() { didSet { memo = FingerprintMemo() } }
     /// How the travel intervals change with distance and hour (nil: one shape for every leg).
     private(set) var regimes: IntervalRegimes?
     /// The fingerprint, once computed, shared by the copies of this model until one of them changes (every change
@@ -50,15 +58,16 @@ public struct ETAModel: Codable, Sendable {
         let usable = rows.filter { $0.travelSeconds != nil }
         guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
         zones = Array(Set(usable.map(\.zone))).sorted()
+        zoneCentres = ETAModel.centres(of: zones, rows: usable)
         riders = riderEffects ? Array(Set(usable.map(\.rider))).sorted() : []
-        let vocabulary = Vocabulary(zones: zones, riders: riders)
+        let vocabulary = Vocabulary(zones: zones, centres: zoneCentres, riders: riders)
         self.vocabulary = vocabulary
         let x = usable.map { ETAModel.travelFeatures($0, vocabulary) }
         let y = usable.map { log($0.travelSeconds! + ETAModel.travelShift) }
         let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
         let cut = order.count * 4 / 5
         if cut < 50 || cut == order.count {
-            travel = try ETAModel.robustFit(rows: x, targets: y)  // too few rows to hold any out
+            travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] })  // too few rows to hold any out
         } else {
             // The latest fifth of the rows is held out (split in time, as the model will be used: on days it has not
             // seen): the trees stop growing when their error on it stops falling, and the intervals come from its
@@ -67,23 +76,37 @@ public struct ETAModel: Codable, Sendable {
             let held = order[cut...]
             if boosted {
                 let z = usable.map { ETAModel.treeFeatures($0, vocabulary) }
+                let keys = usable.map { ETAModel.pairKeys($0, vocabulary) }
                 let residual = { (i: Int) in y[i] - early.predict(x[i]) }
-                let trees = BoostedTrees(rows: order[..<cut].map { z[$0] }, targets: order[..<cut].map(residual),
-                                         validation: (held.map { z[$0] }, held.map(residual)))
+                let trees = ETAModel.trees(on: residual, features: z, order: order, cut: cut)
                 self.trees = trees
-                travel = try ETAModel.robustFit(rows: x, targets: usable.indices.map { y[$0] - trees.predict(z[$0]) })
-                let heldResiduals = held.map { residual($0) - trees.predict(z[$0]) }
+                let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - trees.predict(z[$0]) }
+                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - trees.predict(z[$0]) })
+                let heldResiduals = held.map { residual($0) - trees.predict(z[$0]) - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
                                           hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
+                let final = travel
+                pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - trees.predict(z[$0]) }
             } else {
-                travel = try ETAModel.robustFit(rows: x, targets: y)
+                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] })
                 travel.calibrate(residuals: held.map { y[$0] - early.predict(x[$0]) })
             }
         }
         let dwelt = usable.filter { $0.dwellSeconds != nil }
-        dwell = try RidgeRegression(rows: dwelt.map { ETAModel.dwellFeatures($0, vocabulary) },
-                                    targets: dwelt.map { log($0.dwellSeconds! + ETAModel.dwellShift) })
+        let dx = dwelt.map { ETAModel.dwellFeatures($0, vocabulary) }, dy = dwelt.map { log($0.dwellSeconds! + ETAModel.dwellShift) }
+        let dwellOrder = dwelt.indices.sorted { (dwelt[$0].departedAt, $0) < (dwelt[$1].departedAt, $1) }
+        let dwellCut = dwellOrder.count * 4 / 5
+        if boosted, dwellCut >= 50, dwellCut < dwellOrder.count {
+            // Service time gets trees of its own on the linear fit's residuals, the same way as travel.
+            let early = try RidgeRegression(rows: dwellOrder[..<dwellCut].map { dx[$0] }, targets: dwellOrder[..<dwellCut].map { dy[$0] })
+            let z = dwelt.map { ETAModel.dwellTreeFeatures($0, vocabulary) }
+            let trees = ETAModel.trees(on: { dy[$0] - early.predict(dx[$0]) }, features: z, order: dwellOrder, cut: dwellCut)
+            dwellTrees = trees
+            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] - trees.predict(z[$0]) })
+        } else {
+            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] })
+        }
         let speeds = usable.compactMap { row -> Double? in
             let seconds = row.travelSeconds!
             return seconds > 0 ? ETAModel.roadKm(row) / (seconds / 3600) : nil
@@ -96,7 +119,8 @@ public struct ETAModel: Codable, Sendable {
 
     public func predict(_ row: HistoryRow) -> Prediction {
         let t = travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
-        let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary))
+            + pairs.correction(ETAModel.pairKeys(row, vocabulary))
+        let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary)) + (dwellTrees?.predict(ETAModel.dwellTreeFeatures(row, vocabulary)) ?? 0)
         let quantiles = regimes?.quantiles(km: ETAModel.roadKm(row), hour: ETAModel.hour(row), overall: travel.quantiles) ?? travel.quantiles
         let travelSeconds = quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
         return Prediction(travel: travelSeconds, dwell: max(0, exp(d + dwell.quantiles[1]) - ETAModel.dwellShift))
@@ -108,7 +132,7 @@ public struct ETAModel: Codable, Sendable {
         var model = self
         let new = ids.filter { !riders.contains($0) }
         model.riders += new
-        model.vocabulary = Vocabulary(zones: model.zones, riders: model.riders)
+        model.vocabulary = Vocabulary(zones: model.zones, centres: model.zoneCentres, riders: model.riders)
         model.travel.extend(by: new.count)
         model.dwell.extend(by: new.count)
         return model
@@ -125,13 +149,43 @@ public struct ETAModel: Codable, Sendable {
     /// Learns a row's actual times (online).
     public mutating func learn(_ row: HistoryRow) {
         if let seconds = row.travelSeconds {
-            let explained = trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0
-            travel.update(ETAModel.travelFeatures(row, vocabulary), log(seconds + ETAModel.travelShift) - explained)
+            let x = ETAModel.travelFeatures(row, vocabulary), keys = ETAModel.pairKeys(row, vocabulary)
+            let target = log(seconds + ETAModel.travelShift) - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            // The fast shift first, on the whole miss; then the linear part and the pairs on what it leaves.
+            if trees != nil { pairs.learn(keys, residual: target - travel.predict(x) - pairs.correction(keys), shift: true) }
+            let corrected = pairs.correction(keys)
+            travel.update(x, target - corrected)
+            if trees != nil { pairs.learn(keys, residual: target - travel.predict(x) - corrected, shift: false) }
         }
-        if let seconds = row.dwellSeconds { dwell.update(ETAModel.dwellFeatures(row, vocabulary), log(seconds + ETAModel.dwellShift)) }
+        if let seconds = row.dwellSeconds {
+            let explained = dwellTrees?.predict(ETAModel.dwellTreeFeatures(row, vocabulary)) ?? 0
+            dwell.update(ETAModel.dwellFeatures(row, vocabulary), log(seconds + ETAModel.dwellShift) - explained)
+        }
     }
 
-    /// A fit that is not pulled by legs a breakdown or a stall held up (they say nothing about the roads): fitted once,
+    /// Boosted trees fitted to `residual` of the rows `order[..<cut]` (indices in time order), stopping early on the
+    /// rest.
+    static func trees(on residual: (Int) -> Double, features z: [[Double]], order: [Int], cut: Int) -> BoostedTrees {
+        BoostedTrees(rows: order[..<cut].map { z[$0] }, targets: order[..<cut].map(residual),
+                     validation: (order[cut...].map { z[$0] }, order[cut...].map(residual)))
+    }
+
+    /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them.
+    static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], residual: (Int) -> Double) -> PairCorrections {
+        var pairs = PairCorrections()
+        for i in rows {
+            pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i]), shift: true)
+            pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i]), shift: false)
+        }
+        return pairs
+    }
+
+    static func pairKeys(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [(PairCorrections.Kind, Int)] {
+        PairCorrections.keys(rider: vocabulary.riders[row.rider], zone: vocabulary.zones[row.zone],
+                             through: vocabulary.centres.isEmpty ? nil : vocabulary.through(row), hour: hour(row))
+    }
+
+    /// (Rows oldest first: see `RidgeRegression.init`.) A fit that is not pulled by legs a breakdown or a stall held up (they say nothing about the roads): fitted once,
     /// then again without the legs the first fit misses by more than four robust standard deviations (1.4826 times
     /// the median absolute residual). The intervals are still taken over every leg.
     static func robustFit(rows: [[Double]], targets: [Double]) throws -> RidgeRegression {
@@ -146,22 +200,49 @@ public struct ETAModel: Codable, Sendable {
     /// The categories the model has an indicator for, by name.
     struct Vocabulary: Sendable {
         var zones: [String: Int]
+        var centres: [GeoPoint]
         var riders: [String: Int]
 
-        init(zones: [String], riders: [String]) {
+        init(zones: [String], centres: [GeoPoint], riders: [String]) {
             self.zones = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, $0) })
+            self.centres = centres
             self.riders = Dictionary(uniqueKeysWithValues: riders.enumerated().map { ($1, $0) })
+        }
+
+        /// The zone whose centre is nearest the leg's midpoint (by squared degrees, scaled for latitude: nearest is
+        /// all that is asked).
+        func through(_ row: HistoryRow) -> Int {
+            let middle = row.from.interpolated(to: row.to, fraction: 0.5)
+            let scale = cos(middle.lat * Double.pi / 180)
+            var best = 0, nearest = Double.infinity
+            for (i, centre) in centres.enumerated() {
+                let dLat = centre.lat - middle.lat, dLon = (centre.lon - middle.lon) * scale
+                let d = dLat * dLat + dLon * dLon
+                if d < nearest { nearest = d; best = i }
+            }
+            return best
         }
     }
 
+    /// Each zone's mean door position.
+    static func centres(of zones: [String], rows: [HistoryRow]) -> [GeoPoint] {
+        var sums = [String: (lat: Double, lon: Double, n: Double)]()
+        for row in rows { sums[row.zone, default: (0, 0, 0)].lat += row.to.lat; sums[row.zone]!.lon += row.to.lon; sums[row.zone]!.n += 1 }
+        return zones.map { zone in sums[zone].map { GeoPoint(lat: $0.lat / $0.n, lon: $0.lon / $0.n) } ?? GeoPoint(lat: 0, lon: 0) }
+    }
+
     private enum CodingKeys: String, CodingKey {
-        case version, zones, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, trees, regimes
+        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, trees, dwellTrees, pairs, regimes
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decode(Int.self, forKey: .version)
         zones = try c.decode([String].self, forKey: .zones)
+        zoneCentres = try c.decode([GeoPoint].self, forKey: .zoneCentres)
+        guard zoneCentres.count == zones.count else {
+            throw DecodingError.dataCorruptedError(forKey: .zoneCentres, in: c, debugDescription: "one centre per zone expected")
+        }
         riders = try c.decode([String].self, forKey: .riders)
         travel = try c.decode(RidgeRegression.self, forKey: .travel)
         dwell = try c.decode(RidgeRegression.self, forKey: .dwell)
@@ -169,8 +250,10 @@ public struct ETAModel: Codable, Sendable {
         baselineDwell = try c.decode(Double.self, forKey: .baselineDwell)
         trainedRows = try c.decode(Int.self, forKey: .trainedRows)
         trees = try c.decodeIfPresent(BoostedTrees.self, forKey: .trees)
+        dwellTrees = try c.decodeIfPresent(BoostedTrees.self, forKey: .dwellTrees)
+        pairs = try c.decode(PairCorrections.self, forKey: .pairs)
         regimes = try c.decodeIfPresent(IntervalRegimes.self, forKey: .regimes)
-        vocabulary = Vocabulary(zones: zones, riders: riders)
+        vocabulary = Vocabulary(zones: zones, centres: zoneCentres, riders: riders)
     }
 
     static func roadKm(_ row: HistoryRow) -> Double { row.from.distanceKm(to: row.to) * circuity }
@@ -190,14 +273,23 @@ public struct ETAModel: Codable, Sendable {
         return shares
     }
 
-    static func common(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
-        var x = [Double](repeating: 0, count: 24 + channels.count + vocabulary.zones.count + vocabulary.riders.count)
+    /// Hour shares, channel, zone, (for travel) the zone passed through, and rider, as indicators; the rider's come
+    /// last (`adding(riders:)` grows them).
+    static func common(_ row: HistoryRow, _ vocabulary: Vocabulary, through: Bool) -> [Double] {
+        let zoneCount = vocabulary.zones.count
+        var x = [Double](repeating: 0, count: 24 + channels.count + zoneCount * (through ? 2 : 1) + vocabulary.riders.count)
         for (hour, share) in hourShares(row) { x[hour] += share }
         var offset = 24
         if let c = channels.firstIndex(of: row.channel) { x[offset + c] = 1 }
         offset += channels.count
         if let z = vocabulary.zones[row.zone] { x[offset + z] = 1 }
-        offset += vocabulary.zones.count
+        offset += zoneCount
+        if through, zoneCount > 0 {
+            // The zone the leg drives through learns online apart from the door's: a closure or a jam there slows
+            // every leg across it, wherever it ends.
+            x[offset + vocabulary.through(row)] = 1
+            offset += zoneCount
+        }
         if let r = vocabulary.riders[row.rider] { x[offset + r] = 1 }
         return x
     }
@@ -206,7 +298,7 @@ public struct ETAModel: Codable, Sendable {
         let km = roadKm(row)
         let weekday = ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)
         return [1, log(km + 0.05), km, weekday >= 5 ? 1 : 0, Double(min(row.stopIndex, 30)) / 30, log1p(Double(row.parcels)),
-                -log(row.slowdown ?? 1)] + common(row, vocabulary)
+                -log(row.slowdown ?? 1)] + common(row, vocabulary, through: true)
     }
 
     /// The leg as the trees see it: raw values, no hand-made shapes (categories as their index, -1 when unknown).
@@ -222,8 +314,15 @@ public struct ETAModel: Codable, Sendable {
 
     static func hour(_ row: HistoryRow) -> Int { ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600 }
 
+    /// The visit as the dwell trees see it: the door, the hour, weekday, zone, channel, place in the run, parcels.
+    static func dwellTreeFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
+        [row.to.lat, row.to.lon, Double(ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds)) / 3600,
+         Double(ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)), Double(vocabulary.zones[row.zone] ?? -1),
+         Double(channels.firstIndex(of: row.channel) ?? -1), Double(min(row.stopIndex, 30)), Double(row.parcels)]
+    }
+
     static func dwellFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
-        [1, log1p(Double(row.parcels))] + common(row, vocabulary)
+        [1, log1p(Double(row.parcels))] + common(row, vocabulary, through: false)
     }
 
     // MARK: Files

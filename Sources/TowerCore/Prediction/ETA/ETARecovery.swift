@@ -80,5 +80,42 @@ public struct ETARecovery: Sendable {
                       atEnd: (mean(last.map(\.online)), mean(last.map(\.frozen))), touchedAfter: after.count)
     }
 
+    /// Recovery from a change already in `rows` (a history made with one, such as `SyntheticHistory`'s closure),
+    /// against the noise floor: from `changeAt` on, the `touched` legs are replayed online; the result is the number
+    /// of touched legs until the MAE of the last `floorWindow` of them is at most `floorTolerance` times their noise
+    /// floor (the MAE of their noise-free times), and that ratio for the first and last window, online and frozen.
+    public struct FloorResult: Sendable {
+        public var touchedAfter: Int
+        public var firstAfter: (online: Double, frozen: Double)
+        public var legsToRecover: Int?
+        public var atEnd: (online: Double, frozen: Double)
+    }
+
+    public var floorWindow = 50
+    public var floorTolerance = 1.15
+
+    public func measure(model: ETAModel, rows: [HistoryRow], touched: (HistoryRow) -> Bool, from changeAt: Instant) -> FloorResult {
+        var online = model
+        let frozen = model
+        var after: [(online: Double, frozen: Double, floor: Double)] = []
+        var legsToRecover: Int?
+        func ratio(_ legs: ArraySlice<(online: Double, frozen: Double, floor: Double)>) -> (online: Double, frozen: Double) {
+            let floor = legs.reduce(0) { $0 + $1.floor }
+            return floor > 0 ? (legs.reduce(0) { $0 + $1.online } / floor, legs.reduce(0) { $0 + $1.frozen } / floor) : (0, 0)
+        }
+        for row in rows.sorted(by: { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }) where row.departedAt >= changeAt {
+            guard let actual = row.travelSeconds else { continue }
+            if touched(row), let truth = row.noiseFreeTravel {
+                after.append((abs(online.predict(row).travel[1] - actual), abs(frozen.predict(row).travel[1] - actual), abs(truth - actual)))
+                if legsToRecover == nil, after.count >= floorWindow, ratio(after.suffix(floorWindow)).online <= floorTolerance {
+                    legsToRecover = after.count
+                }
+            }
+            online.learn(row)
+        }
+        return FloorResult(touchedAfter: after.count, firstAfter: ratio(after.prefix(floorWindow)), legsToRecover: legsToRecover,
+                           atEnd: ratio(after.suffix(floorWindow)))
+    }
+
     private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 }

@@ -26,6 +26,9 @@ public struct HistoryRow: Sendable {
     /// The traffic slowdown in force where the leg's midpoint lies when the rider left (optional column `slowdown`,
     /// 1 = free flow), as the core knew it from `traffic.incident` events; nil when not known.
     public var slowdown: Double? = nil
+    /// The leg's travel seconds without noise, when the history was made with known effects (optional column
+    /// `travel_noise_free_s`, written by `tower eta synth`): what a perfect model would predict. Never a feature.
+    public var noiseFreeTravel: Double? = nil
 
     /// The row as a line of the history CSV (`HistoryRecorder.header`).
     public var csvLine: String {
@@ -45,6 +48,9 @@ public struct HistoryRow: Sendable {
         guard let arrivedAt, let completedAt else { return nil }
         return Double(max(0, completedAt - max(arrivedAt, windowStart ?? arrivedAt)))
     }
+
+    /// The optional column of the noise-free travel seconds (`noiseFreeTravel`).
+    public static let noiseFreeColumn = "travel_noise_free_s"
 
     public static let requiredColumns = ["order_id", "rider_id", "channel", "zone", "from_lat", "from_lon", "lat", "lon", "departed_at",
                                          "arrived_at", "completed_at", "stop_index", "parcels", "outcome"]
@@ -83,6 +89,7 @@ public enum HistoryReader {
             let index = table.column(name)!
             return index < record.fields.count ? record.fields[index].trimmingCharacters(in: .whitespaces) : ""
         }
+        let noiseFreeColumn = HistoryRow.noiseFreeColumn
         func fail(_ name: String, _ reason: String) -> ToolError { ToolError("column \(name): \(reason)") }
         func text(_ name: String) throws(ToolError) -> String {
             let value = field(name)
@@ -118,6 +125,8 @@ public enum HistoryReader {
                           stopIndex: Int(try number("stop_index", 0...10_000)), parcels: Int(try number("parcels", 0...10_000)),
                           outcome: outcome, utcOffsetSeconds: departed.1,
                           windowStart: table.column("window_start") == nil ? nil : try time("window_start", optional: true)?.0,
-                          slowdown: table.column("slowdown") == nil || field("slowdown").isEmpty ? nil : try number("slowdown", 0.01...1))
+                          slowdown: table.column("slowdown") == nil || field("slowdown").isEmpty ? nil : try number("slowdown", 0.01...1),
+                          noiseFreeTravel: table.column(noiseFreeColumn) == nil || field(noiseFreeColumn).isEmpty ? nil
+                              : try number(noiseFreeColumn, 0...6 * 3600))
     }
 }

@@ -19,24 +19,35 @@ public struct RidgeRegression: Codable, Sendable {
     public var dimension: Int { weights.count }
 
     /// Fits `targets` on `rows` (each of the same dimension) with penalty `lambda`.
+    ///
+    /// The weights are the fit on every row alike. The matrix online learning goes on from is the one recursive
+    /// least squares would hold after taking the rows one by one in the given order (oldest first) with its
+    /// forgetting: without that, the first weeks after training would learn as if every training row were still
+    /// fresh, and a change in the world (a closure) would take thousands of legs to be followed instead of dozens.
     public init(rows: [[Double]], targets: [Double], lambda: Double = 1.0, forgetting: Double = 0.999) throws {
         guard let d = rows.first?.count, !rows.isEmpty, rows.count == targets.count else { throw ToolError("no rows to learn from") }
-        var gram = [Double](repeating: 0, count: d * d)
+        var gram = [Double](repeating: 0, count: d * d), recentGram = gram
         var moment = [Double](repeating: 0, count: d)
+        var age = pow(forgetting, Double(rows.count - 1))
         for (x, y) in zip(rows, targets) {
             for i in 0..<d where x[i] != 0 {
                 let xi = x[i]
                 moment[i] += xi * y
-                for j in i..<d where x[j] != 0 { gram[i * d + j] += xi * x[j] }
+                for j in i..<d where x[j] != 0 {
+                    gram[i * d + j] += xi * x[j]
+                    recentGram[i * d + j] += age * xi * x[j]
+                }
             }
+            age /= forgetting
         }
         for i in 0..<d {
             gram[i * d + i] += lambda
-            for j in 0..<i { gram[i * d + j] = gram[j * d + i] }
+            recentGram[i * d + i] += lambda
+            for j in 0..<i { gram[i * d + j] = gram[j * d + i]; recentGram[i * d + j] = recentGram[j * d + i] }
         }
-        let factor = try RidgeRegression.cholesky(gram, d)
-        let fitted = RidgeRegression.solve(factor, d, moment)
+        let fitted = RidgeRegression.solve(try RidgeRegression.cholesky(gram, d), d, moment)
         weights = fitted
+        let factor = try RidgeRegression.cholesky(recentGram, d)
         inverse = [Double](repeating: 0, count: d * d)
         for column in 0..<d {
             var unit = [Double](repeating: 0, count: d)
