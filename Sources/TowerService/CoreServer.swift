@@ -68,6 +68,9 @@ public final class CoreServer {
         session.onEvent = { [unowned self] event in
             previous?(event)
             self.log.append(contentsOf: ServiceFrame.event(EventCodec.encode(event, utcOffsetSeconds: offset)).encoded())
+            if case .etaRetrained = event.body, let learned = self.session.engine.learner?.snapshot {
+                self.log.append(contentsOf: ServiceFrame.learned(learned).encoded())
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import TowerCore
 ///                       command {"id":1,"command":{"approve":{...}}}
 ///     server → client   hello {...}                                      first, once; or refused {...} and close
 ///                       event {journal line}                             the snapshot's events 1…N, then each new one
+///                       learned {...}                                    after an eta.retrained event: the model that took over
 ///                       status {...}                                     the clock, whenever it changes
 ///                       reply {"id":1,"reply":{"outcome":"done",...}}
 public enum ServiceFrame: Sendable {
@@ -16,6 +17,9 @@ public enum ServiceFrame: Sendable {
     case hello(ServiceHello)
     case refused(String)
     case event([UInt8])
+    /// What the core's ETA learner holds after its retrained model took over (right after the `eta.retrained` event):
+    /// a board's copy takes it on rather than train the model itself.
+    case learned(OnlineETA.Learned)
     case status(CoreStatus)
     case reply(id: Int, CommandReply)
 
@@ -43,6 +47,7 @@ public enum ServiceFrame: Sendable {
         case let .hello(hello): return json("hello", hello)
         case let .refused(reason): return json("refused", ["reason": reason])
         case let .event(line): return Array("event ".utf8) + line + [0x0A]
+        case let .learned(learned): return json("learned", learned)
         case let .status(status): return json("status", status)
         case let .reply(id, reply): return json("reply", Numbered(id: id, reply: reply))
         }
@@ -67,6 +72,7 @@ public enum ServiceFrame: Sendable {
         case "hello": return .hello(try json(ServiceHello.self))
         case "refused": return .refused(try json([String: String].self)["reason"] ?? "refused")
         case "event": return .event(Array(body))
+        case "learned": return .learned(try json(OnlineETA.Learned.self))
         case "status": return .status(try json(CoreStatus.self))
         case "reply":
             let numbered = try json(Numbered.self)

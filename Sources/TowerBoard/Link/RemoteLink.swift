@@ -100,6 +100,8 @@ public final class RemoteLink: CoreLink {
                     return notes + lose("the board's copy parted from the core (\(error.reason)): reattaching")
                 }
                 finishLoading()
+            case let .learned(learned):
+                (loading?.mirror ?? mirror).adopt(learned)
             case let .status(newStatus):
                 status = newStatus
             case let .reply(id, reply):

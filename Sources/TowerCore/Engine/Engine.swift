@@ -192,6 +192,8 @@ public final class Engine {
         world.apply(event)
         learner?.note(event, world: world)
         observer?(event)
+        // After the event's observers, so the record of the model that now times decisions follows it.
+        if let retrained = learner?.takeRetrained() { decide(.etaRetrained(version: retrained.version, rows: retrained.rows), at: event.at) }
     }
 
     /// The first event of the step under way (see `EventSink.endStep`).

@@ -137,6 +137,10 @@ public enum EventBody: Hashable, Sendable {
     /// Part `part` of `parts` of what the core needs to go on from here (`CoreCheckpoint`, as JSON text cut into
     /// lines short enough for the journal): a resume starts from the last whole one instead of re-running the day.
     case checkpoint(part: Int, parts: Int, state: String)
+    /// The learned ETA model was trained again on its history and `rows` legs of this session (`OnlineETA`) and
+    /// took over: every decision after this line was timed by version `version` (`ETAModel.fingerprint` of the
+    /// trained model), learning online from there.
+    case etaRetrained(version: String, rows: Int)
 
     public var type: String {
         switch self {
@@ -172,6 +176,7 @@ public enum EventBody: Hashable, Sendable {
         case .exceptionDefaulted: return "exception.defaulted"
         case .decisionUndone: return "decision.undone"
         case .checkpoint: return "core.checkpoint"
+        case .etaRetrained: return "eta.retrained"
         }
     }
 

@@ -144,6 +144,8 @@ public enum EventCodec {
             let parts = try r.int("parts", in: 1...CoreCheckpoint.maxParts)
             guard case let .string(state) = try r.value("state") else { throw EventError(field: "state", reason: "expected a string") }
             return .checkpoint(part: try r.int("part", in: 1...parts), parts: parts, state: state)
+        case "eta.retrained":
+            return .etaRetrained(version: try r.id("version"), rows: try r.int("rows", in: 0...100_000_000))
         default:
             throw EventError(field: "type", reason: "unknown event type \"\(TextSanitizer.clean(String(type.prefix(40))))\"")
         }
@@ -335,6 +337,8 @@ public enum EventCodec {
             field("decision", decision); field("operator", op)
         case let .checkpoint(part, parts, state):
             w.key("part"); w.value(part); w.key("parts"); w.value(parts); field("state", state)
+        case let .etaRetrained(version, rows):
+            field("version", version); w.key("rows"); w.value(rows)
         }
         w.endObject()
         return w.bytes

@@ -57,6 +57,7 @@ public enum Replayer {
     private static func replay(path: String, options: Options, before stopLine: Int?) throws -> Result {
         var world = World()
         var learner = options.learning.map(OnlineETA.init)
+        var retraining = RetrainCheck()
         var snapshot: World?
         var events: [Event] = []
         var failure: ToolError?
@@ -92,6 +93,11 @@ public enum Replayer {
                 }
                 world.apply(decoded.event)
                 learner?.note(decoded.event, world: world)
+                if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
+                    failure = ToolError("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with)")
+                    return false
+                }
+                if let retrained = learner?.takeRetrained() { retraining.expected = retrained.version }
                 if options.keepEvents, options.through == nil { events.append(decoded.event) }
                 if let at = options.snapshotAt, world.lastSeq == at { snapshot = world }
             }
@@ -105,5 +111,21 @@ public enum Replayer {
         let cut = step.flatMap { $0.owed > 0 && stopLine == nil
             ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }
         return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner, snapshot: snapshot)
+    }
+}
+
+/// On replay, each time the learner's retrained model takes over (`OnlineETA`) the journal's next line must be the
+/// core's record of it with the same version, and the journal may record no other: else the day was timed by
+/// models this build does not make.
+private struct RetrainCheck {
+    var expected: String?
+
+    mutating func check(_ event: Event, line: Int) -> String? {
+        defer { expected = nil }
+        if case let .etaRetrained(version, _) = event.body {
+            guard let expected else { return "the ETA model was trained again here when this was written (version \(version)); this build does not train it again at this leg" }
+            return version == expected ? nil : "the ETA model was trained again to version \(version) when this was written; this build trains it to \(expected)"
+        }
+        return expected.map { "this build trains the ETA model again before this line (version \($0)); the journal does not record it" }
     }
 }

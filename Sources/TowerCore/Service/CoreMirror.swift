@@ -39,6 +39,14 @@ public final class CoreMirror {
         trend.note(event, world: world)
     }
 
+    /// Takes on what the core's learner holds after its retrained model took over (the server sends it right after
+    /// the `eta.retrained` event). While the copy is still reaching its snapshot, the snapshot's own state comes later
+    /// and is the one that counts.
+    public func adopt(_ learned: OnlineETA.Learned) {
+        guard learnedAtSnapshot == nil else { return }
+        learner?.adopt(learned)
+    }
+
     /// The outlook at `now`, as the core's detectors see it.
     public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook {
         Outlook(world: world, now: now, planner: planner, learned: learner?.model, horizon: horizon)

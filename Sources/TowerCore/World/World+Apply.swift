@@ -203,7 +203,7 @@ extension World {
             case let .pinned(order, _):
                 orders[order]?.pinnedRider = decision.orders[order]?.pinnedRider
             }
-        case .checkpoint:
+        case .checkpoint, .etaRetrained:
             break  // the core's own bookkeeping: it changes nothing in the world
         }
     }

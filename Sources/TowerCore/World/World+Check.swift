@@ -92,6 +92,8 @@ extension World {
             if let refusal = undoRefusal(of: id, by: op, at: event.at) { throw EventError(field: "decision", reason: refusal) }
         case .checkpoint:
             if !event.isCoreDecision { throw EventError(field: "type", reason: "a checkpoint is written by the core itself, never taken as input") }
+        case .etaRetrained:
+            if !event.isCoreDecision { throw EventError(field: "type", reason: "the ETA model's retraining is the core's own, never taken as input") }
         }
     }
 

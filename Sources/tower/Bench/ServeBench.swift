@@ -143,6 +143,8 @@ enum ServeBench {
                         return
                     }
                     if framed { held.append(mirror.world.lastSeq) }
+                case let .learned(learned):
+                    mirror?.adopt(learned)
                 case let .status(status):
                     if framed { received += 200 }
                     guard let mirror, !framed, mirror.world.lastSeq >= target else { continue }

@@ -38,6 +38,26 @@ public struct ETAModel: Codable, Sendable {
     /// Corrections for a rider in a zone and for the zone passed through at an hour band, learned from the training
     /// legs in time order and online after (`PairCorrections`).
     var pairs = PairCorrections() { didSet { memo = FingerprintMemo() } }
+    /// What the model was trained on, so it can be trained again with the legs of the day (`OnlineETA` does, in the
+    /// background); nil for a model read from a file or sent by a core. Not part of the model's version.
+    public var source: Source?
+
+    public struct Source: Sendable, Equatable {
+        /// The history CSV.
+        public var history: String
+        public var riderEffects: Bool
+        /// Legs learned between the starts of two trainings, and from a start to the take-over (`OnlineETA`).
+        public var retrainEvery: Int
+        public var retrainLag: Int
+
+        public init(history: String, riderEffects: Bool, retrainEvery: Int = 400, retrainLag: Int = 100) {
+            self.history = history
+            self.riderEffects = riderEffects
+            self.retrainEvery = max(1, retrainEvery)
+            self.retrainLag = max(1, retrainLag)
+        }
+    }
+
     /// How the travel intervals change with distance and hour (nil: one shape for every leg).
     private(set) var regimes: IntervalRegimes?
     /// The fingerprint, once computed, shared by the copies of this model until one of them changes (every change

@@ -14,13 +14,17 @@ public enum ETAModelChoice {
         case nil:
             guard let history = scenario.etaHistory else { return nil }
             guard let cache else { return try trained(onHistory: history) }
-            return try cache.model(forHistory: history) { try trained(onHistory: history) }
+            var model = try cache.model(forHistory: history) { try trained(onHistory: history) }
+            model.source = ETAModel.Source(history: history, riderEffects: false)
+            return model
         }
     }
 
     /// A model trained now on a history CSV of another fleet (no per-rider effects).
     public static func trained(onHistory path: String) throws -> ETAModel {
-        try ETAModel(training: HistoryReader.read(path: path, requireTimes: true).rows, riderEffects: false)
+        var model = try ETAModel(training: HistoryReader.read(path: path, requireTimes: true).rows, riderEffects: false)
+        model.source = ETAModel.Source(history: path, riderEffects: false)
+        return model
     }
 
     /// The help line of `--eta-model`.

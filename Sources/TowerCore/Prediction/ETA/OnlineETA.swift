@@ -4,6 +4,13 @@
 ///
 /// The engine owns one (`Engine.learner`) and feeds it every committed event, live, on catch-up and on resume alike,
 /// so its state follows from the journal and the detectors and the board predict with the same model.
+///
+/// The online layers follow the day; the trees and the rest are trained again now and then: when the model knows its
+/// history (`ETAModel.source`), every `retrainEvery` legs (400 by default) a `RetrainJob` starts on a thread with the
+/// history and the session's legs so far, and `retrainLag` legs later (100) its model takes over (waiting for the thread only if it is
+/// not done, which live it always is) and learns those legs online. Both points are counted in legs, not in time,
+/// so a replay of the journal takes over the same model at the same place; the engine journals each take-over
+/// (`eta.retrained` with the version), and the replay checks it.
 public struct OnlineETA: Sendable {
     public private(set) var model: ETAModel
     private var recorder = HistoryRecorder(keepsVisits: false)
@@ -11,8 +18,18 @@ public struct OnlineETA: Sendable {
     private var errors: [(model: Double, baseline: Double)] = []
     public private(set) var learned = 0
     public static let window = 200
+    /// The legs learned this session, in order, when the model can be trained again (else none are kept).
+    private var session: [HistoryRow] = []
+    private var job: RetrainJob?
+    /// A take-over not yet journaled (see `takeRetrained`).
+    private var retrained: (version: String, rows: Int)?
+    /// The version of the model last trained: the start's, then each retraining's.
+    public private(set) var version: String
 
-    public init(model: ETAModel) { self.model = model }
+    public init(model: ETAModel) {
+        self.model = model
+        version = model.fingerprint
+    }
 
     /// Takes a committed event (after `world` applied it). Without `learning`, only the legs are followed (an
     /// attached board catching up on a snapshot, whose learned state then comes whole from the core: `adopt`).
@@ -25,6 +42,31 @@ public struct OnlineETA: Sendable {
         if errors.count > OnlineETA.window { errors.removeFirst(errors.count - OnlineETA.window) }
         model.learn(row)
         learned += 1
+        guard let source = model.source else { return }
+        session.append(row)
+        if let running = job, session.count == running.rows + source.retrainLag {
+            takeOver(running)
+        } else if job == nil, session.count % source.retrainEvery == 0 {
+            job = RetrainJob(source: source, session: session, riders: model.riders)
+        }
+    }
+
+    /// The retrained model takes over and learns the legs that came while it trained. A training that failed (the
+    /// history gone or changed) leaves the model as it is and the session is tried again at the next count.
+    private mutating func takeOver(_ running: RetrainJob) {
+        job = nil
+        guard case let .success(trained) = running.wait() else { return }
+        var next = trained.model.adding(riders: model.riders)
+        for row in session[running.rows...] { next.learn(row) }
+        model = next
+        version = trained.version
+        retrained = (trained.version, running.rows)
+    }
+
+    /// The retraining that took over since the last call, for the engine to journal (`eta.retrained`).
+    public mutating func takeRetrained() -> (version: String, rows: Int)? {
+        defer { retrained = nil }
+        return retrained
     }
 
     /// What the learner has learned, apart from the legs it follows: what a core sends an attached board, so the
