@@ -100,14 +100,15 @@ public struct ETAModel: Codable, Sendable {
                 let residual = { (i: Int) in y[i] - early.predict(x[i]) }
                 let trees = ETAModel.trees(on: residual, features: z, order: order, cut: cut)
                 self.trees = trees
-                let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - trees.predict(z[$0]) }
-                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - trees.predict(z[$0]) })
-                let heldResiduals = held.map { residual($0) - trees.predict(z[$0]) - earlyPairs.correction(keys[$0]) }
+                let explained = z.map(trees.predict)
+                let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explained[$0] }
+                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] })
+                let heldResiduals = held.map { residual($0) - explained[$0] - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
                                           hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
                 let final = travel
-                pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - trees.predict(z[$0]) }
+                pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - explained[$0] }
             } else {
                 travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] })
                 travel.calibrate(residuals: held.map { y[$0] - early.predict(x[$0]) })

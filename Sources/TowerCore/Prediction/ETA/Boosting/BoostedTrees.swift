@@ -25,7 +25,7 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
         bins = FeatureBins(rows: rows)
         trees = []
         guard !rows.isEmpty else { return }
-        let columns = bins.columns(rows)
+        let columns = bins.columns(rows), heldColumns = bins.columns(validation.rows)
         var fitted = [Double](repeating: 0, count: rows.count)
         var heldOut = [Double](repeating: 0, count: validation.rows.count)
         var residuals = targets
@@ -38,11 +38,14 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
             let tree = RegressionTree(columns: columns, bins: bins, residuals: residuals, rows: sample, settings: settings.tree,
                                       rate: settings.learningRate)
             trees.append(tree)
-            for i in rows.indices { fitted[i] += tree.predict(rows[i]) }
+            // Rows are scored on their bins, which split exactly as their values do (a value is at most a cut
+            // exactly when its bin is at most the cut's), without reading a row of doubles per row.
+            let cuts = tree.splitBins(bins)
+            for i in rows.indices { fitted[i] += tree.predict(columns, row: i, splitBins: cuts) }
             guard !validation.rows.isEmpty else { bestRounds = trees.count; continue }
             var loss = 0.0
             for i in validation.rows.indices {
-                heldOut[i] += tree.predict(validation.rows[i])
+                heldOut[i] += tree.predict(heldColumns, row: i, splitBins: cuts)
                 let error = validation.targets[i] - heldOut[i]
                 loss += error * error
             }

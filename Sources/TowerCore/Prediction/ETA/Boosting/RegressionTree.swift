@@ -25,6 +25,20 @@ struct RegressionTree: Codable, Sendable, Equatable {
         return value[node]
     }
 
+    /// Per node, the bin its threshold is the cut of (0 for a leaf): `splitBins` for `predict(_:row:splitBins:)`.
+    func splitBins(_ bins: FeatureBins) -> [UInt8] {
+        feature.indices.map { feature[$0] < 0 ? 0 : bins.bin(threshold[$0], feature: Int(feature[$0])) }
+    }
+
+    /// The prediction for row `row` of binned columns (`FeatureBins.columns`), the same as for its values.
+    func predict(_ columns: [[UInt8]], row: Int, splitBins: [UInt8]) -> Double {
+        var node = 0
+        while feature[node] >= 0 {
+            node = Int(columns[Int(feature[node])][row] <= splitBins[node] ? left[node] : right[node])
+        }
+        return value[node]
+    }
+
     /// Per feature and bin, the sum of the residuals and the number of rows of a node (flat: feature × bins).
     private struct Histogram {
         var sums: [Double]
