@@ -54,4 +54,35 @@ import Testing
         let constant = FeatureBins(rows: Array(repeating: [7.0], count: 100))
         #expect(constant.cuts[0].isEmpty, "one value: nothing to split")
     }
+
+    /// Forty categories (riders) of which an arbitrary eleven are slower, but only where the second feature is
+    /// high: a set split on the category finds them whatever their numbering, where a cut on the index cannot.
+    @Test func categoriesSplitAsSetsWhateverTheirNumbering() {
+        let slow: Set<Int> = [3, 7, 8, 15, 16, 22, 23, 29, 31, 36, 38]
+        func rows(_ count: Int, seed: UInt64) -> (x: [[Double]], y: [Double]) {
+            var random = SeededRandom(seed: seed)
+            var x: [[Double]] = [], y: [Double] = []
+            for _ in 0..<count {
+                let category = Int(random.unit() * 40), place = random.unit()
+                x.append([Double(category), place])
+                y.append((slow.contains(category) && place > 0.5 ? 1 : 0) + 0.1 * random.normal())
+            }
+            return (x, y)
+        }
+        let train = rows(6000, seed: 1), valid = rows(1500, seed: 2), test = rows(2000, seed: 3)
+        let asSet = BoostedTrees(rows: train.x, targets: train.y, validation: (valid.x, valid.y), categorical: [0])
+        var numeric = BoostedTrees.Settings()
+        numeric.rounds = asSet.rounds  // as many trees, cutting the index as a number
+        let asNumber = BoostedTrees(rows: train.x, targets: train.y, validation: ([], []), settings: numeric)
+        let setError = Self.meanAbsoluteError(asSet.predict, test), numberError = Self.meanAbsoluteError(asNumber.predict, test)
+        #expect(setError < 0.1, "as a set: \(setError)")
+        #expect(setError < 0.8 * numberError, "as a set \(setError), as a number \(numberError)")
+        // An unknown category (-1, or one never seen) goes with the rest, and binned scoring agrees with the values.
+        #expect(abs(asSet.predict([-1, 0.9])) < 0.2 && abs(asSet.predict([400, 0.9])) < 0.2)
+        let columns = asSet.bins.columns(test.x)
+        for tree in asSet.trees.prefix(5) {
+            let cuts = tree.splitBins(asSet.bins)
+            for i in 0..<200 { #expect(tree.predict(columns, row: i, splitBins: cuts) == tree.predict(test.x[i])) }
+        }
+    }
 }

@@ -98,7 +98,7 @@ public struct ETAModel: Codable, Sendable {
                 let z = usable.map { ETAModel.treeFeatures($0, vocabulary) }
                 let keys = usable.map { ETAModel.pairKeys($0, vocabulary) }
                 let residual = { (i: Int) in y[i] - early.predict(x[i]) }
-                let trees = ETAModel.trees(on: residual, features: z, order: order, cut: cut)
+                let trees = ETAModel.trees(on: residual, features: z, categorical: ETAModel.treeCategories, order: order, cut: cut)
                 self.trees = trees
                 let explained = z.map(trees.predict)
                 let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explained[$0] }
@@ -122,7 +122,8 @@ public struct ETAModel: Codable, Sendable {
             // Service time gets trees of its own on the linear fit's residuals, the same way as travel.
             let early = try RidgeRegression(rows: dwellOrder[..<dwellCut].map { dx[$0] }, targets: dwellOrder[..<dwellCut].map { dy[$0] })
             let z = dwelt.map { ETAModel.dwellTreeFeatures($0, vocabulary) }
-            let trees = ETAModel.trees(on: { dy[$0] - early.predict(dx[$0]) }, features: z, order: dwellOrder, cut: dwellCut)
+            let trees = ETAModel.trees(on: { dy[$0] - early.predict(dx[$0]) }, features: z, categorical: ETAModel.dwellTreeCategories,
+                                       order: dwellOrder, cut: dwellCut)
             dwellTrees = trees
             dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] - trees.predict(z[$0]) })
         } else {
@@ -186,9 +187,9 @@ public struct ETAModel: Codable, Sendable {
 
     /// Boosted trees fitted to `residual` of the rows `order[..<cut]` (indices in time order), stopping early on the
     /// rest.
-    static func trees(on residual: (Int) -> Double, features z: [[Double]], order: [Int], cut: Int) -> BoostedTrees {
+    static func trees(on residual: (Int) -> Double, features z: [[Double]], categorical: Set<Int>, order: [Int], cut: Int) -> BoostedTrees {
         BoostedTrees(rows: order[..<cut].map { z[$0] }, targets: order[..<cut].map(residual),
-                     validation: (order[cut...].map { z[$0] }, order[cut...].map(residual)))
+                     validation: (order[cut...].map { z[$0] }, order[cut...].map(residual)), categorical: categorical)
     }
 
     /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them.
@@ -322,16 +323,20 @@ public struct ETAModel: Codable, Sendable {
                 -log(row.slowdown ?? 1)] + common(row, vocabulary, through: true)
     }
 
-    /// The leg as the trees see it: raw values, no hand-made shapes (categories as their index, -1 when unknown).
-    /// Not the rider: riders come and go, and the linear part's per-rider effects learn each one online.
+    /// The leg as the trees see it: raw values, no hand-made shapes (categories as their index, -1 when unknown:
+    /// zone, channel and rider, split as sets). A rider the training rows did not have (a live rider of another
+    /// fleet) goes with the unknown ones; the linear part's per-rider effect and the pairs learn it online.
     static func treeFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
         let middle = row.from.interpolated(to: row.to, fraction: 0.5)
         return [row.from.lat, row.from.lon, row.to.lat, row.to.lon, middle.lat, middle.lon, roadKm(row),
                 Double(ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds)) / 3600,
                 Double(ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)),
                 Double(vocabulary.zones[row.zone] ?? -1), Double(channels.firstIndex(of: row.channel) ?? -1),
-                Double(min(row.stopIndex, 30)), Double(row.parcels), log(row.slowdown ?? 1)]
+                Double(min(row.stopIndex, 30)), Double(row.parcels), log(row.slowdown ?? 1), Double(vocabulary.riders[row.rider] ?? -1)]
     }
+
+    static let treeCategories: Set<Int> = [9, 10, 14]
+    static let dwellTreeCategories: Set<Int> = [4, 5, 8]
 
     static func hour(_ row: HistoryRow) -> Int { ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600 }
 
@@ -339,7 +344,8 @@ public struct ETAModel: Codable, Sendable {
     static func dwellTreeFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {
         [row.to.lat, row.to.lon, Double(ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds)) / 3600,
          Double(ISOTime.weekday(row.departedAt, offsetSeconds: row.utcOffsetSeconds)), Double(vocabulary.zones[row.zone] ?? -1),
-         Double(channels.firstIndex(of: row.channel) ?? -1), Double(min(row.stopIndex, 30)), Double(row.parcels)]
+         Double(channels.firstIndex(of: row.channel) ?? -1), Double(min(row.stopIndex, 30)), Double(row.parcels),
+         Double(vocabulary.riders[row.rider] ?? -1)]
     }
 
     static func dwellFeatures(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [Double] {

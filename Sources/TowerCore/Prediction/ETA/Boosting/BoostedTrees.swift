@@ -20,9 +20,10 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
     public func predict(_ x: [Double]) -> Double { trees.reduce(0) { $0 + $1.predict(x) } }
 
     /// Fits `targets` from `rows`, stopping early on the held-out `validation` (rows and targets).
-    public init(rows: [[Double]], targets: [Double], validation: (rows: [[Double]], targets: [Double]), settings: Settings = Settings(),
-                seed: UInt64 = 1) {
-        bins = FeatureBins(rows: rows)
+    /// `categorical`: the features that are categories (an index, -1 when unknown).
+    public init(rows: [[Double]], targets: [Double], validation: (rows: [[Double]], targets: [Double]), categorical: Set<Int> = [],
+                settings: Settings = Settings(), seed: UInt64 = 1) {
+        bins = FeatureBins(rows: rows, categorical: categorical)
         trees = []
         guard !rows.isEmpty else { return }
         let columns = bins.columns(rows), heldColumns = bins.columns(validation.rows)

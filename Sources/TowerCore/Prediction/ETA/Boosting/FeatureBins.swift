@@ -1,15 +1,28 @@
 /// Each feature cut into at most `maxBins` bins at its quantiles, so a tree's split search counts bins, not rows
-/// (histogram-based split finding): a bin is the number of cut points strictly below the value.
+/// (histogram-based split finding): a bin is the number of cut points strictly below the value. A categorical
+/// feature (a category's index, -1 when unknown) has a bin per category instead: its index plus one, up to
+/// `slots` − 1 (bin 0: unknown), and no cuts.
 struct FeatureBins: Codable, Sendable, Equatable {
     /// Per feature, ascending cut points; a split "bin ≤ b" is the split "value ≤ cuts[b]".
     var cuts: [[Double]]
+    /// The features that are categories, ascending.
+    var categorical: [Int] = []
     static let maxBins = 64
+    /// Bins a histogram keeps per feature: room for categories beyond the numeric features' `maxBins`.
+    static let slots = 256
+
+    /// The bin of category index `value` (-1 or any other unknown: 0).
+    static func category(_ value: Double) -> UInt8 {
+        value >= 0 && value.isFinite ? UInt8(min(Double(slots - 1), value + 1)) : 0
+    }
 
     /// Cut points from (a sample of) the rows' values.
-    init(rows: [[Double]]) {
+    init(rows: [[Double]], categorical: Set<Int> = []) {
+        self.categorical = categorical.sorted()
         let features = rows.first?.count ?? 0
         let step = max(1, rows.count / 20_000)
         cuts = (0..<features).map { feature in
+            guard !categorical.contains(feature) else { return [] }
             let values = stride(from: 0, to: rows.count, by: step).map { rows[$0][feature] }.sorted()
             var cuts: [Double] = []
             for q in 1..<FeatureBins.maxBins {
@@ -23,6 +36,7 @@ struct FeatureBins: Codable, Sendable, Equatable {
     }
 
     func bin(_ value: Double, feature: Int) -> UInt8 {
+        if categorical.contains(feature) { return FeatureBins.category(value) }
         let cuts = self.cuts[feature]
         var low = 0, high = cuts.count
         while low < high {

@@ -1,6 +1,10 @@
 /// One regression tree of a boosted ensemble, grown level by level on binned features: at each node the split
 /// with the largest drop of squared error is found from per-bin sums of the residuals (a histogram per feature),
 /// within a depth limit and a minimum of rows per leaf. Nodes are kept in flat arrays.
+///
+/// A categorical feature (a rider) splits into a set of categories and the rest, the way LightGBM does: the node's
+/// categories with enough rows are ordered by their mean residual and the best cut of that order is taken, so a
+/// tree can say "these riders, in this part of town" without the categories' numbering meaning anything.
 struct RegressionTree: Codable, Sendable, Equatable {
     /// Per node: the feature split on (-1 for a leaf), the cut (`value ≤ threshold` goes left), the children, and a
     /// leaf's value.
@@ -9,32 +13,44 @@ struct RegressionTree: Codable, Sendable, Equatable {
     var left: [Int32] = []
     var right: [Int32] = []
     var value: [Double] = []
+    /// Per node split on a category: the bins (`FeatureBins.category`) that go left, as a 256-bit set; empty
+    /// otherwise.
+    var leftCategories: [[UInt64]] = []
 
     struct Settings: Sendable {
         var depth = 5
         var minLeaf = 30
         /// L2 penalty on leaf values (in rows): small leaves are shrunk toward zero.
         var lambda = 5.0
+        /// A category needs this many rows in a node to be placed by its mean; rarer ones, and unknown ones, go with the
+    /// side of more rows.
+        var minCategoryRows = 10
     }
 
     func predict(_ x: [Double]) -> Double {
         var node = 0
         while feature[node] >= 0 {
-            node = Int(x[Int(feature[node])] <= threshold[node] ? left[node] : right[node])
+            let v = x[Int(feature[node])]
+            let goesLeft = leftCategories[node].isEmpty ? v <= threshold[node] : RegressionTree.contains(leftCategories[node], FeatureBins.category(v))
+            node = Int(goesLeft ? left[node] : right[node])
         }
         return value[node]
     }
 
+    static func contains(_ set: [UInt64], _ bin: UInt8) -> Bool { set[Int(bin) >> 6] & (1 << UInt64(bin & 63)) != 0 }
+
     /// Per node, the bin its threshold is the cut of (0 for a leaf): `splitBins` for `predict(_:row:splitBins:)`.
     func splitBins(_ bins: FeatureBins) -> [UInt8] {
-        feature.indices.map { feature[$0] < 0 ? 0 : bins.bin(threshold[$0], feature: Int(feature[$0])) }
+        feature.indices.map { feature[$0] < 0 || !leftCategories[$0].isEmpty ? 0 : bins.bin(threshold[$0], feature: Int(feature[$0])) }
     }
 
     /// The prediction for row `row` of binned columns (`FeatureBins.columns`), the same as for its values.
     func predict(_ columns: [[UInt8]], row: Int, splitBins: [UInt8]) -> Double {
         var node = 0
         while feature[node] >= 0 {
-            node = Int(columns[Int(feature[node])][row] <= splitBins[node] ? left[node] : right[node])
+            let bin = columns[Int(feature[node])][row]
+            let goesLeft = leftCategories[node].isEmpty ? bin <= splitBins[node] : RegressionTree.contains(leftCategories[node], bin)
+            node = Int(goesLeft ? left[node] : right[node])
         }
         return value[node]
     }
@@ -45,7 +61,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
         var counts: [Int32]
 
         init(columns: [[UInt8]], residuals: [Double], rows: [Int]) {
-            let bins = FeatureBins.maxBins
+            let bins = FeatureBins.slots
             sums = [Double](repeating: 0, count: columns.count * bins)
             counts = [Int32](repeating: 0, count: columns.count * bins)
             for f in columns.indices {
@@ -72,7 +88,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
     /// Grows a tree on `rows` (indices into the binned columns) fitting `residuals`; leaf values are scaled by `rate`.
     /// A split node's smaller child is counted from its rows and the larger one by subtraction from the parent.
     init(columns: [[UInt8]], bins: FeatureBins, residuals: [Double], rows: [Int], settings: Settings, rate: Double) {
-        let binCount = FeatureBins.maxBins
+        let binCount = FeatureBins.slots
         // Grown depth first with an explicit stack; each entry is a node to decide, the rows that reach it and their
         // histogram.
         var stack: [(node: Int, rows: [Int], depth: Int, histogram: Histogram)] =
@@ -85,6 +101,34 @@ struct RegressionTree: Codable, Sendable, Equatable {
             guard depth < settings.depth, members.count >= 2 * settings.minLeaf else { continue }
             let parentScore = total * total / (n + settings.lambda)
             var best: (gain: Double, feature: Int, bin: Int) = (1e-12, -1, 0)
+            var bestCategories: [UInt64] = []
+            func gain(_ leftSum: Double, _ leftCount: Int) -> Double {
+                let rightSum = total - leftSum, rightCount = members.count - leftCount
+                return leftSum * leftSum / (Double(leftCount) + settings.lambda)
+                    + rightSum * rightSum / (Double(rightCount) + settings.lambda) - parentScore
+            }
+            for f in bins.categorical {
+                // Categories by mean residual; each prefix of that order is a candidate left side.
+                let present = (0..<binCount).filter { Int(histogram.counts[f * binCount + $0]) >= settings.minCategoryRows }
+                let ordered = present.sorted {
+                    let a = histogram.sums[f * binCount + $0] / Double(histogram.counts[f * binCount + $0])
+                    let b = histogram.sums[f * binCount + $1] / Double(histogram.counts[f * binCount + $1])
+                    return (a, $0) < (b, $1)
+                }
+                var leftSum = 0.0, leftCount = 0
+                for (k, b) in ordered.dropLast().enumerated() {
+                    leftSum += histogram.sums[f * binCount + b]; leftCount += Int(histogram.counts[f * binCount + b])
+                    guard leftCount >= settings.minLeaf, members.count - leftCount >= settings.minLeaf else { continue }
+                    let g = gain(leftSum, leftCount)
+                    if g > best.gain {
+                        best = (g, f, 0)
+                        // Categories the node has too few rows of, and unknown ones, go with the side of more rows.
+                        let majorityLeft = 2 * leftCount > members.count
+                        bestCategories = [UInt64](repeating: majorityLeft ? .max : 0, count: 4)
+                        for c in majorityLeft ? ordered[(k + 1)...] : ordered[...k] { bestCategories[c >> 6] ^= 1 << UInt64(c & 63) }
+                    }
+                }
+            }
             for f in columns.indices where !bins.cuts[f].isEmpty {
                 var leftSum = 0.0, leftCount = 0
                 for b in 0..<bins.cuts[f].count {
@@ -92,19 +136,21 @@ struct RegressionTree: Codable, Sendable, Equatable {
                     let rightCount = members.count - leftCount
                     guard leftCount >= settings.minLeaf else { continue }
                     if rightCount < settings.minLeaf { break }
-                    let rightSum = total - leftSum
-                    let gain = leftSum * leftSum / (Double(leftCount) + settings.lambda)
-                        + rightSum * rightSum / (Double(rightCount) + settings.lambda) - parentScore
-                    if gain > best.gain { best = (gain, f, b) }
+                    let g = gain(leftSum, leftCount)
+                    if g > best.gain { best = (g, f, b); bestCategories = [] }
                 }
             }
             guard best.feature >= 0 else { continue }
             let column = columns[best.feature]
             var goLeft: [Int] = [], goRight: [Int] = []
-            for row in members { if Int(column[row]) <= best.bin { goLeft.append(row) } else { goRight.append(row) } }
+            for row in members {
+                let goesLeft = bestCategories.isEmpty ? Int(column[row]) <= best.bin : RegressionTree.contains(bestCategories, column[row])
+                if goesLeft { goLeft.append(row) } else { goRight.append(row) }
+            }
             let l = addNode(), r = addNode()
             feature[node] = Int32(best.feature)
-            threshold[node] = bins.cuts[best.feature][best.bin]
+            threshold[node] = bestCategories.isEmpty ? bins.cuts[best.feature][best.bin] : 0
+            leftCategories[node] = bestCategories
             left[node] = Int32(l); right[node] = Int32(r)
             guard depth + 1 < settings.depth else {
                 // Children at the depth limit are leaves: no histogram needed.
@@ -122,7 +168,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
 
     @discardableResult
     private mutating func addNode() -> Int {
-        feature.append(-1); threshold.append(0); left.append(-1); right.append(-1); value.append(0)
+        feature.append(-1); threshold.append(0); left.append(-1); right.append(-1); value.append(0); leftCategories.append([])
         return feature.count - 1
     }
 }
