@@ -15,6 +15,15 @@ import TowerCore
         let event = ServiceFrame.event(Array(#"{"seq":1}"#.utf8)).encoded()
         guard case let .event(line) = try ServiceFrame.decode(Array(event.dropLast())) else { Issue.record("not an event"); return }
         #expect(line == Array(#"{"seq":1}"#.utf8))
+        // The learner's state after a retrained model took over: one line, and the model predicts as it did.
+        var settings = SyntheticHistory.Settings()
+        settings.days = 3
+        let rows = SyntheticHistory(settings: settings).rows
+        let learner = OnlineETA(model: try ETAModel(training: rows))
+        let learned = ServiceFrame.learned(learner.snapshot).encoded()
+        #expect(learned.dropLast().firstIndex(of: 0x0A) == nil, "one line")
+        guard case let .learned(state) = try ServiceFrame.decode(Array(learned.dropLast())) else { Issue.record("not a learned state"); return }
+        #expect(rows.prefix(20).allSatisfy { state.model.predict($0).travel == learner.model.predict($0).travel })
     }
 
     @Test func aBrokenMessageIsAnErrorNamingIt() {
