@@ -29,25 +29,31 @@ enum ResumeBench {
         BenchOutput.say("\(scenario.name) seed \(seed) played to \(at) in \(String(format: "%.1f", played)) s: \(lines.count) events, "
                         + "\(size / 1024) KiB, of which \(checkpoints.count) checkpoint lines (\(checkpoints.reduce(0) { $0 + $1.utf8.count } / 1024) KiB)")
 
-        func median(_ work: () throws -> Void) rethrows -> Double {
+        // The ETA model's training in flight (started on a thread every 400 legs) is waited for after each timing, so
+        // one run's training does not share the machine with the next run's timing.
+        session.engine.learner?.waitForTraining()
+        func median(_ work: () throws -> OnlineETA?) rethrows -> Double {
             var times: [Double] = []
             for _ in 0..<3 {
                 clock = Date()
-                try work()
+                let learner = try work()
                 times.append(Date().timeIntervalSince(clock))
+                learner?.waitForTraining()
             }
             return times.sorted()[1]
         }
-        let replay = try median { _ = try Replayer.replay(path: journal) }
+        let replay = try median { _ = try Replayer.replay(path: journal); return nil }
         var rerun = 0
         let clean = try median {
             let resumed = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journal, durability: .batch, eta: model)
             rerun = resumed.rerunEvents
+            return resumed.engine.learner
         }
         let cleanRerun = rerun
         let afterCrash = try median {
             let resumed = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: crashed, durability: .batch, eta: model)
             rerun = resumed.rerunEvents
+            return resumed.engine.learner
         }
         BenchOutput.say(String(format: "replay: %.3f s", replay))
         BenchOutput.say(String(format: "resume after a clean stop: %.3f s (%.2f× replay; target ≤ 2×), %d events re-run", clean, clean / replay, cleanRerun))

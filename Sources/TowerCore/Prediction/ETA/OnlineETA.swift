@@ -63,6 +63,10 @@ public struct OnlineETA: Sendable {
         retrained = (trained.version, running.rows)
     }
 
+    /// Waits for a training in flight to finish (it still takes over at its leg): for a bench that times the core's
+    /// thread and must not have the last run's training share the machine with the next.
+    public func waitForTraining() { _ = job?.wait() }
+
     /// The retraining that took over since the last call, for the engine to journal (`eta.retrained`).
     public mutating func takeRetrained() -> (version: String, rows: Int)? {
         defer { retrained = nil }
