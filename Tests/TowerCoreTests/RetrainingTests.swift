@@ -45,7 +45,7 @@ import Testing
         #expect(records.count >= 2, "\(live.learned) legs learned")
         #expect(records.map(\.1) == (1...records.count).map { $0 * 25 }, "each training saw the legs up to its start")
         #expect(Set(records.map(\.0)).count == records.count && !records.contains { $0.0 == model.fingerprint })
-        #expect(live.version == records.last!.0)
+        #expect(live.retrainedVersion == records.last!.0)
         #expect(events.allSatisfy { event in
             guard case .etaRetrained = event.body else { return true }
             return event.isCoreDecision
@@ -54,7 +54,7 @@ import Testing
         // Replay trains the same models at the same legs: it ends predicting exactly as the core.
         let replayed = try #require(try Replayer.replay(path: journal, learning: model).learner)
         let rows = SyntheticHistory(settings: SyntheticHistory.Settings()).rows.prefix(40)
-        #expect(replayed.learned == live.learned && replayed.version == live.version)
+        #expect(replayed.learned == live.learned && replayed.retrainedVersion == live.retrainedVersion)
         #expect(rows.allSatisfy { replayed.model.predict($0).travel == live.model.predict($0).travel })
 
         // So does the board's copy.

@@ -6,11 +6,11 @@
 /// so its state follows from the journal and the detectors and the board predict with the same model.
 ///
 /// The online layers follow the day; the trees and the rest are trained again now and then: when the model knows its
-/// history (`ETAModel.source`), every `retrainEvery` legs (400 by default) a `RetrainJob` starts on a thread with the
-/// history and the session's legs so far, and `retrainLag` legs later (100) its model takes over (waiting for the thread only if it is
-/// not done, which live it always is) and learns those legs online. Both points are counted in legs, not in time,
-/// so a replay of the journal takes over the same model at the same place; the engine journals each take-over
-/// (`eta.retrained` with the version), and the replay checks it.
+/// history (`ETAModel.source`), every `retrainEvery` legs (400 by default) a `RetrainJob` starts on a thread with
+/// the history and the session's legs so far, and `retrainLag` legs later (100) its model takes over (waiting for
+/// the thread only if it is not done, which live it always is) and learns those legs online. Both points are counted
+/// in legs, not in time, so a replay of the journal takes over the same model at the same place; the engine
+/// journals each take-over (`eta.retrained` with the version), and the replay checks it.
 public struct OnlineETA: Sendable {
     public private(set) var model: ETAModel
     private var recorder = HistoryRecorder(keepsVisits: false)
@@ -23,13 +23,11 @@ public struct OnlineETA: Sendable {
     private var job: RetrainJob?
     /// A take-over not yet journaled (see `takeRetrained`).
     private var retrained: (version: String, rows: Int)?
-    /// The version of the model last trained: the start's, then each retraining's.
-    public private(set) var version: String
+    /// The version of the last retrained model that took over; nil while the model is the one the learner started
+    /// with.
+    public private(set) var retrainedVersion: String?
 
-    public init(model: ETAModel) {
-        self.model = model
-        version = model.fingerprint
-    }
+    public init(model: ETAModel) { self.model = model }
 
     /// Takes a committed event (after `world` applied it). Without `learning`, only the legs are followed (an
     /// attached board catching up on a snapshot, whose learned state then comes whole from the core: `adopt`).
@@ -59,7 +57,7 @@ public struct OnlineETA: Sendable {
         var next = trained.model.adding(riders: model.riders)
         for row in session[running.rows...] { next.learn(row) }
         model = next
-        version = trained.version
+        retrainedVersion = trained.version
         retrained = (trained.version, running.rows)
     }
 
