@@ -46,7 +46,8 @@ public struct ETAModel: Codable, Sendable {
         /// The history CSV.
         public var history: String
         public var riderEffects: Bool
-        /// Legs learned between the starts of two trainings, and from a start to the take-over (`OnlineETA`).
+        /// Legs learned before the first training starts (the next ones start each time that count has doubled), and
+        /// from a start to the take-over (`OnlineETA`).
         public var retrainEvery: Int
         public var retrainLag: Int
 

@@ -6,8 +6,9 @@
 /// so its state follows from the journal and the detectors and the board predict with the same model.
 ///
 /// The online layers follow the day; the trees and the rest are trained again now and then: when the model knows its
-/// history (`ETAModel.source`), every `retrainEvery` legs (400 by default) a `RetrainJob` starts on a thread with
-/// the history and the session's legs so far, and `retrainLag` legs later (100) its model takes over (waiting for
+/// history (`ETAModel.source`), at `retrainEvery` legs (400 by default) and each time the session's legs have doubled
+/// since (800, 1,600, …: a few trainings a day however large the fleet, each on twice the day's data of the last) a
+/// `RetrainJob` starts on a thread with the history and the session's legs so far, and `retrainLag` legs later (100) its model takes over (waiting for
 /// the thread only if it is not done, which live it always is) and learns those legs online. Both points are counted
 /// in legs, not in time, so a replay of the journal takes over the same model at the same place; the engine
 /// journals each take-over (`eta.retrained` with the version), and the replay checks it.
@@ -44,7 +45,7 @@ public struct OnlineETA: Sendable {
         session.append(row)
         if let running = job, session.count == running.rows + source.retrainLag {
             takeOver(running)
-        } else if job == nil, session.count % source.retrainEvery == 0 {
+        } else if job == nil, session.count % source.retrainEvery == 0, (session.count / source.retrainEvery).nonzeroBitCount == 1 {
             job = RetrainJob(source: source, session: session, riders: model.riders)
         }
     }
