@@ -19,15 +19,16 @@ import Testing
         #expect(history.csv == SyntheticHistory(settings: settings).csv)
         #expect(history.csv != SyntheticHistory(settings: Self.settings(seed: 6, days: 8, closureDay: 6)).csv)
         let path = TestCity.temporaryFile("synthetic.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try history.csv.write(toFile: path, atomically: true, encoding: .utf8)
         let read = try HistoryReader.read(path: path, requireTimes: true)
         #expect(read.errors.isEmpty && read.rows.count == history.rows.count)
         for (a, b) in zip(read.rows, history.rows) { #expect(abs(a.noiseFreeTravel! - b.noiseFreeTravel!) <= 0.05) }
         // The closure halves its zone's speed: the legs through it take longer after it than before, noise aside.
-        let through = history.rows.indices.filter { history.throughClosed[$0] }
+        let through = history.rows.filter { history.closedLegs.contains($0.line) }
         let ratio = { (after: Bool) -> Double in
-            let legs = through.filter { (history.rows[$0].departedAt >= history.closureStart!) == after }
-            return legs.reduce(0) { $0 + history.rows[$1].noiseFreeTravel! / ETAModel.roadKm(history.rows[$1]) } / Double(legs.count)
+            let legs = through.filter { ($0.departedAt >= history.closureStart!) == after }
+            return legs.reduce(0) { $0 + $1.noiseFreeTravel! / ETAModel.roadKm($1) } / Double(legs.count)
         }
         #expect(ratio(true) > 1.5 * ratio(false))
     }
@@ -55,9 +56,8 @@ import Testing
         let history = SyntheticHistory(settings: Self.settings(seed: 1, days: 60, closureDay: 46))
         let closure = try #require(history.closureStart)
         let model = try ETAModel(training: history.rows.filter { $0.departedAt < closure })
-        let through = Set(history.rows.indices.filter { history.throughClosed[$0] }.map { history.rows[$0].line })
         let result = ETARecovery().measure(model: model, rows: history.rows.filter { $0.departedAt >= closure },
-                                           touched: { through.contains($0.line) }, from: closure)
+                                           touched: { history.closedLegs.contains($0.line) }, from: closure)
         #expect(result.touchedAfter > 300)
         #expect(result.firstAfter.frozen > 2.5, "the closure is felt")
         #expect(result.firstAfter.online < result.firstAfter.frozen, "online learning starts following within the first legs")

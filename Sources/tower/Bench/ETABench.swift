@@ -52,8 +52,8 @@ enum ETABench {
         print("the days before the closure:")
         try heldOut(rows: before, name: "synthetic")
         let model = try ETAModel(training: before)
-        let through = Set(history.rows.indices.filter { history.throughClosed[$0] }.map { history.rows[$0].line })
-        let r = ETARecovery().measure(model: model, rows: history.rows.filter { $0.departedAt >= closure }, touched: { through.contains($0.line) }, from: closure)
+        let r = ETARecovery().measure(model: model, rows: history.rows.filter { $0.departedAt >= closure },
+                                      touched: { history.closedLegs.contains($0.line) }, from: closure)
         let window = ETARecovery().floorWindow
         print(String(format: "the closure (trained on the %d days before it, then online; %d legs through the zone after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
                      settings.closureDay!, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,

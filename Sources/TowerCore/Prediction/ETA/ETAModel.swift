@@ -4,16 +4,18 @@ import Foundation
 ///
 /// Travel: ridge regression on the log of the seconds from departure to the door, from the leg's road distance
 /// (log and linear), the hour, weekend, the stop's place in the run, parcels, the traffic slowdown in force on the
-/// leg when known (its log), and one indicator per channel, zone and rider seen in training (an unseen one adds
-/// nothing: the average). Dwell: the same on the log of
-/// the seconds at the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals'
-/// percentiles in log space (see `RidgeRegression`).
+/// leg when known (its log), and one indicator per channel, zone, zone driven through (nearest its midpoint) and
+/// rider seen in training (an unseen one adds nothing: the average). Dwell: the same on the log of the seconds at
+/// the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals' percentiles in log
+/// space (see `RidgeRegression`).
 ///
-/// On top of the linear travel model, gradient-boosted trees (`BoostedTrees`) learn what it leaves unexplained from
-/// the raw leg (both ends and the midpoint, distance, hour, weekday, zone, channel, stop index, parcels,
-/// slowdown): the interactions a linear model on hand-made features misses. The trees are fixed once trained; the
-/// linear part keeps learning online (recursive least squares on what the trees leave), so a change in the world is
-/// still followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
+/// On top of each linear model, gradient-boosted trees (`BoostedTrees`) learn what it leaves unexplained from the
+/// raw leg (both ends and the midpoint, distance, hour, weekday, stop index, parcels, slowdown, and zone, channel
+/// and rider as categories): the interactions a linear model on hand-made features misses. The trees are fixed
+/// once trained (`OnlineETA` trains the whole model again now and then); online, the linear part keeps learning by
+/// recursive least squares on what the trees leave, and `PairCorrections` learn a rider in a zone, a zone driven
+/// through at an hour band, and a sudden shift in a zone, so a change in the world is followed within tens of
+/// legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 3
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
@@ -208,9 +210,10 @@ public struct ETAModel: Codable, Sendable {
                              through: vocabulary.centres.isEmpty ? nil : vocabulary.through(row), hour: hour(row))
     }
 
-    /// (Rows oldest first: see `RidgeRegression.init`.) A fit that is not pulled by legs a breakdown or a stall held up (they say nothing about the roads): fitted once,
+    /// A fit that is not pulled by legs a breakdown or a stall held up (they say nothing about the roads): fitted once,
     /// then again without the legs the first fit misses by more than four robust standard deviations (1.4826 times
-    /// the median absolute residual). The intervals are still taken over every leg.
+    /// the median absolute residual). The intervals are still taken over every leg. Rows oldest first (the online
+    /// matrix is the one recursive least squares would hold after them in that order: `RidgeRegression.init`).
     static func robustFit(rows: [[Double]], targets: [Double]) throws -> RidgeRegression {
         let first = try RidgeRegression(rows: rows, targets: targets)
         let residuals = zip(rows, targets).map { abs($1 - first.predict($0)) }

@@ -28,8 +28,9 @@ public struct SyntheticHistory: Sendable {
     /// The closed zone's name (nil without a closure).
     public let closedZone: String?
     public let rows: [HistoryRow]
-    /// Per row, whether the leg drives through the closed zone (on any day: before the closure it is the same road).
-    public let throughClosed: [Bool]
+    /// The `line`s of the legs that drive through the closed zone (on any day: before the closure it is the same
+    /// road).
+    public let closedLegs: Set<Int>
     /// When the closure starts (midnight of `closureDay`), nil without one.
     public let closureStart: Instant?
 
@@ -85,7 +86,7 @@ public struct SyntheticHistory: Sendable {
         }
         let start = ISOTime.parse("2026-09-07T00:00:00-03:00")!.instant  // a Monday
         var rows: [HistoryRow] = []
-        var throughClosed: [Bool] = []
+        var closedLegs: Set<Int> = []
         var order = 0
         for day in 0..<settings.days {
             let midnight = start + Int64(day * 86_400)
@@ -122,14 +123,14 @@ public struct SyntheticHistory: Sendable {
                                          outcome: random.unit() < 0.05 ? "failed" : "delivered", utcOffsetSeconds: SyntheticHistory.utcOffset)
                     row.noiseFreeTravel = expected
                     rows.append(row)
-                    throughClosed.append(middle == closed)
+                    if middle == closed { closedLegs.insert(row.line) }
                     here = door
                     clock = completed
                 }
             }
         }
         self.rows = rows
-        self.throughClosed = throughClosed
+        self.closedLegs = closedLegs
         closureStart = settings.closureDay.map { start + Int64($0 * 86_400) }
     }
 
