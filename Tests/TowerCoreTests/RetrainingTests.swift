@@ -70,6 +70,10 @@ import Testing
         var other = model
         other.source?.retrainEvery = 50
         #expect { try Replayer.replay(path: journal, learning: other) } throws: { "\($0)".contains("trained again") }
+        // Nor one that trains another model at the same legs.
+        var otherwise = model
+        otherwise.source?.riderEffects = true
+        #expect { try Replayer.replay(path: journal, learning: otherwise) } throws: { "\($0)".contains("this build trains it to") }
     }
 
     @Test func onlyTheCoreRecordsARetraining() throws {
