@@ -5,10 +5,12 @@ import TowerCore
 /// The core's Unix socket: boards (`tower attach`) and `tower decide` connect here. Served from the core's own
 /// loop (the one writer), a pass at a time between its steps.
 ///
-/// A board receives a snapshot (the journal's events 1…N, which it applies to its own copy of the world) and then
-/// every event the core commits, read from one shared log at the board's own position: a slow board only falls
-/// behind, it never slows the core or makes the server hold more per board than one chunk. The clock's status is
-/// sent to a board once it has caught up, at most five times a second, latest only.
+/// A board receives a snapshot of the core (`CoreSnapshot`: its world and projections at one journal position,
+/// encoded once for every board attaching within a second) and then every event the core commits after it, read
+/// from one shared log of recent events at the board's own position: a slow board only falls behind, it never slows
+/// the core or makes the server hold more per board than one chunk. One that falls more than `maxBacklog` behind
+/// gets a fresh snapshot instead of the events it missed, so the log holds only the recent past. The clock's status
+/// is sent to a board once it has caught up, at most five times a second, latest only.
 ///
 /// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
 /// roster; a client's word is only a wish for a lower role.
@@ -19,14 +21,23 @@ public final class CoreServer {
     private let roster: Roster?
     private let journalPath: String
     private let planLock: Instant
-    /// Every event of the journal as `event` frames, back to back: the snapshot and the stream are read from it.
+    /// The recent events as `event` frames, back to back, from byte `logBase` of the stream since the server
+    /// started: boards read the events after their snapshot from it.
     private var log: [UInt8] = []
+    private var logBase = 0
+    private var logEnd: Int { logBase + log.count }
+    /// The last snapshot sent, as a frame, with the stream position it stands at.
+    private var snapshot: (frame: [UInt8], seq: Int64, end: Int, made: Date)?
     private var clients: [Client] = []
 
     /// More connections than this are refused with the reason.
     public static let maxClients = 64
     /// The most queued for one client at a time; the rest is read from the log when it has taken that.
     static let chunkBytes = 256 * 1024
+    /// A board further behind than this (bytes of events) gets a fresh snapshot rather than the events it missed.
+    var maxBacklog = 8 * 1024 * 1024
+    /// A snapshot is sent to every board attaching this soon after it was made (with the events since).
+    static let snapshotReuse = 1.0
     /// A client must say who it is (`attach`) this soon after connecting.
     static let attachDeadline = 10.0
     /// The longest message a client may send.
@@ -37,7 +48,7 @@ public final class CoreServer {
         let connected = Date()
         var identity: OperatorIdentity?
         var follows = false
-        /// Where in the log this client has read to (always at a frame's end).
+        /// Where in the stream this client has read to (always at a frame's end).
         var cursor = 0
         var lastStatus: CoreStatus?
         var statusSent = Date.distantPast
@@ -46,8 +57,7 @@ public final class CoreServer {
         init(fd: Int32) { connection = FramedConnection(fd: fd, maxLine: CoreServer.maxClientLine) }
     }
 
-    /// Listens on `socketPath` for the core of `session`, whose journal at `journalPath` holds every event it has
-    /// committed so far (read once here; each new one is taken from the session).
+    /// Listens on `socketPath` for the core of `session`, whose journal is at `journalPath`.
     public init(socketPath: String, session: CoreSession, roster: Roster?, journalPath: String, planLock: Instant) throws {
         self.socketPath = socketPath
         self.session = session
@@ -55,13 +65,6 @@ public final class CoreServer {
         self.journalPath = journalPath
         self.planLock = planLock
         session.engine.sync()
-        var journaled: [UInt8] = []
-        try JournalReader.scan(path: journalPath) { _, _, bytes, complete in
-            guard complete else { return false }
-            journaled.append(contentsOf: ServiceFrame.event(Array(bytes)).encoded())
-            return true
-        }
-        log = journaled
         listener = try UnixSocket.listen(path: socketPath)
         let previous = session.onEvent
         let offset = session.engine.world.utcOffsetSeconds
@@ -73,6 +76,9 @@ public final class CoreServer {
             }
         }
     }
+
+    /// The bytes of recent events held for boards.
+    var logBytes: Int { log.count }
 
     /// Boards and other clients attached now.
     public var clientCount: Int { clients.count }
@@ -89,7 +95,7 @@ public final class CoreServer {
     public func descriptors() -> [pollfd] {
         var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
         for client in clients {
-            let owed = client.connection.pendingBytes > 0 || (client.follows && client.cursor < log.count)
+            let owed = client.connection.pendingBytes > 0 || (client.follows && client.cursor < logEnd)
             fds.append(pollfd(fd: client.connection.fd, events: Int16(POLLIN) | (owed ? Int16(POLLOUT) : 0), revents: 0))
         }
         return fds
@@ -114,6 +120,7 @@ public final class CoreServer {
             client.connection.close()
             return true
         }
+        trimLog()
     }
 
     /// Closes every connection and removes the socket file.
@@ -176,18 +183,51 @@ public final class CoreServer {
         let identity = OperatorIdentity(name: name, role: role)
         client.identity = identity
         client.follows = request.follow
+        if request.follow {
+            sendSnapshot(client)
+        } else {
+            client.connection.queue(hello(for: identity, seq: session.engine.world.lastSeq))
+        }
+    }
+
+    private func hello(for identity: OperatorIdentity, seq: Int64) -> [UInt8] {
         let policy = session.engine.settings.policy
-        let hello = ServiceHello(identity: identity, journal: journalPath, seq: session.engine.world.lastSeq, planLock: planLock,
-                                 costLimit: policy.costLimit, decisionHorizon: policy.decisionHorizon,
-                                 learned: request.follow ? session.engine.learner?.snapshot : nil)
-        client.connection.queue(ServiceFrame.hello(hello).encoded())
-        client.cursor = 0
+        return ServiceFrame.hello(ServiceHello(identity: identity, journal: journalPath, seq: seq, planLock: planLock,
+                                               costLimit: policy.costLimit, decisionHorizon: policy.decisionHorizon)).encoded()
+    }
+
+    /// Queues a hello and a snapshot (the last one if it is recent, else a fresh one), then the events after it.
+    private func sendSnapshot(_ client: Client) {
+        let now = Date()
+        let world = session.engine.world
+        let current = snapshot.map { $0.seq == world.lastSeq || reusable($0, at: now) } ?? false
+        if !current {
+            do {
+                let json = try CoreSnapshot(session: session).encoded()
+                snapshot = (ServiceFrame.snapshot(Array(json)).encoded(), world.lastSeq, logEnd, now)
+            } catch {
+                refuse(client, "the core's snapshot could not be written: \(error)")
+                return
+            }
+        }
+        guard let snapshot, let identity = client.identity else { return }
+        client.connection.queue(hello(for: identity, seq: snapshot.seq))
+        client.connection.queue(snapshot.frame)
+        client.cursor = snapshot.end
+    }
+
+    /// Whether a snapshot is recent enough to send with the events since (few enough, and still in the log).
+    private func reusable(_ snapshot: (frame: [UInt8], seq: Int64, end: Int, made: Date), at now: Date) -> Bool {
+        now.timeIntervalSince(snapshot.made) <= Self.snapshotReuse && snapshot.end >= logBase && logEnd - snapshot.end <= maxBacklog / 2
     }
 
     private func write(_ client: Client, now: Date) {
         if client.follows {
+            if client.connection.pendingBytes == 0, logEnd - client.cursor > maxBacklog || client.cursor < logBase {
+                sendSnapshot(client)
+            }
             queueEvents(client)
-            if client.cursor == log.count, client.connection.pendingBytes < Self.chunkBytes, now.timeIntervalSince(client.statusSent) >= 0.2 {
+            if client.cursor == logEnd, client.connection.pendingBytes < Self.chunkBytes, now.timeIntervalSince(client.statusSent) >= 0.2 {
                 let status = session.status
                 if status != client.lastStatus {
                     client.connection.queue(ServiceFrame.status(status).encoded())
@@ -201,17 +241,31 @@ public final class CoreServer {
 
     /// Queues the next chunk of the log this client has not had, ending at a frame's end.
     private func queueEvents(_ client: Client) {
-        guard client.identity != nil, client.connection.pendingBytes < Self.chunkBytes, client.cursor < log.count else { return }
-        var end = min(log.count, client.cursor + Self.chunkBytes)
+        guard client.identity != nil, client.connection.pendingBytes < Self.chunkBytes, client.cursor >= logBase, client.cursor < logEnd else { return }
+        let start = client.cursor - logBase
+        var end = min(log.count, start + Self.chunkBytes)
         if end < log.count {
-            if let newline = log[client.cursor..<end].lastIndex(of: 0x0A) {
+            if let newline = log[start..<end].lastIndex(of: 0x0A) {
                 end = newline + 1
             } else {
                 end = (log[end...].firstIndex(of: 0x0A) ?? log.count - 1) + 1
             }
         }
-        client.connection.queue(Array(log[client.cursor..<end]))
-        client.cursor = end
+        client.connection.queue(Array(log[start..<end]))
+        client.cursor = logBase + end
+    }
+
+    /// Drops the part of the log no board within `maxBacklog` and no reusable snapshot still needs (a megabyte at a
+    /// time, or the backlog if less: the rest of the log moves down).
+    private func trimLog() {
+        let now = Date()
+        var needed = snapshot.flatMap { reusable($0, at: now) ? $0.end : nil } ?? logEnd
+        for client in clients where client.follows && logEnd - client.cursor <= maxBacklog {
+            needed = min(needed, client.cursor)
+        }
+        guard needed - logBase >= min(1 << 20, maxBacklog) else { return }
+        log.removeFirst(needed - logBase)
+        logBase = needed
     }
 
     private func refuse(_ client: Client, _ reason: String) {

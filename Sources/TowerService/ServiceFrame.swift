@@ -6,8 +6,10 @@ import TowerCore
 ///
 ///     client → server   attach {"role":"supervisor","follow":true}      first, once
 ///                       command {"id":1,"command":{"approve":{...}}}
-///     server → client   hello {...}                                      first, once; or refused {...} and close
-///                       event {journal line}                             the snapshot's events 1…N, then each new one
+///     server → client   hello {...}                                      first; or refused {...} and close
+///                       snapshot {...}                                   the core at journal position N (boards only)
+///                       event {journal line}                             each event after N
+///
 ///                       learned {...}                                    after an eta.retrained event: the model that took over
 ///                       status {...}                                     the clock, whenever it changes
 ///                       reply {"id":1,"reply":{"outcome":"done",...}}
@@ -16,6 +18,9 @@ public enum ServiceFrame: Sendable {
     case command(id: Int, OperatorCommand)
     case hello(ServiceHello)
     case refused(String)
+    /// A `CoreSnapshot` as JSON, decoded by the board that takes it (the server encodes it once for every board
+    /// attaching about then).
+    case snapshot([UInt8])
     case event([UInt8])
     /// What the core's ETA learner holds after its retrained model took over (right after the `eta.retrained` event):
     /// a board's copy takes it on rather than train the model itself.
@@ -46,6 +51,7 @@ public enum ServiceFrame: Sendable {
         case let .command(id, command): return json("command", Numbered(id: id, command: command))
         case let .hello(hello): return json("hello", hello)
         case let .refused(reason): return json("refused", ["reason": reason])
+        case let .snapshot(json): return Array("snapshot ".utf8) + json + [0x0A]
         case let .event(line): return Array("event ".utf8) + line + [0x0A]
         case let .learned(learned): return json("learned", learned)
         case let .status(status): return json("status", status)
@@ -71,6 +77,7 @@ public enum ServiceFrame: Sendable {
             return .command(id: numbered.id, command)
         case "hello": return .hello(try json(ServiceHello.self))
         case "refused": return .refused(try json([String: String].self)["reason"] ?? "refused")
+        case "snapshot": return .snapshot(Array(body))
         case "event": return .event(Array(body))
         case "learned": return .learned(try json(OnlineETA.Learned.self))
         case "status": return .status(try json(CoreStatus.self))
@@ -92,11 +99,11 @@ public enum ServiceFrame: Sendable {
     private static let decoder = JSONDecoder()
 }
 
-/// What the server tells a client when it attaches: who the core takes it to be, and what a board needs to keep
-/// a copy of the core (its ETA model and policy figures). The events 1…`seq` follow, then every new one.
+/// What the server tells a client when it attaches: who the core takes it to be, and the policy figures a board
+/// shows. For a board, the core's snapshot at journal position `seq` follows, then every event after it.
 public struct ServiceHello: Codable, Sendable {
     /// The protocol's version; a client refuses one it does not speak.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
     public var version = ServiceHello.currentVersion
     public var identity: OperatorIdentity
     public var journal: String
@@ -105,17 +112,13 @@ public struct ServiceHello: Codable, Sendable {
     public var planLock: Int64
     public var costLimit: Double
     public var decisionHorizon: Int64
-    /// What the core's ETA learner had learned at `seq` (nil: the travel model alone); only sent to boards that follow.
-    public var learned: OnlineETA.Learned?
 
-    public init(identity: OperatorIdentity, journal: String, seq: Int64, planLock: Instant, costLimit: Double, decisionHorizon: Int64,
-                learned: OnlineETA.Learned?) {
+    public init(identity: OperatorIdentity, journal: String, seq: Int64, planLock: Instant, costLimit: Double, decisionHorizon: Int64) {
         self.identity = identity
         self.journal = journal
         self.seq = seq
         self.planLock = planLock.seconds
         self.costLimit = costLimit
         self.decisionHorizon = decisionHorizon
-        self.learned = learned
     }
 }

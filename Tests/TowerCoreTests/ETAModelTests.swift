@@ -196,8 +196,8 @@ import Testing
         #expect(online.model.travel.weights.suffix(delivering.count).contains { abs($0) > 1e-6 })
     }
 
-    /// An attached board's copy follows the snapshot's legs without learning them, takes the core's learned state,
-    /// then learns each new event as the core does: it predicts exactly as the core, at attach and after.
+    /// An attached board's copy starts from the core's snapshot (through its JSON, as the socket carries it), then
+    /// learns each new event as the core does: it predicts exactly as the core, at attach and after.
     @Test func anAttachedBoardsCopyPredictsExactlyAsTheCore() throws {
         let model = try Self.model()
         let scenario = try TestCity.scenario()
@@ -205,12 +205,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         session.simulation.run(until: scenario.time(11 * 3600), engine: session.engine)
-        session.engine.sync()
-        var events = try Replayer.replay(path: journal, keepEvents: true).events
+        var events: [Event] = []
         session.engine.observer = { events.append($0) }
         let core = try #require(session.engine.learner)
-        let copy = CoreMirror(learned: core.snapshot, through: session.engine.world.lastSeq, planLock: scenario.planLock)
-        for event in events { try copy.apply(event) }
+        let snapshot = CoreSnapshot(world: session.engine.world, log: RecentLog(), trend: nil, learned: core.snapshot)
+        let copy = CoreMirror(try CoreSnapshot.decode(snapshot.encoded()), planLock: scenario.planLock)
         let (_, test) = try ETAModelTests.split.get()
         func same(_ what: Comment) throws {
             let mine = try #require(copy.learner), theirs = try #require(session.engine.learner)

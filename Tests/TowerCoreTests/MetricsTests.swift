@@ -41,19 +41,28 @@ import Testing
     @Test func theTrendSamplesEveryQuarterHourAndReplaysTheSameFromTheJournal() throws {
         let scenario = try TestCity.scenario()
         let journal = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: journal) }
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch)
         var live = KPITrend(planLock: scenario.planLock)
+        var log = RecentLog()
         let engine = session.engine
-        engine.observer = { live.note($0, world: engine.world) }
+        engine.observer = { event in
+            live.note(event, world: engine.world)
+            log.note(event, world: engine.world)
+        }
         session.simulation.run(until: scenario.time(11 * 3600), engine: engine)
         engine.sync()
         #expect(live.samples.first?.at == scenario.planLock)
         #expect(zip(live.samples, live.samples.dropFirst()).allSatisfy { $1.at - $0.at == KPITrend.interval })
         #expect((live.samples.last?.delivered ?? 0) > 0)
         #expect(live.sample(before: 3600).map { live.samples.last!.at - $0.at } == 3600)
-        let replayed = try KPITrend.replaying(journal: journal, planLock: scenario.planLock)
+        // A core resuming this journal rebuilds the same projections.
+        let resumed = CoreSession(engine: engine, source: SimulationSource(simulation: session.simulation), start: scenario.time(11 * 3600), speed: 1)
+        try resumed.rebuildProjections(journal: journal, planLock: scenario.planLock)
+        let replayed = try #require(resumed.trend)
         #expect(replayed.samples == live.samples)
         #expect(replayed.current(world: engine.world) == live.current(world: engine.world))
+        #expect(resumed.log.lines == log.lines && !log.lines.isEmpty)
     }
 
     @Test func simulateJSONCarriesResolutionTimesPerType() throws {

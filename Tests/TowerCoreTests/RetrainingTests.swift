@@ -27,9 +27,9 @@ import Testing
         defer { for path in [journal, history] { try? FileManager.default.removeItem(atPath: path) } }
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         // A board attached from the start: it follows the events and takes each retrained model as the server sends it.
-        let copy = CoreMirror(learned: session.engine.learner!.snapshot, through: session.engine.world.lastSeq, planLock: scenario.planLock)
-        session.engine.sync()
-        var events = try Replayer.replay(path: journal, keepEvents: true).events
+        let copy = CoreMirror(CoreSnapshot(world: session.engine.world, log: RecentLog(), trend: nil, learned: session.engine.learner!.snapshot),
+                              planLock: scenario.planLock)
+        var events: [Event] = []
         var sent: [OnlineETA.Learned] = []
         let engine = session.engine
         session.engine.observer = { event in

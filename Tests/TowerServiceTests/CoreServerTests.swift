@@ -50,10 +50,19 @@ import TowerCore
         }
     }
 
-    /// Applies the events among `frames` to `mirror`.
-    static func apply(_ frames: [ServiceFrame], to mirror: CoreMirror) throws {
-        for case let .event(line) in frames { try mirror.apply(EventCodec.decode(line: line).event) }
+    /// Applies the frames a board takes: a snapshot makes the copy afresh, events and learned models go into it.
+    static func apply(_ frames: [ServiceFrame], to mirror: inout CoreMirror?, planLock: Instant) throws {
+        for frame in frames {
+            switch frame {
+            case let .snapshot(json): mirror = CoreMirror(try CoreSnapshot.decode(Data(json)), planLock: planLock)
+            case let .event(line): try #require(mirror).apply(EventCodec.decode(line: line).event)
+            case let .learned(learned): try #require(mirror).adopt(learned)
+            default: continue
+            }
+        }
     }
+
+    static func isStatus(_ frame: ServiceFrame) -> Bool { if case .status = frame { true } else { false } }
 
     @Test func aBoardGetsTheSnapshotThenEveryNewEventSoItsCopyIsTheCoresWorld() throws {
         let fixture = try Fixture()
@@ -61,28 +70,55 @@ import TowerCore
         // A board that never reads: it must hold up nobody.
         let stalled = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: nil, follow: true))
         defer { board.close(); stalled.close() }
-        let mirror = CoreMirror(learned: nil, through: 0, planLock: fixture.session.engine.world.clock!)
-        var frames = fixture.turns([board]) { frames in frames.contains { if case .status = $0 { true } else { false } } }
+        let planLock = fixture.session.engine.settings.planLock
+        var mirror: CoreMirror?
+        var frames = fixture.turns([board]) { $0.contains(where: Self.isStatus) }
         guard case let .hello(hello) = frames.first else { Issue.record("the first message is not the hello: \(frames.prefix(1))"); return }
         #expect(hello.identity == OperatorIdentity(name: Fixture.me, role: .supervisor), "the login name from the kernel, the role asked (no roster)")
         #expect(hello.seq == fixture.session.engine.world.lastSeq)
-        try Self.apply(frames, to: mirror)
-        #expect(mirror.world.digest == fixture.session.engine.world.digest, "the snapshot rebuilds the core's world")
+        guard case .snapshot = frames.dropFirst().first else { Issue.record("the snapshot does not follow the hello: \(frames.prefix(2))"); return }
+        try Self.apply(frames, to: &mirror, planLock: planLock)
+        #expect(mirror?.world.digest == fixture.session.engine.world.digest, "the snapshot is the core's world")
 
         // The supervisor starts the clock; an hour of the day passes.
         _ = board.send(.pace(speed: 600, paused: false))
         frames = fixture.turns([board]) { $0.contains { if case .reply = $0 { true } else { false } } }
         #expect(frames.contains { if case let .reply(_, reply) = $0 { reply.outcome == .done } else { false } }, "\(frames.suffix(2))")
-        try Self.apply(frames, to: mirror)
+        try Self.apply(frames, to: &mirror, planLock: planLock)
         let before = fixture.session.status.now
         for _ in 0..<6 { fixture.session.step(elapsed: 1) }
         let target = fixture.session.engine.world.lastSeq
         // A status comes once a board has every event before it.
         frames = fixture.turns([board]) { $0.contains { if case let .status(status) = $0 { status.seq >= target } else { false } } }
-        try Self.apply(frames, to: mirror)
+        #expect(!frames.contains { if case .snapshot = $0 { true } else { false } }, "a board that keeps up gets events, not snapshots")
+        try Self.apply(frames, to: &mirror, planLock: planLock)
         #expect(fixture.session.status.now - before == 3600, "six seconds at ×600: the day moved an hour on")
-        #expect(mirror.world.lastSeq == target)
-        #expect(mirror.world.digest == fixture.session.engine.world.digest, "every new event arrived, in order")
+        #expect(mirror?.world.lastSeq == target)
+        #expect(mirror?.world.digest == fixture.session.engine.world.digest, "every new event arrived, in order")
+        #expect(mirror?.log.lines == fixture.session.log.lines, "and the recent log with them")
+    }
+
+    /// A board further behind than the backlog allows gets a fresh snapshot instead of the events it missed, and the
+    /// server keeps only the recent part of the log.
+    @Test func aBoardFarBehindGetsAFreshSnapshotAndTheLogStaysShort() throws {
+        let fixture = try Fixture()
+        fixture.server.maxBacklog = 2_000
+        let planLock = fixture.session.engine.settings.planLock
+        let board = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: .supervisor, follow: true))
+        defer { board.close() }
+        var mirror: CoreMirror?
+        try Self.apply(fixture.turns([board]) { $0.contains(where: Self.isStatus) }, to: &mirror, planLock: planLock)
+        let first = try #require(mirror)
+        // An hour of the day passes between two of the server's passes: far more than 2,000 bytes of events.
+        _ = fixture.session.perform(.pace(speed: 600, paused: false), by: OperatorIdentity(name: Fixture.me, role: .supervisor))
+        for _ in 0..<6 { fixture.session.step(elapsed: 1) }
+        let target = fixture.session.engine.world.lastSeq
+        let frames = fixture.turns([board]) { $0.contains { if case let .status(status) = $0 { status.seq >= target } else { false } } }
+        #expect(frames.contains { if case .snapshot = $0 { true } else { false } }, "\(frames.count) frames, none a snapshot")
+        try Self.apply(frames, to: &mirror, planLock: planLock)
+        #expect(mirror !== first && mirror?.world.lastSeq == target)
+        #expect(mirror?.world.digest == fixture.session.engine.world.digest)
+        #expect(fixture.server.logBytes <= 2_000, "the log holds \(fixture.server.logBytes) bytes")
     }
 
     @Test func theRosterGivesTheRoleAndTheCoreChecksEveryCommandWithIt() throws {
@@ -97,7 +133,8 @@ import TowerCore
         _ = dispatcher.send(.approve(exception: "E-9999", option: 1))
         let replies = fixture.turns([dispatcher]) { $0.filter { if case .reply = $0 { true } else { false } }.count == 2 }
         guard case let .hello(hello) = replies.first else { Issue.record("no hello: \(replies)"); return }
-        #expect(hello.identity.role == .dispatcher && hello.learned == nil)
+        #expect(hello.identity.role == .dispatcher)
+        #expect(!replies.contains { if case .snapshot = $0 { true } else { false } }, "a client that does not follow gets no snapshot")
         let texts = replies.compactMap { if case let .reply(_, reply) = $0 { reply.outcome == .refused ? reply.text : "done" } else { nil } }
         #expect(texts.count == 2)
         #expect(texts.first?.contains("only a supervisor sets the pace") == true, "\(texts)")

@@ -2,17 +2,14 @@ import Foundation
 import TowerCore
 import TowerService
 
-/// A board attached to `tower serve` over its socket. It keeps a copy of the core (`CoreMirror`) built from the
-/// snapshot and the events that follow, and sends commands the core answers. When the server goes away it says
-/// so and reattaches every second; a fresh snapshot then rebuilds the copy, so nothing is missed.
+/// A board attached to `tower serve` over its socket. It keeps a copy of the core (`CoreMirror`) made from the
+/// core's snapshot and the events that follow, and sends commands the core answers. When the server goes away it says
+/// so and reattaches every second; a fresh snapshot then replaces the copy, so nothing is missed.
 public final class RemoteLink: CoreLink {
     public let socketPath: String
     private let request: ServiceFrame.AttachRequest
     private var client: ServiceClient?
     private var mirror: CoreMirror
-    /// The copy being built from a fresh snapshot, shown once it reaches the hello's position (so a reattach
-    /// never shows a half-built world).
-    private var loading: (mirror: CoreMirror, until: Int64)?
     private var hello: ServiceHello
     public private(set) var status: CoreStatus
     public private(set) var generation = 0
@@ -27,38 +24,44 @@ public final class RemoteLink: CoreLink {
         request = ServiceFrame.AttachRequest(role: role, follow: true)
         let client = try ServiceClient(socketPath: socketPath, request: request)
         let deadline = Date().addingTimeInterval(timeout)
-        var early: [ServiceFrame] = []
         var greeting: ServiceHello?
-        while greeting == nil {
+        var copy: CoreMirror?
+        var after: [ServiceFrame] = []
+        while copy == nil {
             let (frames, ended) = client.receive(timeout: 100)
             for frame in frames {
                 switch frame {
-                case let .hello(hello): greeting = hello
+                case let .hello(hello) where copy == nil:
+                    guard hello.version == ServiceHello.currentVersion else {
+                        throw ToolError("socket \(socketPath): the core speaks protocol \(hello.version), this board \(ServiceHello.currentVersion): use the same build")
+                    }
+                    greeting = hello
+                case let .snapshot(json) where copy == nil:
+                    guard let hello = greeting else { throw ToolError("socket \(socketPath): the core sent a snapshot before its hello") }
+                    copy = try Self.mirror(json, hello: hello, socketPath: socketPath)
                 case let .refused(reason): throw ToolError("socket \(socketPath): the core refused: \(reason)")
-                default: early.append(frame)
+                default: after.append(frame)
                 }
             }
-            if greeting == nil, let ended { throw ToolError("socket \(socketPath): \(ended)") }
-            if greeting == nil, Date() > deadline { throw ToolError("socket \(socketPath): no answer from the core within \(Int(timeout)) s") }
+            if copy == nil, let ended { throw ToolError("socket \(socketPath): \(ended)") }
+            if copy == nil, Date() > deadline { throw ToolError("socket \(socketPath): the core's snapshot did not arrive within \(Int(timeout)) s") }
         }
         hello = greeting!
-        guard hello.version == ServiceHello.currentVersion else {
-            throw ToolError("socket \(socketPath): the core speaks protocol \(hello.version), this board \(ServiceHello.currentVersion): use the same build")
-        }
-        mirror = CoreMirror(learned: hello.learned, through: hello.seq, planLock: Instant(seconds: hello.planLock))
-        status = CoreStatus(now: hello.planLock, seq: 0, speed: 0, paused: true, held: nil, label: "attaching", deadLetters: 0,
+        mirror = copy!
+        status = CoreStatus(now: hello.planLock, seq: hello.seq, speed: 0, paused: true, held: nil, label: "attaching", deadLetters: 0,
                             finished: false, finishedMessage: "", halted: nil)
         self.client = client
-        loading = (mirror, hello.seq)
-        finishLoading()
-        _ = take(early)
-        while loading != nil, self.client != nil {
-            if Date() > deadline { throw ToolError("socket \(socketPath): the core's snapshot did not arrive within \(Int(timeout)) s") }
-            let (frames, ended) = client.receive(timeout: 100)
-            _ = take(frames)
-            if let ended { throw ToolError("socket \(socketPath): \(ended)") }
+        _ = take(after)
+        if self.client == nil { throw ToolError("socket \(socketPath): the events after the core's snapshot do not fit it") }
+    }
+
+    /// The copy a snapshot makes.
+    private static func mirror(_ json: [UInt8], hello: ServiceHello, socketPath: String) throws -> CoreMirror {
+        do {
+            return CoreMirror(try CoreSnapshot.decode(Data(json)), planLock: Instant(seconds: hello.planLock))
+        } catch {
+            throw ToolError("socket \(socketPath): the core's snapshot does not read: \(error)")
         }
-        if self.client == nil { throw ToolError("socket \(socketPath): the core's snapshot does not replay") }
     }
 
     public var identity: OperatorIdentity { hello.identity }
@@ -91,17 +94,18 @@ public final class RemoteLink: CoreLink {
             switch frame {
             case let .hello(greeting):
                 hello = greeting
-                loading = (CoreMirror(learned: greeting.learned, through: greeting.seq, planLock: Instant(seconds: greeting.planLock)), greeting.seq)
-                finishLoading()
                 notes.append(.note("attached to \(socketPath) as \(greeting.identity.name) (\(greeting.identity.role.rawValue))"))
+            case let .snapshot(json):
+                do { mirror = try Self.mirror(json, hello: hello, socketPath: socketPath) } catch {
+                    return notes + lose("\(error): reattaching")
+                }
+                generation += 1
             case let .event(line):
-                let copy = loading?.mirror ?? mirror
-                do { try copy.apply(EventCodec.decode(line: line).event) } catch {
+                do { try mirror.apply(EventCodec.decode(line: line).event) } catch {
                     return notes + lose("the board's copy parted from the core (\(error.reason)): reattaching")
                 }
-                finishLoading()
             case let .learned(learned):
-                (loading?.mirror ?? mirror).adopt(learned)
+                mirror.adopt(learned)
             case let .status(newStatus):
                 status = newStatus
             case let .reply(id, reply):
@@ -116,18 +120,9 @@ public final class RemoteLink: CoreLink {
         return notes
     }
 
-    /// Shows the copy being built once it holds the snapshot.
-    private func finishLoading() {
-        guard let building = loading, building.mirror.world.lastSeq >= building.until else { return }
-        mirror = building.mirror
-        loading = nil
-        generation += 1
-    }
-
     private func lose(_ why: String) -> [LinkNote] {
         client?.close()
         client = nil
-        loading = nil
         retryAt = Date().addingTimeInterval(1)
         status.label = "disconnected: retrying"
         var notes = [LinkNote.note(TextSanitizer.clean(why) + " (retrying every second)")]

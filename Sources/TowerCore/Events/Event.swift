@@ -47,7 +47,7 @@ public struct Event: Hashable, Sendable {
 }
 
 /// One option of an escalated exception.
-public struct EscalationOption: Hashable, Sendable {
+public struct EscalationOption: Hashable, Sendable, Codable {
     public var action: String
     public var summary: String
     public var costDelta: Double

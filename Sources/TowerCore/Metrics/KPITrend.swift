@@ -1,5 +1,5 @@
 /// The KPIs at one moment of a run.
-public struct KPISample: Sendable, Equatable {
+public struct KPISample: Sendable, Equatable, Codable {
     public var at: Instant
     public var delivered: Int
     public var late: Int
@@ -30,7 +30,7 @@ public struct KPISample: Sendable, Equatable {
 
 /// The KPIs through a run: sampled every `interval` of simulated time from the plan lock, for the board's trends
 /// and sparklines. Fed every committed event, like the engine's observer sees them.
-public struct KPITrend: Sendable {
+public struct KPITrend: Sendable, Codable {
     public static let interval: Int64 = 15 * 60
 
     public private(set) var recorder: KPIRecorder
@@ -67,23 +67,5 @@ public struct KPITrend: Sendable {
     public func sample(before seconds: Int64) -> KPISample? {
         guard let last = samples.last else { return nil }
         return samples.last { $0.at <= last.at - seconds }
-    }
-
-    /// The trend of a journal so far: its events replayed through a fresh world (the board does this on start,
-    /// so a resumed day keeps its history).
-    public static func replaying(journal path: String, planLock: Instant) throws -> KPITrend {
-        var trend = KPITrend(planLock: planLock)
-        var world = World()
-        _ = try JournalReader.read(path: path) { number, line in
-            switch line {
-            case let .event(event, _):
-                world.apply(event)
-                trend.note(event, world: world)
-            case let .bad(error):
-                throw ToolError("\(path) line \(number): \(error)")
-            }
-            return true
-        }
-        return trend
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Watches a run's events for what the world does not keep: the ETA each order was given when it was first
 /// dispatched and the last one before delivery, the rider the 06:00 plan gave it, and how long each rider had
 /// work (a route with stops on it).
-public struct KPIRecorder: Sendable {
+public struct KPIRecorder: Sendable, Codable {
     var firstETA: [String: Instant] = [:]
     var lastETA: [String: Instant] = [:]
     var plannedRider: [String: String] = [:]

@@ -5,9 +5,9 @@
 /// starts moving once it has accepted the job. Rules come before prices: a channel a rule forbids is never priced.
 /// A scenario without terms keeps each rider's own `cost_per_drop` and the one built-in rule (critical orders
 /// never go to gig couriers).
-public struct ChannelTerms: Hashable, Sendable {
+public struct ChannelTerms: Hashable, Sendable, Codable {
     /// A parcel size: an order is of the first size (smallest first) whose limits it fits.
-    public struct Size: Hashable, Sendable {
+    public struct Size: Hashable, Sendable, Codable {
         public var name: String
         public var maxParcels: Int
         public var maxKg: Double
@@ -15,7 +15,7 @@ public struct ChannelTerms: Hashable, Sendable {
     }
 
     /// A 3PL price per drop for a zone (`*`: any zone without its own line) and a size.
-    public struct Rate: Hashable, Sendable {
+    public struct Rate: Hashable, Sendable, Codable {
         public var zone: String
         public var size: String
         public var perDrop: Double
@@ -24,7 +24,7 @@ public struct ChannelTerms: Hashable, Sendable {
 
     /// A span of the local day, `[start, end)` in seconds after midnight, with a number attached (a wave's capacity,
     /// a surge factor).
-    public struct Band: Hashable, Sendable {
+    public struct Band: Hashable, Sendable, Codable {
         public var start: Int
         public var end: Int
         public var value: Double

@@ -29,7 +29,7 @@ public struct GeoPoint: Hashable, Sendable, Codable {
 }
 
 /// A latitude/longitude rectangle.
-public struct GeoBox: Hashable, Sendable {
+public struct GeoBox: Hashable, Sendable, Codable {
     public var south: Double, west: Double, north: Double, east: Double
 
     public init(south: Double, west: Double, north: Double, east: Double) {

@@ -1,11 +1,11 @@
 /// Where an order is collected.
-public enum PickupPlace: Hashable, Sendable {
+public enum PickupPlace: Hashable, Sendable, Codable {
     case hub(String)
     case point(GeoPoint)
 }
 
 /// Where an order is in its life.
-public enum OrderStatus: String, Sendable, CaseIterable {
+public enum OrderStatus: String, Sendable, CaseIterable, Codable {
     case open          // known, not assigned to anyone
     case assigned      // on a rider's route, not collected yet
     case pickedUp = "picked_up"
@@ -17,7 +17,7 @@ public enum OrderStatus: String, Sendable, CaseIterable {
 }
 
 /// A delivery order.
-public struct Order: Hashable, Sendable {
+public struct Order: Hashable, Sendable, Codable {
     public var id: String
     public var createdAt: Instant
     public var pickup: PickupPlace

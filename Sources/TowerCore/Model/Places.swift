@@ -1,5 +1,5 @@
 /// A named area of the city. Speeds and traffic incidents apply per zone.
-public struct Zone: Hashable, Sendable {
+public struct Zone: Hashable, Sendable, Codable {
     public var id: String
     public var name: String
     public var area: GeoBox
@@ -12,7 +12,7 @@ public struct Zone: Hashable, Sendable {
 }
 
 /// A depot where parcels are picked up.
-public struct Hub: Hashable, Sendable {
+public struct Hub: Hashable, Sendable, Codable {
     public var id: String
     public var name: String
     public var location: GeoPoint
@@ -24,7 +24,7 @@ public struct Hub: Hashable, Sendable {
 }
 
 /// A slow-down in a zone until a given time.
-public struct TrafficIncident: Hashable, Sendable {
+public struct TrafficIncident: Hashable, Sendable, Codable {
     public var id: String
     public var zone: String
     /// Multiplier on speed, in (0, 1]: 0.3 means traffic moves at 30% of its usual speed.

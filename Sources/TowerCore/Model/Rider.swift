@@ -1,5 +1,5 @@
 /// A courier's contract: who it is, what it can carry and what it costs. Changes only by registration.
-public struct RiderProfile: Hashable, Sendable {
+public struct RiderProfile: Hashable, Sendable, Codable {
     public var id: String
     public var name: String
     public var channel: Channel
@@ -25,7 +25,7 @@ public struct RiderProfile: Hashable, Sendable {
 }
 
 /// What a rider is doing right now, as far as the events tell.
-public enum RiderStatus: String, Sendable, CaseIterable {
+public enum RiderStatus: String, Sendable, CaseIterable, Codable {
     case offShift = "off_shift"
     case idle
     case driving
@@ -34,7 +34,7 @@ public enum RiderStatus: String, Sendable, CaseIterable {
 }
 
 /// A rider as the world knows it: its profile and its live state.
-public struct Rider: Hashable, Sendable {
+public struct Rider: Hashable, Sendable, Codable {
     public var profile: RiderProfile
     public var status: RiderStatus = .offShift
     public var position: GeoPoint

@@ -13,7 +13,7 @@ public struct Stop: Hashable, Sendable, Codable {
 }
 
 /// A rider's remaining stops in order, as last planned.
-public struct Route: Hashable, Sendable {
+public struct Route: Hashable, Sendable, Codable {
     public var stops: [Stop]
     public var plannedAt: Instant
 

@@ -45,7 +45,7 @@ public enum FailureReason: String, CaseIterable, Sendable, Codable {
 }
 
 /// A half-open interval of time [start, end).
-public struct TimeWindow: Hashable, Sendable {
+public struct TimeWindow: Hashable, Sendable, Codable {
     public var start: Instant
     public var end: Instant
 

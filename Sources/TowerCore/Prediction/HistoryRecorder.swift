@@ -7,13 +7,15 @@ import Foundation
 public struct HistoryRecorder: Sendable {
     public static let header = "order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,parcels,outcome,weekday,tier,window_start,window_end,slowdown"
 
-    private struct Leg: Sendable {
+    /// A rider's leg under way: where and when it began.
+    public struct Leg: Sendable, Codable {
         var departedAt: Instant
         var from: GeoPoint
         var stopIndex: Int
     }
 
-    private var legs: [String: Leg] = [:]
+    /// The legs under way, by rider: what a copy of a learner needs to go on from where another stands.
+    public var legsUnderWay: [String: Leg] = [:]
     /// The visits so far, as CSV lines.
     public var rows: [String] { visits.map(\.csvLine) }
     public private(set) var visits: [HistoryRow] = []
@@ -30,11 +32,11 @@ public struct HistoryRecorder: Sendable {
         var visit: HistoryRow?
         switch event.body {
         case let .shiftStarted(rider):
-            if let position = world.riders[rider]?.position { legs[rider] = Leg(departedAt: event.at, from: position, stopIndex: 0) }
+            if let position = world.riders[rider]?.position { legsUnderWay[rider] = Leg(departedAt: event.at, from: position, stopIndex: 0) }
         case let .pickupDone(rider, _):
             restart(rider, at: event.at, world: world, countsAsStop: false)
         case let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _):
-            if let leg = legs[rider], let record = world.orders[order], let profile = world.riders[rider]?.profile,
+            if let leg = legsUnderWay[rider], let record = world.orders[order], let profile = world.riders[rider]?.profile,
                let arrived = record.arrivedAt {
                 let row = HistoryRow(line: visits.count + 2, order: record.id, rider: rider, channel: profile.channel.rawValue, zone: record.zone,
                                      from: leg.from, to: record.drop, departedAt: leg.departedAt, arrivedAt: arrived, completedAt: event.at,
@@ -54,7 +56,7 @@ public struct HistoryRecorder: Sendable {
 
     private mutating func restart(_ rider: String, at time: Instant, world: World, countsAsStop: Bool) {
         guard let position = world.riders[rider]?.position else { return }
-        let index = (legs[rider]?.stopIndex ?? 0) + (countsAsStop ? 1 : 0)
-        legs[rider] = Leg(departedAt: time, from: position, stopIndex: index)
+        let index = (legsUnderWay[rider]?.stopIndex ?? 0) + (countsAsStop ? 1 : 0)
+        legsUnderWay[rider] = Leg(departedAt: time, from: position, stopIndex: index)
     }
 }

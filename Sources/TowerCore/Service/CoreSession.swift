@@ -47,6 +47,27 @@ public final class CoreSession {
         }
     }
 
+    /// Rebuilds the projections the session keeps of the day (the recent log and the KPI trend) from the journal the
+    /// engine started from, so a core that resumed shows its boards the day so far, as one that ran it.
+    public func rebuildProjections(journal path: String, planLock: Instant) throws {
+        var trend = KPITrend(planLock: planLock)
+        var log = RecentLog()
+        var world = World()
+        _ = try JournalReader.read(path: path) { number, line in
+            switch line {
+            case let .event(event, _):
+                world.apply(event)
+                trend.note(event, world: world)
+                log.note(event, world: world)
+            case let .bad(error):
+                throw ToolError("\(path) line \(number): \(error)")
+            }
+            return true
+        }
+        self.trend = trend
+        self.log = log
+    }
+
     /// Moves the day on by `elapsed` real seconds at the current pace, then writes out what the journal now holds.
     /// Returns problems to show (an outbox that cannot be written); never throws: the core goes on.
     @discardableResult

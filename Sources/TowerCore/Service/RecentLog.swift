@@ -1,6 +1,6 @@
 /// The board's log of notable events (failures, breakdowns, traffic, cancellations, re-plans, escalations and
 /// decisions), newest first. Resolutions have their own list in the exception pane.
-public struct RecentLog: Sendable {
+public struct RecentLog: Sendable, Codable {
     public private(set) var lines: [String] = []
     public let capacity: Int
 

@@ -86,3 +86,21 @@ extension IDMap: ExpressibleByDictionaryLiteral {
         for (key, value) in elements { self[key] = value }
     }
 }
+
+/// A map in `Codable` state (a board's snapshot of the world) is a plain object of id → value.
+extension IDMap: Encodable where Value: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        var flat: [String: Value] = [:]
+        flat.reserveCapacity(count)
+        for (key, value) in self { flat[key] = value }
+        try container.encode(flat)
+    }
+}
+
+extension IDMap: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        for (key, value) in try decoder.singleValueContainer().decode([String: Value].self) { self[key] = value }
+    }
+}

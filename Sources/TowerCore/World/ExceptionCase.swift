@@ -1,6 +1,6 @@
 /// An exception the core raised, and what became of it.
-public struct ExceptionCase: Hashable, Sendable {
-    public enum State: String, Sendable {
+public struct ExceptionCase: Hashable, Sendable, Codable {
+    public enum State: String, Sendable, Codable {
         case open, autoResolved = "auto_resolved", escalated, approved, rejected, defaulted
     }
 

@@ -3,15 +3,15 @@
 ///
 /// Kept in the world (one per operator, replaced by their next decision), so a restart that replays the journal
 /// can undo as well as the run that made the decision.
-public struct OperatorDecision: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
+public struct OperatorDecision: Hashable, Sendable, Codable {
+    public enum Kind: Hashable, Sendable, Codable {
         case approved(exception: String, option: Int)
         case rejected(exception: String)
         case pinned(order: String, rider: String)
     }
 
     /// An order as the decision found it.
-    public struct Before: Hashable, Sendable {
+    public struct Before: Hashable, Sendable, Codable {
         public var rider: String?
         public var status: OrderStatus
         public var window: TimeWindow

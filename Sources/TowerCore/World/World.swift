@@ -1,7 +1,7 @@
 /// The whole state of the city as the events tell it. A value: copy it to look at it from another thread.
 ///
 /// It changes only through `apply(_:)`, which is deterministic; `check(_:)` says beforehand whether an event fits.
-public struct World: Sendable {
+public struct World: Sendable, Codable {
     public var name = ""
     public var seed: UInt64?
     /// The UTC offset the city's clocks show.

@@ -9,6 +9,9 @@ public final class FramedConnection {
     /// one is broken or hostile; the server never buffers without bound).
     public let maxLine: Int
     private var input: [UInt8] = []
+    /// How far `input` is known to hold no newline: a long message (a snapshot) arrives in many reads, each
+    /// searched once.
+    private var scanned = 0
     private var output: [UInt8] = []
     private var written = 0
     public private(set) var isClosed = false
@@ -43,11 +46,12 @@ public final class FramedConnection {
         }
         var lines: [[UInt8]] = []
         var start = 0
-        while let newline = input[start...].firstIndex(of: 0x0A) {
+        while let newline = input[max(start, scanned)...].firstIndex(of: 0x0A) {
             lines.append(Array(input[start..<newline]))
             start = newline + 1
         }
         if start > 0 { input.removeFirst(start) }
+        scanned = input.count
         if input.count > maxLine, ended == nil { ended = "a message longer than \(maxLine) bytes" }
         return (lines, ended)
     }

@@ -98,7 +98,7 @@ struct CoreStart {
         session = CoreSession(engine: engine, source: source, start: start, speed: speed, paused: arguments.has("paused"), peopleDecide: peopleDecide)
         outboxes = try notifications.openOutboxes(world: engine.world)
         session.outboxes = outboxes
-        session.trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
+        try session.rebuildProjections(journal: journalPath, planLock: scenario.planLock)
         webhooks = try notifications.relays().map { WebhookWorker(relay: $0) }
     }
 

@@ -56,7 +56,7 @@ enum DemoCommand: Command {
             session.engine.sync()
             let core = CoreSession(engine: session.engine, source: SimulationSource(simulation: session.simulation), start: scenario.planLock,
                                    speed: speed, peopleDecide: interactive)
-            core.trend = try KPITrend.replaying(journal: journalPath, planLock: scenario.planLock)
+            try core.rebuildProjections(journal: journalPath, planLock: scenario.planLock)
             var model = BoardModel(speed: speed, readonly: !interactive)
             model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
             firstMessage = nil

@@ -30,10 +30,9 @@ public struct OnlineETA: Sendable {
 
     public init(model: ETAModel) { self.model = model }
 
-    /// Takes a committed event (after `world` applied it). Without `learning`, only the legs are followed (an
-    /// attached board catching up on a snapshot, whose learned state then comes whole from the core: `adopt`).
-    public mutating func note(_ event: Event, world: World, learning: Bool = true) {
-        guard let row = recorder.note(event, world: world), learning, let actual = row.travelSeconds else { return }
+    /// Takes a committed event (after `world` applied it).
+    public mutating func note(_ event: Event, world: World) {
+        guard let row = recorder.note(event, world: world), let actual = row.travelSeconds else { return }
         // A rider the model has not seen gets an indicator of its own at its first delivery, starting at the average.
         if !model.knows(rider: row.rider) { model = model.adding(riders: [row.rider]) }
         let predicted = model.predict(row).travel[1]
@@ -72,21 +71,25 @@ public struct OnlineETA: Sendable {
         return retrained
     }
 
-    /// What the learner has learned, apart from the legs it follows: what a core sends an attached board, so the
-    /// board need not learn the whole day again to predict as the core does.
+    /// What the learner holds at one journal position (the model, its running errors, the legs under way): what a
+    /// core sends an attached board, so the board need not learn the whole day again to predict as the core does.
     public struct Learned: Codable, Sendable {
         public var model: ETAModel
         public var errors: [[Double]]
         public var learned: Int
+        public var legs: [String: HistoryRecorder.Leg]
     }
 
-    public var snapshot: Learned { Learned(model: model, errors: errors.map { [$0.model, $0.baseline] }, learned: learned) }
+    public var snapshot: Learned {
+        Learned(model: model, errors: errors.map { [$0.model, $0.baseline] }, learned: learned, legs: recorder.legsUnderWay)
+    }
 
-    /// Takes on what a core's learner had learned at the journal position this learner's legs have reached.
+    /// Takes on what a core's learner held at the journal position this learner has reached.
     public mutating func adopt(_ learned: Learned) {
         model = learned.model
         errors = learned.errors.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
         self.learned = learned.learned
+        recorder.legsUnderWay = learned.legs
     }
 
     /// Mean absolute travel error over the latest legs (seconds), learned and baseline; nil before any.
