@@ -203,8 +203,8 @@ public final class CoreServer {
         let current = snapshot.map { $0.seq == world.lastSeq || reusable($0, at: now) } ?? false
         if !current {
             do {
-                let json = try CoreSnapshot(session: session).encoded()
-                snapshot = (ServiceFrame.snapshot(Array(json)).encoded(), world.lastSeq, logEnd, now)
+                let bytes = try CoreSnapshot(session: session).encoded()
+                snapshot = (ServiceFrame.snapshot(bytes).encoded(), world.lastSeq, logEnd, now)
             } catch {
                 refuse(client, "the core's snapshot could not be written: \(error)")
                 return

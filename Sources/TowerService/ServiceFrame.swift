@@ -7,7 +7,7 @@ import TowerCore
 ///     client → server   attach {"role":"supervisor","follow":true}      first, once
 ///                       command {"id":1,"command":{"approve":{...}}}
 ///     server → client   hello {...}                                      first; or refused {...} and close
-///                       snapshot {...}                                   the core at journal position N (boards only)
+///                       snapshot BASE64                                  the core at journal position N (boards only)
 ///                       event {journal line}                             each event after N
 ///
 ///                       learned {...}                                    after an eta.retrained event: the model that took over
@@ -18,8 +18,8 @@ public enum ServiceFrame: Sendable {
     case command(id: Int, OperatorCommand)
     case hello(ServiceHello)
     case refused(String)
-    /// A `CoreSnapshot` as JSON, decoded by the board that takes it (the server encodes it once for every board
-    /// attaching about then).
+    /// A `CoreSnapshot` in `CompactEncoder`'s form, decoded by the board that takes it (the server encodes it once
+    /// for every board attaching about then). Base64 on the line.
     case snapshot([UInt8])
     case event([UInt8])
     /// What the core's ETA learner holds after its retrained model took over (right after the `eta.retrained` event):
@@ -51,7 +51,7 @@ public enum ServiceFrame: Sendable {
         case let .command(id, command): return json("command", Numbered(id: id, command: command))
         case let .hello(hello): return json("hello", hello)
         case let .refused(reason): return json("refused", ["reason": reason])
-        case let .snapshot(json): return Array("snapshot ".utf8) + json + [0x0A]
+        case let .snapshot(bytes): return Array("snapshot ".utf8) + Array(Data(bytes).base64EncodedData()) + [0x0A]
         case let .event(line): return Array("event ".utf8) + line + [0x0A]
         case let .learned(learned): return json("learned", learned)
         case let .status(status): return json("status", status)
@@ -77,7 +77,9 @@ public enum ServiceFrame: Sendable {
             return .command(id: numbered.id, command)
         case "hello": return .hello(try json(ServiceHello.self))
         case "refused": return .refused(try json([String: String].self)["reason"] ?? "refused")
-        case "snapshot": return .snapshot(Array(body))
+        case "snapshot":
+            guard let bytes = Data(base64Encoded: body) else { throw ToolError("a snapshot message that is not base64") }
+            return .snapshot(Array(bytes))
         case "event": return .event(Array(body))
         case "learned": return .learned(try json(OnlineETA.Learned.self))
         case "status": return .status(try json(CoreStatus.self))

@@ -54,7 +54,7 @@ import TowerCore
     static func apply(_ frames: [ServiceFrame], to mirror: inout CoreMirror?, planLock: Instant) throws {
         for frame in frames {
             switch frame {
-            case let .snapshot(json): mirror = CoreMirror(try CoreSnapshot.decode(Data(json)), planLock: planLock)
+            case let .snapshot(bytes): mirror = CoreMirror(try CoreSnapshot.decode(bytes), planLock: planLock)
             case let .event(line): try #require(mirror).apply(EventCodec.decode(line: line).event)
             case let .learned(learned): try #require(mirror).adopt(learned)
             default: continue

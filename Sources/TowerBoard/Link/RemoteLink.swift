@@ -36,9 +36,9 @@ public final class RemoteLink: CoreLink {
                         throw ToolError("socket \(socketPath): the core speaks protocol \(hello.version), this board \(ServiceHello.currentVersion): use the same build")
                     }
                     greeting = hello
-                case let .snapshot(json) where copy == nil:
+                case let .snapshot(bytes) where copy == nil:
                     guard let hello = greeting else { throw ToolError("socket \(socketPath): the core sent a snapshot before its hello") }
-                    copy = try Self.mirror(json, hello: hello, socketPath: socketPath)
+                    copy = try Self.mirror(bytes, hello: hello, socketPath: socketPath)
                 case let .refused(reason): throw ToolError("socket \(socketPath): the core refused: \(reason)")
                 default: after.append(frame)
                 }
@@ -56,9 +56,9 @@ public final class RemoteLink: CoreLink {
     }
 
     /// The copy a snapshot makes.
-    private static func mirror(_ json: [UInt8], hello: ServiceHello, socketPath: String) throws -> CoreMirror {
+    private static func mirror(_ bytes: [UInt8], hello: ServiceHello, socketPath: String) throws -> CoreMirror {
         do {
-            return CoreMirror(try CoreSnapshot.decode(Data(json)), planLock: Instant(seconds: hello.planLock))
+            return CoreMirror(try CoreSnapshot.decode(bytes), planLock: Instant(seconds: hello.planLock))
         } catch {
             throw ToolError("socket \(socketPath): the core's snapshot does not read: \(error)")
         }
@@ -95,8 +95,8 @@ public final class RemoteLink: CoreLink {
             case let .hello(greeting):
                 hello = greeting
                 notes.append(.note("attached to \(socketPath) as \(greeting.identity.name) (\(greeting.identity.role.rawValue))"))
-            case let .snapshot(json):
-                do { mirror = try Self.mirror(json, hello: hello, socketPath: socketPath) } catch {
+            case let .snapshot(bytes):
+                do { mirror = try Self.mirror(bytes, hello: hello, socketPath: socketPath) } catch {
                     return notes + lose("\(error): reattaching")
                 }
                 generation += 1

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What an attached board starts from: the core's world and the projections it keeps (the recent log, the KPI
 /// trend, the ETA learner), at one journal position, the world's `lastSeq`. The board then applies every event
 /// after it, so attaching costs about the size of the city, not the length of the day.
@@ -26,20 +24,8 @@ public struct CoreSnapshot: Codable, Sendable {
     /// The position the snapshot stands at: the board applies events from the next one.
     public var seq: Int64 { world.lastSeq }
 
-    /// As JSON (numbers that are not finite, which no world should hold, written as words rather than failing).
-    public func encoded() throws -> Data { try Self.encoder.encode(self) }
+    /// In `CompactEncoder`'s form.
+    public func encoded() throws -> [UInt8] { try CompactEncoder().encode(self) }
 
-    public static func decode(_ data: Data) throws -> CoreSnapshot { try decoder.decode(CoreSnapshot.self, from: data) }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }()
+    public static func decode(_ bytes: [UInt8]) throws -> CoreSnapshot { try CompactDecoder().decode(CoreSnapshot.self, from: bytes) }
 }

@@ -43,14 +43,14 @@ enum ServeBench {
         let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
         try session.rebuildProjections(journal: journal, planLock: scenario.planLock)
         clock = Date()
-        let json = try CoreSnapshot(session: session).encoded()
+        let bytes = try CoreSnapshot(session: session).encoded()
         let encoded = Date().timeIntervalSince(clock)
         clock = Date()
-        let copy = CoreMirror(try CoreSnapshot.decode(json), planLock: scenario.planLock)
+        let copy = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
         let decoded = Date().timeIntervalSince(clock)
         guard copy.world.digest == session.engine.world.digest else { throw ToolError("the snapshot's world differs from the core's") }
         BenchOutput.say(String(format: "snapshot of the core at %d events: %.1f MB, written in %.0f ms (on the core's thread, once for every board attaching within a second), read into a board's copy in %.0f ms",
-                               copy.world.lastSeq, Double(json.count) / 1e6, encoded * 1000, decoded * 1000))
+                               copy.world.lastSeq, Double(bytes.count) / 1e6, encoded * 1000, decoded * 1000))
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, planLock: scenario.planLock)
         let shared = Shared()
         let serverSide = session.onEvent
@@ -136,8 +136,8 @@ enum ServeBench {
                 switch frame {
                 case let .hello(hello):
                     planLock = Instant(seconds: hello.planLock)
-                case let .snapshot(json):
-                    do { mirror = CoreMirror(try CoreSnapshot.decode(Data(json)), planLock: planLock) } catch {
+                case let .snapshot(bytes):
+                    do { mirror = CoreMirror(try CoreSnapshot.decode(bytes), planLock: planLock) } catch {
                         shared.problems.withLock { $0.append("board \(index): \(error)") }
                         return
                     }

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct CompactCoderTests {
+    enum Shape: Codable, Equatable {
+        case dot
+        case circle(radius: Double)
+        case labelled(String, Int?)
+    }
+
+    struct Sample: Codable, Equatable {
+        var name: String
+        var count: Int
+        var big: Int64
+        var small: Int8
+        var unsigned: UInt64
+        var ratio: Double
+        var flag: Bool
+        var maybe: Int?
+        var nothing: String?
+        var nested: [Sample]
+        var byName: [String: [Int]]
+        var byNumber: [Int: String]
+        var tags: Set<String>
+        var shapes: [Shape]
+        var optionals: [Int?]
+        var empty: [String: Int]
+    }
+
+    static let sample = Sample(
+        name: "line\nbreak · ünïcode \u{0}", count: -42, big: .min, small: -128, unsigned: .max, ratio: -0.1, flag: true, maybe: 7,
+        nothing: nil,
+        nested: [Sample(name: "", count: 0, big: .max, small: 127, unsigned: 0, ratio: .infinity, flag: false, maybe: nil, nothing: "x",
+                        nested: [], byName: [:], byNumber: [:], tags: [], shapes: [], optionals: [], empty: [:])],
+        byName: ["a": [1, 2, 3], "": [], "O-0031": [Int.min, Int.max]], byNumber: [3: "three", -1: ""], tags: ["x", "y"],
+        shapes: [.dot, .circle(radius: 2.5), .labelled("l", nil), .labelled("m", 4)], optionals: [1, nil, 3], empty: [:])
+
+    @Test func valuesComeBackAsTheyWere() throws {
+        let bytes = try CompactEncoder().encode(Self.sample)
+        #expect(try CompactDecoder().decode(Sample.self, from: bytes) == Self.sample)
+        var nan = Self.sample
+        nan.ratio = .nan
+        #expect(try CompactDecoder().decode(Sample.self, from: CompactEncoder().encode(nan)).ratio.isNaN)
+    }
+
+    @Test func aWorldComesBackWhole() throws {
+        let scenario = try TestCity.scenario()
+        let engine = try TestCity.run(scenario, until: 13 * 3600)
+        let world = engine.world
+        let copy = try CompactDecoder().decode(World.self, from: CompactEncoder().encode(world))
+        #expect(copy.digest == world.digest)
+        #expect(copy.orderIDs == world.orderIDs && copy.riderIDs == world.riderIDs && copy.pendingCaseIDs == world.pendingCaseIDs)
+        #expect(copy.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id == world.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id)
+    }
+
+    /// Every cut of the bytes and every changed byte is an error or some value, never a crash or a hang.
+    @Test func brokenBytesAreAnErrorNeverACrash() throws {
+        let bytes = try CompactEncoder().encode(Self.sample)
+        for cut in 0..<bytes.count {
+            #expect(throws: DecodingError.self) { try CompactDecoder().decode(Sample.self, from: Array(bytes[..<cut])) }
+        }
+        var generator = SeededRandom(seed: 9)
+        for _ in 0..<2_000 {
+            var broken = bytes
+            for _ in 0..<3 { broken[Int.random(in: 0..<broken.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+            _ = try? CompactDecoder().decode(Sample.self, from: broken)
+        }
+        #expect(throws: DecodingError.self) { try CompactDecoder().decode(Sample.self, from: bytes + [0]) }
+        #expect(throws: DecodingError.self) { try CompactDecoder().decode(Int8.self, from: CompactEncoder().encode(300)) }
+    }
+}
