@@ -26,15 +26,18 @@ import Testing
         var shapes: [Shape]
         var optionals: [Int?]
         var empty: [String: Int]
+        var matrix: [Double]
+        var rows: [[Double]]?
     }
 
     static let sample = Sample(
         name: "line\nbreak · ünïcode \u{0}", count: -42, big: .min, small: -128, unsigned: .max, ratio: -0.1, flag: true, maybe: 7,
         nothing: nil,
         nested: [Sample(name: "", count: 0, big: .max, small: 127, unsigned: 0, ratio: .infinity, flag: false, maybe: nil, nothing: "x",
-                        nested: [], byName: [:], byNumber: [:], tags: [], shapes: [], optionals: [], empty: [:])],
+                        nested: [], byName: [:], byNumber: [:], tags: [], shapes: [], optionals: [], empty: [:], matrix: [], rows: nil)],
         byName: ["a": [1, 2, 3], "": [], "O-0031": [Int.min, Int.max]], byNumber: [3: "three", -1: ""], tags: ["x", "y"],
-        shapes: [.dot, .circle(radius: 2.5), .labelled("l", nil), .labelled("m", 4)], optionals: [1, nil, 3], empty: [:])
+        shapes: [.dot, .circle(radius: 2.5), .labelled("l", nil), .labelled("m", 4)], optionals: [1, nil, 3], empty: [:],
+        matrix: [1, -0.0, .pi, -.infinity, 1e-300], rows: [[], [2], [3, 4]])
 
     @Test func valuesComeBackAsTheyWere() throws {
         let bytes = try CompactEncoder().encode(Self.sample)

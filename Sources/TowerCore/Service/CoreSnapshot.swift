@@ -9,7 +9,12 @@ public struct CoreSnapshot: Codable, Sendable {
     /// Nil when the core predicts with the travel model alone.
     public var learned: OnlineETA.Learned?
 
+    /// The world goes without the ids of the inputs and decisions the core has taken (a third of a day's snapshot):
+    /// they are how the core refuses a repeated input, and a copy takes no input, only the core's events.
     public init(world: World, log: RecentLog, trend: KPITrend?, learned: OnlineETA.Learned?) {
+        var world = world
+        world.inputIDs = [:]
+        world.decisionIDs = [:]
         self.world = world
         self.log = log
         self.trend = trend

@@ -5,7 +5,7 @@ public struct CompactDecoder {
 
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let reader = CompactReader(bytes)
-        let value = try T(from: CompactValue(reader: reader, at: 0, codingPath: []))
+        let value = try CompactValue(reader: reader, at: 0, path: [], key: nil).decode(T.self)
         guard try reader.end(ofValueAt: 0) == bytes.count else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bytes after the value"))
         }
@@ -70,15 +70,37 @@ final class CompactReader {
             return offset + 9
         case .string: return try stringRange(at: offset + 1).upperBound
         case .keyed, .unkeyed: return try body(ofContainerAt: offset).upperBound
+        case .doubles: return try doublesRange(at: offset + 1).upperBound
+        }
+    }
+
+    /// The bytes of a list of doubles whose count is at `offset`.
+    func doublesRange(at offset: Int) throws -> Range<Int> {
+        let (count, start) = try varint(at: offset)
+        guard count <= UInt64(bytes.count - start) / 8 else { throw fail("a list of numbers longer than the bytes left at byte \(offset)", []) }
+        return start..<(start + Int(count) * 8)
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    func doubles(_ range: Range<Int>) -> [Double] {
+        bytes.withUnsafeBytes { raw in
+            (0..<range.count / 8).map { index in
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: range.lowerBound + index * 8, as: UInt64.self)))
+            }
         }
     }
 }
 
-/// One value, where it begins.
+/// One value, where it begins. Its path (for errors) is its container's and its key, joined only when asked.
 struct CompactValue: Decoder {
     let reader: CompactReader
     let at: Int
-    var codingPath: [any CodingKey]
+    let path: [any CodingKey]
+    let key: (any CodingKey)?
+    var codingPath: [any CodingKey] { key.map { path + [$0] } ?? path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -107,8 +129,7 @@ extension CompactValue: SingleValueDecodingContainer {
 
     func decode(_ type: String.Type) throws -> String {
         guard try reader.tag(at: at) == .string else { throw reader.fail("expected a string", codingPath) }
-        let range = try reader.stringRange(at: at + 1)
-        return String(decoding: reader.bytes[range], as: UTF8.self)
+        return reader.string(try reader.stringRange(at: at + 1))
     }
 
     func decode(_ type: Double.Type) throws -> Double {
@@ -146,7 +167,12 @@ extension CompactValue: SingleValueDecodingContainer {
     func decode(_ type: UInt16.Type) throws -> UInt16 { try fit(unsigned()) }
     func decode(_ type: UInt32.Type) throws -> UInt32 { try fit(unsigned()) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try unsigned() }
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: self) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == [Double].self, try reader.tag(at: at) == .doubles, let doubles = reader.doubles(try reader.doublesRange(at: at + 1)) as? T {
+            return doubles
+        }
+        return try T(from: self)
+    }
 }
 
 /// A keyed container's entries, read in order: `Codable` asks for a type's keys in the order it wrote them, so each
@@ -199,14 +225,14 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
         guard let at = try find(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no entry '\(key.stringValue)'"))
         }
-        return CompactValue(reader: reader, at: at, codingPath: codingPath + [key])
+        return CompactValue(reader: reader, at: at, path: codingPath, key: key)
     }
 
     var allKeys: [Key] {
         var keys: [Key] = []
         var offset = body.lowerBound
         while offset < body.upperBound, let next = try? entry(at: offset) {
-            if let key = Key(stringValue: String(decoding: reader.bytes[next.key], as: UTF8.self)) { keys.append(key) }
+            if let key = Key(stringValue: reader.string(next.key)) { keys.append(key) }
             offset = next.end
         }
         return keys
@@ -233,12 +259,12 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
     func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try value(key).decode(type) }
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try value(key).decode(type) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try value(key).decode(type) }
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try T(from: value(key)) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(key).decode(type) }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let at = try find(key) else { return nil }
-        let slot = CompactValue(reader: reader, at: at, codingPath: codingPath + [key])
-        return slot.decodeNil() ? nil : try T(from: slot)
+        let slot = CompactValue(reader: reader, at: at, path: codingPath, key: key)
+        return slot.decodeNil() ? nil : try slot.decode(type)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -284,7 +310,7 @@ struct CompactUnkeyedDecoding: UnkeyedDecodingContainer {
             cursor = end
             currentIndex += 1
         }
-        return CompactValue(reader: reader, at: cursor, codingPath: codingPath)
+        return CompactValue(reader: reader, at: cursor, path: codingPath, key: nil)
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -307,7 +333,7 @@ struct CompactUnkeyedDecoding: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next().decode(type) }
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next().decode(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().decode(type) }
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: next()) }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)

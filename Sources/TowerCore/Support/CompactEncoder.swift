@@ -3,7 +3,8 @@
 /// no number formatting). Not a file format: the two ends must be the same build.
 ///
 /// Every value starts with a tag byte (`CompactTag`): nil, false, true, a signed or unsigned integer (LEB128, signed
-/// ones zigzag), a double (its 8 bytes), a string (length, UTF-8), or a container: keyed (entries of a key string
+/// ones zigzag), a double (its 8 bytes), a string (length, UTF-8), a list of doubles (count, then 8 bytes each: the
+/// ETA model's matrices, hundreds of thousands of numbers, go in one copy), or a container: keyed (entries of a key string
 /// and a value) or unkeyed (values), each with its length in bytes in front, so a reader can step over a value
 /// without reading it. Containers are written as the value's `encode(to:)` opens them; a container's length is filled
 /// in when the next value of an enclosing container begins (or at the end), which is how `Codable` uses containers:
@@ -13,14 +14,14 @@ public struct CompactEncoder {
 
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let writer = CompactWriter()
-        try value.encode(to: CompactSlot(writer: writer, depth: 0, codingPath: []))
+        try writer.value(value, in: CompactSlot(writer: writer, depth: 0))
         writer.settle(0)
         return writer.bytes
     }
 }
 
 enum CompactTag: UInt8 {
-    case null = 0, no, yes, int, uint, double, string, keyed, unkeyed
+    case null = 0, no, yes, int, uint, double, string, keyed, unkeyed, doubles
 }
 
 /// The bytes, and the containers still open (where each one's length goes), outermost first.
@@ -86,23 +87,43 @@ final class CompactWriter {
         tag(.string)
         rawString(value)
     }
+
+    func doubles(_ values: [Double]) {
+        tag(.doubles)
+        varint(UInt64(values.count))
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    /// Writes `value` in the slot: a list of doubles packed, anything else as it encodes itself.
+    func value<T: Encodable>(_ value: T, in slot: CompactSlot) throws {
+        if T.self == [Double].self, let doubles = value as? [Double] {
+            settle(slot.depth)
+            self.doubles(doubles)
+        } else {
+            try value.encode(to: slot)
+        }
+    }
 }
 
 /// One value's place: a top-level value, an entry of a keyed container or an element of an unkeyed one.
+///
+/// Writing never fails, so no path is kept for errors.
 struct CompactSlot: Encoder {
     let writer: CompactWriter
     let depth: Int
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         writer.openContainer(.keyed, depth: depth)
-        return KeyedEncodingContainer(CompactKeyedEncoding<Key>(writer: writer, depth: depth + 1, codingPath: codingPath))
+        return KeyedEncodingContainer(CompactKeyedEncoding<Key>(writer: writer, depth: depth + 1))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         writer.openContainer(.unkeyed, depth: depth)
-        return CompactUnkeyedEncoding(writer: writer, depth: depth + 1, codingPath: codingPath)
+        return CompactUnkeyedEncoding(writer: writer, depth: depth + 1)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { self }
@@ -124,20 +145,20 @@ extension CompactSlot: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { writer.settle(depth); writer.uint(UInt64(value)) }
     mutating func encode(_ value: UInt32) throws { writer.settle(depth); writer.uint(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { writer.settle(depth); writer.uint(value) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try value.encode(to: self) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try writer.value(value, in: self) }
 }
 
 struct CompactKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let writer: CompactWriter
     /// The depth of this container's values.
     let depth: Int
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     /// Begins an entry: the key, then its value at `depth`.
     private func slot(_ key: Key) -> CompactSlot {
         writer.settle(depth)
         writer.rawString(key.stringValue)
-        return CompactSlot(writer: writer, depth: depth, codingPath: codingPath + [key])
+        return CompactSlot(writer: writer, depth: depth)
     }
 
     mutating func encodeNil(forKey key: Key) throws { var s = slot(key); try s.encodeNil() }
@@ -155,7 +176,7 @@ struct CompactKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt16, forKey key: Key) throws { var s = slot(key); try s.encode(value) }
     mutating func encode(_ value: UInt32, forKey key: Key) throws { var s = slot(key); try s.encode(value) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { var s = slot(key); try s.encode(value) }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try value.encode(to: slot(key)) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try writer.value(value, in: slot(key)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         slot(key).container(keyedBy: keyType)
@@ -169,18 +190,17 @@ struct CompactKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
 struct CompactUnkeyedEncoding: UnkeyedEncodingContainer {
     let writer: CompactWriter
     let depth: Int
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     private(set) var count = 0
 
-    init(writer: CompactWriter, depth: Int, codingPath: [any CodingKey]) {
+    init(writer: CompactWriter, depth: Int) {
         self.writer = writer
         self.depth = depth
-        self.codingPath = codingPath
     }
 
     private mutating func slot() -> CompactSlot {
         count += 1
-        return CompactSlot(writer: writer, depth: depth, codingPath: codingPath)
+        return CompactSlot(writer: writer, depth: depth)
     }
 
     mutating func encodeNil() throws { var s = slot(); try s.encodeNil() }
@@ -198,7 +218,7 @@ struct CompactUnkeyedEncoding: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { var s = slot(); try s.encode(value) }
     mutating func encode(_ value: UInt32) throws { var s = slot(); try s.encode(value) }
     mutating func encode(_ value: UInt64) throws { var s = slot(); try s.encode(value) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try value.encode(to: slot()) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try writer.value(value, in: slot()) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         slot().container(keyedBy: keyType)
