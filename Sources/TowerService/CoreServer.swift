@@ -5,11 +5,13 @@ import TowerCore
 /// The core's Unix socket: boards (`tower attach`) and `tower decide` connect here. Served from the core's own
 /// loop (the one writer), a pass at a time between its steps.
 ///
-/// A board receives a snapshot of the core (`CoreSnapshot`: its world and projections at one journal position,
-/// encoded once for every board attaching within a second) and then every event the core commits after it, read
-/// from one shared log of recent events at the board's own position: a slow board only falls behind, it never slows
-/// the core or makes the server hold more per board than one chunk. One that falls more than `maxBacklog` behind
-/// gets a fresh snapshot instead of the events it missed, so the log holds only the recent past. The clock's status
+/// A board receives a snapshot of the core (`CoreSnapshot`: its world and projections at one journal position) and
+/// then every event the core commits after it, read from one shared log of recent events at the board's own
+/// position: a slow board only falls behind, it never slows the core or makes the server hold more per board than
+/// one chunk. Snapshots are written on a thread of their own (`SnapshotMaker`), one at the start and then every few
+/// seconds while boards are attached, so a board attaching takes the latest with the events since, and nobody waits
+/// for one to be written. A board more than `maxBacklog` behind gets a fresh snapshot instead of the events it
+/// missed, so the log holds only the recent past. The clock's status
 /// is sent to a board once it has caught up, at most five times a second, latest only.
 ///
 /// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
@@ -26,8 +28,10 @@ public final class CoreServer {
     private var log: [UInt8] = []
     private var logBase = 0
     private var logEnd: Int { logBase + log.count }
-    /// The last snapshot sent, as a frame, with the stream position it stands at.
-    private var snapshot: (frame: [UInt8], seq: Int64, end: Int, made: Date)?
+    /// The latest snapshot written, and the stream position of the one being written.
+    private var snapshot: SnapshotMaker.Made?
+    private let maker = SnapshotMaker()
+    private var writing: Int?
     private var clients: [Client] = []
 
     /// More connections than this are refused with the reason.
@@ -36,8 +40,9 @@ public final class CoreServer {
     static let chunkBytes = 256 * 1024
     /// A board further behind than this (bytes of events) gets a fresh snapshot rather than the events it missed.
     var maxBacklog = 8 * 1024 * 1024
-    /// A snapshot is sent to every board attaching this soon after it was made (with the events since).
-    static let snapshotReuse = 1.0
+    /// A new snapshot is written this often while boards are attached (or twenty times as long as the last one
+    /// took, if more: at most a twentieth of a core).
+    static let snapshotInterval = 5.0
     /// A client must say who it is (`attach`) this soon after connecting.
     static let attachDeadline = 10.0
     /// The longest message a client may send.
@@ -48,6 +53,8 @@ public final class CoreServer {
         let connected = Date()
         var identity: OperatorIdentity?
         var follows = false
+        /// Waiting for a snapshot it can start from (just attached, or too far behind).
+        var awaitsSnapshot = false
         /// Where in the stream this client has read to (always at a frame's end).
         var cursor = 0
         var lastStatus: CoreStatus?
@@ -103,6 +110,7 @@ public final class CoreServer {
 
     /// Handles what `descriptors()` polled (in the same order), then writes what each client is owed.
     public func handle(_ ready: ArraySlice<pollfd>) {
+        takeSnapshot()
         let fds = Array(ready)
         if !fds.isEmpty, fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
         for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0 {
@@ -120,6 +128,7 @@ public final class CoreServer {
             client.connection.close()
             return true
         }
+        startSnapshotIfDue(now: now)
         trimLog()
     }
 
@@ -184,7 +193,7 @@ public final class CoreServer {
         client.identity = identity
         client.follows = request.follow
         if request.follow {
-            sendSnapshot(client)
+            client.awaitsSnapshot = true
         } else {
             client.connection.queue(hello(for: identity, seq: session.engine.world.lastSeq))
         }
@@ -196,35 +205,49 @@ public final class CoreServer {
                                                costLimit: policy.costLimit, decisionHorizon: policy.decisionHorizon)).encoded()
     }
 
-    /// Queues a hello and a snapshot (the last one if it is recent, else a fresh one), then the events after it.
-    private func sendSnapshot(_ client: Client) {
-        let now = Date()
-        let world = session.engine.world
-        let current = snapshot.map { $0.seq == world.lastSeq || reusable($0, at: now) } ?? false
-        if !current {
-            do {
-                let bytes = try CoreSnapshot(session: session).encoded()
-                snapshot = (ServiceFrame.snapshot(bytes).encoded(), world.lastSeq, logEnd, now)
-            } catch {
-                refuse(client, "the core's snapshot could not be written: \(error)")
-                return
-            }
-        }
-        guard let snapshot, let identity = client.identity else { return }
-        client.connection.queue(hello(for: identity, seq: snapshot.seq))
-        client.connection.queue(snapshot.frame)
-        client.cursor = snapshot.end
+    /// Whether a board can start from `snapshot`: the events since are still in the log, and not too many.
+    private func usable(_ snapshot: SnapshotMaker.Made) -> Bool {
+        snapshot.end >= logBase && logEnd - snapshot.end <= maxBacklog / 2
     }
 
-    /// Whether a snapshot is recent enough to send with the events since (few enough, and still in the log).
-    private func reusable(_ snapshot: (frame: [UInt8], seq: Int64, end: Int, made: Date), at now: Date) -> Bool {
-        now.timeIntervalSince(snapshot.made) <= Self.snapshotReuse && snapshot.end >= logBase && logEnd - snapshot.end <= maxBacklog / 2
+    /// Takes a snapshot the maker has finished; a failure is told to the boards waiting for one.
+    private func takeSnapshot() {
+        guard let result = maker.take() else { return }
+        writing = nil
+        switch result {
+        case let .success(made): snapshot = made
+        case let .failure(error): for client in clients where client.awaitsSnapshot { refuse(client, error.message) }
+        }
+    }
+
+    /// Starts a snapshot when a board waits for one the latest will not do, when there is none yet, or when the
+    /// latest has aged while boards are attached.
+    private func startSnapshotIfDue(now: Date) {
+        guard writing == nil else { return }
+        let waiting = clients.contains { $0.awaitsSnapshot && $0.ending == nil }
+        let due: Bool
+        if let snapshot {
+            let interval = max(Self.snapshotInterval, 20 * snapshot.seconds)
+            due = (waiting && !usable(snapshot))
+                || (logEnd > snapshot.end && now.timeIntervalSince(snapshot.taken) > interval && clients.contains { $0.follows })
+        } else {
+            due = true
+        }
+        guard due else { return }
+        writing = logEnd
+        maker.start(CoreSnapshot(session: session), end: logEnd)
     }
 
     private func write(_ client: Client, now: Date) {
         if client.follows {
-            if client.connection.pendingBytes == 0, logEnd - client.cursor > maxBacklog || client.cursor < logBase {
-                sendSnapshot(client)
+            if client.connection.pendingBytes == 0, !client.awaitsSnapshot, logEnd - client.cursor > maxBacklog || client.cursor < logBase {
+                client.awaitsSnapshot = true
+            }
+            if client.awaitsSnapshot, client.connection.pendingBytes == 0, let snapshot, usable(snapshot), let identity = client.identity {
+                client.connection.queue(hello(for: identity, seq: snapshot.seq))
+                client.connection.queue(snapshot.frame)
+                client.cursor = snapshot.end
+                client.awaitsSnapshot = false
             }
             queueEvents(client)
             if client.cursor == logEnd, client.connection.pendingBytes < Self.chunkBytes, now.timeIntervalSince(client.statusSent) >= 0.2 {
@@ -241,7 +264,8 @@ public final class CoreServer {
 
     /// Queues the next chunk of the log this client has not had, ending at a frame's end.
     private func queueEvents(_ client: Client) {
-        guard client.identity != nil, client.connection.pendingBytes < Self.chunkBytes, client.cursor >= logBase, client.cursor < logEnd else { return }
+        guard client.identity != nil, !client.awaitsSnapshot, client.connection.pendingBytes < Self.chunkBytes, client.cursor >= logBase,
+              client.cursor < logEnd else { return }
         let start = client.cursor - logBase
         var end = min(log.count, start + Self.chunkBytes)
         if end < log.count {
@@ -255,12 +279,11 @@ public final class CoreServer {
         client.cursor = logBase + end
     }
 
-    /// Drops the part of the log no board within `maxBacklog` and no reusable snapshot still needs (a megabyte at a
-    /// time, or the backlog if less: the rest of the log moves down).
+    /// Drops the part of the log that no board within `maxBacklog`, no usable snapshot and no snapshot being written
+    /// still needs (a megabyte at a time, or the backlog if less: the rest of the log moves down).
     private func trimLog() {
-        let now = Date()
-        var needed = snapshot.flatMap { reusable($0, at: now) ? $0.end : nil } ?? logEnd
-        for client in clients where client.follows && logEnd - client.cursor <= maxBacklog {
+        var needed = min(writing ?? logEnd, snapshot.flatMap { usable($0) ? $0.end : nil } ?? logEnd)
+        for client in clients where client.follows && !client.awaitsSnapshot && logEnd - client.cursor <= maxBacklog {
             needed = min(needed, client.cursor)
         }
         guard needed - logBase >= min(1 << 20, maxBacklog) else { return }

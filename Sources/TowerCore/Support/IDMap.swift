@@ -87,20 +87,27 @@ extension IDMap: ExpressibleByDictionaryLiteral {
     }
 }
 
-/// A map in `Codable` state (a board's snapshot of the world) is a plain object of id → value.
+/// A map in `Codable` state (a board's snapshot of the world) is a plain object of id → value, written and read
+/// entry by entry (no dictionary in between).
 extension IDMap: Encodable where Value: Encodable {
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        var flat: [String: Value] = [:]
-        flat.reserveCapacity(count)
-        for (key, value) in self { flat[key] = value }
-        try container.encode(flat)
+        var container = encoder.container(keyedBy: IDKey.self)
+        for (key, value) in self { try container.encode(value, forKey: IDKey(stringValue: key)) }
     }
 }
 
 extension IDMap: Decodable where Value: Decodable {
     public init(from decoder: any Decoder) throws {
         self.init()
-        for (key, value) in try decoder.singleValueContainer().decode([String: Value].self) { self[key] = value }
+        let container = try decoder.container(keyedBy: IDKey.self)
+        for key in container.allKeys { self[key.stringValue] = try container.decode(Value.self, forKey: key) }
     }
+}
+
+/// An id as a key of an object.
+private struct IDKey: CodingKey {
+    let stringValue: String
+    init(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }
