@@ -248,9 +248,10 @@ public final class CoreServer {
                 client.connection.queue(snapshot.frame)
                 client.cursor = snapshot.end
                 client.awaitsSnapshot = false
+                client.lastStatus = nil
             }
             queueEvents(client)
-            if client.cursor == logEnd, client.connection.pendingBytes < Self.chunkBytes, now.timeIntervalSince(client.statusSent) >= 0.2 {
+            if !client.awaitsSnapshot, client.cursor == logEnd, client.connection.pendingBytes < Self.chunkBytes, now.timeIntervalSince(client.statusSent) >= 0.2 {
                 let status = session.status
                 if status != client.lastStatus {
                     client.connection.queue(ServiceFrame.status(status).encoded())

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads what `CompactEncoder` wrote. Every read is checked: bytes that end early, a tag where another was expected,
 /// a length past the end or a number that does not fit are a `DecodingError` naming the place, never a crash.
 public struct CompactDecoder {
@@ -5,7 +7,7 @@ public struct CompactDecoder {
 
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let reader = CompactReader(bytes)
-        let value = try CompactValue(reader: reader, at: 0, path: [], key: nil).decode(T.self)
+        let value = try CompactValue(reader: reader, at: 0, codingPath: []).decode(T.self)
         guard try reader.end(ofValueAt: 0) == bytes.count else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bytes after the value"))
         }
@@ -81,6 +83,16 @@ final class CompactReader {
         return start..<(start + Int(count) * 8)
     }
 
+    /// Whether the bytes in `range` are `text`'s UTF-8.
+    func matches(_ range: Range<Int>, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == range.count && bytes.withUnsafeBytes { raw in
+                utf8.isEmpty || memcmp(raw.baseAddress! + range.lowerBound, utf8.baseAddress!, utf8.count) == 0
+            }
+        }
+    }
+
     func string(_ range: Range<Int>) -> String {
         bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
@@ -94,22 +106,21 @@ final class CompactReader {
     }
 }
 
-/// One value, where it begins. Its path (for errors) is its container's and its key, joined only when asked.
+/// One value, where it begins. Three words, so that passing it as `any Decoder` (which `Codable` does for every value)
+/// allocates nothing: its errors name the byte it begins at rather than a path of keys (a missing key is named).
 struct CompactValue: Decoder {
     let reader: CompactReader
     let at: Int
-    let path: [any CodingKey]
-    let key: (any CodingKey)?
-    var codingPath: [any CodingKey] { key.map { path + [$0] } ?? path }
+    let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard try reader.tag(at: at) == .keyed else { throw reader.fail("expected an object", codingPath) }
+        guard try reader.tag(at: at) == .keyed else { throw reader.fail("expected an object at byte \(at)", codingPath) }
         return KeyedDecodingContainer(CompactKeyedDecoding<Key>(reader: reader, body: try reader.body(ofContainerAt: at), codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard try reader.tag(at: at) == .unkeyed else { throw reader.fail("expected a list", codingPath) }
+        guard try reader.tag(at: at) == .unkeyed else { throw reader.fail("expected a list at byte \(at)", codingPath) }
         return CompactUnkeyedDecoding(reader: reader, body: try reader.body(ofContainerAt: at), codingPath: codingPath)
     }
 
@@ -123,17 +134,17 @@ extension CompactValue: SingleValueDecodingContainer {
         switch try reader.tag(at: at) {
         case .yes: return true
         case .no: return false
-        default: throw reader.fail("expected true or false", codingPath)
+        default: throw reader.fail("expected true or false at byte \(at)", codingPath)
         }
     }
 
     func decode(_ type: String.Type) throws -> String {
-        guard try reader.tag(at: at) == .string else { throw reader.fail("expected a string", codingPath) }
+        guard try reader.tag(at: at) == .string else { throw reader.fail("expected a string at byte \(at)", codingPath) }
         return reader.string(try reader.stringRange(at: at + 1))
     }
 
     func decode(_ type: Double.Type) throws -> Double {
-        guard try reader.tag(at: at) == .double, at + 9 <= reader.bytes.count else { throw reader.fail("expected a number", codingPath) }
+        guard try reader.tag(at: at) == .double, at + 9 <= reader.bytes.count else { throw reader.fail("expected a number at byte \(at)", codingPath) }
         var bits: UInt64 = 0
         for index in 0..<8 { bits |= UInt64(reader.bytes[at + 1 + index]) << UInt64(8 * index) }
         return Double(bitPattern: bits)
@@ -142,18 +153,18 @@ extension CompactValue: SingleValueDecodingContainer {
     func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
 
     private func signed() throws -> Int64 {
-        guard try reader.tag(at: at) == .int else { throw reader.fail("expected a whole number", codingPath) }
+        guard try reader.tag(at: at) == .int else { throw reader.fail("expected a whole number at byte \(at)", codingPath) }
         let zigzag = try reader.varint(at: at + 1).value
         return Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
     }
 
     private func unsigned() throws -> UInt64 {
-        guard try reader.tag(at: at) == .uint else { throw reader.fail("expected a whole number not below 0", codingPath) }
+        guard try reader.tag(at: at) == .uint else { throw reader.fail("expected a whole number not below 0 at byte \(at)", codingPath) }
         return try reader.varint(at: at + 1).value
     }
 
     private func fit<T: FixedWidthInteger>(_ value: some BinaryInteger) throws -> T {
-        guard let fitted = T(exactly: value) else { throw reader.fail("\(value) does not fit a \(T.self)", codingPath) }
+        guard let fitted = T(exactly: value) else { throw reader.fail("\(value) at byte \(at) does not fit a \(T.self)", codingPath) }
         return fitted
     }
 
@@ -175,8 +186,9 @@ extension CompactValue: SingleValueDecodingContainer {
     }
 }
 
-/// A keyed container's entries, read in order: `Codable` asks for a type's keys in the order it wrote them, so each
-/// one is usually the next entry; a key asked out of order (or absent) is looked for from the start.
+/// A keyed container's entries, read in order: `Codable` asks for a type's keys in the order it wrote them (absent
+/// optionals are written as nil), so each one is usually the next entry; a key asked out of order (or absent) is
+/// looked for from the start.
 final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let reader: CompactReader
     let body: Range<Int>
@@ -204,7 +216,7 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
         let name = key.stringValue
         if cursor < body.upperBound {
             let next = try entry(at: cursor)
-            if name.utf8.elementsEqual(reader.bytes[next.key]) {
+            if reader.matches(next.key, name) {
                 cursor = next.end
                 return next.value
             }
@@ -212,7 +224,7 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
         var offset = body.lowerBound
         while offset < body.upperBound {
             let candidate = try entry(at: offset)
-            if name.utf8.elementsEqual(reader.bytes[candidate.key]) {
+            if reader.matches(candidate.key, name) {
                 cursor = candidate.end
                 return candidate.value
             }
@@ -225,7 +237,7 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
         guard let at = try find(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no entry '\(key.stringValue)'"))
         }
-        return CompactValue(reader: reader, at: at, path: codingPath, key: key)
+        return CompactValue(reader: reader, at: at, codingPath: codingPath)
     }
 
     var allKeys: [Key] {
@@ -263,7 +275,7 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let at = try find(key) else { return nil }
-        let slot = CompactValue(reader: reader, at: at, path: codingPath, key: key)
+        let slot = CompactValue(reader: reader, at: at, codingPath: codingPath)
         return slot.decodeNil() ? nil : try slot.decode(type)
     }
 
@@ -310,7 +322,7 @@ struct CompactUnkeyedDecoding: UnkeyedDecodingContainer {
             cursor = end
             currentIndex += 1
         }
-        return CompactValue(reader: reader, at: cursor, path: codingPath, key: nil)
+        return CompactValue(reader: reader, at: cursor, codingPath: codingPath)
     }
 
     mutating func decodeNil() throws -> Bool {

@@ -178,6 +178,26 @@ struct CompactKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { var s = slot(key); try s.encode(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try writer.value(value, in: slot(key)) }
 
+    // An absent optional is written as nil rather than left out, so a reader finds every key where it expects it.
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { var s = slot(key); try value.map { try s.encode($0) } ?? s.encodeNil() }
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        let s = slot(key)
+        if let value { try writer.value(value, in: s) } else { writer.tag(.null) }
+    }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         slot(key).container(keyedBy: keyType)
     }

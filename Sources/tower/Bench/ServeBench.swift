@@ -11,8 +11,8 @@ import TowerService
 /// with a `ServiceClient` and a `CoreMirror`, as `tower attach` keeps one, and draws its first frame into a cell
 /// buffer. One more client attaches and never reads, to show a stalled board costs the others nothing. Figures:
 /// time from an event's commit (journal write, then apply) to each board holding it, p50 and p99; the core
-/// thread's CPU; bytes per board per second; the snapshot's size and cost; attach to first frame; then resume
-/// against replay of the journal.
+/// thread's CPU; bytes per board per second; the snapshot's size and cost; attach to first frame (boards attaching
+/// together two seconds after the core started); then resume against replay of the journal.
 enum ServeBench {
     /// What the threads share: commit times by journal position, and the boards' figures.
     private final class Shared: Sendable {
@@ -49,7 +49,7 @@ enum ServeBench {
         let copy = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
         let decoded = Date().timeIntervalSince(clock)
         guard copy.world.digest == session.engine.world.digest else { throw ToolError("the snapshot's world differs from the core's") }
-        BenchOutput.say(String(format: "snapshot of the core at %d events: %.1f MB, written in %.0f ms (on the core's thread, once for every board attaching within a second), read into a board's copy in %.0f ms",
+        BenchOutput.say(String(format: "snapshot of the core at %d events: %.1f MB, written in %.0f ms (on a thread of its own, every 5 s while boards are attached), read into a board's copy in %.0f ms",
                                copy.world.lastSeq, Double(bytes.count) / 1e6, encoded * 1000, decoded * 1000))
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, planLock: scenario.planLock)
         let shared = Shared()
@@ -76,6 +76,9 @@ enum ServeBench {
         coreThread.name = "core"
         coreThread.start()
 
+        // Boards attach to a running core, whose first snapshot is written (one attaching in the first moments after
+        // `tower serve` starts waits for it).
+        Thread.sleep(forTimeInterval: 2)
         let socket = work + "/j.sock"
         let stalled = try ServiceClient(socketPath: socket, request: .init(role: nil, follow: true))
         let boardsDone = DispatchSemaphore(value: 0)
