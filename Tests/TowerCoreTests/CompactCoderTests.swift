@@ -47,6 +47,32 @@ import Testing
         #expect(try CompactDecoder().decode(Sample.self, from: CompactEncoder().encode(nan)).ratio.isNaN)
     }
 
+    /// Written in one order, read in another, with a key that was never written: found wherever they are.
+    struct Shuffled: Codable, Equatable {
+        var a: Int, b: String, c: Double
+        enum CodingKeys: String, CodingKey { case a, b, c, d }
+        init(a: Int, b: String, c: Double) { self.a = a; self.b = b; self.c = c }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            c = try container.decode(Double.self, forKey: .c)
+            #expect(try container.decodeIfPresent(Int.self, forKey: .d) == nil && !container.contains(.d))
+            a = try container.decode(Int.self, forKey: .a)
+            b = try container.decode(String.self, forKey: .b)
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(a, forKey: .a)
+            try container.encode(b, forKey: .b)
+            try container.encode(c, forKey: .c)
+        }
+    }
+
+    @Test func keysAreFoundInAnyOrder() throws {
+        let value = [Shuffled(a: 1, b: "two", c: 3), Shuffled(a: -1, b: "", c: 0)]
+        #expect(try CompactDecoder().decode([Shuffled].self, from: CompactEncoder().encode(value)) == value)
+        #expect(throws: DecodingError.self) { try CompactDecoder().decode(Sample.self, from: CompactEncoder().encode(value[0])) }
+    }
+
     @Test func aWorldComesBackWhole() throws {
         let scenario = try TestCity.scenario()
         let engine = try TestCity.run(scenario, until: 13 * 3600)

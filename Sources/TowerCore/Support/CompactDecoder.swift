@@ -211,24 +211,20 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
         return (key, key.upperBound, end)
     }
 
-    /// Where the value for `key` begins, or nil when the container has none.
+    /// Where the value for `key` begins, or nil when the container has none: the next entry first (the usual case),
+    /// then every entry from the start.
     private func find(_ key: Key) throws -> Int? {
         let name = key.stringValue
-        if cursor < body.upperBound {
-            let next = try entry(at: cursor)
-            if reader.matches(next.key, name) {
-                cursor = next.end
-                return next.value
-            }
-        }
-        var offset = body.lowerBound
+        var offset = cursor < body.upperBound ? cursor : body.lowerBound
+        var fromStart = offset == body.lowerBound
         while offset < body.upperBound {
             let candidate = try entry(at: offset)
             if reader.matches(candidate.key, name) {
                 cursor = candidate.end
                 return candidate.value
             }
-            offset = candidate.end
+            offset = fromStart ? candidate.end : body.lowerBound
+            fromStart = true
         }
         return nil
     }
