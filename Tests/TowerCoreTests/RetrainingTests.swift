@@ -76,6 +76,39 @@ import Testing
         #expect { try Replayer.replay(path: journal, learning: otherwise) } throws: { "\($0)".contains("this build trains it to") }
     }
 
+    /// With a cache, a restart takes the models the live core trained instead of training them again: a replay whose
+    /// cache holds other models is refused (it took them), and with the live core's it ends as the core did.
+    @Test func aReplayTakesTheRetrainedModelsFromTheCache() throws {
+        var (model, history) = try Self.model()
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        let folder = TestCity.temporaryFile("models")
+        defer { for path in [journal, history, folder] { try? FileManager.default.removeItem(atPath: path) } }
+        let cache = ETAModelCache(folder: folder, build: "test")
+        model.source?.cache = cache
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        session.simulation.run(until: scenario.time(15 * 3600), engine: session.engine)
+        session.engine.learner?.waitForTraining()
+        session.engine.sync()
+        let live = try #require(session.engine.learner)
+        #expect(live.retrainedVersion != nil)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }
+        #expect(kept.count >= 2, "each retraining kept: \(kept)")
+
+        let replayed = try #require(try Replayer.replay(path: journal, learning: model).learner)
+        #expect(replayed.retrainedVersion == live.retrainedVersion && replayed.learned == live.learned)
+
+        var other = model
+        other.source = nil
+        for file in kept { try other.write(to: folder + "/" + file) }
+        do {
+            _ = try Replayer.replay(path: journal, learning: model)
+            Issue.record("a replay whose cache holds other models went on: it trained instead of taking them")
+        } catch {
+            #expect("\(error)".contains("this build trains it to"), "\(error)")
+        }
+    }
+
     @Test func onlyTheCoreRecordsARetraining() throws {
         let world = World()
         let event = Event(id: "x1", at: Instant(seconds: 0), by: "feed", body: .etaRetrained(version: "eta-1", rows: 3))

@@ -9,8 +9,10 @@ enum ResumeBench {
     static func run(scenarioPath: String, seed: UInt64, at: String, etaOption: String?) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
         guard let second = ISOTime.parseClock(at) else { throw ToolError("--at needs a local time HH:MM, got '\(TextSanitizer.clean(at))'") }
-        let model = try ETAModelChoice.model(etaOption, scenario: scenario)
+        var model = try ETAModelChoice.model(etaOption, scenario: scenario)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-resume-\(getpid())").path
+        // Retrained models are kept as a restarted core keeps them (in its state folder), so a resume takes them.
+        model?.source?.cache = ETAModelCache(folder: folder + "/models", build: "bench")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let journal = folder + "/day.jsonl", crashed = folder + "/crashed.jsonl"

@@ -30,7 +30,9 @@ enum ServeBench {
         defer { try? FileManager.default.removeItem(atPath: work) }
         try ScenarioGenerator(name: "bench-serve", seed: 5, riders: riders, orders: riders * 20).write(to: work + "/city")
         let scenario = try ScenarioLoader.load(directory: work + "/city")
-        let model = try BoardBench.shippedModel()?.adding(riders: scenario.riders.map(\.profile.id))
+        // Retrained models are kept as `tower serve` keeps them (in its state folder), so the resume takes them.
+        var model = try BoardBench.shippedModel()?.adding(riders: scenario.riders.map(\.profile.id))
+        model?.source?.cache = ETAModelCache(folder: work + "/models", build: "bench")
         let journal = work + "/j.jsonl"
         var clock = Date()
         let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .live, eta: model)

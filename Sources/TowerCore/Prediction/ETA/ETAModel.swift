@@ -52,12 +52,16 @@ public struct ETAModel: Codable, Sendable {
         /// from a start to the take-over (`OnlineETA`).
         public var retrainEvery: Int
         public var retrainLag: Int
+        /// Where retrained models are kept for a restart, which then loads the ones the journal names instead of
+        /// training them again (nil: trained every time).
+        public var cache: ETAModelCache?
 
-        public init(history: String, riderEffects: Bool, retrainEvery: Int = 400, retrainLag: Int = 100) {
+        public init(history: String, riderEffects: Bool, retrainEvery: Int = 400, retrainLag: Int = 100, cache: ETAModelCache? = nil) {
             self.history = history
             self.riderEffects = riderEffects
             self.retrainEvery = max(1, retrainEvery)
             self.retrainLag = max(1, retrainLag)
+            self.cache = cache
         }
     }
 

@@ -15,7 +15,7 @@ public enum ETAModelChoice {
             guard let history = scenario.etaHistory else { return nil }
             guard let cache else { return try trained(onHistory: history) }
             var model = try cache.model(forHistory: history) { try trained(onHistory: history) }
-            model.source = ETAModel.Source(history: history, riderEffects: false)
+            model.source = ETAModel.Source(history: history, riderEffects: false, cache: cache)
             return model
         }
     }

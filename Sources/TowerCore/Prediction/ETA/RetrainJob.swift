@@ -2,7 +2,8 @@ import Foundation
 
 /// One training of the ETA model again, on a thread of its own: the history it was first trained on and the legs of
 /// the session so far. The result depends only on those rows (training is seeded), never on when the thread ran,
-/// so the core and a replay of its journal take over the same model at the same leg (`OnlineETA`).
+/// so the core and a replay of its journal take over the same model at the same leg (`OnlineETA`), and a restart
+/// finds the model the live core trained in the source's cache.
 final class RetrainJob: @unchecked Sendable {
     /// The legs of the session the training saw (the first `rows` learned).
     let rows: Int
@@ -16,8 +17,8 @@ final class RetrainJob: @unchecked Sendable {
         let thread = Thread { [self] in
             let outcome: Result<(model: ETAModel, version: String), ToolError>
             do {
-                let history = try HistoryReader.read(path: source.history, requireTimes: true).rows
-                var model = try ETAModel(training: history + session, riderEffects: source.riderEffects)
+                let train = { try ETAModel(training: HistoryReader.read(path: source.history, requireTimes: true).rows + session, riderEffects: source.riderEffects) }
+                var model = try source.cache.map { try $0.model(forHistory: source.history, session: session, train: train) } ?? train()
                 let version = model.fingerprint
                 model.source = source
                 model = model.adding(riders: riders)
