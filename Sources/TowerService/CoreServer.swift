@@ -11,8 +11,8 @@ import TowerCore
 /// one chunk. Snapshots are written on a thread of their own (`SnapshotMaker`), one at the start and then every few
 /// seconds while boards are attached, so a board attaching takes the latest with the events since, and nobody waits
 /// for one to be written. A board more than `maxBacklog` behind gets a fresh snapshot instead of the events it
-/// missed, so the log holds only the recent past. The clock's status
-/// is sent to a board once it has caught up, at most five times a second, latest only.
+/// missed, so the log holds only the recent past. The clock's status is sent to a board once it has caught up, at
+/// most five times a second, latest only.
 ///
 /// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
 /// roster; a client's word is only a wish for a lower role.

@@ -9,7 +9,6 @@ import TowerCore
 ///     server → client   hello {...}                                      first; or refused {...} and close
 ///                       snapshot BASE64                                  the core at journal position N (boards only)
 ///                       event {journal line}                             each event after N
-///
 ///                       learned {...}                                    after an eta.retrained event: the model that took over
 ///                       status {...}                                     the clock, whenever it changes
 ///                       reply {"id":1,"reply":{"outcome":"done",...}}
@@ -18,8 +17,8 @@ public enum ServiceFrame: Sendable {
     case command(id: Int, OperatorCommand)
     case hello(ServiceHello)
     case refused(String)
-    /// A `CoreSnapshot` in `CompactEncoder`'s form, decoded by the board that takes it (the server encodes it once
-    /// for every board attaching about then). Base64 on the line.
+    /// A `CoreSnapshot` in `CompactEncoder`'s form, decoded by the board that takes it (`SnapshotMaker` writes one
+    /// for every board attaching until the next). Base64 on the line.
     case snapshot([UInt8])
     case event([UInt8])
     /// What the core's ETA learner holds after its retrained model took over (right after the `eta.retrained` event):

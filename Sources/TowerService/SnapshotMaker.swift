@@ -19,8 +19,6 @@ final class SnapshotMaker: Sendable {
 
     private let state = Mutex<(running: Bool, done: Result<Made, ToolError>?)>((false, nil))
 
-    var isRunning: Bool { state.withLock { $0.running } }
-
     /// Starts writing `snapshot`, which ends at `end` in the server's stream; does nothing while one is being written.
     func start(_ snapshot: CoreSnapshot, end: Int) {
         let started = state.withLock { state -> Bool in

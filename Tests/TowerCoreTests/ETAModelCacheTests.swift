@@ -33,11 +33,18 @@ import Testing
         try (lines.prefix(3000).joined(separator: "\n") + "\n").write(toFile: history, atomically: true, encoding: .utf8)
         _ = try cache.model(forHistory: history, train: train)
         #expect(trainings == 3, "another history is trained on")
+        let rows = try HistoryReader.read(path: history, requireTimes: true).rows
+        _ = try cache.model(forHistory: history, session: Array(rows.prefix(5)), train: train)
+        #expect(trainings == 4, "a retraining on the day's legs is a model of its own")
+        _ = try cache.model(forHistory: history, session: Array(rows.prefix(5)), riderEffects: true, train: train)
+        #expect(trainings == 5, "so is one with per-rider effects")
+        _ = try cache.model(forHistory: history, session: Array(rows.prefix(5)), train: train)
+        #expect(trainings == 5)
         // A damaged file is passed over: the model is trained again and kept in its place.
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
             try "{".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         }
         _ = try cache.model(forHistory: history, train: train)
-        #expect(trainings == 4)
+        #expect(trainings == 6)
     }
 }

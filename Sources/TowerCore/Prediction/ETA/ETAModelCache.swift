@@ -14,11 +14,13 @@ public struct ETAModelCache: Sendable, Equatable {
         self.build = build
     }
 
-    /// The model for `history` and the day's legs `session` (none for the model trained at start): the kept one, else
-    /// `train()`'s, kept for next time (a cache that cannot be written or read is passed over: the model is trained).
-    func model(forHistory history: String, session: [HistoryRow] = [], train: () throws -> ETAModel) throws -> ETAModel {
+    /// The model for `history` and the day's legs `session` (none for the model trained at start), with or without
+    /// per-rider effects: the kept one, else `train()`'s, kept for next time (a cache that cannot be written or read is
+    /// passed over: the model is trained).
+    func model(forHistory history: String, session: [HistoryRow] = [], riderEffects: Bool = false,
+               train: () throws -> ETAModel) throws -> ETAModel {
         guard let bytes = FileManager.default.contents(atPath: history) else { return try train() }
-        var text = "\(build)|\(ETAModel.formatVersion)|\(bytes.count)|"
+        var text = "\(build)|\(ETAModel.formatVersion)|\(riderEffects)|\(bytes.count)|"
         text += String(SeededRandom.fnv1a(String(decoding: bytes, as: UTF8.self)), radix: 16)
         if !session.isEmpty {
             text += "|\(session.count)|" + String(SeededRandom.fnv1a(session.map(\.csvLine).joined(separator: "\n")), radix: 16)

@@ -18,7 +18,7 @@ final class RetrainJob: @unchecked Sendable {
             let outcome: Result<(model: ETAModel, version: String), ToolError>
             do {
                 let train = { try ETAModel(training: HistoryReader.read(path: source.history, requireTimes: true).rows + session, riderEffects: source.riderEffects) }
-                var model = try source.cache.map { try $0.model(forHistory: source.history, session: session, train: train) } ?? train()
+                var model = try source.cache.map { try $0.model(forHistory: source.history, session: session, riderEffects: source.riderEffects, train: train) } ?? train()
                 let version = model.fingerprint
                 model.source = source
                 model = model.adding(riders: riders)
