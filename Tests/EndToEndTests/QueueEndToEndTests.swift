@@ -29,7 +29,7 @@ import Testing
             guard case let .exceptionEscalated(id, options, deadline, _, _) = event.body else { continue }
             defer { earlierDeadline = max(earlierDeadline, deadline) }
             let from = max(event.at - 300, earlierDeadline + 60)
-            guard let index = options.firstIndex(where: { Remedy(text: $0.action).map { acting.contains($0.kind) } ?? false }),
+            guard let index = options.firstIndex(where: { acting.contains($0.action.kind) }),
                   from <= event.at + 60, deadline - from >= 600 else { continue }
             return Case(from: ISOTime.clock(from, offsetSeconds: -3 * 3600), exception: id, option: index + 1)
         }

@@ -207,7 +207,7 @@ import TowerCore
         // Two open cases of different kinds on the fixture's world.
         var snapshot = BoardFixture.snapshot
         let riders = Array(snapshot.world.riderIDs.prefix(2))
-        for (number, kind) in ["rider_stalled", "geofence_exit"].enumerated() {
+        for (number, kind) in [ExceptionKind.riderStalled, .geofenceExit].enumerated() {
             snapshot.world.apply(Event(id: "t\(number)", at: snapshot.now, by: "core",
                                        body: .exceptionRaised(exception: "E-900\(number)", kind: kind, subject: riders[number], detail: "test")))
         }

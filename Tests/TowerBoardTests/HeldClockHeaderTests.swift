@@ -27,11 +27,11 @@ import TowerCore
 
     @Test func aDemoCaptionsEachEscalationWithItsBestOptionAndItsDefault() throws {
         let world = BoardFixture.snapshot.world
-        var exception = ExceptionCase(id: "E-0042", kind: "rider_stalled", subject: "R05", detail: "no progress", raisedAt: BoardFixture.snapshot.now)
+        var exception = ExceptionCase(id: "E-0042", kind: .riderStalled, subject: "R05", detail: "no progress", raisedAt: BoardFixture.snapshot.now)
         exception.state = .escalated
-        exception.options = [EscalationOption(action: "reassign_all:R05", summary: "move R05's unpicked orders to other riders (cost +50.00, late 3→1)", costDelta: 50),
-                             EscalationOption(action: "none", summary: "do nothing, keep watching (cost +0.00, late 3→3)", costDelta: 0)]
-        exception.defaultAction = "none"
+        exception.options = [EscalationOption(action: Remedy(.reassignAll, "R05"), summary: "move R05's unpicked orders to other riders (cost +50.00, late 3→1)", costDelta: 50),
+                             EscalationOption(action: Remedy.none, summary: "do nothing, keep watching (cost +0.00, late 3→3)", costDelta: 0)]
+        exception.defaultAction = Remedy.none
         exception.deadline = BoardFixture.snapshot.now + 900
         let caption = BoardApp.caption(exception, world: world)
         #expect(caption == "E-0042 rider stalled R05 goes to a supervisor: best of 2: move R05's unpicked orders to other riders (cost +50.00, late 3→1); "

@@ -15,7 +15,7 @@ import Testing
 
         let late = try #require(remedies.notice(order, eta: t0 + 4800, in: world, now: t0))
         guard case let .customerNotified(_, kind, message, window) = late else { Issue.record("\(late)"); return }
-        #expect(kind == "delayed")
+        #expect(kind == .delayed)
         #expect(window == TimeWindow(start: t0 + 3900, end: t0 + 5700), "the ETA ± 15 minutes, on 5-minute marks")
         #expect(message == "Hi C O-1, your order O-1 is running late: it will now arrive between 11:05-11:35.")
         world.apply(Event(id: "n1", at: t0, by: "core", body: late))
@@ -28,13 +28,13 @@ import Testing
 
     @Test func afterTheWindowClosedTheMessageSaysLateAndUsesThePolicysTemplate() throws {
         var policy = Policy.standard
-        policy.templates["late"] = "{order} for {customer}: sorry, now {eta}"
+        policy.templates[.late] = "{order} for {customer}: sorry, now {eta}"
         let planner = RemedyPlanner(planner: InsertionPlanner(), policy: policy)
         let world = DeskCity.world([.orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: t0 - 3600, end: t0)))])
         let order = try #require(world.orders["O-1"])
         let body = try #require(planner.notice(order, eta: t0 + 1200, in: world, now: t0 + 60))
         guard case let .customerNotified(_, kind, message, _) = body else { Issue.record("\(body)"); return }
-        #expect(kind == "late" && message == "O-1 for C O-1: sorry, now 10:20")
+        #expect(kind == .late && message == "O-1 for C O-1: sorry, now 10:20")
     }
 
     @Test func arrivingSoonAtMostOncePerNotifyInterval() throws {

@@ -260,7 +260,7 @@ import Testing
         func predictedLate(_ model: ETAModel?) throws -> (cases: Set<String>, engine: Engine) {
             let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, eta: model)
             session.simulation.run(until: scenario.time(10 * 3600), engine: session.engine)
-            let cases = session.engine.world.exceptions.values.filter { $0.kind == ExceptionKind.predictedLate.rawValue }.map(\.subject)
+            let cases = session.engine.world.exceptions.values.filter { $0.kind == .predictedLate }.map(\.subject)
             return (Set(cases), session.engine)
         }
         let travel = try predictedLate(nil)

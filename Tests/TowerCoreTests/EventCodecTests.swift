@@ -39,13 +39,13 @@ enum SampleEvents {
             .orderUnassigned(order: "O-1", reason: "no rider"),
             .routePlanned(rider: "R1", stops: [Stop(order: "O-1", kind: .pickup, eta: t0 + 60), Stop(order: "O-1", kind: .delivery, eta: t0 + 4000)],
                           trigger: "plan lock", costBefore: 0, costAfter: 12.75),
-            .customerNotified(order: "O-1", kind: "delayed", message: "Your parcel will arrive by 12:30", window: nil),
-            .customerNotified(order: "O-1", kind: "delayed", message: "New window", window: TimeWindow(start: t0 + 600, end: t0 + 2400)),
-            .exceptionRaised(exception: "X-1", kind: "predicted_late", subject: "O-1", detail: "ETA 12:10 after window 12:00"),
-            .exceptionAutoResolved(exception: "X-1", action: "resequence", rule: "routine: keeps every SLA"),
-            .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: "reassign", summary: "to R2", costDelta: 4.5, lateBefore: 2, lateAfter: 1),
-                                                            EscalationOption(action: "notify", summary: "new window", costDelta: 0)],
-                                deadline: t0 + 900, defaultAction: "notify", reason: "a critical order is involved"),
+            .customerNotified(order: "O-1", kind: .delayed, message: "Your parcel will arrive by 12:30", window: nil),
+            .customerNotified(order: "O-1", kind: .delayed, message: "New window", window: TimeWindow(start: t0 + 600, end: t0 + 2400)),
+            .exceptionRaised(exception: "X-1", kind: .predictedLate, subject: "O-1", detail: "ETA 12:10 after window 12:00"),
+            .exceptionAutoResolved(exception: "X-1", action: Remedy(.resequence, "R1"), rule: "routine: keeps every SLA"),
+            .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: Remedy(.reassign, "O-1", target: "R2"), summary: "to R2", costDelta: 4.5, lateBefore: 2, lateAfter: 1),
+                                                            EscalationOption(action: Remedy(.notify, "O-1"), summary: "new window", costDelta: 0)],
+                                deadline: t0 + 900, defaultAction: Remedy(.notify, "O-1"), reason: "a critical order is involved"),
             .exceptionApproved(exception: "X-1", option: 2, operator: "maria"),
             .exceptionRejected(exception: "X-1", operator: "maria", reason: "too costly"),
             .exceptionDefaulted(exception: "X-1", option: 0),
@@ -96,5 +96,26 @@ enum SampleEvents {
     @Test func refusesANewerFormat() {
         let line = #"{"v":2,"id":"x","at":"2026-11-17T10:00:00Z","type":"rider.shift_started","rider":"R1"}"#
         #expect(throws: EventError(field: "v", reason: "format version 2 is newer than this Tower reads (1)")) { try EventCodec.decode(line: Array(line.utf8)) }
+    }
+
+    /// Exception kinds, actions and message kinds are vocabularies: a journal line with a word outside them is refused
+    /// with the field and the words it knows, never carried into the world as a string.
+    @Test func exceptionKindsActionsAndNoticeKindsAreReadAsTheirVocabularies() {
+        let head = #"{"v":1,"id":"d1","at":"2026-11-17T10:00:00-03:00","by":"core","#
+        func decode(_ rest: String) throws { _ = try EventCodec.decode(line: Array((head + rest).utf8)) }
+        #expect(throws: EventError(field: "kind", reason: "unknown value \"rider_sleeping\"; expected one of "
+                                   + ExceptionKind.allCases.map(\.rawValue).joined(separator: ", "))) {
+            try decode(#""type":"exception.raised","exception":"E-1","kind":"rider_sleeping","subject":"R1"}"#)
+        }
+        #expect(throws: EventError(field: "action", reason: "\"teleport:R1\" is not an action (like reassign:O-17:R05, notify:O-17 or none)")) {
+            try decode(#""type":"exception.auto_resolved","exception":"E-1","action":"teleport:R1","rule":"x"}"#)
+        }
+        #expect(throws: EventError(field: "options[0].action", reason: "\"reassign:O-1\" is not an action (like reassign:O-17:R05, notify:O-17 or none)")) {
+            try decode(#""type":"exception.escalated","exception":"E-1","options":[{"action":"reassign:O-1","summary":"s","cost_delta":1}],"deadline":"2026-11-17T10:15:00-03:00","default":"none"}"#)
+        }
+        #expect(throws: EventError(field: "kind", reason: "unknown value \"sorry\"; expected one of "
+                                   + NoticeKind.allCases.map(\.rawValue).joined(separator: ", "))) {
+            try decode(#""type":"customer.notified","order":"O-1","kind":"sorry","message":"m"}"#)
+        }
     }
 }

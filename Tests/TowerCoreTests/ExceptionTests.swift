@@ -184,7 +184,7 @@ enum DeskCity {
         try submit(engine, "o", .orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: t0, end: t0 + 3 * 3600))), at: t0 - 600)
         try submit(engine, "on", .shiftStarted(rider: "R1"), at: t0 - 600)
         try submit(engine, "d", .deliveryDone(rider: "R2", order: "O-1"), at: t0)
-        let exception = try #require(engine.world.exceptions.values.first { $0.kind == "contradictory_event" })
+        let exception = try #require(engine.world.exceptions.values.first { $0.kind == .contradictoryEvent })
         return (engine, exception)
     }
 
@@ -192,9 +192,9 @@ enum DeskCity {
         let (engine, exception) = try contradiction()
         let holder = try #require(engine.world.orders["O-1"]?.rider)
         #expect(exception.state == .escalated)
-        #expect(exception.options.map(\.action) == ["ask_rider:\(holder)", "none"])
+        #expect(exception.options.map(\.action) == [Remedy(.askRider, holder), Remedy.none])
         #expect(exception.deadline == t0 + 15 * 60)
-        #expect(exception.defaultAction == "none")
+        #expect(exception.defaultAction == Remedy.none)
         #expect(exception.escalationReason == "the policy always asks a supervisor")
     }
 
@@ -202,7 +202,7 @@ enum DeskCity {
         let (engine, exception) = try contradiction()
         try submit(engine, "ok", .exceptionApproved(exception: exception.id, option: 1, operator: "maria"), at: t0 + 60, by: "maria")
         let decided = try #require(engine.world.exceptions[exception.id])
-        #expect(decided.state == .approved && decided.decidedBy == "maria" && decided.resolution?.hasPrefix("ask_rider:") == true)
+        #expect(decided.state == .approved && decided.decidedBy == "maria" && decided.resolution?.remedy?.kind == .askRider)
         #expect(throws: EventError(field: "exception", reason: "exception \"\(exception.id)\" is already approved")) {
             try submit(engine, "again", .exceptionApproved(exception: exception.id, option: 1, operator: "joao"), at: t0 + 120, by: "joao")
         }
@@ -227,7 +227,7 @@ enum DeskCity {
         #expect(engine.world.exceptions[exception.id]?.state == .escalated)
         engine.advance(to: t0 + 16 * 60)
         let decided = try #require(engine.world.exceptions[exception.id])
-        #expect(decided.state == .defaulted && decided.resolution == "none" && decided.decidedBy == "core")
+        #expect(decided.state == .defaulted && decided.resolution == .action(Remedy.none) && decided.decidedBy == "core")
     }
 
     @Test func observingModesRaiseButNeverAct() throws {
@@ -243,12 +243,12 @@ enum DeskCity {
         for rider in ["R1", "R2"] { try submit(engine, "on-\(rider)", .shiftStarted(rider: rider), at: t0 - 600) }
         let holder = try #require(engine.world.orders["O-1"]?.rider)
         let other = holder == "R1" ? "R2" : "R1"
-        try submit(engine, "r", .exceptionRaised(exception: "E-T", kind: "predicted_late", subject: "O-1", detail: "test"), at: t0)
+        try submit(engine, "r", .exceptionRaised(exception: "E-T", kind: .predictedLate, subject: "O-1", detail: "test"), at: t0)
         try submit(engine, "e", .exceptionEscalated(exception: "E-T", options: [
-            EscalationOption(action: "reassign:O-1:\(other)", summary: "move it", costDelta: 3),
-            EscalationOption(action: "notify:O-1", summary: "tell", costDelta: 0),
-            EscalationOption(action: "resequence:\(holder)", summary: "reorder", costDelta: 0),
-        ], deadline: t0 + 900, defaultAction: "none", reason: "test"), at: t0)
+            EscalationOption(action: Remedy(.reassign, "O-1", target: "\(other)"), summary: "move it", costDelta: 3),
+            EscalationOption(action: Remedy(.notify, "O-1"), summary: "tell", costDelta: 0),
+            EscalationOption(action: Remedy(.resequence, "\(holder)"), summary: "reorder", costDelta: 0),
+        ], deadline: t0 + 900, defaultAction: Remedy.none, reason: "test"), at: t0)
         try submit(engine, "b", .riderBreakdown(rider: other, note: "flat"), at: t0 + 60)
         #expect(throws: EventError(field: "option", reason: "stale: option 1 of E-T cannot be done now: \(other) cannot take O-1 now")) {
             try submit(engine, "a1", .exceptionApproved(exception: "E-T", option: 1, operator: "maria"), at: t0 + 120)

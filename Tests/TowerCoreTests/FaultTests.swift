@@ -52,7 +52,7 @@ import Testing
         try feed.send(.pickupDone(rider: "R2", order: "O-1"))
         #expect(engine.world.routes["R1"]?.stops.contains { $0.order == "O-1" } == false, "off the planned rider's route")
         #expect(engine.world.routes["R2"]?.stops.map(\.kind) == [.delivery], "on the route of the rider who has the parcel, even in static mode")
-        #expect(engine.world.exceptions.values.contains { $0.kind == ExceptionKind.contradictoryEvent.rawValue && $0.subject == "O-1" })
+        #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.subject == "O-1" })
     }
 
     // 2. Feed ids and the core's own ids live in separate spaces.

@@ -3,7 +3,7 @@ import Testing
 @testable import TowerCore
 
 @Suite struct MetricsTests {
-    static func exception(_ n: Int, kind: String, state: ExceptionCase.State, minutes: Int64?) -> ExceptionCase {
+    static func exception(_ n: Int, kind: ExceptionKind, state: ExceptionCase.State, minutes: Int64?) -> ExceptionCase {
         var e = ExceptionCase(id: "E-\(n)", kind: kind, subject: "O-\(n)", detail: "", raisedAt: Instant(seconds: 1000))
         e.state = state
         e.resolvedAt = minutes.map { Instant(seconds: 1000 + $0 * 60) }
@@ -11,12 +11,12 @@ import Testing
     }
 
     @Test func resolutionTimesSplitByResolverAndKind() {
-        var cases = (1...10).map { Self.exception($0, kind: "predicted_late", state: .autoResolved, minutes: 0) }
-        cases.append(Self.exception(11, kind: "stalled", state: .approved, minutes: 4))
-        cases.append(Self.exception(12, kind: "stalled", state: .rejected, minutes: 10))
-        cases.append(Self.exception(13, kind: "predicted_late", state: .approved, minutes: 2))
-        cases.append(Self.exception(14, kind: "late_now", state: .defaulted, minutes: 15))
-        cases.append(Self.exception(15, kind: "late_now", state: .escalated, minutes: nil))  // still waiting: not counted
+        var cases = (1...10).map { Self.exception($0, kind: .predictedLate, state: .autoResolved, minutes: 0) }
+        cases.append(Self.exception(11, kind: .riderStalled, state: .approved, minutes: 4))
+        cases.append(Self.exception(12, kind: .riderStalled, state: .rejected, minutes: 10))
+        cases.append(Self.exception(13, kind: .predictedLate, state: .approved, minutes: 2))
+        cases.append(Self.exception(14, kind: .lateNow, state: .defaulted, minutes: 15))
+        cases.append(Self.exception(15, kind: .lateNow, state: .escalated, minutes: nil))  // still waiting: not counted
         let times = ResolutionTimes(cases)
         #expect(times.all.count == 14)
         #expect(times.byResolver[.auto] == .init([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
@@ -24,9 +24,9 @@ import Testing
         #expect(times.byResolver[.human]?.median == 240)
         #expect(times.byResolver[.human]?.p90 == 600)
         #expect(times.byResolver[.defaulted]?.median == 900)
-        #expect(times.byKind["stalled"]?[.human]?.count == 2)
-        #expect(times.byKind["predicted_late"]?[.human]?.median == 120)
-        #expect(times.byKind["late_now"]?[.auto] == nil)
+        #expect(times.byKind[.riderStalled]?[.human]?.count == 2)
+        #expect(times.byKind[.predictedLate]?[.human]?.median == 120)
+        #expect(times.byKind[.lateNow]?[.auto] == nil)
         #expect(times.all.p90 == 600)
     }
 
@@ -151,7 +151,7 @@ import Testing
         let counted = day.riders.reduce(0) { sum, r in sum + r.planned.filter { $0.deliveredBy == r.id }.count + r.added.count }
         #expect(counted == day.run.delivered)
         #expect(day.riders.allSatisfy { (0...1).contains($0.utilisation) })
-        #expect(day.moments.filter { $0.what == "raised" }.count == day.world.exceptions.count)
+        #expect(day.moments.filter { $0.what == .raised }.count == day.world.exceptions.count)
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
     static func notice(_ n: Int, order: String = "O-1") -> Event {
         let window = TimeWindow(start: morning + 3600, end: morning + 5400)
         return Event(id: "d\(n)", at: morning + Int64(n), by: "core",
-                     body: .customerNotified(order: order, kind: "delayed", message: "Hi, order \(order) is late \"\n\u{1B}[2J", window: window))
+                     body: .customerNotified(order: order, kind: .delayed, message: "Hi, order \(order) is late \"\n\u{1B}[2J", window: window))
     }
 
     static func lines(_ path: String) throws -> [String] {

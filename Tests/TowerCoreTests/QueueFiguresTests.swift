@@ -5,8 +5,8 @@ import Testing
 @Suite struct QueueFiguresTests {
     let t0 = DeskCity.t0  // 10:00 local
 
-    func option(_ action: String, cost: Double, late: Int) -> EscalationOption {
-        EscalationOption(action: action, summary: action, costDelta: cost, lateBefore: 2, lateAfter: late)
+    func option(_ action: Remedy, cost: Double, late: Int) -> EscalationOption {
+        EscalationOption(action: action, summary: action.words, costDelta: cost, lateBefore: 2, lateAfter: late)
     }
 
     @Test func countsEachHourAndCatchesDominatedOptionsAndCostlyDefaults() {
@@ -15,12 +15,12 @@ import Testing
         func raise(at time: Instant, escalate options: [EscalationOption]? = nil, then final: EventBody? = nil) {
             n += 1
             let id = "E-\(n)"
-            world.apply(Event(id: "r\(n)", at: time, by: Event.core, body: .exceptionRaised(exception: id, kind: "predicted_late", subject: "R1", detail: "")))
+            world.apply(Event(id: "r\(n)", at: time, by: Event.core, body: .exceptionRaised(exception: id, kind: .predictedLate, subject: "R1", detail: "")))
             if let options {
                 world.apply(Event(id: "e\(n)", at: time, by: Event.core, body: .exceptionEscalated(exception: id, options: options, deadline: time + 600,
                                                                                                   defaultAction: options[0].action, reason: "")))
             } else {
-                world.apply(Event(id: "a\(n)", at: time, by: Event.core, body: .exceptionAutoResolved(exception: id, action: "none", rule: "")))
+                world.apply(Event(id: "a\(n)", at: time, by: Event.core, body: .exceptionAutoResolved(exception: id, action: Remedy.none, rule: "")))
             }
             if let final {
                 var body = final
@@ -30,9 +30,9 @@ import Testing
         }
         raise(at: t0)
         raise(at: t0 + 60)
-        raise(at: t0 + 120, escalate: [option("resequence:R1", cost: 5, late: 1), option("none", cost: 0, late: 1)],
+        raise(at: t0 + 120, escalate: [option(Remedy(.resequence, "R1"), cost: 5, late: 1), option(Remedy.none, cost: 0, late: 1)],
               then: .exceptionDefaulted(exception: "", option: 1))                                   // dominated by doing nothing
-        raise(at: t0 + 3600 * 2, escalate: [option("handoff:O-1", cost: 72.98, late: 0), option("none", cost: 0, late: 2)],
+        raise(at: t0 + 3600 * 2, escalate: [option(Remedy(.handoff, "O-1", target: "G1"), cost: 72.98, late: 0), option(Remedy.none, cost: 0, late: 2)],
               then: .exceptionDefaulted(exception: "", option: 1))                                   // a default above the limit
         let figures = QueueFigures(world: world, costLimit: 40)
         #expect(figures.hours.map(\.hour) == [10, 11, 12])
@@ -46,11 +46,12 @@ import Testing
     }
 
     @Test func anOptionIsDominatedOnlyByOneAsGoodOnBothCountsAndBetterOnOne() {
-        let a = option("a", cost: 5, late: 1)
-        #expect(a.isDominated(by: option("b", cost: 0, late: 1)))
-        #expect(a.isDominated(by: option("b", cost: 5, late: 0)))
-        #expect(!a.isDominated(by: option("b", cost: 5, late: 1)), "equal is no better")
-        #expect(!a.isDominated(by: option("b", cost: 0, late: 2)), "a trade-off")
-        #expect(!EscalationOption(action: "a", summary: "", costDelta: 5).isDominated(by: option("b", cost: 0, late: 0)), "unknown lateness")
+        let a = option(Remedy(.notify, "O-1"), cost: 5, late: 1)
+        let b = Remedy(.resequence, "R1")
+        #expect(a.isDominated(by: option(b, cost: 0, late: 1)))
+        #expect(a.isDominated(by: option(b, cost: 5, late: 0)))
+        #expect(!a.isDominated(by: option(b, cost: 5, late: 1)), "equal is no better")
+        #expect(!a.isDominated(by: option(b, cost: 0, late: 2)), "a trade-off")
+        #expect(!EscalationOption(action: a.action, summary: "", costDelta: 5).isDominated(by: option(b, cost: 0, late: 0)), "unknown lateness")
     }
 }

@@ -112,7 +112,7 @@ import Testing
     }
 
     func cases(_ engine: Engine, _ kind: ExceptionKind, _ subject: String) -> [ExceptionCase] {
-        engine.world.exceptions.values.filter { $0.kind == kind.rawValue && $0.subject == subject }.sorted { $0.id < $1.id }
+        engine.world.exceptions.values.filter { $0.kind == kind && $0.subject == subject }.sorted { $0.id < $1.id }
     }
 
     @Test func aRoutineCaseIsResolvedAtOnceWithTheRuleAndTheNumbers() throws {
@@ -120,7 +120,7 @@ import Testing
         engine.raise(Finding(.riderOffline, holder, "no position"), at: t0)
         let resolved = try #require(cases(engine, .riderOffline, holder).first)
         #expect(resolved.state == .autoResolved && resolved.decidedBy == "core")
-        #expect(resolved.resolution == "ask_rider:\(holder)")
+        #expect(resolved.resolution == .action(Remedy(.askRider, holder)))
         #expect(resolved.rule?.hasPrefix("routine: no new lateness; ask \(holder)") == true, "\(resolved.rule ?? "")")
         #expect(resolved.rule?.hasSuffix("limit 40") == true)
     }

@@ -29,9 +29,9 @@ import Testing
         let cases = world.exceptions.values
 
         // R01 stands still from 08:10; its pinned orders (windows closing 09:15 and 09:30) are seen as late before.
-        #expect(cases.contains { $0.kind == "rider_stalled" && $0.subject == "R01" && $0.raisedAt <= time(8, 30) })
+        #expect(cases.contains { $0.kind == .riderStalled && $0.subject == "R01" && $0.raisedAt <= time(8, 30) })
         for (order, closes) in [("O-LATE-1", time(9, 15)), ("O-LATE-2", time(9, 30))] {
-            let seen = cases.filter { $0.subject == order && $0.kind == "predicted_late" }.map(\.raisedAt).min()
+            let seen = cases.filter { $0.subject == order && $0.kind == .predictedLate }.map(\.raisedAt).min()
             #expect(seen.map { $0 < closes } == true, "\(order) predicted late before its window closes at \(closes)")
         }
 
@@ -40,7 +40,7 @@ import Testing
         // when a cheaper option would lose more: `escalate_critical = choice`) or escalated with options and a deadline.
         let crit = try #require(world.orders["O-CRIT-1"])
         if crit.status == .delivered, let done = crit.completedAt, done <= crit.window.end {
-            #expect(cases.filter { $0.subject == "O-CRIT-1" && $0.kind == "late_now" }.isEmpty)
+            #expect(cases.filter { $0.subject == "O-CRIT-1" && $0.kind == .lateNow }.isEmpty)
         } else {
             let critical = cases.filter { $0.subject == "O-CRIT-1" }
             #expect(critical.contains { $0.raisedAt <= time(10, 15) })
@@ -85,7 +85,7 @@ import Testing
         let engine = session.engine
         func reach(_ exception: ExceptionCase) -> Set<String> {
             var keys: Set<String> = [exception.subject]
-            for remedy in exception.options.compactMap({ Remedy(text: $0.action) }) {
+            for remedy in exception.options.map(\.action) {
                 if !remedy.subject.isEmpty { keys.insert(remedy.subject) }
                 if let target = remedy.target { keys.insert(target) }
             }
@@ -95,10 +95,10 @@ import Testing
         var escalations = 0
         engine.observer = { event in
             guard case let .exceptionEscalated(id, _, _, _, _) = event.body, let new = engine.world.exceptions[id],
-                  ExceptionKind(rawValue: new.kind)?.isScanned == true else { return }
+                  new.kind.isScanned else { return }
             escalations += 1
             for other in engine.world.exceptions.values where other.id != id && other.state == .escalated
-                && ExceptionKind(rawValue: other.kind)?.isScanned == true && !reach(other).isDisjoint(with: reach(new)) {
+                && other.kind.isScanned && !reach(other).isDisjoint(with: reach(new)) {
                 overlaps.append("\(id) and \(other.id) on \(reach(other).intersection(reach(new)).sorted())")
             }
         }

@@ -166,7 +166,7 @@ public final class BoardApp {
 
     /// "E-0012 rider stalled R05 goes to a supervisor: best of 2: …; unanswered at 10:30, the core takes: …".
     static func caption(_ exception: ExceptionCase, world: World) -> String {
-        let what = "\(exception.id) \(exception.kind.replacingOccurrences(of: "_", with: " ")) \(exception.subject)"
+        let what = "\(exception.id) \(exception.kind.words) \(exception.subject)"
         let best = exception.options.first.map { "best of \(exception.options.count): \($0.summary)" } ?? "no options"
         let fallback = exception.options.first { $0.action == exception.defaultAction }?.summary ?? "do nothing"
         let deadline = exception.deadline.map { ISOTime.clock($0, offsetSeconds: world.utcOffsetSeconds) } ?? "its deadline"

@@ -94,7 +94,7 @@ enum DetailViews {
             buffer.put(" exception \(id) is not known", x: rect.x, y: rect.y, style: c.theme[.late])
             return
         }
-        let body = c.title("Exception \(id) · \(exception.kind.replacingOccurrences(of: "_", with: " ")) · \(exception.subject)", pane: nil, in: rect, into: &buffer)
+        let body = c.title("Exception \(id) · \(exception.kind.words) · \(exception.subject)", pane: nil, in: rect, into: &buffer)
         var facts = [
             ("what", exception.detail),
             ("raised", Format.clock(exception.raisedAt, world)),
@@ -104,9 +104,9 @@ enum DetailViews {
         if let deadline = exception.deadline {
             let left = deadline - c.snapshot.now
             facts.append(("deadline", Format.clock(deadline, world) + (exception.isPending ? " (\(ExceptionsPane.countdown(max(0, left))) left)" : "")
-                          + ", then: \(Remedy.words(of: exception.defaultAction ?? "none"))"))
+                          + ", then: \((exception.defaultAction ?? .none).words)"))
         }
-        if let resolution = exception.resolution { facts.append(("resolution", Remedy.words(of: resolution))) }
+        if let resolution = exception.resolution { facts.append(("resolution", resolution.words)) }
         var y = body.y
         for (label, value) in facts {
             y = hanging(" " + Format.pad(label, 11), value, at: y, in: body, style: c.theme[.text], into: &buffer)

@@ -14,12 +14,12 @@ enum ExceptionsPane {
         let world = c.snapshot.world
         let filter = c.model.filters[.exceptions]
         func kept(_ exception: ExceptionCase) -> Bool {
-            filter?.keeps([exception.id, exception.kind, exception.subject, exception.detail, exception.state.rawValue]) ?? true
+            filter?.keeps([exception.id, exception.kind.rawValue, exception.subject, exception.detail, exception.state.rawValue]) ?? true
         }
         let open = (c.model.sorts[.exceptions] ?? PaneSort()).apply(queue(world).filter(kept), pane: .exceptions) { column, exception -> PaneSort.Key? in
             switch column {
             case .raised: return .number(Double(exception.raisedAt.seconds))
-            case .kind: return .text(exception.kind)
+            case .kind: return .text(exception.kind.rawValue)
             case .subject: return .text(exception.subject)
             default: return nil
             }
@@ -45,7 +45,7 @@ enum ExceptionsPane {
             } else {
                 x += buffer.put(" \(c.glyphs.watching)       ", x: x, y: y, style: isSelected ? base : c.theme[.muted])
             }
-            buffer.put(" \(exception.id) \(exception.kind.replacingOccurrences(of: "_", with: " ")) \(exception.subject): \(exception.detail)", x: x, y: y, style: base,
+            buffer.put(" \(exception.id) \(exception.kind.words) \(exception.subject): \(exception.detail)", x: x, y: y, style: base,
                        maxWidth: body.maxX - x)
             let second: String
             if let first = exception.options.first {
@@ -73,7 +73,7 @@ enum ExceptionsPane {
             .first(max(0, min(decisionsEnd, body.maxY) - y)) { ($0.resolvedAt!, $0.id) > ($1.resolvedAt!, $1.id) }
         for exception in resolved where y < min(decisionsEnd, body.maxY) {
             let why = exception.state == .autoResolved ? (exception.rule ?? "") : "\(exception.state.rawValue) by \(exception.decidedBy ?? "?")"
-            buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.subject) → \(Remedy.words(of: exception.resolution ?? "none")) · \(why)",
+            buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.subject) → \((exception.resolution ?? .action(.none)).words) · \(why)",
                        x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
             y += 1
         }

@@ -8,12 +8,10 @@ extension Engine {
     func scanExceptions(at now: Instant) {
         let outlook = outlook(at: now)
         let findings = detector.scan(world, outlook: outlook, now: now)
-        let seen = Set(findings.map { CaseKey($0.kind.rawValue, $0.subject) })
+        let seen = Set(findings.map { CaseKey($0.kind, $0.subject) })
         for exception in world.pendingCases {
-            guard let kind = ExceptionKind(rawValue: exception.kind), kind.isScanned,
-                  !seen.contains(CaseKey(exception.kind, exception.subject)) else { continue }
-            decide(.exceptionAutoResolved(exception: exception.id, action: Remedy.none.description,
-                                          rule: "cleared: no longer \(kind.rawValue.replacingOccurrences(of: "_", with: " "))"), at: now)
+            guard exception.kind.isScanned, !seen.contains(CaseKey(exception.kind, exception.subject)) else { continue }
+            decide(.exceptionAutoResolved(exception: exception.id, action: .none, rule: "cleared: no longer \(exception.kind.words)"), at: now)
         }
         var latest: [CaseKey: ExceptionCase] = [:]
         for exception in world.exceptions.values {
@@ -24,17 +22,17 @@ extension Engine {
         // of the order a finding is about, already holds its trouble (its options act on all the rider's orders),
         // so no second case is raised while it is pending; once it closes, the next scan raises what is still
         // wrong. Riders' findings come first so that their cases hold their orders' findings of the same scan.
-        var pendingKinds: [String: Set<String>] = [:]
+        var pendingKinds: [String: Set<ExceptionKind>] = [:]
         for exception in world.pendingCases { pendingKinds[exception.subject, default: []].insert(exception.kind) }
         func heldElsewhere(_ finding: Finding) -> Bool {
             let holders = [finding.subject, world.orders[finding.subject]?.rider].compactMap { $0 }
-            return holders.contains { !(pendingKinds[$0] ?? []).subtracting([finding.kind.rawValue]).isEmpty }
+            return holders.contains { !(pendingKinds[$0] ?? []).subtracting([finding.kind]).isEmpty }
         }
         let ordered = findings.filter { world.riders[$0.subject] != nil } + findings.filter { world.riders[$0.subject] == nil }
         for finding in ordered {
             let rule = policy.rule(finding.kind)
             guard rule.enabled else { continue }
-            let key = CaseKey(finding.kind.rawValue, finding.subject)
+            let key = CaseKey(finding.kind, finding.subject)
             if latest[key].map({ !$0.isPending }) ?? true, heldElsewhere(finding) { continue }
             if let last = latest[key] {
                 // A case being watched (open, not yet due for a person) is judged again: one case, decided when due.
@@ -48,7 +46,7 @@ extension Engine {
             }
             let id = raise(finding, at: now)
             if halted != nil { return }
-            if let id, world.exceptions[id]?.isPending == true { pendingKinds[finding.subject, default: []].insert(finding.kind.rawValue) }
+            if let id, world.exceptions[id]?.isPending == true { pendingKinds[finding.subject, default: []].insert(finding.kind) }
         }
         if settings.mode == .continuousAuto { tellArrivingSoon(outlook, at: now) }
     }
@@ -59,7 +57,7 @@ extension Engine {
         guard policy.rule(finding.kind).enabled else { return nil }
         let number = String(world.exceptions.count + 1)
         let id = "E-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
-        decide(.exceptionRaised(exception: id, kind: finding.kind.rawValue, subject: finding.subject, detail: finding.detail), at: now)
+        decide(.exceptionRaised(exception: id, kind: finding.kind, subject: finding.subject, detail: finding.detail), at: now)
         if settings.mode == .continuousAuto { triage(id, finding, at: now) }
         return id
     }
@@ -74,7 +72,7 @@ extension Engine {
         let triage = Triage(policy: policy, unit: world.costUnit)
         let ranked = triage.ranked(outcomes, for: finding.kind)
         guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
-            decide(.exceptionAutoResolved(exception: id, action: Remedy.none.description, rule: "no listed action applies now; watching"), at: now)
+            decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
             return
         }
         let pending = pendingTouches()
@@ -82,7 +80,7 @@ extension Engine {
                                                ranked: ranked, pending: pending)
         if reasons.isEmpty {
             carryOut(best.bodies, at: now)
-            decide(.exceptionAutoResolved(exception: id, action: best.remedy.description, rule: triage.routineRule(best)), at: now)
+            decide(.exceptionAutoResolved(exception: id, action: best.remedy, rule: triage.routineRule(best)), at: now)
             return
         }
         // One case per rider or order, and a person only when a decision is due: a case about what a waiting
@@ -108,7 +106,7 @@ extension Engine {
     private func pendingTouches() -> [String: String] {
         var touches: [String: String] = [:]
         for exception in world.pendingCases.reversed() where exception.state == .escalated {
-            for key in reach(of: exception.subject, options: exception.options.compactMap { Remedy(text: $0.action) }) { touches[key] = exception.id }
+            for key in reach(of: exception.subject, options: exception.options.map(\.action)) { touches[key] = exception.id }
         }
         return touches
     }
@@ -130,7 +128,7 @@ extension Engine {
         // A person sees what is worth choosing: an option another beats on both counts (as few late, as cheap) is
         // left out, except doing nothing, the baseline every option is read against. Doing nothing is among the
         // candidates and the best is something else, so there are at least two.
-        let offered = ranked.map { ($0, EscalationOption(action: $0.remedy.description, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
+        let offered = ranked.map { ($0, EscalationOption(action: $0.remedy, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
                                                          lateBefore: $0.lateBefore, lateAfter: $0.lateAfter)) }
         var worth = offered.filter { candidate in
             candidate.0.remedy == .none || !offered.contains { candidate.1.isDominated(by: $0.1) }
@@ -143,7 +141,7 @@ extension Engine {
         let fallback = Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
         decide(.exceptionEscalated(exception: id,
                                    options: options.map(\.1),
-                                   deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy.description,
+                                   deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy,
                                    reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; ")), at: now)
     }
 
@@ -233,10 +231,9 @@ extension Engine {
     }
 
     private func drafted(option: Int, of exception: ExceptionCase, at now: Instant) throws(ToolError) -> DecisionDraft {
-        guard exception.options.indices.contains(option - 1), let remedy = Remedy(text: exception.options[option - 1].action) else {
-            throw ToolError("\(exception.id) has no option \(option)")
-        }
-        return try remedies.decisions(for: remedy, in: world, now: now, because: "\(exception.id) \(exception.kind) \(exception.subject)")
+        guard exception.options.indices.contains(option - 1) else { throw ToolError("\(exception.id) has no option \(option)") }
+        return try remedies.decisions(for: exception.options[option - 1].action, in: world, now: now,
+                                      because: "\(exception.id) \(exception.kind.rawValue) \(exception.subject)")
     }
 
     /// Commits drafted decisions; orders they leave without a rider join the waiting list.
@@ -257,15 +254,15 @@ extension Engine {
             guard let stop = outlook.lanes[id]?.stops.first(where: { $0.kind == .delivery }), stop.eta <= now + policy.arrivingSoon,
                   let order = world.orders[stop.order], !order.status.isFinal,
                   order.notifiedAt.map({ now - $0 >= policy.notifyInterval }) ?? true else { continue }
-            let message = remedies.message("arriving_soon", order: order, window: nil, eta: stop.eta, world: world)
-            decide(.customerNotified(order: order.id, kind: "arriving_soon", message: message, window: nil), at: now)
+            let message = remedies.message(.arrivingSoon, order: order, window: nil, eta: stop.eta, world: world)
+            decide(.customerNotified(order: order.id, kind: .arrivingSoon, message: message, window: nil), at: now)
         }
     }
 }
 
 /// A kind and a subject: at most one case per key is pending.
 struct CaseKey: Hashable {
-    var kind: String
+    var kind: ExceptionKind
     var subject: String
-    init(_ kind: String, _ subject: String) { self.kind = kind; self.subject = subject }
+    init(_ kind: ExceptionKind, _ subject: String) { self.kind = kind; self.subject = subject }
 }

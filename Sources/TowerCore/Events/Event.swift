@@ -48,7 +48,7 @@ public struct Event: Hashable, Sendable {
 
 /// One option of an escalated exception.
 public struct EscalationOption: Hashable, Sendable, Codable {
-    public var action: String
+    public var action: Remedy
     public var summary: String
     public var costDelta: Double
     /// Deliveries it touches that would miss their booked window, doing nothing and with it (absent in journals
@@ -56,7 +56,7 @@ public struct EscalationOption: Hashable, Sendable, Codable {
     public var lateBefore: Int?
     public var lateAfter: Int?
 
-    public init(action: String, summary: String, costDelta: Double, lateBefore: Int? = nil, lateAfter: Int? = nil) {
+    public init(action: Remedy, summary: String, costDelta: Double, lateBefore: Int? = nil, lateAfter: Int? = nil) {
         self.action = action; self.summary = summary; self.costDelta = costDelta; self.lateBefore = lateBefore; self.lateAfter = lateAfter
     }
 
@@ -120,11 +120,11 @@ public enum EventBody: Hashable, Sendable {
     case orderUnassigned(order: String, reason: String)
     case routePlanned(rider: String, stops: [Stop], trigger: String, costBefore: Double, costAfter: Double)
     /// A message to the customer; `window` is the new window it promises, when it promises one.
-    case customerNotified(order: String, kind: String, message: String, window: TimeWindow?)
-    case exceptionRaised(exception: String, kind: String, subject: String, detail: String)
-    case exceptionAutoResolved(exception: String, action: String, rule: String)
+    case customerNotified(order: String, kind: NoticeKind, message: String, window: TimeWindow?)
+    case exceptionRaised(exception: String, kind: ExceptionKind, subject: String, detail: String)
+    case exceptionAutoResolved(exception: String, action: Remedy, rule: String)
     /// `reason` says why it was not routine.
-    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: String, reason: String)
+    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: Remedy, reason: String)
     case exceptionApproved(exception: String, option: Int, operator: String)
     case exceptionRejected(exception: String, operator: String, reason: String)
     /// An operator takes back their last decision (`decision`: its event id) within `World.undoWindow`, before any of

@@ -124,12 +124,12 @@ public enum EventCodec {
             return try decodeRoute(&r)
         case "customer.notified":
             let window = r.has("window_start") || r.has("window_end") ? try r.window(start: "window_start", end: "window_end") : nil
-            return .customerNotified(order: try r.id("order"), kind: try r.id("kind"), message: try r.text("message"), window: window)
+            return .customerNotified(order: try r.id("order"), kind: try r.enumeration("kind", as: NoticeKind.self), message: try r.text("message"), window: window)
         case "exception.raised":
-            return .exceptionRaised(exception: try r.id("exception"), kind: try r.id("kind"), subject: try r.id("subject"),
+            return .exceptionRaised(exception: try r.id("exception"), kind: try r.enumeration("kind", as: ExceptionKind.self), subject: try r.id("subject"),
                                     detail: try r.text("detail", default: ""))
         case "exception.auto_resolved":
-            return .exceptionAutoResolved(exception: try r.id("exception"), action: try r.id("action"), rule: try r.text("rule"))
+            return .exceptionAutoResolved(exception: try r.id("exception"), action: try r.remedy("action"), rule: try r.text("rule"))
         case "exception.escalated":
             return try decodeEscalation(&r)
         case "exception.approved":
@@ -197,14 +197,14 @@ public enum EventCodec {
         var options: [EscalationOption] = []
         for (index, item) in try r.array("options").enumerated() {
             var o = try FieldReader(item, path: "options[\(index)]")
-            options.append(EscalationOption(action: try o.id("action"), summary: try o.text("summary"),
+            options.append(EscalationOption(action: try o.remedy("action"), summary: try o.text("summary"),
                                             costDelta: try o.double("cost_delta", in: -1e9...1e9),
                                             lateBefore: try o.optionalInt("late_before", in: 0...1_000_000),
                                             lateAfter: try o.optionalInt("late_after", in: 0...1_000_000)))
         }
         guard (1...4).contains(options.count) else { throw EventError(field: "options", reason: "expected 1 to 4 options") }
         return .exceptionEscalated(exception: try r.id("exception"), options: options, deadline: try r.instant("deadline"),
-                                   defaultAction: try r.id("default"), reason: try r.text("reason", default: ""))
+                                   defaultAction: try r.remedy("default"), reason: try r.text("reason", default: ""))
     }
 
     // MARK: Encoding
@@ -310,23 +310,23 @@ public enum EventCodec {
             w.endArray()
             field("trigger", trigger); number("cost_before", before); number("cost_after", after)
         case let .customerNotified(order, kind, message, window):
-            field("order", order); field("kind", kind); field("message", message)
+            field("order", order); field("kind", kind.rawValue); field("message", message)
             if let window { field("window_start", time(window.start)); field("window_end", time(window.end)) }
         case let .exceptionRaised(exception, kind, subject, detail):
-            field("exception", exception); field("kind", kind); field("subject", subject); field("detail", detail)
+            field("exception", exception); field("kind", kind.rawValue); field("subject", subject); field("detail", detail)
         case let .exceptionAutoResolved(exception, action, rule):
-            field("exception", exception); field("action", action); field("rule", rule)
+            field("exception", exception); field("action", action.description); field("rule", rule)
         case let .exceptionEscalated(exception, options, deadline, defaultAction, reason):
             field("exception", exception)
             w.key("options"); w.beginArray()
             for option in options {
-                w.beginObject(); field("action", option.action); field("summary", option.summary); number("cost_delta", option.costDelta)
+                w.beginObject(); field("action", option.action.description); field("summary", option.summary); number("cost_delta", option.costDelta)
                 if let late = option.lateBefore { w.key("late_before"); w.value(late) }
                 if let late = option.lateAfter { w.key("late_after"); w.value(late) }
                 w.endObject()
             }
             w.endArray()
-            field("deadline", time(deadline)); field("default", defaultAction); field("reason", reason)
+            field("deadline", time(deadline)); field("default", defaultAction.description); field("reason", reason)
         case let .exceptionApproved(exception, option, op):
             field("exception", exception); w.key("option"); w.value(option); field("operator", op)
         case let .exceptionRejected(exception, op, reason):

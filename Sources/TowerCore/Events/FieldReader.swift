@@ -150,6 +150,15 @@ public struct FieldReader {
         has(key) ? try enumeration(key, as: type) : nil
     }
 
+    /// An action on a subject in its journal text (`reassign:O-17:R05`, `none`).
+    public func remedy(_ key: String) throws(EventError) -> Remedy {
+        let text = try plainString(key)
+        guard let remedy = Remedy(text: text) else {
+            throw EventError(field: path(key), reason: "\"\(TextSanitizer.clean(String(text.prefix(40))))\" is not an action (like reassign:O-17:R05, notify:O-17 or none)")
+        }
+        return remedy
+    }
+
     /// A point from `<prefix>lat` and `<prefix>lon`.
     public func point(lat latKey: String, lon lonKey: String) throws(EventError) -> GeoPoint {
         GeoPoint(lat: try double(latKey, in: -90...90), lon: try double(lonKey, in: -180...180))

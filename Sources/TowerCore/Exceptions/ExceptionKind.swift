@@ -1,6 +1,6 @@
 /// What kind of trouble an exception reports. The raw values are the policy file's section names and the
 /// `kind` field of `exception.raised`.
-public enum ExceptionKind: String, CaseIterable, Sendable {
+public enum ExceptionKind: String, CaseIterable, Sendable, Codable {
     /// The predicted arrival misses the window the customer was promised.
     case predictedLate = "predicted_late"
     /// The window has closed and the order is not delivered.
@@ -33,4 +33,7 @@ public enum ExceptionKind: String, CaseIterable, Sendable {
         default: return true
         }
     }
+
+    /// The kind in plain words, for people ("predicted late").
+    public var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
 }

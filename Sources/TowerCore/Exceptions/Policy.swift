@@ -94,13 +94,11 @@ public struct Policy: Sendable {
     public var thresholds = Thresholds()
     public var rules: [ExceptionKind: Rule]
     /// Message templates by notification kind; `{order}`, `{customer}`, `{window}`, `{eta}` and `{reason}` are filled in.
-    public var templates: [String: String]
+    public var templates: [NoticeKind: String]
 
     public func rule(_ kind: ExceptionKind) -> Rule { rules[kind] ?? Policy.standard.rules[kind]! }
 
     /// The notification kinds a template can be written for.
-    public static let templateKinds = ["delayed", "late", "arriving_soon", "failed_attempt", "rescheduled"]
-
     /// `tower demo`'s default: the standard policy with every case touching a critical order put to a supervisor,
     /// so an audience sees the core ask a person as well as act on its own.
     public static var demo: Policy {
@@ -124,10 +122,10 @@ public struct Policy: Sendable {
         .cancelledAfterPickup: Rule(actions: [.returnToHub, .none], routine: .cost, cooldown: 24 * 3600),
         .contradictoryEvent: Rule(actions: [.askRider, .none], routine: .never, defaultChoice: .none, cooldown: 0),
     ], templates: [
-        "delayed": "Hi {customer}, your order {order} is running late: it will now arrive between {window}.",
-        "late": "Hi {customer}, we are sorry: your order {order} missed its window. It is on its way, expected around {eta}.",
-        "arriving_soon": "Hi {customer}, your order {order} arrives in a few minutes (around {eta}).",
-        "failed_attempt": "Hi {customer}, we could not deliver order {order} ({reason}). We will try again between {window}.",
-        "rescheduled": "Hi {customer}, your order {order} is now planned for {window}.",
+        .delayed: "Hi {customer}, your order {order} is running late: it will now arrive between {window}.",
+        .late: "Hi {customer}, we are sorry: your order {order} missed its window. It is on its way, expected around {eta}.",
+        .arrivingSoon: "Hi {customer}, your order {order} arrives in a few minutes (around {eta}).",
+        .failedAttempt: "Hi {customer}, we could not deliver order {order} ({reason}). We will try again between {window}.",
+        .rescheduled: "Hi {customer}, your order {order} is now planned for {window}.",
     ])
 }

@@ -141,10 +141,10 @@ public enum PolicyParser {
     }
 
     private static func setTemplate(_ s: Setting, in policy: inout Policy) throws(ToolError) {
-        guard Policy.templateKinds.contains(s.key) else { throw s.unknownKey(Policy.templateKinds) }
+        guard let kind = NoticeKind(rawValue: s.key) else { throw s.unknownKey(NoticeKind.allCases.map(\.rawValue)) }
         guard !s.value.isEmpty else { throw s.error("empty template") }
         if let problem = Template.problem(in: s.value) { throw s.error(problem) }
-        policy.templates[s.key] = s.value
+        policy.templates[kind] = s.value
     }
 
     private static func setRule(_ s: Setting, in rule: inout Policy.Rule) throws(ToolError) {

@@ -2,7 +2,7 @@
 ///
 /// Its text (`reassign:O-17:R05`, `notify:O-17`, `none`) is what the journal stores as an option's `action`, so an
 /// approval read back from the journal or a feed performs exactly the action that was offered.
-public struct Remedy: Hashable, Sendable, CustomStringConvertible {
+public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
     public var kind: ActionKind
     /// The order, rider or zone the action is about (empty for `none`).
     public var subject: String
@@ -37,9 +37,6 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The plain words of an action's text; the text itself when it is not one (a rejection's reason).
-    public static func words(of text: String) -> String { Remedy(text: text)?.words ?? text }
-
     /// Parses the text form; nil when it is not one.
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -51,5 +48,19 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible {
         case (_, 3) where needsTarget && !parts[1].isEmpty && !parts[2].isEmpty: self.init(kind, parts[1], target: parts[2])
         default: return nil
         }
+    }
+
+    /// Coded as its text, as in the journal.
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let remedy = Remedy(text: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an action: \(TextSanitizer.clean(String(text.prefix(40))))"))
+        }
+        self = remedy
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

@@ -281,7 +281,7 @@ public struct RemedyPlanner: Sendable {
             } else if let rider = order.rider {
                 replan(rider, in: &draft, because: because)
             }
-            let kind = order.status == .failed ? "failed_attempt" : "rescheduled"
+            let kind: NoticeKind = order.status == .failed ? .failedAttempt : .rescheduled
             draft.add(.customerNotified(order: s, kind: kind, message: message(kind, order: order, window: slot, eta: nil, world: world), window: slot))
         case .notify:
             let order = try liveOrder(s, in: world)
@@ -368,7 +368,7 @@ public struct RemedyPlanner: Sendable {
         let start = Instant(seconds: (eta.seconds - 15 * 60) / step * step)
         let end = Instant(seconds: (eta.seconds + 15 * 60 + step - 1) / step * step)
         let window = TimeWindow(start: max(start, now), end: end)
-        let kind = now >= order.window.end ? "late" : "delayed"
+        let kind: NoticeKind = now >= order.window.end ? .late : .delayed
         return .customerNotified(order: order.id, kind: kind, message: message(kind, order: order, window: window, eta: eta, world: world), window: window)
     }
 
@@ -391,7 +391,7 @@ public struct RemedyPlanner: Sendable {
     /// The least of the booked window that must be left for a failed attempt to be tried again inside it.
     static let retryWithinBooked: Int64 = 3600
 
-    func message(_ kind: String, order: Order, window: TimeWindow?, eta: Instant?, world: World) -> String {
+    func message(_ kind: NoticeKind, order: Order, window: TimeWindow?, eta: Instant?, world: World) -> String {
         let template = policy.templates[kind] ?? Policy.standard.templates[kind] ?? "{order}: {window}"
         return Template.render(template) { field in
             switch field {

@@ -29,12 +29,19 @@ public struct DayReport: Sendable {
     public struct Moment: Sendable {
         public var at: Instant
         public var exception: String
-        public var kind: String
+        public var kind: ExceptionKind
         public var subject: String
-        /// raised, auto_resolved, escalated, approved, rejected, defaulted.
-        public var what: String
+        public var what: Step
         public var by: String
         public var text: String
+    }
+
+    /// What happened to a case at a moment; the raw values are the journal's words.
+    public enum Step: String, Sendable {
+        case raised, autoResolved = "auto_resolved", escalated, approved, rejected, defaulted
+
+        /// Decided by a person, or by nobody deciding before the deadline.
+        public var isPeople: Bool { self == .approved || self == .rejected || self == .defaulted }
     }
 
     public var journal: String
@@ -69,17 +76,17 @@ public struct DayReport: Sendable {
                 trend = KPITrend(planLock: planLock ?? event.at)
             }
             trend?.note(event, world: world)
-            func moment(_ id: String, _ what: String, _ text: String) {
-                let e = world.exceptions[id]
-                moments.append(Moment(at: event.at, exception: id, kind: e?.kind ?? "?", subject: e?.subject ?? "?", what: what, by: event.by, text: text))
+            func moment(_ id: String, _ what: Step, _ text: String) {
+                guard let e = world.exceptions[id] else { return }  // applied events only name cases they raised
+                moments.append(Moment(at: event.at, exception: id, kind: e.kind, subject: e.subject, what: what, by: event.by, text: text))
             }
             switch event.body {
-            case let .exceptionRaised(id, _, _, detail): moment(id, "raised", detail)
-            case let .exceptionAutoResolved(id, action, rule): moment(id, "auto_resolved", "\(action): \(rule)")
-            case let .exceptionEscalated(id, options, _, _, reason): moment(id, "escalated", "\(options.count) options: \(reason)")
-            case let .exceptionApproved(id, option, op): moment(id, "approved", "\(op) chose option \(option): \(world.exceptions[id]?.resolution ?? "")")
-            case let .exceptionRejected(id, op, reason): moment(id, "rejected", "\(op): \(reason)")
-            case let .exceptionDefaulted(id, option): moment(id, "defaulted", option == 0 ? "no one decided; default none" : "no one decided; option \(option)")
+            case let .exceptionRaised(id, _, _, detail): moment(id, .raised, detail)
+            case let .exceptionAutoResolved(id, action, rule): moment(id, .autoResolved, "\(action.description): \(rule)")
+            case let .exceptionEscalated(id, options, _, _, reason): moment(id, .escalated, "\(options.count) options: \(reason)")
+            case let .exceptionApproved(id, option, op): moment(id, .approved, "\(op) chose option \(option): \(world.exceptions[id]?.resolution?.text ?? "")")
+            case let .exceptionRejected(id, op, reason): moment(id, .rejected, "\(op): \(reason)")
+            case let .exceptionDefaulted(id, option): moment(id, .defaulted, option == 0 ? "no one decided; default none" : "no one decided; option \(option)")
             default:
                 break
             }

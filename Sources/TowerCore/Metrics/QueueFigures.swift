@@ -42,7 +42,7 @@ public struct QueueFigures: Sendable {
                 let resolvedHour = hour(of: resolved)
                 byHour[resolvedHour, default: Hour(hour: resolvedHour)].defaulted += 1
                 defaulted += 1
-                if let taken = exception.options.first(where: { $0.action == exception.resolution }), taken.costDelta > costLimit {
+                if let taken = exception.options.first(where: { $0.action == exception.resolution?.remedy }), taken.costDelta > costLimit {
                     defaultsAboveLimit += 1
                 }
             }

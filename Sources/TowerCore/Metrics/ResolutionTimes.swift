@@ -27,12 +27,12 @@ public struct ResolutionTimes: Sendable, Equatable {
     public var all: Figures
     public var byResolver: [Resolver: Figures]
     /// Per exception kind, per resolver (only the pairs that occurred).
-    public var byKind: [String: [Resolver: Figures]]
+    public var byKind: [ExceptionKind: [Resolver: Figures]]
 
     public init(_ exceptions: some Sequence<ExceptionCase>) {
         var every: [Int64] = []
         var byResolver: [Resolver: [Int64]] = [:]
-        var byKind: [String: [Resolver: [Int64]]] = [:]
+        var byKind: [ExceptionKind: [Resolver: [Int64]]] = [:]
         for exception in exceptions {
             guard let resolved = exception.resolvedAt, let resolver = ResolutionTimes.resolver(of: exception.state) else { continue }
             let duration = resolved - exception.raisedAt

@@ -247,8 +247,8 @@ public struct RunReport: Sendable {
         }
         figures(resolution.byResolver)
         w.key("by_kind"); w.beginObject()
-        for kind in resolution.byKind.keys.sorted() {
-            w.key(kind); w.beginObject(); figures(resolution.byKind[kind]!); w.endObject()
+        for kind in resolution.byKind.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            w.key(kind.rawValue); w.beginObject(); figures(resolution.byKind[kind]!); w.endObject()
         }
         w.endObject()
         w.endObject()

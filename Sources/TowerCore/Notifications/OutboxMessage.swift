@@ -8,7 +8,7 @@ public struct OutboxMessage: Hashable, Sendable {
     public var order: String
     /// The order's opaque contact token: the notification service knows whom it stands for; Tower does not.
     public var contact: String
-    public var kind: String
+    public var kind: NoticeKind
     public var text: String
     /// The new window the customer is told, when the message moves it.
     public var window: TimeWindow?
@@ -29,7 +29,7 @@ public struct OutboxMessage: Hashable, Sendable {
         w.key("at"); w.value(time(at))
         w.key("order"); w.value(order)
         w.key("contact"); w.value(contact)
-        w.key("kind"); w.value(kind)
+        w.key("kind"); w.value(kind.rawValue)
         w.key("message"); w.value(text)
         if let window {
             w.key("window_start"); w.value(time(window.start))

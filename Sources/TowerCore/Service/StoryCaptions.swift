@@ -60,7 +60,7 @@ public struct StoryCaptions: Sendable {
             followed.insert(order.id)
             say("A critical order arrives: \(order.id), to be delivered by \(ISOTime.clock(order.booked.end, offsetSeconds: world.utcOffsetSeconds)).")
         case let .exceptionRaised(id, kind, subject, detail):
-            let rider = kind == ExceptionKind.riderStalled.rawValue || kind == ExceptionKind.riderBreakdown.rawValue
+            let rider = kind == .riderStalled || kind == .riderBreakdown
             if rider, !followed.contains(subject) {
                 followed.insert(subject)
                 say("\(subject) has stopped (\(detail)); the core opens case \(id).")
@@ -70,10 +70,10 @@ public struct StoryCaptions: Sendable {
                 say("The critical order \(subject) is at risk: \(detail).")
             }
         case let .exceptionAutoResolved(id, action, _):
-            guard let exception = world.exceptions[id], followed.contains(exception.subject), action != Remedy.none.description else { return }
-            say("The core decides \(id) itself, under the policy: \(Remedy.words(of: action)).")
+            guard let exception = world.exceptions[id], followed.contains(exception.subject), action != .none else { return }
+            say("The core decides \(id) itself, under the policy: \(action.words).")
         case let .exceptionEscalated(id, options, _, _, reason):
-            let about = world.exceptions[id].map { " (\($0.kind.replacingOccurrences(of: "_", with: " ")) \($0.subject))" } ?? ""
+            let about = world.exceptions[id].map { " (\($0.kind.words) \($0.subject))" } ?? ""
             say("The core asks a supervisor to decide \(id)\(about) from \(options.count) options: \(reason).")
         case let .exceptionApproved(id, option, op):
             say("\(op) approves option \(option) of \(id).")

@@ -45,7 +45,8 @@ extension World {
             kind = .approved(exception: id, option: option)
             who = op
             subjects.append(exception.subject)
-            if exception.options.indices.contains(option - 1), let remedy = Remedy(text: exception.options[option - 1].action) {
+            if exception.options.indices.contains(option - 1) {
+                let remedy = exception.options[option - 1].action
                 subjects += [remedy.subject, remedy.target]
             }
         case let .exceptionRejected(id, op, _):

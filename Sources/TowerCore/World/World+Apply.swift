@@ -161,7 +161,7 @@ extension World {
             exceptions[id] = ExceptionCase(id: id, kind: kind, subject: subject, detail: detail, raisedAt: now)
             pendingCaseIDs.insert(id)
         case let .exceptionAutoResolved(id, action, rule):
-            updateException(id) { $0.state = .autoResolved; $0.resolution = action; $0.rule = rule; $0.resolvedAt = now; $0.decidedBy = event.by }
+            updateException(id) { $0.state = .autoResolved; $0.resolution = .action(action); $0.rule = rule; $0.resolvedAt = now; $0.decidedBy = event.by }
         case let .exceptionEscalated(id, options, deadline, defaultAction, reason):
             updateException(id) { exception in
                 exception.state = .escalated
@@ -173,16 +173,16 @@ extension World {
         case let .exceptionApproved(id, option, op):
             updateException(id) { exception in
                 exception.state = .approved
-                exception.resolution = exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : "option \(option)"
+                exception.resolution = .action(exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : .none)
                 exception.resolvedAt = now
                 exception.decidedBy = op
             }
         case let .exceptionRejected(id, op, reason):
-            updateException(id) { $0.state = .rejected; $0.resolution = reason; $0.resolvedAt = now; $0.decidedBy = op }
+            updateException(id) { $0.state = .rejected; $0.resolution = .rejected(reason: reason); $0.resolvedAt = now; $0.decidedBy = op }
         case let .exceptionDefaulted(id, option):
             updateException(id) { exception in
                 exception.state = .defaulted
-                exception.resolution = exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : "none"
+                exception.resolution = .action(exception.options.indices.contains(option - 1) ? exception.options[option - 1].action : .none)
                 exception.resolvedAt = now
                 exception.decidedBy = event.by
             }

@@ -19,19 +19,19 @@ enum AuditCommand: Command {
             let time = ISOTime.clock(event.at, offsetSeconds: world.utcOffsetSeconds)
             func row(_ id: String, _ decision: String, _ action: String, _ why: String) {
                 let exception = world.exceptions[id]
-                rows.append([time, id, exception?.kind ?? "?", exception?.subject ?? "?", decision, event.by, action, why])
+                rows.append([time, id, exception?.kind.rawValue ?? "?", exception?.subject ?? "?", decision, event.by, action, why])
             }
             switch event.body {
             case let .exceptionApproved(id, option, op):
-                row(id, "approved", world.exceptions[id]?.resolution ?? "option \(option)", "by \(op), option \(option)")
+                row(id, "approved", world.exceptions[id]?.resolution?.text ?? "option \(option)", "by \(op), option \(option)")
             case let .exceptionRejected(id, _, reason):
                 row(id, "rejected", "-", reason)
             case let .exceptionDefaulted(id, option):
-                row(id, "defaulted", world.exceptions[id]?.resolution ?? "none", option == 0 ? "deadline passed; default none" : "deadline passed; option \(option)")
+                row(id, "defaulted", world.exceptions[id]?.resolution?.text ?? "none", option == 0 ? "deadline passed; default none" : "deadline passed; option \(option)")
             case let .orderPinned(order, rider):
-                rows.append([time, "-", "assign", order, "assigned", event.by, "reassign:\(order):\(rider)", "put on \(rider) by \(event.by)"])
+                rows.append([time, "-", "assign", order, "assigned", event.by, Remedy(.reassign, order, target: rider).description, "put on \(rider) by \(event.by)"])
             case let .exceptionAutoResolved(id, action, rule) where arguments.has("all"):
-                row(id, "auto", action, rule)
+                row(id, "auto", action.description, rule)
             default:
                 break
             }

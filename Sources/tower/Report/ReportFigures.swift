@@ -68,14 +68,14 @@ enum ReportFigures {
     static func byKind(_ day: DayReport) -> [(kind: String, counts: [Int])] {
         var table: [String: [Int]] = [:]
         for e in day.world.exceptions.values {
-            var row = table[e.kind] ?? [0, 0, 0, 0, 0, 0]
+            var row = table[e.kind.rawValue] ?? [0, 0, 0, 0, 0, 0]
             row[0] += 1
             if e.state == .autoResolved { row[1] += 1 }
             if !e.options.isEmpty { row[2] += 1 }
             if e.state == .approved { row[3] += 1 }
             if e.state == .rejected { row[4] += 1 }
             if e.state == .defaulted { row[5] += 1 }
-            table[e.kind] = row
+            table[e.kind.rawValue] = row
         }
         return table.keys.sorted().map { ($0, table[$0]!) }
     }

@@ -105,7 +105,7 @@ enum ReportHTML {
 
     /// Exceptions on a time line, one row per kind: when raised and what became of them.
     static func timeline(_ day: DayReport) -> String {
-        let kinds = Array(Set(day.moments.map(\.kind))).sorted()
+        let kinds = Array(Set(day.moments.map(\.kind))).sorted { $0.rawValue < $1.rawValue }
         guard !kinds.isEmpty, let start = day.moments.map(\.at.seconds).min(), let end = day.world.clock?.seconds, end > start else {
             return "<p class=\"muted\">No exceptions.</p>\n"
         }
@@ -115,19 +115,19 @@ enum ReportHTML {
         axis.draw(into: &svg, top: 8, bottom: Double(kinds.count) * rowHeight + 12, offsetSeconds: day.world.utcOffsetSeconds)
         for (row, kind) in kinds.enumerated() {
             let y = 18 + Double(row) * rowHeight
-            svg.text(164, y + 4, kind, size: 11, anchor: "end")
+            svg.text(164, y + 4, kind.rawValue, size: 11, anchor: "end")
             for m in day.moments where m.kind == kind {
                 let fill: String
                 switch m.what {
-                case "raised": fill = muted
-                case "auto_resolved": fill = onTime
-                case "escalated": fill = escalated
-                case "approved", "rejected": fill = human
-                default: fill = late
+                case .raised: fill = muted
+                case .autoResolved: fill = onTime
+                case .escalated: fill = escalated
+                case .approved, .rejected: fill = human
+                case .defaulted: fill = late
                 }
                 let clock = ISOTime.clock(m.at, offsetSeconds: day.world.utcOffsetSeconds)
-                svg.circle(axis.x(Double(m.at.seconds)), y, r: m.what == "raised" ? 2.5 : 4, fill: fill,
-                           title: "\(clock) \(m.exception) \(m.subject): \(m.what) (\(m.by)) \(m.text)")
+                svg.circle(axis.x(Double(m.at.seconds)), y, r: m.what == .raised ? 2.5 : 4, fill: fill,
+                           title: "\(clock) \(m.exception) \(m.subject): \(m.what.rawValue) (\(m.by)) \(m.text)")
             }
         }
         return svg.markup + "\n"
@@ -138,12 +138,12 @@ enum ReportHTML {
         for (kind, counts) in ReportFigures.byKind(day) {
             html += "<tr><td>\(SVG.escape(kind))</td>" + counts.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
-        let people = day.moments.filter { ["approved", "rejected", "defaulted"].contains($0.what) }
+        let people = day.moments.filter(\.what.isPeople)
         html += "</table>\n"
         guard !people.isEmpty else { return html }
         html += "<table><tr><th>time</th><th>case</th><th>kind</th><th>subject</th><th>decision</th><th>by</th><th>what</th></tr>\n"
         for m in people {
-            html += "<tr><td>\(ISOTime.clock(m.at, offsetSeconds: day.world.utcOffsetSeconds))</td><td>\(SVG.escape(m.exception))</td><td>\(SVG.escape(m.kind))</td><td>\(SVG.escape(m.subject))</td><td>\(m.what)</td><td>\(SVG.escape(m.by))</td><td style=\"text-align:left\">\(SVG.escape(m.text))</td></tr>\n"
+            html += "<tr><td>\(ISOTime.clock(m.at, offsetSeconds: day.world.utcOffsetSeconds))</td><td>\(SVG.escape(m.exception))</td><td>\(m.kind.rawValue)</td><td>\(SVG.escape(m.subject))</td><td>\(m.what.rawValue)</td><td>\(SVG.escape(m.by))</td><td style=\"text-align:left\">\(SVG.escape(m.text))</td></tr>\n"
         }
         return html + "</table>\n"
     }

@@ -163,7 +163,7 @@ enum ReportStory {
     static func exceptionsInWords(_ day: DayReport) -> String {
         var actions: [ActionKind: Int] = [:]
         for exception in day.world.exceptions.values where exception.state == .autoResolved {
-            if let remedy = exception.resolution.flatMap(Remedy.init(text:)) { actions[remedy.kind, default: 0] += 1 }
+            if let remedy = exception.resolution?.remedy { actions[remedy.kind, default: 0] += 1 }
         }
         let phrases: [(ActionKind, String)] = [
             (.reassign, "moved an order to another rider of its channel"), (.handoff, "handed an order to another channel"),
@@ -181,14 +181,14 @@ enum ReportStory {
         let offset = day.world.utcOffsetSeconds
         for exception in decided {
             let when = exception.resolvedAt.map { ISOTime.clock($0, offsetSeconds: offset) } ?? "?"
-            let what = Remedy.words(of: exception.resolution ?? "none")
+            let what = (exception.resolution ?? .action(.none)).words
             let who: String
             switch exception.state {
             case .approved: who = "\(exception.decidedBy ?? "a supervisor") approved"
             case .rejected: who = "\(exception.decidedBy ?? "a supervisor") rejected the options:"
             default: who = "no one decided by the deadline, so the policy's default was taken:"
             }
-            html += "<li>\(when) \(SVG.escape(exception.id)), \(SVG.escape(exception.kind.replacingOccurrences(of: "_", with: " "))) "
+            html += "<li>\(when) \(SVG.escape(exception.id)), \(exception.kind.words) "
                 + "about \(SVG.escape(exception.subject)) (\(SVG.escape(exception.detail))): \(SVG.escape(who)) \(SVG.escape(what)).</li>\n"
         }
         return html + "</ul>\n"

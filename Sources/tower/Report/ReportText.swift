@@ -23,10 +23,10 @@ enum ReportText {
             for (kind, counts) in ReportFigures.byKind(day) {
                 lines.append("  " + column(kind, 24) + counts.map { column(String($0), 6) }.joined())
             }
-            let people = day.moments.filter { ["approved", "rejected", "defaulted"].contains($0.what) }
+            let people = day.moments.filter(\.what.isPeople)
             lines.append("== \(ReportFigures.label(day)): decisions taken by people or deadlines (\(people.count))")
             for m in people {
-                lines.append("  \(ISOTime.clock(m.at, offsetSeconds: day.world.utcOffsetSeconds)) \(m.exception) \(m.kind) \(m.subject): \(m.what) by \(m.by): \(TextSanitizer.clean(m.text))")
+                lines.append("  \(ISOTime.clock(m.at, offsetSeconds: day.world.utcOffsetSeconds)) \(m.exception) \(m.kind.rawValue) \(m.subject): \(m.what.rawValue) by \(m.by): \(TextSanitizer.clean(m.text))")
             }
             lines.append("== \(ReportFigures.label(day)): riders (06:00 plan: deliveries planned, of them done by the rider, done by another; done beyond the plan; late; failed; km; utilisation)")
             for r in day.riders where !r.planned.isEmpty || r.delivered > 0 || r.failed > 0 {

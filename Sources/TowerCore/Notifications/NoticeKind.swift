@@ -1,0 +1,14 @@
+/// What a message to a customer is about. The raw values are the `kind` of `customer.notified` and the keys of
+/// the policy file's `[templates]`.
+public enum NoticeKind: String, CaseIterable, Sendable, Codable {
+    /// The ETA now misses the window: here is the new one.
+    case delayed
+    /// The window has passed: the order is on its way, expected around the ETA.
+    case late
+    /// The rider is a few minutes away.
+    case arrivingSoon = "arriving_soon"
+    /// Nobody could take the parcel: the next attempt's window.
+    case failedAttempt = "failed_attempt"
+    /// The core moved the order to another slot.
+    case rescheduled
+}
