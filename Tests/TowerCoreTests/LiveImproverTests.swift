@@ -55,7 +55,7 @@ import Testing
         let inline = try TestCity.run(scenario, until: 12 * 3600)
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
         session.simulation.run(until: scenario.time(9 * 3600 + 30), engine: session.engine)
-        #expect(session.engine.searchInFlight != nil, "a search started at 09:00 is under way")
+        #expect(session.engine.improver.inFlight != nil, "a search started at 09:00 is under way")
         session.engine.runPlanSearches(on: BackgroundPlanSearch())
         session.simulation.run(until: scenario.time(12 * 3600), engine: session.engine)
         #expect(session.engine.world.digest == inline.world.digest)
@@ -71,8 +71,8 @@ import Testing
             session.simulation.run(until: scenario.time(10 * 3600), engine: session.engine)
             let engine = session.engine
             let now = scenario.time(10 * 3600)
-            engine.startPlanSearch(at: now)
-            let outcome = engine.planSearch.outcome()
+            engine.improver.start(on: engine.world, at: now, iterations: engine.settings.improveIterations)
+            let outcome = engine.improver.runner.outcome()
             let touched = try #require(outcome.routes.first { ($0.stops.count) >= 3 }, "the search changed some route")
             if disturb {
                 // Cancel an order on a route the search rewrote, not the stop being driven to.
@@ -83,7 +83,7 @@ import Testing
             engine.observer = { event in
                 if case let .routePlanned(_, _, trigger, _, _) = event.body, trigger.hasPrefix("improvement:") { landed.append(event) }
             }
-            engine.finishPlanSearch(at: now + Engine.searchLatency)
+            engine.improver.finish(at: now + Engine.searchLatency)
             if disturb {
                 #expect(landed.isEmpty, "the plan changed under the search: its outcome is dropped")
             } else {

@@ -60,9 +60,9 @@ struct EngineState: Codable {
 
 extension Engine {
     var state: EngineState {
-        EngineState(advancedTo: advancedTo, waiting: waiting.sorted(), roomFreed: roomFreed.sorted(), retryEveryone: retryEveryone,
-                    lastTried: lastTried.mapValues { $0.sorted() },
-                    search: searchInFlight.map { .init(started: $0.now, seq: $0.world.lastSeq, iterations: $0.iterations) })
+        EngineState(advancedTo: advancedTo, waiting: dispatcher.waiting.sorted(), roomFreed: dispatcher.roomFreed.sorted(),
+                    retryEveryone: dispatcher.retryEveryone, lastTried: dispatcher.lastTried.mapValues { $0.sorted() },
+                    search: improver.inFlight.map { .init(started: $0.now, seq: $0.world.lastSeq, iterations: $0.iterations) })
     }
 
     /// Journals a checkpoint as one step. `advancing`: run the timed work up to `time` first, whatever interrupts
@@ -85,18 +85,13 @@ extension Engine {
     /// world as it stood when the plan search in flight started (`state.search.seq`), if one was.
     func restore(_ state: EngineState, searchWorld: World?) throws {
         advancedTo = state.advancedTo
-        waiting = Set(state.waiting)
-        roomFreed = Set(state.roomFreed)
-        retryEveryone = state.retryEveryone
-        lastTried = state.lastTried.mapValues(Set.init)
+        dispatcher.restore(waiting: state.waiting, roomFreed: state.roomFreed, retryEveryone: state.retryEveryone, lastTried: state.lastTried)
         checkpointEnd = world.lastSeq
         if let search = state.search {
             guard let searchWorld, searchWorld.lastSeq == search.seq else {
                 throw ToolError("the journal's checkpoint names a plan search on the world after event \(search.seq), which the journal does not hold")
             }
-            let running = planSearch(on: searchWorld, at: search.started, iterations: search.iterations)
-            planSearch.start(running)
-            searchInFlight = running
+            improver.start(on: searchWorld, at: search.started, iterations: search.iterations)
         }
     }
 }

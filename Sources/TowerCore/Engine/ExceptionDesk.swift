@@ -1,8 +1,33 @@
-/// The control-tower loop on top of the plan: raise what the detectors see, resolve the routine cases under the
-/// policy, escalate the others with ranked options, and carry out what a supervisor (or a deadline) decides.
-extension Engine {
-    var policy: Policy { settings.policy }
+import Foundation
 
+/// The engine's exception desk, the control-tower loop on top of the plan: raises what the detectors see, resolves
+/// the routine cases under the policy, escalates the others with ranked options, takes an escalation's default at
+/// its deadline, and drafts what a supervisor's approval or a dispatcher's pin does. It decides through the ledger.
+final class ExceptionDesk {
+    private let ledger: CoreLedger
+    private let planner: InsertionPlanner
+    private let settings: EngineSettings
+    private let detector: ExceptionDetector
+    let remedies: RemedyPlanner
+    private var world: World { ledger.world }
+    private var policy: Policy { settings.policy }
+    private var halted: Bool { ledger.halted != nil }
+
+    init(ledger: CoreLedger, planner: InsertionPlanner, settings: EngineSettings) {
+        self.ledger = ledger
+        self.planner = planner
+        self.settings = settings
+        detector = ExceptionDetector(thresholds: settings.policy.thresholds)
+        remedies = RemedyPlanner(planner: planner, policy: settings.policy)
+    }
+
+    /// The outlook at `now`, as the detectors and the board see it (the learned model's when the core runs one).
+    func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook {
+        Outlook(world: world, now: now, planner: planner, learned: ledger.learner?.model, horizon: horizon)
+    }
+
+    /// What an input shows at once (a failed attempt, a contradiction), judged on the world before it applies.
+    func findings(for input: Event) -> [Finding] { detector.findings(for: input, before: world) }
     /// Looks at the live state: closes cases whose trouble is gone, raises new ones, and (when the core may
     /// act) tells customers whose rider is about to arrive.
     func scanExceptions(at now: Instant) {
@@ -11,7 +36,7 @@ extension Engine {
         let seen = Set(findings.map { CaseKey($0.kind, $0.subject) })
         for exception in world.pendingCases {
             guard exception.kind.isScanned, !seen.contains(CaseKey(exception.kind, exception.subject)) else { continue }
-            decide(.exceptionAutoResolved(exception: exception.id, action: .none, rule: "cleared: no longer \(exception.kind.words)"), at: now)
+            ledger.decide(.exceptionAutoResolved(exception: exception.id, action: .none, rule: "cleared: no longer \(exception.kind.words)"), at: now)
         }
         var latest: [CaseKey: ExceptionCase] = [:]
         for exception in world.exceptions.values {
@@ -38,14 +63,14 @@ extension Engine {
                 // A case being watched (open, not yet due for a person) is judged again: one case, decided when due.
                 if last.state == .open, settings.mode == .continuousAuto {
                     triage(last.id, finding, at: now)
-                    if halted != nil { return }
+                    if halted { return }
                     continue
                 }
                 if last.isPending { continue }
                 if let resolved = last.resolvedAt, now - resolved < rule.cooldown { continue }
             }
             let id = raise(finding, at: now)
-            if halted != nil { return }
+            if halted { return }
             if let id, world.exceptions[id]?.isPending == true { pendingKinds[finding.subject, default: []].insert(finding.kind) }
         }
         if settings.mode == .continuousAuto { tellArrivingSoon(outlook, at: now) }
@@ -57,7 +82,7 @@ extension Engine {
         guard policy.rule(finding.kind).enabled else { return nil }
         let number = String(world.exceptions.count + 1)
         let id = "E-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
-        decide(.exceptionRaised(exception: id, kind: finding.kind, subject: finding.subject, detail: finding.detail), at: now)
+        ledger.decide(.exceptionRaised(exception: id, kind: finding.kind, subject: finding.subject, detail: finding.detail), at: now)
         if settings.mode == .continuousAuto { triage(id, finding, at: now) }
         return id
     }
@@ -72,15 +97,15 @@ extension Engine {
         let triage = Triage(policy: policy, unit: world.costUnit)
         let ranked = triage.ranked(outcomes, for: finding.kind)
         guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
-            decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
+            ledger.decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
             return
         }
         let pending = pendingTouches()
         let reasons = triage.escalationReasons(kind: finding.kind, subjectIsCritical: world.orders[finding.subject]?.tier == .critical,
                                                ranked: ranked, pending: pending)
         if reasons.isEmpty {
-            carryOut(best.bodies, at: now)
-            decide(.exceptionAutoResolved(exception: id, action: best.remedy, rule: triage.routineRule(best)), at: now)
+            ledger.carryOut(best.bodies, at: now)
+            ledger.decide(.exceptionAutoResolved(exception: id, action: best.remedy, rule: triage.routineRule(best)), at: now)
             return
         }
         // One case per rider or order, and a person only when a decision is due: a case about what a waiting
@@ -139,7 +164,7 @@ extension Engine {
         let options = Array(worth.prefix(4))
         let rule = policy.rule(finding.kind)
         let fallback = Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
-        decide(.exceptionEscalated(exception: id,
+        ledger.decide(.exceptionEscalated(exception: id,
                                    options: options.map(\.1),
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy,
                                    reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; ")), at: now)
@@ -156,44 +181,44 @@ extension Engine {
                 draft = try? drafted(option: option, of: exception, at: now)
                 if draft == nil { option = 0 }
             }
-            decide(.exceptionDefaulted(exception: exception.id, option: option), at: now)
-            if let draft { carryOut(draft.bodies, at: now) }
+            ledger.decide(.exceptionDefaulted(exception: exception.id, option: option), at: now)
+            if let draft { ledger.carryOut(draft.bodies, at: now) }
         }
     }
 
-    /// The role an operator decision is made in (see `Authority`); refuses an approval above the cost limit by
-    /// anyone but a supervisor, whatever the decision's source.
-    func authorize(_ event: Event) throws(EventError) -> Role {
-        let role = try authority.role(for: event)
-        if case let .exceptionApproved(id, option, op) = event.body, let exception = world.exceptions[id],
-           exception.options.indices.contains(option - 1),
-           let refusal = role.refusal(toApproveCost: exception.options[option - 1].costDelta, costLimit: policy.costLimit, unit: world.costUnit) {
-            throw EventError(field: "option", reason: "\(refusal) (\(op) is a \(role.rawValue))")
-        }
-        return role
+    /// Refuses an approval above the cost limit by anyone but a supervisor, whatever the decision's source.
+    func checkCostLimit(_ event: Event, role: Role) throws(EventError) {
+        guard case let .exceptionApproved(id, option, op) = event.body, let exception = world.exceptions[id],
+              exception.options.indices.contains(option - 1),
+              let refusal = role.refusal(toApproveCost: exception.options[option - 1].costDelta, costLimit: policy.costLimit, unit: world.costUnit)
+        else { return }
+        throw EventError(field: "option", reason: "\(refusal) (\(op) is a \(role.rawValue))")
     }
 
-    /// Refuses an approval whose option can no longer be carried out (the world moved on since it was offered).
-    func checkDecision(_ event: Event) throws(EventError) {
+    /// What an operator's approval or pin will do, planned on the world it arrives in; refuses one that can no
+    /// longer be carried out (the world moved on since the option was offered). Nil for other inputs and for a pin
+    /// to the rider the order is on. The engine carries the draft out once the input is journaled, so each remedy is
+    /// planned once.
+    func draft(for event: Event) throws(EventError) -> DecisionDraft? {
         switch event.body {
         case let .exceptionApproved(id, option, _):
-            guard let exception = world.exceptions[id] else { return }
+            guard let exception = world.exceptions[id] else { return nil }
             do {
-                _ = try drafted(option: option, of: exception, at: event.at)
+                return try drafted(option: option, of: exception, at: event.at)
             } catch {
                 throw EventError(field: "option", reason: "stale: option \(option) of \(id) cannot be done now: \(error.message)")
             }
         case let .orderPinned(order, rider):
-            do { _ = try pinDraft(order, to: rider, by: event.by, at: event.at) } catch {
+            do { return try pinDraft(order, to: rider, by: event.by, at: event.at) } catch {
                 throw EventError(field: "rider", reason: error.message)
             }
         default:
-            return
+            return nil
         }
     }
 
     /// What putting `order` on `rider` would do and cost now, for a confirmation before the dispatcher commits it.
-    public func preview(pin order: String, to rider: String, by person: String, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
+    func preview(pin order: String, to rider: String, by person: String, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
         let probe = Event(id: "preview", at: now, by: person, body: .orderPinned(order: order, rider: rider))
         try world.check(probe)
         do {
@@ -202,12 +227,6 @@ extension Engine {
         } catch {
             throw EventError(field: "rider", reason: error.message)
         }
-    }
-
-    /// Carries out a dispatcher's pin (already checked by `checkDecision`).
-    func carryOut(pin order: String, to rider: String, by person: String, at now: Instant) {
-        guard let draft = try? pinDraft(order, to: rider, by: person, at: now) else { return }
-        carryOut(draft.bodies, at: now)
     }
 
     /// The decisions that move `order` to `rider`; none when it is there already.
@@ -221,31 +240,13 @@ extension Engine {
     /// Takes back an operator's decision (already found undoable when the world checked the undo).
     func carryOut(undo id: String, by op: String, at now: Instant) {
         guard let decision = world.lastDecisions[op], decision.id == id else { return }
-        carryOut(remedies.reversal(of: decision, in: world, now: now, because: "\(op) undid \(id)").bodies, at: now)
-    }
-
-    /// Carries out an approved option (already checked by `checkDecision`).
-    func carryOut(option: Int, of id: String, at now: Instant) {
-        guard let exception = world.exceptions[id], let draft = try? drafted(option: option, of: exception, at: now) else { return }
-        carryOut(draft.bodies, at: now)
+        ledger.carryOut(remedies.reversal(of: decision, in: world, now: now, because: "\(op) undid \(id)").bodies, at: now)
     }
 
     private func drafted(option: Int, of exception: ExceptionCase, at now: Instant) throws(ToolError) -> DecisionDraft {
         guard exception.options.indices.contains(option - 1) else { throw ToolError("\(exception.id) has no option \(option)") }
         return try remedies.decisions(for: exception.options[option - 1].action, in: world, now: now,
                                       because: "\(exception.id) \(exception.kind.rawValue) \(exception.subject)")
-    }
-
-    /// Commits drafted decisions; orders they leave without a rider join the waiting list.
-    private func carryOut(_ bodies: [EventBody], at now: Instant) {
-        for body in bodies {
-            decide(body, at: now)
-            switch body {
-            case let .orderUnassigned(order, _): waiting.insert(order); lastTried[order] = nil  // not priced yet: tried at the next retry
-            case let .orderAssigned(order, _, _): waiting.remove(order); lastTried[order] = nil
-            default: break
-            }
-        }
     }
 
     /// "Arriving soon" for each rider's next delivery due within the policy's lead, once per notify interval.
@@ -255,7 +256,7 @@ extension Engine {
                   let order = world.orders[stop.order], !order.status.isFinal,
                   order.notifiedAt.map({ now - $0 >= policy.notifyInterval }) ?? true else { continue }
             let message = remedies.message(.arrivingSoon, order: order, window: nil, eta: stop.eta, world: world)
-            decide(.customerNotified(order: order.id, kind: .arrivingSoon, message: message, window: nil), at: now)
+            ledger.decide(.customerNotified(order: order.id, kind: .arrivingSoon, message: message, window: nil), at: now)
         }
     }
 }

@@ -1,34 +1,46 @@
-extension Engine {
-    /// Keeps improving the live plan without holding up the caller: at `now` a ruin-and-recreate search
-    /// (`LiveImprover`) starts on a copy of the world, on `planSearch`'s thread; `searchLatency` later, on the
-    /// clock, its outcome is taken, rebased onto the world as it is then, and committed as the core's decisions when
-    /// it still lowers the plan's cost. The budget is a number of iterations and the seed comes from the clock, so
-    /// the same day makes the same decisions at the same instants, whichever thread searched and however long it took.
-    func startPlanSearch(at now: Instant) {
-        let search = planSearch(on: world, at: now, iterations: settings.improveIterations)
-        planSearch.start(search)
-        searchInFlight = search
+/// The engine's plan improvement: keeps improving the live plan without holding up the core. At `now` a
+/// ruin-and-recreate search (`LiveImprover`) starts on a copy of the world, on `runner`'s thread; `Engine.searchLatency`
+/// later, on the clock, its outcome is taken, rebased onto the world as it is then, and committed through the ledger
+/// when it still lowers the plan's cost. The budget is a number of iterations and the seed comes from the clock, so
+/// the same day makes the same decisions at the same instants, whichever thread searched and however long it took.
+final class PlanImprover {
+    private let ledger: CoreLedger
+    private let planner: InsertionPlanner
+    private var world: World { ledger.world }
+    /// Where plan searches run: inline by default; a board or a server gives them a thread of their own.
+    private(set) var runner: PlanSearchRunner = InlinePlanSearch()
+    /// The plan search running, if any.
+    private(set) var inFlight: PlanSearch?
+    /// Times the taking of an outcome when set (`tower bench scale`).
+    var stopwatch: EngineStopwatch?
+
+    init(ledger: CoreLedger, planner: InsertionPlanner) {
+        self.ledger = ledger
+        self.planner = planner
     }
 
-    /// The search that starts at `now` on `world`: its seed is the clock's.
-    func planSearch(on world: World, at now: Instant, iterations: Int) -> PlanSearch {
-        PlanSearch(world: world, now: now, seed: UInt64(bitPattern: now.seconds), iterations: iterations, planner: planner)
+    /// Starts a search of `iterations` at `started` on `world`: the world as it stands, or the one a checkpoint's
+    /// search started on. Its seed is the clock's.
+    func start(on world: World, at started: Instant, iterations: Int) {
+        let search = PlanSearch(world: world, now: started, seed: UInt64(bitPattern: started.seconds), iterations: iterations, planner: planner)
+        runner.start(search)
+        inFlight = search
     }
 
     /// Moves plan searches to `runner`; a search in flight starts over there on the same copy of the world, so its
     /// outcome is the same.
-    public func runPlanSearches(on runner: PlanSearchRunner) {
-        planSearch = runner
-        if let searchInFlight { runner.start(searchInFlight) }
+    func run(on runner: PlanSearchRunner) {
+        self.runner = runner
+        if let inFlight { runner.start(inFlight) }
     }
 
-    /// Takes the outcome of the search in flight and commits what of it still holds (see `startPlanSearch`).
-    func finishPlanSearch(at now: Instant) {
-        guard let search = searchInFlight else { return }
-        searchInFlight = nil
+    /// Takes the outcome of the search in flight and commits what of it still holds.
+    func finish(at now: Instant) {
+        guard let search = inFlight else { return }
+        inFlight = nil
         let started = search.now, snapshot = search.world
         let clock = stopwatch?.start()
-        let outcome = planSearch.outcome()  // inline (headless, benches), the search itself runs here
+        let outcome = runner.outcome()  // inline (headless, benches), the search itself runs here
         stopwatch?.record(.planSearch, since: clock)
         guard !outcome.isEmpty, outcome.costAfter < outcome.costBefore - 1e-6,
               let routes = rebase(outcome, searchedOn: snapshot, at: now) else { return }
@@ -40,10 +52,10 @@ extension Engine {
         // Orders leaving the 3PL go first, so no wave is over its capacity between two of these decisions.
         let leaving = outcome.moves.filter { world.riders[$0.from]?.profile.channel == .thirdParty }
         for move in leaving + outcome.moves.filter({ world.riders[$0.from]?.profile.channel != .thirdParty }) {
-            decide(.orderReassigned(order: move.order, from: move.from, to: move.to, reason: trigger), at: now)
+            ledger.decide(.orderReassigned(order: move.order, from: move.from, to: move.to, reason: trigger), at: now)
         }
         for route in routes {
-            decide(.routePlanned(rider: route.rider, stops: route.stops, trigger: trigger, costBefore: route.before, costAfter: route.cost), at: now)
+            ledger.decide(.routePlanned(rider: route.rider, stops: route.stops, trigger: trigger, costBefore: route.before, costAfter: route.cost), at: now)
         }
     }
 

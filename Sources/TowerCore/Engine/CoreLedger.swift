@@ -1,0 +1,90 @@
+/// The one writer of the world. Every event, input or decision, is journaled here before it applies, then fed to
+/// the ETA learner and the observer; the engine's jobs (`Dispatcher`, `ExceptionDesk`, `PlanImprover`) read the
+/// world here and propose their decisions through `decide`, which checks each against the world before it is made.
+/// Used from the engine's thread only.
+final class CoreLedger {
+    private(set) var world: World
+    /// Where events are written before they apply; nil for dry runs.
+    var journal: EventSink?
+    /// Fed every committed event (see `Engine.learner`).
+    private(set) var learner: OnlineETA?
+    /// Called after every event is applied.
+    var observer: ((Event) -> Void)?
+    /// Told of each of the core's own decisions once it is made (the dispatcher keeps its waiting list by them).
+    var decided: ((EventBody) -> Void)?
+
+    init(world: World, journal: EventSink?, learner: OnlineETA?) {
+        self.world = world
+        self.journal = journal
+        self.learner = learner
+    }
+
+    /// Why the core stopped accepting events: the journal could not be written (a full disk, a lost mount).
+    /// Nothing is applied after that, so the world never runs ahead of its journal.
+    private(set) var halted: ToolError?
+
+    /// Decisions the core drew up but could not make (see `decide`); empty unless something is wrong.
+    private(set) var unmadeDecisions: [String] = []
+
+    /// The first event of the step under way (see `EventSink.endStep`).
+    private var stepStart: Int64?
+
+    /// Journals and applies an event that has passed its checks.
+    func commit(_ event: Event) {
+        guard halted == nil else { return }
+        var event = event
+        event.seq = world.lastSeq + 1
+        do {
+            try journal?.append(event)
+        } catch {
+            halted = ToolError("stopped: \(error); nothing after event \(world.lastSeq) was applied")
+            return
+        }
+        if stepStart == nil { stepStart = event.seq }
+        world.apply(event)
+        learner?.note(event, world: world)
+        observer?(event)
+        // After the event's observers, so the record of the model that now times decisions follows it.
+        if let retrained = learner?.takeRetrained() { decide(.etaRetrained(version: retrained.version, rows: retrained.rows), at: event.at) }
+    }
+
+    /// Journals and applies one of the core's own decisions. A decision that does not fit the world (a planner
+    /// bug, or a world a contradictory feed left odd) is not made: it is counted in `unmadeDecisions` with the
+    /// reason, never trapped on, so no input can stop the core.
+    func decide(_ body: EventBody, at time: Instant) {
+        let event = Event(id: "d\(world.lastSeq + 1)", at: max(time, world.clock ?? time), by: Event.core, body: body)
+        do {
+            try world.check(event)
+        } catch {
+            unmadeDecisions.append("\(event.type) at seq \(world.lastSeq + 1): \(error)")
+            return
+        }
+        commit(event)
+        if halted == nil { decided?(body) }
+    }
+
+    /// Makes a draft's decisions in order.
+    func carryOut(_ bodies: [EventBody], at time: Instant) {
+        for body in bodies { decide(body, at: time) }
+    }
+
+    /// Writes the step under way as one piece. When that fails the engine stops: the step is in memory but not on
+    /// disk, so nothing of it may leave the process, and the next start makes it again from its input.
+    func endStep() {
+        guard halted == nil, let first = stepStart else { return }
+        stepStart = nil
+        do { try journal?.endStep() } catch {
+            halted = ToolError("stopped: \(error); events \(first)–\(world.lastSeq) were not written and are made again at the next start")
+        }
+    }
+
+    /// Ends the step under way and hands everything journaled so far to the kernel (see `Engine.writeOut`).
+    func writeOut() {
+        endStep()
+        journal?.hold(false)
+        guard halted == nil else { return }
+        do { try journal?.flush() } catch {
+            halted = ToolError("stopped: \(error); inputs not yet answered were not written (their senders try again)")
+        }
+    }
+}

@@ -1,0 +1,306 @@
+import Foundation
+
+/// The engine's dispatch job: the day's plan at the lock, each new order placed on the rider (of any channel) it
+/// costs least on, orders no rider could take kept waiting and tried again as room frees, and routes re-timed or
+/// re-planned when the world changes under them (a cancellation, traffic, a breakdown, a parcel picked up by
+/// another rider). It decides through the ledger; what it keeps between events is its waiting list.
+final class Dispatcher {
+    private let ledger: CoreLedger
+    private let planner: InsertionPlanner
+    private let settings: EngineSettings
+    private var world: World { ledger.world }
+
+    /// Orders that no rider could take yet; retried as the day moves.
+    private(set) var waiting: Set<String> = []
+    /// Riders something happened to since the last retry that could make room for a waiting order (a delivery
+    /// done or failed, a shift started, a recovery, a cancelled order of theirs).
+    private(set) var roomFreed: Set<String> = []
+    /// Whether every waiting order is to be tried again at the next retry (at the start, and when a rider joins).
+    private(set) var retryEveryone = true
+    /// The riders priced for each waiting order the last time it found no place: it is tried again when room
+    /// frees on one of them, and every `Engine.fullRetryInterval` in any case (riders move nearer; new ones come on shift).
+    private(set) var lastTried: [String: Set<String>] = [:]
+
+    init(ledger: CoreLedger, planner: InsertionPlanner, settings: EngineSettings) {
+        self.ledger = ledger
+        self.planner = planner
+        self.settings = settings
+        for id in ledger.world.orderIDs where ledger.world.orders[id]?.status == .open { waiting.insert(id) }
+    }
+
+    private var planLocked: Bool { world.clock.map { $0 >= settings.planLock } ?? false }
+
+    // MARK: Bookkeeping
+
+    /// Keeps the waiting list by the core's decisions, whichever job made them: an order left without a rider
+    /// waits (not priced on anyone yet, so it is tried at the next retry); an order given one no longer does.
+    func noteDecision(_ body: EventBody) {
+        switch body {
+        case let .orderUnassigned(order, _): waiting.insert(order); lastTried[order] = nil
+        case let .orderAssigned(order, _, _): waiting.remove(order); lastTried[order] = nil
+        default: break
+        }
+    }
+
+    /// What a checkpoint keeps of the dispatcher (see `EngineState`).
+    func restore(waiting: [String], roomFreed: [String], retryEveryone: Bool, lastTried: [String: [String]]) {
+        self.waiting = Set(waiting)
+        self.roomFreed = Set(roomFreed)
+        self.retryEveryone = retryEveryone
+        self.lastTried = lastTried.mapValues(Set.init)
+    }
+
+    // MARK: Reacting
+
+    /// Re-plans what an input changed (not in static mode, which keeps the plan as made and only places new orders).
+    func react(to event: Event) {
+        let now = event.at
+        if case let .pickupDone(rider, order) = event.body { routeParcelOnBoard(order, of: rider, at: now) }
+        guard settings.mode != .static else {
+            if case let .orderCreated(order) = event.body { arrived(order, at: now) }
+            return
+        }
+        switch event.body {
+        case let .deliveryDone(rider, _), let .deliveryFailed(rider, _, _), let .shiftStarted(rider), let .riderRecovered(rider):
+            roomFreed.insert(rider)
+        case .riderRegistered:
+            retryEveryone = true
+        case let .orderCreated(order):
+            arrived(order, at: now)
+        case let .orderCancelled(id, _):
+            waiting.remove(id)
+            lastTried[id] = nil
+            if let rider = world.orders[id]?.rider {
+                roomFreed.insert(rider)
+                retime(rider, at: now, trigger: "order \(id) cancelled")
+            }
+        case let .orderUpdated(id, _):
+            if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {
+                retime(rider, at: now, trigger: "order \(id) changed")
+            }
+        case let .riderBreakdown(id, _):
+            guard planLocked else { return }
+            reassignUnpicked(of: id, at: now, reason: "rider \(id) broke down")
+        case let .trafficIncident(_, zone, _, _, _):
+            guard planLocked else { return }
+            for id in world.riderIDs where !(world.routes[id]?.stops.isEmpty ?? true) {
+                if world.routes[id]!.stops.contains(where: { world.orders[$0.order]?.zone == zone }) {
+                    retime(id, at: now, trigger: "traffic in \(zone)")
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// A new order: placed at once after the lock, else kept for the day's plan.
+    private func arrived(_ order: Order, at time: Instant) {
+        if planLocked { place(order.id, at: time, trigger: "order \(order.id) arrived") } else { waiting.insert(order.id) }
+    }
+
+    // MARK: Timed work
+
+    /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
+    func planDay(at time: Instant) {
+        let open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }
+            .sorted { ($0.window.end, -$0.tier.rank, $0.id) < ($1.window.end, -$1.tier.rank, $1.id) }
+        var scratch = world
+        scratch.clock = time
+        var changed: [String: (before: Double, after: Double)] = [:]
+        for order in open {
+            let allocation = planner.allocation(of: order, in: scratch, now: time)
+            guard let insertion = allocation.best else {
+                lastTried[order.id] = Set(allocation.tried)
+                continue
+            }
+            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch)
+            scratch.setRoute(Route(stops: insertion.stops, plannedAt: time), of: insertion.rider)
+            var assigned = order
+            assigned.status = .assigned
+            assigned.rider = insertion.rider
+            scratch.putOrder(assigned)
+            changed[insertion.rider] = (changed[insertion.rider]?.before ?? insertion.costBefore, insertion.costAfter)
+            ledger.decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason), at: time)
+        }
+        for id in world.riderIDs where changed[id] != nil {
+            var stops = scratch.routes[id]!.stops
+            var after = changed[id]!.after
+            if let better = improved(stops, of: id, at: time, in: scratch) { (stops, after) = better }
+            ledger.decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: changed[id]!.before, costAfter: after), at: time)
+        }
+        for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
+    }
+
+    /// Whether a retry tick has work: orders wait, and room freed on some rider or a rider joined since the last.
+    var retryDue: Bool { !waiting.isEmpty && (retryEveryone || !roomFreed.isEmpty) }
+
+    /// Tries the waiting orders again at a retry tick (when `retryDue`): those priced on a rider whose room freed,
+    /// or every one when a rider joined or at a full retry (`fullRetry`).
+    func retryWaiting(at tick: Instant, fullRetry: Bool) {
+        let all = retryEveryone || fullRetry
+        let freed = roomFreed
+        retryEveryone = false
+        roomFreed = []
+        for id in waiting.sorted() where all || !(lastTried[id].map { $0.isDisjoint(with: freed) } ?? false) {
+            guard world.orders[id]?.status == .open else { waiting.remove(id); lastTried[id] = nil; continue }
+            place(id, at: tick, trigger: "retry of waiting order \(id)")
+        }
+    }
+
+    // MARK: Placing
+
+    private func place(_ id: String, at time: Instant, trigger: String) {
+        guard let order = world.orders[id] else { return }
+        var allocation = planner.allocation(of: order, in: world, now: time)
+        if allocation.best == nil, freeThirdPartySlot(for: order, at: time) { allocation = planner.allocation(of: order, in: world, now: time) }
+        guard let insertion = allocation.best else {
+            if !waiting.contains(id) {
+                let rules = channelRefusals(of: order)
+                ledger.decide(.orderUnassigned(order: id, reason: "no rider can take it now\(rules.isEmpty ? "" : " (\(rules))"); retrying every 5 minutes"),
+                              at: time)
+                waiting.insert(id)
+            }
+            lastTried[id] = Set(allocation.tried)
+            return
+        }
+        ledger.decide(.orderAssigned(order: id, rider: insertion.rider, reason: allocationReason(order, allocation: allocation, chosen: insertion, at: time)),
+                      at: time)
+        var stops = insertion.stops
+        var after = insertion.costAfter
+        if let improved = improved(stops, of: insertion.rider, at: time) { (stops, after) = improved }
+        ledger.decide(.routePlanned(rider: insertion.rider, stops: stops, trigger: trigger, costBefore: insertion.costBefore, costAfter: after), at: time)
+    }
+
+    /// Why this rider: the chosen channel's marginal cost and whether the delivery keeps its window, and the best
+    /// of each other channel beside it (or why a channel could not take it), e.g.
+    /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`. Another channel's
+    /// best is the one the search that chose found (`allocation`); a channel it found none of is searched on its
+    /// own, over fewer candidates. `world` is the plan being built (the day's plan at the lock), else the ledger's.
+    private func allocationReason(_ order: Order, allocation: InsertionPlanner.Allocation, chosen: InsertionPlanner.Insertion, at time: Instant,
+                                  in world: World? = nil) -> String {
+        let world = world ?? self.world
+        func fit(_ insertion: InsertionPlanner.Insertion) -> String {
+            guard let eta = insertion.stops.first(where: { $0.order == order.id && $0.kind == .delivery })?.eta else { return "" }
+            return eta <= order.window.end ? "on time" : "late by \(Int((Double(eta - order.window.end) / 60).rounded())) min"
+        }
+        func describe(_ insertion: InsertionPlanner.Insertion) -> String {
+            let channel = world.riders[insertion.rider]?.profile.channel.rawValue ?? "?"
+            return "\(channel) \(insertion.rider) \(String(format: "%+.2f", insertion.delta)), \(fit(insertion))"
+        }
+        let chosenChannel = world.riders[chosen.rider]?.profile.channel
+        var others: [String] = []
+        for channel in Channel.allCases where channel != chosenChannel {
+            if let best = allocation.byChannel[channel]
+                ?? planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Self.reasonCandidates).best {
+                others.append(describe(best))
+            } else {
+                let rule = world.channelRefusal(channel, for: order).map { " (\($0))" } ?? ""
+                others.append("\(channel.rawValue): none can take it\(rule)")
+            }
+        }
+        let pinned = order.pinnedRider == chosen.rider ? "pinned by the dispatcher; " : ""
+        return pinned + describe(chosen) + (others.isEmpty ? "" : "; next: " + others.joined(separator: "; "))
+    }
+
+    /// Riders of a channel priced for the reason text when the search that chose found none of that channel.
+    static let reasonCandidates = 3
+
+    /// `stops` for `riderID` after moving single deliveries to better places, or nil when nothing improves.
+    private func improved(_ stops: [Stop], of riderID: String, at time: Instant, in world: World? = nil) -> (stops: [Stop], cost: Double)? {
+        let world = world ?? self.world
+        guard let rider = world.riders[riderID] else { return nil }
+        return RouteImprover(evaluator: planner.evaluator).improve(stops, rider: rider, start: planner.start(of: rider, now: time, in: world),
+                                                                    frozen: planner.frozenPrefix(of: rider, route: stops), in: world)
+    }
+
+    // MARK: Re-planning
+
+    private func reassignUnpicked(of riderID: String, at time: Instant, reason: String) {
+        let stops = world.routes[riderID]?.stops ?? []
+        // A feed may report a delivery without its pickup: only orders still to be delivered move.
+        let unpicked = stops.filter { $0.kind == .pickup && !(world.orders[$0.order]?.status.isFinal ?? true) }.map(\.order)
+        guard !unpicked.isEmpty else { return }
+        let before = planner.retimed(world.riders[riderID]!, in: world, now: time).cost
+        for id in unpicked {
+            guard let order = world.orders[id],
+                  let insertion = planner.bestInsertion(of: order, in: world, now: time, excluding: [riderID]) else {
+                ledger.decide(.orderUnassigned(order: id, reason: reason + "; no other rider can take it"), at: time)
+                continue
+            }
+            ledger.decide(.orderReassigned(order: id, from: riderID, to: insertion.rider, reason: reason), at: time)
+            ledger.decide(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: reason,
+                                        costBefore: insertion.costBefore, costAfter: insertion.costAfter), at: time)
+        }
+        let after = planner.retimed(world.riders[riderID]!, in: world, now: time)
+        ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: reason, costBefore: before, costAfter: after.cost), at: time)
+    }
+
+    /// A parcel picked up by a rider whose route does not deliver it (the feed reported the pickup by another rider
+    /// than the plan's): its delivery goes into that rider's route, at the cheapest place, or last when no place
+    /// keeps every window, since the parcel is on that bike whatever the plan said.
+    private func routeParcelOnBoard(_ orderID: String, of riderID: String, at time: Instant) {
+        guard let order = world.orders[orderID], order.status == .pickedUp, let rider = world.riders[riderID],
+              !(world.routes[riderID]?.stops.contains { $0.order == orderID && $0.kind == .delivery } ?? false) else { return }
+        let trigger = "\(riderID) picked up \(orderID)"
+        if let insertion = planner.bestInsertion(of: order, into: rider, in: world, now: time, conditions: TravelConditions(world)) {
+            ledger.decide(.routePlanned(rider: riderID, stops: insertion.stops, trigger: trigger, costBefore: insertion.costBefore,
+                                        costAfter: insertion.costAfter), at: time)
+            return
+        }
+        let before = planner.retimed(rider, in: world, now: time).cost
+        var scratch = world
+        let route = scratch.routes[riderID] ?? Route(stops: [], plannedAt: time)
+        scratch.setRoute(Route(stops: route.stops + [Stop(order: orderID, kind: .delivery, eta: time)], plannedAt: route.plannedAt), of: riderID)
+        let after = planner.retimed(rider, in: scratch, now: time)
+        ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
+    }
+
+    private func retime(_ riderID: String, at time: Instant, trigger: String) {
+        guard let rider = world.riders[riderID] else { return }
+        let before = world.routes[riderID].map { route in
+            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: route.plannedAt, in: world), in: world).cost
+        } ?? 0
+        let after = planner.retimed(rider, in: world, now: time)
+        ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
+    }
+
+    // MARK: Channels
+
+    /// Why each channel cannot take `order` by the rules, e.g. `own: zone jacarepagua is outside the own fleet's
+    /// zones; 3pl: 3PL wave 06:00–11:00 is full (80/80)`; empty when the rules allow every channel.
+    private func channelRefusals(of order: Order) -> String {
+        let load = world.thirdPartyWaveLoad(excluding: order.id)
+        return Channel.allCases.compactMap { channel in
+            world.channelRefusal(channel, for: order, waveLoad: load).map { "\(channel.rawValue): \($0)" }
+        }.joined(separator: "; ")
+    }
+
+    /// When the rules leave `order` to the 3PL alone and its wave is full, frees a slot: of the 3PL's orders in that
+    /// wave not yet collected and not pinned, the one another channel takes at the least extra cost moves there.
+    /// Returns whether a slot was freed. Greedy first-come placement fills waves with orders that had other options;
+    /// this gives the slot back to the order that has none. Not in static mode, which keeps the plan as made.
+    private func freeThirdPartySlot(for order: Order, at time: Instant) -> Bool {
+        guard settings.mode != .static, world.channelRefusal(.own, for: order) != nil, world.channelRefusal(.gig, for: order) != nil,
+              let wave = world.channels.wave(of: order, utcOffsetSeconds: world.utcOffsetSeconds) else { return false }
+        let load = world.thirdPartyWaveLoad(excluding: order.id)
+        guard wave < load.count, Double(load[wave]) >= world.channels.thirdPartyWaves[wave].value else { return false }
+        var best: (order: String, from: String, insertion: InsertionPlanner.Insertion)?
+        for id in world.orderIDs {
+            guard let held = world.orders[id], held.status == .assigned, held.pinnedRider == nil, let rider = held.rider,
+                  world.riders[rider]?.profile.channel == .thirdParty, world.channels.wave(of: held, utcOffsetSeconds: world.utcOffsetSeconds) == wave,
+                  let holder = world.riders[rider], !planner.isFrozen(id, on: holder, in: world),
+                  let insertion = planner.bestInsertion(of: held, in: world, now: time, among: [.own, .gig]),
+                  insertion.delta < best?.insertion.delta ?? .infinity else { continue }
+            best = (id, rider, insertion)
+        }
+        guard let best, let holder = world.riders[best.from] else { return false }
+        let reason = "frees a 3PL wave slot for \(order.id), which only the 3PL may take"
+        let before = planner.retimed(holder, in: world, now: time).cost
+        ledger.decide(.orderReassigned(order: best.order, from: best.from, to: best.insertion.rider, reason: reason), at: time)
+        ledger.decide(.routePlanned(rider: best.insertion.rider, stops: best.insertion.stops, trigger: reason,
+                             costBefore: best.insertion.costBefore, costAfter: best.insertion.costAfter), at: time)
+        let after = planner.retimed(world.riders[best.from]!, in: world, now: time)
+        ledger.decide(.routePlanned(rider: best.from, stops: after.stops, trigger: reason, costBefore: before, costAfter: after.cost), at: time)
+        return true
+    }
+}
