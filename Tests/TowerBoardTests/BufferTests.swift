@@ -113,59 +113,58 @@ import TowerCore
 
     @Test func movesBetweenPanesAndRows() {
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.char("j"), rows: Self.rows)
-        model.handle(.down, rows: Self.rows)
-        model.handle(.down, rows: Self.rows)
-        #expect(model.selectedIndex(.lanes, count: 3) == 2)
-        model.handle(.char("k"), rows: Self.rows)
-        #expect(model.selectedIndex(.lanes, count: 3) == 1)
-        model.handle(.tab, rows: Self.rows)
+        model.press(.char("j"), rows: Self.rows)
+        model.press(.down, rows: Self.rows)
+        model.press(.down, rows: Self.rows)
+        #expect(model.selectedIndex(.lanes, in: Self.rows.lanes) == 2)
+        model.press(.char("k"), rows: Self.rows)
+        #expect(model.selectedIndex(.lanes, in: Self.rows.lanes) == 1)
+        model.press(.tab, rows: Self.rows)
         #expect(model.focus == .atRisk)
-        model.handle(.backTab, rows: Self.rows)
-        model.handle(.backTab, rows: Self.rows)
+        model.press(.backTab, rows: Self.rows)
+        model.press(.backTab, rows: Self.rows)
         #expect(model.focus == .exceptions)
     }
 
     @Test func drillsDownAndBack() {
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.down, rows: Self.rows)
-        model.handle(.enter, rows: Self.rows)
+        model.press(.down, rows: Self.rows)
+        model.press(.enter, rows: Self.rows)
         #expect(model.screen == .rider("R2"))
-        model.handle(.escape, rows: Self.rows)
+        model.press(.escape, rows: Self.rows)
         #expect(model.screen == .board)
-        model.handle(.char("q"), rows: Self.rows)
-        #expect(model.quitRequested)
+        #expect(model.press(.char("q"), rows: Self.rows) == [.quit])
     }
 
     @Test func pausesAndChangesSpeed() {
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.char(" "), rows: Self.rows)
+        model.press(.char(" "), rows: Self.rows)
         #expect(model.paused)
-        model.handle(.char("+"), rows: Self.rows)
+        model.press(.char("+"), rows: Self.rows)
         #expect(model.speed == 120)
-        model.handle(.char("-"), rows: Self.rows)
-        model.handle(.char("-"), rows: Self.rows)
+        model.press(.char("-"), rows: Self.rows)
+        model.press(.char("-"), rows: Self.rows)
         #expect(model.speed == 30)
     }
 
     @Test func runsColonCommands() {
         var model = BoardModel(speed: 60, readonly: false)
-        for key in [":", "s", "p", "e", "e", "d", " ", "2", "4", "0"] { model.handle(.char(Character(key)), rows: Self.rows) }
+        for key in [":", "s", "p", "e", "e", "d", " ", "2", "4", "0"] { model.press(.char(Character(key)), rows: Self.rows) }
         #expect(model.commandLine == "speed 240")
-        model.handle(.enter, rows: Self.rows)
+        model.press(.enter, rows: Self.rows)
         #expect(model.speed == 240)
         #expect(model.commandLine == nil)
-        for key in [":", "f", "l", "y"] { model.handle(.char(Character(key)), rows: Self.rows) }
-        model.handle(.enter, rows: Self.rows)
+        for key in [":", "f", "l", "y"] { model.press(.char(Character(key)), rows: Self.rows) }
+        model.press(.enter, rows: Self.rows)
         #expect(model.message?.hasPrefix("unknown command ':fly'") == true)
-        model.handle(.char(":"), rows: Self.rows)
-        model.handle(.escape, rows: Self.rows)
-        #expect(model.commandLine == nil && !model.quitRequested)
+        model.press(.char(":"), rows: Self.rows)
+        #expect(model.press(.escape, rows: Self.rows).isEmpty)
+        #expect(model.commandLine == nil)
     }
 
     @Test func readOnlyRefusesActions() {
         var model = BoardModel(speed: 60, readonly: true)
-        model.handle(.char("a"), rows: Self.rows)
+        model.press(.char("a"), rows: Self.rows)
         #expect(model.message == "read-only board: actions are off")
     }
 }
@@ -183,12 +182,12 @@ import TowerCore
 
     @Test func isTypedAfterASlashAndClearedWithEscape() {
         var model = BoardModel(speed: 60, readonly: false)
-        for key in ["/", "g", "i", "g"] { model.handle(.char(Character(key)), rows: BoardModelTests.rows) }
+        for key in ["/", "g", "i", "g"] { model.press(.char(Character(key)), rows: BoardModelTests.rows) }
         #expect(model.filterLine == "gig")
-        model.handle(.enter, rows: BoardModelTests.rows)
+        model.press(.enter, rows: BoardModelTests.rows)
         #expect(model.filters[.lanes]?.text == "gig")
         #expect(model.filterLine == nil)
-        model.handle(.escape, rows: BoardModelTests.rows)
+        model.press(.escape, rows: BoardModelTests.rows)
         #expect(model.filters[.lanes] == nil)
     }
 
@@ -213,8 +212,8 @@ import TowerCore
         }
         var model = BoardModel(speed: 60, readonly: false)
         model.focus = .exceptions
-        for character in "/stalled" { model.handle(.char(character), rows: BoardModelTests.rows) }
-        model.handle(.enter, rows: BoardModelTests.rows)
+        for character in "/stalled" { model.press(.char(character), rows: BoardModelTests.rows) }
+        model.press(.enter, rows: BoardModelTests.rows)
         #expect(model.filters[.exceptions]?.text == "stalled" && model.filters[.lanes] == nil)
         var buffer = ScreenBuffer(width: 200, height: 60)
         let rows = BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
@@ -226,28 +225,27 @@ import TowerCore
         var model = BoardModel(speed: 60, readonly: false)
         let world = BoardFixture.snapshot.world
         let natural = BoardFixture.render(width: 200, height: 60, model: model).1.lanes
-        model.handle(.char("s"), rows: BoardModelTests.rows)
+        model.press(.char("s"), rows: BoardModelTests.rows)
         #expect(model.sorts[.lanes] == PaneSort(column: 1) && model.message?.contains("sorted by late, high to low") == true)
         let (buffer, rows) = BoardFixture.render(width: 200, height: 60, model: model)
         let late = rows.lanes.map { BoardFixture.snapshot.outlook.lanes[$0]?.lateCount ?? 0 }
         #expect(late == late.sorted(by: >), "most late first: \(late)")
         #expect(Set(rows.lanes) == Set(natural), "the same riders, in another order")
         #expect(buffer.lines.contains { $0.contains("Rider lanes") && $0.contains("late↓") })
-        model.handle(.char("S"), rows: BoardModelTests.rows)
+        model.press(.char("S"), rows: BoardModelTests.rows)
         let reversed = BoardFixture.render(width: 200, height: 60, model: model).1.lanes
         #expect(reversed == rows.lanes.reversed())
-        for _ in 0..<4 { model.handle(.char("s"), rows: BoardModelTests.rows) }
+        for _ in 0..<4 { model.press(.char("s"), rows: BoardModelTests.rows) }
         #expect(BoardFixture.render(width: 200, height: 60, model: model).1.lanes == natural, "round to the natural order")
         model.focus = .atRisk
-        model.handle(.char("s"), rows: BoardModelTests.rows)
+        model.press(.char("s"), rows: BoardModelTests.rows)
         let due = BoardFixture.render(width: 200, height: 60, model: model).1.atRisk.compactMap { world.orders[$0]?.window.end }
         #expect(due == due.sorted(), "at-risk by due, soonest first")
     }
 
     @Test func asksForAThemeByName() {
         var model = BoardModel(speed: 60, readonly: false)
-        model.run(command: "theme light")
-        #expect(model.themeRequest == "light")
+        #expect(model.run(command: "theme light") == [.loadTheme("light")])
         model.run(command: "theme")
         #expect(model.message?.hasPrefix("usage: :theme NAME") == true)
     }

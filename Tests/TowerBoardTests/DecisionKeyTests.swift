@@ -20,74 +20,65 @@ import Testing
         return model
     }
 
+    static func approve(_ option: Int) -> BoardCommand { .submit(.approve(exception: "E-1", option: option), confirmed: false) }
+
     @Test func approvingTheFirstOptionWithinTheLimitGoesStraightThrough() {
         var model = Self.board()
-        let rows = Self.rows
-        model.handle(.char("a"), rows: rows)
-        #expect(model.decisionRequest == .approve(exception: "E-1", option: 1))
+        #expect(model.press(.char("a"), rows: Self.rows) == [Self.approve(1)])
     }
 
     @Test func approvingAnOptionThatMakesDeliveriesLateAsksFirst() {
         var model = Self.board()
         var rows = Self.rows
         rows.optionAddsLate = ["E-1": [2, 0]]
-        model.handle(.char("a"), rows: rows)
-        #expect(model.decisionRequest == nil)
+        #expect(model.press(.char("a"), rows: rows).isEmpty)
         #expect(model.message == "approve option 1 of E-1? it makes 2 more deliveries late: y to confirm")
-        model.handle(.char("y"), rows: rows)
-        #expect(model.decisionRequest == .approve(exception: "E-1", option: 1))
+        #expect(model.press(.char("y"), rows: rows) == [.submit(.approve(exception: "E-1", option: 1), confirmed: true)])
     }
 
     @Test func aDispatcherCannotApproveAboveTheLimit() {
         var model = Self.board(role: .dispatcher)
         let rows = Self.rows
-        model.handle(.char("2"), rows: rows)
+        model.press(.char("2"), rows: rows)
         #expect(model.pickedOption["E-1"] == 2)
-        model.handle(.char("a"), rows: rows)
-        #expect(model.decisionRequest == nil && model.confirming == nil)
+        #expect(model.press(.char("a"), rows: rows).isEmpty && model.confirming == nil)
         #expect(model.message?.contains("a supervisor must approve it") == true)
         var generous = rows
         generous.costLimit = 200
-        model.handle(.char("a"), rows: generous)
-        #expect(model.decisionRequest == .approve(exception: "E-1", option: 2))
+        #expect(model.press(.char("a"), rows: generous) == [Self.approve(2)])
     }
 
     @Test func aSupervisorConfirmsACostlyApprovalWithY() {
         var model = Self.board(role: .supervisor)
         let rows = Self.rows
-        model.handle(.char("2"), rows: rows)
-        model.handle(.char("a"), rows: rows)
+        model.press(.char("2"), rows: rows)
+        #expect(model.press(.char("a"), rows: rows).isEmpty)
         #expect(model.confirming == .approve(exception: "E-1", option: 2))
-        #expect(model.decisionRequest == nil)
-        model.handle(.char("n"), rows: rows)
-        #expect(model.confirming == nil && model.decisionRequest == nil && model.message == "cancelled")
-        model.handle(.char("a"), rows: rows)
-        model.handle(.char("y"), rows: rows)
-        #expect(model.decisionRequest == .approve(exception: "E-1", option: 2))
+        #expect(model.press(.char("n"), rows: rows).isEmpty)
+        #expect(model.confirming == nil && model.message == "cancelled")
+        model.press(.char("a"), rows: rows)
+        #expect(model.press(.char("y"), rows: rows) == [.submit(.approve(exception: "E-1", option: 2), confirmed: true)])
     }
 
     @Test func rejectingAndPickingAMissingOption() {
         var model = Self.board()
         let rows = Self.rows
-        model.handle(.char("4"), rows: rows)
+        model.press(.char("4"), rows: rows)
         #expect(model.message == "E-1 has 2 options")
-        model.handle(.char("r"), rows: rows)
-        #expect(model.decisionRequest == nil, "not before the reason")
+        #expect(model.press(.char("r"), rows: rows).isEmpty, "not before the reason")
         #expect(model.commandLine == "reject E-1 ")
-        model.handle(.enter, rows: rows)
-        #expect(model.decisionRequest == nil && model.message == "a rejection needs its reason: :reject EXCEPTION REASON")
-        model.handle(.char("r"), rows: rows)
-        for character in "rider is back" { model.handle(.char(character), rows: rows) }
-        model.handle(.enter, rows: rows)
-        #expect(model.decisionRequest == .reject(exception: "E-1", reason: "rider is back"))
+        #expect(model.press(.enter, rows: rows) == [.keepHistory])
+        #expect(model.message == "a rejection needs its reason: :reject EXCEPTION REASON")
+        model.press(.char("r"), rows: rows)
+        for character in "rider is back" { model.press(.char(character), rows: rows) }
+        #expect(model.press(.enter, rows: rows) == [.keepHistory, .submit(.reject(exception: "E-1", reason: "rider is back"), confirmed: false)])
     }
 
     @Test func aReadOnlyBoardTakesNoDecisions() {
         var model = Self.board(role: .supervisor, readonly: true)
         let rows = Self.rows
-        for key in ["a", "r", "1"] {
-            model.handle(.char(Character(key)), rows: rows)
-            #expect(model.decisionRequest == nil)
+        for key in ["a", "r", "1", "u"] {
+            #expect(model.press(.char(Character(key)), rows: rows).isEmpty)
             #expect(model.message == "read-only board: actions are off")
         }
     }
@@ -95,27 +86,27 @@ import Testing
     @Test func quittingWhileEscalationsWaitAsksTwice() {
         var model = Self.board()
         let rows = Self.rows
-        model.handle(.char("q"), rows: rows)
-        #expect(!model.quitRequested)
+        #expect(model.press(.char("q"), rows: rows).isEmpty)
         #expect(model.message?.contains("press q again") == true)
-        model.handle(.char("q"), rows: rows)
-        #expect(model.quitRequested)
+        #expect(model.press(.char("q"), rows: rows) == [.quit])
         var idle = BoardModel(speed: 60, readonly: false)
-        idle.handle(.char("q"), rows: BoardModel.Rows())
-        #expect(idle.quitRequested)
+        #expect(idle.press(.char("q"), rows: BoardModel.Rows()) == [.quit])
     }
 }
 
 @Suite struct AssignCommandTests {
     @Test func assignTakesAnOrderAndARider() {
         var model = BoardModel(speed: 60, readonly: false)
-        model.run(command: "assign O-0012 R05")
-        #expect(model.decisionRequest == .assign(order: "O-0012", rider: "R05"))
+        #expect(model.run(command: "assign O-0012 R05") == [.submit(.assign(order: "O-0012", rider: "R05"), confirmed: false)])
         var bad = BoardModel(speed: 60, readonly: false)
-        bad.run(command: "assign O-0012")
-        #expect(bad.decisionRequest == nil && bad.message == "usage: :assign ORDER RIDER")
+        #expect(bad.run(command: "assign O-0012").isEmpty && bad.message == "usage: :assign ORDER RIDER")
         var readonly = BoardModel(speed: 60, readonly: true)
-        readonly.run(command: "assign O-0012 R05")
-        #expect(readonly.decisionRequest == nil && readonly.message == "read-only board: actions are off")
+        #expect(readonly.run(command: "assign O-0012 R05").isEmpty && readonly.message == "read-only board: actions are off")
     }
+}
+
+extension BoardModel {
+    /// A key through the update; what the update asks the app to do.
+    @discardableResult
+    mutating func press(_ key: Key, rows: Rows) -> [BoardCommand] { update(.key(key), rows: rows) }
 }

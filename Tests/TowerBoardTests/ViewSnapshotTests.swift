@@ -24,8 +24,8 @@ import TowerCore
     func riderDrillDown(width: Int, height: Int) {
         let (_, rows) = BoardFixture.render(width: width, height: height)
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.down, rows: rows)
-        model.handle(.enter, rows: rows)
+        model.press(.down, rows: rows)
+        model.press(.enter, rows: rows)
         #expect(model.screen == .rider(rows.lanes[1]))
         assertSnapshot(BoardFixture.render(width: width, height: height, model: model).0, named: "rider-\(width)x\(height)")
     }
@@ -34,8 +34,8 @@ import TowerCore
     func orderDrillDown(width: Int, height: Int) {
         let (_, rows) = BoardFixture.render(width: width, height: height)
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.tab, rows: rows)
-        model.handle(.enter, rows: rows)
+        model.press(.tab, rows: rows)
+        model.press(.enter, rows: rows)
         #expect(model.screen == .order(rows.atRisk[0]))
         assertSnapshot(BoardFixture.render(width: width, height: height, model: model).0, named: "order-\(width)x\(height)")
     }
@@ -55,14 +55,14 @@ import TowerCore
     @Test(arguments: sizes)
     func help(width: Int, height: Int) {
         var model = BoardModel(speed: 60, readonly: true)
-        model.handle(.char("?"), rows: BoardModel.Rows())
+        model.press(.char("?"), rows: BoardModel.Rows())
         assertSnapshot(BoardFixture.render(width: width, height: height, model: model).0, named: "help-\(width)x\(height)")
     }
 
     @Test(arguments: sizes)
     func map(width: Int, height: Int) {
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.char("m"), rows: BoardModel.Rows())
+        model.press(.char("m"), rows: BoardModel.Rows())
         #expect(model.screen == .map)
         let (buffer, _) = BoardFixture.render(width: width, height: height, model: model)
         assertSnapshot(buffer, named: "map-\(width)x\(height)")
@@ -86,7 +86,7 @@ import TowerCore
     @Test(arguments: sizes)
     func metrics(width: Int, height: Int) {
         var model = BoardModel(speed: 60, readonly: false)
-        model.handle(.char("M"), rows: BoardModel.Rows())
+        model.press(.char("M"), rows: BoardModel.Rows())
         #expect(model.screen == .metrics)
         let (buffer, _) = BoardFixture.render(width: width, height: height, model: model)
         assertSnapshot(buffer, named: "metrics-\(width)x\(height)")

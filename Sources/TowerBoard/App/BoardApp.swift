@@ -21,7 +21,10 @@ public final class BoardApp {
     /// Simulated seconds an outlook stays current without events (ETAs are shown to the minute).
     static let outlookStep: Int64 = 15
     /// No bell and no flash when an escalation arrives (`--quiet`).
-    public var quiet = false
+    public var quiet: Bool {
+        get { model.quiet }
+        set { model.quiet = newValue }
+    }
     /// The core's story captions on the status line (the demo).
     public var showsCaptions = false
     /// Where the command line's history is kept across restarts (one command per line); nil: not kept.
@@ -38,8 +41,6 @@ public final class BoardApp {
     /// The escalations waiting, by id, as of event `seq`: counted again only when an event arrives, not on every
     /// pass of the loop (twenty a second).
     private var waitingCache: (generation: Int, seq: Int64, ids: [String])?
-    /// Until when the header flashes for the last new escalation.
-    private var flashUntil = Date.distantPast
     /// Commands sent to the core and what the board asked, by id, until the reply comes.
     private var asked: [Int: BoardModel.Decision] = [:]
 
@@ -67,7 +68,9 @@ public final class BoardApp {
     }
 
     /// Runs until the user quits, a signal arrives or the core halts (its journal failed); with
-    /// `returnWhenFinished`, also when the source has nothing more to give.
+    /// `returnWhenFinished`, also when the source has nothing more to give. Each pass: a key (if any) and the
+    /// core's notes and status go to the model's update as messages; the commands it returns are carried out here,
+    /// and what comes of them returns as messages.
     public func run(returnWhenFinished: Bool = false) -> Ending {
         var lastTick = Date()
         var lastFrame = Date.distantPast
@@ -81,34 +84,31 @@ public final class BoardApp {
             if returnWhenFinished, link.status.finished { return .sourceFinished }
             let idle = link is LocalLink && (link.status.paused || link.status.finished)
             if let key = terminal.readKey(timeout: idle ? 250 : 50) {
-                let remembered = model.history.entries
-                let pace = (model.speed, model.paused)
-                if key == .resize { terminal.invalidate() } else { model.handle(key, rows: rows) }
-                if model.history.entries != remembered { keepHistory() }
-                if let name = model.themeRequest { switchTheme(to: name) }
-                if let decision = model.decisionRequest { submit(decision) }
-                if (model.speed, model.paused) != pace {
-                    _ = link.send(.pace(speed: model.speed != pace.0 ? model.speed : nil, paused: model.paused != pace.1 ? model.paused : nil))
-                }
-                if model.quitRequested { return .quit }
+                if key == .resize { terminal.invalidate() } else if send(.key(key)) { return .quit }
                 dirty = true
             }
             let wall = Date()
             let elapsed = wall.timeIntervalSince(lastTick)
             lastTick = wall
             for note in link.pump(elapsed: elapsed) {
-                take(note)
+                switch note {
+                case let .note(text): _ = send(.note(text))
+                case let .reply(id, reply):
+                    let decision = asked.removeValue(forKey: id)
+                    _ = send(.replied(text: reply.text, confirm: reply.outcome == .confirm ? decision : nil))
+                }
                 dirty = true
             }
             let status = link.status
-            (model.speed, model.paused) = (status.speed, status.paused)
-            if model.held != status.held { model.held = status.held; dirty = true }
+            let before = (model.held, model.flashing)
+            let finished = status.finished && !toldFinished ? status.finishedMessage : nil
+            if status.finished { toldFinished = true }
+            _ = send(.tick(BoardTick(speed: status.speed, paused: status.paused, held: status.held, finishedMessage: finished, wall: wall)))
+            if (model.held, model.flashing) != before || finished != nil { dirty = true }
             let now = (status.seq, status.now, status.label, link.generation)
             if now != shown { shown = now; dirty = true }
-            if announceEscalations(wall: wall) { dirty = true }
-            if status.finished, !toldFinished {
-                toldFinished = true
-                model.message = status.finishedMessage
+            if let caption = newEscalation() {
+                _ = send(.escalated(caption: caption))
                 dirty = true
             }
             // Frames are capped at 10 a second while the clock runs; input redraws at once; idle redraws once a second.
@@ -120,39 +120,45 @@ public final class BoardApp {
         }
     }
 
-    /// A reply or note from the core, on the status line; an assignment that needs confirming asks for `y`.
-    private func take(_ note: LinkNote) {
-        switch note {
-        case let .note(text):
-            model.message = text
-        case let .reply(id, reply):
-            let decision = asked.removeValue(forKey: id)
-            if reply.outcome == .confirm, let decision { model.confirming = decision }
-            model.message = reply.text
+    /// Hands a message to the model's update and carries out the commands it returns; true when one is to quit.
+    private func send(_ message: BoardMessage) -> Bool {
+        var pending = model.update(message, rows: rows)
+        while !pending.isEmpty {
+            let command = pending.removeFirst()
+            if command == .quit { return true }
+            if let result = carryOut(command) { pending += model.update(result, rows: rows) }
+        }
+        return false
+    }
+
+    /// One command's effect; what comes of it, as a message for the model (nil: nothing to say).
+    private func carryOut(_ command: BoardCommand) -> BoardMessage? {
+        switch command {
+        case let .submit(decision, confirmed): return submit(decision, confirmed: confirmed)
+        case let .pace(speed, paused):
+            _ = link.send(.pace(speed: speed, paused: paused))
+            return nil
+        case let .loadTheme(name): return .note(switchTheme(to: name))
+        case .keepHistory: return keepHistory()
+        case .bell:
+            terminal.bell()
+            return nil
+        case .quit: return nil
         }
     }
 
-    /// A new escalation rings the bell and flashes the header (unless quiet); on a read-only board (a demo) its
-    /// first option and its default are the caption on the status line. Returns whether the screen changed.
-    private func announceEscalations(wall: Date) -> Bool {
-        var changed = false
-        if model.flashing, wall >= flashUntil { model.flashing = false; changed = true }
+    /// The caption of the last escalation that arrived since the last pass (nil: none). Those waiting when the
+    /// board opened, or reattached, count as announced.
+    private func newEscalation() -> String? {
         if announcedGeneration != link.generation {
             announcedGeneration = link.generation
             announced = Set(escalationsWaiting())
-            return true
+            return nil
         }
         let fresh = escalationsWaiting().filter { !announced.contains($0) }
-        guard let last = fresh.last, let exception = link.world.exceptions[last] else { return changed }
+        guard let last = fresh.last, let exception = link.world.exceptions[last] else { return nil }
         announced.formUnion(fresh)
-        if model.readonly {
-            model.message = BoardApp.caption(exception, world: link.world)
-        } else if !quiet {
-            terminal.bell()
-            model.flashing = true
-            flashUntil = wall.addingTimeInterval(1.5)
-        }
-        return true
+        return BoardApp.caption(exception, world: link.world)
     }
 
     /// The ids of the escalations waiting for a decision, in id order.
@@ -174,20 +180,18 @@ public final class BoardApp {
     }
 
     /// Writes the command history out (it is small: rewritten whole); a failure is said, never fatal.
-    private func keepHistory() {
-        guard let historyFile else { return }
+    private func keepHistory() -> BoardMessage? {
+        guard let historyFile else { return nil }
         do {
             try Data((model.history.entries.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: historyFile), options: .atomic)
+            return nil
         } catch {
-            model.message = "command history not kept: \(error.localizedDescription)"
+            return .note("command history not kept: \(error.localizedDescription)")
         }
     }
 
     /// Sends a decision to the core, which checks it (role, still waiting, not stale), journals it and replies.
-    private func submit(_ decision: BoardModel.Decision) {
-        model.decisionRequest = nil
-        let confirmed = model.decisionConfirmed
-        model.decisionConfirmed = false
+    private func submit(_ decision: BoardModel.Decision, confirmed: Bool) -> BoardMessage? {
         let command: OperatorCommand
         switch decision {
         case let .approve(exception, option): command = .approve(exception: exception, option: option)
@@ -196,28 +200,19 @@ public final class BoardApp {
         case .undo: command = .undo
         }
         let id = link.send(command)
-        if id < 0 {
-            model.message = "not sent: the core is not connected"
-        } else {
-            asked[id] = decision
-        }
+        guard id >= 0 else { return .note("not sent: the core is not connected") }
+        asked[id] = decision
+        return nil
     }
 
-    /// Loads a theme asked for with `:theme`; a broken or missing one leaves the current theme, with the reason.
-    private func switchTheme(to name: String) {
-        model.themeRequest = nil
-        if colorForbidden, name != "mono" {
-            model.message = "NO_COLOR is set: staying on mono"
-            return
-        }
+    /// Loads a theme asked for with `:theme`; a broken or missing one leaves the current theme. Returns what to say.
+    private func switchTheme(to name: String) -> String {
+        if colorForbidden, name != "mono" { return "NO_COLOR is set: staying on mono" }
         let (loaded, warnings) = Theme.load(name, searchDirectories: themeDirectories)
-        if let first = warnings.first, loaded.name == "dark", name != "dark" {
-            model.message = first
-            return
-        }
+        if let first = warnings.first, loaded.name == "dark", name != "dark" { return first }
         theme = loaded
         terminal.invalidate()
-        model.message = "theme \(loaded.name)" + (warnings.first.map { " (\($0))" } ?? "")
+        return "theme \(loaded.name)" + (warnings.first.map { " (\($0))" } ?? "")
     }
 
     private func render(wall: Date) {

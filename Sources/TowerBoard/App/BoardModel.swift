@@ -1,3 +1,4 @@
+import Foundation
 import TowerCore
 
 /// What the board shows and how: the only state the keys change. Pure, so any screen can be rebuilt from a
@@ -43,7 +44,8 @@ public struct BoardModel: Sendable {
     /// The screens enter went through to reach this one, for esc to go back along and the breadcrumb to show.
     public var trail: [Screen] = []
     public var focus: Pane = .lanes
-    public var cursor: [Pane: Int] = [:]
+    /// The selected row of each pane, by id: it stays on its rider, order or case when the rows move under it.
+    public var selection: [Pane: Selection] = [:]
     public var paused = false
     /// Set while the clock is held for a waiting decision (see `BoardPace`): shown in the header instead of the speed.
     public var held: String?
@@ -60,28 +62,27 @@ public struct BoardModel: Sendable {
     public var filters: [Pane: RowFilter] = [:]
     /// Each pane's order (`s` and `S` on the pane in focus).
     public var sorts: [Pane: PaneSort] = [:]
-    /// A theme asked for with `:theme NAME`, for the app to load.
-    public var themeRequest: String?
     /// A line for the status bar (results, refusals), until the next key.
     public var message: String?
     public var readonly: Bool
-    public private(set) var quitRequested = false
     /// Who decides from this board (written into the journal with each decision).
     public var operatorName = "operator"
     /// What they may do: approving above the cost limit needs a supervisor.
     public var role: Role = .dispatcher
     /// Options picked with 1-4, by exception; `a` approves the picked one (the first when none was picked).
     public var pickedOption: [String: Int] = [:]
-    /// A decision waiting for the app to submit it.
-    public var decisionRequest: Decision?
     /// A costly decision waiting for `y`.
     public var confirming: Decision?
-    /// The decision request was confirmed with `y` (the app asks no more).
-    public var decisionConfirmed = false
     /// `q` was pressed once while escalations wait; a second `q` quits.
     public var quitArmed = false
     /// A new escalation arrived a moment ago: the header is drawn in the alert style.
     public var flashing = false
+    /// Until when it flashes.
+    private var flashUntil = Date.distantPast
+    /// The wall clock of the last tick.
+    private var lastWall = Date.distantPast
+    /// No bell and no flash when an escalation arrives (`--quiet`).
+    public var quiet = false
 
     public static let speeds: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1200]
 
@@ -142,88 +143,155 @@ public struct BoardModel: Sendable {
         }
     }
 
-    public func selectedIndex(_ pane: Pane, count: Int) -> Int { count == 0 ? 0 : min(max(0, cursor[pane] ?? 0), count - 1) }
+    /// A pane's selected row: the one with the selected id, or (when that id has left the rows) the one at the
+    /// place it was, within the rows.
+    public struct Selection: Equatable, Sendable {
+        public var id: String
+        public var index: Int
+    }
 
-    /// Applies one key.
-    public mutating func handle(_ key: Key, rows: Rows) {
+    /// The index of `pane`'s selected row among `ids` (its rows as listed).
+    public func selectedIndex(_ pane: Pane, in ids: [String]) -> Int {
+        guard !ids.isEmpty, let selected = selection[pane] else { return 0 }
+        if selected.index < ids.count, ids[selected.index] == selected.id { return selected.index }
+        return ids.firstIndex(of: selected.id) ?? min(selected.index, ids.count - 1)
+    }
+
+    /// Selects the row at `index` (within the rows) of `pane`.
+    private mutating func select(_ pane: Pane, index: Int, in ids: [String]) {
+        guard !ids.isEmpty else { return }
+        let index = min(max(0, index), ids.count - 1)
+        selection[pane] = Selection(id: ids[index], index: index)
+    }
+
+    /// Where keys are, for the keymap: the screen, and on the board whether the exception queue has the focus.
+    public var keyContext: KeyContext {
+        switch screen {
+        case .board: return focus == .exceptions ? .queue : .board
+        case .rider: return .rider
+        case .order: return .order
+        case .exception: return .exceptionCase
+        case .map, .metrics: return .views
+        case .help: return .help
+        }
+    }
+
+    /// Takes one message (a key, a tick, an effect's result) and returns what the app is to do.
+    public mutating func update(_ message: BoardMessage, rows: Rows) -> [BoardCommand] {
+        switch message {
+        case let .key(key):
+            return press(key, rows: rows)
+        case let .tick(tick):
+            (speed, paused, held) = (tick.speed, tick.paused, tick.held)
+            if let finished = tick.finishedMessage { self.message = finished }
+            if flashing, tick.wall >= flashUntil { flashing = false }
+            lastWall = tick.wall
+            return []
+        case let .escalated(caption):
+            if readonly {
+                self.message = caption
+                return []
+            }
+            guard !quiet else { return [] }
+            flashing = true
+            flashUntil = lastWall.addingTimeInterval(1.5)
+            return [.bell]
+        case let .replied(text, confirm):
+            if let confirm { confirming = confirm }
+            self.message = text
+            return []
+        case let .note(text):
+            self.message = text
+            return []
+        }
+    }
+
+    /// A key: the open prompt's, a confirmation's, the mouse's, else the keymap's action in the current context.
+    private mutating func press(_ key: Key, rows: Rows) -> [BoardCommand] {
         message = nil
-        if commandLine != nil { editCommand(key, rows: rows); return }
-        if filterLine != nil { editFilter(key); return }
+        if commandLine != nil { return editCommand(key, rows: rows) }
+        if filterLine != nil { editFilter(key); return [] }
         if let decision = confirming {
             confirming = nil
-            if key == .char("y") { decisionRequest = decision; decisionConfirmed = true } else { message = "cancelled" }
-            return
+            if key == .char("y") { return [.submit(decision, confirmed: true)] }
+            message = "cancelled"
+            return []
         }
         let armed = quitArmed
         quitArmed = false
-        if case let .click(x, y, double) = key { click(x: x, y: y, double: double, rows: rows); return }
-        if case let .wheel(up, x, y) = key { wheel(up: up, x: x, y: y, rows: rows); return }
-        switch screen {
-        case .help:
-            if key == .escape || key == .char("?") || key == .char("q") { back() }
-            return
-        case let .exception(id):
-            if key == .escape || key == .char("q") || key == .backspace { back(); return }
-            if key == .enter, let linked = rows.linked { open(linked); return }
-            if decide(key, on: id, rows: rows) { return }
-            if key == .char("u") { handleUndo(); return }
-        case .rider, .order, .map, .metrics:
-            if key == .escape || key == .char("q") || key == .backspace { back(); return }
-            if key == .enter, let linked = rows.linked { open(linked); return }
-            if key == .char("m") { view(.map); return }
-            if key == .char("M") { view(.metrics); return }
-        case .board:
-            break
+        if case let .click(x, y, double) = key { click(x: x, y: y, double: double, rows: rows); return [] }
+        if case let .wheel(up, x, y) = key { wheel(up: up, x: x, y: y, rows: rows); return [] }
+        guard let action = Keymap.action(for: key, in: keyContext) else { return [] }
+        if readonly, Keymap.decides(action) {
+            message = "read-only board: actions are off"
+            return []
         }
+        return perform(action, rows: rows, quitArmed: armed)
+    }
+
+    private mutating func perform(_ action: BoardAction, rows: Rows, quitArmed armed: Bool) -> [BoardCommand] {
         let ids = rows.ids(focus)
-        let current = selectedIndex(focus, count: ids.count)
-        switch key {
-        case .char("q"):
-            let waiting = rows.optionCosts.count
-            if waiting > 0, !readonly, !armed {
-                quitArmed = true
-                message = "\(waiting) escalation\(waiting == 1 ? "" : "s") waiting for a decision: press q again to quit"
-            } else {
-                quitRequested = true
+        let current = selectedIndex(focus, in: ids)
+        switch action {
+        case .help: open(.help)
+        case .back:
+            if screen != .board {
+                back()
+            } else if filters[focus] != nil {
+                filters[focus] = nil
+                message = "filter cleared"
             }
-        case .char("?"): open(.help)
-        case .char("m"): open(.map)
-        case .char("M"): open(.metrics)
-        case .char(" "): paused.toggle(); message = paused ? "paused" : "running"
-        case .char("+"), .char("="): changeSpeed(by: 1)
-        case .char("-"), .char("_"): changeSpeed(by: -1)
-        case .char(":"): commandLine = ""
-        case .char("/"): filterPane = focus; filterLine = filters[focus]?.text ?? ""
-        case .char("s"), .char("S"):
+        case .nextPane: focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
+        case .previousPane: focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
+        case .down: select(focus, index: current + 1, in: ids)
+        case .up: select(focus, index: current - 1, in: ids)
+        case .pageDown: select(focus, index: current + 10, in: ids)
+        case .pageUp: select(focus, index: current - 10, in: ids)
+        case .first: select(focus, index: 0, in: ids)
+        case .last: select(focus, index: ids.count - 1, in: ids)
+        case .open:
+            if screen == .board {
+                if !ids.isEmpty { openRow(ids[current], of: focus) }
+            } else if let linked = rows.linked {
+                open(linked)
+            }
+        case .pick, .approve, .reject:
+            if case let .exception(id) = screen { return decide(action, on: id, rows: rows) }
+            if focus == .exceptions, !ids.isEmpty { return decide(action, on: ids[current], rows: rows) }
+            message = "select an escalation in the exception queue first"
+        case .undo: return [.submit(.undo, confirmed: false)]
+        case .map: view(.map)
+        case .metrics: view(.metrics)
+        case .pause:
+            paused.toggle()
+            message = paused ? "paused" : "running"
+            return [.pace(speed: nil, paused: paused)]
+        case .faster: return changeSpeed(by: 1)
+        case .slower: return changeSpeed(by: -1)
+        case .filter:
+            filterPane = focus
+            filterLine = filters[focus]?.text ?? ""
+        case .sort, .reverseSort:
             var sort = sorts[focus] ?? PaneSort()
-            if key == .char("s") {
+            if action == .sort {
                 sort = PaneSort(column: (sort.column + 1) % PaneSort.columns(focus).count)
             } else {
                 sort.reversed.toggle()
             }
             sorts[focus] = sort
-            cursor[focus] = 0
             let way = sort.isDescending(focus) ? "high to low" : "low to high"
             message = "\(focus.title) sorted by \(sort.column(of: focus).rawValue), \(way) (s: next column, S: reverse)"
-        case .tab, .right, .char("l"): focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
-        case .backTab, .left, .char("h"): focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
-        case .down, .char("j"): cursor[focus] = min(current + 1, max(0, ids.count - 1))
-        case .up, .char("k"): cursor[focus] = max(current - 1, 0)
-        case .pageDown: cursor[focus] = min(current + 10, max(0, ids.count - 1))
-        case .pageUp: cursor[focus] = max(current - 10, 0)
-        case .home, .char("g"): cursor[focus] = 0
-        case .end, .char("G"): cursor[focus] = max(0, ids.count - 1)
-        case .enter:
-            guard !ids.isEmpty else { return }
-            openRow(ids[current], of: focus)
-        case .escape:
-            if filters[focus] != nil { filters[focus] = nil; message = "filter cleared" }
-        case .char("u"): handleUndo()
-        case .char("a"), .char("r"), .char("1"), .char("2"), .char("3"), .char("4"):
-            if focus == .exceptions, !ids.isEmpty, decide(key, on: ids[current], rows: rows) { return }
-            message = readonly ? "read-only board: actions are off" : "select an escalation in the exception queue first"
-        default: break
+        case .command: commandLine = ""
+        case .quit:
+            let waiting = rows.optionCosts.count
+            if waiting > 0, !readonly, !armed {
+                quitArmed = true
+                message = "\(waiting) escalation\(waiting == 1 ? "" : "s") waiting for a decision: press q again to quit"
+            } else {
+                return [.quit]
+            }
         }
+        return []
     }
 
     private mutating func openRow(_ id: String, of pane: Pane) {
@@ -245,36 +313,36 @@ public struct BoardModel: Sendable {
             return
         }
         guard let (pane, area) = rows.areas.first(where: { $0.value.pane.contains(x: x, y: y) }) else { return }
-        let wasSelected = focus == pane ? selectedIndex(pane, count: rows.ids(pane).count) : nil
+        let ids = rows.ids(pane)
+        let wasSelected = focus == pane ? selectedIndex(pane, in: ids) : nil
         focus = pane
-        guard let index = area.row(atY: y), x >= area.rows.x, x < area.rows.maxX, index < rows.ids(pane).count else { return }
-        cursor[pane] = index
+        guard let index = area.row(atY: y), x >= area.rows.x, x < area.rows.maxX, index < ids.count else { return }
+        select(pane, index: index, in: ids)
         if double || wasSelected == index { openRow(rows.ids(pane)[index], of: pane) }
     }
 
     /// The wheel moves the selection of the pane under it by three rows.
     private mutating func wheel(up: Bool, x: Int, y: Int, rows: Rows) {
         guard screen == .board, let pane = rows.areas.first(where: { $0.value.pane.contains(x: x, y: y) })?.key else { return }
-        let count = rows.ids(pane).count
-        let current = selectedIndex(pane, count: count)
-        cursor[pane] = up ? max(0, current - 3) : min(max(0, count - 1), current + 3)
+        let ids = rows.ids(pane)
+        select(pane, index: selectedIndex(pane, in: ids) + (up ? -3 : 3), in: ids)
     }
 
     /// `1`-`4` pick an option, `a` approves the picked one, `r` rejects; a costly approval asks for `y` first.
-    /// Returns whether the key was a decision key.
-    private mutating func decide(_ key: Key, on id: String, rows: Rows) -> Bool {
-        guard case let .char(character) = key, "ar1234".contains(character) else { return false }
-        if readonly { message = "read-only board: actions are off"; return true }
-        guard let costs = rows.optionCosts[id] else { message = "\(id) is not waiting for a decision"; return true }
-        switch character {
-        case "a":
+    private mutating func decide(_ action: BoardAction, on id: String, rows: Rows) -> [BoardCommand] {
+        guard let costs = rows.optionCosts[id] else {
+            message = "\(id) is not waiting for a decision"
+            return []
+        }
+        switch action {
+        case .approve:
             let option = pickedOption[id] ?? 1
             let cost = costs.indices.contains(option - 1) ? costs[option - 1] : 0
             let decision = Decision.approve(exception: id, option: option)
             if cost > rows.costLimit {
                 if let refusal = role.refusal(toApproveCost: cost, costLimit: rows.costLimit, unit: rows.costUnit) {
                     message = "\(id): \(refusal) (you are a \(role.rawValue))"
-                    return true
+                    return []
                 }
                 confirming = decision
                 message = "approve option \(option) of \(id) at cost +\(String(format: "%.2f", cost)) \(rows.costUnit), above the limit? y to confirm"
@@ -282,19 +350,23 @@ public struct BoardModel: Sendable {
                 confirming = decision
                 message = "approve option \(option) of \(id)? it makes \(added) more deliver\(added == 1 ? "y" : "ies") late: y to confirm"
             } else {
-                decisionRequest = decision
+                return [.submit(decision, confirmed: false)]
             }
-        case "r":
+        case .reject:
             // A rejection needs its reason: the command line opens with the verb and the case, for one line of why.
             commandLine = "reject \(id) "
             message = "why reject \(id)? one line, enter rejects, esc keeps it waiting"
-        default:
-            let option = Int(String(character))!
-            guard option <= costs.count else { message = "\(id) has \(costs.count) options"; return true }
+        case let .pick(option):
+            guard option <= costs.count else {
+                message = "\(id) has \(costs.count) options"
+                return []
+            }
             pickedOption[id] = option
             message = "option \(option) of \(id) picked: a approves, r rejects"
+        default:
+            break
         }
-        return true
+        return []
     }
 
     /// Goes one level deeper, remembering where from.
@@ -314,17 +386,14 @@ public struct BoardModel: Sendable {
         screen = trail.popLast() ?? .board
     }
 
-    private mutating func handleUndo() {
-        if readonly { message = "read-only board: actions are off" } else { decisionRequest = .undo }
-    }
-
-    private mutating func changeSpeed(by step: Int) {
+    private mutating func changeSpeed(by step: Int) -> [BoardCommand] {
         let index = BoardModel.speeds.firstIndex { $0 >= speed } ?? BoardModel.speeds.count - 1
         speed = BoardModel.speeds[min(max(0, index + step), BoardModel.speeds.count - 1)]
         message = "speed ×\(Int(speed))"
+        return [.pace(speed: speed, paused: nil)]
     }
 
-    private mutating func editCommand(_ key: Key, rows: Rows) {
+    private mutating func editCommand(_ key: Key, rows: Rows) -> [BoardCommand] {
         switch key {
         case .up, .down:
             commandLine = history.step(older: key == .up, from: commandLine ?? "")
@@ -333,16 +402,16 @@ public struct BoardModel: Sendable {
             commandLine = String(line.prefix(200))
             if !choices.isEmpty { message = choices.prefix(8).joined(separator: "  ") + (choices.count > 8 ? "  … \(choices.count - 8) more" : "") }
         default:
-            guard let text = Self.edit(&commandLine, key, limit: 200) else { return }
+            guard let text = Self.edit(&commandLine, key, limit: 200) else { return [] }
             history.remember(text.trimmingCharacters(in: .whitespaces))
-            run(command: text)
+            return [.keepHistory] + run(command: text)
         }
+        return []
     }
 
     private mutating func editFilter(_ key: Key) {
         guard let text = Self.edit(&filterLine, key, limit: 100) else { return }
         filters[filterPane] = RowFilter(text)
-        cursor[filterPane] = 0
         message = filters[filterPane].map { "\(filterPane.title) filtered: \($0.text) (esc clears)" } ?? "filter cleared"
     }
 
@@ -365,39 +434,51 @@ public struct BoardModel: Sendable {
     }
 
     /// Runs a `:` command.
-    public mutating func run(command text: String) {
+    @discardableResult
+    public mutating func run(command text: String) -> [BoardCommand] {
         let words = text.split(separator: " ").map(String.init)
-        guard let verb = words.first else { return }
+        guard let verb = words.first else { return [] }
+        let acts = ["assign", "reject", "undo"].contains(verb)
+        if acts, readonly {
+            message = "read-only board: actions are off"
+            return []
+        }
         switch verb {
-        case "q", "quit": quitRequested = true
-        case "pause": paused = true; message = "paused"
-        case "resume", "run": paused = false; message = "running"
+        case "q", "quit": return [.quit]
+        case "pause":
+            paused = true
+            message = "paused"
+            return [.pace(speed: nil, paused: true)]
+        case "resume", "run":
+            paused = false
+            message = "running"
+            return [.pace(speed: nil, paused: false)]
         case "help": open(.help)
         case "map": open(.map)
         case "metrics": open(.metrics)
         case "board": screen = .board; trail = []
         case "assign":
-            guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return }
-            if readonly { message = "read-only board: actions are off"; return }
-            decisionRequest = .assign(order: words[1], rider: words[2])
+            guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return [] }
+            return [.submit(.assign(order: words[1], rider: words[2]), confirmed: false)]
         case "reject":
-            guard words.count >= 3 else { message = "a rejection needs its reason: :reject EXCEPTION REASON"; return }
-            if readonly { message = "read-only board: actions are off"; return }
-            decisionRequest = .reject(exception: words[1], reason: words.dropFirst(2).joined(separator: " "))
+            guard words.count >= 3 else { message = "a rejection needs its reason: :reject EXCEPTION REASON"; return [] }
+            return [.submit(.reject(exception: words[1], reason: words.dropFirst(2).joined(separator: " ")), confirmed: false)]
         case "undo":
-            handleUndo()
+            return [.submit(.undo, confirmed: false)]
         case "theme":
-            guard words.count == 2 else { message = "usage: :theme NAME (dark, light, high-contrast, colorblind, mono) or :theme PATH"; return }
-            themeRequest = words[1]
+            guard words.count == 2 else { message = "usage: :theme NAME (dark, light, high-contrast, colorblind, mono) or :theme PATH"; return [] }
+            return [.loadTheme(words[1])]
         case "speed":
             guard words.count == 2, let value = Double(words[1]), value >= 0.1, value <= 3600 else {
                 message = "usage: :speed N (simulated seconds per second, 0.1 to 3600)"
-                return
+                return []
             }
             speed = value
             message = "speed ×\(words[1])"
+            return [.pace(speed: value, paused: nil)]
         default:
             message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
+        return []
     }
 }

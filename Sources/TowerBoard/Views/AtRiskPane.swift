@@ -3,24 +3,11 @@ import TowerCore
 /// Orders likely to miss their window, most likely first: the chance, the ETA with its P10–P90 range against the
 /// window, the tier and the rider.
 enum AtRiskPane {
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (ids: [String], area: BoardModel.HitArea) {
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> BoardModel.HitArea {
         let world = c.snapshot.world
-        let shown = c.snapshot.outlook.atRisk.filter { item in
-            guard let filter = c.model.filters[.atRisk] else { return true }
-            let zone = world.orders[item.order]?.zone ?? ""
-            let channel = item.rider.flatMap { world.riders[$0]?.profile.channel.rawValue } ?? ""
-            return filter.keeps([item.order, item.rider ?? "", zone, channel, item.tier.rawValue])
-        }
-        let items = (c.model.sorts[.atRisk] ?? PaneSort()).apply(shown, pane: .atRisk) { column, item -> PaneSort.Key? in
-            switch column {
-            case .due: return .number(Double(item.window.end.seconds))
-            case .order: return .text(item.order)
-            case .rider: return .text(item.rider ?? "~")
-            default: return nil
-            }
-        }
+        let items = c.rows.atRisk
         let body = c.title("At-risk orders (\(items.count))", pane: .atRisk, in: rect, into: &buffer)
-        guard body.height > 1 else { return (items.map(\.order), BoardModel.HitArea(pane: rect)) }
+        guard body.height > 1 else { return BoardModel.HitArea(pane: rect) }
         // Wide: the P50 ETA, its P10–P90 range, the slack and the whole window. Narrow (80 columns): the range
         // against the window's end, the slack as a glyph.
         let wide = body.width >= 64
@@ -29,9 +16,9 @@ enum AtRiskPane {
         let list = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         if items.isEmpty {
             buffer.put("  nothing at risk", x: list.x, y: list.y, style: c.theme[.ok], maxWidth: list.width)
-            return ([], BoardModel.HitArea(pane: rect))
+            return BoardModel.HitArea(pane: rect)
         }
-        let selected = c.model.selectedIndex(.atRisk, count: items.count)
+        let selected = c.model.selectedIndex(.atRisk, in: items.map(\.order))
         let offset = c.scrollOffset(selected: selected, visible: list.height)
         let area = BoardModel.HitArea(pane: rect, rows: list, offset: offset)
         for (row, item) in items.dropFirst(offset).prefix(list.height).enumerated() {
@@ -60,6 +47,6 @@ enum AtRiskPane {
                 cell(marker + " " + Format.clock(item.window.end, world), 7, c.slackStyle(item.slack))
             }
         }
-        return (items.map(\.order), area)
+        return area
     }
 }

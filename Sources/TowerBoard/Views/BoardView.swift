@@ -13,7 +13,8 @@ public enum BoardView {
             renderTooSmall(into: &buffer, theme: theme)
             return BoardModel.Rows()
         }
-        let context = PaneContext(snapshot: snapshot, model: model, theme: theme, glyphs: glyphs)
+        let lists = model.screen == .board ? PaneRows.build(snapshot, model: model) : PaneRows()
+        let context = PaneContext(snapshot: snapshot, model: model, theme: theme, glyphs: glyphs, rows: lists)
         renderHeader(context, into: &buffer)
         // The demo's caption, when there is one, on its own line above the status line.
         let caption = shownCaption(snapshot, model)
@@ -23,6 +24,9 @@ public enum BoardView {
                              style: Style(fg: theme[.accent].fg, bg: theme[.status].bg, bold: true))
         }
         var rows = BoardModel.Rows()
+        rows.lanes = lists.lanes
+        rows.atRisk = lists.atRisk.map(\.order)
+        rows.exceptions = lists.exceptions.map(\.id)
         rows.costLimit = snapshot.costLimit
         rows.costUnit = snapshot.world.costUnit
         if model.commandLine != nil { rows.world = snapshot.world }
@@ -35,15 +39,15 @@ public enum BoardView {
             if buffer.width >= 160 {
                 let (left, right) = body.left(buffer.width * 3 / 5)
                 let (top, bottom) = right.top(right.height / 2)
-                (rows.lanes, rows.areas[.lanes]) = LanesPane.render(context, in: left, into: &buffer)
-                (rows.atRisk, rows.areas[.atRisk]) = AtRiskPane.render(context, in: top, into: &buffer)
-                (rows.exceptions, rows.areas[.exceptions]) = ExceptionsPane.render(context, in: bottom, into: &buffer)
+                rows.areas[.lanes] = LanesPane.render(context, in: left, into: &buffer)
+                rows.areas[.atRisk] = AtRiskPane.render(context, in: top, into: &buffer)
+                rows.areas[.exceptions] = ExceptionsPane.render(context, in: bottom, into: &buffer)
             } else {
                 let (top, bottom) = body.top(body.height * 11 / 20)
                 let (left, right) = bottom.left(max(bottom.width * 3 / 5, 48))
-                (rows.lanes, rows.areas[.lanes]) = LanesPane.render(context, in: top, into: &buffer)
-                (rows.atRisk, rows.areas[.atRisk]) = AtRiskPane.render(context, in: left, into: &buffer)
-                (rows.exceptions, rows.areas[.exceptions]) = ExceptionsPane.render(context, in: right, into: &buffer)
+                rows.areas[.lanes] = LanesPane.render(context, in: top, into: &buffer)
+                rows.areas[.atRisk] = AtRiskPane.render(context, in: left, into: &buffer)
+                rows.areas[.exceptions] = ExceptionsPane.render(context, in: right, into: &buffer)
             }
         case let .rider(id):
             DetailViews.rider(id, context, in: breadcrumb(context, in: body, into: &buffer), into: &buffer)
@@ -239,18 +243,7 @@ public enum BoardView {
             text = " " + message
             style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)
         } else {
-            switch c.model.screen {
-            case .board:
-                text = c.model.focus == .exceptions && !c.model.readonly
-                    ? " ?:help  ↑↓:select  ⏎:open  1-4:pick  a:approve  r:reject  u:undo  tab:pane  q:quit"
-                    : " ?:help  tab:pane  ↑↓:select  ⏎:open  m:map  M:metrics  ::cmd  q:quit" + (c.model.readonly ? "  (read-only)" : "")
-            case .rider: text = " esc:back  ?:help  space:pause  +/-:speed  q:back"
-            case .order: text = " ⏎:open its rider  esc:back  ?:help  space:pause  +/-:speed  q:back"
-            case .map, .metrics: text = " m:map  M:metrics  esc:back  space:pause  +/-:speed  ?:help"
-            case .exception: text = c.model.readonly ? " ⏎:open what it is about  esc:back  read-only board: actions are off"
-                : " 1-4:pick option  a:approve  r:reject  u:undo  ⏎:open what it is about  esc:back"
-            case .help: text = " esc or ?:close help"
-            }
+            text = Keymap.hints(in: c.model.keyContext, readonly: c.model.readonly)
         }
         buffer.putPadded(text, x: 0, y: y, width: buffer.width, style: style)
     }
@@ -262,6 +255,8 @@ struct PaneContext {
     let model: BoardModel
     let theme: Theme
     let glyphs: Glyphs
+    /// The rows the panes list (see `PaneRows`).
+    let rows: PaneRows
 
     /// Draws a pane's title row, highlighted when focused, and returns the area below it.
     /// A pane's title line, with its order and its filter (`· late↓ /gig`); returns the room under it.

@@ -136,31 +136,11 @@ enum DetailViews {
         return y
     }
 
-    /// Every key the board answers to.
-    static let keys: [(String, String)] = [
-        ("?", "show or close this help"),
-        ("tab / shift-tab, ←→ hl", "move between panes"),
-        ("↑↓ / jk, PgUp PgDn, g G", "select a row, page, first, last"),
-        ("enter", "open the selected rider, order or exception; in a case, the rider or order it is about; in an order, its rider"),
-        ("esc", "back one level (the breadcrumb under the header shows the path); close the command line; on the board, clear the pane's filter"),
-        ("1-4", "pick an option of the selected escalation"),
-        ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms; one that makes deliveries late: y confirms"),
-        ("r", "reject the selected escalation, with a one-line reason"),
-        ("u", "undo your last decision (approve, reject, :assign) within 2 minutes, before any of its effects has started"),
-        ("m / M", "city map / KPIs over the day (again or esc: back)"),
-        ("space", "pause or resume the clock"),
-        ("+ / -", "faster or slower"),
-        ("/", "filter the pane in focus: lanes by rider, name, zone, hub, channel, vehicle, status; at-risk by order, rider, zone, channel, tier; exceptions by id, kind, subject, detail, state (/!x: the rest)"),
-        ("s / S", "sort the pane in focus by its next column / reverse it (lanes: rider, late, load, channel, status; at-risk: risk, due, order, rider; exceptions: due, raised, kind, subject); the title shows the order"),
-        (":", "commands (tab completes, ↑↓ recall): :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
-        ("q", "quit, or back from a drill-down; twice if cases wait"),
-        ("mouse", "click a row to select it, again (or double-click) to open it; the wheel scrolls the pane under it; a click on the breadcrumb goes back (--no-mouse: off)"),
-    ]
-
     /// The key table (descriptions wrapped to the room beside the keys), then the glyph legend.
     static func help(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
         let body = c.title("Keys", pane: nil, in: rect, into: &buffer)
-        let keyWidth = keys.map { CharacterWidth.of($0.0) }.max()! + 2
+        let keys = Keymap.helpRows
+        let keyWidth = keys.map { CharacterWidth.of($0.keys) }.max()! + 2
         let textX = body.x + 2 + keyWidth
         var rows: [(key: String, text: String)] = []
         for (key, meaning) in keys {

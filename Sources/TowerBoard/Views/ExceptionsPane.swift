@@ -3,32 +3,14 @@ import TowerCore
 /// The exception queue: escalations waiting for a decision (with their best option and the time left), then
 /// cases only observed, then the latest cases the core resolved itself, with the action and the reason.
 enum ExceptionsPane {
-    /// Cases waiting for a decision first (the nearest deadline first), then open ones by age.
-    static func queue(_ world: World) -> [ExceptionCase] {
-        world.exceptions.values.filter(\.isPending).sorted {
-            ($0.state == .escalated ? 0 : 1, $0.deadline ?? $0.raisedAt, $0.id) < ($1.state == .escalated ? 0 : 1, $1.deadline ?? $1.raisedAt, $1.id)
-        }
-    }
-
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (ids: [String], area: BoardModel.HitArea) {
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> BoardModel.HitArea {
         let world = c.snapshot.world
-        let filter = c.model.filters[.exceptions]
-        func kept(_ exception: ExceptionCase) -> Bool {
-            filter?.keeps([exception.id, exception.kind.rawValue, exception.subject, exception.detail, exception.state.rawValue]) ?? true
-        }
-        let open = (c.model.sorts[.exceptions] ?? PaneSort()).apply(queue(world).filter(kept), pane: .exceptions) { column, exception -> PaneSort.Key? in
-            switch column {
-            case .raised: return .number(Double(exception.raisedAt.seconds))
-            case .kind: return .text(exception.kind.rawValue)
-            case .subject: return .text(exception.subject)
-            default: return nil
-            }
-        }
+        let open = c.rows.exceptions
         let waiting = open.filter { $0.state == .escalated }.count
         let body = c.title("Exceptions · \(waiting) waiting, \(open.count - waiting) watched", pane: .exceptions, in: rect, into: &buffer)
-        guard body.height > 0 else { return (open.map(\.id), BoardModel.HitArea(pane: rect)) }
+        guard body.height > 0 else { return BoardModel.HitArea(pane: rect) }
         var y = body.y
-        let selected = c.model.selectedIndex(.exceptions, count: open.count)
+        let selected = c.model.selectedIndex(.exceptions, in: open.map(\.id))
         let shown = min(open.count, max(0, body.height * 2 / 3 / 2))
         let offset = c.scrollOffset(selected: selected, visible: shown)
         let area = BoardModel.HitArea(pane: rect, rows: Rect(x: body.x, y: body.y, width: body.width, height: 2 * min(shown, max(0, open.count - offset))),
@@ -69,7 +51,7 @@ enum ExceptionsPane {
         }
         // The latest decisions take the upper half of what is left, the latest notable events the rest.
         let decisionsEnd = y + max(1, (body.maxY - y) / 2)
-        let resolved = world.exceptions.values.lazy.filter { !$0.isPending && $0.resolvedAt != nil && kept($0) }
+        let resolved = world.exceptions.values.lazy.filter { !$0.isPending && $0.resolvedAt != nil && PaneRows.keeps($0, c.model) }
             .first(max(0, min(decisionsEnd, body.maxY) - y)) { ($0.resolvedAt!, $0.id) > ($1.resolvedAt!, $1.id) }
         for exception in resolved where y < min(decisionsEnd, body.maxY) {
             let why = exception.state == .autoResolved ? (exception.rule ?? "") : "\(exception.state.rawValue) by \(exception.decidedBy ?? "?")"
@@ -85,7 +67,7 @@ enum ExceptionsPane {
             buffer.put("  " + line, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
             y += 1
         }
-        return (open.map(\.id), area)
+        return area
     }
 
     /// An option's summary in `width` columns: what it does is shortened (with `…`) before its cost and effect, the

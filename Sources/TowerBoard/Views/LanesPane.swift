@@ -7,31 +7,17 @@ enum LanesPane {
     static let horizon: Int64 = 3 * 3600
     static let prefixWidth = 27
 
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (ids: [String], area: BoardModel.HitArea) {
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> BoardModel.HitArea {
         let world = c.snapshot.world
-        let shown = world.riderIDs.filter { id in
-            guard let rider = world.riders[id], rider.status != .offShift || !(world.routes[id]?.stops.isEmpty ?? true) else { return false }
-            let p = rider.profile
-            return c.model.filters[.lanes]?.keeps([id, p.name, p.zone, p.hub, p.channel.rawValue, p.vehicle.rawValue, rider.status.rawValue]) ?? true
-        }
-        let ids = (c.model.sorts[.lanes] ?? PaneSort()).apply(shown, pane: .lanes) { column, id -> PaneSort.Key? in
-            guard let rider = world.riders[id] else { return nil }
-            switch column {
-            case .late: return .number(Double(c.snapshot.outlook.lanes[id]?.lateCount ?? 0))
-            case .load: return .number(Double(rider.loadParcels) / Double(max(1, rider.profile.capacityParcels)))
-            case .channel: return .text(rider.profile.channel.rawValue)
-            case .status: return .text(rider.status.rawValue)
-            default: return nil
-            }
-        }
+        let ids = c.rows.lanes
         let late = ids.reduce(0) { $0 + (c.snapshot.outlook.lanes[$1]?.lateCount ?? 0) }
         let body = c.title("Rider lanes (\(ids.count) of \(world.riders.count))  \(late) stops late", pane: .lanes, in: rect, into: &buffer)
-        guard body.height > 1 else { return (ids, BoardModel.HitArea(pane: rect)) }
+        guard body.height > 1 else { return BoardModel.HitArea(pane: rect) }
         let timelineX = body.x + prefixWidth
         let timelineWidth = max(0, body.width - prefixWidth - 5)
         drawAxis(c, y: body.y, x: timelineX, width: timelineWidth, into: &buffer)
         let list = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
-        let selected = c.model.selectedIndex(.lanes, count: ids.count)
+        let selected = c.model.selectedIndex(.lanes, in: ids)
         let offset = c.scrollOffset(selected: selected, visible: list.height)
         let area = BoardModel.HitArea(pane: rect, rows: list, offset: offset)
         for (row, id) in ids.dropFirst(offset).prefix(list.height).enumerated() {
@@ -56,7 +42,7 @@ enum LanesPane {
                 }
             }
         }
-        return (ids, area)
+        return area
     }
 
     private static func drawAxis(_ c: PaneContext, y: Int, x: Int, width: Int, into buffer: inout ScreenBuffer) {

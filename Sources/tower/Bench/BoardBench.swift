@@ -60,7 +60,7 @@ enum BoardBench {
         let keys: [Key] = [.down, .down, .tab, .down, .char("m"), .escape, .up, .backTab, .char("M"), .escape]
         var index = 0
         let keyTimes = measure(300) {
-            model.handle(keys[index % keys.count], rows: rows)
+            _ = model.update(.key(keys[index % keys.count]), rows: rows)
             index += 1
             var next = ScreenBuffer(width: 200, height: 60)
             rows = BoardView.render(frame, model: model, theme: .dark, glyphs: .unicode, into: &next)
