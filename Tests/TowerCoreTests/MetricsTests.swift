@@ -56,13 +56,24 @@ import Testing
         #expect(zip(live.samples, live.samples.dropFirst()).allSatisfy { $1.at - $0.at == KPITrend.interval })
         #expect((live.samples.last?.delivered ?? 0) > 0)
         #expect(live.sample(before: 3600).map { live.samples.last!.at - $0.at } == 3600)
-        // A core resuming this journal rebuilds the same projections.
-        let resumed = CoreSession(engine: engine, source: SimulationSource(simulation: session.simulation), start: scenario.time(11 * 3600), speed: 1)
-        try resumed.rebuildProjections(journal: journal, planLock: scenario.planLock)
-        let replayed = try #require(resumed.trend)
-        #expect(replayed.samples == live.samples)
-        #expect(replayed.current(world: engine.world) == live.current(world: engine.world))
-        #expect(resumed.log.lines == log.lines && !log.lines.isEmpty)
+        // A core resuming this journal notes the same projections while it replays it: after a clean stop (the
+        // journal ends with a checkpoint) and after a crash (the events past the last checkpoint are made again).
+        let crashed = journal + ".crashed"
+        defer { try? FileManager.default.removeItem(atPath: crashed) }
+        try FileManager.default.copyItem(atPath: journal, toPath: crashed)
+        session.simulation.checkpoint(engine: engine)
+        engine.sync()
+        for path in [journal, crashed] {
+            let projections = DayProjections(planLock: scenario.planLock)
+            let again = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: path, durability: .batch, projections: projections)
+            #expect(path == journal ? again.rerunEvents == 0 : again.rerunEvents > 0)
+            let resumed = CoreSession(engine: again.engine, source: SimulationSource(simulation: again.simulation), start: scenario.time(11 * 3600), speed: 1)
+            resumed.adopt(projections)
+            let replayed = try #require(resumed.trend)
+            #expect(replayed.samples == live.samples, "\(path)")
+            #expect(replayed.current(world: again.engine.world) == live.current(world: engine.world))
+            #expect(resumed.log.lines == log.lines && !log.lines.isEmpty)
+        }
     }
 
     @Test func simulateJSONCarriesResolutionTimesPerType() throws {

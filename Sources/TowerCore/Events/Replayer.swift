@@ -22,6 +22,8 @@ public enum Replayer {
         var through: Int64?
         /// Keep a copy of the world as it stands after this event.
         var snapshotAt: Int64?
+        /// Told every event applied, with the world after it.
+        var projections: DayProjections?
     }
 
     /// The last step of a journal when it has fewer lines than its first line announced.
@@ -57,6 +59,7 @@ public enum Replayer {
     private static func replay(path: String, options: Options, before stopLine: Int?) throws -> Result {
         var world = World()
         var learner = options.learning.map(OnlineETA.init)
+        options.projections?.reset()
         var retraining = RetrainCheck()
         var snapshot: World?
         var events: [Event] = []
@@ -93,6 +96,7 @@ public enum Replayer {
                 }
                 world.apply(decoded.event)
                 learner?.note(decoded.event, world: world)
+                options.projections?.note(decoded.event, world: world)
                 if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
                     failure = ToolError("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with)")
                     return false

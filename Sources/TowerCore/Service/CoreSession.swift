@@ -21,7 +21,7 @@ public final class CoreSession {
     public private(set) var log = RecentLog()
     /// The day told in captions (for the demo).
     public private(set) var captions = StoryCaptions()
-    /// The KPIs through the day (rebuilt from the journal at start by the caller, then fed every event).
+    /// The KPIs through the day (taken over from the start's `DayProjections`, then fed every event).
     public var trend: KPITrend?
     /// Where messages to customers and riders are written once the journal has their event.
     public var outboxes: [Outbox] = []
@@ -47,25 +47,10 @@ public final class CoreSession {
         }
     }
 
-    /// Rebuilds the projections the session keeps of the day (the recent log and the KPI trend) from the journal the
-    /// engine started from, so a core that resumed shows its boards the day so far, as one that ran it.
-    public func rebuildProjections(journal path: String, planLock: Instant) throws {
-        var trend = KPITrend(planLock: planLock)
-        var log = RecentLog()
-        var world = World()
-        _ = try JournalReader.read(path: path) { number, line in
-            switch line {
-            case let .event(event, _):
-                world.apply(event)
-                trend.note(event, world: world)
-                log.note(event, world: world)
-            case let .bad(error):
-                throw ToolError("\(path) line \(number): \(error)")
-            }
-            return true
-        }
-        self.trend = trend
-        self.log = log
+    /// Takes over the projections noted while the day was replayed and caught up (see `SessionStarter.start`).
+    public func adopt(_ projections: DayProjections) {
+        log = projections.log
+        trend = projections.trend
     }
 
     /// Moves the day on by `elapsed` real seconds at the current pace, then writes out what the journal now holds.

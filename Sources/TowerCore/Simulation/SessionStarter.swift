@@ -22,20 +22,24 @@ public enum SessionStarter {
     }
 
     /// - Parameter progress: told, now and then while a journal is being resumed, the share of it re-created.
+    /// - Parameter projections: told every event of the day, replayed, re-created or made from here on (until the
+    ///   engine's observer is replaced), so a session takes them over without reading the journal again.
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
                              mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil,
-                             policyName: String = "", progress: ((Double) -> Void)? = nil) throws -> Session {
+                             policyName: String = "", projections: DayProjections? = nil, progress: ((Double) -> Void)? = nil) throws -> Session {
         let settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         guard let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 else {
             let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
             let engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
+            projections?.observe(engine)
             try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName)
             return Session(engine: engine, simulation: simulation, resumedEvents: 0, rerunEvents: 0)
         }
         let last = try Replayer.lastCheckpoint(path: journalPath)
-        let replayed = try Replayer.replay(path: journalPath, options: .init(keepEvents: true, learning: last == nil ? nil : eta,
-                                                                           through: last?.seq, snapshotAt: last?.checkpoint.engine.search?.seq))
+        let replayed = try Replayer.replay(path: journalPath, options: .init(keepEvents: true, learning: last == nil ? nil : eta, through: last?.seq,
+                                                                           snapshotAt: last?.checkpoint.engine.search?.seq,
+                                                                           projections: last == nil ? nil : projections))
         if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
         let world = replayed.world
         if world.name != scenario.name || world.seed != seed {
@@ -50,6 +54,7 @@ public enum SessionStarter {
         let engine: Engine
         if let last {
             engine = Engine(world: world, journal: sink, settings: settings, learner: replayed.learner)
+            projections?.observe(engine)
             try engine.restore(last.checkpoint.engine, searchWorld: replayed.snapshot)
             guard let state = last.checkpoint.simulation else {
                 throw ToolError("\(journalPath): its checkpoint has no simulated city (the journal was written by a core following a feed)")
@@ -57,6 +62,7 @@ public enum SessionStarter {
             try simulation.restore(state)
         } else {
             engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
+            projections?.observe(engine)
             try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName)
         }
         if let resume = sink as? ResumeSink {
@@ -95,14 +101,16 @@ public enum SessionStarter {
     /// timed work done, the plan search in flight) as it was. After a crash the bookkeeping starts afresh from the
     /// world (every waiting order retried at the next retry, no search in flight): the inputs are all in the journal,
     /// only how the engine would have gone on differs.
-    public static func resumeFeedCore(journal path: String, settings: EngineSettings, eta: ETAModel?) throws
+    public static func resumeFeedCore(journal path: String, settings: EngineSettings, eta: ETAModel?, projections: DayProjections? = nil) throws
         -> (engine: Engine, tornLastLine: Int?, cutShortStep: Replayer.CutShortStep?) {
         let last = try Replayer.lastCheckpoint(path: path)
-        let replayed = try Replayer.replay(path: path, options: .init(learning: eta, snapshotAt: last?.checkpoint.engine.search?.seq))
+        let replayed = try Replayer.replay(path: path, options: .init(learning: eta, snapshotAt: last?.checkpoint.engine.search?.seq,
+                                                                      projections: projections))
         try ETAModel.check(journal: path, written: replayed.world.etaModel, running: eta)
         if let cut = replayed.cutShortStep { try JournalWriter.cut(path: path, at: cut.offset) }
         let writer = try JournalWriter(path: path, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
         let engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner)
+        projections?.observe(engine)
         if let last, last.seq == replayed.world.lastSeq {
             guard last.checkpoint.simulation == nil else {
                 throw ToolError("\(path): its checkpoint holds a simulated city; resume it with the simulation (without --feed)")

@@ -3,7 +3,8 @@ import TowerCore
 
 /// `tower bench resume`: plays a city to `--at` with a journal and stops cleanly, then times what a restart costs
 /// against `tower replay` of the same journal: after the clean stop (the journal ends with a checkpoint), and after
-/// a crash just before that stop (the minutes since the last periodic checkpoint are made again). Each figure is the
+/// a crash just before that stop (the minutes since the last periodic checkpoint are made again), with the recent log
+/// and the KPI trend noted on the way as a restarted core notes them. Each figure is the
 /// median of three.
 enum ResumeBench {
     static func run(scenarioPath: String, seed: UInt64, at: String, etaOption: String?) throws {
@@ -47,13 +48,15 @@ enum ResumeBench {
         let replay = try median { _ = try Replayer.replay(path: journal); return nil }
         var rerun = 0
         let clean = try median {
-            let resumed = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journal, durability: .batch, eta: model)
+            let resumed = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journal, durability: .batch, eta: model,
+                                                   projections: DayProjections(planLock: scenario.planLock))
             rerun = resumed.rerunEvents
             return resumed.engine.learner
         }
         let cleanRerun = rerun
         let afterCrash = try median {
-            let resumed = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: crashed, durability: .batch, eta: model)
+            let resumed = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: crashed, durability: .batch, eta: model,
+                                                   projections: DayProjections(planLock: scenario.planLock))
             rerun = resumed.rerunEvents
             return resumed.engine.learner
         }

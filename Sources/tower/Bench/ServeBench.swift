@@ -35,7 +35,9 @@ enum ServeBench {
         model?.source?.cache = ETAModelCache(folder: work + "/models", build: "bench")
         let journal = work + "/j.jsonl"
         var clock = Date()
-        let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .live, eta: model)
+        let projections = DayProjections(planLock: scenario.planLock)
+        let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .live, eta: model,
+                                               projections: projections)
         let from = scenario.time(10 * 3600)
         started.simulation.run(until: from, engine: started.engine)
         started.engine.runPlanSearches(on: BackgroundPlanSearch())
@@ -43,7 +45,7 @@ enum ServeBench {
               + "journal \(started.engine.world.lastSeq) events")
         started.engine.sync()
         let session = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: from, speed: 60)
-        try session.rebuildProjections(journal: journal, planLock: scenario.planLock)
+        session.adopt(projections)
         clock = Date()
         let bytes = try CoreSnapshot(session: session).encoded()
         let encoded = Date().timeIntervalSince(clock)
@@ -115,7 +117,8 @@ enum ServeBench {
         _ = try Replayer.replay(path: journal)
         let replay = Date().timeIntervalSince(clock)
         clock = Date()
-        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model,
+                                                   projections: DayProjections(planLock: scenario.planLock))
         let resume = Date().timeIntervalSince(clock)
         BenchOutput.say(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
     }

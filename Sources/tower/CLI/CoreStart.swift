@@ -59,14 +59,17 @@ struct CoreStart {
         let source: EventSource
         var start: Instant
         var notes: [String] = []
+        // The recent log and the KPI trend, noted while the journal replays and the day catches up.
+        let projections = DayProjections(planLock: scenario.planLock)
         if let feedPath {
             (engine, source, notes) = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
-                                                        deadLetterPath: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl")
+                                                        deadLetterPath: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl",
+                                                        projections: projections)
             start = engine.world.clock ?? scenario.dayStart
         } else {
             let started = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
                                                    mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name,
-                                                   progress: { progress?($0, "resuming the journal") })
+                                                   projections: projections, progress: { progress?($0, "resuming the journal") })
             engine = started.engine
             source = SimulationSource(simulation: started.simulation)
             notes = Self.resumeNotes(torn: started.tornLastLine, cut: started.cutShortStep)
@@ -98,7 +101,7 @@ struct CoreStart {
         session = CoreSession(engine: engine, source: source, start: start, speed: speed, paused: arguments.has("paused"), peopleDecide: peopleDecide)
         outboxes = try notifications.openOutboxes(world: engine.world)
         session.outboxes = outboxes
-        try session.rebuildProjections(journal: journalPath, planLock: scenario.planLock)
+        session.adopt(projections)
         webhooks = try notifications.relays().map { WebhookWorker(relay: $0) }
     }
 
@@ -137,7 +140,7 @@ struct CoreStart {
 
     /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
     private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice, eta: ETAModel?,
-                                 deadLetterPath: String) throws -> (Engine, EventSource, [String]) {
+                                 deadLetterPath: String, projections: DayProjections) throws -> (Engine, EventSource, [String]) {
         var notes: [String] = []
         let settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy,
                                       latestEventTime: scenario.latestEventTime)
@@ -146,12 +149,13 @@ struct CoreStart {
         let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
         let engine: Engine
         if size > 0 {
-            let resumed = try SessionStarter.resumeFeedCore(journal: journalPath, settings: settings, eta: eta)
+            let resumed = try SessionStarter.resumeFeedCore(journal: journalPath, settings: settings, eta: eta, projections: projections)
             engine = resumed.engine
             notes = resumeNotes(torn: resumed.tornLastLine, cut: resumed.cutShortStep)
         } else {
             let writer = try JournalWriter(path: journalPath, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .live)
             engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
+            projections.observe(engine)
         }
         // The scenario's known world first; on a resume, what of it the journal lacks (a journal that a full disk
         // stopped while it was being written).

@@ -49,14 +49,16 @@ enum DemoCommand: Command {
             BoardView.renderLoading("day \(pass): the core makes the 06:00 plan: \(scenario.orders.filter { $0.createdAt <= scenario.planLock }.count) orders known, \(scenario.riders.count) riders",
                                     theme: display.theme, into: &frame)
             display.terminal.draw(frame)
+            let projections = DayProjections(planLock: scenario.planLock)
             let session = try SessionStarter.start(scenario: scenario, seed: UInt64(pass), journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy, eta: etaModel, policyName: choice.name)
+                                                   mode: choice.mode, policy: choice.policy, eta: etaModel, policyName: choice.name,
+                                                   projections: projections)
             session.simulation.run(until: scenario.planLock, engine: session.engine)
             session.engine.runPlanSearches(on: searches)
             session.engine.sync()
             let core = CoreSession(engine: session.engine, source: SimulationSource(simulation: session.simulation), start: scenario.planLock,
                                    speed: speed, peopleDecide: interactive)
-            try core.rebuildProjections(journal: journalPath, planLock: scenario.planLock)
+            core.adopt(projections)
             var model = BoardModel(speed: speed, readonly: !interactive)
             model.message = firstMessage ?? "demo: \(scenario.name), pass \(pass); q quits"
             firstMessage = nil
