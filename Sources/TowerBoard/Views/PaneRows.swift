@@ -64,7 +64,7 @@ public struct PaneRows: Sendable {
     /// Cases waiting for a decision first (the nearest deadline first), then open ones by age; filtered and sorted
     /// as the pane is.
     static func exceptions(_ world: World, _ model: BoardModel) -> [ExceptionCase] {
-        let queue = world.exceptions.values.filter(\.isPending).sorted {
+        let queue = world.pendingCaseIDs.compactMap { world.exceptions[$0] }.sorted {
             ($0.state == .escalated ? 0 : 1, $0.deadline ?? $0.raisedAt, $0.id) < ($1.state == .escalated ? 0 : 1, $1.deadline ?? $1.raisedAt, $1.id)
         }
         let kept = queue.filter { keeps($0, model) }
