@@ -43,7 +43,7 @@ import Testing
         let (engine, id, sink) = try engine(roster: roster)
         try engine.submit(approval(id, by: "ana"))
         #expect(engine.world.exceptions[id]?.state == .approved)
-        let journaled = try #require(sink.events.last { $0.type == "exception.approved" })
+        let journaled = try #require(sink.events.last { $0.type == .exceptionApproved })
         #expect(journaled.role == .supervisor, "the role comes from the roster and is journaled")
         let line = EventCodec.encode(journaled, utcOffsetSeconds: 0)
         #expect(String(decoding: line, as: UTF8.self).contains(#""role":"supervisor""#))

@@ -115,7 +115,7 @@ import Testing
             if case let .event(event, _) = line { events.append(event) }
             return true
         }
-        #expect(events.contains { $0.type == "channels.defined" })
+        #expect(events.contains { $0.type == .channelsDefined })
 
         var holder: [String: String] = [:]
         var acceptedAt: [String: Instant] = [:]

@@ -49,6 +49,9 @@ enum SampleEvents {
             .exceptionApproved(exception: "X-1", option: 2, operator: "maria"),
             .exceptionRejected(exception: "X-1", operator: "maria", reason: "too costly"),
             .exceptionDefaulted(exception: "X-1", option: 0),
+            .decisionUndone(decision: "e24", operator: "maria"),
+            .checkpoint(part: 1, parts: 2, state: "{\"engine\":"),
+            .etaRetrained(version: "a1b2c3d4", rows: 400),
         ]
         return bodies.enumerated().map { Event(id: "e\($0.offset)", seq: Int64($0.offset + 1), at: t0, by: "test", body: $0.element) }
     }
@@ -56,7 +59,7 @@ enum SampleEvents {
 
 @Suite struct EventCodecTests {
     @Test func coversEveryEventType() {
-        #expect(Set(SampleEvents.all.map(\.type)) == Set(EventBody.allTypes))
+        #expect(Set(SampleEvents.all.map(\.type)) == Set(EventType.allCases))
     }
 
     @Test(arguments: SampleEvents.all)

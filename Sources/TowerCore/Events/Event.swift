@@ -21,7 +21,7 @@ public struct Event: Hashable, Sendable {
         self.id = id; self.seq = seq; self.at = at; self.by = by; self.body = body; self.role = role
     }
 
-    public var type: String { body.type }
+    public var type: EventType { body.type }
 
     /// Who the core is in the `by` field: its decisions have ids of their own (`d` and the journal position).
     public static let core = "core"
@@ -142,50 +142,41 @@ public enum EventBody: Hashable, Sendable {
     /// trained model), learning online from there.
     case etaRetrained(version: String, rows: Int)
 
-    public var type: String {
+    public var type: EventType {
         switch self {
-        case .sessionStarted: return "session.started"
-        case .zoneDefined: return "zone.defined"
-        case .hubDefined: return "hub.defined"
-        case .riderRegistered: return "rider.registered"
-        case .channelsDefined: return "channels.defined"
-        case .orderCreated: return "order.created"
-        case .orderUpdated: return "order.updated"
-        case .orderCancelled: return "order.cancelled"
-        case .shiftStarted: return "rider.shift_started"
-        case .shiftEnded: return "rider.shift_ended"
-        case .riderPosition: return "rider.position"
-        case .stopArrived: return "stop.arrived"
-        case .pickupDone: return "pickup.done"
-        case .deliveryDone: return "delivery.done"
-        case .deliveryFailed: return "delivery.failed"
-        case .trafficIncident: return "traffic.incident"
-        case .riderBreakdown: return "rider.breakdown"
-        case .riderRecovered: return "rider.recovered"
-        case .orderPinned: return "order.pinned"
-        case .orderAssigned: return "order.assigned"
-        case .orderReassigned: return "order.reassigned"
-        case .orderUnassigned: return "order.unassigned"
-        case .routePlanned: return "route.planned"
-        case .customerNotified: return "customer.notified"
-        case .exceptionRaised: return "exception.raised"
-        case .exceptionAutoResolved: return "exception.auto_resolved"
-        case .exceptionEscalated: return "exception.escalated"
-        case .exceptionApproved: return "exception.approved"
-        case .exceptionRejected: return "exception.rejected"
-        case .exceptionDefaulted: return "exception.defaulted"
-        case .decisionUndone: return "decision.undone"
-        case .checkpoint: return "core.checkpoint"
-        case .etaRetrained: return "eta.retrained"
+        case .sessionStarted: return .sessionStarted
+        case .zoneDefined: return .zoneDefined
+        case .hubDefined: return .hubDefined
+        case .riderRegistered: return .riderRegistered
+        case .channelsDefined: return .channelsDefined
+        case .orderCreated: return .orderCreated
+        case .orderUpdated: return .orderUpdated
+        case .orderCancelled: return .orderCancelled
+        case .shiftStarted: return .shiftStarted
+        case .shiftEnded: return .shiftEnded
+        case .riderPosition: return .riderPosition
+        case .stopArrived: return .stopArrived
+        case .pickupDone: return .pickupDone
+        case .deliveryDone: return .deliveryDone
+        case .deliveryFailed: return .deliveryFailed
+        case .trafficIncident: return .trafficIncident
+        case .riderBreakdown: return .riderBreakdown
+        case .riderRecovered: return .riderRecovered
+        case .orderPinned: return .orderPinned
+        case .orderAssigned: return .orderAssigned
+        case .orderReassigned: return .orderReassigned
+        case .orderUnassigned: return .orderUnassigned
+        case .routePlanned: return .routePlanned
+        case .customerNotified: return .customerNotified
+        case .exceptionRaised: return .exceptionRaised
+        case .exceptionAutoResolved: return .exceptionAutoResolved
+        case .exceptionEscalated: return .exceptionEscalated
+        case .exceptionApproved: return .exceptionApproved
+        case .exceptionRejected: return .exceptionRejected
+        case .exceptionDefaulted: return .exceptionDefaulted
+        case .decisionUndone: return .decisionUndone
+        case .checkpoint: return .checkpoint
+        case .etaRetrained: return .etaRetrained
         }
     }
-
-    /// Every type string the format knows, for help texts and error messages.
-    public static let allTypes: [String] = [
-        "session.started", "zone.defined", "hub.defined", "rider.registered", "channels.defined", "order.created", "order.updated",
-        "order.cancelled", "rider.shift_started", "rider.shift_ended", "rider.position", "stop.arrived", "pickup.done", "delivery.done",
-        "delivery.failed", "traffic.incident", "rider.breakdown", "rider.recovered", "order.pinned", "order.assigned", "order.reassigned",
-        "order.unassigned", "route.planned", "customer.notified", "exception.raised", "exception.auto_resolved",
-        "exception.escalated", "exception.approved", "exception.rejected", "exception.defaulted",
-    ]
 }

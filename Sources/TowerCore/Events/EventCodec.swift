@@ -48,16 +48,19 @@ public enum EventCodec {
         return Decoded(event: Event(id: id, seq: seq, at: at, by: by, body: body, role: role), warnings: r.warnings, stepSize: stepSize)
     }
 
-    private static func decodeBody(type: String, at: Instant, reader r: inout FieldReader) throws(EventError) -> EventBody {
+    private static func decodeBody(type text: String, at: Instant, reader r: inout FieldReader) throws(EventError) -> EventBody {
+        guard let type = EventType(rawValue: text) else {
+            throw EventError(field: "type", reason: "unknown event type \"\(TextSanitizer.clean(String(text.prefix(40))))\"")
+        }
         switch type {
-        case "session.started":
+        case .sessionStarted:
             let seed = try r.optionalInt("seed", in: 0...Int.max).map { UInt64($0) }
             return .sessionStarted(name: try r.text("name"), seed: seed,
                                    utcOffsetSeconds: try r.int("utc_offset_s", in: -50400...50400), source: try r.id("source"),
                                    currency: r.has("currency") ? try r.id("currency") : "",
                                    etaModel: r.has("eta_model") ? try r.id("eta_model") : "",
                                    policy: r.has("policy") ? try r.text("policy") : "")
-        case "zone.defined":
+        case .zoneDefined:
             let area = GeoBox(south: try r.double("south", in: -90...90), west: try r.double("west", in: -180...180),
                               north: try r.double("north", in: -90...90), east: try r.double("east", in: -180...180))
             guard area.south < area.north, area.west < area.east else {
@@ -65,16 +68,16 @@ public enum EventCodec {
             }
             return .zoneDefined(Zone(id: try r.id("zone"), name: try r.text("name"), area: area,
                                      baseSpeedKmh: try r.double("speed_kmh", in: 1...150)))
-        case "hub.defined":
+        case .hubDefined:
             return .hubDefined(Hub(id: try r.id("hub"), name: try r.text("name"), location: try r.point(lat: "lat", lon: "lon"),
                                    zone: try r.id("zone")))
-        case "rider.registered":
+        case .riderRegistered:
             return .riderRegistered(try decodeRider(&r))
-        case "channels.defined":
+        case .channelsDefined:
             return .channelsDefined(try ChannelTermsCodec.read(&r))
-        case "order.created":
+        case .orderCreated:
             return .orderCreated(try decodeOrder(&r, createdAt: at))
-        case "order.updated":
+        case .orderUpdated:
             var changes = OrderChanges()
             if r.has("window_start") || r.has("window_end") {
                 changes.window = try r.window(start: "window_start", end: "window_end")
@@ -85,69 +88,67 @@ public enum EventCodec {
             changes.kg = try r.optionalDouble("kg", in: 0...2000)
             changes.notes = try r.optionalText("notes")
             return .orderUpdated(order: try r.id("order"), changes: changes)
-        case "order.cancelled":
+        case .orderCancelled:
             return .orderCancelled(order: try r.id("order"), reason: try r.text("reason", default: ""))
-        case "order.pinned":
+        case .orderPinned:
             return .orderPinned(order: try r.id("order"), rider: try r.id("rider"))
-        case "rider.shift_started":
+        case .shiftStarted:
             return .shiftStarted(rider: try r.id("rider"))
-        case "rider.shift_ended":
+        case .shiftEnded:
             return .shiftEnded(rider: try r.id("rider"))
-        case "rider.position":
+        case .riderPosition:
             return .riderPosition(rider: try r.id("rider"), position: try r.point(lat: "lat", lon: "lon"))
-        case "stop.arrived":
+        case .stopArrived:
             return .stopArrived(rider: try r.id("rider"), order: try r.id("order"), kind: try r.enumeration("kind", as: Stop.Kind.self))
-        case "pickup.done":
+        case .pickupDone:
             return .pickupDone(rider: try r.id("rider"), order: try r.id("order"))
-        case "delivery.done":
+        case .deliveryDone:
             return .deliveryDone(rider: try r.id("rider"), order: try r.id("order"))
-        case "delivery.failed":
+        case .deliveryFailed:
             return .deliveryFailed(rider: try r.id("rider"), order: try r.id("order"),
                                    reason: try r.enumeration("reason", as: FailureReason.self))
-        case "traffic.incident":
+        case .trafficIncident:
             let until = try r.instant("until")
             guard until > at else { throw EventError(field: "until", reason: "ends before the incident is reported") }
             return .trafficIncident(incident: try r.id("incident"), zone: try r.id("zone"),
                                     slowdown: try r.double("slowdown", in: 0.05...1), until: until, note: try r.text("note", default: ""))
-        case "rider.breakdown":
+        case .riderBreakdown:
             return .riderBreakdown(rider: try r.id("rider"), note: try r.text("note", default: ""))
-        case "rider.recovered":
+        case .riderRecovered:
             return .riderRecovered(rider: try r.id("rider"))
-        case "order.assigned":
+        case .orderAssigned:
             return .orderAssigned(order: try r.id("order"), rider: try r.id("rider"), reason: try r.text("reason", default: ""))
-        case "order.reassigned":
+        case .orderReassigned:
             return .orderReassigned(order: try r.id("order"), from: try r.id("from"), to: try r.id("to"),
                                     reason: try r.text("reason", default: ""))
-        case "order.unassigned":
+        case .orderUnassigned:
             return .orderUnassigned(order: try r.id("order"), reason: try r.text("reason", default: ""))
-        case "route.planned":
+        case .routePlanned:
             return try decodeRoute(&r)
-        case "customer.notified":
+        case .customerNotified:
             let window = r.has("window_start") || r.has("window_end") ? try r.window(start: "window_start", end: "window_end") : nil
             return .customerNotified(order: try r.id("order"), kind: try r.enumeration("kind", as: NoticeKind.self), message: try r.text("message"), window: window)
-        case "exception.raised":
+        case .exceptionRaised:
             return .exceptionRaised(exception: try r.id("exception"), kind: try r.enumeration("kind", as: ExceptionKind.self), subject: try r.id("subject"),
                                     detail: try r.text("detail", default: ""))
-        case "exception.auto_resolved":
+        case .exceptionAutoResolved:
             return .exceptionAutoResolved(exception: try r.id("exception"), action: try r.remedy("action"), rule: try r.text("rule"))
-        case "exception.escalated":
+        case .exceptionEscalated:
             return try decodeEscalation(&r)
-        case "exception.approved":
+        case .exceptionApproved:
             return .exceptionApproved(exception: try r.id("exception"), option: try r.int("option", in: 1...4), operator: try r.id("operator"))
-        case "exception.rejected":
+        case .exceptionRejected:
             return .exceptionRejected(exception: try r.id("exception"), operator: try r.id("operator"), reason: try r.text("reason", default: ""))
-        case "exception.defaulted":
+        case .exceptionDefaulted:
             return .exceptionDefaulted(exception: try r.id("exception"), option: try r.int("option", in: 0...4))
-        case "decision.undone":
+        case .decisionUndone:
             return .decisionUndone(decision: try r.id("decision"), operator: try r.id("operator"))
-        case "core.checkpoint":
+        case .checkpoint:
             let parts = try r.int("parts", in: 1...CoreCheckpoint.maxParts)
             guard case let .string(state) = try r.value("state") else { throw EventError(field: "state", reason: "expected a string") }
             return .checkpoint(part: try r.int("part", in: 1...parts), parts: parts, state: state)
-        case "eta.retrained":
+        case .etaRetrained:
             return .etaRetrained(version: try r.id("version"), rows: try r.int("rows", in: 0...100_000_000))
-        default:
-            throw EventError(field: "type", reason: "unknown event type \"\(TextSanitizer.clean(String(type.prefix(40))))\"")
         }
     }
 
@@ -222,7 +223,7 @@ public enum EventCodec {
         w.key("at"); w.value(time(event.at))
         w.key("by"); w.value(event.by)
         if let role = event.role { w.key("role"); w.value(role.rawValue) }
-        w.key("type"); w.value(event.type)
+        w.key("type"); w.value(event.type.rawValue)
         func field(_ name: String, _ text: String) { w.key(name); w.value(text) }
         func number(_ name: String, _ value: Double) { w.key(name); w.value(value) }
         switch event.body {

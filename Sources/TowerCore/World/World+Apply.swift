@@ -8,7 +8,7 @@ extension World {
         // A checkpoint says where the core stands; it is nothing that happened, so the clock stays.
         if !event.isCheckpoint, clock.map({ event.at > $0 }) ?? true { clock = event.at }
         if let seq = event.seq { lastSeq = max(lastSeq, seq) }
-        eventCounts[event.type, default: 0] += 1
+        eventCounts[event.type.rawValue, default: 0] += 1
         let now = event.at
         noteDecision(event)
 

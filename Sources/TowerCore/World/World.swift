@@ -2,26 +2,26 @@
 ///
 /// It changes only through `apply(_:)`, which is deterministic; `check(_:)` says beforehand whether an event fits.
 public struct World: Sendable, Codable {
-    public var name = ""
-    public var seed: UInt64?
+    public internal(set) var name = ""
+    public internal(set) var seed: UInt64?
     /// The UTC offset the city's clocks show.
-    public var utcOffsetSeconds = 0
+    public internal(set) var utcOffsetSeconds = 0
     /// The version of the learned ETA model the core predicted with from the start (`ETAModel.version`), empty
     /// for the travel model alone: a journal goes on only under the model it was written with, so replay is exact.
-    public var etaModel = ""
+    public internal(set) var etaModel = ""
     /// The policy the day started under, as its journal names it (empty when it does not).
-    public var policyName = ""
+    public internal(set) var policyName = ""
     /// What costs are counted in (see `Scenario.currency`).
-    public var currency = ""
+    public internal(set) var currency = ""
     /// The unit written after a cost: the currency, or "units" when the scenario names none.
     public var costUnit: String { currency.isEmpty ? "units" : currency }
     /// The time of the last event applied.
-    public var clock: Instant?
-    public var lastSeq: Int64 = 0
+    public internal(set) var clock: Instant?
+    public internal(set) var lastSeq: Int64 = 0
 
-    public var zones: [String: Zone] = [:]
-    public var hubs: [String: Hub] = [:]
-    public var riders: IDMap<Rider> = [:]
+    public internal(set) var zones: [String: Zone] = [:]
+    public internal(set) var hubs: [String: Hub] = [:]
+    public internal(set) var riders: IDMap<Rider> = [:]
     /// Every order; changed only through `putOrder` (which keeps the 3PL's wave counts with it).
     public internal(set) var orders: IDMap<Order> = [:]
     /// Orders the 3PL holds in each wave (see `thirdPartyWaveLoad`).
@@ -31,7 +31,7 @@ public struct World: Sendable, Codable {
     /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
     /// a rider will be, for ranking riders by how near an order lies to their way (see `InsertionPlanner`).
     public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
-    public var incidents: [String: TrafficIncident] = [:]
+    public internal(set) var incidents: [String: TrafficIncident] = [:]
     /// What the outside channels charge and the rules on who may take what.
     public internal(set) var channels = ChannelTerms.standard
     public internal(set) var exceptions: IDMap<ExceptionCase> = [:]
@@ -40,11 +40,11 @@ public struct World: Sendable, Codable {
     public internal(set) var pendingCaseIDs: Set<String> = []
     /// The pending cases, in id order.
     public var pendingCases: [ExceptionCase] { pendingCaseIDs.sorted().compactMap { exceptions[$0] } }
-    public var notificationsSent = 0
+    public internal(set) var notificationsSent = 0
     /// Each operator's last decision, while it may be undone (see `OperatorDecision`).
-    public var lastDecisions: [String: OperatorDecision] = [:]
+    public internal(set) var lastDecisions: [String: OperatorDecision] = [:]
     /// How many events of each type were applied.
-    public var eventCounts: [String: Int] = [:]
+    public internal(set) var eventCounts: [String: Int] = [:]
 
     /// Registration order of riders, so views list them in a stable order.
     public private(set) var riderIDs: [String] = []
