@@ -55,6 +55,7 @@ enum ServeBench {
         guard copy.world.digest == session.engine.world.digest else { throw ToolError("the snapshot's world differs from the core's") }
         BenchOutput.say(String(format: "snapshot of the core at %d events: %.1f MB, written in %.0f ms (on a thread of its own, every 5 s while boards are attached), read into a board's copy in %.0f ms",
                                copy.world.lastSeq, Double(bytes.count) / 1e6, encoded * 1000, decoded * 1000))
+        try sayWhereTheCopyGoes(CoreSnapshot(session: session), copy: copy, at: from, horizon: session.engine.settings.policy.decisionHorizon)
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, planLock: scenario.planLock)
         let shared = Shared()
         let serverSide = session.onEvent
@@ -192,4 +193,20 @@ enum ServeBench {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
+
+    /// Where a board's first frame goes: reading the snapshot's world and its ETA learner, and the first outlook.
+    private static func sayWhereTheCopyGoes(_ snapshot: CoreSnapshot, copy: CoreMirror, at now: Instant, horizon: Int64) throws {
+        func timed(_ work: () throws -> Void) rethrows -> Double {
+            let clock = Date()
+            try work()
+            return Date().timeIntervalSince(clock) * 1000
+        }
+        let world = try CompactEncoder().encode(snapshot.world)
+        let learned = try CompactEncoder().encode(snapshot.learned)
+        let readWorld = try timed { _ = try CompactDecoder().decode(World.self, from: world) }
+        let readLearned = try timed { _ = try CompactDecoder().decode(OnlineETA.Learned?.self, from: learned) }
+        let outlook = timed { _ = copy.outlook(at: now, horizon: horizon) }
+        BenchOutput.say(String(format: "  of a copy's reading, the world (%.1f MB) %.0f ms and the ETA learner (%.1f MB) %.0f ms; its first outlook %.0f ms",
+                               Double(world.count) / 1e6, readWorld, Double(learned.count) / 1e6, readLearned, outlook))
+    }
 }
