@@ -17,7 +17,7 @@ final class CoreProcess {
         self.folder = folder
         self.socket = socket
         log = folder + "/serve-\(UUID().uuidString.prefix(6)).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: Tower.binary)
         process.arguments = ["serve"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)

@@ -88,3 +88,28 @@ import Testing
         do { _ = try CSVTable.parse("a,b\n1,2\n3\n", file: "t.csv") } catch { #expect("\(error)" == "t.csv line 3: 1 fields, the header has 2") }
     }
 }
+
+@Suite struct ParallelMapTests {
+    /// Results come back in index order whatever the split, and small maps stay on the caller's thread.
+    @Test(arguments: [0, 1, 31, 32, 33, 1000, 4097])
+    func mapsInIndexOrder(count: Int) {
+        #expect(ParallelMap.map(count: count) { $0 * $0 } == (0..<count).map { $0 * $0 })
+    }
+
+    /// An outlook timed on every core is the outlook timed on one: the same lanes and the same orders at risk.
+    @Test func anOutlookIsTheSameHoweverItIsShared() throws {
+        let scenario = try TestCity.scenario(riders: 40, orders: 400)
+        let engine = try TestCity.run(scenario, until: 11 * 3600)
+        let now = scenario.time(11 * 3600)
+        let outlook = Outlook(world: engine.world, now: now, planner: engine.planner)
+        #expect(engine.world.riderIDs.count >= 2 * 16 && !outlook.lanes.isEmpty, "enough riders to be shared out")
+        for id in engine.world.riderIDs {
+            guard let route = engine.world.routes[id], !route.stops.isEmpty else { #expect(outlook.lanes[id] == nil); continue }
+            var one = engine.world
+            for other in engine.world.riderIDs where other != id { one.setRoute(Route(stops: [], plannedAt: now), of: other) }
+            let alone = Outlook(world: one, now: now, planner: engine.planner)
+            #expect(alone.lanes[id]?.stops == outlook.lanes[id]?.stops, "\(id)")
+        }
+    }
+}
+

@@ -45,10 +45,13 @@ public struct Outlook: Sendable {
     /// its customer was last told), and only when that promise ends within `horizon` (what needs attention now).
     public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
                 learned: ETAModel? = nil, horizon: Int64? = nil) {
-        let due = { (order: Order) in horizon.map { order.promised.end <= now + $0 } ?? true }
+        let due = { @Sendable (order: Order) in horizon.map { order.promised.end <= now + $0 } ?? true }
         let conditions = TravelConditions(world)
-        for id in world.riderIDs {
-            guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { continue }
+        // Riders are independent: their lanes are timed on every core and gathered in rider order.
+        let riderIDs = world.riderIDs
+        let timed = ParallelMap.map(count: riderIDs.count) { index -> (lane: Lane, atRisk: [AtRisk])? in
+            let id = riderIDs[index]
+            guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { return nil }
             var start = planner.start(of: rider, now: now, in: world)
             // A stalled or broken rider does not move: its clock keeps running, its position does not.
             start.time = max(start.time, now)
@@ -64,6 +67,7 @@ public struct Outlook: Sendable {
             var stops: [Stop] = []
             var slack: [Int64] = []
             var p10: [Instant] = [], p90: [Instant] = []
+            var atRisk: [AtRisk] = []
             for ((info, eta), sigma) in zip(zip(infos, etas), sigmas) {
                 let planned = route.stops[info.ref]
                 stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
@@ -79,7 +83,11 @@ public struct Outlook: Sendable {
                                          slack: left, drift: max(0, eta - planned.eta), probability: probability))
                 }
             }
-            lanes[id] = Lane(rider: id, stops: stops, slack: slack, p10: p10, p90: p90)
+            return (Lane(rider: id, stops: stops, slack: slack, p10: p10, p90: p90), atRisk)
+        }
+        for case let (lane, risky)? in timed {
+            lanes[lane.rider] = lane
+            atRisk += risky
         }
         // Orders nobody carries are at risk once their window is near.
         for id in world.orderIDs {
