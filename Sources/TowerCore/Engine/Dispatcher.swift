@@ -8,7 +8,7 @@ final class Dispatcher {
     private let ledger: CoreLedger
     private let planner: InsertionPlanner
     private let settings: EngineSettings
-    private var world: World { ledger.world }
+    private var world: World { _read { yield ledger.world } }
 
     /// Orders that no rider could take yet; retried as the day moves.
     private(set) var waiting: Set<String> = []

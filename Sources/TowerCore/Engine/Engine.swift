@@ -40,8 +40,8 @@ public final class Engine {
         advancedTo = world.clock
     }
 
-    /// The world as the journal has it so far.
-    public var world: World { ledger.world }
+    /// The world as the journal has it so far (lent, not copied: callers read it field by field in hot loops).
+    public var world: World { _read { yield ledger.world } }
     /// Where events are written before they apply; nil for dry runs.
     public var journal: EventSink? {
         get { ledger.journal }

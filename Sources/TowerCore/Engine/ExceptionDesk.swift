@@ -9,7 +9,7 @@ final class ExceptionDesk {
     private let settings: EngineSettings
     private let detector: ExceptionDetector
     let remedies: RemedyPlanner
-    private var world: World { ledger.world }
+    private var world: World { _read { yield ledger.world } }
     private var policy: Policy { settings.policy }
     private var halted: Bool { ledger.halted != nil }
 

@@ -6,7 +6,7 @@
 final class PlanImprover {
     private let ledger: CoreLedger
     private let planner: InsertionPlanner
-    private var world: World { ledger.world }
+    private var world: World { _read { yield ledger.world } }
     /// Where plan searches run: inline by default; a board or a server gives them a thread of their own.
     private(set) var runner: PlanSearchRunner = InlinePlanSearch()
     /// The plan search running, if any.
