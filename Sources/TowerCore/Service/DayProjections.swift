@@ -16,9 +16,10 @@ public final class DayProjections {
         trend.note(event, world: world)
     }
 
-    /// Notes every event `engine` commits from now on (until something else observes it).
+    /// Notes every event `engine` commits from now on (until something else observes it; the engine keeps these
+    /// projections alive until then).
     public func observe(_ engine: Engine) {
-        engine.observer = { [unowned self, unowned engine] event in self.note(event, world: engine.world) }
+        engine.observer = { [unowned engine] event in self.note(event, world: engine.world) }
     }
 
     /// Starts over, for a replay that reads the journal again from its start.
