@@ -8,7 +8,7 @@ final class ExceptionDesk {
     private let planner: InsertionPlanner
     private let settings: EngineSettings
     private let detector: ExceptionDetector
-    let remedies: RemedyPlanner
+    private let remedies: RemedyPlanner
     private var world: World { _read { yield ledger.world } }
     private var policy: Policy { settings.policy }
     private var halted: Bool { ledger.halted != nil }
