@@ -57,7 +57,7 @@ import Testing
 
     /// Forty categories (riders) of which an arbitrary eleven are slower, but only where the second feature is
     /// high: a set split on the category finds them whatever their numbering, where a cut on the index cannot.
-    @Test func categoriesSplitAsSetsWhateverTheirNumbering() {
+    @Test func categoriesSplitAsSetsWhateverTheirNumbering() throws {
         let slow: Set<Int> = [3, 7, 8, 15, 16, 22, 23, 29, 31, 36, 38]
         func rows(_ count: Int, seed: UInt64) -> (x: [[Double]], y: [Double]) {
             var random = SeededRandom(seed: seed)
@@ -83,6 +83,13 @@ import Testing
         for tree in asSet.trees.prefix(5) {
             let cuts = tree.splitBins(asSet.bins)
             for i in 0..<200 { #expect(tree.predict(columns, row: i, splitBins: cuts) == tree.predict(test.x[i])) }
+        }
+        // The flat layout predicts with exactly the trees' sum, in their order (a decision timed by it must not move),
+        // and so does a model read back from its file form.
+        let reread = try JSONDecoder().decode(BoostedTrees.self, from: JSONEncoder().encode(asSet))
+        for x in test.x.prefix(500) + [[-1, 0.9], [400, 0.9], [.nan, 0.5]] {
+            let sum = asSet.trees.reduce(0) { $0 + $1.predict(x) }
+            #expect(asSet.predict(x) == sum && reread.predict(x) == sum)
         }
     }
 }

@@ -79,8 +79,38 @@ import Testing
         let world = engine.world
         let copy = try CompactDecoder().decode(World.self, from: CompactEncoder().encode(world))
         #expect(copy.digest == world.digest)
+        // Records (orders, routes, cases) are read field by field: every field of every one comes back.
+        func same<Value: Equatable>(_ a: IDMap<Value>, _ b: IDMap<Value>) -> Bool { a.count == b.count && a.allSatisfy { b[$0.key] == $0.value } }
+        #expect(same(copy.orders, world.orders) && same(copy.routes, world.routes) && same(copy.exceptions, world.exceptions))
+        #expect(same(copy.riders, world.riders) && same(copy.routeMarks, world.routeMarks))
+        #expect(world.exceptions.values.contains { $0.resolution != nil } && world.orders.values.contains { $0.completedAt != nil })
         #expect(copy.orderIDs == world.orderIDs && copy.riderIDs == world.riderIDs && copy.pendingCaseIDs == world.pendingCaseIDs)
         #expect(copy.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id == world.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id)
+    }
+
+    /// A world's records (orders, stops, cases) read from broken bytes are an error or some value, never a crash.
+    @Test func brokenRecordsAreAnErrorNeverACrash() throws {
+        let engine = try TestCity.run(TestCity.scenario(), until: 8 * 3600)
+        let bytes = try CompactEncoder().encode(engine.world)
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
+            #expect(throws: DecodingError.self) { try CompactDecoder().decode(World.self, from: Array(bytes[..<cut])) }
+        }
+        var generator = SeededRandom(seed: 4)
+        for _ in 0..<300 {
+            var broken = bytes
+            for _ in 0..<4 { broken[Int.random(in: 0..<broken.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+            _ = try? CompactDecoder().decode(World.self, from: broken)
+        }
+        // A record where another value was expected, and a word outside its vocabulary, name the place.
+        #expect(throws: DecodingError.self) { try CompactDecoder().decode(String.self, from: CompactEncoder().encode(GeoPoint(lat: 1, lon: 2))) }
+        var stop = try CompactEncoder().encode(Stop(order: "O-1", kind: .pickup, eta: Instant(seconds: 5)))
+        let word = try #require(stop.firstRange(of: Array("pickup".utf8)))
+        stop.replaceSubrange(word, with: Array("pickuq".utf8))
+        #expect {
+            try CompactDecoder().decode(Stop.self, from: stop)
+        } throws: { error in
+            "\(error)".contains("'pickuq' is not a Kind at byte")
+        }
     }
 
     /// Every cut of the bytes and every changed byte is an error or some value, never a crash or a hang.

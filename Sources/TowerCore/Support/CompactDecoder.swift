@@ -71,7 +71,7 @@ final class CompactReader {
             guard offset + 9 <= bytes.count else { throw fail("a number cut short at byte \(offset)", []) }
             return offset + 9
         case .string: return try stringRange(at: offset + 1).upperBound
-        case .keyed, .unkeyed: return try body(ofContainerAt: offset).upperBound
+        case .keyed, .unkeyed, .record: return try body(ofContainerAt: offset).upperBound
         case .doubles: return try doublesRange(at: offset + 1).upperBound
         }
     }
@@ -91,6 +91,16 @@ final class CompactReader {
                 utf8.isEmpty || memcmp(raw.baseAddress! + range.lowerBound, utf8.baseAddress!, utf8.count) == 0
             }
         }
+    }
+
+    /// The record whose tag is at `offset`: all its fields, and nothing after them.
+    func record<R: CompactRecord>(_ type: R.Type, at offset: Int, _ path: [any CodingKey]) throws -> R {
+        guard try tag(at: offset) == .record else { throw fail("expected a \(R.self) at byte \(offset)", path) }
+        let body = try body(ofContainerAt: offset)
+        var fields = CompactFieldReader(bytes: bytes, body: body)
+        let value = try R(reading: &fields)
+        guard fields.at == body.upperBound else { throw fail("a \(R.self) with bytes after its fields at byte \(offset)", path) }
+        return value
     }
 
     func string(_ range: Range<Int>) -> String {
@@ -181,6 +191,10 @@ extension CompactValue: SingleValueDecodingContainer {
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == [Double].self, try reader.tag(at: at) == .doubles, let doubles = reader.doubles(try reader.doublesRange(at: at + 1)) as? T {
             return doubles
+        }
+        if let record = T.self as? any CompactRecord.Type {
+            guard let value = try reader.record(record, at: at, codingPath) as? T else { throw reader.fail("not a \(T.self) at byte \(at)", codingPath) }
+            return value
         }
         return try T(from: self)
     }

@@ -8,7 +8,8 @@
 /// and a value) or unkeyed (values), each with its length in bytes in front, so a reader can step over a value
 /// without reading it. Containers are written as the value's `encode(to:)` opens them; a container's length is filled
 /// in when the next value of an enclosing container begins (or at the end), which is how `Codable` uses containers:
-/// nested, one at a time.
+/// nested, one at a time. A `CompactRecord` (the world's bulky values) is written as its fields in order, with its
+/// length in front like a container.
 public struct CompactEncoder {
     public init() {}
 
@@ -21,7 +22,7 @@ public struct CompactEncoder {
 }
 
 enum CompactTag: UInt8 {
-    case null = 0, no, yes, int, uint, double, string, keyed, unkeyed, doubles
+    case null = 0, no, yes, int, uint, double, string, keyed, unkeyed, doubles, record
 }
 
 /// The bytes, and the containers still open (where each one's length goes), outermost first.
@@ -33,11 +34,13 @@ final class CompactWriter {
 
     /// Closes the containers deeper than `depth` (a value at that depth begins).
     func settle(_ depth: Int) {
-        while open.count > depth {
-            let at = open.removeLast()
-            let length = UInt32(truncatingIfNeeded: bytes.count - at - 4)
-            for shift in 0..<4 { bytes[at + shift] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(shift))) }
-        }
+        while open.count > depth { fillLength(at: open.removeLast()) }
+    }
+
+    /// Writes, in the four bytes at `at`, the length of what follows them.
+    private func fillLength(at: Int) {
+        let length = UInt32(truncatingIfNeeded: bytes.count - at - 4)
+        for shift in 0..<4 { bytes[at + shift] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(shift))) }
     }
 
     /// Opens a container at `depth`; its values are at `depth + 1`.
@@ -96,11 +99,27 @@ final class CompactWriter {
         }
     }
 
-    /// Writes `value` in the slot: a list of doubles packed, anything else as it encodes itself.
+    /// A record's tag, its length and its fields.
+    func record(_ record: some CompactRecord) {
+        tag(.record)
+        let at = bytes.count
+        bytes.append(contentsOf: [0, 0, 0, 0])
+        var fields = CompactFieldWriter(bytes: [])
+        swap(&fields.bytes, &bytes)
+        record.write(to: &fields)
+        swap(&fields.bytes, &bytes)
+        fillLength(at: at)
+    }
+
+    /// Writes `value` in the slot: a list of doubles packed, a record as its fields, anything else as it encodes
+    /// itself.
     func value<T: Encodable>(_ value: T, in slot: CompactSlot) throws {
         if T.self == [Double].self, let doubles = value as? [Double] {
             settle(slot.depth)
             self.doubles(doubles)
+        } else if let record = value as? any CompactRecord {
+            settle(slot.depth)
+            self.record(record)
         } else {
             try value.encode(to: slot)
         }

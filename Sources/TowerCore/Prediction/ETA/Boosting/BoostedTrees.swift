@@ -4,6 +4,8 @@
 public struct BoostedTrees: Codable, Sendable, Equatable {
     var bins: FeatureBins
     var trees: [RegressionTree]
+    /// The trees laid out for prediction (not stored: built from `trees`).
+    private var flat = FlatTrees([])
 
     public struct Settings: Sendable {
         public var rounds = 300
@@ -17,7 +19,17 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
 
     public var rounds: Int { trees.count }
 
-    public func predict(_ x: [Double]) -> Double { trees.reduce(0) { $0 + $1.predict(x) } }
+    /// The sum of the trees' predictions, in their order.
+    public func predict(_ x: [Double]) -> Double { flat.predict(x) }
+
+    private enum CodingKeys: String, CodingKey { case bins, trees }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        bins = try container.decode(FeatureBins.self, forKey: .bins)
+        trees = try container.decode([RegressionTree].self, forKey: .trees)
+        flat = FlatTrees(trees)
+    }
 
     /// Fits `targets` from `rows`, stopping early on the held-out `validation` (rows and targets).
     /// `categorical`: the features that are categories (an index, -1 when unknown).
@@ -58,5 +70,6 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
             }
         }
         trees.removeLast(trees.count - bestRounds)
+        flat = FlatTrees(trees)
     }
 }
