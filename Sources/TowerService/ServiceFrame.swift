@@ -2,12 +2,13 @@ import Foundation
 import TowerCore
 
 /// The messages between `tower serve` and its clients on the Unix socket: one per line, a word naming the kind,
-/// a space, then JSON (for events, the journal's own line, so a board applies exactly what was journaled).
+/// a space, then JSON (for events, the journal's own line, so a board applies exactly what was journaled). The
+/// snapshot is binary and goes sized (`FramedConnection.sized`: a line `#N`, then N bytes).
 ///
 ///     client → server   attach {"role":"supervisor","follow":true}      first, once
 ///                       command {"id":1,"command":{"approve":{...}}}
 ///     server → client   hello {...}                                      first; or refused {...} and close
-///                       snapshot BASE64                                  the core at journal position N (boards only)
+///                       #N, snapshot BYTES                               the core at journal position N (boards only)
 ///                       event {journal line}                             each event after N
 ///                       learned {...}                                    after an eta.retrained event: the model that took over
 ///                       status {...}                                     the clock, whenever it changes
@@ -50,7 +51,7 @@ public enum ServiceFrame: Sendable {
         case let .command(id, command): return json("command", Numbered(id: id, command: command))
         case let .hello(hello): return json("hello", hello)
         case let .refused(reason): return json("refused", ["reason": reason])
-        case let .snapshot(bytes): return Array("snapshot ".utf8) + Array(Data(bytes).base64EncodedData()) + [0x0A]
+        case let .snapshot(bytes): return FramedConnection.sized(Array("snapshot ".utf8) + bytes)
         case let .event(line): return Array("event ".utf8) + line + [0x0A]
         case let .learned(learned): return json("learned", learned)
         case let .status(status): return json("status", status)
@@ -62,9 +63,9 @@ public enum ServiceFrame: Sendable {
     public static func decode(_ line: [UInt8]) throws -> ServiceFrame {
         let space = line.firstIndex(of: 0x20) ?? line.endIndex
         let word = String(decoding: line[line.startIndex..<space], as: UTF8.self)
-        let body = space < line.endIndex ? Data(line[(space + 1)...]) : Data()
+        let body = space < line.endIndex ? line[(space + 1)...] : []
         func json<T: Decodable>(_ type: T.Type) throws -> T {
-            do { return try decoder.decode(type, from: body) } catch {
+            do { return try decoder.decode(type, from: Data(body)) } catch {
                 throw ToolError("a '\(TextSanitizer.clean(String(word.prefix(20))))' message that is not valid: \(error.localizedDescription)")
             }
         }
@@ -76,9 +77,7 @@ public enum ServiceFrame: Sendable {
             return .command(id: numbered.id, command)
         case "hello": return .hello(try json(ServiceHello.self))
         case "refused": return .refused(try json([String: String].self)["reason"] ?? "refused")
-        case "snapshot":
-            guard let bytes = Data(base64Encoded: body) else { throw ToolError("a snapshot message that is not base64") }
-            return .snapshot(Array(bytes))
+        case "snapshot": return .snapshot(Array(body))
         case "event": return .event(Array(body))
         case "learned": return .learned(try json(OnlineETA.Learned.self))
         case "status": return .status(try json(CoreStatus.self))
@@ -104,7 +103,7 @@ public enum ServiceFrame: Sendable {
 /// shows. For a board, the core's snapshot at journal position `seq` follows, then every event after it.
 public struct ServiceHello: Codable, Sendable {
     /// The protocol's version; a client refuses one it does not speak.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
     public var version = ServiceHello.currentVersion
     public var identity: OperatorIdentity
     public var journal: String

@@ -3,15 +3,20 @@ import TowerCore
 
 /// One socket connection carrying newline-framed messages, non-blocking both ways: reads take what has arrived
 /// and cut it into lines; writes go out as far as the kernel takes them, the rest waits for the next flush.
+///
+/// A message may also go as bytes of a stated length (`sized`): a line `#N`, then N bytes taken as they are. A
+/// board's snapshot (megabytes of binary) goes that way, neither base64-encoded nor searched for newlines.
 public final class FramedConnection {
     public let fd: Int32
     /// The longest line accepted from the other end: a longer one closes the connection (a client that sends
     /// one is broken or hostile; the server never buffers without bound).
     public let maxLine: Int
     private var input: [UInt8] = []
-    /// How far `input` is known to hold no newline: a long message (a snapshot) arrives in many reads, each
-    /// searched once.
+    /// How far `input` is known to hold no newline: a long line arrives in many reads, each searched once.
     private var scanned = 0
+    /// The length of the sized message whose bytes are arriving (its `#N` line was read).
+    private var sizedLength: Int?
+    private var chunk = [UInt8](repeating: 0, count: 1 << 18)
     private var output: [UInt8] = []
     private var written = 0
     public private(set) var isClosed = false
@@ -26,9 +31,12 @@ public final class FramedConnection {
     /// Bytes queued and not yet taken by the kernel.
     public var pendingBytes: Int { output.count - written }
 
-    /// The complete lines that have arrived (without their newlines), and why the connection ended if it did.
+    /// `message` as a sized message: its length on a line, then its bytes as they are.
+    public static func sized(_ message: [UInt8]) -> [UInt8] { Array("#\(message.count)\n".utf8) + message }
+
+    /// The complete messages that have arrived (lines without their newlines, and sized messages), and why the
+    /// connection ended if it did.
     public func read() -> (lines: [[UInt8]], ended: String?) {
-        var chunk = [UInt8](repeating: 0, count: 65536)
         var ended: String?
         while !isClosed {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -46,13 +54,36 @@ public final class FramedConnection {
         }
         var lines: [[UInt8]] = []
         var start = 0
-        while let newline = input[max(start, scanned)...].firstIndex(of: 0x0A) {
-            lines.append(Array(input[start..<newline]))
+        while ended == nil {
+            if let length = sizedLength {
+                guard input.count - start >= length else { break }
+                lines.append(Array(input[start..<(start + length)]))
+                start += length
+                sizedLength = nil
+                scanned = start
+                continue
+            }
+            guard let newline = input[max(start, scanned)...].firstIndex(of: 0x0A) else { break }
+            let line = input[start..<newline]
             start = newline + 1
+            scanned = start
+            guard line.first == UInt8(ascii: "#") else {
+                lines.append(Array(line))
+                continue
+            }
+            guard let length = Int(String(decoding: line.dropFirst(), as: UTF8.self)), length >= 0 else {
+                ended = "a sized message whose length is not a number"
+                break
+            }
+            guard length <= maxLine else {
+                ended = "a message longer than \(maxLine) bytes"
+                break
+            }
+            sizedLength = length
         }
         if start > 0 { input.removeFirst(start) }
-        scanned = input.count
-        if input.count > maxLine, ended == nil { ended = "a message longer than \(maxLine) bytes" }
+        scanned = sizedLength == nil ? input.count : 0
+        if sizedLength == nil, input.count > maxLine, ended == nil { ended = "a message longer than \(maxLine) bytes" }
         return (lines, ended)
     }
 
