@@ -235,7 +235,7 @@ public final class CoreServer {
         }
         guard due else { return }
         writing = logEnd
-        maker.start(CoreSnapshot(session: session), end: logEnd)
+        maker.start(CoreSnapshot(session: session), end: logEnd, outlookAt: session.now, horizon: session.engine.settings.policy.decisionHorizon)
     }
 
     private func write(_ client: Client, now: Date) {

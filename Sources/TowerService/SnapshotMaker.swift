@@ -19,8 +19,9 @@ final class SnapshotMaker: Sendable {
 
     private let state = Mutex<(running: Bool, done: Result<Made, ToolError>?)>((false, nil))
 
-    /// Starts writing `snapshot`, which ends at `end` in the server's stream; does nothing while one is being written.
-    func start(_ snapshot: CoreSnapshot, end: Int) {
+    /// Starts writing `snapshot`, which ends at `end` in the server's stream, with the core's outlook at `now`
+    /// (the first frame of a board that starts from it); does nothing while one is being written.
+    func start(_ snapshot: CoreSnapshot, end: Int, outlookAt now: Instant, horizon: Int64?) {
         let started = state.withLock { state -> Bool in
             guard !state.running else { return false }
             state.running = true
@@ -31,7 +32,7 @@ final class SnapshotMaker: Sendable {
         let thread = Thread { [self] in
             let result: Result<Made, ToolError>
             do {
-                let frame = ServiceFrame.snapshot(try snapshot.encoded()).encoded()
+                let frame = ServiceFrame.snapshot(try snapshot.timingOutlook(at: now, horizon: horizon).encoded()).encoded()
                 result = .success(Made(frame: frame, seq: snapshot.seq, end: end, taken: taken, seconds: Date().timeIntervalSince(taken)))
             } catch {
                 result = .failure(ToolError("the core's snapshot could not be written: \(error)"))

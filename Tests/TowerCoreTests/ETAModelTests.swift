@@ -196,6 +196,33 @@ import Testing
         #expect(online.model.travel.weights.suffix(delivering.count).contains { abs($0) > 1e-6 })
     }
 
+    /// A snapshot carries the core's outlook, timed with the core's learner: a board's first frame shows it (so
+    /// attaching does not wait for the copy to time every lane); the frames after it show the copy's own, which is
+    /// the core's at their instant. An outlook too old for the frame's instant is not shown.
+    @Test func aBoardsFirstFrameShowsTheCoresOutlookThenItsOwn() throws {
+        let model = try Self.model()
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        let at = scenario.time(11 * 3600), horizon: Int64 = 7200
+        session.simulation.run(until: at, engine: session.engine)
+        let snapshot = CoreSnapshot(world: session.engine.world, log: RecentLog(), trend: nil, learned: session.engine.learner?.snapshot)
+            .timingOutlook(at: at, horizon: horizon)
+        let bytes = try snapshot.encoded()
+        func etas(_ outlook: Outlook) -> [String: [Instant]] { outlook.lanes.mapValues { $0.p90 + $0.stops.map(\.eta) } }
+        func core(_ now: Instant) -> Outlook { session.engine.outlook(at: now, horizon: horizon) }
+        let copy = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
+        let first = copy.frameOutlook(at: at + 30, horizon: horizon)
+        #expect(!first.lanes.isEmpty && etas(first) == etas(core(at)) && first.atRisk.map(\.order) == core(at).atRisk.map(\.order))
+        let later = at + 900
+        let own = copy.frameOutlook(at: later, horizon: horizon)
+        #expect(etas(own) == etas(core(later)) && etas(own) != etas(first))
+        let late = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
+        let far = at + CoreMirror.firstOutlookAge + 1
+        #expect(etas(late.frameOutlook(at: far, horizon: horizon)) == etas(core(far)))
+    }
+
     /// An attached board's copy starts from the core's snapshot (through its JSON, as the socket carries it), then
     /// learns each new event as the core does: it predicts exactly as the core, at attach and after.
     @Test func anAttachedBoardsCopyPredictsExactlyAsTheCore() throws {

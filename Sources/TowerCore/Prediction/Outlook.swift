@@ -5,11 +5,11 @@
 /// spread), else from the travel model with the risk model's spread; every ETA has a P10 and a P90. An order is at
 /// risk when its chance of missing its window reaches the risk model's threshold. The list ranks by that chance,
 /// then tier, then the time left.
-public struct Outlook: Sendable {
+public struct Outlook: Sendable, Codable {
     /// Slack below which an order counts as at risk (the travel model's typical error at an hour's horizon).
     public static let margin: Int64 = 15 * 60
 
-    public struct Lane: Sendable {
+    public struct Lane: Sendable, Codable {
         public var rider: String
         public var stops: [Stop]
         /// Predicted lateness per stop in seconds (negative: slack left), aligned with `stops`.
@@ -20,7 +20,7 @@ public struct Outlook: Sendable {
         public var lateCount: Int { slack.filter { $0 < 0 }.count }
     }
 
-    public struct AtRisk: Sendable, Hashable {
+    public struct AtRisk: Sendable, Hashable, Codable {
         public var order: String
         public var rider: String?
         public var tier: Tier

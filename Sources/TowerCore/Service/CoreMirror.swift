@@ -9,9 +9,15 @@ public final class CoreMirror {
     public private(set) var log: RecentLog
     public private(set) var trend: KPITrend
     private let planner = InsertionPlanner()
+    /// The core's outlook the snapshot carried and its instant, until the first frame has shown it.
+    private var snapshotOutlook: (outlook: Outlook, at: Instant)?
+    /// How old (in the day's time) the snapshot's outlook may be for a first frame: the core writes a snapshot every
+    /// few seconds while boards are attached, ten minutes of the day at ×120.
+    public static let firstOutlookAge: Int64 = 600
 
     public init(_ snapshot: CoreSnapshot, planLock: Instant) {
         world = snapshot.world
+        snapshotOutlook = snapshot.outlook.flatMap { outlook in snapshot.outlookAt.map { (outlook, $0) } }
         log = snapshot.log
         trend = snapshot.trend ?? KPITrend(planLock: planLock)
         learner = snapshot.learned.map { learned in
@@ -40,5 +46,14 @@ public final class CoreMirror {
     /// The outlook at `now`, as the core's detectors see it.
     public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook {
         Outlook(world: world, now: now, planner: planner, learned: learner?.model, horizon: horizon)
+    }
+
+    /// For a board's frame: the first time, the core's outlook the snapshot carried (timed by the core as it wrote
+    /// the snapshot, at most `firstOutlookAge` before `now`), so the board shows the city at once; from then on the
+    /// copy's own outlook at `now`.
+    public func frameOutlook(at now: Instant, horizon: Int64?) -> Outlook {
+        defer { snapshotOutlook = nil }
+        if let first = snapshotOutlook, first.at <= now, now - first.at <= Self.firstOutlookAge { return first.outlook }
+        return outlook(at: now, horizon: horizon)
     }
 }

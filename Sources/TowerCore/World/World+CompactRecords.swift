@@ -1,6 +1,6 @@
 /// The world's bulky values as `CompactRecord`s, so a board's snapshot reads them field by field (see
-/// `CompactRecord`): orders, routes and their stops, exception cases, and the small values inside them. Each pair
-/// of functions names the same fields in the same order.
+/// `CompactRecord`): orders, routes and their stops, exception cases, the outlook's lanes, and the small values
+/// inside them. Each pair of functions names the same fields in the same order.
 
 extension Tier: CompactField {}
 extension Skill: CompactField {}
@@ -77,6 +77,16 @@ extension Route: CompactRecord {
     }
     public init(reading fields: inout CompactFieldReader) throws {
         self.init(stops: try fields.read(), plannedAt: try fields.read())
+    }
+}
+
+/// A lane of the core's outlook, which a snapshot carries for a board's first frame.
+extension Outlook.Lane: CompactRecord {
+    public func write(to fields: inout CompactFieldWriter) {
+        fields.write(rider); fields.write(stops); fields.write(slack); fields.write(p10); fields.write(p90)
+    }
+    public init(reading fields: inout CompactFieldReader) throws {
+        self.init(rider: try fields.read(), stops: try fields.read(), slack: try fields.read(), p10: try fields.read(), p90: try fields.read())
     }
 }
 
