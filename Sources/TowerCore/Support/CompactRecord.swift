@@ -23,6 +23,12 @@ public struct CompactFieldWriter {
 
     public mutating func write<T: CompactField>(_ value: T) { value.write(to: &self) }
 
+    /// A count, then each element: a list's or a set's fields.
+    mutating func writeEach<Elements: Collection>(_ elements: Elements) where Elements.Element: CompactField {
+        varint(UInt64(elements.count))
+        for element in elements { element.write(to: &self) }
+    }
+
     mutating func varint(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {
@@ -74,6 +80,13 @@ public struct CompactFieldReader {
         guard count <= UInt64(end - at) else { throw fail("a field longer than its record") }
         defer { at += Int(count) }
         return at..<(at + Int(count))
+    }
+
+    /// What `writeEach` wrote: the count (told to `counted` first, to make room), then each element.
+    mutating func readEach<Element: CompactField>(counted: (Int) -> Void, each: (Element) -> Void) throws {
+        let count = try count()
+        counted(count)
+        for _ in 0..<count { each(try read()) }
     }
 
     /// A count of elements, each at least one byte, so a broken count cannot ask for more than the bytes hold.
@@ -158,15 +171,10 @@ extension Optional: CompactField where Wrapped: CompactField {
 }
 
 extension Array: CompactField where Element: CompactField {
-    public func write(to fields: inout CompactFieldWriter) {
-        fields.varint(UInt64(count))
-        for element in self { element.write(to: &fields) }
-    }
+    public func write(to fields: inout CompactFieldWriter) { fields.writeEach(self) }
     public init(reading fields: inout CompactFieldReader) throws {
-        let count = try fields.count()
         self.init()
-        reserveCapacity(count)
-        for _ in 0..<count { append(try fields.read()) }
+        try fields.readEach { reserveCapacity($0) } each: { append($0) }
     }
 }
 
@@ -174,14 +182,10 @@ extension Array: CompactField where Element: CompactField {
 extension Array: CompactRecord where Element: CompactRecord {}
 
 extension Set: CompactField where Element: CompactField {
-    public func write(to fields: inout CompactFieldWriter) {
-        fields.varint(UInt64(count))
-        for element in self { element.write(to: &fields) }
-    }
+    public func write(to fields: inout CompactFieldWriter) { fields.writeEach(self) }
     public init(reading fields: inout CompactFieldReader) throws {
-        let count = try fields.count()
-        self.init(minimumCapacity: count)
-        for _ in 0..<count { insert(try fields.read()) }
+        self.init()
+        try fields.readEach { reserveCapacity($0) } each: { insert($0) }
     }
 }
 
