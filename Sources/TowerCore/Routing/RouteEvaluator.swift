@@ -87,18 +87,13 @@ public struct RouteEvaluator: Sendable {
         public var plannedAt: Instant
     }
 
-    /// When service can begin at a stop reached at `time`: a delivery waits for its window.
+    /// When service can begin at a stop reached at `time`: a delivery waits for its window; a gig courier's pickup
+    /// waits until the courier has accepted the job, given when it was assigned or, for one not given yet, when the
+    /// route is planned (`offered`).
     @inline(__always)
-    static func serviceStart(_ info: StopInfo, reached time: Instant) -> Instant {
-        info.kind == .delivery ? max(time, info.windowStart) : time
-    }
-
-    /// When a rider ready at `time` sets off for `info`: a gig courier sets off for a pickup only once it has
-    /// accepted the job (as couriers do, and as the simulation plays them), given when it was assigned or, for one
-    /// not given yet, when the route is planned (`offered`).
-    @inline(__always)
-    static func departure(to info: StopInfo, ready time: Instant, profile: RiderProfile, offered: Instant, conditions: TravelConditions) -> Instant {
-        guard info.kind == .pickup, profile.channel == .gig, conditions.channels.gigAcceptanceSeconds > 0 else { return time }
+    static func serviceStart(_ info: StopInfo, reached time: Instant, profile: RiderProfile, offered: Instant, conditions: TravelConditions) -> Instant {
+        if info.kind == .delivery { return max(time, info.windowStart) }
+        guard profile.channel == .gig, conditions.channels.gigAcceptanceSeconds > 0 else { return time }
         return max(time, (info.gigAssignedAt ?? offered) + Int64(conditions.channels.gigAcceptanceSeconds))
     }
 
@@ -129,10 +124,9 @@ public struct RouteEvaluator: Sendable {
         if wantETAs { etas.reserveCapacity(stops.count) }
         for info in stops {
             km += travel.roadKm(from: position, to: info.location, in: conditions)
-            time = RouteEvaluator.departure(to: info, ready: time, profile: profile, offered: start.plannedAt, conditions: conditions)
             time = time + Int64(travel.travelSeconds(from: position, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             position = info.location
-            time = RouteEvaluator.serviceStart(info, reached: time)
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
             if info.kind == .pickup {
                 if wantETAs { etas.append(time) }
                 parcels += info.parcels

@@ -32,10 +32,9 @@ struct RouteScan {
             departTime.append(time); position.append(here); km.append(distance); lateness.append(late); dropCosts.append(drops)
             parcels.append(p); kg.append(w)
             distance += travel.roadKm(from: here, to: info.location, in: conditions)
-            time = RouteEvaluator.departure(to: info, ready: time, profile: profile, offered: start.plannedAt, conditions: conditions)
             time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             here = info.location
-            time = RouteEvaluator.serviceStart(info, reached: time)
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
             serviceStart.append(time)
             if info.kind == .pickup {
                 p += info.parcels; w += info.kg
@@ -84,12 +83,11 @@ struct RouteScan {
         var time = departTime[j], here = position[j], distance = km[j], late = lateness[j], drops = dropCosts[j]
         func visit(_ info: StopInfo) {
             distance += travel.roadKm(from: here, to: info.location, in: conditions)
-            time = RouteEvaluator.departure(to: info, ready: time, profile: profile, offered: start.plannedAt, conditions: conditions)
             time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             here = info.location
         }
         visit(delivery)
-        time = RouteEvaluator.serviceStart(delivery, reached: time)
+        time = RouteEvaluator.serviceStart(delivery, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
         if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
         drops += RouteEvaluator.dropCost(delivery, profile: profile, at: time, conditions: conditions)
         time = time + delivery.serviceSeconds
@@ -98,7 +96,7 @@ struct RouteScan {
         while k < stops.count {
             let info = stops[k]
             visit(info)
-            time = RouteEvaluator.serviceStart(info, reached: time)
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
             if time == serviceStart[k] {
                 // Back in step with the base route: the rest is the base route's.
                 distance += km[stops.count] - km[k + 1]
