@@ -100,31 +100,32 @@ final class Dispatcher {
 
     // MARK: Timed work
 
-    /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion. Each order is
-    /// placed on a draft that holds the ones placed before it (their routes and assignments, as the core's events
-    /// leave them); the journal gets each assignment and then one route per rider.
+    /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
     func planDay(at time: Instant) {
         let open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }
             .sorted { ($0.window.end, -$0.tier.rank, $0.id) < ($1.window.end, -$1.tier.rank, $1.id) }
-        var draft = DecisionDraft(world, now: time)
+        var scratch = world
+        scratch.clock = time
         var changed: [String: (before: Double, after: Double)] = [:]
         for order in open {
-            let allocation = planner.allocation(of: order, in: draft.world, now: time)
+            let allocation = planner.allocation(of: order, in: scratch, now: time)
             guard let insertion = allocation.best else {
                 lastTried[order.id] = Set(allocation.tried)
                 continue
             }
-            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: draft.world)
-            draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: "plan lock", costBefore: insertion.costBefore,
-                                    costAfter: insertion.costAfter))
-            draft.add(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason))
+            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch)
+            scratch.setRoute(Route(stops: insertion.stops, plannedAt: time), of: insertion.rider)
+            var assigned = order
+            assigned.status = .assigned
+            assigned.rider = insertion.rider
+            scratch.putOrder(assigned)
             changed[insertion.rider] = (changed[insertion.rider]?.before ?? insertion.costBefore, insertion.costAfter)
             ledger.decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason), at: time)
         }
         for id in world.riderIDs where changed[id] != nil {
-            var stops = draft.world.routes[id]!.stops
+            var stops = scratch.routes[id]!.stops
             var after = changed[id]!.after
-            if let better = improved(stops, of: id, at: time, in: draft.world) { (stops, after) = better }
+            if let better = improved(stops, of: id, at: time, in: scratch) { (stops, after) = better }
             ledger.decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: changed[id]!.before, costAfter: after), at: time)
         }
         for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
@@ -246,12 +247,12 @@ final class Dispatcher {
                                         costAfter: insertion.costAfter), at: time)
             return
         }
-        let before = planner.retimed(rider, in: world, now: time)
-        var draft = DecisionDraft(world, now: time)
-        draft.add(.routePlanned(rider: riderID, stops: before.stops + [Stop(order: orderID, kind: .delivery, eta: time)], trigger: trigger,
-                                costBefore: before.cost, costAfter: before.cost))
-        let after = planner.retimed(rider, in: draft.world, now: time)
-        ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before.cost, costAfter: after.cost), at: time)
+        let before = planner.retimed(rider, in: world, now: time).cost
+        var scratch = world
+        let route = scratch.routes[riderID] ?? Route(stops: [], plannedAt: time)
+        scratch.setRoute(Route(stops: route.stops + [Stop(order: orderID, kind: .delivery, eta: time)], plannedAt: route.plannedAt), of: riderID)
+        let after = planner.retimed(rider, in: scratch, now: time)
+        ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
     }
 
     private func retime(_ riderID: String, at time: Instant, trigger: String) {

@@ -21,7 +21,7 @@ public struct InsertionPlanner: Sendable {
             origin = rider.position
             time = now
         }
-        return RouteEvaluator.Start(origin: origin, time: time, parcels: rider.loadParcels, kg: rider.loadKg, plannedAt: now)
+        return RouteEvaluator.Start(origin: origin, time: time, parcels: rider.loadParcels, kg: rider.loadKg)
     }
 
     /// How many leading stops are frozen: the stop a driving rider is heading to stays first.

@@ -82,19 +82,15 @@ public struct RouteEvaluator: Sendable {
         public var time: Instant
         public var parcels: Int
         public var kg: Double
-        /// When the route is planned: a gig job not given yet is offered then, so its courier accepts it from then
-        /// on (not from when the courier's shift or route begins).
-        public var plannedAt: Instant
     }
 
     /// When service can begin at a stop reached at `time`: a delivery waits for its window; a gig courier's pickup
-    /// waits until the courier has accepted the job, given when it was assigned or, for one not given yet, when the
-    /// route is planned (`offered`).
+    /// waits until the courier has accepted the job.
     @inline(__always)
-    static func serviceStart(_ info: StopInfo, reached time: Instant, profile: RiderProfile, offered: Instant, conditions: TravelConditions) -> Instant {
+    static func serviceStart(_ info: StopInfo, reached time: Instant, profile: RiderProfile, routeStart: Instant, conditions: TravelConditions) -> Instant {
         if info.kind == .delivery { return max(time, info.windowStart) }
         guard profile.channel == .gig, conditions.channels.gigAcceptanceSeconds > 0 else { return time }
-        return max(time, (info.gigAssignedAt ?? offered) + Int64(conditions.channels.gigAcceptanceSeconds))
+        return max(time, (info.gigAssignedAt ?? routeStart) + Int64(conditions.channels.gigAcceptanceSeconds))
     }
 
     /// What one drop costs with this rider at this time (see `ChannelTerms.dropPrice`). Own riders, most of the
@@ -126,7 +122,7 @@ public struct RouteEvaluator: Sendable {
             km += travel.roadKm(from: position, to: info.location, in: conditions)
             time = time + Int64(travel.travelSeconds(from: position, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             position = info.location
-            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
             if info.kind == .pickup {
                 if wantETAs { etas.append(time) }
                 parcels += info.parcels

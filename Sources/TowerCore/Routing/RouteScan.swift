@@ -34,7 +34,7 @@ struct RouteScan {
             distance += travel.roadKm(from: here, to: info.location, in: conditions)
             time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             here = info.location
-            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
             serviceStart.append(time)
             if info.kind == .pickup {
                 p += info.parcels; w += info.kg
@@ -87,7 +87,7 @@ struct RouteScan {
             here = info.location
         }
         visit(delivery)
-        time = RouteEvaluator.serviceStart(delivery, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
+        time = RouteEvaluator.serviceStart(delivery, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
         if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
         drops += RouteEvaluator.dropCost(delivery, profile: profile, at: time, conditions: conditions)
         time = time + delivery.serviceSeconds
@@ -96,7 +96,7 @@ struct RouteScan {
         while k < stops.count {
             let info = stops[k]
             visit(info)
-            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, offered: start.plannedAt, conditions: conditions)
+            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
             if time == serviceStart[k] {
                 // Back in step with the base route: the rest is the base route's.
                 distance += km[stops.count] - km[k + 1]
