@@ -6,11 +6,11 @@ import Testing
 /// pieces, hold newlines and bytes of any value, and never make the reader buffer past its limit.
 @Suite struct FramedConnectionTests {
     /// Two ends of a local stream socket, non-blocking.
-    private static func pair(maxLine: Int = 1 << 20) -> (writer: Int32, reader: FramedConnection) {
+    private static func pair(maxLine: Int = 1 << 20, readSize: Int = 1 << 18) -> (writer: Int32, reader: FramedConnection) {
         var fds: [Int32] = [0, 0]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
         UnixSocket.setNonBlocking(fds[1])
-        return (fds[0], FramedConnection(fd: fds[1], maxLine: maxLine))
+        return (fds[0], FramedConnection(fd: fds[1], maxLine: maxLine, readSize: readSize))
     }
 
     private static func write(_ fd: Int32, _ bytes: [UInt8]) {
@@ -36,6 +36,24 @@ import Testing
         #expect(messages.first == Array("event {\"a\":1}".utf8) && messages.last == Array("status {}".utf8))
         #expect(messages.dropFirst().first == Array("snapshot ".utf8) + binary)
         if case let .snapshot(bytes)? = try? ServiceFrame.decode(messages[1]) { #expect(bytes == binary) } else { Issue.record("not a snapshot") }
+    }
+
+    /// Messages that arrive with the other end's close are still read (a refusal, then the close), also when the
+    /// read that finds the close took them (reads of exactly the stream's size make it so).
+    @Test func whatArrivesWithTheCloseIsStillRead() {
+        let stream = Array("refused {}\n".utf8) + FramedConnection.sized(Array("snapshot \n".utf8))
+        let (writer, reader) = Self.pair(readSize: stream.count)
+        Self.write(writer, stream)
+        close(writer)
+        var lines: [[UInt8]] = []
+        var ended: String?
+        for _ in 0..<10 where ended == nil {
+            let read = reader.read()
+            lines += read.lines
+            ended = read.ended
+        }
+        #expect(lines == [Array("refused {}".utf8), Array("snapshot \n".utf8)])
+        #expect(ended == "closed by the other end")
     }
 
     @Test func aBrokenOrTooLongSizeEndsTheConnection() {

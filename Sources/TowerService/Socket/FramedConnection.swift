@@ -16,14 +16,16 @@ public final class FramedConnection {
     private var scanned = 0
     /// The length of the sized message whose bytes are arriving (its `#N` line was read).
     private var sizedLength: Int?
-    private var chunk = [UInt8](repeating: 0, count: 1 << 18)
+    /// What one recv(2) may take.
+    private var chunk: [UInt8]
     private var output: [UInt8] = []
     private var written = 0
     public private(set) var isClosed = false
 
-    public init(fd: Int32, maxLine: Int) {
+    public init(fd: Int32, maxLine: Int, readSize: Int = 1 << 18) {
         self.fd = fd
         self.maxLine = maxLine
+        chunk = [UInt8](repeating: 0, count: max(1, readSize))
     }
 
     deinit { close() }
@@ -52,9 +54,12 @@ public final class FramedConnection {
                 break
             }
         }
+        // What arrived is cut into messages even when the connection ended with it (the messages before its end are
+        // good: a refusal, then the close); a broken size stops the cutting.
         var lines: [[UInt8]] = []
         var start = 0
-        while ended == nil {
+        var broken: String?
+        while broken == nil {
             if let length = sizedLength {
                 guard input.count - start >= length else { break }
                 lines.append(Array(input[start..<(start + length)]))
@@ -72,19 +77,19 @@ public final class FramedConnection {
                 continue
             }
             guard let length = Int(String(decoding: line.dropFirst(), as: UTF8.self)), length >= 0 else {
-                ended = "a sized message whose length is not a number"
+                broken = "a sized message whose length is not a number"
                 break
             }
             guard length <= maxLine else {
-                ended = "a message longer than \(maxLine) bytes"
+                broken = "a message longer than \(maxLine) bytes"
                 break
             }
             sizedLength = length
         }
         if start > 0 { input.removeFirst(start) }
         scanned = sizedLength == nil ? input.count : 0
-        if sizedLength == nil, input.count > maxLine, ended == nil { ended = "a message longer than \(maxLine) bytes" }
-        return (lines, ended)
+        if sizedLength == nil, input.count > maxLine { broken = broken ?? "a message longer than \(maxLine) bytes" }
+        return (lines, ended ?? broken)
     }
 
     public func queue(_ bytes: [UInt8]) {
