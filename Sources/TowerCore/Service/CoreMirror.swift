@@ -10,14 +10,14 @@ public final class CoreMirror {
     public private(set) var trend: KPITrend
     private let planner = InsertionPlanner()
     /// The core's outlook the snapshot carried and its instant, until the first frame has shown it.
-    private var snapshotOutlook: (outlook: Outlook, at: Instant)?
+    private var snapshotOutlook: CoreSnapshot.TimedOutlook?
     /// How old (in the day's time) the snapshot's outlook may be for a first frame: the core writes a snapshot every
     /// few seconds while boards are attached, ten minutes of the day at ×120.
     public static let firstOutlookAge: Int64 = 600
 
     public init(_ snapshot: CoreSnapshot, planLock: Instant) {
         world = snapshot.world
-        snapshotOutlook = snapshot.outlook.flatMap { outlook in snapshot.outlookAt.map { (outlook, $0) } }
+        snapshotOutlook = snapshot.outlook
         log = snapshot.log
         trend = snapshot.trend ?? KPITrend(planLock: planLock)
         learner = snapshot.learned.map { learned in

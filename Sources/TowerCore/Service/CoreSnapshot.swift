@@ -8,11 +8,16 @@ public struct CoreSnapshot: Codable, Sendable {
     public var trend: KPITrend?
     /// Nil when the core predicts with the travel model alone.
     public var learned: OnlineETA.Learned?
-    /// The core's outlook as the snapshot was written (`timingOutlook`), and the instant it is at: a board shows it
-    /// in its first frame, so attaching does not wait for the copy to time every rider's coming stops; the copy's
-    /// own outlook follows from the next frame on. Nil when none was timed.
-    public var outlook: Outlook?
-    public var outlookAt: Instant?
+    /// The core's outlook as the snapshot was written (`timingOutlook`): a board shows it in its first frame, so
+    /// attaching does not wait for the copy to time every rider's coming stops; the copy's own outlook follows from
+    /// the next frame on. Nil when none was timed.
+    public var outlook: TimedOutlook?
+
+    /// An outlook and the instant it was timed at.
+    public struct TimedOutlook: Codable, Sendable {
+        public var outlook: Outlook
+        public var at: Instant
+    }
 
     /// The world goes without the ids of the inputs and decisions the core has taken (a third of a day's snapshot):
     /// they are how the core refuses a repeated input, and a copy takes no input, only the core's events.
@@ -35,8 +40,7 @@ public struct CoreSnapshot: Codable, Sendable {
     /// model, the core's decision horizon).
     public func timingOutlook(at now: Instant, horizon: Int64?) -> CoreSnapshot {
         var snapshot = self
-        snapshot.outlook = Outlook(world: world, now: now, learned: learned?.model, horizon: horizon)
-        snapshot.outlookAt = now
+        snapshot.outlook = TimedOutlook(outlook: Outlook(world: world, now: now, learned: learned?.model, horizon: horizon), at: now)
         return snapshot
     }
 

@@ -219,7 +219,7 @@ enum ServeBench {
         let coreOutlook = try CompactEncoder().encode(snapshot.outlook)
         let readWorld = try timed { _ = try CompactDecoder().decode(World.self, from: world) }
         let readLearned = try timed { _ = try CompactDecoder().decode(OnlineETA.Learned?.self, from: learned) }
-        let readOutlook = try timed { _ = try CompactDecoder().decode(Outlook?.self, from: coreOutlook) }
+        let readOutlook = try timed { _ = try CompactDecoder().decode(CoreSnapshot.TimedOutlook?.self, from: coreOutlook) }
         let outlook = timed { _ = copy.outlook(at: now, horizon: horizon) }
         BenchOutput.say(String(format: "  of a copy's reading, the world (%.1f MB) %.0f ms, the ETA learner (%.1f MB) %.0f ms, the core's outlook (%.1f MB) %.0f ms; its own first outlook %.0f ms",
                                Double(world.count) / 1e6, readWorld, Double(learned.count) / 1e6, readLearned, Double(coreOutlook.count) / 1e6, readOutlook, outlook))
