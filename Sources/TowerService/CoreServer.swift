@@ -61,7 +61,8 @@ public final class CoreServer {
         var statusSent = Date.distantPast
         var ending: String?
 
-        init(fd: Int32) { connection = FramedConnection(fd: fd, maxLine: CoreServer.maxClientLine) }
+        /// A client sends only short lines (attach, commands): a small read buffer each.
+        init(fd: Int32) { connection = FramedConnection(fd: fd, maxLine: CoreServer.maxClientLine, readSize: 1 << 16) }
     }
 
     /// Listens on `socketPath` for the core of `session`, whose journal is at `journalPath`.
