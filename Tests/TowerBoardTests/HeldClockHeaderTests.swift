@@ -49,8 +49,8 @@ import TowerCore
         model.role = .supervisor
         let (buffer, _) = BoardFixture.render(width: width, height: 24, model: model)
         #expect(buffer.lines[0].contains("maria-fernanda (supervisor)"), "\(buffer.lines[0])")
-        #expect(buffer.lines[1].contains("done 16/"), "\(buffer.lines[1])")
-        #expect(buffer.lines[1].contains("risk 11") && buffer.lines[1].contains("wait 0"), "\(buffer.lines[1])")
+        #expect(buffer.lines[1].contains("done 13/"), "\(buffer.lines[1])")
+        #expect(buffer.lines[1].contains("risk 1") && buffer.lines[1].contains("wait 0"), "\(buffer.lines[1])")
         #expect(!buffer.lines[1].hasSuffix("…"))
     }
 }

@@ -182,7 +182,9 @@ import Testing
             }
         }
         #expect(session.engine.learner?.recentMAE == nil)
-        session.simulation.run(until: scenario.time(14 * 3600), engine: session.engine)
+        // Played to 18:00: about a hundred legs, enough for the running error to tell the two apart (at 14:00, with
+        // some fifty, they are within a few seconds of each other).
+        session.simulation.run(until: scenario.time(18 * 3600), engine: session.engine)
         let online = try #require(session.engine.learner)
         #expect(online.learned > 0 && online.learned <= attempts)
         let recent = try #require(online.recentMAE)

@@ -283,6 +283,7 @@ import Testing
         let day = try RiskEvaluation(scenario: scenario, seed: 1, step: 600, until: scenario.time(16 * 3600))
         #expect(day.late > 0)
         #expect(day.lateAndFlagged <= min(day.late, day.flagged))
+        #expect(day.deliveredLateAndFlagged <= min(day.deliveredLate, day.lateAndFlagged) && day.deliveredLate <= day.late)
         #expect(day.recall > 0.5 && day.precision > 0.5, "recall \(day.recall), precision \(day.precision)")
     }
 }

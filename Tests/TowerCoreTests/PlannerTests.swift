@@ -25,6 +25,50 @@ import Testing
         }
     }
 
+    /// A leg is driven through the hour's speed changes and an incident's start and end: leaving later never
+    /// arrives earlier (the insertion search's pruning needs it), and a leg across a change takes a time between
+    /// the two speeds' times.
+    @Test func leavingLaterNeverArrivesEarlier() throws {
+        var world = try Self.planned()
+        let zone = try #require(world.zoneList.first)
+        let now = try #require(world.clock)
+        let a = zone.area.center, b = GeoPoint(lat: zone.area.north - 0.001, lon: zone.area.east - 0.001)
+        let travel = TravelModel()
+        let midnight = ISOTime.startOfDay(now, offsetSeconds: world.utcOffsetSeconds)
+        func arrivals(_ conditions: TravelConditions) -> [Instant] {
+            stride(from: 6 * 3600, to: 21 * 3600, by: 20).map { second in
+                let leave = midnight + Int64(second)
+                return leave + Int64(travel.travelSeconds(from: a, to: b, vehicle: .bicycle, departing: leave, in: conditions))
+            }
+        }
+        let clear = arrivals(TravelConditions(world))
+        #expect(zip(clear, clear.dropFirst()).allSatisfy { $0 <= $1 })
+        world.apply(Event(id: "jam", at: midnight + 9 * 3600 + 600, by: "test",
+                          body: .trafficIncident(incident: "T-1", zone: zone.id, slowdown: 0.3, until: midnight + 10 * 3600, note: "")))
+        let jammed = arrivals(TravelConditions(world))
+        #expect(zip(jammed, jammed.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(zip(clear, jammed).contains { $0 < $1 })
+        // Leaving just before 09:00 (0.72 of the free speed) with 09:00 onwards at 0.85: between the two.
+        let leave = midnight + 9 * 3600 - 120
+        let conditions = TravelConditions(try Self.planned())
+        let across = travel.travelSeconds(from: a, to: b, vehicle: .bicycle, departing: leave, in: conditions)
+        let slow = travel.travelSeconds(from: a, to: b, vehicle: .bicycle, departing: leave - 3600, in: conditions)
+        let fast = travel.travelSeconds(from: a, to: b, vehicle: .bicycle, departing: leave + 3600, in: conditions)
+        #expect(fast < across && across < slow, "\(fast) < \(across) < \(slow)")
+    }
+
+    /// A plan keeps the fixed buffer before a window's end, and for a stop further ahead also a share of the time
+    /// ahead: the latest arrival it aims for leaves `reserveShare` of the time from now to it spare.
+    @Test func stopsFurtherAheadKeepMoreReserve() {
+        let now = Instant(seconds: 1_000_000)
+        let near = RouteEvaluator.latestArrival(windowEnd: now + 15 * 60, now: now)
+        #expect(near == now + Int64((Double(5 * 60) / (1 + RouteEvaluator.reserveShare)).rounded(.down)))
+        let far = RouteEvaluator.latestArrival(windowEnd: now + 4 * 3600 + 600, now: now)
+        let spare = Double((now + 4 * 3600) - far)
+        #expect(abs(spare - RouteEvaluator.reserveShare * Double(far - now)) <= 1.5)
+        #expect(RouteEvaluator.latestArrival(windowEnd: now + 300, now: now) == now - 300)  // already inside the buffer
+    }
+
     /// The incremental scan must price every insertion exactly as a full walk of the candidate route does.
     @Test func scanCostsEqualFullEvaluation() throws {
         let world = try Self.planned()
@@ -34,9 +78,9 @@ import Testing
         let order = try #require(world.orders.values.sorted { $0.id < $1.id }.first { $0.status == .assigned })
         for id in world.riderIDs.prefix(6) {
             let rider = try #require(world.riders[id])
-            let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
+            let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
             let start = planner.start(of: rider, now: now, in: world)
-            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world))
+            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now))
             let scan = RouteScan(route, start: start, profile: rider.profile, travel: planner.evaluator.travel, conditions: conditions)
             for j in 0...route.count {
                 var candidate = route
@@ -89,16 +133,17 @@ import Testing
         var improvedAny = false
         for id in world.riderIDs {
             guard let rider = world.riders[id], let route = world.routes[id], route.stops.count > 2 else { continue }
-            // Shuffle the deliveries' order a little so there is something to improve.
+            // Shuffle the deliveries' order a little so there is something to improve: the first two deliveries in a
+            // row (after the frozen head) swap places, which keeps each after its pickup.
             var stops = route.stops
-            if let last = stops.lastIndex(where: { $0.kind == .delivery }), let first = stops.firstIndex(where: { $0.kind == .delivery }),
-               last > first, first >= planner.frozenPrefix(of: rider, route: stops) {
-                stops.swapAt(first, last)
+            let head = planner.frozenPrefix(of: rider, route: stops)
+            if let first = stops.indices.dropLast().first(where: { $0 >= head && stops[$0].kind == .delivery && stops[$0 + 1].kind == .delivery }) {
+                stops.swapAt(first, first + 1)
             }
             let start = planner.start(of: rider, now: now, in: world)
             let frozen = planner.frozenPrefix(of: rider, route: stops)
-            let before = planner.evaluator.evaluate(stops, rider: rider, from: start, in: world)
-            guard let result = improver.improve(stops, rider: rider, start: start, frozen: frozen, in: world) else { continue }
+            let before = planner.evaluator.evaluate(stops, rider: rider, from: start, now: now, in: world)
+            guard let result = improver.improve(stops, rider: rider, start: start, frozen: frozen, now: now, in: world) else { continue }
             improvedAny = true
             #expect(result.cost < before.cost)
             #expect(result.stops.map { "\($0.order)/\($0.kind)" }.sorted() == stops.map { "\($0.order)/\($0.kind)" }.sorted())

@@ -124,6 +124,24 @@ import Testing
         #expect(outcomes.first { $0.remedy == .none }?.lateAfter == 2)
     }
 
+    /// After a failed attempt that no rider can take again now, a new slot is still the better option than doing
+    /// nothing (which leaves a failed delivery: priced as one), and the order waits for a rider as a new one does.
+    @Test func aFailedAttemptNobodyCanRetryNowGetsANewSlotAndWaits() throws {
+        var world = world(due: t0 + 90 * 60, eta: t0 + 1800)
+        let bodies: [EventBody] = [.deliveryFailed(rider: "R1", order: "O-1", reason: .customerAbsent), .riderBreakdown(rider: "R1", note: ""),
+                                   .riderBreakdown(rider: "R2", note: ""), .riderBreakdown(rider: "R3", note: "")]
+        for (index, body) in bodies.enumerated() { world.apply(Event(id: "f\(index)", at: t0 - 30 + Int64(index), by: "test", body: body)) }
+        let outcomes = RemedyPlanner(planner: InsertionPlanner(), policy: .standard)
+            .outcomes(of: [Remedy(.nextSlot, "O-1"), .none], about: "O-1", in: world, now: t0, because: "test")
+        let retry = try #require(outcomes.first { $0.remedy.kind == .nextSlot })
+        #expect(retry.bodies.contains { if case .orderUnassigned("O-1", _) = $0 { return true } else { return false } }, "it waits for a rider")
+        let ranked = Triage(policy: .standard).ranked(outcomes, for: .failedAttempt)
+        #expect(ranked.first?.remedy.kind == .nextSlot, "\(ranked.map(\.summary))")
+        var after = world
+        for (index, body) in retry.bodies.enumerated() { after.apply(Event(id: "d\(index)", at: t0, by: "core", body: body)) }
+        #expect(after.orders["O-1"]?.status == .open)
+    }
+
     @Test func doingNothingIsAlwaysAnOption() {
         var policy = Policy.standard
         policy.rules[.lateNow] = Policy.Rule(actions: [.notify, .nextSlot], routine: .cost)

@@ -210,7 +210,7 @@ final class Dispatcher {
         let world = world ?? self.world
         guard let rider = world.riders[riderID] else { return nil }
         return RouteImprover(evaluator: planner.evaluator).improve(stops, rider: rider, start: planner.start(of: rider, now: time, in: world),
-                                                                    frozen: planner.frozenPrefix(of: rider, route: stops), in: world)
+                                                                    frozen: planner.frozenPrefix(of: rider, route: stops), now: time, in: world)
     }
 
     // MARK: Re-planning
@@ -258,7 +258,7 @@ final class Dispatcher {
     private func retime(_ riderID: String, at time: Instant, trigger: String) {
         guard let rider = world.riders[riderID] else { return }
         let before = world.routes[riderID].map { route in
-            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: route.plannedAt, in: world), in: world).cost
+            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: route.plannedAt, in: world), now: route.plannedAt, in: world).cost
         } ?? 0
         let after = planner.retimed(rider, in: world, now: time)
         ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)

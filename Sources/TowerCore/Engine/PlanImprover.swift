@@ -93,7 +93,7 @@ final class PlanImprover {
         var routes: [(rider: String, stops: [Stop], before: Double, cost: Double)] = []
         for (id, stops) in planned {
             let rider = draft.riders[id]!
-            let timed = planner.evaluator.evaluate(stops, rider: rider, from: planner.start(of: rider, now: now, in: draft), in: draft)
+            let timed = planner.evaluator.evaluate(stops, rider: rider, from: planner.start(of: rider, now: now, in: draft), now: now, in: draft)
             guard timed.feasible else { return nil }
             let before = planner.retimed(world.riders[id]!, in: world, now: now).cost
             routes.append((id, zip(stops, timed.etas).map { Stop(order: $0.order, kind: $0.kind, eta: $1) }, before, timed.cost))

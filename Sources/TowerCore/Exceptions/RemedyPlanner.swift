@@ -197,6 +197,8 @@ public struct RemedyPlanner: Sendable {
             let booked = promises.orders[id]?.booked ?? order.booked
             cost += max(RemedyPlanner.unplacedCost(order.tier),
                         RemedyPlanner.lateness(now + RemedyPlanner.unplacedHorizon, end: booked.end, tier: order.tier))
+            // Left failed, an order is never tried again: a failed delivery, at the policy's price of one.
+            if order.status == .failed { cost += policy.movedPromiseCost }
             late.insert(id)
         }
         return (cost, late)
@@ -257,7 +259,7 @@ public struct RemedyPlanner: Sendable {
             let before = planner.retimed(rider, in: world, now: now).cost
             guard let better = RouteImprover(evaluator: planner.evaluator).improve(
                 stops, rider: rider, start: planner.start(of: rider, now: now, in: world),
-                frozen: planner.frozenPrefix(of: rider, route: stops), in: world) else {
+                frozen: planner.frozenPrefix(of: rider, route: stops), now: now, in: world) else {
                 throw ToolError("no better order of \(s)'s stops")
             }
             draft.add(.routePlanned(rider: s, stops: better.stops, trigger: because, costBefore: before, costAfter: better.cost))
@@ -277,6 +279,10 @@ public struct RemedyPlanner: Sendable {
                     draft.add(.orderAssigned(order: s, rider: insertion.rider, reason: because))
                     draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
                                             costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+                } else if updated.status == .failed {
+                    // Nobody can take it now: it waits for a rider as a new order does (tried at every retry), so the
+                    // new slot is not an empty promise.
+                    draft.add(.orderUnassigned(order: s, reason: because + "; no rider can take it now, retrying every 5 minutes"))
                 }
             } else if let rider = order.rider {
                 replan(rider, in: &draft, because: because)
@@ -333,7 +339,7 @@ public struct RemedyPlanner: Sendable {
     private func replan(_ riderID: String, in draft: inout DecisionDraft, because: String) {
         guard let rider = draft.world.riders[riderID] else { return }
         let before = draft.world.routes[riderID].map { route in
-            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: draft.now, in: draft.world), in: draft.world).cost
+            planner.evaluator.evaluate(route.stops, rider: rider, from: planner.start(of: rider, now: draft.now, in: draft.world), now: draft.now, in: draft.world).cost
         } ?? 0
         let after = planner.retimed(rider, in: draft.world, now: draft.now)
         draft.add(.routePlanned(rider: riderID, stops: after.stops, trigger: because, costBefore: before, costAfter: after.cost))

@@ -36,8 +36,8 @@ extension RemedyPlanner {
                     if live(stop) { stops.append(stop) }
                 }
             }
-            let costBefore = planner.evaluator.evaluate(current, rider: rider, from: planner.start(of: rider, now: now, in: draft.world), in: draft.world).cost
-            let timed = planner.evaluator.evaluate(stops, rider: rider, from: planner.start(of: rider, now: now, in: draft.world), in: draft.world)
+            let costBefore = planner.evaluator.evaluate(current, rider: rider, from: planner.start(of: rider, now: now, in: draft.world), now: now, in: draft.world).cost
+            let timed = planner.evaluator.evaluate(stops, rider: rider, from: planner.start(of: rider, now: now, in: draft.world), now: now, in: draft.world)
             draft.add(.routePlanned(rider: id, stops: zip(stops, timed.etas).map { Stop(order: $0.order, kind: $0.kind, eta: $1) },
                                     trigger: because, costBefore: costBefore, costAfter: timed.cost))
         }

@@ -55,7 +55,7 @@ public struct Outlook: Sendable, Codable {
             var start = planner.start(of: rider, now: now, in: world)
             // A stalled or broken rider does not move: its clock keeps running, its position does not.
             start.time = max(start.time, now)
-            let infos = route.stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
+            let infos = route.stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
             let etas: [Instant], sigmas: [Double]
             if let learned {
                 (etas, sigmas) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,

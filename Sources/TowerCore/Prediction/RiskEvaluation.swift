@@ -12,6 +12,10 @@ public struct RiskEvaluation: Sendable {
     public var late = 0
     public var flagged = 0
     public var lateAndFlagged = 0
+    /// Of the late orders, those delivered after their window (the rest were not delivered: nobody at the door, no
+    /// rider), and of those the flagged: what an ETA can foresee, apart from a door that stays closed.
+    public var deliveredLate = 0
+    public var deliveredLateAndFlagged = 0
     public var recall: Double { late == 0 ? 1 : Double(lateAndFlagged) / Double(late) }
     public var precision: Double { flagged == 0 ? 1 : Double(lateAndFlagged) / Double(flagged) }
 
@@ -32,9 +36,12 @@ public struct RiskEvaluation: Sendable {
             guard let order = world.orders[id], order.status != .cancelled, order.window.end <= end else { continue }
             let isLate = order.status == .delivered ? (order.completedAt ?? order.window.end) > order.window.end : true
             if isLate { late += 1 }
+            let deliveredLate = isLate && order.status == .delivered
+            if deliveredLate { self.deliveredLate += 1 }
             if flags.contains(id) {
                 flagged += 1
                 if isLate { lateAndFlagged += 1 }
+                if deliveredLate { deliveredLateAndFlagged += 1 }
             }
         }
     }

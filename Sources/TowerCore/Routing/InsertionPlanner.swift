@@ -153,14 +153,14 @@ public struct InsertionPlanner: Sendable {
     /// The cheapest feasible place for `order` in `rider`'s route when its delta is below `bound`.
     func fit(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions, toBeat bound: Double) -> Fit {
         let routeStops = world.routes[rider.id]?.stops ?? []
-        let route = routeStops.enumerated().compactMap { StopInfo($1, ref: $0, in: world) }
+        let route = routeStops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
         let start = start(of: rider, now: now, in: world)
         let before = evaluator.evaluate(route, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
         let frozen = frozenPrefix(of: rider, route: routeStops)
         let newPickup = Stop(order: order.id, kind: .pickup, eta: now)
         let newDelivery = Stop(order: order.id, kind: .delivery, eta: now)
-        guard let pickupInfo = StopInfo(newPickup, ref: -1, in: world),
-              let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world) else { return .nowhere }
+        guard let pickupInfo = StopInfo(newPickup, ref: -1, in: world, now: now),
+              let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world, now: now) else { return .nowhere }
         let needsPickup = order.status != .pickedUp
         // Prune by the base's cost only where that is a true lower bound (see `RouteScan.baseCost`).
         let bounded = rider.profile.channel != .gig || conditions.channels.gigSurge.isEmpty
@@ -215,7 +215,7 @@ public struct InsertionPlanner: Sendable {
     /// Re-times a rider's current route (after traffic, a removal or a delay) without changing its order.
     public func retimed(_ rider: Rider, in world: World, now: Instant) -> (stops: [Stop], cost: Double) {
         let route = world.routes[rider.id]?.stops ?? []
-        let result = evaluator.evaluate(route, rider: rider, from: start(of: rider, now: now, in: world), in: world)
+        let result = evaluator.evaluate(route, rider: rider, from: start(of: rider, now: now, in: world), now: now, in: world)
         return (zip(route, result.etas).map { Stop(order: $0.order, kind: $0.kind, eta: $1) }, result.cost)
     }
 }

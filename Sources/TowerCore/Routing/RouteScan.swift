@@ -60,8 +60,10 @@ struct RouteScan {
     }
 
     /// The base route's own cost (the formula of `costWithDelivery`). Unless drops are priced by the hour (gig
-    /// surge), no insertion into the base costs less: times only move later and the road distance obeys the
-    /// triangle inequality, so an insertion search may skip a base whose cost already loses.
+    /// surge), an insertion into the base almost never costs less: leaving later never arrives earlier and the road
+    /// distance obeys the triangle inequality, so an insertion search may skip a base whose cost already loses.
+    /// (Not never: a leg's speed is its zone's, so a delivery that splits a leg through a slow zone into legs
+    /// through faster ones can bring the stops after it forward. The search may then miss that place, rarely.)
     func baseCost(profile: RiderProfile) -> Double {
         RouteScan.cost(end: endTime, start: start.time, km: km[stops.count], drops: dropCosts[stops.count], late: lateness[stops.count], profile: profile)
     }

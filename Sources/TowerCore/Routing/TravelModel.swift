@@ -44,20 +44,44 @@ public struct TravelModel: Sendable {
     }
 
     /// Expected driving seconds from `a` to `b` leaving at `time` under `conditions`.
+    ///
+    /// The leg is driven through the speed changes on the way (the hour's factor, an incident starting or ending),
+    /// each stretch at its own speed, so leaving later never arrives earlier: insertion search relies on that
+    /// (an added stop only delays what follows), and the simulation's riders move the same way.
     public func travelSeconds(from a: GeoPoint, to b: GeoPoint, vehicle: Vehicle, departing time: Instant, in conditions: TravelConditions) -> Int {
         let km = roadKm(from: a, to: b, in: conditions)
         if km < 0.005 { return 0 }
         let middle = b.interpolated(to: a, fraction: 0.5)
         let zone = conditions.areas.firstIndex { $0.contains(middle) } ?? conditions.areas.firstIndex { $0.contains(b) }
-        var speed = (zone.map { conditions.zones[$0].baseSpeedKmh } ?? 22) * vehicleFactor(vehicle)
-            * hourFactor(secondOfDay: ISOTime.secondOfDay(time, offsetSeconds: conditions.utcOffsetSeconds))
-        if let zone, !conditions.incidents.isEmpty {
-            let id = conditions.zones[zone].id
-            for incident in conditions.incidents where incident.zone == id && incident.since <= time && time < incident.until {
-                speed *= incident.slowdown
+        let base = (zone.map { conditions.zones[$0].baseSpeedKmh } ?? 22) * vehicleFactor(vehicle)
+        let zoneID = conditions.incidents.isEmpty ? nil : zone.map { conditions.zones[$0].id }
+        var left = km, clock = time, seconds = 0.0
+        while true {
+            let secondOfDay = ISOTime.secondOfDay(clock, offsetSeconds: conditions.utcOffsetSeconds)
+            var speed = base * hourFactor(secondOfDay: secondOfDay)
+            var change = clock + Int64(3600 - secondOfDay % 3600)
+            if let zoneID {
+                for incident in conditions.incidents where incident.zone == zoneID {
+                    if incident.since <= clock && clock < incident.until {
+                        speed *= incident.slowdown
+                        change = min(change, incident.until)
+                    } else if incident.since > clock {
+                        change = min(change, incident.since)
+                    }
+                }
             }
+            speed = max(speed, 0.5)
+            let span = Double(change - clock)
+            let reach = speed * span / 3600
+            if reach >= left {
+                seconds += left / speed * 3600
+                break
+            }
+            left -= reach
+            seconds += span
+            clock = change
         }
-        return Int((km / max(speed, 0.5) * 3600).rounded(.up))
+        return Int(seconds.rounded(.up))
     }
 
     public func travelSeconds(from a: GeoPoint, to b: GeoPoint, vehicle: Vehicle, departing time: Instant, in world: World) -> Int {
