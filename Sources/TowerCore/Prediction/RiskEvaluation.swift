@@ -36,12 +36,12 @@ public struct RiskEvaluation: Sendable {
             guard let order = world.orders[id], order.status != .cancelled, order.window.end <= end else { continue }
             let isLate = order.status == .delivered ? (order.completedAt ?? order.window.end) > order.window.end : true
             if isLate { late += 1 }
-            let deliveredLate = isLate && order.status == .delivered
-            if deliveredLate { self.deliveredLate += 1 }
+            let cameLate = isLate && order.status == .delivered
+            if cameLate { deliveredLate += 1 }
             if flags.contains(id) {
                 flagged += 1
                 if isLate { lateAndFlagged += 1 }
-                if deliveredLate { deliveredLateAndFlagged += 1 }
+                if cameLate { deliveredLateAndFlagged += 1 }
             }
         }
     }
