@@ -32,6 +32,20 @@ import Testing
         #expect(trees.rounds > 0 && trees.rounds < BoostedTrees.Settings().rounds, "stopped early at \(trees.rounds) rounds")
     }
 
+    /// What training hands back for its rows is exactly what the kept trees predict for them, past the rounds it
+    /// grew beyond the best (the early-stopping patience) as well.
+    @Test func theFitsSumsAreTheKeptTreesPredictions() {
+        let train = Self.rows(3000, seed: 4), valid = Self.rows(800, seed: 5)
+        let fit = BoostedTrees.fit(rows: train.x, targets: train.y, validation: (valid.x, valid.y))
+        #expect(fit.trees.rounds > 0 && fit.trees.rounds < BoostedTrees.Settings().rounds, "stopped early at \(fit.trees.rounds) rounds")
+        #expect(fit.fitted == train.x.map(fit.trees.predict))
+        #expect(fit.heldOut == valid.x.map(fit.trees.predict))
+        var settings = BoostedTrees.Settings()
+        settings.rounds = 7
+        let fixed = BoostedTrees.fit(rows: train.x, targets: train.y, validation: ([], []), settings: settings)
+        #expect(fixed.trees.rounds == 7 && fixed.fitted == train.x.map(fixed.trees.predict) && fixed.heldOut.isEmpty)
+    }
+
     @Test func pureNoiseStopsAtOnceAndTheSameSeedGrowsTheSameTrees() {
         var random = SeededRandom(seed: 9)
         let x = (0..<2000).map { _ in [random.unit(), random.unit()] }
@@ -81,8 +95,9 @@ import Testing
         #expect(abs(asSet.predict([-1, 0.9])) < 0.2 && abs(asSet.predict([400, 0.9])) < 0.2)
         let columns = asSet.bins.columns(test.x)
         for tree in asSet.trees.prefix(5) {
-            let cuts = tree.splitBins(asSet.bins)
-            for i in 0..<200 { #expect(tree.predict(columns, row: i, splitBins: cuts) == tree.predict(test.x[i])) }
+            var binned = [Double](repeating: 0, count: test.x.count)
+            tree.add(to: &binned, columns: columns, splitBins: tree.splitBins(asSet.bins))
+            #expect(binned == test.x.map(tree.predict))
         }
         // The flat layout predicts with exactly the trees' sum, in their order (a decision timed by it must not move),
         // and so does a model read back from its file form.

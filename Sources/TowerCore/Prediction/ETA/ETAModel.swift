@@ -106,11 +106,12 @@ public struct ETAModel: Codable, Sendable {
                 let keys = usable.map { ETAModel.pairKeys($0, vocabulary) }
                 let residual = { (i: Int) in y[i] - early.predict(x[i]) }
                 let trees = ETAModel.trees(on: residual, features: z, categorical: ETAModel.treeCategories, order: order, cut: cut)
-                self.trees = trees
-                let explained = z.map(trees.predict)
-                let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explained[$0] }
+                self.trees = trees.final
+                // The held-out residuals, for the intervals, are those of the trees that never saw the held-out rows.
+                let explainedEarly = trees.explainedEarly, explained = trees.explained
+                let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explainedEarly[$0] }
                 travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] })
-                let heldResiduals = held.map { residual($0) - explained[$0] - earlyPairs.correction(keys[$0]) }
+                let heldResiduals = held.map { residual($0) - explainedEarly[$0] - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
                                           hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
@@ -131,8 +132,8 @@ public struct ETAModel: Codable, Sendable {
             let z = dwelt.map { ETAModel.dwellTreeFeatures($0, vocabulary) }
             let trees = ETAModel.trees(on: { dy[$0] - early.predict(dx[$0]) }, features: z, categorical: ETAModel.dwellTreeCategories,
                                        order: dwellOrder, cut: dwellCut)
-            dwellTrees = trees
-            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] - trees.predict(z[$0]) })
+            dwellTrees = trees.final
+            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] - trees.explained[$0] })
         } else {
             dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] })
         }
@@ -192,11 +193,24 @@ public struct ETAModel: Codable, Sendable {
         }
     }
 
-    /// Boosted trees fitted to `residual` of the rows `order[..<cut]` (indices in time order), stopping early on the
-    /// rest.
-    static func trees(on residual: (Int) -> Double, features z: [[Double]], categorical: Set<Int>, order: [Int], cut: Int) -> BoostedTrees {
-        BoostedTrees(rows: order[..<cut].map { z[$0] }, targets: order[..<cut].map(residual),
-                     validation: (order[cut...].map { z[$0] }, order[cut...].map(residual)), categorical: categorical)
+    /// Boosted trees fitted to `residual`: early ones on the rows `order[..<cut]` (indices in time order), stopping
+    /// early on the rest; `final` grown again on every row for as many rounds as the early ones kept, so the latest
+    /// days (the held-out slice, nearest the days the model will predict) shape the trees too. With what each
+    /// predicts for every row (indexed as `z`).
+    static func trees(on residual: (Int) -> Double, features z: [[Double]], categorical: Set<Int>, order: [Int], cut: Int)
+        -> (final: BoostedTrees, explainedEarly: [Double], explained: [Double]) {
+        let targets = order.map(residual), rows = order.map { z[$0] }
+        let early = BoostedTrees.fit(rows: Array(rows[..<cut]), targets: Array(targets[..<cut]),
+                                     validation: (Array(rows[cut...]), Array(targets[cut...])), categorical: categorical)
+        var settings = BoostedTrees.Settings()
+        settings.rounds = early.trees.rounds
+        let final = BoostedTrees.fit(rows: rows, targets: targets, validation: ([], []), categorical: categorical, settings: settings)
+        var explainedEarly = [Double](repeating: 0, count: z.count), explained = explainedEarly
+        for (k, i) in order.enumerated() {
+            explainedEarly[i] = k < cut ? early.fitted[k] : early.heldOut[k - cut]
+            explained[i] = final.fitted[k]
+        }
+        return (final.trees, explainedEarly, explained)
     }
 
     /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them.

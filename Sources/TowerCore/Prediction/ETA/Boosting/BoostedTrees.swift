@@ -12,7 +12,7 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
         public var learningRate = 0.1
         public var patience = 20
         /// The share of rows each tree is grown on.
-        public var sample = 0.5
+        public var sample = 0.8
         var tree = RegressionTree.Settings()
         public init() {}
     }
@@ -35,12 +35,36 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
     /// `categorical`: the features that are categories (an index, -1 when unknown).
     public init(rows: [[Double]], targets: [Double], validation: (rows: [[Double]], targets: [Double]), categorical: Set<Int> = [],
                 settings: Settings = Settings(), seed: UInt64 = 1) {
-        bins = FeatureBins(rows: rows, categorical: categorical)
-        trees = []
-        guard !rows.isEmpty else { return }
+        self = BoostedTrees.fit(rows: rows, targets: targets, validation: validation, categorical: categorical, settings: settings, seed: seed).trees
+    }
+
+    private init(bins: FeatureBins, trees: [RegressionTree]) {
+        self.bins = bins
+        self.trees = trees
+        flat = FlatTrees(trees)
+    }
+
+    /// Trained trees with what they predict for the training rows and the validation rows, in their order (equal to
+    /// `predict` on each: training has these sums at hand, and a caller needing them saves a pass over every tree).
+    public struct Fit: Sendable {
+        public var trees: BoostedTrees
+        public var fitted: [Double]
+        public var heldOut: [Double]
+    }
+
+    /// `init(rows:targets:validation:categorical:settings:seed:)`, with the predictions it made along the way.
+    public static func fit(rows: [[Double]], targets: [Double], validation: (rows: [[Double]], targets: [Double]), categorical: Set<Int> = [],
+                           settings: Settings = Settings(), seed: UInt64 = 1) -> Fit {
+        let bins = FeatureBins(rows: rows, categorical: categorical)
+        var trees: [RegressionTree] = []
+        guard !rows.isEmpty else {
+            return Fit(trees: BoostedTrees(bins: bins, trees: []), fitted: [], heldOut: [Double](repeating: 0, count: validation.rows.count))
+        }
         let columns = bins.columns(rows), heldColumns = bins.columns(validation.rows)
         var fitted = [Double](repeating: 0, count: rows.count)
         var heldOut = [Double](repeating: 0, count: validation.rows.count)
+        // The sums as they stood after the best round so far (the rounds after it are dropped at the end).
+        var best = (fitted: fitted, heldOut: heldOut)
         var residuals = targets
         var random = SeededRandom(seed: seed, stream: "boosting")
         var bestLoss = validation.targets.isEmpty ? -Double.infinity : validation.targets.reduce(0) { $0 + $1 * $1 }
@@ -54,22 +78,26 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
             // Rows are scored on their bins, which split exactly as their values do (a value is at most a cut
             // exactly when its bin is at most the cut's), without reading a row of doubles per row.
             let cuts = tree.splitBins(bins)
-            for i in rows.indices { fitted[i] += tree.predict(columns, row: i, splitBins: cuts) }
+            tree.add(to: &fitted, columns: columns, splitBins: cuts)
             guard !validation.rows.isEmpty else { bestRounds = trees.count; continue }
+            tree.add(to: &heldOut, columns: heldColumns, splitBins: cuts)
             var loss = 0.0
             for i in validation.rows.indices {
-                heldOut[i] += tree.predict(heldColumns, row: i, splitBins: cuts)
                 let error = validation.targets[i] - heldOut[i]
                 loss += error * error
             }
             if loss < bestLoss {
                 bestLoss = loss
                 bestRounds = trees.count
+                best = (fitted, heldOut)
             } else if trees.count - bestRounds >= settings.patience {
                 break
             }
         }
-        trees.removeLast(trees.count - bestRounds)
-        flat = FlatTrees(trees)
+        if bestRounds < trees.count {
+            trees.removeLast(trees.count - bestRounds)
+            (fitted, heldOut) = best
+        }
+        return Fit(trees: BoostedTrees(bins: bins, trees: trees), fitted: fitted, heldOut: heldOut)
     }
 }
