@@ -86,4 +86,28 @@ import Testing
         for _ in 0..<20 { shift.learn(keys, residual: 0.6 - shift.correction(keys), shift: true) }
         #expect((0.2...0.6).contains(shift.correction(keys)))
     }
+
+    /// A zone that slows and stays slow: the shift is seen within a few legs, and as the legs since the change add up
+    /// it is estimated from them all (its spread far below the dozen-leg fast memory's, about 0.25 / √14 ≈ 0.07); when
+    /// the zone opens again the shift follows back down within a few dozen legs.
+    @Test func aSettledShiftIsEstimatedFromEveryLegSinceTheChange() {
+        var shift = PairCorrections(), random = SeededRandom(seed: 3)
+        let keys = PairCorrections.keys(rider: nil, zone: nil, through: 2, hour: 10).filter { $0.0 == .throughShift }
+        var corrections: [Double] = []
+        func leg(_ effect: Double) {
+            shift.learn(keys, residual: effect + 0.25 * random.normal() - shift.correction(keys), shift: true)
+            corrections.append(shift.correction(keys))
+        }
+        for _ in 0..<200 { leg(0) }
+        #expect(corrections.suffix(100).allSatisfy { abs($0) < 0.1 }, "an ordinary zone stays near zero")
+        corrections = []
+        for _ in 0..<400 { leg(0.5) }
+        #expect(corrections[20] > 0.25, "followed within a few legs: \(corrections[20])")
+        let late = corrections.suffix(100), mean = late.reduce(0, +) / 100
+        let spread = (late.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 100).squareRoot()
+        #expect(abs(mean - 0.5) < 0.05 && spread < 0.03, "settled at \(mean) ± \(spread)")
+        corrections = []
+        for _ in 0..<60 { leg(0) }
+        #expect(abs(corrections.last!) < 0.12, "back after the zone opens: \(corrections.last!)")
+    }
 }

@@ -17,7 +17,7 @@ import Foundation
 /// through at an hour band, and a sudden shift in a zone, so a change in the world is followed within tens of
 /// legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 3
+    public static let formatVersion = 4
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose

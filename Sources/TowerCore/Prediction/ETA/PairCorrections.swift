@@ -6,15 +6,21 @@ import Foundation
 /// a weight, both forgetting with each new leg of the pair, and corrects by the sum over the weight plus `prior`
 /// legs: a pair seen a few times moves little, a pair seen often follows its latest few dozen legs.
 ///
-/// And a shift per zone passed through, at any hour: a fast mean of the latest legs' residuals there that corrects
-/// only by what lies beyond its own noise (soft-thresholded at `shiftThreshold` standard errors). On an ordinary day
-/// it stays at zero; when a zone suddenly slows (a closure nobody announced) it follows within a few dozen legs,
-/// where the slower layers would take hundreds.
+/// And a shift per zone passed through, at any hour, that corrects only when it lies beyond its own noise
+/// (zero within `shiftThreshold` standard errors, whole beyond twice that). It keeps two memories of the legs' residuals there: a
+/// fast one (the latest dozen or so legs) and a settled one (the legs since the zone last changed, up to a few
+/// hundred), started again from the fast one when the two part by more than `changeThreshold` of the fast one's
+/// standard errors. The correction reads the settled memory: on an ordinary day it stays at zero; when a zone
+/// suddenly slows (a closure nobody announced) the change is seen within a few legs and followed from them, and as
+/// the legs since it add up the shift is estimated from more of them, so it stops carrying the fast memory's noise.
+/// The slower layers would take hundreds of legs.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
         case riderZone, throughHour, throughShift
 
         var forgetting: Double { self == .throughShift ? 0.93 : 0.98 }
+        /// The shift's settled memory forgets this slowly (a few hundred legs).
+        static let settledForgetting = 0.995
         var prior: Double { self == .throughShift ? 2 : 8 }
     }
 
@@ -23,13 +29,27 @@ struct PairCorrections: Codable, Sendable, Equatable {
         var weight = 0.0
         /// Forgetting sum of squared targets (the shift's noise).
         var squares = 0.0
+        /// The shift's settled memory: the same sums since the zone last changed, forgetting slowly.
+        var settled = Memory()
+
+        struct Memory: Codable, Sendable, Equatable {
+            var sum = 0.0
+            var weight = 0.0
+            var squares = 0.0
+        }
+
+        var fast: Memory { Memory(sum: sum, weight: weight, squares: squares) }
     }
 
     /// Per kind, the pairs' entries by key (`key(_:_:)`).
     private var entries: [[Int: Entry]] = Kind.allCases.map { _ in [:] }
     static let hourBandHours = 3
     static let shiftThreshold = 2.0
-    /// A shift learns each leg's residual clipped to this (log): one stalled leg is not a closure.
+    /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone changed.
+    /// (Its noise is read from the settled memory, as the fast one's own spread swells with the change it shows.)
+    static let changeThreshold = 3.0
+    /// A shift learns each leg's miss beyond what it already corrects clipped to this (log): one stalled leg is not a
+    /// closure, and a closure beyond it is still learned in full.
     static let shiftClip = 0.7
 
     static func key(_ a: Int, _ b: Int) -> Int { a << 20 | b }
@@ -47,12 +67,21 @@ struct PairCorrections: Codable, Sendable, Equatable {
     }
 
     static func value(_ kind: Kind, _ entry: Entry) -> Double {
-        let mean = entry.sum / (entry.weight + kind.prior)
-        guard kind == .throughShift else { return mean }
-        let variance = max(0, entry.squares / max(entry.weight, 1) - mean * mean)
-        let standardError = (variance / (entry.weight + kind.prior)).squareRoot()
-        let beyond = abs(mean) - PairCorrections.shiftThreshold * standardError
-        return beyond > 0 ? (mean > 0 ? beyond : -beyond) : 0
+        guard kind == .throughShift else { return entry.sum / (entry.weight + kind.prior) }
+        // Firm thresholding: nothing within `shiftThreshold` standard errors, the whole mean beyond twice that, a ramp
+        // between; a settled shift many standard errors out is not shrunk toward zero.
+        let (mean, standardError) = estimate(entry.settled)
+        let low = PairCorrections.shiftThreshold * standardError, high = 2 * low, size = abs(mean)
+        let value = size <= low ? 0 : size >= high ? size : high * (size - low) / (high - low)
+        return mean > 0 ? value : -value
+    }
+
+    /// A shift memory's mean and its standard error.
+    static func estimate(_ memory: Entry.Memory) -> (mean: Double, standardError: Double) {
+        let prior = Kind.throughShift.prior
+        let mean = memory.sum / (memory.weight + prior)
+        let variance = max(0, memory.squares / max(memory.weight, 1) - mean * mean)
+        return (mean, (variance / (memory.weight + prior)).squareRoot())
     }
 
     func correction(_ keys: [(Kind, Int)]) -> Double {
@@ -69,22 +98,36 @@ struct PairCorrections: Codable, Sendable, Equatable {
         for (kind, key) in keys where (kind == .throughShift) == shift {
             var entry = entries[kind.rawValue][key] ?? Entry()
             let own = PairCorrections.value(kind, entry)
-            var target = own + (kind == .throughShift ? residual : residual / Double(pairs.count))
-            if kind == .throughShift { target = max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, target)) }
+            let target = own + (kind == .throughShift ? max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, residual))
+                                                     : residual / Double(pairs.count))
             entry.sum = kind.forgetting * entry.sum + target
             entry.weight = kind.forgetting * entry.weight + 1
             entry.squares = kind.forgetting * entry.squares + target * target
+            if kind == .throughShift {
+                let settled = Kind.settledForgetting
+                entry.settled.sum = settled * entry.settled.sum + target
+                entry.settled.weight = settled * entry.settled.weight + 1
+                entry.settled.squares = settled * entry.settled.squares + target * target
+                let fast = PairCorrections.estimate(entry.fast), slow = PairCorrections.estimate(entry.settled)
+                let noise = slow.standardError * ((entry.settled.weight + Kind.throughShift.prior) / (entry.weight + Kind.throughShift.prior)).squareRoot()
+                if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
+            }
             entries[kind.rawValue][key] = entry
         }
     }
 
     private enum CodingKeys: String, CodingKey { case kinds }
 
-    /// Encoded as per kind a list of `[key, sum, weight, squares]` in key order, so equal corrections encode to equal text (the
-    /// model's fingerprint hashes it).
+    /// Encoded as per kind a list of `[key, sum, weight, squares, settled sum, settled weight, settled squares]` in key
+    /// order, so equal corrections encode to equal text (the model's fingerprint hashes it).
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(entries.map { kind in kind.keys.sorted().map { [Double($0), kind[$0]!.sum, kind[$0]!.weight, kind[$0]!.squares] } }, forKey: .kinds)
+        try c.encode(entries.map { kind in
+            kind.keys.sorted().map { key in
+                let e = kind[key]!
+                return [Double(key), e.sum, e.weight, e.squares, e.settled.sum, e.settled.weight, e.settled.squares]
+            }
+        }, forKey: .kinds)
     }
 
     init() {}
@@ -92,9 +135,13 @@ struct PairCorrections: Codable, Sendable, Equatable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kinds = try c.decode([[[Double]]].self, forKey: .kinds)
-        guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy { $0.count == 4 && $0.allSatisfy(\.isFinite) } }) else {
-            throw DecodingError.dataCorruptedError(forKey: .kinds, in: c, debugDescription: "expected \(Kind.allCases.count) lists of [key, sum, weight, squares]")
+        guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy { $0.count == 7 && $0.allSatisfy(\.isFinite) } }) else {
+            throw DecodingError.dataCorruptedError(forKey: .kinds, in: c, debugDescription:
+                "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, settled sum, settled weight, settled squares]")
         }
-        entries = kinds.map { list in Dictionary(list.map { (Int($0[0]), Entry(sum: $0[1], weight: $0[2], squares: $0[3])) }, uniquingKeysWith: { $1 }) }
+        entries = kinds.map { list in
+            Dictionary(list.map { (Int($0[0]), Entry(sum: $0[1], weight: $0[2], squares: $0[3],
+                                                     settled: .init(sum: $0[4], weight: $0[5], squares: $0[6]))) }, uniquingKeysWith: { $1 })
+        }
     }
 }
