@@ -87,7 +87,7 @@ public enum HistoryReader {
     private static func row(_ record: CSVTable.Row, table: CSVTable, requireTimes: Bool) throws(ToolError) -> HistoryRow {
         func field(_ name: String) -> String {
             let index = table.column(name)!
-            return index < record.fields.count ? record.fields[index].trimmingCharacters(in: .whitespaces) : ""
+            return index < record.fields.count ? record.fields[index].trimmingSpaces : ""
         }
         let noiseFreeColumn = HistoryRow.noiseFreeColumn
         func fail(_ name: String, _ reason: String) -> ToolError { ToolError("column \(name): \(reason)") }

@@ -29,16 +29,26 @@ public struct RidgeRegression: Codable, Sendable {
         var gram = [Double](repeating: 0, count: d * d), recentGram = gram
         var moment = [Double](repeating: 0, count: d)
         var age = pow(forgetting, Double(rows.count - 1))
-        for (x, y) in zip(rows, targets) {
-            for i in 0..<d where x[i] != 0 {
-                let xi = x[i]
-                moment[i] += xi * y
-                for j in i..<d where x[j] != 0 {
-                    gram[i * d + j] += xi * x[j]
-                    recentGram[i * d + j] += age * xi * x[j]
+        // Most features are indicators: each row adds only its non-zero pairs (the same sums in the same order as
+        // the full loops; the work skipped is zeros).
+        var nonzero: [Int] = []
+        nonzero.reserveCapacity(d)
+        gram.withUnsafeMutableBufferPointer { gram in
+            recentGram.withUnsafeMutableBufferPointer { recentGram in
+                for (x, y) in zip(rows, targets) {
+                    nonzero.removeAll(keepingCapacity: true)
+                    for i in 0..<d where x[i] != 0 { nonzero.append(i) }
+                    for (k, i) in nonzero.enumerated() {
+                        let xi = x[i]
+                        moment[i] += xi * y
+                        for j in nonzero[k...] {
+                            gram[i * d + j] += xi * x[j]
+                            recentGram[i * d + j] += age * xi * x[j]
+                        }
+                    }
+                    age /= forgetting
                 }
             }
-            age /= forgetting
         }
         for i in 0..<d {
             gram[i * d + i] += lambda
