@@ -93,11 +93,11 @@ import Testing
         #expect(setError < 0.8 * numberError, "as a set \(setError), as a number \(numberError)")
         // An unknown category (-1, or one never seen) goes with the rest, and binned scoring agrees with the values.
         #expect(abs(asSet.predict([-1, 0.9])) < 0.2 && abs(asSet.predict([400, 0.9])) < 0.2)
-        let columns = asSet.bins.columns(test.x)
+        let binned = asSet.bins.binned(test.x)
         for tree in asSet.trees.prefix(5) {
-            var binned = [Double](repeating: 0, count: test.x.count)
-            tree.add(to: &binned, columns: columns, splitBins: tree.splitBins(asSet.bins))
-            #expect(binned == test.x.map(tree.predict))
+            var sums = [Double](repeating: 0, count: test.x.count)
+            tree.add(to: &sums, binned: binned, splitBins: tree.splitBins(asSet.bins))
+            #expect(sums == test.x.map(tree.predict))
         }
         // The flat layout predicts with exactly the trees' sum, in their order (a decision timed by it must not move),
         // and so does a model read back from its file form.

@@ -60,7 +60,7 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
         guard !rows.isEmpty else {
             return Fit(trees: BoostedTrees(bins: bins, trees: []), fitted: [], heldOut: [Double](repeating: 0, count: validation.rows.count))
         }
-        let columns = bins.columns(rows), heldColumns = bins.columns(validation.rows)
+        let binned = bins.binned(rows), heldBinned = bins.binned(validation.rows)
         var fitted = [Double](repeating: 0, count: rows.count)
         var heldOut = [Double](repeating: 0, count: validation.rows.count)
         // The sums as they stood after the best round so far (the rounds after it are dropped at the end).
@@ -72,15 +72,15 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
         for _ in 0..<settings.rounds {
             for i in rows.indices { residuals[i] = targets[i] - fitted[i] }
             let sample = rows.indices.filter { _ in random.unit() < settings.sample }
-            let tree = RegressionTree(columns: columns, bins: bins, residuals: residuals, rows: sample, settings: settings.tree,
+            let tree = RegressionTree(binned: binned, bins: bins, residuals: residuals, rows: sample, settings: settings.tree,
                                       rate: settings.learningRate)
             trees.append(tree)
             // Rows are scored on their bins, which split exactly as their values do (a value is at most a cut
             // exactly when its bin is at most the cut's), without reading a row of doubles per row.
             let cuts = tree.splitBins(bins)
-            tree.add(to: &fitted, columns: columns, splitBins: cuts)
+            tree.add(to: &fitted, binned: binned, splitBins: cuts)
             guard !validation.rows.isEmpty else { bestRounds = trees.count; continue }
-            tree.add(to: &heldOut, columns: heldColumns, splitBins: cuts)
+            tree.add(to: &heldOut, binned: heldBinned, splitBins: cuts)
             var loss = 0.0
             for i in validation.rows.indices {
                 let error = validation.targets[i] - heldOut[i]

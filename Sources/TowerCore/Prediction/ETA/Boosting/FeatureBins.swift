@@ -46,8 +46,18 @@ struct FeatureBins: Codable, Sendable, Equatable {
         return UInt8(low)
     }
 
-    /// The rows binned, feature by feature (column-major: a histogram pass reads one array).
-    func columns(_ rows: [[Double]]) -> [[UInt8]] {
-        cuts.indices.map { feature in rows.map { bin($0[feature], feature: feature) } }
+    /// The rows binned.
+    func binned(_ rows: [[Double]]) -> BinnedRows {
+        var bins: [UInt8] = []
+        bins.reserveCapacity(rows.count * cuts.count)
+        for row in rows { for feature in cuts.indices { bins.append(bin(row[feature], feature: feature)) } }
+        return BinnedRows(features: cuts.count, bins: bins)
     }
+}
+
+/// Rows as their bins, row by row: a row's features side by side, so a histogram pass reads each row's bins (one
+/// cache line) and its residual once, whichever rows a node holds.
+struct BinnedRows: Sendable {
+    let features: Int
+    let bins: [UInt8]
 }

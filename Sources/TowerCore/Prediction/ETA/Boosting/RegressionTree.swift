@@ -39,15 +39,15 @@ struct RegressionTree: Codable, Sendable, Equatable {
 
     static func contains(_ set: [UInt64], _ bin: UInt8) -> Bool { set[Int(bin) >> 6] & (1 << UInt64(bin & 63)) != 0 }
 
-    /// Per node, the bin its threshold is the cut of (0 for a leaf): `splitBins` for `predict(_:row:splitBins:)`.
+    /// Per node, the bin its threshold is the cut of (0 for a leaf): `splitBins` for `add(to:binned:splitBins:)`.
     func splitBins(_ bins: FeatureBins) -> [UInt8] {
         feature.indices.map { feature[$0] < 0 || !leftCategories[$0].isEmpty ? 0 : bins.bin(threshold[$0], feature: Int(feature[$0])) }
     }
 
-    /// Adds the tree's prediction for each row of binned columns (`FeatureBins.columns`; the same as for its values)
-    /// to `sums`. Taken node by node: a node's rows are split on one column read through a raw buffer, which costs
-    /// a third of walking each row from the root through the columns.
-    func add(to sums: inout [Double], columns: [[UInt8]], splitBins: [UInt8]) {
+    /// Adds the tree's prediction for each binned row (`FeatureBins.binned`; the same as for its values) to `sums`.
+    /// Taken node by node, each node's rows split on its feature, which costs a third of walking each row from the
+    /// root.
+    func add(to sums: inout [Double], binned: BinnedRows, splitBins: [UInt8]) {
         var stack: [(node: Int, rows: [Int])] = [(0, Array(sums.indices))]
         while let (node, rows) = stack.popLast() {
             guard feature[node] >= 0 else {
@@ -55,20 +55,26 @@ struct RegressionTree: Codable, Sendable, Equatable {
                 sums.withUnsafeMutableBufferPointer { sums in for row in rows { sums[row] += v } }
                 continue
             }
-            var goLeft: [Int] = [], goRight: [Int] = []
-            goLeft.reserveCapacity(rows.count); goRight.reserveCapacity(rows.count)
-            columns[Int(feature[node])].withUnsafeBufferPointer { column in
-                if leftCategories[node].isEmpty {
-                    let cut = splitBins[node]
-                    for row in rows { if column[row] <= cut { goLeft.append(row) } else { goRight.append(row) } }
-                } else {
-                    let set = leftCategories[node]
-                    for row in rows { if RegressionTree.contains(set, column[row]) { goLeft.append(row) } else { goRight.append(row) } }
-                }
-            }
+            let (goLeft, goRight) = RegressionTree.split(rows, binned, feature: Int(feature[node]), cut: splitBins[node],
+                                                         categories: leftCategories[node])
             stack.append((Int(right[node]), goRight))
             stack.append((Int(left[node]), goLeft))
         }
+    }
+
+    /// `rows` split by a node's test on `feature`: the bin in `categories` when that is not empty, else bin ≤ `cut`.
+    static func split(_ rows: [Int], _ binned: BinnedRows, feature: Int, cut: UInt8, categories: [UInt64]) -> (left: [Int], right: [Int]) {
+        var left: [Int] = [], right: [Int] = []
+        left.reserveCapacity(rows.count); right.reserveCapacity(rows.count)
+        let stride = binned.features
+        binned.bins.withUnsafeBufferPointer { bins in
+            if categories.isEmpty {
+                for row in rows { if bins[row * stride + feature] <= cut { left.append(row) } else { right.append(row) } }
+            } else {
+                for row in rows { if contains(categories, bins[row * stride + feature]) { left.append(row) } else { right.append(row) } }
+            }
+        }
+        return (left, right)
     }
 
     /// Per feature and bin, the sum of the residuals and the number of rows of a node (flat: feature × bins), and the
@@ -78,23 +84,22 @@ struct RegressionTree: Codable, Sendable, Equatable {
         var counts: [Int32]
         var total: Double
 
-        init(columns: [[UInt8]], residuals: [Double], rows: [Int]) {
-            let bins = FeatureBins.slots
-            var sums = [Double](repeating: 0, count: columns.count * bins)
-            var counts = [Int32](repeating: 0, count: columns.count * bins)
+        init(binned: BinnedRows, residuals: [Double], rows: [Int]) {
+            let slots = FeatureBins.slots, features = binned.features
+            var sums = [Double](repeating: 0, count: features * slots)
+            var counts = [Int32](repeating: 0, count: features * slots)
             // Raw buffers: this loop is most of a tree's cost, and checked, uniquely-owned array stores double it.
+            // Each bin adds its rows in their order, as a pass per feature would.
             sums.withUnsafeMutableBufferPointer { sums in
                 counts.withUnsafeMutableBufferPointer { counts in
                     residuals.withUnsafeBufferPointer { r in
-                        rows.withUnsafeBufferPointer { rows in
-                            for f in columns.indices {
-                                columns[f].withUnsafeBufferPointer { column in
-                                    let s = sums.baseAddress! + f * bins, c = counts.baseAddress! + f * bins
-                                    for row in rows {
-                                        let b = Int(column[row])
-                                        s[b] += r[row]
-                                        c[b] += 1
-                                    }
+                        binned.bins.withUnsafeBufferPointer { bins in
+                            for row in rows {
+                                let residual = r[row], base = row * features
+                                for f in 0..<features {
+                                    let k = f * slots + Int(bins[base + f])
+                                    sums[k] += residual
+                                    counts[k] += 1
                                 }
                             }
                         }
@@ -103,7 +108,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
             }
             self.sums = sums
             self.counts = counts
-            total = columns.isEmpty ? 0 : sums[..<bins].reduce(0, +)
+            total = features == 0 ? 0 : sums[..<slots].reduce(0, +)
         }
 
         /// The parent's histogram less one child's: the other child's, without a pass over its rows.
@@ -115,14 +120,14 @@ struct RegressionTree: Codable, Sendable, Equatable {
         }
     }
 
-    /// Grows a tree on `rows` (indices into the binned columns) fitting `residuals`; leaf values are scaled by `rate`.
+    /// Grows a tree on `rows` (indices into the binned rows) fitting `residuals`; leaf values are scaled by `rate`.
     /// A split node's smaller child is counted from its rows and the larger one by subtraction from the parent.
-    init(columns: [[UInt8]], bins: FeatureBins, residuals: [Double], rows: [Int], settings: Settings, rate: Double) {
+    init(binned: BinnedRows, bins: FeatureBins, residuals: [Double], rows: [Int], settings: Settings, rate: Double) {
         let binCount = FeatureBins.slots
         // Grown depth first with an explicit stack; each entry is a node to decide, the rows that reach it and their
         // histogram (nil for a node at the depth limit: a leaf, whose sum is taken from its rows).
         var stack: [(node: Int, rows: [Int], depth: Int, histogram: Histogram?)] =
-            [(0, rows, 0, Histogram(columns: columns, residuals: residuals, rows: rows))]
+            [(0, rows, 0, Histogram(binned: binned, residuals: residuals, rows: rows))]
         addNode()
         while let (node, members, depth, entry) = stack.popLast() {
             let total = entry?.total ?? members.reduce(0.0) { $0 + residuals[$1] }
@@ -159,7 +164,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
                     }
                 }
             }
-            for f in columns.indices where !bins.cuts[f].isEmpty {
+            for f in 0..<binned.features where !bins.cuts[f].isEmpty {
                 var leftSum = 0.0, leftCount = 0
                 for b in 0..<bins.cuts[f].count {
                     leftSum += histogram.sums[f * binCount + b]; leftCount += Int(histogram.counts[f * binCount + b])
@@ -171,15 +176,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
                 }
             }
             guard best.feature >= 0 else { continue }
-            var goLeft: [Int] = [], goRight: [Int] = []
-            goLeft.reserveCapacity(members.count); goRight.reserveCapacity(members.count)
-            columns[best.feature].withUnsafeBufferPointer { column in
-                if bestCategories.isEmpty {
-                    for row in members { if Int(column[row]) <= best.bin { goLeft.append(row) } else { goRight.append(row) } }
-                } else {
-                    for row in members { if RegressionTree.contains(bestCategories, column[row]) { goLeft.append(row) } else { goRight.append(row) } }
-                }
-            }
+            let (goLeft, goRight) = RegressionTree.split(members, binned, feature: best.feature, cut: UInt8(best.bin), categories: bestCategories)
             let l = addNode(), r = addNode()
             feature[node] = Int32(best.feature)
             threshold[node] = bestCategories.isEmpty ? bins.cuts[best.feature][best.bin] : 0
@@ -191,7 +188,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
                 continue
             }
             let leftIsSmaller = goLeft.count <= goRight.count
-            let small = Histogram(columns: columns, residuals: residuals, rows: leftIsSmaller ? goLeft : goRight)
+            let small = Histogram(binned: binned, residuals: residuals, rows: leftIsSmaller ? goLeft : goRight)
             let large = histogram.subtracting(small)
             stack.append((r, goRight, depth + 1, leftIsSmaller ? large : small))
             stack.append((l, goLeft, depth + 1, leftIsSmaller ? small : large))
