@@ -105,6 +105,42 @@ import Testing
         #expect { try ETAModel.read(path: path) } throws: { "\($0)".contains("is not a Tower ETA model") }
     }
 
+    /// A model file is input: one whose trees would send a prediction past its nodes or its features, or in a
+    /// circle, whose matrices do not fit its zones and riders, or whose keys cannot be numbers, is refused with the
+    /// part named, never used.
+    @Test func aTamperedModelFileIsRefusedNotUsed() throws {
+        let (train, _) = try Self.split.get()
+        let model = try ETAModel(training: Array(train.prefix(3000)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let original = try #require(JSONSerialization.jsonObject(with: encoder.encode(model)) as? [String: Any])
+        let path = TestCity.temporaryFile("tampered.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func refused(_ change: (inout [String: Any]) -> Void, naming part: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            var object = original
+            change(&object)
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+            #expect(sourceLocation: sourceLocation) { try ETAModel.read(path: path) } throws: {
+                "\($0)".contains("is not a Tower ETA model") && "\($0)".contains(part)
+            }
+        }
+        func firstTree(_ object: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+            var trees = object["trees"] as! [String: Any], list = trees["trees"] as! [[String: Any]]
+            edit(&list[0])
+            trees["trees"] = list
+            object["trees"] = trees
+        }
+        let split = try #require((original["trees"] as? [String: Any]).flatMap { ($0["trees"] as? [[String: Any]])?.first }
+            .flatMap { ($0["feature"] as? [Int])?.firstIndex { $0 >= 0 } }, "the first tree has a split")
+        try refused({ o in firstTree(&o) { t in var l = t["left"] as! [Int]; l[split] = 10_000; t["left"] = l } }, naming: "not a later node")
+        try refused({ o in firstTree(&o) { t in var r = t["right"] as! [Int]; r[split] = split; t["right"] = r } }, naming: "not a later node")
+        try refused({ o in firstTree(&o) { t in var f = t["feature"] as! [Int]; f[split] = 99; t["feature"] = f } }, naming: "feature 99")
+        try refused({ o in firstTree(&o) { t in var v = t["value"] as! [Double]; v.removeLast(); t["value"] = v } }, naming: "differ in length")
+        try refused({ o in o["riders"] = (o["riders"] as! [String]) + ["R-extra"] }, naming: "travel model does not fit")
+        try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
+        try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0]], [], []]] }, naming: "lists of [key")
+    }
+
     /// A road closure in one zone, or one slower rider, from the third test day: the touched legs' error comes back
     /// within 10% of where it was within a bounded number of them, while a frozen model stays wrong.
     @Test(arguments: [ETARecovery.Change.zone("zona-sul", factor: 1.5), .rider("R14", factor: 1.4)])

@@ -288,6 +288,9 @@ public struct ETAModel: Codable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .zoneCentres, in: c, debugDescription: "one centre per zone expected")
         }
         riders = try c.decode([String].self, forKey: .riders)
+        guard Set(zones).count == zones.count, Set(riders).count == riders.count else {
+            throw DecodingError.dataCorruptedError(forKey: .riders, in: c, debugDescription: "a zone or a rider named twice")
+        }
         travel = try c.decode(RidgeRegression.self, forKey: .travel)
         dwell = try c.decode(RidgeRegression.self, forKey: .dwell)
         baselineKmh = try c.decode(Double.self, forKey: .baselineKmh)
@@ -298,6 +301,16 @@ public struct ETAModel: Codable, Sendable {
         pairs = try c.decode(PairCorrections.self, forKey: .pairs)
         regimes = try c.decodeIfPresent(IntervalRegimes.self, forKey: .regimes)
         vocabulary = Vocabulary(zones: zones, centres: zoneCentres, riders: riders)
+        // A file is input: every part must fit the features this model builds, or a prediction would read past them.
+        let probe = HistoryRow(line: 0, order: "", rider: "", channel: "own", zone: "", from: GeoPoint(lat: 0, lon: 0), to: GeoPoint(lat: 0, lon: 0),
+                               departedAt: Instant(seconds: 0), arrivedAt: nil, completedAt: nil, stopIndex: 0, parcels: 0, outcome: "", utcOffsetSeconds: 0)
+        let problem: (CodingKeys, String)? =
+            !travel.fits(dimension: ETAModel.travelFeatures(probe, vocabulary).count) ? (.travel, "the travel model does not fit the zones and riders")
+            : !dwell.fits(dimension: ETAModel.dwellFeatures(probe, vocabulary).count) ? (.dwell, "the dwell model does not fit the zones and riders")
+            : trees.map({ $0.features != ETAModel.treeFeatures(probe, vocabulary).count }) == true ? (.trees, "trees for another set of features")
+            : dwellTrees.map({ $0.features != ETAModel.dwellTreeFeatures(probe, vocabulary).count }) == true ? (.dwellTrees, "trees for another set of features")
+            : regimes.map({ !$0.isWellFormed }) == true ? (.regimes, "interval regimes that do not cover every band") : nil
+        if let (key, reason) = problem { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: reason) }
     }
 
     static func roadKm(_ row: HistoryRow) -> Double { row.from.distanceKm(to: row.to) * circuity }
@@ -401,11 +414,22 @@ public struct ETAModel: Codable, Sendable {
         do { try encoder.encode(self).write(to: URL(fileURLWithPath: path)) } catch { throw ToolError("cannot write model \(path): \(error.localizedDescription)") }
     }
 
+    /// A decoding error as where in the file and why (Foundation's own text says only "not in the correct format").
+    static func describe(_ error: any Error) -> String {
+        let context: DecodingError.Context
+        switch error as? DecodingError {
+        case .dataCorrupted(let c)?, .keyNotFound(_, let c)?, .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: context = c
+        default: return error.localizedDescription
+        }
+        let place = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+        return (place.isEmpty ? "" : "at \(place.drop { $0 == "." }): ") + TextSanitizer.clean(context.debugDescription)
+    }
+
     public static func read(path: String) throws -> ETAModel {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read model \(path)") }
         let model: ETAModel
         do { model = try JSONDecoder().decode(ETAModel.self, from: data) } catch {
-            throw ToolError("\(path) is not a Tower ETA model (\(error.localizedDescription))")
+            throw ToolError("\(path) is not a Tower ETA model (\(ETAModel.describe(error)))")
         }
         guard model.version == formatVersion else { throw ToolError("\(path): model format \(model.version), this Tower reads \(formatVersion); train it again") }
         return model

@@ -42,6 +42,13 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
         bandShapes = bandGroups.map(shape)
     }
 
+    /// Whether this state (read from a file) has a shape, or none, for every regime and band, each three finite numbers.
+    var isWellFormed: Bool {
+        shapes.count == (distanceCuts.count + 1) * (IntervalRegimes.hourCuts.count + 1) && bandShapes.count == distanceCuts.count + 1
+            && (shapes + bandShapes).allSatisfy { $0.map { $0.count == 3 && $0.allSatisfy(\.isFinite) } ?? true }
+            && distanceCuts.allSatisfy(\.isFinite)
+    }
+
     static func index(km: Double, hour: Int, cuts: [Double]) -> Int {
         let band = cuts.firstIndex { km < $0 } ?? cuts.count
         let hourBand = hourCuts.firstIndex { hour < $0 } ?? hourCuts.count

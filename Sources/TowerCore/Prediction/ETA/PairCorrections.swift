@@ -6,10 +6,10 @@ import Foundation
 /// a weight, both forgetting with each new leg of the pair, and corrects by the sum over the weight plus `prior`
 /// legs: a pair seen a few times moves little, a pair seen often follows its latest few dozen legs.
 ///
-/// And a shift per zone passed through, at any hour, that corrects only when it lies beyond its own noise
-/// (zero within `shiftThreshold` standard errors, whole beyond twice that). It keeps two memories of the legs' residuals there: a
-/// fast one (the latest dozen or so legs) and a settled one (the legs since the zone last changed, up to a few
-/// hundred), started again from the fast one when the two part by more than `changeThreshold` of the fast one's
+/// And a shift per zone passed through, at any hour, that corrects only when it lies beyond its own noise (zero
+/// within `shiftThreshold` standard errors, whole beyond twice that). It keeps two memories of the legs' residuals
+/// there: a fast one (the latest dozen or so legs) and a settled one (the legs since the zone last changed, up to a
+/// few hundred), started again from the fast one when the two part by more than `changeThreshold` of the fast one's
 /// standard errors. The correction reads the settled memory: on an ordinary day it stays at zero; when a zone
 /// suddenly slows (a closure nobody announced) the change is seen within a few legs and followed from them, and as
 /// the legs since it add up the shift is estimated from more of them, so it stops carrying the fast memory's noise.
@@ -135,7 +135,11 @@ struct PairCorrections: Codable, Sendable, Equatable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kinds = try c.decode([[[Double]]].self, forKey: .kinds)
-        guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy { $0.count == 7 && $0.allSatisfy(\.isFinite) } }) else {
+        // A key is a whole number in range (a broken file must not trap converting it).
+        let wellFormed = { (entry: [Double]) in
+            entry.count == 7 && entry.allSatisfy(\.isFinite) && entry[0] >= 0 && entry[0] < 0x1p52 && entry[0].rounded() == entry[0]
+        }
+        guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy(wellFormed) }) else {
             throw DecodingError.dataCorruptedError(forKey: .kinds, in: c, debugDescription:
                 "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, settled sum, settled weight, settled squares]")
         }

@@ -72,6 +72,13 @@ public struct RidgeRegression: Codable, Sendable {
 
     public func predict(_ x: [Double]) -> Double { RidgeRegression.dot(x, weights) }
 
+    /// Whether this state (read from a file) fits `dimension` inputs: the weights, their d × d matrix, three
+    /// percentiles, all finite, and a forgetting in (0, 1].
+    func fits(dimension d: Int) -> Bool {
+        weights.count == d && inverse.count == d * d && quantiles.count == 3 && forgetting > 0 && forgetting <= 1
+            && weights.allSatisfy(\.isFinite) && inverse.allSatisfy(\.isFinite) && quantiles.allSatisfy(\.isFinite)
+    }
+
     /// Adds `count` inputs at the end, weighted 0 and as uncertain as the penalty allows, for online learning to
     /// fill in (a rider the training rows never saw).
     public mutating func extend(by count: Int, lambda: Double = 1.0) {

@@ -24,10 +24,22 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case bins, trees }
 
+    /// The number of features a row has (what the trees were trained on).
+    public var features: Int { bins.cuts.count }
+
+    /// Refuses trees a prediction could not walk safely (a file is input): see `RegressionTree.problem(features:)`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         bins = try container.decode(FeatureBins.self, forKey: .bins)
         trees = try container.decode([RegressionTree].self, forKey: .trees)
+        guard bins.categorical.allSatisfy({ (0..<bins.cuts.count).contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .bins, in: container, debugDescription: "a categorical feature beyond the features")
+        }
+        for (index, tree) in trees.enumerated() {
+            if let problem = tree.problem(features: bins.cuts.count) {
+                throw DecodingError.dataCorruptedError(forKey: .trees, in: container, debugDescription: "tree \(index + 1): \(problem)")
+            }
+        }
         flat = FlatTrees(trees)
     }
 

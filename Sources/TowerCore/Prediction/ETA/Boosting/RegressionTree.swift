@@ -37,6 +37,26 @@ struct RegressionTree: Codable, Sendable, Equatable {
         return value[node]
     }
 
+    /// Why a prediction could not walk this tree safely (nil: it can): every node's arrays present, a split's feature
+    /// one of `features`, its children after it (so every walk ends at a leaf), a category set four words, numbers
+    /// finite. Trees read from a file are checked before use.
+    func problem(features: Int) -> String? {
+        let count = feature.count
+        guard count > 0, [threshold.count, left.count, right.count, value.count, leftCategories.count].allSatisfy({ $0 == count }) else {
+            return "its node lists differ in length or are empty"
+        }
+        for node in 0..<count {
+            guard threshold[node].isFinite, value[node].isFinite else { return "node \(node): a number that is not finite" }
+            guard feature[node] >= 0 else { continue }
+            guard Int(feature[node]) < features else { return "node \(node): feature \(feature[node]) of \(features)" }
+            guard (node + 1..<count).contains(Int(left[node])), (node + 1..<count).contains(Int(right[node])) else {
+                return "node \(node): a child that is not a later node"
+            }
+            guard leftCategories[node].isEmpty || leftCategories[node].count == 4 else { return "node \(node): a category set of \(leftCategories[node].count) words" }
+        }
+        return nil
+    }
+
     static func contains(_ set: [UInt64], _ bin: UInt8) -> Bool { set[Int(bin) >> 6] & (1 << UInt64(bin & 63)) != 0 }
 
     /// Per node, the bin its threshold is the cut of (0 for a leaf): `splitBins` for `add(to:binned:splitBins:)`.
