@@ -24,21 +24,24 @@ struct PairCorrections: Codable, Sendable, Equatable {
         var prior: Double { self == .throughShift ? 2 : 8 }
     }
 
-    struct Entry: Codable, Sendable, Equatable {
+    /// Forgetting sums of a pair's targets, their count and (for the shift's noise) their squares.
+    struct Memory: Codable, Sendable, Equatable {
         var sum = 0.0
         var weight = 0.0
-        /// Forgetting sum of squared targets (the shift's noise).
         var squares = 0.0
+
+        mutating func add(_ target: Double, forgetting: Double) {
+            sum = forgetting * sum + target
+            weight = forgetting * weight + 1
+            squares = forgetting * squares + target * target
+        }
+    }
+
+    struct Entry: Codable, Sendable, Equatable {
+        /// The pair's memory (a shift's fast one), forgetting at its kind's rate.
+        var fast = Memory()
         /// The shift's settled memory: the same sums since the zone last changed, forgetting slowly.
         var settled = Memory()
-
-        struct Memory: Codable, Sendable, Equatable {
-            var sum = 0.0
-            var weight = 0.0
-            var squares = 0.0
-        }
-
-        var fast: Memory { Memory(sum: sum, weight: weight, squares: squares) }
     }
 
     /// Per kind, the pairs' entries by key (`key(_:_:)`).
@@ -67,7 +70,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     }
 
     static func value(_ kind: Kind, _ entry: Entry) -> Double {
-        guard kind == .throughShift else { return entry.sum / (entry.weight + kind.prior) }
+        guard kind == .throughShift else { return entry.fast.sum / (entry.fast.weight + kind.prior) }
         // Firm thresholding: nothing within `shiftThreshold` standard errors, the whole mean beyond twice that, a ramp
         // between; a settled shift many standard errors out is not shrunk toward zero.
         let (mean, standardError) = estimate(entry.settled)
@@ -77,7 +80,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     }
 
     /// A shift memory's mean and its standard error.
-    static func estimate(_ memory: Entry.Memory) -> (mean: Double, standardError: Double) {
+    static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
         let prior = Kind.throughShift.prior
         let mean = memory.sum / (memory.weight + prior)
         let variance = max(0, memory.squares / max(memory.weight, 1) - mean * mean)
@@ -100,16 +103,12 @@ struct PairCorrections: Codable, Sendable, Equatable {
             let own = PairCorrections.value(kind, entry)
             let target = own + (kind == .throughShift ? max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, residual))
                                                      : residual / Double(pairs.count))
-            entry.sum = kind.forgetting * entry.sum + target
-            entry.weight = kind.forgetting * entry.weight + 1
-            entry.squares = kind.forgetting * entry.squares + target * target
+            entry.fast.add(target, forgetting: kind.forgetting)
             if kind == .throughShift {
-                let settled = Kind.settledForgetting
-                entry.settled.sum = settled * entry.settled.sum + target
-                entry.settled.weight = settled * entry.settled.weight + 1
-                entry.settled.squares = settled * entry.settled.squares + target * target
+                entry.settled.add(target, forgetting: Kind.settledForgetting)
                 let fast = PairCorrections.estimate(entry.fast), slow = PairCorrections.estimate(entry.settled)
-                let noise = slow.standardError * ((entry.settled.weight + Kind.throughShift.prior) / (entry.weight + Kind.throughShift.prior)).squareRoot()
+                let prior = Kind.throughShift.prior
+                let noise = slow.standardError * ((entry.settled.weight + prior) / (entry.fast.weight + prior)).squareRoot()
                 if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
             }
             entries[kind.rawValue][key] = entry
@@ -125,7 +124,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
         try c.encode(entries.map { kind in
             kind.keys.sorted().map { key in
                 let e = kind[key]!
-                return [Double(key), e.sum, e.weight, e.squares, e.settled.sum, e.settled.weight, e.settled.squares]
+                return [Double(key), e.fast.sum, e.fast.weight, e.fast.squares, e.settled.sum, e.settled.weight, e.settled.squares]
             }
         }, forKey: .kinds)
     }
@@ -144,8 +143,8 @@ struct PairCorrections: Codable, Sendable, Equatable {
                 "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, settled sum, settled weight, settled squares]")
         }
         entries = kinds.map { list in
-            Dictionary(list.map { (Int($0[0]), Entry(sum: $0[1], weight: $0[2], squares: $0[3],
-                                                     settled: .init(sum: $0[4], weight: $0[5], squares: $0[6]))) }, uniquingKeysWith: { $1 })
+            Dictionary(list.map { (Int($0[0]), Entry(fast: Memory(sum: $0[1], weight: $0[2], squares: $0[3]),
+                                                     settled: Memory(sum: $0[4], weight: $0[5], squares: $0[6]))) }, uniquingKeysWith: { $1 })
         }
     }
 }
