@@ -95,6 +95,47 @@ import Testing
         }
     }
 
+    /// A scan derived from the route's own scan with a pickup added (which stops walking once the times are back in
+    /// step) prices every insertion as the scan walked whole over the route with that pickup does.
+    @Test func aDerivedScanPricesAsAWholeWalk() throws {
+        let world = try Self.planned()
+        let planner = InsertionPlanner()
+        let conditions = TravelConditions(world)
+        let now = try #require(world.clock)
+        let travel = planner.evaluator.travel
+        var compared = 0, inStepEarly = 0
+        for order in world.orders.values.sorted(by: { $0.id < $1.id }).prefix(8) {
+            let pickup = try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: -1, in: world, now: now))
+            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now))
+            for id in world.riderIDs.prefix(10) {
+                let rider = try #require(world.riders[id])
+                let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
+                let start = planner.start(of: rider, now: now, in: world)
+                let routeScan = RouteScan(route, start: start, profile: rider.profile, travel: travel, conditions: conditions)
+                for p in 0...route.count {
+                    var base = route
+                    base.insert(pickup, at: p)
+                    let whole = RouteScan(base, start: start, profile: rider.profile, travel: travel, conditions: conditions)
+                    let derived = RouteScan(routeScan, inserting: pickup, at: p, profile: rider.profile, travel: travel, conditions: conditions)
+                    #expect(derived.stops.map(\.ref) == base.map(\.ref))
+                    #expect(abs(derived.baseCost(profile: rider.profile) - whole.baseCost(profile: rider.profile)) < 1e-6)
+                    #expect(derived.endsTooLate(profile: rider.profile) == whole.endsTooLate(profile: rider.profile))
+                    if derived.walkedStops < base.count - p { inStepEarly += 1 }
+                    for j in (p + 1)...base.count {
+                        let a = derived.costWithDelivery(delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions)
+                        let b = whole.costWithDelivery(delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions)
+                        #expect((a == nil) == (b == nil), "rider \(id) pickup \(p) delivery \(j)")
+                        if let a, let b { #expect(abs(a - b) < 1e-6, "rider \(id) pickup \(p) delivery \(j): \(a) vs \(b)") }
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared > 1000)
+        // The derivation is exercised: some walks are back in step before the route's end.
+        #expect(inStepEarly > 0)
+    }
+
     @Test func aPinnedOrderGoesToItsRider() throws {
         let world = try Self.planned()
         let planner = InsertionPlanner()

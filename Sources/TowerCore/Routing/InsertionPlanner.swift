@@ -173,6 +173,8 @@ public struct InsertionPlanner: Sendable {
                 position == route.count || route[position].location != pickupInfo.location || route[position].kind != .pickup
             }
         }
+        // The route's own scan, from which each base with the pickup in it is derived.
+        let routeScan = needsPickup ? RouteScan(route, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions) : nil
         let limit = before.cost + bound
         var bestCost = limit
         var bestStops: [StopInfo] = []
@@ -190,9 +192,12 @@ public struct InsertionPlanner: Sendable {
                 }
                 if before.cost + max(0, detour) * rider.profile.costPerKm >= bestCost { pruned = true; continue }
             }
-            var base = route
-            if let pickupAt { base.insert(pickupInfo, at: pickupAt) }
-            let scan = RouteScan(base, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
+            let scan = if let pickupAt, let routeScan {
+                RouteScan(routeScan, inserting: pickupInfo, at: pickupAt, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
+            } else {
+                RouteScan(route, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
+            }
+            let base = scan.stops
             if scan.endsTooLate(profile: rider.profile) { continue }
             if bounded, scan.baseCost(profile: rider.profile) >= bestCost { pruned = true; continue }
             let first = pickupAt.map { $0 + 1 } ?? frozen
