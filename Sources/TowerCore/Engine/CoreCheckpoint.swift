@@ -48,6 +48,8 @@ struct EngineState: Codable {
     var roomFreed: [String]
     var retryEveryone: Bool
     var lastTried: [String: [String]]
+    /// Orders held until their window comes within the plan's horizon (absent in checkpoints written before it).
+    var held: [String]?
     /// The plan search in flight: when it started, on the world as it stood after event `seq`, with what budget.
     var search: Search?
 
@@ -61,7 +63,7 @@ struct EngineState: Codable {
 extension Engine {
     var state: EngineState {
         EngineState(advancedTo: advancedTo, waiting: dispatcher.waiting.sorted(), roomFreed: dispatcher.roomFreed.sorted(),
-                    retryEveryone: dispatcher.retryEveryone, lastTried: dispatcher.lastTried.mapValues { $0.sorted() },
+                    retryEveryone: dispatcher.retryEveryone, lastTried: dispatcher.lastTried.mapValues { $0.sorted() }, held: dispatcher.held.keys.sorted(),
                     search: improver.inFlight.map { .init(started: $0.now, seq: $0.world.lastSeq, iterations: $0.iterations) })
     }
 
@@ -85,7 +87,8 @@ extension Engine {
     /// world as it stood when the plan search in flight started (`state.search.seq`), if one was.
     func restore(_ state: EngineState, searchWorld: World?) throws {
         advancedTo = state.advancedTo
-        dispatcher.restore(waiting: state.waiting, roomFreed: state.roomFreed, retryEveryone: state.retryEveryone, lastTried: state.lastTried)
+        dispatcher.restore(waiting: state.waiting, roomFreed: state.roomFreed, retryEveryone: state.retryEveryone, lastTried: state.lastTried,
+                           held: state.held ?? [])
         checkpointEnd = world.lastSeq
         if let search = state.search {
             guard let searchWorld, searchWorld.lastSeq == search.seq else {

@@ -20,6 +20,9 @@ final class Dispatcher {
     /// The riders priced for each waiting order the last time it found no place: it is tried again when room
     /// frees on one of them, and every `Engine.fullRetryInterval` in any case (riders move nearer; new ones come on shift).
     private(set) var lastTried: [String: Set<String>] = [:]
+    /// Orders not planned yet because their window opens beyond the plan's horizon (`EngineSettings.planHorizon`),
+    /// with when each is released (see `releaseTime`).
+    private(set) var held: [String: Instant] = [:]
 
     init(ledger: CoreLedger, planner: InsertionPlanner, settings: EngineSettings) {
         self.ledger = ledger
@@ -36,15 +39,17 @@ final class Dispatcher {
     /// waits (not priced on anyone yet, so it is tried at the next retry); an order given one no longer does.
     func noteDecision(_ body: EventBody) {
         switch body {
-        case let .orderUnassigned(order, _): waiting.insert(order); lastTried[order] = nil
-        case let .orderAssigned(order, _, _): waiting.remove(order); lastTried[order] = nil
+        case let .orderUnassigned(order, _): waiting.insert(order); lastTried[order] = nil; held[order] = nil
+        case let .orderAssigned(order, _, _): waiting.remove(order); lastTried[order] = nil; held[order] = nil
         default: break
         }
     }
 
     /// What a checkpoint keeps of the dispatcher (see `EngineState`).
-    func restore(waiting: [String], roomFreed: [String], retryEveryone: Bool, lastTried: [String: [String]]) {
+    func restore(waiting: [String], roomFreed: [String], retryEveryone: Bool, lastTried: [String: [String]], held: [String]) {
         self.waiting = Set(waiting)
+        self.held = [:]
+        for id in held { if let order = world.orders[id] { self.held[id] = releaseTime(of: order) } }
         self.roomFreed = Set(roomFreed)
         self.retryEveryone = retryEveryone
         self.lastTried = lastTried.mapValues(Set.init)
@@ -69,12 +74,14 @@ final class Dispatcher {
             arrived(order, at: now)
         case let .orderCancelled(id, _):
             waiting.remove(id)
+            held[id] = nil
             lastTried[id] = nil
             if let rider = world.orders[id]?.rider {
                 roomFreed.insert(rider)
                 retime(rider, at: now, trigger: "order \(id) cancelled")
             }
         case let .orderUpdated(id, _):
+            if held[id] != nil, let order = world.orders[id] { held[id] = releaseTime(of: order) }
             if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {
                 retime(rider, at: now, trigger: "order \(id) changed")
             }
@@ -93,17 +100,38 @@ final class Dispatcher {
         }
     }
 
-    /// A new order: placed at once after the lock, else kept for the day's plan.
+    /// A new order: placed at once after the lock (held when its window opens beyond the plan's horizon), else
+    /// kept for the day's plan.
     private func arrived(_ order: Order, at time: Instant) {
-        if planLocked { place(order.id, at: time, trigger: "order \(order.id) arrived") } else { waiting.insert(order.id) }
+        guard planLocked else { waiting.insert(order.id); return }
+        if isDue(order, at: time) { place(order.id, at: time, trigger: "order \(order.id) arrived") } else { held[order.id] = releaseTime(of: order) }
     }
+
+    /// Whether an order is to be planned at `time` (always, without a horizon).
+    private func isDue(_ order: Order, at time: Instant) -> Bool { releaseTime(of: order).map { $0 <= time } ?? true }
+
+    /// When a held order is planned: the plan's horizon before its window opens, and up to `releaseSpread` earlier,
+    /// by a fixed share of its id, so that the orders of windows opening at one time (booked windows open on the
+    /// hour) are placed over that half hour, a few each minute, not all at one tick. nil without a horizon.
+    private func releaseTime(of order: Order) -> Instant? {
+        guard let horizon = settings.planHorizon else { return nil }
+        let steps = UInt64(Self.releaseSpread / Engine.tickInterval)
+        return order.window.start - horizon - Int64(SeededRandom.fnv1a(order.id) % steps) * Engine.tickInterval
+    }
+
+    /// See `releaseTime`.
+    static let releaseSpread: Int64 = 30 * 60
 
     // MARK: Timed work
 
     /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
     func planDay(at time: Instant) {
-        let open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }
-            .sorted { ($0.window.end, -$0.tier.rank, $0.id) < ($1.window.end, -$1.tier.rank, $1.id) }
+        var open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }
+        for order in open where !isDue(order, at: time) {
+            held[order.id] = releaseTime(of: order)
+            waiting.remove(order.id)
+        }
+        open = open.filter { isDue($0, at: time) }.sorted(by: Self.mostUrgentFirst)
         var scratch = world
         scratch.clock = time
         var changed: [String: (before: Double, after: Double)] = [:]
@@ -129,6 +157,25 @@ final class Dispatcher {
             ledger.decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: changed[id]!.before, costAfter: after), at: time)
         }
         for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
+    }
+
+    /// The order the plan inserts in: the earliest window's end first, then the higher tier.
+    private static func mostUrgentFirst(_ a: Order, _ b: Order) -> Bool { (a.window.end, -a.tier.rank, a.id) < (b.window.end, -b.tier.rank, b.id) }
+
+    /// Whether a held order is due for release at `tick`.
+    func releaseDue(at tick: Instant) -> Bool { held.values.contains { $0 <= tick } }
+
+    /// Places the held orders whose release time has come, most urgent first.
+    func release(at tick: Instant) {
+        var due: [Order] = []
+        for (id, time) in held where time <= tick {
+            held[id] = nil
+            guard let order = world.orders[id], order.status == .open, order.rider == nil else { continue }
+            due.append(order)
+        }
+        for order in due.sorted(by: Self.mostUrgentFirst) {
+            place(order.id, at: tick, trigger: "order \(order.id) released for its window")
+        }
     }
 
     /// Whether a retry tick has work: orders wait, and room freed on some rider or a rider joined since the last.

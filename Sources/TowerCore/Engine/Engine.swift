@@ -65,6 +65,9 @@ public final class Engine {
     public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook { desk.outlook(at: now, horizon: horizon) }
 
     public var planLocked: Bool { world.clock.map { $0 >= settings.planLock } ?? false }
+    /// Orders no rider could take yet (retried as room frees), and orders held until their window comes within
+    /// the plan's horizon (`EngineSettings.planHorizon`).
+    public var backlog: (waiting: Int, held: Int) { (dispatcher.waiting.count, dispatcher.held.count) }
 
     /// Accepts an input event: refuses it with the reason when it does not fit; else runs the timed work due
     /// before it (a feed may jump past the plan lock), then journals, applies and reacts.
@@ -154,6 +157,11 @@ public final class Engine {
     /// What falls due at one tick after the lock, in a fixed order: retries, escalations' defaults, the plan
     /// search's outcome and the next search, the exception scan.
     private func runTimedWork(at tick: Instant) {
+        if dispatcher.releaseDue(at: tick) {
+            let started = stopwatch?.start()
+            dispatcher.release(at: tick)
+            stopwatch?.record(.release, since: started)
+        }
         if tick.seconds % Engine.retryInterval == 0, dispatcher.retryDue {
             let started = stopwatch?.start()
             dispatcher.retryWaiting(at: tick, fullRetry: tick.seconds % Engine.fullRetryInterval == 0)
@@ -227,6 +235,11 @@ public struct EngineSettings: Sendable {
     public var latestEventTime: Instant?
     /// Ruin-and-recreate iterations run on the live plan every `improveInterval` (not in static mode); 0: none.
     public var improveIterations = 12
+    /// How long before its window opens an order is planned: the lock plans the orders due within it, the rest are
+    /// held and released as their windows come near (see `Dispatcher.releaseTime`). A large city's day is planned in the
+    /// waves it is driven in, each inserted into routes whose earlier stops are done by then, not all at 06:00 into
+    /// routes of a whole shift each. nil: everything at the lock.
+    public var planHorizon: Int64?
     public var improveInterval: Int64 = 900
 
     public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard, latestEventTime: Instant? = nil) {

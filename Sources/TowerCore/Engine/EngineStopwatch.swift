@@ -15,6 +15,7 @@ public final class EngineStopwatch {
         case planSearch = "plan search"
         /// One retry of the orders no rider could take.
         case retry = "waiting-order retry"
+        case release = "held-order release"
     }
 
     /// Milliseconds per run of each kind of work, in the order they ran.

@@ -22,6 +22,9 @@ public struct Scenario: Sendable {
     /// The delivery history the scenario's ETA model learns from at start (`eta_history` in scenario.json, a path
     /// relative to the folder); nil: no learned model unless one is given (`--eta-model`).
     public var etaHistory: String?
+    /// How long before its window opens an order is planned (`plan_horizon_min` in scenario.json); nil: the whole
+    /// day is planned at the lock (see `EngineSettings.planHorizon`).
+    public var planHorizon: Int64?
     /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
     public var channels: ChannelTerms?
 

@@ -9,6 +9,8 @@ public struct ScenarioGenerator {
     public var riders: Int
     public var orders: Int
     public var date = "2026-11-17"
+    /// Minutes before its window opens that an order is planned (`plan_horizon_min`); nil: the whole day at the lock.
+    public var planHorizonMinutes: Int?
 
     public init(name: String, seed: UInt64, riders: Int, orders: Int) {
         self.name = name; self.seed = seed; self.riders = riders; self.orders = orders
@@ -44,6 +46,7 @@ public struct ScenarioGenerator {
         w.key("date"); w.value(date)
         w.key("utc_offset"); w.value(CityGeography.utcOffset)
         w.key("currency"); w.value(CityGeography.currency)
+        if let planHorizonMinutes { w.key("plan_horizon_min"); w.value(planHorizonMinutes) }
         w.key("plan_lock"); w.value("06:00")
         w.key("day_start"); w.value("05:30")
         w.key("day_end"); w.value("22:00")

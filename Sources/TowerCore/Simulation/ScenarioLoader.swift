@@ -91,6 +91,7 @@ public enum ScenarioLoader {
                             zones: zones, hubs: hubs, riders: [], orders: [], disruptions: [])
             scenario.currency = currency
             if r.has("eta_history") { scenario.etaHistory = try r.text("eta_history") }
+            if r.has("plan_horizon_min") { scenario.planHorizon = Int64(try r.int("plan_horizon_min", in: 60...1440)) * 60 }
             return scenario
         } catch let error as EventError {
             throw ToolError("\(file): \(error)")

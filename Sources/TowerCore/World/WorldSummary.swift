@@ -24,7 +24,7 @@ public enum WorldSummary {
             "events: \(world.eventCount) (\(world.eventCount - decisions) inputs, \(decisions) decisions), last seq \(world.lastSeq)",
             "orders: \(world.orders.count) created, \(delivered) delivered, \(byStatus[.failed] ?? 0) failed, "
                 + "\(byStatus[.cancelled] ?? 0) cancelled, \((byStatus[.assigned] ?? 0) + (byStatus[.pickedUp] ?? 0)) in progress, "
-                + "\(byStatus[.open] ?? 0) unassigned",
+                + "\(byStatus[.open] ?? 0) without a rider yet",
             "riders: \(world.riders.count) registered, \(onShift) on shift, \(riders.filter { $0.status == .brokenDown }.count) broken down, "
                 + String(format: "%.1f km driven", km),
         ]

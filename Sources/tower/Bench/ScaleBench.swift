@@ -4,7 +4,7 @@ import TowerCore
 
 /// `tower bench scale`: what a city costs as it grows (issue 18). For each size, a generated city of N riders and
 /// 20·N orders (seed 1) played with continuous-auto from the start of the day to `until`, in a process of its own
-/// (so its peak memory is its own): the 06:00 plan's time, CPU seconds per simulated hour after the plan, the p99
+/// (so its peak memory is its own), planning each order `planHorizon` minutes before its window (nil: all at 06:00): the 06:00 plan's time, CPU seconds per simulated hour after the plan, the p99
 /// of one input through the engine, of an exception scan, of a plan search and of a waiting-order retry, a board
 /// frame at 200x60 with its snapshot, and peak memory; then the growth exponent of each between sizes.
 enum ScaleBench {
@@ -27,15 +27,20 @@ enum ScaleBench {
         var peakMB: Double
         var onTime: Double
         var delivered: Int
+        /// Orders no rider could take, and orders held for their windows (the plan's horizon), at the end.
         var unassigned: Int
+        var held: Int
+        var releaseP99: Double
+        var releasePerHour: Double
     }
 
-    static func run(sizes: [Int], until: String, executable: String) throws {
+    static func run(sizes: [Int], until: String, planHorizon: Int?, executable: String) throws {
+        BenchOutput.say(planHorizon.map { "orders planned \($0) minutes before their windows open (plan_horizon_min)" } ?? "the whole day planned at 06:00")
         var all: [Figures] = []
         for riders in sizes {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: executable)
-            child.arguments = ["bench", "scale", "--riders", String(riders), "--at", until]
+            child.arguments = ["bench", "scale", "--riders", String(riders), "--at", until, "--plan-horizon", planHorizon.map(String.init) ?? "none"]
             let pipe = Pipe()
             child.standardOutput = pipe
             try child.run()
@@ -59,18 +64,21 @@ enum ScaleBench {
     }
 
     private static func say(_ f: Figures) {
-        BenchOutput.say(String(format: "%d riders, %d orders, played %.1f h after the 06:00 plan: 06:00 plan %.1f s; %.1f CPU s per simulated hour (scans %.1f, plan searches %.1f, retries %.1f); "
+        BenchOutput.say(String(format: "%d riders, %d orders, played %.1f h after the 06:00 plan: 06:00 plan %.1f s; %.1f CPU s per simulated hour (scans %.1f, plan searches %.1f, retries %.1f, releases %.1f); "
                                + "p99: event %.2f ms (%d events), exception scan %.0f ms, plan search %.0f ms, waiting-order retry %.0f ms, "
-                               + "board frame with snapshot %.1f ms; peak memory %.0f MB; %d delivered, %.1f%% in the booked window; %d orders waiting for a rider",
-                               f.riders, f.orders, f.hours, f.planSeconds, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.eventP99, f.events, f.scanP99, f.searchP99,
-                               f.retryP99, f.frameP99, f.peakMB, f.delivered, f.onTime, f.unassigned))
+                               + "held-order release %.0f ms, board frame with snapshot %.1f ms; peak memory %.0f MB; %d delivered, %.1f%% in the booked window; "
+                               + "%d orders waiting for a rider, %d held for their windows",
+                               f.riders, f.orders, f.hours, f.planSeconds, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.releasePerHour, f.eventP99, f.events, f.scanP99, f.searchP99,
+                               f.retryP99, f.releaseP99, f.frameP99, f.peakMB, f.delivered, f.onTime, f.unassigned, f.held))
     }
 
     /// One size, in this process: human lines on stderr, the figures as one JSON line on stdout.
-    static func one(riders: Int, until: String) throws {
+    static func one(riders: Int, until: String, planHorizon: Int?) throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tower-bench-scale-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: work) }
-        try ScenarioGenerator(name: "scale-\(riders)", seed: 1, riders: riders, orders: riders * 20).write(to: work + "/city")
+        var generator = ScenarioGenerator(name: "scale-\(riders)", seed: 1, riders: riders, orders: riders * 20)
+        generator.planHorizonMinutes = planHorizon
+        try generator.write(to: work + "/city")
         let scenario = try ScenarioLoader.load(directory: work + "/city")
         guard let second = ISOTime.parseClock(until) else { throw UsageError(message: "--at needs HH:MM, got '\(until)'") }
         let end = scenario.time(second)
@@ -119,7 +127,8 @@ enum ScaleBench {
                               scanPerHour: perHour(.scan), searchPerHour: perHour(.planSearch), retryPerHour: perHour(.retry), frameP99: frames.sorted().quantileValue(0.99),
                               peakMB: Double(usage.ru_maxrss) / 1024,
                               onTime: delivered.isEmpty ? 0 : Double(onTime) / Double(delivered.count) * 100, delivered: delivered.count,
-                              unassigned: orders.filter { $0.status == .open }.count)
+                              unassigned: engine.backlog.waiting, held: engine.backlog.held, releaseP99: p99(.release),
+                              releasePerHour: perHour(.release))
         let encoder = JSONEncoder()
         BenchOutput.say(String(decoding: try encoder.encode(figures), as: UTF8.self))
     }

@@ -20,6 +20,7 @@ enum BenchCommand: Command {
             .init(name: "seconds", value: "S", help: "For board: how long to count terminal bytes (default 10); for serve: how long the boards watch (default 20); for http: how long the phones post (default 10)."),
             .init(name: "clients", value: "N", help: "For serve: boards attached (default 20); for http: connections (default 50)."),
             .init(name: "orders", value: "N", help: "Orders over the day (default 50000)."),
+            .init(name: "plan-horizon", value: "MIN", help: "For scale: plan each order this many minutes before its window opens (default 180; 'none': the whole day at 06:00)."),
             .init(name: "sizes", value: "N,N,...", help: "For scale: riders per city, each with 20 orders per rider (default 100,400,2000; --riders N runs one size)."),
             .init(name: "eta-model", value: "FILE", help: "For queue, hindsight and resume: " + ETAModelChoice.help),
         ])
@@ -77,8 +78,10 @@ enum BenchCommand: Command {
                                 at: arguments.value("at") ?? "14:00", etaOption: arguments.value("eta-model"))
             return 0
         case "scale":
+            let horizon = arguments.value("plan-horizon") == "none" ? nil : try arguments.int("plan-horizon", default: 180, in: 60...1440)
             if arguments.value("riders") != nil {
-                try ScaleBench.one(riders: try arguments.int("riders", default: 100, in: 1...100_000), until: arguments.value("at") ?? "12:00")
+                try ScaleBench.one(riders: try arguments.int("riders", default: 100, in: 1...100_000), until: arguments.value("at") ?? "12:00",
+                                   planHorizon: horizon)
             } else {
                 let sizes = try (arguments.value("sizes") ?? "100,400,2000").split(separator: ",").map { text in
                     guard let n = Int(text), (1...100_000).contains(n) else {
@@ -86,7 +89,7 @@ enum BenchCommand: Command {
                     }
                     return n
                 }
-                try ScaleBench.run(sizes: sizes, until: arguments.value("at") ?? "12:00", executable: CommandLine.arguments[0])
+                try ScaleBench.run(sizes: sizes, until: arguments.value("at") ?? "12:00", planHorizon: horizon, executable: CommandLine.arguments[0])
             }
             return 0
         case "routing":

@@ -12,14 +12,16 @@ enum GenerateCommand: Command {
             .init(name: "riders", value: "N", help: "Number of riders (default 40)."),
             .init(name: "orders", value: "N", help: "Number of orders over the day (default 800)."),
             .init(name: "name", value: "NAME", help: "Scenario name (default: the folder's name)."),
+            .init(name: "plan-horizon", value: "MIN", help: "Plan each order this many minutes before its window opens, not all at the plan lock (default: all at the lock)."),
         ])
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let directory = arguments.positionals[0]
         let name = arguments.value("name") ?? URL(fileURLWithPath: directory).lastPathComponent
-        let generator = ScenarioGenerator(name: name, seed: try arguments.seed(),
+        var generator = ScenarioGenerator(name: name, seed: try arguments.seed(),
                                           riders: try arguments.int("riders", default: 40, in: 1...100_000),
                                           orders: try arguments.int("orders", default: 800, in: 1...2_000_000))
+        if arguments.value("plan-horizon") != nil { generator.planHorizonMinutes = try arguments.int("plan-horizon", default: 0, in: 60...1440) }
         try generator.write(to: directory)
         _ = try ScenarioLoader.load(directory: directory)
         print("wrote scenario \"\(name)\" to \(directory): \(generator.riders) riders, \(generator.orders) orders")
