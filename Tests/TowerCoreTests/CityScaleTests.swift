@@ -115,6 +115,54 @@ import Testing
         #expect(!ids.prefix(14).contains(chosen.rider))
     }
 
+    /// In a large city the riders nearest an order by route are those whose routes already pass its drop; when
+    /// more of them than the search tries have no time left, an idle rider at the hub must still be asked.
+    @Test func ridersWhoseRoutesPassTheDropDoNotHideAnIdleRider() throws {
+        var world = try TestCity.run(try TestCity.scenario(riders: 60, orders: 40), until: 5 * 3600).world
+        let now = try #require(world.clock)
+        let hub = try #require(world.hubs.keys.sorted().first)
+        let hubLocation = try #require(world.hubs[hub]?.location)
+        let bounds = try #require(world.bounds)
+        let corners = [GeoPoint(lat: bounds.south + 0.06, lon: bounds.west + 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.east - 0.06),
+                       GeoPoint(lat: bounds.south + 0.06, lon: bounds.east - 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.west + 0.06)]
+        let drop = try #require(corners.max { $0.distanceKm(to: hubLocation) < $1.distanceKm(to: hubLocation) })
+        let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
+        func order(_ id: String, at point: GeoPoint) -> Order {
+            Order(id: id, createdAt: now, pickup: .hub(hub), drop: point, zone: zone, window: TimeWindow(start: now, end: now + 12 * 3600),
+                  promised: TimeWindow(start: now, end: now + 12 * 3600), serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1, kg: 1,
+                  customerName: "Far Away", contactToken: "c-\(id)", notes: "")
+        }
+        let ids = world.riderIDs.sorted()
+        let busy = ids.prefix(InsertionPlanner.triesPerCandidate * InsertionPlanner().candidateRiders + 2)
+        for (index, id) in ids.enumerated() {
+            var profile = try #require(world.riders[id]?.profile)
+            profile.hub = hub
+            profile.skills = []
+            profile.channel = .own
+            profile.capacityParcels = max(profile.capacityParcels, 5)
+            profile.capacityKg = max(profile.capacityKg, 50)
+            // The busy ones have a bicycle and an hour, and a route already out to the far corner: nearest by route.
+            let isBusy = index < busy.count
+            profile.vehicle = isBusy ? .bicycle : .motorbike
+            profile.shift = isBusy ? TimeWindow(start: now, end: now + 1801) : TimeWindow(start: now, end: now + 10 * 3600)
+            world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
+            if isBusy {
+                let near = order("NEAR-\(id)", at: GeoPoint(lat: drop.lat + 0.001, lon: drop.lon))
+                world.apply(Event(id: "near-\(id)", at: now, by: "test", body: .orderCreated(near)))
+                world.setRoute(Route(stops: [Stop(order: near.id, kind: .pickup, eta: now), Stop(order: near.id, kind: .delivery, eta: now)],
+                                     plannedAt: now), of: id)
+            }
+        }
+        let far = order("FAR", at: drop)
+        world.apply(Event(id: "far", at: now, by: "test", body: .orderCreated(far)))
+        let planner = InsertionPlanner()
+        let allocation = planner.allocation(of: far, in: world, now: now)
+        let chosen = try #require(allocation.best, "every idle rider was hidden behind the busy ones")
+        #expect(!busy.contains(chosen.rider))
+        #expect(world.routes[chosen.rider]?.stops.isEmpty ?? true)
+        #expect(allocation.tried.filter { !busy.contains($0) }.count >= InsertionPlanner.idleCandidates)
+    }
+
     /// The 3PL's wave counts, kept as orders change, equal a count over every order after a day with waves.
     @Test func theWaveCountsKeptAsTheDayGoesEqualACountOfEveryOrder() throws {
         let directory = try TestCity.folder(riders: 12, orders: 200) { files in

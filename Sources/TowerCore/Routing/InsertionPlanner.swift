@@ -97,28 +97,38 @@ public struct InsertionPlanner: Sendable {
         let allowed = channels.filter { world.channelRefusal($0, for: order, waveLoad: waveLoad) == nil }
         guard !allowed.isEmpty else { return Allocation() }
         var ranked: [(km: Double, rider: Rider)] = []
+        var idle: [(km: Double, rider: Rider)] = []
         for (id, rider) in world.riders {
             guard allowed.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { continue }
             let anchor = rider.status == .offShift ? (world.hubs[rider.profile.hub]?.location ?? rider.position) : rider.position
             var toDrop = conditions.flatKm(from: anchor, to: order.drop)
-            for mark in world.routeMarks[id] ?? [] { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
-            ranked.append((conditions.flatKm(from: anchor, to: pickup) + toDrop, rider))
+            let marks = world.routeMarks[id] ?? []
+            for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
+            let km = conditions.flatKm(from: anchor, to: pickup) + toDrop
+            ranked.append((km, rider))
+            if marks.isEmpty { idle.append((km, rider)) }
         }
         let wanted = wanted ?? candidateRiders
         var result = Allocation()
         var rank: [Channel: Int] = [:]
         var found = 0
-        let nearest = ranked.smallest(wanted * InsertionPlanner.triesPerCandidate) { a, b in a.km != b.km ? a.km < b.km : a.rider.id < b.rider.id }
-        for (index, (_, rider)) in nearest.enumerated() {
+        let byDistance = { (a: (km: Double, rider: Rider), b: (km: Double, rider: Rider)) in a.km != b.km ? a.km < b.km : a.rider.id < b.rider.id }
+        let nearest = ranked.smallest(wanted * InsertionPlanner.triesPerCandidate, by: byDistance)
+        // The nearest riders with nothing to do are priced too, first and beside the count: in a large city the
+        // nearest by route are riders whose routes already pass the drop, full or late by then, and an idle rider
+        // at the hub would never be asked.
+        let nearby = Set(nearest.map(\.rider.id))
+        let spare = idle.smallest(InsertionPlanner.idleCandidates, by: byDistance).filter { !nearby.contains($0.rider.id) }
+        for (index, (_, rider)) in (spare + nearest).enumerated() {
             let channel = rider.profile.channel
             result.tried.append(rider.id)
             switch fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: result.byChannel[channel]?.delta ?? .infinity) {
             case let .better(insertion):
                 result.byChannel[channel] = insertion
                 rank[channel] = index
-                found += 1
+                if index >= spare.count { found += 1 }
             case .noBetter:
-                found += 1
+                if index >= spare.count { found += 1 }
             case .nowhere:
                 break
             }
@@ -133,6 +143,8 @@ public struct InsertionPlanner: Sendable {
 
     /// Riders tried per candidate wanted, at most (see `bestInsertion(of:in:now:among:excluding:)`).
     static let triesPerCandidate = 4
+    /// Riders with an empty route priced for every order besides the nearest (see `allocation`).
+    static let idleCandidates = 3
 
     /// The cheapest feasible place for `order` in one rider's route.
     public func bestInsertion(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions) -> Insertion? {
