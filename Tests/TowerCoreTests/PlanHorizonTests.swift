@@ -53,6 +53,27 @@ import Testing
         #expect(engine.backlog.held == 0)
     }
 
+    /// A held order whose window the order system moves follows it: brought forward into the horizon, it is placed
+    /// at the next tick; cancelled, it is never placed.
+    @Test func aHeldOrderFollowsItsWindowAndItsCancellation() throws {
+        let scenario = try Self.scenario()
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        let engine = session.engine
+        let now = scenario.planLock + 60
+        session.simulation.run(until: now, engine: engine)
+        let held = engine.dispatcher.held.keys.sorted()
+        #expect(held.count >= 2)
+        let moved = try #require(engine.world.orders[held[0]])
+        let window = TimeWindow(start: now + 3600, end: now + 3 * 3600)
+        try engine.submit(Event(id: "move-\(moved.id)", at: now, by: "oms", body: .orderUpdated(order: moved.id, changes: OrderChanges(window: window))))
+        try engine.submit(Event(id: "cancel-\(held[1])", at: now, by: "oms", body: .orderCancelled(order: held[1], reason: "customer")))
+        engine.advance(to: now + Engine.tickInterval)
+        #expect(engine.dispatcher.held[moved.id] == nil)
+        #expect(engine.world.orders[moved.id]?.rider != nil || engine.dispatcher.waiting.contains(moved.id))
+        #expect(engine.dispatcher.held[held[1]] == nil)
+        #expect(engine.world.orders[held[1]]?.rider == nil)
+    }
+
     @Test func aRestartHoldsWhatWasHeldAndGoesOnAsTheDayWouldHave() throws {
         let scenario = try Self.scenario()
         let straight = TestCity.temporaryFile()

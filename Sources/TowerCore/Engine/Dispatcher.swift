@@ -61,6 +61,12 @@ final class Dispatcher {
     func react(to event: Event) {
         let now = event.at
         if case let .pickupDone(rider, order) = event.body { routeParcelOnBoard(order, of: rider, at: now) }
+        // Held orders follow their windows in every mode (static places them too, as they come due).
+        switch event.body {
+        case let .orderCancelled(id, _): held[id] = nil
+        case let .orderUpdated(id, _): if held[id] != nil, let order = world.orders[id] { held[id] = releaseTime(of: order) }
+        default: break
+        }
         guard settings.mode != .static else {
             if case let .orderCreated(order) = event.body { arrived(order, at: now) }
             return
@@ -74,14 +80,12 @@ final class Dispatcher {
             arrived(order, at: now)
         case let .orderCancelled(id, _):
             waiting.remove(id)
-            held[id] = nil
             lastTried[id] = nil
             if let rider = world.orders[id]?.rider {
                 roomFreed.insert(rider)
                 retime(rider, at: now, trigger: "order \(id) cancelled")
             }
         case let .orderUpdated(id, _):
-            if held[id] != nil, let order = world.orders[id] { held[id] = releaseTime(of: order) }
             if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {
                 retime(rider, at: now, trigger: "order \(id) changed")
             }
