@@ -154,8 +154,8 @@ public final class Engine {
         ledger.endStep()
     }
 
-    /// What falls due at one tick after the lock, in a fixed order: retries, escalations' defaults, the plan
-    /// search's outcome and the next search, the exception scan.
+    /// What falls due at one tick after the lock, in a fixed order: held orders' releases, retries, escalations'
+    /// defaults, the plan search's outcome and the next search, the exception scan.
     private func runTimedWork(at tick: Instant) {
         if dispatcher.releaseDue(at: tick) {
             let started = stopwatch?.start()
@@ -235,12 +235,12 @@ public struct EngineSettings: Sendable {
     public var latestEventTime: Instant?
     /// Ruin-and-recreate iterations run on the live plan every `improveInterval` (not in static mode); 0: none.
     public var improveIterations = 12
-    /// How long before its window opens an order is planned: the lock plans the orders due within it, the rest are
-    /// held and released as their windows come near (see `Dispatcher.releaseTime`). A large city's day is planned in the
-    /// waves it is driven in, each inserted into routes whose earlier stops are done by then, not all at 06:00 into
-    /// routes of a whole shift each. nil: everything at the lock.
-    public var planHorizon: Int64?
     public var improveInterval: Int64 = 900
+    /// How long before its window opens an order is planned: the lock plans the orders due within it, the rest are
+    /// held and released as their windows come near (see `Dispatcher.releaseTime`). A large city's day is planned in
+    /// the waves it is driven in, each inserted into routes whose earlier stops are done by then, not all at 06:00
+    /// into routes of a whole shift each. nil: everything at the lock.
+    public var planHorizon: Int64?
 
     public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard, latestEventTime: Instant? = nil) {
         self.planLock = planLock

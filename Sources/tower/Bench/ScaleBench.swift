@@ -3,9 +3,10 @@ import TowerBoard
 import TowerCore
 
 /// `tower bench scale`: what a city costs as it grows (issue 18). For each size, a generated city of N riders and
-/// 20·N orders (seed 1) played with continuous-auto from the start of the day to `until`, in a process of its own
-/// (so its peak memory is its own), planning each order `planHorizon` minutes before its window (nil: all at 06:00): the 06:00 plan's time, CPU seconds per simulated hour after the plan, the p99
-/// of one input through the engine, of an exception scan, of a plan search and of a waiting-order retry, a board
+/// 20·N orders (seed 1), each order planned `planHorizon` minutes before its window opens (nil: all at 06:00),
+/// played with continuous-auto from the start of the day to `until`, in a process of its own (so its peak memory is
+/// its own): the 06:00 plan's time, CPU seconds per simulated hour after the plan, the p99 of one input through the
+/// engine, of an exception scan, of a plan search, of a waiting-order retry and of a held-order release, a board
 /// frame at 200x60 with its snapshot, and peak memory; then the growth exponent of each between sizes.
 enum ScaleBench {
     struct Figures: Codable {
