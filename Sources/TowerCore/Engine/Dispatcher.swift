@@ -130,12 +130,13 @@ final class Dispatcher {
 
     /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
     func planDay(at time: Instant) {
-        var open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }
-        for order in open where !isDue(order, at: time) {
-            held[order.id] = releaseTime(of: order)
+        var open: [Order] = []
+        for case let order? in world.orderIDs.map({ world.orders[$0] }) where order.status == .open {
+            guard let release = releaseTime(of: order), release > time else { open.append(order); continue }
+            held[order.id] = release
             waiting.remove(order.id)
         }
-        open = open.filter { isDue($0, at: time) }.sorted(by: Self.mostUrgentFirst)
+        open.sort(by: Self.mostUrgentFirst)
         var scratch = world
         scratch.clock = time
         var changed: [String: (before: Double, after: Double)] = [:]
