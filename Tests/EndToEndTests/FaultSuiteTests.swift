@@ -251,6 +251,15 @@ import Glibc
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
+    /// Writes a file on `disk` that leaves about `bytes` free (what is free is read from the file system, not assumed:
+    /// a tmpfs rounds its size and its files to whole pages, and pages are not 4 KB on every machine).
+    static func fill(_ disk: String, leaving bytes: Int) throws {
+        var stats = statvfs()
+        guard statvfs(disk, &stats) == 0 else { throw CocoaError(.fileReadUnknown) }
+        let free = Int(stats.f_bavail) * Int(stats.f_frsize)
+        try Data(repeating: 0, count: max(0, free - bytes)).write(to: URL(fileURLWithPath: disk + "/filler"))
+    }
+
     static var canMount: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
 
     @Test(.enabled(if: canMount)) func aFullDiskStopsTheRunNamingTheFileAndLosesNothingWritten() throws {
@@ -264,9 +273,8 @@ import Glibc
         let kept = try Replayer.replay(path: disk + "/day.jsonl")
         #expect(kept.tornLastLine == nil, "only whole lines on the full disk")
         // The outbox on the full disk, the journal elsewhere: the message names the outbox.
-        try FileManager.default.removeItem(atPath: disk + "/day.jsonl")
-        let filler = Data(repeating: 0, count: 80 * 1024)
-        try filler.write(to: URL(fileURLWithPath: disk + "/filler"))
+        for file in try FileManager.default.contentsOfDirectory(atPath: disk) { try FileManager.default.removeItem(atPath: disk + "/" + file) }
+        try Self.fill(disk, leaving: 4 * 1024)
         let outbox = try Tower.run(["simulate", "--scenario", day.city, "--seed", "1", "--journal", day.folder + "/o.jsonl",
                                     "--outbox", disk + "/o.outbox.jsonl", "--until", "12:00"])
         #expect(outbox.status == 1)
