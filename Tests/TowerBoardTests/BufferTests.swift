@@ -250,13 +250,3 @@ import TowerCore
         #expect(model.message?.hasPrefix("usage: :theme NAME") == true)
     }
 }
-
-@Suite struct TopKTests {
-    @Test func keepsTheFirstKInOrder() {
-        let values = [5, 1, 9, 3, 7, 3, 8, 2]
-        #expect(values.first(3, by: <) == [1, 2, 3])
-        #expect(values.first(3, by: >) == [9, 8, 7])
-        #expect(values.first(0, by: <) == [])
-        #expect(values.first(20, by: <) == values.sorted())
-    }
-}

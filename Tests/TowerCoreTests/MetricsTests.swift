@@ -76,6 +76,41 @@ import Testing
         }
     }
 
+    /// The tally the board reads (event by event) says what the report's walk of the whole world says, after every
+    /// event of a day with failed attempts, escalations and reassignments.
+    @Test func theKeptTallyAgreesWithTheWholeWorldAfterEveryEvent() throws {
+        // Customers out four times as often as the generated city's, so attempts fail and are tried again.
+        let folder = try TestCity.folder { files in files["scenario.json"] = files["scenario.json"]?.replacingOccurrences(of: "\"absent_rate\":0.05", with: "\"absent_rate\":0.2") }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scenario = try ScenarioLoader.load(directory: folder)
+        let session = try SessionStarter.start(scenario: scenario, seed: 3, journalPath: nil, durability: .batch, mode: .continuousAuto)
+        var trend = KPITrend(planLock: scenario.planLock)
+        let engine = session.engine
+        var compared = 0, differing: [String] = [], indexWrong = 0, indexSeen = 0
+        engine.observer = { event in
+            trend.note(event, world: engine.world)
+            guard compared % 7 == 0 || event.type == .deliveryDone || event.type == .deliveryFailed else { compared += 1; return }
+            compared += 1
+            let kept = trend.current(world: engine.world)
+            let walked = KPISample(at: kept.at, report: RunReport(world: engine.world, recorder: trend.recorder, policy: "", seed: 0))
+            func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
+            let same = (kept.delivered, kept.late, kept.failed, kept.unassigned, kept.resolved) == (walked.delivered, walked.late, walked.failed, walked.unassigned, walked.resolved)
+                && near(kept.km, walked.km) && near(kept.onTimeRate, walked.onTimeRate) && near(kept.firstAttemptRate, walked.firstAttemptRate)
+                && near(kept.etaAccuracyRate, walked.etaAccuracyRate) && near(kept.planVariance, walked.planVariance)
+                && kept.resolutionMedianSeconds == walked.resolutionMedianSeconds && near(kept.costPerDelivery, walked.costPerDelivery)
+            let world = engine.world
+            let waiting = Set(world.orderIDs.filter { world.orders[$0]?.status == .open && world.orders[$0]?.rider == nil })
+            if world.unassignedOrderIDs != waiting { indexWrong += 1 }
+            if !waiting.isEmpty { indexSeen += 1 }
+            if !same, differing.count < 3 { differing.append("after \(event.type) seq \(event.seq ?? 0): \(kept) against \(walked)") }
+        }
+        session.simulation.run(until: scenario.time(22 * 3600), engine: engine)
+        let last = trend.current(world: engine.world)
+        #expect(differing.isEmpty, "\(differing)")
+        #expect(indexWrong == 0 && indexSeen > 0, "the world's index of orders waiting for a rider: \(indexWrong) wrong, \(indexSeen) times not empty")
+        #expect(last.delivered > 100 && last.failed > 0 && last.resolved > 0 && last.late > 0, "\(last) \(compared)")
+    }
+
     @Test func simulateJSONCarriesResolutionTimesPerType() throws {
         let scenario = try TestCity.scenario()
         let engine = try TestCity.run(scenario, until: 12 * 3600)

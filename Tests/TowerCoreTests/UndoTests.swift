@@ -61,12 +61,22 @@ import Testing
         let deadline = try #require(engine.world.exceptions[id]?.deadline)
         try engine.submit(Event(id: "r1", at: t0 + 60, by: "maria", body: .exceptionRejected(exception: id, operator: "maria", reason: "checked")))
         #expect(engine.world.exceptions[id]?.state == .rejected)
+        // The engine closes cases of its own (a rider offline) beside these two.
+        let contradiction = { (exception: ExceptionCase) in exception.kind == .contradictoryEvent }
+        #expect(engine.world.latestClosedCases(5, where: contradiction).map(\.id) == [id])
         try undo(engine, "r1", at: t0 + 100)
         #expect(engine.world.exceptions[id]?.state == .escalated)
         #expect(engine.world.exceptions[id]?.deadline == deadline + 40)
         #expect(engine.world.exceptions[id]?.decidedBy == nil)
+        #expect(engine.world.latestClosedCases(5, where: contradiction).isEmpty, "back in the queue: not among the latest decisions")
+        engine.raise(Finding(.contradictoryEvent, "O-1", "delivered before pickup"), at: t0 + 110)
+        let other = try #require(engine.world.exceptions.values.first { $0.subject == "O-1" }?.id)
+        try engine.submit(Event(id: "r2", at: t0 + 115, by: "maria", body: .exceptionRejected(exception: other, operator: "maria", reason: "checked")))
         try engine.submit(Event(id: "a1", at: t0 + 120, by: "maria", body: .exceptionApproved(exception: id, option: 1, operator: "maria")))
         #expect(engine.world.exceptions[id]?.state == .approved, "decided again")
+        #expect(engine.world.latestClosedCases(5, where: contradiction).map(\.id) == [id, other], "newest first, each once")
+        #expect(engine.world.latestClosedCases(1, where: contradiction).map(\.id) == [id])
+        #expect(engine.world.latestClosedCases(5) { $0.subject == "O-1" && contradiction($0) }.map(\.id) == [other])
     }
 
     @Test func theUndoRoundTripsThroughTheJournalFormat() throws {

@@ -15,9 +15,11 @@ public final class BoardApp {
     private var rows = BoardModel.Rows()
     /// The KPIs of the world as of event `seq`: recomputed when an event arrives, not on every frame.
     private var kpiCache: (seq: Int64, kpis: KPISample)?
-    /// The outlook of the last frame, kept while no event arrived and the clock stayed in the same step, so key
-    /// presses and idle redraws do not re-time every route.
-    private var outlookCache: (generation: Int, seq: Int64, step: Int64, outlook: Outlook)?
+    /// The outlook frames draw, and what it was timed for: kept while no event arrived and the clock stayed in the
+    /// same step, so key presses and idle redraws do not re-time every route; else a new one is timed in the
+    /// background and taken when done.
+    private var outlookCache: (key: BackgroundOutlook.Key, outlook: Outlook)?
+    private let outlookTimer = BackgroundOutlook()
     /// Simulated seconds an outlook stays current without events (ETAs are shown to the minute).
     static let outlookStep: Int64 = 15
     /// No bell and no flash when an escalation arrives (`--quiet`).
@@ -107,6 +109,7 @@ public final class BoardApp {
             if (model.held, model.flashing) != before || finished != nil { dirty = true }
             let now = (status.seq, status.now, status.label, link.generation)
             if now != shown { shown = now; dirty = true }
+            if outlookTimer.hasFinished { dirty = true }
             if let caption = newEscalation() {
                 _ = send(.escalated(caption: caption))
                 dirty = true
@@ -165,7 +168,7 @@ public final class BoardApp {
     private func escalationsWaiting() -> [String] {
         let world = link.world
         if waitingCache?.seq != world.lastSeq || waitingCache?.generation != link.generation {
-            waitingCache = (link.generation, world.lastSeq, world.exceptions.values.filter { $0.state == .escalated }.map(\.id).sorted())
+            waitingCache = (link.generation, world.lastSeq, world.escalatedCases.map(\.id))
         }
         return waitingCache!.ids
     }
@@ -226,9 +229,13 @@ public final class BoardApp {
         let world = link.world
         let status = link.status
         let now = status.instant
-        let step = now.seconds / BoardApp.outlookStep
-        if outlookCache?.seq != world.lastSeq || outlookCache?.step != step || outlookCache?.generation != link.generation {
-            outlookCache = (link.generation, world.lastSeq, step, link.outlook(at: now))
+        let key = BackgroundOutlook.Key(generation: link.generation, seq: world.lastSeq, step: now.seconds / BoardApp.outlookStep)
+        if let done = outlookTimer.take(), done.key.generation == link.generation { outlookCache = done }
+        if outlookCache?.key.generation != link.generation {
+            // A board's first frame (and the first after a reattach) is drawn with its outlook, not without one.
+            outlookCache = (key, link.outlook(at: now))
+        } else if outlookCache?.key != key {
+            outlookTimer.request(key, link.outlookInputs(at: now))
         }
         var snapshot = BoardSnapshot(world: world, outlook: outlookCache!.outlook, now: now, source: status.label, deadLetters: status.deadLetters,
                                      recent: link.recent, wallClock: BoardApp.wallClock(wall), costLimit: link.costLimit)

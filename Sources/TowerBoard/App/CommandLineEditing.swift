@@ -54,7 +54,7 @@ public struct Completion: Sendable {
         case (1, _): candidates = commands
         case (2, "assign"): candidates = world.map { w in w.orderIDs.filter { w.orders[$0].map { !$0.status.isFinal } ?? false } } ?? []
         case (3, "assign"): candidates = world?.riderIDs ?? []
-        case (2, "reject"): candidates = world.map { $0.exceptions.values.filter { $0.state == .escalated }.map(\.id).sorted() } ?? []
+        case (2, "reject"): candidates = world?.escalatedCases.map(\.id) ?? []
         case (2, "theme"): candidates = themes
         default: candidates = []
         }

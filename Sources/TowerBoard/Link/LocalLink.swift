@@ -26,6 +26,7 @@ public final class LocalLink: CoreLink {
     public var trend: KPITrend? { session.trend }
     public var learner: OnlineETA? { session.engine.learner }
     public func outlook(at now: Instant) -> Outlook { session.engine.outlook(at: now, horizon: decisionHorizon) }
+    public func outlookInputs(at now: Instant) -> Outlook.Inputs { session.engine.outlookInputs(at: now, horizon: decisionHorizon) }
     public func caption(at now: Instant) -> String? { session.captions.current(at: now)?.text }
 
     public func send(_ command: OperatorCommand) -> Int {

@@ -72,6 +72,7 @@ public final class RemoteLink: CoreLink {
     public var trend: KPITrend? { mirror.trend }
     public var learner: OnlineETA? { mirror.learner }
     public func outlook(at now: Instant) -> Outlook { mirror.frameOutlook(at: now, horizon: decisionHorizon) }
+    public func outlookInputs(at now: Instant) -> Outlook.Inputs { mirror.outlookInputs(at: now, horizon: decisionHorizon) }
 
     public func send(_ command: OperatorCommand) -> Int {
         guard let client, let id = client.send(command) else { return -1 }

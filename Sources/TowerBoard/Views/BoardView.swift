@@ -30,7 +30,7 @@ public enum BoardView {
         rows.costLimit = snapshot.costLimit
         rows.costUnit = snapshot.world.costUnit
         if model.commandLine != nil { rows.world = snapshot.world }
-        for exception in snapshot.world.exceptions.values where exception.state == .escalated {
+        for exception in snapshot.world.escalatedCases {
             rows.optionCosts[exception.id] = exception.options.map(\.costDelta)
             rows.optionAddsLate[exception.id] = exception.options.map { ($0.lateAfter ?? 0) - ($0.lateBefore ?? 0) }
         }
@@ -200,7 +200,7 @@ public enum BoardView {
         let atRisk = c.snapshot.outlook.atRisk.count
         let open = max(1, world.orders.count - kpis.delivered - kpis.failed)
         stat(narrow ? "risk" : "at-risk", "\(atRisk)", atRisk == 0 ? c.theme[.ok] : atRisk * 5 >= open ? c.theme[.late] : c.theme[.tight], 1)
-        let waiting = world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
+        let waiting = world.escalatedCases.count
         stat(narrow ? "wait" : "waiting", "\(waiting)", waiting == 0 ? c.theme[.ok] : c.theme[.late], 2)
         stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok], 8)
         if kpis.delivered == 0 {

@@ -51,8 +51,7 @@ enum ExceptionsPane {
         }
         // The latest decisions take the upper half of what is left, the latest notable events the rest.
         let decisionsEnd = y + max(1, (body.maxY - y) / 2)
-        let resolved = world.exceptions.values.lazy.filter { !$0.isPending && $0.resolvedAt != nil && PaneRows.keeps($0, c.model) }
-            .first(max(0, min(decisionsEnd, body.maxY) - y)) { ($0.resolvedAt!, $0.id) > ($1.resolvedAt!, $1.id) }
+        let resolved = world.latestClosedCases(max(0, min(decisionsEnd, body.maxY) - y)) { PaneRows.keeps($0, c.model) }
         for exception in resolved where y < min(decisionsEnd, body.maxY) {
             let why = exception.state == .autoResolved ? (exception.rule ?? "") : "\(exception.state.rawValue) by \(exception.decidedBy ?? "?")"
             buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.subject) → \((exception.resolution ?? .action(.none)).words) · \(why)",

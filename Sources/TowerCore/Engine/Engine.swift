@@ -63,6 +63,8 @@ public final class Engine {
 
     /// The outlook at `now`, as the detectors see it (the learned model's when the engine runs one).
     public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook { desk.outlook(at: now, horizon: horizon) }
+    /// The same outlook's inputs, copied out to be timed elsewhere (a board's frame does not wait for it).
+    public func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs { desk.outlookInputs(at: now, horizon: horizon) }
 
     public var planLocked: Bool { world.clock.map { $0 >= settings.planLock } ?? false }
     /// Orders no rider could take yet (retried as room frees), and orders held until their window comes within

@@ -22,8 +22,11 @@ final class ExceptionDesk {
     }
 
     /// The outlook at `now`, as the detectors and the board see it (the learned model's when the core runs one).
-    func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook {
-        Outlook(world: world, now: now, planner: planner, learned: ledger.learner?.model, horizon: horizon)
+    func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook { outlookInputs(at: now, horizon: horizon).outlook() }
+
+    /// What that outlook is timed from, as values (to time it on another thread).
+    func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs {
+        Outlook.Inputs(world: world, now: now, planner: planner, learned: ledger.learner?.model, horizon: horizon)
     }
 
     /// What an input shows at once (a failed attempt, a contradiction), judged on the world before it applies.

@@ -102,9 +102,8 @@ public struct ExceptionDetector: Sendable {
     /// that zone who are on shift.
     private func capacityFindings(_ world: World, now: Instant) -> [Finding] {
         var due: [String: Int] = [:]
-        for id in world.orderIDs {
-            guard let order = world.orders[id], order.status == .open, order.rider == nil,
-                  order.window.end <= now + thresholds.capacityHorizon, order.window.end > now else { continue }
+        for id in world.unassignedOrderIDs {
+            guard let order = world.orders[id], order.window.end <= now + thresholds.capacityHorizon, order.window.end > now else { continue }
             due[order.zone, default: 0] += order.parcels
         }
         var room: [String: Int] = [:]

@@ -17,6 +17,15 @@ public struct KPISample: Sendable, Equatable, Codable {
     public var resolved: Int
     public var costPerDelivery: Double
 
+    init(at: Instant, delivered: Int, late: Int, failed: Int, unassigned: Int, km: Double, onTimeRate: Double, firstAttemptRate: Double,
+         etaAccuracyRate: Double, planVariance: Double, resolutionMedianSeconds: Double, resolved: Int, costPerDelivery: Double) {
+        self.at = at
+        self.delivered = delivered; self.late = late; self.failed = failed; self.unassigned = unassigned; self.km = km
+        self.onTimeRate = onTimeRate; self.firstAttemptRate = firstAttemptRate; self.etaAccuracyRate = etaAccuracyRate
+        self.planVariance = planVariance; self.resolutionMedianSeconds = resolutionMedianSeconds; self.resolved = resolved
+        self.costPerDelivery = costPerDelivery
+    }
+
     public init(at: Instant, report: RunReport) {
         self.at = at
         delivered = report.delivered; late = report.late; failed = report.failed
@@ -36,6 +45,10 @@ public struct KPITrend: Sendable, Codable {
     public private(set) var recorder: KPIRecorder
     public private(set) var samples: [KPISample] = []
     private var nextSample: Instant
+    /// The figures kept event by event (not encoded: a decoded trend counts its world again at its first event).
+    private var tally: KPITally?
+
+    private enum CodingKeys: String, CodingKey { case recorder, samples, nextSample }
 
     public init(planLock: Instant) {
         recorder = KPIRecorder(planLock: planLock)
@@ -46,9 +59,13 @@ public struct KPITrend: Sendable, Codable {
     public mutating func note(_ event: Event, world: World) {
         // A checkpoint is where the core stood, not something that happened: samples fall on the day's own events,
         // wherever a stop put one.
-        guard !event.isCheckpoint else { return }
-        recorder.note(event)
-        guard event.at >= nextSample else { return }
+        if !event.isCheckpoint { recorder.note(event) }
+        if tally?.follows(event, in: world) == true {
+            tally!.note(event, world: world, recorder: recorder)
+        } else {
+            tally = KPITally(world: world, recorder: recorder)
+        }
+        guard !event.isCheckpoint, event.at >= nextSample else { return }
         let sample = current(world: world)
         while event.at >= nextSample {
             var copy = sample
@@ -58,9 +75,10 @@ public struct KPITrend: Sendable, Codable {
         }
     }
 
-    /// The KPIs of `world` now.
+    /// The KPIs of `world` now: from the tally when it has followed this world to its last event, else counted.
     public func current(world: World) -> KPISample {
-        KPISample(at: world.clock ?? nextSample, report: RunReport(world: world, recorder: recorder, policy: "", seed: 0))
+        if let tally, tally.seq == world.lastSeq, world.clock != nil { return tally.sample(world: world) }
+        return KPISample(at: world.clock ?? nextSample, report: RunReport(world: world, recorder: recorder, policy: "", seed: 0))
     }
 
     /// The sample about `seconds` before the last one (for a trend arrow), if the run is that old.

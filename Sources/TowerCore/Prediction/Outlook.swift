@@ -40,6 +40,18 @@ public struct Outlook: Sendable, Codable {
     public var lanes: [String: Lane] = [:]
     public var atRisk: [AtRisk] = []
 
+    /// What an outlook is timed from, copied out of a core or a board's copy of one: values only, so it can be
+    /// timed on another thread while the world goes on.
+    public struct Inputs: Sendable {
+        let world: World
+        let now: Instant
+        let planner: InsertionPlanner
+        let learned: ETAModel?
+        let horizon: Int64?
+
+        public func outlook() -> Outlook { Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon) }
+    }
+
     /// Computes the outlook of `world` at `now`. A stop's slack is counted against the window the customer booked
     /// (late is late as every figure counts it); an order is at risk when it may break its current promise (what
     /// its customer was last told), and only when that promise ends within `horizon` (what needs attention now).
@@ -55,7 +67,16 @@ public struct Outlook: Sendable, Codable {
             var start = planner.start(of: rider, now: now, in: world)
             // A stalled or broken rider does not move: its clock keeps running, its position does not.
             start.time = max(start.time, now)
-            let infos = route.stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
+            // Each stop's order looked up once, for its timing and for its window below.
+            var orders: [Order?] = []
+            orders.reserveCapacity(route.stops.count)
+            var infos: [StopInfo] = []
+            infos.reserveCapacity(route.stops.count)
+            for (ref, stop) in route.stops.enumerated() {
+                let order = world.orders[stop.order]
+                orders.append(order)
+                if let order, let info = StopInfo(stop, ref: ref, order: order, in: world, now: now) { infos.append(info) }
+            }
             let etas: [Instant], sigmas: [Double]
             if let learned {
                 (etas, sigmas) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
@@ -74,7 +95,7 @@ public struct Outlook: Sendable, Codable {
                 let spread = Int64((RiskModel.z90 * sigma).rounded())
                 p10.append(max(now, eta - spread))
                 p90.append(eta + spread)
-                guard info.kind == .delivery, let order = world.orders[planned.order] else { slack.append(Int64.max); continue }
+                guard info.kind == .delivery, let order = orders[info.ref] else { slack.append(Int64.max); continue }
                 slack.append(order.booked.end - eta)
                 let left = order.promised.end - eta
                 let probability = risk.lateProbability(eta: eta, windowEnd: order.promised.end, sigma: sigma)
@@ -90,8 +111,8 @@ public struct Outlook: Sendable, Codable {
             atRisk += risky
         }
         // Orders nobody carries are at risk once their window is near.
-        for id in world.orderIDs {
-            guard let order = world.orders[id], order.status == .open, order.rider == nil, due(order) else { continue }
+        for id in world.unassignedOrderIDs {
+            guard let order = world.orders[id], due(order) else { continue }
             let left = order.promised.end - now
             if left < 2 * 3600 {
                 // Nobody carries it: the longer the window stays open, the better its chance of a rider in time.

@@ -20,7 +20,13 @@ public struct StopInfo: Sendable {
     /// Resolves `stop` in `world` for a route planned at `now` (how far ahead it lies sets its reserve, see
     /// `RouteEvaluator.latestArrival`); nil when its order is unknown.
     public init?(_ stop: Stop, ref: Int, in world: World, now: Instant) {
-        guard let order = world.orders[stop.order], let location = world.location(of: stop) else { return nil }
+        guard let order = world.orders[stop.order] else { return nil }
+        self.init(stop, ref: ref, order: order, in: world, now: now)
+    }
+
+    /// As above, with the stop's order already looked up.
+    public init?(_ stop: Stop, ref: Int, order: Order, in world: World, now: Instant) {
+        guard let location = world.location(of: stop.kind, order: order) else { return nil }
         kind = stop.kind
         self.ref = ref
         self.location = location

@@ -44,8 +44,11 @@ public final class CoreMirror {
     }
 
     /// The outlook at `now`, as the core's detectors see it.
-    public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook {
-        Outlook(world: world, now: now, planner: planner, learned: learner?.model, horizon: horizon)
+    public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook { outlookInputs(at: now, horizon: horizon).outlook() }
+
+    /// What that outlook is timed from, as values (to time it on another thread).
+    public func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs {
+        Outlook.Inputs(world: world, now: now, planner: planner, learned: learner?.model, horizon: horizon)
     }
 
     /// For a board's frame: the first time, the core's outlook the snapshot carried (timed by the core as it wrote

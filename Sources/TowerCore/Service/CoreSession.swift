@@ -59,7 +59,7 @@ public final class CoreSession {
     public func step(elapsed: Double) -> [String] {
         guard engine.halted == nil else { return [] }
         let world = engine.world
-        let waiting = world.exceptions.values.reduce(0) { $0 + ($1.state == .escalated ? 1 : 0) }
+        let waiting = world.escalatedCases.count
         let undoOpen = world.lastDecisions.values.contains { !$0.undone && now - $0.at <= World.undoWindow }
         let pace = ClockPace(requested: speed, waiting: waiting, undoOpen: undoOpen, mode: engine.settings.policy.humanTime,
                              peopleDecide: peopleDecide)

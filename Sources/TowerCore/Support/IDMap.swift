@@ -9,8 +9,22 @@
 /// Iteration order is by shard, then each shard's own: arbitrary, as a dictionary's is; nothing may depend on it.
 public struct IDMap<Value>: Sequence {
     private var shards: [[String: Value]]
+    /// The ids changed since `beginChangeLog()`, in the order changed (an id may repeat), while the log is open
+    /// (see `World.apply`: the log of one event, so a projection can follow what it touched without a walk of the
+    /// whole table). Never encoded; a copy made while the log is closed does not grow it.
+    public private(set) var changed: [String] = []
+    private var logging = false
 
     public init() { shards = Array(repeating: [:], count: IDMap.shardCount) }
+
+    /// Empties the change log and starts noting changes.
+    mutating func beginChangeLog() {
+        changed.removeAll(keepingCapacity: true)
+        logging = true
+    }
+
+    /// Stops noting changes; the log keeps what it holds until the next `beginChangeLog()`.
+    mutating func endChangeLog() { logging = false }
 
     static var shardCount: Int { 64 }
 
@@ -25,16 +39,25 @@ public struct IDMap<Value>: Sequence {
 
     public subscript(key: String) -> Value? {
         get { shards[IDMap.shard(of: key)][key] }
-        _modify { yield &shards[IDMap.shard(of: key)][key] }
+        _modify {
+            if logging { changed.append(key) }
+            yield &shards[IDMap.shard(of: key)][key]
+        }
     }
 
     public subscript(key: String, default fallback: @autoclosure () -> Value) -> Value {
         get { shards[IDMap.shard(of: key)][key] ?? fallback() }
-        _modify { yield &shards[IDMap.shard(of: key)][key, default: fallback()] }
+        _modify {
+            if logging { changed.append(key) }
+            yield &shards[IDMap.shard(of: key)][key, default: fallback()]
+        }
     }
 
     @discardableResult
-    public mutating func removeValue(forKey key: String) -> Value? { shards[IDMap.shard(of: key)].removeValue(forKey: key) }
+    public mutating func removeValue(forKey key: String) -> Value? {
+        if logging { changed.append(key) }
+        return shards[IDMap.shard(of: key)].removeValue(forKey: key)
+    }
 
     public var count: Int { shards.reduce(0) { $0 + $1.count } }
     public var isEmpty: Bool { shards.allSatisfy(\.isEmpty) }

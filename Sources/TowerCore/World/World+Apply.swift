@@ -4,6 +4,9 @@ extension World {
     /// Contradictions that a real feed can carry (a second delivery of the same order, a delivery before its
     /// pickup) leave the world consistent rather than trapping; detectors report them.
     public mutating func apply(_ event: Event) {
+        // What this event changes among orders, riders and cases, for projections that follow it (`KPITally`).
+        orders.beginChangeLog(); riders.beginChangeLog(); exceptions.beginChangeLog()
+        defer { orders.endChangeLog(); riders.endChangeLog(); exceptions.endChangeLog() }
         if event.isCoreDecision { decisionIDs[event.id] = true } else { inputIDs[event.id] = event.fingerprint }
         // A checkpoint says where the core stands; it is nothing that happened, so the clock stays.
         if !event.isCheckpoint, clock.map({ event.at > $0 }) ?? true { clock = event.at }
@@ -216,9 +219,11 @@ extension World {
 
     private mutating func updateException(_ id: String, _ change: (inout ExceptionCase) -> Void) {
         guard var exception = exceptions[id] else { return }
+        let wasClosed = !exception.isPending && exception.resolvedAt != nil
         change(&exception)
         exceptions[id] = exception
         if exception.isPending { pendingCaseIDs.insert(id) } else { pendingCaseIDs.remove(id) }
+        if !wasClosed, !exception.isPending, exception.resolvedAt != nil { closedCaseIDs.append(id) }
     }
 
     private mutating func unload(_ order: Order, from riderID: String) {

@@ -6,6 +6,7 @@ extension World {
         if let old = orders[order.id].flatMap(thirdPartyWave) { waveLoad[old] -= 1 }
         orders[order.id] = order
         if let new = thirdPartyWave(of: order) { waveLoad[new] += 1 }
+        if order.status == .open, order.rider == nil { unassignedOrderIDs.insert(order.id) } else { unassignedOrderIDs.remove(order.id) }
     }
 
     /// The 3PL wave an order counts in: given to a 3PL rider, not cancelled, its window starting in a wave.

@@ -26,6 +26,8 @@ public struct World: Sendable, Codable {
     public internal(set) var orders: IDMap<Order> = [:]
     /// Orders the 3PL holds in each wave (see `thirdPartyWaveLoad`).
     var waveLoad: [Int] = []
+    /// Orders open with no rider (kept by `putOrder`), so what waits for a rider is found without a walk of the day.
+    public internal(set) var unassignedOrderIDs: Set<String> = []
     /// Each rider's route; changed only through `setRoute` and `changeStops` (which keep `routeMarks` with it).
     public internal(set) var routes: IDMap<Route> = [:]
     /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
@@ -40,6 +42,21 @@ public struct World: Sendable, Codable {
     public internal(set) var pendingCaseIDs: Set<String> = []
     /// The pending cases, in id order.
     public var pendingCases: [ExceptionCase] { pendingCaseIDs.sorted().compactMap { exceptions[$0] } }
+    /// The escalations waiting for a person, in id order (found among the pending cases, not the day's).
+    public var escalatedCases: [ExceptionCase] { pendingCases.filter { $0.state == .escalated } }
+    /// Cases in the order they were closed (one closed again after an undo is listed again), so the latest decisions
+    /// are read from the end rather than found among every case of the day.
+    public internal(set) var closedCaseIDs: [String] = []
+
+    /// The latest closed cases that pass `keep`, newest first, at most `limit`.
+    public func latestClosedCases(_ limit: Int, where keep: (ExceptionCase) -> Bool) -> [ExceptionCase] {
+        var found: [ExceptionCase] = [], seen: Set<String> = []
+        for id in closedCaseIDs.reversed() where found.count < limit && seen.insert(id).inserted {
+            guard let exception = exceptions[id], !exception.isPending, exception.resolvedAt != nil, keep(exception) else { continue }
+            found.append(exception)
+        }
+        return found
+    }
     public internal(set) var notificationsSent = 0
     /// Each operator's last decision, while it may be undone (see `OperatorDecision`).
     public internal(set) var lastDecisions: [String: OperatorDecision] = [:]
@@ -99,8 +116,12 @@ public struct World: Sendable, Codable {
 
     /// Where a stop is.
     public func location(of stop: Stop) -> GeoPoint? {
-        guard let order = orders[stop.order] else { return nil }
-        switch stop.kind {
+        orders[stop.order].flatMap { location(of: stop.kind, order: $0) }
+    }
+
+    /// Where a stop of `kind` for `order` is: its drop, or where it is picked up.
+    public func location(of kind: Stop.Kind, order: Order) -> GeoPoint? {
+        switch kind {
         case .delivery: return order.drop
         case .pickup: return pickupLocation(of: order)
         }

@@ -389,7 +389,7 @@ public final class CoreAPI {
         text += "# HELP tower_journal_write_seconds Time to write the core's steps to the journal (encoding and write(2), before the sync).\n"
         text += "# TYPE tower_journal_write_seconds summary\n"
         text += "tower_journal_write_seconds_sum \(formatMetric(writes.seconds))\ntower_journal_write_seconds_count \(writes.count)\n"
-        let waiting = world.exceptions.values.filter { $0.state == .escalated }.count
+        let waiting = world.escalatedCases.count
         family("tower_escalations_waiting", "gauge", "Escalations waiting for a person.", [("", Double(waiting))])
         family("tower_orders_at_risk", "gauge", "Orders at risk of breaking their promise within the decision horizon.",
                [("", Double(session.engine.outlook(at: session.now, horizon: session.engine.settings.policy.decisionHorizon).atRisk.count))])

@@ -39,7 +39,7 @@ enum AuditCommand: Command {
         print(["time", "exception", "kind", "subject", "decision", "by", "action", "reason"].joined(separator: "\t"))
         for row in rows { print(row.map { TextSanitizer.clean($0) }.joined(separator: "\t")) }
         let escalated = world.exceptions.values.filter { $0.options.count > 0 }.count
-        let waiting = world.exceptions.values.filter { $0.state == .escalated }.count
+        let waiting = world.escalatedCases.count
         FileHandle.standardError.write(Data("\(rows.count) decisions; \(escalated) escalations, \(waiting) still waiting\n".utf8))
         return 0
     }
