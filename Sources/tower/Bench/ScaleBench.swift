@@ -110,6 +110,17 @@ enum ScaleBench {
 
         func p99(_ work: EngineStopwatch.Work) -> Double { (stopwatch.samples[work] ?? []).sorted().quantileValue(0.99) }
         func perHour(_ work: EngineStopwatch.Work) -> Double { (stopwatch.samples[work] ?? []).reduce(0, +) / 1000 / hours }
+        // The day's figures at `until`, before the frames below move it on.
+        let orders = engine.world.orders.values
+        let delivered = orders.filter { $0.status == .delivered }
+        let onTime = delivered.filter { order in order.completedAt.map { !order.isLate(deliveredAt: $0) } ?? false }.count
+        var figures = Figures(riders: riders, orders: scenario.orders.count, planSeconds: (stopwatch.samples[.planDay]?.first ?? 0) / 1000,
+                              cpuPerHour: cpu / hours, hours: hours, eventP99: p99(.event), events: stopwatch.samples[.event]?.count ?? 0,
+                              scanP99: p99(.scan), searchP99: p99(.planSearch), retryP99: p99(.retry),
+                              scanPerHour: perHour(.scan), searchPerHour: perHour(.planSearch), retryPerHour: perHour(.retry), frameP99: 0, outlookP99: 0,
+                              peakMB: 0, onTime: delivered.isEmpty ? 0 : Double(onTime) / Double(delivered.count) * 100, delivered: delivered.count,
+                              unassigned: engine.backlog.waiting, held: engine.backlog.held, releaseP99: p99(.release),
+                              releasePerHour: perHour(.release))
         var buffer = ScreenBuffer(width: 200, height: 60)
         let model = BoardModel(speed: 60, readonly: false)
         // As a board at ×60 drawing 10 frames a second: the day moves 6 s between frames; each frame takes the latest
@@ -132,17 +143,9 @@ enum ScaleBench {
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let orders = engine.world.orders.values
-        let delivered = orders.filter { $0.status == .delivered }
-        let onTime = delivered.filter { order in order.completedAt.map { !order.isLate(deliveredAt: $0) } ?? false }.count
-        let figures = Figures(riders: riders, orders: scenario.orders.count, planSeconds: (stopwatch.samples[.planDay]?.first ?? 0) / 1000,
-                              cpuPerHour: cpu / hours, hours: hours, eventP99: p99(.event), events: stopwatch.samples[.event]?.count ?? 0,
-                              scanP99: p99(.scan), searchP99: p99(.planSearch), retryP99: p99(.retry),
-                              scanPerHour: perHour(.scan), searchPerHour: perHour(.planSearch), retryPerHour: perHour(.retry), frameP99: frames.sorted().quantileValue(0.99), outlookP99: outlooks.sorted().quantileValue(0.99),
-                              peakMB: Double(usage.ru_maxrss) / 1024,
-                              onTime: delivered.isEmpty ? 0 : Double(onTime) / Double(delivered.count) * 100, delivered: delivered.count,
-                              unassigned: engine.backlog.waiting, held: engine.backlog.held, releaseP99: p99(.release),
-                              releasePerHour: perHour(.release))
+        figures.frameP99 = frames.sorted().quantileValue(0.99)
+        figures.outlookP99 = outlooks.sorted().quantileValue(0.99)
+        figures.peakMB = Double(usage.ru_maxrss) / 1024
         let encoder = JSONEncoder()
         BenchOutput.say(String(decoding: try encoder.encode(figures), as: UTF8.self))
     }
