@@ -2,7 +2,7 @@ import Foundation
 import TowerCore
 
 /// The live loop: keys in, frames out; the core (in process or over its socket, see `CoreLink`) moves time on and
-/// owns every decision. One thread.
+/// owns every decision. One thread, and one more that times the outlook frames draw (`BackgroundOutlook`).
 public final class BoardApp {
     public let link: CoreLink
     public private(set) var model: BoardModel
