@@ -162,11 +162,10 @@ public struct RemedyPlanner: Sendable {
         if world.orders[subject] != nil { return [subject] }
         if let route = world.routes[subject] { return Set(route.stops.map(\.order)) }
         guard world.zones[subject] != nil else { return [] }
-        return Set(world.orderIDs.filter { id in
+        return world.unassignedOrderIDs.filter { id in
             guard let order = world.orders[id] else { return false }
-            return order.zone == subject && order.status == .open && order.rider == nil
-                && order.window.end > now && order.window.end <= now + policy.thresholds.capacityHorizon
-        })
+            return order.zone == subject && order.window.end > now && order.window.end <= now + policy.thresholds.capacityHorizon
+        }
     }
 
     /// The cost of `riders`' routes and which of `orders` miss the windows their customers booked (in `promises`).
@@ -305,7 +304,8 @@ public struct RemedyPlanner: Sendable {
         case .askRider:
             _ = try onDuty(s, in: world)
         case .handoffZone:
-            for id in world.orderIDs {
+            // In the day's order (the first placed takes the room), among the orders waiting for a rider.
+            for id in world.orderIDs where world.unassignedOrderIDs.contains(id) {
                 guard let order = draft.world.orders[id], order.zone == s, order.status == .open, order.rider == nil,
                       order.window.end > now, order.window.end <= now + policy.thresholds.capacityHorizon,
                       let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, among: [.thirdParty, .gig]) else { continue }

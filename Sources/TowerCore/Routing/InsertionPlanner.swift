@@ -96,8 +96,9 @@ public struct InsertionPlanner: Sendable {
         let waveLoad = world.thirdPartyWaveLoad(excluding: order.id)
         let allowed = channels.filter { world.channelRefusal($0, for: order, waveLoad: waveLoad) == nil }
         guard !allowed.isEmpty else { return Allocation() }
-        var ranked: [(km: Double, rider: Rider)] = []
-        var idle: [(km: Double, rider: Rider)] = []
+        // Ranked by id, not by value: a rider is a large value, and the ranking keeps and moves thousands of them.
+        var ranked: [(km: Double, id: String)] = []
+        var idle: [(km: Double, id: String)] = []
         for (id, rider) in world.riders {
             guard allowed.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { continue }
             let anchor = rider.status == .offShift ? (world.hubs[rider.profile.hub]?.location ?? rider.position) : rider.position
@@ -105,21 +106,24 @@ public struct InsertionPlanner: Sendable {
             let marks = world.routeMarks[id] ?? []
             for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
             let km = conditions.flatKm(from: anchor, to: pickup) + toDrop
-            ranked.append((km, rider))
-            if marks.isEmpty { idle.append((km, rider)) }
+            ranked.append((km, id))
+            // An idle rider whose shift starts after the window has closed could only bring it late: not one of the
+            // few asked besides the count (it stays among the nearest, if it is one).
+            if marks.isEmpty, rider.profile.shift.start < order.window.end { idle.append((km, id)) }
         }
         let wanted = wanted ?? candidateRiders
         var result = Allocation()
         var rank: [Channel: Int] = [:]
         var found = 0
-        let byDistance = { (a: (km: Double, rider: Rider), b: (km: Double, rider: Rider)) in a.km != b.km ? a.km < b.km : a.rider.id < b.rider.id }
+        let byDistance = { (a: (km: Double, id: String), b: (km: Double, id: String)) in a.km != b.km ? a.km < b.km : a.id < b.id }
         let nearest = ranked.smallest(wanted * InsertionPlanner.triesPerCandidate, by: byDistance)
         // The nearest riders with nothing to do are priced too, first and beside the count: in a large city the
         // nearest by route are riders whose routes already pass the drop, full or late by then, and an idle rider
         // at the hub would never be asked.
-        let nearby = Set(nearest.map(\.rider.id))
-        let spare = idle.smallest(InsertionPlanner.idleCandidates, by: byDistance).filter { !nearby.contains($0.rider.id) }
-        for (index, (_, rider)) in (spare + nearest).enumerated() {
+        let nearby = Set(nearest.map(\.id))
+        let spare = idle.smallest(InsertionPlanner.idleCandidates, by: byDistance).filter { !nearby.contains($0.id) }
+        for (index, (_, id)) in (spare + nearest).enumerated() {
+            guard let rider = world.riders[id] else { continue }
             let channel = rider.profile.channel
             result.tried.append(rider.id)
             switch fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: result.byChannel[channel]?.delta ?? .infinity) {
