@@ -1,7 +1,9 @@
 /// The board's KPIs kept as the events come: each event changes the share of the few orders, riders and cases it
 /// touched (the world's change logs, see `IDMap.changed`), so a sample costs the same at 40,000 orders as at 400.
 /// `RunReport` walks the whole world for the same figures; the two agree (tested after every event of a day), to
-/// rounding: sums here are kept by adding and taking away, not in registration order.
+/// rounding: sums here are kept by adding and taking away, not in registration order. One difference by design: a
+/// delivery keeps the drop price of its rider's profile when it was counted; a rider registered again later with
+/// another price changes the report's figure for the deliveries before it, not this one.
 ///
 /// It follows one world event by event. An event it did not see (a trend made mid-journal, a batch applied at
 /// once, an event without a journal position) makes it count again from the world (`follows` says when).
