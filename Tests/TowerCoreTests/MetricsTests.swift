@@ -111,6 +111,27 @@ import Testing
         #expect(last.delivered > 100 && last.failed > 0 && last.resolved > 0 && last.late > 0, "\(last) \(compared)")
     }
 
+    /// A board's copy of the core's trend (decoded from a snapshot) shows the core's figures in its first frame
+    /// rather than counting its world; once its world moves on, it counts for itself.
+    @Test func aDecodedTrendShowsTheCoresFiguresUntilItsWorldMovesOn() throws {
+        let scenario = try TestCity.scenario()
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        var trend = KPITrend(planLock: scenario.planLock)
+        let engine = session.engine
+        engine.observer = { trend.note($0, world: engine.world) }
+        session.simulation.run(until: scenario.time(11 * 3600), engine: engine)
+        let core = trend.current(world: engine.world)
+        let copy = try JSONDecoder().decode(KPITrend.self, from: JSONEncoder().encode(trend))
+        #expect(copy.current(world: engine.world) == core)
+        // Proof that the copy did not count: a world at the same position whose orders say otherwise.
+        var doctored = engine.world
+        let delivered = try #require(doctored.orderIDs.first { doctored.orders[$0]?.status == .delivered })
+        doctored.orders[delivered]?.status = .failed
+        #expect(copy.current(world: doctored) == core)
+        doctored.lastSeq += 1
+        #expect(copy.current(world: doctored).delivered == core.delivered - 1, "a world further on is counted")
+    }
+
     @Test func simulateJSONCarriesResolutionTimesPerType() throws {
         let scenario = try TestCity.scenario()
         let engine = try TestCity.run(scenario, until: 12 * 3600)

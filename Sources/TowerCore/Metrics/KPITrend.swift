@@ -47,8 +47,31 @@ public struct KPITrend: Sendable, Codable {
     private var nextSample: Instant
     /// The figures kept event by event (not encoded: a decoded trend counts its world again at its first event).
     private var tally: KPITally?
+    /// The tally's last sample and the journal position it counted to: encoded, so a board's copy of the core's
+    /// trend shows the core's figures in its first frame rather than counting the whole world for it.
+    private var latest: (seq: Int64, sample: KPISample)?
 
-    private enum CodingKeys: String, CodingKey { case recorder, samples, nextSample }
+    private enum CodingKeys: String, CodingKey { case recorder, samples, nextSample, latestSeq, latestSample }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        recorder = try container.decode(KPIRecorder.self, forKey: .recorder)
+        samples = try container.decode([KPISample].self, forKey: .samples)
+        nextSample = try container.decode(Instant.self, forKey: .nextSample)
+        if let seq = try container.decodeIfPresent(Int64.self, forKey: .latestSeq),
+           let sample = try container.decodeIfPresent(KPISample.self, forKey: .latestSample) {
+            latest = (seq, sample)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recorder, forKey: .recorder)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(nextSample, forKey: .nextSample)
+        try container.encodeIfPresent(latest?.seq, forKey: .latestSeq)
+        try container.encodeIfPresent(latest?.sample, forKey: .latestSample)
+    }
 
     public init(planLock: Instant) {
         recorder = KPIRecorder(planLock: planLock)
@@ -65,6 +88,7 @@ public struct KPITrend: Sendable, Codable {
         } else {
             tally = KPITally(world: world, recorder: recorder)
         }
+        if world.clock != nil { latest = (world.lastSeq, tally!.sample(world: world)) }
         guard !event.isCheckpoint, event.at >= nextSample else { return }
         let sample = current(world: world)
         while event.at >= nextSample {
@@ -75,9 +99,11 @@ public struct KPITrend: Sendable, Codable {
         }
     }
 
-    /// The KPIs of `world` now: from the tally when it has followed this world to its last event, else counted.
+    /// The KPIs of `world` now: from the tally when it has followed this world to its last event (or, decoded, from
+    /// its last sample when the world is where that was taken), else counted.
     public func current(world: World) -> KPISample {
         if let tally, tally.seq == world.lastSeq, world.clock != nil { return tally.sample(world: world) }
+        if let latest, latest.seq == world.lastSeq, world.clock != nil { return latest.sample }
         return KPISample(at: world.clock ?? nextSample, report: RunReport(world: world, recorder: recorder, policy: "", seed: 0))
     }
 

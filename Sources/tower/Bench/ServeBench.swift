@@ -175,8 +175,10 @@ enum ServeBench {
                     // copy's own.
                     for frame in 0..<2 {
                         var buffer = ScreenBuffer(width: 200, height: 60)
-                        let snapshot = BoardSnapshot(world: mirror.world, outlook: mirror.frameOutlook(at: status.instant, horizon: horizon), now: status.instant,
+                        var snapshot = BoardSnapshot(world: mirror.world, outlook: mirror.frameOutlook(at: status.instant, horizon: horizon), now: status.instant,
                                                      source: status.label, deadLetters: 0, recent: mirror.log.lines, wallClock: "")
+                        snapshot.kpis = mirror.trend.current(world: mirror.world)
+                        snapshot.trend = mirror.trend.samples
                         _ = BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: false), theme: .dark, glyphs: .unicode, into: &buffer)
                         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                         if frame == 0 { shared.attaches.withLock { $0.append(seconds) } } else { shared.ownOutlooks.withLock { $0.append(seconds) } }
