@@ -117,17 +117,26 @@ public struct RidgeRegression: Codable, Sendable {
         guard denominator > 1e-12 else { return }
         for i in 0..<d { weights[i] += px[i] / denominator * residual }
         // P ← (P − (P·x)(P·x)ᵀ / denominator) / forgetting, a row at a time: the rank-one step where P·x is not 0,
-        // then the forgetting, element by element as before.
+        // then the forgetting, element by element as before, in one pass over the row where both apply (each
+        // element still subtracted, then divided: the same numbers, half the passes over a matrix that does not
+        // fit the cache; every board attached to a core learns each delivery too).
         let forgetting = forgetting
         inverse.withUnsafeMutableBufferPointer { p in
             px.withUnsafeBufferPointer { v in
                 for i in 0..<d {
                     let row = p.baseAddress! + i * d
-                    if v[i] != 0 {
+                    switch (v[i] != 0, forgetting != 1) {
+                    case (true, true):
+                        let scale = v[i] / denominator
+                        for j in 0..<d { row[j] = (row[j] - scale * v[j]) / forgetting }
+                    case (true, false):
                         let scale = v[i] / denominator
                         for j in 0..<d { row[j] -= scale * v[j] }
+                    case (false, true):
+                        for j in 0..<d { row[j] /= forgetting }
+                    case (false, false):
+                        break
                     }
-                    if forgetting != 1 { for j in 0..<d { row[j] /= forgetting } }
                 }
             }
         }
