@@ -17,6 +17,17 @@ import Testing
         log.split(separator: "\n").first { $0.contains("\(name) on port ") }.flatMap { Int($0.split(separator: " ").last ?? "") }
     }
 
+    /// The port `core` says it serves `name` on, once it has said so: its Unix socket listens before its HTTP
+    /// endpoints are bound and named, so under load the line can come a moment after the socket.
+    static func port(_ name: String, of core: CoreProcess, timeout: Double = 60) -> Int? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let port = port(name, in: core.output) { return port }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return nil
+    }
+
     @Test(.enabled(if: canRun)) func ordersStopsPositionsAndReadsThroughRealClients() throws {
         let city = try Tower.smallCity()
         let work = URL(fileURLWithPath: city).deletingLastPathComponent().path
@@ -29,8 +40,8 @@ import Testing
         let core = try CoreProcess(["--scenario", city, "--journal", journal, "--from", "09:00", "--paused", "--http", "127.0.0.1:0",
                                     "--osmand", "127.0.0.1:0", "--devices", work + "/devices.conf", "--order-mapping", work + "/shopify.conf"],
                                    socket: work + "/j.sock", in: work)
-        let http = try #require(Self.port("http", in: core.output), "\(core.output)")
-        let osmand = try #require(Self.port("osmand", in: core.output), "\(core.output)")
+        let http = try #require(Self.port("http", of: core), "\(core.output)")
+        let osmand = try #require(Self.port("osmand", of: core), "\(core.output)")
         let base = "http://127.0.0.1:\(http)"
 
         let health = try Self.curl([base + "/healthz"])
