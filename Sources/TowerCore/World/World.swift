@@ -51,8 +51,10 @@ public struct World: Sendable, Codable {
     /// The latest closed cases that pass `keep`, newest first, at most `limit`.
     public func latestClosedCases(_ limit: Int, where keep: (ExceptionCase) -> Bool) -> [ExceptionCase] {
         var found: [ExceptionCase] = [], seen: Set<String> = []
-        for id in closedCaseIDs.reversed() where found.count < limit && seen.insert(id).inserted {
-            guard let exception = exceptions[id], !exception.isPending, exception.resolvedAt != nil, keep(exception) else { continue }
+        for id in closedCaseIDs.reversed() {
+            guard found.count < limit else { break }
+            guard seen.insert(id).inserted, let exception = exceptions[id], !exception.isPending, exception.resolvedAt != nil,
+                  keep(exception) else { continue }
             found.append(exception)
         }
         return found
