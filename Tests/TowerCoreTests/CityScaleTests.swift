@@ -163,6 +163,79 @@ import Testing
         #expect(allocation.tried.filter { !busy.contains($0) }.count >= InsertionPlanner.idleCandidates)
     }
 
+    /// The candidate search walks the riders near the pickup first and stops once the rest are too far: it must
+    /// try the same riders in the same order, and choose the same, as a walk of the whole fleet (a world whose grid
+    /// is not built), for every order of a city in the middle of its day, whatever channels it may go to.
+    @Test func theRidersNearThePickupFirstAreTheRidersAWalkOfTheFleetFinds() throws {
+        let world = try TestCity.run(try TestCity.scenario(riders: 90, orders: 900, seed: 5), until: 10 * 3600).world
+        #expect(world.riderGrid.isBuilt)
+        var walked = world
+        walked.riderGrid = RiderGrid()
+        let now = try #require(world.clock)
+        let planner = InsertionPlanner()
+        var orders = world.orderIDs.compactMap { world.orders[$0] }.filter { !$0.status.isFinal }
+        #expect(orders.count > 100, "too few orders to compare: \(orders.count)")
+        orders = orders.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+        var compared = 0
+        for order in orders {
+            for (channels, wanted) in [(Channel.everyone, nil), ([Channel.gig], 2), ([Channel.own, .thirdParty], 1)] as [(Set<Channel>, Int?)] {
+                let excluded = Set(order.rider.map { [$0] } ?? [])
+                let near = planner.allocation(of: order, in: world, now: now, among: channels, excluding: excluded, wanted: wanted)
+                let all = planner.allocation(of: order, in: walked, now: now, among: channels, excluding: excluded, wanted: wanted)
+                #expect(near.tried == all.tried, "\(order.id) among \(channels)")
+                #expect(near.best?.rider == all.best?.rider && near.best?.costAfter == all.best?.costAfter, "\(order.id) among \(channels)")
+                if !all.tried.isEmpty { compared += 1 }
+            }
+        }
+        #expect(compared > 100, "too few searches tried a rider: \(compared)")
+        // The grid holds every rider whose shift has not ended, once.
+        var held: [String] = []
+        world.visitRiders(around: GeoPoint(lat: 0, lon: 0), kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0) }
+        #expect(held.sorted() == world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded }.sorted())
+    }
+
+    /// The grid's walk, stopped by the distance of the k-th nearest found, keeps the k nearest a sort of every point
+    /// finds, around points inside the spread, at its edge and far outside it, as riders move and leave.
+    @Test func theGridsWalkKeepsTheNearestASortFinds() {
+        var random = SeededRandom(seed: 11)
+        var grid = RiderGrid()
+        var anchors: [String: GeoPoint] = [:]
+        func point() -> GeoPoint { GeoPoint(lat: -23 + random.unit() * 0.3, lon: -43.5 + random.unit() * 0.4) }
+        for index in 0..<400 {
+            let id = "r\(index)", at = index % 50 == 0 ? GeoPoint(lat: -22.9, lon: -43.2) : point()  // some share a hub
+            grid.place(id, at: at)
+            anchors[id] = at
+        }
+        grid.markBuilt()
+        for index in stride(from: 0, to: 400, by: 7) { let at = point(); grid.place("r\(index)", at: at); anchors["r\(index)"] = at }
+        var removed: Set<String> = []
+        for index in stride(from: 3, to: 400, by: 11) { grid.place("r\(index)", at: nil); anchors["r\(index)"] = nil; removed.insert("r\(index)") }
+        grid.place("lost", at: GeoPoint(lat: .nan, lon: 0))
+        let kmPerDegreeLon = TravelConditions.kmPerDegreeLat * 0.92
+        func km(_ a: GeoPoint, _ b: GeoPoint) -> Double {
+            let x = (b.lon - a.lon) * kmPerDegreeLon, y = (b.lat - a.lat) * TravelConditions.kmPerDegreeLat
+            return (x * x + y * y).squareRoot()
+        }
+        let byDistance = { (a: (km: Double, id: String), b: (km: Double, id: String)) in a.km != b.km ? a.km < b.km : a.id < b.id }
+        let centres = (0..<30).map { _ in point() } + [GeoPoint(lat: -22.9, lon: -43.2), GeoPoint(lat: -10, lon: -43.3), GeoPoint(lat: 0, lon: 0)]
+        for centre in centres {
+            for k in [1, 5, 40] {
+                var kept = Smallest(k, by: byDistance)
+                var visited = 0, sawLost = false
+                grid.visit(around: centre, kmPerDegreeLon: kmPerDegreeLon, enough: { nearest in kept.worst.map { nearest > $0.km } ?? false }) { id in
+                    visited += 1
+                    #expect(!removed.contains(id), "\(id) was taken out")
+                    guard let anchor = anchors[id] else { sawLost = sawLost || id == "lost"; return }
+                    kept.offer((km(anchor, centre), id))
+                }
+                let sorted = anchors.map { (km: km($0.value, centre), id: $0.key) }.smallest(k, by: byDistance)
+                #expect(kept.sorted.map(\.id) == sorted.map(\.id), "k \(k) around \(centre)")
+                #expect(sawLost, "a rider with no place must be visited")
+                if k == 1, centre.lat < -22.5 { #expect(visited < 200, "the walk around \(centre) looked at \(visited) riders for one") }
+            }
+        }
+    }
+
     /// The 3PL's wave counts, kept as orders change, equal a count over every order after a day with waves.
     @Test func theWaveCountsKeptAsTheDayGoesEqualACountOfEveryOrder() throws {
         let directory = try TestCity.folder(riders: 12, orders: 200) { files in

@@ -96,32 +96,38 @@ public struct InsertionPlanner: Sendable {
         let waveLoad = world.thirdPartyWaveLoad(excluding: order.id)
         let allowed = channels.filter { world.channelRefusal($0, for: order, waveLoad: waveLoad) == nil }
         guard !allowed.isEmpty else { return Allocation() }
-        // Ranked by id, not by value: a rider is a large value, and the ranking keeps and moves thousands of them.
-        var ranked: [(km: Double, id: String)] = []
-        var idle: [(km: Double, id: String)] = []
-        for (id, rider) in world.riders {
-            guard allowed.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { continue }
-            let anchor = rider.status == .offShift ? (world.hubs[rider.profile.hub]?.location ?? rider.position) : rider.position
+        // Ranked by id, not by value: a rider is a large value, and the ranking keeps and moves many of them.
+        let byDistance = { (a: (km: Double, id: String), b: (km: Double, id: String)) in a.km != b.km ? a.km < b.km : a.id < b.id }
+        let wanted = wanted ?? candidateRiders
+        var ranked = Smallest(wanted * InsertionPlanner.triesPerCandidate, by: byDistance)
+        var idle = Smallest(InsertionPlanner.idleCandidates, by: byDistance)
+        // The riders near the pickup first: a rider's distance is at least how far its anchor is from the pickup, so
+        // the walk stops once the riders left are all farther than the last kept of both lists (the same riders as
+        // a walk of the whole fleet: ties are kept by id either way).
+        let settled = { (list: Smallest<(km: Double, id: String)>, nearest: Double) in list.isFull && list.worst.map { nearest > $0.km } ?? true }
+        world.visitRiders(around: pickup, kmPerDegreeLon: conditions.kmPerDegreeLon,
+                          enough: { settled(ranked, $0) && settled(idle, $0) }) { id in
+            guard let rider = world.riders[id], allowed.contains(rider.profile.channel), !excluded.contains(id),
+                  isFit(rider, for: order, now: now) else { return }
+            let anchor = world.anchor(of: rider)
             var toDrop = conditions.flatKm(from: anchor, to: order.drop)
             let marks = world.routeMarks[id] ?? []
             for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
             let km = conditions.flatKm(from: anchor, to: pickup) + toDrop
-            ranked.append((km, id))
+            ranked.offer((km, id))
             // An idle rider whose shift starts after the window has closed could only bring it late: not one of the
             // few asked besides the count (it stays among the nearest, if it is one).
-            if marks.isEmpty, rider.profile.shift.start < order.window.end { idle.append((km, id)) }
+            if marks.isEmpty, rider.profile.shift.start < order.window.end { idle.offer((km, id)) }
         }
-        let wanted = wanted ?? candidateRiders
         var result = Allocation()
         var rank: [Channel: Int] = [:]
         var found = 0
-        let byDistance = { (a: (km: Double, id: String), b: (km: Double, id: String)) in a.km != b.km ? a.km < b.km : a.id < b.id }
-        let nearest = ranked.smallest(wanted * InsertionPlanner.triesPerCandidate, by: byDistance)
+        let nearest = ranked.sorted
         // The nearest riders with nothing to do are priced too, first and beside the count: in a large city the
         // nearest by route are riders whose routes already pass the drop, full or late by then, and an idle rider
         // at the hub would never be asked.
         let nearby = Set(nearest.map(\.id))
-        let spare = idle.smallest(InsertionPlanner.idleCandidates, by: byDistance).filter { !nearby.contains($0.id) }
+        let spare = idle.sorted.filter { !nearby.contains($0.id) }
         for (index, (_, id)) in (spare + nearest).enumerated() {
             guard let rider = world.riders[id] else { continue }
             let channel = rider.profile.channel

@@ -40,22 +40,48 @@ public struct Heap<Element> {
     }
 }
 
-extension Sequence {
-    /// The `count` smallest elements by `areInIncreasingOrder`, smallest first, in one pass with a heap of `count`
-    /// (a handful out of a city's riders or orders, without sorting them all).
-    func smallest(_ count: Int, by areInIncreasingOrder: @escaping (Element, Element) -> Bool) -> [Element] {
-        guard count > 0 else { return [] }
-        var kept = Heap<Element> { areInIncreasingOrder($1, $0) }  // the worst kept on top
-        for element in self {
-            if kept.count < count {
-                kept.push(element)
-            } else if let worst = kept.first, areInIncreasingOrder(element, worst) {
-                _ = kept.pop()
-                kept.push(element)
-            }
+/// The `limit` smallest elements offered so far by `areInIncreasingOrder`, kept in a heap of `limit` (a handful
+/// out of a city's riders or orders, without sorting them all).
+struct Smallest<Element> {
+    private var kept: Heap<Element>
+    private let less: (Element, Element) -> Bool
+    let limit: Int
+
+    init(_ limit: Int, by areInIncreasingOrder: @escaping (Element, Element) -> Bool) {
+        self.limit = limit
+        less = areInIncreasingOrder
+        kept = Heap { areInIncreasingOrder($1, $0) }  // the worst kept on top
+    }
+
+    /// Whether `limit` elements are kept.
+    var isFull: Bool { kept.count >= limit }
+    /// The largest kept, once full: what a newcomer must beat.
+    var worst: Element? { isFull ? kept.first : nil }
+
+    mutating func offer(_ element: Element) {
+        guard limit > 0 else { return }
+        if kept.count < limit {
+            kept.push(element)
+        } else if let worst = kept.first, less(element, worst) {
+            _ = kept.pop()
+            kept.push(element)
         }
+    }
+
+    /// The kept elements, smallest first.
+    var sorted: [Element] {
+        var heap = kept
         var result: [Element] = []
-        while let next = kept.pop() { result.append(next) }
+        while let next = heap.pop() { result.append(next) }
         return result.reversed()
+    }
+}
+
+extension Sequence {
+    /// The `count` smallest elements by `areInIncreasingOrder`, smallest first, in one pass (see `Smallest`).
+    func smallest(_ count: Int, by areInIncreasingOrder: @escaping (Element, Element) -> Bool) -> [Element] {
+        var kept = Smallest(count, by: areInIncreasingOrder)
+        for element in self { kept.offer(element) }
+        return kept.sorted
     }
 }

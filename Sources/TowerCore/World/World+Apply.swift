@@ -6,7 +6,10 @@ extension World {
     public mutating func apply(_ event: Event) {
         // What this event changes among orders, riders and cases, for projections that follow it (`KPITally`).
         orders.beginChangeLog(); riders.beginChangeLog(); exceptions.beginChangeLog()
-        defer { orders.endChangeLog(); riders.endChangeLog(); exceptions.endChangeLog() }
+        defer {
+            followRiders(hubsChanged: event.type == .hubDefined)
+            orders.endChangeLog(); riders.endChangeLog(); exceptions.endChangeLog()
+        }
         if event.isCoreDecision { decisionIDs[event.id] = true } else { inputIDs[event.id] = event.fingerprint }
         // A checkpoint says where the core stands; it is nothing that happened, so the clock stays.
         if !event.isCheckpoint, clock.map({ event.at > $0 }) ?? true { clock = event.at }

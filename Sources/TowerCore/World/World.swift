@@ -33,6 +33,8 @@ public struct World: Sendable, Codable {
     /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
     /// a rider will be, for ranking riders by how near an order lies to their way (see `InsertionPlanner`).
     public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
+    /// The riders by their anchors' places, for the candidate search (see `RiderGrid`; kept by `apply`).
+    var riderGrid = RiderGrid()
     public internal(set) var incidents: [String: TrafficIncident] = [:]
     /// What the outside channels charge and the rules on who may take what.
     public internal(set) var channels = ChannelTerms.standard

@@ -1,0 +1,100 @@
+/// The riders by where they start from (their anchor: the position of a rider on shift, the hub of one before it),
+/// in square cells of a hundredth of a degree, so the candidate search looks at the riders near an order first and
+/// stops once the rest are too far to matter, instead of walking the whole fleet for every order.
+///
+/// Kept by `World.apply` from the riders each event changed; riders whose shift has ended are left out. Never
+/// encoded: a decoded world has an empty grid that is not `isBuilt`, and its first `apply` builds it (until then the
+/// search walks every rider, with the same result).
+struct RiderGrid: Sendable, Codable {
+    /// Degrees of latitude and of longitude per cell side (about 1.1 km north–south).
+    static let cellDegrees = 0.01
+
+    /// A cell's column and row, packed.
+    typealias Cell = Int64
+
+    private(set) var isBuilt = false
+    private var cellOfRider: [String: Cell] = [:]
+    private var ridersIn: [Cell: [String]] = [:]
+    /// Riders whose anchor has no cell (not a finite point): visited first, whatever the distance.
+    private var nowhere: Set<String> = []
+    /// The columns and rows any rider ever stood in (empty while `firstColumn > lastColumn`): the rings stop there.
+    private var firstColumn = Int.max, lastColumn = Int.min, firstRow = Int.max, lastRow = Int.min
+
+    init() {}
+    init(from decoder: Decoder) throws { self.init() }
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encodeNil()
+    }
+
+    private static func index(_ degrees: Double) -> Int? {
+        let value = (degrees / cellDegrees).rounded(.down)
+        return value.isFinite && abs(value) < 1e9 ? Int(value) : nil
+    }
+
+    private static func pack(_ column: Int, _ row: Int) -> Cell { Int64(column) << 32 | Int64(UInt32(truncatingIfNeeded: row)) }
+
+    /// Marks the grid as holding every rider (after the world placed them all).
+    mutating func markBuilt() { isBuilt = true }
+
+    /// Puts a rider at `anchor`, or takes it out with nil. Changes nothing when the rider stays in its cell, so a
+    /// copy of the world (a draft) that moves no rider shares its grid.
+    mutating func place(_ id: String, at anchor: GeoPoint?) {
+        var cell: Cell?
+        if let anchor, let column = Self.index(anchor.lon), let row = Self.index(anchor.lat) {
+            cell = Self.pack(column, row)
+            if cellOfRider[id] == cell { return }
+            firstColumn = min(firstColumn, column); lastColumn = max(lastColumn, column)
+            firstRow = min(firstRow, row); lastRow = max(lastRow, row)
+        } else if anchor != nil {
+            if nowhere.contains(id) { return }
+        } else if cellOfRider[id] == nil, !nowhere.contains(id) {
+            return
+        }
+        if let old = cellOfRider.removeValue(forKey: id) {
+            ridersIn[old]?.removeAll { $0 == id }
+            if ridersIn[old]?.isEmpty == true { ridersIn.removeValue(forKey: old) }
+        }
+        nowhere.remove(id)
+        if let cell {
+            cellOfRider[id] = cell
+            ridersIn[cell, default: []].append(id)
+        } else if anchor != nil {
+            nowhere.insert(id)
+        }
+    }
+
+    /// Visits the riders ring by ring around `point` (the cell holding it, then the eight around, and so on), each
+    /// ring after `enough` is asked with the least distance any rider in it can have from `point`, and stops when it
+    /// says that nothing at least that far matters. Distances are `TravelConditions.flatKm`'s.
+    func visit(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (String) -> Void) {
+        for id in nowhere { body(id) }
+        let width = lastColumn - firstColumn + 1, height = lastRow - firstRow + 1
+        // Rings over a sparse spread (riders far apart) would look at more empty cells than there are riders.
+        guard let column = Self.index(point.lon), let row = Self.index(point.lat), width > 0, height > 0,
+              width * height <= 16 * ridersIn.count + 64 else {
+            for cell in ridersIn.values { for id in cell { body(id) } }
+            return
+        }
+        // A cell r rings out lies at least r - 1 whole cells away along its column or its row.
+        let side = Self.cellDegrees * min(kmPerDegreeLon, TravelConditions.kmPerDegreeLat)
+        let outside = max(firstColumn - column, column - lastColumn, firstRow - row, row - lastRow, 0)
+        let reach = max(column - firstColumn, lastColumn - column, row - firstRow, lastRow - row)
+        for ring in stride(from: outside, through: reach, by: 1) {
+            if enough(Double(max(0, ring - 1)) * side) { return }
+            func visitCell(_ x: Int, _ y: Int) {
+                guard x >= firstColumn, x <= lastColumn, y >= firstRow, y <= lastRow, let ids = ridersIn[Self.pack(x, y)] else { return }
+                for id in ids { body(id) }
+            }
+            if ring == 0 { visitCell(column, row); continue }
+            for y in stride(from: max(row - ring, firstRow), through: min(row + ring, lastRow), by: 1) {
+                visitCell(column - ring, y)
+                visitCell(column + ring, y)
+            }
+            for x in stride(from: max(column - ring + 1, firstColumn), through: min(column + ring - 1, lastColumn), by: 1) {
+                visitCell(x, row - ring)
+                visitCell(x, row + ring)
+            }
+        }
+    }
+}
