@@ -167,8 +167,17 @@ import Testing
     /// try the same riders in the same order, and choose the same, as a walk of the whole fleet (a world whose grid
     /// is not built), for every order of a city in the middle of its day, whatever channels it may go to.
     @Test func theRidersNearThePickupFirstAreTheRidersAWalkOfTheFleetFinds() throws {
-        let world = try TestCity.run(try TestCity.scenario(riders: 90, orders: 900, seed: 5), until: 10 * 3600).world
-        #expect(world.riderGrid.isBuilt)
+        let scenario = try TestCity.scenario(riders: 90, orders: 900, seed: 5)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        // Before the shifts (every rider at a hub: the grid's few far places) and in the middle of the day.
+        for until in [5 * 3600 + 1800, 10 * 3600] {
+            session.simulation.run(until: scenario.time(until), engine: session.engine)
+            try compareSearches(in: session.engine.world, midday: until > 6 * 3600)
+        }
+    }
+
+    private func compareSearches(in world: World, midday: Bool) throws {
+        #expect(world.riderGrid.isBuilt && world.idleGrid.isBuilt)
         var walked = world
         walked.riderGrid = RiderGrid()
         let now = try #require(world.clock)
@@ -188,21 +197,32 @@ import Testing
             }
         }
         #expect(compared > 100, "too few searches tried a rider: \(compared)")
-        // The grid holds every rider whose shift has not ended, once.
+        guard midday else { return }
+        // The grid holds every rider whose shift has not ended, once; the idle grid, those with no route.
         var held: [String] = []
         world.visitRiders(around: GeoPoint(lat: 0, lon: 0), kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0) }
         #expect(held.sorted() == world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded }.sorted())
+        var idle: [String] = []
+        world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), kmPerDegreeLon: 100, enough: { _ in false }) { idle.append($0) }
+        let routeless = world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded && (world.routeMarks[$0] ?? []).isEmpty }
+        #expect(idle.sorted() == routeless.sorted())
+        #expect(!routeless.isEmpty && routeless.count < held.count, "the day has no idle riders, or only idle ones: \(routeless.count) of \(held.count)")
     }
 
     /// The grid's walk, stopped by the distance of the k-th nearest found, keeps the k nearest a sort of every point
-    /// finds, around points inside the spread, at its edge and far outside it, as riders move and leave.
-    @Test func theGridsWalkKeepsTheNearestASortFinds() {
+    /// finds, around points inside the spread, at its edge and far outside it, as riders move and leave: riders
+    /// spread over a city (walked in rings) and riders at a few hubs far apart (walked by their cells' distance).
+    @Test(arguments: [false, true]) func theGridsWalkKeepsTheNearestASortFinds(atHubs: Bool) {
         var random = SeededRandom(seed: 11)
         var grid = RiderGrid()
         var anchors: [String: GeoPoint] = [:]
-        func point() -> GeoPoint { GeoPoint(lat: -23 + random.unit() * 0.3, lon: -43.5 + random.unit() * 0.4) }
+        // At hubs: six hubs over a degree, and one rider in ten out on its own anywhere there.
+        let span = atHubs ? 1.0 : 0.3
+        let hubs = (0..<6).map { GeoPoint(lat: -23 + 0.18 * Double($0), lon: -43.5 + 0.4 * Double($0 % 3)) }
+        func anywhere() -> GeoPoint { GeoPoint(lat: -23 + random.unit() * span, lon: -43.5 + random.unit() * span * 1.3) }
+        func point() -> GeoPoint { atHubs && random.next() % 10 != 0 ? hubs[Int(random.next() % 6)] : anywhere() }
         for index in 0..<400 {
-            let id = "r\(index)", at = index % 50 == 0 ? GeoPoint(lat: -22.9, lon: -43.2) : point()  // some share a hub
+            let id = "r\(index)", at = index % 50 == 0 ? GeoPoint(lat: -22.9, lon: -43.2) : point()  // a few more at one place
             grid.place(id, at: at)
             anchors[id] = at
         }
@@ -217,7 +237,8 @@ import Testing
             return (x * x + y * y).squareRoot()
         }
         let byDistance = { (a: (km: Double, id: String), b: (km: Double, id: String)) in a.km != b.km ? a.km < b.km : a.id < b.id }
-        let centres = (0..<30).map { _ in point() } + [GeoPoint(lat: -22.9, lon: -43.2), GeoPoint(lat: -10, lon: -43.3), GeoPoint(lat: 0, lon: 0)]
+        let centres = (0..<30).map { _ in anywhere() }
+            + hubs + [GeoPoint(lat: -22.9, lon: -43.2), GeoPoint(lat: -10, lon: -43.3), GeoPoint(lat: 0, lon: 0)]
         for centre in centres {
             for k in [1, 5, 40] {
                 var kept = Smallest(k, by: byDistance)
@@ -231,7 +252,8 @@ import Testing
                 let sorted = anchors.map { (km: km($0.value, centre), id: $0.key) }.smallest(k, by: byDistance)
                 #expect(kept.sorted.map(\.id) == sorted.map(\.id), "k \(k) around \(centre)")
                 #expect(sawLost, "a rider with no place must be visited")
-                if k == 1, centre.lat < -22.5 { #expect(visited < 200, "the walk around \(centre) looked at \(visited) riders for one") }
+                // The walk is local: for the nearest one, a small part of the riders (at hubs, those of about two).
+                if k == 1, centre.lat < -22.5 { #expect(visited < (atHubs ? 200 : 60), "the walk around \(centre) looked at \(visited) riders for one") }
             }
         }
     }

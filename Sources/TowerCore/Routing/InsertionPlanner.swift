@@ -102,22 +102,25 @@ public struct InsertionPlanner: Sendable {
         var ranked = Smallest(wanted * InsertionPlanner.triesPerCandidate, by: byDistance)
         var idle = Smallest(InsertionPlanner.idleCandidates, by: byDistance)
         // The riders near the pickup first: a rider's distance is at least how far its anchor is from the pickup, so
-        // the walk stops once the riders left are all farther than the last kept of both lists (the same riders as
-        // a walk of the whole fleet: ties are kept by id either way).
+        // each walk stops once the riders left are all farther than the last it keeps (the same riders as a walk of
+        // the whole fleet: ties are kept by id either way).
         let settled = { (list: Smallest<(km: Double, id: String)>, nearest: Double) in list.isFull && list.worst.map { nearest > $0.km } ?? true }
-        world.visitRiders(around: pickup, kmPerDegreeLon: conditions.kmPerDegreeLon,
-                          enough: { settled(ranked, $0) && settled(idle, $0) }) { id in
+        func measure(_ id: String) -> (km: Double, idle: Bool)? {
             guard let rider = world.riders[id], allowed.contains(rider.profile.channel), !excluded.contains(id),
-                  isFit(rider, for: order, now: now) else { return }
+                  isFit(rider, for: order, now: now) else { return nil }
             let anchor = world.anchor(of: rider)
             var toDrop = conditions.flatKm(from: anchor, to: order.drop)
             let marks = world.routeMarks[id] ?? []
             for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
-            let km = conditions.flatKm(from: anchor, to: pickup) + toDrop
-            ranked.offer((km, id))
             // An idle rider whose shift starts after the window has closed could only bring it late: not one of the
             // few asked besides the count (it stays among the nearest, if it is one).
-            if marks.isEmpty, rider.profile.shift.start < order.window.end { idle.offer((km, id)) }
+            return (conditions.flatKm(from: anchor, to: pickup) + toDrop, marks.isEmpty && rider.profile.shift.start < order.window.end)
+        }
+        world.visitRiders(around: pickup, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { id in
+            if let (km, _) = measure(id) { ranked.offer((km, id)) }
+        }
+        world.visitIdleRiders(around: pickup, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(idle, $0) }) { id in
+            if let (km, isIdle) = measure(id), isIdle { idle.offer((km, id)) }
         }
         var result = Allocation()
         var rank: [Channel: Int] = [:]

@@ -64,16 +64,25 @@ struct RiderGrid: Sendable, Codable {
         }
     }
 
-    /// Visits the riders ring by ring around `point` (the cell holding it, then the eight around, and so on), each
-    /// ring after `enough` is asked with the least distance any rider in it can have from `point`, and stops when it
-    /// says that nothing at least that far matters. Distances are `TravelConditions.flatKm`'s.
+    /// Visits the riders nearest cells first around `point`, asking `enough` before each cell or ring of cells with
+    /// the least distance any rider in it can have from `point`, and stops when it says that nothing at least that
+    /// far matters. Distances are `TravelConditions.flatKm`'s (less a micrometre, for rounding at a cell's edge).
     func visit(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (String) -> Void) {
         for id in nowhere { body(id) }
-        let width = lastColumn - firstColumn + 1, height = lastRow - firstRow + 1
-        // Rings over a sparse spread (riders far apart) would look at more empty cells than there are riders.
-        guard let column = Self.index(point.lon), let row = Self.index(point.lat), width > 0, height > 0,
-              width * height <= 16 * ridersIn.count + 64 else {
+        guard let column = Self.index(point.lon), let row = Self.index(point.lat), !ridersIn.isEmpty else {
             for cell in ridersIn.values { for id in cell { body(id) } }
+            return
+        }
+        let width = lastColumn - firstColumn + 1, height = lastRow - firstRow + 1
+        if width * height > 16 * ridersIn.count + 64 {
+            // Riders in few places far apart (before the shifts start, all at their hubs): rings would look at more
+            // empty cells than there are riders, so the held cells are taken by their distance instead.
+            let near = ridersIn.keys.map { (km: distance(from: point, to: $0, kmPerDegreeLon: kmPerDegreeLon), cell: $0) }
+                .sorted { $0.km != $1.km ? $0.km < $1.km : $0.cell < $1.cell }
+            for (km, cell) in near {
+                if enough(km) { return }
+                for id in ridersIn[cell]! { body(id) }
+            }
             return
         }
         // A cell r rings out lies at least r - 1 whole cells away along its column or its row.
@@ -81,7 +90,7 @@ struct RiderGrid: Sendable, Codable {
         let outside = max(firstColumn - column, column - lastColumn, firstRow - row, row - lastRow, 0)
         let reach = max(column - firstColumn, lastColumn - column, row - firstRow, lastRow - row)
         for ring in stride(from: outside, through: reach, by: 1) {
-            if enough(Double(max(0, ring - 1)) * side) { return }
+            if enough(max(0, Double(ring - 1) * side - Self.slackKm)) { return }
             func visitCell(_ x: Int, _ y: Int) {
                 guard x >= firstColumn, x <= lastColumn, y >= firstRow, y <= lastRow, let ids = ridersIn[Self.pack(x, y)] else { return }
                 for id in ids { body(id) }
@@ -96,5 +105,16 @@ struct RiderGrid: Sendable, Codable {
                 visitCell(x, row + ring)
             }
         }
+    }
+
+    /// Kilometres taken off a distance bound, so a rounding of a point into the next cell never overstates it.
+    private static let slackKm = 1e-9
+
+    /// The least distance from `point` to any place in `cell`.
+    private func distance(from point: GeoPoint, to cell: Cell, kmPerDegreeLon: Double) -> Double {
+        let west = Double(Int(cell >> 32)) * Self.cellDegrees, south = Double(Int(Int32(truncatingIfNeeded: cell))) * Self.cellDegrees
+        let x = max(0, west - point.lon, point.lon - (west + Self.cellDegrees)) * kmPerDegreeLon
+        let y = max(0, south - point.lat, point.lat - (south + Self.cellDegrees)) * TravelConditions.kmPerDegreeLat
+        return max(0, (x * x + y * y).squareRoot() - Self.slackKm)
     }
 }

@@ -4,21 +4,40 @@ extension World {
         rider.status == .offShift ? (hubs[rider.profile.hub]?.location ?? rider.position) : rider.position
     }
 
-    /// Keeps `riderGrid` with the riders this event changed (all of them when the grid is not built yet, or a hub
-    /// was defined: the anchor of every rider before its shift may have moved). Riders whose shift ended leave it.
+    /// Keeps `riderGrid` and `idleGrid` with the riders this event changed (all of them when the grids are not built
+    /// yet, or a hub was defined: the anchor of every rider before its shift may have moved). Riders whose shift
+    /// ended leave them.
     mutating func followRiders(hubsChanged: Bool) {
         if hubsChanged { riderGrid = RiderGrid() }
         if riderGrid.isBuilt {
-            for id in riders.changed { placeInGrid(id) }
+            for id in riders.changed { placeInGrids(id) }
         } else {
-            for id in riders.keys { placeInGrid(id) }
+            idleGrid = RiderGrid()
+            for id in riders.keys { placeInGrids(id) }
             riderGrid.markBuilt()
+            idleGrid.markBuilt()
         }
     }
 
-    private mutating func placeInGrid(_ id: String) {
-        let rider = riders[id]
-        riderGrid.place(id, at: rider.flatMap { $0.status == .shiftEnded ? nil : anchor(of: $0) })
+    private mutating func placeInGrids(_ id: String) {
+        let place = gridPlace(of: id)
+        riderGrid.place(id, at: place)
+        idleGrid.place(id, at: hasRoute(id) ? nil : place)
+    }
+
+    /// Where a rider goes in the grids: its anchor, or nowhere once its shift has ended (or it is not known).
+    private func gridPlace(of id: String) -> GeoPoint? {
+        guard let rider = riders[id], rider.status != .shiftEnded else { return nil }
+        return anchor(of: rider)
+    }
+
+    /// Whether the candidate search sees a route to rank a rider by (see `routeMarks`).
+    private func hasRoute(_ id: String) -> Bool { !(routeMarks[id] ?? []).isEmpty }
+
+    /// Keeps `idleGrid` with a rider whose route was planned or emptied (see `setRoute` and `changeStops`).
+    mutating func followRoute(of id: String) {
+        guard idleGrid.isBuilt else { return }
+        idleGrid.place(id, at: hasRoute(id) ? nil : gridPlace(of: id))
     }
 
     /// Visits riders nearest first by their anchors' cells around `point` (see `RiderGrid.visit`): every rider
@@ -31,5 +50,14 @@ extension World {
             return
         }
         riderGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, enough: enough, body)
+    }
+
+    /// `visitRiders` over the riders with no route (at least: a world whose grid is not built visits every rider).
+    func visitIdleRiders(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (String) -> Void) {
+        guard idleGrid.isBuilt else {
+            for id in riders.keys { body(id) }
+            return
+        }
+        idleGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, enough: enough, body)
     }
 }

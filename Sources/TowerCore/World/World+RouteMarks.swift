@@ -6,6 +6,7 @@ extension World {
     /// new plan of a route, in `apply` or in a draft, goes through here (a stop done goes through `changeStops`).
     public mutating func setRoute(_ route: Route?, of rider: String) {
         routes[rider] = route
+        defer { followRoute(of: rider) }
         guard let route, !route.stops.isEmpty else { routeMarks.removeValue(forKey: rider); return }
         var points: [GeoPoint] = []
         points.reserveCapacity(route.stops.count)
@@ -27,6 +28,9 @@ extension World {
     public mutating func changeStops(of rider: String, _ change: (inout [Stop]) -> Void) {
         guard routes[rider] != nil else { return }
         change(&routes[rider]!.stops)
-        if routes[rider]!.stops.isEmpty { routeMarks.removeValue(forKey: rider) }
+        if routes[rider]!.stops.isEmpty {
+            routeMarks.removeValue(forKey: rider)
+            followRoute(of: rider)
+        }
     }
 }

@@ -35,6 +35,8 @@ public struct World: Sendable, Codable {
     public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
     /// The riders by their anchors' places, for the candidate search (see `RiderGrid`; kept by `apply`).
     var riderGrid = RiderGrid()
+    /// The riders with no route (no `routeMarks`) by their anchors' places (kept by `apply` and `setRoute`).
+    var idleGrid = RiderGrid()
     public internal(set) var incidents: [String: TrafficIncident] = [:]
     /// What the outside channels charge and the rules on who may take what.
     public internal(set) var channels = ChannelTerms.standard
