@@ -179,7 +179,8 @@ import Testing
     private func compareSearches(in world: World, midday: Bool) throws {
         #expect(world.riderGrid.isBuilt && world.idleGrid.isBuilt)
         var walked = world
-        walked.riderGrid = RiderGrid()
+        walked.riderGrid = RiderLayers()
+        walked.idleGrid = RiderLayers()
         let now = try #require(world.clock)
         let planner = InsertionPlanner()
         var orders = world.orderIDs.compactMap { world.orders[$0] }.filter { !$0.status.isFinal }
@@ -200,10 +201,10 @@ import Testing
         guard midday else { return }
         // The grid holds every rider whose shift has not ended, once; the idle grid, those with no route.
         var held: [String] = []
-        world.visitRiders(around: GeoPoint(lat: 0, lon: 0), kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0) }
+        world.visitRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0) }
         #expect(held.sorted() == world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded }.sorted())
         var idle: [String] = []
-        world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), kmPerDegreeLon: 100, enough: { _ in false }) { idle.append($0) }
+        world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, startingBefore: Instant(seconds: .max), kmPerDegreeLon: 100, enough: { _ in false }) { idle.append($0) }
         let routeless = world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded && (world.routeMarks[$0] ?? []).isEmpty }
         #expect(idle.sorted() == routeless.sorted())
         #expect(!routeless.isEmpty && routeless.count < held.count, "the day has no idle riders, or only idle ones: \(routeless.count) of \(held.count)")
@@ -226,7 +227,6 @@ import Testing
             grid.place(id, at: at)
             anchors[id] = at
         }
-        grid.markBuilt()
         for index in stride(from: 0, to: 400, by: 7) { let at = point(); grid.place("r\(index)", at: at); anchors["r\(index)"] = at }
         var removed: Set<String> = []
         for index in stride(from: 3, to: 400, by: 11) { grid.place("r\(index)", at: nil); anchors["r\(index)"] = nil; removed.insert("r\(index)") }
@@ -256,6 +256,26 @@ import Testing
                 if k == 1, centre.lat < -22.5 { #expect(visited < (atHubs ? 200 : 60), "the walk around \(centre) looked at \(visited) riders for one") }
             }
         }
+    }
+
+    /// Layers hold each rider once, in the layer it was last put in; a walk visits the layers it keeps (by layer
+    /// and least rank) and no other.
+    @Test func riderLayersHoldEachRiderInItsLastLayer() {
+        var layers = RiderLayers()
+        let hub = GeoPoint(lat: -22.9, lon: -43.2)
+        for index in 0..<30 { layers.place("r\(index)", layer: index % 3, rank: Int64(100 + index), at: GeoPoint(lat: hub.lat + 0.001 * Double(index), lon: hub.lon)) }
+        layers.place("r0", layer: 2, rank: 5, at: hub)  // moved to another layer, with a lower rank
+        layers.place("r1", layer: 1, rank: 101, at: nil)  // taken out
+        func visited(_ keep: (Int, Int64) -> Bool) -> Set<String> {
+            var seen: [String] = []
+            layers.visit(around: hub, kmPerDegreeLon: 100, layers: keep, enough: { _ in false }) { seen.append($0) }
+            #expect(seen.count == Set(seen).count, "a rider visited twice")
+            return Set(seen)
+        }
+        #expect(visited { layer, _ in layer == 0 } == Set(stride(from: 3, to: 30, by: 3).map { "r\($0)" }))
+        #expect(visited { layer, _ in layer == 2 } == Set(["r0"] + stride(from: 2, to: 30, by: 3).map { "r\($0)" }))
+        #expect(visited { _, least in least < 50 } == visited { layer, _ in layer == 2 })
+        #expect(visited { _, _ in true }.count == 29)
     }
 
     /// The 3PL's wave counts, kept as orders change, equal a count over every order after a day with waves.

@@ -116,10 +116,11 @@ public struct InsertionPlanner: Sendable {
             // few asked besides the count (it stays among the nearest, if it is one).
             return (conditions.flatKm(from: anchor, to: pickup) + toDrop, marks.isEmpty && rider.profile.shift.start < order.window.end)
         }
-        world.visitRiders(around: pickup, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { id in
+        world.visitRiders(around: pickup, of: allowed, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { id in
             if let (km, _) = measure(id) { ranked.offer((km, id)) }
         }
-        world.visitIdleRiders(around: pickup, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(idle, $0) }) { id in
+        world.visitIdleRiders(around: pickup, of: allowed, startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
+                              enough: { settled(idle, $0) }) { id in
             if let (km, isIdle) = measure(id), isIdle { idle.offer((km, id)) }
         }
         var result = Allocation()

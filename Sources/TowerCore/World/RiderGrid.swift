@@ -2,30 +2,20 @@
 /// in square cells of a hundredth of a degree, so the candidate search looks at the riders near an order first and
 /// stops once the rest are too far to matter, instead of walking the whole fleet for every order.
 ///
-/// Kept by `World.apply` from the riders each event changed; riders whose shift has ended are left out. Never
-/// encoded: a decoded world has an empty grid that is not `isBuilt`, and its first `apply` builds it (until then the
-/// search walks every rider, with the same result).
-struct RiderGrid: Sendable, Codable {
+/// One layer of `RiderLayers`.
+struct RiderGrid: Sendable {
     /// Degrees of latitude and of longitude per cell side (about 1.1 km north–south).
     static let cellDegrees = 0.01
 
     /// A cell's column and row, packed.
     typealias Cell = Int64
 
-    private(set) var isBuilt = false
     private var cellOfRider: [String: Cell] = [:]
     private var ridersIn: [Cell: [String]] = [:]
     /// Riders whose anchor has no cell (not a finite point): visited first, whatever the distance.
     private var nowhere: Set<String> = []
     /// The columns and rows any rider ever stood in (empty while `firstColumn > lastColumn`): the rings stop there.
     private var firstColumn = Int.max, lastColumn = Int.min, firstRow = Int.max, lastRow = Int.min
-
-    init() {}
-    init(from decoder: Decoder) throws { self.init() }
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encodeNil()
-    }
 
     private static func index(_ degrees: Double) -> Int? {
         let value = (degrees / cellDegrees).rounded(.down)
@@ -34,8 +24,11 @@ struct RiderGrid: Sendable, Codable {
 
     private static func pack(_ column: Int, _ row: Int) -> Cell { Int64(column) << 32 | Int64(UInt32(truncatingIfNeeded: row)) }
 
-    /// Marks the grid as holding every rider (after the world placed them all).
-    mutating func markBuilt() { isBuilt = true }
+    /// Whether the grid holds the rider at `anchor`'s cell (or, for a point with none, anywhere).
+    func holds(_ id: String, at anchor: GeoPoint) -> Bool {
+        guard let column = Self.index(anchor.lon), let row = Self.index(anchor.lat) else { return nowhere.contains(id) }
+        return cellOfRider[id] == Self.pack(column, row)
+    }
 
     /// Puts a rider at `anchor`, or takes it out with nil. Changes nothing when the rider stays in its cell, so a
     /// copy of the world (a draft) that moves no rider shares its grid.

@@ -8,11 +8,11 @@ extension World {
     /// yet, or a hub was defined: the anchor of every rider before its shift may have moved). Riders whose shift
     /// ended leave them.
     mutating func followRiders(hubsChanged: Bool) {
-        if hubsChanged { riderGrid = RiderGrid() }
+        if hubsChanged { riderGrid = RiderLayers() }
         if riderGrid.isBuilt {
             for id in riders.changed { placeInGrids(id) }
         } else {
-            idleGrid = RiderGrid()
+            idleGrid = RiderLayers()
             for id in riders.keys { placeInGrids(id) }
             riderGrid.markBuilt()
             idleGrid.markBuilt()
@@ -20,44 +20,52 @@ extension World {
     }
 
     private mutating func placeInGrids(_ id: String) {
-        let place = gridPlace(of: id)
-        riderGrid.place(id, at: place)
-        idleGrid.place(id, at: hasRoute(id) ? nil : place)
+        let rider = riders[id].flatMap { $0.status == .shiftEnded ? nil : $0 }
+        riderGrid.place(id, layer: rider.map { Self.layer(of: $0.profile.channel) } ?? 0, rank: 0, at: rider.map { anchor(of: $0) })
+        placeInIdleGrid(id, rider)
     }
-
-    /// Where a rider goes in the grids: its anchor, or nowhere once its shift has ended (or it is not known).
-    private func gridPlace(of id: String) -> GeoPoint? {
-        guard let rider = riders[id], rider.status != .shiftEnded else { return nil }
-        return anchor(of: rider)
-    }
-
-    /// Whether the candidate search sees a route to rank a rider by (see `routeMarks`).
-    private func hasRoute(_ id: String) -> Bool { !(routeMarks[id] ?? []).isEmpty }
 
     /// Keeps `idleGrid` with a rider whose route was planned or emptied (see `setRoute` and `changeStops`).
     mutating func followRoute(of id: String) {
         guard idleGrid.isBuilt else { return }
-        idleGrid.place(id, at: hasRoute(id) ? nil : gridPlace(of: id))
+        placeInIdleGrid(id, riders[id].flatMap { $0.status == .shiftEnded ? nil : $0 })
     }
 
-    /// Visits riders nearest first by their anchors' cells around `point` (see `RiderGrid.visit`): every rider
-    /// whose shift has not ended is visited unless `enough` stops the walk, given the least distance (`flatKm`)
-    /// from `point` any rider not yet visited can have. A world whose grid is not built yet (decoded, no event
-    /// applied since) visits every rider.
-    func visitRiders(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (String) -> Void) {
+    /// The idle grid's layers: a channel's riders by the hour their shift starts, each layer ranked by the earliest
+    /// start in it, so the search for idle riders whose shift starts before a window ends passes over the later ones.
+    private mutating func placeInIdleGrid(_ id: String, _ rider: Rider?) {
+        let idle = rider.flatMap { (routeMarks[id] ?? []).isEmpty ? $0 : nil }
+        let start = idle?.profile.shift.start.seconds ?? 0
+        let hour = Int((start / 3600) & 0xFFFFF)
+        idleGrid.place(id, layer: idle.map { Self.layer(of: $0.profile.channel) << 20 | hour } ?? 0, rank: start, at: idle.map { anchor(of: $0) })
+    }
+
+    private static func layer(of channel: Channel) -> Int { Channel.allCases.firstIndex(of: channel)! }
+
+    /// Visits riders of `channels` nearest first by their anchors' cells around `point` (see `RiderGrid.visit`):
+    /// every such rider whose shift has not ended is visited unless `enough` stops the walk, given the least
+    /// distance (`flatKm`) from `point` any rider not yet visited can have. A world whose grid is not built yet
+    /// (decoded, no event applied since) visits every rider.
+    func visitRiders(around point: GeoPoint, of channels: Set<Channel>, kmPerDegreeLon: Double, enough: (Double) -> Bool,
+                     _ body: (String) -> Void) {
         guard riderGrid.isBuilt else {
             for id in riders.keys { body(id) }
             return
         }
-        riderGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, enough: enough, body)
+        riderGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, layers: { layer, _ in channels.contains(Channel.allCases[layer]) },
+                        enough: enough, body)
     }
 
-    /// `visitRiders` over the riders with no route (at least: a world whose grid is not built visits every rider).
-    func visitIdleRiders(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (String) -> Void) {
+    /// `visitRiders` over the riders with no route whose shift starts before `deadline` (at least: a layer's
+    /// riders are visited when its earliest start is before it; a world whose grid is not built visits every rider).
+    func visitIdleRiders(around point: GeoPoint, of channels: Set<Channel>, startingBefore deadline: Instant, kmPerDegreeLon: Double,
+                         enough: (Double) -> Bool, _ body: (String) -> Void) {
         guard idleGrid.isBuilt else {
             for id in riders.keys { body(id) }
             return
         }
-        idleGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, enough: enough, body)
+        idleGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon,
+                       layers: { layer, earliest in earliest < deadline.seconds && channels.contains(Channel.allCases[layer >> 20]) },
+                       enough: enough, body)
     }
 }

@@ -34,9 +34,9 @@ public struct World: Sendable, Codable {
     /// a rider will be, for ranking riders by how near an order lies to their way (see `InsertionPlanner`).
     public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
     /// The riders by their anchors' places, for the candidate search (see `RiderGrid`; kept by `apply`).
-    var riderGrid = RiderGrid()
+    var riderGrid = RiderLayers()
     /// The riders with no route (no `routeMarks`) by their anchors' places (kept by `apply` and `setRoute`).
-    var idleGrid = RiderGrid()
+    var idleGrid = RiderLayers()
     public internal(set) var incidents: [String: TrafficIncident] = [:]
     /// What the outside channels charge and the rules on who may take what.
     public internal(set) var channels = ChannelTerms.standard

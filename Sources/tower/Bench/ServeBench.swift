@@ -19,11 +19,19 @@ enum ServeBench {
         let committed = Mutex([Int64: UInt64]())
         let latencies = Mutex([Double]())
         let attaches = Mutex([Double]())
+        let stages = Mutex([AttachStages]())
         let ownOutlooks = Mutex([Double]())
         let bytes = Mutex(0)
         let stop = Mutex(false)
         let serverCPU = Mutex(0.0)
         let problems = Mutex([String]())
+    }
+
+    /// Where one board's first frame went, in seconds from its connect.
+    private struct AttachStages: Sendable {
+        var hello = 0.0, snapshotIn = 0.0, copied = 0.0, caughtUp = 0.0, drawn = 0.0
+        /// Events since the snapshot applied before the first frame.
+        var events = 0
     }
 
     static func run(riders: Int, clients: Int, seconds: Double) throws {
@@ -111,6 +119,13 @@ enum ServeBench {
               + "(to \(ISOTime.clock(session.now, offsetSeconds: scenario.utcOffsetSeconds)), \(events) events in the journal)")
         BenchOutput.say("commit to each board holding the event: p50 \(BenchOutput.ms(latencies, 0.5)) p99 \(BenchOutput.ms(latencies, 0.99)) over \(latencies.count) deliveries")
         let ownOutlooks = shared.ownOutlooks.withLock { $0 }.sorted()
+        let stages = shared.stages.withLock { $0 }.sorted { $0.drawn < $1.drawn }
+        if !stages.isEmpty {
+            let median = stages[stages.count / 2]
+            BenchOutput.say(String(format: "of the median board's first frame: its hello at %.0f ms, the snapshot's bytes in at %.0f ms, read into a copy by %.0f ms, "
+                                   + "%d events since the snapshot applied by %.0f ms, the frame drawn by %.0f ms",
+                                   median.hello * 1000, median.snapshotIn * 1000, median.copied * 1000, median.events, median.caughtUp * 1000, median.drawn * 1000))
+        }
         BenchOutput.say("attach to first frame (hello, snapshot read into a copy, events since, the core's outlook from the snapshot, 200x60 render): p50 \(BenchOutput.ms(attaches, 0.5)) max \(BenchOutput.ms(attaches, 1)) (target: 200 ms)")
         BenchOutput.say("attach to the first frame with the copy's own outlook (the next one): p50 \(BenchOutput.ms(ownOutlooks, 0.5)) max \(BenchOutput.ms(ownOutlooks, 1))")
         let cpu = shared.serverCPU.withLock { $0 }
@@ -144,6 +159,8 @@ enum ServeBench {
         var horizon: Int64?
         var framed = false
         var received = 0
+        var stages = AttachStages()
+        let since = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         while !shared.stop.withLock({ $0 }) {
             let (frames, ended) = client.receive(timeout: 20)
             let now = DispatchTime.now().uptimeNanoseconds
@@ -153,11 +170,14 @@ enum ServeBench {
                 case let .hello(hello):
                     planLock = Instant(seconds: hello.planLock)
                     horizon = hello.decisionHorizon
+                    if !framed { stages.hello = since() }
                 case let .snapshot(bytes):
+                    if !framed { stages.snapshotIn = since() }
                     do { mirror = CoreMirror(try CoreSnapshot.decode(bytes), planLock: planLock) } catch {
                         shared.problems.withLock { $0.append("board \(index): \(error)") }
                         return
                     }
+                    if !framed { stages.copied = since() }
                 case let .event(line):
                     if framed { received += line.count + 7 }
                     guard let mirror else { continue }
@@ -165,12 +185,13 @@ enum ServeBench {
                         shared.problems.withLock { $0.append("board \(index): \(error)") }
                         return
                     }
-                    if framed { held.append(mirror.world.lastSeq) }
+                    if framed { held.append(mirror.world.lastSeq) } else { stages.events += 1 }
                 case let .learned(learned):
                     mirror?.adopt(learned)
                 case let .status(status):
                     if framed { received += 200 }
                     guard let mirror, !framed else { continue }
+                    stages.caughtUp = since()
                     // As `tower attach` draws: the first frame with the outlook the snapshot carried, the next with the
                     // copy's own.
                     for frame in 0..<2 {
@@ -180,8 +201,14 @@ enum ServeBench {
                         snapshot.kpis = mirror.trend.current(world: mirror.world)
                         snapshot.trend = mirror.trend.samples
                         _ = BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: false), theme: .dark, glyphs: .unicode, into: &buffer)
-                        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                        if frame == 0 { shared.attaches.withLock { $0.append(seconds) } } else { shared.ownOutlooks.withLock { $0.append(seconds) } }
+                        let seconds = since()
+                        if frame == 0 {
+                            shared.attaches.withLock { $0.append(seconds) }
+                            stages.drawn = seconds
+                            shared.stages.withLock { [stages] in $0.append(stages) }
+                        } else {
+                            shared.ownOutlooks.withLock { $0.append(seconds) }
+                        }
                     }
                     framed = true
                 default:
