@@ -88,6 +88,23 @@ import Testing
         #expect(copy.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id == world.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id)
     }
 
+    /// The KPI recorder a board's snapshot carries (four entries per order) is read field by field and comes back
+    /// whole, and a copy made from it counts the same KPIs as the core.
+    @Test func theKPIRecorderComesBackWhole() throws {
+        let scenario = try TestCity.scenario()
+        let projections = DayProjections(planLock: scenario.planLock)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch, projections: projections)
+        session.simulation.run(until: scenario.time(13 * 3600), engine: session.engine)
+        let trend = projections.trend
+        #expect(trend.recorder.firstETA.count > 50 && !trend.recorder.plannedRider.isEmpty)
+        let copy = try CompactDecoder().decode(KPITrend.self, from: CompactEncoder().encode(trend))
+        #expect(copy.recorder.holdsTheSame(as: trend.recorder))
+        #expect(copy.samples == trend.samples)
+        var broken = try CompactEncoder().encode(trend.recorder)
+        broken.removeLast(3)
+        #expect(throws: (any Error).self) { try CompactDecoder().decode(KPIRecorder.self, from: broken) }
+    }
+
     /// A world's records (orders, stops, cases) read from broken bytes are an error or some value, never a crash.
     @Test func brokenRecordsAreAnErrorNeverACrash() throws {
         let engine = try TestCity.run(TestCity.scenario(), until: 8 * 3600)

@@ -15,6 +15,12 @@ public struct KPIRecorder: Sendable, Codable {
 
     public init(planLock: Instant) { self.planLock = planLock }
 
+    /// Two recorders that hold the same: a copy read from a snapshot against the core's.
+    func holdsTheSame(as other: KPIRecorder) -> Bool {
+        firstETA == other.firstETA && lastETA == other.lastETA && plannedRider == other.plannedRider && plannedIndex == other.plannedIndex
+            && planLock == other.planLock && busySince == other.busySince && busy == other.busy
+    }
+
     /// Seconds `rider` had stops to do, up to `end`.
     func busySeconds(of rider: String, until end: Instant) -> Int64 {
         (busy[rider] ?? 0) + (busySince[rider].map { max(0, end - $0) } ?? 0)
@@ -282,4 +288,18 @@ public struct Promises: Sendable, Equatable {
 
     /// Kept over the promises decided (kept or broken; at the day's end, every order not cancelled).
     public var keptRate: Double { kept + broken == 0 ? 0 : Double(kept) / Double(kept + broken) }
+}
+
+/// A board's snapshot carries the recorder (four entries per order of the day): written as a record, field by
+/// field, not through keyed containers (see `CompactRecord`).
+extension KPIRecorder: CompactRecord {
+    public func write(to fields: inout CompactFieldWriter) {
+        fields.write(firstETA); fields.write(lastETA); fields.write(plannedRider); fields.write(plannedIndex)
+        fields.write(planLock); fields.write(busySince); fields.write(busy)
+    }
+    public init(reading fields: inout CompactFieldReader) throws {
+        self.init(planLock: Instant(seconds: 0))
+        firstETA = try fields.read(); lastETA = try fields.read(); plannedRider = try fields.read(); plannedIndex = try fields.read()
+        planLock = try fields.read(); busySince = try fields.read(); busy = try fields.read()
+    }
 }

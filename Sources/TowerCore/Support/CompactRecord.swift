@@ -189,6 +189,26 @@ extension Set: CompactField where Element: CompactField {
     }
 }
 
+/// A dictionary: its count, then each key and value (in the dictionary's own order).
+extension Dictionary: CompactField where Key: CompactField, Value: CompactField {
+    public func write(to fields: inout CompactFieldWriter) {
+        fields.varint(UInt64(count))
+        for (key, value) in self {
+            fields.write(key)
+            fields.write(value)
+        }
+    }
+    public init(reading fields: inout CompactFieldReader) throws {
+        self.init()
+        let count = try fields.count()
+        reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try fields.read(Key.self)
+            self[key] = try fields.read(Value.self)
+        }
+    }
+}
+
 /// A vocabulary is written as its word, as in the journal.
 extension CompactField where Self: RawRepresentable, RawValue == String {
     public func write(to fields: inout CompactFieldWriter) { rawValue.write(to: &fields) }

@@ -67,7 +67,7 @@ enum ServeBench {
         guard copy.world.digest == session.engine.world.digest else { throw ToolError("the snapshot's world differs from the core's") }
         BenchOutput.say(String(format: "snapshot of the core at %d events: %.1f MB, written in %.0f ms with the core's outlook timed for a first frame in %.0f ms (on a thread of its own, every 5 s while boards are attached), read into a board's copy in %.0f ms",
                                copy.world.lastSeq, Double(bytes.count) / 1e6, encoded * 1000, outlookTimed * 1000, decoded * 1000))
-        try sayWhereTheCopyGoes(timed, copy: copy, at: from, horizon: horizon)
+        try sayWhereTheCopyGoes(timed, copy: copy, at: from, horizon: horizon, planLock: scenario.planLock)
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, planLock: scenario.planLock)
         let shared = Shared()
         let serverSide = session.onEvent
@@ -237,7 +237,7 @@ enum ServeBench {
 
     /// Where a board's first frames go: reading the snapshot's world, its ETA learner and the core's outlook, and the
     /// copy's own first outlook.
-    private static func sayWhereTheCopyGoes(_ snapshot: CoreSnapshot, copy: CoreMirror, at now: Instant, horizon: Int64) throws {
+    private static func sayWhereTheCopyGoes(_ snapshot: CoreSnapshot, copy: CoreMirror, at now: Instant, horizon: Int64, planLock: Instant) throws {
         func timed(_ work: () throws -> Void) rethrows -> Double {
             let clock = Date()
             try work()
@@ -249,8 +249,18 @@ enum ServeBench {
         let readWorld = try timed { _ = try CompactDecoder().decode(World.self, from: world) }
         let readLearned = try timed { _ = try CompactDecoder().decode(OnlineETA.Learned?.self, from: learned) }
         let readOutlook = try timed { _ = try CompactDecoder().decode(CoreSnapshot.TimedOutlook?.self, from: coreOutlook) }
+        let rest = try CompactEncoder().encode([try CompactEncoder().encode(snapshot.log), try CompactEncoder().encode(snapshot.trend)])
+        let readRest = try timed {
+            _ = try CompactDecoder().decode(RecentLog.self, from: try CompactEncoder().encode(snapshot.log))
+            _ = try CompactDecoder().decode(KPITrend?.self, from: try CompactEncoder().encode(snapshot.trend))
+        }
+        let whole = try snapshot.encoded()
+        var decoded: CoreSnapshot?
+        let readWhole = try timed { decoded = try CoreSnapshot.decode(whole) }
+        let built = timed { _ = CoreMirror(decoded!, planLock: planLock) }
         let outlook = timed { _ = copy.outlook(at: now, horizon: horizon) }
-        BenchOutput.say(String(format: "  of a copy's reading, the world (%.1f MB) %.0f ms, the ETA learner (%.1f MB) %.0f ms, the core's outlook (%.1f MB) %.0f ms; its own first outlook %.0f ms",
-                               Double(world.count) / 1e6, readWorld, Double(learned.count) / 1e6, readLearned, Double(coreOutlook.count) / 1e6, readOutlook, outlook))
+        BenchOutput.say(String(format: "  of a copy's reading, the world (%.1f MB) %.0f ms, the ETA learner (%.1f MB) %.0f ms, the core's outlook (%.1f MB) %.0f ms, the log and the KPI trend (%.1f MB) %.0f ms (with their writing); the whole snapshot read in %.0f ms, the copy made of it in %.0f ms; its own first outlook %.0f ms",
+                               Double(world.count) / 1e6, readWorld, Double(learned.count) / 1e6, readLearned, Double(coreOutlook.count) / 1e6, readOutlook,
+                               Double(rest.count) / 1e6, readRest, readWhole, built, outlook))
     }
 }
