@@ -149,6 +149,9 @@ public final class CoreServer {
                 continue
             }
             clients.append(client)
+            // A client says who it is as soon as it connects: its attach is mostly here already, so it is answered
+            // in this pass rather than after the core's next step.
+            read(client)
         }
     }
 
