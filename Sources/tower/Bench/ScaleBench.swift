@@ -19,6 +19,8 @@ enum ScaleBench {
         var eventP99: Double
         var events: Int
         var scanP99: Double
+        /// The longest exception scan: the core does nothing else while one runs.
+        var scanMax: Double
         var searchP99: Double
         var retryP99: Double
         /// Seconds per simulated hour in scans, plan searches and retries (part of `cpuPerHour`).
@@ -71,10 +73,10 @@ enum ScaleBench {
 
     private static func say(_ f: Figures) {
         BenchOutput.say(String(format: "%d riders, %d orders, played %.1f h after the 06:00 plan: 06:00 plan %.1f s; %.1f CPU s per simulated hour (scans %.1f, plan searches %.1f, retries %.1f, releases %.1f); "
-                               + "p99: event %.2f ms (%d events), exception scan %.0f ms, plan search %.0f ms, waiting-order retry %.0f ms, "
+                               + "p99: event %.2f ms (%d events), exception scan %.0f ms (the longest %.0f ms), plan search %.0f ms, waiting-order retry %.0f ms, "
                                + "held-order release %.0f ms, board frame %.1f ms (its outlook timed off the frame's thread %.0f ms); peak memory %.0f MB; %d delivered, %.1f%% in the booked window; "
                                + "%d orders waiting for a rider, %d held for their windows",
-                               f.riders, f.orders, f.hours, f.planSeconds, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.releasePerHour, f.eventP99, f.events, f.scanP99, f.searchP99,
+                               f.riders, f.orders, f.hours, f.planSeconds, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.releasePerHour, f.eventP99, f.events, f.scanP99, f.scanMax, f.searchP99,
                                f.retryP99, f.releaseP99, f.frameP99, f.outlookP99, f.peakMB, f.delivered, f.onTime, f.unassigned, f.held))
     }
 
@@ -116,7 +118,7 @@ enum ScaleBench {
         let onTime = delivered.filter { order in order.completedAt.map { !order.isLate(deliveredAt: $0) } ?? false }.count
         var figures = Figures(riders: riders, orders: scenario.orders.count, planSeconds: (stopwatch.samples[.planDay]?.first ?? 0) / 1000,
                               cpuPerHour: cpu / hours, hours: hours, eventP99: p99(.event), events: stopwatch.samples[.event]?.count ?? 0,
-                              scanP99: p99(.scan), searchP99: p99(.planSearch), retryP99: p99(.retry),
+                              scanP99: p99(.scan), scanMax: stopwatch.samples[.scan]?.max() ?? 0, searchP99: p99(.planSearch), retryP99: p99(.retry),
                               scanPerHour: perHour(.scan), searchPerHour: perHour(.planSearch), retryPerHour: perHour(.retry), frameP99: 0, outlookP99: 0,
                               peakMB: 0, onTime: delivered.isEmpty ? 0 : Double(onTime) / Double(delivered.count) * 100, delivered: delivered.count,
                               unassigned: engine.backlog.waiting, held: engine.backlog.held, releaseP99: p99(.release),
