@@ -29,6 +29,16 @@ public struct CompactFieldWriter {
         for element in elements { element.write(to: &self) }
     }
 
+    /// A count, then each key and value: a map's fields.
+    mutating func writePairs<Pairs: Sequence, Key: CompactField, Value: CompactField>(_ pairs: Pairs, count: Int)
+    where Pairs.Element == (key: Key, value: Value) {
+        varint(UInt64(count))
+        for (key, value) in pairs {
+            write(key)
+            write(value)
+        }
+    }
+
     mutating func varint(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {
@@ -87,6 +97,16 @@ public struct CompactFieldReader {
         let count = try count()
         counted(count)
         for _ in 0..<count { each(try read()) }
+    }
+
+    /// What `writePairs` wrote: the count (told to `counted` first, to make room), then each key and value.
+    mutating func readPairs<Key: CompactField, Value: CompactField>(counted: (Int) -> Void, each: (Key, Value) -> Void) throws {
+        let count = try count()
+        counted(count)
+        for _ in 0..<count {
+            let key = try read(Key.self)
+            each(key, try read(Value.self))
+        }
     }
 
     /// A count of elements, each at least one byte, so a broken count cannot ask for more than the bytes hold.
@@ -191,21 +211,10 @@ extension Set: CompactField where Element: CompactField {
 
 /// A dictionary: its count, then each key and value (in the dictionary's own order).
 extension Dictionary: CompactField where Key: CompactField, Value: CompactField {
-    public func write(to fields: inout CompactFieldWriter) {
-        fields.varint(UInt64(count))
-        for (key, value) in self {
-            fields.write(key)
-            fields.write(value)
-        }
-    }
+    public func write(to fields: inout CompactFieldWriter) { fields.writePairs(self, count: count) }
     public init(reading fields: inout CompactFieldReader) throws {
         self.init()
-        let count = try fields.count()
-        reserveCapacity(count)
-        for _ in 0..<count {
-            let key = try fields.read(Key.self)
-            self[key] = try fields.read(Value.self)
-        }
+        try fields.readPairs { reserveCapacity($0) } each: { (key: Key, value: Value) in self[key] = value }
     }
 }
 

@@ -138,22 +138,13 @@ private struct IDKey: CodingKey {
 /// A map of records is a record (see `CompactRecord`): its count, then each id and value, so a snapshot's ten
 /// thousand orders are read without a keyed container or a key string made twice each.
 extension IDMap: CompactField where Value: CompactField {
-    public func write(to fields: inout CompactFieldWriter) {
-        fields.varint(UInt64(count))
-        for (key, value) in self {
-            fields.write(key)
-            fields.write(value)
-        }
-    }
+    public func write(to fields: inout CompactFieldWriter) { fields.writePairs(self, count: count) }
 
     public init(reading fields: inout CompactFieldReader) throws {
         self.init()
-        let count = try fields.count()
-        for index in shards.indices { shards[index].reserveCapacity(count / IDMap.shardCount + 1) }
-        for _ in 0..<count {
-            let key = try fields.read(String.self)
-            self[key] = try fields.read(Value.self)
-        }
+        try fields.readPairs { count in
+            for index in shards.indices { shards[index].reserveCapacity(count / IDMap.shardCount + 1) }
+        } each: { (key: String, value: Value) in self[key] = value }
     }
 }
 
