@@ -208,6 +208,20 @@ import Testing
         let routeless = world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded && (world.routeMarks[$0] ?? []).isEmpty }
         #expect(idle.sorted() == routeless.sorted())
         #expect(!routeless.isEmpty && routeless.count < held.count, "the day has no idle riders, or only idle ones: \(routeless.count) of \(held.count)")
+        // A draft that empties a route (the plan search's ruin step) or gives an idle rider one moves it between them.
+        var draft = world
+        let busy = try #require(world.riderIDs.first { !routeless.contains($0) && world.riders[$0]?.status != .shiftEnded })
+        let free = try #require(routeless.first)
+        draft.changeStops(of: busy) { $0.removeAll() }
+        draft.setRoute(world.routes[busy], of: free)
+        func idleRiders(_ world: World) -> Set<String> {
+            var found: Set<String> = []
+            world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, startingBefore: Instant(seconds: .max), kmPerDegreeLon: 100,
+                                  enough: { _ in false }) { found.insert($0) }
+            return found
+        }
+        #expect(idleRiders(draft).contains(busy) && !idleRiders(draft).contains(free))
+        #expect(idleRiders(world) == Set(routeless), "the draft changed the world's own grid")
     }
 
     /// The grid's walk, stopped by the distance of the k-th nearest found, keeps the k nearest a sort of every point
