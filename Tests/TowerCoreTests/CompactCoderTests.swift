@@ -98,7 +98,7 @@ import Testing
         let trend = projections.trend
         #expect(trend.recorder.firstETA.count > 50 && !trend.recorder.plannedRider.isEmpty)
         let copy = try CompactDecoder().decode(KPITrend.self, from: CompactEncoder().encode(trend))
-        #expect(copy.recorder.holdsTheSame(as: trend.recorder))
+        #expect(copy.recorder == trend.recorder)
         #expect(copy.samples == trend.samples)
         var broken = try CompactEncoder().encode(trend.recorder)
         broken.removeLast(3)

@@ -3,7 +3,7 @@ import Foundation
 /// Watches a run's events for what the world does not keep: the ETA each order was given when it was first
 /// dispatched and the last one before delivery, the rider the 06:00 plan gave it, and how long each rider had
 /// work (a route with stops on it).
-public struct KPIRecorder: Sendable, Codable {
+public struct KPIRecorder: Sendable, Codable, Equatable {
     var firstETA: [String: Instant] = [:]
     var lastETA: [String: Instant] = [:]
     var plannedRider: [String: String] = [:]
@@ -14,12 +14,6 @@ public struct KPIRecorder: Sendable, Codable {
     private var busy: [String: Int64] = [:]
 
     public init(planLock: Instant) { self.planLock = planLock }
-
-    /// Two recorders that hold the same: a copy read from a snapshot against the core's.
-    func holdsTheSame(as other: KPIRecorder) -> Bool {
-        firstETA == other.firstETA && lastETA == other.lastETA && plannedRider == other.plannedRider && plannedIndex == other.plannedIndex
-            && planLock == other.planLock && busySince == other.busySince && busy == other.busy
-    }
 
     /// Seconds `rider` had stops to do, up to `end`.
     func busySeconds(of rider: String, until end: Instant) -> Int64 {

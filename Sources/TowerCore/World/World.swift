@@ -33,7 +33,7 @@ public struct World: Sendable, Codable {
     /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
     /// a rider will be, for ranking riders by how near an order lies to their way (see `InsertionPlanner`).
     public internal(set) var routeMarks: IDMap<[GeoPoint]> = [:]
-    /// The riders by their anchors' places, for the candidate search (see `RiderGrid`; kept by `apply`).
+    /// The riders by their anchors' places, for the candidate search (see `RiderLayers`; kept by `apply`).
     var riderGrid = RiderLayers()
     /// The riders with no route (no `routeMarks`) by their anchors' places (kept by `apply` and `setRoute`).
     var idleGrid = RiderLayers()
