@@ -163,6 +163,62 @@ import Testing
         #expect(allocation.tried.filter { !busy.contains($0) }.count >= InsertionPlanner.idleCandidates)
     }
 
+    /// The nearest riders overall may all be of one channel and loaded, and the idle riders asked besides may be
+    /// of that channel too (at the lock a hub's riders rank alike and the first routes draw every order): the
+    /// nearest few of every other channel, and its nearest idle rider, are priced as well, so a 3PL or gig rider who
+    /// keeps the window for less is not left unasked.
+    @Test func everyChannelsNearestRidersArePricedWhateverTheNearestOverall() throws {
+        var world = try TestCity.run(try TestCity.scenario(riders: 60, orders: 40), until: 5 * 3600).world
+        let now = try #require(world.clock)
+        let hub = try #require(world.hubs.keys.sorted().first)
+        let hubLocation = try #require(world.hubs[hub]?.location)
+        let bounds = try #require(world.bounds)
+        let drop = GeoPoint(lat: (hubLocation.lat + bounds.north) / 2, lon: (hubLocation.lon + bounds.east) / 2)
+        let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
+        func order(_ id: String, at point: GeoPoint) -> Order {
+            Order(id: id, createdAt: now, pickup: .hub(hub), drop: point, zone: zone, window: TimeWindow(start: now, end: now + 12 * 3600),
+                  promised: TimeWindow(start: now, end: now + 12 * 3600), serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1, kg: 1,
+                  customerName: "Some One", contactToken: "c-\(id)", notes: "")
+        }
+        let ids = world.riderIDs.sorted()
+        let loaded = InsertionPlanner.triesPerCandidate * InsertionPlanner().candidateRiders
+        #expect(ids.count == loaded + 12)
+        // By id: own riders with a route past the drop (the nearest by route), six own riders with nothing to do
+        // (the idle ones asked besides, by id), then three of the 3PL and three of gig, idle at the same hub.
+        func channel(_ index: Int) -> Channel { index < loaded + 6 ? .own : index < loaded + 9 ? .thirdParty : .gig }
+        for (index, id) in ids.enumerated() {
+            var profile = try #require(world.riders[id]?.profile)
+            profile.hub = hub
+            profile.skills = []
+            profile.channel = channel(index)
+            profile.vehicle = .motorbike
+            profile.capacityParcels = max(profile.capacityParcels, 5)
+            profile.capacityKg = max(profile.capacityKg, 50)
+            profile.shift = TimeWindow(start: now, end: now + 10 * 3600)
+            world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
+            if index < loaded {
+                let near = order("NEAR-\(id)", at: GeoPoint(lat: drop.lat + 0.001, lon: drop.lon))
+                world.apply(Event(id: "near-\(id)", at: now, by: "test", body: .orderCreated(near)))
+                world.setRoute(Route(stops: [Stop(order: near.id, kind: .pickup, eta: now), Stop(order: near.id, kind: .delivery, eta: now)],
+                                     plannedAt: now), of: id)
+            }
+        }
+        let target = order("TARGET", at: drop)
+        world.apply(Event(id: "target", at: now, by: "test", body: .orderCreated(target)))
+        let planner = InsertionPlanner()
+        let allocation = planner.allocation(of: target, in: world, now: now)
+        let conditions = TravelConditions(world)
+        for other in [Channel.thirdParty, .gig] {
+            let riders = ids.indices.filter { channel($0) == other }.map { ids[$0] }
+            #expect(Set(riders).isSubset(of: allocation.tried), "\(other.rawValue) riders were never asked")
+            let cheapest = riders.compactMap { id in
+                world.riders[id].flatMap { planner.bestInsertion(of: target, into: $0, in: world, now: now, conditions: conditions)?.delta }
+            }.min()
+            #expect(cheapest != nil, "no \(other.rawValue) rider can take the order: the test proves nothing")
+            #expect(allocation.byChannel[other]?.delta == cheapest)
+        }
+    }
+
     /// The candidate search walks the riders near the pickup first and stops once the rest are too far: it must
     /// try the same riders in the same order, and choose the same, as a walk of the whole fleet (a world whose grid
     /// is not built), for every order of a city in the middle of its day, whatever channels it may go to.

@@ -7,7 +7,8 @@ import Testing
 @Suite struct TuesdayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The morning, simulated once for both tests (it takes seconds).
+    /// The morning, simulated once for both tests (it takes seconds), with the scenario's learned ETA model, as
+    /// `simulate` and the board play it.
     static let played: Result<(Scenario, World, Set<String>), Error> = Result { try playMorning() }
     static func morning() throws -> (Scenario, World) { let (scenario, world, _) = try played.get(); return (scenario, world) }
 
@@ -16,7 +17,8 @@ import Testing
 
     static func playMorning() throws -> (Scenario, World, Set<String>) {
         let scenario = try ScenarioLoader.load(directory: root.appendingPathComponent("sample-data/tuesday").path)
-        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch,
+                                               eta: try ETAModelChoice.model(nil, scenario: scenario))
         session.simulation.run(until: scenario.time(10 * 3600), engine: session.engine)
         let working = Set(["R05", "R06", "R09"].filter { !(session.engine.world.routes[$0]?.stops.isEmpty ?? true) })
         session.simulation.run(until: scenario.time(11 * 3600 + 30 * 60), engine: session.engine)

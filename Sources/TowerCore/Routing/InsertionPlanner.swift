@@ -82,7 +82,8 @@ public struct InsertionPlanner: Sendable {
     /// shift) plus how far the drop lies from the nearest of the rider's way (its position and its route's marks,
     /// see `World.routeMarks`): the riders a good insertion is likely to be found with. The search stops once
     /// `wanted` of them could take the order (default `candidateRiders`), or after `triesPerCandidate` times as
-    /// many tries, so a hub full of riders with no room left does not hide a rider with room further away. A rider
+    /// many tries, so a hub full of riders with no room left does not hide a rider with room further away. The
+    /// nearest idle riders, and the nearest few of each channel with its nearest idle one, are priced besides. A rider
     /// is priced only against the best of its channel so far: a route whose cost with the pickup alone already
     /// loses is not searched further (see `RouteScan.baseCost`).
     public func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
@@ -127,6 +128,29 @@ public struct InsertionPlanner: Sendable {
         var rank: [Channel: Int] = [:]
         var found = 0
         let nearest = ranked.sorted
+        // The nearest few of each channel, and its nearest rider with nothing to do, are priced too, after the
+        // count: the nearest overall may all be of one channel, or all loaded (at the lock a hub's riders rank
+        // alike, and the first routes draw every order), and a rider that keeps the window for less would never be
+        // asked.
+        var ofChannels: [(km: Double, id: String)] = []
+        for channel in Channel.allCases where allowed.contains(channel) {
+            let listed = nearest.filter { world.riders[$0.id]?.profile.channel == channel }
+            if listed.count >= InsertionPlanner.channelCandidates {
+                ofChannels += listed.prefix(InsertionPlanner.channelCandidates)
+            } else {
+                var few = Smallest(InsertionPlanner.channelCandidates, by: byDistance)
+                world.visitRiders(around: pickup, of: [channel], kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(few, $0) }) { id in
+                    if world.riders[id]?.profile.channel == channel, let (km, _) = measure(id) { few.offer((km, id)) }
+                }
+                ofChannels += few.sorted
+            }
+            var idleOne = Smallest(1, by: byDistance)
+            world.visitIdleRiders(around: pickup, of: [channel], startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
+                                  enough: { settled(idleOne, $0) }) { id in
+                if world.riders[id]?.profile.channel == channel, let (km, isIdle) = measure(id), isIdle { idleOne.offer((km, id)) }
+            }
+            ofChannels += idleOne.sorted
+        }
         // The nearest riders with nothing to do are priced too, first and beside the count: in a large city the
         // nearest by route are riders whose routes already pass the drop, full or late by then, and an idle rider
         // at the hub would never be asked.
@@ -148,6 +172,18 @@ public struct InsertionPlanner: Sendable {
             }
             if found == wanted { break }
         }
+        var tried = Set(result.tried)
+        for (index, (_, id)) in ofChannels.enumerated() where !tried.contains(id) {
+            guard let rider = world.riders[id] else { continue }
+            let channel = rider.profile.channel
+            tried.insert(id)
+            result.tried.append(id)
+            if case let .better(insertion) = fit(of: order, into: rider, in: world, now: now, conditions: conditions,
+                                                 toBeat: result.byChannel[channel]?.delta ?? .infinity) {
+                result.byChannel[channel] = insertion
+                rank[channel] = spare.count + nearest.count + index
+            }
+        }
         // The cheapest over the channels; on a tie, the rider tried first.
         result.best = result.byChannel.min { a, b in
             a.value.delta != b.value.delta ? a.value.delta < b.value.delta : rank[a.key]! < rank[b.key]!
@@ -159,6 +195,8 @@ public struct InsertionPlanner: Sendable {
     static let triesPerCandidate = 4
     /// Riders with an empty route priced for every order besides the nearest (see `allocation`).
     static let idleCandidates = 3
+    /// Riders of each channel priced for every order, at least (see `allocation`).
+    static let channelCandidates = 3
 
     /// The cheapest feasible place for `order` in one rider's route.
     public func bestInsertion(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions) -> Insertion? {
