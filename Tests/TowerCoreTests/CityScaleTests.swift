@@ -118,49 +118,21 @@ import Testing
     /// In a large city the riders nearest an order by route are those whose routes already pass its drop; when
     /// more of them than the search tries have no time left, an idle rider at the hub must still be asked.
     @Test func ridersWhoseRoutesPassTheDropDoNotHideAnIdleRider() throws {
-        var world = try TestCity.run(try TestCity.scenario(riders: 60, orders: 40), until: 5 * 3600).world
-        let now = try #require(world.clock)
-        let hub = try #require(world.hubs.keys.sorted().first)
-        let hubLocation = try #require(world.hubs[hub]?.location)
-        let bounds = try #require(world.bounds)
-        let corners = [GeoPoint(lat: bounds.south + 0.06, lon: bounds.west + 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.east - 0.06),
-                       GeoPoint(lat: bounds.south + 0.06, lon: bounds.east - 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.west + 0.06)]
-        let drop = try #require(corners.max { $0.distanceKm(to: hubLocation) < $1.distanceKm(to: hubLocation) })
-        let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
-        func order(_ id: String, at point: GeoPoint) -> Order {
-            Order(id: id, createdAt: now, pickup: .hub(hub), drop: point, zone: zone, window: TimeWindow(start: now, end: now + 12 * 3600),
-                  promised: TimeWindow(start: now, end: now + 12 * 3600), serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1, kg: 1,
-                  customerName: "Far Away", contactToken: "c-\(id)", notes: "")
-        }
-        let ids = world.riderIDs.sorted()
-        let busy = ids.prefix(InsertionPlanner.triesPerCandidate * InsertionPlanner().candidateRiders + 2)
-        for (index, id) in ids.enumerated() {
-            var profile = try #require(world.riders[id]?.profile)
-            profile.hub = hub
-            profile.skills = []
-            profile.channel = .own
-            profile.capacityParcels = max(profile.capacityParcels, 5)
-            profile.capacityKg = max(profile.capacityKg, 50)
+        let busy = InsertionPlanner.triesPerCandidate * InsertionPlanner().candidateRiders + 2
+        let city = try HubCity(farDrop: true) { index, profile in
             // The busy ones have a bicycle and an hour, and a route already out to the far corner: nearest by route.
-            let isBusy = index < busy.count
+            let isBusy = index < busy
+            profile.channel = .own
             profile.vehicle = isBusy ? .bicycle : .motorbike
-            profile.shift = isBusy ? TimeWindow(start: now, end: now + 1801) : TimeWindow(start: now, end: now + 10 * 3600)
-            world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
-            if isBusy {
-                let near = order("NEAR-\(id)", at: GeoPoint(lat: drop.lat + 0.001, lon: drop.lon))
-                world.apply(Event(id: "near-\(id)", at: now, by: "test", body: .orderCreated(near)))
-                world.setRoute(Route(stops: [Stop(order: near.id, kind: .pickup, eta: now), Stop(order: near.id, kind: .delivery, eta: now)],
-                                     plannedAt: now), of: id)
-            }
+            profile.shift = TimeWindow(start: profile.shift.start, end: profile.shift.start + (isBusy ? 1801 : 10 * 3600))
+            return isBusy
         }
-        let far = order("FAR", at: drop)
-        world.apply(Event(id: "far", at: now, by: "test", body: .orderCreated(far)))
-        let planner = InsertionPlanner()
-        let allocation = planner.allocation(of: far, in: world, now: now)
+        let busyIDs = city.ids.prefix(busy)
+        let allocation = InsertionPlanner().allocation(of: city.target, in: city.world, now: city.now)
         let chosen = try #require(allocation.best, "every idle rider was hidden behind the busy ones")
-        #expect(!busy.contains(chosen.rider))
-        #expect(world.routes[chosen.rider]?.stops.isEmpty ?? true)
-        #expect(allocation.tried.filter { !busy.contains($0) }.count >= InsertionPlanner.idleCandidates)
+        #expect(!busyIDs.contains(chosen.rider))
+        #expect(city.world.routes[chosen.rider]?.stops.isEmpty ?? true)
+        #expect(allocation.tried.filter { !busyIDs.contains($0) }.count >= InsertionPlanner.idleCandidates)
     }
 
     /// The nearest riders overall may all be of one channel and loaded, and the idle riders asked besides may be
@@ -168,21 +140,7 @@ import Testing
     /// channel's nearest few and its nearest idle rider are priced as well, so a 3PL or gig rider who keeps the
     /// window for less is not left unasked.
     @Test(arguments: [false, true]) func everyChannelsNearestRidersArePricedWhateverTheNearestOverall(loadedOfEveryChannel: Bool) throws {
-        var world = try TestCity.run(try TestCity.scenario(riders: 60, orders: 40), until: 5 * 3600).world
-        let now = try #require(world.clock)
-        let hub = try #require(world.hubs.keys.sorted().first)
-        let hubLocation = try #require(world.hubs[hub]?.location)
-        let bounds = try #require(world.bounds)
-        let drop = GeoPoint(lat: (hubLocation.lat + bounds.north) / 2, lon: (hubLocation.lon + bounds.east) / 2)
-        let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
-        func order(_ id: String, at point: GeoPoint) -> Order {
-            Order(id: id, createdAt: now, pickup: .hub(hub), drop: point, zone: zone, window: TimeWindow(start: now, end: now + 12 * 3600),
-                  promised: TimeWindow(start: now, end: now + 12 * 3600), serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1, kg: 1,
-                  customerName: "Some One", contactToken: "c-\(id)", notes: "")
-        }
-        let ids = world.riderIDs.sorted()
         let loaded = InsertionPlanner.triesPerCandidate * InsertionPlanner().candidateRiders
-        #expect(ids.count == loaded + 12)
         // By id: riders with a route past the drop (the nearest by route; own, or first three of the 3PL and three
         // of gig, asked first), six own riders with nothing to do (the idle ones asked besides, by id), then three of
         // the 3PL and three of gig, idle at the same hub.
@@ -190,37 +148,74 @@ import Testing
             if loadedOfEveryChannel && index < 6 { return index < 3 ? .thirdParty : .gig }
             return index < loaded + 6 ? .own : index < loaded + 9 ? .thirdParty : .gig
         }
-        for (index, id) in ids.enumerated() {
-            var profile = try #require(world.riders[id]?.profile)
-            profile.hub = hub
-            profile.skills = []
+        let city = try HubCity(farDrop: false) { index, profile in
             profile.channel = channel(index)
             profile.vehicle = .motorbike
-            profile.capacityParcels = max(profile.capacityParcels, 5)
-            profile.capacityKg = max(profile.capacityKg, 50)
-            profile.shift = TimeWindow(start: now, end: now + 10 * 3600)
-            world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
-            if index < loaded {
-                let near = order("NEAR-\(id)", at: GeoPoint(lat: drop.lat + 0.001, lon: drop.lon))
-                world.apply(Event(id: "near-\(id)", at: now, by: "test", body: .orderCreated(near)))
-                world.setRoute(Route(stops: [Stop(order: near.id, kind: .pickup, eta: now), Stop(order: near.id, kind: .delivery, eta: now)],
-                                     plannedAt: now), of: id)
-            }
+            profile.shift = TimeWindow(start: profile.shift.start, end: profile.shift.start + 10 * 3600)
+            return index < loaded
         }
-        let target = order("TARGET", at: drop)
-        world.apply(Event(id: "target", at: now, by: "test", body: .orderCreated(target)))
+        #expect(city.ids.count == loaded + 12)
         let planner = InsertionPlanner()
-        let allocation = planner.allocation(of: target, in: world, now: now)
-        let conditions = TravelConditions(world)
+        let allocation = planner.allocation(of: city.target, in: city.world, now: city.now)
+        let conditions = TravelConditions(city.world)
         for other in [Channel.thirdParty, .gig] {
-            let riders = ids.indices.filter { $0 >= loaded && channel($0) == other }.map { ids[$0] }
+            let riders = city.ids.indices.filter { $0 >= loaded && channel($0) == other }.map { city.ids[$0] }
             let asked = loadedOfEveryChannel ? riders.filter(allocation.tried.contains) : riders
             #expect(Set(asked).isSubset(of: allocation.tried) && !asked.isEmpty, "idle \(other.rawValue) riders were never asked")
             let cheapest = asked.compactMap { id in
-                world.riders[id].flatMap { planner.bestInsertion(of: target, into: $0, in: world, now: now, conditions: conditions)?.delta }
+                city.world.riders[id].flatMap { planner.bestInsertion(of: city.target, into: $0, in: city.world, now: city.now, conditions: conditions)?.delta }
             }.min()
             #expect(cheapest != nil, "no \(other.rawValue) rider can take the order: the test proves nothing")
             #expect(allocation.byChannel[other].map { $0.delta <= cheapest ?? -.infinity } == true)
+        }
+    }
+
+    /// A 60-rider test city at 05:00 whose riders all belong to its first hub, shaped by `shape` (given each rider's
+    /// index by id, on shift from now); those it says are loaded get a route out to just beside the drop, which
+    /// makes them the nearest by route. `target` is an order from the hub to the drop: the city's farthest corner
+    /// from the hub, or halfway to its north-east edge.
+    private struct HubCity {
+        var world: World
+        let now: Instant
+        let ids: [String]
+        let target: Order
+
+        init(farDrop: Bool, shape: (Int, inout RiderProfile) -> Bool) throws {
+            world = try TestCity.run(try TestCity.scenario(riders: 60, orders: 40), until: 5 * 3600).world
+            let now = try #require(world.clock)
+            let hub = try #require(world.hubs.keys.sorted().first)
+            let hubLocation = try #require(world.hubs[hub]?.location)
+            let bounds = try #require(world.bounds)
+            let corners = [GeoPoint(lat: bounds.south + 0.06, lon: bounds.west + 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.east - 0.06),
+                           GeoPoint(lat: bounds.south + 0.06, lon: bounds.east - 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.west + 0.06)]
+            let drop = farDrop ? try #require(corners.max { $0.distanceKm(to: hubLocation) < $1.distanceKm(to: hubLocation) })
+                               : GeoPoint(lat: (hubLocation.lat + bounds.north) / 2, lon: (hubLocation.lon + bounds.east) / 2)
+            let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
+            func order(_ id: String, at point: GeoPoint) -> Order {
+                Order(id: id, createdAt: now, pickup: .hub(hub), drop: point, zone: zone, window: TimeWindow(start: now, end: now + 12 * 3600),
+                      promised: TimeWindow(start: now, end: now + 12 * 3600), serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1,
+                      kg: 1, customerName: "Some One", contactToken: "c-\(id)", notes: "")
+            }
+            ids = world.riderIDs.sorted()
+            for (index, id) in ids.enumerated() {
+                var profile = try #require(world.riders[id]?.profile)
+                profile.hub = hub
+                profile.skills = []
+                profile.capacityParcels = max(profile.capacityParcels, 5)
+                profile.capacityKg = max(profile.capacityKg, 50)
+                profile.shift = TimeWindow(start: now, end: now + 10 * 3600)
+                let loaded = shape(index, &profile)
+                world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
+                if loaded {
+                    let near = order("NEAR-\(id)", at: GeoPoint(lat: drop.lat + 0.001, lon: drop.lon))
+                    world.apply(Event(id: "near-\(id)", at: now, by: "test", body: .orderCreated(near)))
+                    world.setRoute(Route(stops: [Stop(order: near.id, kind: .pickup, eta: now), Stop(order: near.id, kind: .delivery, eta: now)],
+                                         plannedAt: now), of: id)
+                }
+            }
+            target = order("TARGET", at: drop)
+            world.apply(Event(id: "target", at: now, by: "test", body: .orderCreated(target)))
+            self.now = now
         }
     }
 
