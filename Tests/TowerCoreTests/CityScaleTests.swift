@@ -78,41 +78,23 @@ import Testing
     /// Before 06:00 every rider waits at its hub, all at one distance from a hub's order: a dozen riders with no
     /// time left must not hide the riders behind them who have it.
     @Test func ridersWithNoRoomDoNotHideOnesWithRoomAtTheSameHub() throws {
-        var world = try TestCity.run(try TestCity.scenario(riders: 20, orders: 40), until: 5 * 3600).world
-        let now = try #require(world.clock)
-        let hub = try #require(world.hubs.keys.sorted().first)
-        let hubLocation = try #require(world.hubs[hub]?.location)
-        let ids = world.riderIDs.sorted()
-        for (index, id) in ids.enumerated() {
-            var profile = try #require(world.riders[id]?.profile)
-            profile.hub = hub
-            profile.skills = []
-            profile.capacityParcels = max(profile.capacityParcels, 5)
-            profile.capacityKg = max(profile.capacityKg, 50)
+        let city = try HubCity(riders: 20, farDrop: true) { index, profile in
             // The first fourteen by id may start now but have only a bicycle and an hour: too little for a far drop.
             profile.vehicle = index < 14 ? .bicycle : .motorbike
-            profile.shift = index < 14 ? TimeWindow(start: now, end: now + 1801) : TimeWindow(start: now, end: now + 10 * 3600)
-            world.apply(Event(id: "re-\(id)", at: now, by: "test", body: .riderRegistered(profile)))
+            profile.shift = TimeWindow(start: profile.shift.start, end: profile.shift.start + (index < 14 ? 1801 : 10 * 3600))
+            return false
         }
-        let bounds = try #require(world.bounds)
-        let corners = [GeoPoint(lat: bounds.south + 0.06, lon: bounds.west + 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.east - 0.06),
-                       GeoPoint(lat: bounds.south + 0.06, lon: bounds.east - 0.06), GeoPoint(lat: bounds.north - 0.06, lon: bounds.west + 0.06)]
-        let drop = try #require(corners.max { $0.distanceKm(to: hubLocation) < $1.distanceKm(to: hubLocation) })
-        #expect(drop.distanceKm(to: hubLocation) > 15, "the test city is too small for a far drop")
-        let zone = try #require(world.zone(containing: drop)?.id ?? world.zoneList.first?.id)
-        let order = Order(id: "FAR", createdAt: now, pickup: .hub(hub), drop: drop, zone: zone,
-                          window: TimeWindow(start: now, end: now + 12 * 3600), promised: TimeWindow(start: now, end: now + 12 * 3600),
-                          serviceSeconds: 120, tier: .standard, requiredSkills: [], parcels: 1, kg: 1,
-                          customerName: "Far Away", contactToken: "c-far", notes: "")
-        world.apply(Event(id: "far", at: now, by: "test", body: .orderCreated(order)))
+        let (world, now, order) = (city.world, city.now, city.target)
+        let hubLocation = try #require(world.hubs[city.hub]?.location)
+        #expect(order.drop.distanceKm(to: hubLocation) > 15, "the test city is too small for a far drop")
         let planner = InsertionPlanner()
         let conditions = TravelConditions(world)
-        for id in ids.prefix(14) {
+        for id in city.ids.prefix(14) {
             #expect(planner.bestInsertion(of: order, into: try #require(world.riders[id]), in: world, now: now, conditions: conditions) == nil,
                     "\(id) should have no time for the far drop")
         }
         let chosen = try #require(planner.bestInsertion(of: order, in: world, now: now), "a rider with room was hidden")
-        #expect(!ids.prefix(14).contains(chosen.rider))
+        #expect(!city.ids.prefix(14).contains(chosen.rider))
     }
 
     /// In a large city the riders nearest an order by route are those whose routes already pass its drop; when
@@ -170,18 +152,19 @@ import Testing
         }
     }
 
-    /// A 60-rider test city at 05:00 whose riders all belong to its first hub, shaped by `shape` (given each rider's
-    /// index by id, on shift from now); those it says are loaded get a route out to just beside the drop, which
-    /// makes them the nearest by route. `target` is an order from the hub to the drop: the city's farthest corner
-    /// from the hub, or halfway to its north-east edge.
+    /// A test city at 05:00 (60 riders unless told) whose riders all belong to its first hub, shaped by `shape`
+    /// (given each rider's index by id, on shift from now); those it says are loaded get a route out to just beside
+    /// the drop, which makes them the nearest by route. `target` is an order from the hub to the drop: the city's
+    /// farthest corner from the hub, or halfway to its north-east edge.
     private struct HubCity {
         var world: World
         let now: Instant
+        let hub: String
         let ids: [String]
         let target: Order
 
-        init(farDrop: Bool, shape: (Int, inout RiderProfile) -> Bool) throws {
-            world = try TestCity.run(try TestCity.scenario(riders: 60, orders: 40), until: 5 * 3600).world
+        init(riders: Int = 60, farDrop: Bool, shape: (Int, inout RiderProfile) -> Bool) throws {
+            world = try TestCity.run(try TestCity.scenario(riders: riders, orders: 40), until: 5 * 3600).world
             let now = try #require(world.clock)
             let hub = try #require(world.hubs.keys.sorted().first)
             let hubLocation = try #require(world.hubs[hub]?.location)
@@ -216,6 +199,7 @@ import Testing
             target = order("TARGET", at: drop)
             world.apply(Event(id: "target", at: now, by: "test", body: .orderCreated(target)))
             self.now = now
+            self.hub = hub
         }
     }
 
