@@ -332,12 +332,6 @@ import Testing
         #expect(visited { _, _ in true }.count == 29)
     }
 
-    /// The grids' layers and the candidate search's lists are kept per channel by `Channel.index` and read back
-    /// through `Channel.allCases`: the two must agree.
-    @Test func aChannelsIndexIsItsPlaceAmongAllChannels() {
-        for (place, channel) in Channel.allCases.enumerated() { #expect(channel.index == place, "\(channel)") }
-    }
-
     /// The 3PL's wave counts, kept as orders change, equal a count over every order after a day with waves.
     @Test func theWaveCountsKeptAsTheDayGoesEqualACountOfEveryOrder() throws {
         let directory = try TestCity.folder(riders: 12, orders: 200) { files in

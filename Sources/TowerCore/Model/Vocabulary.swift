@@ -6,15 +6,6 @@ public enum Channel: String, CaseIterable, Sendable, Codable {
 
     /// Every channel: whoever may take an order.
     public static let everyone = Set(allCases)
-
-    /// The channel's place in `allCases`, for tables kept per channel.
-    public var index: Int {
-        switch self {
-        case .own: 0
-        case .thirdParty: 1
-        case .gig: 2
-        }
-    }
 }
 
 /// How much an order's window matters.

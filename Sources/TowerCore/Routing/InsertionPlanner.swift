@@ -117,30 +117,40 @@ public struct InsertionPlanner: Sendable {
             // few asked besides the count (it stays among the nearest, if it is one).
             return (conditions.flatKm(from: anchor, to: pickup) + toDrop, marks.isEmpty && rider.profile.shift.start < order.window.end)
         }
-        // The nearest few of each channel, and its nearest rider with nothing to do, are kept by the same walks (each
-        // walk goes on until every list it fills is settled) and priced after the count: the nearest overall may all
-        // be of one channel, or all loaded (at the lock a hub's riders rank alike, and the first routes draw every
-        // order), and a rider that keeps the window for less would never be asked.
-        var ofChannel = Array(repeating: Smallest(InsertionPlanner.channelCandidates, by: byDistance), count: Channel.allCases.count)
-        var idleOfChannel = Array(repeating: Smallest(1, by: byDistance), count: Channel.allCases.count)
-        let lists = Channel.allCases.indices.filter { allowed.contains(Channel.allCases[$0]) }
-        world.visitRiders(around: pickup, of: allowed, kmPerDegreeLon: conditions.kmPerDegreeLon,
-                          enough: { nearest in settled(ranked, nearest) && lists.allSatisfy { settled(ofChannel[$0], nearest) } }) { id in
-            guard let (km, _) = measure(id), let channel = world.riders[id]?.profile.channel.index else { return }
-            ranked.offer((km, id))
-            ofChannel[channel].offer((km, id))
+        world.visitRiders(around: pickup, of: allowed, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { id in
+            if let (km, _) = measure(id) { ranked.offer((km, id)) }
         }
         world.visitIdleRiders(around: pickup, of: allowed, startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
-                              enough: { nearest in settled(idle, nearest) && lists.allSatisfy { settled(idleOfChannel[$0], nearest) } }) { id in
-            guard let (km, isIdle) = measure(id), isIdle, let channel = world.riders[id]?.profile.channel.index else { return }
-            idle.offer((km, id))
-            idleOfChannel[channel].offer((km, id))
+                              enough: { settled(idle, $0) }) { id in
+            if let (km, isIdle) = measure(id), isIdle { idle.offer((km, id)) }
         }
         var result = Allocation()
         var rank: [Channel: Int] = [:]
         var found = 0
         let nearest = ranked.sorted
-        let ofChannels = lists.flatMap { ofChannel[$0].sorted + idleOfChannel[$0].sorted }
+        // The nearest few of each channel, and its nearest rider with nothing to do, are priced too, after the
+        // count: the nearest overall may all be of one channel, or all loaded (at the lock a hub's riders rank
+        // alike, and the first routes draw every order), and a rider that keeps the window for less would never be
+        // asked.
+        var ofChannels: [(km: Double, id: String)] = []
+        for channel in Channel.allCases where allowed.contains(channel) {
+            let listed = nearest.filter { world.riders[$0.id]?.profile.channel == channel }
+            if listed.count >= InsertionPlanner.channelCandidates {
+                ofChannels += listed.prefix(InsertionPlanner.channelCandidates)
+            } else {
+                var few = Smallest(InsertionPlanner.channelCandidates, by: byDistance)
+                world.visitRiders(around: pickup, of: [channel], kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(few, $0) }) { id in
+                    if world.riders[id]?.profile.channel == channel, let (km, _) = measure(id) { few.offer((km, id)) }
+                }
+                ofChannels += few.sorted
+            }
+            var idleOne = Smallest(1, by: byDistance)
+            world.visitIdleRiders(around: pickup, of: [channel], startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
+                                  enough: { settled(idleOne, $0) }) { id in
+                if world.riders[id]?.profile.channel == channel, let (km, isIdle) = measure(id), isIdle { idleOne.offer((km, id)) }
+            }
+            ofChannels += idleOne.sorted
+        }
         // The nearest riders with nothing to do are priced too, first and beside the count: in a large city the
         // nearest by route are riders whose routes already pass the drop, full or late by then, and an idle rider
         // at the hub would never be asked.

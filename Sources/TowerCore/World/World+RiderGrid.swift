@@ -21,7 +21,7 @@ extension World {
 
     private mutating func placeInGrids(_ id: String) {
         let rider = riders[id].flatMap { $0.status == .shiftEnded ? nil : $0 }
-        riderGrid.place(id, layer: rider.map { $0.profile.channel.index } ?? 0, rank: 0, at: rider.map { anchor(of: $0) })
+        riderGrid.place(id, layer: rider.map { Self.layer(of: $0.profile.channel) } ?? 0, rank: 0, at: rider.map { anchor(of: $0) })
         placeInIdleGrid(id, rider)
     }
 
@@ -37,8 +37,10 @@ extension World {
         let idle = rider.flatMap { (routeMarks[id] ?? []).isEmpty ? $0 : nil }
         let start = idle?.profile.shift.start.seconds ?? 0
         let hour = Int((start / 3600) & 0xFFFFF)
-        idleGrid.place(id, layer: idle.map { $0.profile.channel.index << 20 | hour } ?? 0, rank: start, at: idle.map { anchor(of: $0) })
+        idleGrid.place(id, layer: idle.map { Self.layer(of: $0.profile.channel) << 20 | hour } ?? 0, rank: start, at: idle.map { anchor(of: $0) })
     }
+
+    private static func layer(of channel: Channel) -> Int { Channel.allCases.firstIndex(of: channel)! }
 
     /// Visits riders of `channels` nearest first by their anchors' cells around `point` (see `RiderGrid.visit`):
     /// every such rider whose shift has not ended is visited unless `enough` stops the walk, given the least
