@@ -83,9 +83,9 @@ public struct InsertionPlanner: Sendable {
     /// see `World.routeMarks`): the riders a good insertion is likely to be found with. The search stops once
     /// `wanted` of them could take the order (default `candidateRiders`), or after `triesPerCandidate` times as
     /// many tries, so a hub full of riders with no room left does not hide a rider with room further away. The
-    /// nearest idle riders, and the nearest few of each channel with its nearest idle one, are priced besides. A rider
-    /// is priced only against the best of its channel so far: a route whose cost with the pickup alone already
-    /// loses is not searched further (see `RouteScan.baseCost`).
+    /// nearest idle riders, and the nearest few of each channel with its nearest idle one, are priced besides. A
+    /// rider is priced only against the best of its channel so far: a route whose cost with the pickup alone
+    /// already loses is not searched further (see `RouteScan.baseCost`).
     public func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
                            excluding excluded: Set<String> = [], wanted: Int? = nil) -> Allocation {
         guard let pickup = world.pickupLocation(of: order) else { return Allocation() }
@@ -128,13 +128,19 @@ public struct InsertionPlanner: Sendable {
         var rank: [Channel: Int] = [:]
         var found = 0
         let nearest = ranked.sorted
+        let nearestIdle = idle.sorted
         // The nearest few of each channel, and its nearest rider with nothing to do, are priced too, after the
         // count: the nearest overall may all be of one channel, or all loaded (at the lock a hub's riders rank
         // alike, and the first routes draw every order), and a rider that keeps the window for less would never be
-        // asked.
+        // asked. A channel's own walk is needed only when the lists above hold too few of it: they keep the nearest
+        // of every channel, so a channel's nearest among them are its nearest. (A walk checks the channel because a
+        // world whose grids are not built visits every rider.)
+        let channelOf = { (candidate: (km: Double, id: String)) in world.riders[candidate.id]?.profile.channel }
+        let nearestOf = Dictionary(grouping: nearest, by: channelOf)
+        let nearestIdleOf = Dictionary(grouping: nearestIdle, by: channelOf)
         var ofChannels: [(km: Double, id: String)] = []
         for channel in Channel.allCases where allowed.contains(channel) {
-            let listed = nearest.filter { world.riders[$0.id]?.profile.channel == channel }
+            let listed = nearestOf[channel] ?? []
             if listed.count >= InsertionPlanner.channelCandidates {
                 ofChannels += listed.prefix(InsertionPlanner.channelCandidates)
             } else {
@@ -143,6 +149,10 @@ public struct InsertionPlanner: Sendable {
                     if world.riders[id]?.profile.channel == channel, let (km, _) = measure(id) { few.offer((km, id)) }
                 }
                 ofChannels += few.sorted
+            }
+            if let idleOne = nearestIdleOf[channel]?.first {
+                ofChannels.append(idleOne)
+                continue
             }
             var idleOne = Smallest(1, by: byDistance)
             world.visitIdleRiders(around: pickup, of: [channel], startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
@@ -155,7 +165,7 @@ public struct InsertionPlanner: Sendable {
         // nearest by route are riders whose routes already pass the drop, full or late by then, and an idle rider
         // at the hub would never be asked.
         let nearby = Set(nearest.map(\.id))
-        let spare = idle.sorted.filter { !nearby.contains($0.id) }
+        let spare = nearestIdle.filter { !nearby.contains($0.id) }
         for (index, (_, id)) in (spare + nearest).enumerated() {
             guard let rider = world.riders[id] else { continue }
             let channel = rider.profile.channel
