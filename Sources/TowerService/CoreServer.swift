@@ -6,13 +6,14 @@ import TowerCore
 /// loop (the one writer), a pass at a time between its steps.
 ///
 /// A board receives a snapshot of the core (`CoreSnapshot`: its world and projections at one journal position) and
-/// then every event the core commits after it, read from one shared log of recent events at the board's own
+/// then every event the core commits after it, read from one shared log of recent frames at the board's own
 /// position: a slow board only falls behind, it never slows the core or makes the server hold more per board than
-/// one chunk. Snapshots are written on a thread of their own (`SnapshotMaker`), one at the start and then every few
-/// seconds while boards are attached, so a board attaching takes the latest with the events since, and nobody waits
-/// for one to be written. A board more than `maxBacklog` behind gets a fresh snapshot instead of the events it
-/// missed, so the log holds only the recent past. The clock's status is sent to a board once it has caught up, at
-/// most five times a second, latest only.
+/// one chunk. The outlook boards draw is timed by the core once for all of them (`OutlookPublisher`) while boards
+/// follow, and goes into the same log. Snapshots are written on a thread of their own (`SnapshotMaker`), one at the
+/// start and then every few seconds while boards are attached, so a board attaching takes the latest with the
+/// events since, and nobody waits for one to be written. A board more than `maxBacklog` behind gets a fresh
+/// snapshot instead of the frames it missed, so the log holds only the recent past. The clock's status is sent to
+/// a board once it has caught up, at most five times a second, latest only.
 ///
 /// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
 /// roster; a client's word is only a wish for a lower role.
@@ -23,11 +24,11 @@ public final class CoreServer {
     private let roster: Roster?
     private let journalPath: String
     private let planLock: Instant
-    /// The recent events as `event` frames, back to back, from byte `logBase` of the stream since the server
-    /// started: boards read the events after their snapshot from it.
-    private var log: [UInt8] = []
-    private var logBase = 0
-    private var logEnd: Int { logBase + log.count }
+    /// The recent events and outlooks as frames: boards read what follows their snapshot from it.
+    private var log = FrameLog()
+    private var logEnd: Int { log.end }
+    /// The `OutlookPublisher` version last put in the log.
+    private var outlookSent = 0
     /// The latest snapshot written, and the stream position of the one being written.
     private var snapshot: SnapshotMaker.Made?
     private let maker = SnapshotMaker()
@@ -41,8 +42,10 @@ public final class CoreServer {
     /// A board further behind than this (bytes of events) gets a fresh snapshot rather than the events it missed.
     var maxBacklog = 8 * 1024 * 1024
     /// A new snapshot is written this often while boards are attached (or twenty times as long as the last one
-    /// took, if more: at most a twentieth of a core).
-    static let snapshotInterval = 5.0
+    /// took, if more: at most a twentieth of a core): a board attaching applies at most that many seconds of events.
+    public static let snapshotInterval = 2.0
+    /// The oldest outlook (in the day's seconds) a board's first frame may draw.
+    static let outlookAge: Int64 = 600
     /// A client must say who it is (`attach`) this soon after connecting.
     static let attachDeadline = 10.0
     /// The longest message a client may send.
@@ -78,10 +81,7 @@ public final class CoreServer {
         let offset = session.engine.world.utcOffsetSeconds
         session.onEvent = { [unowned self] event in
             previous?(event)
-            self.log.append(contentsOf: ServiceFrame.event(EventCodec.encode(event, utcOffsetSeconds: offset)).encoded())
-            if case .etaRetrained = event.body, let learned = self.session.engine.learner?.snapshot {
-                self.log.append(contentsOf: ServiceFrame.learned(learned).encoded())
-            }
+            self.log.append(ServiceFrame.event(EventCodec.encode(event, utcOffsetSeconds: offset)).encoded())
         }
     }
 
@@ -112,6 +112,7 @@ public final class CoreServer {
     /// Handles what `descriptors()` polled (in the same order), then writes what each client is owed.
     public func handle(_ ready: ArraySlice<pollfd>) {
         takeSnapshot()
+        publishOutlook()
         let fds = Array(ready)
         if !fds.isEmpty, fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
         for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0 {
@@ -209,9 +210,26 @@ public final class CoreServer {
                                                costLimit: policy.costLimit, decisionHorizon: policy.decisionHorizon)).encoded()
     }
 
-    /// Whether a board can start from `snapshot`: the events since are still in the log, and not too many.
+    /// Whether a board can start from `snapshot`: the events since are still in the log, not too many, and its
+    /// outlook is recent (a board's first frame draws it).
     private func usable(_ snapshot: SnapshotMaker.Made) -> Bool {
-        snapshot.end >= logBase && logEnd - snapshot.end <= maxBacklog / 2
+        snapshot.end >= log.base && logEnd - snapshot.end <= maxBacklog / 2 && recent(snapshot.outlookAt)
+    }
+
+    /// Whether an outlook timed at `instant` is recent enough for a board's first frame. Boards that follow keep
+    /// the outlook fresh; one attaching after nobody watched for a while waits for a new one.
+    private func recent(_ instant: Instant) -> Bool { session.now - instant <= Self.outlookAge }
+
+    /// Times the boards' outlook while boards follow (or before the first snapshot, which carries one), and puts
+    /// each new one in the log.
+    private func publishOutlook() {
+        guard snapshot == nil || clients.contains(where: \.follows) else { return }
+        session.refreshOutlook()
+        guard session.outlooks.version != outlookSent, let latest = session.outlooks.latest else { return }
+        outlookSent = session.outlooks.version
+        do { log.append(ServiceFrame.outlook(try latest.encoded()).encoded()) } catch {
+            for client in clients where client.follows { refuse(client, "the core's outlook could not be written: \(error)") }
+        }
     }
 
     /// Takes a snapshot the maker has finished; a failure is told to the boards waiting for one.
@@ -227,7 +245,8 @@ public final class CoreServer {
     /// Starts a snapshot when a board waits for one the latest will not do, when there is none yet, or when the
     /// latest has aged while boards are attached.
     private func startSnapshotIfDue(now: Date) {
-        guard writing == nil else { return }
+        // A snapshot carries the boards' outlook: it waits for a recent one.
+        guard writing == nil, let outlook = session.outlooks.latest, recent(outlook.at) else { return }
         let waiting = clients.contains { $0.awaitsSnapshot && $0.ending == nil }
         let due: Bool
         if let snapshot {
@@ -239,12 +258,12 @@ public final class CoreServer {
         }
         guard due else { return }
         writing = logEnd
-        maker.start(CoreSnapshot(session: session), end: logEnd, outlookAt: session.now, horizon: session.engine.settings.policy.decisionHorizon)
+        maker.start(CoreSnapshot(session: session), end: logEnd)
     }
 
     private func write(_ client: Client, now: Date) {
         if client.follows {
-            if client.connection.pendingBytes == 0, !client.awaitsSnapshot, logEnd - client.cursor > maxBacklog || client.cursor < logBase {
+            if client.connection.pendingBytes == 0, !client.awaitsSnapshot, logEnd - client.cursor > maxBacklog || client.cursor < log.base {
                 client.awaitsSnapshot = true
             }
             if client.awaitsSnapshot, client.connection.pendingBytes == 0, let snapshot, usable(snapshot), let identity = client.identity {
@@ -269,19 +288,11 @@ public final class CoreServer {
 
     /// Queues the next chunk of the log this client has not had, ending at a frame's end.
     private func queueEvents(_ client: Client) {
-        guard client.identity != nil, !client.awaitsSnapshot, client.connection.pendingBytes < Self.chunkBytes, client.cursor >= logBase,
+        guard client.identity != nil, !client.awaitsSnapshot, client.connection.pendingBytes < Self.chunkBytes, client.cursor >= log.base,
               client.cursor < logEnd else { return }
-        let start = client.cursor - logBase
-        var end = min(log.count, start + Self.chunkBytes)
-        if end < log.count {
-            if let newline = log[start..<end].lastIndex(of: 0x0A) {
-                end = newline + 1
-            } else {
-                end = (log[end...].firstIndex(of: 0x0A) ?? log.count - 1) + 1
-            }
-        }
-        client.connection.queue(Array(log[start..<end]))
-        client.cursor = logBase + end
+        let (bytes, next) = log.chunk(from: client.cursor, limit: Self.chunkBytes)
+        client.connection.queue(Array(bytes))
+        client.cursor = next
     }
 
     /// Drops the part of the log that no board within `maxBacklog`, no usable snapshot and no snapshot being written
@@ -291,9 +302,8 @@ public final class CoreServer {
         for client in clients where client.follows && !client.awaitsSnapshot && logEnd - client.cursor <= maxBacklog {
             needed = min(needed, client.cursor)
         }
-        guard needed - logBase >= min(1 << 20, maxBacklog) else { return }
-        log.removeFirst(needed - logBase)
-        logBase = needed
+        guard needed - log.base >= min(1 << 20, maxBacklog) else { return }
+        log.drop(through: needed)
     }
 
     private func refuse(_ client: Client, _ reason: String) {

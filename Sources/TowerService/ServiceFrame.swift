@@ -10,7 +10,7 @@ import TowerCore
 ///     server → client   hello {...}                                      first; or refused {...} and close
 ///                       #N, snapshot BYTES                               the core at journal position N (boards only)
 ///                       event {journal line}                             each event after N
-///                       learned {...}                                    after an eta.retrained event: the model that took over
+///                       #N, outlook BYTES                                each outlook the core times for its boards
 ///                       status {...}                                     the clock, whenever it changes
 ///                       reply {"id":1,"reply":{"outcome":"done",...}}
 public enum ServiceFrame: Sendable {
@@ -19,12 +19,12 @@ public enum ServiceFrame: Sendable {
     case hello(ServiceHello)
     case refused(String)
     /// A `CoreSnapshot` in `CompactEncoder`'s form, decoded by the board that takes it (`SnapshotMaker` writes one
-    /// for every board attaching until the next). Base64 on the line.
+    /// for every board attaching until the next). Sized bytes, as `outlook`.
     case snapshot([UInt8])
     case event([UInt8])
-    /// What the core's ETA learner holds after its retrained model took over (right after the `eta.retrained` event):
-    /// a board's copy takes it on rather than train the model itself.
-    case learned(OnlineETA.Learned)
+    /// A `TimedOutlook` in `CompactEncoder`'s form: the outlook the core timed for every board (a board draws it
+    /// and times none itself).
+    case outlook([UInt8])
     case status(CoreStatus)
     case reply(id: Int, CommandReply)
 
@@ -53,7 +53,7 @@ public enum ServiceFrame: Sendable {
         case let .refused(reason): return json("refused", ["reason": reason])
         case let .snapshot(bytes): return FramedConnection.sized(Array("snapshot ".utf8) + bytes)
         case let .event(line): return Array("event ".utf8) + line + [0x0A]
-        case let .learned(learned): return json("learned", learned)
+        case let .outlook(bytes): return FramedConnection.sized(Array("outlook ".utf8) + bytes)
         case let .status(status): return json("status", status)
         case let .reply(id, reply): return json("reply", Numbered(id: id, reply: reply))
         }
@@ -79,7 +79,7 @@ public enum ServiceFrame: Sendable {
         case "refused": return .refused(try json([String: String].self)["reason"] ?? "refused")
         case "snapshot": return .snapshot(Array(body))
         case "event": return .event(Array(body))
-        case "learned": return .learned(try json(OnlineETA.Learned.self))
+        case "outlook": return .outlook(Array(body))
         case "status": return .status(try json(CoreStatus.self))
         case "reply":
             let numbered = try json(Numbered.self)
@@ -103,7 +103,7 @@ public enum ServiceFrame: Sendable {
 /// shows. For a board, the core's snapshot at journal position `seq` follows, then every event after it.
 public struct ServiceHello: Codable, Sendable {
     /// The protocol's version; a client refuses one it does not speak.
-    public static let currentVersion = 3
+    public static let currentVersion = 4
     public var version = ServiceHello.currentVersion
     public var identity: OperatorIdentity
     public var journal: String

@@ -99,7 +99,7 @@ import TowerCore
 
     @Test func metricsShowTheLearnedETAsRunningAccuracy() {
         var snapshot = BoardFixture.snapshot
-        snapshot.learnedETA = BoardSnapshot.LearnedETA(mae: 150, baselineMAE: 240, legs: 200, learned: 431)
+        snapshot.learnedETA = ETAFigures(mae: 150, baselineMAE: 240, legs: 200, learned: 431)
         var model = BoardModel(speed: 60, readonly: false)
         model.screen = .metrics
         var buffer = ScreenBuffer(width: 200, height: 60)

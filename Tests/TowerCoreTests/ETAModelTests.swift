@@ -234,61 +234,36 @@ import Testing
         #expect(online.model.travel.weights.suffix(delivering.count).contains { abs($0) > 1e-6 })
     }
 
-    /// A snapshot carries the core's outlook, timed with the core's learner: a board's first frame shows it (so
-    /// attaching does not wait for the copy to time every lane); the frames after it show the copy's own, which is
-    /// the core's at their instant. An outlook too old for the frame's instant is not shown.
-    @Test func aBoardsFirstFrameShowsTheCoresOutlookThenItsOwn() throws {
+    /// The outlook boards draw is timed by the core with its learner, once for all of them (`OutlookPublisher`):
+    /// the snapshot carries it and a board's copy shows it; as the day moves the core times the next in the
+    /// background, its own outlook at its instant, with the learner's running figures.
+    @Test func boardsDrawTheCoresOutlookTimedWithItsLearner() throws {
         let model = try Self.model()
         let scenario = try TestCity.scenario()
         let journal = TestCity.temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
-        let at = scenario.time(11 * 3600), horizon: Int64 = 7200
-        session.simulation.run(until: at, engine: session.engine)
-        let snapshot = CoreSnapshot(world: session.engine.world, log: RecentLog(), trend: nil, learned: session.engine.learner?.snapshot)
-            .timingOutlook(at: at, horizon: horizon)
-        let bytes = try snapshot.encoded()
+        let started = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
+        let at = scenario.time(11 * 3600)
+        started.simulation.run(until: at, engine: started.engine)
+        let core = CoreSession(engine: started.engine, source: SimulationSource(simulation: started.simulation), start: at, speed: 60)
+        let horizon = core.engine.settings.policy.decisionHorizon
         func etas(_ outlook: Outlook) -> [String: [Instant]] { outlook.lanes.mapValues { $0.p90 + $0.stops.map(\.eta) } }
-        func core(_ now: Instant) -> Outlook { session.engine.outlook(at: now, horizon: horizon) }
-        let copy = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
-        let first = copy.frameOutlook(at: at + 30, horizon: horizon)
-        #expect(!first.lanes.isEmpty && etas(first) == etas(core(at)) && first.atRisk.map(\.order) == core(at).atRisk.map(\.order))
-        let later = at + 900
-        let own = copy.frameOutlook(at: later, horizon: horizon)
-        #expect(etas(own) == etas(core(later)) && etas(own) != etas(first))
-        let late = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
-        let far = at + CoreMirror.firstOutlookAge + 1
-        #expect(etas(late.frameOutlook(at: far, horizon: horizon)) == etas(core(far)))
-    }
+        let first = core.outlook
+        #expect(!first.outlook.lanes.isEmpty && etas(first.outlook) == etas(core.engine.outlook(at: at, horizon: horizon)))
+        #expect(first.eta != nil && first.eta == core.engine.learner?.figures)
+        let copy = CoreMirror(try CoreSnapshot.decode(CoreSnapshot(session: core).encoded()), planLock: scenario.planLock)
+        #expect(copy.outlook.at == at && etas(copy.outlook.outlook) == etas(first.outlook) && copy.outlook.eta == first.eta)
 
-    /// An attached board's copy starts from the core's snapshot (through its JSON, as the socket carries it), then
-    /// learns each new event as the core does: it predicts exactly as the core, at attach and after.
-    @Test func anAttachedBoardsCopyPredictsExactlyAsTheCore() throws {
-        let model = try Self.model()
-        let scenario = try TestCity.scenario()
-        let journal = TestCity.temporaryFile()
-        defer { try? FileManager.default.removeItem(atPath: journal) }
-        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
-        session.simulation.run(until: scenario.time(11 * 3600), engine: session.engine)
-        var events: [Event] = []
-        session.engine.observer = { events.append($0) }
-        let core = try #require(session.engine.learner)
-        let snapshot = CoreSnapshot(world: session.engine.world, log: RecentLog(), trend: nil, learned: core.snapshot)
-        let copy = CoreMirror(try CoreSnapshot.decode(snapshot.encoded()), planLock: scenario.planLock)
-        let (_, test) = try ETAModelTests.split.get()
-        func same(_ what: Comment) throws {
-            let mine = try #require(copy.learner), theirs = try #require(session.engine.learner)
-            #expect(mine.learned == theirs.learned, what)
-            #expect(test.prefix(50).allSatisfy { mine.model.predict($0).travel == theirs.model.predict($0).travel }, what)
-            #expect(mine.recentMAE?.model == theirs.recentMAE?.model, what)
+        core.step(elapsed: 15)
+        let deadline = Date().addingTimeInterval(10)
+        while core.outlooks.latest?.seq != core.engine.world.lastSeq || core.outlooks.latest?.at != core.now, Date() < deadline {
+            core.refreshOutlook()
+            Thread.sleep(forTimeInterval: 0.01)
         }
-        try same("at attach")
-        events.removeAll()
-        session.simulation.run(until: scenario.time(14 * 3600), engine: session.engine)
-        #expect(session.engine.learner!.learned > core.learned, "the core learned more after the attach")
-        for event in events { try copy.apply(event) }
-        try same("after three more hours")
-        #expect(copy.world.digest == session.engine.world.digest)
+        let later = try #require(core.outlooks.latest)
+        #expect(later.at == core.now && later.at > at)
+        #expect(etas(later.outlook) == etas(core.engine.outlook(at: core.now, horizon: horizon)))
+        #expect(later.eta == core.engine.learner?.figures && later.eta?.learned ?? 0 > first.eta?.learned ?? 0)
     }
 
     @Test func aReplayedJournalLearnsWhatTheEngineLearned() throws {

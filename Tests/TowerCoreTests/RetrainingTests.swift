@@ -26,16 +26,8 @@ import Testing
         let journal = TestCity.temporaryFile()
         defer { for path in [journal, history] { try? FileManager.default.removeItem(atPath: path) } }
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
-        // A board attached from the start: it follows the events and takes each retrained model as the server sends it.
-        let copy = CoreMirror(CoreSnapshot(world: session.engine.world, log: RecentLog(), trend: nil, learned: session.engine.learner!.snapshot),
-                              planLock: scenario.planLock)
         var events: [Event] = []
-        var sent: [OnlineETA.Learned] = []
-        let engine = session.engine
-        session.engine.observer = { event in
-            events.append(event)
-            if case .etaRetrained = event.body { sent.append(engine.learner!.snapshot) }
-        }
+        session.engine.observer = { events.append($0) }
         session.simulation.run(until: scenario.time(15 * 3600), engine: session.engine)
         session.engine.sync()
         let live = try #require(session.engine.learner)
@@ -57,14 +49,6 @@ import Testing
         let rows = SyntheticHistory(settings: SyntheticHistory.Settings()).rows.prefix(40)
         #expect(replayed.learned == live.learned && replayed.retrainedVersion == live.retrainedVersion)
         #expect(rows.allSatisfy { replayed.model.predict($0).travel == live.model.predict($0).travel })
-
-        // So does the board's copy.
-        var next = sent.makeIterator()
-        for event in events {
-            try copy.apply(event)
-            if case .etaRetrained = event.body { copy.adopt(next.next()!) }
-        }
-        #expect(rows.allSatisfy { copy.learner!.model.predict($0).travel == live.model.predict($0).travel })
 
         // A build that trains again at other legs does not go on with this journal.
         var other = model

@@ -50,13 +50,13 @@ import TowerCore
         }
     }
 
-    /// Applies the frames a board takes: a snapshot makes the copy afresh, events and learned models go into it.
+    /// Applies the frames a board takes: a snapshot makes the copy afresh, events and the core's outlooks go into it.
     static func apply(_ frames: [ServiceFrame], to mirror: inout CoreMirror?, planLock: Instant) throws {
         for frame in frames {
             switch frame {
             case let .snapshot(bytes): mirror = CoreMirror(try CoreSnapshot.decode(bytes), planLock: planLock)
             case let .event(line): try #require(mirror).apply(EventCodec.decode(line: line).event)
-            case let .learned(learned): try #require(mirror).adopt(learned)
+            case let .outlook(bytes): try #require(mirror).take(TimedOutlook.decode(bytes))
             default: continue
             }
         }
@@ -96,6 +96,38 @@ import TowerCore
         #expect(mirror?.world.lastSeq == target)
         #expect(mirror?.world.digest == fixture.session.engine.world.digest, "every new event arrived, in order")
         #expect(mirror?.log.lines == fixture.session.log.lines, "and the recent log with them")
+    }
+
+    /// Boards draw the one outlook the core times for all of them: the snapshot carries the latest, and as the day
+    /// moves each board is sent the next, which is the core's own outlook at its instant (a board times none).
+    @Test func boardsAreSentTheCoresOutlookAsTheDayMoves() throws {
+        let fixture = try Fixture()
+        let planLock = fixture.session.engine.settings.planLock
+        let board = try ServiceClient(socketPath: fixture.folder + "/j.sock", request: .init(role: .supervisor, follow: true))
+        defer { board.close() }
+        var mirror: CoreMirror?
+        try Self.apply(fixture.turns([board]) { $0.contains(where: Self.isStatus) }, to: &mirror, planLock: planLock)
+        let horizon = fixture.session.engine.settings.policy.decisionHorizon
+        func etas(_ outlook: Outlook) -> [String: [Instant]] { outlook.lanes.mapValues { $0.p90 + $0.stops.map(\.eta) } }
+        let first = try #require(mirror).outlook
+        #expect(first.at == fixture.session.now && !first.outlook.lanes.isEmpty)
+        #expect(etas(first.outlook) == etas(fixture.session.engine.outlook(at: first.at, horizon: horizon)))
+
+        // Half an hour of the day passes; the board is sent the outlook of where the core now stands.
+        _ = fixture.session.perform(.pace(speed: 600, paused: false), by: OperatorIdentity(name: Fixture.me, role: .supervisor))
+        for _ in 0..<3 { fixture.session.step(elapsed: 1) }
+        let target = fixture.session.engine.world.lastSeq, now = fixture.session.now
+        let frames = fixture.turns([board]) { frames in
+            frames.contains { if case let .outlook(bytes) = $0 { (try? TimedOutlook.decode(bytes))?.seq == target } else { false } }
+        }
+        try Self.apply(frames, to: &mirror, planLock: planLock)
+        let latest = try #require(mirror).outlook
+        #expect(latest.seq == target && latest.at == now)
+        #expect(etas(latest.outlook) == etas(fixture.session.engine.outlook(at: now, horizon: horizon)))
+        #expect(etas(latest.outlook) != etas(first.outlook))
+        // An older outlook arriving late does not replace it.
+        mirror?.take(first)
+        #expect(mirror?.outlook.seq == target)
     }
 
     /// A board further behind than the backlog allows gets a fresh snapshot instead of the events it missed, and the

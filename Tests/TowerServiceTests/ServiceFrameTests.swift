@@ -15,15 +15,11 @@ import TowerCore
         let event = ServiceFrame.event(Array(#"{"seq":1}"#.utf8)).encoded()
         guard case let .event(line) = try ServiceFrame.decode(Array(event.dropLast())) else { Issue.record("not an event"); return }
         #expect(line == Array(#"{"seq":1}"#.utf8))
-        // The learner's state after a retrained model took over: one line, and the model predicts as it did.
-        var settings = SyntheticHistory.Settings()
-        settings.days = 3
-        let rows = SyntheticHistory(settings: settings).rows
-        let learner = OnlineETA(model: try ETAModel(training: rows))
-        let learned = ServiceFrame.learned(learner.snapshot).encoded()
-        #expect(learned.dropLast().firstIndex(of: 0x0A) == nil, "one line")
-        guard case let .learned(state) = try ServiceFrame.decode(Array(learned.dropLast())) else { Issue.record("not a learned state"); return }
-        #expect(rows.prefix(20).allSatisfy { state.model.predict($0).travel == learner.model.predict($0).travel })
+        // A binary message goes sized, whatever bytes it holds (newlines too).
+        let outlook = ServiceFrame.outlook([0x0A, 0x00, 0x0A]).encoded()
+        #expect(outlook == Array("#11\noutlook ".utf8) + [0x0A, 0x00, 0x0A])
+        guard case let .outlook(bytes) = try ServiceFrame.decode(Array(outlook.dropFirst(4))) else { Issue.record("not an outlook"); return }
+        #expect(bytes == [0x0A, 0x00, 0x0A])
     }
 
     @Test func aBrokenMessageIsAnErrorNamingIt() {

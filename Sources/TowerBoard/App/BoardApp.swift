@@ -2,7 +2,7 @@ import Foundation
 import TowerCore
 
 /// The live loop: keys in, frames out; the core (in process or over its socket, see `CoreLink`) moves time on and
-/// owns every decision. One thread, and one more that times the outlook frames draw (`BackgroundOutlook`).
+/// owns every decision, and times the outlook frames draw (`OutlookPublisher`). One thread.
 public final class BoardApp {
     public let link: CoreLink
     public private(set) var model: BoardModel
@@ -15,13 +15,6 @@ public final class BoardApp {
     private var rows = BoardModel.Rows()
     /// The KPIs of the world as of event `seq`: recomputed when an event arrives, not on every frame.
     private var kpiCache: (seq: Int64, kpis: KPISample)?
-    /// The outlook frames draw, and what it was timed for: kept while no event arrived and the clock stayed in the
-    /// same step, so key presses and idle redraws do not re-time every route; else a new one is timed in the
-    /// background and taken when done.
-    private var outlookCache: (key: BackgroundOutlook.Key, outlook: Outlook)?
-    private let outlookTimer = BackgroundOutlook()
-    /// Simulated seconds an outlook stays current without events (ETAs are shown to the minute).
-    static let outlookStep: Int64 = 15
     /// No bell and no flash when an escalation arrives (`--quiet`).
     public var quiet: Bool {
         get { model.quiet }
@@ -78,7 +71,7 @@ public final class BoardApp {
         var lastFrame = Date.distantPast
         var dirty = true
         var toldFinished = false
-        var shown = (seq: Int64(-1), now: Int64(-1), label: "", generation: -1)
+        var shown = (seq: Int64(-1), now: Int64(-1), label: "", generation: -1, outlook: Int64(-1), outlookSeq: Int64(-1))
         while true {
             let signal = terminal.takeSignal()
             if signal != 0 { return .signal(signal) }
@@ -107,9 +100,9 @@ public final class BoardApp {
             if status.finished { toldFinished = true }
             _ = send(.tick(BoardTick(speed: status.speed, paused: status.paused, held: status.held, finishedMessage: finished, wall: wall)))
             if (model.held, model.flashing) != before || finished != nil { dirty = true }
-            let now = (status.seq, status.now, status.label, link.generation)
+            let outlook = link.outlook
+            let now = (status.seq, status.now, status.label, link.generation, outlook.at.seconds, outlook.seq)
             if now != shown { shown = now; dirty = true }
-            if outlookTimer.hasFinished { dirty = true }
             if let caption = newEscalation() {
                 _ = send(.escalated(caption: caption))
                 dirty = true
@@ -229,15 +222,8 @@ public final class BoardApp {
         let world = link.world
         let status = link.status
         let now = status.instant
-        let key = BackgroundOutlook.Key(generation: link.generation, seq: world.lastSeq, step: now.seconds / BoardApp.outlookStep)
-        if let done = outlookTimer.take(), done.key.generation == link.generation { outlookCache = done }
-        if outlookCache?.key.generation != link.generation {
-            // A board's first frame (and the first after a reattach) is drawn with its outlook, not without one.
-            outlookCache = (key, link.outlook(at: now))
-        } else if outlookCache?.key != key {
-            outlookTimer.request(key, link.outlookInputs(at: now))
-        }
-        var snapshot = BoardSnapshot(world: world, outlook: outlookCache!.outlook, now: now, source: status.label, deadLetters: status.deadLetters,
+        let timed = link.outlook
+        var snapshot = BoardSnapshot(world: world, outlook: timed.outlook, now: now, source: status.label, deadLetters: status.deadLetters,
                                      recent: link.recent, wallClock: BoardApp.wallClock(wall), costLimit: link.costLimit)
         if showsCaptions { snapshot.caption = link.caption(at: now) }
         if let trend = link.trend {
@@ -245,9 +231,7 @@ public final class BoardApp {
             snapshot.kpis = kpiCache?.kpis
             snapshot.trend = trend.samples
         }
-        if let eta = link.learner, let recent = eta.recentMAE {
-            snapshot.learnedETA = BoardSnapshot.LearnedETA(mae: recent.model, baselineMAE: recent.baseline, legs: recent.legs, learned: eta.learned)
-        }
+        snapshot.learnedETA = timed.eta
         return snapshot
     }
 

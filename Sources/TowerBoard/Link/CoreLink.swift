@@ -19,10 +19,9 @@ public protocol CoreLink: AnyObject {
     /// Notable events, newest first.
     var recent: [String] { get }
     var trend: KPITrend? { get }
-    var learner: OnlineETA? { get }
-    func outlook(at now: Instant) -> Outlook
-    /// What the outlook at `now` is timed from, copied out so a frame need not wait while it is timed.
-    func outlookInputs(at now: Instant) -> Outlook.Inputs
+    /// The latest outlook the core timed for its boards (every lane's ETAs, the at-risk list, the learned model's
+    /// figures): a board draws it and times none itself.
+    var outlook: TimedOutlook { get }
     /// Sends a command to the core; its reply comes back from `pump` with the id returned.
     func send(_ command: OperatorCommand) -> Int
     /// Lets `elapsed` real seconds pass: an embedded core moves its day on; an attached board takes what the

@@ -24,9 +24,7 @@ public final class LocalLink: CoreLink {
     public var decisionHorizon: Int64 { session.engine.settings.policy.decisionHorizon }
     public var recent: [String] { session.log.lines }
     public var trend: KPITrend? { session.trend }
-    public var learner: OnlineETA? { session.engine.learner }
-    public func outlook(at now: Instant) -> Outlook { session.engine.outlook(at: now, horizon: decisionHorizon) }
-    public func outlookInputs(at now: Instant) -> Outlook.Inputs { session.engine.outlookInputs(at: now, horizon: decisionHorizon) }
+    public var outlook: TimedOutlook { session.outlook }
     public func caption(at now: Instant) -> String? { session.captions.current(at: now)?.text }
 
     public func send(_ command: OperatorCommand) -> Int {
@@ -38,6 +36,7 @@ public final class LocalLink: CoreLink {
 
     public func pump(elapsed: Double) -> [LinkNote] {
         let notes = session.step(elapsed: elapsed).map(LinkNote.note)
+        session.refreshOutlook()
         server?.serve(timeout: 0)
         defer { replies.removeAll() }
         return replies + notes

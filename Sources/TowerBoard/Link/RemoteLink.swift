@@ -70,9 +70,7 @@ public final class RemoteLink: CoreLink {
     public var decisionHorizon: Int64 { hello.decisionHorizon }
     public var recent: [String] { mirror.log.lines }
     public var trend: KPITrend? { mirror.trend }
-    public var learner: OnlineETA? { mirror.learner }
-    public func outlook(at now: Instant) -> Outlook { mirror.frameOutlook(at: now, horizon: decisionHorizon) }
-    public func outlookInputs(at now: Instant) -> Outlook.Inputs { mirror.outlookInputs(at: now, horizon: decisionHorizon) }
+    public var outlook: TimedOutlook { mirror.outlook }
 
     public func send(_ command: OperatorCommand) -> Int {
         guard let client, let id = client.send(command) else { return -1 }
@@ -105,8 +103,10 @@ public final class RemoteLink: CoreLink {
                 do { try mirror.apply(EventCodec.decode(line: line).event) } catch {
                     return notes + lose("the board's copy parted from the core (\(error.reason)): reattaching")
                 }
-            case let .learned(learned):
-                mirror.adopt(learned)
+            case let .outlook(bytes):
+                do { mirror.take(try TimedOutlook.decode(bytes)) } catch {
+                    return notes + lose("the core's outlook does not read (\(error)): reattaching")
+                }
             case let .status(newStatus):
                 status = newStatus
             case let .reply(id, reply):

@@ -19,19 +19,8 @@ public struct BoardSnapshot: Sendable {
     public var trend: [KPISample] = []
     /// The story caption to show (the demo's), made by the core from the day's events.
     public var caption: String?
-    /// The learned ETA model's running accuracy, when the board runs one.
-    public var learnedETA: LearnedETA?
-
-    public struct LearnedETA: Sendable {
-        /// Mean absolute travel error over the latest legs, seconds, of the model and of the baseline.
-        public var mae: Double
-        public var baselineMAE: Double
-        public var legs: Int
-        public var learned: Int
-        public init(mae: Double, baselineMAE: Double, legs: Int, learned: Int) {
-            self.mae = mae; self.baselineMAE = baselineMAE; self.legs = legs; self.learned = learned
-        }
-    }
+    /// The learned ETA model's running accuracy, when the core runs one.
+    public var learnedETA: ETAFigures?
 
     public init(world: World, outlook: Outlook, now: Instant, source: String, deadLetters: Int, recent: [String], wallClock: String,
                 costLimit: Double = Policy.standard.costLimit) {

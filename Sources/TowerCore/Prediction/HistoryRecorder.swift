@@ -8,14 +8,14 @@ public struct HistoryRecorder: Sendable {
     public static let header = "order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,parcels,outcome,weekday,tier,window_start,window_end,slowdown"
 
     /// A rider's leg under way: where and when it began.
-    public struct Leg: Sendable, Codable {
+    struct Leg: Sendable {
         var departedAt: Instant
         var from: GeoPoint
         var stopIndex: Int
     }
 
-    /// The legs under way, by rider: what a copy of a learner needs to go on from where another stands.
-    public var legsUnderWay: [String: Leg] = [:]
+    /// The legs under way, by rider.
+    private var legsUnderWay: [String: Leg] = [:]
     /// The visits so far, as CSV lines.
     public var rows: [String] { visits.map(\.csvLine) }
     public private(set) var visits: [HistoryRow] = []

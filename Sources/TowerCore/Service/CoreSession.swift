@@ -27,6 +27,8 @@ public final class CoreSession {
     public var outboxes: [Outbox] = []
     /// Told every event the engine commits, after the session's projections (a server broadcasts it).
     public var onEvent: ((Event) -> Void)?
+    /// The outlook every board draws, timed once for all of them (`refreshOutlook`, `outlook`).
+    public let outlooks = OutlookPublisher()
     /// Simulated time owed to the clock that has not made a whole second yet.
     private var carried = 0.0
 
@@ -77,6 +79,15 @@ public final class CoreSession {
         do { for outbox in outboxes { try outbox.flush() } } catch { return ["\(error)"] }
         return []
     }
+
+    /// Takes the outlook timed since the last call and starts the next when the day has moved on: called by whoever
+    /// shows it (a board in process, a server with boards attached), never when nobody looks.
+    public func refreshOutlook() {
+        outlooks.refresh(engine, at: now, horizon: engine.settings.policy.decisionHorizon)
+    }
+
+    /// The latest outlook for boards (timed now if there is none yet).
+    public var outlook: TimedOutlook { outlooks.current(engine, at: now, horizon: engine.settings.policy.decisionHorizon) }
 
     /// The time stamped on an input that arrives without one (a driver app's stop, a phone that sent no time): the
     /// simulated clock in a simulation; else the wall clock, never before the last event.

@@ -8,9 +8,8 @@ import TowerCore
 ///    outlook, the KPIs; with the travel model and with the learned ETA model) and the render into the cell buffer,
 ///    measured apart.
 /// 2. Keystroke to updated screen: a key through the model, a new frame and its diff against the last one, as the
-///    live loop does it: the outlook is kept while no event arrives and the clock stays within its 15-second step
-///    (`BoardApp.outlookStep`), so a key press does not re-time the routes (the ncurses write of the changed cells
-///    is the third part, measured next).
+///    live loop does it: the frame draws the outlook the core timed last (`OutlookPublisher`), so a key press does
+///    not re-time the routes (the ncurses write of the changed cells is the third part, measured next).
 /// 3. Bytes per second written to a 120x40 terminal at steady state, by the real binary under `script(1)` (a pty),
 ///    and by `htop` under the same pty at the same refresh when it is installed.
 enum BoardBench {

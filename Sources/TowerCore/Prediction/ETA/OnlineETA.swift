@@ -71,27 +71,6 @@ public struct OnlineETA: Sendable {
         return retrained
     }
 
-    /// What the learner holds at one journal position (the model, its running errors, the legs under way): what a
-    /// core sends an attached board, so the board need not learn the whole day again to predict as the core does.
-    public struct Learned: Codable, Sendable {
-        public var model: ETAModel
-        public var errors: [[Double]]
-        public var learned: Int
-        public var legs: [String: HistoryRecorder.Leg]
-    }
-
-    public var snapshot: Learned {
-        Learned(model: model, errors: errors.map { [$0.model, $0.baseline] }, learned: learned, legs: recorder.legsUnderWay)
-    }
-
-    /// Takes on what a core's learner held at the journal position this learner has reached.
-    public mutating func adopt(_ learned: Learned) {
-        model = learned.model
-        errors = learned.errors.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
-        self.learned = learned.learned
-        recorder.legsUnderWay = learned.legs
-    }
-
     /// Mean absolute travel error over the latest legs (seconds), learned and baseline; nil before any.
     public var recentMAE: (model: Double, baseline: Double, legs: Int)? {
         guard !errors.isEmpty else { return nil }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The one outlook every board draws, timed by the core for all of them rather than by each board: on a thread of
+/// its own (the core's loop never waits for it), again whenever an event has arrived or the day's clock has left its
+/// `step`, at most every `interval` real seconds (or four times as long as the last timing took, so it costs at
+/// most about a quarter of the machine at any size). Twenty boards re-timing 500 riders' routes each on every
+/// event had filled two cores; now a board only applies events and draws.
+public final class OutlookPublisher {
+    /// The latest outlook finished, and a count bumped with each.
+    public private(set) var latest: TimedOutlook?
+    public private(set) var version = 0
+    /// Simulated seconds an outlook stays current without events (ETAs are shown to the minute).
+    public static let step: Int64 = 15
+    /// The shortest real time between two timings.
+    public static let interval = 0.5
+    private let task = BackgroundTask<(outlook: TimedOutlook, seconds: Double)>()
+    private var asked: (seq: Int64, step: Int64)?
+    private var started = Date.distantPast
+    private var lastSeconds = 0.0
+
+    public init() {}
+
+    /// Takes an outlook finished since the last call, then starts the next one if the world or the clock moved
+    /// since the last was asked for and it is due.
+    public func refresh(_ engine: Engine, at now: Instant, horizon: Int64?, wall: Date = Date()) {
+        if let done = task.take() {
+            adopt(done.outlook)
+            lastSeconds = done.seconds
+        }
+        let key = (seq: engine.world.lastSeq, step: now.seconds / Self.step)
+        guard asked.map({ $0 != key }) ?? true, !task.isRunning, wall.timeIntervalSince(started) >= max(Self.interval, 4 * lastSeconds) else { return }
+        asked = key
+        started = wall
+        let inputs = engine.outlookInputs(at: now, horizon: horizon)
+        let eta = engine.learner?.figures
+        task.start(named: "outlook") {
+            let clock = Date()
+            let outlook = inputs.outlook()
+            return (TimedOutlook(outlook: outlook, at: now, seq: key.seq, eta: eta), Date().timeIntervalSince(clock))
+        }
+    }
+
+    /// The latest outlook; when none has been timed yet, one timed here and now (a board's first frame is drawn
+    /// with one).
+    public func current(_ engine: Engine, at now: Instant, horizon: Int64?) -> TimedOutlook {
+        if let latest { return latest }
+        let timed = TimedOutlook(outlook: engine.outlook(at: now, horizon: horizon), at: now, seq: engine.world.lastSeq, eta: engine.learner?.figures)
+        asked = (timed.seq, now.seconds / Self.step)
+        adopt(timed)
+        return timed
+    }
+
+    private func adopt(_ outlook: TimedOutlook) {
+        // A synchronous first outlook may be newer than the background one finishing after it.
+        guard outlook.seq >= latest?.seq ?? Int64.min, outlook.at >= latest?.at ?? outlook.at else { return }
+        latest = outlook
+        version += 1
+    }
+}
