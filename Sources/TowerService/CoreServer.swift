@@ -9,10 +9,11 @@ import TowerCore
 /// then every event the core commits after it, read from one shared log of recent frames at the board's own
 /// position: a slow board only falls behind, it never slows the core or makes the server hold more per board than
 /// one chunk. The outlook boards draw is timed by the core once for all of them (`OutlookPublisher`) while boards
-/// follow, and goes into the same log. Snapshots are written on a thread of their own (`SnapshotMaker`), one at the
-/// start and then every few seconds while boards are attached, so a board attaching takes the latest with the
-/// events since, and nobody waits for one to be written. A board more than `maxBacklog` behind gets a fresh
-/// snapshot instead of the frames it missed, so the log holds only the recent past. The clock's status is sent to
+/// follow, and goes into the same log. Snapshots are written on a thread of their own (`SnapshotMaker`: tens of
+/// milliseconds at 500 riders) when a board needs one and the latest is more than `freshEvents` behind the core, so
+/// the core never waits for one and a board attaching applies at most a few hundred events after it; boards
+/// attaching together share one. A board more than `maxBacklog` behind gets a fresh snapshot instead of the frames
+/// it missed, so the log holds only the recent past. The clock's status is sent to
 /// a board once it has caught up, at most five times a second, latest only.
 ///
 /// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
@@ -41,9 +42,10 @@ public final class CoreServer {
     static let chunkBytes = 256 * 1024
     /// A board further behind than this (bytes of events) gets a fresh snapshot rather than the events it missed.
     var maxBacklog = 8 * 1024 * 1024
-    /// A new snapshot is written this often while boards are attached (or twenty times as long as the last one
-    /// took, if more: at most a twentieth of a core): a board attaching applies at most that many seconds of events.
-    public static let snapshotInterval = 2.0
+    /// A board takes the latest snapshot when the core has committed at most this many events since (or when it was
+    /// started after the board began to wait); else a new one is written for it.
+    public static let defaultFreshEvents: Int64 = 250
+    var freshEvents = CoreServer.defaultFreshEvents
     /// The oldest outlook (in the day's seconds) a board's first frame may draw.
     static let outlookAge: Int64 = 600
     /// A client must say who it is (`attach`) this soon after connecting.
@@ -56,8 +58,9 @@ public final class CoreServer {
         let connected = Date()
         var identity: OperatorIdentity?
         var follows = false
-        /// Waiting for a snapshot it can start from (just attached, or too far behind).
-        var awaitsSnapshot = false
+        /// Since when it waits for a snapshot it can start from (just attached, or too far behind); nil when not.
+        var waitingSince: Date?
+        var awaitsSnapshot: Bool { waitingSince != nil }
         /// Where in the stream this client has read to (always at a frame's end).
         var cursor = 0
         var lastStatus: CoreStatus?
@@ -130,7 +133,7 @@ public final class CoreServer {
             client.connection.close()
             return true
         }
-        startSnapshotIfDue(now: now)
+        startSnapshotIfDue()
         trimLog()
     }
 
@@ -198,7 +201,7 @@ public final class CoreServer {
         client.identity = identity
         client.follows = request.follow
         if request.follow {
-            client.awaitsSnapshot = true
+            client.waitingSince = Date()
         } else {
             client.connection.queue(hello(for: identity, seq: session.engine.world.lastSeq))
         }
@@ -220,10 +223,15 @@ public final class CoreServer {
     /// the outlook fresh; one attaching after nobody watched for a while waits for a new one.
     private func recent(_ instant: Instant) -> Bool { session.now - instant <= Self.outlookAge }
 
-    /// Times the boards' outlook while boards follow (or before the first snapshot, which carries one), and puts
-    /// each new one in the log.
+    /// Whether a board waiting since `since` may start from `snapshot`: usable, and fresh (few events behind the
+    /// core) or written since the board began to wait.
+    private func suits(_ snapshot: SnapshotMaker.Made, waitingSince since: Date) -> Bool {
+        usable(snapshot) && (snapshot.taken >= since || session.engine.world.lastSeq - snapshot.seq <= freshEvents)
+    }
+
+    /// Times the boards' outlook while boards follow, and puts each new one in the log.
     private func publishOutlook() {
-        guard snapshot == nil || clients.contains(where: \.follows) else { return }
+        guard clients.contains(where: \.follows) else { return }
         session.refreshOutlook()
         guard session.outlooks.version != outlookSent, let latest = session.outlooks.latest else { return }
         outlookSent = session.outlooks.version
@@ -242,19 +250,13 @@ public final class CoreServer {
         }
     }
 
-    /// Starts a snapshot when a board waits for one the latest will not do, when there is none yet, or when the
-    /// latest has aged while boards are attached.
-    private func startSnapshotIfDue(now: Date) {
+    /// Starts a snapshot when a board waits for one and the latest will not do.
+    private func startSnapshotIfDue() {
         // A snapshot carries the boards' outlook: it waits for a recent one.
         guard writing == nil, let outlook = session.outlooks.latest, recent(outlook.at) else { return }
-        let waiting = clients.contains { $0.awaitsSnapshot && $0.ending == nil }
-        let due: Bool
-        if let snapshot {
-            let interval = max(Self.snapshotInterval, 20 * snapshot.seconds)
-            due = (waiting && !usable(snapshot))
-                || (logEnd > snapshot.end && now.timeIntervalSince(snapshot.taken) > interval && clients.contains { $0.follows })
-        } else {
-            due = true
+        let due = clients.contains { client in
+            guard client.ending == nil, let since = client.waitingSince else { return false }
+            return snapshot.map { !suits($0, waitingSince: since) } ?? true
         }
         guard due else { return }
         writing = logEnd
@@ -264,13 +266,14 @@ public final class CoreServer {
     private func write(_ client: Client, now: Date) {
         if client.follows {
             if client.connection.pendingBytes == 0, !client.awaitsSnapshot, logEnd - client.cursor > maxBacklog || client.cursor < log.base {
-                client.awaitsSnapshot = true
+                client.waitingSince = now
             }
-            if client.awaitsSnapshot, client.connection.pendingBytes == 0, let snapshot, usable(snapshot), let identity = client.identity {
+            if let since = client.waitingSince, client.connection.pendingBytes == 0, let snapshot, suits(snapshot, waitingSince: since),
+               let identity = client.identity {
                 client.connection.queue(hello(for: identity, seq: snapshot.seq))
                 client.connection.queue(snapshot.frame)
                 client.cursor = snapshot.end
-                client.awaitsSnapshot = false
+                client.waitingSince = nil
                 client.lastStatus = nil
             }
             queueEvents(client)

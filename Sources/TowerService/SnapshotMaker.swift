@@ -6,15 +6,13 @@ import TowerCore
 /// them) and takes the frame when it is ready.
 final class SnapshotMaker: Sendable {
     /// A snapshot ready to send: its frame, the journal position it stands at, where in the server's stream of
-    /// frames it ends, when the core stood there, and the instant its outlook was timed at.
+    /// frames it ends, when the core stood there (its writing began), and the instant its outlook was timed at.
     struct Made: Sendable {
         var frame: [UInt8]
         var seq: Int64
         var end: Int
         var taken: Date
         var outlookAt: Instant
-        /// How long writing it took.
-        var seconds: Double
     }
 
     private let task = BackgroundTask<Result<Made, ToolError>>()
@@ -26,8 +24,7 @@ final class SnapshotMaker: Sendable {
         task.start(named: "snapshot") {
             do {
                 let frame = ServiceFrame.snapshot(try snapshot.encoded()).encoded()
-                return .success(Made(frame: frame, seq: snapshot.seq, end: end, taken: taken, outlookAt: snapshot.outlook.at,
-                                     seconds: Date().timeIntervalSince(taken)))
+                return .success(Made(frame: frame, seq: snapshot.seq, end: end, taken: taken, outlookAt: snapshot.outlook.at))
             } catch {
                 return .failure(ToolError("the core's snapshot could not be written: \(error)"))
             }

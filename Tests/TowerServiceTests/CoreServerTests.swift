@@ -130,6 +130,33 @@ import TowerCore
         #expect(mirror?.outlook.seq == target)
     }
 
+    /// A board attaching to a core that moved on since the last snapshot gets a new one, so it applies at most a
+    /// few hundred events before its first frame; one attaching while nothing moved shares the latest.
+    @Test func aBoardAttachingLaterStartsFromASnapshotNearTheCore() throws {
+        let fixture = try Fixture()
+        fixture.server.freshEvents = 5
+        let socket = fixture.folder + "/j.sock"
+        func hello(_ client: ServiceClient) -> ServiceHello? {
+            let frames = fixture.turns([client]) { $0.contains(where: Self.isStatus) }
+            return frames.lazy.compactMap { if case let .hello(hello) = $0 { hello } else { nil } }.first
+        }
+        let first = try ServiceClient(socketPath: socket, request: .init(role: .supervisor, follow: true))
+        defer { first.close() }
+        let at = try #require(hello(first)).seq
+        let second = try ServiceClient(socketPath: socket, request: .init(role: .supervisor, follow: true))
+        defer { second.close() }
+        #expect(hello(second)?.seq == at, "nothing moved: the same snapshot")
+
+        _ = fixture.session.perform(.pace(speed: 600, paused: false), by: OperatorIdentity(name: Fixture.me, role: .supervisor))
+        fixture.session.step(elapsed: 1)
+        let now = fixture.session.engine.world.lastSeq
+        #expect(now - at > 5, "ten minutes of the day: \(now - at) events")
+        let third = try ServiceClient(socketPath: socket, request: .init(role: .supervisor, follow: true))
+        defer { third.close() }
+        let seq = try #require(hello(third)).seq
+        #expect(now - seq <= 5, "a snapshot at \(seq), the core at \(now)")
+    }
+
     /// A board further behind than the backlog allows gets a fresh snapshot instead of the events it missed, and the
     /// server keeps only the recent part of the log.
     @Test func aBoardFarBehindGetsAFreshSnapshotAndTheLogStaysShort() throws {

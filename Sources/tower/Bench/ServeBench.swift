@@ -68,9 +68,9 @@ enum ServeBench {
         let copy = CoreMirror(try CoreSnapshot.decode(bytes), planLock: scenario.planLock)
         let decoded = Date().timeIntervalSince(clock)
         guard copy.world.digest == session.engine.world.digest else { throw ToolError("the snapshot's world differs from the core's") }
-        BenchOutput.say(String(format: "the boards' outlook timed by the core in %.0f ms (on a thread of its own, at most every %.1f s while boards follow); snapshot of the core at %d events: %.1f MB, written in %.0f ms (on a thread of its own, every %.0f s while boards are attached), read into a board's copy in %.0f ms",
+        BenchOutput.say(String(format: "the boards' outlook timed by the core in %.0f ms (on a thread of its own, at most every %.1f s while boards follow); snapshot of the core at %d events: %.1f MB, written in %.0f ms (on a thread of its own, when a board needs one and the latest is more than %d events old), read into a board's copy in %.0f ms",
                                outlookTimed * 1000, OutlookPublisher.interval, copy.world.lastSeq, Double(bytes.count) / 1e6, encoded * 1000,
-                               CoreServer.snapshotInterval, decoded * 1000))
+                               CoreServer.defaultFreshEvents, decoded * 1000))
         try sayWhereTheCopyGoes(timed, planLock: scenario.planLock)
         let server = try CoreServer(socketPath: work + "/j.sock", session: session, roster: nil, journalPath: journal, planLock: scenario.planLock)
         let shared = Shared()
