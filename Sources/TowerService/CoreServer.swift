@@ -229,10 +229,11 @@ public final class CoreServer {
         usable(snapshot) && (snapshot.taken >= since || session.engine.world.lastSeq - snapshot.seq <= freshEvents)
     }
 
-    /// Times the boards' outlook while boards follow, and puts each new one in the log.
+    /// Times the boards' outlook while boards follow, and puts each new one in the log. A new timing waits while a
+    /// snapshot is written (boards attaching wait for that; the outlook timing takes every core for a moment).
     private func publishOutlook() {
         guard clients.contains(where: \.follows) else { return }
-        session.refreshOutlook()
+        if writing == nil { session.refreshOutlook() }
         guard session.outlooks.version != outlookSent, let latest = session.outlooks.latest else { return }
         outlookSent = session.outlooks.version
         do { log.append(ServiceFrame.outlook(try latest.encoded()).encoded()) } catch {

@@ -312,5 +312,11 @@ import Testing
         let learned = Outlook(world: engine.world, now: now, planner: engine.planner, learned: engine.learner?.model)
         #expect(shown.lanes.mapValues { $0.stops.map(\.eta) } == learned.lanes.mapValues { $0.stops.map(\.eta) })
         #expect(shown.lanes.mapValues { $0.stops.map(\.eta) } != Outlook(world: engine.world, now: now, planner: engine.planner).lanes.mapValues { $0.stops.map(\.eta) })
+        // One rider's lane timed alone (what the HTTP API answers for an order or a rider) is that rider's lane.
+        #expect(!shown.lanes.isEmpty)
+        for rider in engine.world.riderIDs {
+            let alone = engine.lane(of: rider, at: now), whole = shown.lanes[rider]
+            #expect(alone?.stops.map(\.eta) == whole?.stops.map(\.eta) && alone?.p10 == whole?.p10 && alone?.p90 == whole?.p90, "\(rider)")
+        }
     }
 }

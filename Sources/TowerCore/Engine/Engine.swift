@@ -63,6 +63,8 @@ public final class Engine {
 
     /// The outlook at `now`, as the detectors see it (the learned model's when the engine runs one).
     public func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook { desk.outlook(at: now, horizon: horizon) }
+    /// One rider's lane of that outlook, timed alone (an API asking about one order or rider).
+    public func lane(of rider: String, at now: Instant) -> Outlook.Lane? { desk.lane(of: rider, at: now) }
     /// The same outlook's inputs, copied out to be timed elsewhere (a board's frame does not wait for it).
     public func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs { desk.outlookInputs(at: now, horizon: horizon) }
 

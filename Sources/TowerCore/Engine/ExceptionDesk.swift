@@ -24,6 +24,11 @@ final class ExceptionDesk {
     /// The outlook at `now`, as the detectors and the board see it (the learned model's when the core runs one).
     func outlook(at now: Instant, horizon: Int64? = nil) -> Outlook { outlookInputs(at: now, horizon: horizon).outlook() }
 
+    /// One rider's lane of that outlook, timed alone.
+    func lane(of rider: String, at now: Instant) -> Outlook.Lane? {
+        Outlook.lane(of: rider, world: world, now: now, planner: planner, learned: ledger.learner?.model)
+    }
+
     /// What that outlook is timed from, as values (to time it on another thread).
     func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs {
         Outlook.Inputs(world: world, now: now, planner: planner, learned: ledger.learner?.model, horizon: horizon)

@@ -61,50 +61,8 @@ public struct Outlook: Sendable, Codable {
         let conditions = TravelConditions(world)
         // Riders are independent: their lanes are timed on every core and gathered in rider order.
         let riderIDs = world.riderIDs
-        let timed = ParallelMap.map(count: riderIDs.count) { index -> (lane: Lane, atRisk: [AtRisk])? in
-            let id = riderIDs[index]
-            guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { return nil }
-            var start = planner.start(of: rider, now: now, in: world)
-            // A stalled or broken rider does not move: its clock keeps running, its position does not.
-            start.time = max(start.time, now)
-            // Each stop's order looked up once, for its timing and for its window below.
-            var orders: [Order?] = []
-            orders.reserveCapacity(route.stops.count)
-            var infos: [StopInfo] = []
-            infos.reserveCapacity(route.stops.count)
-            for (ref, stop) in route.stops.enumerated() {
-                let order = world.orders[stop.order]
-                orders.append(order)
-                if let order, let info = StopInfo(stop, ref: ref, order: order, in: world, now: now) { infos.append(info) }
-            }
-            let etas: [Instant], sigmas: [Double]
-            if let learned {
-                (etas, sigmas) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
-                                                                        floor: risk.floor)
-            } else {
-                etas = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions).etas
-                sigmas = risk.deviations(etas: etas, from: now)
-            }
-            var stops: [Stop] = []
-            var slack: [Int64] = []
-            var p10: [Instant] = [], p90: [Instant] = []
-            var atRisk: [AtRisk] = []
-            for ((info, eta), sigma) in zip(zip(infos, etas), sigmas) {
-                let planned = route.stops[info.ref]
-                stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
-                let spread = Int64((RiskModel.z90 * sigma).rounded())
-                p10.append(max(now, eta - spread))
-                p90.append(eta + spread)
-                guard info.kind == .delivery, let order = orders[info.ref] else { slack.append(Int64.max); continue }
-                slack.append(order.booked.end - eta)
-                let left = order.promised.end - eta
-                let probability = risk.lateProbability(eta: eta, windowEnd: order.promised.end, sigma: sigma)
-                if probability >= risk.threshold, due(order) {
-                    atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, etaRange: p10.last!...p90.last!, window: order.promised,
-                                         slack: left, drift: max(0, eta - planned.eta), probability: probability))
-                }
-            }
-            return (Lane(rider: id, stops: stops, slack: slack, p10: p10, p90: p90), atRisk)
+        let timed = ParallelMap.map(count: riderIDs.count) { index in
+            Self.time(riderIDs[index], world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: conditions, due: due)
         }
         for case let (lane, risky)? in timed {
             lanes[lane.rider] = lane
@@ -127,5 +85,59 @@ public struct Outlook: Sendable, Codable {
         atRisk.sort {
             (band($0.probability), -$0.tier.rank, $0.window.end, $0.order) < (band($1.probability), -$1.tier.rank, $1.window.end, $1.order)
         }
+    }
+
+    /// One rider's lane at `now`, timed as the whole outlook times it (an API answering for one order or rider
+    /// need not time the city); nil when the rider has no stops ahead.
+    public static func lane(of rider: String, world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
+                            learned: ETAModel? = nil) -> Lane? {
+        time(rider, world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: TravelConditions(world), due: { _ in true })?.lane
+    }
+
+    /// A rider's lane and its orders at risk (those `due` says need attention now).
+    private static func time(_ id: String, world: World, now: Instant, planner: InsertionPlanner, risk: RiskModel, learned: ETAModel?,
+                             conditions: TravelConditions, due: (Order) -> Bool) -> (lane: Lane, atRisk: [AtRisk])? {
+        guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { return nil }
+        var start = planner.start(of: rider, now: now, in: world)
+        // A stalled or broken rider does not move: its clock keeps running, its position does not.
+        start.time = max(start.time, now)
+        // Each stop's order looked up once, for its timing and for its window below.
+        var orders: [Order?] = []
+        orders.reserveCapacity(route.stops.count)
+        var infos: [StopInfo] = []
+        infos.reserveCapacity(route.stops.count)
+        for (ref, stop) in route.stops.enumerated() {
+            let order = world.orders[stop.order]
+            orders.append(order)
+            if let order, let info = StopInfo(stop, ref: ref, order: order, in: world, now: now) { infos.append(info) }
+        }
+        let etas: [Instant], sigmas: [Double]
+        if let learned {
+            (etas, sigmas) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
+                                                                    floor: risk.floor)
+        } else {
+            etas = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions).etas
+            sigmas = risk.deviations(etas: etas, from: now)
+        }
+        var stops: [Stop] = []
+        var slack: [Int64] = []
+        var p10: [Instant] = [], p90: [Instant] = []
+        var atRisk: [AtRisk] = []
+        for ((info, eta), sigma) in zip(zip(infos, etas), sigmas) {
+            let planned = route.stops[info.ref]
+            stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
+            let spread = Int64((RiskModel.z90 * sigma).rounded())
+            p10.append(max(now, eta - spread))
+            p90.append(eta + spread)
+            guard info.kind == .delivery, let order = orders[info.ref] else { slack.append(Int64.max); continue }
+            slack.append(order.booked.end - eta)
+            let left = order.promised.end - eta
+            let probability = risk.lateProbability(eta: eta, windowEnd: order.promised.end, sigma: sigma)
+            if probability >= risk.threshold, due(order) {
+                atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, etaRange: p10.last!...p90.last!, window: order.promised,
+                                     slack: left, drift: max(0, eta - planned.eta), probability: probability))
+            }
+        }
+        return (Lane(rider: id, stops: stops, slack: slack, p10: p10, p90: p90), atRisk)
     }
 }

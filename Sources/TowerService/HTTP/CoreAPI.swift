@@ -325,7 +325,7 @@ public final class CoreAPI {
     private func order(_ id: String) -> HTTPResponse {
         guard let order = session.engine.world.orders[id] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.clean(id))") }
         var eta: ETA?
-        if let rider = order.rider, !order.status.isFinal, let lane = session.engine.outlook(at: session.now).lanes[rider],
+        if let rider = order.rider, !order.status.isFinal, let lane = session.engine.lane(of: rider, at: session.now),
            let index = lane.stops.firstIndex(where: { $0.order == id && $0.kind == .delivery }) {
             eta = ETA(p10: time(lane.p10[index]), p50: time(lane.stops[index].eta), p90: time(lane.p90[index]))
         }
@@ -347,7 +347,7 @@ public final class CoreAPI {
     private func riderRoute(_ rider: String) -> HTTPResponse {
         let world = session.engine.world
         guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.clean(rider))") }
-        let lane = session.engine.outlook(at: session.now).lanes[rider]
+        let lane = session.engine.lane(of: rider, at: session.now)
         let stops: [RouteStop] = lane.map { lane in
             lane.stops.indices.map { index -> RouteStop in
                 let stop = lane.stops[index]
