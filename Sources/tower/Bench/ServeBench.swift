@@ -11,22 +11,29 @@ import TowerService
 /// with a `ServiceClient` and a `CoreMirror`, as `tower attach` keeps one, and draws its first frame into a cell
 /// buffer. One more client attaches and never reads, to show a stalled board costs the others nothing. Figures:
 /// time from an event's commit (journal write, then apply) to each board holding it, p50 and p99; the core
-/// thread's CPU; bytes per board per second; the snapshot's size and cost; attach to first frame, for the boards
-/// attaching together two seconds after the core started and for one more attaching while they follow the day;
-/// then resume against replay of the journal.
+/// thread's CPU; bytes per board per second; the snapshot's size and cost; attach to first frame, first with the
+/// boards attaching one after another (a quarter of a second apart, as a team comes in) and following the day, then
+/// with them all leaving and attaching again at once (as after a restart of the core); then resume against replay
+/// of the journal.
 enum ServeBench {
     /// What the threads share: commit times by journal position, and the boards' figures.
     private final class Shared: Sendable {
         let committed = Mutex([Int64: UInt64]())
         let latencies = Mutex([Double]())
-        let attaches = Mutex([Double]())
-        let stages = Mutex([AttachStages]())
-        /// The attach of the board that comes when the others follow.
-        let lateAttach = Mutex<Double?>(nil)
         let bytes = Mutex(0)
         let stop = Mutex(false)
         let serverCPU = Mutex(0.0)
         let problems = Mutex([String]())
+    }
+
+    /// One way of attaching (one after another, or all at once): when its boards leave, and their first frames.
+    private final class Phase: Sendable {
+        let stop = Mutex(false)
+        let attaches = Mutex([Double]())
+        let stages = Mutex([AttachStages]())
+        /// Whether its boards' traffic is counted (the phase that follows the day).
+        let counts: Bool
+        init(counts: Bool) { self.counts = counts }
     }
 
     /// Where one board's first frame went, in seconds from its connect.
@@ -97,49 +104,51 @@ enum ServeBench {
         coreThread.name = "core"
         coreThread.start()
 
-        // Boards attach to a running core, whose first snapshot is written (one attaching in the first moments after
-        // `tower serve` starts waits for it).
+        // Boards attach to a running core: one after another, a quarter of a second apart, then they follow the day.
         Thread.sleep(forTimeInterval: 2)
         let socket = work + "/j.sock"
         let stalled = try ServiceClient(socketPath: socket, request: .init(role: nil, follow: true))
         let boardsDone = DispatchSemaphore(value: 0)
-        for index in 0..<clients {
-            let thread = Thread { board(index: index, socket: socket, shared: shared); boardsDone.signal() }
-            thread.start()
+        func attach(_ phase: Phase, stagger: Double) {
+            for index in 0..<clients {
+                Thread { board(index: index, socket: socket, shared: shared, phase: phase); boardsDone.signal() }.start()
+                Thread.sleep(forTimeInterval: stagger)
+            }
         }
         clock = Date()
-        // One more board attaches when the others have drawn their first frames and follow the day (or half-way).
-        while shared.attaches.withLock({ $0.count }) < clients, Date().timeIntervalSince(clock) < seconds / 2 {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        Thread.sleep(forTimeInterval: 1)
-        Thread { board(index: clients, socket: socket, shared: shared, late: true); boardsDone.signal() }.start()
+        let oneByOne = Phase(counts: true)
+        attach(oneByOne, stagger: 0.25)
         Thread.sleep(forTimeInterval: max(0, seconds - Date().timeIntervalSince(clock)))
-        shared.stop.withLock { $0 = true }
-        for _ in 0...clients { boardsDone.wait() }
-        coreDone.wait()
+        oneByOne.stop.withLock { $0 = true }
+        for _ in 0..<clients { boardsDone.wait() }
         let wall = Date().timeIntervalSince(clock)
+        // They all leave and come back at once.
+        let together = Phase(counts: false)
+        attach(together, stagger: 0)
+        let deadline = Date().addingTimeInterval(max(10, seconds / 2))
+        while together.attaches.withLock({ $0.count }) < clients, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        together.stop.withLock { $0 = true }
+        for _ in 0..<clients { boardsDone.wait() }
+        shared.stop.withLock { $0 = true }
+        coreDone.wait()
         stalled.close()
         for problem in shared.problems.withLock({ $0 }) { BenchOutput.say("problem: \(problem)") }
 
         let latencies = shared.latencies.withLock { $0 }.sorted()
-        let attaches = shared.attaches.withLock { $0 }.sorted()
         let events = session.engine.world.lastSeq
         BenchOutput.say("\(clients) boards and 1 stalled client on one core at ×60 for \(String(format: "%.0f", wall)) s "
               + "(to \(ISOTime.clock(session.now, offsetSeconds: scenario.utcOffsetSeconds)), \(events) events in the journal)")
         BenchOutput.say("commit to each board holding the event: p50 \(BenchOutput.ms(latencies, 0.5)) p99 \(BenchOutput.ms(latencies, 0.99)) over \(latencies.count) deliveries")
-        let stages = shared.stages.withLock { $0 }.sorted { $0.drawn < $1.drawn }
-        if !stages.isEmpty {
+        for (phase, how) in [(oneByOne, "one after another, a quarter of a second apart"), (together, "all at once, as after a restart")] {
+            let attaches = phase.attaches.withLock { $0 }.sorted()
+            BenchOutput.say("attach to first frame (hello, snapshot read into a copy, events since, the core's outlook, 200x60 render), \(attaches.count) of \(clients) boards "
+                            + "attaching \(how): p50 \(BenchOutput.ms(attaches, 0.5)) max \(BenchOutput.ms(attaches, 1))" + (phase.counts ? " (target: 200 ms)" : ""))
+            let stages = phase.stages.withLock { $0 }.sorted { $0.drawn < $1.drawn }
+            guard !stages.isEmpty else { continue }
             let median = stages[stages.count / 2]
-            BenchOutput.say(String(format: "of the median board's first frame: its hello at %.0f ms, the snapshot's bytes in at %.0f ms, read into a copy by %.0f ms, "
+            BenchOutput.say(String(format: "  of the median board's first frame: its hello at %.0f ms, the snapshot's bytes in at %.0f ms, read into a copy by %.0f ms, "
                                    + "%d events since the snapshot applied by %.0f ms, the frame drawn by %.0f ms",
                                    median.hello * 1000, median.snapshotIn * 1000, median.copied * 1000, median.events, median.caughtUp * 1000, median.drawn * 1000))
-        }
-        BenchOutput.say("attach to first frame (hello, snapshot read into a copy, events since, the core's outlook, 200x60 render), the \(clients) boards attaching at once: p50 \(BenchOutput.ms(attaches, 0.5)) max \(BenchOutput.ms(attaches, 1))")
-        if let late = shared.lateAttach.withLock({ $0 }) {
-            BenchOutput.say(String(format: "attach to first frame of one board attaching while the %d follow the day: %.1f ms (target: 200 ms)", clients, late * 1000))
-        } else {
-            BenchOutput.say("the board attaching while the others follow drew no frame")
         }
         let cpu = shared.serverCPU.withLock { $0 }
         BenchOutput.say(String(format: "core thread CPU: %.2f s in %.0f s (%.0f%% of one core), simulation and plan searches included", cpu, wall, cpu / wall * 100))
@@ -159,7 +168,7 @@ enum ServeBench {
     }
 
     /// One board: attach, build the copy and a first frame, then hold every event as it comes, until told to stop.
-    private static func board(index: Int, socket: String, shared: Shared, late: Bool = false) {
+    private static func board(index: Int, socket: String, shared: Shared, phase: Phase) {
         let start = DispatchTime.now().uptimeNanoseconds
         let client: ServiceClient
         do { client = try ServiceClient(socketPath: socket, request: .init(role: nil, follow: true)) } catch {
@@ -173,7 +182,7 @@ enum ServeBench {
         var received = 0
         var stages = AttachStages()
         let since = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        while !shared.stop.withLock({ $0 }) {
+        while !phase.stop.withLock({ $0 }) {
             let (frames, ended) = client.receive(timeout: 20)
             let now = DispatchTime.now().uptimeNanoseconds
             var held: [Int64] = []
@@ -217,18 +226,14 @@ enum ServeBench {
                     _ = BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: false), theme: .dark, glyphs: .unicode, into: &buffer)
                     let seconds = since()
                     stages.drawn = seconds
-                    if late {
-                        shared.lateAttach.withLock { $0 = seconds }
-                    } else {
-                        shared.attaches.withLock { $0.append(seconds) }
-                        shared.stages.withLock { [stages] in $0.append(stages) }
-                    }
+                    phase.attaches.withLock { $0.append(seconds) }
+                    phase.stages.withLock { [stages] in $0.append(stages) }
                     framed = true
                 default:
                     continue
                 }
             }
-            if !held.isEmpty {
+            if !held.isEmpty, phase.counts {
                 let committed = shared.committed.withLock { times in held.compactMap { times[$0] } }
                 shared.latencies.withLock { $0 += committed.map { Double(now - min(now, $0)) / 1e9 } }
             }
@@ -237,7 +242,7 @@ enum ServeBench {
                 return
             }
         }
-        shared.bytes.withLock { $0 += received }
+        if phase.counts { shared.bytes.withLock { $0 += received } }
     }
 
 
