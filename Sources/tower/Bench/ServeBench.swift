@@ -29,7 +29,8 @@ enum ServeBench {
     /// One way of attaching (one after another, or all at once): when its boards leave, and their first frames.
     private final class Phase: Sendable {
         let stop = Mutex(false)
-        let attaches = Mutex([Double]())
+        /// Each board's attach to first frame, by the board's number (the order they attached in).
+        let attaches = Mutex([Int: Double]())
         let stages = Mutex([AttachStages]())
         /// Whether its boards' traffic is counted (the phase that follows the day).
         let counts: Bool
@@ -140,9 +141,11 @@ enum ServeBench {
               + "(to \(ISOTime.clock(session.now, offsetSeconds: scenario.utcOffsetSeconds)), \(events) events in the journal)")
         BenchOutput.say("commit to each board holding the event: p50 \(BenchOutput.ms(latencies, 0.5)) p99 \(BenchOutput.ms(latencies, 0.99)) over \(latencies.count) deliveries")
         for (phase, how) in [(oneByOne, "one after another, a quarter of a second apart"), (together, "all at once, as after a restart")] {
-            let attaches = phase.attaches.withLock { $0 }.sorted()
+            let byBoard = phase.attaches.withLock { $0 }
+            let attaches = byBoard.values.sorted()
             BenchOutput.say("attach to first frame (hello, snapshot read into a copy, events since, the core's outlook, 200x60 render), \(attaches.count) of \(clients) boards "
                             + "attaching \(how): p50 \(BenchOutput.ms(attaches, 0.5)) max \(BenchOutput.ms(attaches, 1))" + (phase.counts ? " (target: 200 ms)" : ""))
+            BenchOutput.say("  each board's, in the order they attached (ms): " + byBoard.keys.sorted().map { String(format: "%.0f", byBoard[$0]! * 1000) }.joined(separator: " "))
             let stages = phase.stages.withLock { $0 }.sorted { $0.drawn < $1.drawn }
             guard !stages.isEmpty else { continue }
             let median = stages[stages.count / 2]
@@ -226,7 +229,7 @@ enum ServeBench {
                     _ = BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: false), theme: .dark, glyphs: .unicode, into: &buffer)
                     let seconds = since()
                     stages.drawn = seconds
-                    phase.attaches.withLock { $0.append(seconds) }
+                    phase.attaches.withLock { $0[index] = seconds }
                     phase.stages.withLock { [stages] in $0.append(stages) }
                     framed = true
                 default:
