@@ -49,21 +49,26 @@ public struct Outlook: Sendable, Codable {
         let learned: ETAModel?
         let horizon: Int64?
 
-        public func outlook() -> Outlook { Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon) }
+        /// Timed on every core, or (`onEveryCore: false`) on the calling thread alone: a refresh in the background
+        /// that should leave the other cores to the core's loop and the boards.
+        public func outlook(onEveryCore: Bool = true) -> Outlook {
+            Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon, onEveryCore: onEveryCore)
+        }
     }
 
     /// Computes the outlook of `world` at `now`. A stop's slack is counted against the window the customer booked
     /// (late is late as every figure counts it); an order is at risk when it may break its current promise (what
     /// its customer was last told), and only when that promise ends within `horizon` (what needs attention now).
     public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
-                learned: ETAModel? = nil, horizon: Int64? = nil) {
+                learned: ETAModel? = nil, horizon: Int64? = nil, onEveryCore: Bool = true) {
         let due = { @Sendable (order: Order) in horizon.map { order.promised.end <= now + $0 } ?? true }
         let conditions = TravelConditions(world)
         // Riders are independent: their lanes are timed on every core and gathered in rider order.
         let riderIDs = world.riderIDs
-        let timed = ParallelMap.map(count: riderIDs.count) { index in
+        let lane = { @Sendable (index: Int) in
             Self.time(riderIDs[index], world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: conditions, due: due)
         }
+        let timed = onEveryCore ? ParallelMap.map(count: riderIDs.count, lane) : riderIDs.indices.map(lane)
         for case let (lane, risky)? in timed {
             lanes[lane.rider] = lane
             atRisk += risky

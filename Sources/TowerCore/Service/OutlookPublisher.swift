@@ -1,10 +1,11 @@
 import Foundation
 
 /// The one outlook every board draws, timed by the core for all of them rather than by each board: on a thread of
-/// its own (the core's loop never waits for it), again whenever an event has arrived or the day's clock has left its
-/// `step`, at most every `interval` real seconds (or four times as long as the last timing took, so it costs at
-/// most about a quarter of the machine at any size). Twenty boards re-timing 500 riders' routes each on every
-/// event had filled two cores; now a board only applies events and draws.
+/// its own and on that thread alone (the core's loop never waits for it, and the other cores stay free for the
+/// loop and the boards), again whenever an event has arrived or the day's clock has left its `step`, at most every
+/// `interval` real seconds (or four times as long as the last timing took, so it costs at most a quarter of one
+/// core at any size). Twenty boards re-timing 500 riders' routes each on every event had filled two cores; now a
+/// board only applies events and draws.
 public final class OutlookPublisher {
     /// The latest outlook finished, and a count bumped with each.
     public private(set) var latest: TimedOutlook?
@@ -35,7 +36,7 @@ public final class OutlookPublisher {
         let eta = engine.learner?.figures
         task.start(named: "outlook") {
             let clock = Date()
-            let outlook = inputs.outlook()
+            let outlook = inputs.outlook(onEveryCore: false)
             return (TimedOutlook(outlook: outlook, at: now, seq: key.seq, eta: eta), Date().timeIntervalSince(clock))
         }
     }
