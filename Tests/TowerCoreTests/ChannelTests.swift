@@ -56,6 +56,19 @@ import Testing
                 == "no 3PL rate for zone centro, size oversize")
     }
 
+    /// A slot of a capped 3PL wave is worth little while the wave has room and a standard order an hour late as it
+    /// fills (the last slot); nothing outside the waves or without them.
+    @Test func aWaveSlotIsWorthMoreAsTheWaveFills() {
+        var terms = Self.terms
+        terms.thirdPartyWaves = [.init(start: 6 * 3600, end: 12 * 3600, value: 10)]
+        let order = Self.order(zone: "centro")
+        let values = (0..<10).map { terms.thirdPartySlotValue(for: order, waveLoad: [$0], utcOffsetSeconds: -10800) }
+        #expect(zip(values, values.dropFirst()).allSatisfy { $0 < $1 }, "\(values)")
+        #expect(values[0] < 0.01 && values[9] == 8 + 60)
+        #expect(terms.thirdPartySlotValue(for: Self.order(zone: "centro", at: 13), waveLoad: [9], utcOffsetSeconds: -10800) == 0)
+        #expect(ChannelTerms.standard.thirdPartySlotValue(for: order, waveLoad: [], utcOffsetSeconds: -10800) == 0)
+    }
+
     @Test(arguments: [
         (#"{"sizes":[{"size":"S","max_parcels":1,"max_kg":3}],"rates_3pl":[{"zone":"*","size":"M","per_drop":3}]}"#, "rates_3pl[0].size", "unknown size"),
         (#"{"sizes":[{"size":"M","max_parcels":5,"max_kg":10},{"size":"S","max_parcels":1,"max_kg":3}]}"#, "sizes[1].size", "smallest to the largest"),

@@ -152,6 +152,39 @@ import Testing
         }
     }
 
+    /// The 3PL is chosen when it is cheapest and its wave has room; when the order would take the wave's last slot,
+    /// an own rider who keeps the window for a little more is chosen instead, and the slot is left to an order only
+    /// the 3PL could bring in time. The choice only: each channel's insertion keeps its own cost.
+    @Test func theLastSlotsOfA3PLWaveGoToOrdersThatNeedThem() throws {
+        var city = try HubCity(riders: 12, farDrop: false) { index, profile in
+            profile.channel = index < 6 ? .own : .thirdParty
+            profile.vehicle = .motorbike
+            return false
+        }
+        var terms = ChannelTerms()
+        terms.thirdPartyRates = [.init(zone: "*", size: "*", perDrop: 0.5)]
+        terms.sizes = [.init(name: "*", maxParcels: 500, maxKg: 2000)]
+        terms.thirdPartyWaves = [.init(start: 0, end: 24 * 3600 - 1, value: 3)]
+        city.world.apply(Event(id: "terms", at: city.now, by: "test", body: .channelsDefined(terms)))
+        let planner = InsertionPlanner()
+        let roomy = planner.allocation(of: city.target, in: city.world, now: city.now)
+        let own = try #require(roomy.byChannel[.own]), thirdParty = try #require(roomy.byChannel[.thirdParty])
+        #expect(thirdParty.delta < own.delta && own.delta - thirdParty.delta < 60, "3PL \(thirdParty.delta), own \(own.delta): the test proves nothing")
+        #expect(roomy.best?.rider == thirdParty.rider, "an empty wave: the cheapest")
+        // Two of the wave's three slots taken: this order would take the last.
+        let carrier = thirdParty.rider
+        for index in 0..<2 {
+            var other = city.target
+            other.id = "FILL-\(index)"
+            city.world.apply(Event(id: "fill-\(index)", at: city.now, by: "test", body: .orderCreated(other)))
+            city.world.apply(Event(id: "give-\(index)", at: city.now, by: "test", body: .orderAssigned(order: other.id, rider: carrier, reason: "test")))
+        }
+        #expect(city.world.thirdPartyWaveLoad() == [2])
+        let full = planner.allocation(of: city.target, in: city.world, now: city.now)
+        #expect(full.best?.rider == full.byChannel[.own]?.rider, "the last slot kept: \(String(describing: full.best?.rider))")
+        #expect(full.byChannel[.own]?.delta == own.delta, "each channel's insertion keeps its own cost")
+    }
+
     /// A test city at 05:00 (60 riders unless told) whose riders all belong to its first hub, shaped by `shape`
     /// (given each rider's index by id, on shift from now); those it says are loaded get a route out to just beside
     /// the drop, which makes them the nearest by route. `target` is an order from the hub to the drop: the city's

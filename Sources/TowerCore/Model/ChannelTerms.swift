@@ -91,6 +91,19 @@ public struct ChannelTerms: Hashable, Sendable, Codable {
         return thirdPartyWaves.firstIndex { $0.contains(second) }
     }
 
+    /// What one more slot of the capped 3PL wave `order` falls in is worth to the orders still to come, beyond its
+    /// price: as the wave fills, an order placed later that only the 3PL could bring in time is more likely to find
+    /// none and go late (worth, when the wave is full, a standard order an hour late). It grows with the wave's
+    /// fill to the fourth power, so it is negligible while the wave has room. Nil-cost without waves.
+    public func thirdPartySlotValue(for order: Order, waveLoad: [Int], utcOffsetSeconds: Int) -> Double {
+        guard let wave = wave(of: order, utcOffsetSeconds: utcOffsetSeconds), wave < waveLoad.count, thirdPartyWaves[wave].value > 0 else { return 0 }
+        let fill = min(1, Double(waveLoad[wave] + 1) / thirdPartyWaves[wave].value)
+        return ChannelTerms.fullSlotValue * fill * fill * fill * fill
+    }
+
+    /// A slot of a full wave: a standard order an hour late.
+    static let fullSlotValue = RouteEvaluator.latePenalty(.standard) + 60 * RouteEvaluator.latenessPerMinute(.standard)
+
     /// Why a rule keeps `channel` from taking `order`, or nil when the rules allow it. `waveLoad` counts the orders
     /// the 3PL already has in each wave (see `World.thirdPartyWaveLoad`).
     public func refusal(of channel: Channel, for order: Order, waveLoad: [Int], utcOffsetSeconds: Int) -> String? {

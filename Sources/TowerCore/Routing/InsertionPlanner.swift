@@ -194,9 +194,13 @@ public struct InsertionPlanner: Sendable {
                 rank[channel] = spare.count + nearest.count + index
             }
         }
-        // The cheapest over the channels; on a tie, the rider tried first.
+        // The cheapest over the channels, a 3PL slot counted with what it is worth to the orders still to come
+        // (`ChannelTerms.thirdPartySlotValue`: for the choice only, the insertion's cost is its own); on a tie, the
+        // rider tried first.
+        let slotValue = world.channels.thirdPartySlotValue(for: order, waveLoad: waveLoad, utcOffsetSeconds: world.utcOffsetSeconds)
+        let worth = { (channel: Channel, insertion: Insertion) in insertion.delta + (channel == .thirdParty ? slotValue : 0) }
         result.best = result.byChannel.min { a, b in
-            a.value.delta != b.value.delta ? a.value.delta < b.value.delta : rank[a.key]! < rank[b.key]!
+            worth(a.key, a.value) != worth(b.key, b.value) ? worth(a.key, a.value) < worth(b.key, b.value) : rank[a.key]! < rank[b.key]!
         }?.value
         return result
     }
