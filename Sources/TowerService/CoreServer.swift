@@ -13,8 +13,8 @@ import TowerCore
 /// milliseconds at 500 riders) when a board needs one and the latest is more than `freshEvents` behind the core, so
 /// the core never waits for one and a board attaching applies at most a few hundred events after it; boards
 /// attaching together share one. A board more than `maxBacklog` behind gets a fresh snapshot instead of the frames
-/// it missed, so the log holds only the recent past. The clock's status is sent to
-/// a board once it has caught up, at most five times a second, latest only.
+/// it missed, so the log holds only the recent past. The clock's status is sent to a board once it has caught up,
+/// at most five times a second, latest only.
 ///
 /// Who a client is comes from the kernel (the socket's peer credentials: uid → login name), and the role from the
 /// roster; a client's word is only a wish for a lower role.
@@ -230,7 +230,7 @@ public final class CoreServer {
     }
 
     /// Times the boards' outlook while boards follow, and puts each new one in the log. A new timing waits while a
-    /// snapshot is written (boards attaching wait for that; the outlook timing takes every core for a moment).
+    /// snapshot is written: boards attaching wait for that one, so it goes first.
     private func publishOutlook() {
         guard clients.contains(where: \.follows) else { return }
         if writing == nil { session.refreshOutlook() }
