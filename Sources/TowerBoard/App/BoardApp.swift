@@ -2,7 +2,8 @@ import Foundation
 import TowerCore
 
 /// The live loop: keys in, frames out; the core (in process or over its socket, see `CoreLink`) moves time on and
-/// owns every decision, and times the outlook frames draw (`OutlookPublisher`). One thread.
+/// owns every decision. The loop is one thread; the outlook its frames draw is timed by the core, once for every
+/// board, on a thread of the core's (`OutlookPublisher`).
 public final class BoardApp {
     public let link: CoreLink
     public private(set) var model: BoardModel
