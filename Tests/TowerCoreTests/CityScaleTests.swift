@@ -249,6 +249,41 @@ import Testing
         }
     }
 
+    /// The day's plan at the lock keeps what pricing found about each route (`RouteBases`) from one order to the
+    /// next, forgetting a route when an order goes into it: every search then tries the riders, chooses the rider
+    /// and the places, and prices them as a search that works every route out afresh.
+    @Test func theRoutesKeptThroughThePlanPriceAsRoutesWorkedOutAfresh() throws {
+        let scenario = try TestCity.scenario(riders: 60, orders: 600, seed: 3)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        session.simulation.run(until: scenario.time(5 * 3600 + 1800), engine: session.engine)
+        var world = session.engine.world
+        let now = scenario.planLock
+        world.clock = now
+        let planner = InsertionPlanner()
+        let bases = RouteBases()
+        let open = world.orderIDs.compactMap { world.orders[$0] }.filter { $0.status == .open }.sorted { ($0.window.end, $0.id) < ($1.window.end, $1.id) }
+        var placed = 0, insertedInto: [String: Int] = [:]
+        for order in open.prefix(240) {
+            let kept = planner.allocation(of: order, in: world, now: now, bases: bases)
+            let afresh = planner.allocation(of: order, in: world, now: now)
+            #expect(kept.tried == afresh.tried, "\(order.id)")
+            #expect(kept.best?.rider == afresh.best?.rider && kept.best?.costAfter == afresh.best?.costAfter && kept.best?.costBefore == afresh.best?.costBefore,
+                    "\(order.id): kept \(kept.best?.rider ?? "-") \(kept.best?.costAfter ?? -1), afresh \(afresh.best?.rider ?? "-") \(afresh.best?.costAfter ?? -1)")
+            #expect(kept.best?.stops == afresh.best?.stops, "\(order.id)")
+            guard let insertion = afresh.best else { continue }
+            world.setRoute(Route(stops: insertion.stops, plannedAt: now), of: insertion.rider)
+            var assigned = order
+            assigned.status = .assigned
+            assigned.rider = insertion.rider
+            world.putOrder(assigned)
+            bases.forget(insertion.rider)
+            placed += 1
+            insertedInto[insertion.rider, default: 0] += 1
+        }
+        // Routes priced again and again after they changed: what makes a stale basis show.
+        #expect(placed > 200 && insertedInto.values.filter { $0 >= 3 }.count > 10, "\(placed) placed, \(insertedInto.count) routes")
+    }
+
     private func compareSearches(in world: World, midday: Bool) throws {
         #expect(world.riderGrid.isBuilt && world.idleGrid.isBuilt)
         var walked = world
@@ -399,5 +434,6 @@ import Testing
         #expect(Set(copy.keys) == Set((0..<1000).map { "id-\($0)" }))
         #expect(copy.values.reduce(0, +) == (0..<1000).reduce(0, +))
         #expect(!map.isEmpty && IDMap<Int>().isEmpty)
+        #expect(map.withValue("id-7") { $0 * 2 } == -14 && map.withValue("id-8") { $0 } == nil && copy.withValue("id-8") { $0 } == 8)
     }
 }

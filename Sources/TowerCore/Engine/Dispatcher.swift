@@ -140,14 +140,16 @@ final class Dispatcher {
         var scratch = world
         scratch.clock = time
         var changed: [String: (before: Double, after: Double)] = [:]
+        let bases = RouteBases()
         for order in open {
-            let allocation = planner.allocation(of: order, in: scratch, now: time)
+            let allocation = planner.allocation(of: order, in: scratch, now: time, bases: bases)
             guard let insertion = allocation.best else {
                 lastTried[order.id] = Set(allocation.tried)
                 continue
             }
-            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch)
+            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch, bases: bases)
             scratch.setRoute(Route(stops: insertion.stops, plannedAt: time), of: insertion.rider)
+            bases.forget(insertion.rider)
             var assigned = order
             assigned.status = .assigned
             assigned.rider = insertion.rider
@@ -229,7 +231,7 @@ final class Dispatcher {
     /// best is the one the search that chose found (`allocation`); a channel it found none of is searched on its
     /// own, over fewer candidates. `world` is the plan being built (the day's plan at the lock), else the ledger's.
     private func allocationReason(_ order: Order, allocation: InsertionPlanner.Allocation, chosen: InsertionPlanner.Insertion, at time: Instant,
-                                  in world: World? = nil) -> String {
+                                  in world: World? = nil, bases: RouteBases? = nil) -> String {
         let world = world ?? self.world
         func fit(_ insertion: InsertionPlanner.Insertion) -> String {
             guard let eta = insertion.stops.first(where: { $0.order == order.id && $0.kind == .delivery })?.eta else { return "" }
@@ -243,7 +245,7 @@ final class Dispatcher {
         var others: [String] = []
         for channel in Channel.allCases where channel != chosenChannel {
             if let best = allocation.byChannel[channel]
-                ?? planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Self.reasonCandidates).best {
+                ?? planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Self.reasonCandidates, bases: bases).best {
                 others.append(describe(best))
             } else {
                 let rule = world.channelRefusal(channel, for: order).map { " (\($0))" } ?? ""

@@ -88,6 +88,12 @@ public struct InsertionPlanner: Sendable {
     /// already loses is not searched further (see `RouteScan.baseCost`).
     public func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
                            excluding excluded: Set<String> = [], wanted: Int? = nil) -> Allocation {
+        allocation(of: order, in: world, now: now, among: channels, excluding: excluded, wanted: wanted, bases: nil)
+    }
+
+    /// `allocation` with the routes' bases kept in `bases` between calls (see `RouteBases`; the plan at the lock).
+    func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
+                    excluding excluded: Set<String> = [], wanted: Int? = nil, bases: RouteBases?) -> Allocation {
         guard let pickup = world.pickupLocation(of: order) else { return Allocation() }
         let conditions = TravelConditions(world)
         if let pinned = order.pinnedRider, !excluded.contains(pinned), let rider = world.riders[pinned], channels.contains(rider.profile.channel),
@@ -107,15 +113,18 @@ public struct InsertionPlanner: Sendable {
         // the whole fleet: ties are kept by id either way).
         let settled = { (list: Smallest<(km: Double, id: String)>, nearest: Double) in list.isFull && list.worst.map { nearest > $0.km } ?? true }
         func measure(_ id: String) -> (km: Double, idle: Bool)? {
-            guard let rider = world.riders[id], allowed.contains(rider.profile.channel), !excluded.contains(id),
-                  isFit(rider, for: order, now: now) else { return nil }
-            let anchor = world.anchor(of: rider)
-            var toDrop = conditions.flatKm(from: anchor, to: order.drop)
-            let marks = world.routeMarks[id] ?? []
-            for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
-            // An idle rider whose shift starts after the window has closed could only bring it late: not one of the
-            // few asked besides the count (it stays among the nearest, if it is one).
-            return (conditions.flatKm(from: anchor, to: pickup) + toDrop, marks.isEmpty && rider.profile.shift.start < order.window.end)
+            world.riders.withValue(id) { rider -> (km: Double, idle: Bool)? in
+                guard allowed.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { return nil }
+                let anchor = world.anchor(of: rider)
+                var toDrop = conditions.flatKm(from: anchor, to: order.drop)
+                let idle = world.routeMarks.withValue(id) { marks in
+                    for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
+                    return marks.isEmpty
+                } ?? true
+                // An idle rider whose shift starts after the window has closed could only bring it late: not one of
+                // the few asked besides the count (it stays among the nearest, if it is one).
+                return (conditions.flatKm(from: anchor, to: pickup) + toDrop, idle && rider.profile.shift.start < order.window.end)
+            } ?? nil
         }
         world.visitRiders(around: pickup, of: allowed, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { id in
             if let (km, _) = measure(id) { ranked.offer((km, id)) }
@@ -135,7 +144,7 @@ public struct InsertionPlanner: Sendable {
         // asked. A channel's own walk is needed only when the lists above hold too few of it: they keep the nearest
         // of every channel, so a channel's nearest among them are its nearest. (A walk checks the channel because a
         // world whose grids are not built visits every rider.)
-        let channelOf = { (candidate: (km: Double, id: String)) in world.riders[candidate.id]?.profile.channel }
+        let channelOf = { (candidate: (km: Double, id: String)) in world.riders.withValue(candidate.id) { $0.profile.channel } }
         let nearestOf = Dictionary(grouping: nearest, by: channelOf)
         let nearestIdleOf = Dictionary(grouping: nearestIdle, by: channelOf)
         var ofChannels: [(km: Double, id: String)] = []
@@ -146,7 +155,7 @@ public struct InsertionPlanner: Sendable {
             } else {
                 var few = Smallest(InsertionPlanner.channelCandidates, by: byDistance)
                 world.visitRiders(around: pickup, of: [channel], kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(few, $0) }) { id in
-                    if world.riders[id]?.profile.channel == channel, let (km, _) = measure(id) { few.offer((km, id)) }
+                    if world.riders.withValue(id, { $0.profile.channel }) == channel, let (km, _) = measure(id) { few.offer((km, id)) }
                 }
                 ofChannels += few.sorted
             }
@@ -157,7 +166,7 @@ public struct InsertionPlanner: Sendable {
             var idleOne = Smallest(1, by: byDistance)
             world.visitIdleRiders(around: pickup, of: [channel], startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
                                   enough: { settled(idleOne, $0) }) { id in
-                if world.riders[id]?.profile.channel == channel, let (km, isIdle) = measure(id), isIdle { idleOne.offer((km, id)) }
+                if world.riders.withValue(id, { $0.profile.channel }) == channel, let (km, isIdle) = measure(id), isIdle { idleOne.offer((km, id)) }
             }
             ofChannels += idleOne.sorted
         }
@@ -170,7 +179,7 @@ public struct InsertionPlanner: Sendable {
             guard let rider = world.riders[id] else { continue }
             let channel = rider.profile.channel
             result.tried.append(rider.id)
-            switch fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: result.byChannel[channel]?.delta ?? .infinity) {
+            switch fit(of: order, into: rider, in: world, now: now, conditions: conditions, toBeat: result.byChannel[channel]?.delta ?? .infinity, bases: bases) {
             case let .better(insertion):
                 result.byChannel[channel] = insertion
                 rank[channel] = index
@@ -189,7 +198,7 @@ public struct InsertionPlanner: Sendable {
             tried.insert(id)
             result.tried.append(id)
             if case let .better(insertion) = fit(of: order, into: rider, in: world, now: now, conditions: conditions,
-                                                 toBeat: result.byChannel[channel]?.delta ?? .infinity) {
+                                                 toBeat: result.byChannel[channel]?.delta ?? .infinity, bases: bases) {
                 result.byChannel[channel] = insertion
                 rank[channel] = spare.count + nearest.count + index
             }
@@ -229,12 +238,11 @@ public struct InsertionPlanner: Sendable {
     }
 
     /// The cheapest feasible place for `order` in `rider`'s route when its delta is below `bound`.
-    func fit(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions, toBeat bound: Double) -> Fit {
-        let routeStops = world.routes[rider.id]?.stops ?? []
-        let route = routeStops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
-        let start = start(of: rider, now: now, in: world)
-        let before = evaluator.evaluate(route, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
-        let frozen = frozenPrefix(of: rider, route: routeStops)
+    func fit(of order: Order, into rider: Rider, in world: World, now: Instant, conditions: TravelConditions, toBeat bound: Double,
+             bases: RouteBases? = nil) -> Fit {
+        let basis = bases?.basis(of: rider, in: world, now: now, planner: self, conditions: conditions)
+            ?? RouteBases.Basis(rider, in: world, now: now, planner: self, conditions: conditions)
+        let routeStops = basis.routeStops, route = basis.route, start = basis.start, before = basis.before, frozen = basis.frozen
         let newPickup = Stop(order: order.id, kind: .pickup, eta: now)
         let newDelivery = Stop(order: order.id, kind: .delivery, eta: now)
         guard let pickupInfo = StopInfo(newPickup, ref: -1, in: world, now: now),
@@ -252,8 +260,8 @@ public struct InsertionPlanner: Sendable {
             }
         }
         // The route's own scan, from which each base with the pickup in it is derived.
-        let routeScan = needsPickup ? RouteScan(route, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions) : nil
-        let limit = before.cost + bound
+        let routeScan = needsPickup ? basis.scan(profile: rider.profile, travel: evaluator.travel, conditions: conditions) : nil
+        let limit = before + bound
         var bestCost = limit
         var bestStops: [StopInfo] = []
         var pruned = false
@@ -268,7 +276,7 @@ public struct InsertionPlanner: Sendable {
                     detour = detour + evaluator.travel.roadKm(from: pickupInfo.location, to: next, in: conditions)
                         - evaluator.travel.roadKm(from: from, to: next, in: conditions)
                 }
-                if before.cost + max(0, detour) * rider.profile.costPerKm >= bestCost { pruned = true; continue }
+                if before + max(0, detour) * rider.profile.costPerKm >= bestCost { pruned = true; continue }
             }
             let scan = if let pickupAt, let routeScan {
                 RouteScan(routeScan, inserting: pickupInfo, at: pickupAt, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
@@ -292,7 +300,7 @@ public struct InsertionPlanner: Sendable {
         let stops = zip(bestStops, timed.etas).map { info, eta in
             Stop(order: info.ref >= 0 ? routeStops[info.ref].order : order.id, kind: info.kind, eta: eta)
         }
-        return .better(Insertion(rider: rider.id, stops: stops, costBefore: before.cost, costAfter: bestCost))
+        return .better(Insertion(rider: rider.id, stops: stops, costBefore: before, costAfter: bestCost))
     }
 
     /// Re-times a rider's current route (after traffic, a removal or a delay) without changing its order.

@@ -45,6 +45,15 @@ public struct IDMap<Value>: Sequence {
         }
     }
 
+    /// `body` given the value at `key` where it is stored, without a copy of it (nil when there is none): a rider
+    /// or an order is a large value, and the candidate search reads a few fields of a thousand riders per order.
+    @inline(__always)
+    public func withValue<Result>(_ key: String, _ body: (Value) throws -> Result) rethrows -> Result? {
+        let shard = IDMap.shard(of: key)
+        guard let index = shards[shard].index(forKey: key) else { return nil }
+        return try body(shards[shard].values[index])
+    }
+
     public subscript(key: String, default fallback: @autoclosure () -> Value) -> Value {
         get { shards[IDMap.shard(of: key)][key] ?? fallback() }
         _modify {
