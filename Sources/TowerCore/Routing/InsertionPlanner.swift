@@ -283,15 +283,14 @@ public struct InsertionPlanner: Sendable {
             } else {
                 RouteScan(route, start: start, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
             }
-            let base = scan.stops
             if scan.endsTooLate(profile: rider.profile) { continue }
             if bounded, scan.baseCost(profile: rider.profile) >= bestCost { pruned = true; continue }
             let first = pickupAt.map { $0 + 1 } ?? frozen
-            for j in first...base.count {
+            for j in first...scan.count {
                 guard let cost = scan.costWithDelivery(deliveryInfo, at: j, profile: rider.profile, travel: evaluator.travel, conditions: conditions) else { continue }
                 guard cost < bestCost else { pruned = true; continue }
                 bestCost = cost
-                bestStops = base
+                bestStops = scan.stops
                 bestStops.insert(deliveryInfo, at: j)
             }
         }

@@ -5,9 +5,15 @@
 /// base route's: from there on everything (km, lateness, end time) is the base route's, taken from the tables.
 /// Loads after a delivery only fall, so feasibility is a prefix maximum and a suffix maximum.
 struct RouteScan {
-    let stops: [StopInfo]
+    /// The route's stops (a derived scan's base route, without its pickup: see `stop(_:)`).
+    private let routeStops: [StopInfo]
+    /// A derived scan's pickup and the place it was inserted at.
+    private let inserted: (stop: StopInfo, at: Int)?
     let start: RouteEvaluator.Start
-    /// State when leaving towards stop p (p = 0…n; p = n is the end of the route).
+    /// The stops of this scan.
+    let count: Int
+    /// The walk's own tables, for positions `from` on (up to `joined - 1`, or to `count`): the state when leaving
+    /// towards stop p; `serviceStart` for stops `from` on.
     private var departTime: [Instant] = []
     private var position: [GeoPoint] = []
     private var km: [Double] = []
@@ -16,40 +22,141 @@ struct RouteScan {
     private var parcels: [Int] = []
     private var kg: [Double] = []
     private var serviceStart: [Instant] = []
+    /// Loads' maxima over positions 0…p and p…count, for the positions of the own tables.
     private var prefixMaxParcels: [Int] = []
     private var prefixMaxKg: [Double] = []
     private var suffixMaxParcels: [Int] = []
     private var suffixMaxKg: [Double] = []
+    private let from: Int
+    /// A derived scan's base (a whole walk): positions before `from` are the base's, and from `joined` on (once
+    /// the walk was back in step) position p is the base's p − 1 with the detour's extras and the pickup's load.
+    private let base: Tables?
+    private var joined: Int?
+    private var extraKm = 0.0, extraLate = 0.0, extraDrops = 0.0
     private var endTime: Instant
+    /// A whole walk's tables, for the scans derived from it.
+    private var shared: Tables?
     /// How many stops this scan walked (the rest it took from the route it was derived from).
     private(set) var walkedStops = 0
 
+    /// A whole walk's tables, shared by the scans derived from it (no copy of them per derived scan).
+    private final class Tables {
+        let departTime: [Instant], position: [GeoPoint], km: [Double], lateness: [Double], dropCosts: [Double]
+        let parcels: [Int], kg: [Double], serviceStart: [Instant]
+        let prefixMaxParcels: [Int], prefixMaxKg: [Double], suffixMaxParcels: [Int], suffixMaxKg: [Double]
+        /// Range maxima of the loads (`maxParcels[k][i]`: over positions i ..< i + 2^k).
+        let maxParcels: [[Int]], maxKg: [[Double]]
+
+        init(_ scan: RouteScan) {
+            departTime = scan.departTime; position = scan.position; km = scan.km; lateness = scan.lateness; dropCosts = scan.dropCosts
+            parcels = scan.parcels; kg = scan.kg; serviceStart = scan.serviceStart
+            prefixMaxParcels = scan.prefixMaxParcels; prefixMaxKg = scan.prefixMaxKg
+            suffixMaxParcels = scan.suffixMaxParcels; suffixMaxKg = scan.suffixMaxKg
+            maxParcels = Tables.sparse(scan.parcels)
+            maxKg = Tables.sparse(scan.kg)
+        }
+
+        private static func sparse<T: Comparable>(_ values: [T]) -> [[T]] {
+            var levels = [values]
+            var width = 1
+            while width * 2 <= values.count {
+                let below = levels[levels.count - 1]
+                levels.append((0...(values.count - width * 2)).map { max(below[$0], below[$0 + width]) })
+                width *= 2
+            }
+            return levels
+        }
+
+        /// The largest load over positions `a` through `b` (a ≤ b).
+        func loadMax(_ a: Int, _ b: Int) -> (parcels: Int, kg: Double) {
+            var level = 0
+            while 1 << (level + 1) <= b - a + 1 { level += 1 }
+            let other = b - (1 << level) + 1
+            return (max(maxParcels[level][a], maxParcels[level][other]), max(maxKg[level][a], maxKg[level][other]))
+        }
+    }
+
     init(_ stops: [StopInfo], start: RouteEvaluator.Start, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) {
-        self.stops = stops
+        routeStops = stops
+        inserted = nil
         self.start = start
+        count = stops.count
+        from = 0
+        base = nil
         endTime = start.time
         departTime.reserveCapacity(stops.count + 1)
         walk(from: 0, state: WalkState(time: start.time, here: start.origin, km: 0, late: 0, drops: 0, parcels: start.parcels, kg: start.kg),
              profile: profile, travel: travel, conditions: conditions)
+        shared = Tables(self)
     }
 
-    /// The scan of `route`'s stops with `pickup` inserted before stop `p`, derived from the route's own scan: the
-    /// stops before `p` are the route's as they are; after the pickup the walk goes on only until a stop's service
-    /// starts when it does in the route. From there on every time, lateness and drop price is the route's, the
-    /// distance differs by the detour and the load by the pickup's parcels, so a route with slack in it is not
-    /// walked whole again for every place its new pickup could go (an insertion search tries most of them).
+    /// The scan of `route`'s stops with `pickup` inserted before stop `p`, derived from the route's own scan (a
+    /// whole walk): the stops before `p` are the route's as they are; after the pickup the walk goes on only until
+    /// a stop's service starts when it does in the route. From there on every time, lateness and drop price is
+    /// the route's, the distance differs by the detour and the load by the pickup's parcels, so a route with slack
+    /// in it is not walked whole again for every place its new pickup could go (an insertion search tries most of
+    /// them); neither is it copied: what the derived scan did not walk it reads from the route's.
     init(_ route: RouteScan, inserting pickup: StopInfo, at p: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) {
-        var stops = route.stops
-        stops.insert(pickup, at: p)
-        self.stops = stops
+        precondition(route.base == nil && route.inserted == nil, "a scan is derived from a whole walk")
+        routeStops = route.routeStops
+        inserted = (pickup, p)
         start = route.start
+        count = route.count + 1
+        from = p
+        let tables = route.shared!
+        base = tables
         endTime = route.endTime
-        departTime.reserveCapacity(stops.count + 1)
-        departTime += route.departTime[..<p]; position += route.position[..<p]; km += route.km[..<p]; lateness += route.lateness[..<p]
-        dropCosts += route.dropCosts[..<p]; parcels += route.parcels[..<p]; kg += route.kg[..<p]; serviceStart += route.serviceStart[..<p]
-        let state = WalkState(time: route.departTime[p], here: route.position[p], km: route.km[p], late: route.lateness[p], drops: route.dropCosts[p],
-                              parcels: route.parcels[p], kg: route.kg[p])
-        walk(from: p, state: state, profile: profile, travel: travel, conditions: conditions, inStepWith: (route, pickup))
+        let state = WalkState(time: tables.departTime[p], here: tables.position[p], km: tables.km[p], late: tables.lateness[p],
+                              drops: tables.dropCosts[p], parcels: tables.parcels[p], kg: tables.kg[p])
+        walk(from: p, state: state, profile: profile, travel: travel, conditions: conditions)
+    }
+
+
+    /// The scan's stop `k`.
+    @inline(__always) func stop(_ k: Int) -> StopInfo {
+        guard let inserted else { return routeStops[k] }
+        return k < inserted.at ? routeStops[k] : k == inserted.at ? inserted.stop : routeStops[k - 1]
+    }
+
+    /// The scan's stops.
+    var stops: [StopInfo] {
+        guard let inserted else { return routeStops }
+        var all = routeStops
+        all.insert(inserted.stop, at: inserted.at)
+        return all
+    }
+
+    // The tables by position, wherever they are kept (see `from`, `base` and `joined`).
+    @inline(__always) private func tail(_ p: Int) -> Bool { joined.map { p >= $0 } ?? false }
+    @inline(__always) private func departure(_ p: Int) -> Instant {
+        p < from ? base!.departTime[p] : tail(p) ? base!.departTime[p - 1] : departTime[p - from]
+    }
+    @inline(__always) private func place(_ p: Int) -> GeoPoint {
+        p < from ? base!.position[p] : tail(p) ? base!.position[p - 1] : position[p - from]
+    }
+    @inline(__always) private func distance(_ p: Int) -> Double {
+        p < from ? base!.km[p] : tail(p) ? base!.km[p - 1] + extraKm : km[p - from]
+    }
+    @inline(__always) private func late(_ p: Int) -> Double {
+        p < from ? base!.lateness[p] : tail(p) ? base!.lateness[p - 1] + extraLate : lateness[p - from]
+    }
+    @inline(__always) private func drops(_ p: Int) -> Double {
+        p < from ? base!.dropCosts[p] : tail(p) ? base!.dropCosts[p - 1] + extraDrops : dropCosts[p - from]
+    }
+    @inline(__always) private func service(_ k: Int) -> Instant {
+        k < from ? base!.serviceStart[k] : tail(k) ? base!.serviceStart[k - 1] : serviceStart[k - from]
+    }
+
+    /// The largest load over positions 0…j and over j…count (j at least `from`).
+    @inline(__always) private func loadMaxima(_ j: Int) -> (before: (parcels: Int, kg: Double), after: (parcels: Int, kg: Double)) {
+        guard let base, let joined, j >= joined else {
+            return ((prefixMaxParcels[j - from], prefixMaxKg[j - from]), (suffixMaxParcels[j - from], suffixMaxKg[j - from]))
+        }
+        let pickup = inserted!.stop
+        let last = prefixMaxParcels.count - 1
+        let range = base.loadMax(joined - 1, j - 1)
+        return ((max(prefixMaxParcels[last], range.parcels + pickup.parcels), max(prefixMaxKg[last], range.kg + pickup.kg)),
+                (base.suffixMaxParcels[j - 1] + pickup.parcels, base.suffixMaxKg[j - 1] + pickup.kg))
     }
 
     /// Where a walk stands when it leaves towards a stop.
@@ -57,15 +164,13 @@ struct RouteScan {
         var time: Instant, here: GeoPoint, km: Double, late: Double, drops: Double, parcels: Int, kg: Double
     }
 
-    /// Walks `stops` from `first` on, filling the tables; with `inStepWith` (the route this scan adds a pickup to),
-    /// stops once a stop after the pickup starts its service when the route's does and takes the rest from it.
-    private mutating func walk(from first: Int, state: WalkState, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions,
-                               inStepWith base: (route: RouteScan, pickup: StopInfo)? = nil) {
+    /// Walks the stops from `first` on, filling the own tables; a derived scan stops once a stop after the pickup
+    /// starts its service when the base route's does, and reads the rest from the base.
+    private mutating func walk(from first: Int, state: WalkState, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) {
         var s = state
-        let n = stops.count
         var index = first
-        while index < n {
-            let info = stops[index]
+        while index < count {
+            let info = stop(index)
             walkedStops += 1
             departTime.append(s.time); position.append(s.here); km.append(s.km); lateness.append(s.late); dropCosts.append(s.drops)
             parcels.append(s.parcels); kg.append(s.kg)
@@ -85,16 +190,10 @@ struct RouteScan {
             }
             index += 1
             // Stop `index - 1` of this scan is the route's stop `index - 2` once past the pickup.
-            if let (route, pickup) = base, index - 1 > first, s.time == route.departTime[index - 1] {
+            if let base, index - 1 > first, s.time == base.departTime[index - 1] {
                 let r = index - 1
-                let extraKm = s.km - route.km[r], extraLate = s.late - route.lateness[r], extraDrops = s.drops - route.dropCosts[r]
-                for q in r...route.stops.count {
-                    departTime.append(route.departTime[q]); position.append(route.position[q]); km.append(route.km[q] + extraKm)
-                    lateness.append(route.lateness[q] + extraLate); dropCosts.append(route.dropCosts[q] + extraDrops)
-                    parcels.append(route.parcels[q] + pickup.parcels); kg.append(route.kg[q] + pickup.kg)
-                    if q < route.stops.count { serviceStart.append(route.serviceStart[q]) }
-                }
-                endTime = route.endTime
+                extraKm = s.km - base.km[r]; extraLate = s.late - base.lateness[r]; extraDrops = s.drops - base.dropCosts[r]
+                joined = index
                 finishLoads()
                 return
             }
@@ -105,15 +204,24 @@ struct RouteScan {
         finishLoads()
     }
 
-    /// The loads' prefix and suffix maxima, once the loads are known.
+    /// The loads' prefix and suffix maxima over the own tables, once the loads are known (a derived scan's from
+    /// the base's at its ends).
     private mutating func finishLoads() {
-        let n = stops.count
+        let n = parcels.count
         prefixMaxParcels = parcels; prefixMaxKg = kg
-        for i in stride(from: 1, through: n, by: 1) {
+        if let base {
+            prefixMaxParcels[0] = max(prefixMaxParcels[0], base.prefixMaxParcels[from]); prefixMaxKg[0] = max(prefixMaxKg[0], base.prefixMaxKg[from])
+        }
+        for i in stride(from: 1, to: n, by: 1) {
             prefixMaxParcels[i] = max(prefixMaxParcels[i], prefixMaxParcels[i - 1]); prefixMaxKg[i] = max(prefixMaxKg[i], prefixMaxKg[i - 1])
         }
         suffixMaxParcels = parcels; suffixMaxKg = kg
-        for i in stride(from: n - 1, through: 0, by: -1) {
+        if let base, let joined {
+            let pickup = inserted!.stop
+            suffixMaxParcels[n - 1] = max(suffixMaxParcels[n - 1], base.suffixMaxParcels[joined - 1] + pickup.parcels)
+            suffixMaxKg[n - 1] = max(suffixMaxKg[n - 1], base.suffixMaxKg[joined - 1] + pickup.kg)
+        }
+        for i in stride(from: n - 2, through: 0, by: -1) {
             suffixMaxParcels[i] = max(suffixMaxParcels[i], suffixMaxParcels[i + 1]); suffixMaxKg[i] = max(suffixMaxKg[i], suffixMaxKg[i + 1])
         }
     }
@@ -124,7 +232,7 @@ struct RouteScan {
     /// (Not never: a leg's speed is its zone's, so a delivery that splits a leg through a slow zone into legs
     /// through faster ones can bring the stops after it forward. The search may then miss that place, rarely.)
     func baseCost(profile: RiderProfile) -> Double {
-        RouteScan.cost(end: endTime, start: start.time, km: km[stops.count], drops: dropCosts[stops.count], late: lateness[stops.count], profile: profile)
+        RouteScan.cost(end: endTime, start: start.time, km: distance(count), drops: drops(count), late: late(count), profile: profile)
     }
 
     /// Whether the base route already ends past the shift's grace: then so does every insertion into it.
@@ -137,46 +245,48 @@ struct RouteScan {
     }
 
     /// The cost of the base route with `delivery` inserted before stop `j` (j = n: at the end), or nil if infeasible.
+    /// A derived scan prices places after its pickup (j > the pickup's place).
     func costWithDelivery(_ delivery: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) -> Double? {
-        guard prefixMaxParcels[j] <= profile.capacityParcels, prefixMaxKg[j] <= profile.capacityKg + 1e-9,
-              suffixMaxParcels[j] - delivery.parcels <= profile.capacityParcels, suffixMaxKg[j] - delivery.kg <= profile.capacityKg + 1e-9
+        let loads = loadMaxima(j)
+        guard loads.before.parcels <= profile.capacityParcels, loads.before.kg <= profile.capacityKg + 1e-9,
+              loads.after.parcels - delivery.parcels <= profile.capacityParcels, loads.after.kg - delivery.kg <= profile.capacityKg + 1e-9
         else { return nil }
-        var time = departTime[j], here = position[j], distance = km[j], late = lateness[j], drops = dropCosts[j]
+        var time = departure(j), here = place(j), driven = distance(j), lateness = late(j), dropped = drops(j)
         func visit(_ info: StopInfo) {
-            distance += travel.roadKm(from: here, to: info.location, in: conditions)
+            driven += travel.roadKm(from: here, to: info.location, in: conditions)
             time = time + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
             here = info.location
         }
         visit(delivery)
         time = RouteEvaluator.serviceStart(delivery, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
-        if time > delivery.windowEnd { late += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
-        drops += RouteEvaluator.dropCost(delivery, profile: profile, at: time, conditions: conditions)
+        if time > delivery.windowEnd { lateness += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
+        dropped += RouteEvaluator.dropCost(delivery, profile: profile, at: time, conditions: conditions)
         time = time + delivery.serviceSeconds
         var end = time
         var k = j
-        while k < stops.count {
-            let info = stops[k]
+        while k < count {
+            let info = stop(k)
             visit(info)
             time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
-            if time == serviceStart[k] {
+            if time == service(k) {
                 // Back in step with the base route: the rest is the base route's.
-                distance += km[stops.count] - km[k + 1]
-                late += lateness[stops.count] - lateness[k]
-                drops += dropCosts[stops.count] - dropCosts[k]
+                driven += distance(count) - distance(k + 1)
+                lateness += late(count) - late(k)
+                dropped += drops(count) - drops(k)
                 end = endTime
                 break
             }
             if info.kind == .pickup {
                 time = time + RouteEvaluator.pickupSeconds
             } else {
-                if time > info.windowEnd { late += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
-                drops += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
+                if time > info.windowEnd { lateness += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+                dropped += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
                 time = time + info.serviceSeconds
             }
             end = time
             k += 1
         }
         if end > profile.shift.end + RouteEvaluator.shiftGrace { return nil }
-        return RouteScan.cost(end: end, start: start.time, km: distance, drops: drops, late: late, profile: profile)
+        return RouteScan.cost(end: end, start: start.time, km: driven, drops: dropped, late: lateness, profile: profile)
     }
 }
