@@ -44,16 +44,16 @@ struct RouteScan {
         let departTime: [Instant], position: [GeoPoint], km: [Double], lateness: [Double], dropCosts: [Double]
         let parcels: [Int], kg: [Double], serviceStart: [Instant]
         let prefixMaxParcels: [Int], prefixMaxKg: [Double], suffixMaxParcels: [Int], suffixMaxKg: [Double]
-        /// Range maxima of the loads (`maxParcels[k][i]`: over positions i ..< i + 2^k).
-        let maxParcels: [[Int]], maxKg: [[Double]]
+        /// Range maxima of the loads (`maxParcels[k][i]`: over positions i ..< i + 2^k), made when first asked for
+        /// (only a derived scan back in step before a capacity check reaches past it asks).
+        private lazy var maxParcels: [[Int]] = Tables.sparse(parcels)
+        private lazy var maxKg: [[Double]] = Tables.sparse(kg)
 
         init(_ scan: RouteScan) {
             departTime = scan.departTime; position = scan.position; km = scan.km; lateness = scan.lateness; dropCosts = scan.dropCosts
             parcels = scan.parcels; kg = scan.kg; serviceStart = scan.serviceStart
             prefixMaxParcels = scan.prefixMaxParcels; prefixMaxKg = scan.prefixMaxKg
             suffixMaxParcels = scan.suffixMaxParcels; suffixMaxKg = scan.suffixMaxKg
-            maxParcels = Tables.sparse(scan.parcels)
-            maxKg = Tables.sparse(scan.kg)
         }
 
         private static func sparse<T: Comparable>(_ values: [T]) -> [[T]] {
@@ -69,6 +69,7 @@ struct RouteScan {
 
         /// The largest load over positions `a` through `b` (a ≤ b).
         func loadMax(_ a: Int, _ b: Int) -> (parcels: Int, kg: Double) {
+            if a == b { return (parcels[a], kg[a]) }
             var level = 0
             while 1 << (level + 1) <= b - a + 1 { level += 1 }
             let other = b - (1 << level) + 1
