@@ -103,14 +103,27 @@ import Testing
         let conditions = TravelConditions(world)
         let now = try #require(world.clock)
         let travel = planner.evaluator.travel
-        var compared = 0, inStepEarly = 0
+        var compared = 0, inStepEarly = 0, tooFullPastTheWalk = 0
         for order in world.orders.values.sorted(by: { $0.id < $1.id }).prefix(8) {
             let pickup = try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: -1, in: world, now: now))
             let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now))
             for id in world.riderIDs.prefix(10) {
-                let rider = try #require(world.riders[id])
+              // As planned, and with the rider's room cut to the route's fullest load (parcels, or weight): then the
+              // pickup's load does not fit everywhere, and the derived scans' capacity checks past the pickup are
+              // compared too.
+              for tight in [nil, \RiderProfile.capacityParcels, \RiderProfile.capacityKg] as [PartialKeyPath<RiderProfile>?] {
+                var rider = try #require(world.riders[id])
                 let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
                 let start = planner.start(of: rider, now: now, in: world)
+                if let tight {
+                    var load = (parcels: start.parcels, kg: start.kg), fullest = load
+                    for stop in route {
+                        load.parcels += stop.kind == .pickup ? stop.parcels : -stop.parcels
+                        load.kg += stop.kind == .pickup ? stop.kg : -stop.kg
+                        fullest = (max(fullest.parcels, load.parcels), max(fullest.kg, load.kg))
+                    }
+                    if tight == \RiderProfile.capacityParcels { rider.profile.capacityParcels = fullest.parcels } else { rider.profile.capacityKg = fullest.kg }
+                }
                 let routeScan = RouteScan(route, start: start, profile: rider.profile, travel: travel, conditions: conditions)
                 for p in 0...route.count {
                     var base = route
@@ -126,14 +139,63 @@ import Testing
                         let b = whole.costWithDelivery(delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions)
                         #expect((a == nil) == (b == nil), "rider \(id) pickup \(p) delivery \(j)")
                         if let a, let b { #expect(abs(a - b) < 1e-6, "rider \(id) pickup \(p) delivery \(j): \(a) vs \(b)") }
+                        if tight != nil, b == nil, derived.walkedStops < base.count - p, j > p + derived.walkedStops { tooFullPastTheWalk += 1 }
                         compared += 1
                     }
                 }
+              }
             }
         }
         #expect(compared > 1000)
-        // The derivation is exercised: some walks are back in step before the route's end.
+        // The derivation is exercised: some walks are back in step before the route's end, and some places past
+        // where the walk stopped do not fit (read from the route's own loads).
         #expect(inStepEarly > 0)
+        #expect(tooFullPastTheWalk > 0)
+    }
+
+    /// A pickup added at the start of a route whose first drop waits for its window: the derived scan is back in
+    /// step at that drop and reads the rest from the route, yet a second hub visit later fills the rider, so a drop
+    /// placed after it does not fit, as a whole walk finds.
+    @Test func aDerivedScanChecksTheRoomPastWhereItRejoinedTheRoute() throws {
+        let world = try Self.planned()
+        let now = try #require(world.clock)
+        let planner = InsertionPlanner()
+        let conditions = TravelConditions(world)
+        let order = try #require(world.orders.values.sorted { $0.id < $1.id }.first)
+        let template = try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: 0, in: world, now: now))
+        let hub = template.location
+        func stop(_ kind: Stop.Kind, _ ref: Int, parcels: Int, opens: Int64 = 0) -> StopInfo {
+            var info = template
+            info.kind = kind; info.ref = ref; info.parcels = parcels; info.kg = 0
+            info.windowStart = now + opens; info.windowEnd = now + opens + 3 * 3600
+            info.location = kind == .pickup ? hub : GeoPoint(lat: hub.lat + 0.01, lon: hub.lon + 0.01)
+            return info
+        }
+        // Loads along the route: 2, 1, 4, 3, 0 parcels; with the new pickup first, 3, 2, 5, 4, 1.
+        let route = [stop(.pickup, 0, parcels: 2), stop(.delivery, 1, parcels: 1, opens: 2 * 3600), stop(.pickup, 2, parcels: 3),
+                     stop(.delivery, 3, parcels: 1, opens: 4 * 3600), stop(.delivery, 4, parcels: 3, opens: 4 * 3600)]
+        var rider = try #require(world.riders[world.riderIDs[0]])
+        rider.profile.capacityParcels = 4
+        rider.profile.capacityKg = 100
+        rider.profile.shift = TimeWindow(start: now, end: now + 12 * 3600)
+        let start = RouteEvaluator.Start(origin: hub, time: now, parcels: 0, kg: 0)
+        let travel = planner.evaluator.travel
+        let whole = RouteScan(route, start: start, profile: rider.profile, travel: travel, conditions: conditions)
+        let pickup = stop(.pickup, -1, parcels: 1), delivery = stop(.delivery, -2, parcels: 1, opens: 3600)
+        let derived = RouteScan(whole, inserting: pickup, at: 0, profile: rider.profile, travel: travel, conditions: conditions)
+        var base = route
+        base.insert(pickup, at: 0)
+        let walked = RouteScan(base, start: start, profile: rider.profile, travel: travel, conditions: conditions)
+        #expect(derived.walkedStops < base.count, "the derived scan walked the whole route")
+        for j in 1...base.count {
+            let a = derived.costWithDelivery(delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions)
+            let b = walked.costWithDelivery(delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions)
+            #expect((a == nil) == (b == nil), "delivery at \(j): derived \(a ?? -1), whole \(b ?? -1)")
+            if let a, let b { #expect(abs(a - b) < 1e-6) }
+        }
+        // Past the second hub visit the rider would carry 5 parcels: no room.
+        #expect(walked.costWithDelivery(delivery, at: 4, profile: rider.profile, travel: travel, conditions: conditions) == nil)
+        #expect(walked.costWithDelivery(delivery, at: 2, profile: rider.profile, travel: travel, conditions: conditions) != nil)
     }
 
     @Test func aPinnedOrderGoesToItsRider() throws {
