@@ -132,7 +132,7 @@ import Testing
 
         var holder: [String: String] = [:]
         var acceptedAt: [String: Instant] = [:]
-        var overfilled = 0, gigPickups = 0
+        var overfilled = 0, gigPickups = 0, noneAsked = 0
         var replay = World()
         for event in events {
             replay.apply(event)
@@ -145,6 +145,11 @@ import Testing
                 if o.pinnedRider == nil {
                     #expect(world.channels.refusal(of: channel, for: o, waveLoad: [], utcOffsetSeconds: world.utcOffsetSeconds) == nil,
                             "\(order) (\(o.zone), \(o.tier)) went to \(channel.rawValue)")
+                }
+                // A channel whose nearest riders were priced and had no room is said so, with how many were asked.
+                if let match = reason.firstMatch(of: /(own|3pl|gig): none of the (\d+) asked can take it/) {
+                    #expect(Int(match.2)! > 0 && String(match.1) != channel.rawValue, "\(reason)")
+                    noneAsked += 1
                 }
                 if o.zone == "jacarepagua", reason.contains("next:") {
                     #expect(reason.contains("own: none can take it (zone jacarepagua is outside the own fleet's zones)"), "\(reason)")
@@ -161,6 +166,7 @@ import Testing
         }
         #expect(overfilled == 0)
         #expect(gigPickups > 0)
+        #expect(noneAsked > 0)
         // A full wave hands a slot to an out-of-zone order by moving a 3PL order another channel can take.
         #expect(events.contains { if case let .orderReassigned(_, _, _, reason) = $0.body { reason.contains("frees a 3PL wave slot") } else { false } })
         #expect(world.orders.values.contains { $0.zone == "jacarepagua" && $0.status == .delivered }, "out-of-zone orders are served by the 3PL")

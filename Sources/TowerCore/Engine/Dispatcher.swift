@@ -228,8 +228,12 @@ final class Dispatcher {
     /// Why this rider: the chosen channel's marginal cost and whether the delivery keeps its window, and the best
     /// of each other channel beside it (or why a channel could not take it), e.g.
     /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`. Another channel's
-    /// best is the one the search that chose found (`allocation`); a channel it found none of is searched on its
-    /// own, over fewer candidates. `world` is the plan being built (the day's plan at the lock), else the ledger's.
+    /// best is the one the search that chose found (`allocation`, which prices each allowed channel's nearest
+    /// riders); a channel whose riders it asked and none could take the order is said so (`gig: none of the 4
+    /// asked can take it`); a channel it asked none of (a pinned order's search asks its rider only) is searched
+    /// on its own, over fewer candidates. (Searching on for a channel whose nearest riders all had no room was a
+    /// quarter of the whole day's plan at 2,000 riders: riders with no room are the dearest to price.) `world` is
+    /// the plan being built (the day's plan at the lock), else the ledger's.
     private func allocationReason(_ order: Order, allocation: InsertionPlanner.Allocation, chosen: InsertionPlanner.Insertion, at time: Instant,
                                   in world: World? = nil, bases: RouteBases? = nil) -> String {
         let world = world ?? self.world
@@ -243,9 +247,14 @@ final class Dispatcher {
         }
         let chosenChannel = world.riders[chosen.rider]?.profile.channel
         var others: [String] = []
+        var asked: [Channel: Int] = [:]
+        for id in allocation.tried { if let channel = world.riders.withValue(id, { $0.profile.channel }) { asked[channel, default: 0] += 1 } }
         for channel in Channel.allCases where channel != chosenChannel {
-            if let best = allocation.byChannel[channel]
-                ?? planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Self.reasonCandidates, bases: bases).best {
+            if let best = allocation.byChannel[channel] {
+                others.append(describe(best))
+            } else if let count = asked[channel] {
+                others.append("\(channel.rawValue): none of the \(count) asked can take it")
+            } else if let best = planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Self.reasonCandidates, bases: bases).best {
                 others.append(describe(best))
             } else {
                 let rule = world.channelRefusal(channel, for: order).map { " (\($0))" } ?? ""
