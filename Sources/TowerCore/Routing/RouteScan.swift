@@ -27,6 +27,7 @@ struct RouteScan {
     private var prefixMaxKg: [Double] = []
     private var suffixMaxParcels: [Int] = []
     private var suffixMaxKg: [Double] = []
+    /// Where the own tables begin: 0 for a whole walk, the pickup's place for a derived scan.
     private let from: Int
     /// A derived scan's base (a whole walk): positions before `from` are the base's, and from `joined` on (once
     /// the walk was back in step) position p is the base's p − 1 with the detour's extras and the pickup's load.
