@@ -86,7 +86,7 @@ import Testing
         let session = try SessionStarter.start(scenario: scenario, seed: 3, journalPath: nil, durability: .batch, mode: .continuousAuto)
         var trend = KPITrend(planLock: scenario.planLock)
         let engine = session.engine
-        var compared = 0, differing: [String] = [], indexWrong = 0, indexSeen = 0
+        var compared = 0, differing: [String] = [], indexWrong = 0, indexSeen = 0, failedSeen = 0
         engine.observer = { event in
             trend.note(event, world: engine.world)
             guard compared % 7 == 0 || event.type == .deliveryDone || event.type == .deliveryFailed else { compared += 1; return }
@@ -102,13 +102,16 @@ import Testing
             let waiting = Set(world.orderIDs.filter { world.orders[$0]?.status == .open && world.orders[$0]?.rider == nil })
             if world.unassignedOrderIDs != waiting { indexWrong += 1 }
             if !waiting.isEmpty { indexSeen += 1 }
+            failedSeen = max(failedSeen, kept.failed)
             if !same, differing.count < 3 { differing.append("after \(event.type) seq \(event.seq ?? 0): \(kept) against \(walked)") }
         }
         session.simulation.run(until: scenario.time(22 * 3600), engine: engine)
         let last = trend.current(world: engine.world)
         #expect(differing.isEmpty, "\(differing)")
         #expect(indexWrong == 0 && indexSeen > 0, "the world's index of orders waiting for a rider: \(indexWrong) wrong, \(indexSeen) times not empty")
-        #expect(last.delivered > 100 && last.failed > 0 && last.resolved > 0 && last.late > 0, "\(last) \(compared)")
+        // Failed orders are tried again (most within their windows), so the day may end with none: they were
+        // counted while they waited.
+        #expect(last.delivered > 100 && failedSeen > 0 && last.firstAttemptRate < 1 && last.resolved > 0 && last.late > 0, "\(last) \(compared)")
     }
 
     /// A board's copy of the core's trend (decoded from a snapshot) shows the core's figures in its first frame

@@ -142,6 +142,46 @@ import Testing
         #expect(after.orders["O-1"]?.status == .open)
     }
 
+    /// O-1's first attempt failed at t0 with its window ending at `due`.
+    func failedAttempt(due: Instant) -> World {
+        var world = world(due: due, eta: t0 - 60)
+        world.apply(Event(id: "fail", at: t0 - 30, by: "test", body: .deliveryFailed(rider: "R1", order: "O-1", reason: .customerAbsent)))
+        return world
+    }
+
+    /// With time left in the window, a rider goes back (by the hub, where the parcel went) and the customer is
+    /// told when: the window is not moved, so the promise can still be kept, and that beats a new slot.
+    @Test func aFailedAttemptIsTriedAgainInsideItsWindowWhenARiderCanBeBack() throws {
+        let due = t0 + 50 * 60
+        let world = failedAttempt(due: due)
+        let remedies = RemedyPlanner(planner: InsertionPlanner(), policy: .standard)
+        let candidates = remedies.candidates(for: .failedAttempt, subject: "O-1", in: world, now: t0)
+        #expect(candidates.map(\.kind) == [.retry, .nextSlot, .none])
+        let outcomes = remedies.outcomes(of: candidates, about: "O-1", in: world, now: t0, because: "test")
+        let ranked = Triage(policy: .standard).ranked(outcomes, for: .failedAttempt)
+        let retry = try #require(ranked.first)
+        #expect(retry.remedy == Remedy(.retry, "O-1"), "\(ranked.map(\.summary))")
+        #expect(retry.lateAfter == 0 && retry.keepsWindows)
+        #expect(!retry.bodies.contains { if case .orderUpdated = $0 { return true } else { return false } }, "the window is not moved")
+        var after = world
+        for (index, body) in retry.bodies.enumerated() { after.apply(Event(id: "d\(index)", at: t0, by: Event.core, body: body)) }
+        let order = try #require(after.orders["O-1"])
+        #expect(order.status == .assigned && order.window == TimeWindow(start: due - 3600, end: due))
+        #expect(order.promised == TimeWindow(start: t0, end: due), "told: from now to the end of the same window")
+        let eta = try #require(after.routes[order.rider ?? ""]?.stops.first { $0.order == "O-1" && $0.kind == .delivery }?.eta)
+        #expect(eta <= due)
+    }
+
+    /// A rider who could only come after the window has closed is no retry: the customer gets a new slot instead.
+    @Test func aRetryThatWouldMissTheWindowIsNotOffered() throws {
+        let world = failedAttempt(due: t0 + 5 * 60)
+        let remedies = RemedyPlanner(planner: InsertionPlanner(), policy: .standard)
+        #expect(throws: ToolError.self) { try remedies.outcome(of: Remedy(.retry, "O-1"), about: "O-1", in: world, now: t0, because: "test") }
+        let outcomes = remedies.outcomes(of: remedies.candidates(for: .failedAttempt, subject: "O-1", in: world, now: t0), about: "O-1", in: world, now: t0, because: "test")
+        #expect(outcomes.map(\.remedy.kind) == [.nextSlot, .none])
+        #expect(throws: ToolError.self) { try remedies.decisions(for: Remedy(.retry, "O-1"), in: self.world(due: t0 + 3600, eta: t0 + 600), now: t0, because: "test") }
+    }
+
     @Test func doingNothingIsAlwaysAnOption() {
         var policy = Policy.standard
         policy.rules[.lateNow] = Policy.Rule(actions: [.notify, .nextSlot], routine: .cost)

@@ -8,6 +8,9 @@ public enum ActionKind: String, CaseIterable, Sendable {
     case reassignAll = "reassign_all"
     /// Re-order the stops of the rider's route.
     case resequence
+    /// Try a failed delivery again before its window ends, and tell the customer when: offered only when a rider
+    /// can be back at the door in time (the window is not moved, so the promise is still kept).
+    case retry
     /// Move the order to the next delivery slot, tell the customer, and plan it again.
     case nextSlot = "next_slot"
     /// Tell the customer the new window from the current ETA.

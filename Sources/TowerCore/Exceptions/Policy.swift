@@ -113,7 +113,7 @@ public struct Policy: Sendable {
         .riderStalled: Rule(actions: [.reassignAll, .askRider, .notifyLate], routine: .slaAndCost, defaultChoice: .best),
         .offRoute: Rule(actions: [.askRider, .none], routine: .cost),
         .geofenceExit: Rule(actions: [.askRider, .none], routine: .cost),
-        .failedAttempt: Rule(actions: [.nextSlot, .none], routine: .cost),
+        .failedAttempt: Rule(actions: [.retry, .nextSlot, .none], routine: .cost),
         .riderOffline: Rule(actions: [.askRider, .reassignAll, .none], routine: .cost),
         .riderBreakdown: Rule(actions: [.reassignAll, .notifyLate, .none], routine: .slaAndCost, defaultChoice: .best),
         .unassignedOrder: Rule(actions: [.handoff, .nextSlot, .notify], routine: .slaAndCost, defaultChoice: .action(.nextSlot)),

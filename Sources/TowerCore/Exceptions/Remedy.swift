@@ -27,6 +27,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
         case .handoff: return "hand \(s) to \(target ?? "?")"
         case .reassignAll: return "move \(s)'s unpicked orders to other riders"
         case .resequence: return "re-sequence \(s)'s route"
+        case .retry: return "try \(s) again within its window and tell the customer"
         case .nextSlot: return "move \(s) to the next slot and tell the customer"
         case .notify: return "tell the customer of \(s) the new window"
         case .notifyLate: return "tell \(s)'s late customers their new windows"

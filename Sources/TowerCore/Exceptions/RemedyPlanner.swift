@@ -48,6 +48,8 @@ public struct RemedyPlanner: Sendable {
                 remedies.append(Remedy(action, order.id, target: target))
             case .nextSlot, .notify, .returnToHub:
                 if let order { remedies.append(Remedy(action, order.id)) }
+            case .retry:
+                if let order, order.status == .failed { remedies.append(Remedy(action, order.id)) }
             case .reassignAll, .resequence, .notifyLate, .askRider:
                 if let rider { remedies.append(Remedy(action, rider)) }
             case .handoffZone:
@@ -262,6 +264,28 @@ public struct RemedyPlanner: Sendable {
                 throw ToolError("no better order of \(s)'s stops")
             }
             draft.add(.routePlanned(rider: s, stops: better.stops, trigger: because, costBefore: before, costAfter: better.cost))
+        case .retry:
+            let order = try liveOrder(s, in: world)
+            guard order.status == .failed else { throw ToolError("\(s) has no failed attempt to try again") }
+            guard now < order.window.end else { throw ToolError("the window of \(s) has closed") }
+            // Only a rider back at the door before the window ends: a retry past it breaks the promise without
+            // telling the customer a new one (`next_slot` does that). The planner's choice when it is in time, else
+            // the cheapest in time of each channel's best (the choice may be a rider who would come late for less).
+            let eta = { (insertion: InsertionPlanner.Insertion) in insertion.stops.first { $0.order == s && $0.kind == .delivery }?.eta }
+            let inTime = { (insertion: InsertionPlanner.Insertion) in eta(insertion).map { $0 <= order.window.end } ?? false }
+            let allocation = planner.allocation(of: order, in: world, now: now)
+            let chosen = allocation.best.flatMap { inTime($0) ? $0 : nil }
+                ?? allocation.byChannel.values.filter(inTime).min { ($0.delta, $0.rider) < ($1.delta, $1.rider) }
+            guard let insertion = chosen, let eta = eta(insertion) else {
+                throw ToolError("no rider can be back at \(s) before its window ends at \(ISOTime.clock(order.window.end, offsetSeconds: world.utcOffsetSeconds))")
+            }
+            draft.add(.orderAssigned(order: s, rider: insertion.rider, reason: because))
+            draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
+                                    costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+            // "We will try again between 11:04-12:00": from now to the end of the same window (before `eta`).
+            let told = TimeWindow(start: max(order.window.start, now), end: order.window.end)
+            draft.add(.customerNotified(order: s, kind: .failedAttempt, message: message(.failedAttempt, order: order, window: told, eta: eta, world: world),
+                                        window: told))
         case .nextSlot:
             let order = try liveOrder(s, in: world)
             let slot = nextSlot(after: order, now: now)
