@@ -172,6 +172,28 @@ import Testing
         #expect(eta <= due)
     }
 
+    /// The planner's cheapest rider may be one who would come late for less (a free courier on a bicycle against
+    /// a dear van driver): a retry takes the cheapest rider who is in time instead.
+    @Test func aRetryTakesARiderInTimeOverACheaperOneWhoWouldBeLate() throws {
+        let due = t0 + 25 * 60
+        var world = failedAttempt(due: due)
+        var courier = DeskCity.rider("R4", channel: .gig)
+        courier.vehicle = .bicycle; courier.costPerHour = 0; courier.costPerKm = 0
+        var driver = DeskCity.rider("R5")
+        driver.costPerHour = 200
+        let bodies: [EventBody] = [.riderBreakdown(rider: "R1", note: ""), .riderBreakdown(rider: "R2", note: ""), .riderBreakdown(rider: "R3", note: ""),
+                                   .riderRegistered(courier), .riderRegistered(driver)]
+        for (index, body) in bodies.enumerated() { world.apply(Event(id: "r\(index)", at: t0 - 20 + Int64(index), by: "test", body: body)) }
+        let planner = InsertionPlanner()
+        let order = try #require(world.orders["O-1"])
+        let cheapest = try #require(planner.allocation(of: order, in: world, now: t0).best)
+        #expect(cheapest.rider == "R4")
+        #expect(try #require(cheapest.stops.first { $0.order == "O-1" && $0.kind == .delivery }).eta > due, "the courier would be late")
+        let retry = try RemedyPlanner(planner: planner, policy: .standard).outcome(of: Remedy(.retry, "O-1"), about: "O-1", in: world, now: t0, because: "test")
+        #expect(retry.bodies.contains { if case .orderAssigned("O-1", "R5", _) = $0 { return true } else { return false } }, "\(retry.summary)")
+        #expect(retry.lateAfter == 0)
+    }
+
     /// A rider who could only come after the window has closed is no retry: the customer gets a new slot instead.
     @Test func aRetryThatWouldMissTheWindowIsNotOffered() throws {
         let world = failedAttempt(due: t0 + 5 * 60)
