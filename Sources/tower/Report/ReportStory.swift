@@ -168,7 +168,8 @@ enum ReportStory {
         let phrases: [(ActionKind, String)] = [
             (.reassign, "moved an order to another rider of its channel"), (.handoff, "handed an order to another channel"),
             (.reassignAll, "moved all of a rider's orders to others"), (.resequence, "changed the order of a rider's stops"),
-            (.retry, "tried a failed delivery again within its window"), (.nextSlot, "moved a delivery to the next slot and told the customer"), (.notify, "told a customer of a delay"),
+            (.retry, "tried a failed delivery again within its window"),
+            (.nextSlot, "moved a delivery to the next slot and told the customer"), (.notify, "told a customer of a delay"),
             (.notifyLate, "told a rider's customers of a delay"), (.askRider, "asked a rider what is wrong"),
             (.returnToHub, "sent a parcel back to the hub"), (.handoffZone, "handed a zone's waiting orders to another channel"),
             (.none, "found nothing worth doing and kept watching"),
