@@ -279,9 +279,7 @@ public struct RemedyPlanner: Sendable {
             guard let insertion = chosen, let eta = eta(insertion) else {
                 throw ToolError("no rider can be back at \(s) before its window ends at \(ISOTime.clock(order.window.end, offsetSeconds: world.utcOffsetSeconds))")
             }
-            draft.add(.orderAssigned(order: s, rider: insertion.rider, reason: because))
-            draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
-                                    costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+            assign(s, by: insertion, in: &draft, because: because)
             // "We will try again between 11:04-12:00": from now to the end of the same window (before `eta`).
             let told = TimeWindow(start: max(order.window.start, now), end: order.window.end)
             draft.add(.customerNotified(order: s, kind: .failedAttempt, message: message(.failedAttempt, order: order, window: told, eta: eta, world: world),
@@ -299,9 +297,7 @@ public struct RemedyPlanner: Sendable {
             }
             if let updated = draft.world.orders[s], updated.status == .failed || updated.status == .open {
                 if let insertion = planner.bestInsertion(of: updated, in: draft.world, now: now) {
-                    draft.add(.orderAssigned(order: s, rider: insertion.rider, reason: because))
-                    draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
-                                            costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+                    assign(s, by: insertion, in: &draft, because: because)
                 } else if updated.status == .failed {
                     // Nobody can take it now: it waits for a rider as a new order does (tried at every retry), so the
                     // new slot is not an empty promise.
@@ -333,15 +329,20 @@ public struct RemedyPlanner: Sendable {
                 guard let order = draft.world.orders[id], order.zone == s, order.status == .open, order.rider == nil,
                       order.window.end > now, order.window.end <= now + policy.thresholds.capacityHorizon,
                       let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, among: [.thirdParty, .gig]) else { continue }
-                draft.add(.orderAssigned(order: id, rider: insertion.rider, reason: because))
-                draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
-                                        costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+                assign(id, by: insertion, in: &draft, because: because)
             }
             guard !draft.bodies.isEmpty else { throw ToolError("no 3PL or gig rider can take \(s)'s waiting orders") }
         case .returnToHub, .none:
             break
         }
         return draft
+    }
+
+    /// Gives an order without a rider (open, or back from a failed attempt) to the insertion's rider, on its route.
+    private func assign(_ order: String, by insertion: InsertionPlanner.Insertion, in draft: inout DecisionDraft, because: String) {
+        draft.add(.orderAssigned(order: order, rider: insertion.rider, reason: because))
+        draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
+                                costBefore: insertion.costBefore, costAfter: insertion.costAfter))
     }
 
     private func move(_ order: Order, to rider: Rider, in draft: inout DecisionDraft, because: String) throws(ToolError) {
