@@ -39,8 +39,11 @@ public struct Policy: Sendable {
 
     /// Detector thresholds.
     public struct Thresholds: Sendable {
-        /// Raise `predicted_late` when the predicted arrival is this many seconds past the promised window.
-        public var predictedLate: Int64 = 5 * 60
+        /// Raise `predicted_late` when the predicted arrival is more than this many seconds past the promised window.
+        /// Zero by default: an order predicted a minute or two late is the one a resequence or another rider can
+        /// still save (a 5-minute margin left those alone and they arrived late); the case's cooldown keeps an
+        /// ETA that wavers around the window's end from raising it again and again.
+        public var predictedLate: Int64 = 0
         public var stalled: Int64 = 15 * 60
         public var offline: Int64 = 10 * 60
         public var offRouteKm = 1.5
