@@ -93,6 +93,18 @@ enum DeskCity {
         #expect(kinds(scan(world, at: t0), "O-1") == [.lateNow])
     }
 
+    /// The standard policy raises a case for an order predicted a minute or two past its promise (the one a
+    /// resequence or another rider can still save), and none for one predicted inside it.
+    @Test func predictedLateByAMinuteIsACaseUnderTheStandardPolicy() throws {
+        let t0 = DeskCity.t0, now = t0 - 1500
+        let wide = DeskCity.world(assigned(window: TimeWindow(start: t0 - 3600, end: t0 + 4 * 3600)))
+        let eta = try #require(Outlook(world: wide, now: now).lanes["R1"]?.stops.first { $0.kind == .delivery }?.eta)
+        let late = DeskCity.world(assigned(window: TimeWindow(start: t0 - 3600, end: eta - 90)))
+        #expect(kinds(scan(late, at: now), "O-1") == [.predictedLate])
+        let inTime = DeskCity.world(assigned(window: TimeWindow(start: t0 - 3600, end: eta + 60)))
+        #expect(kinds(scan(inTime, at: now), "O-1").isEmpty)
+    }
+
     @Test func ordersWithoutARiderNearTheirWindow() {
         let t0 = DeskCity.t0
         let world = DeskCity.world([
