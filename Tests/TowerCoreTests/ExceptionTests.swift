@@ -271,4 +271,32 @@ enum DeskCity {
         #expect(engine.world.orders["O-1"]?.rider == other, "the approved option changed the plan")
         #expect(engine.world.routes[other]?.stops.contains { $0.order == "O-1" } == true)
     }
+
+    /// An order no rider can take (it needs a skill nobody on shift has): the core neither moves its window to a
+    /// slot nobody can serve either ("now planned for…" would be an empty promise) nor watches it silently; it is
+    /// put before a person once, with doing nothing as the only option the core has, and watched after that.
+    @Test func anOrderNoRiderCanTakeGoesToAPersonOnceAndIsNotGivenAnEmptySlot() throws {
+        let engine = try DeskCity.engine()
+        for rider in ["R1", "R2", "R3"] { try submit(engine, "on-\(rider)", .shiftStarted(rider: rider), at: t0 - 900) }
+        var order = DeskCity.order("O-1", at: far, window: TimeWindow(start: t0, end: t0 + 90 * 60))
+        order.requiredSkills = [.coldChain]
+        try submit(engine, "o", .orderCreated(order), at: t0 - 600)
+        #expect(engine.world.orders["O-1"]?.rider == nil)
+        #expect(throws: ToolError.self) {
+            try RemedyPlanner(planner: InsertionPlanner(), policy: .standard).decisions(for: Remedy(.nextSlot, "O-1"), in: engine.world, now: t0, because: "test")
+        }
+        engine.advance(to: t0)
+        let cases = { engine.world.exceptions.values.filter { $0.subject == "O-1" }.sorted { $0.id < $1.id } }
+        let first = try #require(cases().first)
+        #expect(first.kind == .unassignedOrder && first.state == .escalated)
+        #expect(first.options.map(\.action) == [Remedy.none] && first.defaultAction == Remedy.none)
+        #expect(first.escalationReason?.contains("no rider can take O-1") == true, "\(first.escalationReason ?? "")")
+        engine.advance(to: t0 + 80 * 60)
+        let later = cases()
+        #expect(later.count > 1, "the order is still watched: \(later.map(\.kind))")
+        #expect(later.filter { $0.escalationReason != nil }.count == 1, "put to a person once: \(later.map(\.state))")
+        #expect(later.dropFirst().allSatisfy { $0.state == .autoResolved })
+        #expect(engine.world.orders["O-1"]?.window == order.window, "the window is not moved to a slot nobody serves")
+        #expect(engine.world.orders["O-1"]?.notifiedAt == nil, "the customer is told no empty promise")
+    }
 }

@@ -105,7 +105,11 @@ final class ExceptionDesk {
         let triage = Triage(policy: policy, unit: world.costUnit)
         let ranked = triage.ranked(outcomes, for: finding.kind)
         guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
-            ledger.decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
+            if let stranded = strandedReason(finding.subject) {
+                escalate(id, finding: finding, ranked: ranked, reasons: [stranded], at: now)
+            } else {
+                ledger.decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
+            }
             return
         }
         let pending = pendingTouches()
@@ -124,6 +128,16 @@ final class ExceptionDesk {
             if let due = dueTime(of: finding.subject, touching: best.touched), due > now + policy.decisionHorizon { return }
         }
         escalate(id, finding: finding, ranked: ranked, reasons: reasons, at: now)
+    }
+
+    /// Why a case about an order with no rider and nothing the core can do goes to a person: no rider can take it
+    /// (nobody with the skill, the room or the shift; a new slot would have nobody either), so only a person can get
+    /// it delivered (put it on a rider by hand, send a courier) or tell the customer. Nil for any other subject, and
+    /// once the order was put to a person today: then it is watched.
+    private func strandedReason(_ subject: String) -> String? {
+        guard let order = world.orders[subject], order.rider == nil, order.status == .open || order.status == .failed,
+              !world.escalatedSubjects.contains(subject) else { return nil }
+        return "no rider can take \(subject) and no listed action applies: it needs a person (put it on a rider, or tell the customer)"
     }
 
     /// The earliest end of a window the case touches: its order's, its rider's orders', or the orders the best
@@ -160,7 +174,7 @@ final class ExceptionDesk {
     private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
         // A person sees what is worth choosing: an option another beats on both counts (as few late, as cheap) is
         // left out, except doing nothing, the baseline every option is read against. Doing nothing is among the
-        // candidates and the best is something else, so there are at least two.
+        // candidates, so there is at least one (only it for an order nobody can take: see `strandedReason`).
         let offered = ranked.map { ($0, EscalationOption(action: $0.remedy, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
                                                          lateBefore: $0.lateBefore, lateAfter: $0.lateAfter)) }
         var worth = offered.filter { candidate in

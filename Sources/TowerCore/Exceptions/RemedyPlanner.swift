@@ -298,9 +298,14 @@ public struct RemedyPlanner: Sendable {
             if let updated = draft.world.orders[s], updated.status == .failed || updated.status == .open {
                 if let insertion = planner.bestInsertion(of: updated, in: draft.world, now: now) {
                     assign(s, by: insertion, in: &draft, because: because)
-                } else if updated.status == .failed {
-                    // Nobody can take it now: it waits for a rider as a new order does (tried at every retry), so the
-                    // new slot is not an empty promise.
+                } else if updated.status == .open {
+                    // Nobody to bring it then either: "now planned for 11:00-13:00" would be an empty promise. The order
+                    // keeps its window and waits; a case with nothing else to do goes to a person (`ExceptionDesk`).
+                    throw ToolError("no rider can take \(s) in the next slot (\(window(slot, world))) either")
+                } else {
+                    // After a failed attempt the customer is told something either way, and the old window is over
+                    // or nearly: the new slot, and the parcel waits for a rider as a new order does (tried at every
+                    // retry as room frees).
                     draft.add(.orderUnassigned(order: s, reason: because + "; no rider can take it now, retrying every 5 minutes"))
                 }
             } else if let rider = order.rider {

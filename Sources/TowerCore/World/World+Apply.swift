@@ -176,6 +176,7 @@ extension World {
                 exception.defaultAction = defaultAction
                 exception.escalationReason = reason
             }
+            if let subject = exceptions[id]?.subject { escalatedSubjects.insert(subject) }
         case let .exceptionApproved(id, option, op):
             updateException(id) { exception in
                 exception.state = .approved

@@ -51,6 +51,9 @@ public struct World: Sendable, Codable {
     /// Cases in the order they were closed (one closed again after an undo is listed again), so the latest decisions
     /// are read from the end rather than found among every case of the day.
     public internal(set) var closedCaseIDs: [String] = []
+    /// The subjects of every case put to a person today: an order no rider can take is put before one once, not
+    /// again at every scan while it waits.
+    public internal(set) var escalatedSubjects: Set<String> = []
 
     /// The latest closed cases that pass `keep`, newest first, at most `limit`.
     public func latestClosedCases(_ limit: Int, where keep: (ExceptionCase) -> Bool) -> [ExceptionCase] {
