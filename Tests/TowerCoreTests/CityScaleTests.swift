@@ -307,12 +307,25 @@ import Testing
         }
         #expect(compared > 100, "too few searches tried a rider: \(compared)")
         guard midday else { return }
-        // The grid holds every rider whose shift has not ended, once; the idle grid, those with no route.
+        // The grid holds every rider whose shift has not ended, once, with its way as the world has it; the idle
+        // grid, those with no route.
         var held: [String] = []
-        world.visitRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0) }
+        func ways(_ world: World) -> [String: RiderGrid.Entry] {
+            var found: [String: RiderGrid.Entry] = [:]
+            world.visitRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, kmPerDegreeLon: 100, enough: { _ in false }) { found[$0.id] = $0 }
+            return found
+        }
+        func waysAreTheWorlds(_ world: World) -> Bool {
+            ways(world).values.allSatisfy { entry in
+                world.riders[entry.id].map { world.anchor(of: $0) } == entry.anchor && (world.routeMarks[entry.id] ?? []) == entry.marks
+            }
+        }
+        world.visitRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0.id) }
         #expect(held.sorted() == world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded }.sorted())
+        #expect(waysAreTheWorlds(world))
+        #expect(ways(world).values.contains { !$0.marks.isEmpty }, "no rider on a route at midday")
         var idle: [String] = []
-        world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, startingBefore: Instant(seconds: .max), kmPerDegreeLon: 100, enough: { _ in false }) { idle.append($0) }
+        world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, startingBefore: Instant(seconds: .max), kmPerDegreeLon: 100, enough: { _ in false }) { idle.append($0.id) }
         let routeless = world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded && (world.routeMarks[$0] ?? []).isEmpty }
         #expect(idle.sorted() == routeless.sorted())
         #expect(!routeless.isEmpty && routeless.count < held.count, "the day has no idle riders, or only idle ones: \(routeless.count) of \(held.count)")
@@ -325,11 +338,13 @@ import Testing
         func idleRiders(_ world: World) -> Set<String> {
             var found: Set<String> = []
             world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, startingBefore: Instant(seconds: .max), kmPerDegreeLon: 100,
-                                  enough: { _ in false }) { found.insert($0) }
+                                  enough: { _ in false }) { found.insert($0.id) }
             return found
         }
         #expect(idleRiders(draft).contains(busy) && !idleRiders(draft).contains(free))
         #expect(idleRiders(world) == Set(routeless), "the draft changed the world's own grid")
+        #expect(waysAreTheWorlds(draft) && waysAreTheWorlds(world), "the marks follow the draft's routes, and only the draft's")
+        #expect(ways(draft)[busy]?.marks.isEmpty == true && ways(world)[busy]?.marks.isEmpty == false)
     }
 
     /// The grid's walk, stopped by the distance of the k-th nearest found, keeps the k nearest a sort of every point
@@ -365,10 +380,12 @@ import Testing
             for k in [1, 5, 40] {
                 var kept = Smallest(k, by: byDistance)
                 var visited = 0, sawLost = false
-                grid.visit(around: centre, kmPerDegreeLon: kmPerDegreeLon, enough: { nearest in kept.worst.map { nearest > $0.km } ?? false }) { id in
+                grid.visit(around: centre, kmPerDegreeLon: kmPerDegreeLon, enough: { nearest in kept.worst.map { nearest > $0.km } ?? false }) { entry in
+                    let id = entry.id
                     visited += 1
                     #expect(!removed.contains(id), "\(id) was taken out")
                     guard let anchor = anchors[id] else { sawLost = sawLost || id == "lost"; return }
+                    #expect(entry.anchor == anchor, "\(id) is held where it was put last")
                     kept.offer((km(anchor, centre), id))
                 }
                 let sorted = anchors.map { (km: km($0.value, centre), id: $0.key) }.smallest(k, by: byDistance)
@@ -390,7 +407,7 @@ import Testing
         layers.place("r1", layer: 1, rank: 101, at: nil)  // taken out
         func visited(_ keep: (Int, Int64) -> Bool) -> Set<String> {
             var seen: [String] = []
-            layers.visit(around: hub, kmPerDegreeLon: 100, layers: keep, enough: { _ in false }) { seen.append($0) }
+            layers.visit(around: hub, kmPerDegreeLon: 100, layers: keep, enough: { _ in false }) { seen.append($0.id) }
             #expect(seen.count == Set(seen).count, "a rider visited twice")
             return Set(seen)
         }

@@ -112,26 +112,34 @@ public struct InsertionPlanner: Sendable {
         // each walk stops once the riders left are all farther than the last it keeps (the same riders as a walk of
         // the whole fleet: ties are kept by id either way).
         let settled = { (list: Smallest<(km: Double, id: String)>, nearest: Double) in list.isFull && list.worst.map { nearest > $0.km } ?? true }
-        func measure(_ id: String) -> (km: Double, idle: Bool)? {
-            world.riders.withValue(id) { rider -> (km: Double, idle: Bool)? in
-                guard allowed.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { return nil }
-                let anchor = world.anchor(of: rider)
-                var toDrop = conditions.flatKm(from: anchor, to: order.drop)
-                let idle = world.routeMarks.withValue(id) { marks in
-                    for mark in marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
-                    return marks.isEmpty
-                } ?? true
-                // An idle rider whose shift starts after the window has closed could only bring it late: not one of
-                // the few asked besides the count (it stays among the nearest, if it is one).
-                return (conditions.flatKm(from: anchor, to: pickup) + toDrop, idle && rider.profile.shift.start < order.window.end)
+        // A rider's rank from its way as the walk gives it (how far its anchor lies from the pickup, plus how far the
+        // drop lies from the nearest point of its way: the anchor and its route's marks), or nil when it cannot beat
+        // `worst` (a full list's last): such a rider is passed over before it is looked up, as most riders a walk
+        // passes are, and at a hub, where a whole crowd ranks alike, all but the lowest ids.
+        func wayRank(_ entry: RiderGrid.Entry, toBeat worst: (km: Double, id: String)?) -> Double? {
+            let fromPickup = conditions.flatKm(from: entry.anchor, to: pickup)
+            if let worst, fromPickup > worst.km { return nil }
+            var toDrop = conditions.flatKm(from: entry.anchor, to: order.drop)
+            for mark in entry.marks { toDrop = min(toDrop, conditions.flatKm(from: mark, to: order.drop)) }
+            let km = fromPickup + toDrop
+            if let worst, !byDistance((km, entry.id), worst) { return nil }
+            return km
+        }
+        // Whether a rider of `channels` may be asked at all, and if so whether its shift starts before the window
+        // ends: an idle rider whose shift starts after the window has closed could only bring it late, so it is not
+        // one of the few asked besides the count (it stays among the nearest, if it is one).
+        func askable(_ id: String, among channels: Set<Channel>) -> Bool? {
+            world.riders.withValue(id) { rider -> Bool? in
+                guard channels.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { return nil }
+                return rider.profile.shift.start < order.window.end
             } ?? nil
         }
-        world.visitRiders(around: pickup, of: allowed, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { id in
-            if let (km, _) = measure(id) { ranked.offer((km, id)) }
+        world.visitRiders(around: pickup, of: allowed, kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(ranked, $0) }) { entry in
+            if let km = wayRank(entry, toBeat: ranked.worst), askable(entry.id, among: allowed) != nil { ranked.offer((km, entry.id)) }
         }
         world.visitIdleRiders(around: pickup, of: allowed, startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
-                              enough: { settled(idle, $0) }) { id in
-            if let (km, isIdle) = measure(id), isIdle { idle.offer((km, id)) }
+                              enough: { settled(idle, $0) }) { entry in
+            if entry.marks.isEmpty, let km = wayRank(entry, toBeat: idle.worst), askable(entry.id, among: allowed) == true { idle.offer((km, entry.id)) }
         }
         var result = Allocation()
         var rank: [Channel: Int] = [:]
@@ -154,8 +162,8 @@ public struct InsertionPlanner: Sendable {
                 ofChannels += listed.prefix(InsertionPlanner.channelCandidates)
             } else {
                 var few = Smallest(InsertionPlanner.channelCandidates, by: byDistance)
-                world.visitRiders(around: pickup, of: [channel], kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(few, $0) }) { id in
-                    if world.riders.withValue(id, { $0.profile.channel }) == channel, let (km, _) = measure(id) { few.offer((km, id)) }
+                world.visitRiders(around: pickup, of: [channel], kmPerDegreeLon: conditions.kmPerDegreeLon, enough: { settled(few, $0) }) { entry in
+                    if let km = wayRank(entry, toBeat: few.worst), askable(entry.id, among: [channel]) != nil { few.offer((km, entry.id)) }
                 }
                 ofChannels += few.sorted
             }
@@ -165,8 +173,10 @@ public struct InsertionPlanner: Sendable {
             }
             var idleOne = Smallest(1, by: byDistance)
             world.visitIdleRiders(around: pickup, of: [channel], startingBefore: order.window.end, kmPerDegreeLon: conditions.kmPerDegreeLon,
-                                  enough: { settled(idleOne, $0) }) { id in
-                if world.riders.withValue(id, { $0.profile.channel }) == channel, let (km, isIdle) = measure(id), isIdle { idleOne.offer((km, id)) }
+                                  enough: { settled(idleOne, $0) }) { entry in
+                if entry.marks.isEmpty, let km = wayRank(entry, toBeat: idleOne.worst), askable(entry.id, among: [channel]) == true {
+                    idleOne.offer((km, entry.id))
+                }
             }
             ofChannels += idleOne.sorted
         }

@@ -10,10 +10,19 @@ struct RiderGrid: Sendable {
     /// A cell's column and row, packed.
     typealias Cell = Int64
 
+    /// A rider in a cell with its way (its anchor and its route's marks, `World.routeMarks`), so a search can rank
+    /// it before it looks the rider up: most riders a walk passes are too far to be kept, and at a hub a whole
+    /// crowd ranks alike and only the lowest ids are kept.
+    struct Entry: Sendable {
+        let id: String
+        var anchor: GeoPoint
+        var marks: [GeoPoint] = []
+    }
+
     private var cellOfRider: [String: Cell] = [:]
-    private var ridersIn: [Cell: [String]] = [:]
+    private var ridersIn: [Cell: [Entry]] = [:]
     /// Riders whose anchor has no cell (not a finite point): visited first, whatever the distance.
-    private var nowhere: Set<String> = []
+    private var nowhere: [String: Entry] = [:]
     /// The columns and rows any rider ever stood in (empty while `firstColumn > lastColumn`): the rings stop there.
     private var firstColumn = Int.max, lastColumn = Int.min, firstRow = Int.max, lastRow = Int.min
 
@@ -24,46 +33,64 @@ struct RiderGrid: Sendable {
 
     private static func pack(_ column: Int, _ row: Int) -> Cell { Int64(column) << 32 | Int64(UInt32(truncatingIfNeeded: row)) }
 
-    /// Whether the grid holds the rider at `anchor`'s cell (or, for a point with none, anywhere).
+    /// Whether the grid holds the rider at `anchor` (or, for a point with no cell, anywhere).
     func holds(_ id: String, at anchor: GeoPoint) -> Bool {
-        guard let column = Self.index(anchor.lon), let row = Self.index(anchor.lat) else { return nowhere.contains(id) }
-        return cellOfRider[id] == Self.pack(column, row)
+        guard let column = Self.index(anchor.lon), let row = Self.index(anchor.lat) else { return nowhere[id] != nil }
+        let cell = Self.pack(column, row)
+        return cellOfRider[id] == cell && ridersIn[cell]?.contains { $0.id == id && $0.anchor == anchor } == true
     }
 
-    /// Puts a rider at `anchor`, or takes it out with nil. Changes nothing when the rider stays in its cell, so a
-    /// copy of the world (a draft) that moves no rider shares its grid.
+    /// Puts a rider at `anchor` (its marks go with it), or takes it out with nil. Changes nothing when the rider
+    /// stays where it is, so a copy of the world (a draft) that moves no rider shares its grid.
     mutating func place(_ id: String, at anchor: GeoPoint?) {
         var cell: Cell?
         if let anchor, let column = Self.index(anchor.lon), let row = Self.index(anchor.lat) {
-            cell = Self.pack(column, row)
-            if cellOfRider[id] == cell { return }
+            let here = Self.pack(column, row)
+            cell = here
+            if cellOfRider[id] == here {
+                if let slot = ridersIn[here]?.firstIndex(where: { $0.id == id }), ridersIn[here]![slot].anchor != anchor {
+                    ridersIn[here]![slot].anchor = anchor
+                }
+                return
+            }
             firstColumn = min(firstColumn, column); lastColumn = max(lastColumn, column)
             firstRow = min(firstRow, row); lastRow = max(lastRow, row)
         } else if anchor != nil {
-            if nowhere.contains(id) { return }
-        } else if cellOfRider[id] == nil, !nowhere.contains(id) {
+            if nowhere[id] != nil { return }
+        } else if cellOfRider[id] == nil, nowhere[id] == nil {
             return
         }
-        if let old = cellOfRider.removeValue(forKey: id) {
-            ridersIn[old]?.removeAll { $0 == id }
-            if ridersIn[old]?.isEmpty == true { ridersIn.removeValue(forKey: old) }
+        var marks: [GeoPoint] = []
+        if let old = cellOfRider.removeValue(forKey: id), let slot = ridersIn[old]?.firstIndex(where: { $0.id == id }) {
+            marks = ridersIn[old]!.remove(at: slot).marks
+            if ridersIn[old]!.isEmpty { ridersIn.removeValue(forKey: old) }
         }
-        nowhere.remove(id)
-        if let cell {
+        if let gone = nowhere.removeValue(forKey: id) { marks = gone.marks }
+        if let cell, let anchor {
             cellOfRider[id] = cell
-            ridersIn[cell, default: []].append(id)
-        } else if anchor != nil {
-            nowhere.insert(id)
+            ridersIn[cell, default: []].append(Entry(id: id, anchor: anchor, marks: marks))
+        } else if let anchor {
+            nowhere[id] = Entry(id: id, anchor: anchor, marks: marks)
+        }
+    }
+
+    /// Sets the marks of a rider the grid holds (nothing when they are the same, or it holds none).
+    mutating func setMarks(_ id: String, _ marks: [GeoPoint]) {
+        if let cell = cellOfRider[id] {
+            guard let slot = ridersIn[cell]?.firstIndex(where: { $0.id == id }), ridersIn[cell]![slot].marks != marks else { return }
+            ridersIn[cell]![slot].marks = marks
+        } else if let entry = nowhere[id], entry.marks != marks {
+            nowhere[id]!.marks = marks
         }
     }
 
     /// Visits the riders nearest cells first around `point`, asking `enough` before each cell or ring of cells with
     /// the least distance any rider in it can have from `point`, and stops when it says that nothing at least that
     /// far matters. Distances are `TravelConditions.flatKm`'s (less a micrometre, for rounding at a cell's edge).
-    func visit(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (String) -> Void) {
-        for id in nowhere { body(id) }
+    func visit(around point: GeoPoint, kmPerDegreeLon: Double, enough: (Double) -> Bool, _ body: (Entry) -> Void) {
+        for entry in nowhere.values { body(entry) }
         guard let column = Self.index(point.lon), let row = Self.index(point.lat), !ridersIn.isEmpty else {
-            for cell in ridersIn.values { for id in cell { body(id) } }
+            for cell in ridersIn.values { for entry in cell { body(entry) } }
             return
         }
         let width = lastColumn - firstColumn + 1, height = lastRow - firstRow + 1
@@ -74,7 +101,7 @@ struct RiderGrid: Sendable {
                 .sorted { $0.km != $1.km ? $0.km < $1.km : $0.cell < $1.cell }
             for (km, cell) in near {
                 if enough(km) { return }
-                for id in ridersIn[cell]! { body(id) }
+                for entry in ridersIn[cell]! { body(entry) }
             }
             return
         }
@@ -85,8 +112,8 @@ struct RiderGrid: Sendable {
         for ring in stride(from: outside, through: reach, by: 1) {
             if enough(max(0, Double(ring - 1) * side - Self.slackKm)) { return }
             func visitCell(_ x: Int, _ y: Int) {
-                guard x >= firstColumn, x <= lastColumn, y >= firstRow, y <= lastRow, let ids = ridersIn[Self.pack(x, y)] else { return }
-                for id in ids { body(id) }
+                guard x >= firstColumn, x <= lastColumn, y >= firstRow, y <= lastRow, let entries = ridersIn[Self.pack(x, y)] else { return }
+                for entry in entries { body(entry) }
             }
             if ring == 0 { visitCell(column, row); continue }
             for y in stride(from: max(row - ring, firstRow), through: min(row + ring, lastRow), by: 1) {

@@ -37,11 +37,17 @@ struct RiderLayers: Sendable, Codable {
         }
     }
 
+    /// Sets the marks of a rider the layers hold (see `RiderGrid.setMarks`).
+    mutating func setMarks(_ id: String, _ marks: [GeoPoint]) {
+        guard let layer = layerOfRider[id] else { return }
+        grids[layer]?.setMarks(id, marks)
+    }
+
     /// `RiderGrid.visit` over the layers `keep` accepts (given each layer and its least rank), one after the other
     /// in layer order: a search that keeps the best riders over all of them stops each walk once the riders left
     /// in that layer are too far.
     func visit(around point: GeoPoint, kmPerDegreeLon: Double, layers keep: (Int, Int64) -> Bool, enough: (Double) -> Bool,
-               _ body: (String) -> Void) {
+               _ body: (RiderGrid.Entry) -> Void) {
         for layer in grids.keys.sorted() where keep(layer, leastRank[layer] ?? .max) {
             grids[layer]!.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, enough: enough, body)
         }

@@ -22,12 +22,15 @@ extension World {
     private mutating func placeInGrids(_ id: String) {
         let rider = riders[id].flatMap { $0.status == .shiftEnded ? nil : $0 }
         riderGrid.place(id, layer: rider.map { Self.layer(of: $0.profile.channel) } ?? 0, rank: 0, at: rider.map { anchor(of: $0) })
+        riderGrid.setMarks(id, routeMarks[id] ?? [])
         placeInIdleGrid(id, rider)
     }
 
-    /// Keeps `idleGrid` with a rider whose route was planned or emptied (see `setRoute` and `changeStops`).
+    /// Keeps the grids with a rider whose route was planned or emptied (see `setRoute` and `changeStops`): its
+    /// marks, and whether the idle grid holds it.
     mutating func followRoute(of id: String) {
         guard idleGrid.isBuilt else { return }
+        riderGrid.setMarks(id, routeMarks[id] ?? [])
         placeInIdleGrid(id, riders[id].flatMap { $0.status == .shiftEnded ? nil : $0 })
     }
 
@@ -42,14 +45,14 @@ extension World {
 
     private static func layer(of channel: Channel) -> Int { Channel.allCases.firstIndex(of: channel)! }
 
-    /// Visits riders of `channels` nearest first by their anchors' cells around `point` (see `RiderGrid.visit`):
-    /// every such rider whose shift has not ended is visited unless `enough` stops the walk, given the least
-    /// distance (`flatKm`) from `point` any rider not yet visited can have. A world whose grid is not built yet
-    /// (decoded, no event applied since) visits every rider.
+    /// Visits riders of `channels` nearest first by their anchors' cells around `point` (see `RiderGrid.visit`),
+    /// each with its way (anchor and marks): every such rider whose shift has not ended is visited unless `enough` stops the walk,
+    /// given the least distance (`flatKm`) from `point` any rider not yet visited can have. A world whose grid is
+    /// not built yet (decoded, no event applied since) visits every rider.
     func visitRiders(around point: GeoPoint, of channels: Set<Channel>, kmPerDegreeLon: Double, enough: (Double) -> Bool,
-                     _ body: (String) -> Void) {
+                     _ body: (RiderGrid.Entry) -> Void) {
         guard riderGrid.isBuilt else {
-            for id in riders.keys { body(id) }
+            visitAll(body)
             return
         }
         riderGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon, layers: { layer, _ in channels.contains(Channel.allCases[layer]) },
@@ -59,13 +62,19 @@ extension World {
     /// `visitRiders` over the riders with no route whose shift starts before `deadline` (at least: a layer's
     /// riders are visited when its earliest start is before it; a world whose grid is not built visits every rider).
     func visitIdleRiders(around point: GeoPoint, of channels: Set<Channel>, startingBefore deadline: Instant, kmPerDegreeLon: Double,
-                         enough: (Double) -> Bool, _ body: (String) -> Void) {
+                         enough: (Double) -> Bool, _ body: (RiderGrid.Entry) -> Void) {
         guard idleGrid.isBuilt else {
-            for id in riders.keys { body(id) }
+            visitAll(body)
             return
         }
         idleGrid.visit(around: point, kmPerDegreeLon: kmPerDegreeLon,
                        layers: { layer, earliest in earliest < deadline.seconds && channels.contains(Channel.allCases[layer >> 20]) },
                        enough: enough, body)
+    }
+
+    private func visitAll(_ body: (RiderGrid.Entry) -> Void) {
+        for id in riders.keys {
+            if let at = riders.withValue(id, { anchor(of: $0) }) { body(RiderGrid.Entry(id: id, anchor: at, marks: routeMarks[id] ?? [])) }
+        }
     }
 }
