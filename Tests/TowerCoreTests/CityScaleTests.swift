@@ -249,9 +249,10 @@ import Testing
         }
     }
 
-    /// The day's plan at the lock keeps what pricing found about each route (`RouteBases`) from one order to the
-    /// next, forgetting a route when an order goes into it: every search then tries the riders, chooses the rider
-    /// and the places, and prices them as a search that works every route out afresh.
+    /// The day's plan at the lock (and a pass of placements at one tick) keeps what pricing found about each route
+    /// (`RouteBases`) from one order to the next, working a route out again once an order went into it: every search
+    /// then tries the riders, chooses the rider and the places, and prices them as a search that works every route
+    /// out afresh.
     @Test func theRoutesKeptThroughThePlanPriceAsRoutesWorkedOutAfresh() throws {
         let scenario = try TestCity.scenario(riders: 60, orders: 600, seed: 3)
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
@@ -275,8 +276,7 @@ import Testing
             var assigned = order
             assigned.status = .assigned
             assigned.rider = insertion.rider
-            world.putOrder(assigned)
-            bases.forget(insertion.rider)
+            world.putOrder(assigned)  // the kept basis of the rider is found stale by its route, not told
             placed += 1
             insertedInto[insertion.rider, default: 0] += 1
         }

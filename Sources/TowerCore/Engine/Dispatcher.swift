@@ -149,7 +149,6 @@ final class Dispatcher {
             }
             let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch, bases: bases)
             scratch.setRoute(Route(stops: insertion.stops, plannedAt: time), of: insertion.rider)
-            bases.forget(insertion.rider)
             var assigned = order
             assigned.status = .assigned
             assigned.rider = insertion.rider
@@ -180,8 +179,9 @@ final class Dispatcher {
             guard let order = world.orders[id], order.status == .open, order.rider == nil else { continue }
             due.append(order)
         }
+        let bases = RouteBases()
         for order in due.sorted(by: Self.mostUrgentFirst) {
-            place(order.id, at: tick, trigger: "order \(order.id) released for its window")
+            place(order.id, at: tick, trigger: "order \(order.id) released for its window", bases: bases)
         }
     }
 
@@ -195,18 +195,21 @@ final class Dispatcher {
         let freed = roomFreed
         retryEveryone = false
         roomFreed = []
+        let bases = RouteBases()
         for id in waiting.sorted() where all || !(lastTried[id].map { $0.isDisjoint(with: freed) } ?? false) {
             guard world.orders[id]?.status == .open else { waiting.remove(id); lastTried[id] = nil; continue }
-            place(id, at: tick, trigger: "retry of waiting order \(id)")
+            place(id, at: tick, trigger: "retry of waiting order \(id)", bases: bases)
         }
     }
 
     // MARK: Placing
 
-    private func place(_ id: String, at time: Instant, trigger: String) {
+    /// Places an order on the cheapest rider the candidate search finds, or leaves it waiting. `bases` keeps the
+    /// routes worked out across the placements of one pass at one tick (see `RouteBases`).
+    private func place(_ id: String, at time: Instant, trigger: String, bases: RouteBases? = nil) {
         guard let order = world.orders[id] else { return }
-        var allocation = planner.allocation(of: order, in: world, now: time)
-        if allocation.best == nil, freeThirdPartySlot(for: order, at: time) { allocation = planner.allocation(of: order, in: world, now: time) }
+        var allocation = planner.allocation(of: order, in: world, now: time, bases: bases)
+        if allocation.best == nil, freeThirdPartySlot(for: order, at: time) { allocation = planner.allocation(of: order, in: world, now: time, bases: bases) }
         guard let insertion = allocation.best else {
             if !waiting.contains(id) {
                 let rules = channelRefusals(of: order)
@@ -217,7 +220,8 @@ final class Dispatcher {
             lastTried[id] = Set(allocation.tried)
             return
         }
-        ledger.decide(.orderAssigned(order: id, rider: insertion.rider, reason: allocationReason(order, allocation: allocation, chosen: insertion, at: time)),
+        ledger.decide(.orderAssigned(order: id, rider: insertion.rider,
+                                     reason: allocationReason(order, allocation: allocation, chosen: insertion, at: time, bases: bases)),
                       at: time)
         var stops = insertion.stops
         var after = insertion.costAfter
