@@ -323,6 +323,11 @@ import Testing
         world.visitRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, kmPerDegreeLon: 100, enough: { _ in false }) { held.append($0.id) }
         #expect(held.sorted() == world.riderIDs.filter { world.riders[$0]?.status != .shiftEnded }.sorted())
         #expect(waysAreTheWorlds(world))
+        // A world decoded (a board's snapshot) builds its grids at its first event, each rider with its marks then.
+        var decoded = try CompactDecoder().decode(World.self, from: CompactEncoder().encode(world))
+        let onShift = try #require(world.riderIDs.compactMap { world.riders[$0] }.first { $0.status == .idle || $0.status == .driving })
+        decoded.apply(Event(id: "ways-probe", at: now, by: "test", body: .riderPosition(rider: onShift.id, position: onShift.position)))
+        #expect(decoded.riderGrid.isBuilt && waysAreTheWorlds(decoded), "a decoded world's grid lost the routes' marks")
         #expect(ways(world).values.contains { !$0.marks.isEmpty }, "no rider on a route at midday")
         var idle: [String] = []
         world.visitIdleRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, startingBefore: Instant(seconds: .max), kmPerDegreeLon: 100, enough: { _ in false }) { idle.append($0.id) }

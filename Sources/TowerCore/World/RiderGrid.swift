@@ -40,9 +40,10 @@ struct RiderGrid: Sendable {
         return cellOfRider[id] == cell && ridersIn[cell]?.contains { $0.id == id && $0.anchor == anchor } == true
     }
 
-    /// Puts a rider at `anchor` (its marks go with it), or takes it out with nil. Changes nothing when the rider
-    /// stays where it is, so a copy of the world (a draft) that moves no rider shares its grid.
-    mutating func place(_ id: String, at anchor: GeoPoint?) {
+    /// Puts a rider at `anchor`, or takes it out with nil. A rider the grid holds keeps its marks (`setMarks` changes
+    /// them); one it did not hold gets `marks`. Changes nothing when the rider stays where it is, so a copy of the
+    /// world (a draft) that moves no rider shares its grid.
+    mutating func place(_ id: String, at anchor: GeoPoint?, marks fresh: @autoclosure () -> [GeoPoint] = []) {
         var cell: Cell?
         if let anchor, let column = Self.index(anchor.lon), let row = Self.index(anchor.lat) {
             let here = Self.pack(column, row)
@@ -60,17 +61,19 @@ struct RiderGrid: Sendable {
         } else if cellOfRider[id] == nil, nowhere[id] == nil {
             return
         }
-        var marks: [GeoPoint] = []
+        var marks: [GeoPoint]?
         if let old = cellOfRider.removeValue(forKey: id), let slot = ridersIn[old]?.firstIndex(where: { $0.id == id }) {
             marks = ridersIn[old]!.remove(at: slot).marks
             if ridersIn[old]!.isEmpty { ridersIn.removeValue(forKey: old) }
         }
         if let gone = nowhere.removeValue(forKey: id) { marks = gone.marks }
-        if let cell, let anchor {
+        guard let anchor else { return }
+        let entry = Entry(id: id, anchor: anchor, marks: marks ?? fresh())
+        if let cell {
             cellOfRider[id] = cell
-            ridersIn[cell, default: []].append(Entry(id: id, anchor: anchor, marks: marks))
-        } else if let anchor {
-            nowhere[id] = Entry(id: id, anchor: anchor, marks: marks)
+            ridersIn[cell, default: []].append(entry)
+        } else {
+            nowhere[id] = entry
         }
     }
 

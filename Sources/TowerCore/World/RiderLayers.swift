@@ -23,14 +23,14 @@ struct RiderLayers: Sendable, Codable {
 
     /// Puts a rider at `anchor` in `layer` (out of any other), or takes it out with nil. Changes nothing when the
     /// rider stays where it is, so a copy of the world (a draft) that moves no rider shares the layers.
-    mutating func place(_ id: String, layer: Int, rank: Int64, at anchor: GeoPoint?) {
+    mutating func place(_ id: String, layer: Int, rank: Int64, at anchor: GeoPoint?, marks: @autoclosure () -> [GeoPoint] = []) {
         let old = layerOfRider[id]
         if let anchor {
             if rank < leastRank[layer] ?? .max { leastRank[layer] = rank }
             if old == layer, grids[layer]?.holds(id, at: anchor) == true { return }
             if let old, old != layer { grids[old]?.place(id, at: nil) }
             layerOfRider[id] = layer
-            grids[layer, default: RiderGrid()].place(id, at: anchor)
+            grids[layer, default: RiderGrid()].place(id, at: anchor, marks: marks())
         } else if let old {
             grids[old]?.place(id, at: nil)
             layerOfRider.removeValue(forKey: id)

@@ -21,8 +21,8 @@ extension World {
 
     private mutating func placeInGrids(_ id: String) {
         let rider = riders[id].flatMap { $0.status == .shiftEnded ? nil : $0 }
-        riderGrid.place(id, layer: rider.map { Self.layer(of: $0.profile.channel) } ?? 0, rank: 0, at: rider.map { anchor(of: $0) })
-        riderGrid.setMarks(id, routeMarks[id] ?? [])
+        riderGrid.place(id, layer: rider.map { Self.layer(of: $0.profile.channel) } ?? 0, rank: 0, at: rider.map { anchor(of: $0) },
+                        marks: routeMarks[id] ?? [])
         placeInIdleGrid(id, rider)
     }
 
@@ -46,9 +46,9 @@ extension World {
     private static func layer(of channel: Channel) -> Int { Channel.allCases.firstIndex(of: channel)! }
 
     /// Visits riders of `channels` nearest first by their anchors' cells around `point` (see `RiderGrid.visit`),
-    /// each with its way (anchor and marks): every such rider whose shift has not ended is visited unless `enough` stops the walk,
-    /// given the least distance (`flatKm`) from `point` any rider not yet visited can have. A world whose grid is
-    /// not built yet (decoded, no event applied since) visits every rider.
+    /// each with its way (anchor and marks): every such rider whose shift has not ended is visited unless `enough`
+    /// stops the walk, given the least distance (`flatKm`) from `point` any rider not yet visited can have. A world
+    /// whose grid is not built yet (decoded, no event applied since) visits every rider.
     func visitRiders(around point: GeoPoint, of channels: Set<Channel>, kmPerDegreeLon: Double, enough: (Double) -> Bool,
                      _ body: (RiderGrid.Entry) -> Void) {
         guard riderGrid.isBuilt else {
