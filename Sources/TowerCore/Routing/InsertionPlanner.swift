@@ -274,20 +274,32 @@ public struct InsertionPlanner: Sendable {
         let limit = before + bound
         var bestCost = limit
         var bestStops: [StopInfo] = []
+        var best: (pickup: Int, drop: Int)?
         var pruned = false
-        for pickupAt in pickupPositions {
-            // The pickup's detour alone, priced per km, is a lower bound of what the insertion adds: skip the scan
-            // of a base that cannot win (a return to the hub mid-route, mostly).
-            if bounded, let pickupAt, bestCost.isFinite {
-                let from = pickupAt == 0 ? start.origin : route[pickupAt - 1].location
-                var detour = evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
-                if pickupAt < route.count {
-                    let next = route[pickupAt].location
-                    detour = detour + evaluator.travel.roadKm(from: pickupInfo.location, to: next, in: conditions)
-                        - evaluator.travel.roadKm(from: from, to: next, in: conditions)
-                }
-                if before + max(0, detour) * rider.profile.costPerKm >= bestCost { pruned = true; continue }
-            }
+        // A place wins by its cost; on a tie the one an in-order search meets first (the earlier pickup, then drop).
+        let wins = { (cost: Double, place: (pickup: Int, drop: Int)) in cost < bestCost || (cost == bestCost && best.map { place < $0 } ?? false) }
+        // A bound is summed in another order than the cost it bounds, so it may come out a rounding error above it.
+        let mayWin = { (bound: Double, place: (pickup: Int, drop: Int)) in wins(bound - 1e-9 * max(1, abs(bound)), place) }
+        // The places are tried in the order of a bound on their cost (`RouteScan.estimatedCost`), each walked while
+        // its bound can still win; where drops are priced by the hour, every place is walked, in order.
+        func byBound<Place>(_ places: [Place], _ bound: (Place) -> Double?) -> [(bound: Double, place: Place)] {
+            guard bounded else { return places.map { (-.infinity, $0) } }
+            let bounds = places.enumerated().compactMap { index, place in bound(place).map { (bound: $0, index: index, place: place) } }
+            return bounds.sorted { ($0.bound, $0.index) < ($1.bound, $1.index) }.map { ($0.bound, $0.place) }
+        }
+        let pickups = byBound(pickupPositions) { position in
+            guard let position, let routeScan else { return -.infinity }
+            return routeScan.estimatedCost(with: pickupInfo, at: position, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
+        }
+        // Places left unwalked because their bound could not win: when nothing wins, they still tell whether the
+        // rider counts among those the search wants (see `Fit.noBetter`), as an in-order search of every place would.
+        // (A pickup's place with no bound ends too late.)
+        var unwalkedPickups = Set(pickupPositions.compactMap { $0 })
+        let tooLate = unwalkedPickups.subtracting(pickups.compactMap(\.place))
+        var unwalkedDrops: [(scan: RouteScan, places: [Int])] = []
+        for (bound, pickupAt) in pickups {
+            guard mayWin(bound, (pickupAt ?? -1, -1)) else { break }
+            if let pickupAt { unwalkedPickups.remove(pickupAt) }
             let scan = if let pickupAt, let routeScan {
                 RouteScan(routeScan, inserting: pickupInfo, at: pickupAt, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
             } else {
@@ -296,15 +308,46 @@ public struct InsertionPlanner: Sendable {
             if scan.endsTooLate(profile: rider.profile) { continue }
             if bounded, scan.baseCost(profile: rider.profile) >= bestCost { pruned = true; continue }
             let first = pickupAt.map { $0 + 1 } ?? frozen
-            for j in first...scan.count {
+            let drops = byBound(Array(first...scan.count)) {
+                scan.estimatedCost(with: deliveryInfo, at: $0, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
+            }
+            for (index, (bound, j)) in drops.enumerated() {
+                let place = (pickup: pickupAt ?? -1, drop: j)
+                guard mayWin(bound, place) else {
+                    unwalkedDrops.append((scan, drops[index...].map(\.place)))
+                    break
+                }
                 guard let cost = scan.costWithDelivery(deliveryInfo, at: j, profile: rider.profile, travel: evaluator.travel, conditions: conditions) else { continue }
-                guard cost < bestCost else { pruned = true; continue }
+                guard wins(cost, place) else { pruned = true; continue }
                 bestCost = cost
+                best = place
                 bestStops = scan.stops
                 bestStops.insert(deliveryInfo, at: j)
             }
         }
-        guard !bestStops.isEmpty else { return pruned && limit.isFinite ? .noBetter : .nowhere }
+        guard !bestStops.isEmpty else {
+            guard limit.isFinite else { return .nowhere }
+            // An in-order search would have passed over a place by its pickup's detour in km alone, or by the cost of
+            // a route with the pickup in it that does not end too late (the bound is below it), or because it fits
+            // but costs more.
+            func detourLoses(_ pickupAt: Int) -> Bool {
+                let from = pickupAt == 0 ? start.origin : route[pickupAt - 1].location
+                var detour = evaluator.travel.roadKm(from: from, to: pickupInfo.location, in: conditions)
+                if pickupAt < route.count {
+                    let next = route[pickupAt].location
+                    detour += evaluator.travel.roadKm(from: pickupInfo.location, to: next, in: conditions) - evaluator.travel.roadKm(from: from, to: next, in: conditions)
+                }
+                return before + max(0, detour) * rider.profile.costPerKm >= limit
+            }
+            let passedOver = pruned || unwalkedPickups.sorted().contains { pickupAt in
+                detourLoses(pickupAt) || !tooLate.contains(pickupAt) && routeScan.map {
+                    !RouteScan($0, inserting: pickupInfo, at: pickupAt, profile: rider.profile, travel: evaluator.travel, conditions: conditions).endsTooLate(profile: rider.profile)
+                } ?? false
+            } || unwalkedDrops.contains { scan, places in
+                places.contains { scan.costWithDelivery(deliveryInfo, at: $0, profile: rider.profile, travel: evaluator.travel, conditions: conditions) != nil }
+            }
+            return passedOver ? .noBetter : .nowhere
+        }
         let timed = evaluator.evaluate(bestStops, profile: rider.profile, from: start, conditions: conditions)
         let stops = zip(bestStops, timed.etas).map { info, eta in
             Stop(order: info.ref >= 0 ? routeStops[info.ref].order : order.id, kind: info.kind, eta: eta)

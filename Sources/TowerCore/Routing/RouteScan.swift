@@ -22,6 +22,10 @@ struct RouteScan {
     private var parcels: [Int] = []
     private var kg: [Double] = []
     private var serviceStart: [Instant] = []
+    /// Seconds waited at each own stop before its service (a delivery reached before its window opens), and a
+    /// delivery's seconds to spare before its window's end (negative: late; `Int64.max` for a pickup).
+    private var waited: [Int64] = []
+    private var slack: [Int64] = []
     /// Loads' maxima over positions 0…p and p…count, for the positions of the own tables.
     private var prefixMaxParcels: [Int] = []
     private var prefixMaxKg: [Double] = []
@@ -44,6 +48,7 @@ struct RouteScan {
     private final class Tables {
         let departTime: [Instant], position: [GeoPoint], km: [Double], lateness: [Double], dropCosts: [Double]
         let parcels: [Int], kg: [Double], serviceStart: [Instant]
+        let waited: [Int64], slack: [Int64]
         let prefixMaxParcels: [Int], prefixMaxKg: [Double], suffixMaxParcels: [Int], suffixMaxKg: [Double]
         /// Range maxima of the loads (`maxParcels[k][i]`: over positions i ..< i + 2^k), made when first asked for
         /// (only a derived scan back in step before a capacity check reaches past it asks).
@@ -53,6 +58,7 @@ struct RouteScan {
         init(_ scan: RouteScan) {
             departTime = scan.departTime; position = scan.position; km = scan.km; lateness = scan.lateness; dropCosts = scan.dropCosts
             parcels = scan.parcels; kg = scan.kg; serviceStart = scan.serviceStart
+            waited = scan.waited; slack = scan.slack
             prefixMaxParcels = scan.prefixMaxParcels; prefixMaxKg = scan.prefixMaxKg
             suffixMaxParcels = scan.suffixMaxParcels; suffixMaxKg = scan.suffixMaxKg
         }
@@ -179,8 +185,11 @@ struct RouteScan {
             s.km += travel.roadKm(from: s.here, to: info.location, in: conditions)
             s.time = s.time + Int64(travel.travelSeconds(from: s.here, to: info.location, vehicle: profile.vehicle, departing: s.time, in: conditions))
             s.here = info.location
+            let reached = s.time
             s.time = RouteEvaluator.serviceStart(info, reached: s.time, profile: profile, routeStart: start.time, conditions: conditions)
             serviceStart.append(s.time)
+            waited.append(s.time - reached)
+            slack.append(info.kind == .delivery ? info.windowEnd - s.time : .max)
             if info.kind == .pickup {
                 s.parcels += info.parcels; s.kg += info.kg
                 s.time = s.time + RouteEvaluator.pickupSeconds
@@ -204,6 +213,40 @@ struct RouteScan {
         parcels.append(s.parcels); kg.append(s.kg)
         endTime = s.time
         finishLoads()
+    }
+
+    /// How much later, at least, a leg driven from `leaving` ends when it is left `push` seconds later, `arriving` at
+    /// the latest: as much, unless the speed rises on the way (an hour's factor rising, an incident in `ending`
+    /// ending), which shortens the push at most by the ratio of the speeds, and by a second for the leg's rounding.
+    @inline(__always)
+    static func pushKept(_ push: Int64, leaving: Instant, arriving: Instant, offset: Int64, ending: [(until: Instant, slowdown: Double)]) -> Int64 {
+        var ratio = 1.0
+        let local = leaving.seconds + offset
+        let first = local - (local >= 0 ? local / 86400 : (local - 86399) / 86400) * 86400
+        var boundary = (first / 3600 + 1) * 3600
+        while boundary - first <= arriving - leaving {
+            ratio *= RouteScan.keptAcross[Int(boundary / 3600) % 24]
+            boundary += 3600
+        }
+        for incident in ending where incident.until > leaving && incident.until <= arriving { ratio *= incident.slowdown }
+        guard ratio < 1 else { return push }
+        return max(0, Int64((Double(push) * ratio).rounded(.down)) - 1)
+    }
+
+    /// For each hour of the day, the share of a push kept at least by a leg crossing into it from the hour before:
+    /// the ratio of the two hours' speeds where the speed rises (see `TravelModel.hourFactor`), else all of it.
+    private static let keptAcross: [Double] = (0..<24).map { hour in
+        let travel = TravelModel()
+        let before = travel.hourFactor(secondOfDay: (hour + 23) % 24 * 3600), after = travel.hourFactor(secondOfDay: hour * 3600)
+        return after > before ? before / after : 1
+    }
+
+    /// How much more lateness costs at a delivery with `slack` seconds to spare before its window's end (negative:
+    /// late) when it is served `push` seconds later.
+    @inline(__always) private static func lateness(of info: StopInfo, slack: Int64, pushedBy push: Int64) -> Double {
+        guard push > 0, slack < push else { return 0 }
+        let before = slack < 0 ? Double(-slack) / 60 * info.latePerMinute + info.latePenalty : 0
+        return Double(push - slack) / 60 * info.latePerMinute + info.latePenalty - before
     }
 
     /// The loads' prefix and suffix maxima over the own tables, once the loads are known (a derived scan's from
@@ -246,13 +289,74 @@ struct RouteScan {
         return hours * profile.costPerHour + km * profile.costPerKm + drops + late + overtime * profile.costPerHour * 2
     }
 
+    /// Whether the loads leave room for `delivery` placed before stop `j` (with its pickup where the scan has it).
+    private func loadsAllow(_ delivery: StopInfo, at j: Int, profile: RiderProfile) -> Bool {
+        let loads = loadMaxima(j)
+        return loads.before.parcels <= profile.capacityParcels && loads.before.kg <= profile.capacityKg + 1e-9
+            && loads.after.parcels - delivery.parcels <= profile.capacityParcels && loads.after.kg - delivery.kg <= profile.capacityKg + 1e-9
+    }
+
+    /// What the route costs with `info` inserted before stop `j` (j = count: at the end), at least, from the two legs
+    /// it adds: the stops after it are pushed as late as the first of them is, less the waiting on the way, and less
+    /// what a rising speed takes off a push (`pushKept`); a falling speed only lengthens it, as a leg left later never
+    /// arrives earlier. While the speeds hold it is the place's cost. It drives no leg after the two, so an insertion
+    /// search walks a place to the route's end (`costWithDelivery`, a derived scan for a pickup) only while this bound
+    /// can still win. Nil when even this ends past the shift's grace, or a delivery's loads rule the place out (as
+    /// they do `costWithDelivery`'s); minus infinity (no bound) when the place brings the stops after it forward. The
+    /// walk is cut short once what it has added exceeds `bound`: the result is then above `bound`, not the whole of it.
+    func estimatedCost(with info: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions,
+                       bound: Double = .infinity) -> Double? {
+        guard info.kind == .pickup || loadsAllow(info, at: j, profile: profile) else { return nil }
+        let here = place(j)
+        var time = departure(j) + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: departure(j), in: conditions))
+        var driven = distance(j) + travel.roadKm(from: here, to: info.location, in: conditions)
+        time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
+        var lateness = late(count), dropped = drops(count)
+        if info.kind == .pickup {
+            time = time + RouteEvaluator.pickupSeconds
+        } else {
+            if time > info.windowEnd { lateness += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+            dropped += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
+            time = time + info.serviceSeconds
+        }
+        var end = time
+        if j < count {
+            // What the place adds at least, the stops after it as they are (their distance, lateness and end).
+            let least = RouteScan.cost(end: endTime, start: start.time, km: distance(count), drops: dropped, late: lateness, profile: profile)
+            if least > bound { return least }
+            let next = stop(j)
+            driven += travel.roadKm(from: info.location, to: next.location, in: conditions) + distance(count) - distance(j + 1)
+            time = time + Int64(travel.travelSeconds(from: info.location, to: next.location, vehicle: profile.vehicle, departing: time, in: conditions))
+            var push = RouteEvaluator.serviceStart(next, reached: time, profile: profile, routeStart: start.time, conditions: conditions) - service(j)
+            // A leg split through a faster zone can bring the stops after it forward: then this is no bound.
+            if push < 0 { return -.infinity }
+            // The tables read directly (the loop runs for every place priced): own stops, then a derived scan's base's.
+            let joinedAt = joined ?? .max, tailWaited = base?.waited ?? [], tailSlack = base?.slack ?? []
+            let offset = Int64(conditions.utcOffsetSeconds), ending = conditions.incidents.map { (until: $0.until, slowdown: $0.slowdown) }
+            var k = j
+            while push > 0 {
+                let spare = k < joinedAt ? slack[k - from] : tailSlack[k - 1]
+                if spare < push {
+                    lateness += RouteScan.lateness(of: stop(k), slack: spare, pushedBy: push)
+                    let sofar = RouteScan.cost(end: endTime, start: start.time, km: driven, drops: dropped, late: lateness, profile: profile)
+                    if sofar > bound { return sofar }
+                }
+                k += 1
+                guard k < count else { break }
+                let waited = k < joinedAt ? waited[k - from] : tailWaited[k - 1]
+                let kept = RouteScan.pushKept(push, leaving: departure(k), arriving: service(k) - waited + push, offset: offset, ending: ending)
+                push = max(0, kept - waited)
+            }
+            end = endTime + max(0, push)
+        }
+        guard end <= profile.shift.end + RouteEvaluator.shiftGrace else { return nil }
+        return RouteScan.cost(end: end, start: start.time, km: driven, drops: dropped, late: lateness, profile: profile)
+    }
+
     /// The cost of the base route with `delivery` inserted before stop `j` (j = n: at the end), or nil if infeasible.
     /// A derived scan prices places after its pickup (j > the pickup's place).
     func costWithDelivery(_ delivery: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions) -> Double? {
-        let loads = loadMaxima(j)
-        guard loads.before.parcels <= profile.capacityParcels, loads.before.kg <= profile.capacityKg + 1e-9,
-              loads.after.parcels - delivery.parcels <= profile.capacityParcels, loads.after.kg - delivery.kg <= profile.capacityKg + 1e-9
-        else { return nil }
+        guard loadsAllow(delivery, at: j, profile: profile) else { return nil }
         var time = departure(j), here = place(j), driven = distance(j), lateness = late(j), dropped = drops(j)
         func visit(_ info: StopInfo) {
             driven += travel.roadKm(from: here, to: info.location, in: conditions)
