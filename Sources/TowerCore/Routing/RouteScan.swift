@@ -26,6 +26,9 @@ struct RouteScan {
     /// delivery's seconds to spare before its window's end (negative: late; `Int64.max` for a pickup).
     private var waited: [Int64] = []
     private var slack: [Int64] = []
+    /// From each own position to the route's end: the seconds waited, and the least slack of a delivery.
+    private var waitedFrom: [Int64] = []
+    private var slackFrom: [Int64] = []
     /// Loads' maxima over positions 0…p and p…count, for the positions of the own tables.
     private var prefixMaxParcels: [Int] = []
     private var prefixMaxKg: [Double] = []
@@ -48,7 +51,7 @@ struct RouteScan {
     private final class Tables {
         let departTime: [Instant], position: [GeoPoint], km: [Double], lateness: [Double], dropCosts: [Double]
         let parcels: [Int], kg: [Double], serviceStart: [Instant]
-        let waited: [Int64], slack: [Int64]
+        let waited: [Int64], slack: [Int64], waitedFrom: [Int64], slackFrom: [Int64]
         let prefixMaxParcels: [Int], prefixMaxKg: [Double], suffixMaxParcels: [Int], suffixMaxKg: [Double]
         /// Range maxima of the loads (`maxParcels[k][i]`: over positions i ..< i + 2^k), made when first asked for
         /// (only a derived scan back in step before a capacity check reaches past it asks).
@@ -58,7 +61,7 @@ struct RouteScan {
         init(_ scan: RouteScan) {
             departTime = scan.departTime; position = scan.position; km = scan.km; lateness = scan.lateness; dropCosts = scan.dropCosts
             parcels = scan.parcels; kg = scan.kg; serviceStart = scan.serviceStart
-            waited = scan.waited; slack = scan.slack
+            waited = scan.waited; slack = scan.slack; waitedFrom = scan.waitedFrom; slackFrom = scan.slackFrom
             prefixMaxParcels = scan.prefixMaxParcels; prefixMaxKg = scan.prefixMaxKg
             suffixMaxParcels = scan.suffixMaxParcels; suffixMaxKg = scan.suffixMaxKg
         }
@@ -220,17 +223,25 @@ struct RouteScan {
     /// ending), which shortens the push at most by the ratio of the speeds, and by a second for the leg's rounding.
     @inline(__always)
     static func pushKept(_ push: Int64, leaving: Instant, arriving: Instant, offset: Int64, ending: [(until: Instant, slowdown: Double)]) -> Int64 {
+        let ratio = speedRiseKept(from: leaving, to: arriving, offset: offset, ending: ending)
+        guard ratio < 1 else { return push }
+        return max(0, Int64((Double(push) * ratio).rounded(.down)) - 1)
+    }
+
+    /// The share of a push kept at least through the rises in speed between two instants: the hours' factors rising
+    /// (see `keptAcross`) and incidents in `ending` ending.
+    @inline(__always)
+    static func speedRiseKept(from start: Instant, to end: Instant, offset: Int64, ending: [(until: Instant, slowdown: Double)]) -> Double {
         var ratio = 1.0
-        let local = leaving.seconds + offset
+        let local = start.seconds + offset
         let first = local - (local >= 0 ? local / 86400 : (local - 86399) / 86400) * 86400
         var boundary = (first / 3600 + 1) * 3600
-        while boundary - first <= arriving - leaving {
+        while boundary - first <= end - start {
             ratio *= RouteScan.keptAcross[Int(boundary / 3600) % 24]
             boundary += 3600
         }
-        for incident in ending where incident.until > leaving && incident.until <= arriving { ratio *= incident.slowdown }
-        guard ratio < 1 else { return push }
-        return max(0, Int64((Double(push) * ratio).rounded(.down)) - 1)
+        for incident in ending where incident.until > start && incident.until <= end { ratio *= incident.slowdown }
+        return ratio
     }
 
     /// For each hour of the day, the share of a push kept at least by a leg crossing into it from the hour before:
@@ -252,6 +263,14 @@ struct RouteScan {
     /// The loads' prefix and suffix maxima over the own tables, once the loads are known (a derived scan's from
     /// the base's at its ends).
     private mutating func finishLoads() {
+        let walked = waited.count
+        waitedFrom = [Int64](repeating: 0, count: walked + 1)
+        slackFrom = [Int64](repeating: .max, count: walked + 1)
+        if let base, let joined { waitedFrom[walked] = base.waitedFrom[joined - 1]; slackFrom[walked] = base.slackFrom[joined - 1] }
+        for i in stride(from: walked - 1, through: 0, by: -1) {
+            waitedFrom[i] = waitedFrom[i + 1] + waited[i]
+            slackFrom[i] = min(slackFrom[i + 1], slack[i])
+        }
         let n = parcels.count
         prefixMaxParcels = parcels; prefixMaxKg = kg
         if let base {
@@ -332,9 +351,20 @@ struct RouteScan {
             if push < 0 { return -.infinity }
             // The tables read directly (the loop runs for every place priced): own stops, then a derived scan's base's.
             let joinedAt = joined ?? .max, tailWaited = base?.waited ?? [], tailSlack = base?.slack ?? []
+            let tailWaitedFrom = base?.waitedFrom ?? [], tailSlackFrom = base?.slackFrom ?? []
             let offset = Int64(conditions.utcOffsetSeconds), ending = conditions.incidents.map { (until: $0.until, slowdown: $0.slowdown) }
             var k = j
             while push > 0 {
+                // Once no delivery from here on has less time to spare than the push, none grows late (a push only
+                // shrinks from here): the route's end keeps the push less every wait and rise in speed on the way,
+                // and a second a leg for the rounding.
+                if push <= (k < joinedAt ? slackFrom[k - from] : tailSlackFrom[k - 1]) {
+                    guard k + 1 < count else { break }
+                    let waits = k + 1 < joinedAt ? waitedFrom[k + 1 - from] : tailWaitedFrom[k]
+                    let ratio = RouteScan.speedRiseKept(from: departure(k + 1), to: endTime + push, offset: offset, ending: ending)
+                    push = ratio < 1 ? Int64((Double(push) * ratio).rounded(.down)) - Int64(count - k) - waits : push - waits
+                    break
+                }
                 let spare = k < joinedAt ? slack[k - from] : tailSlack[k - 1]
                 if spare < push {
                     lateness += RouteScan.lateness(of: stop(k), slack: spare, pushedBy: push)
