@@ -25,8 +25,7 @@ import Testing
         let travel = planner.evaluator.travel
         var equal = 0, below = 0, pushedOn = 0
         for order in world.orders.values.sorted(by: { $0.id < $1.id }).prefix(8) {
-            let pickup = try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: -1, in: world, now: now))
-            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now))
+            let (pickup, delivery) = try PlannerTests.newStops(of: order, in: world, now: now)
             for id in world.riderIDs.prefix(10) {
                 let rider = try #require(world.riders[id])
                 let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
@@ -77,8 +76,7 @@ import Testing
         let planner = InsertionPlanner()
         var compared = 0
         for order in world.orders.values.sorted(by: { $0.id < $1.id }).prefix(24) {
-            let pickup = try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: -1, in: world, now: now))
-            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now))
+            let (pickup, delivery) = try PlannerTests.newStops(of: order, in: world, now: now)
             for id in world.riderIDs {
                 let rider = try #require(world.riders[id])
                 guard rider.profile.channel != .gig || conditions.channels.gigSurge.isEmpty else { continue }

@@ -5,6 +5,12 @@ import Testing
     /// A world at 10:00 after the plan, from the small test city.
     static func planned() throws -> World { try TestCity.run(try TestCity.scenario(), until: 10 * 3600).world }
 
+    /// An order's pickup and delivery as the planner would insert them now.
+    static func newStops(of order: Order, in world: World, now: Instant) throws -> (pickup: StopInfo, delivery: StopInfo) {
+        (try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: -1, in: world, now: now)),
+         try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now)))
+    }
+
     @Test func everyPlannedRouteRespectsCapacitySkillsAndTiers() throws {
         let world = try Self.planned()
         for (id, route) in world.routes {
@@ -105,8 +111,7 @@ import Testing
         let travel = planner.evaluator.travel
         var compared = 0, inStepEarly = 0, tooFullPastTheWalk = 0
         for order in world.orders.values.sorted(by: { $0.id < $1.id }).prefix(8) {
-            let pickup = try #require(StopInfo(Stop(order: order.id, kind: .pickup, eta: now), ref: -1, in: world, now: now))
-            let delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: -2, in: world, now: now))
+            let (pickup, delivery) = try PlannerTests.newStops(of: order, in: world, now: now)
             for id in world.riderIDs.prefix(10) {
               // As planned, and with the rider's room cut to the route's fullest load (parcels, or weight): then the
               // pickup's load does not fit everywhere, and the derived scans' capacity checks past the pickup are

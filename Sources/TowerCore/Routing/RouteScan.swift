@@ -252,6 +252,17 @@ struct RouteScan {
         return after > before ? before / after : 1
     }
 
+    /// Serves a stop whose service starts at `time`: a pickup's minute at the hub, or a delivery's lateness, price
+    /// and service time. Returns when the stop is left.
+    @inline(__always)
+    private static func serve(_ info: StopInfo, from time: Instant, profile: RiderProfile, conditions: TravelConditions,
+                              lateness: inout Double, dropped: inout Double) -> Instant {
+        if info.kind == .pickup { return time + RouteEvaluator.pickupSeconds }
+        if time > info.windowEnd { lateness += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+        dropped += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
+        return time + info.serviceSeconds
+    }
+
     /// How much more lateness costs at a delivery with `slack` seconds to spare before its window's end (negative:
     /// late) when it is served `push` seconds later.
     @inline(__always) private static func lateness(of info: StopInfo, slack: Int64, pushedBy push: Int64) -> Double {
@@ -331,13 +342,7 @@ struct RouteScan {
         var driven = distance(j) + travel.roadKm(from: here, to: info.location, in: conditions)
         time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
         var lateness = late(count), dropped = drops(count)
-        if info.kind == .pickup {
-            time = time + RouteEvaluator.pickupSeconds
-        } else {
-            if time > info.windowEnd { lateness += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
-            dropped += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
-            time = time + info.serviceSeconds
-        }
+        time = RouteScan.serve(info, from: time, profile: profile, conditions: conditions, lateness: &lateness, dropped: &dropped)
         var end = time
         if j < count {
             // What the place adds at least, the stops after it as they are (their distance, lateness and end).
@@ -395,9 +400,7 @@ struct RouteScan {
         }
         visit(delivery)
         time = RouteEvaluator.serviceStart(delivery, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
-        if time > delivery.windowEnd { lateness += Double(time - delivery.windowEnd) / 60 * delivery.latePerMinute + delivery.latePenalty }
-        dropped += RouteEvaluator.dropCost(delivery, profile: profile, at: time, conditions: conditions)
-        time = time + delivery.serviceSeconds
+        time = RouteScan.serve(delivery, from: time, profile: profile, conditions: conditions, lateness: &lateness, dropped: &dropped)
         var end = time
         var k = j
         while k < count {
@@ -412,13 +415,7 @@ struct RouteScan {
                 end = endTime
                 break
             }
-            if info.kind == .pickup {
-                time = time + RouteEvaluator.pickupSeconds
-            } else {
-                if time > info.windowEnd { lateness += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
-                dropped += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
-                time = time + info.serviceSeconds
-            }
+            time = RouteScan.serve(info, from: time, profile: profile, conditions: conditions, lateness: &lateness, dropped: &dropped)
             end = time
             k += 1
         }
