@@ -258,7 +258,8 @@ public struct InsertionPlanner: Sendable {
         guard let pickupInfo = StopInfo(newPickup, ref: -1, in: world, now: now),
               let deliveryInfo = StopInfo(newDelivery, ref: -2, in: world, now: now) else { return .nowhere }
         let needsPickup = order.status != .pickedUp
-        // Prune by the base's cost only where that is a true lower bound (see `RouteScan.baseCost`).
+        // Prune by the base's cost and the places' bounds only where those are true lower bounds (see
+        // `RouteScan.baseCost`; not where drops are priced by the hour).
         let bounded = rider.profile.channel != .gig || conditions.channels.gigSurge.isEmpty
 
         // Pickup candidates: right after a pending pickup at the same place (a shared hub visit), or a new visit
@@ -279,13 +280,13 @@ public struct InsertionPlanner: Sendable {
         // A place wins by its cost; on a tie the one an in-order search meets first (the earlier pickup, then drop).
         let wins = { (cost: Double, place: (pickup: Int, drop: Int)) in cost < bestCost || (cost == bestCost && best.map { place < $0 } ?? false) }
         // A bound is summed in another order than the cost it bounds, so it may come out a rounding error above it.
-        let mayWin = { (bound: Double, place: (pickup: Int, drop: Int)) in wins(bound - 1e-9 * max(1, abs(bound)), place) }
+        let mayWin = { (least: Double, place: (pickup: Int, drop: Int)) in wins(least - 1e-9 * max(1, abs(least)), place) }
         // The places are tried in the order of a bound on their cost (`RouteScan.estimatedCost`), each walked while
         // its bound can still win; where drops are priced by the hour, every place is walked, in order.
-        func byBound<Place>(_ places: [Place], _ bound: (Place) -> Double?) -> [(bound: Double, place: Place)] {
+        func byBound<Place>(_ places: [Place], _ least: (Place) -> Double?) -> [(least: Double, place: Place)] {
             guard bounded else { return places.map { (-.infinity, $0) } }
-            let bounds = places.enumerated().compactMap { index, place in bound(place).map { (bound: $0, index: index, place: place) } }
-            return bounds.sorted { ($0.bound, $0.index) < ($1.bound, $1.index) }.map { ($0.bound, $0.place) }
+            let bounds = places.enumerated().compactMap { index, place in least(place).map { (least: $0, index: index, place: place) } }
+            return bounds.sorted { ($0.least, $0.index) < ($1.least, $1.index) }.map { ($0.least, $0.place) }
         }
         let pickups = byBound(pickupPositions) { position in
             guard let position, let routeScan else { return -.infinity }
@@ -297,8 +298,8 @@ public struct InsertionPlanner: Sendable {
         var unwalkedPickups = Set(pickupPositions.compactMap { $0 })
         let tooLate = unwalkedPickups.subtracting(pickups.compactMap(\.place))
         var unwalkedDrops: [(scan: RouteScan, places: [Int])] = []
-        for (bound, pickupAt) in pickups {
-            guard mayWin(bound, (pickupAt ?? -1, -1)) else { break }
+        for (pickupBound, pickupAt) in pickups {
+            guard mayWin(pickupBound, (pickupAt ?? -1, -1)) else { break }
             if let pickupAt { unwalkedPickups.remove(pickupAt) }
             let scan = if let pickupAt, let routeScan {
                 RouteScan(routeScan, inserting: pickupInfo, at: pickupAt, profile: rider.profile, travel: evaluator.travel, conditions: conditions)
@@ -311,9 +312,9 @@ public struct InsertionPlanner: Sendable {
             let drops = byBound(Array(first...scan.count)) {
                 scan.estimatedCost(with: deliveryInfo, at: $0, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
             }
-            for (index, (bound, j)) in drops.enumerated() {
+            for (index, (dropBound, j)) in drops.enumerated() {
                 let place = (pickup: pickupAt ?? -1, drop: j)
-                guard mayWin(bound, place) else {
+                guard mayWin(dropBound, place) else {
                     unwalkedDrops.append((scan, drops[index...].map(\.place)))
                     break
                 }
