@@ -281,7 +281,7 @@ public struct InsertionPlanner: Sendable {
         let wins = { (cost: Double, place: (pickup: Int, drop: Int)) in cost < bestCost || (cost == bestCost && best.map { place < $0 } ?? false) }
         // A bound is summed in another order than the cost it bounds, so it may come out a rounding error above it.
         let mayWin = { (least: Double, place: (pickup: Int, drop: Int)) in wins(least - 1e-9 * max(1, abs(least)), place) }
-        // The places are tried in the order of a bound on their cost (`RouteScan.estimatedCost`), each walked while
+        // The places are tried in the order of a bound on their cost (`RouteScan.leastCost`), each walked while
         // its bound can still win; where drops are priced by the hour, every place is walked, in order.
         func byBound<Place>(_ places: [Place], _ least: (Place) -> Double?) -> [(least: Double, place: Place)] {
             guard bounded else { return places.map { (-.infinity, $0) } }
@@ -290,7 +290,7 @@ public struct InsertionPlanner: Sendable {
         }
         let pickups = byBound(pickupPositions) { position in
             guard let position, let routeScan else { return -.infinity }
-            return routeScan.estimatedCost(with: pickupInfo, at: position, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
+            return routeScan.leastCost(with: pickupInfo, at: position, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
         }
         // Places left unwalked because their bound could not win: when nothing wins, they still tell whether the
         // rider counts among those the search wants (see `Fit.noBetter`), as an in-order search of every place would.
@@ -310,7 +310,7 @@ public struct InsertionPlanner: Sendable {
             if bounded, scan.baseCost(profile: rider.profile) >= bestCost { pruned = true; continue }
             let first = pickupAt.map { $0 + 1 } ?? frozen
             let drops = byBound(Array(first...scan.count)) {
-                scan.estimatedCost(with: deliveryInfo, at: $0, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
+                scan.leastCost(with: deliveryInfo, at: $0, profile: rider.profile, travel: evaluator.travel, conditions: conditions, bound: bestCost)
             }
             for (index, (dropBound, j)) in drops.enumerated() {
                 let place = (pickup: pickupAt ?? -1, drop: j)

@@ -334,7 +334,7 @@ struct RouteScan {
     /// can still win. Nil when even this ends past the shift's grace, or a delivery's loads rule the place out (as
     /// they do `costWithDelivery`'s); minus infinity (no bound) when the place brings the stops after it forward. The
     /// walk is cut short once what it has added exceeds `bound`: the result is then above `bound`, not the whole of it.
-    func estimatedCost(with info: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions,
+    func leastCost(with info: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions,
                        bound: Double = .infinity) -> Double? {
         guard info.kind == .pickup || loadsAllow(info, at: j, profile: profile) else { return nil }
         let here = place(j)

@@ -1,10 +1,10 @@
 import Testing
 @testable import TowerCore
 
-/// The insertion search walks a place to the route's end only while the place's estimate can still win
-/// (`RouteScan.estimatedCost`). The estimate is a place's cost exactly while the speeds hold, and at most its cost
+/// The insertion search walks a place to the route's end only while a lower bound of its cost can still win
+/// (`RouteScan.leastCost`). The bound is a place's cost exactly while the speeds hold, and at most its cost
 /// while they only slow down; then the search finds what pricing every place would.
-@Suite struct PlaceEstimateTests {
+@Suite struct PlaceBoundTests {
     /// Second of the day (local) when the hours' speeds next rise after 10:00: from 10:00 they hold until 16:00,
     /// then only fall until 19:00 (see `TravelModel.hourFactor`).
     static let speedsHoldUntil = 16 * 3600, speedsOnlyFallUntil = 19 * 3600
@@ -19,7 +19,7 @@ import Testing
 
     static func secondOfDay(_ time: Instant, in world: World) -> Int { ISOTime.secondOfDay(time, offsetSeconds: world.utcOffsetSeconds) }
 
-    @Test func anEstimateIsThePlacesCostWhileSpeedsHoldAndAtMostItWhileTheyFall() throws {
+    @Test func aBoundIsThePlacesCostWhileSpeedsHoldAndAtMostItWhileTheyFall() throws {
         let (world, conditions, now) = try Self.world()
         let planner = InsertionPlanner()
         let travel = planner.evaluator.travel
@@ -31,7 +31,7 @@ import Testing
                 let route = (world.routes[id]?.stops ?? []).enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
                 let start = planner.start(of: rider, now: now, in: world)
                 let routeScan = RouteScan(route, start: start, profile: rider.profile, travel: travel, conditions: conditions)
-                // Compares one place's estimate with what walking it to the end costs (nil: it does not fit).
+                // Compares one place's bound with what walking it to the end costs (nil: it does not fit).
                 func compare(_ estimate: Double?, _ exact: Double?, endingAt end: Instant, _ place: String) {
                     guard estimate != -.infinity else { return }  // the place brings the stops after it forward: no bound
                     let ends = Self.secondOfDay(end, in: world)
@@ -49,29 +49,29 @@ import Testing
                     base.insert(pickup, at: p)
                     let whole = planner.evaluator.evaluate(base, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
                     let derived = RouteScan(routeScan, inserting: pickup, at: p, profile: rider.profile, travel: travel, conditions: conditions)
-                    let pickupEstimate = routeScan.estimatedCost(with: pickup, at: p, profile: rider.profile, travel: travel, conditions: conditions)
-                    compare(pickupEstimate, derived.endsTooLate(profile: rider.profile) ? nil : derived.baseCost(profile: rider.profile),
+                    let pickupBound = routeScan.leastCost(with: pickup, at: p, profile: rider.profile, travel: travel, conditions: conditions)
+                    compare(pickupBound, derived.endsTooLate(profile: rider.profile) ? nil : derived.baseCost(profile: rider.profile),
                             endingAt: whole.endTime, "\(id) pickup at \(p)")
                     for j in (p + 1)...base.count {
                         var candidate = base
                         candidate.insert(delivery, at: j)
                         let walked = planner.evaluator.evaluate(candidate, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
                         if j < base.count, walked.endTime > whole.endTime { pushedOn += 1 }
-                        compare(derived.estimatedCost(with: delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions),
+                        compare(derived.leastCost(with: delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions),
                                 derived.costWithDelivery(delivery, at: j, profile: rider.profile, travel: travel, conditions: conditions),
                                 endingAt: walked.endTime, "\(id) pickup at \(p), delivery at \(j)")
                     }
                 }
             }
         }
-        // Both regimes are exercised, and places whose push runs on to the route's end (the estimate's own walk).
+        // Both regimes are exercised, and places whose push runs on to the route's end (the bound's own walk).
         #expect(equal > 80)
         #expect(below > 300)
         #expect(pushedOn > 5000)
     }
 
-    /// The search by estimate finds the place, and its cost, that pricing every place in order finds.
-    @Test func theSearchByEstimateFindsWhatPricingEveryPlaceFinds() throws {
+    /// The search by bounds finds the place, and its cost, that pricing every place in order finds.
+    @Test func theSearchByBoundsFindsWhatPricingEveryPlaceFinds() throws {
         let (world, conditions, now) = try Self.world()
         let planner = InsertionPlanner()
         var compared = 0
@@ -85,7 +85,7 @@ import Testing
                 let start = planner.start(of: rider, now: now, in: world)
                 let frozen = planner.frozenPrefix(of: rider, route: stops)
                 let before = planner.evaluator.evaluate(route, profile: rider.profile, from: start, conditions: conditions, wantETAs: false).cost
-                // Every place in order, as the search priced them before it had estimates.
+                // Every place in order, as the search priced them before it had bounds.
                 let pickups: [Int?] = order.status == .pickedUp ? [nil] : (frozen...route.count).filter { p in
                     p == route.count || route[p].location != pickup.location || route[p].kind != .pickup
                 }
@@ -112,7 +112,7 @@ import Testing
     }
 }
 
-extension PlaceEstimateTests {
+extension PlaceBoundTests {
     /// What pricing one rider says, as a plain value to compare.
     enum Verdict: Equatable { case better(Double), noBetter, nowhere }
 
