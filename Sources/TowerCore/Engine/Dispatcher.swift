@@ -21,7 +21,7 @@ final class Dispatcher {
     /// frees on one of them, and every `Engine.fullRetryInterval` in any case (riders move nearer; new ones come on shift).
     private(set) var lastTried: [String: Set<String>] = [:]
     /// Orders not planned yet because their window opens beyond the plan's horizon (`EngineSettings.planHorizon`),
-    /// with when each is released (see `releaseTime`).
+    /// or the 06:00 plan's budget ran out before them, with when each is released (see `releaseTime`).
     private(set) var held: [String: Instant] = [:]
 
     init(ledger: CoreLedger, planner: InsertionPlanner, settings: EngineSettings) {
@@ -112,28 +112,46 @@ final class Dispatcher {
     }
 
     /// Whether an order is to be planned at `time` (always, without a horizon).
-    private func isDue(_ order: Order, at time: Instant) -> Bool { releaseTime(of: order).map { $0 <= time } ?? true }
+    private func isDue(_ order: Order, at time: Instant) -> Bool { settings.planHorizon == nil || releaseTime(of: order) <= time }
 
     /// When a held order is planned: the plan's horizon before its window opens, and up to `releaseSpread` earlier,
     /// by a fixed share of its id, so that the orders of windows opening at one time (booked windows open on the
-    /// hour) are placed over that half hour, a few each minute, not all at one tick. nil without a horizon.
-    private func releaseTime(of order: Order) -> Instant? {
-        guard let horizon = settings.planHorizon else { return nil }
+    /// hour) are placed over that half hour, a few each minute, not all at one tick. Without a horizon only the
+    /// orders a plan left for want of time are held (see `planDay`), by `deferredHorizon`.
+    private func releaseTime(of order: Order) -> Instant {
+        let horizon = settings.planHorizon ?? Self.deferredHorizon
         let steps = UInt64(Self.releaseSpread / Engine.tickInterval)
         return order.window.start - horizon - Int64(SeededRandom.fnv1a(order.id) % steps) * Engine.tickInterval
     }
 
     /// See `releaseTime`.
     static let releaseSpread: Int64 = 30 * 60
+    /// How long before its window opens an order the 06:00 plan had no time for is planned, in a day planned
+    /// without a horizon: a large city's waves (`tower bench scale` plans them 180 minutes ahead).
+    static let deferredHorizon: Int64 = 180 * 60
+    /// The share of the plan's budget (`EngineSettings.planBudget`) its insertions may take; the rest is for
+    /// re-sequencing the routes they built (a tenth of the plan at 2,000 riders).
+    static let insertionShare = 0.8
+
+    /// Reads a monotonic clock in nanoseconds: the plan's budget is the only decision that reads one (see
+    /// `EngineSettings.planBudget`); tests set a clock of their own.
+    var workClock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
 
     // MARK: Timed work
 
     /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
+    ///
+    /// Within the plan's budget (`EngineSettings.planBudget`): once its insertions have taken their share of it,
+    /// the orders left (the least urgent) are held and planned as their windows come near, as in a day planned in
+    /// waves, and once the whole budget is spent the routes left are kept as inserted, not re-sequenced.
     func planDay(at time: Instant) {
+        let started = workClock()
+        let budget = settings.planBudget.map { UInt64($0 * 1e9) }
+        let insertionsEnd = budget.map { started + UInt64(Double($0) * Self.insertionShare) }
         var open: [Order] = []
         for case let order? in world.orderIDs.map({ world.orders[$0] }) where order.status == .open {
-            guard let release = releaseTime(of: order), release > time else { open.append(order); continue }
-            held[order.id] = release
+            guard !isDue(order, at: time) else { open.append(order); continue }
+            held[order.id] = releaseTime(of: order)
             waiting.remove(order.id)
         }
         open.sort(by: Self.mostUrgentFirst)
@@ -141,7 +159,14 @@ final class Dispatcher {
         scratch.clock = time
         var changed: [String: (before: Double, after: Double)] = [:]
         let bases = RouteBases()
-        for order in open {
+        for (index, order) in open.enumerated() {
+            if let insertionsEnd, workClock() >= insertionsEnd {
+                for left in open[index...] {
+                    held[left.id] = releaseTime(of: left)
+                    waiting.remove(left.id)
+                }
+                break
+            }
             let allocation = planner.allocation(of: order, in: scratch, now: time, bases: bases)
             guard let insertion = allocation.best else {
                 lastTried[order.id] = Set(allocation.tried)
@@ -159,10 +184,10 @@ final class Dispatcher {
         for id in world.riderIDs where changed[id] != nil {
             var stops = scratch.routes[id]!.stops
             var after = changed[id]!.after
-            if let better = improved(stops, of: id, at: time, in: scratch) { (stops, after) = better }
+            if budget.map({ workClock() < started + $0 }) ?? true, let better = improved(stops, of: id, at: time, in: scratch) { (stops, after) = better }
             ledger.decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: changed[id]!.before, costAfter: after), at: time)
         }
-        for order in open where world.orders[order.id]?.status == .open { waiting.insert(order.id) }
+        for order in open where held[order.id] == nil && world.orders[order.id]?.status == .open { waiting.insert(order.id) }
     }
 
     /// The order the plan inserts in: the earliest window's end first, then the higher tier.

@@ -245,6 +245,11 @@ public struct EngineSettings: Sendable {
     /// the waves it is driven in, each inserted into routes whose earlier stops are done by then, not all at 06:00
     /// into routes of a whole shift each. nil: everything at the lock.
     public var planHorizon: Int64?
+    /// Seconds of work (on a monotonic clock, not the day's) the 06:00 plan may take: a large city's plan of the
+    /// whole day stops inserting at `Dispatcher.insertionShare` of it and holds the orders left for their waves,
+    /// so the core is never blocked for long at the lock. A plan the budget cuts depends on the machine's speed;
+    /// its decisions are journaled like any other, so replay and resume are exact. nil: no budget.
+    public var planBudget: Double?
 
     public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard, latestEventTime: Instant? = nil) {
         self.planLock = planLock

@@ -25,6 +25,9 @@ public struct Scenario: Sendable {
     /// How long before its window opens an order is planned (`plan_horizon_min` in scenario.json); nil: the whole
     /// day is planned at the lock (see `EngineSettings.planHorizon`).
     public var planHorizon: Int64?
+    /// Seconds of work the 06:00 plan may take (`plan_budget_s` in scenario.json; see `EngineSettings.planBudget`).
+    public var planBudget: Double = Scenario.defaultPlanBudget
+    public static let defaultPlanBudget: Double = 60
     /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
     public var channels: ChannelTerms?
 
@@ -74,4 +77,14 @@ public struct Disruption: Sendable, Hashable {
     public var kind: Kind
     /// Where it was written, for messages.
     public var source: String
+}
+
+extension EngineSettings {
+    /// The settings a day of `scenario` runs under: its lock, plan horizon and budget, and the latest time an input
+    /// may carry.
+    public init(scenario: Scenario, mode: Mode, policy: Policy) {
+        self.init(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
+        planHorizon = scenario.planHorizon
+        planBudget = scenario.planBudget
+    }
 }

@@ -92,6 +92,7 @@ public enum ScenarioLoader {
             scenario.currency = currency
             if r.has("eta_history") { scenario.etaHistory = try r.text("eta_history") }
             if r.has("plan_horizon_min") { scenario.planHorizon = Int64(try r.int("plan_horizon_min", in: 60...1440)) * 60 }
+            if r.has("plan_budget_s") { scenario.planBudget = Double(try r.int("plan_budget_s", in: 1...3600)) }
             return scenario
         } catch let error as EventError {
             throw ToolError("\(file): \(error)")

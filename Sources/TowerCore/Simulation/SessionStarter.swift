@@ -27,8 +27,7 @@ public enum SessionStarter {
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
                              mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil,
                              policyName: String = "", projections: DayProjections? = nil, progress: ((Double) -> Void)? = nil) throws -> Session {
-        var settings = EngineSettings(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
-        settings.planHorizon = scenario.planHorizon
+        let settings = EngineSettings(scenario: scenario, mode: mode, policy: policy)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         guard let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 else {
             let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }

@@ -14,6 +14,8 @@ enum ScaleBench {
         var riders: Int
         var orders: Int
         var planSeconds: Double
+        /// Orders the 06:00 plan held for their waves: beyond its horizon, or past its budget (`plan_budget_s`).
+        var heldAtLock: Int
         var cpuPerHour: Double
         var hours: Double
         var eventP99: Double
@@ -72,11 +74,11 @@ enum ScaleBench {
     }
 
     private static func say(_ f: Figures) {
-        BenchOutput.say(String(format: "%d riders, %d orders, played %.1f h after the 06:00 plan: 06:00 plan %.1f s; %.1f CPU s per simulated hour (scans %.1f, plan searches %.1f, retries %.1f, releases %.1f); "
+        BenchOutput.say(String(format: "%d riders, %d orders, played %.1f h after the 06:00 plan: 06:00 plan %.1f s (%d orders held for their waves); %.1f CPU s per simulated hour (scans %.1f, plan searches %.1f, retries %.1f, releases %.1f); "
                                + "p99: event %.2f ms (%d events), exception scan %.0f ms (the longest %.0f ms), plan search %.0f ms, waiting-order retry %.0f ms, "
                                + "held-order release %.0f ms, board frame %.1f ms (its outlook timed off the frame's thread %.0f ms); peak memory %.0f MB; %d delivered, %.1f%% in the booked window; "
                                + "%d orders waiting for a rider, %d held for their windows",
-                               f.riders, f.orders, f.hours, f.planSeconds, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.releasePerHour, f.eventP99, f.events, f.scanP99, f.scanMax, f.searchP99,
+                               f.riders, f.orders, f.hours, f.planSeconds, f.heldAtLock, f.cpuPerHour, f.scanPerHour, f.searchPerHour, f.retryPerHour, f.releasePerHour, f.eventP99, f.events, f.scanP99, f.scanMax, f.searchP99,
                                f.retryP99, f.releaseP99, f.frameP99, f.outlookP99, f.peakMB, f.delivered, f.onTime, f.unassigned, f.held))
     }
 
@@ -97,7 +99,8 @@ enum ScaleBench {
         var trend = KPITrend(planLock: scenario.planLock)
         engine.observer = { trend.note($0, world: engine.world) }
         session.simulation.run(until: scenario.planLock, engine: engine)
-        progress("\(riders) riders: 06:00 plan in \(String(format: "%.1f", (stopwatch.samples[.planDay]?.first ?? 0) / 1000)) s")
+        let heldAtLock = engine.backlog.held
+        progress("\(riders) riders: 06:00 plan in \(String(format: "%.1f", (stopwatch.samples[.planDay]?.first ?? 0) / 1000)) s, \(heldAtLock) orders held for their waves")
         let cpuStart = ETABench.cpuSeconds()
         // Hour by hour, with progress on stderr (a large city takes a while; the figures are the last line on stdout).
         var clock = scenario.planLock
@@ -116,7 +119,7 @@ enum ScaleBench {
         let orders = engine.world.orders.values
         let delivered = orders.filter { $0.status == .delivered }
         let onTime = delivered.filter { order in order.completedAt.map { !order.isLate(deliveredAt: $0) } ?? false }.count
-        var figures = Figures(riders: riders, orders: scenario.orders.count, planSeconds: (stopwatch.samples[.planDay]?.first ?? 0) / 1000,
+        var figures = Figures(riders: riders, orders: scenario.orders.count, planSeconds: (stopwatch.samples[.planDay]?.first ?? 0) / 1000, heldAtLock: heldAtLock,
                               cpuPerHour: cpu / hours, hours: hours, eventP99: p99(.event), events: stopwatch.samples[.event]?.count ?? 0,
                               scanP99: p99(.scan), scanMax: stopwatch.samples[.scan]?.max() ?? 0, searchP99: p99(.planSearch), retryP99: p99(.retry),
                               scanPerHour: perHour(.scan), searchPerHour: perHour(.planSearch), retryPerHour: perHour(.retry), frameP99: 0, outlookP99: 0,

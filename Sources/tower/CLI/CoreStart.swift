@@ -142,9 +142,7 @@ struct CoreStart {
     private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice, eta: ETAModel?,
                                  deadLetterPath: String, projections: DayProjections) throws -> (Engine, EventSource, [String]) {
         var notes: [String] = []
-        var settings = EngineSettings(planLock: scenario.planLock, mode: choice.mode, policy: choice.policy,
-                                      latestEventTime: scenario.latestEventTime)
-        settings.planHorizon = scenario.planHorizon
+        let settings = EngineSettings(scenario: scenario, mode: choice.mode, policy: choice.policy)
         let follower = try FeedFollower(path: path)
         let deadLetter = try DeadLetterFile(path: deadLetterPath)
         let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int ?? 0
