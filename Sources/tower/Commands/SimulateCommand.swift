@@ -19,7 +19,7 @@ enum SimulateCommand: Command {
             .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
             .init(name: "failed-cost", value: "X", help: "What a failed delivery costs, counted in the cost per delivery (default \(Int(RunReport.failedDeliveryCost)))."),
         ] + NotificationOptions.options,
-        discussion: "The same scenario and seed always give the same events and the same digest; 'tower replay' of the journal prints it again.")
+        discussion: "The same scenario and seed always give the same events and the same digest (unless the 06:00 plan reaches its budget, plan_budget_s, which depends on the machine's speed); 'tower replay' of the journal prints it again.")
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
