@@ -38,6 +38,8 @@ import Testing
         // One second a reading: the plan starts at 1 s and may insert until 1 + 8 s, one reading before each order.
         let cut = try Self.lockPlan(budget: Self.budget, clock: WorkClock { $0 * 1_000_000_000 })
         let engine = cut.engine
+        let lock = cut.simulation.scenario.planLock
+        var dueAlready: Set<Instant> = []
         let inserted = Int(Self.budget * Dispatcher.insertionShare) - 1
         #expect(due.count > 3 * inserted, "the test city books more orders than the budget lets the plan insert")
         for (index, order) in due.enumerated() {
@@ -49,10 +51,18 @@ import Testing
                 #expect(now.rider == nil && now.status == .open, "\(order.id) came after the budget")
                 #expect(!engine.dispatcher.waiting.contains(order.id), "a held order is not an order no rider could take")
                 let release = try #require(engine.dispatcher.held[order.id], "\(order.id) is held")
-                #expect(release <= order.window.start - Dispatcher.deferredHorizon)
-                #expect(release > order.window.start - Dispatcher.deferredHorizon - Dispatcher.releaseSpread)
+                let due = engine.dispatcher.dueTime(of: now)
+                #expect(due <= order.window.start - Dispatcher.deferredHorizon && due > order.window.start - Dispatcher.deferredHorizon - Dispatcher.releaseSpread)
+                if due > lock {
+                    #expect(release == due)
+                } else {
+                    // Due already: placed over the half hour after the lock, not all at its first tick.
+                    #expect(release > lock && release <= lock + Dispatcher.releaseSpread, "\(order.id) released at \(release)")
+                    dueAlready.insert(release)
+                }
             }
         }
+        #expect(dueAlready.count > 5, "the orders already due are spread over the half hour after the lock")
 
         // Through the day each held order is placed once its wave comes, and none is forgotten.
         var clock = cut.simulation.scenario.planLock
@@ -98,14 +108,15 @@ import Testing
         whole.engine.sync()
 
         let first = try Self.lockPlan(budget: Self.budget, clock: WorkClock(tick), journal: stopped)
-        first.simulation.run(until: first.simulation.scenario.time(8 * 3600 + 17 * 60), engine: first.engine)
+        // Inside the half hour after the lock, while orders already due when the budget ran out are being placed.
+        first.simulation.run(until: first.simulation.scenario.time(6 * 3600 + 16 * 60), engine: first.engine)
         first.simulation.checkpoint(engine: first.engine)
         first.engine.sync()
         #expect(!first.engine.dispatcher.held.isEmpty)
         var scenario = first.simulation.scenario
         scenario.planBudget = Self.budget
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: stopped, durability: .batch)
-        #expect(resumed.engine.dispatcher.held == first.engine.dispatcher.held)
+        #expect(resumed.engine.dispatcher.held == first.engine.dispatcher.held, "the same orders held until the same times")
         resumed.simulation.run(until: scenario.time(13 * 3600), engine: resumed.engine)
         resumed.engine.sync()
         #expect(try CheckpointTests.happenings(stopped) == CheckpointTests.happenings(straight))

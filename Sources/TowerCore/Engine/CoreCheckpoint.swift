@@ -50,6 +50,9 @@ struct EngineState: Codable {
     var lastTried: [String: [String]]
     /// Orders held until their window comes within the plan's horizon (absent in checkpoints written before it).
     var held: [String]?
+    /// Of those, the ones placed at another time than their windows say (the lock's plan ran out of budget after they
+    /// were due: spread over the half hour after the lock); absent when none.
+    var heldReleases: [String: Instant]?
     /// The plan search in flight: when it started, on the world as it stood after event `seq`, with what budget.
     var search: Search?
 
@@ -64,6 +67,7 @@ extension Engine {
     var state: EngineState {
         EngineState(advancedTo: advancedTo, waiting: dispatcher.waiting.sorted(), roomFreed: dispatcher.roomFreed.sorted(),
                     retryEveryone: dispatcher.retryEveryone, lastTried: dispatcher.lastTried.mapValues { $0.sorted() }, held: dispatcher.held.keys.sorted(),
+                    heldReleases: dispatcher.heldOffSchedule.isEmpty ? nil : dispatcher.heldOffSchedule,
                     search: improver.inFlight.map { .init(started: $0.now, seq: $0.world.lastSeq, iterations: $0.iterations) })
     }
 
@@ -88,7 +92,7 @@ extension Engine {
     func restore(_ state: EngineState, searchWorld: World?) throws {
         advancedTo = state.advancedTo
         dispatcher.restore(waiting: state.waiting, roomFreed: state.roomFreed, retryEveryone: state.retryEveryone, lastTried: state.lastTried,
-                           held: state.held ?? [])
+                           held: state.held ?? [], offSchedule: state.heldReleases ?? [:])
         checkpointEnd = world.lastSeq
         if let search = state.search {
             guard let searchWorld, searchWorld.lastSeq == search.seq else {

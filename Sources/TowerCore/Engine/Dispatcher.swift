@@ -21,7 +21,7 @@ final class Dispatcher {
     /// frees on one of them, and every `Engine.fullRetryInterval` in any case (riders move nearer; new ones come on shift).
     private(set) var lastTried: [String: Set<String>] = [:]
     /// Orders not planned yet because their window opens beyond the plan's horizon (`EngineSettings.planHorizon`),
-    /// or the 06:00 plan's budget ran out before them, with when each is released (see `releaseTime`).
+    /// or the 06:00 plan's budget ran out before them, with when each is released (see `dueTime`).
     private(set) var held: [String: Instant] = [:]
 
     init(ledger: CoreLedger, planner: InsertionPlanner, settings: EngineSettings) {
@@ -45,11 +45,15 @@ final class Dispatcher {
         }
     }
 
+    /// The held orders placed at another time than they come due (see `deferredRelease`), for a checkpoint.
+    var heldOffSchedule: [String: Instant] { held.filter { id, time in world.orders[id].map { dueTime(of: $0) != time } ?? false } }
+
     /// What a checkpoint keeps of the dispatcher (see `EngineState`).
-    func restore(waiting: [String], roomFreed: [String], retryEveryone: Bool, lastTried: [String: [String]], held: [String]) {
+    func restore(waiting: [String], roomFreed: [String], retryEveryone: Bool, lastTried: [String: [String]], held: [String],
+                 offSchedule: [String: Instant]) {
         self.waiting = Set(waiting)
         self.held = [:]
-        for id in held { if let order = world.orders[id] { self.held[id] = releaseTime(of: order) } }
+        for id in held { if let order = world.orders[id] { self.held[id] = offSchedule[id] ?? dueTime(of: order) } }
         self.roomFreed = Set(roomFreed)
         self.retryEveryone = retryEveryone
         self.lastTried = lastTried.mapValues(Set.init)
@@ -64,7 +68,7 @@ final class Dispatcher {
         // Held orders follow their windows in every mode (static places them too, as they come due).
         switch event.body {
         case let .orderCancelled(id, _): held[id] = nil
-        case let .orderUpdated(id, _): if held[id] != nil, let order = world.orders[id] { held[id] = releaseTime(of: order) }
+        case let .orderUpdated(id, _): if held[id] != nil, let order = world.orders[id] { held[id] = dueTime(of: order) }
         default: break
         }
         guard settings.mode != .static else {
@@ -108,23 +112,34 @@ final class Dispatcher {
     /// kept for the day's plan.
     private func arrived(_ order: Order, at time: Instant) {
         guard planLocked else { waiting.insert(order.id); return }
-        if isDue(order, at: time) { place(order.id, at: time, trigger: "order \(order.id) arrived") } else { held[order.id] = releaseTime(of: order) }
+        if isDue(order, at: time) { place(order.id, at: time, trigger: "order \(order.id) arrived") } else { held[order.id] = dueTime(of: order) }
     }
 
     /// Whether an order is to be planned at `time` (always, without a horizon).
-    private func isDue(_ order: Order, at time: Instant) -> Bool { settings.planHorizon == nil || releaseTime(of: order) <= time }
+    private func isDue(_ order: Order, at time: Instant) -> Bool { settings.planHorizon == nil || dueTime(of: order) <= time }
 
-    /// When a held order is planned: the plan's horizon before its window opens, and up to `releaseSpread` earlier,
-    /// by a fixed share of its id, so that the orders of windows opening at one time (booked windows open on the
-    /// hour) are placed over that half hour, a few each minute, not all at one tick. Without a horizon only the
-    /// orders a plan left for want of time are held (see `planDay`), by `deferredHorizon`.
-    private func releaseTime(of order: Order) -> Instant {
-        let horizon = settings.planHorizon ?? Self.deferredHorizon
-        let steps = UInt64(Self.releaseSpread / Engine.tickInterval)
-        return order.window.start - horizon - Int64(SeededRandom.fnv1a(order.id) % steps) * Engine.tickInterval
+    /// When an order comes due, and a held order is placed: the plan's horizon before its window opens, and up to
+    /// `releaseSpread` earlier, by a fixed share of its id (`releaseOffset`), so that the orders of windows opening at
+    /// one time (booked windows open on the hour) are placed over that half hour, a few each minute, not all at one
+    /// tick. Without a horizon only the orders a plan left for want of time are held (see `planDay`), by
+    /// `deferredHorizon`.
+    func dueTime(of order: Order) -> Instant {
+        order.window.start - (settings.planHorizon ?? Self.deferredHorizon) - releaseOffset(of: order)
     }
 
-    /// See `releaseTime`.
+    /// When an order the lock's plan left for want of time is placed: when it comes due, or, if it was due already,
+    /// over the half hour after the lock (by the same share of its id), so that a budget too small for its city
+    /// does not move the plan's work to the first tick. (A checkpoint keeps these, `EngineState.heldReleases`.)
+    private func deferredRelease(of order: Order) -> Instant {
+        let due = dueTime(of: order)
+        return due > settings.planLock ? due : settings.planLock + releaseOffset(of: order) + Engine.tickInterval
+    }
+
+    private func releaseOffset(of order: Order) -> Int64 {
+        Int64(SeededRandom.fnv1a(order.id) % UInt64(Self.releaseSpread / Engine.tickInterval)) * Engine.tickInterval
+    }
+
+    /// See `dueTime`.
     static let releaseSpread: Int64 = 30 * 60
     /// How long before its window opens an order the 06:00 plan had no time for is planned, in a day planned
     /// without a horizon: a large city's waves (`tower bench scale` plans them 180 minutes ahead).
@@ -151,7 +166,7 @@ final class Dispatcher {
         var open: [Order] = []
         for case let order? in world.orderIDs.map({ world.orders[$0] }) where order.status == .open {
             guard !isDue(order, at: time) else { open.append(order); continue }
-            held[order.id] = releaseTime(of: order)
+            held[order.id] = dueTime(of: order)
             waiting.remove(order.id)
         }
         open.sort(by: Self.mostUrgentFirst)
@@ -162,7 +177,7 @@ final class Dispatcher {
         for (index, order) in open.enumerated() {
             if let insertionsEnd, workClock() >= insertionsEnd {
                 for left in open[index...] {
-                    held[left.id] = releaseTime(of: left)
+                    held[left.id] = deferredRelease(of: left)
                     waiting.remove(left.id)
                 }
                 break

@@ -241,7 +241,7 @@ public struct EngineSettings: Sendable {
     public var improveIterations = 12
     public var improveInterval: Int64 = 900
     /// How long before its window opens an order is planned: the lock plans the orders due within it, the rest are
-    /// held and released as their windows come near (see `Dispatcher.releaseTime`). A large city's day is planned in
+    /// held and released as their windows come near (see `Dispatcher.dueTime`). A large city's day is planned in
     /// the waves it is driven in, each inserted into routes whose earlier stops are done by then, not all at 06:00
     /// into routes of a whole shift each. nil: everything at the lock.
     public var planHorizon: Int64?
