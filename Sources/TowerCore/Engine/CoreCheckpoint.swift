@@ -48,7 +48,8 @@ struct EngineState: Codable {
     var roomFreed: [String]
     var retryEveryone: Bool
     var lastTried: [String: [String]]
-    /// Orders held until their window comes within the plan's horizon (absent in checkpoints written before it).
+    /// Orders held until their window comes within the plan's horizon, or held because the lock's plan ran out of
+    /// budget before them (absent in checkpoints written before the horizon).
     var held: [String]?
     /// Of those, the ones placed at another time than their windows say (the lock's plan ran out of budget after they
     /// were due: spread over the half hour after the lock); absent when none.
