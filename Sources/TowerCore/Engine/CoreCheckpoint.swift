@@ -68,7 +68,7 @@ extension Engine {
     var state: EngineState {
         EngineState(advancedTo: advancedTo, waiting: dispatcher.waiting.sorted(), roomFreed: dispatcher.roomFreed.sorted(),
                     retryEveryone: dispatcher.retryEveryone, lastTried: dispatcher.lastTried.mapValues { $0.sorted() }, held: dispatcher.held.keys.sorted(),
-                    heldReleases: dispatcher.heldOffSchedule.isEmpty ? nil : dispatcher.heldOffSchedule,
+                    heldReleases: dispatcher.heldOffSchedule,
                     search: improver.inFlight.map { .init(started: $0.now, seq: $0.world.lastSeq, iterations: $0.iterations) })
     }
 

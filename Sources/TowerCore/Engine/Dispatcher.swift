@@ -45,8 +45,12 @@ final class Dispatcher {
         }
     }
 
-    /// The held orders placed at another time than they come due (see `deferredRelease`), for a checkpoint.
-    var heldOffSchedule: [String: Instant] { held.filter { id, time in world.orders[id].map { dueTime(of: $0) != time } ?? false } }
+    /// The held orders placed at another time than they come due (see `deferredRelease`), for a checkpoint; nil when
+    /// none (every day without a cut by the plan's budget), so its checkpoints are as they were.
+    var heldOffSchedule: [String: Instant]? {
+        let off = held.filter { id, time in world.orders[id].map { dueTime(of: $0) != time } ?? false }
+        return off.isEmpty ? nil : off
+    }
 
     /// What a checkpoint keeps of the dispatcher (see `EngineState`).
     func restore(waiting: [String], roomFreed: [String], retryEveryone: Bool, lastTried: [String: [String]], held: [String],
