@@ -335,7 +335,7 @@ struct RouteScan {
     /// they do `costWithDelivery`'s); minus infinity (no bound) when the place brings the stops after it forward. The
     /// walk is cut short once what it has added exceeds `bound`: the result is then above `bound`, not the whole of it.
     func leastCost(with info: StopInfo, at j: Int, profile: RiderProfile, travel: TravelModel, conditions: TravelConditions,
-                       bound: Double = .infinity) -> Double? {
+                   bound: Double = .infinity) -> Double? {
         guard info.kind == .pickup || loadsAllow(info, at: j, profile: profile) else { return nil }
         let here = place(j)
         var time = departure(j) + Int64(travel.travelSeconds(from: here, to: info.location, vehicle: profile.vehicle, departing: departure(j), in: conditions))
