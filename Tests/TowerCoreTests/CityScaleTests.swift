@@ -458,4 +458,58 @@ import Testing
         #expect(!map.isEmpty && IDMap<Int>().isEmpty)
         #expect(map.withValue("id-7") { $0 * 2 } == -14 && map.withValue("id-8") { $0 } == nil && copy.withValue("id-8") { $0 } == 8)
     }
+
+    /// The scans' index of live orders lists, after every half hour of a busy day, every order a scan could find
+    /// trouble with (live and its window ending by then, or critical and waiting for a rider), nothing that is not
+    /// live or critical and waiting, nothing ending a slot or more after, in the order the orders were created; and
+    /// a scan that reads the index finds the same cases, in the same order, as one that walks every order.
+    @Test func aScanLooksAtTheOrdersComingDueAndFindsWhatAWalkOfEveryOrderFinds() throws {
+        // Few riders for the orders, so orders wait, run late and fail through the day.
+        let scenario = try TestCity.scenario(riders: 5, orders: 160, seed: 7)
+        let session = try SessionStarter.start(scenario: scenario, seed: 2, journalPath: nil, durability: .batch)
+        let detector = ExceptionDetector(thresholds: Policy.standard.thresholds)
+        let horizon = Policy.standard.thresholds.capacityHorizon
+        var seen = (late: 0, waiting: 0, listed: 0, findings: 0)
+        for step in 0..<30 {
+            let now = scenario.time(7 * 3600 + step * 1800)
+            session.simulation.run(until: now, engine: session.engine)
+            // The order system rebooks two live orders: one's window an hour and a half later, another's to end
+            // within the scans' horizon (the index moves each between slots).
+            let open = session.engine.world.orderIDs.filter { id in session.engine.world.orders[id].map { !$0.status.isFinal && $0.window.end > now + horizon } ?? false }
+            for (index, id) in open.prefix(2).enumerated() {
+                let window = try #require(session.engine.world.orders[id]).window
+                let moved = index == 0 ? TimeWindow(start: window.start + 5400, end: window.end + 5400) : TimeWindow(start: now, end: now + horizon / 2)
+                try session.engine.submit(Event(id: "rebook-\(step)-\(id)", at: now, by: "oms", body: .orderUpdated(order: id, changes: OrderChanges(window: moved))))
+            }
+            let world = session.engine.world
+            #expect(world.dueOrders.isBuilt)
+            func live(_ order: Order) -> Bool { order.status == .open || order.status == .assigned || order.status == .pickedUp }
+            func waitsCritical(_ order: Order) -> Bool { order.status == .open && order.rider == nil && order.tier == .critical }
+            for until in [now, now + horizon] {
+                let listed = world.ordersToScan(endingBy: until)
+                let position = Dictionary(uniqueKeysWithValues: world.orderIDs.enumerated().map { ($1, $0) })
+                #expect(listed.map { position[$0]! } == listed.map { position[$0]! }.sorted(), "not in creation order at \(until)")
+                #expect(Set(listed).count == listed.count)
+                let must = world.orderIDs.filter { id in world.orders[id].map { live($0) && $0.window.end <= until || waitsCritical($0) }! }
+                #expect(Set(must).isSubset(of: listed), "missing at \(until): \(Set(must).subtracting(listed).sorted())")
+                for id in listed {
+                    let order = try #require(world.orders[id])
+                    #expect(waitsCritical(order) || live(order) && order.window.end < until + DueOrderIndex.slotSeconds,
+                            "\(id) listed at \(until): \(order.status), window ends \(order.window.end)")
+                }
+                seen.late += world.orderIDs.filter { id in world.orders[id].map { live($0) && $0.window.end <= now }! }.count
+                seen.waiting += world.unassignedOrderIDs.count
+                seen.listed += listed.count
+            }
+            var walked = world
+            walked.dueOrders = DueOrderIndex()
+            #expect(walked.ordersToScan(endingBy: now) == walked.orderIDs)
+            let outlook = session.engine.outlook(at: now)
+            let found = detector.scan(world, outlook: outlook, now: now)
+            #expect(found == detector.scan(walked, outlook: outlook, now: now), "at \(step)")
+            seen.findings += found.count
+        }
+        #expect(seen.late > 0 && seen.waiting > 0 && seen.findings > 20, "a day with nothing to find shows nothing: \(seen)")
+        #expect(seen.listed < session.engine.world.orderIDs.count * 30, "the index listed every order: \(seen)")
+    }
 }

@@ -26,13 +26,16 @@ public struct ExceptionDetector: Sendable {
         for id in world.riderIDs {
             guard let lane = outlook.lanes[id] else { continue }
             for stop in lane.stops where stop.kind == .delivery {
-                guard let order = world.orders[stop.order], now < order.window.end,
-                      stop.eta - order.promised.end > thresholds.predictedLate else { continue }
-                findings.append(Finding(.predictedLate, order.id,
-                                        "ETA \(clock(stop.eta)), promised by \(clock(order.promised.end)) (\(id))"))
+                // The order read where it is stored: a scan looks at every stop of the city.
+                guard let promised = world.orders.withValue(stop.order, { now < $0.window.end ? $0.promised.end : nil }) ?? nil,
+                      stop.eta - promised > thresholds.predictedLate else { continue }
+                findings.append(Finding(.predictedLate, stop.order, "ETA \(clock(stop.eta)), promised by \(clock(promised)) (\(id))"))
             }
         }
-        for id in world.orderIDs {
+        // Only orders whose windows end within the horizon can be late now or wait too near their end, and only
+        // critical ones wait too long whatever their window: the rest of the day's orders are not looked at.
+        let watched = world.ordersToScan(endingBy: now + max(0, thresholds.capacityHorizon))
+        for id in watched {
             guard let order = world.orders[id] else { continue }
             let live = order.status == .open || order.status == .assigned || order.status == .pickedUp
             guard live else { continue }
@@ -51,10 +54,9 @@ public struct ExceptionDetector: Sendable {
             }
         }
         for id in world.riderIDs {
-            guard let rider = world.riders[id] else { continue }
-            findings += riderFindings(rider, in: world, now: now)
+            findings += world.riders.withValue(id) { riderFindings($0, in: world, now: now) } ?? []
         }
-        findings += capacityFindings(world, now: now)
+        findings += capacityFindings(world, watched: watched, now: now)
         return findings
     }
 
@@ -82,9 +84,10 @@ public struct ExceptionDetector: Sendable {
         var zones: Set<String> = [rider.profile.zone]
         if let hub = world.hubs[rider.profile.hub] { zones.insert(hub.zone) }
         for stop in route {
-            guard let order = world.orders[stop.order] else { continue }
-            if stop.kind == .delivery { zones.insert(order.zone) }
-            else if case let .hub(hub) = order.pickup, let zone = world.hubs[hub]?.zone { zones.insert(zone) }
+            world.orders.withValue(stop.order) { order in
+                if stop.kind == .delivery { zones.insert(order.zone) }
+                else if case let .hub(hub) = order.pickup, let zone = world.hubs[hub]?.zone { zones.insert(zone) }
+            }
         }
         let areas = zones.sorted().compactMap { world.zones[$0]?.area }
         if let first = areas.first {
@@ -99,19 +102,24 @@ public struct ExceptionDetector: Sendable {
     }
 
     /// Zones where the parcels due within the horizon that nobody carries exceed the room left on the riders of
-    /// that zone who are on shift.
-    private func capacityFindings(_ world: World, now: Instant) -> [Finding] {
+    /// that zone who are on shift. `watched`: the orders the scan looks at (every order nobody carries whose window
+    /// ends within the horizon is among them).
+    private func capacityFindings(_ world: World, watched: [String], now: Instant) -> [Finding] {
         var due: [String: Int] = [:]
-        for id in world.unassignedOrderIDs {
+        for id in watched where world.unassignedOrderIDs.contains(id) {
             guard let order = world.orders[id], order.window.end <= now + thresholds.capacityHorizon, order.window.end > now else { continue }
             due[order.zone, default: 0] += order.parcels
         }
         var room: [String: Int] = [:]
         for id in world.riderIDs {
-            guard let rider = world.riders[id], rider.status == .idle || rider.status == .driving else { continue }
-            let planned = (world.routes[id]?.stops ?? []).filter { $0.kind == .pickup }
-                .reduce(0) { $0 + (world.orders[$1.order]?.parcels ?? 0) }
-            room[rider.profile.zone, default: 0] += max(0, rider.profile.capacityParcels - rider.loadParcels - planned)
+            guard let (zone, free) = world.riders.withValue(id, { rider -> (String, Int)? in
+                guard rider.status == .idle || rider.status == .driving else { return nil }
+                return (rider.profile.zone, rider.profile.capacityParcels - rider.loadParcels)
+            }) ?? nil else { continue }
+            let planned = (world.routes[id]?.stops ?? []).reduce(0) { sum, stop in
+                stop.kind == .pickup ? sum + (world.orders.withValue(stop.order) { $0.parcels } ?? 0) : sum
+            }
+            room[zone, default: 0] += max(0, free - planned)
         }
         return due.keys.sorted().compactMap { zone in
             let free = room[zone] ?? 0

@@ -330,7 +330,7 @@ public struct RemedyPlanner: Sendable {
             _ = try onDuty(s, in: world)
         case .handoffZone:
             // In the day's order (the first placed takes the room), among the orders waiting for a rider.
-            for id in world.orderIDs where world.unassignedOrderIDs.contains(id) {
+            for id in world.ordersToScan(endingBy: now + policy.thresholds.capacityHorizon) where world.unassignedOrderIDs.contains(id) {
                 guard let order = draft.world.orders[id], order.zone == s, order.status == .open, order.rider == nil,
                       order.window.end > now, order.window.end <= now + policy.thresholds.capacityHorizon,
                       let insertion = planner.bestInsertion(of: order, in: draft.world, now: now, among: [.thirdParty, .gig]) else { continue }

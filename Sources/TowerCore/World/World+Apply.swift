@@ -8,6 +8,7 @@ extension World {
         orders.beginChangeLog(); riders.beginChangeLog(); exceptions.beginChangeLog()
         defer {
             followRiders(hubsChanged: event.type == .hubDefined)
+            if !dueOrders.isBuilt { dueOrders = DueOrderIndex(orderIDs: orderIDs, orders: orders) }
             orders.endChangeLog(); riders.endChangeLog(); exceptions.endChangeLog()
         }
         if event.isCoreDecision { decisionIDs[event.id] = true } else { inputIDs[event.id] = event.fingerprint }

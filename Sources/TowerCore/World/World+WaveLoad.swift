@@ -1,9 +1,12 @@
 extension World {
-    /// Puts an order in the world and keeps the 3PL's wave counts with it (`thirdPartyWaveLoad`). Every change of
-    /// an order's rider, status or window, in `apply` or in a draft, goes through here.
+    /// Puts an order in the world and keeps the 3PL's wave counts (`thirdPartyWaveLoad`) and the scans' index of
+    /// live orders (`dueOrders`) with it. Every change of an order's rider, status or window, in `apply` or in a
+    /// draft, goes through here.
     public mutating func putOrder(_ order: Order) {
         if waveLoad.count != channels.thirdPartyWaves.count { recountWaves() }  // never index past the waves
-        if let old = orders[order.id].flatMap(thirdPartyWave) { waveLoad[old] -= 1 }
+        let old = orders[order.id]
+        if let wave = old.flatMap(thirdPartyWave) { waveLoad[wave] -= 1 }
+        dueOrders.update(from: old, to: order)
         orders[order.id] = order
         if let new = thirdPartyWave(of: order) { waveLoad[new] += 1 }
         if order.status == .open, order.rider == nil { unassignedOrderIDs.insert(order.id) } else { unassignedOrderIDs.remove(order.id) }

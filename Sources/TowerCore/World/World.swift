@@ -28,6 +28,8 @@ public struct World: Sendable, Codable {
     var waveLoad: [Int] = []
     /// Orders open with no rider (kept by `putOrder`), so what waits for a rider is found without a walk of the day.
     public internal(set) var unassignedOrderIDs: Set<String> = []
+    /// The live orders by when their windows end, for the exception scans (see `ordersToScan`; kept by `putOrder`).
+    var dueOrders = DueOrderIndex()
     /// Each rider's route; changed only through `setRoute` and `changeStops` (which keep `routeMarks` with it).
     public internal(set) var routes: IDMap<Route> = [:]
     /// A few points of each route (up to `marksPerRoute` of its stops' places, evenly spaced, the end included): where
@@ -144,7 +146,15 @@ public struct World: Sendable, Codable {
     }
 
     mutating func noteRider(_ id: String) { if riders[id] == nil { riderIDs.append(id) } }
-    mutating func noteOrder(_ id: String) { orderIDs.append(id) }
+    mutating func noteOrder(_ id: String) {
+        orderIDs.append(id)
+        dueOrders.note(id)
+    }
+
+    /// The orders a scan must look at for what is wrong up to `time` (see `DueOrderIndex`): the live orders whose
+    /// windows end by then (and a few just after) and the critical orders waiting for a rider, in creation order;
+    /// every order, before a decoded world's first `apply` builds the index.
+    public func ordersToScan(endingBy time: Instant) -> [String] { dueOrders.isBuilt ? dueOrders.orders(endingBy: time) : orderIDs }
 
     mutating func updateBounds(with zone: Zone) {
         zoneList.removeAll { $0.id == zone.id }
