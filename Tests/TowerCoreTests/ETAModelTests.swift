@@ -139,6 +139,50 @@ import Testing
         try refused({ o in o["riders"] = (o["riders"] as! [String]) + ["R-extra"] }, naming: "travel model does not fit")
         try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
         try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0]], [], []]] }, naming: "lists of [key")
+        try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
+                        o["calibration"] = c }, naming: "interval calibration")
+        try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")
+    }
+
+    /// Each side of the interval settles where a tenth of the legs miss it, band by band: legs of one distance band
+    /// twice as spread as the interval the model gives them (half of them outside), legs of another half as spread
+    /// (almost none outside), mixed through the hours; once the factors have moved, about 80% of each band's legs
+    /// fall inside the interval each got before it was learned, and the factors of the wide band grew while the
+    /// narrow band's shrank.
+    @Test func theOnlineCalibrationHoldsCoverageInEveryBand() {
+        var calibration = IntervalCalibration(distanceCuts: [2])
+        var random = SeededRandom(seed: 5)
+        let given = [-0.2, 0, 0.2]
+        var inside = [0, 0], legs = [0, 0]
+        for leg in 0..<12_000 {
+            let wide = leg % 2 == 0
+            let km = wide ? 1.0 : 3.0, hour = 7 + leg % 13
+            let miss = random.normal() * (wide ? 0.2 / 0.6745 : 0.2 / 2.5)  // ±0.2 holds 50% of the wide band, 99% of the narrow
+            let interval = calibration.scaled(given, km: km, hour: hour)
+            if leg >= 6_000 {
+                legs[wide ? 0 : 1] += 1
+                if interval[0] <= miss && miss <= interval[2] { inside[wide ? 0 : 1] += 1 }
+            }
+            calibration.learn(miss: miss, quantiles: given, km: km, hour: hour)
+        }
+        for band in 0..<2 {
+            let coverage = Double(inside[band]) / Double(legs[band])
+            #expect((0.77...0.83).contains(coverage), "band \(band): \(coverage)")
+        }
+        #expect(calibration.distance[0].low > 1.5 && calibration.distance[0].high > 1.5)
+        #expect(calibration.distance[1].low < 0.9 && calibration.distance[1].high < 0.9)
+        #expect(calibration.isWellFormed)
+    }
+
+    /// On the shipped history's held-out days, learned online (each leg predicted, then learned), the P10–P90
+    /// interval holds about 80% of the legs in every distance band (the bench prints these figures).
+    @Test func onlineIntervalsHoldInEveryDistanceBand() throws {
+        let (train, test) = try Self.split.get()
+        let result = ETAEvaluation(model: try ETAModel(training: train), rows: test, online: true)
+        #expect((0.77...0.83).contains(result.model.coverage ?? 0))
+        for band in result.coverageByDistance where band.legs >= 500 {
+            #expect((0.77...0.83).contains(band.coverage), "\(band.label): \(band.coverage)")
+        }
     }
 
     /// A road closure in one zone, or one slower rider, from the third test day: the touched legs' error comes back

@@ -20,8 +20,9 @@ public struct StopInfo: Sendable {
     /// Resolves `stop` in `world` for a route planned at `now` (how far ahead it lies sets its reserve, see
     /// `RouteEvaluator.latestArrival`); nil when its order is unknown.
     public init?(_ stop: Stop, ref: Int, in world: World, now: Instant) {
-        guard let order = world.orders[stop.order] else { return nil }
-        self.init(stop, ref: ref, order: order, in: world, now: now)
+        // The order read where it is stored (an order is a large value; a route's basis resolves every stop).
+        guard let info = world.orders.withValue(stop.order, { StopInfo(stop, ref: ref, order: $0, in: world, now: now) }) ?? nil else { return nil }
+        self = info
     }
 
     /// As above, with the stop's order already looked up.

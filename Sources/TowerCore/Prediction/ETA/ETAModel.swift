@@ -67,6 +67,9 @@ public struct ETAModel: Codable, Sendable {
 
     /// How the travel intervals change with distance and hour (nil: one shape for every leg).
     private(set) var regimes: IntervalRegimes?
+    /// How far online each side of the travel intervals has moved from those shapes, by distance and hour band, to
+    /// keep them honest as the day goes (see `IntervalCalibration`).
+    private(set) var calibration = IntervalCalibration(distanceCuts: []) { didSet { memo = FingerprintMemo() } }
     /// The fingerprint, once computed, shared by the copies of this model until one of them changes (every change
     /// to what is encoded goes through a property above that starts a new memo).
     private var memo = FingerprintMemo()
@@ -115,6 +118,7 @@ public struct ETAModel: Codable, Sendable {
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
                                           hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
+                calibration = IntervalCalibration(distanceCuts: regimes?.distanceCuts ?? [])
                 let final = travel
                 pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - explained[$0] }
             } else {
@@ -151,9 +155,15 @@ public struct ETAModel: Codable, Sendable {
         let t = travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
             + pairs.correction(ETAModel.pairKeys(row, vocabulary))
         let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary)) + (dwellTrees?.predict(ETAModel.dwellTreeFeatures(row, vocabulary)) ?? 0)
-        let quantiles = regimes?.quantiles(km: ETAModel.roadKm(row), hour: ETAModel.hour(row), overall: travel.quantiles) ?? travel.quantiles
+        let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
+        let quantiles = calibration.scaled(shapedQuantiles(km: km, hour: hour), km: km, hour: hour)
         let travelSeconds = quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
         return Prediction(travel: travelSeconds, dwell: max(0, exp(d + dwell.quantiles[1]) - ETAModel.dwellShift))
+    }
+
+    /// The travel P10 / P50 / P90 offsets for a leg, as its regime shapes them, before the online calibration.
+    private func shapedQuantiles(km: Double, hour: Int) -> [Double] {
+        regimes?.quantiles(km: km, hour: hour, overall: travel.quantiles) ?? travel.quantiles
     }
 
     /// The model with an indicator for each of `ids` it has none for yet (the live fleet's riders), starting at the
@@ -181,8 +191,12 @@ public struct ETAModel: Codable, Sendable {
         if let seconds = row.travelSeconds {
             let x = ETAModel.travelFeatures(row, vocabulary), keys = ETAModel.pairKeys(row, vocabulary)
             let target = log(seconds + ETAModel.travelShift) - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            // The whole miss, before anything learns the leg: the intervals are scored on it first.
+            let miss = target - travel.predict(x) - pairs.correction(keys)
+            let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
+            calibration.learn(miss: miss, quantiles: shapedQuantiles(km: km, hour: hour), km: km, hour: hour)
             // The fast shift first, on the whole miss; then the linear part and the pairs on what it leaves.
-            if trees != nil { pairs.learn(keys, residual: target - travel.predict(x) - pairs.correction(keys), shift: true) }
+            if trees != nil { pairs.learn(keys, residual: miss, shift: true) }
             let corrected = pairs.correction(keys)
             travel.update(x, target - corrected)
             if trees != nil { pairs.learn(keys, residual: target - travel.predict(x) - corrected, shift: false) }
@@ -276,7 +290,7 @@ public struct ETAModel: Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, trees, dwellTrees, pairs, regimes
+        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, trees, dwellTrees, pairs, regimes, calibration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -300,6 +314,8 @@ public struct ETAModel: Codable, Sendable {
         dwellTrees = try c.decodeIfPresent(BoostedTrees.self, forKey: .dwellTrees)
         pairs = try c.decode(PairCorrections.self, forKey: .pairs)
         regimes = try c.decodeIfPresent(IntervalRegimes.self, forKey: .regimes)
+        // Models written before the calibration start where a trained one does.
+        calibration = try c.decodeIfPresent(IntervalCalibration.self, forKey: .calibration) ?? IntervalCalibration(distanceCuts: regimes?.distanceCuts ?? [])
         vocabulary = Vocabulary(zones: zones, centres: zoneCentres, riders: riders)
         // A file is input: every part must fit the features this model builds, or a prediction would read past them.
         let probe = HistoryRow(line: 0, order: "", rider: "", channel: "own", zone: "", from: GeoPoint(lat: 0, lon: 0), to: GeoPoint(lat: 0, lon: 0),
@@ -309,7 +325,9 @@ public struct ETAModel: Codable, Sendable {
             : !dwell.fits(dimension: ETAModel.dwellFeatures(probe, vocabulary).count) ? (.dwell, "the dwell model does not fit the zones and riders")
             : trees.map({ $0.features != ETAModel.treeFeatures(probe, vocabulary).count }) == true ? (.trees, "trees for another set of features")
             : dwellTrees.map({ $0.features != ETAModel.dwellTreeFeatures(probe, vocabulary).count }) == true ? (.dwellTrees, "trees for another set of features")
-            : regimes.map({ !$0.isWellFormed }) == true ? (.regimes, "interval regimes that do not cover every band") : nil
+            : regimes.map({ !$0.isWellFormed }) == true ? (.regimes, "interval regimes that do not cover every band")
+            : !calibration.isWellFormed || calibration.distanceCuts != (regimes?.distanceCuts ?? [])
+                ? (.calibration, "an interval calibration that does not fit the regimes' bands, or factors out of range") : nil
         if let (key, reason) = problem { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: reason) }
     }
 

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Keeps the travel intervals honest online, band by band (adaptive conformal inference): every leg learned is
+/// first scored against the interval the model gave it, and each side of the interval widens a little when the leg
+/// fell outside it and narrows a little when it fell inside, so that over the legs of each distance band and of each
+/// hour band about a tenth fall below the P10 and a tenth above the P90, however the world or the online layers
+/// drift from the held-out days the regimes were shaped on (`IntervalRegimes`).
+///
+/// The scale of a side is the product of its distance band's factor and its hour band's, each moved by every leg
+/// of its band, so both the distance bands and the hour bands are held without splitting the legs into cells too
+/// small to learn from. Only the past is used: a leg moves the intervals of the legs after it.
+struct IntervalCalibration: Codable, Sendable, Equatable {
+    /// Road km at which distance bands change (the regimes' bands), ascending.
+    var distanceCuts: [Double]
+    /// Per distance band and per hour band (`IntervalRegimes.hourCuts`): the factors on the P10 side and the P90 side.
+    var distance: [Side]
+    var hour: [Side]
+
+    struct Side: Codable, Sendable, Equatable {
+        var low = 1.0
+        var high = 1.0
+    }
+
+    /// How far one leg moves a factor (in log terms): a miss widens its side by about 0.9%, a hit narrows it by
+    /// about a tenth of that, so the side settles where one leg in ten misses it. Small enough that a band's factor
+    /// moves by its few hundred legs, not by the last one.
+    static let step = 0.01
+    /// The share of legs each side should miss: P10 and P90.
+    static let missShare = 0.1
+    /// Bounds on a factor: a run of misses (a closure) widens the interval, but never beyond this.
+    static let range = 0.25...4.0
+
+    init(distanceCuts: [Double]) {
+        self.distanceCuts = distanceCuts
+        distance = Array(repeating: Side(), count: distanceCuts.count + 1)
+        hour = Array(repeating: Side(), count: IntervalRegimes.hourCuts.count + 1)
+    }
+
+    private func bands(km: Double, hour localHour: Int) -> (distance: Int, hour: Int) {
+        (distanceCuts.firstIndex { km < $0 } ?? distanceCuts.count, IntervalRegimes.hourCuts.firstIndex { localHour < $0 } ?? IntervalRegimes.hourCuts.count)
+    }
+
+    /// The P10 / P50 / P90 offsets (log terms, around the prediction) for a leg of `km` leaving at local `hour`:
+    /// `quantiles` with each side scaled by its bands' factors.
+    func scaled(_ quantiles: [Double], km: Double, hour localHour: Int) -> [Double] {
+        let (d, h) = bands(km: km, hour: localHour)
+        let low = distance[d].low * hour[h].low, high = distance[d].high * hour[h].high
+        return [quantiles[1] - low * (quantiles[1] - quantiles[0]), quantiles[1], quantiles[1] + high * (quantiles[2] - quantiles[1])]
+    }
+
+    /// Scores a leg before it is learned: `miss` is its log actual less the prediction, `quantiles` the unscaled
+    /// offsets the model gave it.
+    mutating func learn(miss: Double, quantiles: [Double], km: Double, hour localHour: Int) {
+        let interval = scaled(quantiles, km: km, hour: localHour)
+        let (d, h) = bands(km: km, hour: localHour)
+        func move(_ factor: inout Double, missed: Bool) {
+            factor = min(Self.range.upperBound, max(Self.range.lowerBound, factor * exp(Self.step * ((missed ? 1 : 0) - Self.missShare))))
+        }
+        move(&distance[d].low, missed: miss < interval[0])
+        move(&hour[h].low, missed: miss < interval[0])
+        move(&distance[d].high, missed: miss > interval[2])
+        move(&hour[h].high, missed: miss > interval[2])
+    }
+
+    /// Whether this state (read from a file) fits its bands, each factor finite and within `range`.
+    var isWellFormed: Bool {
+        distance.count == distanceCuts.count + 1 && hour.count == IntervalRegimes.hourCuts.count + 1 && distanceCuts.allSatisfy(\.isFinite)
+            && (distance + hour).allSatisfy { Self.range.contains($0.low) && Self.range.contains($0.high) }
+    }
+}
