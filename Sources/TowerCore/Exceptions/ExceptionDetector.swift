@@ -37,8 +37,7 @@ public struct ExceptionDetector: Sendable {
         let watched = world.ordersToScan(endingBy: now + max(0, thresholds.capacityHorizon))
         for id in watched {
             guard let order = world.orders[id] else { continue }
-            let live = order.status == .open || order.status == .assigned || order.status == .pickedUp
-            guard live else { continue }
+            guard order.status.isLive else { continue }
             if now >= order.window.end {
                 findings.append(Finding(.lateNow, id, "window closed at \(clock(order.window.end)); \(order.status.rawValue)"
                                         + (order.rider.map { " with \($0)" } ?? "")))

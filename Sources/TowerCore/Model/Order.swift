@@ -14,6 +14,8 @@ public enum OrderStatus: String, Sendable, CaseIterable, Codable {
     case cancelled
 
     public var isFinal: Bool { self == .delivered || self == .cancelled }
+    /// Still on its way to the customer: known, on a route or on board (a failed attempt waits for a new assignment).
+    public var isLive: Bool { self == .open || self == .assigned || self == .pickedUp }
 }
 
 /// A delivery order.

@@ -73,12 +73,7 @@ struct DueOrderIndex: Sendable, Codable {
         return remainder < 0 ? quotient - 1 : quotient
     }
 
-    private static func slot(_ order: Order) -> Int64? {
-        switch order.status {
-        case .open, .assigned, .pickedUp: return slot(ofEnd: order.window.end)
-        case .delivered, .failed, .cancelled: return nil
-        }
-    }
+    private static func slot(_ order: Order) -> Int64? { order.status.isLive ? slot(ofEnd: order.window.end) : nil }
 
     private static func waitsCritical(_ order: Order) -> Bool { order.status == .open && order.rider == nil && order.tier == .critical }
 }

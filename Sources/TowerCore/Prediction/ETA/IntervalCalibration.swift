@@ -36,14 +36,10 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
         hour = Array(repeating: Side(), count: IntervalRegimes.hourCuts.count + 1)
     }
 
-    private func bands(km: Double, hour localHour: Int) -> (distance: Int, hour: Int) {
-        (distanceCuts.firstIndex { km < $0 } ?? distanceCuts.count, IntervalRegimes.hourCuts.firstIndex { localHour < $0 } ?? IntervalRegimes.hourCuts.count)
-    }
-
     /// The P10 / P50 / P90 offsets (log terms, around the prediction) for a leg of `km` leaving at local `hour`:
     /// `quantiles` with each side scaled by its bands' factors.
     func scaled(_ quantiles: [Double], km: Double, hour localHour: Int) -> [Double] {
-        let (d, h) = bands(km: km, hour: localHour)
+        let (d, h) = IntervalRegimes.bands(km: km, hour: localHour, cuts: distanceCuts)
         let low = distance[d].low * hour[h].low, high = distance[d].high * hour[h].high
         return [quantiles[1] - low * (quantiles[1] - quantiles[0]), quantiles[1], quantiles[1] + high * (quantiles[2] - quantiles[1])]
     }
@@ -52,7 +48,7 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     /// offsets the model gave it.
     mutating func learn(miss: Double, quantiles: [Double], km: Double, hour localHour: Int) {
         let interval = scaled(quantiles, km: km, hour: localHour)
-        let (d, h) = bands(km: km, hour: localHour)
+        let (d, h) = IntervalRegimes.bands(km: km, hour: localHour, cuts: distanceCuts)
         func move(_ factor: inout Double, missed: Bool) {
             factor = min(Self.range.upperBound, max(Self.range.lowerBound, factor * exp(Self.step * ((missed ? 1 : 0) - Self.missShare))))
         }

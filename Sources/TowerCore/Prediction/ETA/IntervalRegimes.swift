@@ -50,9 +50,13 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     }
 
     static func index(km: Double, hour: Int, cuts: [Double]) -> Int {
-        let band = cuts.firstIndex { km < $0 } ?? cuts.count
-        let hourBand = hourCuts.firstIndex { hour < $0 } ?? hourCuts.count
+        let (band, hourBand) = bands(km: km, hour: hour, cuts: cuts)
         return band * (hourCuts.count + 1) + hourBand
+    }
+
+    /// The distance band (between `cuts`) and the hour band (between `hourCuts`) of a leg.
+    static func bands(km: Double, hour: Int, cuts: [Double]) -> (distance: Int, hour: Int) {
+        (cuts.firstIndex { km < $0 } ?? cuts.count, hourCuts.firstIndex { hour < $0 } ?? hourCuts.count)
     }
 
     /// The P10 / P50 / P90 residuals for a leg of `km` leaving at local `hour`, shaped from the overall ones.
