@@ -60,5 +60,28 @@ import TowerCore
         #expect(abs(benchRate - keptRate) < 1e-3, "the bench's continuous-auto day is simulate's")
         #expect((0...1).contains(hindsight))
         #expect(abs(gap - (benchRate - hindsight)) < 1e-9)
+        #expect(json["gap_interval"]?["continuous-auto"] == .number(0), "one seed: no interval")
+    }
+
+    @Test func theGapIsReadWithItsIntervalOverTheSeeds() throws {
+        let city = try Tower.smallCity()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: city).deletingLastPathComponent().path) }
+        let run = try Tower.run(["bench", "hindsight", "--scenario", city, "--seed", "3", "--runs", "2", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONParser.parse(Array(run.stdout.utf8))
+        guard case let .array(runs)? = json["runs"], runs.count == 2 else { Issue.record("two runs: \(run.stdout)"); return }
+        for policy in ["static", "continuous", "continuous-auto"] {
+            let gaps = runs.compactMap { run -> Double? in
+                guard case let .number(kept)? = run[policy], case let .number(bound)? = run["hindsight"] else { return nil }
+                return kept - bound
+            }
+            guard gaps.count == 2, case let .number(half)? = json["gap_interval"]?[policy], case let .number(mean)? = json["gap"]?[policy] else {
+                Issue.record("missing \(policy)'s gap: \(run.stdout)")
+                continue
+            }
+            // Two seeds: the mean of the gaps, and 12.706 (Student's t, one degree of freedom) times half their difference.
+            #expect(abs(mean - (gaps[0] + gaps[1]) / 2) < 1e-9)
+            #expect(abs(half - 12.706 * abs(gaps[0] - gaps[1]) / 2) < 1e-9, "\(policy): \(half) from \(gaps)")
+        }
     }
 }
