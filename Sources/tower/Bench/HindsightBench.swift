@@ -57,8 +57,8 @@ enum HindsightBench {
     static func mean(_ rows: [Row], _ column: Int) -> Double { rows.map { $0.kept[column] }.reduce(0, +) / Double(max(1, rows.count)) }
 
     /// A policy's gap to the hindsight day, seed by seed, as a mean with its 95% interval: the days differ so
-    /// much from seed to seed (one search's random draws move a day by a point or two) that the mean of ten is
-    /// known to about half a point, which the target's line has to be read with.
+    /// much from seed to seed (one search's random draws move a day by a point or two) that the mean of ten
+    /// seeds is known to within about a point, which the target's line has to be read with.
     static func gap(_ rows: [Row], _ column: Int) -> Interval { Interval(rows.map { $0.kept[column] - $0.kept[policies.count] }) }
 
     static func printTable(_ rows: [Row], scenario: Scenario) {
