@@ -96,10 +96,11 @@ enum HindsightBench {
         for (column, name) in (policies.map(\.rawValue) + ["hindsight"]).enumerated() { w.key(name); w.value(mean(rows, column)) }
         w.endObject()
         w.key("gap"); w.beginObject()
-        for (column, policy) in policies.enumerated() { w.key(policy.rawValue); w.value(mean(rows, column) - mean(rows, policies.count)) }
+        let gaps = policies.indices.map { gap(rows, $0) }
+        for (column, policy) in policies.enumerated() { w.key(policy.rawValue); w.value(gaps[column].mean) }
         w.endObject()
         w.key("gap_interval"); w.beginObject()
-        for (column, policy) in policies.enumerated() { w.key(policy.rawValue); w.value(gap(rows, column).halfWidth) }
+        for (column, policy) in policies.enumerated() { w.key(policy.rawValue); w.value(gaps[column].halfWidth) }
         w.endObject()
         w.endObject()
         print(String(decoding: w.bytes, as: UTF8.self))
