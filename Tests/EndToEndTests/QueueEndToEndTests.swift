@@ -5,7 +5,7 @@ import Testing
 /// The escalation queue worked by a person in real time: on the tuesday sample at ×60, a supervisor reads a case a
 /// minute after it appears and approves an option that changes the plan; another takes a decision back with `u`.
 @Suite(.serialized) struct QueueEndToEndTests {
-    /// A case of the tuesday sample with an option that moves orders, found by playing the day to 17:00 once.
+    /// A case of the tuesday sample with an option that moves orders, found by playing the day to 18:00 once.
     struct Case {
         /// When the board opens: five simulated minutes before the case, or later when an earlier case waits for a
         /// person until then (a waiting case holds the clock at ×1, and the test would wait in real time).
@@ -20,7 +20,7 @@ import Testing
         let folder = try Tower.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let journal = folder + "/day.jsonl"
-        let run = try Tower.run(["simulate", "--scenario", tuesday, "--journal", journal, "--until", "17:00"])
+        let run = try Tower.run(["simulate", "--scenario", tuesday, "--journal", journal, "--until", "18:00"])
         guard run.status == 0 else { throw ToolError("simulate failed: \(run.stderr)") }
         let acting: Set<ActionKind> = [.reassign, .handoff, .reassignAll, .handoffZone]  // they tell no customer: undoable
         var earlierDeadline = Instant(seconds: 0)
@@ -33,14 +33,16 @@ import Testing
                   from <= event.at + 60, deadline - from >= 600 else { continue }
             return Case(from: ISOTime.clock(from, offsetSeconds: -3 * 3600), exception: id, option: index + 1)
         }
-        throw ToolError("no escalation with an option that moves orders on the tuesday sample by 17:00")
+        throw ToolError("no escalation with an option that moves orders on the tuesday sample by 18:00")
     }
 
-    /// Opens the board at `found.from`, at ×60, as the supervisor ana.
+    /// Opens the board at `found.from`, at ×60, as the supervisor ana, and waits until the case waits for a decision.
     func board(for found: Case, in work: String) throws -> Tmux {
         let tmux = try Tmux(width: 160, height: 45, command: "\(Tower.binary) board --scenario \(Self.tuesday) --from \(found.from) --speed 60 "
                             + "--journal j.jsonl --operator ana --role supervisor", directory: work)
-        try tmux.wait(for: "the case", timeout: 120) { $0.contains(found.exception) }
+        // Listed and waiting for a decision (the clock held): a case can be on the board, watched, minutes before it
+        // is put to a person.
+        try tmux.wait(for: "the case waiting for a decision", timeout: 120) { $0.contains(found.exception) && $0.contains("held at ×1") }
         return tmux
     }
 

@@ -92,6 +92,21 @@ import Testing
         }
     }
 
+    /// The P50 is the fit itself: the held-out residuals shape the interval around it, not the point (their medians
+    /// were measured on the earlier fit that never saw the held-out days, and a regime's median of a few dozen legs is
+    /// noise added to every leg of the regime).
+    @Test func theIntervalsShapeLeavesThePointWhereTheFitPutsIt() throws {
+        let (train, test) = try Self.split.get()
+        let model = try ETAModel(training: train)
+        let offsets = [model.travel.quantiles[1]] + (model.regimes?.shapes ?? []).compactMap { $0?[0] }
+        #expect(offsets.contains { abs($0) > 0.01 }, "medians off the fit (without them this shows nothing)")
+        for row in test.prefix(200) {
+            let p = model.predict(row), fit = exp(model.logTravel(row)) - ETAModel.travelShift
+            #expect(p.travel[0] < p.travel[2])
+            #expect(abs(p.travel[1] - min(max(p.travel[0], fit), p.travel[2])) < 1e-6 * fit)
+        }
+    }
+
     @Test func aModelFileRoundTripsAndKeepsLearning() throws {
         let (train, test) = try Self.split.get()
         let model = try ETAModel(training: Array(train.prefix(3000)))

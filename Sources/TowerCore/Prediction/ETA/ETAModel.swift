@@ -6,8 +6,8 @@ import Foundation
 /// (log and linear), the hour, weekend, the stop's place in the run, parcels, the traffic slowdown in force on the
 /// leg when known (its log), and one indicator per channel, zone, zone driven through (nearest its midpoint) and
 /// rider seen in training (an unseen one adds nothing: the average). Dwell: the same on the log of the seconds at
-/// the door, from parcels, hour, channel, zone and rider. P10 / P50 / P90 add the residuals' percentiles in log
-/// space (see `RidgeRegression`).
+/// the door, from parcels, hour, channel, zone and rider. The P50 is the fit; P10 / P90 add the held-out residuals'
+/// percentiles in log space (see `RidgeRegression`).
 ///
 /// On top of each linear model, gradient-boosted trees (`BoostedTrees`) learn what it leaves unexplained from the
 /// raw leg (both ends and the midpoint, distance, hour, weekday, stop index, parcels, slowdown, and zone, channel
@@ -152,13 +152,22 @@ public struct ETAModel: Codable, Sendable {
     }
 
     public func predict(_ row: HistoryRow) -> Prediction {
-        let t = travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
-            + pairs.correction(ETAModel.pairKeys(row, vocabulary))
+        let t = logTravel(row)
         let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary)) + (dwellTrees?.predict(ETAModel.dwellTreeFeatures(row, vocabulary)) ?? 0)
         let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
         let quantiles = calibration.scaled(shapedQuantiles(km: km, hour: hour), km: km, hour: hour)
-        let travelSeconds = quantiles.map { max(0, exp(t + $0) - ETAModel.travelShift) }
-        return Prediction(travel: travelSeconds, dwell: max(0, exp(d + dwell.quantiles[1]) - ETAModel.dwellShift))
+        // The P50 is the fit itself; the held-out residuals shape only the interval around it. Their medians were
+        // measured on the earlier fit that never saw the held-out days (the final one has learned them), and a
+        // regime's median of a few dozen legs would add its own noise to every leg of the regime.
+        let offsets = [quantiles[0], min(max(0, quantiles[0]), quantiles[2]), quantiles[2]]
+        let travelSeconds = offsets.map { max(0, exp(t + $0) - ETAModel.travelShift) }
+        return Prediction(travel: travelSeconds, dwell: max(0, exp(d) - ETAModel.dwellShift))
+    }
+
+    /// The fitted log travel time of a leg (plus `travelShift`): the linear part, the trees and the pairs.
+    func logTravel(_ row: HistoryRow) -> Double {
+        travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            + pairs.correction(ETAModel.pairKeys(row, vocabulary))
     }
 
     /// The travel P10 / P50 / P90 offsets for a leg, as its regime shapes them, before the online calibration.
