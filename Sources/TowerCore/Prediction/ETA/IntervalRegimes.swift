@@ -1,7 +1,8 @@
 /// Intervals that hold across conditions, not only on average: held-out residuals (conformal) are split by distance
 /// band and hour band, and each regime keeps how its P10 / P50 / P90 sit against the overall ones. The overall
 /// percentiles keep moving online (`RidgeRegression` recalibrates them from recent legs); each regime's shape
-/// rides on them: its P50 shifted by its offset, its spreads scaled by its ratios.
+/// rides on them: its P50 shifted by its offset, its spreads scaled by its ratios. That P50 only centres the interval
+/// (the P10 and P90 are placed from it); a leg's predicted P50 is the model's fit (`ETAModel.predict`).
 ///
 /// Distance bands end at the held-out legs' quartiles and at 1, 2 and 4 km (the bands coverage is reported by), so
 /// a city of long legs still has its short ones apart. A regime with too few held-out legs takes its distance band's
