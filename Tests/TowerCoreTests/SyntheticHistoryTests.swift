@@ -113,4 +113,35 @@ import Testing
         for _ in 0..<60 { leg(0) }
         #expect(abs(corrections.last!) < 0.12, "back after the zone opens: \(corrections.last!)")
     }
+
+    /// A rider who slows (a new vehicle, an injury) is followed by the rider's own shift within a few dozen legs,
+    /// while the zones the rider drives through stay where they were; a zone that slows for everyone is the zone's
+    /// shift, and the riders' shifts do not take it up.
+    @Test func aRiderWhoSlowsIsTheRidersShiftAndAZoneThatSlowsIsTheZones() {
+        var shifts = PairCorrections(), random = SeededRandom(seed: 8)
+        func keys(rider: Int, through: Int) -> [(PairCorrections.Kind, Int)] {
+            PairCorrections.keys(rider: rider, zone: nil, through: through, hour: 10).filter { $0.0.isShift }
+        }
+        func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double {
+            shifts.correction(keys.filter { $0.0 == kind })
+        }
+        /// One leg of each of six riders through one of three zones; rider 0 is `slow` more, zone 2 `closed` more.
+        func round(slow: Double, closed: Double) {
+            for rider in 0..<6 {
+                let through = Int(random.unit() * 3), k = keys(rider: rider, through: through)
+                let effect = (rider == 0 ? slow : 0) + (through == 2 ? closed : 0)
+                shifts.learn(k, residual: effect + 0.2 * random.normal() - shifts.correction(k), shift: true)
+            }
+        }
+        for _ in 0..<150 { round(slow: 0, closed: 0) }
+        #expect((0..<6).allSatisfy { abs(only(.riderShift, keys(rider: $0, through: 0))) < 0.05 }, "ordinary riders stay near zero")
+        for _ in 0..<40 { round(slow: 0.35, closed: 0) }
+        #expect((0.25...0.45).contains(only(.riderShift, keys(rider: 0, through: 0))), "the slow rider followed within 40 legs")
+        #expect((0..<3).allSatisfy { abs(only(.throughShift, keys(rider: 0, through: $0))) < 0.1 }, "the zones stay where they were")
+        for _ in 0..<60 { round(slow: 0.35, closed: 0.5) }
+        #expect((0.4...0.6).contains(only(.throughShift, keys(rider: 1, through: 2))), "the closed zone is the zone's shift")
+        #expect((1..<6).allSatisfy { abs(only(.riderShift, keys(rider: $0, through: 0))) < 0.1 },
+                "the other riders' shifts did not learn the closure: \((1..<6).map { only(.riderShift, keys(rider: $0, through: 0)) })")
+        #expect((0.25...0.45).contains(only(.riderShift, keys(rider: 0, through: 0))), "and the slow rider is still slow by as much")
+    }
 }

@@ -14,10 +14,10 @@ import Foundation
 /// and rider as categories): the interactions a linear model on hand-made features misses. The trees are fixed
 /// once trained (`OnlineETA` trains the whole model again now and then); online, the linear part keeps learning by
 /// recursive least squares on what the trees leave, and `PairCorrections` learn a rider in a zone, a zone driven
-/// through at an hour band, and a sudden shift in a zone, so a change in the world is followed within tens of
-/// legs. Travel intervals are conformal per regime (`IntervalRegimes`).
+/// through at an hour band, and a sudden shift in a zone or in a rider, so a change in the world is followed within
+/// tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 4
+    public static let formatVersion = 5
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose

@@ -6,22 +6,25 @@ import Foundation
 /// a weight, both forgetting with each new leg of the pair, and corrects by the sum over the weight plus `prior`
 /// legs: a pair seen a few times moves little, a pair seen often follows its latest few dozen legs.
 ///
-/// And a shift per zone passed through, at any hour, that corrects only when it lies beyond its own noise (zero
-/// within `shiftThreshold` standard errors, whole beyond twice that). It keeps two memories of the legs' residuals
-/// there: a fast one (the latest dozen or so legs) and a settled one (the legs since the zone last changed, up to a
-/// few hundred), started again from the fast one when the two part by more than `changeThreshold` of the fast one's
-/// standard errors. The correction reads the settled memory: on an ordinary day it stays at zero; when a zone
-/// suddenly slows (a closure nobody announced) the change is seen within a few legs and followed from them, and as
-/// the legs since it add up the shift is estimated from more of them, so it stops carrying the fast memory's noise.
-/// The slower layers would take hundreds of legs.
+/// And a shift per zone passed through, at any hour, and one per rider, each correcting only when it lies beyond its
+/// own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A shift keeps two memories of
+/// its legs' residuals: a fast one (the latest dozen or so legs) and a settled one (the legs since the zone or the
+/// rider last changed, up to a few hundred), started again from the fast one when the two part by more than
+/// `changeThreshold` of the fast one's standard errors. The correction reads the settled memory: on an ordinary day
+/// it stays at zero; when a zone suddenly slows (a closure nobody announced) or a rider does (a new vehicle, an
+/// injury), the change is seen within a few legs and followed from them, and as the legs since it add up the shift is
+/// estimated from more of them, so it stops carrying the fast memory's noise. The slower layers would take hundreds
+/// of legs.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
-        case riderZone, throughHour, throughShift
+        case riderZone, throughHour, throughShift, riderShift
 
-        var forgetting: Double { self == .throughShift ? 0.93 : 0.98 }
-        /// The shift's settled memory forgets this slowly (a few hundred legs).
+        /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
+        var isShift: Bool { self == .throughShift || self == .riderShift }
+        var forgetting: Double { isShift ? 0.93 : 0.98 }
+        /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995
-        var prior: Double { self == .throughShift ? 2 : 8 }
+        var prior: Double { isShift ? 2 : 8 }
     }
 
     /// Forgetting sums of a pair's targets, their count and (for the shift's noise) their squares.
@@ -58,7 +61,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     static func key(_ a: Int, _ b: Int) -> Int { a << 20 | b }
 
     /// The keys of a leg's pairs: rider index × door zone index (nil when either is unknown), passed-through zone
-    /// × hour band.
+    /// × hour band; and of its shifts: the zone passed through, then the rider.
     static func keys(rider: Int?, zone: Int?, through: Int?, hour: Int) -> [(Kind, Int)] {
         var keys: [(Kind, Int)] = []
         if let rider, let zone { keys.append((.riderZone, key(rider, zone))) }
@@ -66,11 +69,12 @@ struct PairCorrections: Codable, Sendable, Equatable {
             keys.append((.throughHour, key(through, hour / hourBandHours)))
             keys.append((.throughShift, through))
         }
+        if let rider { keys.append((.riderShift, rider)) }
         return keys
     }
 
     static func value(_ kind: Kind, _ entry: Entry) -> Double {
-        guard kind == .throughShift else { return entry.fast.sum / (entry.fast.weight + kind.prior) }
+        guard kind.isShift else { return entry.fast.sum / (entry.fast.weight + kind.prior) }
         // Firm thresholding: nothing within `shiftThreshold` standard errors, the whole mean beyond twice that, a ramp
         // between; a settled shift many standard errors out is not shrunk toward zero.
         let (mean, standardError) = estimate(entry.settled)
@@ -81,7 +85,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     /// A shift memory's mean and its standard error.
     static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
-        let prior = Kind.throughShift.prior
+        let prior = Kind.throughShift.prior  // every shift's
         let mean = memory.sum / (memory.weight + prior)
         let variance = max(0, memory.squares / max(memory.weight, 1) - mean * mean)
         return (mean, (variance / (memory.weight + prior)).squareRoot())
@@ -94,23 +98,31 @@ struct PairCorrections: Codable, Sendable, Equatable {
         }
     }
 
-    /// Learns one leg's residual (log actual less everything the model predicts, this layer included): the shift
-    /// takes it whole (`shift: true`, first, before the slower layers learn from what it leaves), the pairs share it.
+    /// Learns one leg's residual (log actual less everything the model predicts, this layer included): the shifts
+    /// take it whole (`shift: true`, first, before the slower layers learn from what they leave), the zone's first and
+    /// the rider's on what the zone's move left (so one leg's miss is not taken twice in one step); the pairs share it.
     mutating func learn(_ keys: [(Kind, Int)], residual: Double, shift: Bool) {
-        let pairs = keys.filter { $0.0 != .throughShift }
-        for (kind, key) in keys where (kind == .throughShift) == shift {
-            var entry = entries[kind.rawValue][key] ?? Entry()
-            let own = PairCorrections.value(kind, entry)
-            let target = own + (kind == .throughShift ? max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, residual))
-                                                     : residual / Double(pairs.count))
-            entry.fast.add(target, forgetting: kind.forgetting)
-            if kind == .throughShift {
+        guard !shift else {
+            var left = residual
+            for (kind, key) in keys where kind.isShift {
+                var entry = entries[kind.rawValue][key] ?? Entry()
+                let own = PairCorrections.value(kind, entry)
+                let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, left))
+                entry.fast.add(target, forgetting: kind.forgetting)
                 entry.settled.add(target, forgetting: Kind.settledForgetting)
                 let fast = PairCorrections.estimate(entry.fast), slow = PairCorrections.estimate(entry.settled)
-                let prior = Kind.throughShift.prior
+                let prior = kind.prior
                 let noise = slow.standardError * ((entry.settled.weight + prior) / (entry.fast.weight + prior)).squareRoot()
                 if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
+                entries[kind.rawValue][key] = entry
+                left -= PairCorrections.value(kind, entry) - own
             }
+            return
+        }
+        let pairs = keys.filter { !$0.0.isShift }
+        for (kind, key) in pairs {
+            var entry = entries[kind.rawValue][key] ?? Entry()
+            entry.fast.add(PairCorrections.value(kind, entry) + residual / Double(pairs.count), forgetting: kind.forgetting)
             entries[kind.rawValue][key] = entry
         }
     }
