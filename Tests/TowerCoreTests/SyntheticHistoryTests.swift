@@ -144,4 +144,21 @@ import Testing
                 "the other riders' shifts did not learn the closure: \((1..<6).map { only(.riderShift, keys(rider: $0, through: 0)) })")
         #expect((0.25...0.45).contains(only(.riderShift, keys(rider: 0, through: 0))), "and the slow rider is still slow by as much")
     }
+
+    /// A zone's rush hour is learned for its own hours: legs through the zone from 7 to 9 slower, legs at 6 and at 9
+    /// as ever; the pairs of the rush hours correct and the hours beside them do not (a pair of 6–9 would have lent
+    /// the rush to the legs at 6).
+    @Test func aZonesRushHourIsLearnedForItsOwnHours() {
+        var pairs = PairCorrections(), random = SeededRandom(seed: 4)
+        let keys = { (hour: Int) in PairCorrections.keys(rider: nil, zone: nil, through: 1, hour: hour).filter { $0.0 == .throughHour } }
+        for _ in 0..<60 {
+            for hour in [6, 7, 8, 9] {
+                let effect = (7...8).contains(hour) ? 0.4 : 0
+                pairs.learn(keys(hour), residual: effect + 0.1 * random.normal() - pairs.correction(keys(hour)), shift: false)
+            }
+        }
+        #expect(pairs.correction(keys(7)) > 0.3 && pairs.correction(keys(8)) > 0.3, "the rush hours: \(pairs.correction(keys(7))), \(pairs.correction(keys(8)))")
+        #expect(abs(pairs.correction(keys(6))) < 0.05 && abs(pairs.correction(keys(9))) < 0.05,
+                "the hours beside them: \(pairs.correction(keys(6))), \(pairs.correction(keys(9)))")
+    }
 }

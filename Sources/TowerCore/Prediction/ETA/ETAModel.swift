@@ -14,7 +14,7 @@ import Foundation
 /// and rider as categories): the interactions a linear model on hand-made features misses. The trees are fixed
 /// once trained (`OnlineETA` trains the whole model again now and then); online, the linear part keeps learning by
 /// recursive least squares on what the trees leave, and `PairCorrections` learn a rider in a zone, a zone driven
-/// through at an hour band, and a sudden shift in a zone or in a rider, so a change in the world is followed within
+/// through at an hour, and a sudden shift in a zone or in a rider, so a change in the world is followed within
 /// tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 5
@@ -37,7 +37,7 @@ public struct ETAModel: Codable, Sendable {
     public private(set) var trees: BoostedTrees?
     /// The trees on the linear dwell model's residuals (nil: linear alone).
     public private(set) var dwellTrees: BoostedTrees?
-    /// Corrections for a rider in a zone and for the zone passed through at an hour band, learned from the training
+    /// Corrections for a rider in a zone and for the zone passed through at an hour, learned from the training
     /// legs in time order and online after (`PairCorrections`).
     var pairs = PairCorrections() { didSet { memo = FingerprintMemo() } }
     /// What the model was trained on, so it can be trained again with the legs of the day (`OnlineETA` does, in the
