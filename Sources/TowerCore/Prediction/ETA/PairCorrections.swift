@@ -3,9 +3,9 @@ import Foundation
 /// Online corrections of the log travel time for pairs of categories the rest of the model adds up separately: a
 /// rider in a zone (riders are slower where they do not know the streets, and that is per rider and per zone) and
 /// the zone a leg drives through at an hour of the day (a jam there at that time: each part of a city has its own
-/// rush hours, and they begin and end on the clock's hours more often than on any wider band's edges). Each pair keeps a sum of residuals and
-/// a weight, both forgetting with each new leg of the pair, and corrects by the sum over the weight plus `prior`
-/// legs: a pair seen a few times moves little, a pair seen often follows its latest few dozen legs.
+/// rush hours). Each pair keeps a sum of residuals and a weight, both forgetting with each new leg of the pair, and
+/// corrects by the sum over the weight plus `prior` legs: a pair seen a few times moves little, a pair seen often
+/// follows its latest few dozen legs.
 ///
 /// And a shift per zone passed through, at any hour, and one per rider, each correcting only when it lies beyond its
 /// own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A shift keeps two memories of
@@ -87,7 +87,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     /// A shift memory's mean and its standard error.
     static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
-        let prior = Kind.throughShift.prior  // every shift's
+        let prior = Kind.throughShift.prior  // the same for every shift
         let mean = memory.sum / (memory.weight + prior)
         let variance = max(0, memory.squares / max(memory.weight, 1) - mean * mean)
         return (mean, (variance / (memory.weight + prior)).squareRoot())
