@@ -25,7 +25,9 @@ struct PairCorrections: Codable, Sendable, Equatable {
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995
-        var prior: Double { isShift ? 2 : 8 }
+        var prior: Double { isShift ? Kind.shiftPrior : 8 }
+        /// Every shift's prior weight (legs): its estimate (`estimate`) reads it without knowing its kind.
+        static let shiftPrior = 2.0
     }
 
     /// Forgetting sums of a pair's targets, their count and (for the shift's noise) their squares.
@@ -51,8 +53,9 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// Per kind, the pairs' entries by key (`key(_:_:)`).
     private var entries: [[Int: Entry]] = Kind.allCases.map { _ in [:] }
     static let shiftThreshold = 2.0
-    /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone changed.
-    /// (Its noise is read from the settled memory, as the fast one's own spread swells with the change it shows.)
+    /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone or the
+    /// rider changed. (Its noise is read from the settled memory, as the fast one's own spread swells with the change
+    /// it shows.)
     static let changeThreshold = 3.0
     /// A shift learns each leg's miss beyond what it already corrects clipped to this (log): one stalled leg is not a
     /// closure, and a closure beyond it is still learned in full.
@@ -87,7 +90,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     /// A shift memory's mean and its standard error.
     static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
-        let prior = Kind.throughShift.prior  // the same for every shift
+        let prior = Kind.shiftPrior
         let mean = memory.sum / (memory.weight + prior)
         let variance = max(0, memory.squares / max(memory.weight, 1) - mean * mean)
         return (mean, (variance / (memory.weight + prior)).squareRoot())
