@@ -161,4 +161,49 @@ import Testing
         #expect(abs(pairs.correction(keys(6))) < 0.05 && abs(pairs.correction(keys(9))) < 0.05,
                 "the hours beside them: \(pairs.correction(keys(6))), \(pairs.correction(keys(9)))")
     }
+
+    /// Whether a leg's pace is set by the hour it leaves or by the hours it is driven in, the linear part fits it:
+    /// legs of 30 minutes leave at any minute from 06:00 to 20:00 and go 1.6 times slower from 07:00 to 09:00, in one
+    /// city by the hour they leave (a leg leaving at 08:50 slow all the way, one leaving at 06:50 not at all), in the
+    /// other minute by minute. Without the hour of departure the first city's legs around the rush are smeared over
+    /// the hours they run into; without the hours driven, the second's.
+    @Test func theLinearPartFitsAPaceSetAtDepartureAndOneSetHourByHour() throws {
+        for byDeparture in [true, false] {
+            var random = SeededRandom(seed: 9)
+            let centre = GeoPoint(lat: -22.9, lon: -43.2), day0 = ISOTime.parse("2026-09-07T00:00:00+00:00")!.instant
+            let rows = (0..<2400).map { i -> HistoryRow in
+                let day = i / 120, leaves = 6 * 3600 + Int(random.unit() * 14 * 3600)
+                let from = GeoPoint(lat: centre.lat + (random.unit() - 0.5) * 0.02, lon: centre.lon + (random.unit() - 0.5) * 0.02)
+                let to = GeoPoint(lat: from.lat + 0.05, lon: from.lon)
+                let free = ETAModel.roadKm(HistoryRow.leg(from: from, to: to)) / 20 * 3600
+                let slow = { (second: Double) in (7 * 3600..<9 * 3600).contains(Int(second)) }
+                var seconds: Double
+                if byDeparture {
+                    seconds = free * (slow(Double(leaves)) ? 1.6 : 1)
+                } else {  // a tenth of the way at a time, at the pace of the minute it is driven in
+                    seconds = 0
+                    for _ in 0..<10 { seconds += free / 10 * (slow(Double(leaves) + seconds) ? 1.6 : 1) }
+                }
+                let departed = day0 + Int64(day * 86_400 + leaves)
+                var row = HistoryRow.leg(from: from, to: to)
+                row.line = i + 2
+                row.departedAt = departed
+                row.arrivedAt = departed + Int64(seconds.rounded())
+                row.completedAt = row.arrivedAt! + 60
+                return row
+            }
+            let train = Array(rows[..<2000]), test = rows[2000...]
+            let model = try ETAModel(training: train, riderEffects: false, boosted: false)
+            let miss = test.reduce(0) { $0 + abs(log(model.predict($1).travel[1] / $1.travelSeconds!)) } / Double(test.count)
+            #expect(miss < 0.012, "\(byDeparture ? "by the hour of departure" : "hour by hour"): mean |log| miss \(miss)")
+        }
+    }
+}
+
+extension HistoryRow {
+    /// A delivered leg of rider S1 in zone z1 leaving at the epoch, its times to be set.
+    static func leg(from: GeoPoint, to: GeoPoint) -> HistoryRow {
+        HistoryRow(line: 2, order: "T", rider: "S1", channel: "own", zone: "z1", from: from, to: to, departedAt: Instant(seconds: 0),
+                   arrivedAt: nil, completedAt: nil, stopIndex: 1, parcels: 1, outcome: "delivered", utcOffsetSeconds: 0)
+    }
 }
