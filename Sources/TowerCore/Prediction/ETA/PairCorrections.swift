@@ -7,21 +7,21 @@ import Foundation
 /// corrects by the sum over the weight plus `prior` legs: a pair seen a few times moves little, a pair seen often
 /// follows its latest few dozen legs.
 ///
-/// And a shift per zone passed through, at any hour, and one per rider, each correcting only when it lies beyond its
-/// own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A shift keeps two memories of
+/// And a shift per zone passed through, at any hour, one per zone the door is in, and one per rider, each correcting
+/// only when it lies beyond its own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A shift keeps two memories of
 /// its legs' residuals: a fast one (the latest dozen or so legs) and a settled one (the legs since the zone or the
 /// rider last changed, up to a few hundred), started again from the fast one when the two part by more than
 /// `changeThreshold` of the fast one's standard errors. The correction reads the settled memory: on an ordinary day
-/// it stays at zero; when a zone suddenly slows (a closure nobody announced) or a rider does (a new vehicle, an
-/// injury), the change is seen within a few legs and followed from them, and as the legs since it add up the shift is
+/// it stays at zero; when a zone suddenly slows (a closure nobody announced, on the way or at the doors: a street
+/// closed to parking) or a rider does (a new vehicle, an injury), the change is seen within a few legs and followed from them, and as the legs since it add up the shift is
 /// estimated from more of them, so it stops carrying the fast memory's noise. The slower layers would take hundreds
 /// of legs.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
-        case riderZone, throughHour, throughShift, riderShift
+        case riderZone, throughHour, throughShift, riderShift, doorShift
 
         /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
-        var isShift: Bool { self == .throughShift || self == .riderShift }
+        var isShift: Bool { self == .throughShift || self == .riderShift || self == .doorShift }
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995
@@ -64,7 +64,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     static func key(_ a: Int, _ b: Int) -> Int { a << 20 | b }
 
     /// The keys of a leg's pairs: rider index × door zone index (nil when either is unknown), passed-through zone
-    /// × hour; and of its shifts: the zone passed through, then the rider. (Pairs of three-hour bands, 6–9, 15–18, …,
+    /// × hour; and of its shifts, in the order they learn: the zone passed through, the door's zone, the rider. (Pairs of three-hour bands, 6–9, 15–18, …,
     /// mixed a rush hour with the hours beside it: on the synthetic histories, whose zones each slow from 7 to 9 and
     /// 17 to 19, the hourly pairs come 1–3% nearer the noise floor.)
     static func keys(rider: Int?, zone: Int?, through: Int?, hour: Int) -> [(Kind, Int)] {
@@ -74,6 +74,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
             keys.append((.throughHour, key(through, hour)))
             keys.append((.throughShift, through))
         }
+        if let zone { keys.append((.doorShift, zone)) }
         if let rider { keys.append((.riderShift, rider)) }
         return keys
     }
@@ -104,8 +105,8 @@ struct PairCorrections: Codable, Sendable, Equatable {
     }
 
     /// Learns one leg's residual (log actual less everything the model predicts, this layer included): the shifts
-    /// take it whole (`shift: true`, first, before the slower layers learn from what they leave), the zone's first and
-    /// the rider's on what the zone's move left (so one leg's miss is not taken twice in one step); the pairs share it.
+    /// take it whole (`shift: true`, first, before the slower layers learn from what they leave), each on what the
+    /// ones before it moved left (so one leg's miss is not taken twice in one step); the pairs share it.
     mutating func learn(_ keys: [(Kind, Int)], residual: Double, shift: Bool) {
         guard !shift else {
             var left = residual
