@@ -14,8 +14,8 @@ import Foundation
 /// and the zone driven through as categories): the interactions a linear model on hand-made features misses. The trees
 /// are fixed once trained (`OnlineETA` trains the whole model again now and then); online, the linear part keeps
 /// learning by recursive least squares on what the trees leave, and `PairCorrections` learn a rider in a zone, a zone
-/// driven through at an hour, and a sudden shift in a zone or in a rider, so a change in the world is followed within
-/// tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
+/// driven through at an hour, and a sudden shift in a zone driven through, a door's zone or a rider, so a change in
+/// the world is followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 6
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
