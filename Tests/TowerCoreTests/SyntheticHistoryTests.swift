@@ -35,16 +35,13 @@ import Testing
 
     /// On held-out days the learned model comes within reach of the noise floor (the bench gives about 1.07–1.10;
     /// gradient boosting from LightGBM 1.13–1.30 on the same splits), far below the distance baseline, and the
-    /// corrections for a rider in a zone pay for themselves. Learning online on days like the training ones costs
-    /// nothing against the model as trained (a linear part that forgot 0.999 a leg took the days' noise in: 2–3%).
+    /// corrections for a rider in a zone pay for themselves.
     @Test func onOrdinaryDaysTheModelComesNearTheNoiseFloor() throws {
         let rows = SyntheticHistory(settings: Self.settings(seed: 2, days: 40, closureDay: nil)).rows
         let cut = rows[0].departedAt + 32 * 86_400
         let train = rows.filter { $0.departedAt < cut }, test = rows.filter { $0.departedAt >= cut }
         let model = try ETAModel(training: train)
         let result = ETAEvaluation(model: model, rows: test, online: true)
-        let trained = ETAEvaluation(model: model, rows: test).model.travelMAE
-        #expect(result.model.travelMAE <= 1.01 * trained, "online \(result.model.travelMAE), as trained \(trained)")
         let floor = try #require(result.noiseFloor)
         #expect(result.model.travelMAE <= 1.3 * floor)
         #expect(result.model.travelMAE <= 0.65 * result.baseline.travelMAE)

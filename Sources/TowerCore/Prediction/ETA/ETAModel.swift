@@ -113,11 +113,11 @@ public struct ETAModel: Codable, Sendable {
                 // The held-out residuals, for the intervals, are those of the trees that never saw the held-out rows.
                 let explainedEarly = trees.explainedEarly, explained = trees.explained
                 let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explainedEarly[$0] }
-                // Online, this linear part forgets nothing: the shifts follow a change within tens of legs and the
-                // model is trained again in the background, while a forgetting least squares fit (0.999 a leg) took
-                // each day's noise into its weights: online on the held-out days of the synthetic histories it lost
-                // 2–3% of the travel MAE against the model as trained.
-                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] }, forgetting: 1)
+                // Online this linear part forgets (0.999 a leg), so it learns the live day's own pace, hour by hour
+                // and zone by zone. On held-out days drawn from the history itself that costs 2–3% of the travel MAE
+                // (the days' noise goes into the weights); forgetting nothing, the sample city's days were decided
+                // worse (BENCHMARKS.md, the twenty-ninth session).
+                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] })
                 let heldResiduals = held.map { residual($0) - explainedEarly[$0] - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
@@ -259,13 +259,13 @@ public struct ETAModel: Codable, Sendable {
     /// then again without the legs the first fit misses by more than four robust standard deviations (1.4826 times
     /// the median absolute residual). The intervals are still taken over every leg. Rows oldest first (the online
     /// matrix is the one recursive least squares would hold after them in that order: `RidgeRegression.init`).
-    static func robustFit(rows: [[Double]], targets: [Double], forgetting: Double = 0.999) throws -> RidgeRegression {
-        let first = try RidgeRegression(rows: rows, targets: targets, forgetting: forgetting)
+    static func robustFit(rows: [[Double]], targets: [Double]) throws -> RidgeRegression {
+        let first = try RidgeRegression(rows: rows, targets: targets)
         let residuals = zip(rows, targets).map { abs($1 - first.predict($0)) }
         let limit = 4 * 1.4826 * residuals.sorted().quantile(0.5)
         let kept = residuals.indices.filter { residuals[$0] <= limit }
         guard kept.count < rows.count, kept.count >= 50 else { return first }
-        return try RidgeRegression(rows: kept.map { rows[$0] }, targets: kept.map { targets[$0] }, forgetting: forgetting)
+        return try RidgeRegression(rows: kept.map { rows[$0] }, targets: kept.map { targets[$0] })
     }
 
     /// The categories the model has an indicator for, by name.
