@@ -13,6 +13,11 @@ import Testing
         return settings
     }
 
+    /// The shifts' keys of a leg at 10:00 (rider, door zone, zone driven through).
+    static func shiftKeys(rider: Int? = nil, door: Int? = nil, through: Int) -> [(PairCorrections.Kind, Int)] {
+        PairCorrections.keys(rider: rider, zone: door, through: through, hour: 10).filter { $0.0.isShift }
+    }
+
     @Test func theHistoryIsTheSameForASeedAndItsNoiseFreeTimesSurviveTheCSV() throws {
         let settings = Self.settings(seed: 5, days: 8, closureDay: 6)
         let history = SyntheticHistory(settings: settings)
@@ -119,12 +124,8 @@ import Testing
     /// shift, and the riders' shifts do not take it up.
     @Test func aRiderWhoSlowsIsTheRidersShiftAndAZoneThatSlowsIsTheZones() {
         var shifts = PairCorrections(), random = SeededRandom(seed: 8)
-        func keys(rider: Int, through: Int) -> [(PairCorrections.Kind, Int)] {
-            PairCorrections.keys(rider: rider, zone: nil, through: through, hour: 10).filter { $0.0.isShift }
-        }
-        func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double {
-            shifts.correction(keys.filter { $0.0 == kind })
-        }
+        func keys(rider: Int, through: Int) -> [(PairCorrections.Kind, Int)] { Self.shiftKeys(rider: rider, through: through) }
+        func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double { shifts.correction(kind, of: keys) }
         /// One leg of each of six riders through one of three zones; rider 0 is `slow` more, zone 2 `closed` more.
         func round(slow: Double, closed: Double) {
             for rider in 0..<6 {
@@ -149,12 +150,8 @@ import Testing
     /// through) is the door zone's shift within a few dozen legs, and the zones driven through stay where they were.
     @Test func aZoneSlowerAtItsDoorsIsTheDoorZonesShift() {
         var shifts = PairCorrections(), random = SeededRandom(seed: 5)
-        func keys(door: Int, through: Int) -> [(PairCorrections.Kind, Int)] {
-            PairCorrections.keys(rider: nil, zone: door, through: through, hour: 10).filter { $0.0.isShift }
-        }
-        func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double {
-            shifts.correction(keys.filter { $0.0 == kind })
-        }
+        func keys(door: Int, through: Int) -> [(PairCorrections.Kind, Int)] { Self.shiftKeys(door: door, through: through) }
+        func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double { shifts.correction(kind, of: keys) }
         func leg(slowDoors: Double) {
             let door = Int(random.unit() * 3), through = Int(random.unit() * 3), k = keys(door: door, through: through)
             shifts.learn(k, residual: (door == 1 ? slowDoors : 0) + 0.2 * random.normal() - shifts.correction(k), shift: true)
@@ -228,4 +225,9 @@ extension HistoryRow {
         HistoryRow(line: 2, order: "T", rider: "S1", channel: "own", zone: "z1", from: from, to: to, departedAt: Instant(seconds: 0),
                    arrivedAt: nil, completedAt: nil, stopIndex: 1, parcels: 1, outcome: "delivered", utcOffsetSeconds: 0)
     }
+}
+
+extension PairCorrections {
+    /// The correction of only the `kind` among `keys`.
+    func correction(_ kind: Kind, of keys: [(Kind, Int)]) -> Double { correction(keys.filter { $0.0 == kind }) }
 }
