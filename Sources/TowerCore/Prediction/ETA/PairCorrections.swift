@@ -8,14 +8,14 @@ import Foundation
 /// follows its latest few dozen legs.
 ///
 /// And a shift per zone passed through, at any hour, one per zone the door is in, and one per rider, each correcting
-/// only when it lies beyond its own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A shift keeps two memories of
-/// its legs' residuals: a fast one (the latest dozen or so legs) and a settled one (the legs since the zone or the
-/// rider last changed, up to a few hundred), started again from the fast one when the two part by more than
-/// `changeThreshold` of the fast one's standard errors. The correction reads the settled memory: on an ordinary day
-/// it stays at zero; when a zone suddenly slows (a closure nobody announced, on the way or at the doors: a street
-/// closed to parking) or a rider does (a new vehicle, an injury), the change is seen within a few legs and followed from them, and as the legs since it add up the shift is
-/// estimated from more of them, so it stops carrying the fast memory's noise. The slower layers would take hundreds
-/// of legs.
+/// only when it lies beyond its own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A
+/// shift keeps two memories of its legs' residuals: a fast one (the latest dozen or so legs) and a settled one (the
+/// legs since the zone or the rider last changed, up to a few hundred), started again from the fast one when the two
+/// part by more than `changeThreshold` of the fast one's standard errors. The correction reads the settled memory: on
+/// an ordinary day it stays at zero; when a zone suddenly slows (a closure nobody announced, on the way or at the
+/// doors: a street closed to parking) or a rider does (a new vehicle, an injury), the change is seen within a few legs
+/// and followed from them, and as the legs since it add up the shift is estimated from more of them, so it stops
+/// carrying the fast memory's noise. The slower layers would take hundreds of legs.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
         case riderZone, throughHour, throughShift, riderShift, doorShift
@@ -63,10 +63,10 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     static func key(_ a: Int, _ b: Int) -> Int { a << 20 | b }
 
-    /// The keys of a leg's pairs: rider index × door zone index (nil when either is unknown), passed-through zone
-    /// × hour; and of its shifts, in the order they learn: the zone passed through, the door's zone, the rider. (Pairs of three-hour bands, 6–9, 15–18, …,
-    /// mixed a rush hour with the hours beside it: on the synthetic histories, whose zones each slow from 7 to 9 and
-    /// 17 to 19, the hourly pairs come 1–3% nearer the noise floor.)
+    /// The keys of a leg's pairs: rider index × door zone index (nil when either is unknown), passed-through zone ×
+    /// hour; and of its shifts, in the order they learn: the zone passed through, the door's zone, the rider. (Pairs of
+    /// three-hour bands, 6–9, 15–18, …, mixed a rush hour with the hours beside it: on the synthetic histories, whose
+    /// zones each slow from 7 to 9 and 17 to 19, the hourly pairs come 1–3% nearer the noise floor.)
     static func keys(rider: Int?, zone: Int?, through: Int?, hour: Int) -> [(Kind, Int)] {
         var keys: [(Kind, Int)] = []
         if let rider, let zone { keys.append((.riderZone, key(rider, zone))) }
