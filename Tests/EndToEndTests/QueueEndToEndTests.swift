@@ -28,7 +28,7 @@ import Testing
         var earlierDeadline = Instant(seconds: 0)
         for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") where line.contains("\"exception.escalated\"") {
             let event = try EventCodec.decode(line: Array(line.utf8)).event
-            guard case let .exceptionEscalated(id, options, deadline, _, _) = event.body else { continue }
+            guard case let .exceptionEscalated(id, options, deadline, _, _, _) = event.body else { continue }
             defer { earlierDeadline = max(earlierDeadline, deadline) }
             let from = max(event.at - 300, earlierDeadline + 60)
             guard let index = options.firstIndex(where: { acting.contains($0.action.kind) }),

@@ -52,6 +52,28 @@ import TowerCore
         #expect(buffer.lines.joined().contains(id))
     }
 
+    /// A case that puts several orders before a person counts them in the queue and names them in the case.
+    @Test func aCaseCoveringOtherOrdersCountsThemInTheQueueAndNamesThemInTheCase() throws {
+        var snapshot = BoardFixture.snapshot
+        let orders = Array(snapshot.world.orders.values.map(\.id).sorted().prefix(3))
+        try #require(orders.count == 3)
+        let at = snapshot.now
+        snapshot.world.apply(Event(id: "t1", at: at, by: Event.core,
+                                   body: .exceptionRaised(exception: "E-9000", kind: .unassignedOrder, subject: orders[0], detail: "no rider")))
+        snapshot.world.apply(Event(id: "t2", at: at, by: Event.core,
+                                   body: .exceptionEscalated(exception: "E-9000", options: [EscalationOption(action: .none, summary: "watch", costDelta: 0)],
+                                                             deadline: at + 300, defaultAction: .none, reason: "no rider can take 3 orders",
+                                                             covering: [orders[1], orders[2]])))
+        var model = BoardModel(speed: 60, readonly: false)
+        var buffer = ScreenBuffer(width: 200, height: 60)
+        BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(buffer.lines.contains { $0.contains("E-9000 unassigned order \(orders[0]) +2:") }, "\(buffer.lines.joined(separator: "\n"))")
+        model.screen = .exception("E-9000")
+        buffer = ScreenBuffer(width: 200, height: 60)
+        BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(buffer.lines.contains { $0.contains("also") && $0.contains("\(orders[1]), \(orders[2])") }, "\(buffer.lines.joined(separator: "\n"))")
+    }
+
     @Test(arguments: sizes)
     func help(width: Int, height: Int) {
         var model = BoardModel(speed: 60, readonly: true)

@@ -46,6 +46,8 @@ enum SampleEvents {
             .exceptionEscalated(exception: "X-1", options: [EscalationOption(action: Remedy(.reassign, "O-1", target: "R2"), summary: "to R2", costDelta: 4.5, lateBefore: 2, lateAfter: 1),
                                                             EscalationOption(action: Remedy(.notify, "O-1"), summary: "new window", costDelta: 0)],
                                 deadline: t0 + 900, defaultAction: Remedy(.notify, "O-1"), reason: "a critical order is involved"),
+            .exceptionEscalated(exception: "X-2", options: [EscalationOption(action: Remedy.none, summary: "watch", costDelta: 0)],
+                                deadline: t0 + 300, defaultAction: Remedy.none, reason: "no rider can take 3 orders", covering: ["O-2", "O-3"]),
             .exceptionApproved(exception: "X-1", option: 2, operator: "maria"),
             .exceptionRejected(exception: "X-1", operator: "maria", reason: "too costly"),
             .exceptionDefaulted(exception: "X-1", option: 0),
@@ -120,5 +122,15 @@ enum SampleEvents {
                                    + NoticeKind.allCases.map(\.rawValue).joined(separator: ", "))) {
             try decode(#""type":"customer.notified","order":"O-1","kind":"sorry","message":"m"}"#)
         }
+    }
+    /// The orders an escalation also covers are ids, each once.
+    @Test func anEscalationsCoveredOrdersAreDistinctIDs() {
+        let head = #"{"v":1,"id":"d1","at":"2026-11-17T10:00:00-03:00","by":"core","type":"exception.escalated","exception":"E-1","#
+            + #""options":[{"action":"none","summary":"s","cost_delta":0}],"deadline":"2026-11-17T10:15:00-03:00","default":"none","covering":"#
+        func decode(_ rest: String) throws { _ = try EventCodec.decode(line: Array((head + rest + "}").utf8)) }
+        #expect(throws: EventError(field: "covering[1]", reason: "\"O-2\" is listed twice")) { try decode(#"["O-2","O-2"]"#) }
+        #expect(throws: EventError(field: "covering[0]", reason: "expected a string, got a number")) { try decode("[7]") }
+        #expect(throws: EventError(field: "covering", reason: "expected an array, got a string")) { try decode(#""O-2""#) }
+        #expect(throws: EventError(field: "covering[0]", reason: "ids may hold only letters, digits and - _ . : / # @")) { try decode(#"["O 2"]"#) }
     }
 }

@@ -299,4 +299,44 @@ enum DeskCity {
         #expect(engine.world.orders["O-1"]?.window == order.window, "the window is not moved to a slot nobody serves")
         #expect(engine.world.orders["O-1"]?.notifiedAt == nil, "the customer is told no empty promise")
     }
+    /// Several orders no rider can take, found by one scan: one case for a person (one decision: find riders for
+    /// them, or tell their customers), naming the others, instead of an escalation each; afterwards each is watched.
+    @Test func theOrdersOneScanFindsNoRiderCanTakeGoToAPersonAsOneCase() throws {
+        let engine = try DeskCity.engine()
+        for rider in ["R1", "R2", "R3"] { try submit(engine, "on-\(rider)", .shiftStarted(rider: rider), at: t0 - 900) }
+        let ids = ["O-1", "O-2", "O-3"]
+        for id in ids {
+            var order = DeskCity.order(id, at: far, window: TimeWindow(start: t0, end: t0 + 90 * 60))
+            order.requiredSkills = [.coldChain]
+            try submit(engine, "o-\(id)", .orderCreated(order), at: t0 - 600)
+        }
+        engine.advance(to: t0)
+        let escalated = engine.world.exceptions.values.filter { $0.escalationReason != nil }
+        let lead = try #require(escalated.first)
+        #expect(escalated.count == 1, "one case for the three: \(escalated.map(\.subject))")
+        #expect(([lead.subject] + lead.covering).sorted() == ids, "\(lead.subject) + \(lead.covering)")
+        #expect(lead.escalationReason?.contains("no rider can take 3 orders") == true, "\(lead.escalationReason ?? "")")
+        let sameScan = engine.world.exceptions.values.filter { ids.contains($0.subject) && $0.raisedAt == lead.raisedAt }
+        #expect(sameScan.map(\.id) == [lead.id], "the others have no case of their own: \(sameScan.map(\.subject))")
+        engine.advance(to: t0 + 80 * 60)
+        let later = engine.world.exceptions.values.filter { ids.contains($0.subject) }
+        #expect(Set(later.map(\.subject)) == Set(ids), "each is still watched")
+        #expect(later.filter { $0.escalationReason != nil }.count == 1, "put to a person once: \(later.map(\.state))")
+    }
+
+    @Test func anEscalationCoveringAnUnknownOrderOrItsOwnSubjectIsRefused() throws {
+        let engine = try DeskCity.engine()
+        try submit(engine, "o", .orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: t0, end: t0 + 3 * 3600))), at: t0 - 600)
+        try submit(engine, "r", .exceptionRaised(exception: "E-T", kind: .unassignedOrder, subject: "O-1", detail: "test"), at: t0)
+        let options = [EscalationOption(action: Remedy.none, summary: "wait", costDelta: 0)]
+        #expect(throws: EventError(field: "covering[0]", reason: "unknown order \"O-9\"")) {
+            try submit(engine, "e", .exceptionEscalated(exception: "E-T", options: options, deadline: t0 + 900, defaultAction: Remedy.none,
+                                                        reason: "test", covering: ["O-9"]), at: t0)
+        }
+        #expect(throws: EventError(field: "covering[0]", reason: "\"O-1\" is the case's own subject")) {
+            try submit(engine, "e", .exceptionEscalated(exception: "E-T", options: options, deadline: t0 + 900, defaultAction: Remedy.none,
+                                                        reason: "test", covering: ["O-1"]), at: t0)
+        }
+        #expect(engine.world.exceptions["E-T"]?.state == .open)
+    }
 }

@@ -96,7 +96,7 @@ import Testing
         var overlaps: [String] = []
         var escalations = 0
         engine.observer = { event in
-            guard case let .exceptionEscalated(id, _, _, _, _) = event.body, let new = engine.world.exceptions[id],
+            guard case let .exceptionEscalated(id, _, _, _, _, _) = event.body, let new = engine.world.exceptions[id],
                   new.kind.isScanned else { return }
             escalations += 1
             for other in engine.world.exceptions.values where other.id != id && other.state == .escalated

@@ -106,6 +106,9 @@ enum DetailViews {
             facts.append(("deadline", Format.clock(deadline, world) + (exception.isPending ? " (\(ExceptionsPane.countdown(max(0, left))) left)" : "")
                           + ", then: \((exception.defaultAction ?? .none).words)"))
         }
+        if !exception.covering.isEmpty {
+            facts.append(("also", exception.covering.joined(separator: ", ") + " (no rider can take them either)"))
+        }
         if let resolution = exception.resolution { facts.append(("resolution", resolution.words)) }
         var y = body.y
         for (label, value) in facts {

@@ -27,7 +27,8 @@ enum ExceptionsPane {
             } else {
                 x += buffer.put(" \(c.glyphs.watching)       ", x: x, y: y, style: isSelected ? base : c.theme[.muted])
             }
-            buffer.put(" \(exception.id) \(exception.kind.words) \(exception.subject): \(exception.detail)", x: x, y: y, style: base,
+            let others = exception.covering.isEmpty ? "" : " +\(exception.covering.count)"
+            buffer.put(" \(exception.id) \(exception.kind.words) \(exception.subject)\(others): \(exception.detail)", x: x, y: y, style: base,
                        maxWidth: body.maxX - x)
             let second: String
             if let first = exception.options.first {

@@ -58,7 +58,8 @@ public struct PaneRows: Sendable {
 
     /// Whether the exception queue's filter keeps a case.
     static func keeps(_ exception: ExceptionCase, _ model: BoardModel) -> Bool {
-        model.filters[.exceptions]?.keeps([exception.id, exception.kind.rawValue, exception.subject, exception.detail, exception.state.rawValue]) ?? true
+        model.filters[.exceptions]?.keeps([exception.id, exception.kind.rawValue, exception.subject, exception.detail, exception.state.rawValue]
+                                                  + exception.covering) ?? true
     }
 
     /// Cases waiting for a decision first (the nearest deadline first), then open ones by age; filtered and sorted

@@ -12,6 +12,8 @@ final class ExceptionDesk {
     private var world: World { _read { yield ledger.world } }
     private var policy: Policy { settings.policy }
     private var halted: Bool { ledger.halted != nil }
+    /// While a scan runs, the orders it found that no rider can take: they go to a person as one case when it ends.
+    private var stranded: StrandedGroup?
 
     init(ledger: CoreLedger, planner: InsertionPlanner, settings: EngineSettings) {
         self.ledger = ledger
@@ -39,6 +41,8 @@ final class ExceptionDesk {
     /// Looks at the live state: closes cases whose trouble is gone, raises new ones, and (when the core may
     /// act) tells customers whose rider is about to arrive.
     func scanExceptions(at now: Instant) {
+        stranded = StrandedGroup()
+        defer { stranded = nil }
         let outlook = outlook(at: now)
         let findings = detector.scan(world, outlook: outlook, now: now)
         let seen = Set(findings.map { CaseKey($0.kind, $0.subject) })
@@ -81,34 +85,61 @@ final class ExceptionDesk {
             if halted { return }
             if let id, world.exceptions[id]?.isPending == true { pendingKinds[finding.subject, default: []].insert(finding.kind) }
         }
+        if let group = stranded, let lead = group.lead {
+            escalate(lead.id, finding: lead.finding, ranked: lead.ranked, reasons: [Self.strandedReason([lead.finding.subject] + group.others)],
+                     covering: group.others, at: now)
+            if halted { return }
+        }
         if settings.mode == .continuousAuto { tellArrivingSoon(outlook, at: now) }
     }
 
-    /// Raises a case and, when the core may act, resolves or escalates it at once; returns its id.
+    /// Raises a case and, when the core may act, resolves or escalates it at once; returns its id. Nil when the
+    /// rule is off, or when the finding joins the scan's case of orders no rider can take (no case of its own).
     @discardableResult
     func raise(_ finding: Finding, at now: Instant) -> String? {
         guard policy.rule(finding.kind).enabled else { return nil }
         let number = String(world.exceptions.count + 1)
         let id = "E-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+        guard settings.mode == .continuousAuto else {
+            ledger.decide(.exceptionRaised(exception: id, kind: finding.kind, subject: finding.subject, detail: finding.detail), at: now)
+            return id
+        }
+        let ranked = rank(id, finding, at: now)
+        if stranded?.lead != nil, isStranded(finding.subject, ranked) {
+            stranded?.others.append(finding.subject)
+            return nil
+        }
         ledger.decide(.exceptionRaised(exception: id, kind: finding.kind, subject: finding.subject, detail: finding.detail), at: now)
-        if settings.mode == .continuousAuto { triage(id, finding, at: now) }
+        judge(id, finding, ranked, at: now)
         return id
     }
 
-    /// Judges an open case under the policy: resolves it when routine, escalates it when a person's decision is
-    /// due, or leaves it open (watched) when it touches what a waiting escalation holds or nothing it touches is due
-    /// within the decision horizon; a watched case is judged again at the next scan.
-    private func triage(_ id: String, _ finding: Finding, at now: Instant) {
+    /// A case's options, best first, under the policy.
+    private func rank(_ id: String, _ finding: Finding, at now: Instant) -> [RemedyPlanner.Outcome] {
         let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
         let outcomes = remedies.outcomes(of: remedies.candidates(for: finding.kind, subject: finding.subject, in: world, now: now),
                                          about: finding.subject, in: world, now: now, because: because)
+        return Triage(policy: policy, unit: world.costUnit).ranked(outcomes, for: finding.kind)
+    }
+
+    /// Judges an open case again (one being watched).
+    private func triage(_ id: String, _ finding: Finding, at now: Instant) { judge(id, finding, rank(id, finding, at: now), at: now) }
+
+    /// Judges an open case under the policy: resolves it when routine, escalates it when a person's decision is
+    /// due, or leaves it open (watched) when it touches what a waiting escalation holds or nothing it touches is due
+    /// within the decision horizon; a watched case is judged again at the next scan. An order no rider can take
+    /// goes to a person with the scan's others (see `StrandedGroup`), or at once when no scan is running.
+    private func judge(_ id: String, _ finding: Finding, _ ranked: [RemedyPlanner.Outcome], at now: Instant) {
         let triage = Triage(policy: policy, unit: world.costUnit)
-        let ranked = triage.ranked(outcomes, for: finding.kind)
         guard let best = ranked.first, ranked.contains(where: { $0.remedy != .none }) else {
-            if let stranded = strandedReason(finding.subject) {
-                escalate(id, finding: finding, ranked: ranked, reasons: [stranded], at: now)
-            } else {
+            if !isStranded(finding.subject, ranked) {
                 ledger.decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
+            } else if stranded == nil {
+                escalate(id, finding: finding, ranked: ranked, reasons: [Self.strandedReason([finding.subject])], at: now)
+            } else if stranded?.lead == nil {
+                stranded?.lead = (id, finding, ranked)
+            } else {
+                stranded?.others.append(finding.subject)  // stays open; the next scan finds it put to a person and watches it
             }
             return
         }
@@ -130,14 +161,22 @@ final class ExceptionDesk {
         escalate(id, finding: finding, ranked: ranked, reasons: reasons, at: now)
     }
 
-    /// Why a case about an order with no rider and nothing the core can do goes to a person: no rider can take it
-    /// (nobody with the skill, the room or the shift; a new slot would have nobody either), so only a person can get
-    /// it delivered (put it on a rider by hand, send a courier) or tell the customer. Nil for any other subject, and
-    /// once the order was put to a person today: then it is watched.
-    private func strandedReason(_ subject: String) -> String? {
-        guard let order = world.orders[subject], order.rider == nil, order.status == .open || order.status == .failed,
-              !world.escalatedSubjects.contains(subject) else { return nil }
-        return "no rider can take \(subject) and no listed action applies: it needs a person (put it on a rider, or tell the customer)"
+    /// Whether a case goes to a person because its order has no rider and nothing the core can do: no rider can
+    /// take it (nobody with the skill, the room or the shift; a new slot would have nobody either), so only a person
+    /// can get it delivered (put it on a rider by hand, send a courier) or tell the customer. False for any other
+    /// subject, when an option other than doing nothing applies, and once the order was put to a person today: then
+    /// it is watched.
+    private func isStranded(_ subject: String, _ ranked: [RemedyPlanner.Outcome]) -> Bool {
+        guard !ranked.contains(where: { $0.remedy != .none }), let order = world.orders[subject], order.rider == nil,
+              order.status == .open || order.status == .failed else { return false }
+        return !world.escalatedSubjects.contains(subject)
+    }
+
+    private static func strandedReason(_ orders: [String]) -> String {
+        orders.count == 1
+            ? "no rider can take \(orders[0]) and no listed action applies: it needs a person (put it on a rider, or tell the customer)"
+            : "no rider can take \(orders.count) orders (\(orders.joined(separator: ", "))) and no listed action applies: they need a person "
+                + "(put them on riders, or tell the customers)"
     }
 
     /// The earliest end of a window the case touches: its order's, its rider's orders', or the orders the best
@@ -171,10 +210,11 @@ final class ExceptionDesk {
         return keys
     }
 
-    private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], at now: Instant) {
+    private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], covering: [String] = [],
+                          at now: Instant) {
         // A person sees what is worth choosing: an option another beats on both counts (as few late, as cheap) is
         // left out, except doing nothing, the baseline every option is read against. Doing nothing is among the
-        // candidates, so there is at least one (only it for an order nobody can take: see `strandedReason`).
+        // candidates, so there is at least one (only it for an order nobody can take: see `isStranded`).
         let offered = ranked.map { ($0, EscalationOption(action: $0.remedy, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
                                                          lateBefore: $0.lateBefore, lateAfter: $0.lateAfter)) }
         var worth = offered.filter { candidate in
@@ -189,7 +229,7 @@ final class ExceptionDesk {
         ledger.decide(.exceptionEscalated(exception: id,
                                    options: options.map(\.1),
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy,
-                                   reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; ")), at: now)
+                                   reason: (reasons + [fallback.note].compactMap { $0 }).joined(separator: "; "), covering: covering), at: now)
     }
 
     /// Escalations whose deadline has passed take the policy's default (only when the core may act).
@@ -281,6 +321,14 @@ final class ExceptionDesk {
             ledger.decide(.customerNotified(order: order.id, kind: .arrivingSoon, message: message, window: nil), at: now)
         }
     }
+}
+
+/// The orders one scan finds that no rider can take, put to a person as one case (one decision: find riders for
+/// them, or tell their customers) instead of one escalation each: the first one's case leads, the others are named
+/// in it (`covering`) and get no case of their own.
+private struct StrandedGroup {
+    var lead: (id: String, finding: Finding, ranked: [RemedyPlanner.Outcome])?
+    var others: [String] = []
 }
 
 /// A kind and a subject: at most one case per key is pending.

@@ -123,8 +123,10 @@ public enum EventBody: Hashable, Sendable {
     case customerNotified(order: String, kind: NoticeKind, message: String, window: TimeWindow?)
     case exceptionRaised(exception: String, kind: ExceptionKind, subject: String, detail: String)
     case exceptionAutoResolved(exception: String, action: Remedy, rule: String)
-    /// `reason` says why it was not routine.
-    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: Remedy, reason: String)
+    /// `reason` says why it was not routine; `covering` names the other orders the one decision is about (the orders
+    /// of one scan that no rider can take go to a person as one case), none for most cases.
+    case exceptionEscalated(exception: String, options: [EscalationOption], deadline: Instant, defaultAction: Remedy, reason: String,
+                            covering: [String] = [])
     case exceptionApproved(exception: String, option: Int, operator: String)
     case exceptionRejected(exception: String, operator: String, reason: String)
     /// An operator takes back their last decision (`decision`: its event id) within `World.undoWindow`, before any of

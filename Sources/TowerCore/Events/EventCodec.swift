@@ -205,7 +205,8 @@ public enum EventCodec {
         }
         guard (1...4).contains(options.count) else { throw EventError(field: "options", reason: "expected 1 to 4 options") }
         return .exceptionEscalated(exception: try r.id("exception"), options: options, deadline: try r.instant("deadline"),
-                                   defaultAction: try r.remedy("default"), reason: try r.text("reason", default: ""))
+                                   defaultAction: try r.remedy("default"), reason: try r.text("reason", default: ""),
+                                   covering: try r.optionalIDs("covering") ?? [])
     }
 
     // MARK: Encoding
@@ -317,7 +318,7 @@ public enum EventCodec {
             field("exception", exception); field("kind", kind.rawValue); field("subject", subject); field("detail", detail)
         case let .exceptionAutoResolved(exception, action, rule):
             field("exception", exception); field("action", action.description); field("rule", rule)
-        case let .exceptionEscalated(exception, options, deadline, defaultAction, reason):
+        case let .exceptionEscalated(exception, options, deadline, defaultAction, reason, covering):
             field("exception", exception)
             w.key("options"); w.beginArray()
             for option in options {
@@ -328,6 +329,7 @@ public enum EventCodec {
             }
             w.endArray()
             field("deadline", time(deadline)); field("default", defaultAction.description); field("reason", reason)
+            if !covering.isEmpty { w.key("covering"); w.beginArray(); for order in covering { w.value(order) }; w.endArray() }
         case let .exceptionApproved(exception, option, op):
             field("exception", exception); w.key("option"); w.value(option); field("operator", op)
         case let .exceptionRejected(exception, op, reason):

@@ -183,6 +183,20 @@ public struct FieldReader {
         return items
     }
 
+    /// A list of distinct ids, each checked like `id`; nil when the field is absent.
+    public func optionalIDs(_ key: String) throws(EventError) -> [String]? {
+        guard has(key) else { return nil }
+        var ids: [String] = []
+        for (index, item) in try array(key).enumerated() {
+            let field = path(key) + "[\(index)]"
+            guard case let .string(text) = item else { throw EventError(field: field, reason: "expected a string, got \(item.typeName)") }
+            try FieldReader.checkID(text, field: field)
+            if ids.contains(text) { throw EventError(field: field, reason: "\"\(text)\" is listed twice") }
+            ids.append(text)
+        }
+        return ids
+    }
+
     /// A window from two instant fields, checked to be in order.
     public func window(start startKey: String, end endKey: String) throws(EventError) -> TimeWindow {
         let start = try instant(startKey)

@@ -83,7 +83,7 @@ public struct DayReport: Sendable {
             switch event.body {
             case let .exceptionRaised(id, _, _, detail): moment(id, .raised, detail)
             case let .exceptionAutoResolved(id, action, rule): moment(id, .autoResolved, "\(action.description): \(rule)")
-            case let .exceptionEscalated(id, options, _, _, reason): moment(id, .escalated, "\(options.count) options: \(reason)")
+            case let .exceptionEscalated(id, options, _, _, reason, _): moment(id, .escalated, "\(options.count) options: \(reason)")
             case let .exceptionApproved(id, option, op): moment(id, .approved, "\(op) chose option \(option): \(world.exceptions[id]?.resolution?.text ?? "")")
             case let .exceptionRejected(id, op, reason): moment(id, .rejected, "\(op): \(reason)")
             case let .exceptionDefaulted(id, option): moment(id, .defaulted, option == 0 ? "no one decided; default none" : "no one decided; option \(option)")

@@ -20,7 +20,7 @@ public struct RecentLog: Sendable, Codable {
         case let .orderReassigned(order, from, to, _): text = "\(order) moved \(from) → \(to)"
         case let .orderUnassigned(order, reason): text = "\(order) unassigned: \(reason)"
         case let .orderCreated(order) where order.tier == .critical: text = "critical order \(order.id) arrived"
-        case let .exceptionEscalated(id, _, _, _, reason): text = "\(id) needs a decision: \(reason)"
+        case let .exceptionEscalated(id, _, _, _, reason, _): text = "\(id) needs a decision: \(reason)"
         case let .exceptionApproved(id, option, op): text = "\(op) approved \(id) option \(option)"
         case let .exceptionRejected(id, op, _): text = "\(op) rejected \(id)"
         case let .orderPinned(order, rider): text = "\(event.by) put \(order) on \(rider)"

@@ -72,7 +72,7 @@ public struct StoryCaptions: Sendable {
         case let .exceptionAutoResolved(id, action, _):
             guard let exception = world.exceptions[id], followed.contains(exception.subject), action != .none else { return }
             say("The core decides \(id) itself, under the policy: \(action.words).")
-        case let .exceptionEscalated(id, options, _, _, reason):
+        case let .exceptionEscalated(id, options, _, _, reason, _):
             let about = world.exceptions[id].map { " (\($0.kind.words) \($0.subject))" } ?? ""
             say("The core asks a supervisor to decide \(id)\(about) from \(options.count) options: \(reason).")
         case let .exceptionApproved(id, option, op):

@@ -16,6 +16,8 @@ public struct ExceptionCase: Hashable, Sendable, Codable {
     public var defaultAction: Remedy?
     /// Why the core did not resolve it itself.
     public var escalationReason: String?
+    /// The other orders its escalation is about (orders no rider can take, put to a person together).
+    public var covering: [String] = []
     /// The action taken or the reason given, once decided.
     public var resolution: Resolution?
     /// The rule and numbers behind an auto-resolution.

@@ -169,15 +169,17 @@ extension World {
             pendingCaseIDs.insert(id)
         case let .exceptionAutoResolved(id, action, rule):
             updateException(id) { $0.state = .autoResolved; $0.resolution = .action(action); $0.rule = rule; $0.resolvedAt = now; $0.decidedBy = event.by }
-        case let .exceptionEscalated(id, options, deadline, defaultAction, reason):
+        case let .exceptionEscalated(id, options, deadline, defaultAction, reason, covering):
             updateException(id) { exception in
                 exception.state = .escalated
+                exception.covering = covering
                 exception.options = options
                 exception.deadline = deadline
                 exception.defaultAction = defaultAction
                 exception.escalationReason = reason
             }
             if let subject = exceptions[id]?.subject { escalatedSubjects.insert(subject) }
+            escalatedSubjects.formUnion(covering)
         case let .exceptionApproved(id, option, op):
             updateException(id) { exception in
                 exception.state = .approved

@@ -74,8 +74,14 @@ extension World {
             _ = try requireOrder(order)
         case let .exceptionRaised(id, _, _, _):
             if exceptions[id] != nil { throw EventError(field: "exception", reason: "exception \"\(id)\" already raised") }
-        case let .exceptionAutoResolved(id, _, _), let .exceptionEscalated(id, _, _, _, _):
+        case let .exceptionAutoResolved(id, _, _):
             try requirePendingException(id)
+        case let .exceptionEscalated(id, _, _, _, _, covering):
+            let exception = try requirePendingException(id)
+            for (index, order) in covering.enumerated() {
+                if orders[order] == nil { throw EventError(field: "covering[\(index)]", reason: "unknown order \"\(order)\"") }
+                if order == exception.subject { throw EventError(field: "covering[\(index)]", reason: "\"\(order)\" is the case's own subject") }
+            }
         case let .exceptionApproved(id, option, _):
             let exception = try requireEscalated(id)
             if option > exception.options.count {

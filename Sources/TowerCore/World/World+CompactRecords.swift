@@ -125,12 +125,12 @@ extension ExceptionCase: CompactRecord {
     public func write(to fields: inout CompactFieldWriter) {
         fields.write(id); fields.write(kind); fields.write(subject); fields.write(detail); fields.write(raisedAt); fields.write(state)
         fields.write(options); fields.write(deadline); fields.write(defaultAction); fields.write(escalationReason); fields.write(resolution)
-        fields.write(rule); fields.write(resolvedAt); fields.write(decidedBy)
+        fields.write(rule); fields.write(resolvedAt); fields.write(decidedBy); fields.write(covering)
     }
     public init(reading fields: inout CompactFieldReader) throws {
         self.init(id: try fields.read(), kind: try fields.read(), subject: try fields.read(), detail: try fields.read(), raisedAt: try fields.read())
         state = try fields.read(); options = try fields.read(); deadline = try fields.read(); defaultAction = try fields.read()
         escalationReason = try fields.read(); resolution = try fields.read(); rule = try fields.read(); resolvedAt = try fields.read()
-        decidedBy = try fields.read()
+        decidedBy = try fields.read(); covering = try fields.read()
     }
 }

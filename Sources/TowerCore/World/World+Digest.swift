@@ -57,7 +57,8 @@ extension World {
             let e = exceptions[id]!
             line("exception|\(e.id)|\(e.kind.rawValue)|\(e.subject)|\(e.detail)|\(t(e.raisedAt))|\(e.state.rawValue)|"
                 + e.options.map { "\($0.action):\(n($0.costDelta)):\($0.summary)" }.joined(separator: ";")
-                + "|\(t(e.deadline))|\(e.defaultAction?.description ?? "-")|\(e.escalationReason ?? "-")|\(e.resolution?.text ?? "-")|\(e.rule ?? "-")|\(t(e.resolvedAt))|\(e.decidedBy ?? "-")")
+                + "|\(t(e.deadline))|\(e.defaultAction?.description ?? "-")|\(e.escalationReason ?? "-")|\(e.resolution?.text ?? "-")|\(e.rule ?? "-")|\(t(e.resolvedAt))|\(e.decidedBy ?? "-")"
+                + (e.covering.isEmpty ? "" : "|covering " + e.covering.joined(separator: ",")))
         }
         return hasher.finalize().hexString
     }
