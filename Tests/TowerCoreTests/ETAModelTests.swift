@@ -149,6 +149,9 @@ import Testing
             .flatMap { ($0["feature"] as? [Int])?.firstIndex { $0 >= 0 } }, "the first tree has a split")
         try refused({ o in firstTree(&o) { t in var l = t["left"] as! [Int]; l[split] = 10_000; t["left"] = l } }, naming: "not a later node")
         try refused({ o in firstTree(&o) { t in var r = t["right"] as! [Int]; r[split] = split; t["right"] = r } }, naming: "not a later node")
+        // Both children one node: a walk would be the same, but a tree shaped so could lay out exponentially.
+        try refused({ o in firstTree(&o) { t in var r = t["right"] as! [Int]; r[split] = (t["left"] as! [Int])[split]; t["right"] = r } },
+                    naming: "the child of 2 nodes")
         try refused({ o in firstTree(&o) { t in var f = t["feature"] as! [Int]; f[split] = 99; t["feature"] = f } }, naming: "feature 99")
         try refused({ o in firstTree(&o) { t in var v = t["value"] as! [Double]; v.removeLast(); t["value"] = v } }, naming: "differ in length")
         try refused({ o in o["riders"] = (o["riders"] as! [String]) + ["R-extra"] }, naming: "travel model does not fit")

@@ -45,6 +45,7 @@ struct RegressionTree: Codable, Sendable, Equatable {
         guard count > 0, [threshold.count, left.count, right.count, value.count, leftCategories.count].allSatisfy({ $0 == count }) else {
             return "its node lists differ in length or are empty"
         }
+        var parents = [Int](repeating: 0, count: count)
         for node in 0..<count {
             guard threshold[node].isFinite, value[node].isFinite else { return "node \(node): a number that is not finite" }
             guard feature[node] >= 0 else { continue }
@@ -53,6 +54,13 @@ struct RegressionTree: Codable, Sendable, Equatable {
                 return "node \(node): a child that is not a later node"
             }
             guard leftCategories[node].isEmpty || leftCategories[node].count == 4 else { return "node \(node): a category set of \(leftCategories[node].count) words" }
+            parents[Int(left[node])] += 1
+            parents[Int(right[node])] += 1
+        }
+        // A tree: every node but the root is one node's child (shared children would make a prediction's layout grow
+        // with the paths, not the nodes).
+        if let node = parents.indices.dropFirst().first(where: { parents[$0] != 1 }) {
+            return "node \(node): the child of \(parents[node]) nodes, not of one"
         }
         return nil
     }
