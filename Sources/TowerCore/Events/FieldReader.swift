@@ -186,12 +186,12 @@ public struct FieldReader {
     /// A list of distinct ids, each checked like `id`; nil when the field is absent.
     public func optionalIDs(_ key: String) throws(EventError) -> [String]? {
         guard has(key) else { return nil }
-        var ids: [String] = []
+        var ids: [String] = [], seen: Set<String> = []
         for (index, item) in try array(key).enumerated() {
             let field = path(key) + "[\(index)]"
             guard case let .string(text) = item else { throw EventError(field: field, reason: "expected a string, got \(item.typeName)") }
             try FieldReader.checkID(text, field: field)
-            if ids.contains(text) { throw EventError(field: field, reason: "\"\(text)\" is listed twice") }
+            guard seen.insert(text).inserted else { throw EventError(field: field, reason: "\"\(text)\" is listed twice") }
             ids.append(text)
         }
         return ids
