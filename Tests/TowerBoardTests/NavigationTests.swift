@@ -27,6 +27,32 @@ import TowerCore
         #expect(model.screen == .board && model.trail.isEmpty)
     }
 
+    /// A case about several orders (no rider can take any of them): ↑↓ choose which one enter opens, the subject
+    /// first; the choice stays within the list and is kept for the case.
+    @Test func inACaseAboutSeveralOrdersUpAndDownChooseWhichOneEnterOpens() {
+        var model = BoardModel(speed: 60, readonly: false)
+        var rows = BoardModel.Rows()
+        model.screen = .exception("E-0634")
+        rows.linked = .order("O-1")
+        rows.links = [.order("O-1"), .order("O-2"), .order("O-3")]
+        for _ in 0..<3 { model.press(.down, rows: rows) }
+        #expect(model.linkPick["E-0634"] == 2 && model.message == "enter opens O-3", "stops at the last")
+        model.press(.enter, rows: rows)
+        #expect(model.screen == .order("O-3") && model.trail == [.exception("E-0634")])
+        model.press(.escape, rows: rows)
+        model.press(.char("k"), rows: rows)
+        model.press(.enter, rows: rows)
+        #expect(model.screen == .order("O-2"))
+        model.press(.escape, rows: rows)
+        // A case about one order: ↑↓ choose nothing and enter opens it.
+        model.screen = .exception("E-0001")
+        rows.links = []
+        model.press(.down, rows: rows)
+        #expect(model.message == "this case is about one rider or order: enter opens it")
+        model.press(.enter, rows: rows)
+        #expect(model.screen == .order("O-1"))
+    }
+
     @Test func theBreadcrumbShowsThePath() {
         var model = BoardModel(speed: 60, readonly: false)
         let order = BoardFixture.snapshot.world.orderIDs[0]

@@ -71,7 +71,16 @@ import TowerCore
         model.screen = .exception("E-9000")
         buffer = ScreenBuffer(width: 200, height: 60)
         BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
-        #expect(buffer.lines.contains { $0.contains("also") && $0.contains("\(orders[1]), \(orders[2])") }, "\(buffer.lines.joined(separator: "\n"))")
+        #expect(buffer.lines.contains { $0.contains("also") && $0.contains("\(orders[1]), \(orders[2])") && $0.contains("opens \(orders[0])") },
+                "\(buffer.lines.joined(separator: "\n"))")
+        // ↓ chooses the first order it covers: marked, and what enter opens.
+        var rows = BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(rows.links == [.order(orders[0]), .order(orders[1]), .order(orders[2])])
+        model.press(.down, rows: rows)
+        buffer = ScreenBuffer(width: 200, height: 60)
+        rows = BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        #expect(buffer.lines.contains { $0.contains("[\(orders[1])], \(orders[2])") && $0.contains("opens \(orders[1])") },
+                "\(buffer.lines.joined(separator: "\n"))")
     }
 
     @Test(arguments: sizes)

@@ -71,6 +71,8 @@ public struct BoardModel: Sendable {
     public var role: Role = .dispatcher
     /// Options picked with 1-4, by exception; `a` approves the picked one (the first when none was picked).
     public var pickedOption: [String: Int] = [:]
+    /// In a case about several orders, the one ↑↓ chose for enter to open, by exception (0, the default: its subject).
+    public var linkPick: [String: Int] = [:]
     /// A costly decision waiting for `y`.
     public var confirming: Decision?
     /// `q` was pressed once while escalations wait; a second `q` quits.
@@ -107,6 +109,9 @@ public struct BoardModel: Sendable {
         public var costUnit = "units"
         /// What enter opens from the drill-down on screen: a case's rider or order, an order's rider.
         public var linked: Screen?
+        /// In a case about several orders (`ExceptionCase.covering`): its subject's screen, then each order it covers,
+        /// for ↑↓ to choose which one enter opens (`linkPick`); empty otherwise.
+        public var links: [Screen] = []
         /// The world drawn, for tab completion on the command line.
         public var world: World?
         /// Where each pane was drawn, for the mouse.
@@ -243,8 +248,12 @@ public struct BoardModel: Sendable {
             }
         case .nextPane: focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
         case .previousPane: focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
-        case .down: select(focus, index: current + 1, in: ids)
-        case .up: select(focus, index: current - 1, in: ids)
+        case .down, .up:
+            if case let .exception(id) = screen {
+                chooseLink(of: id, by: action == .down ? 1 : -1, among: rows.links)
+            } else {
+                select(focus, index: current + (action == .down ? 1 : -1), in: ids)
+            }
         case .pageDown: select(focus, index: current + 10, in: ids)
         case .pageUp: select(focus, index: current - 10, in: ids)
         case .first: select(focus, index: 0, in: ids)
@@ -252,6 +261,8 @@ public struct BoardModel: Sendable {
         case .open:
             if screen == .board {
                 if !ids.isEmpty { openRow(ids[current], of: focus) }
+            } else if case let .exception(id) = screen, !rows.links.isEmpty {
+                open(rows.links[min(linkPick[id] ?? 0, rows.links.count - 1)])
             } else if let linked = rows.linked {
                 open(linked)
             }
@@ -367,6 +378,17 @@ public struct BoardModel: Sendable {
             break
         }
         return []
+    }
+
+    /// ↑↓ in a case about several orders: which of them enter opens (its subject first; a case about one says so).
+    private mutating func chooseLink(of id: String, by step: Int, among links: [Screen]) {
+        guard links.count > 1 else {
+            message = "this case is about one rider or order: enter opens it"
+            return
+        }
+        let pick = min(max(0, (linkPick[id] ?? 0) + step), links.count - 1)
+        linkPick[id] = pick
+        if case let .order(order) = links[pick] { message = "enter opens \(order)" }
     }
 
     /// Goes one level deeper, remembering where from.

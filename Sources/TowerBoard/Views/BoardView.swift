@@ -60,6 +60,9 @@ public enum BoardView {
                 snapshot.world.orders[exception.subject] != nil ? .order(exception.subject)
                     : snapshot.world.riders[exception.subject] != nil ? .rider(exception.subject) : nil
             }
+            if let exception = snapshot.world.exceptions[id], !exception.covering.isEmpty, let linked = rows.linked {
+                rows.links = [linked] + exception.covering.filter { snapshot.world.orders[$0] != nil }.map { .order($0) }
+            }
         case .help:
             DetailViews.help(context, in: body, into: &buffer)
         case .map:

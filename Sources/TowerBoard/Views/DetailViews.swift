@@ -107,7 +107,11 @@ enum DetailViews {
                           + ", then: \((exception.defaultAction ?? .none).words)"))
         }
         if !exception.covering.isEmpty {
-            facts.append(("also", exception.covering.joined(separator: ", ") + " (no rider can take them either)"))
+            // ↑↓ choose which order enter opens (the subject first): the chosen one is marked.
+            let orders = [exception.subject] + exception.covering
+            let pick = min(c.model.linkPick[id] ?? 0, orders.count - 1)
+            let marked = exception.covering.enumerated().map { $0.offset + 1 == pick ? "[\($0.element)]" : $0.element }
+            facts.append(("also", marked.joined(separator: ", ") + " (no rider can take them either); ⏎ opens \(orders[pick]), ↑↓ another"))
         }
         if let resolution = exception.resolution { facts.append(("resolution", resolution.words)) }
         var y = body.y
