@@ -22,7 +22,7 @@ import Testing
         #expect(Keymap.hints(in: .queue, readonly: false).contains("a:approve"))
         #expect(!Keymap.hints(in: .queue, readonly: true).contains("a:approve"), "no decisions hinted on a read-only board")
         #expect(Keymap.hints(in: .queue, readonly: true).hasSuffix("(read-only)"))
-        #expect(Keymap.hints(in: .help, readonly: false) == " esc or ?:close help")
+        #expect(Keymap.hints(in: .help, readonly: false) == " esc or ?:close help  ↑↓ PgUp PgDn:scroll")
     }
 
     @Test func theModelAnswersEveryKeyTheTableHintsAt() {

@@ -90,6 +90,30 @@ import TowerCore
         assertSnapshot(BoardFixture.render(width: width, height: height, model: model).0, named: "help-\(width)x\(height)")
     }
 
+    /// On a terminal too short for it the help scrolls: the last line says how much lies below, ↓ and G move down
+    /// to the end (the keys at the bottom, then no such line), g back to the top.
+    @Test func theHelpScrollsOnAShortTerminal() {
+        var model = BoardModel(speed: 60, readonly: true)
+        model.press(.char("?"), rows: BoardModel.Rows())
+        var (buffer, rows) = BoardFixture.render(width: 80, height: 24, model: model)
+        #expect(rows.helpMaxScroll > 0 && buffer.lines[22].contains("more lines"), "\(buffer.lines.joined(separator: "\n"))")
+        #expect(!buffer.lines.joined().contains("quit, or back"))
+        model.press(.down, rows: rows)
+        #expect(model.helpScroll == 1)
+        model.press(.char("G"), rows: rows)
+        #expect(model.helpScroll == rows.helpMaxScroll)
+        (buffer, rows) = BoardFixture.render(width: 80, height: 24, model: model)
+        let text = buffer.lines.joined(separator: "\n")
+        #expect(text.contains("quit, or back") && !text.contains("more lines"), "\(text)")
+        model.press(.char("g"), rows: rows)
+        #expect(model.helpScroll == 0)
+        model.press(.escape, rows: rows)
+        model.press(.char("?"), rows: rows)
+        #expect(model.screen == .help && model.helpScroll == 0, "opens at the top")
+        // Tall enough for all of it: nothing to scroll.
+        #expect(BoardFixture.render(width: 200, height: 60, model: model).1.helpMaxScroll == 0)
+    }
+
     @Test(arguments: sizes)
     func map(width: Int, height: Int) {
         var model = BoardModel(speed: 60, readonly: false)

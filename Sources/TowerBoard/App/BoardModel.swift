@@ -73,6 +73,8 @@ public struct BoardModel: Sendable {
     public var pickedOption: [String: Int] = [:]
     /// In a case about several orders, the one ↑↓ chose for enter to open, by exception (0, the default: its subject).
     public var linkPick: [String: Int] = [:]
+    /// The help's first line shown (it scrolls on a short terminal); back to the top each time it opens.
+    public var helpScroll = 0
     /// A costly decision waiting for `y`.
     public var confirming: Decision?
     /// `q` was pressed once while escalations wait; a second `q` quits.
@@ -109,6 +111,8 @@ public struct BoardModel: Sendable {
         public var costUnit = "units"
         /// What enter opens from the drill-down on screen: a case's rider or order, an order's rider.
         public var linked: Screen?
+        /// How far the help can scroll at the size it was drawn (its lines less the room for them).
+        public var helpMaxScroll = 0
         /// In a case about several orders (`ExceptionCase.covering`): its subject's screen, then each order it covers,
         /// for ↑↓ to choose which one enter opens (`linkPick`); empty otherwise.
         public var links: [Screen] = []
@@ -235,10 +239,18 @@ public struct BoardModel: Sendable {
     }
 
     private mutating func perform(_ action: BoardAction, rows: Rows, quitArmed armed: Bool) -> [BoardCommand] {
+        if screen == .help, let step = Self.scrollStep(action) {
+            let scrolled = min(max(0, helpScroll + step), rows.helpMaxScroll)
+            if scrolled == helpScroll { message = step > 0 ? "the end of the help" : "the top of the help" }
+            helpScroll = scrolled
+            return []
+        }
         let ids = rows.ids(focus)
         let current = selectedIndex(focus, in: ids)
         switch action {
-        case .help: open(.help)
+        case .help:
+            helpScroll = 0
+            open(.help)
         case .back:
             if screen != .board {
                 back()
@@ -378,6 +390,19 @@ public struct BoardModel: Sendable {
             break
         }
         return []
+    }
+
+    /// Lines a movement key scrolls the help by (the whole of it for first and last).
+    private static func scrollStep(_ action: BoardAction) -> Int? {
+        switch action {
+        case .down: 1
+        case .up: -1
+        case .pageDown: 10
+        case .pageUp: -10
+        case .first: -Int(Int32.max)
+        case .last: Int(Int32.max)
+        default: nil
+        }
     }
 
     /// ↑↓ in a case about several orders: which of them enter opens (its subject first; a case about one says so).

@@ -61,6 +61,13 @@ public enum Keymap {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.char("?")], .help, in: clock, help: ("?", "show or close this help"), hint: ("?:help", [.board, .queue, .rider, .order, .views])),
         KeyBinding([.escape, .char("?"), .char("q")], .back, in: [.help], hint: ("esc or ?:close help", [.help])),
+        // The help scrolls when the terminal is too short for it (80x24 shows half the keys).
+        KeyBinding([.down, .char("j")], .down, in: [.help], hint: ("↑↓ PgUp PgDn:scroll", [.help])),
+        KeyBinding([.up, .char("k")], .up, in: [.help]),
+        KeyBinding([.pageDown], .pageDown, in: [.help]),
+        KeyBinding([.pageUp], .pageUp, in: [.help]),
+        KeyBinding([.home, .char("g")], .first, in: [.help]),
+        KeyBinding([.end, .char("G")], .last, in: [.help]),
         KeyBinding([.tab, .right, .char("l")], .nextPane, in: panes, help: ("tab / shift-tab, ←→ hl", "move between panes"),
                    hint: ("tab:pane", panes)),
         KeyBinding([.backTab, .left, .char("h")], .previousPane, in: panes),

@@ -64,7 +64,7 @@ public enum BoardView {
                 rows.links = [linked] + exception.covering.filter { snapshot.world.orders[$0] != nil }.map { .order($0) }
             }
         case .help:
-            DetailViews.help(context, in: body, into: &buffer)
+            rows.helpMaxScroll = DetailViews.help(context, in: body, into: &buffer)
         case .map:
             MapView.render(context, in: body, into: &buffer)
         case .metrics:

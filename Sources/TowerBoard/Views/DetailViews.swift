@@ -143,16 +143,19 @@ enum DetailViews {
         return y
     }
 
-    /// The key table (descriptions wrapped to the room beside the keys), then the glyph legend.
-    static func help(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
+    /// The key table (descriptions wrapped to the room beside the keys), then the glyph legend, from the model's
+    /// `helpScroll` on; when more lies below, the last line says how much. Returns how far it can scroll at this size.
+    @discardableResult
+    static func help(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> Int {
         let body = c.title("Keys", pane: nil, in: rect, into: &buffer)
         let keys = Keymap.helpRows
         let keyWidth = keys.map { CharacterWidth.of($0.keys) }.max()! + 2
         let textX = body.x + 2 + keyWidth
-        var rows: [(key: String, text: String)] = []
+        enum Line { case key(String, String), blank, legend(String) }
+        var lines: [Line] = []
         for (key, meaning) in keys {
             for (index, line) in BoardView.wrap(meaning, width: max(10, body.maxX - textX)).enumerated() {
-                rows.append((index == 0 ? key : "", line))
+                lines.append(.key(index == 0 ? key : "", line))
             }
         }
         let legend = [
@@ -164,17 +167,29 @@ enum DetailViews {
                 + "waiting escalations waiting for a decision · failed last attempt failed · — nothing to count yet · "
                 + "held at ×1: the clock runs in real time while decisions wait",
         ]
-        var y = body.y
-        for row in rows where y < body.maxY {
-            buffer.put("  " + row.key, x: body.x, y: y, style: c.theme[.accent], maxWidth: body.width)
-            buffer.put(row.text, x: textX, y: y, style: c.theme[.text], maxWidth: max(0, body.maxX - textX))
-            y += 1
+        lines.append(.blank)
+        lines += legend.flatMap { BoardView.wrap($0, width: max(10, body.width - 4)) }.map { .legend($0) }
+        let room = max(1, body.height)
+        let maxScroll = max(0, lines.count - room)
+        let offset = min(c.model.helpScroll, maxScroll)
+        let shown = lines[offset..<min(lines.count, offset + room)]
+        let below = lines.count - offset - shown.count
+        for (y, line) in zip(body.y..., shown) {
+            if below > 0, y == body.y + shown.count - 1 {
+                buffer.put("  ↓ \(below + 1) more lines (↑↓ PgUp PgDn)", x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+                break
+            }
+            switch line {
+            case let .key(key, text):
+                buffer.put("  " + key, x: body.x, y: y, style: c.theme[.accent], maxWidth: body.width)
+                buffer.put(text, x: textX, y: y, style: c.theme[.text], maxWidth: max(0, body.maxX - textX))
+            case .blank:
+                break
+            case let .legend(text):
+                buffer.put("  " + text, x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+            }
         }
-        y += 1
-        for line in legend.flatMap({ BoardView.wrap($0, width: max(10, body.width - 4)) }) where y < body.maxY {
-            buffer.put("  " + line, x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
-            y += 1
-        }
+        return maxScroll
     }
 
     private static func format6(_ value: Double) -> String {
