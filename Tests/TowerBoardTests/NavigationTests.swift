@@ -51,6 +51,10 @@ import TowerCore
         #expect(model.message == "this case is about one rider or order: enter opens it")
         model.press(.enter, rows: rows)
         #expect(model.screen == .order("O-1"))
+        model.press(.escape, rows: rows)
+        rows.linked = nil  // a zone's case
+        model.press(.down, rows: rows)
+        #expect(model.message == "this case has no rider or order to open")
     }
 
     @Test func theBreadcrumbShowsThePath() {

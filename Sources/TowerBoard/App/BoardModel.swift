@@ -262,7 +262,7 @@ public struct BoardModel: Sendable {
         case .previousPane: focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
         case .down, .up:
             if case let .exception(id) = screen {
-                chooseLink(of: id, by: action == .down ? 1 : -1, among: rows.links)
+                chooseLink(of: id, by: action == .down ? 1 : -1, rows: rows)
             } else {
                 select(focus, index: current + (action == .down ? 1 : -1), in: ids)
             }
@@ -405,10 +405,12 @@ public struct BoardModel: Sendable {
         }
     }
 
-    /// ↑↓ in a case about several orders: which of them enter opens (its subject first; a case about one says so).
-    private mutating func chooseLink(of id: String, by step: Int, among links: [Screen]) {
+    /// ↑↓ in a case about several orders: which of them enter opens (its subject first; another case says what
+    /// enter does there).
+    private mutating func chooseLink(of id: String, by step: Int, rows: Rows) {
+        let links = rows.links
         guard links.count > 1 else {
-            message = "this case is about one rider or order: enter opens it"
+            message = rows.linked == nil ? "this case has no rider or order to open" : "this case is about one rider or order: enter opens it"
             return
         }
         let pick = min(max(0, (linkPick[id] ?? 0) + step), links.count - 1)
