@@ -41,7 +41,9 @@ struct BoardEndToEndTests {
         try tmux.wait(forText: "Rider lanes")
 
         try tmux.send("?")
-        try tmux.wait(forText: "pause or resume the clock")
+        try tmux.wait(forText: "more lines")  // 80x24 shows the first part of the help; G scrolls to its end
+        try tmux.send("G")
+        try tmux.wait(forText: "quit, or back from a drill-down")
         try tmux.send("?")
         try tmux.wait(forText: "Rider lanes")
 
