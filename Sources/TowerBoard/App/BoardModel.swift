@@ -346,6 +346,10 @@ public struct BoardModel: Sendable {
 
     /// The wheel moves the selection of the pane under it by three rows.
     private mutating func wheel(up: Bool, x: Int, y: Int, rows: Rows) {
+        if screen == .help {
+            helpScroll = min(max(0, helpScroll + (up ? -3 : 3)), rows.helpMaxScroll)
+            return
+        }
         guard screen == .board, let pane = rows.areas.first(where: { $0.value.pane.contains(x: x, y: y) })?.key else { return }
         let ids = rows.ids(pane)
         select(pane, index: selectedIndex(pane, in: ids) + (up ? -3 : 3), in: ids)

@@ -131,7 +131,7 @@ public enum Keymap {
 
     /// The help screen's rows, in table order, with the mouse last.
     public static var helpRows: [(keys: String, text: String)] {
-        bindings.compactMap(\.help) + [("mouse", "click a row to select it, again (or double-click) to open it; the wheel scrolls the pane under it; a click on the breadcrumb goes back (--no-mouse: off)")]
+        bindings.compactMap(\.help) + [("mouse", "click a row to select it, again (or double-click) to open it; the wheel scrolls the pane under it, or the help; a click on the breadcrumb goes back (--no-mouse: off)")]
     }
 
     /// The status line's hints in `context`: the bindings hinted there, in table order (decisions left out on a
