@@ -52,6 +52,8 @@ public struct KeyBinding: Sendable {
 public enum Keymap {
     private static let everywhere = Set(KeyContext.allCases)
     private static let panes: Set<KeyContext> = [.board, .queue]
+    /// Where the row moves work: the panes' rows, and the help's lines.
+    private static let moves: Set<KeyContext> = panes.union([.help])
     private static let drills: Set<KeyContext> = [.rider, .order, .exceptionCase, .views]
     private static let decisions: Set<KeyContext> = [.queue, .exceptionCase]
     /// Decision keys answer on the board too, to say where they work.
@@ -61,24 +63,20 @@ public enum Keymap {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.char("?")], .help, in: clock, help: ("?", "show or close this help"), hint: ("?:help", [.board, .queue, .rider, .order, .views])),
         KeyBinding([.escape, .char("?"), .char("q")], .back, in: [.help], hint: ("esc or ?:close help", [.help])),
-        // The help scrolls when the terminal is too short for it (80x24 shows half the keys).
+        // The help scrolls when the terminal is too short for it (80x24 shows half the keys): the moves below work
+        // there too; this row only hints it.
         KeyBinding([.down, .char("j")], .down, in: [.help], hint: ("↑↓ PgUp PgDn:scroll", [.help])),
-        KeyBinding([.up, .char("k")], .up, in: [.help]),
-        KeyBinding([.pageDown], .pageDown, in: [.help]),
-        KeyBinding([.pageUp], .pageUp, in: [.help]),
-        KeyBinding([.home, .char("g")], .first, in: [.help]),
-        KeyBinding([.end, .char("G")], .last, in: [.help]),
         KeyBinding([.tab, .right, .char("l")], .nextPane, in: panes, help: ("tab / shift-tab, ←→ hl", "move between panes"),
                    hint: ("tab:pane", panes)),
         KeyBinding([.backTab, .left, .char("h")], .previousPane, in: panes),
-        KeyBinding([.down, .char("j")], .down, in: panes.union([.exceptionCase]),
+        KeyBinding([.down, .char("j")], .down, in: moves.union([.exceptionCase]),
                    help: ("↑↓ / jk, PgUp PgDn, g G", "select a row or a case's order, page, first, last"),
                    hint: ("↑↓:select", panes)),
-        KeyBinding([.up, .char("k")], .up, in: panes.union([.exceptionCase])),
-        KeyBinding([.pageDown], .pageDown, in: panes),
-        KeyBinding([.pageUp], .pageUp, in: panes),
-        KeyBinding([.home, .char("g")], .first, in: panes),
-        KeyBinding([.end, .char("G")], .last, in: panes),
+        KeyBinding([.up, .char("k")], .up, in: moves.union([.exceptionCase])),
+        KeyBinding([.pageDown], .pageDown, in: moves),
+        KeyBinding([.pageUp], .pageUp, in: moves),
+        KeyBinding([.home, .char("g")], .first, in: moves),
+        KeyBinding([.end, .char("G")], .last, in: moves),
         KeyBinding([.enter], .open, in: panes.union([.rider, .views]),
                    help: ("enter", "open the selected rider, order or exception; in a case, the rider or order it is about; in an order, its rider"),
                    hint: ("⏎:open", panes)),

@@ -61,7 +61,7 @@ public enum BoardView {
                     : snapshot.world.riders[exception.subject] != nil ? .rider(exception.subject) : nil
             }
             if let exception = snapshot.world.exceptions[id], !exception.covering.isEmpty, let linked = rows.linked {
-                rows.links = [linked] + exception.covering.filter { snapshot.world.orders[$0] != nil }.map { .order($0) }
+                rows.links = [linked] + exception.covering.map { .order($0) }  // orders the world checked exist
             }
         case .help:
             rows.helpMaxScroll = DetailViews.help(context, in: body, into: &buffer)
