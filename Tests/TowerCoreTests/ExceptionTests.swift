@@ -190,6 +190,13 @@ enum DeskCity {
         try engine.submit(Event(id: id, at: at, by: by, body: body))
     }
 
+    /// Journals `body` as the core's own decision at `at` (a case in a given state; a feed may not make one).
+    func decide(_ engine: Engine, _ body: EventBody, at: Instant) {
+        engine.advance(to: at)
+        engine.decide(body, at: at)
+        engine.endStep()
+    }
+
     /// A delivery reported for an order nobody picked up: a contradiction, which the policy always escalates.
     func contradiction(mode: EngineSettings.Mode = .continuousAuto) throws -> (Engine, ExceptionCase) {
         let engine = try DeskCity.engine(mode: mode)
@@ -233,6 +240,35 @@ enum DeskCity {
         }
     }
 
+    /// A feed, under any name but the core's, may not make the core's decisions: an assignment, a message, or a
+    /// case's escalation, resolution or default from outside would be a decision the core never made (a second
+    /// escalation of a waiting case would re-open its options and deadline; a default would close it unasked).
+    /// Each is refused by its type and changes nothing.
+    @Test func aFeedCannotMakeTheCoresDecisions() throws {
+        let (engine, exception) = try contradiction()
+        let holder = try #require(engine.world.orders["O-1"]?.rider)
+        let before = engine.world.digest
+        let decisions: [EventBody] = [
+            .orderAssigned(order: "O-1", rider: "R2", reason: "feed"),
+            .orderReassigned(order: "O-1", from: holder, to: "R2", reason: "feed"),
+            .orderUnassigned(order: "O-1", reason: "feed"),
+            .routePlanned(rider: holder, stops: [], trigger: "feed", costBefore: 0, costAfter: 0),
+            .customerNotified(order: "O-1", kind: .delayed, message: "hi", window: nil),
+            .exceptionRaised(exception: "E-X", kind: .predictedLate, subject: "O-1", detail: "feed"),
+            .exceptionAutoResolved(exception: exception.id, action: .none, rule: "feed"),
+            .exceptionEscalated(exception: exception.id, options: [], deadline: t0 + 3600, defaultAction: .none, reason: "feed"),
+            .exceptionDefaulted(exception: exception.id, option: 0),
+        ]
+        for (index, body) in decisions.enumerated() {
+            #expect(throws: EventError(field: "type", reason: "\(body.type) is written by the core itself, never taken as input"
+                                        + (index < 2 ? " (to put an order on a rider, send order.pinned)" : ""))) {
+                try submit(engine, "f\(index)", body, at: t0 + 60)
+            }
+        }
+        #expect(engine.world.digest == before, "nothing a refused line said took effect")
+        #expect(engine.world.exceptions[exception.id]?.state == .escalated && engine.world.exceptions[exception.id]?.deadline == t0 + 15 * 60)
+    }
+
     @Test func nobodyAnsweringTakesTheDefaultAtTheDeadline() throws {
         let (engine, exception) = try contradiction()
         engine.advance(to: t0 + 14 * 60)
@@ -255,12 +291,13 @@ enum DeskCity {
         for rider in ["R1", "R2"] { try submit(engine, "on-\(rider)", .shiftStarted(rider: rider), at: t0 - 600) }
         let holder = try #require(engine.world.orders["O-1"]?.rider)
         let other = holder == "R1" ? "R2" : "R1"
-        try submit(engine, "r", .exceptionRaised(exception: "E-T", kind: .predictedLate, subject: "O-1", detail: "test"), at: t0)
-        try submit(engine, "e", .exceptionEscalated(exception: "E-T", options: [
+        decide(engine, .exceptionRaised(exception: "E-T", kind: .predictedLate, subject: "O-1", detail: "test"), at: t0)
+        decide(engine, .exceptionEscalated(exception: "E-T", options: [
             EscalationOption(action: Remedy(.reassign, "O-1", target: "\(other)"), summary: "move it", costDelta: 3),
             EscalationOption(action: Remedy(.notify, "O-1"), summary: "tell", costDelta: 0),
             EscalationOption(action: Remedy(.resequence, "\(holder)"), summary: "reorder", costDelta: 0),
         ], deadline: t0 + 900, defaultAction: Remedy.none, reason: "test"), at: t0)
+        try #require(engine.unmadeDecisions.isEmpty, "\(engine.unmadeDecisions)")
         try submit(engine, "b", .riderBreakdown(rider: other, note: "flat"), at: t0 + 60)
         #expect(throws: EventError(field: "option", reason: "stale: option 1 of E-T cannot be done now: \(other) cannot take O-1 now")) {
             try submit(engine, "a1", .exceptionApproved(exception: "E-T", option: 1, operator: "maria"), at: t0 + 120)
@@ -327,16 +364,15 @@ enum DeskCity {
     @Test func anEscalationCoveringAnUnknownOrderOrItsOwnSubjectIsRefused() throws {
         let engine = try DeskCity.engine()
         try submit(engine, "o", .orderCreated(DeskCity.order("O-1", at: far, window: TimeWindow(start: t0, end: t0 + 3 * 3600))), at: t0 - 600)
-        try submit(engine, "r", .exceptionRaised(exception: "E-T", kind: .unassignedOrder, subject: "O-1", detail: "test"), at: t0)
+        decide(engine, .exceptionRaised(exception: "E-T", kind: .unassignedOrder, subject: "O-1", detail: "test"), at: t0)
         let options = [EscalationOption(action: Remedy.none, summary: "wait", costDelta: 0)]
-        #expect(throws: EventError(field: "covering[0]", reason: "unknown order \"O-9\"")) {
-            try submit(engine, "e", .exceptionEscalated(exception: "E-T", options: options, deadline: t0 + 900, defaultAction: Remedy.none,
-                                                        reason: "test", covering: ["O-9"]), at: t0)
+        let escalation = { (covering: [String]) in
+            Event(id: "d-e", at: t0, by: Event.core, body: .exceptionEscalated(exception: "E-T", options: options, deadline: t0 + 900,
+                                                                              defaultAction: Remedy.none, reason: "test", covering: covering))
         }
-        #expect(throws: EventError(field: "covering[0]", reason: "\"O-1\" is the case's own subject")) {
-            try submit(engine, "e", .exceptionEscalated(exception: "E-T", options: options, deadline: t0 + 900, defaultAction: Remedy.none,
-                                                        reason: "test", covering: ["O-1"]), at: t0)
-        }
-        #expect(engine.world.exceptions["E-T"]?.state == .open)
+        #expect(throws: EventError(field: "covering[0]", reason: "unknown order \"O-9\"")) { try engine.world.check(escalation(["O-9"])) }
+        #expect(throws: EventError(field: "covering[0]", reason: "\"O-1\" is the case's own subject")) { try engine.world.check(escalation(["O-1"])) }
+        decide(engine, escalation(["O-9"]).body, at: t0)
+        #expect(engine.unmadeDecisions.count == 1 && engine.world.exceptions["E-T"]?.state == .open, "the core does not make it either")
     }
 }

@@ -9,8 +9,9 @@ import Testing
         return world
     }
 
+    /// An input by "test", or a decision by the core (only the core makes decisions).
     static func event(_ id: String, _ body: EventBody, minutes: Int64 = 0) -> Event {
-        Event(id: id, at: SampleEvents.t0 + minutes * 60, by: "test", body: body)
+        Event(id: id, at: SampleEvents.t0 + minutes * 60, by: body.type.origin == .input ? "test" : Event.core, body: body)
     }
 
     @Test func followsAnOrderThroughItsLife() throws {

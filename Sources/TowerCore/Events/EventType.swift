@@ -36,6 +36,24 @@ public enum EventType: String, CaseIterable, Sendable, CustomStringConvertible {
     case checkpoint = "core.checkpoint"
     case etaRetrained = "eta.retrained"
 
+    /// What an event of this type is: a fact from a feed, the simulation or a person at a board (an input), or
+    /// something only the core itself writes: its decisions and its bookkeeping.
+    public enum Origin: Sendable { case input, decision, bookkeeping }
+
+    public var origin: Origin {
+        switch self {
+        case .orderAssigned, .orderReassigned, .orderUnassigned, .routePlanned, .customerNotified, .exceptionRaised,
+             .exceptionAutoResolved, .exceptionEscalated, .exceptionDefaulted:
+            return .decision
+        case .checkpoint, .etaRetrained:
+            return .bookkeeping
+        case .sessionStarted, .zoneDefined, .hubDefined, .riderRegistered, .channelsDefined, .orderCreated, .orderUpdated,
+             .orderCancelled, .shiftStarted, .shiftEnded, .riderPosition, .stopArrived, .pickupDone, .deliveryDone, .deliveryFailed,
+             .trafficIncident, .riderBreakdown, .riderRecovered, .orderPinned, .exceptionApproved, .exceptionRejected, .decisionUndone:
+            return .input
+        }
+    }
+
     /// The journal's name (`order.created`), also in string interpolation.
     public var description: String { rawValue }
 }

@@ -5,6 +5,10 @@ extension World {
         if event.isCoreDecision ? decisionIDs[event.id] != nil : inputIDs[event.id] != nil {
             throw EventError(field: "id", reason: "duplicate event id \"\(event.id)\"")
         }
+        if event.type.origin != .input, !event.isCoreDecision {
+            throw EventError(field: "type", reason: "\(event.type) is written by the core itself, never taken as input"
+                + (event.type == .orderAssigned || event.type == .orderReassigned ? " (to put an order on a rider, send order.pinned)" : ""))
+        }
         if let clock, event.at < clock {
             throw EventError(field: "at", reason: "time goes backwards: \(ISOTime.format(event.at, offsetSeconds: utcOffsetSeconds)) is before the last event at \(ISOTime.format(clock, offsetSeconds: utcOffsetSeconds))")
         }
@@ -96,10 +100,8 @@ extension World {
             }
         case let .decisionUndone(id, op):
             if let refusal = undoRefusal(of: id, by: op, at: event.at) { throw EventError(field: "decision", reason: refusal) }
-        case .checkpoint:
-            if !event.isCoreDecision { throw EventError(field: "type", reason: "a checkpoint is written by the core itself, never taken as input") }
-        case .etaRetrained:
-            if !event.isCoreDecision { throw EventError(field: "type", reason: "the ETA model's retraining is the core's own, never taken as input") }
+        case .checkpoint, .etaRetrained:
+            break
         }
     }
 

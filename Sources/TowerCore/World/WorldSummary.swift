@@ -14,7 +14,7 @@ public enum WorldSummary {
             }
         }
         let delivered = byStatus[.delivered] ?? 0
-        let decisions = world.eventCounts.filter { Self.decisionTypes.contains($0.key) }.values.reduce(0, +)
+        let decisions = world.eventCounts.filter { EventType(rawValue: $0.key)?.origin == .decision }.values.reduce(0, +)
         let riders = world.riders.values
         let onShift = riders.filter { [.idle, .driving, .brokenDown].contains($0.status) }.count
         let km = riders.reduce(0) { $0 + $1.kmDriven }
@@ -35,10 +35,4 @@ public enum WorldSummary {
             + "\(world.notificationsSent) customer notifications")
         return lines
     }
-
-    /// Event types that are the core's decisions rather than inputs.
-    public static let decisionTypes: Set<String> = [
-        "order.assigned", "order.reassigned", "order.unassigned", "route.planned", "customer.notified", "exception.raised",
-        "exception.auto_resolved", "exception.escalated",
-    ]
 }
