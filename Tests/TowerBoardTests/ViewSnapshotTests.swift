@@ -167,10 +167,50 @@ import TowerCore
         #expect(buffer.lines.joined().contains("learned ETA, online: travel MAE 2.5 min over the last 200 legs (distance over speed: 4.0 min); 431 legs learned today"))
     }
 
+    /// Before the first delivery a rate has nothing to count: the metrics view says "—" and draws no line, as the
+    /// header and the report do (it showed an on-time rate of 0.0% at 06:30); once counted, the line is blank under
+    /// the times it had nothing to count, so every row's marks stay under the same times.
+    @Test func aRateWithNothingToCountIsADashAndItsLineStartsAtItsFirstCount() throws {
+        var snapshot = BoardFixture.snapshot
+        let counted = try #require(snapshot.kpis)
+        try #require(counted.delivered > 0 && counted.resolved > 0)
+        var empty = counted
+        (empty.delivered, empty.late, empty.failed, empty.resolved) = (0, 0, 0, 0)
+        (empty.onTimeRate, empty.firstAttemptRate, empty.etaAccuracyRate, empty.planVariance, empty.costPerDelivery) = (0, 0, 0, 1, 48)
+        var model = BoardModel(speed: 60, readonly: false)
+        model.screen = .metrics
+        func row(_ label: String) -> String {
+            var buffer = ScreenBuffer(width: 200, height: 60)
+            BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+            return buffer.lines.first { $0.hasPrefix(" " + label) } ?? ""
+        }
+        snapshot.kpis = empty
+        snapshot.trend = [empty]
+        for label in ["on-time rate", "first-attempt rate", "ETA accuracy", "plan-to-execution variance", "cost per delivery",
+                      "exception resolution"] {
+            let line = row(label)
+            #expect(line.contains("—") && !line.contains("%") && !line.contains("48") && !line.contains("▁"), "\(line)")
+        }
+        #expect(row("delivered").contains("0") && row("delivered").contains("▁"), "a count is counted from the start")
+        var earlier = empty, before = empty
+        earlier.at = counted.at - 1800
+        before.at = counted.at - 900
+        snapshot.trend = [earlier, before]
+        snapshot.kpis = counted
+        let line = Array(row("on-time rate")), count = Array(row("delivered"))
+        let blocks = "▁▂▃▄▅▆▇█"
+        let start = try #require(count.firstIndex { blocks.contains($0) }, "the delivered row's line")
+        #expect(count[start..<start + 3].allSatisfy { blocks.contains($0) }, "\(String(count))")
+        #expect(line[start] == " " && line[start + 1] == " " && blocks.contains(line[start + 2]),
+                "two blank marks under the times with nothing to count, then the first count: \(String(line))")
+        #expect(!String(line).contains(" 0.0% –"), "the range leaves out what was not counted: \(String(line))")
+    }
+
     @Test func sparklinesScaleBetweenTheExtremes() {
         #expect(MetricsView.sparkline([0, 1, 2, 3, 4, 5, 6, 7], unicode: true) == "▁▂▃▄▅▆▇█")
         #expect(MetricsView.sparkline([3, 3, 3], unicode: true) == "▁▁▁")
         #expect(MetricsView.sparkline([], unicode: true) == "")
+        #expect(MetricsView.sparkline([nil, 1, nil, 3], unicode: true) == " ▁ █")
     }
 
     @Test func asciiGlyphsAndMono() {

@@ -180,8 +180,9 @@ public enum BoardView {
         func percent(_ value: Double) -> String { narrow ? String(format: "%.0f%%", value * 100) : MetricsView.percent(value) }
         /// A KPI with its change over the last hour: an arrow, green when better, amber when worse; `—` while it
         /// has nothing to count.
-        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool, priority: Int, counts: Int? = nil) {
-            if (counts ?? kpis.delivered) == 0 { return stat(label, "—", c.theme[.muted], priority) }
+        func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool, priority: Int,
+                 counted: (KPISample) -> Bool = { $0.countsDeliveries }) {
+            if !counted(kpis) { return stat(label, "—", c.theme[.muted], priority) }
             guard let before = hourAgo.map(value) else { return stat(label, text, c.theme[.text], priority) }
             let now = value(kpis)
             let arrow = abs(now - before) < 1e-9 ? c.glyphs.steady : (now > before ? c.glyphs.rising : c.glyphs.falling)
@@ -191,12 +192,12 @@ public enum BoardView {
         if c.snapshot.kpis != nil {
             kpi("ETA", { $0.etaAccuracyRate }, percent(kpis.etaAccuracyRate), higherIsBetter: true, priority: 3)
         }
-        kpi("1st", { $0.firstAttemptRate }, percent(kpis.firstAttemptRate), higherIsBetter: true, priority: 4)
+        kpi("1st", { $0.firstAttemptRate }, percent(kpis.firstAttemptRate), higherIsBetter: true, priority: 4, counted: \.countsAttempts)
         if c.snapshot.kpis != nil {
             kpi(narrow ? "var" : "plan-var", { $0.planVariance }, percent(kpis.planVariance), higherIsBetter: false, priority: 5)
         }
         kpi(narrow ? "res" : "resolve", { $0.resolutionMedianSeconds }, MetricsView.duration(kpis.resolutionMedianSeconds), higherIsBetter: false,
-            priority: 7, counts: kpis.resolved)
+            priority: 7, counted: \.countsResolutions)
         kpi(narrow ? "/drop" : "\(world.costUnit)/drop", { $0.costPerDelivery }, String(format: "%.2f", kpis.costPerDelivery), higherIsBetter: false, priority: 6)
         stat("done", "\(kpis.delivered)/\(world.orders.count)", c.theme[.text], 0)
         // Coloured by the state now: a fifth of the open orders at risk is red, any amber; a waiting escalation is red.
@@ -206,7 +207,7 @@ public enum BoardView {
         let waiting = world.escalatedCases.count
         stat(narrow ? "wait" : "waiting", "\(waiting)", waiting == 0 ? c.theme[.ok] : c.theme[.late], 2)
         stat("late", "\(kpis.late)", kpis.late > 0 ? c.theme[.late] : c.theme[.ok], 8)
-        if kpis.delivered == 0 {
+        if !kpis.countsDeliveries {
             stat("on-time", "—", c.theme[.muted], 9)
         } else {
             stat("on-time", MetricsView.percent(kpis.onTimeRate), kpis.late * 10 > kpis.delivered ? c.theme[.tight] : c.theme[.ok], 9)

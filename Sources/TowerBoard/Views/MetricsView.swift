@@ -9,15 +9,19 @@ enum MetricsView {
         var text: @Sendable (Double) -> String
         /// Whether a higher value is better (for the colour of the change since an hour ago).
         var higherIsBetter: Bool
+        /// Whether a sample has anything for it to count (see `KPISample.countsDeliveries`); counts always do.
+        var counted: @Sendable (KPISample) -> Bool = { _ in true }
     }
 
     static let rows: [Row] = [
-        Row(label: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, text: percent, higherIsBetter: true),
-        Row(label: "first-attempt rate", value: { $0.firstAttemptRate }, text: percent, higherIsBetter: true),
-        Row(label: "plan-to-execution variance", value: { $0.planVariance }, text: percent, higherIsBetter: false),
-        Row(label: "exception resolution (median)", value: { $0.resolutionMedianSeconds }, text: duration, higherIsBetter: false),
-        Row(label: "cost per delivery", value: { $0.costPerDelivery }, text: { String(format: "%.2f", $0) }, higherIsBetter: false),
-        Row(label: "on-time rate", value: { $0.onTimeRate }, text: percent, higherIsBetter: true),
+        Row(label: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, text: percent, higherIsBetter: true, counted: \.countsDeliveries),
+        Row(label: "first-attempt rate", value: { $0.firstAttemptRate }, text: percent, higherIsBetter: true, counted: \.countsAttempts),
+        Row(label: "plan-to-execution variance", value: { $0.planVariance }, text: percent, higherIsBetter: false, counted: \.countsDeliveries),
+        Row(label: "exception resolution (median)", value: { $0.resolutionMedianSeconds }, text: duration, higherIsBetter: false,
+            counted: \.countsResolutions),
+        Row(label: "cost per delivery", value: { $0.costPerDelivery }, text: { String(format: "%.2f", $0) }, higherIsBetter: false,
+            counted: \.countsDeliveries),
+        Row(label: "on-time rate", value: { $0.onTimeRate }, text: percent, higherIsBetter: true, counted: \.countsDeliveries),
         Row(label: "delivered", value: { Double($0.delivered) }, text: { String(Int($0)) }, higherIsBetter: true),
         Row(label: "late", value: { Double($0.late) }, text: { String(Int($0)) }, higherIsBetter: false),
         Row(label: "failed", value: { Double($0.failed) }, text: { String(Int($0)) }, higherIsBetter: false),
@@ -44,22 +48,29 @@ enum MetricsView {
         let hourAgo = samples.last { $0.at <= now.at - 3600 }
         for (index, row) in rows.enumerated() where body.y + 2 + index * 2 < body.maxY {
             let y = body.y + 2 + index * 2
-            let value = row.value(now)
             var x = body.x + 1
             buffer.put(row.label, x: x, y: y, style: c.theme[.text], maxWidth: labelWidth - 1)
             x += labelWidth
+            // Nothing to count yet: "—" and no line (a rate of nothing is not 0%); the line is blank before its first
+            // count, so the marks of every row stay under the same times.
+            guard row.counted(now) else {
+                buffer.put("—", x: x, y: y, style: c.theme[.muted], maxWidth: valueWidth)
+                continue
+            }
+            let value = row.value(now)
             let style: Style
-            if let before = hourAgo.map(row.value), before != value {
+            if let before = hourAgo.flatMap({ row.counted($0) ? row.value($0) : nil }), before != value {
                 style = (value > before) == row.higherIsBetter ? c.theme[.ok] : c.theme[.tight]
             } else {
                 style = c.theme[.text]
             }
             buffer.put(row.text(value), x: x, y: y, style: style, maxWidth: valueWidth)
             x += valueWidth + 1
-            let values = samples.map(row.value) + [value]
-            let line = sparkline(Array(values.suffix(lineWidth)), unicode: c.glyphs.driving == Glyphs.unicode.driving)
+            let marks: [Double?] = samples.map { row.counted($0) ? row.value($0) : nil } + [value]
+            let line = sparkline(Array(marks.suffix(lineWidth)), unicode: c.glyphs.driving == Glyphs.unicode.driving)
             buffer.put(line, x: x, y: y, style: c.theme[.accent], maxWidth: lineWidth)
             x += lineWidth + 1
+            let values = marks.compactMap { $0 }
             if let low = values.min(), let high = values.max() {
                 buffer.put("\(row.text(low)) – \(row.text(high))", x: x, y: y, style: c.theme[.muted], maxWidth: rangeWidth)
             }
@@ -79,13 +90,16 @@ enum MetricsView {
         }
     }
 
-    /// One block per value, scaled between the values' minimum and maximum (a flat line sits at the bottom).
-    static func sparkline(_ values: [Double], unicode: Bool) -> String {
+    /// One block per value, scaled between the values' minimum and maximum (a flat line sits at the bottom); a
+    /// blank where there is no value.
+    static func sparkline(_ values: [Double?], unicode: Bool) -> String {
         let levels: [Character] = unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : ["_", ".", "-", "~", "=", "+", "*", "#"]
-        guard let low = values.min(), let high = values.max() else { return "" }
+        let known = values.compactMap { $0 }
+        guard let low = known.min(), let high = known.max() else { return "" }
         let span = high - low
         return String(values.map { value in
-            span <= 0 ? levels[0] : levels[min(levels.count - 1, Int((value - low) / span * Double(levels.count - 1) + 0.5))]
+            guard let value else { return " " }
+            return span <= 0 ? levels[0] : levels[min(levels.count - 1, Int((value - low) / span * Double(levels.count - 1) + 0.5))]
         })
     }
 }

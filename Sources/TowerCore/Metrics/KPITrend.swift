@@ -26,6 +26,13 @@ public struct KPISample: Sendable, Equatable, Codable {
         self.costPerDelivery = costPerDelivery
     }
 
+    /// Whether a figure has anything to count yet: a rate over deliveries (on time, ETA accuracy, plan variance,
+    /// cost per delivery) from the first delivery, the first-attempt rate from the first attempt, the resolution
+    /// median from the first resolved case. Before that a figure is shown as "—", never as 0.
+    public var countsDeliveries: Bool { delivered > 0 }
+    public var countsAttempts: Bool { delivered + failed > 0 }
+    public var countsResolutions: Bool { resolved > 0 }
+
     public init(at: Instant, report: RunReport) {
         self.at = at
         delivered = report.delivered; late = report.late; failed = report.failed

@@ -44,10 +44,10 @@ enum ReportHTML {
             html += "<h2>On time by zone\(label)</h2>\n" + ReportStory.zoneMap(day)
         }
         html += "<h2>Through the day</h2>\n<p class=\"muted\">A rate is drawn from the first delivery it can count; before it the line is left out, not drawn at 0.</p>\n"
-        let delivered: (KPISample) -> Bool = { $0.delivered > 0 }
+        let delivered: (KPISample) -> Bool = \.countsDeliveries
         let charts: [(String, (KPISample) -> Double, Bool, (KPISample) -> Bool)] = [
             ("on-time rate", { $0.onTimeRate }, true, delivered), ("ETA accuracy ±10 min", { $0.etaAccuracyRate }, true, delivered),
-            ("first-attempt rate", { $0.firstAttemptRate }, true, { $0.delivered + $0.failed > 0 }),
+            ("first-attempt rate", { $0.firstAttemptRate }, true, \.countsAttempts),
             ("plan-to-execution variance", { $0.planVariance }, true, delivered),
             ("cost per delivery", { $0.costPerDelivery }, false, delivered), ("late deliveries", { Double($0.late) }, false, { _ in true }),
         ]
