@@ -309,7 +309,7 @@ public struct BoardModel: Sendable {
             let waiting = rows.optionCosts.count
             if waiting > 0, !readonly, !armed {
                 quitArmed = true
-                message = "\(waiting) escalation\(waiting == 1 ? "" : "s") waiting for a decision: press q again to quit"
+                message = "\(Format.count(waiting, "escalation")) waiting for a decision: press q again to quit"
             } else {
                 return [.quit]
             }

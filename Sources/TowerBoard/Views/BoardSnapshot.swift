@@ -40,6 +40,9 @@ enum Format {
 
     static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
+    /// A count with its noun: `1 stop`, `3 stops`.
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// Signed minutes, e.g. `+12m`, `-3m`.
     static func minutes(_ seconds: Int64) -> String {
         let minutes = Int((Double(seconds) / 60).rounded())

@@ -11,7 +11,7 @@ enum LanesPane {
         let world = c.snapshot.world
         let ids = c.rows.lanes
         let late = ids.reduce(0) { $0 + (c.snapshot.outlook.lanes[$1]?.lateCount ?? 0) }
-        let body = c.title("Rider lanes (\(ids.count) of \(world.riders.count))  \(late) stops late", pane: .lanes, in: rect, into: &buffer)
+        let body = c.title("Rider lanes (\(ids.count) of \(world.riders.count))  \(Format.count(late, "stop")) late", pane: .lanes, in: rect, into: &buffer)
         guard body.height > 1 else { return BoardModel.HitArea(pane: rect) }
         let timelineX = body.x + prefixWidth
         let timelineWidth = max(0, body.width - prefixWidth - 5)

@@ -12,7 +12,7 @@ enum MapView {
         let world = c.snapshot.world
         let onShift = world.riderIDs.compactMap { world.riders[$0] }.filter { $0.status != .offShift && $0.status != .shiftEnded }
         let atRisk = Array(c.snapshot.outlook.atRisk.prefix(markedAtRisk))
-        let body = c.title("Map · \(onShift.count) riders on shift · \(c.snapshot.outlook.atRisk.count) orders at risk", pane: nil,
+        let body = c.title("Map · \(Format.count(onShift.count, "rider")) on shift · \(Format.count(c.snapshot.outlook.atRisk.count, "order")) at risk", pane: nil,
                            in: rect, into: &buffer)
         guard body.height > 3, body.width > 10 else { return }
         let legendY = body.maxY - 1
