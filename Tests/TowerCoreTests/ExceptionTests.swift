@@ -299,7 +299,7 @@ enum DeskCity {
         ], deadline: t0 + 900, defaultAction: Remedy.none, reason: "test"), at: t0)
         try #require(engine.unmadeDecisions.isEmpty, "\(engine.unmadeDecisions)")
         try submit(engine, "b", .riderBreakdown(rider: other, note: "flat"), at: t0 + 60)
-        #expect(throws: EventError(field: "option", reason: "stale: option 1 of E-T cannot be done now: \(other) cannot take O-1 now")) {
+        #expect(throws: EventError(field: "option", reason: "stale: option 1 of E-T cannot be done now: \(other) cannot take O-1 now: \(other) has broken down")) {
             try submit(engine, "a1", .exceptionApproved(exception: "E-T", option: 1, operator: "maria"), at: t0 + 120)
         }
         #expect(engine.world.exceptions["E-T"]?.state == .escalated, "a refused approval changes nothing")

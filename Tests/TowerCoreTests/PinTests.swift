@@ -57,7 +57,7 @@ import Testing
         #expect { try engine.submit(Self.pin("O-1", "R9")) } throws: { ($0 as? EventError)?.reason == "unknown rider \"R9\"" }
         // R3 has broken down.
         try engine.submit(Event(id: "bd", at: DeskCity.t0 + 30, by: "test", body: .riderBreakdown(rider: "R3", note: "flat tyre")))
-        #expect { try engine.submit(Self.pin("O-1", "R3")) } throws: { ($0 as? EventError)?.reason == "R3 cannot take O-1 now" }
+        #expect { try engine.submit(Self.pin("O-1", "R3")) } throws: { ($0 as? EventError)?.reason == "R3 cannot take O-1 now: R3 has broken down" }
         #expect { _ = try engine.preview(pin: "O-1", to: "R3", by: "ana", at: DeskCity.t0 + 60) } throws: { $0 is EventError }
 
         try engine.submit(Event(id: "pk", at: DeskCity.t0 + 120, by: "test", body: .pickupDone(rider: with, order: "O-1")))
@@ -99,5 +99,38 @@ import Testing
                                  options: .regularExpression) != nil, "\(reason)")
         }
         #expect(reasons.contains { $0.contains("; next: ") })
+    }
+
+    /// A refused pin says why, so the dispatcher can choose another rider: each thing that keeps a rider from an
+    /// order, in words, and nothing when the rider can take it.
+    @Test func aRefusalNamesWhatKeepsTheRiderFromTheOrder() throws {
+        let world = DeskCity.world([.shiftStarted(rider: "R1")])
+        let planner = InsertionPlanner()
+        let now = DeskCity.t0
+        let rider = try #require(world.riders["R1"])
+        let base = DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: TimeWindow(start: now, end: now + 3600))
+        #expect(planner.refusal(rider, base, now: now, in: world) == nil && planner.canServe(rider, base, now: now, in: world))
+        var bulky = base
+        bulky.requiredSkills = [.bulky, .idCheck]
+        var heavy = base
+        heavy.kg = 75
+        var many = base
+        many.parcels = 30
+        var evening = base
+        evening.window = TimeWindow(start: now + 7 * 3600, end: now + 8 * 3600)
+        var broken = rider
+        broken.status = .brokenDown
+        let cases: [(Rider, Order, Instant, String)] = [
+            (rider, bulky, now, "O-1 needs bulky and id_check, which R1 does not have"),
+            (rider, heavy, now, "O-1 weighs 75 kg, over R1's 60 kg"),
+            (rider, many, now, "O-1 is 30 parcels, over R1's 20"),
+            (rider, evening, now, "O-1's window opens at 17:00, after R1's shift ends at 16:00"),
+            (rider, base, now + 5 * 3600 + 1800, "R1's shift ends at 16:00"),
+            (broken, base, now, "R1 has broken down"),
+        ]
+        for (rider, order, at, reason) in cases {
+            #expect(planner.refusal(rider, order, now: at, in: world) == reason)
+            #expect(!planner.canServe(rider, order, now: at, in: world), "\(reason)")
+        }
     }
 }

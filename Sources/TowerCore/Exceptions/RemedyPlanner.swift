@@ -352,7 +352,7 @@ public struct RemedyPlanner: Sendable {
 
     private func move(_ order: Order, to rider: Rider, in draft: inout DecisionDraft, because: String) throws(ToolError) {
         let now = draft.now
-        guard planner.canServe(rider, order, now: now, in: draft.world) else { throw ToolError("\(rider.id) cannot take \(order.id) now") }
+        if let why = planner.refusal(rider, order, now: now, in: draft.world) { throw ToolError("\(rider.id) cannot take \(order.id) now: \(why)") }
         guard let insertion = planner.bestInsertion(of: order, into: rider, in: draft.world, now: now, conditions: TravelConditions(draft.world)) else {
             throw ToolError("\(rider.id) has no room for \(order.id)")
         }

@@ -45,11 +45,39 @@ public struct InsertionPlanner: Sendable {
     /// `canServe` but for the channel rules, which hold for a whole channel and are asked once per order. Also
     /// leaves out a rider whose shift (with its grace) ends before the order's window opens: no drop starts before
     /// its window, so no route of theirs could hold it (the evening's orders are not priced on the morning's riders).
-    private func isFit(_ rider: Rider, for order: Order, now: Instant) -> Bool {
-        guard rider.status != .brokenDown, rider.status != .shiftEnded else { return false }
-        guard order.requiredSkills.isSubset(of: rider.profile.skills) else { return false }
-        guard rider.profile.shift.end > now + 1800, order.window.start <= rider.profile.shift.end + RouteEvaluator.shiftGrace else { return false }
-        return order.parcels <= rider.profile.capacityParcels && order.kg <= rider.profile.capacityKg
+    private func isFit(_ rider: Rider, for order: Order, now: Instant) -> Bool { unfit(rider, for: order, now: now) == nil }
+
+    /// What keeps a rider from carrying an order at all, whatever its route.
+    enum Unfit: Sendable { case brokenDown, shiftEnded, skills, shiftEnding, windowAfterShift, parcels, weight }
+
+    private func unfit(_ rider: Rider, for order: Order, now: Instant) -> Unfit? {
+        if rider.status == .brokenDown { return .brokenDown }
+        if rider.status == .shiftEnded { return .shiftEnded }
+        if !order.requiredSkills.isSubset(of: rider.profile.skills) { return .skills }
+        if rider.profile.shift.end <= now + 1800 { return .shiftEnding }
+        if order.window.start > rider.profile.shift.end + RouteEvaluator.shiftGrace { return .windowAfterShift }
+        if order.parcels > rider.profile.capacityParcels { return .parcels }
+        if order.kg > rider.profile.capacityKg { return .weight }
+        return nil
+    }
+
+    /// Why `rider` cannot take `order` now whatever its route, in words (nil: `canServe` holds): what a dispatcher
+    /// whose pin or approval is refused needs to choose another rider.
+    public func refusal(_ rider: Rider, _ order: Order, now: Instant, in world: World) -> String? {
+        let r = rider.id, o = order.id, profile = rider.profile
+        let clock = { (instant: Instant) in ISOTime.clock(instant, offsetSeconds: world.utcOffsetSeconds) }
+        switch unfit(rider, for: order, now: now) {
+        case .brokenDown: return "\(r) has broken down"
+        case .shiftEnded: return "\(r)'s shift has ended"
+        case .skills:
+            let missing = order.requiredSkills.subtracting(profile.skills).sorted().map(\.rawValue).joined(separator: " and ")
+            return "\(o) needs \(missing), which \(r) does not have"
+        case .shiftEnding: return "\(r)'s shift ends at \(clock(profile.shift.end))"
+        case .windowAfterShift: return "\(o)'s window opens at \(clock(order.window.start)), after \(r)'s shift ends at \(clock(profile.shift.end))"
+        case .parcels: return "\(o) is \(order.parcels) parcels, over \(r)'s \(profile.capacityParcels)"
+        case .weight: return "\(o) weighs \(formatNumber(order.kg)) kg, over \(r)'s \(formatNumber(profile.capacityKg)) kg"
+        case nil: return world.channelRefusal(profile.channel, for: order).map { "\(r) is \(profile.channel.rawValue): \($0)" }
+        }
     }
 
     public struct Insertion: Sendable {
