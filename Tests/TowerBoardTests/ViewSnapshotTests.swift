@@ -40,6 +40,39 @@ import TowerCore
         assertSnapshot(BoardFixture.render(width: width, height: height, model: model).0, named: "order-\(width)x\(height)")
     }
 
+    /// An order's screen tells its story: the window its customer booked, where the core moved it and what the
+    /// customer was last told, and every case about it (its own, or one covering it) with what came of each.
+    @Test func anOrdersScreenShowsItsBookedWindowAndItsCases() throws {
+        var snapshot = BoardFixture.snapshot
+        let now = snapshot.now
+        let id = try #require(snapshot.world.orders.values.filter { $0.status == .assigned }.map(\.id).sorted().first)
+        let booked = try #require(snapshot.world.orders[id]).booked
+        let moved = TimeWindow(start: booked.end, end: booked.end + 3600)
+        let bodies: [EventBody] = [
+            .exceptionRaised(exception: "E-T1", kind: .predictedLate, subject: id, detail: "ETA past the window"),
+            .exceptionAutoResolved(exception: "E-T1", action: Remedy(.nextSlot, id), rule: "routine"),
+            .orderUpdated(order: id, changes: OrderChanges(window: moved)),
+            .customerNotified(order: id, kind: .rescheduled, message: "moved", window: TimeWindow(start: moved.start, end: moved.start + 1800)),
+            .exceptionRaised(exception: "E-T2", kind: .unassignedOrder, subject: "O-0001", detail: "nobody can take it"),
+            .exceptionEscalated(exception: "E-T2", options: [EscalationOption(action: .none, summary: "wait", costDelta: 0)], deadline: now + 900,
+                                defaultAction: .none, reason: "test", covering: [id]),
+        ]
+        for (index, body) in bodies.enumerated() { snapshot.world.apply(Event(id: "dt\(index)", at: now, by: Event.core, body: body)) }
+        var model = BoardModel(speed: 60, readonly: false)
+        model.screen = .order(id)
+        var buffer = ScreenBuffer(width: 160, height: 40)
+        BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        let lines = buffer.lines
+        let clock = { (t: Instant) in ISOTime.clock(t, offsetSeconds: snapshot.world.utcOffsetSeconds) }
+        let window = " window     booked \(clock(booked.start))–\(clock(booked.end)) · moved to \(clock(moved.start))–\(clock(moved.end)) at \(clock(now))"
+            + " · last told \(clock(moved.start))–\(clock(moved.start + 1800))"
+        #expect(lines.contains { $0.hasPrefix(window) }, "\(lines.prefix(12).joined(separator: "\n"))")
+        #expect(lines.contains { $0.hasPrefix(" cases      2") })
+        let first = try #require(lines.firstIndex { $0.contains("E-T1 predicted late → move \(id) to the next slot") && $0.contains("(the core)") },
+                                 "\(lines.joined(separator: "\n"))")
+        #expect(lines[first + 1].contains("E-T2 unassigned order waiting for a decision · nobody can take it"), "the covering case, after")
+    }
+
     @Test(arguments: sizes)
     func exceptionDrillDown(width: Int, height: Int) throws {
         let world = BoardFixture.snapshot.world

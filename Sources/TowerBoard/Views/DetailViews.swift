@@ -67,7 +67,7 @@ enum DetailViews {
         }
         var facts = [
             "status     \(order.status.rawValue)\(order.rider.map { " · rider \($0)" } ?? "")\(order.attempts > 0 ? " · \(order.attempts) attempt(s)" : "")",
-            "window     \(Format.clock(order.window.start, world))–\(Format.clock(order.window.end, world))  promised \(Format.clock(order.promised.start, world))–\(Format.clock(order.promised.end, world))",
+            "window     " + windows(of: order, world),
             "customer   \(order.customerName)",
             "drop       \(format6(order.drop.lat)), \(format6(order.drop.lon)) · zone \(order.zone)",
             "pickup     \(pickup)",
@@ -86,6 +86,44 @@ enum DetailViews {
             buffer.put(" " + fact, x: body.x, y: y, style: fact.hasPrefix("predicted") ? c.slackStyle(risk?.slack ?? 0) : c.theme[.text], maxWidth: body.width)
             y += 1
         }
+        // What was raised about it and how each case ended: the latest that fit, in time order.
+        let cases = world.exceptions.values.filter { $0.subject == id || $0.covering.contains(id) }
+            .sorted { ($0.raisedAt, $0.id) < ($1.raisedAt, $1.id) }
+        guard y + 2 < body.maxY, !cases.isEmpty else { return }
+        y += 1
+        let room = body.maxY - y - 1
+        buffer.put(" cases      \(cases.count)" + (cases.count > room ? ", the latest \(room)" : ""), x: body.x, y: y, style: c.theme[.muted], maxWidth: body.width)
+        y += 1
+        for exception in cases.suffix(room) {
+            buffer.put("  " + caseLine(exception, world), x: body.x, y: y, style: exception.isPending ? c.theme[.tight] : c.theme[.text],
+                       maxWidth: body.width)
+            y += 1
+        }
+    }
+
+    /// The booked window, and where the core moved it and what the customer was last told when those differ.
+    static func windows(of order: Order, _ world: World) -> String {
+        let span = { (w: TimeWindow) in Format.clock(w.start, world) + "–" + Format.clock(w.end, world) }
+        var text = "booked " + span(order.booked)
+        if order.window != order.booked {
+            text += " · moved to " + span(order.window) + (order.promiseMovedAt.map { " at " + Format.clock($0, world) } ?? "")
+        }
+        if order.promised != order.window { text += " · last told " + span(order.promised) }
+        return text
+    }
+
+    /// One case about an order: when, what, and what came of it (or that it waits).
+    static func caseLine(_ exception: ExceptionCase, _ world: World) -> String {
+        let head = "\(Format.clock(exception.raisedAt, world)) \(exception.id) \(exception.kind.words)"
+        let outcome: String
+        switch exception.state {
+        case .open: outcome = "watched"
+        case .escalated: outcome = "waiting for a decision"
+        case .autoResolved: outcome = "→ \((exception.resolution ?? .action(.none)).words) (the core)"
+        case .approved, .rejected, .defaulted:
+            outcome = "→ \((exception.resolution ?? .action(.none)).words) (\(exception.state.rawValue) by \(exception.decidedBy ?? "?"))"
+        }
+        return head + " " + outcome + " · " + exception.detail
     }
 
     static func exception(_ id: String, _ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) {
