@@ -105,6 +105,47 @@ import Testing
     }
 }
 
+/// `:open ID`: the rider, order or case with that id, wherever the board is (the resolved lines of the queue name
+/// orders and riders that no pane lists), and esc comes back.
+@Suite struct OpenCommandTests {
+    @Test func openAsksTheAppToFindTheIdAndShowsWhatItFound() {
+        var model = BoardModel(speed: 60, readonly: true)
+        #expect(model.run(command: "open O-0012") == [.find("O-0012")], "looking is not an action: a read-only board opens too")
+        var bare = BoardModel(speed: 60, readonly: false)
+        #expect(bare.run(command: "open").isEmpty && bare.message == "usage: :open ID (a rider, an order or a case)")
+        model.screen = .metrics
+        _ = model.update(.found(.order("O-0012")), rows: BoardModel.Rows())
+        #expect(model.screen == .order("O-0012"))
+        model.press(.escape, rows: BoardModel.Rows())
+        #expect(model.screen == .metrics, "esc goes back to where :open was typed")
+    }
+
+    @Test func theAppFindsRidersOrdersAndCasesByIdOrUniquePrefix() throws {
+        let world = BoardFixture.snapshot.world
+        let rider = try #require(world.riderIDs.first), order = try #require(world.orderIDs.first)
+        let exception = try #require(world.exceptions.keys.sorted().first)
+        func screen(_ id: String) -> BoardModel.Screen? {
+            if case let .found(screen) = BoardApp.find(id, in: world) { return screen }
+            return nil
+        }
+        #expect(screen(rider) == .rider(rider) && screen(order) == .order(order) && screen(exception) == .exception(exception))
+        // An id shortened to a prefix no other id has opens it; one several ids share lists them.
+        let all = world.riderIDs + world.orderIDs + world.exceptions.keys.sorted()
+        let shortened = all.lazy.compactMap { id -> (String, String)? in
+            let prefix = String(id.dropLast())
+            return all.filter { $0.hasPrefix(prefix) }.count == 1 ? (prefix, id) : nil
+        }.first
+        let (prefix, whole) = try #require(shortened, "some id has a prefix of its own")
+        #expect(screen(prefix) != nil && screen(prefix) == screen(whole))
+        guard case let .note(none) = BoardApp.find("Z-404\u{1B}[2J", in: world) else { Issue.record("found something"); return }
+        #expect(none == "no rider, order or case is called Z-404", "the id comes back without its escape sequence: \(none)")
+        guard case let .note(many) = BoardApp.find("O-", in: world) else { Issue.record("O- is ambiguous"); return }
+        #expect(many.hasPrefix("\(world.orderIDs.count) ids begin with O-: ") && many.hasSuffix(", …"), "\(many)")
+        #expect(Completion.complete("open \(exception.dropLast())", world: world).line.hasPrefix("open \(exception.dropLast())"))
+        #expect(Completion.complete("op", world: world).line == "open ")
+    }
+}
+
 extension BoardModel {
     /// A key through the update; what the update asks the app to do.
     @discardableResult

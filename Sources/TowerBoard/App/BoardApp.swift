@@ -136,6 +136,7 @@ public final class BoardApp {
             _ = link.send(.pace(speed: speed, paused: paused))
             return nil
         case let .loadTheme(name): return .note(switchTheme(to: name))
+        case let .find(id): return BoardApp.find(id, in: link.world)
         case .keepHistory: return keepHistory()
         case .bell:
             terminal.bell()
@@ -239,5 +240,21 @@ public final class BoardApp {
     static func wallClock(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970) % 86400
         return Format.two(seconds / 3600) + ":" + Format.two(seconds / 60 % 60) + ":" + Format.two(seconds % 60)
+    }
+}
+
+extension BoardApp {
+    /// The screen of the rider, order or case called `id` (its exact id, else the only one it begins), or why none.
+    static func find(_ id: String, in world: World) -> BoardMessage {
+        if world.riders[id] != nil { return .found(.rider(id)) }
+        if world.orders[id] != nil { return .found(.order(id)) }
+        if world.exceptions[id] != nil { return .found(.exception(id)) }
+        let ids = world.riderIDs + world.orderIDs + world.exceptions.keys.sorted()
+        let matches = ids.filter { $0.hasPrefix(id) }
+        guard matches.count == 1, let match = matches.first else {
+            return .note(TextSanitizer.clean(matches.isEmpty ? "no rider, order or case is called \(id)"
+                : "\(matches.count) ids begin with \(id): \(matches.prefix(5).joined(separator: ", "))\(matches.count > 5 ? ", …" : "")"))
+        }
+        return find(match, in: world)
     }
 }

@@ -12,6 +12,8 @@ public enum BoardMessage: Sendable {
     case replied(text: String, confirm: BoardModel.Decision?)
     /// A line for the status bar from the link or from an effect (a decision not sent, a theme loaded).
     case note(String)
+    /// What `:open ID` names, found in the core's world: the screen that shows it.
+    case found(BoardModel.Screen)
 }
 
 /// The core's status as the board's update takes it.
@@ -35,6 +37,8 @@ public enum BoardCommand: Equatable, Sendable {
     /// Ask the core for another pace (nil: unchanged).
     case pace(speed: Double?, paused: Bool?)
     case loadTheme(String)
+    /// Find the rider, order or case with this id (`:open ID`); the answer is `found`, or a note when nothing has it.
+    case find(String)
     /// Write the command history out.
     case keepHistory
     case bell

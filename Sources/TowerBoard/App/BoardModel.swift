@@ -212,6 +212,9 @@ public struct BoardModel: Sendable {
         case let .note(text):
             self.message = text
             return []
+        case let .found(next):
+            open(next)
+            return []
         }
     }
 
@@ -510,6 +513,9 @@ public struct BoardModel: Sendable {
         case "map": open(.map)
         case "metrics": open(.metrics)
         case "board": screen = .board; trail = []
+        case "open", "o":
+            guard words.count == 2 else { message = "usage: :open ID (a rider, an order or a case)"; return [] }
+            return [.find(words[1])]
         case "assign":
             guard words.count == 3 else { message = "usage: :assign ORDER RIDER"; return [] }
             return [.submit(.assign(order: words[1], rider: words[2]), confirmed: false)]
@@ -530,7 +536,7 @@ public struct BoardModel: Sendable {
             message = "speed ×\(words[1])"
             return [.pace(speed: value, paused: nil)]
         default:
-            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
+            message = "unknown command ':\(TextSanitizer.clean(verb))' (try :open ID, :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :map, :metrics, :speed N, :theme NAME, :pause, :resume, :help, :q)"
         }
         return []
     }

@@ -108,7 +108,7 @@ public enum Keymap {
                    help: ("s / S", "sort the pane in focus by its next column / reverse it (lanes: rider, late, load, channel, status; at-risk: risk, due, order, rider; exceptions: due, raised, kind, subject); the title shows the order")),
         KeyBinding([.char("S")], .reverseSort, in: panes),
         KeyBinding([.char(":")], .command, in: clock,
-                   help: (":", "commands (tab completes, ↑↓ recall): :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
+                   help: (":", "commands (tab completes, ↑↓ recall): :open ID, :assign ORDER RIDER, :reject EXCEPTION REASON, :undo, :speed N, :theme NAME, :pause, :resume, :map, :metrics, :board, :q"),
                    hint: ("::cmd", [.board])),
         KeyBinding([.char("q")], .quit, in: panes, help: ("q", "quit, or back from a drill-down; twice if cases wait"), hint: ("q:quit", panes)),
         KeyBinding([.char("q")], .back, in: drills, hint: ("q:back", [.rider, .order])),
