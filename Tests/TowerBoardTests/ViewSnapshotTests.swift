@@ -237,6 +237,14 @@ import TowerCore
         #expect(line[start] == " " && line[start + 1] == " " && blocks.contains(line[start + 2]),
                 "two blank marks under the times with nothing to count, then the first count: \(String(line))")
         #expect(!String(line).contains(" 0.0% –"), "the range leaves out what was not counted: \(String(line))")
+        // The header's arrows compare with an hour ago only where that hour had something to count.
+        var hourAgo = empty
+        hourAgo.at = counted.at - 3600
+        snapshot.trend = [hourAgo]
+        var buffer = ScreenBuffer(width: 200, height: 60)
+        BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: false), theme: .dark, glyphs: .unicode, into: &buffer)
+        let header = buffer.lines[1]
+        #expect(header.contains("ETA \(MetricsView.percent(counted.etaAccuracyRate))   "), "no arrow against an hour with no delivery: \(header)")
     }
 
     @Test func sparklinesScaleBetweenTheExtremes() {

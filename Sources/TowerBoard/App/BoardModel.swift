@@ -513,7 +513,7 @@ public struct BoardModel: Sendable {
         case "map": open(.map)
         case "metrics": open(.metrics)
         case "board": screen = .board; trail = []
-        case "open", "o":
+        case "open":
             guard words.count == 2 else { message = "usage: :open ID (a rider, an order or a case)"; return [] }
             return [.find(words[1])]
         case "assign":

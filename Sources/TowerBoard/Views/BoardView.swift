@@ -183,7 +183,8 @@ public enum BoardView {
         func kpi(_ label: String, _ value: (KPISample) -> Double, _ text: String, higherIsBetter: Bool, priority: Int,
                  counted: (KPISample) -> Bool = { $0.countsDeliveries }) {
             if !counted(kpis) { return stat(label, "—", c.theme[.muted], priority) }
-            guard let before = hourAgo.map(value) else { return stat(label, text, c.theme[.text], priority) }
+            // An hour ago with nothing to count has no value to compare with (not 0: the arrow would say "rising").
+            guard let before = hourAgo.flatMap({ counted($0) ? value($0) : nil }) else { return stat(label, text, c.theme[.text], priority) }
             let now = value(kpis)
             let arrow = abs(now - before) < 1e-9 ? c.glyphs.steady : (now > before ? c.glyphs.rising : c.glyphs.falling)
             let style = abs(now - before) < 1e-9 ? c.theme[.text] : ((now > before) == higherIsBetter ? c.theme[.ok] : c.theme[.tight])
