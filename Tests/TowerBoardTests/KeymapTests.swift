@@ -22,6 +22,9 @@ import Testing
         #expect(Keymap.hints(in: .queue, readonly: false).contains("a:approve"))
         #expect(!Keymap.hints(in: .queue, readonly: true).contains("a:approve"), "no decisions hinted on a read-only board")
         #expect(Keymap.hints(in: .queue, readonly: true).hasSuffix("(read-only)"))
+        let idle = Keymap.hints(in: .queue, readonly: false, waiting: false)
+        #expect(!idle.contains("1-4:pick") && !idle.contains("a:approve") && !idle.contains("r:reject") && idle.contains("u:undo"),
+                "with nothing waiting, no answer is hinted; undo still is: \(idle)")
         #expect(Keymap.hints(in: .help, readonly: false) == " esc or ?:close help  ↑↓ PgUp PgDn:scroll")
     }
 

@@ -38,6 +38,14 @@ public struct KeyBinding: Sendable {
     /// A decision: off on a read-only board, and not hinted there.
     public var decides: Bool
 
+    /// Whether it answers an escalated case (pick, approve, reject): nothing to hint where none waits.
+    var answersACase: Bool {
+        switch action {
+        case .pick, .approve, .reject: return true
+        default: return false
+        }
+    }
+
     init(_ keys: [Key], _ action: BoardAction, in contexts: Set<KeyContext>, help: (String, String)? = nil,
          hint: (String, Set<KeyContext>)? = nil, decides: Bool = false) {
         self.keys = keys; self.action = action; self.contexts = contexts
@@ -133,11 +141,11 @@ public enum Keymap {
     }
 
     /// The status line's hints in `context`: the bindings hinted there, in table order (decisions left out on a
-    /// read-only board).
-    public static func hints(in context: KeyContext, readonly: Bool) -> String {
+    /// read-only board; pick, approve and reject where no case waits for an answer: `waiting` false).
+    public static func hints(in context: KeyContext, readonly: Bool, waiting: Bool = true) -> String {
         let shown = bindings.filter { binding in
             guard let hint = binding.hint, hint.contexts.contains(context) else { return false }
-            return !(readonly && binding.decides)
+            return !(readonly && binding.decides) && (waiting || !binding.answersACase)
         }
         return " " + shown.map { $0.hint!.text }.joined(separator: "  ") + (readonly && context != .help ? "  (read-only)" : "")
     }

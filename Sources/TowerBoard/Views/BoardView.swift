@@ -248,7 +248,14 @@ public enum BoardView {
             text = " " + message
             style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)
         } else {
-            text = Keymap.hints(in: c.model.keyContext, readonly: c.model.readonly)
+            // Decision keys are hinted where a case waits for one: the queue with an escalation, or an escalated case.
+            let waiting: Bool
+            switch c.model.screen {
+            case .board: waiting = c.rows.exceptions.contains { $0.state == .escalated }
+            case let .exception(id): waiting = c.snapshot.world.exceptions[id]?.state == .escalated
+            default: waiting = true
+            }
+            text = Keymap.hints(in: c.model.keyContext, readonly: c.model.readonly, waiting: waiting)
         }
         buffer.putPadded(text, x: 0, y: y, width: buffer.width, style: style)
     }
