@@ -132,5 +132,12 @@ import Testing
             #expect(planner.refusal(rider, order, now: at, in: world) == reason)
             #expect(!planner.canServe(rider, order, now: at, in: world), "\(reason)")
         }
+        // The channel's rules come last, named with the channel: an own rider outside the own fleet's zones.
+        var terms = ChannelTerms()
+        terms.ownFleetZones = ["Z2"]
+        var zoned = world
+        zoned.apply(Event(id: "terms", at: now, by: "test", body: .channelsDefined(terms)))
+        #expect(planner.refusal(rider, base, now: now, in: zoned) == "R1 is own: zone Z1 is outside the own fleet's zones")
+        #expect(!planner.canServe(rider, base, now: now, in: zoned))
     }
 }

@@ -249,8 +249,7 @@ extension BoardApp {
         if world.riders[id] != nil { return .found(.rider(id)) }
         if world.orders[id] != nil { return .found(.order(id)) }
         if world.exceptions[id] != nil { return .found(.exception(id)) }
-        let ids = world.riderIDs + world.orderIDs + world.exceptions.keys.sorted()
-        let matches = ids.filter { $0.hasPrefix(id) }
+        let matches = Completion.openable(world).filter { $0.hasPrefix(id) }
         guard matches.count == 1, let match = matches.first else {
             return .note(TextSanitizer.clean(matches.isEmpty ? "no rider, order or case is called \(id)"
                 : "\(matches.count) ids begin with \(id): \(matches.prefix(5).joined(separator: ", "))\(matches.count > 5 ? ", …" : "")"))

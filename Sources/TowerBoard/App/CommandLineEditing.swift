@@ -45,6 +45,9 @@ public struct Completion: Sendable {
     public static let commands = ["open", "assign", "reject", "undo", "map", "metrics", "board", "speed", "theme", "pause", "resume", "help", "quit"]
     public static let themes = ["dark", "light", "high-contrast", "colorblind", "mono"]
 
+    /// What `:open` can open: every rider, order and case, in that order.
+    static func openable(_ world: World) -> [String] { world.riderIDs + world.orderIDs + world.exceptions.keys.sorted() }
+
     /// The line with its last word completed as far as the candidates agree, and the candidates when several remain.
     public static func complete(_ line: String, world: World?) -> (line: String, choices: [String]) {
         let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
@@ -55,7 +58,7 @@ public struct Completion: Sendable {
         case (2, "assign"): candidates = world.map { w in w.orderIDs.filter { w.orders[$0].map { !$0.status.isFinal } ?? false } } ?? []
         case (3, "assign"): candidates = world?.riderIDs ?? []
         case (2, "reject"): candidates = world?.escalatedCases.map(\.id) ?? []
-        case (2, "open"): candidates = world.map { $0.riderIDs + $0.orderIDs + $0.exceptions.keys.sorted() } ?? []
+        case (2, "open"): candidates = world.map(openable) ?? []
         case (2, "theme"): candidates = themes
         default: candidates = []
         }
