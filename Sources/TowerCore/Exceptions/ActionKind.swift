@@ -4,6 +4,9 @@ public enum ActionKind: String, CaseIterable, Sendable {
     case reassign
     /// Move the order to a rider of another channel (3PL or gig).
     case handoff
+    /// Put an order no rider has room for on a rider who takes it once one of its orders not collected yet goes to
+    /// another rider (of any channel).
+    case makeRoom = "make_room"
     /// Move every order a rider has not picked up yet to other riders.
     case reassignAll = "reassign_all"
     /// Re-order the stops of the rider's route.

@@ -119,9 +119,9 @@ public struct Policy: Sendable {
         .failedAttempt: Rule(actions: [.retry, .nextSlot, .none], routine: .cost),
         .riderOffline: Rule(actions: [.askRider, .reassignAll, .none], routine: .cost),
         .riderBreakdown: Rule(actions: [.reassignAll, .notifyLate, .none], routine: .slaAndCost, defaultChoice: .best),
-        .unassignedOrder: Rule(actions: [.handoff, .nextSlot, .notify], routine: .slaAndCost, defaultChoice: .action(.nextSlot)),
+        .unassignedOrder: Rule(actions: [.handoff, .makeRoom, .nextSlot, .notify], routine: .slaAndCost, defaultChoice: .action(.nextSlot)),
         .capacityShortfall: Rule(actions: [.handoffZone, .none], routine: .slaAndCost),
-        .criticalWaiting: Rule(actions: [.handoff, .reassign, .nextSlot], routine: .never, deadline: 5 * 60, cooldown: 24 * 3600),
+        .criticalWaiting: Rule(actions: [.handoff, .reassign, .makeRoom, .nextSlot], routine: .never, deadline: 5 * 60, cooldown: 24 * 3600),
         .cancelledAfterPickup: Rule(actions: [.returnToHub, .none], routine: .cost, cooldown: 24 * 3600),
         .contradictoryEvent: Rule(actions: [.askRider, .none], routine: .never, defaultChoice: .none, cooldown: 0),
     ], templates: [

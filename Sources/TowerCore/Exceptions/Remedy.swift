@@ -6,7 +6,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
     public var kind: ActionKind
     /// The order, rider or zone the action is about (empty for `none`).
     public var subject: String
-    /// The receiving rider of a reassignment or handoff.
+    /// The receiving rider of a reassignment or handoff, or the rider room is made on.
     public var target: String?
 
     public init(_ kind: ActionKind, _ subject: String = "", target: String? = nil) {
@@ -25,6 +25,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
         switch kind {
         case .reassign: return "reassign \(s) to \(target ?? "?")"
         case .handoff: return "hand \(s) to \(target ?? "?")"
+        case .makeRoom: return "make room for \(s) on \(target ?? "?")"
         case .reassignAll: return "move \(s)'s unpicked orders to other riders"
         case .resequence: return "re-sequence \(s)'s route"
         case .retry: return "try \(s) again within its window and tell the customer"
@@ -42,7 +43,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let kind = ActionKind(rawValue: parts[0]) else { return nil }
-        let needsTarget = kind == .reassign || kind == .handoff
+        let needsTarget = kind == .reassign || kind == .handoff || kind == .makeRoom
         switch (kind, parts.count) {
         case (.none, 1): self.init(.none)
         case (_, 2) where !needsTarget && kind != .none && !parts[1].isEmpty: self.init(kind, parts[1])

@@ -46,6 +46,9 @@ public struct RemedyPlanner: Sendable {
             case .reassign, .handoff:
                 guard let order, let target = bestTarget(for: order, handoff: action == .handoff, in: world, now: now) else { continue }
                 remedies.append(Remedy(action, order.id, target: target))
+            case .makeRoom:
+                guard let order, let room = room(for: order, in: world, now: now) else { continue }
+                remedies.append(Remedy(action, order.id, target: room.placed.rider))
             case .nextSlot, .notify, .returnToHub:
                 if let order { remedies.append(Remedy(action, order.id)) }
             case .retry:
@@ -221,6 +224,13 @@ public struct RemedyPlanner: Sendable {
     private func describe(_ remedy: Remedy, outcome: Outcome, in world: World) -> String {
         var what = remedy.words
         if remedy.kind == .handoff, let channel = remedy.target.flatMap({ world.riders[$0]?.profile.channel.rawValue }) { what += " (\(channel))" }
+        if remedy.kind == .makeRoom {
+            let moves = outcome.bodies.compactMap { body -> String? in
+                guard case let .orderReassigned(order, _, to, _) = body else { return nil }
+                return "\(order) to \(to)"
+            }
+            what += " (moving " + moves.joined(separator: ", ") + ")"
+        }
         var impact = String(format: "cost %+.2f ", outcome.costDelta) + world.costUnit + ", late \(outcome.lateBefore)→\(outcome.lateAfter)"
         if outcome.notified > 0 { impact += ", \(outcome.notified) notified" }
         return "\(what) (\(impact))"
@@ -239,6 +249,20 @@ public struct RemedyPlanner: Sendable {
             guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
             guard order.rider != target else { throw ToolError("\(s) is already with \(target)") }
             try move(order, to: rider, in: &draft, because: because)
+        case .makeRoom:
+            let order = try liveOrder(s, in: world)
+            guard order.status == .open, order.rider == nil else { throw ToolError("\(s) is not waiting for a rider") }
+            guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
+            if let why = planner.refusal(rider, order, now: now, in: world) { throw ToolError("\(target) cannot take \(s) now: \(why)") }
+            guard let room = room(for: order, on: [target], in: world, now: now) else {
+                throw ToolError("\(target)'s orders cannot go to other riders to make room for \(s)")
+            }
+            for (displaced, insertion) in room.moved {
+                draft.add(.orderReassigned(order: displaced, from: target, to: insertion.rider, reason: because))
+                draft.add(.routePlanned(rider: insertion.rider, stops: insertion.stops, trigger: because,
+                                        costBefore: insertion.costBefore, costAfter: insertion.costAfter))
+            }
+            assign(s, by: room.placed, in: &draft, because: because)
         case .reassignAll:
             let rider = try onDuty(s, in: world)
             let unpicked = (world.routes[s]?.stops ?? []).filter { $0.kind == .pickup && world.orders[$0.order]?.status == .assigned }

@@ -35,6 +35,16 @@ public struct InsertionPlanner: Sendable {
         return stops.prefix(frozenPrefix(of: rider, route: stops)).contains { $0.order == order }
     }
 
+    /// The orders on `rider`'s route another rider could take instead: assigned, not collected, not pinned, and not
+    /// the stop it is driving to (in the route's order).
+    public func movableOrders(of rider: Rider, in world: World) -> [String] {
+        (world.routes[rider.id]?.stops ?? []).compactMap { stop in
+            guard stop.kind == .pickup, !isFrozen(stop.order, on: rider, in: world), let order = world.orders[stop.order],
+                  order.status == .assigned, order.pinnedRider == nil else { return nil }
+            return order.id
+        }
+    }
+
     /// Whether a rider may take an order at all: status, skills (cold chain only to certified riders), shift,
     /// capacity, and the channel rules of `world` (see `ChannelTerms`). `waveLoad` saves recounting the 3PL's waves
     /// when many riders are tried for one order.

@@ -59,16 +59,9 @@ public struct LiveImprover: Sendable {
         return outcome
     }
 
-    /// Orders on a route, not picked up, not pinned, and not the stop a driving rider is heading to.
+    /// Orders on a route another rider could take instead (see `InsertionPlanner.movableOrders(of:in:)`).
     private func movableOrders(in world: World) -> [String] {
-        var orders: [String] = []
-        for id in world.riderIDs {
-            guard let rider = world.riders[id], let stops = world.routes[id]?.stops else { continue }
-            for stop in stops where stop.kind == .pickup && !planner.isFrozen(stop.order, on: rider, in: world) {
-                if let order = world.orders[stop.order], order.status == .assigned, order.pinnedRider == nil { orders.append(order.id) }
-            }
-        }
-        return orders
+        world.riderIDs.flatMap { id in world.riders[id].map { planner.movableOrders(of: $0, in: world) } ?? [] }
     }
 
     /// The `count` orders of `orders` whose drops lie nearest `centre` (ties by id), nearest first: one pass that

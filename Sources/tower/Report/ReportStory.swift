@@ -167,6 +167,7 @@ enum ReportStory {
         }
         let phrases: [(ActionKind, String)] = [
             (.reassign, "moved an order to another rider of its channel"), (.handoff, "handed an order to another channel"),
+            (.makeRoom, "made room for a waiting order by moving another to a second rider"),
             (.reassignAll, "moved all of a rider's orders to others"), (.resequence, "changed the order of a rider's stops"),
             (.retry, "tried a failed delivery again within its window"),
             (.nextSlot, "moved a delivery to the next slot and told the customer"), (.notify, "told a customer of a delay"),
