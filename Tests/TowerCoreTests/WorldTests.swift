@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TowerCore
 
@@ -90,5 +91,40 @@ import Testing
         world.apply(Self.event("i", .trafficIncident(incident: "i1", zone: "Z1", slowdown: 0.5, until: SampleEvents.t0 + 600, note: "")))
         #expect(world.slowdown(zone: "Z1", at: SampleEvents.t0 + 60) == 0.5)
         #expect(world.slowdown(zone: "Z1", at: SampleEvents.t0 + 601) == 1)
+    }
+}
+
+/// An order's cases found by the index are those a walk of every case finds, also for a world decoded (index not
+/// built) and after its first event (index built from what it decoded).
+@Suite struct OrderCaseIndexTests {
+    func walk(_ world: World, _ order: String) -> [String] {
+        world.exceptions.values.filter { $0.subject == order || $0.covering.contains(order) }
+            .sorted { ($0.raisedAt, $0.id) < ($1.raisedAt, $1.id) }.map(\.id)
+    }
+
+    @Test func anOrdersCasesAreItsOwnAndThoseCoveringIt() throws {
+        var world = DeskCity.world()
+        let bodies: [EventBody] = [
+            .exceptionRaised(exception: "E-1", kind: .unassignedOrder, subject: "O-2", detail: "d"),
+            .exceptionRaised(exception: "E-2", kind: .predictedLate, subject: "O-1", detail: "d"),
+            .exceptionEscalated(exception: "E-1", options: [], deadline: DeskCity.t0 + 900, defaultAction: .none, reason: "r", covering: ["O-1", "O-3"]),
+            .exceptionRaised(exception: "E-3", kind: .riderStalled, subject: "R1", detail: "d"),
+            .exceptionRaised(exception: "E-4", kind: .lateNow, subject: "O-1", detail: "d"),
+        ]
+        for (index, body) in bodies.enumerated() {
+            world.apply(Event(id: "c\(index)", at: DeskCity.t0 + Int64(index) * 60, by: Event.core, body: body))
+        }
+        #expect(world.cases(about: "O-1").map(\.id) == ["E-1", "E-2", "E-4"])
+        #expect(world.cases(about: "O-3").map(\.id) == ["E-1"])
+        #expect(world.cases(about: "O-9").isEmpty)
+        for order in ["O-1", "O-2", "O-3", "R1"] { #expect(world.cases(about: order).map(\.id) == walk(world, order)) }
+
+        var decoded = try JSONDecoder().decode(World.self, from: JSONEncoder().encode(world))
+        #expect(!decoded.orderCases.isBuilt)
+        #expect(decoded.cases(about: "O-1").map(\.id) == ["E-1", "E-2", "E-4"])
+        decoded.apply(Event(id: "c9", at: DeskCity.t0 + 600, by: Event.core, body: .exceptionRaised(exception: "E-5", kind: .lateNow, subject: "O-3", detail: "d")))
+        #expect(decoded.orderCases.isBuilt)
+        #expect(decoded.cases(about: "O-3").map(\.id) == ["E-1", "E-5"])
+        #expect(decoded.cases(about: "O-1").map(\.id) == ["E-1", "E-2", "E-4"])
     }
 }

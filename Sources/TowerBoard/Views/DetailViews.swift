@@ -87,8 +87,7 @@ enum DetailViews {
             y += 1
         }
         // What was raised about it and how each case ended: the latest that fit, in time order.
-        let cases = world.exceptions.values.filter { $0.subject == id || $0.covering.contains(id) }
-            .sorted { ($0.raisedAt, $0.id) < ($1.raisedAt, $1.id) }
+        let cases = world.cases(about: id)
         guard y + 2 < body.maxY, !cases.isEmpty else { return }
         y += 1
         let room = body.maxY - y - 1

@@ -4,10 +4,9 @@
 /// order would. At 2,000 riders the day holds 40,000 orders and a scan's troubles lie among the few hundred whose
 /// windows are ending.
 ///
-/// Kept by `World.putOrder` and `World.noteOrder`. Never encoded: a decoded world's index is not built, and its
-/// first `apply` builds it (until then `World.ordersToScan` lists every order, which the scan filters to the same
-/// result).
-struct DueOrderIndex: Sendable, Codable {
+/// Kept by `World.putOrder` and `World.noteOrder`. Never encoded (`DerivedIndex`): until a decoded world's first
+/// `apply` builds it, `World.ordersToScan` lists every order, which the scan filters to the same result.
+struct DueOrderIndex: Sendable, DerivedIndex {
     /// Each order's place in creation order.
     private var positions: [String: Int] = [:]
     /// The live orders by `slot` of their window's end.
@@ -20,11 +19,6 @@ struct DueOrderIndex: Sendable, Codable {
     static let slotSeconds: Int64 = 300
 
     init() {}
-    init(from decoder: Decoder) throws { self.init() }
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encodeNil()
-    }
 
     /// The index of `orderIDs` and their `orders`, built.
     init(orderIDs: [String], orders: IDMap<Order>) {

@@ -9,6 +9,7 @@ extension World {
         defer {
             followRiders(hubsChanged: event.type == .hubDefined)
             if !dueOrders.isBuilt { dueOrders = DueOrderIndex(orderIDs: orderIDs, orders: orders) }
+            if !orderCases.isBuilt { orderCases = OrderCaseIndex(exceptions: exceptions) }
             orders.endChangeLog(); riders.endChangeLog(); exceptions.endChangeLog()
         }
         if event.isCoreDecision { decisionIDs[event.id] = true } else { inputIDs[event.id] = event.fingerprint }
@@ -167,6 +168,7 @@ extension World {
         case let .exceptionRaised(id, kind, subject, detail):
             exceptions[id] = ExceptionCase(id: id, kind: kind, subject: subject, detail: detail, raisedAt: now)
             pendingCaseIDs.insert(id)
+            orderCases.note(id, about: [subject])
         case let .exceptionAutoResolved(id, action, rule):
             updateException(id) { $0.state = .autoResolved; $0.resolution = .action(action); $0.rule = rule; $0.resolvedAt = now; $0.decidedBy = event.by }
         case let .exceptionEscalated(id, options, deadline, defaultAction, reason, covering):
@@ -180,6 +182,7 @@ extension World {
             }
             if let subject = exceptions[id]?.subject { escalatedSubjects.insert(subject) }
             escalatedSubjects.formUnion(covering)
+            orderCases.note(id, about: covering)
         case let .exceptionApproved(id, option, op):
             updateException(id) { exception in
                 exception.state = .approved

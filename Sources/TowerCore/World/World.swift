@@ -43,6 +43,8 @@ public struct World: Sendable, Codable {
     /// What the outside channels charge and the rules on who may take what.
     public internal(set) var channels = ChannelTerms.standard
     public internal(set) var exceptions: IDMap<ExceptionCase> = [:]
+    /// The cases about each order, for `cases(about:)` (kept by `apply`).
+    var orderCases = OrderCaseIndex()
     /// The cases still open or waiting for a person, by id: what the scans, the queue and the status look at,
     /// without walking every case of the day.
     public internal(set) var pendingCaseIDs: Set<String> = []
@@ -56,6 +58,17 @@ public struct World: Sendable, Codable {
     /// The subjects of every case put to a person today: an order no rider can take is put before one once, not
     /// again at every scan while it waits.
     public internal(set) var escalatedSubjects: Set<String> = []
+
+    /// The cases about an order (its own, and those covering it), oldest first.
+    public func cases(about order: String) -> [ExceptionCase] {
+        guard orderCases.isBuilt else {
+            return exceptions.values.filter { $0.subject == order || $0.covering.contains(order) }.sorted(by: World.raisedFirst)
+        }
+        return orderCases.cases(about: order).compactMap { exceptions[$0] }.sorted(by: World.raisedFirst)
+    }
+
+    /// Cases in the order they were raised (ids break ties).
+    static func raisedFirst(_ a: ExceptionCase, _ b: ExceptionCase) -> Bool { (a.raisedAt, a.id) < (b.raisedAt, b.id) }
 
     /// The latest closed cases that pass `keep`, newest first, at most `limit`.
     public func latestClosedCases(_ limit: Int, where keep: (ExceptionCase) -> Bool) -> [ExceptionCase] {
