@@ -153,6 +153,30 @@ import TowerCore
         #expect(model.screen == .order(rows.atRisk[0]))
     }
 
+    /// The queue's "resolved by the core" lines are rows after the open cases: ↓ reaches them, the selected one is
+    /// drawn selected, enter or a click opens the case, and a decision on one is refused as on any case not waiting.
+    @Test func theQueuesResolvedLinesAreRowsToSelectAndOpen() throws {
+        var model = BoardModel(speed: 60, readonly: false)
+        model.focus = .exceptions
+        var (buffer, rows) = BoardFixture.render(width: 200, height: 60, model: model)
+        let queue = try #require(rows.areas[.exceptions])
+        let tail = try #require(queue.tail)
+        let resolved = BoardFixture.snapshot.world.latestClosedCases(rows.exceptions.count) { _ in true }.map(\.id)
+        #expect(rows.exceptions.count == tail.rows.height && rows.exceptions.count > 3)
+        #expect(rows.exceptions == resolved, "the fixture's queue has no open case: its rows are the resolved lines, newest first")
+        model.press(.down, rows: rows)
+        (buffer, rows) = BoardFixture.render(width: 200, height: 60, model: model)
+        #expect(buffer[tail.rows.x + 4, tail.rows.y + 1].style == Theme.dark[.selected])
+        #expect(buffer[tail.rows.x + 4, tail.rows.y].style != Theme.dark[.selected])
+        model.press(.char("a"), rows: rows)
+        #expect(model.message == "\(resolved[1]) is not waiting for a decision")
+        model.press(.enter, rows: rows)
+        #expect(model.screen == .exception(resolved[1]))
+        model.press(.escape, rows: rows)
+        model.press(.click(x: tail.rows.x + 4, y: tail.rows.y + 3, double: true), rows: rows)
+        #expect(model.screen == .exception(resolved[3]), "a double-click on a resolved line opens its case")
+    }
+
     @Test func theWheelMovesTheSelectionOfThePaneUnderIt() throws {
         var model = BoardModel(speed: 60, readonly: false)
         let rows = Self.drawn(model)

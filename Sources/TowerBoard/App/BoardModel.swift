@@ -138,6 +138,14 @@ public struct BoardModel: Sendable {
         public var offset: Int
         public var rowHeight: Int
 
+        /// Rows of one line each drawn below the others (the queue's resolved cases), from row `first` on.
+        public var tail: Tail?
+
+        public struct Tail: Equatable, Sendable {
+            public var rows: Rect
+            public var first: Int
+        }
+
         public init(pane: Rect, rows: Rect = Rect(x: 0, y: 0, width: 0, height: 0), offset: Int = 0, rowHeight: Int = 1) {
             self.pane = pane
             self.rows = rows
@@ -147,6 +155,7 @@ public struct BoardModel: Sendable {
 
         /// The index of the row drawn at line `y`, if a row is there.
         func row(atY y: Int) -> Int? {
+            if let tail, y >= tail.rows.y, y < tail.rows.maxY { return tail.first + y - tail.rows.y }
             guard y >= rows.y, y < rows.maxY, rowHeight > 0 else { return nil }
             return offset + (y - rows.y) / rowHeight
         }

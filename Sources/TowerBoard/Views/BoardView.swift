@@ -41,13 +41,17 @@ public enum BoardView {
                 let (top, bottom) = right.top(right.height / 2)
                 rows.areas[.lanes] = LanesPane.render(context, in: left, into: &buffer)
                 rows.areas[.atRisk] = AtRiskPane.render(context, in: top, into: &buffer)
-                rows.areas[.exceptions] = ExceptionsPane.render(context, in: bottom, into: &buffer)
+                let queue = ExceptionsPane.render(context, in: bottom, into: &buffer)
+                rows.areas[.exceptions] = queue.area
+                rows.exceptions += queue.resolved
             } else {
                 let (top, bottom) = body.top(body.height * 11 / 20)
                 let (left, right) = bottom.left(max(bottom.width * 3 / 5, 48))
                 rows.areas[.lanes] = LanesPane.render(context, in: top, into: &buffer)
                 rows.areas[.atRisk] = AtRiskPane.render(context, in: left, into: &buffer)
-                rows.areas[.exceptions] = ExceptionsPane.render(context, in: right, into: &buffer)
+                let queue = ExceptionsPane.render(context, in: right, into: &buffer)
+                rows.areas[.exceptions] = queue.area
+                rows.exceptions += queue.resolved
             }
         case let .rider(id):
             DetailViews.rider(id, context, in: breadcrumb(context, in: body, into: &buffer), into: &buffer)

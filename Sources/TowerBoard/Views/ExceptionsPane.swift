@@ -1,22 +1,33 @@
 import TowerCore
 
 /// The exception queue: escalations waiting for a decision (with their best option and the time left), then
-/// cases only observed, then the latest cases the core resolved itself, with the action and the reason.
+/// cases only observed, then the latest cases the core resolved itself, with the action and the reason. The
+/// resolved lines are rows too, after the open cases: selected and opened like them (a decision on one is refused,
+/// as on any case not waiting).
 enum ExceptionsPane {
-    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> BoardModel.HitArea {
+    /// Draws the pane; returns where its rows are and the ids of the resolved cases drawn (rows after the open ones).
+    static func render(_ c: PaneContext, in rect: Rect, into buffer: inout ScreenBuffer) -> (area: BoardModel.HitArea, resolved: [String]) {
         let world = c.snapshot.world
         let open = c.rows.exceptions
         let waiting = open.filter { $0.state == .escalated }.count
         let body = c.title("Exceptions · \(waiting) waiting, \(open.count - waiting) watched", pane: .exceptions, in: rect, into: &buffer)
-        guard body.height > 0 else { return BoardModel.HitArea(pane: rect) }
+        guard body.height > 0 else { return (BoardModel.HitArea(pane: rect), []) }
         var y = body.y
-        let selected = c.model.selectedIndex(.exceptions, in: open.map(\.id))
         let shown = min(open.count, max(0, body.height * 2 / 3 / 2))
-        let offset = c.scrollOffset(selected: selected, visible: shown)
-        let area = BoardModel.HitArea(pane: rect, rows: Rect(x: body.x, y: body.y, width: body.width, height: 2 * min(shown, max(0, open.count - offset))),
+        // The resolved lines' place follows from how many open rows fit (a scroll keeps that many drawn), so the
+        // rows to select among are known before any is drawn.
+        let resolvedTop = body.y + 2 * shown + (open.isEmpty ? 1 : 0) + 1
+        let decisionsEnd = resolvedTop + max(1, (body.maxY - resolvedTop) / 2)
+        let resolved = resolvedTop < body.maxY
+            ? world.latestClosedCases(max(0, min(decisionsEnd, body.maxY) - resolvedTop)) { PaneRows.keeps($0, c.model) } : []
+        let selected = c.model.selectedIndex(.exceptions, in: open.map(\.id) + resolved.map(\.id))
+        let focused = c.model.focus == .exceptions
+        let offset = c.scrollOffset(selected: min(selected, max(0, open.count - 1)), visible: shown)
+        var area = BoardModel.HitArea(pane: rect, rows: Rect(x: body.x, y: body.y, width: body.width, height: 2 * min(shown, max(0, open.count - offset))),
                                       offset: offset, rowHeight: 2)
+        area.tail = BoardModel.HitArea.Tail(rows: Rect(x: body.x, y: resolvedTop, width: body.width, height: resolved.count), first: open.count)
         for (row, exception) in open.dropFirst(offset).prefix(shown).enumerated() {
-            let isSelected = c.model.focus == .exceptions && offset + row == selected
+            let isSelected = focused && offset + row == selected
             let base = isSelected ? c.theme[.selected] : c.theme[.text]
             buffer.fill(Rect(x: body.x, y: y, width: body.width, height: 2), style: base)
             var x = body.x
@@ -51,12 +62,11 @@ enum ExceptionsPane {
             y += 1
         }
         // The latest decisions take the upper half of what is left, the latest notable events the rest.
-        let decisionsEnd = y + max(1, (body.maxY - y) / 2)
-        let resolved = world.latestClosedCases(max(0, min(decisionsEnd, body.maxY) - y)) { PaneRows.keeps($0, c.model) }
-        for exception in resolved where y < min(decisionsEnd, body.maxY) {
+        for (row, exception) in resolved.enumerated() where y < min(decisionsEnd, body.maxY) {
             let why = exception.state == .autoResolved ? (exception.rule ?? "") : "\(exception.state.rawValue) by \(exception.decidedBy ?? "?")"
-            buffer.put("  \(Format.clock(exception.resolvedAt!, world)) \(exception.subject) → \((exception.resolution ?? .action(.none)).words) · \(why)",
-                       x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
+            let style = focused && open.count + row == selected ? c.theme[.selected] : c.theme[.text]
+            buffer.putPadded("  \(Format.clock(exception.resolvedAt!, world)) \(exception.subject) → \((exception.resolution ?? .action(.none)).words) · \(why)",
+                             x: body.x, y: y, width: body.width, style: style)
             y += 1
         }
         if y < body.maxY, !c.snapshot.recent.isEmpty {
@@ -67,7 +77,7 @@ enum ExceptionsPane {
             buffer.put("  " + line, x: body.x, y: y, style: c.theme[.text], maxWidth: body.width)
             y += 1
         }
-        return area
+        return (area, resolved.map(\.id))
     }
 
     /// An option's summary in `width` columns: what it does is shortened (with `…`) before its cost and effect, the
