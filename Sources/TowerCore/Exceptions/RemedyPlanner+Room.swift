@@ -34,7 +34,7 @@ extension RemedyPlanner {
         }
         var best: Room?
         for id in tried {
-            guard let rider = world.riders[id], planner.refusal(rider, order, now: now, in: world) == nil,
+            guard let rider = world.riders[id], planner.canServe(rider, order, now: now, in: world),
                   let room = room(for: order, on: rider, in: world, now: now) else { continue }
             if best.map({ (room.costDelta, room.placed.rider) < ($0.costDelta, $0.placed.rider) }) ?? true { best = room }
         }
