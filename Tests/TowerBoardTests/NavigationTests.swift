@@ -177,6 +177,34 @@ import TowerCore
         #expect(model.screen == .exception(resolved[3]), "a double-click on a resolved line opens its case")
     }
 
+    /// The status line hints the decision keys while the selected row is an escalation, not once the selection is on
+    /// a resolved line below it (where `a` is refused).
+    @Test func decisionKeysAreHintedOnlyWhileAnEscalationIsSelected() throws {
+        var snapshot = BoardFixture.snapshot
+        let order = try #require(snapshot.world.orders.keys.min())
+        snapshot.world.apply(Event(id: "t1", at: snapshot.now, by: Event.core,
+                                   body: .exceptionRaised(exception: "E-9000", kind: .unassignedOrder, subject: order, detail: "no rider")))
+        snapshot.world.apply(Event(id: "t2", at: snapshot.now, by: Event.core,
+                                   body: .exceptionEscalated(exception: "E-9000", options: [EscalationOption(action: .none, summary: "watch", costDelta: 0)],
+                                                             deadline: snapshot.now + 300, defaultAction: .none, reason: "no rider", covering: [])))
+        var model = BoardModel(speed: 60, readonly: false)
+        model.focus = .exceptions
+        func statusLine() -> (String, BoardModel.Rows) {
+            var buffer = ScreenBuffer(width: 200, height: 60)
+            let rows = BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+            return (buffer.lines.last ?? "", rows)
+        }
+        var (status, rows) = statusLine()
+        #expect(rows.exceptions.first == "E-9000" && rows.exceptions.count > 1, "the escalation, then the resolved lines")
+        #expect(status.contains("a:approve"), "\(status)")
+        model.press(.down, rows: rows)
+        (status, rows) = statusLine()
+        #expect(model.selection[.exceptions]?.id == rows.exceptions[1])
+        #expect(!status.contains("a:approve") && status.contains("u:undo"), "\(status)")
+        model.press(.up, rows: rows)
+        #expect(statusLine().0.contains("a:approve"))
+    }
+
     @Test func theWheelMovesTheSelectionOfThePaneUnderIt() throws {
         var model = BoardModel(speed: 60, readonly: false)
         let rows = Self.drawn(model)

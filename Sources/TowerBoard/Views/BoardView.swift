@@ -252,16 +252,26 @@ public enum BoardView {
             text = " " + message
             style = Style(fg: c.theme[.accent].fg, bg: style.bg, bold: true)
         } else {
-            // Decision keys are hinted where a case waits for one: the queue with an escalation, or an escalated case.
+            // Decision keys are hinted where they would answer a case: the queue with an escalation selected (not a
+            // watched case or a resolved line after the open ones), or an escalated case's screen.
             let waiting: Bool
             switch c.model.screen {
-            case .board: waiting = c.rows.exceptions.contains { $0.state == .escalated }
+            case .board: waiting = selectedOpenCase(c)?.state == .escalated
             case let .exception(id): waiting = c.snapshot.world.exceptions[id]?.state == .escalated
             default: waiting = true
             }
             text = Keymap.hints(in: c.model.keyContext, readonly: c.model.readonly, waiting: waiting)
         }
         buffer.putPadded(text, x: 0, y: y, width: buffer.width, style: style)
+    }
+
+    /// The open case the queue's selection is on; nil when it is on a resolved line (a selection whose case is not
+    /// among the open ones) or the queue is empty. With nothing selected yet, the first row is.
+    private static func selectedOpenCase(_ c: PaneContext) -> ExceptionCase? {
+        let open = c.rows.exceptions
+        if let selected = c.model.selection[.exceptions], !open.contains(where: { $0.id == selected.id }) { return nil }
+        let index = c.model.selectedIndex(.exceptions, in: open.map(\.id))
+        return open.indices.contains(index) ? open[index] : nil
     }
 }
 
