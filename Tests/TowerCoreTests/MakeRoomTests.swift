@@ -63,11 +63,15 @@ import Testing
         #expect(throws: ToolError.self) { try remedies.decisions(for: Remedy(.makeRoom, "O-W", target: "R4"), in: world, now: t0, because: "E-1") }
     }
 
-    @Test func anOrderThatFitsSomewhereNeedsNoRoom() {
+    @Test func anOrderThatFitsSomewhereNeedsNoRoom() throws {
         // With R4 on for hours more, O-W fits after O-X as things are: nothing to make room for.
         let world = world(xWindowEnd: t0 + 3 * 3600, r4Hours: 4)
         #expect(InsertionPlanner().bestInsertion(of: world.orders["O-W"]!, in: world, now: t0)?.rider == "R4")
         #expect(!remedies.candidates(for: .criticalWaiting, subject: "O-W", in: world, now: t0).contains { $0.kind == .makeRoom })
+        // Room drafted earlier and carried out now: the order goes where it fits and O-X stays where it is.
+        let draft = try remedies.decisions(for: Remedy(.makeRoom, "O-W", target: "R4"), in: world, now: t0, because: "E-1")
+        #expect(draft.world.orders["O-W"]?.rider == "R4" && draft.world.orders["O-X"]?.rider == "R4")
+        #expect(!draft.bodies.contains { if case .orderReassigned = $0 { true } else { false } }, "nothing moved")
     }
 
     @Test func theActionReadsBackFromItsText() {

@@ -253,6 +253,12 @@ public struct RemedyPlanner: Sendable {
             let order = try liveOrder(s, in: world)
             guard order.status == .open, order.rider == nil else { throw ToolError("\(s) is not waiting for a rider") }
             guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
+            // Carried out later than drafted (on approval, at the deadline), the order may fit somewhere as things are
+            // by then (a rider came on, an order was cancelled): it goes there and nobody's orders move for it.
+            if let fits = planner.bestInsertion(of: order, in: world, now: now) {
+                assign(s, by: fits, in: &draft, because: because + "; it fits as things are, nothing moved")
+                break
+            }
             if let why = planner.refusal(rider, order, now: now, in: world) { throw ToolError("\(target) cannot take \(s) now: \(why)") }
             guard let room = room(for: order, on: [target], in: world, now: now) else {
                 throw ToolError("\(target)'s orders cannot go to other riders to make room for \(s)")
