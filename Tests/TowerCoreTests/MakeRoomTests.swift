@@ -74,6 +74,21 @@ import Testing
         #expect(!draft.bodies.contains { if case .orderReassigned = $0 { true } else { false } }, "nothing moved")
     }
 
+    @Test func roomIsStillMadeWhenTheOrderFitsOnlyLate() throws {
+        // O-W fits after O-X on R4 as things are, but past its window (booked to end within the hour); alone on R4
+        // it is there in half an hour: carried out, the room is made (O-X moves) rather than the late place taken.
+        var world = world(xWindowEnd: t0 + 3 * 3600, r4Hours: 4)
+        var w = try #require(world.orders["O-W"])
+        w.window = TimeWindow(start: t0, end: t0 + 3600)
+        w.booked = w.window
+        world.putOrder(w)
+        let late = try #require(InsertionPlanner().bestInsertion(of: w, in: world, now: t0))
+        #expect(late.stops.contains { $0.order == "O-W" && $0.kind == .delivery && $0.eta > w.window.end }, "it fits only late")
+        let draft = try remedies.decisions(for: Remedy(.makeRoom, "O-W", target: "R4"), in: world, now: t0, because: "E-1")
+        #expect(draft.world.orders["O-W"]?.rider == "R4")
+        #expect(["R1", "R2", "R3"].contains(draft.world.orders["O-X"]?.rider ?? ""), "O-X moved to make room")
+    }
+
     @Test func theActionReadsBackFromItsText() {
         #expect(Remedy(text: "make_room:O-W:R4") == Remedy(.makeRoom, "O-W", target: "R4"))
         #expect(Remedy(text: "make_room:O-W") == nil, "room is made on a named rider")

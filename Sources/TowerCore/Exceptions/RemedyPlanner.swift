@@ -254,8 +254,10 @@ public struct RemedyPlanner: Sendable {
             guard order.status == .open, order.rider == nil else { throw ToolError("\(s) is not waiting for a rider") }
             guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
             // Carried out later than drafted (on approval, at the deadline), the order may fit somewhere as things are
-            // by then (a rider came on, an order was cancelled): it goes there and nobody's orders move for it.
-            if let fits = planner.bestInsertion(of: order, in: world, now: now) {
+            // by then (a rider came on, an order was cancelled): placed there inside its booked window, as the room
+            // would have placed it, it goes there and nobody's orders move for it.
+            if let fits = planner.bestInsertion(of: order, in: world, now: now),
+               fits.stops.contains(where: { $0.order == s && $0.kind == .delivery && $0.eta <= order.booked.end }) {
                 assign(s, by: fits, in: &draft, because: because + "; it fits as things are, nothing moved")
                 break
             }
