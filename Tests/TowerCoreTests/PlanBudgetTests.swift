@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TowerCore
 
@@ -7,11 +8,11 @@ import Testing
 /// work clock is the test's, so the cut falls at the same order every run.
 @Suite struct PlanBudgetTests {
     /// A work clock that reads `step(n)` nanoseconds at its n-th reading (from 1).
-    final class WorkClock {
-        private var reads: UInt64 = 0
-        private let step: (UInt64) -> UInt64
-        init(_ step: @escaping (UInt64) -> UInt64) { self.step = step }
-        func read() -> UInt64 { reads += 1; return step(reads) }
+    final class WorkClock: Sendable {
+        private let reads = Mutex<UInt64>(0)
+        private let step: @Sendable (UInt64) -> UInt64
+        init(_ step: @escaping @Sendable (UInt64) -> UInt64) { self.step = step }
+        @Sendable func read() -> UInt64 { step(reads.withLock { $0 += 1; return $0 }) }
     }
 
     static let budget = 10.0
@@ -102,7 +103,7 @@ import Testing
         let straight = TestCity.temporaryFile()
         let stopped = TestCity.temporaryFile()
         defer { for path in [straight, stopped] { try? FileManager.default.removeItem(atPath: path) } }
-        let tick = { (reads: UInt64) in reads * 1_000_000_000 }
+        let tick: @Sendable (UInt64) -> UInt64 = { reads in reads * 1_000_000_000 }
         let whole = try Self.lockPlan(budget: Self.budget, clock: WorkClock(tick), journal: straight)
         whole.simulation.run(until: whole.simulation.scenario.time(13 * 3600), engine: whole.engine)
         whole.engine.sync()

@@ -154,11 +154,12 @@ final class Dispatcher {
 
     /// Reads a monotonic clock in nanoseconds: the plan's budget is the only decision that reads one (see
     /// `EngineSettings.planBudget`); tests set a clock of their own.
-    var workClock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
+    var workClock: @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
 
     // MARK: Timed work
 
-    /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion.
+    /// Builds the day's plan at the lock: every open order, most urgent first, by cheapest insertion (see
+    /// `LockPlan`, which splits a large plan by hub).
     ///
     /// Within the plan's budget (`EngineSettings.planBudget`): once its insertions have taken their share of it,
     /// the orders left (the least urgent) are held and planned as their windows come near, as in a day planned in
@@ -166,7 +167,6 @@ final class Dispatcher {
     func planDay(at time: Instant) {
         let started = workClock()
         let budget = settings.planBudget.map { UInt64($0 * 1e9) }
-        let insertionsEnd = budget.map { started + UInt64(Double($0) * Self.insertionShare) }
         var open: [Order] = []
         for case let order? in world.orderIDs.map({ world.orders[$0] }) where order.status == .open {
             guard !isDue(order, at: time) else { open.append(order); continue }
@@ -176,35 +176,21 @@ final class Dispatcher {
         open.sort(by: Self.mostUrgentFirst)
         var scratch = world
         scratch.clock = time
-        var changed: [String: (before: Double, after: Double)] = [:]
-        let bases = RouteBases()
-        for (index, order) in open.enumerated() {
-            if let insertionsEnd, workClock() >= insertionsEnd {
-                for left in open[index...] {
-                    held[left.id] = deferredRelease(of: left)
-                    waiting.remove(left.id)
-                }
-                break
-            }
-            let allocation = planner.allocation(of: order, in: scratch, now: time, bases: bases)
-            guard let insertion = allocation.best else {
-                lastTried[order.id] = Set(allocation.tried)
-                continue
-            }
-            let reason = "06:00 plan: " + allocationReason(order, allocation: allocation, chosen: insertion, at: time, in: scratch, bases: bases)
-            scratch.setRoute(Route(stops: insertion.stops, plannedAt: time), of: insertion.rider)
-            var assigned = order
-            assigned.status = .assigned
-            assigned.rider = insertion.rider
-            scratch.putOrder(assigned)
-            changed[insertion.rider] = (changed[insertion.rider]?.before ?? insertion.costBefore, insertion.costAfter)
-            ledger.decide(.orderAssigned(order: order.id, rider: insertion.rider, reason: reason), at: time)
+        let plan = LockPlan(planner: planner, time: time, clock: workClock,
+                            insertionsEnd: budget.map { started + UInt64(Double($0) * Self.insertionShare) })
+        let outcome = plan.run(open, in: &scratch, split: settings.planSplitFrom.map { open.count >= $0 } ?? false)
+        for order in outcome.cut {
+            held[order.id] = deferredRelease(of: order)
+            waiting.remove(order.id)
         }
-        for id in world.riderIDs where changed[id] != nil {
-            var stops = scratch.routes[id]!.stops
-            var after = changed[id]!.after
-            if budget.map({ workClock() < started + $0 }) ?? true, let better = improved(stops, of: id, at: time, in: scratch) { (stops, after) = better }
-            ledger.decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: changed[id]!.before, costAfter: after), at: time)
+        for (order, tried) in outcome.unplaced { lastTried[order] = Set(tried) }
+        for placed in outcome.placed { ledger.decide(.orderAssigned(order: placed.order, rider: placed.rider, reason: placed.reason), at: time) }
+        let changed = world.riderIDs.filter { outcome.changed[$0] != nil }
+        let better = plan.resequenced(changed, in: scratch, until: budget.map { started + $0 })
+        for (id, improved) in zip(changed, better) {
+            let cost = outcome.changed[id]!
+            let (stops, after) = improved ?? (scratch.routes[id]!.stops, cost.after)
+            ledger.decide(.routePlanned(rider: id, stops: stops, trigger: "plan lock", costBefore: cost.before, costAfter: after), at: time)
         }
         for order in open where held[order.id] == nil && world.orders[order.id]?.status == .open { waiting.insert(order.id) }
     }
@@ -265,63 +251,12 @@ final class Dispatcher {
             return
         }
         ledger.decide(.orderAssigned(order: id, rider: insertion.rider,
-                                     reason: allocationReason(order, allocation: allocation, chosen: insertion, at: time, bases: bases)),
+                                     reason: planner.reason(for: order, allocation: allocation, chosen: insertion, at: time, in: world, bases: bases)),
                       at: time)
         var stops = insertion.stops
         var after = insertion.costAfter
-        if let improved = improved(stops, of: insertion.rider, at: time) { (stops, after) = improved }
+        if let rider = world.riders[insertion.rider], let improved = planner.improved(stops, of: rider, now: time, in: world) { (stops, after) = improved }
         ledger.decide(.routePlanned(rider: insertion.rider, stops: stops, trigger: trigger, costBefore: insertion.costBefore, costAfter: after), at: time)
-    }
-
-    /// Why this rider: the chosen channel's marginal cost and whether the delivery keeps its window, and the best
-    /// of each other channel beside it (or why a channel could not take it), e.g.
-    /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`. Another channel's
-    /// best is the one the search that chose found (`allocation`, which prices each allowed channel's nearest
-    /// riders); a channel whose riders it asked and none could take the order is said so (`gig: none of the 4
-    /// asked can take it`); a channel it asked none of (a pinned order's search asks its rider only) is searched
-    /// on its own, over fewer candidates. (Searching on for a channel whose nearest riders all had no room was a
-    /// quarter of the whole day's plan at 2,000 riders: riders with no room are the dearest to price.) `world` is
-    /// the plan being built (the day's plan at the lock), else the ledger's.
-    private func allocationReason(_ order: Order, allocation: InsertionPlanner.Allocation, chosen: InsertionPlanner.Insertion, at time: Instant,
-                                  in world: World? = nil, bases: RouteBases? = nil) -> String {
-        let world = world ?? self.world
-        func fit(_ insertion: InsertionPlanner.Insertion) -> String {
-            guard let eta = insertion.stops.first(where: { $0.order == order.id && $0.kind == .delivery })?.eta else { return "" }
-            return eta <= order.window.end ? "on time" : "late by \(Int((Double(eta - order.window.end) / 60).rounded())) min"
-        }
-        func describe(_ insertion: InsertionPlanner.Insertion) -> String {
-            let channel = world.riders[insertion.rider]?.profile.channel.rawValue ?? "?"
-            return "\(channel) \(insertion.rider) \(String(format: "%+.2f", insertion.delta)), \(fit(insertion))"
-        }
-        let chosenChannel = world.riders[chosen.rider]?.profile.channel
-        var others: [String] = []
-        var asked: [Channel: Int] = [:]
-        for id in allocation.tried { if let channel = world.riders.withValue(id, { $0.profile.channel }) { asked[channel, default: 0] += 1 } }
-        for channel in Channel.allCases where channel != chosenChannel {
-            if let best = allocation.byChannel[channel] {
-                others.append(describe(best))
-            } else if let count = asked[channel] {
-                others.append("\(channel.rawValue): none of the \(count) asked can take it")
-            } else if let best = planner.allocation(of: order, in: world, now: time, among: [channel], wanted: Self.reasonCandidates, bases: bases).best {
-                others.append(describe(best))
-            } else {
-                let rule = world.channelRefusal(channel, for: order).map { " (\($0))" } ?? ""
-                others.append("\(channel.rawValue): none can take it\(rule)")
-            }
-        }
-        let pinned = order.pinnedRider == chosen.rider ? "pinned by the dispatcher; " : ""
-        return pinned + describe(chosen) + (others.isEmpty ? "" : "; next: " + others.joined(separator: "; "))
-    }
-
-    /// Riders of a channel priced for the reason text when the search that chose found none of that channel.
-    static let reasonCandidates = 3
-
-    /// `stops` for `riderID` after moving single deliveries to better places, or nil when nothing improves.
-    private func improved(_ stops: [Stop], of riderID: String, at time: Instant, in world: World? = nil) -> (stops: [Stop], cost: Double)? {
-        let world = world ?? self.world
-        guard let rider = world.riders[riderID] else { return nil }
-        return RouteImprover(evaluator: planner.evaluator).improve(stops, rider: rider, start: planner.start(of: rider, now: time, in: world),
-                                                                    frozen: planner.frozenPrefix(of: rider, route: stops), now: time, in: world)
     }
 
     // MARK: Re-planning

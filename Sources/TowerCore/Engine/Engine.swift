@@ -250,6 +250,11 @@ public struct EngineSettings: Sendable {
     /// so the core is never blocked for long at the lock. A plan the budget cuts depends on the machine's speed;
     /// its decisions are journaled like any other, so replay and resume are exact. nil: no budget.
     public var planBudget: Double?
+    /// How many orders the 06:00 plan must have before it is split by hub and the hubs planned at once on every
+    /// core (see `LockPlan`): a split plan finds each order its place among its own hub's riders first, so it is
+    /// for cities whose hubs have riders enough for their own orders; a small city is planned whole. nil: never.
+    public var planSplitFrom: Int? = EngineSettings.defaultPlanSplitFrom
+    public static let defaultPlanSplitFrom = 5_000
 
     public init(planLock: Instant, mode: Mode = .continuousAuto, policy: Policy = .standard, latestEventTime: Instant? = nil) {
         self.planLock = planLock

@@ -394,6 +394,13 @@ public struct InsertionPlanner: Sendable {
         return .better(Insertion(rider: rider.id, stops: stops, costBefore: before, costAfter: bestCost))
     }
 
+    /// `stops` for `rider` after moving single deliveries to better places (see `RouteImprover`), or nil when
+    /// nothing improves.
+    public func improved(_ stops: [Stop], of rider: Rider, now: Instant, in world: World) -> (stops: [Stop], cost: Double)? {
+        RouteImprover(evaluator: evaluator).improve(stops, rider: rider, start: start(of: rider, now: now, in: world),
+                                                    frozen: frozenPrefix(of: rider, route: stops), now: now, in: world)
+    }
+
     /// Re-times a rider's current route (after traffic, a removal or a delay) without changing its order.
     public func retimed(_ rider: Rider, in world: World, now: Instant) -> (stops: [Stop], cost: Double) {
         let route = world.routes[rider.id]?.stops ?? []

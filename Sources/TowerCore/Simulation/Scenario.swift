@@ -28,6 +28,9 @@ public struct Scenario: Sendable {
     /// Seconds of work the 06:00 plan may take (`plan_budget_s` in scenario.json; see `EngineSettings.planBudget`).
     public var planBudget: Double = Scenario.defaultPlanBudget
     public static let defaultPlanBudget: Double = 60
+    /// How many orders the 06:00 plan must have to be split by hub (`plan_split_orders` in scenario.json, 0: never;
+    /// see `EngineSettings.planSplitFrom`).
+    public var planSplitFrom: Int? = EngineSettings.defaultPlanSplitFrom
     /// What the 3PL and gig channels charge and the channel rules (`channels.json`); nil: the riders' own prices.
     public var channels: ChannelTerms?
 
@@ -80,11 +83,12 @@ public struct Disruption: Sendable, Hashable {
 }
 
 extension EngineSettings {
-    /// The settings a day of `scenario` runs under: its lock, plan horizon and budget, and the latest time an input
+    /// The settings a day of `scenario` runs under: its lock, plan horizon, budget and split, and the latest time an input
     /// may carry.
     public init(scenario: Scenario, mode: Mode, policy: Policy) {
         self.init(planLock: scenario.planLock, mode: mode, policy: policy, latestEventTime: scenario.latestEventTime)
         planHorizon = scenario.planHorizon
         planBudget = scenario.planBudget
+        planSplitFrom = scenario.planSplitFrom
     }
 }

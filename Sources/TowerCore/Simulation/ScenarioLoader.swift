@@ -93,6 +93,10 @@ public enum ScenarioLoader {
             if r.has("eta_history") { scenario.etaHistory = try r.text("eta_history") }
             if r.has("plan_horizon_min") { scenario.planHorizon = Int64(try r.int("plan_horizon_min", in: 60...1440)) * 60 }
             if r.has("plan_budget_s") { scenario.planBudget = Double(try r.int("plan_budget_s", in: 1...3600)) }
+            if r.has("plan_split_orders") {
+                let orders = try r.int("plan_split_orders", in: 0...10_000_000)
+                scenario.planSplitFrom = orders == 0 ? nil : orders
+            }
             return scenario
         } catch let error as EventError {
             throw ToolError("\(file): \(error)")
