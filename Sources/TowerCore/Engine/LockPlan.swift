@@ -1,13 +1,14 @@
 /// The day's plan at the lock (`Dispatcher.planDay`), worked out in a draft of the world: the orders due, most
 /// urgent first, each by cheapest insertion; then the routes they went into re-sequenced.
 ///
-/// A large plan is split by hub (`EngineSettings.planSplitFrom`): each hub's orders (those picked up there) go into
-/// its own riders' routes, the hubs planned at once on every core, each in a draft of its own; then the orders a
-/// hub could not take, or could take only late, go to the border pass, which asks the whole city for them in the
-/// draft that holds every hub's plan (and so can put them on a neighbouring hub's rider who keeps the window). The
-/// hubs share the 3PL's waves, so each plans within a share of the room left in each wave, by its 3PL riders, and
-/// the border pass has what they left. Each hub's work depends only on its inputs, and the drafts are merged in hub
-/// order, so a split plan is the same whichever core planned which hub.
+/// A large plan is split by hub (`EngineSettings.planSplitFrom`), an hour of windows at a time: each hub's orders
+/// (those picked up there) go into its own riders' routes, the hubs planned at once on every core, each in a draft of
+/// its own; then the orders a hub could not take, or could take only by bringing a delivery late, go to the border
+/// pass, in the draft that holds every hub's plan: each is offered to the other hubs' riders first, and searched
+/// among every rider when none of them keeps every window. The hubs share the 3PL's waves, so each plans within a
+/// share of the room left in each wave, by its 3PL riders, and the border pass has what they left. Each hub's work
+/// depends only on its inputs, and the drafts are merged in hub order, so a split plan is the same whichever core
+/// planned which hub.
 struct LockPlan: Sendable {
     let planner: InsertionPlanner
     let time: Instant
