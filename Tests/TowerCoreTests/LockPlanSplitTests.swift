@@ -69,19 +69,21 @@ import Testing
         #expect(load[0] <= 7 && load[1] <= 5, "3PL waves hold \(load)")
         #expect(load[0] >= 4, "the waves were used: \(load)")
 
-        // Each hub's share is what a wave holds plus its part of the room left, by its 3PL riders, rounded down.
+        // Each hub's share is what a wave holds plus its part of the room left, by its 3PL riders, rounded down:
+        // with room left in both waves, two 3PL riders get 2/3 of it, one gets 1/3, a hub with none gets nothing.
         var world = engine.world
-        world.channels = terms
-        let parts = [LockPlan.Part(riders: ["R01", "R02"]), LockPlan.Part(riders: ["R03"])]
-        for id in ["R01", "R02", "R03"] { #expect(world.riders[id] != nil) }
-        let channelOf = { (id: String) in world.riders[id]!.profile.channel }
-        let thirdParty = parts.map { $0.riders.filter { channelOf($0) == .thirdParty }.count }
+        var roomy = terms
+        roomy.thirdPartyWaves[0].value = Double(load[0] + 10)
+        roomy.thirdPartyWaves[1].value = Double(load[1] + 7)
+        world.channels = roomy
+        let ofChannel = { (channel: Channel) in world.riderIDs.filter { world.riders[$0]!.profile.channel == channel } }
+        let thirdParty = ofChannel(.thirdParty), own = ofChannel(.own)
+        #expect(thirdParty.count >= 3 && !own.isEmpty, "the test city has 3PL and own riders")
+        let parts = [LockPlan.Part(riders: Set(thirdParty.prefix(2))), LockPlan.Part(riders: Set(thirdParty.dropFirst(2).prefix(1)).union(own.prefix(1))),
+                     LockPlan.Part(riders: Set(own.prefix(2)))]
         let shares = LockPlan.thirdPartyShares(of: parts, in: world)
-        for wave in 0..<2 {
-            let sum = shares.map { $0[wave].value - Double(load[wave]) }.reduce(0, +)
-            #expect(sum <= max(0, terms.thirdPartyWaves[wave].value - Double(load[wave])), "the shares of wave \(wave) fit its room")
-            for (share, count) in zip(shares, thirdParty) where count == 0 { #expect(share[wave].value == Double(load[wave])) }
-        }
+        #expect(shares.map { $0[0].value - Double(load[0]) } == [6, 3, 0], "wave 0: 10 slots left")
+        #expect(shares.map { $0[1].value - Double(load[1]) } == [4, 2, 0], "wave 1: 7 slots left")
     }
 
     @Test func aSplitPlanKeepsTheWholePlansPromisesAndIsTheSameEachRun() throws {
