@@ -284,6 +284,38 @@ import Testing
         #expect(placed > 200 && insertedInto.values.filter { $0 >= 3 }.count > 10, "\(placed) placed, \(insertedInto.count) routes")
     }
 
+    /// A hub's pass of the split plan at the lock searches in a draft whose grids hold its riders alone
+    /// (`World.narrowCandidates`), excluding every other rider as before: each search must try the same riders in the
+    /// same order and choose the same as in the whole world, before the shifts (every rider at a hub) and at midday.
+    @Test func aDraftNarrowedToAHubsRidersSearchesAsTheWholeWorld() throws {
+        let scenario = try TestCity.scenario(riders: 90, orders: 900, seed: 7)
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch)
+        let planner = InsertionPlanner()
+        var compared = 0
+        for until in [5 * 3600 + 1800, 10 * 3600] {
+            session.simulation.run(until: scenario.time(until), engine: session.engine)
+            let world = session.engine.world
+            let now = try #require(world.clock)
+            let hubs = LockPlan.hubRiders(in: world)
+            #expect(hubs.count > 1)
+            let orders = world.orderIDs.compactMap { world.orders[$0] }.filter { !$0.status.isFinal }
+            for (hub, riders) in hubs {
+                var narrowed = world
+                narrowed.narrowCandidates(to: riders)
+                let others = Set(world.riderIDs).subtracting(riders)
+                for order in orders.enumerated().filter({ $0.offset % 4 == 0 }).map(\.element) {
+                    let whole = planner.allocation(of: order, in: world, now: now, excluding: others)
+                    let draft = planner.allocation(of: order, in: narrowed, now: now, excluding: others)
+                    #expect(draft.tried == whole.tried, "\(hub) \(order.id)")
+                    #expect(draft.best?.rider == whole.best?.rider && draft.best?.stops == whole.best?.stops, "\(hub) \(order.id)")
+                    #expect(whole.tried.allSatisfy(riders.contains))
+                    compared += whole.best == nil ? 0 : 1
+                }
+            }
+        }
+        #expect(compared > 100, "\(compared) orders placed in the comparison")
+    }
+
     private func compareSearches(in world: World, midday: Bool) throws {
         #expect(world.riderGrid.isBuilt && world.idleGrid.isBuilt)
         var walked = world

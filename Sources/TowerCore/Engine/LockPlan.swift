@@ -85,6 +85,7 @@ struct LockPlan: Sendable {
         let drafts = ParallelMap.map(count: parts.count, minimumPerChunk: 1) { index -> (pass: Pass, world: World) in
             var draft = start
             draft.channels.thirdPartyWaves = shares[index]
+            draft.narrowCandidates(to: parts[index].riders)
             let pass = insert(parts[index].orders, into: &draft, excluding: everyone.subtracting(parts[index].riders), lateToBorder: true)
             return (pass, draft)
         }

@@ -77,6 +77,16 @@ struct RiderGrid: Sendable {
         }
     }
 
+    /// Takes every rider but `kept` out of the grid at once (a cell keeps its riders' order).
+    mutating func keepOnly(_ kept: Set<String>) {
+        cellOfRider = cellOfRider.filter { kept.contains($0.key) }
+        nowhere = nowhere.filter { kept.contains($0.key) }
+        for cell in Array(ridersIn.keys) {
+            let left = ridersIn[cell]!.filter { kept.contains($0.id) }
+            ridersIn[cell] = left.isEmpty ? nil : left
+        }
+    }
+
     /// Sets the marks of a rider the grid holds (nothing when they are the same, or it holds none).
     mutating func setMarks(_ id: String, _ marks: [GeoPoint]) {
         if let cell = cellOfRider[id] {

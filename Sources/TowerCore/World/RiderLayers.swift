@@ -37,6 +37,12 @@ struct RiderLayers: Sendable, Codable {
         }
     }
 
+    /// Takes every rider but `kept` out of the layers (see `RiderGrid.keepOnly`).
+    mutating func keepOnly(_ kept: Set<String>) {
+        layerOfRider = layerOfRider.filter { kept.contains($0.key) }
+        for layer in Array(grids.keys) { grids[layer]!.keepOnly(kept) }
+    }
+
     /// Sets the marks of a rider the layers hold (see `RiderGrid.setMarks`).
     mutating func setMarks(_ id: String, _ marks: [GeoPoint]) {
         guard let layer = layerOfRider[id] else { return }
