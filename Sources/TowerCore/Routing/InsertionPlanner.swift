@@ -167,8 +167,10 @@ public struct InsertionPlanner: Sendable {
         // ends: an idle rider whose shift starts after the window has closed could only bring it late, so it is not
         // one of the few asked besides the count (it stays among the nearest, if it is one).
         func askable(_ id: String, among channels: Set<Channel>) -> Bool? {
-            world.riders.withValue(id) { rider -> Bool? in
-                guard channels.contains(rider.profile.channel), !excluded.contains(id), isFit(rider, for: order, now: now) else { return nil }
+            // The exclusion first: at the plan's border pass it is a hub's five hundred riders, walked before any other.
+            guard !excluded.contains(id) else { return nil }
+            return world.riders.withValue(id) { rider -> Bool? in
+                guard channels.contains(rider.profile.channel), isFit(rider, for: order, now: now) else { return nil }
                 return rider.profile.shift.start < order.window.end
             } ?? nil
         }
