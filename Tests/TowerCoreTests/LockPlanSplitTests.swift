@@ -113,12 +113,8 @@ import Testing
 
     @Test func theSplitIsReadFromTheScenarioAndChecked() throws {
         let plain = try TestCity.folder()
-        let never = try TestCity.folder { files in
-            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"plan_split_orders\": 0, \"plan_lock\"")
-        }
-        let bad = try TestCity.folder { files in
-            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"plan_split_orders\": -3, \"plan_lock\"")
-        }
+        let never = try TestCity.folder(setting: "plan_split_orders", "0")
+        let bad = try TestCity.folder(setting: "plan_split_orders", "-3")
         defer { for path in [plain, never, bad] { try? FileManager.default.removeItem(atPath: path) } }
         #expect(try ScenarioLoader.load(directory: plain).planSplitFrom == EngineSettings.defaultPlanSplitFrom)
         let scenario = try ScenarioLoader.load(directory: never)

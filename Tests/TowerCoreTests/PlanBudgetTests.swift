@@ -125,12 +125,8 @@ import Testing
 
     @Test func theBudgetIsReadFromTheScenarioAndChecked() throws {
         let plain = try TestCity.folder()
-        let good = try TestCity.folder { files in
-            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"plan_budget_s\": 20, \"plan_lock\"")
-        }
-        let bad = try TestCity.folder { files in
-            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"plan_budget_s\": 0, \"plan_lock\"")
-        }
+        let good = try TestCity.folder(setting: "plan_budget_s", "20")
+        let bad = try TestCity.folder(setting: "plan_budget_s", "0")
         defer { for path in [plain, good, bad] { try? FileManager.default.removeItem(atPath: path) } }
         #expect(try ScenarioLoader.load(directory: plain).planBudget == Scenario.defaultPlanBudget)
         let scenario = try ScenarioLoader.load(directory: good)

@@ -94,12 +94,8 @@ import Testing
     }
 
     @Test func theHorizonIsReadFromTheScenarioAndChecked() throws {
-        let good = try TestCity.folder { files in
-            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"plan_horizon_min\": 150, \"plan_lock\"")
-        }
-        let bad = try TestCity.folder { files in
-            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"plan_horizon_min\": 5, \"plan_lock\"")
-        }
+        let good = try TestCity.folder(setting: "plan_horizon_min", "150")
+        let bad = try TestCity.folder(setting: "plan_horizon_min", "5")
         defer { for path in [good, bad] { try? FileManager.default.removeItem(atPath: path) } }
         #expect(try ScenarioLoader.load(directory: good).planHorizon == 150 * 60)
         do {

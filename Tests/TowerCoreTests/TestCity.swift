@@ -17,6 +17,14 @@ enum TestCity {
         return directory
     }
 
+    /// The generated city's folder with `"key": value` added to its scenario.json (a setting's test: read, and
+    /// refused when out of range).
+    static func folder(setting key: String, _ value: String) throws -> String {
+        try folder { files in
+            files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"plan_lock\"", with: "\"\(key)\": \(value), \"plan_lock\"")
+        }
+    }
+
     /// The generated city loaded; its folder is removed once read (a scenario holds everything it needs).
     static func scenario(riders: Int = 8, orders: Int = 120, seed: UInt64 = 3) throws -> Scenario {
         let directory = try folder(riders: riders, orders: orders, seed: seed)
