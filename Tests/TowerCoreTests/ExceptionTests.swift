@@ -353,6 +353,10 @@ enum DeskCity {
         #expect(escalated.count == 1, "one case for the three: \(escalated.map(\.subject))")
         #expect(([lead.subject] + lead.covering).sorted() == ids, "\(lead.subject) + \(lead.covering)")
         #expect(lead.escalationReason?.contains("no rider can take 3 orders") == true, "\(lead.escalationReason ?? "")")
+        // Its one option, doing nothing, is counted over the three orders, not its lead's alone.
+        let option = try #require(lead.options.first)
+        #expect(lead.options.map(\.action) == [Remedy.none])
+        #expect(option.lateBefore == 3 && option.lateAfter == 3 && option.summary.contains("late 3→3"), "\(option.summary)")
         let sameScan = engine.world.exceptions.values.filter { ids.contains($0.subject) && $0.raisedAt == lead.raisedAt }
         #expect(sameScan.map(\.id) == [lead.id], "the others have no case of their own: \(sameScan.map(\.subject))")
         engine.advance(to: t0 + 80 * 60)

@@ -86,7 +86,9 @@ final class ExceptionDesk {
             if let id, world.exceptions[id]?.isPending == true { pendingKinds[finding.subject, default: []].insert(finding.kind) }
         }
         if let group = stranded, let lead = group.lead {
-            escalate(lead.id, finding: lead.finding, ranked: lead.ranked, reasons: [Self.strandedReason([lead.finding.subject] + group.others)],
+            // Doing nothing, the group's one option, counted over every order of it (not its lead's alone).
+            let ranked = lead.ranked.map { $0.remedy == .none ? remedies.together($0, with: group.doingNothing, in: world) : $0 }
+            escalate(lead.id, finding: lead.finding, ranked: ranked, reasons: [Self.strandedReason([lead.finding.subject] + group.others)],
                      covering: group.others, at: now)
             if halted { return }
         }
@@ -106,7 +108,7 @@ final class ExceptionDesk {
         }
         let ranked = rank(id, finding, at: now)
         if stranded?.lead != nil, isStranded(finding.subject, ranked) {
-            stranded?.others.append(finding.subject)
+            stranded?.join(finding.subject, ranked)
             return nil
         }
         ledger.decide(.exceptionRaised(exception: id, kind: finding.kind, subject: finding.subject, detail: finding.detail), at: now)
@@ -139,7 +141,7 @@ final class ExceptionDesk {
             } else if stranded?.lead == nil {
                 stranded?.lead = (id, finding, ranked)
             } else {
-                stranded?.others.append(finding.subject)  // stays open; the next scan finds it put to a person and watches it
+                stranded?.join(finding.subject, ranked)  // stays open; the next scan finds it put to a person and watches it
             }
             return
         }
@@ -329,6 +331,13 @@ final class ExceptionDesk {
 private struct StrandedGroup {
     var lead: (id: String, finding: Finding, ranked: [RemedyPlanner.Outcome])?
     var others: [String] = []
+    /// The others' outcomes of doing nothing, to be counted with the lead's.
+    var doingNothing: [RemedyPlanner.Outcome] = []
+
+    mutating func join(_ order: String, _ ranked: [RemedyPlanner.Outcome]) {
+        others.append(order)
+        if let nothing = ranked.first(where: { $0.remedy == .none }) { doingNothing.append(nothing) }
+    }
 }
 
 /// A kind and a subject: at most one case per key is pending.

@@ -221,6 +221,25 @@ public struct RemedyPlanner: Sendable {
         RouteEvaluator.latePenalty(tier) + 60 * RouteEvaluator.latenessPerMinute(tier)
     }
 
+    /// One action's outcome over several cases' subjects, as a case standing for them offers it (the orders one scan
+    /// finds no rider can take, put to a person as one case): `outcome` and `others` (the same action for each other
+    /// subject) summed: cost, deliveries late before and after, customers told, what they act on.
+    func together(_ outcome: Outcome, with others: [Outcome], in world: World) -> Outcome {
+        var sum = outcome
+        for other in others {
+            sum.bodies += other.bodies
+            sum.costDelta += other.costDelta
+            sum.lateBefore += other.lateBefore
+            sum.lateAfter += other.lateAfter
+            sum.keepsWindows = sum.keepsWindows && other.keepsWindows
+            sum.notified += other.notified
+            sum.touchesCritical = sum.touchesCritical || other.touchesCritical
+            sum.touched.formUnion(other.touched)
+        }
+        sum.summary = describe(sum.remedy, outcome: sum, in: world)
+        return sum
+    }
+
     private func describe(_ remedy: Remedy, outcome: Outcome, in world: World) -> String {
         var what = remedy.words
         if remedy.kind == .handoff, let channel = remedy.target.flatMap({ world.riders[$0]?.profile.channel.rawValue }) { what += " (\(channel))" }
