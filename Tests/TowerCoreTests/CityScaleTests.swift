@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TowerCore
 
@@ -489,6 +490,25 @@ import Testing
         #expect(copy.values.reduce(0, +) == (0..<1000).reduce(0, +))
         #expect(!map.isEmpty && IDMap<Int>().isEmpty)
         #expect(map.withValue("id-7") { $0 * 2 } == -14 && map.withValue("id-8") { $0 } == nil && copy.withValue("id-8") { $0 } == 8)
+    }
+
+    /// The orders waiting for a rider are kept in a set that copies in pieces: a copy is its own, holds every id, and
+    /// comes back from JSON (a sorted array, as a set of strings was written).
+    @Test func anIDSetCopyIsIndependentAndHoldsEveryID() throws {
+        var set: IDSet = []
+        for index in 0..<1000 { set.insert("id-\(index)") }
+        set.insert("id-5")
+        let copy = set
+        set.remove("id-7")
+        set.remove("absent")
+        set.insert("new")
+        #expect(copy.contains("id-7") && !copy.contains("new") && copy.count == 1000)
+        #expect(!set.contains("id-7") && set.contains("new") && set.count == 1000)
+        #expect(Set(copy) == Set((0..<1000).map { "id-\($0)" }))
+        let json = try JSONEncoder().encode(copy)
+        #expect(try JSONDecoder().decode([String].self, from: json) == (0..<1000).map { "id-\($0)" }.sorted())
+        #expect(Set(try JSONDecoder().decode(IDSet.self, from: json)) == Set(copy))
+        #expect(!set.isEmpty && IDSet().isEmpty)
     }
 
     /// The scans' index of live orders lists, after every half hour of a busy day, every order a scan could find

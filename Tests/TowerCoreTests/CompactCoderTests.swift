@@ -85,6 +85,7 @@ import Testing
         #expect(same(copy.riders, world.riders) && same(copy.routeMarks, world.routeMarks))
         #expect(world.exceptions.values.contains { $0.resolution != nil } && world.orders.values.contains { $0.completedAt != nil })
         #expect(copy.orderIDs == world.orderIDs && copy.riderIDs == world.riderIDs && copy.pendingCaseIDs == world.pendingCaseIDs)
+        #expect(Set(copy.unassignedOrderIDs) == Set(world.unassignedOrderIDs))
         #expect(copy.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id == world.zone(containing: world.orders[world.orderIDs[0]]!.drop)?.id)
     }
 

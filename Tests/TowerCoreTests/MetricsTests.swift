@@ -100,7 +100,7 @@ import Testing
                 && kept.resolutionMedianSeconds == walked.resolutionMedianSeconds && near(kept.costPerDelivery, walked.costPerDelivery)
             let world = engine.world
             let waiting = Set(world.orderIDs.filter { world.orders[$0]?.status == .open && world.orders[$0]?.rider == nil })
-            if world.unassignedOrderIDs != waiting { indexWrong += 1 }
+            if Set(world.unassignedOrderIDs) != waiting { indexWrong += 1 }
             if !waiting.isEmpty { indexSeen += 1 }
             failedSeen = max(failedSeen, kept.failed)
             if !same, differing.count < 3 { differing.append("after \(event.type) seq \(event.seq ?? 0): \(kept) against \(walked)") }

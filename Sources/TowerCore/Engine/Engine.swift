@@ -86,7 +86,7 @@ public final class Engine {
             let offset = world.utcOffsetSeconds
             throw EventError(field: "at", reason: "\(ISOTime.format(input.at, offsetSeconds: offset)) is past the day this core runs (events up to \(ISOTime.format(latest, offsetSeconds: offset)))")
         }
-        try world.check(input)
+        try ledger.reading { world throws(EventError) in try world.check(input) }
         var input = input
         input.role = input.isOperatorDecision ? try authorize(input) : nil  // a role means something on a decision only
         advance(to: input.at, interruptible: false)  // the input must come after all the timed work before it

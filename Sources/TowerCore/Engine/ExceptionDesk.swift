@@ -37,7 +37,7 @@ final class ExceptionDesk {
     }
 
     /// What an input shows at once (a failed attempt, a contradiction), judged on the world before it applies.
-    func findings(for input: Event) -> [Finding] { detector.findings(for: input, before: world) }
+    func findings(for input: Event) -> [Finding] { ledger.reading { detector.findings(for: input, before: $0) } }
     /// Looks at the live state: closes cases whose trouble is gone, raises new ones, and (when the core may
     /// act) tells customers whose rider is about to arrive.
     func scanExceptions(at now: Instant) {

@@ -167,10 +167,10 @@ public struct RemedyPlanner: Sendable {
         if world.orders[subject] != nil { return [subject] }
         if let route = world.routes[subject] { return Set(route.stops.map(\.order)) }
         guard world.zones[subject] != nil else { return [] }
-        return world.unassignedOrderIDs.filter { id in
+        return Set(world.unassignedOrderIDs.filter { id in
             guard let order = world.orders[id] else { return false }
             return order.zone == subject && order.window.end > now && order.window.end <= now + policy.thresholds.capacityHorizon
-        }
+        })
     }
 
     /// The cost of `riders`' routes and which of `orders` miss the windows their customers booked (in `promises`).

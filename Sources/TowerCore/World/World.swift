@@ -27,7 +27,7 @@ public struct World: Sendable, Codable {
     /// Orders the 3PL holds in each wave (see `thirdPartyWaveLoad`).
     var waveLoad: [Int] = []
     /// Orders open with no rider (kept by `putOrder`), so what waits for a rider is found without a walk of the day.
-    public internal(set) var unassignedOrderIDs: Set<String> = []
+    public internal(set) var unassignedOrderIDs = IDSet()
     /// The live orders by when their windows end, for the exception scans (see `ordersToScan`; kept by `putOrder`).
     var dueOrders = DueOrderIndex()
     /// Each rider's route; changed only through `setRoute` and `changeStops` (which keep `routeMarks` with it).

@@ -1,9 +1,11 @@
 import Foundation
 import TowerCore
 
-/// A whole day of a large generated city as a feed, written without the planner: each rider gets its share of
-/// the orders at 06:00, loads them at shift start, reports its position every minute and delivers them evenly
-/// through its shift. Used to measure ingestion, replay and memory at scale.
+/// A whole day of a large generated city as a feed, written without the planner: each rider loads its share of the
+/// orders at shift start, reports its position every minute and delivers them evenly through its shift. Used to
+/// measure ingestion, replay and memory at scale. Nothing is assigned or pinned: a feed may not send the core's own
+/// decisions (assignments, routes), and a pin would have the core place the order; the pickups the feed reports put
+/// the parcels on board, and the core routes each one to its door.
 struct SyntheticDay {
     let scenario: Scenario
 
@@ -27,12 +29,6 @@ struct SyntheticDay {
         for (index, order) in scenario.orders.enumerated() { share[index % riders.count].append(order) }
         for index in share.indices { share[index].sort { $0.window.start < $1.window.start } }
         let hubs = Dictionary(uniqueKeysWithValues: scenario.hubs.map { ($0.id, $0.location) })
-        for (index, rider) in riders.enumerated() {
-            for order in share[index] { try emit(.orderAssigned(order: order.id, rider: rider.id, reason: "bench"), at: scenario.planLock) }
-            let stops = share[index].flatMap { [Stop(order: $0.id, kind: .pickup, eta: rider.shift.start),
-                                                Stop(order: $0.id, kind: .delivery, eta: $0.window.start)] }
-            try emit(.routePlanned(rider: rider.id, stops: stops, trigger: "bench", costBefore: 0, costAfter: 1), at: scenario.planLock)
-        }
         // Minute by minute, every rider on shift reports; deliveries are spread evenly over the shift.
         var delivered = [Int](repeating: 0, count: riders.count)
         var minute = scenario.planLock

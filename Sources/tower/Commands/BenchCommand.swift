@@ -185,16 +185,22 @@ enum BenchCommand: Command {
         do {
             let writer = try JournalWriter(path: journal, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .batch)
             let engine = Engine(journal: writer, settings: EngineSettings(planLock: scenario.dayEnd + 86400))
-            var refused = 0
+            var refused: [(line: Int, error: EventError)] = []
             let start = Date()
-            try JournalReader.read(path: feed) { _, line in
-                guard case let .event(event, _) = line else { refused += 1; return true }
-                do throws(EventError) { try engine.submit(event); accepted += 1 } catch { refused += 1 }
+            try JournalReader.read(path: feed) { number, line in
+                switch line {
+                case let .bad(error): refused.append((number, error))
+                case let .event(event, _):
+                    do throws(EventError) { try engine.submit(event); accepted += 1 } catch { refused.append((number, error)) }
+                }
                 return true
             }
             engine.sync()
             ingestSeconds = Date().timeIntervalSince(start)
-            if refused > 0 { print("warning: \(refused) lines refused") }
+            // The feed is the bench's own: a refused line is a fault of the bench (or of the core), said with its reason.
+            if let first = refused.first {
+                print("warning: \(refused.count) lines refused; the first, line \(first.line): \(first.error)")
+            }
             print(String(format: "ingest: %d events in %.2f s = %.0f events/s (decode, check, journal, apply; one core)",
                          accepted, ingestSeconds, Double(accepted) / ingestSeconds))
             print(String(format: "memory: peak resident %.0f MB with the whole day's world in memory (%d riders, %d orders)",
