@@ -185,23 +185,27 @@ enum BenchCommand: Command {
         do {
             let writer = try JournalWriter(path: journal, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: .batch)
             let engine = Engine(journal: writer, settings: EngineSettings(planLock: scenario.dayEnd + 86400))
-            var refused: [(line: Int, error: EventError)] = []
+            var refused = 0
+            var firstRefused: (line: Int, error: EventError)?
             let start = Date()
             try JournalReader.read(path: feed) { number, line in
+                var error: EventError?
                 switch line {
-                case let .bad(error): refused.append((number, error))
+                case let .bad(bad): error = bad
                 case let .event(event, _):
-                    do throws(EventError) { try engine.submit(event); accepted += 1 } catch { refused.append((number, error)) }
+                    do throws(EventError) { try engine.submit(event); accepted += 1 } catch let refusal { error = refusal }
+                }
+                if let error {
+                    refused += 1
+                    if firstRefused == nil { firstRefused = (number, error) }
                 }
                 return true
             }
             engine.sync()
             ingestSeconds = Date().timeIntervalSince(start)
             // The feed is the bench's own: a refused line is a fault of the bench (or of the core), said with its reason.
-            if let first = refused.first {
-                print("warning: \(refused.count) lines refused; the first, line \(first.line): \(first.error)")
-            }
-            print(String(format: "ingest: %d events in %.2f s = %.0f events/s (decode, check, journal, apply; one core)",
+            if let first = firstRefused { print("warning: \(refused) lines refused; the first, line \(first.line): \(first.error)") }
+            print(String(format: "ingest: %d events in %.2f s = %.0f events/s (decode, check, journal, apply, the core's reactions; one core)",
                          accepted, ingestSeconds, Double(accepted) / ingestSeconds))
             print(String(format: "memory: peak resident %.0f MB with the whole day's world in memory (%d riders, %d orders)",
                          Double(peakResidentBytes()) / 1_048_576, engine.world.riders.count, engine.world.orders.count))
