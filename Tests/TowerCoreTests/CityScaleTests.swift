@@ -285,6 +285,37 @@ import Testing
         #expect(placed > 200 && insertedInto.values.filter { $0 >= 3 }.count > 10, "\(placed) placed, \(insertedInto.count) routes")
     }
 
+    /// A replay leaves the candidate grids alone while it applies the journal (it searches for no rider) and builds
+    /// them once at its end: the replayed world's searches try the same riders and choose the same as those of the
+    /// world that wrote the journal, and its grids hold every rider with its way.
+    @Test func aReplayedWorldSearchesAsTheWorldThatWroteItsJournal() throws {
+        let scenario = try TestCity.scenario(riders: 90, orders: 900, seed: 5)
+        let path = TestCity.temporaryFile()
+        let live = try TestCity.run(scenario, until: 10 * 3600, journal: path).world
+        let replayed = try Replayer.replay(path: path).world
+        #expect(replayed.digest == live.digest)
+        #expect(replayed.riderGrid.isBuilt && replayed.idleGrid.isBuilt, "the replay left the grids unbuilt")
+        let now = try #require(live.clock)
+        let planner = InsertionPlanner()
+        var compared = 0
+        for order in live.orderIDs.compactMap({ live.orders[$0] }).filter({ !$0.status.isFinal }).enumerated().filter({ $0.offset % 3 == 0 }).map(\.element) {
+            let written = planner.allocation(of: order, in: live, now: now)
+            let again = planner.allocation(of: order, in: replayed, now: now)
+            #expect(again.tried == written.tried, "\(order.id)")
+            #expect(again.best?.rider == written.best?.rider && again.best?.stops == written.best?.stops, "\(order.id)")
+            compared += written.best == nil ? 0 : 1
+        }
+        #expect(compared > 50, "\(compared) orders placed in the comparison")
+        func ways(_ world: World) -> [String: [GeoPoint]] {
+            var found: [String: [GeoPoint]] = [:]
+            world.visitRiders(around: GeoPoint(lat: 0, lon: 0), of: Channel.everyone, kmPerDegreeLon: 100, enough: { _ in false }) {
+                found[$0.id] = [$0.anchor] + $0.marks
+            }
+            return found
+        }
+        #expect(ways(replayed) == ways(live))
+    }
+
     /// A hub's pass of the split plan at the lock searches in a draft whose grids hold its riders alone
     /// (`World.narrowCandidates`), excluding every other rider as before: each search must try the same riders in the
     /// same order and choose the same as in the whole world, before the shifts (every rider at a hub) and at midday.

@@ -89,12 +89,11 @@ public enum Replayer {
                 if options.keepEvents { events.append(decoded.event) }
             } else {
                 do {
-                    try world.check(decoded.event)
+                    try World.checkAndReplay(decoded.event, into: &world)
                 } catch {
                     failure = ToolError("\(path) line \(number): \(error)")
                     return false
                 }
-                world.apply(decoded.event)
                 learner?.note(decoded.event, world: world)
                 options.projections?.note(decoded.event, world: world)
                 if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
@@ -112,6 +111,7 @@ public enum Replayer {
             return true
         }
         if let failure { throw failure }
+        world.buildGrids()
         let cut = step.flatMap { $0.owed > 0 && stopLine == nil
             ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }
         return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner, snapshot: snapshot)

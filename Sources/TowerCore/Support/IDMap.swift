@@ -54,6 +54,10 @@ public struct IDMap<Value>: Sequence {
         return try body(shards[shard].values[index])
     }
 
+    /// Whether `key` has a value, without a copy of it.
+    @inline(__always)
+    public func contains(_ key: String) -> Bool { shards[IDMap.shard(of: key)].index(forKey: key) != nil }
+
     public subscript(key: String, default fallback: @autoclosure () -> Value) -> Value {
         get { shards[IDMap.shard(of: key)][key] ?? fallback() }
         _modify {

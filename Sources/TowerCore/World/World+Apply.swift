@@ -3,11 +3,31 @@ extension World {
     ///
     /// Contradictions that a real feed can carry (a second delivery of the same order, a delivery before its
     /// pickup) leave the world consistent rather than trapping; detectors report them.
-    public mutating func apply(_ event: Event) {
+    public mutating func apply(_ event: Event) { apply(event, followingRiders: true) }
+
+    /// Checks an event and applies it, leaving the candidate grids unbuilt (a replay: it searches for no rider,
+    /// and following every rider at every event was a seventh of its time). The grids are built whole at the first
+    /// event applied with `apply(_:)` afterwards, as in a world decoded from a checkpoint; `buildGrids()` builds
+    /// them at once. The world is taken `inout` so the check reads it where it lies, not a copy of it.
+    static func checkAndReplay(_ event: Event, into world: inout World) throws(EventError) {
+        try world.check(event)
+        world.apply(event, followingRiders: false)
+    }
+
+    /// Builds the candidate grids when they are not (after a replay), so a search finds them ready.
+    mutating func buildGrids() {
+        if !riderGrid.isBuilt { followRiders(hubsChanged: false) }
+    }
+
+    private mutating func apply(_ event: Event, followingRiders: Bool) {
         // What this event changes among orders, riders and cases, for projections that follow it (`KPITally`).
         orders.beginChangeLog(); riders.beginChangeLog(); exceptions.beginChangeLog()
         defer {
-            followRiders(hubsChanged: event.type == .hubDefined)
+            if followingRiders {
+                followRiders(hubsChanged: event.type == .hubDefined)
+            } else if riderGrid.isBuilt {
+                riderGrid = RiderLayers(); idleGrid = RiderLayers()
+            }
             if !dueOrders.isBuilt { dueOrders = DueOrderIndex(orderIDs: orderIDs, orders: orders) }
             if !orderCases.isBuilt { orderCases = OrderCaseIndex(exceptions: exceptions) }
             orders.endChangeLog(); riders.endChangeLog(); exceptions.endChangeLog()

@@ -27,7 +27,7 @@ extension World {
             for zone in terms.ownFleetZones.sorted() { try requireZone(zone, field: "own_fleet_zones") }
             for rate in terms.thirdPartyRates where rate.zone != "*" { try requireZone(rate.zone, field: "rates_3pl") }
         case let .orderCreated(order):
-            if orders[order.id] != nil { throw EventError(field: "order", reason: "order \"\(order.id)\" already exists") }
+            if orders.contains(order.id) { throw EventError(field: "order", reason: "order \"\(order.id)\" already exists") }
             try requireZone(order.zone, field: "zone")
             try requireInside(order.drop, field: "lat")
             if let pinned = order.pinnedRider { try requireRider(pinned, field: "pin_rider") }
@@ -42,7 +42,7 @@ extension World {
         case let .orderPinned(id, riderID):
             let order = try requireOrder(id)
             if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
-            _ = try requireRider(riderID)
+            try requireRider(riderID)
             if order.status == .pickedUp, let holder = order.rider, holder != riderID {
                 throw EventError(field: "order", reason: "order \"\(id)\" is already on board with \(holder)")
             }
@@ -50,40 +50,40 @@ extension World {
             let order = try requireOrder(id)
             if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
         case let .shiftStarted(rider), let .shiftEnded(rider), let .riderBreakdown(rider, _), let .riderRecovered(rider):
-            _ = try requireRider(rider)
+            try requireRider(rider)
         case let .riderPosition(rider, position):
-            _ = try requireRider(rider)
+            try requireRider(rider)
             try requireInside(position, field: "lat")
         case let .pickupDone(rider, order), let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _),
              let .stopArrived(rider, order, _):
-            _ = try requireRider(rider)
-            _ = try requireOrder(order)
+            try requireRider(rider)
+            try requireOrder(order)
         case let .trafficIncident(_, zone, _, _, _):
             try requireZone(zone, field: "zone")
         case let .orderAssigned(order, rider, _):
             try requireLive(try requireOrder(order))
-            _ = try requireRider(rider)
+            try requireRider(rider)
         case let .orderReassigned(order, from, to, _):
             try requireLive(try requireOrder(order))
-            _ = try requireRider(from, field: "from")
-            _ = try requireRider(to, field: "to")
+            try requireRider(from, field: "from")
+            try requireRider(to, field: "to")
         case let .orderUnassigned(order, _):
-            _ = try requireOrder(order)
+            try requireOrder(order)
         case let .routePlanned(rider, stops, _, _, _):
-            _ = try requireRider(rider)
-            for (index, stop) in stops.enumerated() where orders[stop.order] == nil {
+            try requireRider(rider)
+            for (index, stop) in stops.enumerated() where !orders.contains(stop.order) {
                 throw EventError(field: "stops[\(index)].order", reason: "unknown order \"\(stop.order)\"")
             }
         case let .customerNotified(order, _, _, _):
-            _ = try requireOrder(order)
+            try requireOrder(order)
         case let .exceptionRaised(id, _, _, _):
-            if exceptions[id] != nil { throw EventError(field: "exception", reason: "exception \"\(id)\" already raised") }
+            if exceptions.contains(id) { throw EventError(field: "exception", reason: "exception \"\(id)\" already raised") }
         case let .exceptionAutoResolved(id, _, _):
             try requirePendingException(id)
         case let .exceptionEscalated(id, _, _, _, _, covering):
             let exception = try requirePendingException(id)
             for (index, order) in covering.enumerated() {
-                if orders[order] == nil { throw EventError(field: "covering[\(index)]", reason: "unknown order \"\(order)\"") }
+                if !orders.contains(order) { throw EventError(field: "covering[\(index)]", reason: "unknown order \"\(order)\"") }
                 if order == exception.subject { throw EventError(field: "covering[\(index)]", reason: "\"\(order)\" is the case's own subject") }
             }
         case let .exceptionApproved(id, option, _):
@@ -117,18 +117,24 @@ extension World {
         if hubs[id] == nil { throw EventError(field: field, reason: "unknown hub \"\(id)\"") }
     }
 
+    // The lookups below read a rider or an order where it is stored: each is a large value, and every input names
+    // one or two, so a copy of each was a tenth of a replay.
+    private func requireRider(_ id: String, field: String = "rider") throws(EventError) {
+        if !riders.contains(id) { throw EventError(field: field, reason: "unknown rider \"\(id)\"") }
+    }
+
+    /// What the checks read of an order: its status and who carries it.
+    private typealias OrderFacts = (id: String, status: OrderStatus, rider: String?)
+
     @discardableResult
-    private func requireRider(_ id: String, field: String = "rider") throws(EventError) -> Rider {
-        guard let rider = riders[id] else { throw EventError(field: field, reason: "unknown rider \"\(id)\"") }
-        return rider
+    private func requireOrder(_ id: String) throws(EventError) -> OrderFacts {
+        guard let facts = orders.withValue(id, { (id: $0.id, status: $0.status, rider: $0.rider) }) else {
+            throw EventError(field: "order", reason: "unknown order \"\(id)\"")
+        }
+        return facts
     }
 
-    private func requireOrder(_ id: String) throws(EventError) -> Order {
-        guard let order = orders[id] else { throw EventError(field: "order", reason: "unknown order \"\(id)\"") }
-        return order
-    }
-
-    private func requireLive(_ order: Order) throws(EventError) {
+    private func requireLive(_ order: OrderFacts) throws(EventError) {
         if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(order.id)\" is already \(order.status.rawValue)") }
     }
 
