@@ -263,4 +263,78 @@ import Testing
         }
         #expect(improvedAny)
     }
+
+    /// The improver walks each place it tries on from the route's walk up to that place and stops a walk once it
+    /// cannot win: it must make the moves, and reach the costs to the bit, that walking every whole candidate does.
+    @Test func theImproverMovesAsAWalkOfEveryWholeCandidate() throws {
+        let world = try TestCity.run(try TestCity.scenario(riders: 30, orders: 600, seed: 9), until: 10 * 3600).world
+        let planner = InsertionPlanner()
+        let improver = RouteImprover(evaluator: planner.evaluator)
+        let now = try #require(world.clock)
+        var random = SeededRandom(seed: 4)
+        var compared = 0, improved = 0
+        for id in world.riderIDs {
+            guard let rider = world.riders[id], let route = world.routes[id], route.stops.count > 3 else { continue }
+            for _ in 0..<6 {
+                // Deliveries moved to random places after their pickups, so there is something to undo.
+                var stops = route.stops
+                let frozen = planner.frozenPrefix(of: rider, route: stops)
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let deliveries = stops.indices.filter { $0 >= frozen && stops[$0].kind == .delivery }
+                    guard let from = deliveries.randomElement(using: &random) else { break }
+                    let stop = stops.remove(at: from)
+                    let after = max(frozen, (stops.firstIndex { $0.order == stop.order && $0.kind == .pickup }.map { $0 + 1 }) ?? 0)
+                    stops.insert(stop, at: min(stops.count, max(after, from + Int.random(in: -2...2, using: &random))))
+                }
+                let start = planner.start(of: rider, now: now, in: world)
+                let result = improver.improve(stops, rider: rider, start: start, frozen: frozen, now: now, in: world)
+                let reference = Self.improvedByWholeWalks(stops, rider: rider, start: start, frozen: frozen, now: now, in: world,
+                                                         evaluator: planner.evaluator, passes: improver.passes)
+                #expect(result?.stops.map(\.order) == reference?.stops.map(\.order) && result?.stops.map(\.kind) == reference?.stops.map(\.kind), "\(id)")
+                #expect(result?.cost == reference?.cost, "\(id)")
+                compared += 1
+                improved += result == nil ? 0 : 1
+            }
+        }
+        #expect(compared > 100 && improved > 40, "\(compared) routes compared, \(improved) improved")
+    }
+
+    /// First improvement by moving one delivery at a time, each candidate walked whole (what `RouteImprover` does).
+    private static func improvedByWholeWalks(_ stops: [Stop], rider: Rider, start: RouteEvaluator.Start, frozen: Int, now: Instant, in world: World,
+                                             evaluator: RouteEvaluator, passes: Int) -> (stops: [Stop], cost: Double)? {
+        var infos = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
+        guard infos.count == stops.count, infos.count > 2 else { return nil }
+        let conditions = TravelConditions(world)
+        func cost(_ candidate: [StopInfo]) -> Double? {
+            let result = evaluator.evaluate(candidate, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
+            return result.feasible ? result.cost : nil
+        }
+        guard var best = cost(infos) else { return nil }
+        let original = best
+        for _ in 0..<passes {
+            var improved = false
+            var index = frozen
+            while index < infos.count {
+                guard infos[index].kind == .delivery else { index += 1; continue }
+                let moving = infos[index]
+                var without = infos
+                without.remove(at: index)
+                let pickup = without.firstIndex { $0.kind == .pickup && stops[$0.ref].order == stops[moving.ref].order }
+                for position in max(frozen, pickup.map { $0 + 1 } ?? 0)...without.count where position != index {
+                    var candidate = without
+                    candidate.insert(moving, at: position)
+                    if let value = cost(candidate), value < best - 1e-6 {
+                        best = value
+                        infos = candidate
+                        improved = true
+                        break
+                    }
+                }
+                index += 1
+            }
+            if !improved { break }
+        }
+        guard best < original - 1e-6 else { return nil }
+        return (infos.map { Stop(order: stops[$0.ref].order, kind: $0.kind, eta: now) }, best)
+    }
 }

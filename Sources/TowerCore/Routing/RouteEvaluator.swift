@@ -128,47 +128,77 @@ public struct RouteEvaluator: Sendable {
 
     public init(travel: TravelModel = TravelModel()) { self.travel = travel }
 
-    /// Evaluates resolved stops for `profile` from `start`.
-    public func evaluate(_ stops: [StopInfo], profile: RiderProfile, from start: Start, conditions: TravelConditions, wantETAs: Bool = true) -> Result {
-        var time = start.time
-        var position = start.origin
-        var parcels = start.parcels
-        var kg = start.kg
+    /// What a walk carries from stop to stop: the clock, where the rider is, its load, and what the route has cost
+    /// so far. `evaluate` is a walk from the start through every stop; `RouteImprover` keeps a route's walk at each
+    /// place and goes on from there, with the same arithmetic in the same order (so the same costs to the bit).
+    struct Walk {
+        var time: Instant
+        var position: GeoPoint
+        var parcels: Int
+        var kg: Double
         var km = 0.0
         var lateness = 0.0
         var drops = 0.0
+        /// False once a load went over the rider's capacity (it stays so).
         var feasible = true
+
+        init(from start: Start) {
+            time = start.time
+            position = start.origin
+            parcels = start.parcels
+            kg = start.kg
+        }
+
+        /// The route's cost if it ended here. Every step only adds to it (the clock, the km, the drops' prices and
+        /// the lateness never fall), so it bounds what any longer walk from here costs.
+        func cost(profile: RiderProfile, start: Start) -> Double {
+            let hours = Double(time - start.time) / 3600
+            let overtime = max(0, Double(time - profile.shift.end) / 3600)
+            return hours * profile.costPerHour + km * profile.costPerKm + drops
+                + lateness + overtime * profile.costPerHour * 2
+        }
+
+        /// Whether the route may end here: within the shift's grace, no load over capacity on the way.
+        func isFeasible(profile: RiderProfile) -> Bool { feasible && time <= profile.shift.end + RouteEvaluator.shiftGrace }
+    }
+
+    /// Walks on to `info`: drives there, waits for its window (or a gig courier's acceptance), serves it. Returns its
+    /// ETA (when service can begin).
+    @inline(__always)
+    func step(_ walk: inout Walk, to info: StopInfo, profile: RiderProfile, start: Start, conditions: TravelConditions) -> Instant {
+        walk.km += travel.roadKm(from: walk.position, to: info.location, in: conditions)
+        walk.time = walk.time + Int64(travel.travelSeconds(from: walk.position, to: info.location, vehicle: profile.vehicle, departing: walk.time, in: conditions))
+        walk.position = info.location
+        walk.time = RouteEvaluator.serviceStart(info, reached: walk.time, profile: profile, routeStart: start.time, conditions: conditions)
+        let eta = walk.time
+        if info.kind == .pickup {
+            walk.parcels += info.parcels
+            walk.kg += info.kg
+            if walk.parcels > profile.capacityParcels || walk.kg > profile.capacityKg + 1e-9 { walk.feasible = false }
+            walk.time = walk.time + RouteEvaluator.pickupSeconds
+        } else {
+            walk.drops += RouteEvaluator.dropCost(info, profile: profile, at: walk.time, conditions: conditions)
+            if walk.time > info.windowEnd {
+                let seconds = walk.time - info.windowEnd
+                walk.lateness += Double(seconds) / 60 * info.latePerMinute + info.latePenalty
+            }
+            walk.parcels -= info.parcels
+            walk.kg -= info.kg
+            walk.time = walk.time + info.serviceSeconds
+        }
+        return eta
+    }
+
+    /// Evaluates resolved stops for `profile` from `start`.
+    public func evaluate(_ stops: [StopInfo], profile: RiderProfile, from start: Start, conditions: TravelConditions, wantETAs: Bool = true) -> Result {
+        var walk = Walk(from: start)
         var etas: [Instant] = []
         if wantETAs { etas.reserveCapacity(stops.count) }
         for info in stops {
-            km += travel.roadKm(from: position, to: info.location, in: conditions)
-            time = time + Int64(travel.travelSeconds(from: position, to: info.location, vehicle: profile.vehicle, departing: time, in: conditions))
-            position = info.location
-            time = RouteEvaluator.serviceStart(info, reached: time, profile: profile, routeStart: start.time, conditions: conditions)
-            if info.kind == .pickup {
-                if wantETAs { etas.append(time) }
-                parcels += info.parcels
-                kg += info.kg
-                if parcels > profile.capacityParcels || kg > profile.capacityKg + 1e-9 { feasible = false }
-                time = time + RouteEvaluator.pickupSeconds
-            } else {
-                if wantETAs { etas.append(time) }
-                drops += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
-                if time > info.windowEnd {
-                    let seconds = time - info.windowEnd
-                    lateness += Double(seconds) / 60 * info.latePerMinute + info.latePenalty
-                }
-                parcels -= info.parcels
-                kg -= info.kg
-                time = time + info.serviceSeconds
-            }
+            let eta = step(&walk, to: info, profile: profile, start: start, conditions: conditions)
+            if wantETAs { etas.append(eta) }
         }
-        if time > profile.shift.end + RouteEvaluator.shiftGrace { feasible = false }
-        let hours = Double(time - start.time) / 3600
-        let overtime = max(0, Double(time - profile.shift.end) / 3600)
-        let cost = hours * profile.costPerHour + km * profile.costPerKm + drops
-            + lateness + overtime * profile.costPerHour * 2
-        return Result(etas: etas, cost: cost, feasible: feasible, endTime: time)
+        return Result(etas: etas, cost: walk.cost(profile: profile, start: start), feasible: walk.isFeasible(profile: profile), endTime: walk.time)
     }
 
     /// Evaluates a rider's stops as they stand in `world`, planned at `now` (stops of unknown orders are skipped;
