@@ -158,7 +158,8 @@ enum ServeBench {
         BenchOutput.say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
-        (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)  // as a SIGTERM stops it
+        (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)  // as a SIGTERM stops it,
+        session.engine.learner?.waitForTraining()                                             // a training in flight cached
         session.engine.sync()
         clock = Date()
         _ = try Replayer.replay(path: journal)
@@ -167,7 +168,8 @@ enum ServeBench {
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model,
                                                    projections: DayProjections(planLock: scenario.planLock))
         let resume = Date().timeIntervalSince(clock)
-        BenchOutput.say(String(format: "resume of the journal (%d events): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)", resumed.resumedEvents, resume, replay, resume / replay))
+        BenchOutput.say(String(format: "resume of the journal (%d events, %d re-run from the last checkpoint): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)",
+                               resumed.resumedEvents, resumed.rerunEvents, resume, replay, resume / replay))
     }
 
     /// One board: attach, build the copy and a first frame, then hold every event as it comes, until told to stop.

@@ -117,8 +117,11 @@ struct CoreStart {
             for webhook in webhooks { webhook.stop() }
             throw ToolError("journal \(journalPath): \(halted)")
         }
-        // Where the day stands, so the next start goes on from here at the cost of a replay.
+        // Where the day stands, so the next start goes on from here at the cost of a replay; and the ETA model's
+        // training in flight, if any, finished into the state folder's cache, so the next start takes that model
+        // where its replay reaches it instead of training it again (seconds at a large city).
         session.source.writeCheckpoint(engine: engine)
+        engine.learner?.waitForTraining()
         engine.sync()
         for outbox in outboxes {
             try outbox.flush()

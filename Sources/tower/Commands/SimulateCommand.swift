@@ -77,6 +77,7 @@ enum SimulateCommand: Command {
         }
         play(session.simulation, engine: engine, until: until, offset: scenario.utcOffsetSeconds)
         session.simulation.checkpoint(engine: engine)  // the next run with this journal goes on from here
+        engine.learner?.waitForTraining()  // into the model cache, so that run takes the model instead of training it
         engine.sync()
         if let halted = engine.halted { throw ToolError("journal \(arguments.value("journal") ?? "-"): \(halted)") }
         for outbox in outboxes {
