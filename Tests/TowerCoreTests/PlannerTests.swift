@@ -299,42 +299,41 @@ import Testing
         #expect(compared > 100 && improved > 40, "\(compared) routes compared, \(improved) improved")
     }
 
-    /// First improvement by moving one delivery at a time, each candidate walked whole (what `RouteImprover` does).
+    /// First improvement by moving one delivery at a time, each candidate walked whole (what `RouteImprover` does),
+    /// written as one loop over (pass, delivery) with the search for a better place apart.
     private static func improvedByWholeWalks(_ stops: [Stop], rider: Rider, start: RouteEvaluator.Start, frozen: Int, now: Instant, in world: World,
                                              evaluator: RouteEvaluator, passes: Int) -> (stops: [Stop], cost: Double)? {
         var infos = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
         guard infos.count == stops.count, infos.count > 2 else { return nil }
         let conditions = TravelConditions(world)
-        func cost(_ candidate: [StopInfo]) -> Double? {
+        func wholeWalk(_ candidate: [StopInfo]) -> Double? {
             let result = evaluator.evaluate(candidate, profile: rider.profile, from: start, conditions: conditions, wantETAs: false)
             return result.feasible ? result.cost : nil
         }
-        guard var best = cost(infos) else { return nil }
-        let original = best
-        for _ in 0..<passes {
-            var improved = false
-            var index = frozen
-            while index < infos.count {
-                guard infos[index].kind == .delivery else { index += 1; continue }
-                let moving = infos[index]
-                var without = infos
-                without.remove(at: index)
-                let pickup = without.firstIndex { $0.kind == .pickup && stops[$0.ref].order == stops[moving.ref].order }
-                for position in max(frozen, pickup.map { $0 + 1 } ?? 0)...without.count where position != index {
-                    var candidate = without
-                    candidate.insert(moving, at: position)
-                    if let value = cost(candidate), value < best - 1e-6 {
-                        best = value
-                        infos = candidate
-                        improved = true
-                        break
-                    }
-                }
-                index += 1
-            }
-            if !improved { break }
+        /// The first place, in order, where the delivery at `index` makes the route cheaper than `limit`.
+        func betterPlace(for index: Int, in route: [StopInfo], below limit: Double) -> (route: [StopInfo], cost: Double)? {
+            var rest = route
+            let moving = rest.remove(at: index)
+            let pickup = rest.firstIndex { $0.kind == .pickup && stops[$0.ref].order == stops[moving.ref].order }
+            return (max(frozen, pickup.map { $0 + 1 } ?? 0)...rest.count).lazy.filter { $0 != index }.compactMap { place -> ([StopInfo], Double)? in
+                var candidate = rest
+                candidate.insert(moving, at: place)
+                return wholeWalk(candidate).flatMap { $0 < limit ? (candidate, $0) : nil }
+            }.first
         }
-        guard best < original - 1e-6 else { return nil }
-        return (infos.map { Stop(order: stops[$0.ref].order, kind: $0.kind, eta: now) }, best)
+        guard let original = wholeWalk(infos) else { return nil }
+        var best = original, pass = 0, index = frozen, movedThisPass = false
+        while pass < passes {
+            guard index < infos.count else {
+                if !movedThisPass { break }
+                (pass, index, movedThisPass) = (pass + 1, frozen, false)
+                continue
+            }
+            if infos[index].kind == .delivery, let found = betterPlace(for: index, in: infos, below: best - 1e-6) {
+                (infos, best, movedThisPass) = (found.route, found.cost, true)
+            }
+            index += 1
+        }
+        return best < original - 1e-6 ? (infos.map { Stop(order: stops[$0.ref].order, kind: $0.kind, eta: now) }, best) : nil
     }
 }
