@@ -101,7 +101,11 @@ public enum Replayer {
                 }
                 if let retrained = learner?.takeRetrained() { retraining.expected = retrained.version }
                 if options.keepEvents, options.through == nil { events.append(decoded.event) }
-                if let at = options.snapshotAt, world.lastSeq == at { snapshot = world }
+                if let at = options.snapshotAt, world.lastSeq == at {
+                    // The world a plan search in flight searched: its grids built, as the world it copies had them.
+                    snapshot = world
+                    snapshot?.buildGrids()
+                }
             }
             if let open = step {
                 step!.owed = open.owed - 1
