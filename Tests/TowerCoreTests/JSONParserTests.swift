@@ -8,6 +8,16 @@ import Testing
         #expect(value["b"] == .string("x\"y\\z\né😀"))
     }
 
+    /// Characters written as they are (two, three and four bytes of UTF-8) among escapes and plain ASCII: the string
+    /// is the same whichever way each character came.
+    @Test func takesCharactersAsWrittenAmongEscapes() throws {
+        let value = try JSONParser.parse(#"{"r": "cost 5,113 → 4,098 · Vitória \u00e9\t😀 end", "k": "açaí"}"#)
+        #expect(value["r"] == .string("cost 5,113 → 4,098 · Vitória é\t😀 end"))
+        #expect(value["k"] == .string("açaí"))
+        #expect(value["r"].map { if case let .string(text) = $0 { Array(text.utf8) } else { [] } }
+                == Array("cost 5,113 → 4,098 · Vitória é\t😀 end".utf8))
+    }
+
     @Test func keepsKeyOrder() throws {
         guard case let .object(pairs) = try JSONParser.parse(#"{"z":1,"a":2}"#) else { Issue.record("not an object"); return }
         #expect(pairs.map(\.0) == ["z", "a"])

@@ -199,21 +199,25 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\\") || byte >= 0x80 || byte < 0x20 { break }
             index += 1
         }
-        var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self).unicodeScalars)
+        // Escapes and characters beyond ASCII: the string's UTF-8 gathered as bytes and made a string once (appending
+        // scalar by scalar to a string was most of a journal's decoding, whose reasons carry "→" and accented names).
+        var utf8 = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw fail("unterminated string") }
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") { index += 1; return String(scalars) }
+            if byte == UInt8(ascii: "\"") { index += 1; return String(decoding: utf8, as: UTF8.self) }
             if byte < 0x20 { throw fail("control character in a string (escape it)") }
             if byte == UInt8(ascii: "\\") {
                 index += 1
-                scalars.append(try parseEscape())
+                utf8.append(contentsOf: try parseEscape().utf8)
             } else if byte < 0x80 {
-                scalars.append(Unicode.Scalar(byte))
+                utf8.append(byte)
                 index += 1
             } else {
-                scalars.append(try parseUTF8Scalar())
+                // Checked as one character (no overlong form, surrogate or truncation), then taken as it is written.
+                let from = index
+                _ = try parseUTF8Scalar()
+                utf8.append(contentsOf: bytes[from..<index])
             }
         }
     }
