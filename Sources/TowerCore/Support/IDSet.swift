@@ -8,14 +8,14 @@ public struct IDSet: Sequence, Sendable {
 
     public init() {}
 
-    public func contains(_ id: String) -> Bool { members[id] != nil }
+    public func contains(_ id: String) -> Bool { members.contains(id) }
 
     public mutating func insert(_ id: String) {
-        if members[id] == nil { members[id] = true }
+        if !members.contains(id) { members[id] = true }
     }
 
     public mutating func remove(_ id: String) {
-        if members[id] != nil { members.removeValue(forKey: id) }
+        if members.contains(id) { members.removeValue(forKey: id) }
     }
 
     public var count: Int { members.count }

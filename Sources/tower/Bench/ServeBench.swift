@@ -158,8 +158,9 @@ enum ServeBench {
         BenchOutput.say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
-        (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)  // as a SIGTERM stops it,
-        session.engine.learner?.waitForTraining()                                             // a training in flight cached
+        // As a SIGTERM stops it (`CoreStart.close`): a checkpoint, and a training in flight finished into the cache.
+        (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)
+        session.engine.learner?.waitForTraining()
         session.engine.sync()
         clock = Date()
         _ = try Replayer.replay(path: journal)
