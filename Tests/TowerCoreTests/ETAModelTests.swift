@@ -162,6 +162,44 @@ import Testing
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")
     }
 
+    /// Conformal ranks: an interval cut from 40 residuals (a regime's least) is missed on each side at most a tenth
+    /// of the time by a leg drawn like them (4 in 41 expected). Nearest-rank percentiles of 40 missed each side 5 times
+    /// in 41 (about 12%).
+    @Test func intervalsFromFewResidualsMissEachSideAtMostATenth() {
+        var random = SeededRandom(seed: 11)
+        var below = 0, above = 0
+        let trials = 8_000
+        for _ in 0..<trials {
+            let q = RidgeRegression.percentiles((0..<40).map { _ in random.normal() })
+            let leg = random.normal()
+            if leg < q[0] { below += 1 }
+            if leg > q[2] { above += 1 }
+        }
+        for misses in [below, above] {
+            #expect(Double(misses) / Double(trials) <= 0.105, "\(misses) of \(trials)")
+        }
+        #expect(Double(below + above) / Double(trials) >= 0.17, "and not so wide that it covers much more than 80%")
+        #expect(RidgeRegression.percentiles([]) == [0, 0, 0] && RidgeRegression.percentiles([3]) == [3, 3, 3])
+    }
+
+    /// A regime's shape weighs its own held-out legs against the wider shape: a regime of 60 legs three times as
+    /// spread as the rest keeps a small part of its own width, one of 3,000 legs nearly all of it.
+    @Test func aRegimeOfFewLegsKeepsLittleOfItsOwnShape() throws {
+        var random = SeededRandom(seed: 12)
+        func spreadRatio(wideLegs: Int) throws -> (shaped: Double, own: Double) {
+            let narrow = (0..<4_000).map { _ in 0.2 * random.normal() }, wide = (0..<wideLegs).map { _ in 0.6 * random.normal() }
+            let overall = RidgeRegression.percentiles(narrow + wide)
+            let regimes = try #require(IntervalRegimes(residuals: narrow + wide, km: narrow.map { _ in 5 } + wide.map { _ in 0.5 },
+                                                       hours: (narrow + wide).map { _ in 10 }, overall: overall))
+            let shaped = regimes.quantiles(km: 0.5, hour: 10, overall: overall)
+            let own = RidgeRegression.percentiles(wide)
+            return ((shaped[2] - shaped[1]) / (overall[2] - overall[1]), (own[2] - own[1]) / (overall[2] - overall[1]))
+        }
+        let few = try spreadRatio(wideLegs: 60), many = try spreadRatio(wideLegs: 3_000)
+        #expect(few.own > 2.5 && few.shaped > 1 && few.shaped < 1 + 0.3 * (few.own - 1), "\(few)")
+        #expect(many.shaped > 1 + 0.85 * (many.own - 1), "\(many)")
+    }
+
     /// Each side of the interval settles where a tenth of the legs miss it, band by band: legs of one distance band
     /// twice as spread as the interval the model gives them (half of them outside), legs of another half as spread
     /// (almost none outside), mixed through the hours; once the factors have moved, about 80% of each band's legs

@@ -19,6 +19,13 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     var bandShapes: [[Double]?]
     /// A regime with fewer held-out legs than this takes a wider one's shape.
     static let minimumLegs = 40
+    /// A regime's shape is its own held-out legs' weighed against this many legs of the wider shape (its distance
+    /// band's, a band's the overall): n / (n + 400) of its own. The held-out legs are a week of days, clustered by
+    /// rider and day, so a regime's percentiles from a few hundred of them move more from week to week than regimes
+    /// truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days after, shapes whole and weighed).
+    static let widerShapeLegs = 400
+    /// The overall shape: no offset, the overall spreads.
+    static let overallShape: [Double] = [0, 1, 1]
 
     init?(residuals: [Double], km: [Double], hours: [Int], overall: [Double]) {
         guard residuals.count >= 4 * IntervalRegimes.minimumLegs else { return nil }
@@ -34,13 +41,16 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
             bandGroups[index / bands].append(residuals[i])
         }
         let low = overall[1] - overall[0], high = overall[2] - overall[1]
-        func shape(_ group: [Double]) -> [Double]? {
+        func shape(_ group: [Double], wider: [Double]) -> [Double]? {
             guard group.count >= IntervalRegimes.minimumLegs, low > 0, high > 0 else { return nil }
             let q = RidgeRegression.percentiles(group)
-            return [q[1] - overall[1], (q[1] - q[0]) / low, (q[2] - q[1]) / high]
+            let own = [q[1] - overall[1], (q[1] - q[0]) / low, (q[2] - q[1]) / high]
+            let weight = Double(group.count) / Double(group.count + IntervalRegimes.widerShapeLegs)
+            return zip(own, wider).map { weight * $0 + (1 - weight) * $1 }
         }
-        shapes = groups.map(shape)
-        bandShapes = bandGroups.map(shape)
+        let bandShapes = bandGroups.map { shape($0, wider: IntervalRegimes.overallShape) }
+        self.bandShapes = bandShapes
+        shapes = groups.indices.map { shape(groups[$0], wider: bandShapes[$0 / bands] ?? IntervalRegimes.overallShape) }
     }
 
     /// Whether this state (read from a file) has a shape, or none, for every regime and band, each three finite numbers.
@@ -63,7 +73,7 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     /// The P10 / P50 / P90 residuals for a leg of `km` leaving at local `hour`, shaped from the overall ones.
     func quantiles(km: Double, hour: Int, overall: [Double]) -> [Double] {
         let index = IntervalRegimes.index(km: km, hour: hour, cuts: distanceCuts)
-        let shape = shapes[index] ?? bandShapes[index / (IntervalRegimes.hourCuts.count + 1)] ?? [0, 1, 1]
+        let shape = shapes[index] ?? bandShapes[index / (IntervalRegimes.hourCuts.count + 1)] ?? IntervalRegimes.overallShape
         let median = overall[1] + shape[0]
         return [median - shape[1] * (overall[1] - overall[0]), median, median + shape[2] * (overall[2] - overall[1])]
     }

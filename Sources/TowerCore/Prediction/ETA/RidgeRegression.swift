@@ -152,9 +152,17 @@ public struct RidgeRegression: Codable, Sendable {
         return sum
     }
 
+    /// The P10 / P50 / P90 of residuals, the P10 and P90 at split-conformal ranks: of n residuals, the
+    /// ⌊(n+1)·0.1⌋-th smallest and the ⌈(n+1)·0.9⌉-th. A leg drawn like them falls below the k-th smallest of n with
+    /// chance k/(n+1), so each side is missed at most a tenth of the time. The nearest-rank percentiles missed more
+    /// the fewer the residuals: each side 12% from 40 (a regime's least), 11% from 100, so a regime of a few dozen
+    /// held-out legs covered about 76% instead of 80%.
     static func percentiles(_ values: [Double]) -> [Double] {
-        let sorted = values.sorted()
-        return [0.1, 0.5, 0.9].map { sorted.quantile($0) }
+        let sorted = values.sorted(), n = sorted.count
+        guard n > 0 else { return [0, 0, 0] }
+        let below = max(1, Int((Double(n + 1) * IntervalCalibration.missShare).rounded(.down)))
+        let above = min(n, Int((Double(n + 1) * (1 - IntervalCalibration.missShare)).rounded(.up)))
+        return [sorted[below - 1], sorted.quantile(0.5), sorted[above - 1]]
     }
 
     /// The lower Cholesky factor of a symmetric positive-definite matrix.
