@@ -47,6 +47,37 @@ import Testing
         #expect(abs(fit.predict([1, 0.5]) - 2.5) < 0.3)
     }
 
+    /// Riders' indicators are learned each on its own: a rider whose legs change is followed, the others stay, and a
+    /// fleet of 2,000 riders adds one number per rider to the online state, not a matrix of them squared.
+    @Test func separateInputsLearnEachOnItsOwnAtTheCostOfOneNumberEach() throws {
+        var random = SeededRandom(seed: 6)
+        let offsets = [1.0, -1, 0]
+        var rows: [[Double]] = [], targets: [Double] = []
+        for _ in 0..<900 {
+            let rider = Int(random.unit() * 3), x = random.unit()
+            rows.append([1, x] + (0..<3).map { $0 == rider ? 1 : 0 })
+            targets.append(2 + x + offsets[rider] + 0.05 * random.normal())
+        }
+        var fit = try RidgeRegression(rows: rows, targets: targets, forgetting: 0.99, separateLast: 3)
+        #expect(abs(fit.predict([1, 0.5, 1, 0, 0]) - 3.5) < 0.1 && abs(fit.predict([1, 0.5, 0, 1, 0]) - 1.5) < 0.1)
+        for _ in 0..<80 {
+            let x = random.unit()
+            fit.update([1, x, 1, 0, 0], 2 + x + 3 + 0.05 * random.normal())
+        }
+        // Rider 0's legs alone cannot tell its own change from the fleet's: most of it goes to its own indicator.
+        let moved = fit.predict([1, 0.5, 1, 0, 0]) - 3.5
+        #expect(moved > 1.5 && moved < 2.3, "rider 0 became 2 slower: \(moved)")
+        for other in [[1, 0.5, 0, 1, 0], [1, 0.5, 0, 0, 1]] {
+            #expect(abs(fit.predict(other) - (other[3] == 1 ? 1.5 : 2.5)) < moved / 3, "the others moved little")
+        }
+
+        fit.extend(by: 2_000)
+        fit.update([1, 0.5] + [Double](repeating: 0, count: 2_002) + [1], 9)
+        #expect(fit.fits(dimension: 2_005))
+        let state = try JSONEncoder().encode(fit)
+        #expect(state.count < 200_000, "\(state.count) bytes for 2,005 inputs")
+    }
+
     @Test func refusesRowsThatDetermineNothing() {
         #expect(throws: ToolError.self) { try RidgeRegression(rows: [], targets: []) }
     }

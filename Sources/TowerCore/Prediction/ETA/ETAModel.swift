@@ -13,11 +13,12 @@ import Foundation
 /// leg (both ends and the midpoint, distance, hour, weekday, stop index, parcels, slowdown, and zone, channel, rider
 /// and the zone driven through as categories): the interactions a linear model on hand-made features misses. The trees
 /// are fixed once trained (`OnlineETA` trains the whole model again now and then); online, the linear part keeps
-/// learning by recursive least squares on what the trees leave, and `PairCorrections` learn a rider in a zone, a zone
+/// learning by recursive least squares on what the trees leave (each rider's indicator on its own, so a leg costs
+/// the same at 20 riders as at 2,000), and `PairCorrections` learn a rider in a zone, a zone
 /// driven through at an hour, and a sudden shift in a zone driven through, a door's zone or a rider, so a change in
 /// the world is followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 6
+    public static let formatVersion = 7
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose
@@ -97,12 +98,12 @@ public struct ETAModel: Codable, Sendable {
         let order = usable.indices.sorted { (usable[$0].departedAt, $0) < (usable[$1].departedAt, $1) }
         let cut = order.count * 4 / 5
         if cut < 50 || cut == order.count {
-            travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] })  // too few rows to hold any out
+            travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] }, separateLast: riders.count)  // too few rows to hold any out
         } else {
             // The latest fifth of the rows is held out (split in time, as the model will be used: on days it has not
             // seen): the trees stop growing when their error on it stops falling, and the intervals come from its
             // residuals under a fit on the rest.
-            let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] })
+            let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] }, separateLast: riders.count)
             let held = order[cut...]
             if boosted {
                 let z = usable.map { ETAModel.treeFeatures($0, vocabulary) }
@@ -117,7 +118,7 @@ public struct ETAModel: Codable, Sendable {
                 // and zone by zone. On held-out days drawn from the history itself that costs 2–3% of the travel MAE
                 // (the days' noise goes into the weights); forgetting nothing, the sample city's days were decided
                 // worse (BENCHMARKS.md, the twenty-ninth session).
-                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] })
+                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] }, separateLast: riders.count)
                 let heldResiduals = held.map { residual($0) - explainedEarly[$0] - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
@@ -126,7 +127,7 @@ public struct ETAModel: Codable, Sendable {
                 let final = travel
                 pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - explained[$0] }
             } else {
-                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] })
+                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] }, separateLast: riders.count)
                 travel.calibrate(residuals: held.map { y[$0] - early.predict(x[$0]) })
             }
         }
@@ -136,14 +137,14 @@ public struct ETAModel: Codable, Sendable {
         let dwellCut = dwellOrder.count * 4 / 5
         if boosted, dwellCut >= 50, dwellCut < dwellOrder.count {
             // Service time gets trees of its own on the linear fit's residuals, the same way as travel.
-            let early = try RidgeRegression(rows: dwellOrder[..<dwellCut].map { dx[$0] }, targets: dwellOrder[..<dwellCut].map { dy[$0] })
+            let early = try RidgeRegression(rows: dwellOrder[..<dwellCut].map { dx[$0] }, targets: dwellOrder[..<dwellCut].map { dy[$0] }, separateLast: riders.count)
             let z = dwelt.map { ETAModel.dwellTreeFeatures($0, vocabulary) }
             let trees = ETAModel.trees(on: { dy[$0] - early.predict(dx[$0]) }, features: z, categorical: ETAModel.dwellTreeCategories,
                                        order: dwellOrder, cut: dwellCut)
             dwellTrees = trees.final
-            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] - trees.explained[$0] })
+            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] - trees.explained[$0] }, separateLast: riders.count)
         } else {
-            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] })
+            dwell = try RidgeRegression(rows: dwellOrder.map { dx[$0] }, targets: dwellOrder.map { dy[$0] }, separateLast: riders.count)
         }
         let speeds = usable.compactMap { row -> Double? in
             let seconds = row.travelSeconds!
@@ -259,13 +260,13 @@ public struct ETAModel: Codable, Sendable {
     /// then again without the legs the first fit misses by more than four robust standard deviations (1.4826 times
     /// the median absolute residual). The intervals are still taken over every leg. Rows oldest first (the online
     /// matrix is the one recursive least squares would hold after them in that order: `RidgeRegression.init`).
-    static func robustFit(rows: [[Double]], targets: [Double]) throws -> RidgeRegression {
-        let first = try RidgeRegression(rows: rows, targets: targets)
+    static func robustFit(rows: [[Double]], targets: [Double], separateLast: Int) throws -> RidgeRegression {
+        let first = try RidgeRegression(rows: rows, targets: targets, separateLast: separateLast)
         let residuals = zip(rows, targets).map { abs($1 - first.predict($0)) }
         let limit = 4 * 1.4826 * residuals.sorted().quantile(0.5)
         let kept = residuals.indices.filter { residuals[$0] <= limit }
         guard kept.count < rows.count, kept.count >= 50 else { return first }
-        return try RidgeRegression(rows: kept.map { rows[$0] }, targets: kept.map { targets[$0] })
+        return try RidgeRegression(rows: kept.map { rows[$0] }, targets: kept.map { targets[$0] }, separateLast: separateLast)
     }
 
     /// The categories the model has an indicator for, by name.

@@ -8,8 +8,15 @@ import Foundation
 /// the training rows first and then from a window of the latest out-of-sample errors.
 public struct RidgeRegression: Codable, Sendable {
     public private(set) var weights: [Double]
-    /// (XᵀX + λI)⁻¹, row-major: what recursive least squares needs to take one more row.
+    /// (XᵀX + λI)⁻¹ over the shared inputs (all but the separate ones, below), row-major: what recursive least
+    /// squares needs to take one more row.
     private var inverse: [Double]
+    /// The last inputs are separate: one indicator per rider, each learned with a variance of its own and no
+    /// covariance with the rest (a block-diagonal filter). Exact recursive least squares keeps a matrix of every input
+    /// squared, so each leg cost the square of the fleet: at 2,000 riders 4 million numbers a leg, a restart that
+    /// learned the day again took 88 s, and every board attached learned each delivery too. Now a leg costs the
+    /// square of the shared inputs and one number per rider.
+    private var separate: [Double]
     public var forgetting: Double
     public private(set) var quantiles: [Double]  // residual P10, P50, P90
     private var recent: [Double] = []
@@ -24,8 +31,12 @@ public struct RidgeRegression: Codable, Sendable {
     /// least squares would hold after taking the rows one by one in the given order (oldest first) with its
     /// forgetting: without that, the first weeks after training would learn as if every training row were still
     /// fresh, and a change in the world (a closure) would take thousands of legs to be followed instead of dozens.
-    public init(rows: [[Double]], targets: [Double], lambda: Double = 1.0, forgetting: Double = 0.999) throws {
-        guard let d = rows.first?.count, !rows.isEmpty, rows.count == targets.count else { throw ToolError("no rows to learn from") }
+    /// The last `separateLast` inputs are learned online each on its own (see `separate`); the fit itself is the
+    /// ridge solution over every input alike.
+    public init(rows: [[Double]], targets: [Double], lambda: Double = 1.0, forgetting: Double = 0.999, separateLast: Int = 0) throws {
+        guard let d = rows.first?.count, !rows.isEmpty, rows.count == targets.count, (0...d).contains(separateLast) else {
+            throw ToolError("no rows to learn from")
+        }
         var gram = [Double](repeating: 0, count: d * d), recentGram = gram
         var moment = [Double](repeating: 0, count: d)
         var age = pow(forgetting, Double(rows.count - 1))
@@ -57,14 +68,19 @@ public struct RidgeRegression: Codable, Sendable {
         }
         let fitted = RidgeRegression.solve(try RidgeRegression.cholesky(gram, d), d, moment)
         weights = fitted
-        let factor = try RidgeRegression.cholesky(recentGram, d)
-        inverse = [Double](repeating: 0, count: d * d)
-        for column in 0..<d {
-            var unit = [Double](repeating: 0, count: d)
+        // The online state: the shared inputs' block of the matrix inverted, and each separate input's own variance.
+        let shared = d - separateLast
+        var block = [Double](repeating: 0, count: shared * shared)
+        for i in 0..<shared { for j in 0..<shared { block[i * shared + j] = recentGram[i * d + j] } }
+        let factor = try RidgeRegression.cholesky(block, shared)
+        inverse = [Double](repeating: 0, count: shared * shared)
+        for column in 0..<shared {
+            var unit = [Double](repeating: 0, count: shared)
             unit[column] = 1
-            let solved = RidgeRegression.solve(factor, d, unit)
-            for row in 0..<d { inverse[row * d + column] = solved[row] }
+            let solved = RidgeRegression.solve(factor, shared, unit)
+            for row in 0..<shared { inverse[row * shared + column] = solved[row] }
         }
+        separate = (shared..<d).map { 1 / recentGram[$0 * d + $0] }
         self.forgetting = forgetting
         let residuals = zip(rows, targets).map { $1 - RidgeRegression.dot($0, fitted) }
         quantiles = RidgeRegression.percentiles(residuals)
@@ -72,22 +88,20 @@ public struct RidgeRegression: Codable, Sendable {
 
     public func predict(_ x: [Double]) -> Double { RidgeRegression.dot(x, weights) }
 
-    /// Whether this state (read from a file) fits `dimension` inputs: the weights, their d × d matrix, three
-    /// percentiles, all finite, and a forgetting in (0, 1].
+    /// Whether this state (read from a file) fits `dimension` inputs: the weights, the shared inputs' square matrix
+    /// and a positive variance per separate input, three percentiles, all finite, and a forgetting in (0, 1].
     func fits(dimension d: Int) -> Bool {
-        weights.count == d && inverse.count == d * d && quantiles.count == 3 && forgetting > 0 && forgetting <= 1
+        let shared = d - separate.count
+        return weights.count == d && shared >= 0 && inverse.count == shared * shared && quantiles.count == 3 && forgetting > 0 && forgetting <= 1
             && weights.allSatisfy(\.isFinite) && inverse.allSatisfy(\.isFinite) && quantiles.allSatisfy(\.isFinite)
+            && separate.allSatisfy { $0.isFinite && $0 > 0 }
     }
 
-    /// Adds `count` inputs at the end, weighted 0 and as uncertain as the penalty allows, for online learning to
-    /// fill in (a rider the training rows never saw).
+    /// Adds `count` separate inputs at the end, weighted 0 and as uncertain as the penalty allows, for online
+    /// learning to fill in (a rider the training rows never saw).
     public mutating func extend(by count: Int, lambda: Double = 1.0) {
         guard count > 0 else { return }
-        let d = dimension, e = d + count
-        var grown = [Double](repeating: 0, count: e * e)
-        for i in 0..<d { for j in 0..<d { grown[i * e + j] = inverse[i * d + j] } }
-        for i in d..<e { grown[i * e + i] = 1 / lambda }
-        inverse = grown
+        separate += [Double](repeating: 1 / lambda, count: count)
         weights += [Double](repeating: 0, count: count)
     }
 
@@ -99,12 +113,11 @@ public struct RidgeRegression: Codable, Sendable {
 
     /// Learns one more row (after it was predicted, so its error is an honest one for the intervals).
     public mutating func update(_ x: [Double], _ y: Double) {
-        let d = dimension
+        let d = dimension - separate.count
         let residual = y - predict(x)
         // The features are mostly indicators (hour, channel, zone, rider): P·x touches only x's non-zero columns.
-        // Every sum and every element below is computed as by the plain loops, in the same order, so the model
-        // learns bit for bit the same (a journal's decisions do not move); only the work skipped is zeros.
         let nonzero = (0..<d).filter { x[$0] != 0 }
+        let separateNonzero = (d..<dimension).filter { x[$0] != 0 }
         var px = [Double](repeating: 0, count: d)
         inverse.withUnsafeBufferPointer { p in
             for i in 0..<d {
@@ -113,14 +126,26 @@ public struct RidgeRegression: Codable, Sendable {
                 px[i] = sum
             }
         }
-        let denominator = forgetting + RidgeRegression.dot(x, px)
+        var denominator = forgetting
+        for i in nonzero { denominator += x[i] * px[i] }
+        for j in separateNonzero { denominator += x[j] * separate[j - d] * x[j] }
         guard denominator > 1e-12 else { return }
         for i in 0..<d { weights[i] += px[i] / denominator * residual }
+        for j in separateNonzero { weights[j] += separate[j - d] * x[j] / denominator * residual }
+        let forgetting = forgetting
+        for k in separate.indices {
+            let j = d + k
+            if x[j] != 0 {
+                let pj = separate[k] * x[j]
+                separate[k] = (separate[k] - pj * pj / denominator) / forgetting
+            } else if forgetting != 1 {
+                separate[k] /= forgetting
+            }
+        }
         // P ← (P − (P·x)(P·x)ᵀ / denominator) / forgetting, a row at a time: the rank-one step where P·x is not 0,
         // then the forgetting, element by element as before, in one pass over the row where both apply (each
         // element still subtracted, then divided: the same numbers, half the passes over a matrix that does not
         // fit the cache; every board attached to a core learns each delivery too).
-        let forgetting = forgetting
         inverse.withUnsafeMutableBufferPointer { p in
             px.withUnsafeBufferPointer { v in
                 for i in 0..<d {
