@@ -54,6 +54,11 @@ public struct Outlook: Sendable, Codable {
         public func outlook(onEveryCore: Bool = true) -> Outlook {
             Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon, onEveryCore: onEveryCore)
         }
+
+        /// The outlook re-timing only the lanes `lanes` says are due (`OutlookLanes`), and keeping them there.
+        public func outlook(onEveryCore: Bool = true, keeping lanes: inout OutlookLanes?) -> Outlook {
+            Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon, onEveryCore: onEveryCore, keeping: &lanes)
+        }
     }
 
     /// Computes the outlook of `world` at `now`. A stop's slack is counted against the window the customer booked
@@ -61,6 +66,15 @@ public struct Outlook: Sendable, Codable {
     /// its customer was last told), and only when that promise ends within `horizon` (what needs attention now).
     public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
                 learned: ETAModel? = nil, horizon: Int64? = nil, onEveryCore: Bool = true) {
+        var everyLane: OutlookLanes?
+        self.init(world: world, now: now, planner: planner, risk: risk, learned: learned, horizon: horizon, onEveryCore: onEveryCore,
+                  keeping: &everyLane)
+    }
+
+    /// The same outlook, re-timing only the lanes `kept` says are due and taking the rest from it (nil: every lane
+    /// timed, nothing kept).
+    public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
+                learned: ETAModel? = nil, horizon: Int64? = nil, onEveryCore: Bool = true, keeping kept: inout OutlookLanes?) {
         let due = { @Sendable (order: Order) in horizon.map { order.promised.end <= now + $0 } ?? true }
         let conditions = TravelConditions(world)
         // Riders are independent: their lanes are timed on every core and gathered in rider order.
@@ -68,7 +82,17 @@ public struct Outlook: Sendable, Codable {
         let lane = { @Sendable (index: Int) in
             Self.time(riderIDs[index], world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: conditions, due: due)
         }
-        let timed = onEveryCore ? ParallelMap.map(count: riderIDs.count, lane) : riderIDs.indices.map(lane)
+        let timed: [(lane: Lane, atRisk: [AtRisk])?]
+        if var memo = kept {
+            let (indices, inputs) = memo.due(riderIDs, world: world, now: now, shared: .init(world: world, horizon: horizon, learned: learned))
+            let fresh = onEveryCore ? ParallelMap.map(count: indices.count) { lane(indices[$0]) } : indices.map(lane)
+            let timedNow = Dictionary(uniqueKeysWithValues: zip(indices, fresh))
+            memo.keep(riderIDs, inputs: inputs, timed: timedNow, at: now)
+            timed = riderIDs.indices.map { timedNow[$0] ?? memo.kept[riderIDs[$0]]?.timed }
+            kept = memo
+        } else {
+            timed = onEveryCore ? ParallelMap.map(count: riderIDs.count, lane) : riderIDs.indices.map(lane)
+        }
         for case let (lane, risky)? in timed {
             lanes[lane.rider] = lane
             atRisk += risky

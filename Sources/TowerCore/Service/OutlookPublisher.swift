@@ -5,7 +5,9 @@ import Foundation
 /// loop and the boards), again whenever an event has arrived or the day's clock has left its `step`, at most every
 /// `interval` real seconds (or four times as long as the last timing took, so it costs at most a quarter of one
 /// core at any size). Twenty boards re-timing 500 riders' routes each on every event had filled two cores; now a
-/// board only applies events and draws.
+/// board only applies events and draws. Each timing re-times only the lanes whose inputs changed since the one
+/// before, and every lane once a minute (`OutlookLanes`): at real time a timing sees a few riders' events, not the
+/// city's.
 public final class OutlookPublisher {
     /// The latest outlook finished, and a count bumped with each.
     public private(set) var latest: TimedOutlook?
@@ -14,7 +16,10 @@ public final class OutlookPublisher {
     public static let step: Int64 = 15
     /// The shortest real time between two timings.
     public static let interval = 0.5
-    private let task = BackgroundTask<(outlook: TimedOutlook, seconds: Double)>()
+    private let task = BackgroundTask<(outlook: TimedOutlook, seconds: Double, lanes: OutlookLanes?)>()
+    /// The lanes the last outlook timed, handed to the next so it re-times only those whose inputs changed (nil while
+    /// a timing has them).
+    private var lanes: OutlookLanes?
     private var asked: (seq: Int64, step: Int64)?
     private var started = Date.distantPast
     private var lastSeconds = 0.0
@@ -27,6 +32,7 @@ public final class OutlookPublisher {
         if let done = task.take() {
             adopt(done.outlook)
             lastSeconds = done.seconds
+            lanes = done.lanes
         }
         let key = (seq: engine.world.lastSeq, step: now.seconds / Self.step)
         guard asked.map({ $0 != key }) ?? true, !task.isRunning, wall.timeIntervalSince(started) >= max(Self.interval, 4 * lastSeconds) else { return }
@@ -34,10 +40,13 @@ public final class OutlookPublisher {
         started = wall
         let inputs = engine.outlookInputs(at: now, horizon: horizon)
         let eta = engine.learner?.figures
+        let kept = lanes
+        lanes = nil
         task.start(named: "outlook") {
             let clock = Date()
-            let outlook = inputs.outlook(onEveryCore: false)
-            return (TimedOutlook(outlook: outlook, at: now, seq: key.seq, eta: eta), Date().timeIntervalSince(clock))
+            var lanes: OutlookLanes? = kept ?? OutlookLanes()
+            let outlook = inputs.outlook(onEveryCore: false, keeping: &lanes)
+            return (TimedOutlook(outlook: outlook, at: now, seq: key.seq, eta: eta), Date().timeIntervalSince(clock), lanes)
         }
     }
 

@@ -158,6 +158,9 @@ enum ServeBench {
         BenchOutput.say(String(format: "bytes per board per second once attached: %.0f", Double(shared.bytes.withLock { $0 }) / Double(clients) / wall))
 
         server.close()
+        if let simulation = (session.source as? SimulationSource)?.simulation, let now = session.engine.world.clock {
+            try sayWhatAKeptOutlookCosts(session.engine, simulation: simulation, at: now)
+        }
         // As a SIGTERM stops it (`CoreStart.close`): a checkpoint, and a training in flight finished into the cache.
         (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)
         session.engine.learner?.waitForTraining()
@@ -171,6 +174,21 @@ enum ServeBench {
         let resume = Date().timeIntervalSince(clock)
         BenchOutput.say(String(format: "resume of the journal (%d events, %d re-run from the last checkpoint): %.2f s; replay: %.2f s (%.1f×; target ≤ 2×)",
                                resumed.resumedEvents, resumed.rerunEvents, resume, replay, resume / replay))
+    }
+
+    /// The boards' outlook between two timings at real time (the publisher times one about every half second): every
+    /// lane timed, then one simulated second of the day later with the lanes kept (`OutlookLanes`).
+    private static func sayWhatAKeptOutlookCosts(_ engine: Engine, simulation: CitySimulation, at now: Instant) throws {
+        var kept: OutlookLanes? = OutlookLanes()
+        var clock = Date()
+        _ = engine.outlookInputs(at: now).outlook(onEveryCore: false, keeping: &kept)
+        let whole = Date().timeIntervalSince(clock)
+        simulation.run(until: now + 1, engine: engine)
+        clock = Date()
+        _ = engine.outlookInputs(at: now + 1).outlook(onEveryCore: false, keeping: &kept)
+        let part = Date().timeIntervalSince(clock)
+        BenchOutput.say(String(format: "the outlook with its lanes kept: every lane timed in %.0f ms; one simulated second later (what a timing sees at real time) %d of %d lanes re-timed, in %.1f ms",
+                               whole * 1000, kept?.retimed ?? 0, engine.world.riderIDs.count, part * 1000))
     }
 
     /// One board: attach, build the copy and a first frame, then hold every event as it comes, until told to stop.
