@@ -20,6 +20,10 @@ import Testing
         #expect(trainings == 1, "the second start loads what the first trained")
         // The version the journal records is the same, so a day started on a trained model resumes on the kept one.
         #expect(kept.fingerprint == trained.fingerprint)
+        // A kept model's fingerprint is taken from its file's bytes: they are what encoding it gives.
+        var encodedAgain = kept
+        encodedAgain.version = kept.version
+        #expect(encodedAgain.fingerprint == kept.fingerprint)
         let row = try HistoryReader.read(path: history, requireTimes: true).rows[17]
         #expect(kept.predict(row).travel == trained.predict(row).travel)
         // The fingerprint is computed once per model and follows every change to it.

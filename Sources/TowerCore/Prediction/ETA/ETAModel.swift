@@ -435,9 +435,13 @@ public struct ETAModel: Codable, Sendable {
         memo.value {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let text = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return "eta-" + String(SeededRandom.fnv1a(text), radix: 16)
+            return ETAModel.fingerprint(of: (try? encoder.encode(self)) ?? Data())
         }
+    }
+
+    /// The fingerprint of a model encoded as `write(to:)` and `fingerprint` encode it.
+    private static func fingerprint(of encoded: Data) -> String {
+        "eta-" + String(SeededRandom.fnv1a(String(decoding: encoded, as: UTF8.self)), radix: 16)
     }
 
     /// Refuses to go on with a journal under another model than the one it was written with: the core's
@@ -467,12 +471,21 @@ public struct ETAModel: Codable, Sendable {
     }
 
     public static func read(path: String) throws -> ETAModel {
+        try read(path: path, writtenByThisBuild: false)
+    }
+
+    /// With `writtenByThisBuild` (a model the state folder's cache kept: `ETAModelCache`), the file's bytes are the
+    /// encoding `fingerprint` hashes, so the fingerprint is taken from them instead of encoding the model again (a
+    /// resume reads one such model per retraining of the day). A file edited by hand could encode the same model
+    /// differently, so any other file's fingerprint is computed from the model.
+    static func read(path: String, writtenByThisBuild: Bool) throws -> ETAModel {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read model \(path)") }
         let model: ETAModel
         do { model = try JSONDecoder().decode(ETAModel.self, from: data) } catch {
             throw ToolError("\(path) is not a Tower ETA model (\(ETAModel.describe(error)))")
         }
         guard model.version == formatVersion else { throw ToolError("\(path): model format \(model.version), this Tower reads \(formatVersion); train it again") }
+        if writtenByThisBuild { _ = model.memo.value { ETAModel.fingerprint(of: data) } }
         return model
     }
 }

@@ -26,7 +26,7 @@ public struct ETAModelCache: Sendable, Equatable {
             text += "|\(session.count)|" + String(SeededRandom.fnv1a(session.map(\.csvLine).joined(separator: "\n")), radix: 16)
         }
         let path = folder + "/" + String(SeededRandom.fnv1a(text), radix: 16) + ".json"
-        if FileManager.default.fileExists(atPath: path), let kept = try? ETAModel.read(path: path) { return kept }
+        if FileManager.default.fileExists(atPath: path), let kept = try? ETAModel.read(path: path, writtenByThisBuild: true) { return kept }
         let model = try train()
         let temporary = path + ".\(getpid()).tmp"
         do {
