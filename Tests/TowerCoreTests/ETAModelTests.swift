@@ -147,6 +147,14 @@ import Testing
         #expect(read.predict(test[0]).travel == model.predict(test[0]).travel)
         read.learn(test[0])
         #expect(read.predict(test[0]).travel[1] != model.predict(test[0]).travel[1])
+        // An older build's file says which format it is, whatever else it holds.
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        object["version"] = ETAModel.formatVersion - 1
+        object["travel"] = ["weights": [1.0]]
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        #expect { try ETAModel.read(path: path) } throws: {
+            "\($0)".contains("model format \(ETAModel.formatVersion - 1), this Tower reads \(ETAModel.formatVersion); train it again")
+        }
         try Data("{}".utf8).write(to: URL(fileURLWithPath: path))
         #expect { try ETAModel.read(path: path) } throws: { "\($0)".contains("is not a Tower ETA model") }
     }

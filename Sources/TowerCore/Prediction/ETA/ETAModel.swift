@@ -310,6 +310,8 @@ public struct ETAModel: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decode(Int.self, forKey: .version)
+        // Another format's parts do not decode as this one's: say which format it is before reading them.
+        guard version == ETAModel.formatVersion else { throw OtherFormat(version: version) }
         zones = try c.decode([String].self, forKey: .zones)
         zoneCentres = try c.decode([GeoPoint].self, forKey: .zoneCentres)
         guard zoneCentres.count == zones.count else {
@@ -474,6 +476,11 @@ public struct ETAModel: Codable, Sendable {
         try read(path: path, writtenByThisBuild: false)
     }
 
+    /// A model file of another format than this build's (an older build's).
+    struct OtherFormat: Error {
+        let version: Int
+    }
+
     /// With `writtenByThisBuild` (a model the state folder's cache kept: `ETAModelCache`), the file's bytes are the
     /// encoding `fingerprint` hashes, so the fingerprint is taken from them instead of encoding the model again (a
     /// resume reads one such model per retraining of the day). A file edited by hand could encode the same model
@@ -481,10 +488,11 @@ public struct ETAModel: Codable, Sendable {
     static func read(path: String, writtenByThisBuild: Bool) throws -> ETAModel {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read model \(path)") }
         let model: ETAModel
-        do { model = try JSONDecoder().decode(ETAModel.self, from: data) } catch {
+        do { model = try JSONDecoder().decode(ETAModel.self, from: data) } catch let other as OtherFormat {
+            throw ToolError("\(path): model format \(other.version), this Tower reads \(formatVersion); train it again")
+        } catch {
             throw ToolError("\(path) is not a Tower ETA model (\(ETAModel.describe(error)))")
         }
-        guard model.version == formatVersion else { throw ToolError("\(path): model format \(model.version), this Tower reads \(formatVersion); train it again") }
         if writtenByThisBuild { _ = model.memo.value { ETAModel.fingerprint(of: data) } }
         return model
     }
