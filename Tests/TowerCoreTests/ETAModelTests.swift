@@ -194,6 +194,9 @@ import Testing
         try refused({ o in firstTree(&o) { t in var f = t["feature"] as! [Int]; f[split] = 99; t["feature"] = f } }, naming: "feature 99")
         try refused({ o in firstTree(&o) { t in var v = t["value"] as! [Double]; v.removeLast(); t["value"] = v } }, naming: "differ in length")
         try refused({ o in o["riders"] = (o["riders"] as! [String]) + ["R-extra"] }, naming: "travel model does not fit")
+        // A rider's own variance must be a positive number: a negative one would make its learning diverge.
+        try refused({ o in var t = o["travel"] as! [String: Any]; var v = t["separate"] as! [Double]; v[0] = -1; t["separate"] = v; o["travel"] = t },
+                    naming: "travel model does not fit")
         try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
         try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0]], [], []]] }, naming: "lists of [key")
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
