@@ -13,8 +13,8 @@ import TowerService
 /// time from an event's commit (journal write, then apply) to each board holding it, p50 and p99; the core
 /// thread's CPU; bytes per board per second; the snapshot's size and cost; attach to first frame, first with the
 /// boards attaching one after another (a quarter of a second apart, as a team comes in) and following the day, then
-/// with them all leaving and attaching again at once (as after a restart of the core); then resume against replay
-/// of the journal.
+/// with them all leaving and attaching again at once (as after a restart of the core); the boards' outlook with its
+/// lanes kept, a simulated second after a whole one; then resume against replay of the journal.
 enum ServeBench {
     /// What the threads share: commit times by journal position, and the boards' figures.
     private final class Shared: Sendable {
@@ -159,7 +159,7 @@ enum ServeBench {
 
         server.close()
         if let simulation = (session.source as? SimulationSource)?.simulation, let now = session.engine.world.clock {
-            try sayWhatAKeptOutlookCosts(session.engine, simulation: simulation, at: now)
+            sayWhatAKeptOutlookCosts(session.engine, simulation: simulation, at: now)
         }
         // As a SIGTERM stops it (`CoreStart.close`): a checkpoint, and a training in flight finished into the cache.
         (session.source as? SimulationSource)?.simulation.checkpoint(engine: session.engine)
@@ -178,7 +178,7 @@ enum ServeBench {
 
     /// The boards' outlook between two timings at real time (the publisher times one about every half second): every
     /// lane timed, then one simulated second of the day later with the lanes kept (`OutlookLanes`).
-    private static func sayWhatAKeptOutlookCosts(_ engine: Engine, simulation: CitySimulation, at now: Instant) throws {
+    private static func sayWhatAKeptOutlookCosts(_ engine: Engine, simulation: CitySimulation, at now: Instant) {
         var kept: OutlookLanes? = OutlookLanes()
         var clock = Date()
         _ = engine.outlookInputs(at: now).outlook(onEveryCore: false, keeping: &kept)
