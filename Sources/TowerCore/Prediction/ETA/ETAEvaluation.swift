@@ -33,6 +33,13 @@ public struct ETAEvaluation: Sendable {
         public var legs = 0
         public var covered = 0
         public var coverage: Double { legs == 0 ? 0 : Double(covered) / Double(legs) }
+        /// How far from 80% a band of this many legs lands by chance alone, 19 times in 20, when its intervals are
+        /// exactly right (the binomial's 95% half-width): 7.8 points at 100 legs, 1.6 at 2,500. A band of a hundred
+        /// legs misses 80 ± 3 about two times in five however good the intervals are, so its coverage says little
+        /// on its own.
+        public var samplingHalfWidth: Double { legs == 0 ? 1 : 1.96 * (0.8 * 0.2 / Double(legs)).squareRoot() }
+        /// Whether the coverage lies further from 80% than chance alone explains (and than 3 points).
+        public var missesBeyondChance: Bool { legs > 0 && abs(coverage - 0.8) > max(0.03, samplingHalfWidth) }
     }
 
     static let distanceBands: [(label: String, below: Double)] = [("under 1 km", 1), ("1-2 km", 2), ("2-4 km", 4), ("4 km and more", .infinity)]
