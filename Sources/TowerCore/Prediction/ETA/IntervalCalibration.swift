@@ -15,16 +15,30 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     /// Per distance band and per hour band (`IntervalRegimes.hourCuts`): the factors on the P10 side and the P90 side.
     var distance: [Side]
     var hour: [Side]
+    /// The legs each distance band and each hour band has learned from (see `step(after:)`).
+    var distanceLegs: [Int]
+    var hourLegs: [Int]
 
     struct Side: Codable, Sendable, Equatable {
         var low = 1.0
         var high = 1.0
     }
 
-    /// How far one leg moves a factor (in log terms): a miss widens its side by about 0.9%, a hit narrows it by
-    /// about a tenth of that, so the side settles where one leg in ten misses it. Small enough that a band's factor
-    /// moves by its few hundred legs, not by the last one.
+    /// How far one leg moves a factor once its band has learned from many legs (in log terms): a miss widens its
+    /// side by about 0.9%, a hit narrows it by about a tenth of that, so the side settles where one leg in ten misses
+    /// it. Small enough that a band's factor moves by its few hundred legs, not by the last one.
     static let step = 0.01
+    /// How far a band's first leg moves it: five times as far, the step falling with the square root of the band's
+    /// legs to `step` after about 2,400 of them (`settleLegs` × 24). A band of few legs (legs under a kilometre are
+    /// about 3% of a day's) took longer than its days to find its width with `step` alone: over twelve synthetic
+    /// histories the online intervals of those bands held 76.5% of their legs (BENCHMARKS.md, "Learned ETAs").
+    static let firstStep = 0.05
+    static let settleLegs = 100.0
+
+    /// The step a band moves by at its next leg, after `legs` of them.
+    static func step(after legs: Int) -> Double {
+        max(step, firstStep / (1 + Double(legs) / settleLegs).squareRoot())
+    }
     /// The share of legs each side should miss: P10 and P90.
     static let missShare = 0.1
     /// Bounds on a factor: a run of misses (a closure) widens the interval, but never beyond this.
@@ -34,6 +48,20 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
         self.distanceCuts = distanceCuts
         distance = Array(repeating: Side(), count: distanceCuts.count + 1)
         hour = Array(repeating: Side(), count: IntervalRegimes.hourCuts.count + 1)
+        distanceLegs = Array(repeating: 0, count: distance.count)
+        hourLegs = Array(repeating: 0, count: hour.count)
+    }
+
+    private enum CodingKeys: String, CodingKey { case distanceCuts, distance, hour, distanceLegs, hourLegs }
+
+    /// A state written before the bands counted their legs starts counting from none.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        distanceCuts = try c.decode([Double].self, forKey: .distanceCuts)
+        distance = try c.decode([Side].self, forKey: .distance)
+        hour = try c.decode([Side].self, forKey: .hour)
+        distanceLegs = try c.decodeIfPresent([Int].self, forKey: .distanceLegs) ?? Array(repeating: 0, count: distance.count)
+        hourLegs = try c.decodeIfPresent([Int].self, forKey: .hourLegs) ?? Array(repeating: 0, count: hour.count)
     }
 
     /// The P10 / P50 / P90 offsets (log terms, around the prediction) for a leg of `km` leaving at local `hour`:
@@ -49,18 +77,25 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     mutating func learn(miss: Double, quantiles: [Double], km: Double, hour localHour: Int) {
         let interval = scaled(quantiles, km: km, hour: localHour)
         let (d, h) = IntervalRegimes.bands(km: km, hour: localHour, cuts: distanceCuts)
-        func move(_ factor: inout Double, missed: Bool) {
-            factor = min(Self.range.upperBound, max(Self.range.lowerBound, factor * exp(Self.step * ((missed ? 1 : 0) - Self.missShare))))
+        func move(_ factor: inout Double, missed: Bool, after legs: Int) {
+            factor = min(Self.range.upperBound, max(Self.range.lowerBound, factor * exp(Self.step(after: legs) * ((missed ? 1 : 0) - Self.missShare))))
         }
-        move(&distance[d].low, missed: miss < interval[0])
-        move(&hour[h].low, missed: miss < interval[0])
-        move(&distance[d].high, missed: miss > interval[2])
-        move(&hour[h].high, missed: miss > interval[2])
+        move(&distance[d].low, missed: miss < interval[0], after: distanceLegs[d])
+        move(&hour[h].low, missed: miss < interval[0], after: hourLegs[h])
+        move(&distance[d].high, missed: miss > interval[2], after: distanceLegs[d])
+        move(&hour[h].high, missed: miss > interval[2], after: hourLegs[h])
+        distanceLegs[d] = min(distanceLegs[d] + 1, Self.countedLegs)
+        hourLegs[h] = min(hourLegs[h] + 1, Self.countedLegs)
     }
+
+    /// Legs counted per band, at most: the step has long settled by then (and a count never overflows).
+    static let countedLegs = 1_000_000
 
     /// Whether this state (read from a file) fits its bands, each factor finite and within `range`.
     var isWellFormed: Bool {
         distance.count == distanceCuts.count + 1 && hour.count == IntervalRegimes.hourCuts.count + 1 && distanceCuts.allSatisfy(\.isFinite)
+            && distanceLegs.count == distance.count && hourLegs.count == hour.count
+            && (distanceLegs + hourLegs).allSatisfy { (0...Self.countedLegs).contains($0) }
             && (distance + hour).allSatisfy { Self.range.contains($0.low) && Self.range.contains($0.high) }
     }
 }
