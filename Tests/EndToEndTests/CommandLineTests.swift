@@ -36,6 +36,32 @@ import Testing
         #expect(journalIsAFeed.status == 0)
     }
 
+    /// A history written, learned and scored from the command line: `eta eval` gives the coverage of every distance
+    /// and hour band beside how far chance alone puts a band of its legs, and the noise floor of a synthetic history.
+    @Test func etaEvalScoresEveryBandOfAHistoryItWasNotTrainedOn() throws {
+        let folder = try Tower.temporaryDirectory()
+        let (history, held) = (folder + "/history.csv", folder + "/held.csv")
+        #expect(try Tower.run(["eta", "synth", history, "--seed", "3", "--days", "12"]).status == 0)
+        // The first nine days learn, the last three are scored.
+        let lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+        let departed = try #require(lines[0].split(separator: ",").firstIndex(of: "departed_at"))
+        let cut = lines.dropFirst().map { String($0.split(separator: ",")[departed].prefix(10)) }.sorted()[lines.count * 3 / 4]
+        let (early, late) = lines.dropFirst().reduce(into: ([Substring](), [Substring]())) { parts, line in
+            if String(line.split(separator: ",")[departed].prefix(10)) < cut { parts.0.append(line) } else { parts.1.append(line) }
+        }
+        try ([lines[0]] + early).joined(separator: "\n").write(toFile: history, atomically: true, encoding: .utf8)
+        try ([lines[0]] + late).joined(separator: "\n").write(toFile: held, atomically: true, encoding: .utf8)
+        #expect(try Tower.run(["eta", "train", history, "--model", folder + "/model.json"]).status == 0)
+        let result = try Tower.run(["eta", "eval", held, "--model", folder + "/model.json", "--online"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let distance = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  by distance: ") })
+        for band in ["under 1 km", "1-2 km", "2-4 km", "4 km and more"] {
+            #expect(distance.contains(band + " ") && distance.contains("by chance"), "\(distance)")
+        }
+        #expect(result.stdout.contains("  by hour: before 09:00 "))
+        #expect(result.stdout.contains("travel MAE / noise floor"))
+    }
+
     @Test func validateReportsEveryBadLineAndExits1() throws {
         let result = try Tower.run(["validate", "sample-data/feeds/bad-lines.jsonl", "--scenario", "sample-data/rio"], in: Tower.packageRoot.path)
         #expect(result.status == 1)
