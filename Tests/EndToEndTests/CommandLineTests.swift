@@ -42,7 +42,7 @@ import Testing
         let folder = try Tower.temporaryDirectory()
         let (history, held) = (folder + "/history.csv", folder + "/held.csv")
         #expect(try Tower.run(["eta", "synth", history, "--seed", "3", "--days", "12"]).status == 0)
-        // The first nine days learn, the last three are scored.
+        // The days of the first three quarters of the legs learn, the rest are scored.
         let lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
         let departed = try #require(lines[0].split(separator: ",").firstIndex(of: "departed_at"))
         let cut = lines.dropFirst().map { String($0.split(separator: ",")[departed].prefix(10)) }.sorted()[lines.count * 3 / 4]
