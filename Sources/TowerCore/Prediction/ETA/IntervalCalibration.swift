@@ -29,9 +29,9 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     /// it. Small enough that a band's factor moves by its few hundred legs, not by the last one.
     static let step = 0.01
     /// How far a band's first leg moves it: five times as far, the step falling with the square root of the band's
-    /// legs to `step` after about 2,400 of them (`settleLegs` × 24). A band of few legs (on the synthetic histories
-    /// legs under a kilometre are about 3% of them) took longer than its days to find its width with `step` alone: over twelve synthetic
-    /// histories the online intervals of those bands held 76.5% of their legs (BENCHMARKS.md, "Learned ETAs").
+    /// legs to `step` after about 2,400 of them (`settleLegs` × 24). A band of few legs took longer than its days to
+    /// find its width with `step` alone: on twelve synthetic histories, whose legs under a kilometre are about 3% of
+    /// them, those bands' online intervals held 76.5% of their legs (BENCHMARKS.md, "Learned ETAs").
     static let firstStep = 0.05
     static let settleLegs = 100.0
 
