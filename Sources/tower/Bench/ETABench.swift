@@ -79,7 +79,7 @@ enum ETABench {
                          m.travelMAE / 60, b.travelMAE / 60, m.travelMAE / b.travelMAE * 100, floor, m.travelP90 / 60, b.travelP90 / 60,
                          m.dwellMAE / 60, b.dwellMAE / 60,
                          m.arrivalMAE / 60, b.arrivalMAE / 60, m.within5 * 100, b.within5 * 100, m.within10 * 100, b.within10 * 100, (m.coverage ?? 0) * 100))
-            let bands = { (bands: [ETAEvaluation.Band]) in bands.map { "\($0.label) \(coverageText($0))" }.joined(separator: ", ") }
+            let bands = { (bands: [ETAEvaluation.Band]) in bands.map { "\($0.label) \($0.coverageText)" }.joined(separator: ", ") }
             print("  P10–P90 coverage by distance: \(bands(result.coverageByDistance)); by hour: \(bands(result.coverageByHour))")
             let distance = result.coverageByDistance.filter { $0.legs > 0 }
             print("  distance bands outside 80 ± 3: \(distance.count { abs($0.coverage - 0.8) > 0.03 }) of \(distance.count); further out than chance explains: "
@@ -88,11 +88,6 @@ enum ETABench {
         let linear = ETAEvaluation(model: try ETAModel(training: train, boosted: false), rows: test).model
         print(String(format: "the linear model alone (no trees): travel MAE %.2f min, P10–P90 coverage %.1f%%", linear.travelMAE / 60, (linear.coverage ?? 0) * 100))
         try recovery(model: model, test: test, days: days)
-    }
-
-    /// A band's coverage with its legs and how far from 80% chance alone puts a band of that many legs.
-    static func coverageText(_ band: ETAEvaluation.Band) -> String {
-        String(format: "%.1f%% (%d, ±%.1f by chance)", band.coverage * 100, band.legs, band.samplingHalfWidth * 100)
     }
 
     /// User and system CPU seconds of this process so far (training runs on one thread).

@@ -72,7 +72,7 @@ enum ETACommand: Command {
             line("arrival within ±10 min", share(m.within10), share(b.within10))
             line("travel P10–P90 coverage", share(m.coverage ?? 0), "—")
             for (heading, bands) in [("by distance", result.coverageByDistance), ("by hour", result.coverageByHour)] {
-                print("  \(heading): " + bands.map { "\($0.label) \(ETABench.coverageText($0))" }.joined(separator: ", "))
+                print("  \(heading): " + bands.map { "\($0.label) \($0.coverageText)" }.joined(separator: ", "))
             }
             line("travel MAE vs baseline", share(b.travelMAE > 0 ? m.travelMAE / b.travelMAE : 0), "")
             if let floor = result.noiseFloor {
