@@ -71,6 +71,8 @@ import Testing
         let exported = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", csv + "\n", base + "/v1/orders"])
         #expect(exported.status == 200 && exported.body.contains("\"accepted\":1") && exported.body.contains("\"refused\":2"), "\(exported.body)")
         #expect(exported.body.contains("\"line\":4") && exported.body.contains("\"field\":\"lat\""), "a refused row names its line and field: \(exported.body)")
+        let broken = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", #"[{"lat":1e999}]"#, base + "/v1/orders"])
+        #expect(broken.status == 400 && broken.body.contains("invalid JSON at byte"), "a body that is not JSON says where: \(broken)")
         let noColumn = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", "Name,Id\n#1,2\n", base + "/v1/orders"])
         #expect(noColumn.status == 400 && noColumn.body.contains("Latitude"), "\(noColumn)")
 
@@ -89,6 +91,8 @@ import Testing
         let again = try Self.curl(["-X", "POST", "-d", #"{"event":"arrived"}"#, base + "/v1/riders/R02/stops/\(order)"])
         #expect(again.status == 200 && again.body.contains("duplicate"), "\(again)")
         #expect(try Self.curl(["-X", "POST", "-d", #"{"event":"teleported"}"#, base + "/v1/riders/R02/stops/\(order)"]).status == 400)
+        let unknownReason = try Self.curl(["-X", "POST", "-d", #"{"event":"failed","reason":"aliens"}"#, base + "/v1/riders/R02/stops/\(order)"])
+        #expect(unknownReason.status == 400 && unknownReason.body.contains("not 'aliens'"), "a reason given and unknown is named: \(unknownReason)")
         #expect(try Self.curl(["-X", "POST", "-d", #"{"event":"arrived"}"#, base + "/v1/riders/R99/stops/\(order)"]).status == 404)
         #expect(try Self.curl([base + "/v2/nothing"]).status == 404)
         #expect(try Self.curl(["-X", "DELETE", base + "/healthz"]).status == 405)

@@ -128,7 +128,8 @@ public struct ExceptionDetector: Sendable {
     }
 
     /// What `event` shows before it applies: a failed attempt, a breakdown, a cancellation of a parcel already
-    /// on board, or a contradiction (delivered twice, delivered before pickup).
+    /// on board, or a contradiction (delivered twice, delivered before pickup, delivered by a rider who did not have the
+    /// parcel on board).
     public func findings(for event: Event, before world: World) -> [Finding] {
         switch event.body {
         case let .deliveryFailed(rider, order, reason):
@@ -152,7 +153,10 @@ public struct ExceptionDetector: Sendable {
                 return [Finding(.contradictoryEvent, order, "\(rider) reported a delivery of an order already \(status.rawValue)")]
             case .open, .assigned:
                 return [Finding(.contradictoryEvent, order, "\(rider) reported a delivery before any pickup")]
-            case .pickedUp, .failed:
+            case .pickedUp:
+                guard let holder = world.orders[order]?.rider, holder != rider else { return [] }
+                return [Finding(.contradictoryEvent, order, "\(rider) reported a delivery of a parcel on board with \(holder)")]
+            case .failed:
                 return []
             }
         default:

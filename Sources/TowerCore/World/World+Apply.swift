@@ -133,24 +133,29 @@ extension World {
             removeStop(order: orderID, kind: .pickup, from: riderID)
         case let .deliveryDone(riderID, orderID):
             guard var order = orders[orderID], !order.status.isFinal else { return }
+            let planned = order.rider
             order.status = .delivered
             order.attempts += 1
             order.completedAt = now
+            // Delivered by whoever the feed says: a parcel another rider had on board leaves that rider's load.
+            order.rider = riderID
             putOrder(order)
-            unload(order, from: riderID)
+            unloadEverywhere(order, holder: planned, reporter: riderID)
             updateRider(riderID) { $0.delivered += 1; $0.finishedStop(at: now) }
-            removeFinished(order, deliveredBy: riderID)
+            removeFinished(order, planned: planned, deliveredBy: riderID)
         case let .deliveryFailed(riderID, orderID, reason):
             guard var order = orders[orderID], !order.status.isFinal else { return }
+            let planned = order.rider
             order.status = .failed
             order.attempts += 1
             order.failureReason = reason
             order.completedAt = now
+            order.rider = riderID
             putOrder(order)
             // The parcel goes back to the hub with the rider; it no longer counts against the route's load.
-            unload(order, from: riderID)
+            unloadEverywhere(order, holder: planned, reporter: riderID)
             updateRider(riderID) { $0.failed += 1; $0.finishedStop(at: now) }
-            removeFinished(order, deliveredBy: riderID)
+            removeFinished(order, planned: planned, deliveredBy: riderID)
         case let .trafficIncident(id, zone, slowdown, until, note):
             incidents[id] = TrafficIncident(id: id, zone: zone, slowdown: slowdown, since: now, until: until, note: note)
         case let .riderBreakdown(id, _):
@@ -256,6 +261,13 @@ extension World {
         if !wasClosed, !exception.isPending, exception.resolvedAt != nil { closedCaseIDs.append(id) }
     }
 
+    /// Takes a finished order's parcel off the rider who reported it and off the rider who had it on board, when
+    /// a feed says another rider finished it.
+    private mutating func unloadEverywhere(_ order: Order, holder: String?, reporter: String) {
+        unload(order, from: reporter)
+        if let holder, holder != reporter { unload(order, from: holder) }
+    }
+
     private mutating func unload(_ order: Order, from riderID: String) {
         updateRider(riderID) { rider in
             guard let index = rider.onBoard.firstIndex(of: order.id) else { return }
@@ -274,9 +286,9 @@ extension World {
 
     /// Takes a finished order off every route that holds it: the delivery stop, and a pickup stop a feed never
     /// reported (a delivery without its pickup), also on the rider it was assigned to if another delivered it.
-    private mutating func removeFinished(_ order: Order, deliveredBy riderID: String) {
+    private mutating func removeFinished(_ order: Order, planned: String?, deliveredBy riderID: String) {
         removeStop(order: order.id, kind: .delivery, from: riderID)
-        for holder in Set([riderID, order.rider].compactMap { $0 }) where routes[holder]?.stops.contains(where: { $0.order == order.id }) ?? false {
+        for holder in Set([riderID, planned].compactMap { $0 }) where routes[holder]?.stops.contains(where: { $0.order == order.id }) ?? false {
             removeStops(of: order.id, from: holder)
             if routes[holder]?.stops.isEmpty ?? false { updateRider(holder) { if $0.status == .driving { $0.status = .idle } } }
         }

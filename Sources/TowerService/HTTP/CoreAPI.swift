@@ -148,7 +148,9 @@ public final class CoreAPI {
         guard type.hasPrefix("application/json") else {
             return HTTPResponse.error(415, "orders come as a JSON array (application/json) or a CSV export (text/csv)")
         }
-        guard case let .array(items)? = try? JSONParser.parse(request.body) else {
+        let parsed: JSONValue
+        do { parsed = try JSONParser.parse(request.body) } catch { return HTTPResponse.error(400, "the body is \(error)") }
+        guard case let .array(items) = parsed else {
             return HTTPResponse.error(400, "the body must be a JSON array of orders")
         }
         return take(items.map { item in
@@ -229,7 +231,9 @@ public final class CoreAPI {
         case "delivered": what = .deliveryDone(rider: rider, order: order)
         case "failed":
             guard let reason = body.reason.flatMap(FailureReason.init(rawValue:)) else {
-                return HTTPResponse.error(400, "a failed stop needs a reason: " + FailureReason.allCases.map(\.rawValue).joined(separator: ", "))
+                let reasons = FailureReason.allCases.map(\.rawValue).joined(separator: ", ")
+                guard let given = body.reason else { return HTTPResponse.error(400, "a failed stop needs a reason: " + reasons) }
+                return HTTPResponse.error(400, "reason is \(reasons), not '\(TextSanitizer.clean(String(given.prefix(40))))'")
             }
             what = .deliveryFailed(rider: rider, order: order, reason: reason)
         default:
