@@ -67,10 +67,26 @@ import Testing
         let r1 = try #require(engine.world.riders["R1"])
         #expect(r1.onBoard.isEmpty && r1.loadParcels == 0 && r1.loadKg == 0, "the parcel left the load of the rider who had it")
         #expect(engine.world.riders["R2"]?.loadParcels == 0, "and was never counted on the rider who reported it")
-        #expect(engine.world.orders["O-1"]?.rider == "R2", "the order says who delivered it")
         #expect(stops(of: "O-1", in: engine.world).isEmpty)
         #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.subject == "O-1" && $0.detail.contains("on board with R1") },
                 "a supervisor is told the feed contradicts the plan")
+    }
+
+    @Test func aParcelOnBoardPickedUpByAnotherRiderIsHandedOver() throws {
+        let engine = try DeskCity.engine(mode: .static)
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        try feed.send(.pickupDone(rider: "R1", order: "O-1"))
+        try feed.send(.shiftStarted(rider: "R2"))
+        try feed.send(.pickupDone(rider: "R2", order: "O-1"))
+        let r1 = try #require(engine.world.riders["R1"]), r2 = try #require(engine.world.riders["R2"])
+        #expect(r1.onBoard.isEmpty && r1.loadParcels == 0, "off the load of the rider who had it")
+        #expect(r2.onBoard == ["O-1"] && r2.loadParcels == 1, "on the load of the rider who took it")
+        #expect(engine.world.orders["O-1"]?.rider == "R2" && engine.world.orders["O-1"]?.status == .pickedUp)
+        #expect(engine.world.routes["R1"]?.stops.contains { $0.order == "O-1" } == false)
+        #expect(engine.world.routes["R2"]?.stops.map(\.kind) == [.delivery], "its delivery on the new holder's route")
+        #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.subject == "O-1" && $0.detail.contains("on board with R1") })
     }
 
     // 2. Feed ids and the core's own ids live in separate spaces.

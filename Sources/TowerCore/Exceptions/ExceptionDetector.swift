@@ -144,8 +144,12 @@ public struct ExceptionDetector: Sendable {
             return [Finding(.cancelledAfterPickup, order, "on board with \(world.orders[order]?.rider ?? "?")"
                             + (reason.isEmpty ? "" : ": \(reason)"))]
         case let .pickupDone(rider, order):
-            guard let planned = world.orders[order]?.rider, planned != rider, world.orders[order]?.status == .assigned else { return [] }
-            return [Finding(.contradictoryEvent, order, "\(rider) picked up an order planned for \(planned)")]
+            guard let planned = world.orders[order]?.rider, planned != rider else { return [] }
+            switch world.orders[order]?.status {
+            case .assigned?: return [Finding(.contradictoryEvent, order, "\(rider) picked up an order planned for \(planned)")]
+            case .pickedUp?: return [Finding(.contradictoryEvent, order, "\(rider) took over a parcel on board with \(planned)")]
+            default: return []
+            }
         case let .deliveryDone(rider, order):
             guard let status = world.orders[order]?.status else { return [] }
             switch status {

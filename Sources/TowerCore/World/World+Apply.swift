@@ -116,9 +116,11 @@ extension World {
                 putOrder(order)
             }
         case let .pickupDone(riderID, orderID):
-            guard var order = orders[orderID], order.status == .assigned || order.status == .open else { return }
+            // A parcel on board with one rider picked up by another is handed over (a breakdown's parcels taken on).
+            guard var order = orders[orderID], order.status == .assigned || order.status == .open
+                || (order.status == .pickedUp && order.rider != riderID) else { return }
             // A feed may report the pickup by another rider than the plan's: the parcel is where the feed says.
-            if let planned = order.rider, planned != riderID { removeStops(of: orderID, from: planned) }
+            if let planned = order.rider, planned != riderID { unload(order, from: planned); removeStops(of: orderID, from: planned) }
             order.status = .pickedUp
             order.pickedUpAt = now
             order.rider = riderID
@@ -133,29 +135,25 @@ extension World {
             removeStop(order: orderID, kind: .pickup, from: riderID)
         case let .deliveryDone(riderID, orderID):
             guard var order = orders[orderID], !order.status.isFinal else { return }
-            let planned = order.rider
             order.status = .delivered
             order.attempts += 1
             order.completedAt = now
-            // Delivered by whoever the feed says: a parcel another rider had on board leaves that rider's load.
-            order.rider = riderID
             putOrder(order)
-            unloadEverywhere(order, holder: planned, reporter: riderID)
+            // Delivered by whoever the feed says: a parcel another rider had on board leaves that rider's load.
+            unloadEverywhere(order, holder: order.rider, reporter: riderID)
             updateRider(riderID) { $0.delivered += 1; $0.finishedStop(at: now) }
-            removeFinished(order, planned: planned, deliveredBy: riderID)
+            removeFinished(order, deliveredBy: riderID)
         case let .deliveryFailed(riderID, orderID, reason):
             guard var order = orders[orderID], !order.status.isFinal else { return }
-            let planned = order.rider
             order.status = .failed
             order.attempts += 1
             order.failureReason = reason
             order.completedAt = now
-            order.rider = riderID
             putOrder(order)
             // The parcel goes back to the hub with the rider; it no longer counts against the route's load.
-            unloadEverywhere(order, holder: planned, reporter: riderID)
+            unloadEverywhere(order, holder: order.rider, reporter: riderID)
             updateRider(riderID) { $0.failed += 1; $0.finishedStop(at: now) }
-            removeFinished(order, planned: planned, deliveredBy: riderID)
+            removeFinished(order, deliveredBy: riderID)
         case let .trafficIncident(id, zone, slowdown, until, note):
             incidents[id] = TrafficIncident(id: id, zone: zone, slowdown: slowdown, since: now, until: until, note: note)
         case let .riderBreakdown(id, _):
@@ -286,9 +284,9 @@ extension World {
 
     /// Takes a finished order off every route that holds it: the delivery stop, and a pickup stop a feed never
     /// reported (a delivery without its pickup), also on the rider it was assigned to if another delivered it.
-    private mutating func removeFinished(_ order: Order, planned: String?, deliveredBy riderID: String) {
+    private mutating func removeFinished(_ order: Order, deliveredBy riderID: String) {
         removeStop(order: order.id, kind: .delivery, from: riderID)
-        for holder in Set([riderID, planned].compactMap { $0 }) where routes[holder]?.stops.contains(where: { $0.order == order.id }) ?? false {
+        for holder in Set([riderID, order.rider].compactMap { $0 }) where routes[holder]?.stops.contains(where: { $0.order == order.id }) ?? false {
             removeStops(of: order.id, from: holder)
             if routes[holder]?.stops.isEmpty ?? false { updateRider(holder) { if $0.status == .driving { $0.status = .idle } } }
         }
