@@ -89,6 +89,17 @@ import Testing
         #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.subject == "O-1" && $0.detail.contains("on board with R1") })
     }
 
+    @Test func aPickupOfACancelledOrderLeavesItCancelledAndRaisesACase() throws {
+        let engine = try DeskCity.engine(mode: .static)
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        try feed.send(.orderCancelled(order: "O-1", reason: "customer request"))
+        try feed.send(.pickupDone(rider: "R1", order: "O-1"))
+        #expect(engine.world.orders["O-1"]?.status == .cancelled && engine.world.riders["R1"]?.onBoard.isEmpty == true)
+        #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.detail.contains("already cancelled") })
+    }
+
     // 2. Feed ids and the core's own ids live in separate spaces.
     @Test func aFeedMayUseIdsLikeTheCoresOwn() throws {
         let engine = try DeskCity.engine()

@@ -128,8 +128,8 @@ public struct ExceptionDetector: Sendable {
     }
 
     /// What `event` shows before it applies: a failed attempt, a breakdown, a cancellation of a parcel already
-    /// on board, or a contradiction (delivered twice, delivered before pickup, delivered by a rider who did not have the
-    /// parcel on board).
+    /// on board, or a contradiction (delivered twice, delivered before pickup, picked up or delivered by a rider other
+    /// than the plan's or the parcel's, picked up once delivered or cancelled).
     public func findings(for event: Event, before world: World) -> [Finding] {
         switch event.body {
         case let .deliveryFailed(rider, order, reason):
@@ -144,10 +144,14 @@ public struct ExceptionDetector: Sendable {
             return [Finding(.cancelledAfterPickup, order, "on board with \(world.orders[order]?.rider ?? "?")"
                             + (reason.isEmpty ? "" : ": \(reason)"))]
         case let .pickupDone(rider, order):
+            guard let status = world.orders[order]?.status else { return [] }
+            if status == .delivered || status == .cancelled {
+                return [Finding(.contradictoryEvent, order, "\(rider) reported a pickup of an order already \(status.rawValue)")]
+            }
             guard let planned = world.orders[order]?.rider, planned != rider else { return [] }
-            switch world.orders[order]?.status {
-            case .assigned?: return [Finding(.contradictoryEvent, order, "\(rider) picked up an order planned for \(planned)")]
-            case .pickedUp?: return [Finding(.contradictoryEvent, order, "\(rider) took over a parcel on board with \(planned)")]
+            switch status {
+            case .assigned: return [Finding(.contradictoryEvent, order, "\(rider) picked up an order planned for \(planned)")]
+            case .pickedUp: return [Finding(.contradictoryEvent, order, "\(rider) took over a parcel on board with \(planned)")]
             default: return []
             }
         case let .deliveryDone(rider, order):
