@@ -55,7 +55,8 @@ import Testing
         #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.subject == "O-1" })
     }
 
-    @Test func aDeliveryReportedByAnotherRiderTakesTheParcelOffTheRiderWhoHadIt() throws {
+    /// A static-mode engine where R1 has picked up O-1 and R2 has started its shift.
+    func parcelOnBoardWithR1() throws -> (Engine, Feeder) {
         let engine = try DeskCity.engine(mode: .static)
         let feed = Feeder(engine, from: t0)
         try feed.send(.shiftStarted(rider: "R1"))
@@ -63,6 +64,11 @@ import Testing
         try feed.send(.pickupDone(rider: "R1", order: "O-1"))
         try #require(engine.world.riders["R1"]?.onBoard == ["O-1"])
         try feed.send(.shiftStarted(rider: "R2"))
+        return (engine, feed)
+    }
+
+    @Test func aDeliveryReportedByAnotherRiderTakesTheParcelOffTheRiderWhoHadIt() throws {
+        let (engine, feed) = try parcelOnBoardWithR1()
         try feed.send(.deliveryDone(rider: "R2", order: "O-1"))
         let r1 = try #require(engine.world.riders["R1"])
         #expect(r1.onBoard.isEmpty && r1.loadParcels == 0 && r1.loadKg == 0, "the parcel left the load of the rider who had it")
@@ -73,12 +79,7 @@ import Testing
     }
 
     @Test func aParcelOnBoardPickedUpByAnotherRiderIsHandedOver() throws {
-        let engine = try DeskCity.engine(mode: .static)
-        let feed = Feeder(engine, from: t0)
-        try feed.send(.shiftStarted(rider: "R1"))
-        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
-        try feed.send(.pickupDone(rider: "R1", order: "O-1"))
-        try feed.send(.shiftStarted(rider: "R2"))
+        let (engine, feed) = try parcelOnBoardWithR1()
         try feed.send(.pickupDone(rider: "R2", order: "O-1"))
         let r1 = try #require(engine.world.riders["R1"]), r2 = try #require(engine.world.riders["R2"])
         #expect(r1.onBoard.isEmpty && r1.loadParcels == 0, "off the load of the rider who had it")
