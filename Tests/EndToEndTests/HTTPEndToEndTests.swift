@@ -55,6 +55,10 @@ import Testing
         #expect(reply["accepted"] as? Int == 1 && reply["refused"] as? Int == 1 && reply["duplicate"] as? Int == 1, "\(batch.body)")
         let results = reply["results"] as? [[String: Any]] ?? []
         #expect(results.count == 3 && results[1]["line"] as? Int == 2 && (results[1]["reason"] as? String)?.isEmpty == false, "\(batch.body)")
+        // A line half an hour ahead of the core's paused clock (09:00) would carry the clock with it: refused.
+        let ahead = try Self.curl(["-X", "POST", "--data-binary", incident.replacingOccurrences(of: "oms-1", with: "oms-2")
+            .replacingOccurrences(of: "09:00:05", with: "09:30:05"), base + "/v1/events"])
+        #expect(ahead.status == 200 && ahead.body.contains("\"refused\":1") && ahead.body.contains("min ahead of the core's clock"), "\(ahead)")
 
         // An order system's orders as a JSON array: one new, one without a window (refused with the field), the first again.
         let order1 = #"{"order":"X-1001","pickup_hub":"hub-barra","lat":-22.974955,"lon":-43.377631,"zone":"jacarepagua","window_start":"2026-11-17T10:00:00-03:00","window_end":"2026-11-17T12:00:00-03:00","service_min":3,"tier":"express","skills":[],"parcels":1,"kg":2.5,"customer":"Marina Lopes","contact":"c-1","notes":""}"#
@@ -148,7 +152,7 @@ import Testing
 
         let metrics = try Self.curl([base + "/metrics"])
         #expect(metrics.status == 200)
-        #expect(metrics.body.contains("tower_http_requests_total{route=\"/v1/events\",code=\"200\"} 1"), "\(metrics.body)")
+        #expect(metrics.body.contains("tower_http_requests_total{route=\"/v1/events\",code=\"200\"} 2"), "\(metrics.body)")
         #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"accepted\"} 4"), "\(metrics.body)")
         #expect(metrics.body.contains("tower_journal_write_seconds_count "), "\(metrics.body)")
         #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"stale\"} 1"), "a position a year old is not applied")

@@ -21,7 +21,7 @@ public final class CoreAPI {
 
     /// How much older than the core's clock a phone's position may be and still be applied.
     public static let staleAfter: Int64 = 120
-    /// How far ahead of the core's clock a phone's time may be (clocks drift; a phone set wrong is refused).
+    /// How far ahead of the core's clock an input's time may be (clocks drift; a phone or a system set wrong is refused).
     public static let aheadAllowed: Int64 = 300
 
     /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
@@ -178,10 +178,18 @@ public final class CoreAPI {
     private func take(_ lines: [[UInt8]], numbers: [Int]? = nil) -> HTTPResponse {
         guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
         var reply = EventsReply()
+        // A line dated ahead of the core's clock would move the clock (and every timer) there, and the inputs of the
+        // time between, the simulation's or the phones', would all be refused as going back in time.
+        let clock = session.inputTime, offset = session.engine.world.utcOffsetSeconds
+        let admit = { (event: inout Event) -> EventError? in
+            guard event.at > clock + Self.aheadAllowed else { return nil }
+            return EventError(field: "at", reason: "\(ISOTime.format(event.at, offsetSeconds: offset)) is \((event.at - clock + 59) / 60) min ahead of the core's clock (\(ISOTime.format(clock, offsetSeconds: offset))); an input may be at most \(Self.aheadAllowed / 60) min ahead")
+        }
         for (index, bytes) in lines.enumerated() {
             let number = numbers?[index] ?? index + 1
             let type = Self.type(of: bytes)
-            switch ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine) {
+            switch ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine,
+                                  admit: admit) {
             case .accepted:
                 reply.accepted += 1
                 reply.results.append(LineResult(line: number, status: "accepted"))
