@@ -199,6 +199,10 @@ import Testing
         let far = Event(id: "h", at: ISOTime.parse("2099-01-01T00:00:00-03:00")!.instant, by: "feed", body: .riderPosition(rider: "R1", position: DeskCity.hub))
         #expect { try engine.submit(far) } throws: { ($0 as? EventError)?.field == "at" }
         #expect(engine.world.clock == t0 - 7200, "nothing ran towards 2099")
+        let tomorrow = TimeWindow(start: t0 + 24 * 3600, end: t0 + 26 * 3600)
+        let another = Event(id: "o", at: t0 - 7200, by: "feed", body: .orderCreated(DeskCity.order("O-9", at: DeskCity.hub, window: tomorrow)))
+        #expect { try engine.submit(another) } throws: { ($0 as? EventError)?.field == "window_start" }
+        #expect(engine.world.orders["O-9"] == nil, "an order for another day is that day's core's")
     }
 
     @Test func aLongCatchUpStopsForASignalAndGoesOnWhereItStopped() throws {

@@ -82,9 +82,8 @@ public final class Engine {
         if input.isCoreDecision {
             throw EventError(field: "by", reason: "\"core\" is this core's own name: its decisions are made here, never taken as input")
         }
-        if let latest = settings.latestEventTime, input.at > latest {
-            let offset = world.utcOffsetSeconds
-            throw EventError(field: "at", reason: "\(ISOTime.format(input.at, offsetSeconds: offset)) is past the day this core runs (events up to \(ISOTime.format(latest, offsetSeconds: offset)))")
+        if let latest = settings.latestEventTime, let refusal = DayBound(latest: latest).refusal(of: input, offsetSeconds: world.utcOffsetSeconds) {
+            throw refusal
         }
         try ledger.reading { world throws(EventError) in try world.check(input) }
         var input = input

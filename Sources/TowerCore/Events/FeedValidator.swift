@@ -29,8 +29,8 @@ public struct FeedValidator {
             diagnostics.append(LineDiagnostic(line: number, severity: .error, error: error))
         case let .event(event, warnings):
             do throws(EventError) {
-                if let latest = latestEventTime, event.at > latest {
-                    throw EventError(field: "at", reason: "\(ISOTime.format(event.at, offsetSeconds: world.utcOffsetSeconds)) is past the scenario's day (events up to \(ISOTime.format(latest, offsetSeconds: world.utcOffsetSeconds)))")
+                if let latest = latestEventTime, let refusal = DayBound(latest: latest).refusal(of: event, offsetSeconds: world.utcOffsetSeconds) {
+                    throw refusal
                 }
                 try world.check(event)
                 world.apply(event)
