@@ -152,6 +152,21 @@ import Testing
         #expect(lines.count == 2, "the conflict and the bad line, each once across both starts")
     }
 
+    @Test func aLineTheCoreStampedSentAgainLaterIsARepeatNotAConflict() throws {
+        let engine = try DeskCity.engine()
+        let ingestion = Ingestion(source: "http", deadLetter: nil)
+        // An order system's order and a driver app's stop, each stamped when it came, then sent again two minutes on.
+        let order = Event(id: "oms-O-1", at: t0, by: "oms", body: .orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        let stop = Event(id: "stop-O-1-arrived-0", at: t0 + 60, by: "driver-app", body: .stopArrived(rider: "R1", order: "O-1", kind: .pickup))
+        for event in [order, stop] {
+            #expect(ingestion.take(EventCodec.encode(event, utcOffsetSeconds: 0), line: 1, engine: engine) == .accepted)
+            var again = event
+            again.at = event.at + 120
+            #expect(ingestion.take(EventCodec.encode(again, utcOffsetSeconds: 0), line: 1, engine: engine) == .repeated, "\(event.id)")
+        }
+        #expect(ingestion.refused == 0)
+    }
+
     // 3. A crash in the middle of a step (here the plan at the lock) is cut off at the next start and made again.
     @Test func aPlanCutShortByACrashIsMadeAgainAtTheNextStart() throws {
         let city = try TestCity.folder()

@@ -34,14 +34,19 @@ public struct Event: Hashable, Sendable {
         return false
     }
 
-    /// A hash of what the event says, to tell a re-sent input from a different one under the same id. An operator's
-    /// decision is stamped with the time it arrives, so its time is not part of what it says. Seeded per process, so
-    /// a collision cannot be crafted in advance; it is never written anywhere.
+    /// A hash of what the event says, to tell a re-sent input from a different one under the same id. Its time is
+    /// not part of what it says: an operator's decision, an order system's order or a driver app's stop is stamped
+    /// with the time it arrives, so the same one sent again (a retry after a lost reply) comes at another time. Seeded
+    /// per process, so a collision cannot be crafted in advance; it is never written anywhere.
     var fingerprint: Int {
         var hasher = Hasher()
         hasher.combine(by)
-        hasher.combine(body)
-        if !isOperatorDecision { hasher.combine(at) }
+        if case var .orderCreated(order) = body {
+            order.createdAt = Instant(seconds: 0)  // the event's time, read into the order
+            hasher.combine(EventBody.orderCreated(order))
+        } else {
+            hasher.combine(body)
+        }
         return hasher.finalize()
     }
 }
