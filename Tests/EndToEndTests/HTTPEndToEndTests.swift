@@ -65,6 +65,10 @@ import Testing
         let orders = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(order1), {\"order\":\"X-1002\"}, \(order1)]", base + "/v1/orders"])
         #expect(orders.status == 200, "\(orders)")
         #expect(orders.body.contains("\"accepted\":1") && orders.body.contains("\"duplicate\":1") && orders.body.contains("\"refused\":1"), "\(orders.body)")
+        // Booked ten minutes before it reached the core (paused at 09:00): taken at the core's clock, not refused.
+        let booked = order1.replacingOccurrences(of: "X-1001", with: "X-1003").replacingOccurrences(of: #""order":"X-1003","#, with: #""order":"X-1003","at":"2026-11-17T08:50:00-03:00","#)
+        let late = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(booked)]", base + "/v1/orders"])
+        #expect(late.status == 200 && late.body.contains("\"accepted\":1"), "\(late.body)")
         // Shopify's export, quoted as Shopify writes it: a good row, one outside every zone, one with a broken latitude.
         let csv = """
         Name,Email,Financial Status,Shipping Name,Shipping Address1,Shipping City,Shipping Zip,Id,Latitude,Longitude

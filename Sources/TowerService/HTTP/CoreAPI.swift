@@ -160,11 +160,17 @@ public final class CoreAPI {
     }
 
     /// An order's fields as an `order.created` line. The envelope is the core's: an order may name its id and
-    /// time, never its type or author.
+    /// time, never its type or author. A time before the core's clock (when the order system booked it, sent a little
+    /// later) is taken as the clock's: the core knows of an order from when it arrives, and its clock never goes back.
     private func orderLine(_ fields: [(String, JSONValue)]) -> [UInt8] {
         let order = fields.first { $0.0 == "order" }.flatMap { if case let .string(id) = $0.1 { id } else { nil } } ?? ""
-        let own = fields.filter { !["v", "type", "by"].contains($0.0) }
-        let now = ISOTime.format(session.inputTime, offsetSeconds: session.engine.world.utcOffsetSeconds)
+        let clock = session.inputTime
+        let own = fields.filter { key, value in
+            if ["v", "type", "by"].contains(key) { return false }
+            guard key == "at", case let .string(text) = value, let at = ISOTime.parse(text)?.instant else { return true }
+            return at >= clock
+        }
+        let now = ISOTime.format(clock, offsetSeconds: session.engine.world.utcOffsetSeconds)
         var envelope: [(String, JSONValue)] = [("v", .number(1)), ("id", .string("oms-" + order)), ("at", .string(now)), ("by", .string("oms")),
                                                ("type", .string("order.created"))]
         envelope.removeAll { key, _ in own.contains { $0.0 == key } }
