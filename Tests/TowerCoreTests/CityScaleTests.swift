@@ -556,9 +556,12 @@ import Testing
         for step in 0..<30 {
             let now = scenario.time(7 * 3600 + step * 1800)
             session.simulation.run(until: now, engine: session.engine)
-            // The order system rebooks two live orders: one's window an hour and a half later, another's to end
-            // within the scans' horizon (the index moves each between slots).
-            let open = session.engine.world.orderIDs.filter { id in session.engine.world.orders[id].map { !$0.status.isFinal && $0.window.end > now + horizon } ?? false }
+            // The order system rebooks two live orders: one's window an hour and a half later (within the day: a
+            // window past it is another day's core's), another's to end within the scans' horizon (the index moves
+            // each between slots).
+            let open = session.engine.world.orderIDs.filter { id in
+                session.engine.world.orders[id].map { !$0.status.isFinal && $0.window.end > now + horizon && $0.window.start + 5400 <= scenario.latestEventTime } ?? false
+            }
             for (index, id) in open.prefix(2).enumerated() {
                 let window = try #require(session.engine.world.orders[id]).window
                 let moved = index == 0 ? TimeWindow(start: window.start + 5400, end: window.end + 5400) : TimeWindow(start: now, end: now + horizon / 2)
