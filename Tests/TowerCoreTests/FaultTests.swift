@@ -90,6 +90,24 @@ import Testing
         #expect(engine.world.exceptions.values.contains { $0.kind == .contradictoryEvent && $0.subject == "O-1" && $0.detail.contains("on board with R1") })
     }
 
+    @Test func aParcelOnBoardNoPlaceFitsGoesWhereItCostsLeastNotLast() throws {
+        let engine = try DeskCity.engine(mode: .static)
+        // Forty minutes before R1's shift ends: the drive out west does not fit in it, so no place fits anything after.
+        let feed = Feeder(engine, from: t0 + 5 * 3600 + 1200)
+        try feed.send(.shiftStarted(rider: "R1"))
+        let long = TimeWindow(start: feed.time, end: feed.time + 3 * 3600)
+        try feed.send(.orderCreated(DeskCity.order("O-2", at: GeoPoint(lat: -22.915, lon: -43.195), window: long)))
+        try feed.send(.orderCreated(DeskCity.order("O-3", at: GeoPoint(lat: -22.92, lon: -43.36), window: long)))
+        try feed.send(.pickupDone(rider: "R1", order: "O-2"))
+        try feed.send(.pickupDone(rider: "R1", order: "O-3"))
+        try #require(engine.world.routes["R1"]?.stops.map(\.order) == ["O-2", "O-3"], "the near drop, then the far one")
+        // A parcel due within the hour near the hub, picked up by R1 with no order to: no place the planner would
+        // choose, and R1 has it on board all the same.
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.912, lon: -43.198), window: TimeWindow(start: feed.time, end: feed.time + 2400))))
+        try feed.send(.pickupDone(rider: "R1", order: "O-1"))
+        #expect(engine.world.routes["R1"]?.stops.map(\.order) == ["O-2", "O-1", "O-3"], "before the drive out west, not after it")
+    }
+
     @Test func aPickupOfACancelledOrderLeavesItCancelledAndRaisesACase() throws {
         let engine = try DeskCity.engine(mode: .static)
         let feed = Feeder(engine, from: t0)

@@ -293,12 +293,20 @@ final class Dispatcher {
                                         costAfter: insertion.costAfter), at: time)
             return
         }
+        // No place the planner would choose (a skill the rider lacks, a shift too short, a window already gone): the
+        // parcel is on board all the same, so it goes where it costs least, lateness and overtime counted.
         let before = planner.retimed(rider, in: world, now: time).cost
+        let route = world.routes[riderID] ?? Route(stops: [], plannedAt: time)
+        let delivery = Stop(order: orderID, kind: .delivery, eta: time)
         var scratch = world
-        let route = scratch.routes[riderID] ?? Route(stops: [], plannedAt: time)
-        scratch.setRoute(Route(stops: route.stops + [Stop(order: orderID, kind: .delivery, eta: time)], plannedAt: route.plannedAt), of: riderID)
-        let after = planner.retimed(rider, in: scratch, now: time)
-        ledger.decide(.routePlanned(rider: riderID, stops: after.stops, trigger: trigger, costBefore: before, costAfter: after.cost), at: time)
+        let placed = (planner.frozenPrefix(of: rider, route: route.stops)...route.stops.count).map { position in
+            var stops = route.stops
+            stops.insert(delivery, at: position)
+            scratch.setRoute(Route(stops: stops, plannedAt: route.plannedAt), of: riderID)
+            return planner.retimed(rider, in: scratch, now: time)
+        }
+        let cheapest = placed.min { $0.cost < $1.cost }!  // the range holds at least the place after the frozen stops
+        ledger.decide(.routePlanned(rider: riderID, stops: cheapest.stops, trigger: trigger, costBefore: before, costAfter: cheapest.cost), at: time)
     }
 
     private func retime(_ riderID: String, at time: Instant, trigger: String) {
