@@ -293,20 +293,29 @@ final class Dispatcher {
                                         costAfter: insertion.costAfter), at: time)
             return
         }
-        // No place the planner would choose (a skill the rider lacks, a shift too short, a window already gone): the
-        // parcel is on board all the same, so it goes where it costs least, lateness and overtime counted.
-        let before = planner.retimed(rider, in: world, now: time).cost
-        let route = world.routes[riderID] ?? Route(stops: [], plannedAt: time)
+        // No place the planner would choose (a shift too short, a window already gone): the parcel is on board all the
+        // same, so it goes where it costs least, lateness and overtime counted. Each place is priced on the route's
+        // stops resolved once (a feed's pickups by riders the core did not plan them for come here often).
+        let stops = world.routes[riderID]?.stops ?? []
+        let start = planner.start(of: rider, now: time, in: world), conditions = TravelConditions(world)
+        let resolved = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: time) }
         let delivery = Stop(order: orderID, kind: .delivery, eta: time)
-        var scratch = world
-        let placed = (planner.frozenPrefix(of: rider, route: route.stops)...route.stops.count).map { position in
-            var stops = route.stops
-            stops.insert(delivery, at: position)
-            scratch.setRoute(Route(stops: stops, plannedAt: route.plannedAt), of: riderID)
-            return planner.retimed(rider, in: scratch, now: time)
+        guard let deliveryInfo = StopInfo(delivery, ref: -1, in: world, now: time) else { return }
+        let cost = { (infos: [StopInfo]) in
+            self.planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions, wantETAs: false).cost
         }
-        let cheapest = placed.min { $0.cost < $1.cost }!  // the range holds at least the place after the frozen stops
-        ledger.decide(.routePlanned(rider: riderID, stops: cheapest.stops, trigger: trigger, costBefore: before, costAfter: cheapest.cost), at: time)
+        var best = (position: stops.count, cost: Double.infinity)
+        for position in planner.frozenPrefix(of: rider, route: stops)...stops.count {
+            var infos = resolved
+            infos.insert(deliveryInfo, at: resolved.firstIndex { $0.ref >= position } ?? resolved.count)
+            let placed = cost(infos)
+            if placed < best.cost { best = (position, placed) }
+        }
+        var placed = stops
+        placed.insert(delivery, at: best.position)
+        let timed = planner.evaluator.evaluate(placed, rider: rider, from: start, now: time, in: world)
+        ledger.decide(.routePlanned(rider: riderID, stops: zip(placed, timed.etas).map { Stop(order: $0.order, kind: $0.kind, eta: $1) },
+                                    trigger: trigger, costBefore: cost(resolved), costAfter: timed.cost), at: time)
     }
 
     private func retime(_ riderID: String, at time: Instant, trigger: String) {
