@@ -302,6 +302,30 @@ import Testing
         #expect(follower.poll().map { String(decoding: $0.bytes, as: UTF8.self) } == ["b1", "b2", "b3", "b4", "b5"])
     }
 
+    /// A feed of R1's positions at these offsets from `t0`, followed by a `FeedSource` into a desk engine: how many
+    /// lines it refused, and the engine's clock after.
+    func follow(_ offsets: [Int64]) throws -> (refused: Int, clock: Instant?) {
+        let path = TestCity.temporaryFile("slip.jsonl"), dead = TestCity.temporaryFile("slip.dead.jsonl")
+        defer { for file in [path, dead] { try? FileManager.default.removeItem(atPath: file) } }
+        let lines = offsets.enumerated().map { index, offset in
+            EventCodec.encode(Event(id: "p\(index)", at: t0 + offset, by: "feed", body: .riderPosition(rider: "R1", position: DeskCity.hub)), utcOffsetSeconds: -10800)
+        }
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: path))
+        let engine = try DeskCity.engine(mode: .static)
+        let source = FeedSource(follower: try FeedFollower(path: path), deadLetter: try DeadLetterFile(path: dead))
+        source.advance(to: t0, engine: engine)
+        return (source.deadLetters, engine.world.clock)
+    }
+
+    @Test func aFeedLineDatedHoursOnWhoseNextLineGoesOnFromBeforeIsASlipAndTheRestIsTaken() throws {
+        let slip = try follow([0, 5 * 3600, 60, 120])
+        #expect(slip.refused == 1 && slip.clock == t0 + 120, "the slip refused, the lines after it taken: \(slip)")
+        let jump = try follow([0, 5 * 3600, 5 * 3600 + 60])
+        #expect(jump.refused == 0 && jump.clock == t0 + 5 * 3600 + 60, "a feed that really jumps goes on from the jump: \(jump)")
+        let last = try follow([0, 60, 5 * 3600])
+        #expect(last.refused == 0 && last.clock == t0 + 5 * 3600, "nothing after it to ask: taken")
+    }
+
     // 10. Policy templates reach customers: no escape sequences, no unknown placeholders, no key set twice.
     @Test(arguments: [
         ("[templates]\ndelayed = hi \u{1B}]52;c;ZXZpbA==\u{07} {order}\n", "control characters or escape sequences are not allowed"),
