@@ -303,8 +303,8 @@ import Testing
     }
 
     /// A feed of R1's positions at these offsets from `t0`, followed by a `FeedSource` into a desk engine: how many
-    /// lines it refused, and the engine's clock after.
-    func follow(_ offsets: [Int64]) throws -> (refused: Int, clock: Instant?) {
+    /// lines it refused, the engine's clock after, and the lines `tower validate` finds bad.
+    func follow(_ offsets: [Int64]) throws -> (refused: Int, clock: Instant?, bad: [Int]) {
         let path = TestCity.temporaryFile("slip.jsonl"), dead = TestCity.temporaryFile("slip.dead.jsonl")
         defer { for file in [path, dead] { try? FileManager.default.removeItem(atPath: file) } }
         let lines = offsets.enumerated().map { index, offset in
@@ -314,16 +314,19 @@ import Testing
         let engine = try DeskCity.engine(mode: .static)
         let source = FeedSource(follower: try FeedFollower(path: path), deadLetter: try DeadLetterFile(path: dead))
         source.advance(to: t0, engine: engine)
-        return (source.deadLetters, engine.world.clock)
+        var validator = FeedValidator(world: DeskCity.world())
+        try validator.validate(path: path)
+        return (source.deadLetters, engine.world.clock, validator.diagnostics.filter { $0.severity == .error }.map(\.line))
     }
 
     @Test func aFeedLineDatedHoursOnWhoseNextLineGoesOnFromBeforeIsASlipAndTheRestIsTaken() throws {
         let slip = try follow([0, 5 * 3600, 60, 120])
         #expect(slip.refused == 1 && slip.clock == t0 + 120, "the slip refused, the lines after it taken: \(slip)")
+        #expect(slip.bad == [2], "validate names the slip, not the lines after it")
         let jump = try follow([0, 5 * 3600, 5 * 3600 + 60])
-        #expect(jump.refused == 0 && jump.clock == t0 + 5 * 3600 + 60, "a feed that really jumps goes on from the jump: \(jump)")
+        #expect(jump.refused == 0 && jump.clock == t0 + 5 * 3600 + 60 && jump.bad.isEmpty, "a feed that really jumps goes on from the jump: \(jump)")
         let last = try follow([0, 60, 5 * 3600])
-        #expect(last.refused == 0 && last.clock == t0 + 5 * 3600, "nothing after it to ask: taken")
+        #expect(last.refused == 0 && last.clock == t0 + 5 * 3600 && last.bad.isEmpty, "nothing after it to ask: taken")
     }
 
     // 10. Policy templates reach customers: no escape sequences, no unknown placeholders, no key set twice.

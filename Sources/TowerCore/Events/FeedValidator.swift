@@ -13,16 +13,21 @@ public struct FeedValidator {
         self.latestEventTime = latestEventTime
     }
 
-    /// Validates a file, streaming it.
+    /// Validates a file, streaming it: each line once the next is read, so a slip of the feed's time is told as the
+    /// core tells it (`FeedSlip`).
     public mutating func validate(path: String) throws {
+        var held: (line: JournalReader.Line, number: Int)?
         try JournalReader.lines(path: path) { number, bytes, _ in
-            validate(line: JournalReader.decode(bytes), number: number)
+            let line = JournalReader.decode(bytes)
+            if let held { validate(line: held.line, number: held.number, next: line.time) }
+            held = (line, number)
             return true
         }
+        if let held { validate(line: held.line, number: held.number) }
     }
 
-    /// Validates one decoded line.
-    public mutating func validate(line: JournalReader.Line, number: Int) {
+    /// Validates one decoded line; `next`: the time of the line after it, when known.
+    public mutating func validate(line: JournalReader.Line, number: Int, next: Instant? = nil) {
         lines += 1
         switch line {
         case let .bad(error):
@@ -32,6 +37,7 @@ public struct FeedValidator {
                 if let latest = latestEventTime, let refusal = DayBound(latest: latest).refusal(of: event, offsetSeconds: world.utcOffsetSeconds) {
                     throw refusal
                 }
+                if let slip = FeedSlip.refusal(of: event, clock: world.clock, next: next, offsetSeconds: world.utcOffsetSeconds) { throw slip }
                 try world.check(event)
                 world.apply(event)
                 valid += 1

@@ -9,6 +9,12 @@ public struct JournalReader {
     public enum Line {
         case event(Event, warnings: [EventError])
         case bad(EventError)
+
+        /// The event's time; nil for a bad line.
+        public var time: Instant? {
+            if case let .event(event, _) = self { return event.at }
+            return nil
+        }
     }
 
     /// The result of reading a whole file.

@@ -79,25 +79,15 @@ public final class FeedSource: EventSource {
         let lines = follower.poll()
         for (index, line) in lines.enumerated() {
             if engine.interrupted?() ?? false { return }  // a signal: the rest is read again at the next start
-            let next = lines.indices.contains(index + 1) ? lines[index + 1] : nil
-            let admit = { (event: inout Event) in FeedSource.outlier(event, clock: engine.world.clock, next: next, offsetSeconds: engine.world.utcOffsetSeconds) }
+            // The next line's time, read only for a line far enough on to be a slip (`FeedSlip`).
+            let admit = { (event: inout Event) -> EventError? in
+                guard let clock = engine.world.clock, event.at > clock + FeedSlip.jump, lines.indices.contains(index + 1),
+                      lines[index + 1].overlongBytes == nil else { return nil }
+                let next = try? EventCodec.decode(line: lines[index + 1].bytes).event.at
+                return FeedSlip.refusal(of: event, clock: clock, next: next, offsetSeconds: engine.world.utcOffsetSeconds)
+            }
             if ingestion.take(line.bytes, line: line.number, overlongBytes: line.overlongBytes, engine: engine, admit: admit) == .stopped { return }
         }
         if let clock = engine.world.clock { engine.advance(to: clock) }
-    }
-
-    /// How far past the feed's time a line must be, and how far before it the next line, for the line to be a slip.
-    static let jump: Int64 = 300
-
-    /// Why `event` is a slip of the feed's time, or nil: a line more than `jump` past the feed's time whose next line
-    /// (already read) goes back more than `jump`, to no earlier than the feed's time. Taken, it would carry the clock
-    /// with it and every line after it would be refused as going back in time; refused, the feed goes on. A feed that
-    /// really jumps (a silent hour) has its next line after the jump too, lines a little out of order are not slips,
-    /// and at the end of what has been read there is nothing to ask: all are taken as before.
-    static func outlier(_ event: Event, clock: Instant?, next: FeedFollower.RawLine?, offsetSeconds: Int) -> EventError? {
-        guard let clock, event.at > clock + jump, let next, next.overlongBytes == nil,
-              let after = try? EventCodec.decode(line: next.bytes).event.at, after >= clock, after <= event.at - jump else { return nil }
-        let time = { (instant: Instant) in ISOTime.format(instant, offsetSeconds: offsetSeconds) }
-        return EventError(field: "at", reason: "\(time(event.at)) is \((event.at - clock + 59) / 60) min past the feed's time (\(time(clock))) and the next line goes on from there (\(time(after))): a slip, refused so the lines after it are taken")
     }
 }
