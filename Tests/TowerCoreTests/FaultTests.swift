@@ -325,6 +325,8 @@ import Testing
         #expect(slip.bad == [2], "validate names the slip, not the lines after it")
         let jump = try follow([0, 5 * 3600, 5 * 3600 + 60])
         #expect(jump.refused == 0 && jump.clock == t0 + 5 * 3600 + 60 && jump.bad.isEmpty, "a feed that really jumps goes on from the jump: \(jump)")
+        let jitter = try follow([0, 600, 300])
+        #expect(jitter.refused == 1 && jitter.bad == [3], "lines minutes out of order: the later one goes back in time, as before")
         let last = try follow([0, 60, 5 * 3600])
         #expect(last.refused == 0 && last.clock == t0 + 5 * 3600 && last.bad.isEmpty, "nothing after it to ask: taken")
     }

@@ -2,8 +2,10 @@
 /// carries the clock with it and every line after it is refused as going back in time. It is told from a feed that
 /// really jumps (a silent hour) by the line after it: a slip's next line goes back to where the feed was.
 public enum FeedSlip {
-    /// How far past the feed's time a line must be, and how far before it the next line, for the line to be a slip.
-    public static let jump: Int64 = 300
+    /// How far past the feed's time a line must be, and how far before it the next line, for the line to be a slip:
+    /// far enough that lines a few minutes out of order (which of two is wrong is anyone's guess) are left to the
+    /// rule that time does not go back.
+    public static let jump: Int64 = 1800
 
     /// Why `event` is a slip, or nil: more than `jump` past the feed's time (`clock`), with a next line (its time:
     /// `next`) more than `jump` before it and no earlier than the feed's time. Lines a little out of order are not
