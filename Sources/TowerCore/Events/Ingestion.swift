@@ -36,8 +36,8 @@ public final class Ingestion {
     /// Takes one raw line.
     /// - Parameters:
     ///   - overlongBytes: the line's full length when it was longer than the limit (then `bytes` is its start).
-    ///   - admit: a further rule of the source (the HTTP API refuses a line dated ahead of the core's clock); may stamp
-    ///     the event.
+    ///   - admit: a further rule of the source (the HTTP API refuses a line dated ahead of the core's clock, a feed a
+    ///     slip of its time); may stamp the event.
     public func take(_ bytes: [UInt8], line: Int, overlongBytes: Int? = nil, engine: Engine,
                      admit: (inout Event) -> EventError? = { _ in nil }) -> Outcome {
         if engine.halted != nil { return .stopped }
