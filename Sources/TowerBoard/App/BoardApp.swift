@@ -181,10 +181,10 @@ public final class BoardApp {
     private func keepHistory() -> BoardMessage? {
         guard let historyFile else { return nil }
         do {
-            try Data((model.history.entries.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: historyFile), options: .atomic)
+            try WholeFile.write(Data((model.history.entries.joined(separator: "\n") + "\n").utf8), to: historyFile, what: "the command history")
             return nil
         } catch {
-            return .note("command history not kept: \(error.localizedDescription)")
+            return .note("command history not kept: \(error)")
         }
     }
 

@@ -31,10 +31,9 @@ public struct ScenarioGenerator {
 
     /// Writes the scenario's files into `directory`, creating it; existing files are replaced.
     public func write(to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try WholeFile.makeFolder(directory, what: "the scenario folder")
         for file in files() {
-            let path = URL(fileURLWithPath: directory).appendingPathComponent(file.name).path
-            guard FileManager.default.createFile(atPath: path, contents: Data(file.text.utf8)) else { throw ToolError("cannot write \(path)") }
+            try WholeFile.write(Data(file.text.utf8), to: URL(fileURLWithPath: directory).appendingPathComponent(file.name).path, what: "the scenario's file")
         }
     }
 

@@ -47,9 +47,9 @@ enum Installation {
             ?? environment["HOME"].map { $0 + "/.local/state" } ?? "."
         let path = base + "/tower"
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw ToolError("cannot create the state folder \(path): \(error.localizedDescription) (set XDG_STATE_HOME or pass --journal)")
+            try WholeFile.makeFolder(path, what: "the state folder")
+        } catch let error as ToolError {
+            throw ToolError(error.message + " (set XDG_STATE_HOME or pass --journal)")
         }
         return path
     }

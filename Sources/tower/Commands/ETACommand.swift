@@ -33,6 +33,7 @@ enum ETACommand: Command {
         let csv = arguments.positionals[1]
         switch arguments.positionals[0] {
         case "train":
+            try WholeFile.checkWritable(modelPath, what: "the model")  // before the training
             let history = try HistoryReader.read(path: csv, requireTimes: true)
             report(history.errors)
             let start = Date()
@@ -97,10 +98,14 @@ enum ETACommand: Command {
             settings.days = value
         }
         let history = SyntheticHistory(settings: settings)
-        do { try history.csv.write(toFile: arguments.positionals[1], atomically: true, encoding: .utf8) } catch {
-            throw ToolError("cannot write \(arguments.positionals[1]): \(error.localizedDescription)")
+        try WholeFile.write(Data(history.csv.utf8), to: arguments.positionals[1], what: "the history")
+        let closure: String
+        if let zone = history.closedZone, let day = settings.closureDay, day < settings.days {
+            closure = "zone \(zone) closed from day \(day + 1)"
+        } else {
+            closure = "no closure" + (settings.closureDay.map { " (the history ends before day \($0 + 1))" } ?? "")
         }
-        FileHandle.standardError.write(Data("tower: \(history.rows.count) legs over \(settings.days) days; \(history.closedZone.map { "zone \($0) closed from day \(settings.closureDay! + 1)" } ?? "no closure")\n".utf8))
+        FileHandle.standardError.write(Data("tower: \(history.rows.count) legs over \(settings.days) days; \(closure)\n".utf8))
         return 0
     }
 

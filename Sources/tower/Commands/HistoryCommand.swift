@@ -18,6 +18,7 @@ enum HistoryCommand: Command {
         let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
         let days = try arguments.int("days", default: 20, in: 1...3650)
         let seed = try arguments.seed()
+        if let path = arguments.value("out") { try WholeFile.checkWritable(path, what: "the history") }  // before the days are simulated
         var text = HistoryRecorder.header + "\n"
         for day in 0..<days {
             let shifted = scenario.shifted(days: day)
@@ -30,7 +31,7 @@ enum HistoryCommand: Command {
             FileHandle.standardError.write(Data("day \(day + 1)/\(days): \(recorder.rows.count) stop visits\n".utf8))
         }
         if let path = arguments.value("out") {
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ToolError("cannot write \(path)") }
+            try WholeFile.write(Data(text.utf8), to: path, what: "the history")
         } else {
             print(text, terminator: "")
         }

@@ -29,11 +29,7 @@ enum ReportCommand: Command {
             return 0
         }
         // The HTML file alone: nothing on standard output, so the command can sit in a script or a cron job.
-        do {
-            try Data(ReportHTML.document(days).utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw ToolError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try WholeFile.write(Data(ReportHTML.document(days).utf8), to: path, what: "the report")
         return 0
     }
 }

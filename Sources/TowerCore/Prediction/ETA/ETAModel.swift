@@ -458,7 +458,7 @@ public struct ETAModel: Codable, Sendable {
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        do { try encoder.encode(self).write(to: URL(fileURLWithPath: path)) } catch { throw ToolError("cannot write model \(path): \(error.localizedDescription)") }
+        try WholeFile.write(try encoder.encode(self), to: path, what: "the model")
     }
 
     /// A decoding error as where in the file and why (Foundation's own text says only "not in the correct format").

@@ -28,15 +28,11 @@ public struct ETAModelCache: Sendable, Equatable {
         let path = folder + "/" + String(SeededRandom.fnv1a(text), radix: 16) + ".json"
         if FileManager.default.fileExists(atPath: path), let kept = try? ETAModel.read(path: path, writtenByThisBuild: true) { return kept }
         let model = try train()
-        let temporary = path + ".\(getpid()).tmp"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try model.write(to: temporary)
-            guard rename(temporary, path) == 0 else { throw ToolError("rename failed") }
+            try WholeFile.makeFolder(folder, what: "the model cache")
+            try model.write(to: path)  // whole or not at all: a reader never finds half a model
             prune()
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-        }
+        } catch {}
         return model
     }
 
