@@ -13,7 +13,8 @@ import TowerCore
     /// The demo's status line: the latest story caption the day's events made.
     @Test func demoCaption() throws {
         var snapshot = BoardFixture.snapshot
-        snapshot.caption = try #require(BoardFixture.captions.last, "the fixture's morning made captions")
+        let caption: String = try #require(BoardFixture.captions.last, "the fixture's morning made captions")
+        snapshot.caption = caption
         var buffer = ScreenBuffer(width: 120, height: 30)
         BoardView.render(snapshot, model: BoardModel(speed: 60, readonly: true), theme: .dark, glyphs: .unicode, into: &buffer)
         #expect(buffer.lines[28].hasPrefix(" ▶ ") && buffer.lines[29].contains("?:help"), "the caption above the status line")
