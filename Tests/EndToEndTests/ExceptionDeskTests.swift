@@ -62,6 +62,8 @@ import Testing
         }
         let pretending = try Tower.run(["decide", "approve", exception, "--operator", "ana", "--journal", journal])
         #expect(pretending.status == 2, "who decides comes from the kernel, never from a flag")
+        let fraction = try Tower.run(["decide", "approve", exception, "--option", "1.5", "--journal", journal])
+        #expect(fraction.status == 2 && fraction.stderr.contains("--option needs a whole number from 1 to 4, got '1.5'"), "\(fraction.stderr)")
 
         let approve = try Tower.run(["decide", "approve", exception, "--option", "1", "--role", "supervisor", "--journal", journal])
         #expect(approve.status == 0, "\(approve.stderr)")

@@ -28,7 +28,7 @@ enum DecideCommand: Command {
         let command: OperatorCommand
         switch verb {
         case "approve":
-            command = .approve(exception: exception, option: Int(try arguments.double("option", default: 1, in: 1...4)))
+            command = .approve(exception: exception, option: try arguments.int("option", default: 1, in: 1...4))
         case "reject":
             command = .reject(exception: exception, reason: arguments.value("reason") ?? "rejected from the command line")
         default:
