@@ -39,12 +39,18 @@ func towerMain(_ words: [String]) -> Int32 {
         }
         return try command.run(arguments)
     } catch let error as UsageError {
-        FileHandle.standardError.write(Data("tower: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("tower: \(shown(error))\n".utf8))
         return 2
     } catch {
-        FileHandle.standardError.write(Data("tower: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("tower: \(shown(error))\n".utf8))
         return 1
     }
+}
+
+/// An error as it may reach a terminal: messages quote what they were given (an option's value, a file's field), so
+/// escape sequences and control characters go, line by line.
+private func shown(_ error: any Error) -> String {
+    "\(error)".split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.clean(String($0)) }.joined(separator: "\n")
 }
 
 exit(towerMain(Array(CommandLine.arguments.dropFirst())))

@@ -21,6 +21,14 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// An error quotes what it was given; what reaches the terminal has no escape sequence or control character in it.
+    @Test(arguments: [["simulate", "--until", "1\u{1B}]0;owned\u{07}\u{1B}[2J"], ["simulate", "--scenario", "/nonexistent/\u{1B}[31mred"]])
+    func anErrorQuotesNoEscapeSequence(arguments: [String]) throws {
+        let result = try Tower.run(arguments)
+        #expect(result.status != 0 && result.stderr.hasPrefix("tower: "), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(result.stderr.debugDescription)")
+    }
+
     @Test func simulateAndReplayPrintTheSameDigest() throws {
         let city = try Tower.smallCity()
         let journal = try Tower.temporaryDirectory() + "/j.jsonl"
