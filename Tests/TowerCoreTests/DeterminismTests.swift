@@ -68,6 +68,25 @@ import Testing
 }
 
 @Suite struct HistoryTests {
+    /// A day simulated a day later (`tower history`'s days) is the same day: the windows customers booked move with
+    /// everything else, so about as many promises are kept as on the first (not exactly as many: it is another
+    /// weekday).
+    @Test func aShiftedDayKeepsTheSamePromises() throws {
+        let scenario = try TestCity.scenario()
+        func outcomes(_ scenario: Scenario) throws -> [PromiseOutcome?] {
+            let session = try SessionStarter.start(scenario: scenario, seed: 2, journalPath: nil, durability: .batch)
+            let end = scenario.time(13 * 3600)
+            session.simulation.run(until: end, engine: session.engine)
+            let world = session.engine.world
+            return world.orderIDs.map { world.orders[$0]!.promiseOutcome(at: end) }
+        }
+        let shifted = scenario.shifted(days: 1)
+        #expect(shifted.orders.allSatisfy { $0.booked == $0.window })
+        let first = try outcomes(scenario).filter { $0 == .kept }.count, second = try outcomes(shifted).filter { $0 == .kept }.count
+        #expect(first >= 20)
+        #expect(Double(second) >= 0.9 * Double(first), "kept \(second) on the shifted day, \(first) on the first")
+    }
+
     @Test func recordsOneRowPerAttemptWithOrderedTimes() throws {
         let scenario = try TestCity.scenario()
         let session = try SessionStarter.start(scenario: scenario.shifted(days: 1), seed: 2, journalPath: nil, durability: .batch)

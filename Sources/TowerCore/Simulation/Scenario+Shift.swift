@@ -17,6 +17,7 @@ extension Scenario {
             moved.createdAt = order.createdAt + delta
             moved.window = TimeWindow(start: order.window.start + delta, end: order.window.end + delta)
             moved.promised = TimeWindow(start: order.promised.start + delta, end: order.promised.end + delta)
+            moved.booked = TimeWindow(start: order.booked.start + delta, end: order.booked.end + delta)
             return moved
         }
         copy.disruptions = disruptions.map { disruption in
