@@ -1,4 +1,21 @@
 extension Scenario {
+    /// The scenario on the day `date` names (`YYYY-MM-DD`, or `today`: the day it is at `now` where the city is),
+    /// moved by whole days (`shifted`): a real operation runs its city's folder each day on that day.
+    public func on(_ date: String, now: Instant) throws(ToolError) -> Scenario {
+        let target: Instant
+        if date == "today" {
+            target = ISOTime.startOfDay(now, offsetSeconds: utcOffsetSeconds)
+        } else {
+            guard date.utf8.count == 10, let midnight = ISOTime.parse(date + "T00:00:00Z")?.instant else {
+                throw ToolError("--date needs a day YYYY-MM-DD or 'today', got '\(TextSanitizer.clean(String(date.prefix(40))))'")
+            }
+            target = midnight - Int64(utcOffsetSeconds)
+        }
+        let days = (target - day) / 86400
+        guard abs(days) <= 36_525 else { throw ToolError("--date \(date) is more than a century from the scenario's day") }
+        return shifted(days: Int(days))
+    }
+
     /// The same scenario `days` later: every time moves, nothing else changes. Used to simulate many days.
     public func shifted(days: Int) -> Scenario {
         let delta = Int64(days) * 86400

@@ -10,6 +10,7 @@ import TowerService
 struct CoreStart {
     static let options: [CommandSpec.Option] = [
         .init(name: "scenario", value: "DIR", help: "Scenario folder: the city, riders and orders (default \(defaultScenarioName))."),
+        DateOption.option,
         .init(name: "seed", value: "N", help: "Seed of the simulation (default 1)."),
         .init(name: "speed", value: "N", help: "Simulated seconds per real second (default 60: a minute a second)."),
         .init(name: "from", value: "HH:MM", help: "Play the simulation headless up to this time before opening (default: the plan lock, for a new day)."),
@@ -39,14 +40,15 @@ struct CoreStart {
     /// done and what is being done, for a bar on stderr or the board's loading screen.
     init(_ arguments: ParsedArguments, command: String, peopleDecide: Bool = true, interrupted: (() -> Bool)? = nil,
          progress: ((Double, String) -> Void)? = nil) throws {
-        scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
+        scenario = try DateOption.scenario(arguments)
         let seed = try arguments.seed()
         let speed = try arguments.double("speed", default: 60, in: 0.1...3600)
         let feedPath = arguments.value("feed")
         let choice = try PolicyChoice.parse(arguments.value("policy"))
         let state = try Installation.stateDirectory()
-        let defaultJournal = try feedPath.map { state + "/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent).jsonl" }
-            ?? Self.defaultJournal(scenario: scenario, seed: seed)
+        let dated = DateOption.suffix(arguments, scenario: scenario)
+        let defaultJournal = try feedPath.map { state + "/feed-\(URL(fileURLWithPath: $0 == "-" ? "stdin" : $0).deletingPathExtension().lastPathComponent)\(dated).jsonl" }
+            ?? Self.defaultJournal(scenario: scenario, seed: seed, dated: dated)
         journalPath = arguments.value("journal") ?? defaultJournal
         socketPath = arguments.value("socket") ?? Self.socket(forJournal: journalPath)
         lock = try JournalLock(journal: journalPath, holder: "tower \(command), pid \(getpid()), socket \(socketPath)")
@@ -175,7 +177,8 @@ struct CoreStart {
     }
 
     /// The journal a core on a simulated city keeps by default.
-    static func defaultJournal(scenario: Scenario, seed: UInt64) throws -> String {
-        try Installation.stateDirectory() + "/\(scenario.name)-seed\(seed).jsonl"
+    /// `NAME-seedN.jsonl` in the state folder (`NAME-YYYY-MM-DD-seedN.jsonl` for a day `--date` moved: `dated`).
+    static func defaultJournal(scenario: Scenario, seed: UInt64, dated: String = "") throws -> String {
+        try Installation.stateDirectory() + "/\(scenario.name)\(dated)-seed\(seed).jsonl"
     }
 }

@@ -8,6 +8,7 @@ enum SocketOption {
         .init(name: "journal", value: "FILE", help: "The core's journal, to find its socket (default NAME-seedN.jsonl in the state folder)."),
         .init(name: "scenario", value: "DIR", help: "Scenario of the core, to find its default journal (default \(defaultScenarioName))."),
         .init(name: "seed", value: "N", help: "Seed of the core, to find its default journal (default 1)."),
+        DateOption.option,
     ]
 
     static let roleOption = CommandSpec.Option(
@@ -16,8 +17,9 @@ enum SocketOption {
     static func path(_ arguments: ParsedArguments) throws -> String {
         if let socket = arguments.value("socket") { return socket }
         if let journal = arguments.value("journal") { return CoreStart.socket(forJournal: journal) }
-        let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
-        return CoreStart.socket(forJournal: try CoreStart.defaultJournal(scenario: scenario, seed: try arguments.seed()))
+        let scenario = try DateOption.scenario(arguments)
+        return CoreStart.socket(forJournal: try CoreStart.defaultJournal(scenario: scenario, seed: try arguments.seed(),
+                                                                         dated: DateOption.suffix(arguments, scenario: scenario)))
     }
 
     /// `--role`, when given.

@@ -9,6 +9,7 @@ enum SimulateCommand: Command {
         summary: "Run a scenario headless, as fast as possible; print a summary and the world's digest.",
         options: [
             .init(name: "scenario", value: "DIR", help: "Scenario folder (default \(defaultScenarioName))."),
+            DateOption.option,
             .init(name: "seed", value: "N", help: "Seed of the simulation's random draws (default 1)."),
             .init(name: "until", value: "HH:MM", help: "Stop at this local time (default: the end of the day)."),
             .init(name: "journal", value: "FILE", help: "Append every event to this JSON-lines journal; an existing journal of the same scenario and seed is resumed."),
@@ -22,7 +23,7 @@ enum SimulateCommand: Command {
         discussion: "The same scenario and seed always give the same events and the same digest (unless the 06:00 plan reaches its budget, plan_budget_s, which depends on the machine's speed); 'tower replay' of the journal prints it again.")
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        let scenario = try ScenarioLoader.load(directory: arguments.value("scenario") ?? defaultScenario)
+        let scenario = try DateOption.scenario(arguments)
         let seed = try arguments.seed()
         var until = scenario.dayEnd + 4 * 3600
         if let text = arguments.value("until") {

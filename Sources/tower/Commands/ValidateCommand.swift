@@ -9,14 +9,15 @@ enum ValidateCommand: Command {
         arguments: [.init(name: "FILE", help: "The feed to check ('-' for standard input).")],
         options: [
             .init(name: "scenario", value: "DIR", help: "Check references against this scenario's zones, hubs, riders and orders (for feeds that do not define them)."),
+            DateOption.option,
         ],
         discussion: "Exit status 1 when any line is bad. Repaired text (control characters removed) is reported as a warning.")
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let path = arguments.positionals[0]
         var report = FeedValidator()
-        if let directory = arguments.value("scenario") {
-            let scenario = try ScenarioLoader.load(directory: directory)
+        if arguments.value("scenario") != nil {
+            let scenario = try DateOption.scenario(arguments)
             report = FeedValidator(world: CitySimulation(scenario: scenario, seed: 0).knownWorld(), latestEventTime: scenario.latestEventTime)
         }
         try report.validate(path: path == "-" ? "/dev/stdin" : path)
