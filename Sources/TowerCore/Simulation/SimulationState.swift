@@ -31,7 +31,7 @@ extension CitySimulation {
     /// Goes on from `state`. Called on a simulation just made, before any step.
     func restore(_ state: SimulationState) throws {
         guard state.scenario == scenarioFingerprint, state.initialActions == initialActions else {
-            throw ToolError("the journal's checkpoint was written for another version of scenario \"\(scenario.name)\" (its riders, orders or disruptions changed since)")
+            throw ToolError("the journal's checkpoint was written for another version of scenario \"\(scenario.name)\" (its riders, orders or disruptions changed since, or it ran on another day: --date)")
         }
         let performed = state.performed.flatMap { $0.count == 2 ? (time: Instant(seconds: $0[0]), order: Int($0[1])) : nil }
         var restored = Self.emptyQueue()
