@@ -367,4 +367,20 @@ import Testing
         #expect(w.string == #""a\u009b31mb""#)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(#"{"id":"a","id":"b"}"#.utf8)) }
     }
+
+    // 13. A second session.started (posted mid-day, or another journal's first line followed as a feed) renamed the
+    // day, moved its clock's offset and its ETA model under the core: no restart could resume its journal.
+    @Test func aSecondSessionStartedIsRefusedAndTheDayKeepsItsName() throws {
+        let engine = try DeskCity.engine()
+        let before = engine.world
+        let feed = Feeder(engine, from: t0)
+        #expect(throws: EventError.self) {
+            try feed.send(.sessionStarted(name: "evil", seed: 9, utcOffsetSeconds: 0, source: "feed", currency: "XXX", etaModel: "", policy: "static"))
+        }
+        let world = engine.world
+        #expect(world.name == before.name && world.seed == before.seed && world.utcOffsetSeconds == before.utcOffsetSeconds)
+        #expect(world.etaModel == before.etaModel && world.currency == before.currency)
+        try feed.send(.shiftStarted(rider: "R1"))
+        #expect(engine.world.riders["R1"]?.status != .offShift, "the lines after it are taken")
+    }
 }

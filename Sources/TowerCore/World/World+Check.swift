@@ -14,7 +14,12 @@ extension World {
         }
         switch event.body {
         case .sessionStarted:
-            break
+            // It names the day, its clock's offset and the ETA model its journal goes on under: a second one (a line
+            // posted mid-day, the first line of another journal followed as a feed) would rename the day under the
+            // core and leave a journal no restart can resume.
+            if eventCounts[EventType.sessionStarted.rawValue] != nil {
+                throw EventError(field: "type", reason: "the day is open already (\"\(name)\"): session.started comes once, first in a journal")
+            }
         case let .zoneDefined(zone):
             try requireFreeOrSame(zones[zone.id] == nil, "zone", zone.id)
         case let .hubDefined(hub):

@@ -176,7 +176,7 @@ struct CoreStart {
             .compactMap { $0 }
     }
 
-    /// The journal a core on a simulated city keeps by default.
+    /// The journal a core on a simulated city keeps by default:
     /// `NAME-seedN.jsonl` in the state folder (`NAME-YYYY-MM-DD-seedN.jsonl` for a day `--date` moved: `dated`).
     static func defaultJournal(scenario: Scenario, seed: UInt64, dated: String = "") throws -> String {
         try Installation.stateDirectory() + "/\(scenario.name)\(dated)-seed\(seed).jsonl"
