@@ -383,4 +383,30 @@ import Testing
         try feed.send(.shiftStarted(rider: "R1"))
         #expect(engine.world.riders["R1"]?.status != .offShift, "the lines after it are taken")
     }
+
+    // 14. A rider whose shift ended early (sick, a vehicle gone) kept its orders: nobody collected them and no case
+    // said so, since a simulated rider ends its shift only with its route done.
+    @Test func aShiftEndedEarlyHandsOnWhatIsNotCollectedAndAsksAboutWhatIsOnBoard() throws {
+        let engine = try DeskCity.engine()
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        try feed.send(.orderCreated(DeskCity.order("O-2", at: GeoPoint(lat: -22.93, lon: -43.18), window: window)))
+        try #require(engine.world.orders["O-1"]?.rider == "R1" && engine.world.orders["O-2"]?.rider == "R1")
+        try feed.send(.pickupDone(rider: "R1", order: "O-1"))
+        try feed.send(.shiftStarted(rider: "R2"))
+        try feed.send(.shiftEnded(rider: "R1"))
+        let world = engine.world
+        #expect(world.orders["O-2"]?.rider == "R2", "the order R1 had not collected goes to a rider on shift")
+        #expect(!(world.routes["R1"]?.stops.contains { $0.order == "O-2" } ?? false))
+        #expect(world.orders["O-1"]?.rider == "R1" && world.orders["O-1"]?.status == .pickedUp, "the parcel on board stays with R1")
+        let cases = world.exceptions.values.filter { $0.kind == .contradictoryEvent && $0.subject == "R1" }
+        #expect(cases.count == 1 && cases.first?.detail == "R1 ended the shift with 1 parcel on board: O-1", "\(cases.map(\.detail))")
+        let ask = try #require(cases.first?.options.first { $0.action.kind == .askRider }, "ask the rider about it: \(cases.map(\.options))")
+        #expect(ask.summary.contains("ask R1"))
+        let option = try #require(cases.first?.options.firstIndex { $0.action.kind == .askRider }) + 1
+        try engine.submit(Event(id: "approve", at: feed.time + 60, by: "ana", body: .exceptionApproved(exception: cases.first!.id, option: option, operator: "ana"),
+                                role: .supervisor))
+        #expect(engine.world.exceptions[cases.first!.id]?.state == .approved, "a rider whose shift ended can still be called")
+    }
 }

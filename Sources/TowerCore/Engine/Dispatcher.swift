@@ -100,6 +100,11 @@ final class Dispatcher {
         case let .riderBreakdown(id, _):
             guard planLocked else { return }
             reassignUnpicked(of: id, at: now, reason: "rider \(id) broke down")
+        case let .shiftEnded(id):
+            // A simulated rider ends the shift with the route done; a real one may stop early (sick, a vehicle gone):
+            // what it has not collected goes to others. Parcels on board stay with it (a case asks about them).
+            guard planLocked else { return }
+            reassignUnpicked(of: id, at: now, reason: "rider \(id)'s shift ended")
         case let .trafficIncident(_, zone, _, _, _):
             guard planLocked else { return }
             for id in world.riderIDs where !(world.routes[id]?.stops.isEmpty ?? true) {

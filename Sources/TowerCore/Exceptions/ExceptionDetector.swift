@@ -128,7 +128,7 @@ public struct ExceptionDetector: Sendable {
     }
 
     /// What `event` shows before it applies: a failed attempt, a breakdown, a cancellation of a parcel already
-    /// on board, or a contradiction (delivered twice, delivered before pickup, picked up or delivered by a rider other
+    /// on board, a shift ended with parcels on board, or a contradiction (delivered twice, delivered before pickup, picked up or delivered by a rider other
     /// than the plan's or the parcel's, picked up once delivered or cancelled).
     public func findings(for event: Event, before world: World) -> [Finding] {
         switch event.body {
@@ -139,6 +139,11 @@ public struct ExceptionDetector: Sendable {
             return [Finding(.failedAttempt, order, "\(rider): \(reason.rawValue.replacingOccurrences(of: "_", with: " "))")]
         case let .riderBreakdown(rider, note):
             return [Finding(.riderBreakdown, rider, note.isEmpty ? "breakdown" : note)]
+        case let .shiftEnded(rider):
+            let onBoard = (world.routes[rider]?.stops ?? []).filter { $0.kind == .delivery && world.orders[$0.order]?.status == .pickedUp }.map(\.order)
+            guard !onBoard.isEmpty else { return [] }
+            let listed = onBoard.prefix(5).joined(separator: ", ") + (onBoard.count > 5 ? ", …" : "")
+            return [Finding(.contradictoryEvent, rider, "\(rider) ended the shift with \(onBoard.count) parcel\(onBoard.count == 1 ? "" : "s") on board: \(listed)")]
         case let .orderCancelled(order, reason):
             guard world.orders[order]?.status == .pickedUp else { return [] }
             return [Finding(.cancelledAfterPickup, order, "on board with \(world.orders[order]?.rider ?? "?")"

@@ -22,7 +22,8 @@ public enum ExceptionKind: String, CaseIterable, Sendable, Codable {
     /// A critical order has waited for a rider.
     case criticalWaiting = "critical_waiting"
     case cancelledAfterPickup = "cancelled_after_pickup"
-    /// The feed says something impossible: delivered twice, delivered before it was picked up.
+    /// The feed says something impossible (delivered twice, delivered before it was picked up) or leaves parcels
+    /// nowhere (a shift ended with parcels on board).
     case contradictoryEvent = "contradictory_event"
 
     /// Kinds raised by a scan of the live state (the others are raised by the event that shows them), and

@@ -378,7 +378,9 @@ public struct RemedyPlanner: Sendable {
             }
             guard !draft.bodies.isEmpty else { throw ToolError("every customer of \(s) is within the window they were told") }
         case .askRider:
-            _ = try onDuty(s, in: world)
+            // A call: anyone who has worked today can take it, a rider whose shift ended with parcels too.
+            guard let rider = world.riders[s] else { throw ToolError("unknown rider \(s)") }
+            guard rider.status != .offShift else { throw ToolError("\(s) has not started a shift") }
         case .handoffZone:
             // In the day's order (the first placed takes the room), among the orders waiting for a rider.
             for id in world.ordersToScan(endingBy: now + policy.thresholds.capacityHorizon) where world.unassignedOrderIDs.contains(id) {
