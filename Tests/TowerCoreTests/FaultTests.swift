@@ -409,4 +409,26 @@ import Testing
                                 role: .supervisor))
         #expect(engine.world.exceptions[cases.first!.id]?.state == .approved, "a rider whose shift ended can still be called")
     }
+
+    // 15. An order updated past its rider's room (100 parcels for a motorbike of 20) stayed on the rider: the plan
+    // carried what the rider cannot.
+    @Test func anOrderThatOutgrowsItsRiderGoesToAnotherOrWaits() throws {
+        let sink = MemorySink()
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: t0 - 3600))
+        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: t0 - 7200, by: "test", body: body)) }
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
+        try #require(engine.world.orders["O-1"]?.rider == "R1")
+        try feed.send(.orderUpdated(order: "O-1", changes: OrderChanges(parcels: 5)))
+        #expect(engine.world.orders["O-1"]?.rider == "R1", "a change the rider can carry keeps it there")
+        try feed.send(.orderUpdated(order: "O-1", changes: OrderChanges(parcels: 100)))
+        #expect(engine.world.orders["O-1"]?.rider == nil && engine.world.orders["O-1"]?.status == .open, "no rider of this city carries 100")
+        #expect(!(engine.world.routes["R1"]?.stops.contains { $0.order == "O-1" } ?? false))
+        let reason = sink.events.compactMap { event -> String? in
+            if case let .orderUnassigned(order, reason) = event.body, order == "O-1" { return reason }
+            return nil
+        }.last
+        #expect(reason?.hasPrefix("order O-1 changed: O-1 is 100 parcels, over R1's 20") == true, "\(reason ?? "none")")
+    }
 }

@@ -94,8 +94,13 @@ final class Dispatcher {
                 retime(rider, at: now, trigger: "order \(id) cancelled")
             }
         case let .orderUpdated(id, _):
-            if let rider = world.orders[id]?.rider, !(world.orders[id]?.status.isFinal ?? true) {
-                retime(rider, at: now, trigger: "order \(id) changed")
+            guard let order = world.orders[id], let riderID = order.rider, !order.status.isFinal, let rider = world.riders[riderID] else { return }
+            // An order that grew past its rider's room or changed to what the rider's channel may not carry (a tier
+            // its rules keep from gig, a window after the shift) goes to another rider while it is not collected.
+            if order.status == .assigned, let why = planner.refusal(rider, order, now: now, in: world, forNewWork: false) {
+                reassign([id], from: riderID, at: now, reason: "order \(id) changed: \(why)")
+            } else {
+                retime(riderID, at: now, trigger: "order \(id) changed")
             }
         case let .riderBreakdown(id, _):
             guard planLocked else { return }
@@ -271,8 +276,14 @@ final class Dispatcher {
         // A feed may report a delivery without its pickup: only orders still to be delivered move.
         let unpicked = stops.filter { $0.kind == .pickup && !(world.orders[$0.order]?.status.isFinal ?? true) }.map(\.order)
         guard !unpicked.isEmpty else { return }
+        reassign(unpicked, from: riderID, at: time, reason: reason)
+    }
+
+    /// Moves `orders` (not collected yet) off `riderID` to the riders they cost least on, or leaves them waiting
+    /// when nobody can take them, then re-plans what `riderID` has left.
+    private func reassign(_ orders: [String], from riderID: String, at time: Instant, reason: String) {
         let before = planner.retimed(world.riders[riderID]!, in: world, now: time).cost
-        for id in unpicked {
+        for id in orders {
             guard let order = world.orders[id],
                   let insertion = planner.bestInsertion(of: order, in: world, now: time, excluding: [riderID]) else {
                 ledger.decide(.orderUnassigned(order: id, reason: reason + "; no other rider can take it"), at: time)

@@ -60,11 +60,13 @@ public struct InsertionPlanner: Sendable {
     /// What keeps a rider from carrying an order at all, whatever its route.
     enum Unfit: Sendable { case brokenDown, shiftEnded, skills, shiftEnding, windowAfterShift, parcels, weight }
 
-    private func unfit(_ rider: Rider, for order: Order, now: Instant) -> Unfit? {
+    /// `newWork`: the order would be new to the rider, so a shift ending within half an hour rules it out (an order
+    /// the rider already has stays).
+    private func unfit(_ rider: Rider, for order: Order, now: Instant, newWork: Bool = true) -> Unfit? {
         if rider.status == .brokenDown { return .brokenDown }
         if rider.status == .shiftEnded { return .shiftEnded }
         if !order.requiredSkills.isSubset(of: rider.profile.skills) { return .skills }
-        if rider.profile.shift.end <= now + 1800 { return .shiftEnding }
+        if newWork, rider.profile.shift.end <= now + 1800 { return .shiftEnding }
         if order.window.start > rider.profile.shift.end + RouteEvaluator.shiftGrace { return .windowAfterShift }
         if order.parcels > rider.profile.capacityParcels { return .parcels }
         if order.kg > rider.profile.capacityKg { return .weight }
@@ -72,11 +74,12 @@ public struct InsertionPlanner: Sendable {
     }
 
     /// Why `rider` cannot take `order` now whatever its route, in words (nil: `canServe` holds): what a dispatcher
-    /// whose pin or approval is refused needs to choose another rider.
-    public func refusal(_ rider: Rider, _ order: Order, now: Instant, in world: World) -> String? {
+    /// whose pin or approval is refused needs to choose another rider. `forNewWork` false: why a rider cannot keep an
+    /// order it has.
+    public func refusal(_ rider: Rider, _ order: Order, now: Instant, in world: World, forNewWork: Bool = true) -> String? {
         let r = rider.id, o = order.id, profile = rider.profile
         let clock = { (instant: Instant) in ISOTime.clock(instant, offsetSeconds: world.utcOffsetSeconds) }
-        switch unfit(rider, for: order, now: now) {
+        switch unfit(rider, for: order, now: now, newWork: forNewWork) {
         case .brokenDown: return "\(r) has broken down"
         case .shiftEnded: return "\(r)'s shift has ended"
         case .skills:
