@@ -160,7 +160,7 @@ struct BoardEndToEndTests {
         try handle.close()
         try tmux.wait(forText: "O-0004 cancelled: late addition")
         #expect(try tmux.quitBoard().contains("EXIT=0"))
-        let deadLetters = try String(contentsOfFile: work + "/state/tower/dead-letter.jsonl", encoding: .utf8)
+        let deadLetters = try String(contentsOfFile: work + "/state/tower/feed-feed.dead-letter.jsonl", encoding: .utf8)
         #expect(deadLetters.contains(#""line":2"#))
         #expect(deadLetters.contains("unexpected end of input"))
     }

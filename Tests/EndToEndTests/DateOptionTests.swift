@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `--date`: a city's folder run on another day. Its times, shifts and booked windows move to that day; a feed of that
-/// day is taken; the day's journal (and so its socket) is named by the date, so the next day starts its own.
+/// day is taken; the day's journal (and so its socket and dead letters) is named by the date, so the next day starts
+/// its own.
 @Suite struct DateOptionTests {
     static let day = "2027-03-02"
 
@@ -44,11 +45,20 @@ import Testing
         let thatDay = try Tower.run(["validate", feed, "--scenario", city, "--date", Self.day])
         #expect(thatDay.status == 0, "\(thatDay.stdout)\(thatDay.stderr)")
 
+        let refused = "{\"v\":1,\"id\":\"p2\",\"at\":\"\(Self.day)T07:01:00-03:00\",\"type\":\"rider.position\",\"rider\":\"R404\",\"lat\":-22.9,\"lon\":-43.2}\n"
+        try Data((line + refused).utf8).write(to: URL(fileURLWithPath: feed))
         let state = folder + "/state/tower"
         let core = try CoreProcess(["--scenario", city, "--date", Self.day, "--feed", feed], socket: state + "/feed-phones-\(Self.day).sock", in: folder)
+        let deadLetter = state + "/feed-phones-\(Self.day).dead-letter.jsonl"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: deadLetter, encoding: .utf8))?.contains("R404") ?? false) {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         #expect(core.stop() == 0, "\(core.output)")
         let journal = try String(contentsOfFile: state + "/feed-phones-\(Self.day).jsonl", encoding: .utf8)
         #expect(journal.contains("\"id\":\"p1\""), "the day's line journaled")
+        let deadLetters = try String(contentsOfFile: deadLetter, encoding: .utf8)
+        #expect(deadLetters.contains("R404"), "the day's refused line beside its journal")
 
         let simulated = try CoreProcess(["--scenario", city, "--date", Self.day, "--paused"], socket: state + "/city-\(Self.day)-seed1.sock", in: folder)
         let decide = try Tower.run(["decide", "approve", "E-9999", "--scenario", city, "--date", Self.day], in: folder)

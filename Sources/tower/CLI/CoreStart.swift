@@ -19,7 +19,7 @@ struct CoreStart {
         .init(name: "journal", value: "FILE", help: "The journal to append to and resume from (default $XDG_STATE_HOME/tower/NAME.jsonl, else ~/.local/state/tower/NAME.jsonl)."),
         .init(name: "socket", value: "PATH", help: "The core's Unix socket, for `tower attach` and `tower decide` (default: the journal's name with .sock, beside it)."),
         .init(name: "fresh", value: nil, help: "Start the day over: move an existing journal aside as FILE.old."),
-        .init(name: "dead-letter", value: "FILE", help: "Where refused feed lines go (default dead-letter.jsonl in the state folder, beside the journal)."),
+        .init(name: "dead-letter", value: "FILE", help: "Where refused inputs go, with their reasons (default: the journal's name with .dead-letter.jsonl, beside it)."),
         PolicyChoice.option,
         .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
     ] + NotificationOptions.options
@@ -27,6 +27,8 @@ struct CoreStart {
     let session: CoreSession
     let journalPath: String
     let socketPath: String
+    /// Where the inputs this core refuses go (`--dead-letter`, else beside the journal).
+    let deadLetterPath: String
     let scenario: Scenario
     let eta: ETAModel?
     /// What resuming found and mended (a torn line, a step cut short).
@@ -55,6 +57,7 @@ struct CoreStart {
         let notifications = try NotificationOptions(arguments, journal: journalPath)
         let files = JournalFiles(journal: journalPath, outbox: notifications.outbox)
         if arguments.has("fresh") { try files.moveAside() }
+        deadLetterPath = arguments.value("dead-letter") ?? files.deadLetter
 
         eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario, cache: Installation.modelCache())
         let engine: Engine
@@ -65,7 +68,7 @@ struct CoreStart {
         let projections = DayProjections(planLock: scenario.planLock)
         if let feedPath {
             (engine, source, notes) = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
-                                                        deadLetterPath: arguments.value("dead-letter") ?? state + "/dead-letter.jsonl",
+                                                        deadLetterPath: deadLetterPath,
                                                         projections: projections)
             start = engine.world.clock ?? scenario.dayStart
         } else {

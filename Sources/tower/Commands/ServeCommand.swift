@@ -37,7 +37,7 @@ enum ServeCommand: Command {
         core.session.engine.authority = Authority(roster: roster)
         core.session.paceRole = .supervisor
         let server = try core.server(roster: roster)
-        let api = try CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: arguments.value("dead-letter") ?? Installation.stateDirectory() + "/dead-letter.jsonl"),
+        let api = try CoreAPI(session: core.session, deadLetter: try DeadLetterFile(path: core.deadLetterPath),
                           devices: try devices(arguments, scenario: core.scenario),
                           tokens: try arguments.value("tokens").map { try AccessTokens.load(path: $0) },
                           orderMapping: try arguments.value("order-mapping").map {
