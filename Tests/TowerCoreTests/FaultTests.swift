@@ -431,4 +431,25 @@ import Testing
         }.last
         #expect(reason?.hasPrefix("order O-1 changed: O-1 is 100 parcels, over R1's 20") == true, "\(reason ?? "none")")
     }
+
+    // 16. A core following a feed that has ended (stdin closed), fed over HTTP since: the world's clock moved with
+    // the inputs, but the session's (the boards' header, the API's outlook) stayed at the feed's last line.
+    @Test func aCoreWhoseFeedEndedKeepsTimeWithItsOtherInputs() throws {
+        final class EndedFeed: EventSource {
+            var label: String { "feed stdin ended" }
+            var deadLetters: Int { 0 }
+            func clock(proposed: Instant, engine: Engine) -> Instant { engine.world.clock ?? proposed }
+            func advance(to time: Instant, engine: Engine) {}
+            var isFinished: Bool { true }
+            var finishedMessage: String { "standard input closed" }
+            var hasPace: Bool { false }
+            var ingestionProblem: String? { nil }
+            func writeCheckpoint(engine: Engine) {}
+        }
+        let engine = try DeskCity.engine()
+        let session = CoreSession(engine: engine, source: EndedFeed(), start: t0, speed: 1)
+        try engine.submit(Event(id: "http-1", at: t0 + 3600, by: "feed", body: .shiftStarted(rider: "R1")))
+        session.step(elapsed: 1)
+        #expect(session.now == t0 + 3600 && session.status.now == (t0 + 3600).seconds)
+    }
 }

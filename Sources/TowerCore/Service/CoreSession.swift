@@ -73,6 +73,10 @@ public final class CoreSession {
             carried -= Double(whole)
             source.advance(to: now + whole, engine: engine)
             now = source.clock(proposed: now + whole, engine: engine)
+        } else if !source.hasPace {
+            // A core whose clock is its inputs' follows the ones that come another way (HTTP, phones), also once its
+            // feed has ended (stdin closed) or while it is paused: boards and the API time the day from here.
+            now = source.clock(proposed: now, engine: engine)
         }
         engine.syncIfDue()
         guard engine.halted == nil else { return [] }  // the journal lacks the last step: its messages must not go out
