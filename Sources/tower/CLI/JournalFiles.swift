@@ -1,9 +1,10 @@
 import Foundation
 
 /// The files that belong to one journal, named after it: `NAME.jsonl` has `NAME.outbox.jsonl` (customer messages),
-/// `NAME.dead-letter.jsonl` (the inputs it refused, with why) and, with a rider webhook, `NAME.riders.jsonl` (riders' route changes); a webhook adds `NAME.outbox.sent.jsonl`
-/// (its delivery ledger) and `NAME.outbox.dead.jsonl` (messages it gave up on), and likewise for the riders'. An outbox given with `--outbox` keeps
-/// its ledger and dead letters beside itself in the same way.
+/// `NAME.dead-letter.jsonl` (the inputs it refused, with why) and, with a rider webhook, `NAME.riders.jsonl` (riders'
+/// route changes); a webhook adds `NAME.outbox.sent.jsonl` (its delivery ledger) and `NAME.outbox.dead.jsonl`
+/// (messages it gave up on), and likewise for the riders'. An outbox given with `--outbox` keeps its ledger and dead
+/// letters beside itself in the same way.
 struct JournalFiles {
     let journal: String
     let outbox: String
