@@ -81,6 +81,11 @@ import Testing
         #expect(exported.body.contains("\"line\":4") && exported.body.contains("\"field\":\"lat\""), "a refused row names its line and field: \(exported.body)")
         let broken = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", #"[{"lat":1e999}]"#, base + "/v1/orders"])
         #expect(broken.status == 400 && broken.body.contains("invalid JSON at byte"), "a body that is not JSON says where: \(broken)")
+        // Saved from a spreadsheet (a byte-order mark, CRLF), with a row cut short between two good ones: the good ones taken.
+        let saved = "\u{FEFF}Id,Shipping Name,Shipping Address1,Latitude,Longitude\r\n7001,A,Rua A,-22.9749,-43.3776\r\n7002,B\r\n7003,C,Rua C,-22.9749,-43.3776\r\n"
+        let spreadsheet = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", saved, base + "/v1/orders"])
+        #expect(spreadsheet.status == 200 && spreadsheet.body.contains("\"accepted\":2") && spreadsheet.body.contains("\"refused\":1"), "\(spreadsheet.body)")
+        #expect(spreadsheet.body.contains(#""field":"csv","line":3,"reason":"2 fields, the header has 5""#), "\(spreadsheet.body)")
         let noColumn = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", "Name,Id\n#1,2\n", base + "/v1/orders"])
         #expect(noColumn.status == 400 && noColumn.body.contains("Latitude"), "\(noColumn)")
 

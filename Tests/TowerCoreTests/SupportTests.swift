@@ -87,6 +87,21 @@ import Testing
         #expect(throws: ToolError.self) { try CSVTable.parse("a,b\n1,2\n3\n", file: "t.csv") }
         do { _ = try CSVTable.parse("a,b\n1,2\n3\n", file: "t.csv") } catch { #expect("\(error)" == "t.csv line 3: 1 fields, the header has 2") }
     }
+
+    /// Another system's export: a spreadsheet's byte-order mark is not part of the first column's name, and a record
+    /// that is not a row (a field too few or too many, a quote never closed) is set apart with why, the rows around
+    /// it read.
+    @Test func anExportKeepsItsGoodRowsAroundBadOnes() throws {
+        let table = try CSVTable.parse("\u{FEFF}id,name\r\n1,a\r\n2\r\n3,c,extra\r\n4,\"d\"\r\n5,\"never closed\n6,f\n", file: "t.csv",
+                                       badRowsApart: true)
+        #expect(table.header == ["id", "name"])
+        #expect(table.rows.map(\.fields) == [["1", "a"], ["4", "d"]])
+        #expect(table.rejected.map(\.line) == [3, 4, 6])
+        #expect(table.rejected.map(\.reason) == ["1 fields, the header has 2", "3 fields, the header has 2",
+                                                 "unterminated quoted field (the rest of the text from here)"])
+        #expect(table.rejected.map(\.text) == ["2", "3,c,extra", "5,\"never closed\n6,f\n"])
+        #expect(throws: ToolError.self) { try CSVTable.parse("id,name\n1,a\n2\n", file: "t.csv") }
+    }
 }
 
 @Suite struct ParallelMapTests {

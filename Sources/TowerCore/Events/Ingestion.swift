@@ -89,7 +89,9 @@ public final class Ingestion {
         return .accepted
     }
 
-    private func refuse(_ error: EventError, line: Int, raw: [UInt8]) -> Outcome {
+    /// Refuses a line its source found bad before it was an event (a CSV record that is not a row of its table):
+    /// counted and dead-lettered as any refusal.
+    public func refuse(_ error: EventError, line: Int, raw: [UInt8]) -> Outcome {
         refused += 1
         do { try deadLetter?.record(source: source, line: line, error: error, raw: raw) } catch {
             deadLetterProblem = "\(error)"

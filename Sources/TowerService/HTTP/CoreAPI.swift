@@ -139,8 +139,12 @@ public final class CoreAPI {
             let local = session.inputTime.seconds + Int64(offset)
             let midnight = Instant(seconds: local - ((local % 86400) + 86400) % 86400 - Int64(offset))
             do {
-                let rows = try mapping.orders(csv: text, day: midnight, world: session.engine.world)
-                return take(rows.map { orderLine($0.fields) }, numbers: rows.map(\.line))
+                let mapped = try mapping.orders(csv: text, day: midnight, world: session.engine.world)
+                // The rows and the records that are not rows, in the CSV's order; the latter refused with why.
+                var lines: [(line: Int, bytes: [UInt8], refusal: EventError?)] = mapped.rows.map { ($0.line, orderLine($0.fields), nil) }
+                lines += mapped.rejected.map { ($0.line, Array($0.text.utf8), EventError(field: "csv", reason: $0.reason)) }
+                lines.sort { $0.line < $1.line }
+                return take(lines.map(\.bytes), numbers: lines.map(\.line), refusals: lines.map(\.refusal))
             } catch {
                 return HTTPResponse.error(400, "\(error)")
             }
@@ -181,7 +185,9 @@ public final class CoreAPI {
 
     /// Takes lines through the core's ingestion; the reply says per line what became of it.
     /// - Parameter numbers: the line number to report for each (default 1, 2, ...; a CSV's rows keep theirs).
-    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil) -> HTTPResponse {
+    /// - Parameter refusals: per line, a refusal its source already made (a CSV record that is not a row): the line is
+    ///   dead-lettered with it and not read.
+    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil, refusals: [EventError?]? = nil) -> HTTPResponse {
         guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
         var reply = EventsReply()
         // A line dated ahead of the core's clock would move the clock (and every timer) there, and the inputs of the
@@ -194,8 +200,10 @@ public final class CoreAPI {
         for (index, bytes) in lines.enumerated() {
             let number = numbers?[index] ?? index + 1
             let type = Self.type(of: bytes)
-            switch ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine,
-                                  admit: admit) {
+            let outcome = refusals?[index].map { ingestion.refuse($0, line: number, raw: bytes) }
+                ?? ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine,
+                                  admit: admit)
+            switch outcome {
             case .accepted:
                 reply.accepted += 1
                 reply.results.append(LineResult(line: number, status: "accepted"))

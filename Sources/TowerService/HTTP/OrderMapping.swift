@@ -42,17 +42,20 @@ public struct OrderMapping: Sendable {
         return OrderMapping(fields: fields)
     }
 
-    /// Each row of `csv` as the fields of an order (line numbers of the CSV), or why the file cannot be read.
+    /// Each row of `csv` as the fields of an order (line numbers of the CSV), the rows that are not rows of the
+    /// table (another number of fields, a quote never closed) apart with why, or why the file cannot be read at all.
     /// - Parameters:
     ///   - day: the core's day (its midnight) and UTC offset, for `HH:MM` times.
     ///   - world: for the zone a drop point falls in.
-    public func orders(csv: String, day: Instant, world: World) throws -> [(line: Int, fields: [(String, JSONValue)])] {
-        let table = try CSVTable.parse(csv, file: "the CSV", comments: false)
-        let missing = fields.compactMap { if case let .column(name) = $0.source, table.column(name) == nil { name } else { nil } }
+    public func orders(csv: String, day: Instant, world: World) throws
+        -> (rows: [(line: Int, fields: [(String, JSONValue)])], rejected: [CSVTable.Rejected]) {
+        let table = try CSVTable.parse(csv, file: "the CSV", comments: false, badRowsApart: true)
+        var missing: [String] = []
+        for case let .column(name) in fields.map(\.source) where table.column(name) == nil && !missing.contains(name) { missing.append(name) }
         guard missing.isEmpty else {
             throw ToolError("the CSV has no column \(missing.map { "'\(TextSanitizer.clean($0))'" }.joined(separator: ", ")) (its header: \(table.header.prefix(12).map(TextSanitizer.clean).joined(separator: ", ")))")
         }
-        return table.rows.map { row in
+        let rows = table.rows.map { row in
             var object: [(String, JSONValue)] = []
             for (field, source) in fields {
                 let text: String
@@ -68,6 +71,7 @@ public struct OrderMapping: Sendable {
             }
             return (row.line, object)
         }
+        return (rows, table.rejected)
     }
 
     /// A number where the field is one (a text that is not stays text, for the core's check to refuse by name); a

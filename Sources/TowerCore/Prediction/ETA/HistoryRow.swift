@@ -66,20 +66,23 @@ public enum HistoryReader {
 
     public static func read(path: String, requireTimes: Bool) throws -> Result {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read \(path)") }
-        let table = try CSVTable.parse(String(decoding: data, as: UTF8.self), file: path)
+        // A record cut short (a copy interrupted, a hand edit) is a bad row like any other, not a bad file.
+        let table = try CSVTable.parse(String(decoding: data, as: UTF8.self), file: path, badRowsApart: true)
         try table.require(HistoryRow.requiredColumns, file: path)
         var rows: [HistoryRow] = []
-        var errors: [String] = []
+        var bad = table.rejected.map { (line: $0.line, why: $0.reason) }
         for record in table.rows {
             do {
                 rows.append(try row(record, table: table, requireTimes: requireTimes))
             } catch {
-                errors.append("\(path) line \(record.line), \(error)")
+                bad.append((record.line, "\(error)"))
             }
         }
-        if rows.isEmpty || errors.count * 2 > table.rows.count {
+        let errors = bad.sorted { $0.line < $1.line }.map { "\(path) line \($0.line), \($0.why)" }
+        let records = table.rows.count + table.rejected.count
+        if rows.isEmpty || errors.count * 2 > records {
             let first = errors.prefix(3).joined(separator: "; ")
-            throw ToolError("\(path): \(errors.count) of \(table.rows.count) rows are bad, too many to learn from\(first.isEmpty ? "" : ": " + first)")
+            throw ToolError("\(path): \(errors.count) of \(records) rows are bad, too many to learn from\(first.isEmpty ? "" : ": " + first)")
         }
         return Result(rows: rows, errors: errors)
     }
