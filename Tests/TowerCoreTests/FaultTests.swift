@@ -452,4 +452,15 @@ import Testing
         session.step(elapsed: 1)
         #expect(session.now == t0 + 3600 && session.status.now == (t0 + 3600).seconds)
     }
+
+    // 17. A feed written by a service that starts its file with a byte-order mark: its first line was refused as
+    // invalid JSON.
+    @Test func aByteOrderMarkBeforeALineIsSkipped() throws {
+        let line = Array("\u{FEFF}".utf8) + EventCodec.encode(Event(id: "p1", at: t0, by: "feed", body: .shiftStarted(rider: "R1")), utcOffsetSeconds: -10800)
+        guard case let .event(event, _) = line.withUnsafeBufferPointer({ JournalReader.decode($0) }) else {
+            Issue.record("the line after the mark was not read")
+            return
+        }
+        #expect(event.id == "p1")
+    }
 }

@@ -107,8 +107,10 @@ public struct JournalReader {
         return summary
     }
 
-    /// Decodes one line (without its newline).
-    public static func decode(_ slice: UnsafeBufferPointer<UInt8>) -> Line {
+    /// Decodes one line (without its newline). A byte-order mark before it (a file saved by an editor or a service that
+    /// writes one, RFC 8259 lets a reader ignore it) is skipped.
+    public static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Line {
+        let slice = withoutByteOrderMark(line)
         if slice.count > EventCodec.maxLineBytes {
             return .bad(EventError(field: "", reason: "line is longer than the limit of \(EventCodec.maxLineBytes) bytes"))
         }
@@ -123,6 +125,12 @@ public struct JournalReader {
         } catch {
             return .bad(EventError(field: "", reason: "\(error)"))
         }
+    }
+
+    /// `bytes` without a UTF-8 byte-order mark at their start.
+    public static func withoutByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
+        return UnsafeBufferPointer(rebasing: bytes[3...])
     }
 
     /// Whether a line holds only spaces, tabs or a carriage return.

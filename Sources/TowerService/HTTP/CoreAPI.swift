@@ -153,7 +153,11 @@ public final class CoreAPI {
             return HTTPResponse.error(415, "orders come as a JSON array (application/json) or a CSV export (text/csv)")
         }
         let parsed: JSONValue
-        do { parsed = try JSONParser.parse(request.body) } catch { return HTTPResponse.error(400, "the body is \(error)") }
+        do {
+            parsed = try request.body.withUnsafeBufferPointer { body throws(JSONSyntaxError) in
+                try JSONParser.parse(buffer: JournalReader.withoutByteOrderMark(body))
+            }
+        } catch { return HTTPResponse.error(400, "the body is \(error)") }
         guard case let .array(items) = parsed else {
             return HTTPResponse.error(400, "the body must be a JSON array of orders")
         }
