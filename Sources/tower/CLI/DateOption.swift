@@ -8,6 +8,9 @@ enum DateOption {
     static let option = CommandSpec.Option(
         name: "date", value: "YYYY-MM-DD",
         help: "Run the scenario on this day instead of its own ('today': today where the city is); the riders' shifts, booked orders and hours move with it.")
+    /// The same option for a client: the core's day, to find its default journal.
+    static let clientOption = CommandSpec.Option(
+        name: "date", value: "YYYY-MM-DD", help: "The day the core runs (its --date), to find its default journal.")
 
     /// The scenario of `--scenario` (else `fallback`), on the day `--date` names if given.
     static func scenario(_ arguments: ParsedArguments, fallback: String = defaultScenario) throws -> Scenario {

@@ -8,7 +8,7 @@ enum SocketOption {
         .init(name: "journal", value: "FILE", help: "The core's journal, to find its socket (default NAME-seedN.jsonl in the state folder)."),
         .init(name: "scenario", value: "DIR", help: "Scenario of the core, to find its default journal (default \(defaultScenarioName))."),
         .init(name: "seed", value: "N", help: "Seed of the core, to find its default journal (default 1)."),
-        DateOption.option,
+        DateOption.clientOption,
     ]
 
     static let roleOption = CommandSpec.Option(
