@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TowerCore
 
 @Suite struct ScenarioTests {
@@ -40,6 +41,18 @@ import Testing
             #expect("\(error)".contains(message), "\(error)")
             #expect("\(error)".contains(file))
         }
+    }
+
+    /// A delivery history named relative to the folder (the samples') or by an absolute path (one kept elsewhere).
+    @Test func anETAHistoryIsFoundRelativeOrAbsolute() throws {
+        let history = Scratch.path("history-\(UUID().uuidString).csv")
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: history))
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let absolute = try TestCity.folder(setting: "eta_history", "\"\(history)\"")
+        #expect(try ScenarioLoader.load(directory: absolute).etaHistory == history)
+        let relative = try TestCity.folder(setting: "eta_history", "\"../\(URL(fileURLWithPath: history).lastPathComponent)\"")
+        #expect(try ScenarioLoader.load(directory: relative).etaHistory == history)
+        for folder in [absolute, relative] { try? FileManager.default.removeItem(atPath: folder) }
     }
 
     @Test func reportsAMissingFile() throws {

@@ -26,9 +26,10 @@ public enum ScenarioLoader {
             scenario.disruptions = try parseDisruptions(script, file: folder.appendingPathComponent("disruptions.csv").path, scenario: scenario)
         }
         if let history = scenario.etaHistory {
-            let path = folder.appendingPathComponent(history).standardizedFileURL.path
+            // Relative to the folder, as the samples name theirs; an absolute path as it is (a history kept elsewhere).
+            let path = (history.hasPrefix("/") ? URL(fileURLWithPath: history) : folder.appendingPathComponent(history)).standardizedFileURL.path
             guard FileManager.default.isReadableFile(atPath: path) else {
-                throw ToolError("\(settingsPath): eta_history: cannot read \(path) (a delivery history CSV, relative to the scenario folder)")
+                throw ToolError("\(settingsPath): eta_history: cannot read \(path) (a delivery history CSV, relative to the scenario folder or absolute)")
             }
             scenario.etaHistory = path
         }
