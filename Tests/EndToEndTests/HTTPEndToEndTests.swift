@@ -86,8 +86,9 @@ import Testing
         let spreadsheet = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", saved, base + "/v1/orders"])
         #expect(spreadsheet.status == 200 && spreadsheet.body.contains("\"accepted\":2") && spreadsheet.body.contains("\"refused\":1"), "\(spreadsheet.body)")
         #expect(spreadsheet.body.contains(#""field":"csv","line":3,"reason":"2 fields, the header has 5""#), "\(spreadsheet.body)")
-        // A JSON body and a feed line written with a byte-order mark (some services write one): the mark skipped.
-        let marked = order1.replacingOccurrences(of: "X-1001", with: "X-1004")
+        // A JSON body and a feed line written with a byte-order mark (some services write one): the mark skipped. The
+        // order names no zone (an order system knows addresses): its drop point's is taken.
+        let marked = order1.replacingOccurrences(of: "X-1001", with: "X-1004").replacingOccurrences(of: #""zone":"jacarepagua","#, with: "")
         let withMark = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "\u{FEFF}[\(marked)]", base + "/v1/orders"])
         #expect(withMark.status == 200 && withMark.body.contains("\"accepted\":1"), "\(withMark.body)")
         let noColumn = try Self.curl(["-X", "POST", "-H", "Content-Type: text/csv", "--data-binary", "Name,Id\n#1,2\n", base + "/v1/orders"])
@@ -179,5 +180,7 @@ import Testing
         #expect(lines.filter { $0.contains("\"by\":\"driver-app\"") }.count == 1)
         #expect(lines.contains { $0.contains("\"id\":\"oms-5123456789\"") && $0.contains("\"customer\":\"Marina Lopes\"") && $0.contains("\"zone\":\"jacarepagua\"") },
                 "the exported order journaled with its zone found from its point")
+        #expect(lines.contains { $0.contains("\"id\":\"oms-X-1004\"") && $0.contains("\"zone\":\"jacarepagua\"") },
+                "a JSON order without a zone journaled with its drop point's")
     }
 }

@@ -125,8 +125,8 @@ public final class CoreAPI {
     }
 
     /// An order system's orders: a JSON array of objects with the fields of an `order.created` line (`order`,
-    /// `lat`, `lon`, `zone`, `window_start`, `window_end`, ...), or its CSV export (`Content-Type: text/csv`) read
-    /// through the order mapping. Each is taken as an `order.created` line, its id `oms-ORDER` (so posting the same
+    /// `lat`, `lon`, `zone` (the drop point's when none is given), `window_start`, `window_end`, ...), or its CSV
+    /// export (`Content-Type: text/csv`) read through the order mapping. Each is taken as an `order.created` line, its id `oms-ORDER` (so posting the same
     /// order again is a duplicate) unless it says `id`, stamped now unless it says `at`.
     private func orders(_ request: HTTPRequest) -> HTTPResponse {
         let type = request.header("content-type")?.lowercased() ?? "application/json"
@@ -163,7 +163,7 @@ public final class CoreAPI {
         }
         return take(items.map { item in
             guard case let .object(fields) = item else { return Array("not an object".utf8) }
-            return orderLine(fields)
+            return orderLine(OrderMapping.withDropZone(fields, in: session.engine.world))
         })
     }
 

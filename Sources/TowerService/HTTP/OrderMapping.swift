@@ -65,13 +65,18 @@ public struct OrderMapping: Sendable {
                 }
                 object.append((field, value(of: field, text.trimmingCharacters(in: .whitespaces), day: day, offset: world.utcOffsetSeconds)))
             }
-            if !object.contains(where: { $0.0 == "zone" }), case let .number(lat)? = object.first(where: { $0.0 == "lat" })?.1,
-               case let .number(lon)? = object.first(where: { $0.0 == "lon" })?.1, let zone = world.zone(containing: GeoPoint(lat: lat, lon: lon)) {
-                object.append(("zone", .string(zone.id)))
-            }
-            return (row.line, object)
+            return (row.line, Self.withDropZone(object, in: world))
         }
         return (rows, table.rejected)
+    }
+
+    /// An order's fields with the zone its drop point falls in added when they name none: an order system knows
+    /// addresses, not the core's zones. A point in no zone stays without one, for the core's check to refuse.
+    public static func withDropZone(_ fields: [(String, JSONValue)], in world: World) -> [(String, JSONValue)] {
+        guard !fields.contains(where: { $0.0 == "zone" }), case let .number(lat)? = fields.first(where: { $0.0 == "lat" })?.1,
+              case let .number(lon)? = fields.first(where: { $0.0 == "lon" })?.1,
+              let zone = world.zone(containing: GeoPoint(lat: lat, lon: lon)) else { return fields }
+        return fields + [("zone", .string(zone.id))]
     }
 
     /// A number where the field is one (a text that is not stays text, for the core's check to refuse by name); a
