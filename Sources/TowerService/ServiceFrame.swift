@@ -66,7 +66,7 @@ public enum ServiceFrame: Sendable {
         let body = space < line.endIndex ? line[(space + 1)...] : []
         func json<T: Decodable>(_ type: T.Type) throws -> T {
             do { return try decoder.decode(type, from: Data(body)) } catch {
-                throw ToolError("a '\(TextSanitizer.clean(String(word.prefix(20))))' message that is not valid: \(error.localizedDescription)")
+                throw ToolError("a '\(TextSanitizer.clean(String(word.prefix(20))))' message that is not valid: \(DecodingFailure.describe(error))")
             }
         }
         switch word {

@@ -26,5 +26,11 @@ import TowerCore
         #expect(throws: ToolError.self) { try ServiceFrame.decode(Array("shout {}".utf8)) }
         #expect(throws: ToolError.self) { try ServiceFrame.decode(Array("command {\"id\":".utf8)) }
         #expect(throws: ToolError.self) { try ServiceFrame.decode(Array("command {\"id\":1}".utf8)) }
+        // Where in the message and why, not Foundation's "the data isn't in the correct format".
+        let role = #expect(throws: ToolError.self) { try ServiceFrame.decode(Array(#"attach {"role":"boss","follow":true}"#.utf8)) }
+        #expect(role?.message.hasPrefix("a 'attach' message that is not valid: at role: ") == true && role?.message.contains("boss") == true,
+                "\(String(describing: role))")
+        let notJSON = #expect(throws: ToolError.self) { try ServiceFrame.decode(Array("attach {role}".utf8)) }
+        #expect(notJSON?.message.contains("not valid JSON") == true, "\(String(describing: notJSON))")
     }
 }

@@ -36,7 +36,7 @@ struct CoreCheckpoint: Codable {
         do {
             return try JSONDecoder().decode(CoreCheckpoint.self, from: Data(parts.joined().utf8))
         } catch {
-            throw ToolError("the journal's checkpoint cannot be read (\(error)); start over with --fresh")
+            throw ToolError("the journal's checkpoint cannot be read (\(DecodingFailure.describe(error))); start over with --fresh")
         }
     }
 }

@@ -461,17 +461,6 @@ public struct ETAModel: Codable, Sendable {
         try WholeFile.write(try encoder.encode(self), to: path, what: "the model")
     }
 
-    /// A decoding error as where in the file and why (Foundation's own text says only "not in the correct format").
-    static func describe(_ error: any Error) -> String {
-        let context: DecodingError.Context
-        switch error as? DecodingError {
-        case .dataCorrupted(let c)?, .keyNotFound(_, let c)?, .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: context = c
-        default: return error.localizedDescription
-        }
-        let place = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-        return (place.isEmpty ? "" : "at \(place.drop { $0 == "." }): ") + TextSanitizer.clean(context.debugDescription)
-    }
-
     public static func read(path: String) throws -> ETAModel {
         try read(path: path, writtenByThisBuild: false)
     }
@@ -491,7 +480,7 @@ public struct ETAModel: Codable, Sendable {
         do { model = try JSONDecoder().decode(ETAModel.self, from: data) } catch let other as OtherFormat {
             throw ToolError("\(path): model format \(other.version), this Tower reads \(formatVersion); train it again")
         } catch {
-            throw ToolError("\(path) is not a Tower ETA model (\(ETAModel.describe(error)))")
+            throw ToolError("\(path) is not a Tower ETA model (\(DecodingFailure.describe(error)))")
         }
         if writtenByThisBuild { _ = model.memo.value { ETAModel.fingerprint(of: data) } }
         return model
