@@ -40,6 +40,17 @@ enum Format {
 
     static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
+    /// The day an instant falls on where the city is, e.g. `Tue 17 Nov`: a board run on another day than today
+    /// (`--date`, a journal replayed) says which.
+    static func day(_ instant: Instant, _ world: World) -> String {
+        let date = ISOTime.format(instant, offsetSeconds: world.utcOffsetSeconds).utf8.prefix(10).split(separator: UInt8(ascii: "-"))
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard date.count == 3, let month = Int(String(decoding: date[1], as: UTF8.self)), (1...12).contains(month),
+              let day = Int(String(decoding: date[2], as: UTF8.self)) else { return "" }
+        return "\(weekdays[ISOTime.weekday(instant, offsetSeconds: world.utcOffsetSeconds)]) \(day) \(months[month - 1])"
+    }
+
     /// A count with its noun: `1 stop`, `3 stops`.
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 

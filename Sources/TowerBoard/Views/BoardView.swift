@@ -142,7 +142,8 @@ public enum BoardView {
         let world = c.snapshot.world
         let play = c.model.paused ? "\(c.glyphs.paused) paused"
             : c.model.held.map { "\(c.glyphs.playing) \($0)" } ?? "\(c.glyphs.playing) ×\(speedText(c.model.speed))"
-        var left = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)  \(c.snapshot.source)"
+        let clock = Format.clockSeconds(c.snapshot.now, world), dated = Format.day(c.snapshot.now, world) + " " + clock
+        var left = " TOWER  \(world.name)  \(dated)  \(play)  \(c.snapshot.source)"
         left += "  dead-letter \(c.snapshot.deadLetters)"
         if c.model.readonly { left += "  READ-ONLY" }
         let headerStyle = c.model.flashing ? Style(fg: c.theme[.header].bg, bg: c.theme[.late].fg, bold: true) : c.theme[.header]
@@ -154,11 +155,13 @@ public enum BoardView {
         if let right = [who + wall, who].first(where: { CharacterWidth.of(left) + 2 + CharacterWidth.of($0) <= buffer.width }) {
             buffer.put(right, x: buffer.width - CharacterWidth.of(right), y: 0, style: headerStyle)
         } else {
-            // Too narrow for all: the source, then the dead letters (unless there are some), give way to who is deciding.
-            var base = " TOWER  \(world.name)  \(Format.clockSeconds(c.snapshot.now, world))  \(play)"
-            if c.model.readonly { base += "  READ-ONLY" }
+            // Too narrow for all: the source, then the date, then the dead letters (unless there are some), give way
+            // to who is deciding.
+            let readonly = c.model.readonly ? "  READ-ONLY" : ""
+            let base = " TOWER  \(world.name)  \(clock)  \(play)" + readonly
             let letters = c.snapshot.deadLetters > 0 ? "  dead-letter \(c.snapshot.deadLetters)" : ""
-            var short = [base + letters, base].first { CharacterWidth.of($0) + 2 + CharacterWidth.of(who) <= buffer.width } ?? base
+            var short = [" TOWER  \(world.name)  \(dated)  \(play)" + readonly + letters, base + letters, base]
+                .first { CharacterWidth.of($0) + 2 + CharacterWidth.of(who) <= buffer.width } ?? base
             // The source in what room is left, cut with … rather than dropped while a few words of it fit.
             let room = buffer.width - CharacterWidth.of(short) - 2 - CharacterWidth.of(who) - 2
             if room >= 12 {
