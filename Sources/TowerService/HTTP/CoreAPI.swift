@@ -144,7 +144,7 @@ public final class CoreAPI {
                 var lines: [(line: Int, bytes: [UInt8], refusal: EventError?)] = mapped.rows.map { ($0.line, orderLine($0.fields), nil) }
                 lines += mapped.rejected.map { ($0.line, Array($0.text.utf8), EventError(field: "csv", reason: $0.reason)) }
                 lines.sort { $0.line < $1.line }
-                return take(lines.map(\.bytes), numbers: lines.map(\.line), refusals: lines.map(\.refusal))
+                return take(lines.map(\.bytes), numbers: lines.map(\.line), refusals: lines.map(\.refusal), type: EventType.orderCreated.rawValue)
             } catch {
                 return HTTPResponse.error(400, "\(error)")
             }
@@ -164,7 +164,7 @@ public final class CoreAPI {
         return take(items.map { item in
             guard case let .object(fields) = item else { return Array("not an object".utf8) }
             return orderLine(OrderMapping.withDropZone(fields, in: session.engine.world))
-        })
+        }, type: EventType.orderCreated.rawValue)
     }
 
     /// An order's fields as an `order.created` line. The envelope is the core's: an order may name its id and
@@ -191,7 +191,9 @@ public final class CoreAPI {
     /// - Parameter numbers: the line number to report for each (default 1, 2, ...; a CSV's rows keep theirs).
     /// - Parameter refusals: per line, a refusal its source already made (a CSV record that is not a row): the line is
     ///   dead-lettered with it and not read.
-    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil, refusals: [EventError?]? = nil) -> HTTPResponse {
+    /// - Parameter type: the type every line is meant as, for `/metrics` (an order system's records are orders, also
+    ///   one that is not a row); else each line's own `type`.
+    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil, refusals: [EventError?]? = nil, type fixedType: String? = nil) -> HTTPResponse {
         guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
         var reply = EventsReply()
         // A line dated ahead of the core's clock would move the clock (and every timer) there, and the inputs of the
@@ -203,7 +205,7 @@ public final class CoreAPI {
         }
         for (index, bytes) in lines.enumerated() {
             let number = numbers?[index] ?? index + 1
-            let type = Self.type(of: bytes)
+            let type = fixedType ?? Self.type(of: bytes)
             let outcome = refusals?[index].map { ingestion.refuse($0, line: number, raw: bytes) }
                 ?? ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine,
                                   admit: admit)
