@@ -222,6 +222,16 @@ import Testing
         #expect(counted == day.run.delivered)
         #expect(day.riders.allSatisfy { (0...1).contains($0.utilisation) })
         #expect(day.moments.filter { $0.what == .raised }.count == day.world.exceptions.count)
+
+        // A journal spliced by hand (a delivery's line repeated further on) is refused where a replay refuses it,
+        // not reported with the delivery counted twice.
+        var lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let delivered = try #require(lines.firstIndex { $0.contains("\"type\":\"delivery.done\"") })
+        lines.insert(lines[delivered], at: delivered + 1)
+        let spliced = TestCity.temporaryFile()
+        try lines.joined(separator: "\n").write(toFile: spliced, atomically: true, encoding: .utf8)
+        let refused = #expect(throws: ToolError.self) { try DayReport(journal: spliced) }
+        #expect(refused?.message.contains("line \(delivered + 2): field \"id\": duplicate event id") == true, "\(String(describing: refused))")
     }
 }
 

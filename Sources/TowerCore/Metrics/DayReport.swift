@@ -55,7 +55,7 @@ public struct DayReport: Sendable {
     /// A last line cut short (a writer stopped mid-line, or is writing it now): left out of the report.
     public var tornLastLine: Int?
 
-    /// Replays `journal` once and gathers the report.
+    /// Replays `journal` once, each event checked as a replay checks it, and gathers the report.
     public init(journal path: String, planLock: Instant? = nil, failedCost: Double = RunReport.failedDeliveryCost) throws {
         journal = path
         var world = World()
@@ -68,7 +68,11 @@ public struct DayReport: Sendable {
                 if case let .bad(error) = line { throw ToolError("\(path) line \(number): \(error)") }
                 return true
             }
-            world.apply(event)
+            // Checked as a replay checks it: a journal edited or spliced (a line repeated, lines out of order) would
+            // otherwise be reported as if the day had happened so.
+            do { try World.checkAndReplay(event, into: &world) } catch {
+                throw ToolError("\(path) line \(number): \(error) (the journal is damaged here)")
+            }
             events += 1
             first = first ?? event.at
             if trend == nil, case .routePlanned = event.body {
