@@ -359,13 +359,15 @@ import Testing
         let badTime = "O-3,R1,own,centro,-22.9,-43.2,-22.91,-43.19,yesterday,2026-11-17T08:10:00-03:00,2026-11-17T08:12:00-03:00,1,1,delivered"
         let path = TestCity.temporaryFile("history.csv")
         let cutShort = "O-4,R1,own,centro,-22.9,-43.2"
-        try ([header] + Array(repeating: good, count: 5) + [badChannel, badTime, cutShort]).joined(separator: "\n")
+        let farOff = good.replacingOccurrences(of: "-22.91,-43.19", with: "-22.91,-90")  // a fix with its longitude lost
+        try ([header] + Array(repeating: good, count: 5) + [badChannel, badTime, cutShort, farOff]).joined(separator: "\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let read = try HistoryReader.read(path: path, requireTimes: true)
         #expect(read.rows.count == 5)
         #expect(read.errors == ["\(path) line 7, column channel: expected own, 3pl or gig, got \"drone\"",
                                 "\(path) line 8, column departed_at: expected an ISO 8601 time with offset, got \"yesterday\"",
-                                "\(path) line 9, 6 fields, the header has 14"],
+                                "\(path) line 9, 6 fields, the header has 14",
+                                "\(path) line 10, column lat: the leg is 4772 km long, more than a delivery leg (at most 300 km)"],
                 "a row cut short is a bad row, not a bad file")
         try ([header, good] + Array(repeating: badChannel, count: 3)).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try HistoryReader.read(path: path, requireTimes: true) } throws: { "\($0)".contains("3 of 4 rows are bad") }

@@ -55,6 +55,13 @@ import Testing
         var withoutPairs = model
         withoutPairs.pairs = PairCorrections()
         #expect(ETAEvaluation(model: withoutPairs, rows: test).model.travelMAE > ETAEvaluation(model: model, rows: test).model.travelMAE)
+        // A leg thousands of kilometres long and a stop of ten thousand parcels, far past anything learned: at most
+        // a day, not an infinite time (which `eta predict` could not print and a plan could not add up).
+        var far = try #require(test.first)
+        far.to = GeoPoint(lat: far.to.lat, lon: -90)
+        far.parcels = 10_000
+        let p = model.predict(far)
+        #expect(p.travel.allSatisfy { $0.isFinite && $0 <= 86_400 } && p.dwell.isFinite && p.dwell <= 86_400, "\(p)")
     }
 
     @Test func afterAClosureNobodyAnnouncedOnlineLearningFollowsIt() throws {

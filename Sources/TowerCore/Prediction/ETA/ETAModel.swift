@@ -77,6 +77,10 @@ public struct ETAModel: Codable, Sendable {
 
     static let circuity = TravelModel().circuity
     static let travelShift = 5.0, dwellShift = 10.0
+    /// The longest time a prediction may say, in the log form the model fits: a day. No leg or stop of a delivery
+    /// day takes longer, and a leg far outside anything the model learned (a phone's fix thousands of kilometres
+    /// off) would otherwise overflow to an infinite time.
+    static let longestLogTime = log(86_400.0)
 
     public struct Prediction: Sendable {
         public var travel: [Double]  // P10, P50, P90 seconds
@@ -165,8 +169,8 @@ public struct ETAModel: Codable, Sendable {
         // measured on the earlier fit that never saw the held-out days (the final one has learned them), and a
         // regime's median of a few dozen legs would add its own noise to every leg of the regime.
         let offsets = [quantiles[0], min(max(0, quantiles[0]), quantiles[2]), quantiles[2]]
-        let travelSeconds = offsets.map { max(0, exp(t + $0) - ETAModel.travelShift) }
-        return Prediction(travel: travelSeconds, dwell: max(0, exp(d) - ETAModel.dwellShift))
+        let travelSeconds = offsets.map { max(0, exp(min(t + $0, ETAModel.longestLogTime)) - ETAModel.travelShift) }
+        return Prediction(travel: travelSeconds, dwell: max(0, exp(min(d, ETAModel.longestLogTime)) - ETAModel.dwellShift))
     }
 
     /// The fitted log travel time of a leg (plus `travelShift`): the linear part, the trees and the pairs.

@@ -59,6 +59,9 @@ public struct HistoryRow: Sendable {
 /// Reads a history CSV. Each bad row is reported with its line, column and reason and left out; a file where
 /// most rows are bad is refused, since a model trained on the rest would be trained on a misunderstanding.
 public enum HistoryReader {
+    /// The longest leg a row may have: six hours (the longest a leg may take) at 50 km/h.
+    static let maxLegKm = 300.0
+
     public struct Result: Sendable {
         public var rows: [HistoryRow]
         public var errors: [String]
@@ -121,9 +124,13 @@ public enum HistoryReader {
         if let arrived, arrived.0 < departed.0 { throw fail("arrived_at", "before departed_at") }
         if let arrived, let completed, completed.0 < arrived.0 { throw fail("completed_at", "before arrived_at") }
         if let arrived, arrived.0 - departed.0 > 6 * 3600 { throw fail("arrived_at", "more than 6 hours after departed_at") }
+        let from = GeoPoint(lat: try number("from_lat", -90...90), lon: try number("from_lon", -180...180))
+        let to = GeoPoint(lat: try number("lat", -90...90), lon: try number("lon", -180...180))
+        // A leg no delivery drives (a position fix gone wrong: 0,0, a sign lost) would teach the model a speed.
+        let km = from.distanceKm(to: to)
+        if km > maxLegKm { throw fail("lat", "the leg is \(Int(km)) km long, more than a delivery leg (at most \(Int(maxLegKm)) km)") }
         return HistoryRow(line: record.line, order: try text("order_id"), rider: try text("rider_id"), channel: channel, zone: try text("zone"),
-                          from: GeoPoint(lat: try number("from_lat", -90...90), lon: try number("from_lon", -180...180)),
-                          to: GeoPoint(lat: try number("lat", -90...90), lon: try number("lon", -180...180)),
+                          from: from, to: to,
                           departedAt: departed.0, arrivedAt: arrived?.0, completedAt: completed?.0,
                           stopIndex: Int(try number("stop_index", 0...10_000)), parcels: Int(try number("parcels", 0...10_000)),
                           outcome: outcome, utcOffsetSeconds: departed.1,
