@@ -60,6 +60,13 @@ import Testing
     func removesControlsAndEscapes(input: String, expected: String) {
         #expect(TextSanitizer.clean(input) == expected)
     }
+
+    @Test func quotesAnIdCleanedAndCut() {
+        #expect(TextSanitizer.quoted("R01") == "\"R01\"")
+        #expect(TextSanitizer.quoted("\u{202E}") == "\"\"", "an id cleaned away still shows as empty quotes")
+        #expect(TextSanitizer.quoted(String(repeating: "A", count: 7000)) == "\"" + String(repeating: "A", count: 80) + "…\"")
+        #expect(TextSanitizer.quoted(String(repeating: "A", count: 80)) == "\"" + String(repeating: "A", count: 80) + "\"")
+    }
 }
 
 @Suite struct SeededRandomTests {

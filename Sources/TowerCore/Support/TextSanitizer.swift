@@ -27,6 +27,13 @@ public enum TextSanitizer {
         return String(out)
     }
 
+    /// An id or value from outside, cleaned, cut at `limit` characters (with …) and in quotes, for a message: an
+    /// empty or cleaned-away one still shows as `""`, and a 7 KB id in a request path is not echoed whole.
+    public static func quoted(_ text: String, limit: Int = 80) -> String {
+        let cleaned = clean(String(text.prefix(limit + 1)))
+        return "\"" + (cleaned.count > limit ? cleaned.prefix(limit) + "…" : cleaned) + "\""
+    }
+
     /// True when `clean` would change the text.
     public static func needsCleaning(_ text: String) -> Bool {
         for scalar in text.unicodeScalars {

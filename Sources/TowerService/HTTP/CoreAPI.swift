@@ -72,8 +72,12 @@ public final class CoreAPI {
         case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
         case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
             (route, response) = ("/v1/riders/{rider}/stops/{order}", stop(rider: parts[2], order: parts[4], request))
-        case (_, _, _) where Self.known(parts):
-            (route, response) = ("other", HTTPResponse.error(405, "\(request.method) is not taken on \(TextSanitizer.clean(request.path))"))
+        case (_, _, _) where Self.method(of: parts) != nil:
+            // RFC 9110: a 405 names the method the resource takes.
+            let allowed = Self.method(of: parts)!
+            var refusal = HTTPResponse.error(405, "\(TextSanitizer.clean(String(request.method.prefix(20)))) is not taken on \(TextSanitizer.clean(String(request.path.prefix(200)))); it takes \(allowed)")
+            refusal.headers.append(("Allow", allowed))
+            (route, response) = ("other", refusal)
         default:
             (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(TextSanitizer.clean(String(request.path.prefix(200))))"))
         }
@@ -98,9 +102,16 @@ public final class CoreAPI {
         return response
     }
 
-    private static func known(_ parts: [String]) -> Bool {
-        parts == ["healthz"] || parts == ["metrics"] || parts == ["v1", "events"] || parts == ["v1", "orders"] || (parts.count == 3 && parts[1] == "orders")
-            || (parts.count == 4 && parts[1] == "riders") || (parts.count == 5 && parts[3] == "stops")
+    /// The method an endpoint takes, nil for a path that is none (the routes above, path by path).
+    private static func method(of parts: [String]) -> String? {
+        switch parts.count {
+        case 1 where parts[0] == "healthz" || parts[0] == "metrics": "GET"
+        case 2 where parts[0] == "v1" && (parts[1] == "events" || parts[1] == "orders"): "POST"
+        case 3 where parts[0] == "v1" && parts[1] == "orders": "GET"
+        case 4 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "route": "GET"
+        case 5 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "stops": "POST"
+        default: nil
+        }
     }
 
     // MARK: Inputs
@@ -250,8 +261,8 @@ public final class CoreAPI {
             return HTTPResponse.error(400, "the body must be {\"event\": \"arrived|picked_up|delivered|failed\", \"reason\": ...}")
         }
         let world = session.engine.world
-        guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.clean(rider))") }
-        guard let known = world.orders[order] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.clean(order))") }
+        guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.quoted(rider))") }
+        guard let known = world.orders[order] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.quoted(order))") }
         let what: EventBody
         switch body.event {
         case "arrived": what = .stopArrived(rider: rider, order: order, kind: known.pickedUpAt == nil ? .pickup : .delivery)
@@ -355,7 +366,7 @@ public final class CoreAPI {
     }
 
     private func order(_ id: String) -> HTTPResponse {
-        guard let order = session.engine.world.orders[id] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.clean(id))") }
+        guard let order = session.engine.world.orders[id] else { return HTTPResponse.error(404, "unknown order \(TextSanitizer.quoted(id))") }
         var eta: ETA?
         if let rider = order.rider, !order.status.isFinal, let lane = session.engine.lane(of: rider, at: session.now),
            let index = lane.stops.firstIndex(where: { $0.order == id && $0.kind == .delivery }) {
@@ -378,7 +389,7 @@ public final class CoreAPI {
 
     private func riderRoute(_ rider: String) -> HTTPResponse {
         let world = session.engine.world
-        guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.clean(rider))") }
+        guard world.riders[rider] != nil else { return HTTPResponse.error(404, "unknown rider \(TextSanitizer.quoted(rider))") }
         let lane = session.engine.lane(of: rider, at: session.now)
         let stops: [RouteStop] = lane.map { lane in
             lane.stops.indices.map { index -> RouteStop in
