@@ -188,6 +188,10 @@ public final class CoreServer {
             return
         }
         let name = UnixSocket.loginName(uid)
+        if let problem = OperatorIdentity.problem(name: name) {
+            refuse(client, "the login name \(TextSanitizer.quoted(name)) cannot name decisions in the journal: \(problem)")
+            return
+        }
         let role: Role
         if let roster {
             do { role = try roster.grant(request.role, to: name) } catch {

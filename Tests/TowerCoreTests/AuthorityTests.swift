@@ -75,3 +75,19 @@ final class MemorySink: EventSink {
         #expect(sink.events.last { $0.id == "p" }?.role == nil)
     }
 }
+
+@Suite struct OperatorNameTests {
+    /// A name begins the id of each of its decisions (`maria@1234`): one the journal's reader would refuse, or too
+    /// long to leave room for the number, would leave a journal no restart can read.
+    @Test func anOperatorNameMustMakeDecisionIdsTheJournalReadsBack() throws {
+        #expect(OperatorIdentity.problem(name: "maria.silva") == nil)
+        #expect(OperatorIdentity.problem(name: "CORP\\maria")?.contains("letters, digits") == true)
+        #expect(OperatorIdentity.problem(name: "maria silva") != nil)
+        let longest = String(repeating: "m", count: OperatorIdentity.maxNameBytes)
+        #expect(OperatorIdentity.problem(name: longest) == nil)
+        #expect(OperatorIdentity.problem(name: longest + "m") == "longer than 48 bytes")
+        // The longest name's decision ids read back up to a journal of 10¹⁵ lines (a city of 2,000 riders writes about
+        // 1.2 million a day).
+        try FieldReader.checkID(longest + "@999999999999999", field: "id")
+    }
+}

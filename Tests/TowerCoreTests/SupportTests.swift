@@ -135,3 +135,16 @@ import Testing
     }
 }
 
+
+@Suite struct DerivedIDTests {
+    @Test func partsJoinedWhenTheyMakeAnIdElseHashed() throws {
+        #expect(DerivedID.make("stop", ["O-1", "arrived", "0"]) == "stop-O-1-arrived-0")
+        let spaced = DerivedID.make("key", ["visit 2"]), long = DerivedID.make("osmand", [String(repeating: "9", count: 60), "1794916830"])
+        for id in [spaced, long] {
+            #expect(throws: Never.self) { try FieldReader.checkID(id, field: "id") }
+        }
+        #expect(spaced.hasPrefix("key#") && long.hasPrefix("osmand#"))
+        #expect(DerivedID.make("key", ["visit 2"]) == spaced, "a retry gets the same id")
+        #expect(DerivedID.make("key", ["visit 3"]) != spaced)
+    }
+}

@@ -63,7 +63,11 @@ public final class Ingestion {
     /// repeat, submit and dead letter as a line's.
     public func take(_ event: Event, line: Int, engine: Engine) -> Outcome {
         if engine.halted != nil { return .stopped }
-        return take(event, line: line, raw: { EventCodec.encode(event, utcOffsetSeconds: engine.world.utcOffsetSeconds) }, engine: engine)
+        let raw = { EventCodec.encode(event, utcOffsetSeconds: engine.world.utcOffsetSeconds) }
+        // An event made here rather than read from a line has an id no reader checked: one the journal's reader would
+        // refuse would leave a journal no restart can read (`DerivedID` makes ids that pass).
+        do throws(EventError) { try FieldReader.checkID(event.id, field: "id") } catch { return refuse(error, line: line, raw: raw()) }
+        return take(event, line: line, raw: raw, engine: engine)
     }
 
     /// - Parameter raw: the line as it came, for a dead letter (made only when one is written).

@@ -46,4 +46,15 @@ public struct OperatorIdentity: Codable, Equatable, Sendable {
         self.name = name
         self.role = role
     }
+
+    /// The longest name an operator may have: a decision's journal id is the name, `@` and the journal's sequence
+    /// number (room is left for 15 digits), and an id holds at most `FieldReader.maxIDLength` bytes.
+    public static let maxNameBytes = 48
+
+    /// Why `name` cannot name an operator (nil when it can). It is the `by` of every decision the operator makes and
+    /// begins each one's id, so it must be an id the journal's reader takes back, with room for the number.
+    public static func problem(name: String) -> String? {
+        do throws(EventError) { try FieldReader.checkID(name, field: "operator") } catch { return error.reason }
+        return name.utf8.count <= maxNameBytes ? nil : "longer than \(maxNameBytes) bytes"
+    }
 }

@@ -190,8 +190,8 @@ public final class CoreAPI {
             return at >= clock
         }
         let now = ISOTime.format(clock, offsetSeconds: session.engine.world.utcOffsetSeconds)
-        var envelope: [(String, JSONValue)] = [("v", .number(1)), ("id", .string("oms-" + order)), ("at", .string(now)), ("by", .string("oms")),
-                                               ("type", .string("order.created"))]
+        var envelope: [(String, JSONValue)] = [("v", .number(1)), ("id", .string(DerivedID.make("oms", [order]))), ("at", .string(now)),
+                                               ("by", .string("oms")), ("type", .string("order.created"))]
         envelope.removeAll { key, _ in own.contains { $0.0 == key } }
         var writer = JSONWriter()
         writer.value(.object(envelope + own))
@@ -278,8 +278,8 @@ public final class CoreAPI {
         default:
             return HTTPResponse.error(400, "event is arrived, picked_up, delivered or failed, not '\(TextSanitizer.clean(String(body.event.prefix(40))))'")
         }
-        let key = request.header("idempotency-key").map { "key-" + TextSanitizer.clean(String($0.prefix(80))) }
-            ?? "stop-\(order)-\(body.event)-\(known.attempts)"
+        let key = request.header("idempotency-key").map { DerivedID.make("key", [$0]) }
+            ?? DerivedID.make("stop", [order, body.event, String(known.attempts)])
         let event = Event(id: key, at: session.inputTime, by: "driver-app", body: what)
         switch ingestion.take(event, line: 1, engine: session.engine) {
         case .accepted:
@@ -307,7 +307,8 @@ public final class CoreAPI {
             return HTTPResponse.text(400, "timestamp is \((taken - session.inputTime) / 60) min ahead of the core's clock: check the phone's time\n")
         }
         let time = max(position.time ?? session.inputTime, clock)
-        let id = "osmand-\(position.device)-\(time.seconds)-\(Int(position.point.lat * 1e5))-\(Int(position.point.lon * 1e5))"
+        let id = DerivedID.make("osmand", [position.device, String(time.seconds), String(Int(position.point.lat * 1e5)),
+                                           String(Int(position.point.lon * 1e5))])
         let event = Event(id: id, at: time, by: "osmand", body: .riderPosition(rider: rider, position: position.point))
         switch ingestion.take(event, line: 1, engine: session.engine) {
         case .accepted:

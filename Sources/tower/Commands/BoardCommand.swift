@@ -50,8 +50,8 @@ enum BoardCommand: Command {
     /// `--operator`, else the login name: who the journal says decided.
     static func operatorName(_ given: String?) throws -> String {
         let name = given ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "operator"
-        do { try FieldReader.checkID(name, field: "operator") } catch {
-            throw UsageError(message: "--operator '\(TextSanitizer.clean(name))': \(error.reason)", command: "board")
+        if let problem = OperatorIdentity.problem(name: name) {
+            throw UsageError(message: "--operator '\(TextSanitizer.clean(name))': \(problem)", command: "board")
         }
         return name
     }
