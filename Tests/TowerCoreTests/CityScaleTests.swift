@@ -184,6 +184,11 @@ import Testing
         let full = planner.allocation(of: city.target, in: city.world, now: city.now)
         #expect(full.best?.rider == full.byChannel[.own]?.rider, "the last slot kept: \(String(describing: full.best?.rider))")
         #expect(full.byChannel[.own]?.delta == own.delta, "each channel's insertion keeps its own cost")
+        // The reason says why the dearer own rider won: the 3PL's cost and what its wave's last slot was counted at.
+        let chosen = try #require(full.best)
+        let reason = planner.reason(for: city.target, allocation: full, chosen: chosen, at: city.now, in: city.world)
+        #expect(reason.contains(String(format: "3pl %@ %+.2f, wave slot %.2f, ", carrier, thirdParty.delta, full.slotValue)) && full.slotValue > 0,
+                "\(reason)")
     }
 
     /// A test city at 05:00 (60 riders unless told) whose riders all belong to its first hub, shaped by `shape`

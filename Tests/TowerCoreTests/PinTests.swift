@@ -80,7 +80,7 @@ import Testing
         try engine.submit(Event(id: "a2", at: DeskCity.t0, by: "test", body: .orderCreated(DeskCity.order("O-1", at: PinTests.drop, window: window))))
         let reason = try #require(reasons.last)
         // The chosen channel, rider, marginal cost and window fit; then each other channel's best or why none.
-        #expect(reason.range(of: #"^(own|3pl) R\d [+-]\d+\.\d\d, (on time|late by \d+ min); next: "#, options: .regularExpression) != nil, "\(reason)")
+        #expect(reason.range(of: #"^(own|3pl) R\d [+-]\d+\.\d\d(, wave slot \d+\.\d\d)?, (on time|late by \d+ min); next: "#, options: .regularExpression) != nil, "\(reason)")
         #expect(reason.contains("gig: none can take it"), "\(reason)")
     }
 
@@ -95,7 +95,7 @@ import Testing
         session.simulation.run(until: scenario.planLock, engine: session.engine)
         #expect(reasons.count > 20)
         for reason in reasons {
-            #expect(reason.range(of: #"^06:00 plan: (pinned by the dispatcher; )?(own|3pl|gig) R\d+ [+-]\d+\.\d\d, (on time|late by \d+ min)(; next: .+)?$"#,
+            #expect(reason.range(of: #"^06:00 plan: (pinned by the dispatcher; )?(own|3pl|gig) R\d+ [+-]\d+\.\d\d(, wave slot \d+\.\d\d)?, (on time|late by \d+ min)(; next: .+)?$"#,
                                  options: .regularExpression) != nil, "\(reason)")
         }
         #expect(reasons.contains { $0.contains("; next: ") })

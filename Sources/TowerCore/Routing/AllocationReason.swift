@@ -1,7 +1,8 @@
 extension InsertionPlanner {
     /// Why this rider: the chosen channel's marginal cost and whether the delivery keeps its window, and the best
     /// of each other channel beside it (or why a channel could not take it), e.g.
-    /// `own R14 +1.09, on time; next: 3pl R22 +4.20, on time; gig: none can take it (critical)`. Another channel's
+    /// `own R14 +1.09, on time; next: 3pl R22 +4.20, wave slot 7.51, on time; gig: none can take it (critical)` (a
+    /// 3PL rider's cost and, when its wave is filling, what the slot it takes was counted at). Another channel's
     /// best is the one the search that chose found (`allocation`, which prices each allowed channel's nearest
     /// riders); a channel whose riders it asked and none could take the order is said so (`gig: none of the 4
     /// asked can take it`); a channel it asked none of (a pinned order's search asks its rider only) is searched
@@ -16,8 +17,11 @@ extension InsertionPlanner {
             return eta <= order.window.end ? "on time" : "late by \(Int((Double(eta - order.window.end) / 60).rounded())) min"
         }
         func describe(_ insertion: Insertion) -> String {
-            let channel = world.riders[insertion.rider]?.profile.channel.rawValue ?? "?"
-            return "\(channel) \(insertion.rider) \(String(format: "%+.2f", insertion.delta)), \(fit(insertion))"
+            let channel = world.riders[insertion.rider]?.profile.channel
+            // A 3PL rider is chosen by its cost and the wave slot it takes: say both, or a dearer rider chosen over a
+            // cheaper 3PL one reads as a mistake.
+            let slot = channel == .thirdParty && allocation.slotValue > 0 ? String(format: ", wave slot %.2f", allocation.slotValue) : ""
+            return "\(channel?.rawValue ?? "?") \(insertion.rider) \(String(format: "%+.2f", insertion.delta))\(slot), \(fit(insertion))"
         }
         let chosenChannel = world.riders[chosen.rider]?.profile.channel
         var others: [String] = []

@@ -115,6 +115,9 @@ public struct InsertionPlanner: Sendable {
         public var byChannel: [Channel: Insertion] = [:]
         /// The riders priced, nearest first (empty for a pinned order that went to its rider).
         public var tried: [String] = []
+        /// What a 3PL insertion was counted at beyond its own cost in the choice: the slot of its wave it takes
+        /// (`ChannelTerms.thirdPartySlotValue`).
+        public var slotValue = 0.0
     }
 
     /// The candidate search behind `bestInsertion`.
@@ -260,6 +263,7 @@ public struct InsertionPlanner: Sendable {
         // (`ChannelTerms.thirdPartySlotValue`: for the choice only, the insertion's cost is its own); on a tie, the
         // rider tried first.
         let slotValue = world.channels.thirdPartySlotValue(for: order, waveLoad: waveLoad, utcOffsetSeconds: world.utcOffsetSeconds)
+        result.slotValue = slotValue
         let worth = { (channel: Channel, insertion: Insertion) in insertion.delta + (channel == .thirdParty ? slotValue : 0) }
         result.best = result.byChannel.min { a, b in
             worth(a.key, a.value) != worth(b.key, b.value) ? worth(a.key, a.value) < worth(b.key, b.value) : rank[a.key]! < rank[b.key]!
