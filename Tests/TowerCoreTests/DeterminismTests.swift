@@ -21,6 +21,22 @@ import Testing
         #expect(WorldSummary.lines(replayed.world) == WorldSummary.lines(engine.world))
     }
 
+    /// Every customer named with the longest name an input may carry: the core's messages quote it in longer
+    /// sentences, and the journal's reader must take those lines back (it refused them: no restart could read on).
+    @Test func aJournalOfTheLongestNamesReadsBack() throws {
+        var scenario = try TestCity.scenario()
+        for index in scenario.orders.indices { scenario.orders[index].customerName = String(repeating: "Ä", count: FieldReader.maxTextLength / 2 - 1) }
+        let path = TestCity.temporaryFile()
+        let engine = try TestCity.run(scenario, until: 12 * 3600, journal: path)
+        #expect(engine.world.orders.values.contains { $0.notifiedAt != nil }, "no customer was messaged: the test proves nothing")
+        let replayed = try Replayer.replay(path: path)
+        #expect(replayed.world.digest == engine.world.digest)
+        // What comes from outside is still held to the limit, even when it claims to be the core's.
+        let feedLine = #"{"v":1,"id":"x","at":"2026-11-17T10:00:00-03:00","type":"order.cancelled","order":"O-1","reason":"LONG"}"#
+            .replacingOccurrences(of: "LONG", with: String(repeating: "r", count: 1001))
+        #expect(throws: EventError.self) { try EventCodec.decode(line: Array(feedLine.utf8)) }
+    }
+
     @Test func aRestartContinuesWhereTheJournalStopped() throws {
         let scenario = try TestCity.scenario()
         let straight = try TestCity.run(scenario, until: 12 * 3600)

@@ -38,6 +38,7 @@ public enum EventCodec {
         let seq = try r.optionalInt("seq", in: 1...Int(Int64.max / 2)).map(Int64.init)
         let at = try r.instant("at")
         let by = r.has("by") ? try r.id("by") : "feed"
+        if by == Event.core { r.textLimit = maxLineBytes }
         let typeValue = try r.value("type")
         guard case let .string(type) = typeValue else {
             throw EventError(field: "type", reason: "expected a string, got \(typeValue.typeName)")
@@ -198,6 +199,7 @@ public enum EventCodec {
         var options: [EscalationOption] = []
         for (index, item) in try r.array("options").enumerated() {
             var o = try FieldReader(item, path: "options[\(index)]")
+            o.textLimit = r.textLimit
             options.append(EscalationOption(action: try o.remedy("action"), summary: try o.text("summary"),
                                             costDelta: try o.double("cost_delta", in: -1e9...1e9),
                                             lateBefore: try o.optionalInt("late_before", in: 0...1_000_000),

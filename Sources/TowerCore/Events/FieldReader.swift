@@ -11,6 +11,10 @@ public struct FieldReader {
     private let pairs: [(String, JSONValue)]
     private let prefix: String
     public private(set) var warnings: [EventError] = []
+    /// The longest text `text(_:)` takes: `maxTextLength` for what comes from outside; a line's own length for what
+    /// the core wrote, whose texts quote outside text in longer sentences (a message to a customer whose name is
+    /// 990 bytes is longer than 1,000), so the journal's reader takes back every line the core journaled.
+    public var textLimit = FieldReader.maxTextLength
 
     public init(_ value: JSONValue, path: String = "") throws(EventError) {
         guard case let .object(pairs) = value else {
@@ -81,8 +85,8 @@ public struct FieldReader {
     public mutating func text(_ key: String, default fallback: String? = nil) throws(EventError) -> String {
         if !has(key), let fallback { return fallback }
         let original = try plainString(key)
-        guard original.utf8.count <= FieldReader.maxTextLength else {
-            throw EventError(field: path(key), reason: "longer than \(FieldReader.maxTextLength) bytes")
+        guard original.utf8.count <= textLimit else {
+            throw EventError(field: path(key), reason: "longer than \(textLimit) bytes")
         }
         let cleaned = TextSanitizer.clean(original)
         if cleaned != original {
