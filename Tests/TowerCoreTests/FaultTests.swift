@@ -463,4 +463,46 @@ import Testing
         }
         #expect(event.id == "p1")
     }
+
+    // 18. A rider registered again mid-day (a bicycle for the van, a shift cut short) kept every order: the plan
+    // carried a van's load on a bicycle past the rider's last hour, and nobody was told.
+    @Test func aRiderRegisteredAgainWithLessKeepsOnlyWhatItCanCarry() throws {
+        let sink = MemorySink()
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: t0 - 3600))
+        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: t0 - 7200, by: "test", body: body)) }
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        let later = TimeWindow(start: t0 + 3 * 3600, end: t0 + 5 * 3600)
+        for index in 1...6 {
+            var order = DeskCity.order("O-\(index)", at: GeoPoint(lat: -22.92, lon: -43.19 + Double(index) * 0.002), window: index <= 4 ? window : later)
+            order.pinnedRider = "R1"
+            try feed.send(.orderCreated(order))
+        }
+        try #require((1...6).allSatisfy { engine.world.orders["O-\($0)"]?.rider == "R1" })
+        for index in 1...3 { try feed.send(.pickupDone(rider: "R1", order: "O-\(index)")) }
+        func reasons(_ order: String) -> [String] {
+            sink.events.compactMap { event in
+                switch event.body {
+                case let .orderReassigned(id, _, _, reason) where id == order, let .orderUnassigned(id, reason) where id == order: reason
+                default: nil
+                }
+            }
+        }
+        // The shift now ends before O-5's and O-6's windows open: they go; the rest stays.
+        var profile = DeskCity.rider("R1")
+        profile.shift.end = t0 + 2 * 3600
+        try feed.send(.riderRegistered(profile))
+        #expect(engine.world.orders["O-5"]?.rider != "R1" && engine.world.orders["O-6"]?.rider != "R1")
+        #expect(reasons("O-5").last?.hasPrefix("R1 registered again: O-5's window opens at 13:00, after R1's shift ends at 12:00") == true, "\(reasons("O-5"))")
+        #expect(engine.world.orders["O-4"]?.rider == "R1" && !(engine.world.routes["R1"]?.stops.contains { $0.order == "O-5" } ?? true))
+        // A bicycle with room for 2 parcels: O-4, not collected, goes; the three on board stay, and a case asks.
+        profile.vehicle = .bicycle
+        profile.capacityParcels = 2
+        try feed.send(.riderRegistered(profile))
+        #expect(engine.world.orders["O-4"]?.rider != "R1", "\(reasons("O-4"))")
+        #expect(reasons("O-4").last?.contains("with 2 parcels and 60 kg of room, O-4") == true, "\(reasons("O-4"))")
+        #expect((1...3).allSatisfy { engine.world.orders["O-\($0)"]?.rider == "R1" && engine.world.orders["O-\($0)"]?.status == .pickedUp })
+        let asked = engine.world.exceptions.values.filter { $0.kind == .contradictoryEvent && $0.subject == "R1" }
+        #expect(asked.first?.detail == "R1 registered again with room for 2 parcels and 60 kg, carrying 3 and 6 kg", "\(asked.map(\.detail))")
+    }
 }

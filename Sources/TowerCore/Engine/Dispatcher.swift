@@ -82,8 +82,12 @@ final class Dispatcher {
         switch event.body {
         case let .deliveryDone(rider, _), let .deliveryFailed(rider, _, _), let .shiftStarted(rider), let .riderRecovered(rider):
             roomFreed.insert(rider)
-        case .riderRegistered:
+        case let .riderRegistered(profile):
             retryEveryone = true
+            // Registered again mid-day (another vehicle, a shorter shift, a skill or channel changed): what the rider
+            // has not collected and can no longer carry goes to others; the parcels on board stay (a case asks).
+            guard planLocked else { return }
+            shed(profile.id, at: now)
         case let .orderCreated(order):
             arrived(order, at: now)
         case let .orderCancelled(id, _):
@@ -277,6 +281,50 @@ final class Dispatcher {
         let unpicked = stops.filter { $0.kind == .pickup && !(world.orders[$0.order]?.status.isFinal ?? true) }.map(\.order)
         guard !unpicked.isEmpty else { return }
         reassign(unpicked, from: riderID, at: time, reason: reason)
+    }
+
+    /// The orders `riderID` has not collected that its profile no longer allows (`InsertionPlanner.refusal`), then,
+    /// while the load along what is left of its route would pass its room, the one whose window ends last: each
+    /// moved to another rider with why, or the route re-timed when nothing has to move.
+    private func shed(_ riderID: String, at time: Instant) {
+        guard let rider = world.riders[riderID], let stops = world.routes[riderID]?.stops, !stops.isEmpty else { return }
+        var moving: [(order: String, why: String)] = []
+        for stop in stops where stop.kind == .pickup {
+            guard let order = world.orders[stop.order], order.status == .assigned,
+                  let why = planner.refusal(rider, order, now: time, in: world, forNewWork: false) else { continue }
+            moving.append((order.id, why))
+        }
+        var kept = stops.filter { stop in !moving.contains { $0.order == stop.order } }
+        let profile = rider.profile
+        while let peak = Self.peakLoad(of: kept, from: rider, in: world),
+              peak.parcels > profile.capacityParcels || peak.kg > profile.capacityKg + 1e-9,
+              let last = kept.filter({ $0.kind == .pickup }).compactMap({ world.orders[$0.order] }).max(by: { ($0.window.end, $0.id) < ($1.window.end, $1.id) }) {
+            moving.append((last.id, "with \(profile.capacityParcels) parcels and \(formatNumber(profile.capacityKg)) kg of room, \(last.id) (window to "
+                           + "\(ISOTime.clock(last.window.end, offsetSeconds: world.utcOffsetSeconds))) no longer fits"))
+            kept.removeAll { $0.order == last.id }
+        }
+        guard !moving.isEmpty else { return retime(riderID, at: time, trigger: "\(riderID) registered again") }
+        for (order, why) in moving { reassign([order], from: riderID, at: time, reason: "\(riderID) registered again: \(why)") }
+    }
+
+    /// The most a rider would carry along `stops` as it leaves a pickup (its parcels on board, each pickup's added,
+    /// each delivery's taken off), nil when it collects nothing. Only pickups count: what is on board already is
+    /// there whatever the vehicle, and a pickup after enough deliveries may still fit.
+    private static func peakLoad(of stops: [Stop], from rider: Rider, in world: World) -> (parcels: Int, kg: Double)? {
+        var parcels = rider.loadParcels, kg = rider.loadKg
+        var peak: (parcels: Int, kg: Double)?
+        for stop in stops {
+            guard let order = world.orders[stop.order] else { continue }
+            if stop.kind == .pickup {
+                parcels += order.parcels
+                kg += order.kg
+                peak = (max(peak?.parcels ?? 0, parcels), max(peak?.kg ?? 0, kg))
+            } else if order.status == .pickedUp || stops.contains(where: { $0.order == order.id && $0.kind == .pickup }) {
+                parcels -= order.parcels
+                kg -= order.kg
+            }
+        }
+        return peak
     }
 
     /// Moves `orders` (not collected yet) off `riderID` to the riders they cost least on, or leaves them waiting

@@ -128,7 +128,8 @@ public struct ExceptionDetector: Sendable {
     }
 
     /// What `event` shows before it applies: a failed attempt, a breakdown, a cancellation of a parcel already
-    /// on board, a shift ended with parcels on board, or a contradiction (delivered twice, delivered before pickup,
+    /// on board, a shift ended with parcels on board, a rider registered again with less room than it carries, or a
+    /// contradiction (delivered twice, delivered before pickup,
     /// picked up or delivered by a rider other than the plan's or the parcel's, picked up once delivered or cancelled).
     public func findings(for event: Event, before world: World) -> [Finding] {
         switch event.body {
@@ -144,6 +145,13 @@ public struct ExceptionDetector: Sendable {
             guard !onBoard.isEmpty else { return [] }
             let listed = onBoard.prefix(5).joined(separator: ", ") + (onBoard.count > 5 ? ", …" : "")
             return [Finding(.contradictoryEvent, rider, "\(rider) ended the shift with \(onBoard.count) parcel\(onBoard.count == 1 ? "" : "s") on board: \(listed)")]
+        case let .riderRegistered(profile):
+            // Registered again with less room than the parcels it carries (another vehicle mid-day): they are on
+            // board all the same, so someone has to ask.
+            guard let rider = world.riders[profile.id], rider.loadParcels > profile.capacityParcels || rider.loadKg > profile.capacityKg + 1e-9
+            else { return [] }
+            return [Finding(.contradictoryEvent, profile.id, "\(profile.id) registered again with room for \(profile.capacityParcels) parcels and "
+                            + "\(formatNumber(profile.capacityKg)) kg, carrying \(rider.loadParcels) and \(formatNumber(rider.loadKg)) kg")]
         case let .orderCancelled(order, reason):
             guard world.orders[order]?.status == .pickedUp else { return [] }
             return [Finding(.cancelledAfterPickup, order, "on board with \(world.orders[order]?.rider ?? "?")"
