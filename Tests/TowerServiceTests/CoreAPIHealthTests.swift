@@ -7,8 +7,35 @@ import TowerCore
 /// which phone is which rider's.
 @Suite struct CoreAPIHealthTests {
     static func get(_ api: CoreAPI, _ path: String) throws -> (status: Int, body: String) {
-        let response = api.handle(try OsmAndPositionTests.request("GET \(path) HTTP/1.1\r\n\r\n"))
+        guard case let .now(response) = api.handle(try OsmAndPositionTests.request("GET \(path) HTTP/1.1\r\n\r\n")) else {
+            Issue.record("GET \(path) was not answered at once")
+            return (0, "")
+        }
         return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    /// A body of many lines is taken a share each pass of the loop, which answers other requests between shares.
+    @Test func manyLinesGoAShareAtATimeAndTheHealthCheckIsAnsweredBetween() throws {
+        let fixture = try CoreServerTests.Fixture()
+        let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
+        api.shareSeconds = 0  // one line a share
+        let engine = fixture.session.engine
+        let rider = try #require(engine.world.riderIDs.first)
+        let at = ISOTime.format(fixture.session.inputTime, offsetSeconds: engine.world.utcOffsetSeconds)
+        let lines = (1...5).map { #"{"v":1,"id":"p\#($0)","at":"\#(at)","type":"rider.position","rider":"\#(rider)","lat":-22.9,"lon":-43.2}"# }
+        let body = lines.joined(separator: "\n")
+        let request = try OsmAndPositionTests.request("POST /v1/events HTTP/1.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        guard case let .later(next) = api.handle(request) else { Issue.record("five lines at a line a share were answered at once"); return }
+        var shares = 1
+        var reply: HTTPResponse?
+        while reply == nil, shares < 20 {
+            #expect(try Self.get(api, "/healthz").status == 200, "answered between two shares")
+            reply = next()
+            shares += 1
+        }
+        #expect(shares == 5, "a line each pass")
+        #expect(reply.map { String(decoding: $0.body, as: UTF8.self) }?.hasPrefix(#"{"accepted":5,"duplicate":0,"refused":0"#) == true)
+        #expect(try Self.get(api, "/metrics").body.contains(#"tower_http_requests_total{route="/v1/events",code="200"} 1"#), "counted once, when answered")
     }
 
     @Test func aSlowPassOfTheCoresLoopIsA503WithItsTimeUntilTheLoopIsQuickAgain() throws {

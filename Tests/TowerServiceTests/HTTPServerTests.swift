@@ -67,6 +67,34 @@ import TowerCore
         #expect(write != nil && health != nil && write!.lowerBound < health!.lowerBound, "both, in order: \(replies)")
     }
 
+    /// A request answered later holds back only what its connection pipelined behind it: another connection is
+    /// answered meanwhile, and the held one's replies keep the order of its requests.
+    @Test func aRequestAnsweredLaterHoldsOnlyItsOwnConnection() throws {
+        var shares = 0
+        let server = try HTTPServer(address: "127.0.0.1:0") { request -> HTTPAnswer in
+            guard request.path == "/slow" else { return .now(HTTPResponse.text(200, request.path)) }
+            return .later {
+                shares += 1
+                return shares < 3 ? nil : HTTPResponse.text(200, "/slow after \(shares)")
+            }
+        }
+        defer { server.close() }
+        let first = try Self.connect(server.port), second = try Self.connect(server.port)
+        defer { close(first); close(second) }
+        _ = "GET /slow HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n".withCString { send(first, $0, strlen($0), 0) }
+        for _ in 0..<5 where !server.busy { server.serve(timeout: 50) }  // accepted, then read
+        #expect(server.busy && shares < 3)
+        _ = "GET /other HTTP/1.1\r\n\r\n".withCString { send(second, $0, strlen($0), 0) }
+        server.serve(timeout: 50)
+        #expect(Self.received(second, within: 100).contains("/other"), "the other connection is not held")
+        #expect(Self.received(first, within: 50).isEmpty, "nothing on the first before its slow request is done")
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        #expect(!server.busy)
+        let replies = Self.received(first, within: 200)
+        let slow = replies.range(of: "/slow after 3"), after = replies.range(of: "/after")
+        #expect(slow != nil && after != nil && slow!.lowerBound < after!.lowerBound, "both, in order: \(replies)")
+    }
+
     @Test func theHealthCheckAloneNeverWaits() throws {
         let gate = HandGate()
         gate.requested = 3  // syncs asked for and hanging

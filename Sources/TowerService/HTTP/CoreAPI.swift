@@ -23,6 +23,8 @@ public final class CoreAPI {
     public static let staleAfter: Int64 = 120
     /// How far ahead of the core's clock an input's time may be (clocks drift; a phone or a system set wrong is refused).
     public static let aheadAllowed: Int64 = 300
+    /// How long a pass of the core's loop takes lines of one request before it goes on (see `take`).
+    public var shareSeconds = 0.05
 
     /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
     private var tokens: AccessTokens?
@@ -43,11 +45,20 @@ public final class CoreAPI {
 
     // MARK: Routes
 
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    public func handle(_ request: HTTPRequest) -> HTTPAnswer {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let (route, response) = answer(request, parts)
-        requests["\(route) \(response.status)", default: 0] += 1
-        return response
+        let (route, answer) = answer(request, parts)
+        switch answer {
+        case let .now(response):
+            requests["\(route) \(response.status)", default: 0] += 1
+            return answer
+        case let .later(next):
+            return .later { [unowned self] in
+                guard let response = next() else { return nil }
+                requests["\(route) \(response.status)", default: 0] += 1
+                return response
+            }
+        }
     }
 
     /// The scope a route needs, when tokens are in use.
@@ -57,17 +68,21 @@ public final class CoreAPI {
         return parts == ["v1", "orders"] ? .orders : .events
     }
 
-    private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPResponse) {
+    private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPAnswer) {
         if tokens != nil, let scope = Self.scope(request, parts),
            let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) {
-            return ("auth", refusal)
+            return ("auth", .now(refusal))
+        }
+        // Lines and orders go in shares, a pass each, when there are many (`take`); the rest is answered at once.
+        switch (request.method, parts.count, parts.first) {
+        case ("POST", 2, "v1") where parts[1] == "events": return ("/v1/events", events(request.body))
+        case ("POST", 2, "v1") where parts[1] == "orders": return ("/v1/orders", orders(request))
+        default: break
         }
         let (route, response): (String, HTTPResponse)
         switch (request.method, parts.count, parts.first) {
         case ("GET", 1, "healthz"): (route, response) = ("/healthz", health())
         case ("GET", 1, "metrics"): (route, response) = ("/metrics", metrics())
-        case ("POST", 2, "v1") where parts[1] == "events": (route, response) = ("/v1/events", events(request.body))
-        case ("POST", 2, "v1") where parts[1] == "orders": (route, response) = ("/v1/orders", orders(request))
         case ("GET", 3, "v1") where parts[1] == "orders": (route, response) = ("/v1/orders/{order}", order(parts[2]))
         case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
         case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
@@ -81,7 +96,7 @@ public final class CoreAPI {
         default:
             (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(TextSanitizer.clean(String(request.path.prefix(200))))"))
         }
-        return (route, response)
+        return (route, .now(response))
     }
 
     /// The OsmAnd endpoint: 200 with an empty body, 400 without a device id or with a broken field, 404 for a
@@ -116,22 +131,7 @@ public final class CoreAPI {
 
     // MARK: Inputs
 
-    private struct LineResult: Encodable {
-        var line: Int
-        var status: String
-        var id: String?
-        var field: String?
-        var reason: String?
-    }
-
-    private struct EventsReply: Encodable {
-        var accepted = 0
-        var duplicate = 0
-        var refused = 0
-        var results: [LineResult] = []
-    }
-
-    private func events(_ body: [UInt8]) -> HTTPResponse {
+    private func events(_ body: [UInt8]) -> HTTPAnswer {
         take(body.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0.last == 0x0D ? $0.dropLast() : $0) })
     }
 
@@ -139,13 +139,13 @@ public final class CoreAPI {
     /// `lat`, `lon`, `zone` (the drop point's when none is given), `window_start`, `window_end`, ...), or its CSV
     /// export (`Content-Type: text/csv`) read through the order mapping. Each is taken as an `order.created` line, its id `oms-ORDER` (so posting the same
     /// order again is a duplicate) unless it says `id`, stamped now unless it says `at`.
-    private func orders(_ request: HTTPRequest) -> HTTPResponse {
+    private func orders(_ request: HTTPRequest) -> HTTPAnswer {
         let type = request.header("content-type")?.lowercased() ?? "application/json"
         if type.hasPrefix("text/csv") {
             guard let mapping = orderMapping else {
-                return HTTPResponse.error(415, "CSV orders need the core started with --order-mapping FILE; or send a JSON array")
+                return .now(HTTPResponse.error(415, "CSV orders need the core started with --order-mapping FILE; or send a JSON array"))
             }
-            guard let text = String(validating: request.body, as: UTF8.self) else { return HTTPResponse.error(400, "the CSV is not UTF-8") }
+            guard let text = String(validating: request.body, as: UTF8.self) else { return .now(HTTPResponse.error(400, "the CSV is not UTF-8")) }
             let offset = session.engine.world.utcOffsetSeconds
             let local = session.inputTime.seconds + Int64(offset)
             let midnight = Instant(seconds: local - ((local % 86400) + 86400) % 86400 - Int64(offset))
@@ -157,20 +157,20 @@ public final class CoreAPI {
                 lines.sort { $0.line < $1.line }
                 return take(lines.map(\.bytes), numbers: lines.map(\.line), refusals: lines.map(\.refusal), type: EventType.orderCreated.rawValue)
             } catch {
-                return HTTPResponse.error(400, "\(error)")
+                return .now(HTTPResponse.error(400, "\(error)"))
             }
         }
         guard type.hasPrefix("application/json") else {
-            return HTTPResponse.error(415, "orders come as a JSON array (application/json) or a CSV export (text/csv)")
+            return .now(HTTPResponse.error(415, "orders come as a JSON array (application/json) or a CSV export (text/csv)"))
         }
         let parsed: JSONValue
         do {
             parsed = try request.body.withUnsafeBufferPointer { body throws(JSONSyntaxError) in
                 try JSONParser.parse(buffer: JournalReader.withoutByteOrderMark(body))
             }
-        } catch { return HTTPResponse.error(400, "the body is \(error)") }
+        } catch { return .now(HTTPResponse.error(400, "the body is \(error)")) }
         guard case let .array(items) = parsed else {
-            return HTTPResponse.error(400, "the body must be a JSON array of orders")
+            return .now(HTTPResponse.error(400, "the body must be a JSON array of orders"))
         }
         return take(items.map { item in
             guard case let .object(fields) = item else { return Array("not an object".utf8) }
@@ -198,15 +198,25 @@ public final class CoreAPI {
         return writer.bytes
     }
 
-    /// Takes lines through the core's ingestion; the reply says per line what became of it.
+    /// Takes lines through the core's ingestion; the reply says per line what became of it. Lines go a share at a
+    /// time (`shareSeconds` of the core's loop each pass), so a body of thousands of orders, each placed on a route
+    /// as it is taken, does not hold up the phones, the boards and the health check until the last is placed.
     /// - Parameter numbers: the line number to report for each (default 1, 2, ...; a CSV's rows keep theirs).
     /// - Parameter refusals: per line, a refusal its source already made (a CSV record that is not a row): the line is
     ///   dead-lettered with it and not read.
     /// - Parameter type: the type every line is meant as, for `/metrics` (an order system's records are orders, also
     ///   one that is not a row); else each line's own `type`.
-    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil, refusals: [EventError?]? = nil, type fixedType: String? = nil) -> HTTPResponse {
+    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil, refusals: [EventError?]? = nil, type fixedType: String? = nil) -> HTTPAnswer {
+        let batch = LineBatch(lines: lines, numbers: numbers, refusals: refusals, type: fixedType)
+        if let reply = advance(batch) { return .now(reply) }
+        return .later { [unowned self] in advance(batch) }
+    }
+
+    /// Takes the batch's next lines until `shareSeconds` have passed (one line at least); the reply once the last is
+    /// taken, or the core has stopped.
+    private func advance(_ batch: LineBatch) -> HTTPResponse? {
         guard session.engine.halted == nil else { return HTTPResponse.error(503, "the core stopped: \(session.engine.halted!.message)") }
-        var reply = EventsReply()
+        let started = Date()
         // A line dated ahead of the core's clock would move the clock (and every timer) there, and the inputs of the
         // time between, the simulation's or the phones', would all be refused as going back in time.
         let clock = session.inputTime, offset = session.engine.world.utcOffsetSeconds
@@ -214,34 +224,38 @@ public final class CoreAPI {
             guard event.at > clock + Self.aheadAllowed else { return nil }
             return EventError(field: "at", reason: "\(ISOTime.format(event.at, offsetSeconds: offset)) is \((event.at - clock + 59) / 60) min ahead of the core's clock (\(ISOTime.format(clock, offsetSeconds: offset))); an input may be at most \(Self.aheadAllowed / 60) min ahead")
         }
-        for (index, bytes) in lines.enumerated() {
-            let number = numbers?[index] ?? index + 1
-            let type = fixedType ?? Self.type(of: bytes)
-            let outcome = refusals?[index].map { ingestion.refuse($0, line: number, raw: bytes) }
+        while batch.next < batch.lines.count {
+            let index = batch.next
+            batch.next += 1
+            let bytes = batch.lines[index], number = batch.numbers?[index] ?? index + 1
+            let type = batch.type ?? Self.type(of: bytes)
+            let outcome = batch.refusals?[index].map { ingestion.refuse($0, line: number, raw: bytes) }
                 ?? ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine,
                                   admit: admit)
             switch outcome {
             case .accepted:
-                reply.accepted += 1
-                reply.results.append(LineResult(line: number, status: "accepted"))
+                batch.reply.accepted += 1
+                batch.reply.results.append(LineBatch.Result(line: number, status: "accepted"))
                 inputs["\(type) accepted", default: 0] += 1
             case .repeated:
-                reply.duplicate += 1
-                reply.results.append(LineResult(line: number, status: "duplicate"))
+                batch.reply.duplicate += 1
+                batch.reply.results.append(LineBatch.Result(line: number, status: "duplicate"))
             case let .refused(error):
-                reply.refused += 1
-                reply.results.append(LineResult(line: number, status: "refused", field: error.field, reason: error.reason))
+                batch.reply.refused += 1
+                batch.reply.results.append(LineBatch.Result(line: number, status: "refused", field: error.field, reason: error.reason))
                 inputs["\(type) refused", default: 0] += 1
             case .skippedCoreDecision:
-                reply.refused += 1
-                reply.results.append(LineResult(line: number, status: "refused", field: "by", reason: "\"core\" decisions are made here, never taken as input"))
+                batch.reply.refused += 1
+                batch.reply.results.append(LineBatch.Result(line: number, status: "refused", field: "by",
+                                                            reason: "\"core\" decisions are made here, never taken as input"))
             case .blank:
                 continue
             case .stopped:
                 return HTTPResponse.error(503, "the core stopped: \(session.engine.halted?.message ?? "")")
             }
+            if Date().timeIntervalSince(started) >= shareSeconds, batch.next < batch.lines.count { return nil }
         }
-        return HTTPResponse.json(200, reply)
+        return HTTPResponse.json(200, batch.reply)
     }
 
     private static func type(of line: [UInt8]) -> String {

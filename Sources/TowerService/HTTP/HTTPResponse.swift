@@ -1,5 +1,12 @@
 import Foundation
 
+/// A handler's answer: a response now, or work the server goes on with once a pass until it gives the response (a
+/// long body taken a share at a time, so the core's loop goes on between shares: phones, boards, the health check).
+public enum HTTPAnswer {
+    case now(HTTPResponse)
+    case later(() -> HTTPResponse?)
+}
+
 /// An HTTP/1.1 response: status, content type and body; written with Content-Length, so keep-alive needs no
 /// chunking.
 public struct HTTPResponse: Sendable {

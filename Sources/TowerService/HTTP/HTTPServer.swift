@@ -21,12 +21,14 @@ public protocol ReplyGate: AnyObject {
 /// A small HTTP/1.1 server on the core's loop: keep-alive, pipelining, limits on every size, a cap on
 /// connections, and timeouts against slow clients. Requests are answered by `handler` on the core's thread; a
 /// reply is sent only once what was journaled before it is on disk (`gate`: one fsync per pass for every request
-/// in it, made off the core's thread while the core goes on).
+/// in it, made off the core's thread while the core goes on). A handler may answer later (`HTTPAnswer.later`):
+/// its work goes on a share each pass, the requests pipelined behind it on that connection wait for it, and every
+/// other connection is served meanwhile.
 public final class HTTPServer {
     public let port: UInt16
     private let listener: Int32
     private let parser: HTTPParser
-    private let handler: (HTTPRequest) -> HTTPResponse
+    private let handler: (HTTPRequest) -> HTTPAnswer
     private var connections: [Connection] = []
     /// Where reads land before they are appended to a connection's input (one buffer, reused every pass).
     private var chunk = [UInt8](repeating: 0, count: 65536)
@@ -50,22 +52,33 @@ public final class HTTPServer {
         var requestStarted: Date?
         var closing = false
         var gone = false
+        /// A request answered later: its work, and whether the connection closes after its reply. It is finished
+        /// even when the client goes: the core took part of it already.
+        var work: (next: () -> HTTPResponse?, closes: Bool)?
         init(fd: Int32) { self.fd = fd }
     }
 
-    public init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(), handler: @escaping (HTTPRequest) -> HTTPResponse) throws {
+    public init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(), handler: @escaping (HTTPRequest) -> HTTPAnswer) throws {
         (listener, port) = try TCPSocket.listen(address)
         parser = HTTPParser(limits: limits)
         self.handler = handler
     }
 
+    /// A server whose every answer is given at once.
+    public convenience init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(), respond: @escaping (HTTPRequest) -> HTTPResponse) throws {
+        try self.init(address: address, limits: limits, handler: { .now(respond($0)) })
+    }
+
     /// Connections open now.
     public var connectionCount: Int { connections.count }
+
+    /// Whether a request is being answered later: the loop should come back at once rather than wait on `poll`.
+    public var busy: Bool { connections.contains { $0.work != nil } }
 
     /// What to wait for: new connections, requests, room to write.
     public func descriptors() -> [pollfd] {
         [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
-            + connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN) | ($0.written < $0.output.count ? Int16(POLLOUT) : 0), revents: 0) }
+            + connections.map { pollfd(fd: $0.fd, events: ($0.work == nil ? Int16(POLLIN) : 0) | ($0.written < $0.output.count ? Int16(POLLOUT) : 0), revents: 0) }
             + (gate.map { [pollfd(fd: $0.wakeDescriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
     }
 
@@ -77,6 +90,12 @@ public final class HTTPServer {
             read(connection)
         }
         if !ready.isEmpty, ready[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
+        for connection in connections {
+            guard let work = connection.work, let response = work.next() else { continue }
+            connection.work = nil
+            queue(response, on: connection, closing: work.closes, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
+            answerWaiting(connection)
+        }
         if let gate {
             gate.endPass()
             gate.drain()
@@ -84,7 +103,7 @@ public final class HTTPServer {
         let released = gate?.released ?? .max
         let now = Date()
         for connection in connections {
-            if let started = connection.requestStarted, now.timeIntervalSince(started) > Self.requestTimeout, !connection.closing {
+            if connection.work == nil, let started = connection.requestStarted, now.timeIntervalSince(started) > Self.requestTimeout, !connection.closing {
                 queue(HTTPResponse.error(408, "the request was not complete within \(Int(Self.requestTimeout)) s"), on: connection, closing: true, ticket: 0)
             }
             while let first = connection.held.first, first.ticket <= released {
@@ -92,11 +111,11 @@ public final class HTTPServer {
                 connection.held.removeFirst()
             }
             flush(connection)
-            if now.timeIntervalSince(connection.lastActivity) > Self.idleTimeout, connection.held.isEmpty { connection.gone = true }
+            if now.timeIntervalSince(connection.lastActivity) > Self.idleTimeout, connection.held.isEmpty, connection.work == nil { connection.gone = true }
             if connection.closing, connection.held.isEmpty, connection.written == connection.output.count { connection.gone = true }
         }
         connections.removeAll { connection in
-            guard connection.gone else { return false }
+            guard connection.gone, connection.work == nil else { return false }
             Glibc.close(connection.fd)
             return true
         }
@@ -125,8 +144,10 @@ public final class HTTPServer {
         }
     }
 
-    /// Reads what arrived and answers every whole request in it.
+    /// Reads what arrived and answers every whole request in it. A connection whose request is answered later is
+    /// not read meanwhile (what it pipelines behind waits in the socket, not in memory).
     private func read(_ connection: Connection) {
+        guard connection.work == nil else { return }
         while !connection.closing {
             let count = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {
@@ -136,7 +157,7 @@ public final class HTTPServer {
                 if count < chunk.count { break }
             } else if count == 0 {
                 connection.closing = true
-                if connection.held.isEmpty, connection.written == connection.output.count { connection.gone = true }
+                if connection.held.isEmpty, connection.written == connection.output.count, connection.work == nil { connection.gone = true }
                 break
             } else {
                 if errno == EINTR { continue }
@@ -144,15 +165,24 @@ public final class HTTPServer {
                 break
             }
         }
+        answerWaiting(connection)
+    }
+
+    /// Answers the whole requests read so far, in order, until one is answered later.
+    private func answerWaiting(_ connection: Connection) {
         var offset = 0
-        while !connection.closing, offset < connection.input.count {
+        while !connection.closing, connection.work == nil, offset < connection.input.count {
             switch parser.parse(connection.input[offset...]) {
             case .incomplete:
                 break
             case let .request(request, consumed):
                 offset += consumed
-                let response = handler(request)
-                queue(response, on: connection, closing: request.closes, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
+                switch handler(request) {
+                case let .now(response):
+                    queue(response, on: connection, closing: request.closes, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
+                case let .later(next):
+                    connection.work = (next, request.closes)
+                }
                 continue
             case let .failure(status, reason):
                 queue(HTTPResponse.error(status, reason), on: connection, closing: true, ticket: 0)

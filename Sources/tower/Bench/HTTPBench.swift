@@ -30,7 +30,7 @@ enum HTTPBench {
         let riderIDs = started.engine.world.riderIDs
         let devices = DeviceMap(riders: Dictionary(uniqueKeysWithValues: riderIDs.enumerated().map { ("phone-\($0.offset)", $0.element) }))
         let api = try CoreAPI(session: session, deadLetter: nil, devices: devices)
-        let http = try HTTPServer(address: "127.0.0.1:0", handler: api.osmand)
+        let http = try HTTPServer(address: "127.0.0.1:0", respond: api.osmand)
         http.gate = api.commits
         let before = started.engine.world.lastSeq
         let writesBefore = started.engine.journal?.writeTime ?? DurationTally()

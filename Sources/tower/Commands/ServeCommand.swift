@@ -44,7 +44,7 @@ enum ServeCommand: Command {
                               try OrderMapping.load(path: FileManager.default.fileExists(atPath: $0) ? $0 : Installation.shipped($0))
                           })
         let http = try arguments.value("http").map { try HTTPServer(address: $0, handler: api.handle) }
-        let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, handler: api.osmand) }
+        let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, respond: api.osmand) }
         if osmand != nil, api.devices.riders.isEmpty { log("--osmand with no device column in riders.csv and no --devices: every phone is an unknown device (404)") }
         for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.gate = api.commits }
         for note in core.notes { log(note) }
@@ -59,7 +59,8 @@ enum ServeCommand: Command {
             fds += http?.descriptors() ?? []
             let httpEnd = fds.count
             fds += osmand?.descriptors() ?? []
-            _ = poll(&fds, nfds_t(fds.count), 50)
+            // A request answered a share each pass (a long body of orders) brings the next pass at once.
+            _ = poll(&fds, nfds_t(fds.count), (http?.busy ?? false) ? 0 : 50)
             let passStart = Date()
             server.handle(fds[0..<socketEnd])
             http?.handle(fds[socketEnd..<httpEnd])
