@@ -14,28 +14,45 @@ import TowerCore
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
-    /// A body of many lines is taken a share each pass of the loop, which answers other requests between shares.
-    @Test func manyLinesGoAShareAtATimeAndTheHealthCheckIsAnsweredBetween() throws {
+    /// An order system's orders are taken a share each pass of the loop, which answers other requests between
+    /// shares; each is stamped when it is taken, so a clock moved between shares refuses none. Feed lines, with times
+    /// of their own, go in one pass.
+    @Test func ordersGoAShareAtATimeAndTheHealthCheckIsAnsweredBetween() throws {
         let fixture = try CoreServerTests.Fixture()
         let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
         api.shareSeconds = 0  // one line a share
         let engine = fixture.session.engine
-        let rider = try #require(engine.world.riderIDs.first)
-        let at = ISOTime.format(fixture.session.inputTime, offsetSeconds: engine.world.utcOffsetSeconds)
-        let lines = (1...5).map { #"{"v":1,"id":"p\#($0)","at":"\#(at)","type":"rider.position","rider":"\#(rider)","lat":-22.9,"lon":-43.2}"# }
-        let body = lines.joined(separator: "\n")
-        let request = try OsmAndPositionTests.request("POST /v1/events HTTP/1.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
-        guard case let .later(next) = api.handle(request) else { Issue.record("five lines at a line a share were answered at once"); return }
+        let hub = try #require(engine.world.hubs.keys.sorted().first), zone = try #require(engine.world.hubs[hub]?.zone)
+        let drop = try #require(engine.world.hubs[hub]?.location)
+        let day = ISOTime.format(fixture.session.inputTime, offsetSeconds: engine.world.utcOffsetSeconds).prefix(11)
+        let orders = (1...5).map {
+            #"{"order":"S-\#($0)","pickup_hub":"\#(hub)","lat":\#(drop.lat),"lon":\#(drop.lon),"zone":"\#(zone)","window_start":"\#(day)18:00:00-03:00","window_end":"\#(day)20:00:00-03:00","service_min":3,"tier":"standard","skills":[],"parcels":1,"kg":1}"#
+        }
+        let body = "[" + orders.joined(separator: ",") + "]"
+        let request = try OsmAndPositionTests.request("POST /v1/orders HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        guard case let .later(next) = api.handle(request) else { Issue.record("five orders at one a share were answered at once"); return }
         var shares = 1
         var reply: HTTPResponse?
+        let rider = try #require(engine.world.riderIDs.first)
         while reply == nil, shares < 20 {
             #expect(try Self.get(api, "/healthz").status == 200, "answered between two shares")
+            // Another input between two shares moves the clock on: the orders still to take are stamped after it.
+            try engine.submit(Event(id: "phone-\(shares)", at: fixture.session.inputTime + 60, by: "osmand",
+                                    body: .riderPosition(rider: rider, position: drop)))
             reply = next()
             shares += 1
         }
         #expect(shares == 5, "a line each pass")
-        #expect(reply.map { String(decoding: $0.body, as: UTF8.self) }?.hasPrefix(#"{"accepted":5,"duplicate":0,"refused":0"#) == true)
-        #expect(try Self.get(api, "/metrics").body.contains(#"tower_http_requests_total{route="/v1/events",code="200"} 1"#), "counted once, when answered")
+        #expect(reply.map { String(decoding: $0.body, as: UTF8.self) }?.hasPrefix(#"{"accepted":5,"duplicate":0,"refused":0"#) == true,
+                "\(reply.map { String(decoding: $0.body, as: UTF8.self) } ?? "none")")
+        #expect(try Self.get(api, "/metrics").body.contains(#"tower_http_requests_total{route="/v1/orders",code="200"} 1"#), "counted once, when answered")
+        let lines = (1...3).map { #"{"v":1,"id":"i\#($0)","type":"traffic.incident","incident":"I\#($0)","zone":"\#(zone)","slowdown":0.5,"until":"\#(day)23:00:00-03:00"}"# }
+        let feed = lines.joined(separator: "\n")
+        #expect(throws: Never.self) {
+            guard case .now = api.handle(try OsmAndPositionTests.request("POST /v1/events HTTP/1.1\r\nContent-Length: \(feed.utf8.count)\r\n\r\n" + feed)) else {
+                throw ToolError("feed lines went in shares")
+            }
+        }
     }
 
     @Test func aSlowPassOfTheCoresLoopIsA503WithItsTimeUntilTheLoopIsQuickAgain() throws {

@@ -132,7 +132,7 @@ public final class CoreAPI {
     // MARK: Inputs
 
     private func events(_ body: [UInt8]) -> HTTPAnswer {
-        take(body.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0.last == 0x0D ? $0.dropLast() : $0) })
+        take(body.split(separator: 0x0A, omittingEmptySubsequences: false).map { .bytes(Array($0.last == 0x0D ? $0.dropLast() : $0)) })
     }
 
     /// An order system's orders: a JSON array of objects with the fields of an `order.created` line (`order`,
@@ -152,10 +152,11 @@ public final class CoreAPI {
             do {
                 let mapped = try mapping.orders(csv: text, day: midnight, world: session.engine.world)
                 // The rows and the records that are not rows, in the CSV's order; the latter refused with why.
-                var lines: [(line: Int, bytes: [UInt8], refusal: EventError?)] = mapped.rows.map { ($0.line, orderLine($0.fields), nil) }
-                lines += mapped.rejected.map { ($0.line, Array($0.text.utf8), EventError(field: "csv", reason: $0.reason)) }
+                var lines: [(line: Int, text: LineBatch.Line, refusal: EventError?)] = mapped.rows.map { ($0.line, .order($0.fields), nil) }
+                lines += mapped.rejected.map { ($0.line, .bytes(Array($0.text.utf8)), EventError(field: "csv", reason: $0.reason)) }
                 lines.sort { $0.line < $1.line }
-                return take(lines.map(\.bytes), numbers: lines.map(\.line), refusals: lines.map(\.refusal), type: EventType.orderCreated.rawValue)
+                return take(lines.map(\.text), inShares: true, numbers: lines.map(\.line), refusals: lines.map(\.refusal),
+                            type: EventType.orderCreated.rawValue)
             } catch {
                 return .now(HTTPResponse.error(400, "\(error)"))
             }
@@ -173,9 +174,9 @@ public final class CoreAPI {
             return .now(HTTPResponse.error(400, "the body must be a JSON array of orders"))
         }
         return take(items.map { item in
-            guard case let .object(fields) = item else { return Array("not an object".utf8) }
-            return orderLine(OrderMapping.withDropZone(fields, in: session.engine.world))
-        }, type: EventType.orderCreated.rawValue)
+            guard case let .object(fields) = item else { return .bytes(Array("not an object".utf8)) }
+            return .order(OrderMapping.withDropZone(fields, in: session.engine.world))
+        }, inShares: true, type: EventType.orderCreated.rawValue)
     }
 
     /// An order's fields as an `order.created` line. The envelope is the core's: an order may name its id and
@@ -198,16 +199,20 @@ public final class CoreAPI {
         return writer.bytes
     }
 
-    /// Takes lines through the core's ingestion; the reply says per line what became of it. Lines go a share at a
-    /// time (`shareSeconds` of the core's loop each pass), so a body of thousands of orders, each placed on a route
-    /// as it is taken, does not hold up the phones, the boards and the health check until the last is placed.
+    /// Takes lines through the core's ingestion; the reply says per line what became of it. An order system's
+    /// orders go a share at a time (`shareSeconds` of the core's loop each pass), so thousands of them, each placed on
+    /// a route as it is taken, do not hold up the phones, the boards and the health check until the last is placed;
+    /// each is stamped when it is taken, as an order is known from when the core takes it. Feed lines, which carry
+    /// their own times, go in one pass: between two shares other inputs could move the clock past them.
+    /// - Parameter inShares: whether the lines may go over several passes (orders).
     /// - Parameter numbers: the line number to report for each (default 1, 2, ...; a CSV's rows keep theirs).
     /// - Parameter refusals: per line, a refusal its source already made (a CSV record that is not a row): the line is
     ///   dead-lettered with it and not read.
     /// - Parameter type: the type every line is meant as, for `/metrics` (an order system's records are orders, also
     ///   one that is not a row); else each line's own `type`.
-    private func take(_ lines: [[UInt8]], numbers: [Int]? = nil, refusals: [EventError?]? = nil, type fixedType: String? = nil) -> HTTPAnswer {
-        let batch = LineBatch(lines: lines, numbers: numbers, refusals: refusals, type: fixedType)
+    private func take(_ lines: [LineBatch.Line], inShares: Bool = false, numbers: [Int]? = nil, refusals: [EventError?]? = nil,
+                      type fixedType: String? = nil) -> HTTPAnswer {
+        let batch = LineBatch(lines: lines, inShares: inShares, numbers: numbers, refusals: refusals, type: fixedType)
         if let reply = advance(batch) { return .now(reply) }
         return .later { [unowned self] in advance(batch) }
     }
@@ -227,7 +232,11 @@ public final class CoreAPI {
         while batch.next < batch.lines.count {
             let index = batch.next
             batch.next += 1
-            let bytes = batch.lines[index], number = batch.numbers?[index] ?? index + 1
+            let bytes: [UInt8], number = batch.numbers?[index] ?? index + 1
+            switch batch.lines[index] {
+            case let .bytes(line): bytes = line
+            case let .order(fields): bytes = orderLine(fields)
+            }
             let type = batch.type ?? Self.type(of: bytes)
             let outcome = batch.refusals?[index].map { ingestion.refuse($0, line: number, raw: bytes) }
                 ?? ingestion.take(bytes, line: number, overlongBytes: bytes.count > EventCodec.maxLineBytes ? bytes.count : nil, engine: session.engine,
@@ -253,7 +262,7 @@ public final class CoreAPI {
             case .stopped:
                 return HTTPResponse.error(503, "the core stopped: \(session.engine.halted?.message ?? "")")
             }
-            if Date().timeIntervalSince(started) >= shareSeconds, batch.next < batch.lines.count { return nil }
+            if batch.inShares, Date().timeIntervalSince(started) >= shareSeconds, batch.next < batch.lines.count { return nil }
         }
         return HTTPResponse.json(200, batch.reply)
     }
