@@ -21,6 +21,7 @@ import TowerCore
 public final class CoreServer {
     public let socketPath: String
     private let listener: Int32
+    private let acceptor: Acceptor
     private let session: CoreSession
     private let roster: Roster?
     private let journalPath: String
@@ -79,7 +80,9 @@ public final class CoreServer {
         self.journalPath = journalPath
         self.planLock = planLock
         session.engine.sync()
+        FileLimit.raiseToHard()
         listener = try UnixSocket.listen(path: socketPath)
+        acceptor = Acceptor(listener: listener)
         let previous = session.onEvent
         let offset = session.engine.world.utcOffsetSeconds
         session.onEvent = { [unowned self] event in
@@ -146,7 +149,7 @@ public final class CoreServer {
     }
 
     private func acceptWaiting() {
-        while let fd = UnixSocket.accept(listener) {
+        while let fd = acceptor.next(refusal: ServiceFrame.refused("the core has no file descriptors left: try again shortly").encoded()) {
             let client = Client(fd: fd)
             if clients.count >= Self.maxClients {
                 refuse(client, "the core has \(Self.maxClients) clients attached, its most")

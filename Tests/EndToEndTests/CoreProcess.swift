@@ -12,14 +12,21 @@ final class CoreProcess {
     let socket: String
     let log: String
 
-    /// Starts `tower serve ARGUMENTS` in `folder` and waits (up to `timeout` seconds) for its socket.
-    init(_ arguments: [String], socket: String, in folder: String, timeout: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// Starts `tower serve ARGUMENTS` in `folder` and waits (up to `timeout` seconds) for its socket; with
+    /// `openFiles`, under that limit on open files (`ulimit -n`, soft and hard).
+    init(_ arguments: [String], socket: String, in folder: String, openFiles: Int? = nil, timeout: Double = 120,
+         sourceLocation: SourceLocation = #_sourceLocation) throws {
         self.folder = folder
         self.socket = socket
         log = folder + "/serve-\(UUID().uuidString.prefix(6)).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Tower.binary)
-        process.arguments = ["serve"] + arguments
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", Tower.binary, "serve"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Tower.binary)
+            process.arguments = ["serve"] + arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = Tower.environment(state: folder + "/state")
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

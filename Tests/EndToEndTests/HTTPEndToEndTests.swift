@@ -28,6 +28,46 @@ import Testing
         return nil
     }
 
+    /// Out of file descriptors, a core sheds the connections it cannot take (a 503 and close) instead of leaving
+    /// them waiting on its listener, which kept the listener readable and the loop spinning at full speed, answering
+    /// nothing; once connections close it answers again.
+    @Test(.enabled(if: canRun)) func aCoreOutOfFileDescriptorsShedsConnectionsAndDoesNotSpin() throws {
+        let city = try Tower.smallCity()
+        let work = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let core = try CoreProcess(["--scenario", city, "--journal", work + "/j.jsonl", "--from", "09:00", "--paused", "--http", "127.0.0.1:0"],
+                                   socket: work + "/j.sock", in: work, openFiles: 40)
+        let http = try #require(Self.port("http", of: core), "\(core.output)")
+        let script = """
+        import socket, time, sys
+        pid, port = int(sys.argv[1]), int(sys.argv[2])
+        def cpu():
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / 100
+        def health():
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"GET /healthz HTTP/1.1\\r\\n\\r\\n")
+            try: reply = s.recv(4096).decode(errors="replace")
+            except Exception as e: reply = "no reply: " + str(e)
+            s.close()
+            return reply.split("\\r\\n")[0] + (" (descriptors)" if "file descriptors" in reply else "")
+        held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(60)]
+        time.sleep(0.5)
+        start = cpu(); time.sleep(2); spent = cpu() - start
+        crowded = health()
+        for s in held: s.close()
+        time.sleep(0.5)
+        print(f"{spent:.2f}|{crowded}|{health()}")
+        """
+        let out = try Program.output(["/usr/bin/python3", "-c", script, String(core.process.processIdentifier), String(http)])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+        try #require(out.count == 3, "\(out)")
+        #expect((Double(out[0]) ?? 9) < 1.0, "CPU seconds in 2 s with 60 connections past the limit: \(out[0])")
+        #expect(out[1] == "HTTP/1.1 503 Service Unavailable (descriptors)", "\(out[1])")
+        #expect(out[2] == "HTTP/1.1 200 OK", "\(out[2])")
+        #expect(core.stop() == 0, "\(core.output)")
+    }
+
     @Test(.enabled(if: canRun)) func ordersStopsPositionsAndReadsThroughRealClients() throws {
         let city = try Tower.smallCity()
         let work = URL(fileURLWithPath: city).deletingLastPathComponent().path

@@ -27,6 +27,7 @@ public protocol ReplyGate: AnyObject {
 public final class HTTPServer {
     public let port: UInt16
     private let listener: Int32
+    private let acceptor: Acceptor
     private let parser: HTTPParser
     private let handler: (HTTPRequest) -> HTTPAnswer
     private var connections: [Connection] = []
@@ -60,6 +61,7 @@ public final class HTTPServer {
 
     public init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(), handler: @escaping (HTTPRequest) -> HTTPAnswer) throws {
         (listener, port) = try TCPSocket.listen(address)
+        acceptor = Acceptor(listener: listener)
         parser = HTTPParser(limits: limits)
         self.handler = handler
     }
@@ -135,7 +137,8 @@ public final class HTTPServer {
     }
 
     private func acceptWaiting() {
-        while let fd = UnixSocket.accept(listener) {
+        let refusal = { HTTPResponse.error(503, "the core has no file descriptors left: try again shortly").encoded(closing: true) }
+        while let fd = acceptor.next(refusal: refusal()) {
             let connection = Connection(fd: fd)
             connections.append(connection)
             if connections.count > Self.maxConnections {
