@@ -81,6 +81,7 @@ import TowerCore
         sparkle  = #00ff00
         ok       = purple
         tight
+        critical = #zzzzzz bold
         """
         let (theme, warnings) = Theme.parse(text, name: "t", file: "t.theme")
         #expect(theme[.late] == Style(fg: .indexed(196), bold: true))
@@ -93,7 +94,9 @@ import TowerCore
             "t.theme line 5: unknown key 'sparkle' (ignored)",
             "t.theme line 6, key ok: 'purple' is not a colour (#rrggbb, 0-255, default) or attribute",
             "t.theme line 7: expected 'key = value'",
+            "t.theme line 8, key critical: no style (a '#' not followed by a hex colour starts a comment)",
         ])
+        #expect(theme[.critical] == Theme.dark[.critical])
     }
 
     @Test func aMissingThemeFallsBackWithAMessage() {

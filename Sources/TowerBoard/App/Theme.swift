@@ -59,6 +59,11 @@ public struct Theme: Sendable {
                 warnings.append("\(file) line \(index + 1): unknown key '\(TextSanitizer.clean(parts[0]))' (ignored)")
                 continue
             }
+            guard !parts[1].isEmpty else {
+                // `late = #zzzzzz bold` reads as a comment after `=`: say so rather than leave the role plain.
+                warnings.append("\(file) line \(index + 1), key \(parts[0]): no style (a '#' not followed by a hex colour starts a comment)")
+                continue
+            }
             switch parseStyle(parts[1]) {
             case let .success(style): theme.styles[role] = style
             case let .failure(error): warnings.append("\(file) line \(index + 1), key \(parts[0]): \(error.message)")
