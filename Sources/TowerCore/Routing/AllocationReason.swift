@@ -19,8 +19,8 @@ extension InsertionPlanner {
         func describe(_ insertion: Insertion) -> String {
             let channel = world.riders[insertion.rider]?.profile.channel
             // A 3PL rider is chosen by its cost and the wave slot it takes: say both, or a dearer rider chosen over a
-            // cheaper 3PL one reads as a mistake.
-            let slot = channel == .thirdParty && allocation.slotValue > 0 ? String(format: ", wave slot %.2f", allocation.slotValue) : ""
+            // cheaper 3PL one reads as a mistake (a slot worth less than a cent, in a wave with room, says nothing).
+            let slot = channel == .thirdParty && allocation.slotValue >= 0.005 ? String(format: ", wave slot %.2f", allocation.slotValue) : ""
             return "\(channel?.rawValue ?? "?") \(insertion.rider) \(String(format: "%+.2f", insertion.delta))\(slot), \(fit(insertion))"
         }
         let chosenChannel = world.riders[chosen.rider]?.profile.channel
