@@ -24,6 +24,16 @@ import Testing
         world.routes.values.flatMap(\.stops).filter { $0.order == order }
     }
 
+    /// The desk city past its plan lock, journaling to a sink the test reads, with R1 on shift.
+    func deskWithR1OnShift() throws -> (engine: Engine, sink: MemorySink, feed: Feeder) {
+        let sink = MemorySink()
+        let engine = Engine(journal: sink, settings: EngineSettings(planLock: t0 - 3600))
+        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: t0 - 7200, by: "test", body: body)) }
+        let feed = Feeder(engine, from: t0)
+        try feed.send(.shiftStarted(rider: "R1"))
+        return (engine, sink, feed)
+    }
+
     // 1. A delivery reported without its pickup, then a breakdown: the core trapped reassigning the finished order.
     @Test func aDeliveryWithoutItsPickupThenABreakdownReassignsTheRestWithoutTrapping() throws {
         let engine = try DeskCity.engine()
@@ -413,11 +423,7 @@ import Testing
     // 15. An order updated past its rider's room (100 parcels for a motorbike of 20) stayed on the rider: the plan
     // carried what the rider cannot.
     @Test func anOrderThatOutgrowsItsRiderGoesToAnotherOrWaits() throws {
-        let sink = MemorySink()
-        let engine = Engine(journal: sink, settings: EngineSettings(planLock: t0 - 3600))
-        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: t0 - 7200, by: "test", body: body)) }
-        let feed = Feeder(engine, from: t0)
-        try feed.send(.shiftStarted(rider: "R1"))
+        let (engine, sink, feed) = try deskWithR1OnShift()
         try feed.send(.orderCreated(DeskCity.order("O-1", at: GeoPoint(lat: -22.92, lon: -43.19), window: window)))
         try #require(engine.world.orders["O-1"]?.rider == "R1")
         try feed.send(.orderUpdated(order: "O-1", changes: OrderChanges(parcels: 5)))
@@ -467,11 +473,7 @@ import Testing
     // 18. A rider registered again mid-day (a bicycle for the van, a shift cut short) kept every order: the plan
     // carried a van's load on a bicycle past the rider's last hour, and nobody was told.
     @Test func aRiderRegisteredAgainWithLessKeepsOnlyWhatItCanCarry() throws {
-        let sink = MemorySink()
-        let engine = Engine(journal: sink, settings: EngineSettings(planLock: t0 - 3600))
-        for (index, body) in DeskCity.setting.enumerated() { try engine.submit(Event(id: "s\(index)", at: t0 - 7200, by: "test", body: body)) }
-        let feed = Feeder(engine, from: t0)
-        try feed.send(.shiftStarted(rider: "R1"))
+        let (engine, sink, feed) = try deskWithR1OnShift()
         let later = TimeWindow(start: t0 + 3 * 3600, end: t0 + 5 * 3600)
         for index in 1...6 {
             var order = DeskCity.order("O-\(index)", at: GeoPoint(lat: -22.92, lon: -43.19 + Double(index) * 0.002), window: index <= 4 ? window : later)
