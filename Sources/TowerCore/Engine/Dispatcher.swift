@@ -296,11 +296,14 @@ final class Dispatcher {
         }
         var kept = stops.filter { stop in !moving.contains { $0.order == stop.order } }
         let profile = rider.profile
+        let orders = world.orders
+        let latest = { (stops: [Stop]) in
+            stops.filter { $0.kind == .pickup }.compactMap { orders[$0.order] }.max { ($0.window.end, $0.id) < ($1.window.end, $1.id) }
+        }
         while let peak = Self.peakLoad(of: kept, from: rider, in: world),
-              peak.parcels > profile.capacityParcels || peak.kg > profile.capacityKg + 1e-9,
-              let last = kept.filter({ $0.kind == .pickup }).compactMap({ world.orders[$0.order] }).max(by: { ($0.window.end, $0.id) < ($1.window.end, $1.id) }) {
-            moving.append((last.id, "with \(profile.capacityParcels) parcels and \(formatNumber(profile.capacityKg)) kg of room, \(last.id) (window to "
-                           + "\(ISOTime.clock(last.window.end, offsetSeconds: world.utcOffsetSeconds))) no longer fits"))
+              peak.parcels > profile.capacityParcels || peak.kg > profile.capacityKg + 1e-9, let last = latest(kept) {
+            let room = "with \(profile.capacityParcels) parcels and \(formatNumber(profile.capacityKg)) kg of room"
+            moving.append((last.id, "\(room), \(last.id) (window to \(ISOTime.clock(last.window.end, offsetSeconds: world.utcOffsetSeconds))) no longer fits"))
             kept.removeAll { $0.order == last.id }
         }
         guard !moving.isEmpty else { return retime(riderID, at: time, trigger: "\(riderID) registered again") }

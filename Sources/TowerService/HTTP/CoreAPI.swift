@@ -90,7 +90,8 @@ public final class CoreAPI {
         case (_, _, _) where Self.method(of: parts) != nil:
             // RFC 9110: a 405 names the method the resource takes.
             let allowed = Self.method(of: parts)!
-            var refusal = HTTPResponse.error(405, "\(TextSanitizer.clean(String(request.method.prefix(20)))) is not taken on \(TextSanitizer.clean(String(request.path.prefix(200)))); it takes \(allowed)")
+            let method = TextSanitizer.clean(String(request.method.prefix(20))), path = TextSanitizer.clean(String(request.path.prefix(200)))
+            var refusal = HTTPResponse.error(405, "\(method) is not taken on \(path); it takes \(allowed)")
             refusal.headers.append(("Allow", allowed))
             (route, response) = ("other", refusal)
         default:
@@ -137,8 +138,9 @@ public final class CoreAPI {
 
     /// An order system's orders: a JSON array of objects with the fields of an `order.created` line (`order`,
     /// `lat`, `lon`, `zone` (the drop point's when none is given), `window_start`, `window_end`, ...), or its CSV
-    /// export (`Content-Type: text/csv`) read through the order mapping. Each is taken as an `order.created` line, its id `oms-ORDER` (so posting the same
-    /// order again is a duplicate) unless it says `id`, stamped now unless it says `at`.
+    /// export (`Content-Type: text/csv`) read through the order mapping. Each is taken as an `order.created` line, its
+    /// id `oms-ORDER` (so posting the same order again is a duplicate) unless it says `id`, stamped when it is taken
+    /// unless it says `at`.
     private func orders(_ request: HTTPRequest) -> HTTPAnswer {
         let type = request.header("content-type")?.lowercased() ?? "application/json"
         if type.hasPrefix("text/csv") {

@@ -67,7 +67,8 @@ public final class HTTPServer {
     }
 
     /// A server whose every answer is given at once.
-    public convenience init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(), respond: @escaping (HTTPRequest) -> HTTPResponse) throws {
+    public convenience init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(),
+                            respond: @escaping (HTTPRequest) -> HTTPResponse) throws {
         try self.init(address: address, limits: limits, handler: { .now(respond($0)) })
     }
 
@@ -80,7 +81,10 @@ public final class HTTPServer {
     /// What to wait for: new connections, requests, room to write.
     public func descriptors() -> [pollfd] {
         [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
-            + connections.map { pollfd(fd: $0.fd, events: ($0.work == nil ? Int16(POLLIN) : 0) | ($0.written < $0.output.count ? Int16(POLLOUT) : 0), revents: 0) }
+            + connections.map { connection in
+                let events = (connection.work == nil ? Int16(POLLIN) : 0) | (connection.written < connection.output.count ? Int16(POLLOUT) : 0)
+                return pollfd(fd: connection.fd, events: events, revents: 0)
+            }
             + (gate.map { [pollfd(fd: $0.wakeDescriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
     }
 
