@@ -247,6 +247,21 @@ import TowerCore
         withExtendedLifetime(first) {}
     }
 
+    /// A journal that is a named pipe hung the start (its read waited for a writer); a device or a folder is
+    /// refused as well, by name, before anything is read.
+    @Test func aJournalThatIsNotAFileIsRefusedAtOnce() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-lock-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #require(mkfifo(folder + "/pipe.jsonl", 0o600) == 0)
+        for (path, kind) in [(folder + "/pipe.jsonl", "a named pipe"), ("/dev/null", "a device or socket"), (folder, "a folder")] {
+            let message = #expect(throws: ToolError.self) { _ = try JournalLock(journal: path, holder: "test") }?.message
+            #expect(message == "journal \(path) is \(kind), not a file: it is read back and appended to", "\(message ?? "")")
+        }
+        #expect(throws: ToolError.self) { _ = try AppendOnlyFile(path: folder + "/pipe.jsonl", what: "outbox") }
+        withExtendedLifetime(try JournalLock(journal: folder + "/j.jsonl", holder: "test")) {}  // a file to be, taken
+    }
+
     @Test func aSocketPathTooLongForTheKernelIsAClearError() {
         let long = "/tmp/" + String(repeating: "x", count: 200) + ".sock"
         #expect(throws: ToolError.self) { _ = try UnixSocket.listen(path: long) }

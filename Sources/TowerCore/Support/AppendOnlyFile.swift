@@ -20,6 +20,7 @@ public final class AppendOnlyFile {
     public init(path: String, what: String) throws {
         self.path = path
         self.what = what
+        try WholeFile.requireRegular(path, what: what)
         fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)  // read too: to find a torn tail
         guard fd >= 0 else { throw ToolError("cannot open \(what) \(path): \(String(cString: strerror(errno)))") }
         do { try AppendOnlyFile.cutTornTail(fd: fd, path: path) } catch {

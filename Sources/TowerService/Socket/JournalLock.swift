@@ -11,6 +11,7 @@ public final class JournalLock {
     /// Takes the lock for `journal`, writing `holder` (e.g. `tower serve, pid 123, socket /x.sock`) into it, or
     /// throws naming the core that has it.
     public init(journal: String, holder: String) throws {
+        try WholeFile.requireRegular(journal, what: "journal")
         path = journal + ".lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ToolError("\(path): cannot open the journal's lock: \(String(cString: strerror(errno)))") }
