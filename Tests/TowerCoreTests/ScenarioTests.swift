@@ -28,6 +28,8 @@ import TestSupport
         ("scenario.json", "\"utc_offset\":\"-03:00\"", "\"utc_offset\":\"Rio\"", "scenario.json: field \"date\": expected date YYYY-MM-DD and utc_offset ±HH:MM"),
         ("scenario.json", "\"speed_kmh\":16", "\"speed_kmh\":-4", "scenario.json: field \"zones[0].speed_kmh\": -4 is out of range 1…150"),
         ("orders.csv", ",c-", String(repeating: "x", count: 2000) + ",c-", "field customer: 2011 bytes, longer than 1000"),  // free text, as in a feed
+        // A note the simulation journals: longer than a feed's text, its journal was one no restart could read.
+        ("disruptions.csv", "note=", "note=" + String(repeating: "x", count: 1001), "field params: note= is 10"),
     ])
     func namesTheFileRecordAndField(file: String, find: String, replace: String, message: String) throws {
         let folder = try TestCity.folder(riders: 8, orders: 40) { files in

@@ -218,8 +218,16 @@ public enum ScenarioLoader {
                 guard orders.contains(id) else { throw r.fail("target", "unknown order \"\(id)\"") }
                 return id
             }
+            // Free text the simulation journals: held to an input's limit, as the journal's reader holds it.
+            func text(_ key: String, default fallback: String) throws -> String {
+                let value = params[key] ?? fallback
+                guard value.utf8.count <= FieldReader.maxTextLength else {
+                    throw r.fail("params", "\(key)= is \(value.utf8.count) bytes, longer than \(FieldReader.maxTextLength)")
+                }
+                return TextSanitizer.clean(value)
+            }
             let target = r.raw("target")
-            let note = TextSanitizer.clean(params["note"] ?? "")
+            let note = try text("note", default: "")
             let kind: Disruption.Kind
             switch r.raw("kind") {
             case "traffic":
@@ -235,7 +243,7 @@ public enum ScenarioLoader {
             case "stall":
                 kind = .stall(rider: try rider(target), minutes: Int(try number("minutes", 1...1440)))
             case "cancel":
-                kind = .cancel(order: try order(target), reason: TextSanitizer.clean(params["reason"] ?? "customer request"))
+                kind = .cancel(order: try order(target), reason: try text("reason", default: "customer request"))
             case "absent":
                 kind = .absent(order: try order(target))
             case let other:
