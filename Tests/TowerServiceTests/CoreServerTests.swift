@@ -262,6 +262,19 @@ import TowerCore
         withExtendedLifetime(try JournalLock(journal: folder + "/j.jsonl", holder: "test")) {}  // a file to be, taken
     }
 
+    /// A decision is journaled as a person's input and read back as one: a rejection's reason past an input's 1,000
+    /// bytes (any client on the socket may send one) is refused before it is journaled, not left for no restart to read.
+    @Test func aDecisionTheJournalCouldNotReadBackIsRefused() throws {
+        let fixture = try Fixture()
+        let me = OperatorIdentity(name: Fixture.me, role: .supervisor)
+        let long = fixture.session.perform(.reject(exception: "E-0001", reason: String(repeating: "r", count: 1001)), by: me)
+        #expect(long.outcome == .refused && long.text == "refused: reason longer than 1000 bytes", "\(long.text)")
+        let events = fixture.session.engine.world.lastSeq
+        let short = fixture.session.perform(.reject(exception: "E-0001", reason: "rider is back"), by: me)
+        #expect(short.outcome == .refused && short.text.contains("E-0001"), "the usual check, after: \(short.text)")
+        #expect(fixture.session.engine.world.lastSeq == events)
+    }
+
     @Test func aSocketPathTooLongForTheKernelIsAClearError() {
         let long = "/tmp/" + String(repeating: "x", count: 200) + ".sock"
         #expect(throws: ToolError.self) { _ = try UnixSocket.listen(path: long) }

@@ -145,8 +145,14 @@ public final class CoreSession {
             body = .decisionUndone(decision: last.id, operator: person.name)
             done = "undone: " + Self.describe(last)
         }
+        let event = Event(id: "\(person.name)@\(world.lastSeq + 1)", at: at, by: person.name, body: body, role: person.role)
+        // A decision is journaled as a person's input and read back as one: what the reader would refuse (a reason
+        // past an input's 1,000 bytes, from a socket's client) would leave a journal no restart can read.
+        do { _ = try EventCodec.decode(line: EventCodec.encode(event, utcOffsetSeconds: world.utcOffsetSeconds)) } catch {
+            return CommandReply(.refused, "refused: \(error.field) \(error.reason)")
+        }
         do {
-            try engine.submit(Event(id: "\(person.name)@\(world.lastSeq + 1)", at: at, by: person.name, body: body, role: person.role))
+            try engine.submit(event)
             return CommandReply(.done, done)
         } catch {
             return CommandReply(.refused, (command == .undo ? "cannot undo: " : "refused: ") + error.reason)
