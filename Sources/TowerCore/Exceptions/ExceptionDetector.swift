@@ -129,8 +129,8 @@ public struct ExceptionDetector: Sendable {
 
     /// What `event` shows before it applies: a failed attempt, a breakdown, a cancellation of a parcel already
     /// on board, a shift ended with parcels on board, a rider registered again with less room than it carries, or a
-    /// contradiction (delivered twice, delivered before pickup,
-    /// picked up or delivered by a rider other than the plan's or the parcel's, picked up once delivered or cancelled).
+    /// contradiction (delivered twice, delivered before pickup, picked up or delivered by a rider other than the
+    /// plan's or the parcel's, picked up once delivered or cancelled).
     public func findings(for event: Event, before world: World) -> [Finding] {
         switch event.body {
         case let .deliveryFailed(rider, order, reason):

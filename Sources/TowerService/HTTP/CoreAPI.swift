@@ -73,7 +73,7 @@ public final class CoreAPI {
            let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) {
             return ("auth", .now(refusal))
         }
-        // Lines and orders go in shares, a pass each, when there are many (`take`); the rest is answered at once.
+        // Feed lines and orders may be answered later (an order system's orders go in shares: `take`); the rest at once.
         switch (request.method, parts.count, parts.first) {
         case ("POST", 2, "v1") where parts[1] == "events": return ("/v1/events", events(request.body))
         case ("POST", 2, "v1") where parts[1] == "orders": return ("/v1/orders", orders(request))
