@@ -48,7 +48,7 @@ import Testing
         Case(name: "invalid UTF-8", line: Array((head + #""id":"a","type":"order.cancelled","order":"O-0001","reason":""#).utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8),
              field: "", reason: "invalid JSON at byte 102: invalid UTF-8"),
         Case(name: "1 MiB line", line: Array((head + #""id":"a","type":"order.cancelled","order":"O-0001","reason":""#).utf8) + Array(repeating: UInt8(ascii: "x"), count: 1 << 20) + Array(#""}"#.utf8),
-             field: "", reason: "line is longer than the limit of 65536 bytes"),
+             field: "", reason: "line is longer than the limit of 1048576 bytes"),
         Case(name: "not an object", line: Array("[1,2,3]".utf8), field: "", reason: "expected an object, got an array"),
         Case(name: "window ends before it starts", line: Array((head + #""id":"a","type":"order.updated","order":"O-0001","window_start":"2026-11-17T12:00:00-03:00","window_end":"2026-11-17T11:00:00-03:00"}"#).utf8),
              field: "window_end", reason: "ends before it starts"),
