@@ -161,6 +161,10 @@ import Testing
         #expect(unknownReason.status == 400 && unknownReason.body.contains("not 'aliens'"), "a reason given and unknown is named: \(unknownReason)")
         #expect(try Self.curl(["-X", "POST", "-d", #"{"event":"arrived"}"#, base + "/v1/riders/R99/stops/\(order)"]).status == 404)
         #expect(try Self.curl([base + "/v2/nothing"]).status == 404)
+        // An unknown id is quoted and cut: a 7 KB one is not echoed whole.
+        let unknown = try Self.curl([base + "/v1/orders/" + String(repeating: "A", count: 7000)])
+        #expect(unknown.status == 404 && unknown.body.contains(#"unknown order \"AAAA"#) && unknown.body.contains("…") && unknown.body.count < 200,
+                "\(unknown.body.prefix(300))")
         let deleted = try Self.curl(["-X", "DELETE", "-D", "-", base + "/healthz"])  // the head, then the body
         #expect(deleted.status == 405 && deleted.body.contains("Allow: GET\r\n") && deleted.body.contains("it takes GET"), "\(deleted)")
         // A path that is no endpoint is a 404 whatever its method, not a 405 for looking like one.
