@@ -86,12 +86,13 @@ import Testing
 
     @Test func reportsAnOverlongLineWithoutHoldingIt() throws {
         let path = TestCity.temporaryFile("feed.jsonl")
-        var data = Data(repeating: UInt8(ascii: "x"), count: 200_000)
+        let overlong = EventCodec.maxLineBytes * 2
+        var data = Data(repeating: UInt8(ascii: "x"), count: overlong)
         data.append(contentsOf: Array("\nok\n".utf8))
         try #require(FileManager.default.createFile(atPath: path, contents: data), "the test file could be written")
         let lines = try FeedFollower(path: path).poll()
         #expect(lines.count == 2)
-        #expect(lines[0].overlongBytes == 200_000)
+        #expect(lines[0].overlongBytes == overlong)
         #expect(lines[0].bytes.count <= 256)
         #expect(String(decoding: lines[1].bytes, as: UTF8.self) == "ok")
     }
