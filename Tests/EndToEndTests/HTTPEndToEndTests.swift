@@ -101,11 +101,13 @@ import Testing
             .replacingOccurrences(of: "09:00:05", with: "09:30:05"), base + "/v1/events"])
         #expect(ahead.status == 200 && ahead.body.contains("\"refused\":1") && ahead.body.contains("min ahead of the core's clock"), "\(ahead)")
 
-        // An order system's orders as a JSON array: one new, one without a window (refused with the field), the first again.
+        // An order system's orders as a JSON array: one new, one without a window (refused with the field), the first
+        // again, and an item that is no order (refused with what it is).
         let order1 = #"{"order":"X-1001","pickup_hub":"hub-barra","lat":-22.974955,"lon":-43.377631,"zone":"jacarepagua","window_start":"2026-11-17T10:00:00-03:00","window_end":"2026-11-17T12:00:00-03:00","service_min":3,"tier":"express","skills":[],"parcels":1,"kg":2.5,"customer":"Marina Lopes","contact":"c-1","notes":""}"#
-        let orders = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(order1), {\"order\":\"X-1002\"}, \(order1)]", base + "/v1/orders"])
+        let orders = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(order1), {\"order\":\"X-1002\"}, \(order1), 42]", base + "/v1/orders"])
         #expect(orders.status == 200, "\(orders)")
-        #expect(orders.body.contains("\"accepted\":1") && orders.body.contains("\"duplicate\":1") && orders.body.contains("\"refused\":1"), "\(orders.body)")
+        #expect(orders.body.contains("\"accepted\":1") && orders.body.contains("\"duplicate\":1") && orders.body.contains("\"refused\":2"), "\(orders.body)")
+        #expect(orders.body.contains(#""line":4,"reason":"an order is a JSON object, not a number""#), "\(orders.body)")
         // Booked ten minutes before it reached the core (paused at 09:00): taken at the core's clock, not refused.
         let booked = order1.replacingOccurrences(of: "X-1001", with: "X-1003").replacingOccurrences(of: #""order":"X-1003","#, with: #""order":"X-1003","at":"2026-11-17T08:50:00-03:00","#)
         let late = try Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "[\(booked)]", base + "/v1/orders"])
@@ -227,7 +229,7 @@ import Testing
         #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"accepted\"} 5"), "\(metrics.body)")
         #expect(metrics.body.contains("tower_journal_write_seconds_count "), "\(metrics.body)")
         // The order system's refused records are orders, also the CSV record that is not a row.
-        #expect(metrics.body.contains("tower_inputs_total{type=\"order.created\",outcome=\"refused\"} 4"), "\(metrics.body)")
+        #expect(metrics.body.contains("tower_inputs_total{type=\"order.created\",outcome=\"refused\"} 5"), "\(metrics.body)")
         #expect(metrics.body.contains("tower_inputs_total{type=\"rider.position\",outcome=\"stale\"} 1"), "a position a year old is not applied")
         #expect(metrics.body.contains("# TYPE tower_escalations_waiting gauge"))
 

@@ -175,10 +175,20 @@ public final class CoreAPI {
         guard case let .array(items) = parsed else {
             return .now(HTTPResponse.error(400, "the body must be a JSON array of orders"))
         }
-        return take(items.map { item in
-            guard case let .object(fields) = item else { return .bytes(Array("not an object".utf8)) }
+        // An item that is not an object is refused on its line with what it is (and dead-lettered as it came).
+        let lines: [LineBatch.Line] = items.map { item in
+            guard case let .object(fields) = item else {
+                var writer = JSONWriter()
+                writer.value(item)
+                return .bytes(writer.bytes)
+            }
             return .order(OrderMapping.withDropZone(fields, in: session.engine.world))
-        }, inShares: true, type: EventType.orderCreated.rawValue)
+        }
+        let refusals = items.map { item -> EventError? in
+            if case .object = item { return nil }
+            return EventError(field: "", reason: "an order is a JSON object, not \(item.typeName)")
+        }
+        return take(lines, inShares: true, refusals: refusals, type: EventType.orderCreated.rawValue)
     }
 
     /// An order's fields as an `order.created` line. The envelope is the core's: an order may name its id and
