@@ -13,7 +13,8 @@ import Testing
         #expect(serve.stdout.contains("--http [HOST:PORT]") && serve.stdout.contains("alone: 127.0.0.1:8480"), "an address that may be left out says so")
     }
 
-    @Test(arguments: [["frobnicate"], ["simulate", "--bogus"], ["simulate", "--seed", "minus"], ["replay"], ["replay", "a", "b"], ["simulate", "--until"], ["serve", "--http", "--bogus"]])
+    @Test(arguments: [["frobnicate"], ["simulate", "--bogus"], ["simulate", "--seed", "minus"], ["replay"], ["replay", "a", "b"], ["simulate", "--until"], ["serve", "--http", "--bogus"],
+                      ["simulate", "--webhook", "http://127.0.0.1:99999/hook"], ["simulate", "--rider-webhook", "https://[::1]:0/x"]])
     func aWrongCommandLineExitsWith2(arguments: [String]) throws {
         let result = try Tower.run(arguments)
         #expect(result.status == 2)

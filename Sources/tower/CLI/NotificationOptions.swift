@@ -22,7 +22,7 @@ struct NotificationOptions {
         outbox = arguments.value("outbox") ?? journal.map { JournalFiles(journal: $0).outbox }
         webhook = try arguments.value("webhook").map { try HTTPWebhookTransport(address: $0) }
         if webhook != nil, outbox == nil { throw UsageError(message: "--webhook sends from an outbox: give --journal or --outbox too") }
-        riderWebhook = try arguments.value("rider-webhook").map { try HTTPWebhookTransport(address: $0) }
+        riderWebhook = try arguments.value("rider-webhook").map { try HTTPWebhookTransport(address: $0, option: "rider-webhook") }
         riderOutbox = riderWebhook == nil ? nil : journal.map { JournalFiles(journal: $0).riderOutbox }
         if riderWebhook != nil, riderOutbox == nil { throw UsageError(message: "--rider-webhook sends from the riders' outbox beside the journal: give --journal") }
     }

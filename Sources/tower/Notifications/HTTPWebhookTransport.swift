@@ -13,14 +13,18 @@ struct HTTPWebhookTransport: WebhookTransport {
     private let session: URLSession
     private let plain: PlainHTTPPost?
 
-    /// Checks the address: an absolute http or https URL with a host.
-    init(address: String) throws {
+    /// Checks the address: an absolute http or https URL with a host, and a port a socket can have.
+    /// - Parameter option: the option that gave it, for the error (`webhook`, `rider-webhook`).
+    init(address: String, option: String = "webhook") throws {
         guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host?.isEmpty == false else {
-            throw UsageError(message: "--webhook needs an http:// or https:// address, got '\(TextSanitizer.clean(address))'")
+            throw UsageError(message: "--\(option) needs an http:// or https:// address, got '\(TextSanitizer.clean(address))'")
+        }
+        guard let port = UInt16(exactly: url.port ?? (scheme == "http" ? 80 : 443)), port > 0 else {
+            throw UsageError(message: "--\(option)'s port \(url.port ?? 0) is not one from 1 to 65535, in '\(TextSanitizer.clean(address))'")
         }
         self.url = url
-        plain = scheme == "http" ? PlainHTTPPost(host: url.host!, port: UInt16(url.port ?? 80),
+        plain = scheme == "http" ? PlainHTTPPost(host: url.host!, port: port,
                                                  path: url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? ""),
                                                  timeout: timeout) : nil
         let configuration = URLSessionConfiguration.ephemeral
