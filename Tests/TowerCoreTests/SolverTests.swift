@@ -37,6 +37,9 @@ import Testing
         ("    2      6          8         55         10         60          1\r", "customer 2 demands 55, more than the vehicle capacity 20"),
         ("    2     90         90          5         10         60          1\r", "customer 2 cannot be reached before its window closes (60)"),
         ("    2      6          8          5         70         60          1\r", "line 12: customer 2: window opens at 70 after it closes at 60"),
+        // Numbers past what an Int holds crashed the reader as it made them whole.
+        ("    9223372036854775807      6          8          5         10         60          1\r", "line 12: customer number 9.223372036854776e+18 repeated, not whole or past 1,000,000"),
+        ("    2      6          8          1e19         10         60          1\r", "line 12: customer 2: demand must be a whole number from 0 to 1,000,000"),
     ])
     func namesTheLineOrCustomerOfABrokenInstance(line: String, message: String) {
         let broken = Self.small.replacingOccurrences(of: "    2      6          8          5         10         60          1\r", with: line)

@@ -19,6 +19,10 @@ public enum InstanceReader {
             index += 1
         }
         guard fleet.count == 2, fleet[0] >= 1, fleet[1] >= 1 else { throw ToolError("\(file): no vehicle number and capacity after VEHICLE") }
+        // Whole numbers within what an instance holds (the Loggi reader's bounds): a larger one does not fit an Int.
+        guard fleet[0] <= 100_000, fleet[1] <= 100_000_000, fleet.allSatisfy({ $0 == $0.rounded() }) else {
+            throw ToolError("\(file): the vehicle number (at most 100,000) and capacity (at most 100,000,000) must be whole numbers")
+        }
         guard let customerLine = lines[index...].firstIndex(where: { $0.uppercased().hasPrefix("CUSTOMER") }) else {
             throw ToolError("\(file): no CUSTOMER section")
         }
@@ -37,8 +41,12 @@ public enum InstanceReader {
         var seen = Set<Int>()
         for row in rows {
             let v = row.values
-            guard v[0] == v[0].rounded(), seen.insert(Int(v[0])).inserted else { throw ToolError("\(file) line \(row.line): customer number \(formatNumber(v[0])) repeated or not whole") }
-            guard v[3] >= 0, v[3] == v[3].rounded() else { throw ToolError("\(file) line \(row.line): customer \(Int(v[0])): demand must be a whole number ≥ 0") }
+            guard v[0] == v[0].rounded(), (0...1_000_000).contains(v[0]), seen.insert(Int(v[0])).inserted else {
+                throw ToolError("\(file) line \(row.line): customer number \(formatNumber(v[0])) repeated, not whole or past 1,000,000")
+            }
+            guard (0...1_000_000).contains(v[3]), v[3] == v[3].rounded() else {
+                throw ToolError("\(file) line \(row.line): customer \(Int(v[0])): demand must be a whole number from 0 to 1,000,000")
+            }
             guard v[4] <= v[5] else { throw ToolError("\(file) line \(row.line): customer \(Int(v[0])): window opens at \(formatNumber(v[4])) after it closes at \(formatNumber(v[5]))") }
             guard v[6] >= 0 else { throw ToolError("\(file) line \(row.line): customer \(Int(v[0])): negative service time") }
         }
