@@ -73,7 +73,7 @@ import Testing
         let work = URL(fileURLWithPath: city).deletingLastPathComponent().path
         defer { try? FileManager.default.removeItem(atPath: work) }
         // A phone named with a space (a devices file takes any name): its positions' ids must still read back.
-        try Data("phone-7 = R02\n# a comment\nphone 8 = R03\n".utf8).write(to: URL(fileURLWithPath: work + "/devices.conf"))
+        try Data("phone-7 = R02\n# a comment\nphone 8 = R03\nphone-9 = R99\n".utf8).write(to: URL(fileURLWithPath: work + "/devices.conf"))
         let journal = work + "/j.jsonl"
         // The shipped Shopify mapping, with this city's hub.
         let shopify = try String(contentsOfFile: Tower.packageRoot.appendingPathComponent("sample-data/mappings/shopify-orders.conf").path, encoding: .utf8)
@@ -84,6 +84,7 @@ import Testing
         let http = try #require(Self.port("http", of: core), "\(core.output)")
         let osmand = try #require(Self.port("osmand", of: core), "\(core.output)")
         let base = "http://127.0.0.1:\(http)"
+        #expect(core.output.contains("device phone-9 is R99's, a rider the scenario does not have"), "said at start: \(core.output)")
 
         let health = try Self.curl([base + "/healthz"])
         #expect(health.status == 200 && health.body.contains("\"ok\""), "\(health)")

@@ -85,11 +85,18 @@ enum ServeCommand: Command {
         return 0
     }
 
-    /// Riders' phones: riders.csv's `device` column, plus a `--devices` file.
+    /// Riders' phones: riders.csv's `device` column, plus a `--devices` file. A phone the file gives to a rider the
+    /// scenario does not have is kept (a feed may register the rider later) and said at start: until then each of its
+    /// positions is refused as an unknown rider's.
     private static func devices(_ arguments: ParsedArguments, scenario: Scenario) throws -> DeviceMap {
         let listed = DeviceMap(scenario: scenario)
         guard let path = arguments.value("devices") else { return listed }
-        return try listed.merged(with: try DeviceMap.load(path: path), from: path)
+        let file = try DeviceMap.load(path: path)
+        let known = Set(scenario.riders.map(\.profile.id))
+        for (device, rider) in file.riders.sorted(by: { $0.key < $1.key }) where !known.contains(rider) {
+            log("\(path): device \(device) is \(rider)'s, a rider the scenario does not have: its positions are refused until \(rider) is registered")
+        }
+        return try listed.merged(with: file, from: path)
     }
 
     private static func log(_ line: String) {
