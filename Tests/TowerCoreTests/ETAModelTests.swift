@@ -129,7 +129,7 @@ import Testing
     @Test func theIntervalsShapeLeavesThePointWhereTheFitPutsIt() throws {
         let (train, test) = try Self.split.get()
         let model = try ETAModel(training: train)
-        let offsets = [model.travel.quantiles[1]] + (model.regimes?.shapes ?? []).compactMap { $0?[0] }
+        let offsets = [model.travel.quantiles[1]] + (model.regimes?.shapes ?? []).map { $0[0] }
         #expect(offsets.contains { abs($0) > 0.01 }, "medians off the fit (without them this shows nothing)")
         for row in test.prefix(200) {
             let p = model.predict(row), fit = exp(model.logTravel(row)) - ETAModel.travelShift
@@ -231,8 +231,9 @@ import Testing
         func spreadRatio(wideLegs: Int) throws -> (shaped: Double, own: Double) {
             let narrow = (0..<4_000).map { _ in 0.2 * random.normal() }, wide = (0..<wideLegs).map { _ in 0.6 * random.normal() }
             let overall = RidgeRegression.percentiles(narrow + wide)
-            let regimes = try #require(IntervalRegimes(residuals: narrow + wide, km: narrow.map { _ in 5 } + wide.map { _ in 0.5 },
-                                                       hours: (narrow + wide).map { _ in 10 }, overall: overall))
+            let residuals = narrow + wide, km: [Double] = narrow.map { _ in 5 } + wide.map { _ in 0.5 }
+            let regimes = try #require(IntervalRegimes(residuals: residuals, km: km, hours: residuals.map { _ in 10 },
+                                                       days: residuals.map { _ in 0 }))
             let shaped = regimes.quantiles(km: 0.5, hour: 10, overall: overall)
             let own = RidgeRegression.percentiles(wide)
             return ((shaped[2] - shaped[1]) / (overall[2] - overall[1]), (own[2] - own[1]) / (overall[2] - overall[1]))
@@ -240,6 +241,43 @@ import Testing
         let few = try spreadRatio(wideLegs: 60), many = try spreadRatio(wideLegs: 3_000)
         #expect(few.own > 2.5 && few.shaped > 1 && few.shaped < 1 + 0.3 * (few.own - 1), "\(few)")
         #expect(many.shaped > 1 + 0.85 * (many.own - 1), "\(many)")
+    }
+
+    /// Held-out legs over ten days whose evenings (from 17:00) are twice as spread as the rest of the day: the days
+    /// agree that the evening differs, so its hour band keeps its own width, and fresh evening legs fall inside the
+    /// evening's interval about 80% of the time. The evening's legs are the longer ones (each distance is driven at
+    /// two hours of the day), so the distance bands of long legs are wide too; the hour band's shape is what the hour
+    /// adds to that, or the evening's long legs would be counted wide twice (84% held). Where the hours differ only
+    /// by chance, the heaviest weighing is kept.
+    @Test func anHourBandTheDaysAgreeOnKeepsItsOwnWidth() throws {
+        var random = SeededRandom(seed: 21)
+        func legs(eveningSpread: Double, days: Int) -> (residuals: [Double], km: [Double], hours: [Int], days: [Int]) {
+            var out: ([Double], [Double], [Int], [Int]) = ([], [], [], [])
+            for day in 0..<days {
+                for leg in 0..<250 {
+                    let hour = 7 + leg % 14, km = 0.5 + Double(leg % 7)
+                    out.0.append((hour >= 17 ? eveningSpread : 1) * 0.15 * random.normal())
+                    out.1.append(km); out.2.append(hour); out.3.append(day)
+                }
+            }
+            return out
+        }
+        let held = legs(eveningSpread: 2, days: 10)
+        let overall = RidgeRegression.percentiles(held.residuals)
+        let regimes = try #require(IntervalRegimes(residuals: held.residuals, km: held.km, hours: held.hours, days: held.days))
+        #expect(regimes.hourWeighing <= 100)
+        let fresh = legs(eveningSpread: 2, days: 10)
+        let evening = fresh.residuals.indices.filter { fresh.hours[$0] >= 17 }
+        let inside = evening.filter { i in
+            let q = regimes.quantiles(km: fresh.km[i], hour: fresh.hours[i], overall: overall)
+            return q[0] <= fresh.residuals[i] && fresh.residuals[i] <= q[2]
+        }
+        let coverage = Double(inside.count) / Double(evening.count)
+        #expect(abs(coverage - 0.8) < 0.03, "evening coverage \(coverage) of \(evening.count) legs")
+
+        let even = legs(eveningSpread: 1, days: 10)
+        let alike = try #require(IntervalRegimes(residuals: even.residuals, km: even.km, hours: even.hours, days: even.days))
+        #expect(alike.hourWeighing >= 1_600)
     }
 
     /// Each side of the interval settles where a tenth of the legs miss it, band by band: legs of one distance band

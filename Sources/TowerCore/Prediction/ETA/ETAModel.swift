@@ -18,7 +18,7 @@ import Foundation
 /// driven through at an hour, and a sudden shift in a zone driven through, a door's zone or a rider, so a change in
 /// the world is followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 7
+    public static let formatVersion = 8
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose
@@ -68,6 +68,9 @@ public struct ETAModel: Codable, Sendable {
 
     /// How the travel intervals change with distance and hour (nil: one shape for every leg).
     private(set) var regimes: IntervalRegimes?
+    /// How many legs of the overall interval shape each hour band's own held-out legs were weighed against (the
+    /// held-out days chose it; nil without regimes).
+    public var hourWeighing: Double? { regimes?.hourWeighing }
     /// How far online each side of the travel intervals has moved from those shapes, by distance and hour band, to
     /// keep them honest as the day goes (see `IntervalCalibration`).
     private(set) var calibration = IntervalCalibration(distanceCuts: []) { didSet { memo = FingerprintMemo() } }
@@ -126,7 +129,7 @@ public struct ETAModel: Codable, Sendable {
                 let heldResiduals = held.map { residual($0) - explainedEarly[$0] - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)
                 regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
-                                          hours: held.map { ETAModel.hour(usable[$0]) }, overall: travel.quantiles)
+                                          hours: held.map { ETAModel.hour(usable[$0]) }, days: held.map { ETAModel.day(usable[$0]) })
                 calibration = IntervalCalibration(distanceCuts: regimes?.distanceCuts ?? [])
                 let final = travel
                 pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - explained[$0] }
@@ -419,6 +422,12 @@ public struct ETAModel: Codable, Sendable {
 
     static let treeCategories: Set<Int> = [9, 10, 14, 15]
     static let dwellTreeCategories: Set<Int> = [4, 5, 8]
+
+    /// The local day a leg leaves on, as days since 1970-01-01.
+    static func day(_ row: HistoryRow) -> Int {
+        let local = row.departedAt.seconds + Int64(row.utcOffsetSeconds)
+        return Int((local - Int64(ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds))) / 86_400)
+    }
 
     static func hour(_ row: HistoryRow) -> Int { ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600 }
 

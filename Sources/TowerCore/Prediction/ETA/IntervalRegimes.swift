@@ -5,59 +5,60 @@
 /// (the P10 and P90 are placed from it); a leg's predicted P50 is the model's fit (`ETAModel.predict`).
 ///
 /// Distance bands end at the held-out legs' quartiles and at 1, 2 and 4 km (the bands coverage is reported by), so
-/// a city of long legs still has its short ones apart. A regime with too few held-out legs takes its distance band's
-/// shape over all hours, and a band with too few the overall shape.
+/// a city of long legs still has its short ones apart.
+///
+/// A regime's own held-out legs are few (a week of days, clustered by rider and day), so its shape is weighed
+/// against a wider one: its distance band's shape over all hours combined with its hour band's over all distances
+/// (offsets added, ratios multiplied, as `IntervalCalibration` combines its factors); each of those is weighed
+/// against the overall shape in turn. A group's own legs count n / (n + k). For distance bands and regimes k is 400
+/// legs (measured: a week's regimes differ by chance more than they truly do). For hour bands the held-out days
+/// choose k themselves (`hourWeighing`): a history whose evenings are truly noisier keeps each hour band's own
+/// width, where a fixed heavy weighing left its evening intervals covering 60–66% of legs.
 struct IntervalRegimes: Codable, Sendable, Equatable {
     /// Road km at which distance bands change, ascending.
     var distanceCuts: [Double]
     /// Local hours at which hour bands change.
     static let hourCuts = [9, 13, 17]
     static let reportedCuts: [Double] = [1, 2, 4]
-    /// Per regime (distance band × hour bands + hour band), then per distance band over all hours: P50 offset, P10
-    /// spread ratio, P90 spread ratio; nil where there were too few legs.
-    var shapes: [[Double]?]
-    var bandShapes: [[Double]?]
-    /// A regime with fewer held-out legs than this takes a wider one's shape.
+    /// Per regime (distance band × hour bands + hour band): P50 offset, P10 spread ratio, P90 spread ratio.
+    var shapes: [[Double]]
+    /// How many legs of the overall shape an hour band's own legs were weighed against (chosen by the held-out days).
+    var hourWeighing: Double
+    /// A group with fewer held-out legs than this has no shape of its own: it takes the wider one.
     static let minimumLegs = 40
-    /// A regime's shape is its own held-out legs' weighed against this many legs of the wider shape (its distance
-    /// band's, a band's the overall): n / (n + 400) of its own. The held-out legs are a week of days, clustered by
-    /// rider and day, so a regime's percentiles from a few hundred of them move more from week to week than regimes
-    /// truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days after, shapes whole and weighed).
-    static let widerShapeLegs = 400
+    /// How many legs of the wider shape a distance band's or a regime's own legs are weighed against: the held-out
+    /// legs are a week of days, clustered by rider and day, so a regime's percentiles from a few hundred of them move
+    /// more from week to week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days
+    /// after, shapes whole and weighed).
+    static let widerShapeLegs = 400.0
+    /// The weighings of an hour band tried: from its own legs nearly alone to the overall shape nearly alone; the
+    /// middle one when the held-out days are too few to choose.
+    static let hourWeighings: [Double] = [25, 100, 400, 1_600, 6_400]
+    static let fallbackHourWeighing = 400.0
     /// The overall shape: no offset, the overall spreads.
     static let overallShape: [Double] = [0, 1, 1]
 
-    init?(residuals: [Double], km: [Double], hours: [Int], overall: [Double]) {
+    init?(residuals: [Double], km: [Double], hours: [Int], days: [Int]) {
         guard residuals.count >= 4 * IntervalRegimes.minimumLegs else { return nil }
         let sorted = km.sorted()
         let quartiles = [1, 2, 3].map { sorted[sorted.count * $0 / 4] }
         distanceCuts = Array(Set(quartiles + IntervalRegimes.reportedCuts)).sorted()
-        let bands = IntervalRegimes.hourCuts.count + 1
-        var groups = [[Double]](repeating: [], count: (distanceCuts.count + 1) * bands)
-        var bandGroups = [[Double]](repeating: [], count: distanceCuts.count + 1)
-        for i in residuals.indices {
-            let index = IntervalRegimes.index(km: km[i], hour: hours[i], cuts: distanceCuts)
-            groups[index].append(residuals[i])
-            bandGroups[index / bands].append(residuals[i])
+        let cuts = distanceCuts
+        let legs = residuals.indices.map { i -> Leg in
+            let (d, h) = IntervalRegimes.bands(km: km[i], hour: hours[i], cuts: cuts)
+            return Leg(residual: residuals[i], distance: d, hour: h)
         }
-        let low = overall[1] - overall[0], high = overall[2] - overall[1]
-        func shape(_ group: [Double], wider: [Double]) -> [Double]? {
-            guard group.count >= IntervalRegimes.minimumLegs, low > 0, high > 0 else { return nil }
-            let q = RidgeRegression.percentiles(group)
-            let own = [q[1] - overall[1], (q[1] - q[0]) / low, (q[2] - q[1]) / high]
-            let weight = Double(group.count) / Double(group.count + IntervalRegimes.widerShapeLegs)
-            return zip(own, wider).map { weight * $0 + (1 - weight) * $1 }
-        }
-        let bandShapes = bandGroups.map { shape($0, wider: IntervalRegimes.overallShape) }
-        self.bandShapes = bandShapes
-        shapes = groups.indices.map { shape(groups[$0], wider: bandShapes[$0 / bands] ?? IntervalRegimes.overallShape) }
+        let whole = Percentiles(legs: legs, distanceBands: cuts.count + 1)
+        hourWeighing = IntervalRegimes.hourWeighing(legs: legs, days: days, distanceBands: cuts.count + 1)
+        shapes = whole.shapes(hourWeighing: hourWeighing)
     }
 
-    /// Whether this state (read from a file) has a shape, or none, for every regime and band, each three finite numbers.
+    /// Whether this state (read from a file) has a shape for every regime, each three finite numbers, the ratios
+    /// not negative.
     var isWellFormed: Bool {
-        shapes.count == (distanceCuts.count + 1) * (IntervalRegimes.hourCuts.count + 1) && bandShapes.count == distanceCuts.count + 1
-            && (shapes + bandShapes).allSatisfy { $0.map { $0.count == 3 && $0.allSatisfy(\.isFinite) } ?? true }
-            && distanceCuts.allSatisfy(\.isFinite)
+        shapes.count == (distanceCuts.count + 1) * (IntervalRegimes.hourCuts.count + 1)
+            && shapes.allSatisfy { $0.count == 3 && $0.allSatisfy(\.isFinite) && $0[1] >= 0 && $0[2] >= 0 }
+            && distanceCuts.allSatisfy(\.isFinite) && hourWeighing.isFinite
     }
 
     static func index(km: Double, hour: Int, cuts: [Double]) -> Int {
@@ -72,9 +73,124 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
 
     /// The P10 / P50 / P90 residuals for a leg of `km` leaving at local `hour`, shaped from the overall ones.
     func quantiles(km: Double, hour: Int, overall: [Double]) -> [Double] {
-        let index = IntervalRegimes.index(km: km, hour: hour, cuts: distanceCuts)
-        let shape = shapes[index] ?? bandShapes[index / (IntervalRegimes.hourCuts.count + 1)] ?? IntervalRegimes.overallShape
+        IntervalRegimes.place(shapes[IntervalRegimes.index(km: km, hour: hour, cuts: distanceCuts)], overall: overall)
+    }
+
+    private static func place(_ shape: [Double], overall: [Double]) -> [Double] {
         let median = overall[1] + shape[0]
         return [median - shape[1] * (overall[1] - overall[0]), median, median + shape[2] * (overall[2] - overall[1])]
+    }
+
+    // MARK: Choosing the weighing
+
+    struct Leg {
+        var residual: Double
+        var distance: Int
+        var hour: Int
+    }
+
+    /// The hour bands' weighing chosen by leaving each held-out day out in turn: shapes made from the other days
+    /// place that day's P10 and P90 (scored by the pinball loss of both). Of the weighings within one standard error
+    /// of the best (the spread of their difference from it day by day), the heaviest is taken, so an hour band keeps
+    /// its own shape only where the days agree that it differs, not where one week's legs happen to. The fallback
+    /// when fewer than three days have legs.
+    static func hourWeighing(legs: [Leg], days: [Int], distanceBands: Int) -> Double {
+        let dayList = Array(Set(days)).sorted()
+        guard dayList.count >= 3 else { return fallbackHourWeighing }
+        // loss[weighing][day]
+        var loss = [[Double]](repeating: [], count: hourWeighings.count)
+        for day in dayList {
+            let percentiles = Percentiles(legs: legs.indices.filter { days[$0] != day }.map { legs[$0] }, distanceBands: distanceBands)
+            let left = legs.indices.filter { days[$0] == day }.map { legs[$0] }
+            for (w, weighing) in hourWeighings.enumerated() {
+                let shapes = percentiles.shapes(hourWeighing: weighing)
+                loss[w].append(left.reduce(0) { sum, leg in
+                    let q = place(shapes[leg.distance * (hourCuts.count + 1) + leg.hour], overall: percentiles.overall)
+                    return sum + pinball(leg.residual, q[0], share: IntervalCalibration.missShare)
+                        + pinball(leg.residual, q[2], share: 1 - IntervalCalibration.missShare)
+                })
+            }
+        }
+        let totals = loss.map { $0.reduce(0, +) }
+        let best = totals.indices.min { totals[$0] < totals[$1] }!
+        let n = Double(dayList.count)
+        let chosen = hourWeighings.indices.last { w in
+            let differences = zip(loss[w], loss[best]).map { $0 - $1 }
+            let mean = differences.reduce(0, +) / n
+            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+            return mean <= (variance / n).squareRoot()
+        }!
+        return hourWeighings[chosen]
+    }
+
+    /// The quantile loss of placing the `share` percentile at `q` for a leg of residual `r`.
+    static func pinball(_ r: Double, _ q: Double, share: Double) -> Double {
+        r >= q ? share * (r - q) : (1 - share) * (q - r)
+    }
+
+    /// The held-out percentiles each shape is made from: the overall ones, each distance band's shape, and the
+    /// percentiles of each hour band's and each regime's legs.
+    struct Percentiles {
+        var overall: [Double]
+        /// Each distance band's shape, weighed against the overall one.
+        var distanceShapes: [[Double]]
+        /// Per hour band, its legs with their distance band's shape taken out, so an hour band's shape is what its
+        /// hours add to the distances its legs have (an evening of long legs is not counted wide twice).
+        var hour: [Group]
+        /// Per regime, its own legs.
+        var regime: [Group]
+
+        struct Group {
+            var percentiles: [Double]
+            var legs: Int
+
+            init(_ values: [Double]) {
+                percentiles = RidgeRegression.percentiles(values)
+                legs = values.count
+            }
+        }
+
+        init(legs: [Leg], distanceBands: Int) {
+            let hourBands = IntervalRegimes.hourCuts.count + 1
+            var distance = [[Double]](repeating: [], count: distanceBands), hour = [[Double]](repeating: [], count: hourBands)
+            var regime = [[Double]](repeating: [], count: distanceBands * hourBands)
+            for leg in legs {
+                distance[leg.distance].append(leg.residual)
+                regime[leg.distance * hourBands + leg.hour].append(leg.residual)
+            }
+            overall = RidgeRegression.percentiles(legs.map(\.residual))
+            self.regime = regime.map(Group.init)
+            self.hour = []
+            distanceShapes = []  // every property set before `shape` may be called
+            distanceShapes = distance.map { shape(Group($0), wider: IntervalRegimes.overallShape, weighing: IntervalRegimes.widerShapeLegs) }
+            let median = overall[1]
+            for leg in legs {
+                let band = distanceShapes[leg.distance], centre = median + band[0], r = leg.residual
+                hour[leg.hour].append(median + (r - centre) / (r < centre ? band[1] : band[2]))
+            }
+            self.hour = hour.map(Group.init)
+        }
+
+        /// A group's shape against the overall percentiles: its own legs' weighed against `weighing` legs of `wider`
+        /// (the wider shape alone when the group has too few legs).
+        func shape(_ group: Group, wider: [Double], weighing k: Double) -> [Double] {
+            let low = overall[1] - overall[0], high = overall[2] - overall[1]
+            guard group.legs >= IntervalRegimes.minimumLegs, low > 0, high > 0 else { return wider }
+            let q = group.percentiles
+            let own = [q[1] - overall[1], (q[1] - q[0]) / low, (q[2] - q[1]) / high]
+            let weight = Double(group.legs) / (Double(group.legs) + k)
+            return zip(own, wider).map { weight * $0 + (1 - weight) * $1 }
+        }
+
+        /// Every regime's shape, hour bands weighed against `hourWeighing` legs of the overall shape.
+        func shapes(hourWeighing: Double) -> [[Double]] {
+            let hourShapes = hour.map { shape($0, wider: IntervalRegimes.overallShape, weighing: hourWeighing) }
+            let hourBands = hourShapes.count
+            return regime.indices.map { index in
+                let d = distanceShapes[index / hourBands], h = hourShapes[index % hourBands]
+                let wider = [d[0] + h[0], d[1] * h[1], d[2] * h[2]]
+                return shape(regime[index], wider: wider, weighing: IntervalRegimes.widerShapeLegs)
+            }
+        }
     }
 }
