@@ -38,6 +38,10 @@ import TowerCore
         #expect(json["promises"]?["kept"] == .number(Double(kept)))
         #expect(json["promises"]?["broken"] == .number(Double(broken)))
         #expect(json["promises"]?["moved"] == .number(Double(moved.count)))
+        // Over every order not cancelled: the day is over, so none is still open.
+        #expect(json["promises"]?["pending"] == .number(0))
+        guard case let .number(rate)? = json["promises"]?["kept_rate"] else { Issue.record("no kept_rate"); return }
+        #expect(abs(rate - Double(kept) / Double(booked.count)) < 0.00005)
     }
 }
 

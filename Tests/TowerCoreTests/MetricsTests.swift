@@ -233,6 +233,28 @@ import Testing
         let refused = #expect(throws: ToolError.self) { try DayReport(journal: spliced) }
         #expect(refused?.message.contains("line \(delivered + 2): field \"id\": duplicate event id") == true, "\(String(describing: refused))")
     }
+
+    /// The journal's last line may be a checkpoint hours after the last event (a simulated day plays on to close):
+    /// the windows that closed before it are decided, as `simulate --json` decides them.
+    @Test func theLastCheckpointSaysHowFarTheDayPlayed() throws {
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        _ = try TestCity.run(scenario, until: 14 * 3600, journal: journal)
+        let atTwo = try DayReport(journal: journal)
+        #expect(atTwo.run.promises.pending > 0, "orders due later in the day")
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        let last = try EventCodec.decode(line: Array(lines.last!.utf8)).event
+        var closing = Event(id: "closing", at: scenario.dayEnd + 4 * 3600, by: Event.core, body: .checkpoint(part: 1, parts: 1, state: "{}"))
+        closing.seq = (last.seq ?? 0) + 1
+        let handle = try #require(FileHandle(forWritingAtPath: journal))
+        handle.seekToEndOfFile()
+        handle.write(Data(EventCodec.encode(closing, utcOffsetSeconds: scenario.utcOffsetSeconds) + [10]))
+        try handle.close()
+        let closed = try DayReport(journal: journal)
+        #expect(closed.run.promises.pending == 0)
+        #expect(closed.run.promises.kept == atTwo.run.promises.kept, "nothing was delivered after two")
+        #expect(closed.run.promises.broken == atTwo.run.promises.broken + atTwo.run.promises.pending)
+    }
 }
 
 @Suite struct UtilisationTests {

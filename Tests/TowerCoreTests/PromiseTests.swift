@@ -24,8 +24,8 @@ import Testing
         return world
     }
 
-    func report(_ world: World) -> RunReport {
-        RunReport(world: world, recorder: KPIRecorder(planLock: t0 - 3600), policy: "test", seed: 1)
+    func report(_ world: World, playedTo: Instant? = nil) -> RunReport {
+        RunReport(world: world, recorder: KPIRecorder(planLock: t0 - 3600), policy: "test", seed: 1, playedTo: playedTo)
     }
 
     @Test func aDeliveryInAWindowTheCoreMovedIsLateAgainstTheBookedOne() {
@@ -64,6 +64,19 @@ import Testing
         let run = report(world)
         #expect(run.promises.kept == 1 && run.promises.broken == 1 && run.promises.cancelled == 1 && run.promises.pending == 0)
         #expect(run.promises.keptRate == 0.5, "cancelled orders are not counted")
+    }
+
+    /// A simulated day plays on hours after its last event: an order never delivered whose window closed after that
+    /// event (or as it came) is a broken promise when the day is over, not one still open. A small city's day left
+    /// two such orders "still open" in `simulate --json` and `tower report`, and its kept rate counted without them.
+    @Test func aWindowThatClosedBeforeTheRunEndedIsDecided() {
+        var world = day(changes: [], deliveredAt: t0 + 600)
+        world.apply(Event(id: "o2", at: t0 + 700, by: "feed", body: .orderCreated(DeskCity.order("O-2", at: GeoPoint(lat: -22.92, lon: -43.19), window: booked))))
+        world.apply(Event(id: "last", at: booked.end, by: "feed", body: .riderPosition(rider: "R1", position: DeskCity.hub)))
+        #expect(report(world).promises.pending == 1, "at the clock, O-2's window is just closing")
+        let played = report(world, playedTo: booked.end + 4 * 3600)
+        #expect(played.promises.pending == 0 && played.promises.broken == 1 && played.promises.keptRate == 0.5)
+        #expect(report(world, playedTo: booked.end - 600).promises.pending == 1, "a run that ended earlier than the clock decides nothing more")
     }
 }
 

@@ -62,7 +62,7 @@ public struct DayReport: Sendable {
         var trend: KPITrend?
         var moments: [Moment] = []
         var events = 0
-        var first: Instant?
+        var first: Instant?, latest: Instant?
         let summary = try JournalReader.read(path: path) { number, line in
             guard case let .event(event, _) = line else {
                 if case let .bad(error) = line { throw ToolError("\(path) line \(number): \(error)") }
@@ -75,6 +75,7 @@ public struct DayReport: Sendable {
             }
             events += 1
             first = first ?? event.at
+            latest = max(latest ?? event.at, event.at)  // checkpoints too: a simulated day's last says how far it played
             if trend == nil, case .routePlanned = event.body {
                 // The first plan marks the plan lock when the caller does not know it.
                 trend = KPITrend(planLock: planLock ?? event.at)
@@ -104,7 +105,7 @@ public struct DayReport: Sendable {
         self.moments = moments
         self.events = events
         firstEvent = first
-        run = RunReport(world: world, recorder: finalTrend.recorder, policy: "", seed: world.seed ?? 0, failedCost: failedCost)
+        run = RunReport(world: world, recorder: finalTrend.recorder, policy: "", seed: world.seed ?? 0, failedCost: failedCost, playedTo: latest)
         riders = DayReport.riderDays(world: world, recorder: finalTrend.recorder, end: end)
     }
 

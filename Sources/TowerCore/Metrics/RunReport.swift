@@ -84,7 +84,11 @@ public struct RunReport: Sendable {
     /// What each failed delivery cost (counted in the channel's cost per delivery).
     public var failedCost = RunReport.failedDeliveryCost
 
-    public init(world: World, recorder: KPIRecorder, policy: String, seed: UInt64, failedCost: Double = RunReport.failedDeliveryCost) {
+    /// - Parameter playedTo: how far the run went, when past the world's clock: a simulated day plays on hours after
+    ///   its last event (the journal's closing checkpoint says to when), and a window that ended before then is
+    ///   decided, kept or broken, though no event came after it.
+    public init(world: World, recorder: KPIRecorder, policy: String, seed: UInt64, failedCost: Double = RunReport.failedDeliveryCost,
+                playedTo: Instant? = nil) {
         self.failedCost = failedCost
         self.policy = policy
         self.seed = seed
@@ -93,8 +97,9 @@ public struct RunReport: Sendable {
         var failedBy: [Channel: Int] = [:]
         var dropsPaid: [Channel: [(String, Double)]] = [:]
         var notices: [Double] = []
+        let decidedAt = [world.clock, playedTo].compactMap { $0 }.max()
         for order in world.orders.values {
-            switch order.promiseOutcome(at: world.clock ?? order.booked.end) {
+            switch order.promiseOutcome(at: decidedAt ?? order.booked.end) {
             case .kept: promises.kept += 1
             case .broken: promises.broken += 1
             case .cancelled: promises.cancelled += 1

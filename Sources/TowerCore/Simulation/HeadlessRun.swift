@@ -10,6 +10,7 @@ public enum HeadlessRun {
         if let (event, error) = session.simulation.refused.first {
             throw ToolError("seed \(seed), \(policyName): the simulation made an event the core refused: \(event.type) \(event.id): \(error)")
         }
-        return RunReport(world: session.engine.world, recorder: recorder, policy: policyName, seed: seed, failedCost: failedCost)
+        return RunReport(world: session.engine.world, recorder: recorder, policy: policyName, seed: seed, failedCost: failedCost,
+                         playedTo: session.simulation.now)
     }
 }

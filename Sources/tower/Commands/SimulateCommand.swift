@@ -90,7 +90,8 @@ enum SimulateCommand: Command {
             FileHandle.standardError.write(Data("tower: the simulation made an event the core refused: \(event.type) \(event.id): \(error)\n".utf8))
         }
         if arguments.has("json") {
-            print(RunReport(world: engine.world, recorder: recorder, policy: choice.name, seed: seed, failedCost: failedCost).json)
+            print(RunReport(world: engine.world, recorder: recorder, policy: choice.name, seed: seed, failedCost: failedCost,
+                            playedTo: session.simulation.now).json)
             return session.simulation.refused.isEmpty ? 0 : 1
         }
         for line in WorldSummary.lines(engine.world) { print(line) }
