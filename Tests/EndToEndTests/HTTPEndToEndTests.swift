@@ -169,7 +169,7 @@ import Testing
         #expect(unknown.status == 404 && unknown.body.contains(#"unknown order \"AAAA"#) && unknown.body.contains("…") && unknown.body.count < 200,
                 "\(unknown.body.prefix(300))")
         let deleted = try Self.curl(["-X", "DELETE", "-D", "-", base + "/healthz"])  // the head, then the body
-        #expect(deleted.status == 405 && deleted.body.contains("Allow: GET\r\n") && deleted.body.contains("it takes GET"), "\(deleted)")
+        #expect(deleted.status == 405 && deleted.body.contains("Allow: GET, HEAD\r\n") && deleted.body.contains("it takes GET, HEAD"), "\(deleted)")
         // A path that is no endpoint is a 404 whatever its method, not a 405 for looking like one.
         #expect(try Self.curl([base + "/V1/orders/X-1001"]).status == 404)
         #expect(try Self.curl([base + "/v1/riders/R02/stops"]).status == 404)

@@ -11,9 +11,10 @@ import Testing
         let first = "POST /v1/events?x=1%202&y=a+b HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
         let second = "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"
         let all = Self.bytes(first + second)
-        for cut in [10, 40, first.utf8.count - 1] {
+        for cut in [10, 40] {
             guard case .incomplete = parser.parse(all[0..<cut]) else { Issue.record("a partial request at \(cut) is not whole"); return }
         }
+        guard case .awaitingBody(continues: false) = parser.parse(all[0..<(first.utf8.count - 1)]) else { Issue.record("the head whole, the body not"); return }
         guard case let .request(request, consumed) = parser.parse(all[...]) else { Issue.record("no request"); return }
         #expect(request.method == "POST" && request.path == "/v1/events" && request.body == Self.bytes("hello"))
         #expect(request.query == ["x": "1 2", "y": "a b"])
@@ -45,6 +46,22 @@ import Testing
             Issue.record("not taken"); return
         }
         #expect(request.path == "/caf\u{e9}" && request.query == ["a": "1 2", "b": "A", "c": ""] && request.header("x-note") == "caf\u{e9}")
+    }
+
+    /// A client that asks to hear `100 Continue` before it sends a body (HTTP/1.1 only) is said to wait for it; a
+    /// target in absolute form (`http://host/path`, as proxies send it) is read for its path and query.
+    @Test func aClientWaitingToContinueIsSeenAndAnAbsoluteTargetIsReadForItsPath() {
+        let parser = HTTPParser()
+        let waiting = Self.bytes("POST /v1/orders HTTP/1.1\r\nContent-Length: 9\r\nExpect: 100-Continue\r\n\r\n")
+        guard case .awaitingBody(continues: true) = parser.parse(waiting[...]) else { Issue.record("not waiting to continue"); return }
+        let old = Self.bytes("POST /v1/orders HTTP/1.0\r\nContent-Length: 9\r\nExpect: 100-continue\r\n\r\n")
+        guard case .awaitingBody(continues: false) = parser.parse(old[...]) else { Issue.record("HTTP/1.0 has no 100 Continue"); return }
+        for (target, path, query) in [("http://core.example:8480/v1/orders/O-1?x=1", "/v1/orders/O-1", ["x": "1"]), ("HTTPS://core", "/", [:]),
+                                      ("http://core?x=2", "/", ["x": "2"])] {
+            guard case let .request(request, _) = parser.parse(Self.bytes("GET \(target) HTTP/1.1\r\n\r\n")[...]) else { Issue.record("\(target) refused"); continue }
+            #expect(request.path == path && request.query == query, "\(target)")
+        }
+        guard case .failure(400, _) = parser.parse(Self.bytes("GET ftp://core/x HTTP/1.1\r\n\r\n")[...]) else { Issue.record("another scheme taken"); return }
     }
 
     @Test func oversizedLinesAndHeadersAreRefusedBeforeTheyAreWhole() {

@@ -67,6 +67,31 @@ import TowerCore
         #expect(write != nil && health != nil && write!.lowerBound < health!.lowerBound, "both, in order: \(replies)")
     }
 
+    /// HEAD is answered as GET, with the head alone (its Content-Length the body's): the GET pipelined behind it on
+    /// the same connection gets its whole reply, not the HEAD's body read as its own. A client that waits for
+    /// `100 Continue` hears it before it sends its body, and the reply after.
+    @Test func headGetsTheHeadAloneAndAWaitingClientHearsContinue() throws {
+        let server = try HTTPServer(address: "127.0.0.1:0") { request in
+            HTTPResponse.text(request.method == "GET" ? 200 : 201, "\(request.method) \(request.path) \(request.body.count)")
+        }
+        defer { server.close() }
+        let client = try Self.connect(server.port)
+        defer { close(client) }
+        _ = "HEAD /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n".withCString { send(client, $0, strlen($0), 0) }
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        let replies = Self.received(client, within: 100)
+        #expect(replies.hasPrefix("HTTP/1.1 200 OK\r\n") && replies.contains("Content-Length: 8\r\n"), "\(replies)")
+        #expect(!replies.contains("GET /a") && replies.hasSuffix("\r\n\r\nGET /b 0"), "the HEAD's body left out: \(replies.debugDescription)")
+
+        _ = "POST /c HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n".withCString { send(client, $0, strlen($0), 0) }
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        #expect(Self.received(client, within: 100) == "HTTP/1.1 100 Continue\r\n\r\n", "told to go on, once")
+        _ = "body".withCString { send(client, $0, strlen($0), 0) }
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        let reply = Self.received(client, within: 100)
+        #expect(reply.hasPrefix("HTTP/1.1 201 ") && reply.hasSuffix("POST /c 4"), "\(reply)")
+    }
+
     /// A request answered later holds back only what its connection pipelined behind it: another connection is
     /// answered meanwhile, and the held one's replies keep the order of its requests.
     @Test func aRequestAnsweredLaterHoldsOnlyItsOwnConnection() throws {

@@ -121,10 +121,10 @@ public final class CoreAPI {
     /// The method an endpoint takes, nil for a path that is none (the routes above, path by path).
     private static func method(of parts: [String]) -> String? {
         switch parts.count {
-        case 1 where parts[0] == "healthz" || parts[0] == "metrics": "GET"
+        case 1 where parts[0] == "healthz" || parts[0] == "metrics": "GET, HEAD"
         case 2 where parts[0] == "v1" && (parts[1] == "events" || parts[1] == "orders"): "POST"
-        case 3 where parts[0] == "v1" && parts[1] == "orders": "GET"
-        case 4 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "route": "GET"
+        case 3 where parts[0] == "v1" && parts[1] == "orders": "GET, HEAD"
+        case 4 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "route": "GET, HEAD"
         case 5 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "stops": "POST"
         default: nil
         }

@@ -70,6 +70,9 @@ public struct HTTPParser: Sendable {
     public enum Outcome: Sendable {
         /// More bytes are needed.
         case incomplete
+        /// The head is whole and the body is still to come; `continues`: the client waits to hear `100 Continue`
+        /// before it sends the body (`Expect: 100-continue`, as curl and .NET clients send for large bodies).
+        case awaitingBody(continues: Bool)
         /// A whole request, and how many bytes of the buffer it took.
         case request(HTTPRequest, consumed: Int)
         /// The connection must be answered with `status` and closed.
@@ -113,8 +116,15 @@ public struct HTTPParser: Sendable {
         guard parts[2].elementsEqual("HTTP/1.1".utf8) || parts[2].elementsEqual("HTTP/1.0".utf8) else {
             return .failure(status: 505, reason: "only HTTP/1.0 and HTTP/1.1 are spoken here, not '\(TextSanitizer.clean(String(decoding: parts[2].prefix(20), as: UTF8.self)))'")
         }
-        let target = parts[1]
-        guard target.first == UInt8(ascii: "/") else { return .failure(status: 400, reason: "the target must be a path starting with /") }
+        var target = parts[1]
+        // RFC 9112 3.2.2: a server takes the absolute form (`http://host/path`, as proxies send it) and reads the path.
+        for scheme in ["http://", "https://"] where target.count > scheme.utf8.count
+            && target.prefix(scheme.utf8.count).map({ (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }).elementsEqual(scheme.utf8) {
+            let authority = target.dropFirst(scheme.utf8.count)
+            target = authority.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }.map { authority[$0...] } ?? []
+            if target.first != UInt8(ascii: "/") { target = Array("/".utf8)[...] + target }
+        }
+        guard target.first == UInt8(ascii: "/") else { return .failure(status: 400, reason: "the target must be a path starting with / (or an absolute http URL)") }
         let mark = target.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
         guard let path = HTTPRequest.percentDecoded(target[..<mark]), !path.utf8.contains(0) else {
             return .failure(status: 400, reason: "the path has a broken percent escape")
@@ -148,7 +158,9 @@ public struct HTTPParser: Sendable {
         }
         guard length <= limits.body else { return .failure(status: 413, reason: "the body is \(length) bytes, more than \(limits.body)") }
         let bodyStart = headEnd + 4
-        guard buffer.endIndex - bodyStart >= length else { return .incomplete }
+        guard buffer.endIndex - bodyStart >= length else {
+            return .awaitingBody(continues: parts[2].elementsEqual("HTTP/1.1".utf8) && request.header("expect")?.lowercased() == "100-continue")
+        }
         request.body = Array(buffer[bodyStart..<(bodyStart + length)])
         return .request(request, consumed: bodyStart + length - start)
     }

@@ -39,11 +39,12 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, contentType: contentType, body: Array(text.utf8))
     }
 
-    func encoded(closing: Bool) -> [UInt8] {
+    /// The reply's bytes; `headOnly` (a HEAD's): the head alone, its Content-Length the body's it would have had.
+    func encoded(closing: Bool, headOnly: Bool = false) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(Self.phrase(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
         for header in headers { head += "\(header.name): \(header.value)\r\n" }
         if closing { head += "Connection: close\r\n" }
-        return Array((head + "\r\n").utf8) + body
+        return Array((head + "\r\n").utf8) + (headOnly ? [] : body)
     }
 
     static func phrase(_ status: Int) -> String {

@@ -53,9 +53,11 @@ public final class HTTPServer {
         var requestStarted: Date?
         var closing = false
         var gone = false
-        /// A request answered later: its work, and whether the connection closes after its reply. It is finished
-        /// even when the client goes: the core took part of it already.
-        var work: (next: () -> HTTPResponse?, closes: Bool)?
+        /// A request answered later: its work, whether the connection closes after its reply, and whether the reply
+        /// goes without its body (HEAD). It is finished even when the client goes: the core took part of it already.
+        var work: (next: () -> HTTPResponse?, closes: Bool, headOnly: Bool)?
+        /// Whether the request being read was told `100 Continue` (it is told once).
+        var continued = false
         init(fd: Int32) { self.fd = fd }
     }
 
@@ -99,7 +101,7 @@ public final class HTTPServer {
         for connection in connections {
             guard let work = connection.work, let response = work.next() else { continue }
             connection.work = nil
-            queue(response, on: connection, closing: work.closes, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
+            queue(response, on: connection, closing: work.closes, headOnly: work.headOnly, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
             answerWaiting(connection)
         }
         if let gate {
@@ -175,20 +177,30 @@ public final class HTTPServer {
         answerWaiting(connection)
     }
 
-    /// Answers the whole requests read so far, in order, until one is answered later.
+    /// Answers the whole requests read so far, in order, until one is answered later. HEAD is answered as GET
+    /// would be, without the body (RFC 9110 9.3.2: every general-purpose server takes GET and HEAD; a body after a
+    /// HEAD's reply would be read as the next reply on the connection).
     private func answerWaiting(_ connection: Connection) {
         var offset = 0
         while !connection.closing, connection.work == nil, offset < connection.input.count {
             switch parser.parse(connection.input[offset...]) {
             case .incomplete:
                 break
-            case let .request(request, consumed):
+            case let .awaitingBody(continues):
+                if continues, !connection.continued {
+                    connection.continued = true
+                    connection.held.append((0, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)))
+                }
+            case var .request(request, consumed):
                 offset += consumed
+                connection.continued = false
+                let headOnly = request.method == "HEAD"
+                if headOnly { request.method = "GET" }
                 switch handler(request) {
                 case let .now(response):
-                    queue(response, on: connection, closing: request.closes, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
+                    queue(response, on: connection, closing: request.closes, headOnly: headOnly, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
                 case let .later(next):
-                    connection.work = (next, request.closes)
+                    connection.work = (next, request.closes, headOnly)
                 }
                 continue
             case let .failure(status, reason):
@@ -201,8 +213,8 @@ public final class HTTPServer {
     }
 
     /// Holds a reply until its ticket is released (a later reply on the connection waits behind an earlier one).
-    private func queue(_ response: HTTPResponse, on connection: Connection, closing: Bool, ticket: Int) {
-        connection.held.append((ticket, response.encoded(closing: closing)))
+    private func queue(_ response: HTTPResponse, on connection: Connection, closing: Bool, headOnly: Bool = false, ticket: Int) {
+        connection.held.append((ticket, response.encoded(closing: closing, headOnly: headOnly)))
         if closing { connection.closing = true }
     }
 
