@@ -40,12 +40,22 @@ import TowerCore
         #expect(millis.time == Instant(seconds: 1_763_391_600))
         let untimed = try OsmAndPosition.parse(try Self.request("GET /?id=9&lat=1&lon=2 HTTP/1.1\r\n\r\n"))
         #expect(untimed.time == nil)
+        // Traccar's third form: a date and time without an offset, read in the city's (here Rio's, -03:00).
+        let local = try OsmAndPosition.parse(try Self.request("GET /?id=9&lat=1&lon=2&timestamp=2026-11-17%2009:00:00 HTTP/1.1\r\n\r\n"),
+                                             localOffsetSeconds: -10_800)
+        #expect(local.time == ISOTime.parse("2026-11-17T12:00:00Z")?.instant)
+        // JSON from other clients: the device id as a number, the time as epoch milliseconds.
+        let json = #"{"device_id":47104923,"location":{"timestamp":1763391600123,"coords":{"latitude":-22.9,"longitude":-43.1}}}"#
+        let numbered = try OsmAndPosition.parse(try Self.request("POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n" + json))
+        #expect(numbered.device == "47104923" && numbered.time == Instant(seconds: 1_763_391_600))
     }
 
     @Test(arguments: ["GET /?lat=1&lon=2 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=100&lon=2 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=x&lon=2 HTTP/1.1\r\n\r\n",
                       "GET /?id=9&lat=1&lon=2&timestamp=yesterday HTTP/1.1\r\n\r\n",
                       "GET /?id=9&lat=1&lon=2&timestamp=1e300 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=1&lon=2&speed=-3 HTTP/1.1\r\n\r\n",
-                      "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{\"a\":"])
+                      "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{\"a\":",
+                      "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 68\r\n\r\n{\"device_id\":1.5,\"location\":{\"coords\":{\"latitude\":1,\"longitude\":2}}}",
+                      "GET /?id=9&lat=1&lon=2&timestamp=2026-11-17%2009:00 HTTP/1.1\r\n\r\n"])
     func aBrokenPositionIsA400WithTheReason(raw: String) throws {
         #expect(throws: OsmAndPosition.Refusal.self) { try OsmAndPosition.parse(try Self.request(raw)) }
         do { _ = try OsmAndPosition.parse(try Self.request(raw)) } catch let refusal as OsmAndPosition.Refusal {

@@ -105,7 +105,7 @@ public final class CoreAPI {
     public func osmand(_ request: HTTPRequest) -> HTTPResponse {
         let response: HTTPResponse
         do {
-            let position = try OsmAndPosition.parse(request)
+            let position = try OsmAndPosition.parse(request, localOffsetSeconds: session.engine.world.utcOffsetSeconds)
             if let rider = devices.riders[position.device] {
                 response = take(position, rider: rider)
             } else {

@@ -3,9 +3,10 @@ import TowerCore
 
 /// A position from a driver's phone in the OsmAnd protocol, as the Traccar Client apps send it: the query or form
 /// variant (any method; `id` or `deviceid`, `lat` and `lon` or `location=lat,lon`, `timestamp` in epoch seconds,
-/// milliseconds or ISO 8601, `speed` in knots, `bearing`, `accuracy`, `batt`) or the JSON variant
-/// (`Content-Type: application/json`: `device_id`, `location.coords.latitude/longitude`, `location.timestamp`,
-/// speed in m/s).
+/// milliseconds, ISO 8601, or `YYYY-MM-DD HH:MM:SS` without an offset, read in the city's, as Traccar reads it in
+/// its server's; `speed` in knots, `bearing`, `accuracy`, `batt`) or the JSON variant (`Content-Type:
+/// application/json`: `device_id`, a string or a whole number, `location.coords.latitude/longitude`,
+/// `location.timestamp` as ISO 8601 or epoch seconds or milliseconds, speed in m/s).
 public struct OsmAndPosition: Equatable, Sendable {
     public var device: String
     public var point: GeoPoint
@@ -20,8 +21,11 @@ public struct OsmAndPosition: Equatable, Sendable {
         public var reason: String
     }
 
-    public static func parse(_ request: HTTPRequest) throws(Refusal) -> OsmAndPosition {
-        if request.header("content-type")?.lowercased().hasPrefix("application/json") == true { return try json(request.body) }
+    /// - Parameter localOffsetSeconds: the city's UTC offset, for a timestamp written without one.
+    public static func parse(_ request: HTTPRequest, localOffsetSeconds: Int = 0) throws(Refusal) -> OsmAndPosition {
+        if request.header("content-type")?.lowercased().hasPrefix("application/json") == true {
+            return try json(request.body, localOffsetSeconds: localOffsetSeconds)
+        }
         var fields = request.query
         if fields.isEmpty, let body = String(validating: request.body, as: UTF8.self) { fields = HTTPRequest.form(Substring(body)) }
         guard let device = (fields["id"] ?? fields["deviceid"]).flatMap({ $0.isEmpty ? nil : $0 }) else {
@@ -44,23 +48,33 @@ public struct OsmAndPosition: Equatable, Sendable {
             guard let value = Double(text), value.isFinite, value >= 0 else { throw Refusal(status: 400, reason: "speed is not a number of knots") }
             return value
         }
-        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(fields["timestamp"]),
+        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(fields["timestamp"], localOffsetSeconds),
                               speed: knots.map { $0 / 1.943844 })
     }
 
-    private static func json(_ body: [UInt8]) throws(Refusal) -> OsmAndPosition {
+    private static func json(_ body: [UInt8], localOffsetSeconds: Int) throws(Refusal) -> OsmAndPosition {
         let value: JSONValue
         do { value = try JSONParser.parse(body) } catch { throw Refusal(status: 400, reason: "the body is not JSON: \(error)") }
-        guard case let .string(device)? = value["device_id"], !device.isEmpty else { throw Refusal(status: 400, reason: "no device_id") }
+        let device: String
+        switch value["device_id"] {
+        case let .string(text)? where !text.isEmpty: device = text
+        case let .number(number)? where number >= 0 && number < 1e15 && number == number.rounded(): device = String(Int64(number))
+        case nil: throw Refusal(status: 400, reason: "no device_id")
+        default: throw Refusal(status: 400, reason: "device_id is not a string or a whole number")
+        }
         let coords = value["location"]?["coords"]
         guard case let .number(latitude)? = coords?["latitude"], case let .number(longitude)? = coords?["longitude"] else {
             throw Refusal(status: 400, reason: "no location.coords.latitude and longitude")
         }
         var stamp: String?
-        if case let .string(text)? = value["location"]?["timestamp"] { stamp = text }
+        switch value["location"]?["timestamp"] {
+        case let .string(text)?: stamp = text
+        case let .number(number)?: stamp = String(number)
+        default: break
+        }
         var speed: Double?
         if case let .number(metres)? = coords?["speed"], metres.isFinite, metres >= 0 { speed = metres }
-        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(stamp), speed: speed)
+        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(stamp, localOffsetSeconds), speed: speed)
     }
 
     private static func point(_ latitude: Double, _ longitude: Double) throws(Refusal) -> GeoPoint {
@@ -70,8 +84,9 @@ public struct OsmAndPosition: Equatable, Sendable {
         return GeoPoint(lat: latitude, lon: longitude)
     }
 
-    /// Epoch seconds, epoch milliseconds (values of 2^31 and more), or ISO 8601.
-    private static func time(_ text: String?) throws(Refusal) -> Instant? {
+    /// Epoch seconds, epoch milliseconds (values of 2^31 and more), ISO 8601, or a date and time without an offset
+    /// (in `localOffsetSeconds`).
+    private static func time(_ text: String?, _ localOffsetSeconds: Int) throws(Refusal) -> Instant? {
         guard let text, !text.isEmpty else { return nil }
         if let number = Double(text), number.isFinite, number >= 0 {
             let seconds = number >= 2_147_483_648 ? number / 1000 : number
@@ -80,6 +95,7 @@ public struct OsmAndPosition: Equatable, Sendable {
             return Instant(seconds: Int64(seconds))
         }
         if let parsed = ISOTime.parse(text) { return parsed.instant }
-        throw Refusal(status: 400, reason: "timestamp '\(TextSanitizer.clean(String(text.prefix(40))))' is not epoch seconds, milliseconds or ISO 8601")
+        if text.utf8.count == 19, let parsed = ISOTime.parse(text + "Z") { return parsed.instant - Int64(localOffsetSeconds) }
+        throw Refusal(status: 400, reason: "timestamp '\(TextSanitizer.clean(String(text.prefix(40))))' is not epoch seconds, milliseconds, ISO 8601 or YYYY-MM-DD HH:MM:SS")
     }
 }
