@@ -13,11 +13,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     // Pipelined requests, as a keep-alive connection would hand them over.
     while offset < bytes.count {
         switch HTTPParser(limits: limits).parse(bytes[offset...]) {
-        case .incomplete:
+        case .incomplete, .awaitingBody:
             return 0
         case let .request(request, consumed):
             precondition(consumed > 0 && consumed <= bytes.count - offset, "a request consumed \(consumed) bytes")
-            _ = try? OsmAndPosition.parse(request)
+            _ = try? OsmAndPosition.parse(request, localOffsetSeconds: -10_800)
             offset += consumed
         case let .failure(status, reason):
             precondition((400...599).contains(status) && !reason.isEmpty, "failure \(status) '\(reason)'")
