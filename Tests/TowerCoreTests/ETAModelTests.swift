@@ -265,7 +265,7 @@ import Testing
         let held = legs(eveningSpread: 2, days: 10)
         let overall = RidgeRegression.percentiles(held.residuals)
         let regimes = try #require(IntervalRegimes(residuals: held.residuals, km: held.km, hours: held.hours, days: held.days))
-        #expect(regimes.hourWeighing <= 100)
+        #expect(regimes.hourWeighing <= 100 && regimes.hourWeighingChosen)
         let fresh = legs(eveningSpread: 2, days: 10)
         let evening = fresh.residuals.indices.filter { fresh.hours[$0] >= 17 }
         let inside = evening.filter { i in
@@ -278,6 +278,8 @@ import Testing
         let even = legs(eveningSpread: 1, days: 10)
         let alike = try #require(IntervalRegimes(residuals: even.residuals, km: even.km, hours: even.hours, days: even.days))
         #expect(alike.hourWeighing >= 1_600)
+        let oneDay = try #require(IntervalRegimes(residuals: held.residuals, km: held.km, hours: held.hours, days: held.days.map { _ in 0 }))
+        #expect(!oneDay.hourWeighingChosen && oneDay.hourWeighing == IntervalRegimes.fallbackHourWeighing, "too few days to choose")
     }
 
     /// Each side of the interval settles where a tenth of the legs miss it, band by band: legs of one distance band

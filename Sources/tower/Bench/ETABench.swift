@@ -70,7 +70,8 @@ enum ETABench {
         let model = try ETAModel(training: train)
         print("trees on the linear models' residuals: travel \(model.trees?.rounds ?? 0) rounds, service \(model.dwellTrees?.rounds ?? 0) (stopped early on the latest fifth of the training days)")
         if let weighing = model.hourWeighing {
-            print("intervals: the held-out residuals by distance band and hour band; each hour band's own legs weighed against \(Int(weighing)) legs of the overall shape (chosen by leaving each held-out day out)")
+            print("intervals: the held-out residuals by distance band and hour band; each hour band's own legs weighed against \(Int(weighing.legs)) legs of the overall shape ("
+                  + (weighing.chosen ? "chosen by leaving each held-out day out)" : "the default: too few held-out days to choose)"))
         }
         print("history: \(rows.count) rows over \(days.count) days; learning on \(train.count) rows, testing on \(test.count) (the last \(days.count - days.count * 4 / 5) days)")
         for online in [false, true] {

@@ -68,9 +68,9 @@ public struct ETAModel: Codable, Sendable {
 
     /// How the travel intervals change with distance and hour (nil: one shape for every leg).
     private(set) var regimes: IntervalRegimes?
-    /// How many legs of the overall interval shape each hour band's own held-out legs were weighed against (the
-    /// held-out days chose it; nil without regimes).
-    public var hourWeighing: Double? { regimes?.hourWeighing }
+    /// How many legs of the overall interval shape each hour band's own held-out legs were weighed against, and
+    /// whether the held-out days chose it (nil without regimes).
+    public var hourWeighing: (legs: Double, chosen: Bool)? { regimes.map { ($0.hourWeighing, $0.hourWeighingChosen) } }
     /// How far online each side of the travel intervals has moved from those shapes, by distance and hour band, to
     /// keep them honest as the day goes (see `IntervalCalibration`).
     private(set) var calibration = IntervalCalibration(distanceCuts: []) { didSet { memo = FingerprintMemo() } }

@@ -22,8 +22,10 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     static let reportedCuts: [Double] = [1, 2, 4]
     /// Per regime (distance band × hour bands + hour band): P50 offset, P10 spread ratio, P90 spread ratio.
     var shapes: [[Double]]
-    /// How many legs of the overall shape an hour band's own legs were weighed against (chosen by the held-out days).
+    /// How many legs of the overall shape an hour band's own legs were weighed against, and whether the held-out
+    /// days chose it (false: they were too few, and it is `fallbackHourWeighing`).
     var hourWeighing: Double
+    var hourWeighingChosen: Bool
     /// A group with fewer held-out legs than this has no shape of its own: it takes the wider one.
     static let minimumLegs = 40
     /// How many legs of the wider shape a distance band's or a regime's own legs are weighed against: the held-out
@@ -49,7 +51,8 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
             return Leg(residual: residuals[i], distance: d, hour: h)
         }
         let whole = Percentiles(legs: legs, distanceBands: cuts.count + 1)
-        hourWeighing = IntervalRegimes.hourWeighing(legs: legs, days: days, distanceBands: cuts.count + 1)
+        let weighing = IntervalRegimes.hourWeighing(legs: legs, days: days, distanceBands: cuts.count + 1)
+        (hourWeighing, hourWeighingChosen) = (weighing ?? IntervalRegimes.fallbackHourWeighing, weighing != nil)
         shapes = whole.shapes(hourWeighing: hourWeighing)
     }
 
@@ -92,11 +95,11 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     /// The hour bands' weighing chosen by leaving each held-out day out in turn: shapes made from the other days
     /// place that day's P10 and P90 (scored by the pinball loss of both). Of the weighings within one standard error
     /// of the best (the spread of their difference from it day by day), the heaviest is taken, so an hour band keeps
-    /// its own shape only where the days agree that it differs, not where one week's legs happen to. The fallback
-    /// when fewer than three days have legs.
-    static func hourWeighing(legs: [Leg], days: [Int], distanceBands: Int) -> Double {
+    /// its own shape only where the days agree that it differs, not where one week's legs happen to. Nil when fewer
+    /// than three days have legs.
+    static func hourWeighing(legs: [Leg], days: [Int], distanceBands: Int) -> Double? {
         let dayList = Array(Set(days)).sorted()
-        guard dayList.count >= 3 else { return fallbackHourWeighing }
+        guard dayList.count >= 3 else { return nil }
         // loss[weighing][day]
         var loss = [[Double]](repeating: [], count: hourWeighings.count)
         for day in dayList {
