@@ -115,14 +115,15 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
             }
         }
         let totals = loss.map { $0.reduce(0, +) }
-        let best = totals.indices.min { totals[$0] < totals[$1] }!
+        // A loss that is not a number (it cannot be, with finite residuals) leaves the choice to the fallback.
+        guard totals.allSatisfy(\.isFinite), let best = totals.indices.min(by: { totals[$0] < totals[$1] }) else { return nil }
         let n = Double(dayList.count)
         let chosen = hourWeighings.indices.last { w in
             let differences = zip(loss[w], loss[best]).map { $0 - $1 }
             let mean = differences.reduce(0, +) / n
             let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
             return mean <= (variance / n).squareRoot()
-        }!
+        } ?? best  // the best is always within one error of itself
         return hourWeighings[chosen]
     }
 
