@@ -16,8 +16,7 @@ import Foundation
 /// learning by recursive least squares on what the trees leave (each rider's indicator on its own, so a leg costs
 /// the same at 20 riders as at 2,000), and `PairCorrections` learn a rider in a zone, a zone
 /// driven through at an hour, and a sudden shift in a zone driven through, a door's zone or a rider, so a change in
-/// the world is followed within tens of legs (the linear part forgets nothing: it is the steady base, and what
-/// changes is the pairs' and shifts' to follow). Travel intervals are conformal per regime (`IntervalRegimes`).
+/// the world is followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 8
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
@@ -122,10 +121,10 @@ public struct ETAModel: Codable, Sendable {
                 // The held-out residuals, for the intervals, are those of the trees that never saw the held-out rows.
                 let explainedEarly = trees.explainedEarly, explained = trees.explained
                 let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explainedEarly[$0] }
-                // Online this linear part forgets nothing: it is the steady base, and the pairs and shifts follow what
-                // changes. Forgetting 0.999 a leg, as it did until the forty-third session, put the days' noise into
-                // its weights: 2.5–4% more travel MAE online on every history measured, for recoveries after a change
-                // no faster (BENCHMARKS.md, "The linear part forgets nothing online").
+                // Online this linear part forgets (0.999 a leg), so it learns the live day's own pace, hour by hour
+                // and zone by zone. On held-out days drawn from the history itself that costs 2–3% of the travel MAE
+                // (the days' noise goes into the weights); forgetting nothing, the sample city's days were decided
+                // worse (BENCHMARKS.md, the twenty-ninth session).
                 travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] }, separateLast: riders.count)
                 let heldResiduals = held.map { residual($0) - explainedEarly[$0] - earlyPairs.correction(keys[$0]) }
                 travel.calibrate(residuals: heldResiduals)

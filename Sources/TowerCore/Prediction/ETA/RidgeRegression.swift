@@ -1,9 +1,8 @@
 import Foundation
 
 /// Ridge regression that keeps learning: fitted in one pass over the training rows (normal equations, Cholesky),
-/// then updated row by row with recursive least squares, which keeps exactly the ridge solution of everything seen
-/// (older rows forgotten when `forgetting` < 1; the ETA model forgets nothing here, and follows a world that changes
-/// with its pairs and shifts: `PairCorrections`).
+/// then updated row by row with recursive least squares, which keeps exactly the ridge solution of everything seen,
+/// with older rows slowly forgotten (`forgetting` < 1) so the model follows a world that changes.
 ///
 /// Intervals come from the spread of its recent errors: the 10th, 50th and 90th percentiles of the residuals, from
 /// the training rows first and then from a window of the latest out-of-sample errors.
@@ -34,7 +33,7 @@ public struct RidgeRegression: Codable, Sendable {
     /// fresh, and a change in the world (a closure) would take thousands of legs to be followed instead of dozens.
     /// The last `separateLast` inputs are learned online each on its own (see `separate`); the fit itself is the
     /// ridge solution over every input alike.
-    public init(rows: [[Double]], targets: [Double], lambda: Double = 1.0, forgetting: Double = 1, separateLast: Int = 0) throws {
+    public init(rows: [[Double]], targets: [Double], lambda: Double = 1.0, forgetting: Double = 0.999, separateLast: Int = 0) throws {
         guard let d = rows.first?.count, !rows.isEmpty, rows.count == targets.count, (0...d).contains(separateLast) else {
             throw ToolError("no rows to learn from")
         }
