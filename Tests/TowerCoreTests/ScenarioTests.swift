@@ -45,6 +45,39 @@ import TestSupport
         }
     }
 
+    /// A city whose clocks change names its time zone: run on a summer day, the scenario takes that day's offset and
+    /// every time keeps its local hour (the plan lock at 06:00, a shift from its own hour), where a fixed offset
+    /// put them all an hour off; a utc_offset beside the zone must agree with it; an unknown zone is named.
+    @Test func aCityWhoseClocksChangeKeepsItsHoursOnEveryDay() throws {
+        func folder(_ setting: String) throws -> String {
+            try TestCity.folder(riders: 4, orders: 20) { files in
+                files["scenario.json"] = files["scenario.json"]!.replacingOccurrences(of: "\"date\":\"2026-11-17\", \"utc_offset\":\"-03:00\"", with: setting)
+            }
+        }
+        let london = try folder("\"date\":\"2027-01-15\", \"time_zone\":\"Europe/London\"")
+        defer { try? FileManager.default.removeItem(atPath: london) }
+        let winter = try ScenarioLoader.load(directory: london)
+        #expect(winter.utcOffsetSeconds == 0 && winter.timeZone == "Europe/London")
+        let summer = try winter.on("2027-07-15", now: Instant(seconds: 0))
+        #expect(summer.utcOffsetSeconds == 3600)
+        #expect(ISOTime.format(summer.planLock, offsetSeconds: 3600).hasPrefix("2027-07-15T\(ISOTime.clock(winter.planLock, offsetSeconds: 0))"))
+        let rider = try #require(winter.riders.first), moved = try #require(summer.riders.first)
+        #expect(ISOTime.secondOfDay(moved.profile.shift.start, offsetSeconds: 3600) == ISOTime.secondOfDay(rider.profile.shift.start, offsetSeconds: 0))
+        #expect(summer.day.seconds + 3600 == ISOTime.parse("2027-07-15T00:00:00Z")!.instant.seconds, "local midnight")
+        #expect(winter.shifted(days: 181).planLock == summer.planLock, "181 days on, the same day as --date gives")
+        // Today in London in summer: the day it is there, at the summer offset.
+        let july = try winter.on("today", now: ISOTime.parse("2027-07-15T23:30:00Z")!.instant)
+        #expect(ISOTime.format(july.day, offsetSeconds: july.utcOffsetSeconds).hasPrefix("2027-07-16T00:00:00+01:00"), "00:30 in London is the next day")
+
+        for (setting, message) in [("\"date\":\"2027-07-15\", \"time_zone\":\"Europe/London\", \"utc_offset\":\"+00:00\"", "not Europe/London's offset on 2027-07-15 (+01:00)"),
+                                   ("\"date\":\"2027-07-15\", \"time_zone\":\"Europe/Atlantis\"", "unknown time zone \"Europe/Atlantis\"")] {
+            let broken = try folder(setting)
+            defer { try? FileManager.default.removeItem(atPath: broken) }
+            let refused = #expect(throws: (any Error).self) { try ScenarioLoader.load(directory: broken) }
+            #expect(refused.map { "\($0)".contains(message) } == true, "\(String(describing: refused))")
+        }
+    }
+
     /// A delivery history named relative to the folder (the samples') or by an absolute path (one kept elsewhere).
     @Test func anETAHistoryIsFoundRelativeOrAbsolute() throws {
         let history = Scratch.path("history-\(UUID().uuidString).csv")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A day in a city, as loaded from a scenario folder: the setting, the riders, the orders and the script.
 public struct Scenario: Sendable {
     public var name: String
@@ -5,6 +7,10 @@ public struct Scenario: Sendable {
     /// Local midnight of the scenario's day.
     public var day: Instant
     public var utcOffsetSeconds: Int
+    /// The city's time zone (`time_zone` in scenario.json, an IANA name such as `Europe/London`), when its clocks
+    /// change in the year: the scenario run on another day (`on`, `shifted`) takes that day's offset, so its hours
+    /// stay the city's. Nil: `utcOffsetSeconds` on every day.
+    public var timeZone: String?
     public var planLock: Instant
     public var dayStart: Instant
     public var dayEnd: Instant
@@ -38,6 +44,11 @@ public struct Scenario: Sendable {
     /// Later times (a clock gone wrong, a hostile line dated 2099) are refused, so no line can make the core
     /// catch up through years of ticks.
     public var latestEventTime: Instant { dayEnd + 6 * 3600 }
+
+    /// The UTC offset of time zone `zone` at `instant` (nil for a zone the system does not know).
+    public static func offset(zone: String, at instant: Instant) -> Int? {
+        TimeZone(identifier: zone)?.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.seconds)))
+    }
 
     /// `HH:MM` on the scenario's day as an instant.
     public func time(_ secondOfDay: Int) -> Instant { day + Int64(secondOfDay) }

@@ -42,9 +42,24 @@ public enum ScenarioLoader {
             do { json = try JSONParser.parse(text) } catch { throw EventError(field: "", reason: error.description) }
             var r = try FieldReader(json)
             let dateText = try r.text("date")
-            let offsetText = try r.text("utc_offset")
+            // A city whose clocks change names its time zone; its offset on the day is the zone's, and a utc_offset
+            // given beside it must agree.
+            var zoneOffset: (zone: String, text: String)?
+            if r.has("time_zone") {
+                let zone = try r.text("time_zone")
+                guard let noon = ISOTime.parse(dateText + "T12:00:00Z")?.instant, let seconds = Scenario.offset(zone: zone, at: noon) else {
+                    throw EventError(field: "time_zone", reason: TimeZone(identifier: zone) == nil
+                        ? "unknown time zone \"\(TextSanitizer.clean(String(zone.prefix(60))))\" (an IANA name such as Europe/London; the system's time zone data, tzdata, must be installed)"
+                        : "expected date YYYY-MM-DD, got \"\(dateText)\"")
+                }
+                zoneOffset = (zone, (seconds < 0 ? "-" : "+") + String(format: "%02d:%02d", abs(seconds) / 3600, abs(seconds) % 3600 / 60))
+            }
+            let offsetText = r.has("utc_offset") || zoneOffset == nil ? try r.text("utc_offset") : zoneOffset!.text
             guard let parsed = ISOTime.parse(dateText + "T00:00:00" + offsetText) else {
                 throw EventError(field: "date", reason: "expected date YYYY-MM-DD and utc_offset ±HH:MM, got \"\(dateText)\" and \"\(offsetText)\"")
+            }
+            if let zoneOffset, parsed.offsetSeconds != ISOTime.parse(dateText + "T00:00:00" + zoneOffset.text)?.offsetSeconds {
+                throw EventError(field: "utc_offset", reason: "\(offsetText) is not \(zoneOffset.zone)'s offset on \(dateText) (\(zoneOffset.text)); leave utc_offset out to take the zone's")
             }
             let day = parsed.instant
             func clock(_ key: String) throws(EventError) -> Instant {
@@ -91,6 +106,7 @@ public enum ScenarioLoader {
                             positionInterval: try r.int("position_interval_s", in: 5...3600),
                             zones: zones, hubs: hubs, riders: [], orders: [], disruptions: [])
             scenario.currency = currency
+            scenario.timeZone = zoneOffset?.zone
             if r.has("eta_history") { scenario.etaHistory = try r.text("eta_history") }
             if r.has("plan_horizon_min") { scenario.planHorizon = Int64(try r.int("plan_horizon_min", in: 60...1440)) * 60 }
             if r.has("plan_budget_s") { scenario.planBudget = Double(try r.int("plan_budget_s", in: 1...3600)) }
