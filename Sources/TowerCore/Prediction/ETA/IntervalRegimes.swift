@@ -13,7 +13,8 @@
 /// against the overall shape in turn. A group's own legs count n / (n + k). For distance bands and regimes k is 400
 /// legs (measured: a week's regimes differ by chance more than they truly do). For hour bands the held-out days
 /// choose k themselves (`hourWeighing`): a history whose evenings are truly noisier keeps each hour band's own
-/// width, where a fixed heavy weighing left its evening intervals covering 60–66% of legs.
+/// width, where a fixed heavy weighing left its evening intervals covering 59–71% of legs (BENCHMARKS.md, "A history
+/// made by another hand").
 struct IntervalRegimes: Codable, Sendable, Equatable {
     /// Road km at which distance bands change, ascending.
     var distanceCuts: [Double]
