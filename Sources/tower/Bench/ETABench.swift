@@ -85,9 +85,11 @@ enum ETABench {
                          m.arrivalMAE / 60, b.arrivalMAE / 60, m.within5 * 100, b.within5 * 100, m.within10 * 100, b.within10 * 100, (m.coverage ?? 0) * 100))
             let bands = { (bands: [ETAEvaluation.Band]) in bands.map { "\($0.label) \($0.coverageText)" }.joined(separator: ", ") }
             print("  P10–P90 coverage by distance: \(bands(result.coverageByDistance)); by hour: \(bands(result.coverageByHour))")
-            let distance = result.coverageByDistance.filter { $0.legs > 0 }
-            print("  distance bands outside 80 ± 3: \(distance.count { abs($0.coverage - 0.8) > 0.03 }) of \(distance.count); further out than chance explains: "
-                  + "\(distance.count(where: \.missesBeyondChance))")
+            for (kind, bands) in [("distance", result.coverageByDistance), ("hour", result.coverageByHour)] {
+                let held = bands.filter { $0.legs > 0 }
+                print("  \(kind) bands outside 80 ± 3: \(held.count { abs($0.coverage - 0.8) > 0.03 }) of \(held.count); further out than chance explains: "
+                      + "\(held.count(where: \.missesBeyondChance))")
+            }
         }
         let linear = ETAEvaluation(model: try ETAModel(training: train, boosted: false), rows: test).model
         print(String(format: "the linear model alone (no trees): travel MAE %.2f min, P10–P90 coverage %.1f%%", linear.travelMAE / 60, (linear.coverage ?? 0) * 100))
