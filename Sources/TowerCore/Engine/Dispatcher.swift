@@ -316,13 +316,14 @@ final class Dispatcher {
     private static func peakLoad(of stops: [Stop], from rider: Rider, in world: World) -> (parcels: Int, kg: Double)? {
         var parcels = rider.loadParcels, kg = rider.loadKg
         var peak: (parcels: Int, kg: Double)?
+        let collected = Set(stops.lazy.filter { $0.kind == .pickup }.map(\.order))
         for stop in stops {
             guard let order = world.orders[stop.order] else { continue }
             if stop.kind == .pickup {
                 parcels += order.parcels
                 kg += order.kg
                 peak = (max(peak?.parcels ?? 0, parcels), max(peak?.kg ?? 0, kg))
-            } else if order.status == .pickedUp || stops.contains(where: { $0.order == order.id && $0.kind == .pickup }) {
+            } else if order.status == .pickedUp || collected.contains(order.id) {
                 parcels -= order.parcels
                 kg -= order.kg
             }

@@ -44,7 +44,7 @@ public enum ScenarioLoader {
             let dateText = try r.text("date")
             // A city whose clocks change names its time zone; its offset on the day is the zone's, and a utc_offset
             // given beside it must agree.
-            var zoneOffset: (zone: String, text: String)?
+            var zoneOffset: (zone: String, seconds: Int, text: String)?
             if r.has("time_zone") {
                 let zone = try r.text("time_zone")
                 guard let noon = ISOTime.parse(dateText + "T12:00:00Z")?.instant, let seconds = Scenario.offset(zone: zone, at: noon) else {
@@ -52,13 +52,14 @@ public enum ScenarioLoader {
                         ? "unknown time zone \"\(TextSanitizer.clean(String(zone.prefix(60))))\" (an IANA name such as Europe/London; the system's time zone data, tzdata, must be installed)"
                         : "expected date YYYY-MM-DD, got \"\(dateText)\"")
                 }
-                zoneOffset = (zone, (seconds < 0 ? "-" : "+") + String(format: "%02d:%02d", abs(seconds) / 3600, abs(seconds) % 3600 / 60))
+                zoneOffset = (zone, seconds, (seconds < 0 ? "-" : "+") + String(format: "%02d:%02d", abs(seconds) / 3600, abs(seconds) % 3600 / 60))
             }
-            let offsetText = r.has("utc_offset") || zoneOffset == nil ? try r.text("utc_offset") : zoneOffset!.text
+            let offsetText: String
+            if let zoneOffset, !r.has("utc_offset") { offsetText = zoneOffset.text } else { offsetText = try r.text("utc_offset") }
             guard let parsed = ISOTime.parse(dateText + "T00:00:00" + offsetText) else {
                 throw EventError(field: "date", reason: "expected date YYYY-MM-DD and utc_offset ±HH:MM, got \"\(dateText)\" and \"\(offsetText)\"")
             }
-            if let zoneOffset, parsed.offsetSeconds != ISOTime.parse(dateText + "T00:00:00" + zoneOffset.text)?.offsetSeconds {
+            if let zoneOffset, parsed.offsetSeconds != zoneOffset.seconds {
                 throw EventError(field: "utc_offset", reason: "\(offsetText) is not \(zoneOffset.zone)'s offset on \(dateText) (\(zoneOffset.text)); leave utc_offset out to take the zone's")
             }
             let day = parsed.instant

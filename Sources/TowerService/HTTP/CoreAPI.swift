@@ -87,15 +87,16 @@ public final class CoreAPI {
         case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
         case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
             (route, response) = ("/v1/riders/{rider}/stops/{order}", stop(rider: parts[2], order: parts[4], request))
-        case (_, _, _) where Self.method(of: parts) != nil:
-            // RFC 9110: a 405 names the method the resource takes.
-            let allowed = Self.method(of: parts)!
-            let method = TextSanitizer.clean(String(request.method.prefix(20))), path = TextSanitizer.clean(String(request.path.prefix(200)))
-            var refusal = HTTPResponse.error(405, "\(method) is not taken on \(path); it takes \(allowed)")
-            refusal.headers.append(("Allow", allowed))
-            (route, response) = ("other", refusal)
         default:
-            (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(TextSanitizer.clean(String(request.path.prefix(200))))"))
+            let path = TextSanitizer.clean(String(request.path.prefix(200)))
+            if let allowed = Self.method(of: parts) {
+                // RFC 9110: a 405 names the method the resource takes.
+                var refusal = HTTPResponse.error(405, "\(TextSanitizer.clean(String(request.method.prefix(20)))) is not taken on \(path); it takes \(allowed)")
+                refusal.headers.append(("Allow", allowed))
+                (route, response) = ("other", refusal)
+            } else {
+                (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(path)"))
+            }
         }
         return (route, .now(response))
     }
@@ -176,19 +177,15 @@ public final class CoreAPI {
             return .now(HTTPResponse.error(400, "the body must be a JSON array of orders"))
         }
         // An item that is not an object is refused on its line with what it is (and dead-lettered as it came).
-        let lines: [LineBatch.Line] = items.map { item in
+        let lines = items.map { item -> (line: LineBatch.Line, refusal: EventError?) in
             guard case let .object(fields) = item else {
                 var writer = JSONWriter()
                 writer.value(item)
-                return .bytes(writer.bytes)
+                return (.bytes(writer.bytes), EventError(field: "", reason: "an order is a JSON object, not \(item.typeName)"))
             }
-            return .order(OrderMapping.withDropZone(fields, in: session.engine.world))
+            return (.order(OrderMapping.withDropZone(fields, in: session.engine.world)), nil)
         }
-        let refusals = items.map { item -> EventError? in
-            if case .object = item { return nil }
-            return EventError(field: "", reason: "an order is a JSON object, not \(item.typeName)")
-        }
-        return take(lines, inShares: true, refusals: refusals, type: EventType.orderCreated.rawValue)
+        return take(lines.map(\.line), inShares: true, refusals: lines.map(\.refusal), type: EventType.orderCreated.rawValue)
     }
 
     /// An order's fields as an `order.created` line. The envelope is the core's: an order may name its id and

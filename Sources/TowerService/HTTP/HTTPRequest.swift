@@ -118,7 +118,7 @@ public struct HTTPParser: Sendable {
         }
         var target = parts[1]
         // RFC 9112 3.2.2: a server takes the absolute form (`http://host/path`, as proxies send it) and reads the path.
-        for scheme in ["http://", "https://"] where target.count > scheme.utf8.count
+        for scheme in ["http://", "https://"] where target.first != UInt8(ascii: "/") && target.count > scheme.utf8.count
             && target.prefix(scheme.utf8.count).map({ (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }).elementsEqual(scheme.utf8) {
             let authority = target.dropFirst(scheme.utf8.count)
             target = authority.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }.map { authority[$0...] } ?? []

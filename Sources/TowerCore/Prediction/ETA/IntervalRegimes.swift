@@ -163,22 +163,24 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
                 distance[leg.distance].append(leg.residual)
                 regime[leg.distance * hourBands + leg.hour].append(leg.residual)
             }
-            overall = RidgeRegression.percentiles(legs.map(\.residual))
-            self.regime = regime.map(Group.init)
-            self.hour = []
-            distanceShapes = []  // every property set before `shape` may be called
-            distanceShapes = distance.map { shape(Group($0), wider: IntervalRegimes.overallShape, weighing: IntervalRegimes.widerShapeLegs) }
+            let overall = RidgeRegression.percentiles(legs.map(\.residual))
+            let distanceShapes = distance.map {
+                Percentiles.shape(Group($0), wider: IntervalRegimes.overallShape, weighing: IntervalRegimes.widerShapeLegs, overall: overall)
+            }
             let median = overall[1]
             for leg in legs {
                 let band = distanceShapes[leg.distance], centre = median + band[0], r = leg.residual
                 hour[leg.hour].append(median + (r - centre) / (r < centre ? band[1] : band[2]))
             }
+            self.overall = overall
+            self.distanceShapes = distanceShapes
             self.hour = hour.map(Group.init)
+            self.regime = regime.map(Group.init)
         }
 
-        /// A group's shape against the overall percentiles: its own legs' weighed against `weighing` legs of `wider`
-        /// (the wider shape alone when the group has too few legs).
-        func shape(_ group: Group, wider: [Double], weighing k: Double) -> [Double] {
+        /// A group's shape against the `overall` percentiles: its own legs' weighed against `weighing` legs of
+        /// `wider` (the wider shape alone when the group has too few legs).
+        static func shape(_ group: Group, wider: [Double], weighing k: Double, overall: [Double]) -> [Double] {
             let low = overall[1] - overall[0], high = overall[2] - overall[1]
             guard group.legs >= IntervalRegimes.minimumLegs, low > 0, high > 0 else { return wider }
             let q = group.percentiles
@@ -189,12 +191,12 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
 
         /// Every regime's shape, hour bands weighed against `hourWeighing` legs of the overall shape.
         func shapes(hourWeighing: Double) -> [[Double]] {
-            let hourShapes = hour.map { shape($0, wider: IntervalRegimes.overallShape, weighing: hourWeighing) }
+            let hourShapes = hour.map { Percentiles.shape($0, wider: IntervalRegimes.overallShape, weighing: hourWeighing, overall: overall) }
             let hourBands = hourShapes.count
             return regime.indices.map { index in
                 let d = distanceShapes[index / hourBands], h = hourShapes[index % hourBands]
                 let wider = [d[0] + h[0], d[1] * h[1], d[2] * h[2]]
-                return shape(regime[index], wider: wider, weighing: IntervalRegimes.widerShapeLegs)
+                return Percentiles.shape(regime[index], wider: wider, weighing: IntervalRegimes.widerShapeLegs, overall: overall)
             }
         }
     }
