@@ -102,21 +102,29 @@ public final class CoreAPI {
     }
 
     /// The OsmAnd endpoint: 200 with an empty body, 400 without a device id or with a broken field, 404 for a
-    /// device no rider carries.
+    /// device no rider carries, 405 for HEAD (a probe's `curl -I` must not record where a rider is).
     public func osmand(_ request: HTTPRequest) -> HTTPResponse {
-        let response: HTTPResponse
-        do {
-            let position = try OsmAndPosition.parse(request, localOffsetSeconds: session.engine.world.utcOffsetSeconds)
-            if let rider = devices.riders[position.device] {
-                response = take(position, rider: rider)
-            } else {
-                response = HTTPResponse.text(404, "unknown device \(TextSanitizer.clean(String(position.device.prefix(64))))\n")
-            }
-        } catch {
-            response = HTTPResponse.text(error.status, error.reason + "\n")
-        }
+        let response = request.headOnly ? Self.headRefused() : position(request)
         requests["osmand \(response.status)", default: 0] += 1
         return response
+    }
+
+    private static func headRefused() -> HTTPResponse {
+        var refusal = HTTPResponse.text(405, "HEAD records no position: a phone sends its position by GET or POST\n")
+        refusal.headers.append(("Allow", "GET, POST"))
+        return refusal
+    }
+
+    private func position(_ request: HTTPRequest) -> HTTPResponse {
+        do {
+            let position = try OsmAndPosition.parse(request, localOffsetSeconds: session.engine.world.utcOffsetSeconds)
+            guard let rider = devices.riders[position.device] else {
+                return HTTPResponse.text(404, "unknown device \(TextSanitizer.clean(String(position.device.prefix(64))))\n")
+            }
+            return take(position, rider: rider)
+        } catch {
+            return HTTPResponse.text(error.status, error.reason + "\n")
+        }
     }
 
     /// The method an endpoint takes, nil for a path that is none (the routes above, path by path).

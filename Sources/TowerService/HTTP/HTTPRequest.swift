@@ -9,6 +9,9 @@ public struct HTTPRequest: Sendable {
     public var query: [String: String]
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The client asked HEAD: the server hands it on as a GET and sends the reply's head alone. A handler whose GET
+    /// changes state (the OsmAnd port records a position) refuses it, since HEAD must change nothing.
+    public var headOnly = false
 
     public func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
 

@@ -195,7 +195,7 @@ public final class HTTPServer {
                 offset += consumed
                 connection.continued = false
                 let headOnly = request.method == "HEAD"
-                if headOnly { request.method = "GET" }
+                if headOnly { (request.method, request.headOnly) = ("GET", true) }
                 switch handler(request) {
                 case let .now(response):
                     queue(response, on: connection, closing: request.closes, headOnly: headOnly, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
