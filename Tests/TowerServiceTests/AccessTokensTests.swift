@@ -39,6 +39,19 @@ import TowerCore
         #expect(tokens.refusal(slow, needs: .events, now: 100.3)?.headers.contains { $0.name == "Retry-After" } == true)
     }
 
+    /// Asking about a request's head before its body comes (a client waiting for `100 Continue`) refuses what the
+    /// whole request would be refused, and takes nothing from the holder's rate: the whole request is asked again.
+    @Test func aHeadAskedBeforeItsBodySpendsNothing() throws {
+        var tokens = try AccessTokens.parse("slow 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 events 5", name: "tokens")
+        let slow = Self.request("Bearer 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3")
+        #expect((0..<20).allSatisfy { _ in tokens.refusal(slow, needs: .events, now: 100, spending: false) == nil })
+        #expect(tokens.refusal(Self.request(nil), needs: .events, now: 100, spending: false)?.status == 401)
+        #expect(tokens.refusal(slow, needs: .orders, now: 100, spending: false)?.status == 403)
+        let burst = (0..<11).map { _ in tokens.refusal(slow, needs: .events, now: 100)?.status }
+        #expect(burst.prefix(10).allSatisfy { $0 == nil } && burst.last == 429, "the burst whole after the heads: \(burst)")
+        #expect(tokens.refusal(slow, needs: .events, now: 100, spending: false)?.status == 429, "an empty rate refuses a head too")
+    }
+
     @Test func aBrokenLineIsAnErrorNamingIt() {
         for text in ["oms short events", "oms 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 write", "oms 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3",
                      "oms 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 events -1", "oms 6f1c0e4a9b27d3c58e0f2a71b4c6d9e3 events 5 extra",

@@ -14,7 +14,7 @@ import Testing
         for cut in [10, 40] {
             guard case .incomplete = parser.parse(all[0..<cut]) else { Issue.record("a partial request at \(cut) is not whole"); return }
         }
-        guard case .awaitingBody(continues: false) = parser.parse(all[0..<(first.utf8.count - 1)]) else { Issue.record("the head whole, the body not"); return }
+        guard case .awaitingBody(_, continues: false) = parser.parse(all[0..<(first.utf8.count - 1)]) else { Issue.record("the head whole, the body not"); return }
         guard case let .request(request, consumed) = parser.parse(all[...]) else { Issue.record("no request"); return }
         #expect(request.method == "POST" && request.path == "/v1/events" && request.body == Self.bytes("hello"))
         #expect(request.query == ["x": "1 2", "y": "a b"])
@@ -53,9 +53,9 @@ import Testing
     @Test func aClientWaitingToContinueIsSeenAndAnAbsoluteTargetIsReadForItsPath() {
         let parser = HTTPParser()
         let waiting = Self.bytes("POST /v1/orders HTTP/1.1\r\nContent-Length: 9\r\nExpect: 100-Continue\r\n\r\n")
-        guard case .awaitingBody(continues: true) = parser.parse(waiting[...]) else { Issue.record("not waiting to continue"); return }
+        guard case .awaitingBody(_, continues: true) = parser.parse(waiting[...]) else { Issue.record("not waiting to continue"); return }
         let old = Self.bytes("POST /v1/orders HTTP/1.0\r\nContent-Length: 9\r\nExpect: 100-continue\r\n\r\n")
-        guard case .awaitingBody(continues: false) = parser.parse(old[...]) else { Issue.record("HTTP/1.0 has no 100 Continue"); return }
+        guard case .awaitingBody(_, continues: false) = parser.parse(old[...]) else { Issue.record("HTTP/1.0 has no 100 Continue"); return }
         for (target, path, query) in [("http://core.example:8480/v1/orders/O-1?x=1", "/v1/orders/O-1", ["x": "1"]), ("HTTPS://core", "/", [:]),
                                       ("http://core?x=2", "/", ["x": "2"])] {
             guard case let .request(request, _) = parser.parse(Self.bytes("GET \(target) HTTP/1.1\r\n\r\n")[...]) else { Issue.record("\(target) refused"); continue }

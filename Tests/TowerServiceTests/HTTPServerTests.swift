@@ -92,6 +92,35 @@ import TowerCore
         #expect(reply.hasPrefix("HTTP/1.1 201 ") && reply.hasSuffix("POST /c 4"), "\(reply)")
     }
 
+    /// A client waiting to hear `100 Continue` whose head the screen refuses (a token that may not post) hears the
+    /// refusal instead, before it sends its body, and the connection is closed; the handler never sees it. A head
+    /// the screen lets by hears `100 Continue` as before.
+    @Test func aRefusedHeadIsToldBeforeItsBodyIsSent() throws {
+        var handled = 0
+        let server = try HTTPServer(address: "127.0.0.1:0") { request in
+            handled += 1
+            return .now(HTTPResponse.text(200, request.path))
+        }
+        server.screen = { $0.header("authorization") == nil ? HTTPResponse.error(401, "a token is needed") : nil }
+        defer { server.close() }
+        let refused = try Self.connect(server.port)
+        defer { close(refused) }
+        _ = "POST /c HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n".withCString { send(refused, $0, strlen($0), 0) }
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        let reply = Self.received(refused, within: 100)
+        #expect(reply.hasPrefix("HTTP/1.1 401 ") && reply.contains("Connection: close\r\n") && !reply.contains("100 Continue"), "\(reply)")
+        var byte: UInt8 = 0
+        #expect(recv(refused, &byte, 1, Int32(MSG_DONTWAIT)) == 0, "closed after the refusal")
+        let admitted = try Self.connect(server.port)
+        defer { close(admitted) }
+        _ = "POST /d HTTP/1.1\r\nAuthorization: Bearer x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n".withCString { send(admitted, $0, strlen($0), 0) }
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        #expect(Self.received(admitted, within: 100) == "HTTP/1.1 100 Continue\r\n\r\n")
+        _ = "body".withCString { send(admitted, $0, strlen($0), 0) }
+        for _ in 0..<3 { server.serve(timeout: 20) }
+        #expect(Self.received(admitted, within: 100).hasSuffix("/d") && handled == 1, "only the admitted request handled")
+    }
+
     /// A request answered later holds back only what its connection pipelined behind it: another connection is
     /// answered meanwhile, and the held one's replies keep the order of its requests.
     @Test func aRequestAnsweredLaterHoldsOnlyItsOwnConnection() throws {

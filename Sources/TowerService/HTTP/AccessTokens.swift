@@ -91,7 +91,9 @@ public struct AccessTokens: Sendable {
     }
 
     /// Nil when the request may go on; else the 401, 403 or 429 to answer. `now`: seconds on a steady clock.
-    mutating func refusal(_ request: HTTPRequest, needs scope: Scope, now: Double) -> HTTPResponse? {
+    /// `spending`: whether the request takes one from its holder's rate (not when only its head is asked about,
+    /// before its body comes: the whole request is asked again then).
+    mutating func refusal(_ request: HTTPRequest, needs scope: Scope, now: Double, spending: Bool = true) -> HTTPResponse? {
         guard let holder = holder(of: request.header("authorization")) else {
             var response = HTTPResponse.error(401, "a known bearer token is needed (Authorization: Bearer TOKEN)")
             response.headers.append(("WWW-Authenticate", "Bearer"))
@@ -107,7 +109,7 @@ public struct AccessTokens: Sendable {
             response.headers.append(("Retry-After", "1"))
             return response
         }
-        bucket.tokens -= 1
+        if spending { bucket.tokens -= 1 }
         buckets[holder.name] = bucket
         return nil
     }

@@ -68,6 +68,18 @@ public final class CoreAPI {
         return parts == ["v1", "orders"] ? .orders : .events
     }
 
+    /// A request's head before its body comes (`HTTPServer.screen`): the token's refusal, if any, so a client
+    /// that may not post is told before it sends the body.
+    public func refusal(beforeBody request: HTTPRequest) -> HTTPResponse? {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard let scope = Self.scope(request, parts),
+              let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9, spending: false) else {
+            return nil
+        }
+        requests["auth \(refusal.status)", default: 0] += 1
+        return refusal
+    }
+
     private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPAnswer) {
         if tokens != nil, let scope = Self.scope(request, parts),
            let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) {

@@ -73,9 +73,10 @@ public struct HTTPParser: Sendable {
     public enum Outcome: Sendable {
         /// More bytes are needed.
         case incomplete
-        /// The head is whole and the body is still to come; `continues`: the client waits to hear `100 Continue`
-        /// before it sends the body (`Expect: 100-continue`, as curl and .NET clients send for large bodies).
-        case awaitingBody(continues: Bool)
+        /// The head is whole (`head`, without its body) and the body is still to come; `continues`: the client
+        /// waits to hear `100 Continue` before it sends the body (`Expect: 100-continue`, as curl and .NET clients
+        /// send for large bodies).
+        case awaitingBody(head: HTTPRequest, continues: Bool)
         /// A whole request, and how many bytes of the buffer it took.
         case request(HTTPRequest, consumed: Int)
         /// The connection must be answered with `status` and closed.
@@ -162,7 +163,7 @@ public struct HTTPParser: Sendable {
         guard length <= limits.body else { return .failure(status: 413, reason: "the body is \(length) bytes, more than \(limits.body)") }
         let bodyStart = headEnd + 4
         guard buffer.endIndex - bodyStart >= length else {
-            return .awaitingBody(continues: parts[2].elementsEqual("HTTP/1.1".utf8) && request.header("expect")?.lowercased() == "100-continue")
+            return .awaitingBody(head: request, continues: parts[2].elementsEqual("HTTP/1.1".utf8) && request.header("expect")?.lowercased() == "100-continue")
         }
         request.body = Array(buffer[bodyStart..<(bodyStart + length)])
         return .request(request, consumed: bodyStart + length - start)

@@ -35,6 +35,9 @@ public final class HTTPServer {
     private var chunk = [UInt8](repeating: 0, count: 65536)
     /// What replies wait for; nil: they go at once.
     public var gate: ReplyGate?
+    /// Asked of a request's head when its client waits to hear `100 Continue`: a refusal (a token that may not
+    /// post) is answered instead, before the body is sent, and the connection closed (RFC 9110 10.1.1).
+    public var screen: ((HTTPRequest) -> HTTPResponse?)?
 
     public static let maxConnections = 512
     /// A connection with nothing to do is closed after this; a request begun must be complete within
@@ -186,10 +189,14 @@ public final class HTTPServer {
             switch parser.parse(connection.input[offset...]) {
             case .incomplete:
                 break
-            case let .awaitingBody(continues):
+            case let .awaitingBody(head, continues):
                 if continues, !connection.continued {
                     connection.continued = true
-                    connection.held.append((0, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)))
+                    if let refusal = screen?(head) {
+                        queue(refusal, on: connection, closing: true, ticket: 0)
+                    } else {
+                        connection.held.append((0, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)))
+                    }
                 }
             case var .request(request, consumed):
                 offset += consumed

@@ -44,6 +44,7 @@ enum ServeCommand: Command {
                               try OrderMapping.load(path: FileManager.default.fileExists(atPath: $0) ? $0 : Installation.shipped($0))
                           })
         let http = try arguments.value("http").map { try HTTPServer(address: $0, handler: api.handle) }
+        http?.screen = api.refusal(beforeBody:)
         let osmand = try arguments.value("osmand").map { try HTTPServer(address: $0, respond: api.osmand) }
         if osmand != nil, api.devices.riders.isEmpty { log("--osmand with no device column in riders.csv and no --devices: every phone is an unknown device (404)") }
         for endpoint in [http, osmand].compactMap({ $0 }) { endpoint.gate = api.commits }
