@@ -45,6 +45,32 @@ import TowerCore
     }
 }
 
+/// A run stopped before any window has closed or any delivery been made has no rates to give: the JSON says null
+/// (not 0, which would read as every promise broken), the report says none is decided.
+@Suite struct UndecidedFiguresTests {
+    @Test func aRunStoppedBeforeAnythingIsDecidedHasNoRates() throws {
+        let city = try Tower.smallCity()
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = folder + "/early.jsonl"
+        let run = try Tower.run(["simulate", "--scenario", city, "--seed", "2", "--until", "06:05", "--journal", journal, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONParser.parse(Array(run.stdout.utf8))
+        #expect(json["delivered"] == .number(0) && json["promises"]?["kept"] == .number(0) && json["promises"]?["broken"] == .number(0), "\(run.stdout.prefix(300))")
+        for rate in ["on_time_rate", "first_attempt_rate", "eta_accuracy_rate", "eta_accuracy_at_dispatch"] {
+            #expect(json[rate] == .null, "\(rate): \(String(describing: json[rate]))")
+        }
+        #expect(json["promises"]?["kept_rate"] == .null)
+        let report = try Tower.run(["report", journal])
+        let kept = report.stdout.split(separator: "\n").first { $0.hasPrefix("promises kept") }.map(String.init) ?? ""
+        #expect(report.status == 0 && kept.contains("— (0 kept, 0 broken"), "\(report.stdout.prefix(800))")
+        let html = folder + "/early.html"
+        #expect(try Tower.run(["report", "--html", html, journal]).status == 0)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("no promise decided yet") && !page.contains("0.0% of promises kept"), "\(page.prefix(2000))")
+    }
+}
+
 /// `tower bench hindsight`: each policy's kept rate beside the day played with every order known at the plan lock.
 @Suite struct HindsightBenchTests {
     @Test func eachPolicyIsSetAgainstTheDayWithEveryOrderKnown() throws {

@@ -62,6 +62,10 @@ public struct RunReport: Sendable {
     public var promises = Promises()
     /// Orders whose first delivery attempt failed (the customer was out, the address wrong, ...).
     public var failedFirstAttempts = 0
+    /// Orders a rider tried to deliver at least once (what the first-attempt rate counts over).
+    public var attempted = 0
+    /// Deliveries a plan had given a rider (what the plan-to-execution variance counts over).
+    public var plannedDeliveries = 0
     /// Orders no rider carries (not delivered, not cancelled).
     public var unassigned = 0
     public var km = 0.0
@@ -92,7 +96,7 @@ public struct RunReport: Sendable {
         self.failedCost = failedCost
         self.policy = policy
         self.seed = seed
-        var firstTry = 0, attempted = 0, accurate = 0, accurateAtDispatch = 0, asPlanned = 0, planned = 0
+        var firstTry = 0, accurate = 0, accurateAtDispatch = 0, asPlanned = 0
         var deliveredBy: [Channel: Int] = [:]
         var failedBy: [Channel: Int] = [:]
         var dropsPaid: [Channel: [(String, Double)]] = [:]
@@ -129,7 +133,7 @@ public struct RunReport: Sendable {
             if let eta = recorder.lastETA[order.id], abs(arrived - eta) <= RunReport.etaTolerance { accurate += 1 }
             if let eta = recorder.firstETA[order.id], abs(arrived - eta) <= RunReport.etaTolerance { accurateAtDispatch += 1 }
             if let rider = recorder.plannedRider[order.id] {
-                planned += 1
+                plannedDeliveries += 1
                 if rider == order.rider { asPlanned += 1 }
             }
         }
@@ -140,7 +144,7 @@ public struct RunReport: Sendable {
         failedFirstAttempts = attempted - firstTry
         etaAccuracyRate = share(accurate, delivered)
         etaAccuracyAtDispatch = share(accurateAtDispatch, delivered)
-        planVariance = 1 - share(asPlanned, planned)
+        planVariance = 1 - share(asPlanned, plannedDeliveries)
         sequenceShift = RunReport.sequenceShift(world: world, recorder: recorder)
 
         notifications = world.notificationsSent
@@ -211,6 +215,11 @@ public struct RunReport: Sendable {
     public var json: String {
         var w = JSONWriter()
         func number(_ key: String, _ value: Double) { w.key(key); w.value((value * 10000).rounded() / 10000) }
+        // A share of nothing is no figure: null, not 0 (a run stopped before any window closed kept no promise and
+        // broke none).
+        func share(_ key: String, _ value: Double, of count: Int) {
+            if count > 0 { number(key, value) } else { w.key(key); w.null() }
+        }
         w.beginObject()
         w.key("policy"); w.value(policy)
         w.key("seed"); w.value(Int64(bitPattern: seed))
@@ -222,7 +231,7 @@ public struct RunReport: Sendable {
         w.key("moved"); w.value(promises.moved)
         w.key("broken"); w.value(promises.broken)
         w.key("pending"); w.value(promises.pending)
-        number("kept_rate", promises.keptRate)
+        share("kept_rate", promises.keptRate, of: promises.kept + promises.broken)
         w.key("moved_median_notice_s")
         if let notice = promises.medianNoticeSeconds { w.value(notice) } else { w.null() }
         w.endObject()
@@ -233,11 +242,11 @@ public struct RunReport: Sendable {
         number("km", km)
         number("utilisation", utilisation)
         w.key("notifications_sent"); w.value(notifications)
-        number("on_time_rate", onTimeRate)
-        number("first_attempt_rate", firstAttemptRate)
-        number("eta_accuracy_rate", etaAccuracyRate)
-        number("eta_accuracy_at_dispatch", etaAccuracyAtDispatch)
-        number("plan_variance", planVariance)
+        share("on_time_rate", onTimeRate, of: delivered)
+        share("first_attempt_rate", firstAttemptRate, of: attempted)
+        share("eta_accuracy_rate", etaAccuracyRate, of: delivered)
+        share("eta_accuracy_at_dispatch", etaAccuracyAtDispatch, of: delivered)
+        share("plan_variance", planVariance, of: plannedDeliveries)
         number("plan_sequence_shift", sequenceShift)
         number("exception_resolution_median_s", resolution.all.median)
         number("exception_resolution_p90_s", resolution.all.p90)

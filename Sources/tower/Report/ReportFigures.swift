@@ -9,6 +9,8 @@ enum ReportFigures {
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    /// A share of `count` things: a dash when there were none (a journal cut before any delivery).
+    static func percent(_ value: Double, of count: Int) -> String { count > 0 ? percent(value) : "—" }
     static func money(_ value: Double) -> String { String(format: "%.2f", value) }
     static func duration(_ seconds: Double) -> String {
         if seconds < 0 { return "−" + duration(-seconds) }
@@ -25,20 +27,20 @@ enum ReportFigures {
         Row(title: "delivered") { "\($0.run.delivered)" },
         Row(title: "late deliveries") { "\($0.run.late) (against the booked window)" },
         Row(title: "  late against the window as moved") { "\($0.run.lateAgainstMovedWindow)" },
-        Row(title: "on-time rate") { percent($0.run.onTimeRate) },
+        Row(title: "on-time rate") { percent($0.run.onTimeRate, of: $0.run.delivered) },
         Row(title: "promises kept") {
             let p = $0.run.promises
-            return "\(percent(p.keptRate)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
+            return "\(percent(p.keptRate, of: p.kept + p.broken)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
         },
         Row(title: "promises moved by the core") {
             let p = $0.run.promises
             return "\(p.moved)" + (p.medianNoticeSeconds.map { ", median notice \(duration($0))" } ?? "")
         },
         Row(title: "failed deliveries (cost)") { "\($0.run.failed) (\(money(Double($0.run.failed) * $0.run.failedCost)))" },
-        Row(title: "first-attempt rate") { "\(percent($0.run.firstAttemptRate)) (\($0.run.failedFirstAttempts) failed first)" },
-        Row(title: "ETA accuracy ±10 min: last ETA") { percent($0.run.etaAccuracyRate) },
-        Row(title: "ETA accuracy ±10 min: at dispatch") { percent($0.run.etaAccuracyAtDispatch) },
-        Row(title: "plan-to-execution variance") { percent($0.run.planVariance) },
+        Row(title: "first-attempt rate") { "\(percent($0.run.firstAttemptRate, of: $0.run.attempted)) (\($0.run.failedFirstAttempts) failed first)" },
+        Row(title: "ETA accuracy ±10 min: last ETA") { percent($0.run.etaAccuracyRate, of: $0.run.delivered) },
+        Row(title: "ETA accuracy ±10 min: at dispatch") { percent($0.run.etaAccuracyAtDispatch, of: $0.run.delivered) },
+        Row(title: "plan-to-execution variance") { percent($0.run.planVariance, of: $0.run.plannedDeliveries) },
         Row(title: "  kept stops: places moved") { String(format: "%.2f", $0.run.sequenceShift) },
         Row(title: "exception resolution (all)") { "median \(duration($0.run.resolution.all.median)), P90 \(duration($0.run.resolution.all.p90))" },
         Row(title: "  by the core, or cleared") { resolution($0, .auto) },

@@ -53,17 +53,20 @@ enum ReportStory {
         let run = day.run, a = accounting(day.world)
         let unit = day.world.costUnit
         var text = "Of \(a.total) orders, \(a.onTime) were delivered inside the window the customer booked "
-            + "(\(ReportFigures.percent(run.promises.keptRate)) of promises kept) and \(a.late) late"
+            + (run.promises.kept + run.promises.broken > 0 ? "(\(ReportFigures.percent(run.promises.keptRate)) of promises kept)" : "(no promise decided yet)")
+            + " and \(a.late) late"
         text += a.lateMoved > 0 ? " (\(a.lateMoved) of them in a window the core moved, with notice to the customer)" : ""
         text += "; \(a.failed) failed at the door, \(a.cancelled) were cancelled"
         if a.unassigned + a.underway > 0 { text += ", and \(a.unassigned + a.underway) were not delivered when the journal ends" }
-        text += ". Against the 06:00 plan, \(ReportFigures.percent(run.planVariance)) of its deliveries were made by another rider. "
+        text += run.plannedDeliveries > 0 ? ". Against the 06:00 plan, \(ReportFigures.percent(run.planVariance)) of its deliveries were made by another rider. " : ". "
         let raised = run.exceptions["raised"] ?? 0, auto = run.exceptions["auto_resolved"] ?? 0, escalated = run.exceptions["escalated"] ?? 0
         text += "Of \(raised) exceptions the core resolved \(auto) itself and put \(escalated) before a person"
         let defaulted = run.exceptions["defaulted"] ?? 0
         text += defaulted > 0 ? " (\(defaulted) of them decided by the policy's default when no one answered). " : ". "
-        text += "First attempts succeeded \(ReportFigures.percent(run.firstAttemptRate)) of the time, the last ETA given was within 10 minutes "
-            + "\(ReportFigures.percent(run.etaAccuracyRate)) of the time, and a delivery cost \(ReportFigures.money(run.costPerDelivery["all"] ?? 0)) \(unit) on average."
+        guard run.attempted > 0 else { return text + "No delivery was attempted yet." }
+        text += "First attempts succeeded \(ReportFigures.percent(run.firstAttemptRate)) of the time, "
+        text += run.delivered > 0 ? "the last ETA given was within 10 minutes \(ReportFigures.percent(run.etaAccuracyRate)) of the time, and " : ""
+        text += "a delivery cost \(ReportFigures.money(run.costPerDelivery["all"] ?? 0)) \(unit) on average."
         return text
     }
 
