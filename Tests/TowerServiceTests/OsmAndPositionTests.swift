@@ -55,7 +55,10 @@ import TowerCore
                       "GET /?id=9&lat=1&lon=2&timestamp=1e300 HTTP/1.1\r\n\r\n", "GET /?id=9&lat=1&lon=2&speed=-3 HTTP/1.1\r\n\r\n",
                       "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{\"a\":",
                       "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 68\r\n\r\n{\"device_id\":1.5,\"location\":{\"coords\":{\"latitude\":1,\"longitude\":2}}}",
-                      "GET /?id=9&lat=1&lon=2&timestamp=2026-11-17%2009:00 HTTP/1.1\r\n\r\n"])
+                      "GET /?id=9&lat=1&lon=2&timestamp=2026-11-17%2009:00 HTTP/1.1\r\n\r\n"] + [-5, 1e300].map { stamp in
+                          let body = #"{"device_id":"9","location":{"timestamp":\#(stamp),"coords":{"latitude":1,"longitude":2}}}"#
+                          return "POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+                      })
     func aBrokenPositionIsA400WithTheReason(raw: String) throws {
         #expect(throws: OsmAndPosition.Refusal.self) { try OsmAndPosition.parse(try Self.request(raw)) }
         do { _ = try OsmAndPosition.parse(try Self.request(raw)) } catch let refusal as OsmAndPosition.Refusal {

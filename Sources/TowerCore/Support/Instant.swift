@@ -128,10 +128,14 @@ public enum ISOTime {
         return h * 3600 + m * 60 + s
     }
 
+    /// The local day that holds an instant in the given offset, as days since 1970-01-01.
+    public static func day(_ instant: Instant, offsetSeconds: Int) -> Int {
+        Int(floorDiv(instant.seconds + Int64(offsetSeconds), 86400))
+    }
+
     /// Weekday of an instant in the given offset, 0 = Monday … 6 = Sunday.
     public static func weekday(_ instant: Instant, offsetSeconds: Int) -> Int {
-        let days = floorDiv(instant.seconds + Int64(offsetSeconds), 86400)
-        return Int(((days % 7) + 7 + 3) % 7)
+        (day(instant, offsetSeconds: offsetSeconds) % 7 + 7 + 3) % 7
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -66,15 +66,16 @@ public struct OsmAndPosition: Equatable, Sendable {
         guard case let .number(latitude)? = coords?["latitude"], case let .number(longitude)? = coords?["longitude"] else {
             throw Refusal(status: 400, reason: "no location.coords.latitude and longitude")
         }
-        var stamp: String?
+        let time: Instant?
         switch value["location"]?["timestamp"] {
-        case let .string(text)?: stamp = text
-        case let .number(number)?: stamp = String(number)
-        default: break
+        case let .string(text)?: time = try Self.time(text, localOffsetSeconds)
+        case let .number(number)? where number >= 0: time = try epoch(number, written: String(number))
+        case .number?: throw Refusal(status: 400, reason: "location.timestamp is negative")
+        default: time = nil
         }
         var speed: Double?
         if case let .number(metres)? = coords?["speed"], metres.isFinite, metres >= 0 { speed = metres }
-        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: try time(stamp, localOffsetSeconds), speed: speed)
+        return OsmAndPosition(device: device, point: try point(latitude, longitude), time: time, speed: speed)
     }
 
     private static func point(_ latitude: Double, _ longitude: Double) throws(Refusal) -> GeoPoint {
@@ -88,14 +89,17 @@ public struct OsmAndPosition: Equatable, Sendable {
     /// (in `localOffsetSeconds`).
     private static func time(_ text: String?, _ localOffsetSeconds: Int) throws(Refusal) -> Instant? {
         guard let text, !text.isEmpty else { return nil }
-        if let number = Double(text), number.isFinite, number >= 0 {
-            let seconds = number >= 2_147_483_648 ? number / 1000 : number
-            // Past the year 5000 is no phone's clock (and would not fit the core's time).
-            guard seconds < 1e11 else { throw Refusal(status: 400, reason: "timestamp \(TextSanitizer.clean(String(text.prefix(40)))) is not a time a phone could send") }
-            return Instant(seconds: Int64(seconds))
-        }
+        if let number = Double(text), number.isFinite, number >= 0 { return try epoch(number, written: text) }
         if let parsed = ISOTime.parse(text) { return parsed.instant }
         if text.utf8.count == 19, let parsed = ISOTime.parse(text + "Z") { return parsed.instant - Int64(localOffsetSeconds) }
         throw Refusal(status: 400, reason: "timestamp '\(TextSanitizer.clean(String(text.prefix(40))))' is not epoch seconds, milliseconds, ISO 8601 or YYYY-MM-DD HH:MM:SS")
+    }
+
+    /// Epoch seconds, or milliseconds for values of 2^31 and more; `written`: the number as the phone sent it.
+    private static func epoch(_ number: Double, written: String) throws(Refusal) -> Instant {
+        let seconds = number >= 2_147_483_648 ? number / 1000 : number
+        // Past the year 5000 is no phone's clock (and would not fit the core's time); infinity is past it too.
+        guard seconds < 1e11 else { throw Refusal(status: 400, reason: "timestamp \(TextSanitizer.clean(String(written.prefix(40)))) is not a time a phone could send") }
+        return Instant(seconds: Int64(seconds))
     }
 }

@@ -424,10 +424,7 @@ public struct ETAModel: Codable, Sendable {
     static let dwellTreeCategories: Set<Int> = [4, 5, 8]
 
     /// The local day a leg leaves on, as days since 1970-01-01.
-    static func day(_ row: HistoryRow) -> Int {
-        let local = row.departedAt.seconds + Int64(row.utcOffsetSeconds)
-        return Int((local - Int64(ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds))) / 86_400)
-    }
+    static func day(_ row: HistoryRow) -> Int { ISOTime.day(row.departedAt, offsetSeconds: row.utcOffsetSeconds) }
 
     static func hour(_ row: HistoryRow) -> Int { ISOTime.secondOfDay(row.departedAt, offsetSeconds: row.utcOffsetSeconds) / 3600 }
 
