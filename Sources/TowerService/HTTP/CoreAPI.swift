@@ -46,7 +46,7 @@ public final class CoreAPI {
     // MARK: Routes
 
     public func handle(_ request: HTTPRequest) -> HTTPAnswer {
-        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = Self.parts(of: request)
         let (route, answer) = answer(request, parts)
         switch answer {
         case let .now(response):
@@ -61,6 +61,11 @@ public final class CoreAPI {
         }
     }
 
+    /// The path's segments, as the routes below match them.
+    private static func parts(of request: HTTPRequest) -> [String] {
+        request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
     /// The scope a route needs, when tokens are in use.
     private static func scope(_ request: HTTPRequest, _ parts: [String]) -> AccessTokens.Scope? {
         if parts == ["healthz"] { return nil }
@@ -71,8 +76,7 @@ public final class CoreAPI {
     /// A request's head before its body comes (`HTTPServer.screen`): the token's refusal, if any, so a client
     /// that may not post is told before it sends the body.
     public func refusal(beforeBody request: HTTPRequest) -> HTTPResponse? {
-        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard let scope = Self.scope(request, parts),
+        guard let scope = Self.scope(request, Self.parts(of: request)),
               let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9, spending: false) else {
             return nil
         }
