@@ -217,7 +217,7 @@ public struct RunReport: Sendable {
         func number(_ key: String, _ value: Double) { w.key(key); w.value((value * 10000).rounded() / 10000) }
         // A share of nothing is no figure: null, not 0 (a run stopped before any window closed kept no promise and
         // broke none).
-        func share(_ key: String, _ value: Double, of count: Int) {
+        func rate(_ key: String, _ value: Double, of count: Int) {
             if count > 0 { number(key, value) } else { w.key(key); w.null() }
         }
         w.beginObject()
@@ -231,7 +231,7 @@ public struct RunReport: Sendable {
         w.key("moved"); w.value(promises.moved)
         w.key("broken"); w.value(promises.broken)
         w.key("pending"); w.value(promises.pending)
-        share("kept_rate", promises.keptRate, of: promises.kept + promises.broken)
+        rate("kept_rate", promises.keptRate, of: promises.kept + promises.broken)
         w.key("moved_median_notice_s")
         if let notice = promises.medianNoticeSeconds { w.value(notice) } else { w.null() }
         w.endObject()
@@ -242,11 +242,11 @@ public struct RunReport: Sendable {
         number("km", km)
         number("utilisation", utilisation)
         w.key("notifications_sent"); w.value(notifications)
-        share("on_time_rate", onTimeRate, of: delivered)
-        share("first_attempt_rate", firstAttemptRate, of: attempted)
-        share("eta_accuracy_rate", etaAccuracyRate, of: delivered)
-        share("eta_accuracy_at_dispatch", etaAccuracyAtDispatch, of: delivered)
-        share("plan_variance", planVariance, of: plannedDeliveries)
+        rate("on_time_rate", onTimeRate, of: delivered)
+        rate("first_attempt_rate", firstAttemptRate, of: attempted)
+        rate("eta_accuracy_rate", etaAccuracyRate, of: delivered)
+        rate("eta_accuracy_at_dispatch", etaAccuracyAtDispatch, of: delivered)
+        rate("plan_variance", planVariance, of: plannedDeliveries)
         number("plan_sequence_shift", sequenceShift)
         number("exception_resolution_median_s", resolution.all.median)
         number("exception_resolution_p90_s", resolution.all.p90)

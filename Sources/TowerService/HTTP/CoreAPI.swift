@@ -61,6 +61,9 @@ public final class CoreAPI {
         }
     }
 
+    /// Seconds on a steady clock, for the tokens' rates.
+    private static func steadySeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
     /// The path's segments, as the routes below match them.
     private static func parts(of request: HTTPRequest) -> [String] {
         request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -77,7 +80,7 @@ public final class CoreAPI {
     /// that may not post is told before it sends the body.
     public func refusal(beforeBody request: HTTPRequest) -> HTTPResponse? {
         guard let scope = Self.scope(request, Self.parts(of: request)),
-              let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9, spending: false) else {
+              let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds(), spending: false) else {
             return nil
         }
         requests["auth \(refusal.status)", default: 0] += 1
@@ -86,7 +89,7 @@ public final class CoreAPI {
 
     private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPAnswer) {
         if tokens != nil, let scope = Self.scope(request, parts),
-           let refusal = tokens?.refusal(request, needs: scope, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) {
+           let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds()) {
             return ("auth", .now(refusal))
         }
         // Feed lines and orders may be answered later (an order system's orders go in shares: `take`); the rest at once.

@@ -201,13 +201,12 @@ public final class HTTPServer {
             case var .request(request, consumed):
                 offset += consumed
                 connection.continued = false
-                let headOnly = request.method == "HEAD"
-                if headOnly { (request.method, request.headOnly) = ("GET", true) }
+                if request.method == "HEAD" { (request.method, request.headOnly) = ("GET", true) }
                 switch handler(request) {
                 case let .now(response):
-                    queue(response, on: connection, closing: request.closes, headOnly: headOnly, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
+                    queue(response, on: connection, closing: request.closes, headOnly: request.headOnly, ticket: response.waitsForJournal ? gate?.ticket() ?? 0 : 0)
                 case let .later(next):
-                    connection.work = (next, request.closes, headOnly)
+                    connection.work = (next, request.closes, request.headOnly)
                 }
                 continue
             case let .failure(status, reason):
