@@ -141,6 +141,22 @@ import Testing
         let alone = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
         #expect(runs[0]["late"] as? Int == alone["late"] as? Int && runs[0]["delivered"] as? Int == alone["delivered"] as? Int)
 
+        #expect(summary["static"]?["promises_kept_rate"]?["runs"] == 2)
+
+        // Stopped before anything was delivered: a rate or a cost per delivery over nothing is no figure, and no
+        // mean counts it as 0.
+        let early = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous-auto", "--runs", "2", "--until", "06:05"])
+        let earlyLines = early.stdout.split(separator: "\n").map(String.init)
+        for title in ["promises kept", "on-time rate (booked)", "cost per delivery"] {
+            #expect(earlyLines.contains { $0.hasPrefix(title) && $0.split(separator: " ", omittingEmptySubsequences: true).suffix(2) == ["—", "—"] },
+                    "\(title): \(early.stdout)")
+        }
+        #expect(earlyLines.contains { $0.contains("late or failed (booked) —") && $0.contains("static has none to compare with") })
+        let earlyJSON = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous-auto", "--runs", "2", "--until", "06:05", "--json"])
+        let earlyObject = try #require(try JSONSerialization.jsonObject(with: Data(earlyJSON.stdout.utf8)) as? [String: Any])
+        let kept = try #require(((earlyObject["summary"] as? [String: Any])?["static"] as? [String: Any])?["promises_kept_rate"] as? [String: Any])
+        #expect(kept["mean"] is NSNull && kept["runs"] as? Int == 0)
+
         let mixed = try Tower.run(["simulate", "--scenario", city, "--runs", "2", "--journal", "x.jsonl"])
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("--journal belongs to a single run"))

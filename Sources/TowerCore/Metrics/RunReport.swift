@@ -211,15 +211,24 @@ public struct RunReport: Sendable {
         return count == 0 ? 0 : Double(moved) / Double(count)
     }
 
+    /// A figure over `count` things (a rate, a cost per delivery, a median time) as a figure: nil when it is over
+    /// nothing (a run stopped before any window closed kept no promise and broke none: its kept rate is no figure,
+    /// not 0, and a channel that delivered nothing has no cost per delivery).
+    public static func figure(_ value: Double, over count: Int) -> Double? { count > 0 ? value : nil }
+
+    /// The cost per delivery of a channel (`own`, `3pl`, `gig`) or of them all (`all`); nil when it delivered nothing.
+    public func costPerDelivery(_ key: String) -> Double? {
+        RunReport.figure(costPerDelivery[key] ?? 0, over: key == "all" ? delivered : deliveriesByChannel[key] ?? 0)
+    }
+
     /// One JSON object.
     public var json: String {
         var w = JSONWriter()
         func number(_ key: String, _ value: Double) { w.key(key); w.value((value * 10000).rounded() / 10000) }
-        // A share of nothing is no figure: null, not 0 (a run stopped before any window closed kept no promise and
-        // broke none).
-        func rate(_ key: String, _ value: Double, of count: Int) {
-            if count > 0 { number(key, value) } else { w.key(key); w.null() }
+        func figure(_ key: String, _ value: Double?) {
+            if let value { number(key, value) } else { w.key(key); w.null() }
         }
+        func rate(_ key: String, _ value: Double, of count: Int) { figure(key, RunReport.figure(value, over: count)) }
         w.beginObject()
         w.key("policy"); w.value(policy)
         w.key("seed"); w.value(Int64(bitPattern: seed))
@@ -231,7 +240,7 @@ public struct RunReport: Sendable {
         w.key("moved"); w.value(promises.moved)
         w.key("broken"); w.value(promises.broken)
         w.key("pending"); w.value(promises.pending)
-        rate("kept_rate", promises.keptRate, of: promises.kept + promises.broken)
+        rate("kept_rate", promises.keptRate, of: promises.decided)
         w.key("moved_median_notice_s")
         if let notice = promises.medianNoticeSeconds { w.value(notice) } else { w.null() }
         w.endObject()
@@ -248,8 +257,8 @@ public struct RunReport: Sendable {
         rate("eta_accuracy_at_dispatch", etaAccuracyAtDispatch, of: delivered)
         rate("plan_variance", planVariance, of: plannedDeliveries)
         number("plan_sequence_shift", sequenceShift)
-        number("exception_resolution_median_s", resolution.all.median)
-        number("exception_resolution_p90_s", resolution.all.p90)
+        rate("exception_resolution_median_s", resolution.all.median, of: resolution.all.count)
+        rate("exception_resolution_p90_s", resolution.all.p90, of: resolution.all.count)
         w.key("exception_resolution"); w.beginObject()
         func figures(_ byResolver: [ResolutionTimes.Resolver: ResolutionTimes.Figures]) {
             for resolver in ResolutionTimes.Resolver.allCases {
@@ -267,7 +276,7 @@ public struct RunReport: Sendable {
         w.endObject()
         w.endObject()
         w.key("cost_per_delivery"); w.beginObject()
-        for key in ["own", "3pl", "gig", "all"] { number(key, costPerDelivery[key] ?? 0) }
+        for key in ["own", "3pl", "gig", "all"] { figure(key, costPerDelivery(key)) }
         w.endObject()
         w.key("deliveries_by_channel"); w.beginObject()
         for key in ["own", "3pl", "gig"] { w.key(key); w.value(deliveriesByChannel[key] ?? 0) }
@@ -294,8 +303,10 @@ public struct Promises: Sendable, Equatable {
     /// when it came after that window had already closed).
     public var medianNoticeSeconds: Double?
 
-    /// Kept over the promises decided (kept or broken; at the day's end, every order not cancelled).
-    public var keptRate: Double { kept + broken == 0 ? 0 : Double(kept) / Double(kept + broken) }
+    /// The promises decided: kept or broken (at the day's end, every order not cancelled).
+    public var decided: Int { kept + broken }
+    /// Kept over the promises decided.
+    public var keptRate: Double { decided == 0 ? 0 : Double(kept) / Double(decided) }
 }
 
 /// A board's snapshot carries the recorder (four entries per order of the day): written as a record, field by

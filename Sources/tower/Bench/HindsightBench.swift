@@ -39,7 +39,12 @@ enum HindsightBench {
             do {
                 let report = try HeadlessRun.report(scenario: hindsight ? known : scenario, seed: seed, mode: mode, policy: .standard,
                                                     policyName: hindsight ? "hindsight" : mode.rawValue, until: until, eta: eta)
-                result = .success(report.promises.keptRate)
+                // A day with no promise decided (every order cancelled) has no kept rate to bound.
+                if let kept = RunReport.figure(report.promises.keptRate, over: report.promises.decided) {
+                    result = .success(kept)
+                } else {
+                    result = .failure(ToolError("seed \(seed): no promise was decided (every order was cancelled, or there is none): no kept rate to bound"))
+                }
             } catch {
                 result = .failure(error as? ToolError ?? ToolError("\(error)"))
             }

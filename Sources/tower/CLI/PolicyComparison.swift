@@ -8,7 +8,8 @@ struct PolicyComparison {
     struct Metric: Sendable {
         var key: String
         var title: String
-        var value: @Sendable (RunReport) -> Double
+        /// The run's figure; nil for a rate of nothing (`RunReport.figure(_:of:)`), which no mean counts.
+        var value: @Sendable (RunReport) -> Double?
         var percent: Bool
         /// Decimals shown (percentages and small counts 1, money 2).
         var decimals: Int? = nil
@@ -18,23 +19,23 @@ struct PolicyComparison {
         Metric(key: "delivered", title: "delivered", value: { Double($0.delivered) }, percent: false),
         Metric(key: "late", title: "late (booked window)", value: { Double($0.late) }, percent: false),
         Metric(key: "late_against_moved_window", title: "  late (window as moved)", value: { Double($0.lateAgainstMovedWindow) }, percent: false),
-        Metric(key: "promises_kept_rate", title: "promises kept", value: { $0.promises.keptRate }, percent: true),
+        Metric(key: "promises_kept_rate", title: "promises kept", value: { RunReport.figure($0.promises.keptRate, over: $0.promises.decided) }, percent: true),
         Metric(key: "promises_moved", title: "promises moved", value: { Double($0.promises.moved) }, percent: false),
         Metric(key: "late_or_failed", title: "late or failed", value: { Double($0.late + $0.failed) }, percent: false),
         Metric(key: "failed", title: "failed (last attempt)", value: { Double($0.failed) }, percent: false),
         Metric(key: "failed_first_attempts", title: "failed first attempts", value: { Double($0.failedFirstAttempts) }, percent: false),
-        Metric(key: "on_time_rate", title: "on-time rate (booked)", value: { $0.onTimeRate }, percent: true),
-        Metric(key: "first_attempt_rate", title: "first-attempt rate", value: { $0.firstAttemptRate }, percent: true),
-        Metric(key: "eta_accuracy_rate", title: "ETA accuracy (±10 min)", value: { $0.etaAccuracyRate }, percent: true),
-        Metric(key: "eta_accuracy_at_dispatch", title: "  of the ETA at dispatch", value: { $0.etaAccuracyAtDispatch }, percent: true),
-        Metric(key: "plan_variance", title: "plan-to-execution variance", value: { $0.planVariance }, percent: true),
+        Metric(key: "on_time_rate", title: "on-time rate (booked)", value: { RunReport.figure($0.onTimeRate, over: $0.delivered) }, percent: true),
+        Metric(key: "first_attempt_rate", title: "first-attempt rate", value: { RunReport.figure($0.firstAttemptRate, over: $0.attempted) }, percent: true),
+        Metric(key: "eta_accuracy_rate", title: "ETA accuracy (±10 min)", value: { RunReport.figure($0.etaAccuracyRate, over: $0.delivered) }, percent: true),
+        Metric(key: "eta_accuracy_at_dispatch", title: "  of the ETA at dispatch", value: { RunReport.figure($0.etaAccuracyAtDispatch, over: $0.delivered) }, percent: true),
+        Metric(key: "plan_variance", title: "plan-to-execution variance", value: { RunReport.figure($0.planVariance, over: $0.plannedDeliveries) }, percent: true),
         Metric(key: "plan_sequence_shift", title: "  kept stops: places moved", value: { $0.sequenceShift }, percent: false, decimals: 2),
-        Metric(key: "exception_resolution_median_s", title: "resolution median (s)", value: { $0.resolution.all.median }, percent: false),
-        Metric(key: "exception_resolution_p90_s", title: "resolution P90 (s)", value: { $0.resolution.all.p90 }, percent: false),
-        Metric(key: "cost_per_delivery", title: "cost per delivery", value: { $0.costPerDelivery["all"] ?? 0 }, percent: false, decimals: 2),
-        Metric(key: "cost_per_delivery_own", title: "  own fleet", value: { $0.costPerDelivery["own"] ?? 0 }, percent: false, decimals: 2),
-        Metric(key: "cost_per_delivery_3pl", title: "  3PL", value: { $0.costPerDelivery["3pl"] ?? 0 }, percent: false, decimals: 2),
-        Metric(key: "cost_per_delivery_gig", title: "  gig", value: { $0.costPerDelivery["gig"] ?? 0 }, percent: false, decimals: 2),
+        Metric(key: "exception_resolution_median_s", title: "resolution median (s)", value: { RunReport.figure($0.resolution.all.median, over: $0.resolution.all.count) }, percent: false),
+        Metric(key: "exception_resolution_p90_s", title: "resolution P90 (s)", value: { RunReport.figure($0.resolution.all.p90, over: $0.resolution.all.count) }, percent: false),
+        Metric(key: "cost_per_delivery", title: "cost per delivery", value: { $0.costPerDelivery("all") }, percent: false, decimals: 2),
+        Metric(key: "cost_per_delivery_own", title: "  own fleet", value: { $0.costPerDelivery("own") }, percent: false, decimals: 2),
+        Metric(key: "cost_per_delivery_3pl", title: "  3PL", value: { $0.costPerDelivery("3pl") }, percent: false, decimals: 2),
+        Metric(key: "cost_per_delivery_gig", title: "  gig", value: { $0.costPerDelivery("gig") }, percent: false, decimals: 2),
         Metric(key: "km", title: "km driven", value: { $0.km }, percent: false),
         Metric(key: "utilisation", title: "rider utilisation", value: { $0.utilisation }, percent: true),
         Metric(key: "notifications_sent", title: "customer messages", value: { Double($0.notifications) }, percent: false),
@@ -73,7 +74,8 @@ struct PolicyComparison {
         }
     }
 
-    func interval(_ metric: Metric, _ policy: String) -> Interval { Interval((reports[policy] ?? []).map(metric.value)) }
+    /// A figure's mean over a policy's runs, leaving out the runs where it is a rate of nothing.
+    func interval(_ metric: Metric, _ policy: String) -> Interval { Interval((reports[policy] ?? []).compactMap(metric.value)) }
 
     /// The table: one row per figure, one column per policy, `mean ± half-width`.
     var table: [String] {
@@ -85,12 +87,23 @@ struct PolicyComparison {
         for metric in PolicyComparison.metrics {
             let cells = names.map { name -> String in
                 let i = interval(metric, name)
+                guard i.count > 0 else { return column("—", width) }
                 let scale = metric.percent ? 100.0 : 1.0
                 let digits = metric.decimals ?? (metric.percent || i.mean < 100 ? 1 : 0)
                 let text = String(format: "%.\(digits)f", i.mean * scale) + (metric.percent ? "%" : "")
                 return column(seeds.count > 1 ? text + " ± " + String(format: "%.\(digits)f", i.halfWidth * scale) : text, width)
             }
             lines.append(column(metric.title, 30) + cells.joined())
+        }
+        let partial = PolicyComparison.metrics.flatMap { metric in
+            names.compactMap { name in
+                let count = interval(metric, name).count
+                return count > 0 && count < seeds.count ? "\(metric.title.trimmingCharacters(in: .whitespaces)) (\(name): \(count) of \(seeds.count))" : nil
+            }
+        }
+        if !partial.isEmpty {
+            lines.append("")
+            lines.append("a figure over nothing (a rate of no delivery, the cost of a channel that delivered none) is left out of its mean: " + partial.joined(separator: ", "))
         }
         if let verdict = targets { lines.append(""); lines.append(contentsOf: verdict) }
         return lines
@@ -100,18 +113,23 @@ struct PolicyComparison {
     /// halved, failed first attempts down a quarter, cost per delivery not up.
     var targets: [String]? {
         guard reports["static"] != nil, reports["continuous-auto"] != nil else { return nil }
-        func change(_ key: String) -> Double {
+        /// The relative change of a figure's mean; nil when static has none of it to change from (no run measured
+        /// it, or its mean is 0), where a percentage would say nothing.
+        func change(_ key: String) -> Double? {
             let metric = PolicyComparison.metrics.first { $0.key == key }!
-            let before = interval(metric, "static").mean, after = interval(metric, "continuous-auto").mean
-            return before == 0 ? 0 : (after - before) / before
+            let before = interval(metric, "static"), after = interval(metric, "continuous-auto")
+            guard before.count > 0, after.count > 0, before.mean != 0 else { return nil }
+            return (after.mean - before.mean) / before.mean
         }
-        let late = change("late_or_failed"), failedFirst = change("failed_first_attempts"), cost = change("cost_per_delivery")
-        func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
-        func percent(_ value: Double) -> String { String(format: "%+.1f%%", value * 100) }
+        func line(_ title: String, _ key: String, target: Double) -> String {
+            let targetText = String(format: "target ≤ %.0f%%", target * 100)
+            guard let value = change(key) else { return "  \(title) —  (\(targetText): static has none to compare with)" }
+            return "  \(title) \(String(format: "%+.1f%%", value * 100))  (\(targetText): \(value <= target ? "met" : "NOT met"))"
+        }
         return ["continuous-auto against static:",
-                "  late or failed (booked) \(percent(late))  (target ≤ -50%: \(verdict(late <= -0.5)))",
-                "  failed first attempts   \(percent(failedFirst))  (target ≤ -25%: \(verdict(failedFirst <= -0.25)))",
-                "  cost per delivery       \(percent(cost))  (target ≤ 0%: \(verdict(cost <= 0)))"]
+                line("late or failed (booked)", "late_or_failed", target: -0.5),
+                line("failed first attempts  ", "failed_first_attempts", target: -0.25),
+                line("cost per delivery      ", "cost_per_delivery", target: 0)]
     }
 
     /// One object: every run's figures, and per policy the mean and 95% half-width of each figure.
@@ -133,8 +151,11 @@ struct PolicyComparison {
             for metric in PolicyComparison.metrics {
                 let i = interval(metric, choice.name)
                 w.key(metric.key); w.beginObject()
-                w.key("mean"); w.value((i.mean * 10000).rounded() / 10000)
-                w.key("ci95"); w.value((i.halfWidth * 10000).rounded() / 10000)
+                for (key, value) in [("mean", i.mean), ("ci95", i.halfWidth)] {
+                    w.key(key)
+                    if i.count > 0 { w.value((value * 10000).rounded() / 10000) } else { w.null() }
+                }
+                w.key("runs"); w.value(i.count)
                 w.endObject()
             }
             w.endObject()

@@ -10,7 +10,7 @@ enum ReportFigures {
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
     /// A share of `count` things: a dash when there were none (a journal cut before any delivery).
-    static func percent(_ value: Double, of count: Int) -> String { count > 0 ? percent(value) : "—" }
+    static func percent(_ value: Double, of count: Int) -> String { RunReport.figure(value, over: count).map(percent) ?? "—" }
     static func money(_ value: Double) -> String { String(format: "%.2f", value) }
     static func duration(_ seconds: Double) -> String {
         if seconds < 0 { return "−" + duration(-seconds) }
@@ -30,7 +30,7 @@ enum ReportFigures {
         Row(title: "on-time rate") { percent($0.run.onTimeRate, of: $0.run.delivered) },
         Row(title: "promises kept") {
             let p = $0.run.promises
-            return "\(percent(p.keptRate, of: p.kept + p.broken)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
+            return "\(percent(p.keptRate, of: p.decided)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
         },
         Row(title: "promises moved by the core") {
             let p = $0.run.promises
@@ -42,14 +42,17 @@ enum ReportFigures {
         Row(title: "ETA accuracy ±10 min: at dispatch") { percent($0.run.etaAccuracyAtDispatch, of: $0.run.delivered) },
         Row(title: "plan-to-execution variance") { percent($0.run.planVariance, of: $0.run.plannedDeliveries) },
         Row(title: "  kept stops: places moved") { String(format: "%.2f", $0.run.sequenceShift) },
-        Row(title: "exception resolution (all)") { "median \(duration($0.run.resolution.all.median)), P90 \(duration($0.run.resolution.all.p90))" },
+        Row(title: "exception resolution (all)") {
+            let all = $0.run.resolution.all
+            return all.count == 0 ? "—" : "median \(duration(all.median)), P90 \(duration(all.p90))"
+        },
         Row(title: "  by the core, or cleared") { resolution($0, .auto) },
         Row(title: "  by a person") { resolution($0, .human) },
         Row(title: "  at the deadline") { resolution($0, .defaulted) },
-        Row(title: "cost per delivery: own") { money($0.run.costPerDelivery["own"] ?? 0) },
-        Row(title: "cost per delivery: 3pl") { money($0.run.costPerDelivery["3pl"] ?? 0) },
-        Row(title: "cost per delivery: gig") { money($0.run.costPerDelivery["gig"] ?? 0) },
-        Row(title: "cost per delivery: all") { money($0.run.costPerDelivery["all"] ?? 0) },
+        Row(title: "cost per delivery: own") { $0.run.costPerDelivery("own").map(money) ?? "—" },
+        Row(title: "cost per delivery: 3pl") { $0.run.costPerDelivery("3pl").map(money) ?? "—" },
+        Row(title: "cost per delivery: gig") { $0.run.costPerDelivery("gig").map(money) ?? "—" },
+        Row(title: "cost per delivery: all") { $0.run.costPerDelivery("all").map(money) ?? "—" },
         Row(title: "km driven") { String(format: "%.0f", $0.run.km) },
         Row(title: "rider utilisation (mean)") { percent($0.run.utilisation) },
         Row(title: "customer messages") { "\($0.run.notifications)" },

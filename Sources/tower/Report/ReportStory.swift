@@ -53,7 +53,7 @@ enum ReportStory {
         let run = day.run, a = accounting(day.world)
         let unit = day.world.costUnit
         var text = "Of \(a.total) orders, \(a.onTime) were delivered inside the window the customer booked "
-            + (run.promises.kept + run.promises.broken > 0 ? "(\(ReportFigures.percent(run.promises.keptRate)) of promises kept)" : "(no promise decided yet)")
+            + (run.promises.decided > 0 ? "(\(ReportFigures.percent(run.promises.keptRate)) of promises kept)" : "(no promise decided yet)")
             + " and \(a.late) late"
         text += a.lateMoved > 0 ? " (\(a.lateMoved) of them in a window the core moved, with notice to the customer)" : ""
         text += "; \(a.failed) failed at the door, \(a.cancelled) were cancelled"
@@ -65,8 +65,9 @@ enum ReportStory {
         text += defaulted > 0 ? " (\(defaulted) of them decided by the policy's default when no one answered). " : ". "
         guard run.attempted > 0 else { return text + "No delivery was attempted yet." }
         text += "First attempts succeeded \(ReportFigures.percent(run.firstAttemptRate)) of the time, "
-        text += run.delivered > 0 ? "the last ETA given was within 10 minutes \(ReportFigures.percent(run.etaAccuracyRate)) of the time, and " : ""
-        text += "a delivery cost \(ReportFigures.money(run.costPerDelivery["all"] ?? 0)) \(unit) on average."
+        guard let cost = run.costPerDelivery("all") else { return text + "no delivery was made yet." }
+        text += "the last ETA given was within 10 minutes \(ReportFigures.percent(run.etaAccuracyRate)) of the time, and "
+        text += "a delivery cost \(ReportFigures.money(cost)) \(unit) on average."
         return text
     }
 
