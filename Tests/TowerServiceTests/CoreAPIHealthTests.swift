@@ -55,6 +55,28 @@ import TowerCore
         }
     }
 
+    /// A client waiting for `100 Continue` before it sends a body is told first when no route takes its request (a
+    /// path nothing is posted to: 404; a method its path does not take: 405 naming those it does), as when its token
+    /// may not: it does not send a body to be refused whole. A request a route takes hears `100 Continue`.
+    @Test func aHeadNoRouteTakesIsRefusedBeforeItsBody() throws {
+        let fixture = try CoreServerTests.Fixture()
+        let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
+        func head(_ line: String) -> HTTPRequest? {
+            let raw = line + " HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+            guard case let .awaitingBody(request, continues: true) = HTTPParser().parse(Array(raw.utf8)[...]) else { return nil }
+            return request
+        }
+        for taken in ["POST /v1/events", "POST /v1/orders", "POST /v1/riders/R01/stops/O-1"] {
+            #expect(api.refusal(beforeBody: try #require(head(taken))) == nil, "\(taken)")
+        }
+        #expect(api.refusal(beforeBody: try #require(head("POST /v1/nothing")))?.status == 404)
+        let put = try #require(head("PUT /v1/orders"))
+        let wrongMethod = try #require(api.refusal(beforeBody: put))
+        #expect(wrongMethod.status == 405 && wrongMethod.headers.contains { $0.name == "Allow" && $0.value == "POST" })
+        #expect(api.refusal(beforeBody: try #require(head("POST /healthz")))?.status == 405)
+        #expect(try Self.get(api, "/metrics").body.contains(#"tower_http_requests_total{route="other",code="405"} 2"#))
+    }
+
     @Test func aSlowPassOfTheCoresLoopIsA503WithItsTimeUntilTheLoopIsQuickAgain() throws {
         let fixture = try CoreServerTests.Fixture()
         let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))

@@ -76,15 +76,19 @@ public final class CoreAPI {
         return parts == ["v1", "orders"] ? .orders : .events
     }
 
-    /// A request's head before its body comes (`HTTPServer.screen`): the token's refusal, if any, so a client
-    /// that may not post is told before it sends the body.
+    /// A request's head before its body comes (`HTTPServer.screen`): the token's refusal, or the 404 or 405 of a
+    /// request no route takes, so a client is told before it sends a body that would be refused whole.
     public func refusal(beforeBody request: HTTPRequest) -> HTTPResponse? {
-        guard let scope = Self.scope(request, Self.parts(of: request)),
-              let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds(), spending: false) else {
-            return nil
+        let parts = Self.parts(of: request)
+        if let scope = Self.scope(request, parts),
+           let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds(), spending: false) {
+            requests["auth \(refusal.status)", default: 0] += 1
+            return refusal
         }
-        requests["auth \(refusal.status)", default: 0] += 1
-        return refusal
+        guard Self.method(of: parts)?.split(separator: ", ").contains(Substring(request.method)) != true else { return nil }
+        let miss = Self.miss(request, parts)
+        requests["other \(miss.status)", default: 0] += 1
+        return miss
     }
 
     private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPAnswer) {
@@ -106,18 +110,19 @@ public final class CoreAPI {
         case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
         case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
             (route, response) = ("/v1/riders/{rider}/stops/{order}", stop(rider: parts[2], order: parts[4], request))
-        default:
-            let path = TextSanitizer.clean(String(request.path.prefix(200)))
-            if let allowed = Self.method(of: parts) {
-                // RFC 9110: a 405 names the method the resource takes.
-                var refusal = HTTPResponse.error(405, "\(TextSanitizer.clean(String(request.method.prefix(20)))) is not taken on \(path); it takes \(allowed)")
-                refusal.headers.append(("Allow", allowed))
-                (route, response) = ("other", refusal)
-            } else {
-                (route, response) = ("other", HTTPResponse.error(404, "no such endpoint: \(path)"))
-            }
+        default: (route, response) = ("other", Self.miss(request, parts))
         }
         return (route, .now(response))
+    }
+
+    /// What a request no route takes hears: 405 naming the methods its path takes, or 404.
+    private static func miss(_ request: HTTPRequest, _ parts: [String]) -> HTTPResponse {
+        let path = TextSanitizer.clean(String(request.path.prefix(200)))
+        guard let allowed = method(of: parts) else { return HTTPResponse.error(404, "no such endpoint: \(path)") }
+        // RFC 9110: a 405 names the method the resource takes.
+        var refusal = HTTPResponse.error(405, "\(TextSanitizer.clean(String(request.method.prefix(20)))) is not taken on \(path); it takes \(allowed)")
+        refusal.headers.append(("Allow", allowed))
+        return refusal
     }
 
     /// The OsmAnd endpoint: 200 with an empty body, 400 without a device id or with a broken field, 404 for a
