@@ -224,23 +224,33 @@ import Testing
         #expect(RidgeRegression.percentiles([]) == [0, 0, 0] && RidgeRegression.percentiles([3]) == [3, 3, 3])
     }
 
-    /// A regime's shape weighs its own held-out legs against the wider shape: a regime of 60 legs three times as
-    /// spread as the rest keeps a small part of its own width, one of 3,000 legs nearly all of it.
-    @Test func aRegimeOfFewLegsKeepsLittleOfItsOwnShape() throws {
+    /// A group's shape weighs its own held-out legs against the wider shape. A regime (a distance band at an hour)
+    /// of 60 legs three times as spread as the rest keeps a small part of its own width: a week's regimes differ by
+    /// chance more than they truly do. A distance band of as few keeps most of its own, one of 3,000 nearly all:
+    /// distance bands differ truly (short legs are wider).
+    @Test func aRegimeOfFewLegsKeepsLittleOfItsOwnShapeADistanceBandMost() throws {
         var random = SeededRandom(seed: 12)
-        func spreadRatio(wideLegs: Int) throws -> (shaped: Double, own: Double) {
-            let narrow = (0..<4_000).map { _ in 0.2 * random.normal() }, wide = (0..<wideLegs).map { _ in 0.6 * random.normal() }
-            let overall = RidgeRegression.percentiles(narrow + wide)
-            let residuals = narrow + wide, km: [Double] = narrow.map { _ in 5 } + wide.map { _ in 0.5 }
-            let regimes = try #require(IntervalRegimes(residuals: residuals, km: km, hours: residuals.map { _ in 10 },
-                                                       days: residuals.map { _ in 0 }))
-            let shaped = regimes.quantiles(km: 0.5, hour: 10, overall: overall)
+        /// The spread above the P50 a leg of `km` at `hour` is given, and that of the wide legs themselves, each over
+        /// the overall one.
+        func spreadRatio(narrow: [(km: Double, hour: Int)], wideLegs: Int, km: Double, hour: Int) throws -> (shaped: Double, own: Double) {
+            let narrowResiduals = narrow.map { _ in 0.2 * random.normal() }, wide = (0..<wideLegs).map { _ in 0.6 * random.normal() }
+            let residuals = narrowResiduals + wide
+            let overall = RidgeRegression.percentiles(residuals)
+            let regimes = try #require(IntervalRegimes(residuals: residuals, km: narrow.map(\.km) + wide.map { _ in km },
+                                                       hours: narrow.map(\.hour) + wide.map { _ in hour }, days: residuals.map { _ in 0 }))
+            let shaped = regimes.quantiles(km: km, hour: hour, overall: overall)
             let own = RidgeRegression.percentiles(wide)
             return ((shaped[2] - shaped[1]) / (overall[2] - overall[1]), (own[2] - own[1]) / (overall[2] - overall[1]))
         }
-        let few = try spreadRatio(wideLegs: 60), many = try spreadRatio(wideLegs: 3_000)
-        #expect(few.own > 2.5 && few.shaped > 1 && few.shaped < 1 + 0.3 * (few.own - 1), "\(few)")
-        #expect(many.shaped > 1 + 0.85 * (many.own - 1), "\(many)")
+        // The wide legs are the evening's long ones, among long legs through the day and short legs in the evening.
+        let daytimeAndShort = (0..<4_000).map { (km: 5.0, hour: 7 + $0 % 10) } + (0..<2_000).map { _ in (km: 0.5, hour: 18) }
+        let regime = try spreadRatio(narrow: daytimeAndShort, wideLegs: 60, km: 5, hour: 18)
+        #expect(regime.own > 2.5 && regime.shaped > 1 && regime.shaped < 1 + 0.3 * (regime.own - 1), "\(regime)")
+        // The wide legs are the only ones under 1 km.
+        let long = (0..<4_000).map { _ in (km: 5.0, hour: 10) }
+        let band = try spreadRatio(narrow: long, wideLegs: 60, km: 0.5, hour: 10), wholeBand = try spreadRatio(narrow: long, wideLegs: 3_000, km: 0.5, hour: 10)
+        #expect(band.shaped > 1 + 0.6 * (band.own - 1), "\(band)")
+        #expect(wholeBand.shaped > 1 + 0.85 * (wholeBand.own - 1), "\(wholeBand)")
     }
 
     /// Held-out legs over ten days whose evenings (from 17:00) are twice as spread as the rest of the day: the days
@@ -280,6 +290,36 @@ import Testing
         #expect(alike.hourWeighing >= 1_600)
         let oneDay = try #require(IntervalRegimes(residuals: held.residuals, km: held.km, hours: held.hours, days: held.days.map { _ in 0 }))
         #expect(!oneDay.hourWeighingChosen && oneDay.hourWeighing == IntervalRegimes.fallbackHourWeighing, "too few days to choose")
+    }
+
+    /// Held-out legs over forty days of which one in thirty is under 1 km and half as spread again as the rest (as
+    /// short legs are, where the door's time weighs most): too few in each hour for a regime's own weighing, but the
+    /// distance band keeps its own width, and fresh short legs fall inside their interval about 80% of the time (73%
+    /// when a distance band was weighed against 400 legs of the overall shape).
+    @Test func theShortLegsBandKeepsItsOwnWidth() throws {
+        var random = SeededRandom(seed: 8)
+        func legs() -> (residuals: [Double], km: [Double], hours: [Int], days: [Int]) {
+            var out: ([Double], [Double], [Int], [Int]) = ([], [], [], [])
+            for day in 0..<40 {
+                for leg in 0..<300 {
+                    let short = leg % 30 == 0, km = short ? 0.6 : 1.5 + Double(leg % 9)
+                    out.0.append((short ? 1.5 : 1) * 0.15 * random.normal())
+                    out.1.append(km); out.2.append(7 + leg % 13); out.3.append(day)
+                }
+            }
+            return out
+        }
+        let held = legs()
+        let overall = RidgeRegression.percentiles(held.residuals)
+        let regimes = try #require(IntervalRegimes(residuals: held.residuals, km: held.km, hours: held.hours, days: held.days))
+        let fresh = legs()
+        let short = fresh.residuals.indices.filter { fresh.km[$0] < 1 }
+        let inside = short.filter { i in
+            let q = regimes.quantiles(km: fresh.km[i], hour: fresh.hours[i], overall: overall)
+            return q[0] <= fresh.residuals[i] && fresh.residuals[i] <= q[2]
+        }
+        let coverage = Double(inside.count) / Double(short.count)
+        #expect(abs(coverage - 0.8) < 0.03, "short legs' coverage \(coverage) of \(short.count)")
     }
 
     /// Each side of the interval settles where a tenth of the legs miss it, band by band: legs of one distance band

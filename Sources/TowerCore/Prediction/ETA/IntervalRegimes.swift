@@ -10,8 +10,10 @@
 /// A regime's own held-out legs are few (a week of days, clustered by rider and day), so its shape is weighed
 /// against a wider one: its distance band's shape over all hours combined with its hour band's over all distances
 /// (offsets added, ratios multiplied, as `IntervalCalibration` combines its factors); each of those is weighed
-/// against the overall shape in turn. A group's own legs count n / (n + k). For distance bands and regimes k is 400
-/// legs (measured: a week's regimes differ by chance more than they truly do). For hour bands the held-out days
+/// against the overall shape in turn. A group's own legs count n / (n + k). For regimes k is 400 legs (measured: a
+/// week's regimes differ by chance more than they truly do); for distance bands 25, as short legs are truly wider:
+/// weighed against 400 legs, the bands under 1 km covered 77% of their legs on average over thirty-one histories
+/// (BENCHMARKS.md, "Learned ETAs"). For hour bands the held-out days
 /// choose k themselves (`hourWeighing`): a history whose evenings are truly noisier keeps each hour band's own
 /// width, where a fixed heavy weighing left its evening intervals covering 59–71% of legs (BENCHMARKS.md, "A history
 /// made by another hand").
@@ -29,11 +31,15 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     var hourWeighingChosen: Bool
     /// A group with fewer held-out legs than this has no shape of its own: it takes the wider one.
     static let minimumLegs = 40
-    /// How many legs of the wider shape a distance band's or a regime's own legs are weighed against: the held-out
-    /// legs are a week of days, clustered by rider and day, so a regime's percentiles from a few hundred of them move
-    /// more from week to week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days
-    /// after, shapes whole and weighed).
+    /// How many legs of the wider shape a regime's own legs are weighed against: the held-out legs are a week of
+    /// days, clustered by rider and day, so a regime's percentiles from a few hundred of them move more from week to
+    /// week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days after, shapes
+    /// whole and weighed).
     static let widerShapeLegs = 400.0
+    /// How many legs of the overall shape a distance band's own legs are weighed against: few, as a distance band
+    /// differs truly and the same way on every history (the short legs' spread is wider), where weighed as heavily
+    /// as a regime its intervals ran narrow by 3 points.
+    static let distanceShapeLegs = 25.0
     /// The weighings of an hour band tried: from its own legs nearly alone to the overall shape nearly alone; the
     /// middle one when the held-out days are too few to choose.
     static let hourWeighings: [Double] = [25, 100, 400, 1_600, 6_400]
@@ -165,7 +171,7 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
             }
             let overall = RidgeRegression.percentiles(legs.map(\.residual))
             let distanceShapes = distance.map {
-                Percentiles.shape(Group($0), wider: IntervalRegimes.overallShape, weighing: IntervalRegimes.widerShapeLegs, overall: overall)
+                Percentiles.shape(Group($0), wider: IntervalRegimes.overallShape, weighing: IntervalRegimes.distanceShapeLegs, overall: overall)
             }
             let median = overall[1]
             for leg in legs {
