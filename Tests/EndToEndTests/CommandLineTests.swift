@@ -157,6 +157,9 @@ import Testing
         let kept = try #require(((earlyObject["summary"] as? [String: Any])?["static"] as? [String: Any])?["promises_kept_rate"] as? [String: Any])
         #expect(kept["mean"] is NSNull && kept["runs"] as? Int == 0)
 
+        let twice = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous,static", "--runs", "2"])
+        #expect(twice.status == 2 && twice.stderr.contains("--policy names 'static' twice"), "a column named twice would pool its runs: \(twice.stderr)")
+
         let mixed = try Tower.run(["simulate", "--scenario", city, "--runs", "2", "--journal", "x.jsonl"])
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("--journal belongs to a single run"))

@@ -33,6 +33,11 @@ enum SimulateCommand: Command {
             until = scenario.time(second)
         }
         let choices = try (arguments.value("policy")?.split(separator: ",").map(String.init) ?? [nil]).map { try PolicyChoice.parse($0) }
+        // A comparison's columns are its policies' names: one named twice would pool both columns' runs as one.
+        var named = Set<String>()
+        if let twice = choices.map(\.name).first(where: { !named.insert($0).inserted }) {
+            throw UsageError(message: "--policy names '\(TextSanitizer.clean(twice))' twice", command: spec.name)
+        }
         let runs = try arguments.int("runs", default: 1, in: 1...1000)
         let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
         let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario, cache: Installation.modelCache())
