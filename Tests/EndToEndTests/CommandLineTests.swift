@@ -154,8 +154,11 @@ import Testing
         #expect(earlyLines.contains { $0.contains("late or failed (booked) —") && $0.contains("static has none to compare with") })
         let earlyJSON = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous-auto", "--runs", "2", "--until", "06:05", "--json"])
         let earlyObject = try #require(try JSONSerialization.jsonObject(with: Data(earlyJSON.stdout.utf8)) as? [String: Any])
-        let kept = try #require(((earlyObject["summary"] as? [String: Any])?["static"] as? [String: Any])?["promises_kept_rate"] as? [String: Any])
-        #expect(kept["mean"] is NSNull && kept["runs"] as? Int == 0)
+        let earlyStatic = try #require((earlyObject["summary"] as? [String: Any])?["static"] as? [String: Any])
+        for key in ["promises_kept_rate", "cost_per_delivery", "plan_sequence_shift", "exception_resolution_median_s"] {
+            let figure = try #require(earlyStatic[key] as? [String: Any])
+            #expect(figure["mean"] is NSNull && figure["runs"] as? Int == 0, "\(key): \(figure)")
+        }
 
         let twice = try Tower.run(["simulate", "--scenario", city, "--policy", "static,continuous,static", "--runs", "2"])
         #expect(twice.status == 2 && twice.stderr.contains("--policy names 'static' twice"), "a column named twice would pool its runs: \(twice.stderr)")

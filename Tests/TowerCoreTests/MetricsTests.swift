@@ -307,7 +307,7 @@ import Testing
         // Planned O-1, O-2, O-3; done O-3, O-1, O-2: moved 2 + 1 + 1 places over 3 stops.
         let report = RunReport(world: world, recorder: recorder, policy: "", seed: 0)
         #expect(report.delivered == 3)
-        #expect(abs(report.sequenceShift - 4.0 / 3.0) < 1e-12)
+        #expect(abs((report.sequenceShift ?? 0) - 4.0 / 3.0) < 1e-12)
         #expect(report.planVariance == 0)
     }
 }

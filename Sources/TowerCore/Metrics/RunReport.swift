@@ -77,8 +77,9 @@ public struct RunReport: Sendable {
     public var etaAccuracyRate = 0.0
     public var etaAccuracyAtDispatch = 0.0
     public var planVariance = 0.0
-    /// Of the planned deliveries a rider kept, how many places each moved in its sequence, on average.
-    public var sequenceShift = 0.0
+    /// Of the planned deliveries a rider kept, how many places each moved in its sequence, on average (nil when no
+    /// rider kept one).
+    public var sequenceShift: Double?
     public var resolution: ResolutionTimes
     public var costPerDelivery: [String: Double] = [:]
     /// Deliveries made by each channel (`own`, `3pl`, `gig`).
@@ -193,7 +194,7 @@ public struct RunReport: Sendable {
     }
 
     /// Mean displacement of kept deliveries: per rider, their rank in the plan against their rank in the day.
-    static func sequenceShift(world: World, recorder: KPIRecorder) -> Double {
+    static func sequenceShift(world: World, recorder: KPIRecorder) -> Double? {
         var kept: [String: [(planned: Int, done: Instant, id: String)]] = [:]
         for id in world.orderIDs {
             guard let order = world.orders[id], order.status == .delivered, let done = order.completedAt, let rider = order.rider,
@@ -208,7 +209,7 @@ public struct RunReport: Sendable {
             for (index, id) in byPlan.enumerated() { moved += abs(rank[id]! - index) }
             count += stops.count
         }
-        return count == 0 ? 0 : Double(moved) / Double(count)
+        return count == 0 ? nil : Double(moved) / Double(count)
     }
 
     /// A figure over `count` things (a rate, a cost per delivery, a median time) as a figure: nil when it is over
@@ -256,7 +257,7 @@ public struct RunReport: Sendable {
         rate("eta_accuracy_rate", etaAccuracyRate, of: delivered)
         rate("eta_accuracy_at_dispatch", etaAccuracyAtDispatch, of: delivered)
         rate("plan_variance", planVariance, of: plannedDeliveries)
-        number("plan_sequence_shift", sequenceShift)
+        figure("plan_sequence_shift", sequenceShift)
         rate("exception_resolution_median_s", resolution.all.median, of: resolution.all.count)
         rate("exception_resolution_p90_s", resolution.all.p90, of: resolution.all.count)
         w.key("exception_resolution"); w.beginObject()

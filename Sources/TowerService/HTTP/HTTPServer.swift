@@ -36,7 +36,8 @@ public final class HTTPServer {
     /// What replies wait for; nil: they go at once.
     public var gate: ReplyGate?
     /// Asked of a request's head when its client waits to hear `100 Continue`: a refusal (a token that may not
-    /// post, a path nothing takes the request on) is answered instead, before the body is sent, and the connection closed (RFC 9110 10.1.1).
+    /// post, a path nothing takes the request on) is answered instead, before the body is sent, and the connection
+    /// closed (RFC 9110 10.1.1).
     public var screen: ((HTTPRequest) -> HTTPResponse?)?
 
     public static let maxConnections = 512

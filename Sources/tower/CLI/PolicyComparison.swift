@@ -8,7 +8,7 @@ struct PolicyComparison {
     struct Metric: Sendable {
         var key: String
         var title: String
-        /// The run's figure; nil for a rate of nothing (`RunReport.figure(_:of:)`), which no mean counts.
+        /// The run's figure; nil for a figure over nothing (`RunReport.figure(_:over:)`), which no mean counts.
         var value: @Sendable (RunReport) -> Double?
         var percent: Bool
         /// Decimals shown (percentages and small counts 1, money 2).
@@ -74,7 +74,7 @@ struct PolicyComparison {
         }
     }
 
-    /// A figure's mean over a policy's runs, leaving out the runs where it is a rate of nothing.
+    /// A figure's mean over a policy's runs, leaving out the runs where it is over nothing.
     func interval(_ metric: Metric, _ policy: String) -> Interval { Interval((reports[policy] ?? []).compactMap(metric.value)) }
 
     /// The table: one row per figure, one column per policy, `mean ± half-width`.

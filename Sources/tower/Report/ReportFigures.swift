@@ -41,7 +41,7 @@ enum ReportFigures {
         Row(title: "ETA accuracy ±10 min: last ETA") { percent($0.run.etaAccuracyRate, of: $0.run.delivered) },
         Row(title: "ETA accuracy ±10 min: at dispatch") { percent($0.run.etaAccuracyAtDispatch, of: $0.run.delivered) },
         Row(title: "plan-to-execution variance") { percent($0.run.planVariance, of: $0.run.plannedDeliveries) },
-        Row(title: "  kept stops: places moved") { String(format: "%.2f", $0.run.sequenceShift) },
+        Row(title: "  kept stops: places moved") { $0.run.sequenceShift.map { String(format: "%.2f", $0) } ?? "—" },
         Row(title: "exception resolution (all)") {
             let all = $0.run.resolution.all
             return all.count == 0 ? "—" : "median \(duration(all.median)), P90 \(duration(all.p90))"
