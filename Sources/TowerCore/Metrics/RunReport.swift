@@ -217,9 +217,10 @@ public struct RunReport: Sendable {
     /// not 0, and a channel that delivered nothing has no cost per delivery).
     public static func figure(_ value: Double, over count: Int) -> Double? { count > 0 ? value : nil }
 
-    /// The cost per delivery of a channel (`own`, `3pl`, `gig`) or of them all (`all`); nil when it delivered nothing.
-    public func costPerDelivery(_ key: String) -> Double? {
-        RunReport.figure(costPerDelivery[key] ?? 0, over: key == "all" ? delivered : deliveriesByChannel[key] ?? 0)
+    /// The cost per delivery of a channel, or of them all (nil); nil when it delivered nothing.
+    public func costPerDelivery(_ channel: Channel?) -> Double? {
+        guard let channel else { return RunReport.figure(costPerDelivery["all"] ?? 0, over: delivered) }
+        return RunReport.figure(costPerDelivery[channel.rawValue] ?? 0, over: deliveriesByChannel[channel.rawValue] ?? 0)
     }
 
     /// One JSON object.
@@ -277,7 +278,8 @@ public struct RunReport: Sendable {
         w.endObject()
         w.endObject()
         w.key("cost_per_delivery"); w.beginObject()
-        for key in ["own", "3pl", "gig", "all"] { figure(key, costPerDelivery(key)) }
+        for channel in Channel.allCases { figure(channel.rawValue, costPerDelivery(channel)) }
+        figure("all", costPerDelivery(nil))
         w.endObject()
         w.key("deliveries_by_channel"); w.beginObject()
         for key in ["own", "3pl", "gig"] { w.key(key); w.value(deliveriesByChannel[key] ?? 0) }

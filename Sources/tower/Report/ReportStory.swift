@@ -65,7 +65,7 @@ enum ReportStory {
         text += defaulted > 0 ? " (\(defaulted) of them decided by the policy's default when no one answered). " : ". "
         guard run.attempted > 0 else { return text + "No delivery was attempted yet." }
         text += "First attempts succeeded \(ReportFigures.percent(run.firstAttemptRate)) of the time, "
-        guard let cost = run.costPerDelivery("all") else { return text + "no delivery was made yet." }
+        guard let cost = run.costPerDelivery(nil) else { return text + "no delivery was made yet." }
         text += "the last ETA given was within 10 minutes \(ReportFigures.percent(run.etaAccuracyRate)) of the time, and "
         text += "a delivery cost \(ReportFigures.money(cost)) \(unit) on average."
         return text
@@ -104,7 +104,7 @@ enum ReportStory {
         for channel in Channel.allCases {
             let count = delivered[channel] ?? 0
             let rate = count == 0 ? "—" : ReportFigures.percent(Double(onTime[channel] ?? 0) / Double(count))
-            let cost = count == 0 ? "—" : ReportFigures.money(day.run.costPerDelivery[channel.rawValue] ?? 0)
+            let cost = day.run.costPerDelivery(channel).map(ReportFigures.money) ?? "—"
             html += "<tr><td>\(SVG.escape(channel.rawValue))</td><td>\(count)</td><td>\(rate)</td><td>\(cost)</td></tr>\n"
         }
         return html + "</table>\n"
