@@ -37,6 +37,37 @@ import Testing
         #expect(kind == .late && message == "O-1 for C O-1: sorry, now 10:20")
     }
 
+    /// A scan tells every customer whose door the rider may reach before the next scan could: each delivery due
+    /// within the lead plus a scan interval, the second stop as well as the next one (a short leg after a stop would
+    /// otherwise bring the rider to a door nobody was told of), and not one due later.
+    @Test func arrivingSoonReachesEachDoorTheRiderMayKnockAtBeforeTheNextScan() throws {
+        let engine = try DeskCity.engine()
+        let here = DeskCity.hub
+        // Set up between two scans, so the scan at t0 is the first to see the route.
+        try engine.submit(Event(id: "on", at: t0 - 290, by: "feed", body: .shiftStarted(rider: "R1")))
+        let window = TimeWindow(start: t0 - 600, end: t0 + 3 * 3600)
+        // A door round the corner, one 2 km on, one in the next zone.
+        let doors = [("O-A", GeoPoint(lat: here.lat, lon: here.lon + 0.002)), ("O-B", GeoPoint(lat: here.lat, lon: here.lon + 0.02)),
+                     ("O-C", GeoPoint(lat: here.lat, lon: -43.35))]
+        for (index, (id, door)) in doors.enumerated() {
+            try engine.submit(Event(id: "o\(index)", at: t0 - 280, by: "feed", body: .orderCreated(DeskCity.order(id, at: door, window: window))))
+        }
+        for (index, (id, _)) in doors.enumerated() {
+            try engine.submit(Event(id: "up\(index)", at: t0 - 200, by: "feed", body: .pickupDone(rider: "R1", order: id)))
+        }
+        try engine.submit(Event(id: "p", at: t0 - 60, by: "feed", body: .riderPosition(rider: "R1", position: here)))
+        let stops = (Outlook(world: engine.world, now: t0).lanes["R1"]?.stops ?? []).filter { $0.kind == .delivery }
+        let lead = Policy.standard.arrivingSoon
+        // The route as timed: the next door within the lead, the second past it and before the next scan's lead, the
+        // third beyond both.
+        try #require(stops.map(\.order) == ["O-A", "O-B", "O-C"], "\(stops)")
+        #expect(stops[0].eta <= t0 + lead && stops[1].eta > t0 + lead && stops[1].eta <= t0 + lead + Engine.scanInterval
+                    && stops[2].eta > t0 + lead + Engine.scanInterval, "\(stops.map { $0.eta - t0 })")
+        engine.advance(to: t0 + 30)
+        #expect(engine.world.orders["O-A"]?.notifiedAt == t0 && engine.world.orders["O-B"]?.notifiedAt == t0, "\(["O-A", "O-B", "O-C"].map { engine.world.orders[$0]?.notifiedAt.map { $0 - t0 } })")
+        #expect(engine.world.orders["O-C"]?.notifiedAt == nil)
+    }
+
     @Test func arrivingSoonAtMostOncePerNotifyInterval() throws {
         let engine = try DeskCity.engine()
         try engine.submit(Event(id: "o", at: t0 - 600, by: "feed",

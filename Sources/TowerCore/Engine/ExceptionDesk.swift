@@ -313,14 +313,19 @@ final class ExceptionDesk {
                                       because: "\(exception.id) \(exception.kind.rawValue) \(exception.subject)")
     }
 
-    /// "Arriving soon" for each rider's next delivery due within the policy's lead, once per notify interval.
+    /// "Arriving soon" for each delivery the rider may knock at before the next scan has a chance to say so: due
+    /// within the policy's lead plus a scan interval (a leg shorter than the interval would otherwise bring the rider
+    /// to the door before the message, and a customer told is more often at the door), once per notify interval.
     private func tellArrivingSoon(_ outlook: Outlook, at now: Instant) {
+        let horizon = now + policy.arrivingSoon + Engine.scanInterval
         for id in world.riderIDs {
-            guard let stop = outlook.lanes[id]?.stops.first(where: { $0.kind == .delivery }), stop.eta <= now + policy.arrivingSoon,
-                  let order = world.orders[stop.order], !order.status.isFinal,
-                  order.notifiedAt.map({ now - $0 >= policy.notifyInterval }) ?? true else { continue }
-            let message = remedies.message(.arrivingSoon, order: order, window: nil, eta: stop.eta, world: world)
-            ledger.decide(.customerNotified(order: order.id, kind: .arrivingSoon, message: message, window: nil), at: now)
+            for stop in outlook.lanes[id]?.stops ?? [] where stop.kind == .delivery {
+                guard stop.eta <= horizon else { break }
+                guard let order = world.orders[stop.order], !order.status.isFinal,
+                      order.notifiedAt.map({ now - $0 >= policy.notifyInterval }) ?? true else { continue }
+                let message = remedies.message(.arrivingSoon, order: order, window: nil, eta: stop.eta, world: world)
+                ledger.decide(.customerNotified(order: order.id, kind: .arrivingSoon, message: message, window: nil), at: now)
+            }
         }
     }
 }
