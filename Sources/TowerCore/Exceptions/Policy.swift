@@ -62,7 +62,8 @@ public struct Policy: Sendable {
     public var deadline: Int64 = 15 * 60
     /// At most one message per order in this many seconds, unless its window moves again.
     public var notifyInterval: Int64 = 30 * 60
-    /// "Arriving soon" goes out when the rider's ETA is this close.
+    /// "Arriving soon" goes out at least this long before the rider's ETA at the door: each scan tells every delivery
+    /// due within this plus a scan interval, so the next scan is not too late for any of them.
     public var arrivingSoon: Int64 = 10 * 60
     /// When a case that involves a critical order goes to a supervisor (see `CriticalEscalation`).
     public var escalateCritical = CriticalEscalation.choice
