@@ -18,8 +18,10 @@ enum QueueBench {
             print(String(format: "%02d:00  %6d  %7d  %9d  %9d", hour.hour, hour.raised, hour.resolvedByCore, hour.escalated, hour.defaulted))
         }
         print(String(format: "day    %6d  %7d  %9d  %9d", figures.raised, figures.resolvedByCore, figures.escalated, figures.defaulted))
-        print(String(format: "escalations per hour: peak %d, mean %.1f; resolved by the core: %.1f%%; dominated first options: %d; "
-                     + "defaults above the cost limit (%.0f): %d", figures.peakEscalationsPerHour, figures.meanEscalationsPerHour,
-                     figures.resolvedByCoreShare * 100, figures.dominatedFirstOptions, policy.costLimit, figures.defaultsAboveLimit))
+        // A share of no case raised is no figure.
+        let share = figures.raised == 0 ? "—" : String(format: "%.1f%%", figures.resolvedByCoreShare * 100)
+        print(String(format: "escalations per hour: peak %d, mean %.1f; ", figures.peakEscalationsPerHour, figures.meanEscalationsPerHour)
+              + "resolved by the core: \(share); dominated first options: \(figures.dominatedFirstOptions); "
+              + String(format: "defaults above the cost limit (%.0f): %d", policy.costLimit, figures.defaultsAboveLimit))
     }
 }
