@@ -138,7 +138,8 @@ import Testing
     }
 
     /// After a failed attempt that no rider can take again now, a new slot is still the better option than doing
-    /// nothing (which leaves a failed delivery: priced as one), and the order waits for a rider as a new one does.
+    /// nothing (which leaves a failed delivery: priced as one, and said so), and the order waits for a rider as a new
+    /// one does.
     @Test func aFailedAttemptNobodyCanRetryNowGetsANewSlotAndWaits() throws {
         var world = world(due: t0 + 90 * 60, eta: t0 + 1800)
         let bodies: [EventBody] = [.deliveryFailed(rider: "R1", order: "O-1", reason: .customerAbsent), .riderBreakdown(rider: "R1", note: ""),
@@ -150,6 +151,8 @@ import Testing
         #expect(retry.bodies.contains { if case .orderUnassigned("O-1", _) = $0 { return true } else { return false } }, "it waits for a rider")
         let ranked = Triage(policy: .standard).ranked(outcomes, for: .failedAttempt)
         #expect(ranked.first?.remedy.kind == .nextSlot, "\(ranked.map(\.summary))")
+        // Nothing watches a failed order: its "do nothing" says what it leaves.
+        #expect(outcomes.first { $0.remedy == .none }?.summary.hasPrefix("leave it failed: not tried again today (") == true)
         var after = world
         for (index, body) in retry.bodies.enumerated() { after.apply(Event(id: "d\(index)", at: t0, by: "core", body: body)) }
         #expect(after.orders["O-1"]?.status == .open)

@@ -119,7 +119,7 @@ public struct RemedyPlanner: Sendable {
             var outcome = Outcome(remedy: remedy, bodies: draft.bodies, costDelta: after.cost - before.cost + movedCost, lateBefore: before.late.count,
                                   lateAfter: after.late.count, keepsWindows: keeps, notified: effect.notified, touchesCritical: critical,
                                   touched: effect.acted, summary: "")
-            outcome.summary = describe(remedy, outcome: outcome, in: world)
+            outcome.summary = describe(remedy, outcome: outcome, in: world, about: subject)
             return outcome
         }
     }
@@ -240,8 +240,11 @@ public struct RemedyPlanner: Sendable {
         return sum
     }
 
-    private func describe(_ remedy: Remedy, outcome: Outcome, in world: World) -> String {
+    private func describe(_ remedy: Remedy, outcome: Outcome, in world: World, about subject: String? = nil) -> String {
         var what = remedy.words
+        // No detector looks at a failed order again: doing nothing about one leaves it undelivered for the day, and
+        // "keep watching" would promise what nothing does.
+        if remedy.kind == .none, let subject, world.orders[subject]?.status == .failed { what = "leave it failed: not tried again today" }
         if remedy.kind == .handoff, let channel = remedy.target.flatMap({ world.riders[$0]?.profile.channel.rawValue }) { what += " (\(channel))" }
         if remedy.kind == .makeRoom {
             let moves = outcome.bodies.compactMap { body -> String? in
