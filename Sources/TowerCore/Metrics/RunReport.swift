@@ -81,7 +81,8 @@ public struct RunReport: Sendable {
     /// rider kept one).
     public var sequenceShift: Double?
     public var resolution: ResolutionTimes
-    public var costPerDelivery: [String: Double] = [:]
+    /// By channel and `all`; read through `costPerDelivery(_:)`, which says when there is no figure.
+    var costPerDelivery: [String: Double] = [:]
     /// Deliveries made by each channel (`own`, `3pl`, `gig`).
     public var deliveriesByChannel: [String: Int] = [:]
     public var exceptions: [String: Int] = [:]
