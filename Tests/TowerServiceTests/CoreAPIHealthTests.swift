@@ -77,6 +77,31 @@ import TowerCore
         #expect(try Self.get(api, "/metrics").body.contains(#"tower_http_requests_total{route="other",code="405"} 2"#))
     }
 
+    /// The screen before a body and the router read one table: for every endpoint and a path that is none, under
+    /// every method, the screen lets a request through exactly when the router takes it, and refuses it with the
+    /// status and `Allow` the router would answer.
+    @Test func theScreenBeforeABodyAndTheRouterAgreeOnEveryPathAndMethod() throws {
+        let fixture = try CoreServerTests.Fixture()
+        let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))
+        let paths = ["/healthz", "/metrics", "/v1/events", "/v1/orders", "/v1/orders/O-1", "/v1/riders/R01/route",
+                     "/v1/riders/R01/stops/O-1", "/v1/riders/R01", "/v1/nothing", "/"]
+        var taken = 0
+        for path in paths {
+            for method in ["GET", "POST", "PUT", "DELETE"] {
+                let request = try OsmAndPositionTests.request("\(method) \(path) HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+                let screened = api.refusal(beforeBody: request)
+                guard case let .now(routed) = api.handle(request) else { taken += 1; #expect(screened == nil); continue }
+                let missed = routed.status == 404 && routed.body.starts(with: Array(#"{"error":"no such endpoint"#.utf8)) || routed.status == 405
+                #expect((screened == nil) == !missed, "\(method) \(path): screen \(screened?.status ?? 200), router \(routed.status)")
+                if let screened, missed {
+                    #expect(screened.status == routed.status && screened.headers.map(\.value) == routed.headers.map(\.value), "\(method) \(path)")
+                }
+                if !missed { taken += 1 }
+            }
+        }
+        #expect(taken == 7, "each endpoint takes one method (HEAD is a GET without its body)")
+    }
+
     @Test func aSlowPassOfTheCoresLoopIsA503WithItsTimeUntilTheLoopIsQuickAgain() throws {
         let fixture = try CoreServerTests.Fixture()
         let api = try CoreAPI(session: fixture.session, deadLetter: nil, devices: DeviceMap(riders: [:]))

@@ -46,8 +46,7 @@ public final class CoreAPI {
     // MARK: Routes
 
     public func handle(_ request: HTTPRequest) -> HTTPAnswer {
-        let parts = Self.parts(of: request)
-        let (route, answer) = answer(request, parts)
+        let (route, answer) = answer(request)
         switch answer {
         case let .now(response):
             requests["\(route) \(response.status)", default: 0] += 1
@@ -64,61 +63,50 @@ public final class CoreAPI {
     /// Seconds on a steady clock, for the tokens' rates.
     private static func steadySeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-    /// The path's segments, as the routes below match them.
-    private static func parts(of request: HTTPRequest) -> [String] {
-        request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-    }
-
-    /// The scope a route needs, when tokens are in use.
-    private static func scope(_ request: HTTPRequest, _ parts: [String]) -> AccessTokens.Scope? {
-        if parts == ["healthz"] { return nil }
-        if request.method == "GET" { return .read }
-        return parts == ["v1", "orders"] ? .orders : .events
+    /// The endpoint a request's path names, nil for none.
+    private static func route(of request: HTTPRequest) -> APIRoute? {
+        APIRoute(path: request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init))
     }
 
     /// A request's head before its body comes (`HTTPServer.screen`): the token's refusal, or the 404 or 405 of a
     /// request no route takes, so a client is told before it sends a body that would be refused whole.
     public func refusal(beforeBody request: HTTPRequest) -> HTTPResponse? {
-        let parts = Self.parts(of: request)
-        if let scope = Self.scope(request, parts),
+        let route = Self.route(of: request)
+        if let scope = APIRoute.scope(of: route, method: request.method),
            let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds(), spending: false) {
             requests["auth \(refusal.status)", default: 0] += 1
             return refusal
         }
-        guard Self.method(of: parts)?.split(separator: ", ").contains(Substring(request.method)) != true else { return nil }
-        let miss = Self.miss(request, parts)
+        guard route?.takes(request.method) != true else { return nil }
+        let miss = Self.miss(request, route)
         requests["other \(miss.status)", default: 0] += 1
         return miss
     }
 
-    private func answer(_ request: HTTPRequest, _ parts: [String]) -> (String, HTTPAnswer) {
-        if tokens != nil, let scope = Self.scope(request, parts),
+    private func answer(_ request: HTTPRequest) -> (String, HTTPAnswer) {
+        let route = Self.route(of: request)
+        if tokens != nil, let scope = APIRoute.scope(of: route, method: request.method),
            let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds()) {
             return ("auth", .now(refusal))
         }
+        guard let route, route.takes(request.method) else { return ("other", .now(Self.miss(request, route))) }
         // Feed lines and orders may be answered later (an order system's orders go in shares: `take`); the rest at once.
-        switch (request.method, parts.count, parts.first) {
-        case ("POST", 2, "v1") where parts[1] == "events": return ("/v1/events", events(request.body))
-        case ("POST", 2, "v1") where parts[1] == "orders": return ("/v1/orders", orders(request))
-        default: break
+        let answer: HTTPAnswer = switch route {
+        case .events: events(request.body)
+        case .orders: orders(request)
+        case .health: .now(health())
+        case .metrics: .now(metrics())
+        case let .order(id): .now(order(id))
+        case let .riderRoute(rider): .now(riderRoute(rider))
+        case let .stop(rider, order): .now(stop(rider: rider, order: order, request))
         }
-        let (route, response): (String, HTTPResponse)
-        switch (request.method, parts.count, parts.first) {
-        case ("GET", 1, "healthz"): (route, response) = ("/healthz", health())
-        case ("GET", 1, "metrics"): (route, response) = ("/metrics", metrics())
-        case ("GET", 3, "v1") where parts[1] == "orders": (route, response) = ("/v1/orders/{order}", order(parts[2]))
-        case ("GET", 4, "v1") where parts[1] == "riders" && parts[3] == "route": (route, response) = ("/v1/riders/{rider}/route", riderRoute(parts[2]))
-        case ("POST", 5, "v1") where parts[1] == "riders" && parts[3] == "stops":
-            (route, response) = ("/v1/riders/{rider}/stops/{order}", stop(rider: parts[2], order: parts[4], request))
-        default: (route, response) = ("other", Self.miss(request, parts))
-        }
-        return (route, .now(response))
+        return (route.name, answer)
     }
 
     /// What a request no route takes hears: 405 naming the methods its path takes, or 404.
-    private static func miss(_ request: HTTPRequest, _ parts: [String]) -> HTTPResponse {
+    private static func miss(_ request: HTTPRequest, _ route: APIRoute?) -> HTTPResponse {
         let path = TextSanitizer.clean(String(request.path.prefix(200)))
-        guard let allowed = method(of: parts) else { return HTTPResponse.error(404, "no such endpoint: \(path)") }
+        guard let allowed = route?.allowed else { return HTTPResponse.error(404, "no such endpoint: \(path)") }
         // RFC 9110: a 405 names the method the resource takes.
         var refusal = HTTPResponse.error(405, "\(TextSanitizer.clean(String(request.method.prefix(20)))) is not taken on \(path); it takes \(allowed)")
         refusal.headers.append(("Allow", allowed))
@@ -148,18 +136,6 @@ public final class CoreAPI {
             return take(position, rider: rider)
         } catch {
             return HTTPResponse.text(error.status, error.reason + "\n")
-        }
-    }
-
-    /// The method an endpoint takes, nil for a path that is none (the routes above, path by path).
-    private static func method(of parts: [String]) -> String? {
-        switch parts.count {
-        case 1 where parts[0] == "healthz" || parts[0] == "metrics": "GET, HEAD"
-        case 2 where parts[0] == "v1" && (parts[1] == "events" || parts[1] == "orders"): "POST"
-        case 3 where parts[0] == "v1" && parts[1] == "orders": "GET, HEAD"
-        case 4 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "route": "GET, HEAD"
-        case 5 where parts[0] == "v1" && parts[1] == "riders" && parts[3] == "stops": "POST"
-        default: nil
         }
     }
 
