@@ -96,7 +96,7 @@ public enum Replayer {
                 }
                 Self.follow(decoded.event, in: &world, learner: &learner, projections: options.projections)
                 if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
-                    failure = ToolError("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with)")
+                    failure = ToolError("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with, so this build cannot resume it: start the day over with --fresh, or name another --journal)")
                     return false
                 }
                 if let retrained = learner?.takeRetrained() { retraining.expected = retrained.version }
