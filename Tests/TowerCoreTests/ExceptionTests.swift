@@ -156,6 +156,8 @@ enum DeskCity {
         ("[weather]\n", "p.conf line 1: unknown section [weather]"),
         ("[predicted_late]\nactions = notify, teleport\n", "p.conf line 2, [predicted_late] actions: unknown action 'teleport'"),
         ("[detect]\nstalled = 15\n", "p.conf line 2, [detect] stalled: '15' is not a duration"),
+        ("[general]\ndecision_horizon = 3000h\n", "p.conf line 2, [general] decision_horizon: '3000h' is not a duration from 0 to 48h"),
+        ("[detect]\nstalled = -5m\n", "p.conf line 2, [detect] stalled: '-5m' is not a duration from 0 to 48h"),
         ("cost_limit = 3\n", "p.conf line 1: 'cost_limit' comes before any [section]"),
         ("[late_now]\ndefault = resequence\n", "p.conf: [late_now] default 'resequence' is not one of its actions"),
         ("[general]\ncolour = blue\n", "p.conf line 2, [general] colour: unknown key"),

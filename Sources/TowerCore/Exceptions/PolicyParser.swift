@@ -65,14 +65,18 @@ public enum PolicyParser {
 
         func error(_ reason: String) -> ToolError { ToolError("\(place): \(reason)") }
 
-        /// `90s`, `15m`, `2h` or `0`.
+        /// `90s`, `15m`, `2h` or `0`; at most two days (a policy's times are within a day and the night after it).
         func seconds() throws(ToolError) -> Int64 {
             if value == "0" { return 0 }
             let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
-            guard let unit = value.last.flatMap({ units[$0] }), let amount = Double(value.dropLast()), amount >= 0, amount <= 48 * 3600 else {
+            guard let unit = value.last.flatMap({ units[$0] }), let amount = Double(value.dropLast()) else {
                 throw error("'\(TextSanitizer.clean(value))' is not a duration (write 90s, 15m or 2h)")
             }
-            return Int64((amount * Double(unit)).rounded())
+            let seconds = amount * Double(unit)
+            guard seconds >= 0, seconds <= 48 * 3600 else {
+                throw error("'\(TextSanitizer.clean(value))' is not a duration from 0 to 48h")
+            }
+            return Int64(seconds.rounded())
         }
 
         func number(in range: ClosedRange<Double>) throws(ToolError) -> Double {
