@@ -27,6 +27,8 @@ import TestSupport
         ("disruptions.csv", "breakdown,R07", "breakdown,R99", "field target: unknown rider \"R99\""),
         ("scenario.json", "\"utc_offset\":\"-03:00\"", "\"utc_offset\":\"Rio\"", "scenario.json: field \"date\": expected date YYYY-MM-DD and utc_offset ±HH:MM"),
         ("scenario.json", "\"speed_kmh\":16", "\"speed_kmh\":-4", "scenario.json: field \"zones[0].speed_kmh\": -4 is out of range 1…150"),
+        ("scenario.json", "\"west\":-43.205", "\"west\":-43.1", "scenario.json: field \"zones[0].east\": -43.17 is not east of west -43.1"),
+        ("scenario.json", "\"south\":-22.925", "\"south\":-22.8", "scenario.json: field \"zones[0].north\": -22.895 is not north of south -22.8"),
         ("orders.csv", ",c-", String(repeating: "x", count: 2000) + ",c-", "field customer: 2011 bytes, longer than 1000"),  // free text, as in a feed
         // A note the simulation journals: longer than a feed's text, its journal was one no restart could read.
         ("disruptions.csv", "note=", "note=" + String(repeating: "x", count: 1001), "field params: note= is 10"),

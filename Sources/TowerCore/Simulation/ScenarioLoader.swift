@@ -73,7 +73,12 @@ public enum ScenarioLoader {
                 var z = try FieldReader(item, path: "zones[\(index)]")
                 let area = GeoBox(south: try z.double("south", in: -90...90), west: try z.double("west", in: -180...180),
                                   north: try z.double("north", in: -90...90), east: try z.double("east", in: -180...180))
-                guard area.isValid else { throw EventError(field: z.path("north"), reason: "empty box (south < north and west < east)") }
+                guard area.south < area.north else {
+                    throw EventError(field: z.path("north"), reason: "\(formatNumber(area.north)) is not north of south \(formatNumber(area.south)): the box is empty")
+                }
+                guard area.west < area.east else {
+                    throw EventError(field: z.path("east"), reason: "\(formatNumber(area.east)) is not east of west \(formatNumber(area.west)): the box is empty")
+                }
                 let zone = Zone(id: try z.id("id"), name: try z.text("name"), area: area, baseSpeedKmh: try z.double("speed_kmh", in: 1...150))
                 if zones.contains(where: { $0.id == zone.id }) { throw EventError(field: z.path("id"), reason: "zone \"\(zone.id)\" defined twice") }
                 zones.append(zone)
