@@ -45,14 +45,21 @@ public final class HTTPServer {
     /// `requestTimeout` (a client sending a byte a minute holds nothing for long).
     static let idleTimeout = 60.0
     static let requestTimeout = 10.0
+    /// Replies a connection may have waiting to be sent before its next requests are read or answered: a client
+    /// that pipelines requests and does not read the replies holds this much of the core's memory, and the rest of
+    /// its requests wait in its socket.
+    static let maxPendingReplies = 1 << 20
 
     final class Connection {
         let fd: Int32
         var input: [UInt8] = []
         /// Replies waiting for their ticket, in the order of the requests.
         var held: [(ticket: Int, bytes: [UInt8])] = []
+        var heldBytes = 0
         var output: [UInt8] = []
         var written = 0
+        /// Whether requests read are waiting for the replies before them to be sent (`maxPendingReplies`).
+        var waitingForRoom = false
         var lastActivity = Date()
         var requestStarted: Date?
         var closing = false
@@ -63,6 +70,16 @@ public final class HTTPServer {
         /// Whether the request being read was told `100 Continue` (it is told once).
         var continued = false
         init(fd: Int32) { self.fd = fd }
+
+        /// Reply bytes not yet sent, held or in the socket's way.
+        var pendingReplies: Int { heldBytes + output.count - written }
+        /// Whether more of its requests may be read and answered now.
+        var hasRoom: Bool { work == nil && !closing && pendingReplies < HTTPServer.maxPendingReplies }
+
+        func hold(_ ticket: Int, _ bytes: [UInt8]) {
+            held.append((ticket, bytes))
+            heldBytes += bytes.count
+        }
     }
 
     public init(address: String, limits: HTTPParser.Limits = HTTPParser.Limits(), handler: @escaping (HTTPRequest) -> HTTPAnswer) throws {
@@ -82,13 +99,13 @@ public final class HTTPServer {
     public var connectionCount: Int { connections.count }
 
     /// Whether a request is being answered later: the loop should come back at once rather than wait on `poll`.
-    public var busy: Bool { connections.contains { $0.work != nil } }
+    public var busy: Bool { connections.contains { $0.work != nil || ($0.waitingForRoom && $0.hasRoom) } }
 
     /// What to wait for: new connections, requests, room to write.
     public func descriptors() -> [pollfd] {
         [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
             + connections.map { connection in
-                let events = (connection.work == nil ? Int16(POLLIN) : 0) | (connection.written < connection.output.count ? Int16(POLLOUT) : 0)
+                let events = (connection.hasRoom ? Int16(POLLIN) : 0) | (connection.written < connection.output.count ? Int16(POLLOUT) : 0)
                 return pollfd(fd: connection.fd, events: events, revents: 0)
             }
             + (gate.map { [pollfd(fd: $0.wakeDescriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
@@ -115,11 +132,13 @@ public final class HTTPServer {
         let released = gate?.released ?? .max
         let now = Date()
         for connection in connections {
+            if connection.waitingForRoom, connection.hasRoom { answerWaiting(connection) }
             if connection.work == nil, let started = connection.requestStarted, now.timeIntervalSince(started) > Self.requestTimeout, !connection.closing {
                 queue(HTTPResponse.error(408, "the request was not complete within \(Int(Self.requestTimeout)) s"), on: connection, closing: true, ticket: 0)
             }
             while let first = connection.held.first, first.ticket <= released {
                 connection.output.append(contentsOf: first.bytes)
+                connection.heldBytes -= first.bytes.count
                 connection.held.removeFirst()
             }
             flush(connection)
@@ -158,10 +177,13 @@ public final class HTTPServer {
     }
 
     /// Reads what arrived and answers every whole request in it. A connection whose request is answered later is
-    /// not read meanwhile (what it pipelines behind waits in the socket, not in memory).
+    /// not read meanwhile (what it pipelines behind waits in the socket, not in memory), nor is one whose replies
+    /// wait to be sent (`maxPendingReplies`).
     private func read(_ connection: Connection) {
-        guard connection.work == nil else { return }
-        while !connection.closing {
+        guard connection.hasRoom else { return }
+        // The largest request the limits allow, and a chunk: beyond it the input holds whole requests to answer first.
+        let readAhead = parser.limits.requestLine + parser.limits.headerBytes + parser.limits.body + chunk.count
+        while !connection.closing, connection.input.count < readAhead {
             let count = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 connection.input.append(contentsOf: chunk[0..<count])
@@ -186,7 +208,7 @@ public final class HTTPServer {
     /// HEAD's reply would be read as the next reply on the connection).
     private func answerWaiting(_ connection: Connection) {
         var offset = 0
-        while !connection.closing, connection.work == nil, offset < connection.input.count {
+        while connection.hasRoom, offset < connection.input.count {
             switch parser.parse(connection.input[offset...]) {
             case .incomplete:
                 break
@@ -196,7 +218,7 @@ public final class HTTPServer {
                     if let refusal = screen?(head) {
                         queue(refusal, on: connection, closing: true, ticket: 0)
                     } else {
-                        connection.held.append((0, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)))
+                        connection.hold(0, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                     }
                 }
             case var .request(request, consumed):
@@ -216,12 +238,13 @@ public final class HTTPServer {
             break
         }
         if offset > 0 { connection.input.removeFirst(offset) }
+        connection.waitingForRoom = !connection.input.isEmpty && connection.work == nil && !connection.closing && !connection.hasRoom
         connection.requestStarted = connection.input.isEmpty ? nil : connection.requestStarted
     }
 
     /// Holds a reply until its ticket is released (a later reply on the connection waits behind an earlier one).
     private func queue(_ response: HTTPResponse, on connection: Connection, closing: Bool, headOnly: Bool = false, ticket: Int) {
-        connection.held.append((ticket, response.encoded(closing: closing, headOnly: headOnly)))
+        connection.hold(ticket, response.encoded(closing: closing, headOnly: headOnly))
         if closing { connection.closing = true }
     }
 
