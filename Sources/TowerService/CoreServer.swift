@@ -53,6 +53,10 @@ public final class CoreServer {
     static let attachDeadline = 10.0
     /// The longest message a client may send.
     static let maxClientLine = 64 * 1024
+    /// A client's next commands are read only while less than this waits to be sent to it: one that sends commands
+    /// and does not read the replies holds this much of the core's memory, and the rest waits in its socket. (A
+    /// board taking a snapshot of several megabytes sends its commands once it has read most of it.)
+    static let maxPendingBytes = 1 << 20
 
     final class Client {
         let connection: FramedConnection
@@ -96,6 +100,8 @@ public final class CoreServer {
 
     /// Boards and other clients attached now.
     public var clientCount: Int { clients.count }
+    /// The most bytes waiting to be sent to one client.
+    var mostPendingBytes: Int { clients.map(\.connection.pendingBytes).max() ?? 0 }
 
     /// One pass: waits up to `timeout` milliseconds for a connection, a message or room to write, then handles
     /// what came and writes what each client is owed.
@@ -110,7 +116,8 @@ public final class CoreServer {
         var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
         for client in clients {
             let owed = client.connection.pendingBytes > 0 || (client.follows && client.cursor < logEnd)
-            fds.append(pollfd(fd: client.connection.fd, events: Int16(POLLIN) | (owed ? Int16(POLLOUT) : 0), revents: 0))
+            let reads = client.connection.pendingBytes < Self.maxPendingBytes
+            fds.append(pollfd(fd: client.connection.fd, events: (reads ? Int16(POLLIN) : 0) | (owed ? Int16(POLLOUT) : 0), revents: 0))
         }
         return fds
     }
@@ -121,7 +128,8 @@ public final class CoreServer {
         publishOutlook()
         let fds = Array(ready)
         if !fds.isEmpty, fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
-        for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0 {
+        for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0
+            && client.connection.pendingBytes < Self.maxPendingBytes {
             read(client)
         }
         let now = Date()

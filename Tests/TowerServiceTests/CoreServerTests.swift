@@ -235,6 +235,39 @@ import TowerCore
         #expect(fixture.server.clientCount == 1, "the rude one was let go")
     }
 
+    /// A client that sends commands and reads none of the replies is read only while less than a megabyte waits to
+    /// be sent to it: the rest of its commands wait in its socket (the core held 150 MB after 15 s of them). Read,
+    /// every command is answered, in order.
+    @Test func aClientThatReadsNothingHoldsAMegabyteOfTheCoreNotMore() throws {
+        let fixture = try Fixture()
+        let fd = try UnixSocket.connect(path: fixture.folder + "/j.sock")
+        UnixSocket.setNonBlocking(fd)
+        let deaf = FramedConnection(fd: fd, maxLine: 1 << 20)
+        let count = 150_000  // 12 MB of commands, 19 MB of replies: more than the sockets hold (the core asks for 4 MB)
+        var commands = Array(#"attach {"follow":false}"#.utf8) + [0x0A]
+        for id in 1...count { commands += ServiceFrame.command(id: id, .approve(exception: "E-\(id)", option: 1)).encoded() }
+        var sent = 0
+        for _ in 0..<400 {
+            let n = commands[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n > 0 { sent += n }
+            fixture.server.serve(timeout: 1)
+        }
+        #expect(sent < commands.count, "the core stopped reading: \(sent) of \(commands.count) bytes sent")
+        #expect(fixture.server.mostPendingBytes < 3 << 20, "\(fixture.server.mostPendingBytes) bytes held for a client that reads nothing")
+        var ids: [Int] = []
+        for _ in 0..<20_000 where ids.count < count {
+            if sent < commands.count {
+                let n = commands[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n > 0 { sent += n }
+            }
+            fixture.server.serve(timeout: 1)
+            for line in deaf.read().lines {
+                if case let .reply(id, _) = try ServiceFrame.decode(line) { ids.append(id) }
+            }
+        }
+        #expect(ids == Array(1...count), "\(ids.count) replies of \(count), in order")
+    }
+
     @Test func oneCorePerJournalAndTheSecondIsToldWhoHasIt() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-lock-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

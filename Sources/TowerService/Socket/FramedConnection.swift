@@ -22,6 +22,8 @@ public final class FramedConnection {
     private var written = 0
     public private(set) var isClosed = false
 
+    static let readsPerCall = 16
+
     public init(fd: Int32, maxLine: Int, readSize: Int = 1 << 18) {
         self.fd = fd
         self.maxLine = maxLine
@@ -37,11 +39,14 @@ public final class FramedConnection {
     public static func sized(_ message: [UInt8]) -> [UInt8] { Array("#\(message.count)\n".utf8) + message }
 
     /// The complete messages that have arrived (lines without their newlines, and sized messages), and why the
-    /// connection ended if it did.
+    /// connection ended if it did. At most `readsPerCall` reads a call: what a peer sends without pause is read at
+    /// the next call, not taken into memory all at once.
     public func read() -> (lines: [[UInt8]], ended: String?) {
         var ended: String?
-        while !isClosed {
+        var reads = 0
+        while !isClosed, reads < Self.readsPerCall {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            reads += 1
             if count > 0 {
                 input.append(contentsOf: chunk[0..<count])
                 if count < chunk.count { break }
