@@ -38,16 +38,26 @@ enum APIRoute: Equatable {
     /// Whether a request's method (HEAD already turned into GET) is one it takes.
     func takes(_ method: String) -> Bool { method == (reads ? "GET" : "POST") }
 
-    /// The name `/metrics` counts its requests under.
-    var name: String {
+    /// The endpoints' names, as `/metrics` counts requests under them.
+    enum Name: String {
+        case health = "/healthz"
+        case metrics = "/metrics"
+        case events = "/v1/events"
+        case orders = "/v1/orders"
+        case order = "/v1/orders/{order}"
+        case riderRoute = "/v1/riders/{rider}/route"
+        case stop = "/v1/riders/{rider}/stops/{order}"
+    }
+
+    var name: Name {
         switch self {
-        case .health: "/healthz"
-        case .metrics: "/metrics"
-        case .events: "/v1/events"
-        case .orders: "/v1/orders"
-        case .order: "/v1/orders/{order}"
-        case .riderRoute: "/v1/riders/{rider}/route"
-        case .stop: "/v1/riders/{rider}/stops/{order}"
+        case .health: .health
+        case .metrics: .metrics
+        case .events: .events
+        case .orders: .orders
+        case .order: .order
+        case .riderRoute: .riderRoute
+        case .stop: .stop
         }
     }
 

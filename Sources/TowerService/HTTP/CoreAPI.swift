@@ -8,9 +8,8 @@ public final class CoreAPI {
     private let session: CoreSession
     private let ingestion: Ingestion
     public let devices: DeviceMap
-    /// Requests by route and status, inputs by event type and outcome, and the journal's sync times: `/metrics`.
-    private var requests: [String: Int] = [:]
-    private var inputs: [String: Int] = [:]
+    /// Requests by what answered them and status, inputs by event type and outcome: `/metrics`.
+    private var counters = APICounters()
     /// The group commits: one sync of the journal per pass that journaled something, off the core's thread; the
     /// servers' replies wait for them (set it as their `gate`).
     public let commits: GroupCommit
@@ -46,15 +45,15 @@ public final class CoreAPI {
     // MARK: Routes
 
     public func handle(_ request: HTTPRequest) -> HTTPAnswer {
-        let (route, answer) = answer(request)
+        let (answerer, answer) = answer(request)
         switch answer {
         case let .now(response):
-            requests["\(route) \(response.status)", default: 0] += 1
+            counters.answered(by: answerer, status: response.status)
             return answer
         case let .later(next):
             return .later { [unowned self] in
                 guard let response = next() else { return nil }
-                requests["\(route) \(response.status)", default: 0] += 1
+                counters.answered(by: answerer, status: response.status)
                 return response
             }
         }
@@ -74,22 +73,22 @@ public final class CoreAPI {
         let route = Self.route(of: request)
         if let scope = APIRoute.scope(of: route, method: request.method),
            let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds(), spending: false) {
-            requests["auth \(refusal.status)", default: 0] += 1
+            counters.answered(by: .auth, status: refusal.status)
             return refusal
         }
         guard route?.takes(request.method) != true else { return nil }
         let miss = Self.miss(request, route)
-        requests["other \(miss.status)", default: 0] += 1
+        counters.answered(by: .other, status: miss.status)
         return miss
     }
 
-    private func answer(_ request: HTTPRequest) -> (String, HTTPAnswer) {
+    private func answer(_ request: HTTPRequest) -> (APICounters.Answerer, HTTPAnswer) {
         let route = Self.route(of: request)
         if tokens != nil, let scope = APIRoute.scope(of: route, method: request.method),
            let refusal = tokens?.refusal(request, needs: scope, now: Self.steadySeconds()) {
-            return ("auth", .now(refusal))
+            return (.auth, .now(refusal))
         }
-        guard let route, route.takes(request.method) else { return ("other", .now(Self.miss(request, route))) }
+        guard let route, route.takes(request.method) else { return (.other, .now(Self.miss(request, route))) }
         // Feed lines and orders may be answered later (an order system's orders go in shares: `take`); the rest at once.
         let answer: HTTPAnswer = switch route {
         case .events: events(request.body)
@@ -100,7 +99,7 @@ public final class CoreAPI {
         case let .riderRoute(rider): .now(riderRoute(rider))
         case let .stop(rider, order): .now(stop(rider: rider, order: order, request))
         }
-        return (route.name, answer)
+        return (.endpoint(route.name), answer)
     }
 
     /// What a request no route takes hears: 405 naming the methods its path takes, or 404.
@@ -117,7 +116,7 @@ public final class CoreAPI {
     /// device no rider carries, 405 for HEAD (a probe's `curl -I` must not record where a rider is).
     public func osmand(_ request: HTTPRequest) -> HTTPResponse {
         let response = request.headOnly ? Self.headRefused() : position(request)
-        requests["osmand \(response.status)", default: 0] += 1
+        counters.answered(by: .osmand, status: response.status)
         return response
     }
 
@@ -262,14 +261,14 @@ public final class CoreAPI {
             case .accepted:
                 batch.reply.accepted += 1
                 batch.reply.results.append(LineBatch.Result(line: number, status: "accepted"))
-                inputs["\(type) accepted", default: 0] += 1
+                counters.took(type, .accepted)
             case .repeated:
                 batch.reply.duplicate += 1
                 batch.reply.results.append(LineBatch.Result(line: number, status: "duplicate"))
             case let .refused(error):
                 batch.reply.refused += 1
                 batch.reply.results.append(LineBatch.Result(line: number, status: "refused", field: error.field, reason: error.reason))
-                inputs["\(type) refused", default: 0] += 1
+                counters.took(type, .refused)
             case .skippedCoreDecision:
                 batch.reply.refused += 1
                 batch.reply.results.append(LineBatch.Result(line: number, status: "refused", field: "by",
@@ -323,11 +322,11 @@ public final class CoreAPI {
         let event = Event(id: key, at: session.inputTime, by: "driver-app", body: what)
         switch ingestion.take(event, line: 1, engine: session.engine) {
         case .accepted:
-            inputs["\(event.type) accepted", default: 0] += 1
+            counters.took(event.type.rawValue, .accepted)
             return HTTPResponse.json(200, ["status": "accepted", "id": key])
         case .repeated: return HTTPResponse.json(200, ["status": "duplicate", "id": key])
         case let .refused(error):
-            inputs["\(event.type) refused", default: 0] += 1
+            counters.took(event.type.rawValue, .refused)
             return HTTPResponse.json(409, ["status": "refused", "field": error.field, "reason": error.reason])
         case .stopped, .blank, .skippedCoreDecision: return HTTPResponse.error(503, "the core stopped: \(session.engine.halted?.message ?? "")")
         }
@@ -338,12 +337,12 @@ public final class CoreAPI {
         // A phone back from a dead zone sends its buffered positions late: one older than the core's clock by more
         // than `staleAfter` says nothing about where the rider is now, so it is answered and not applied.
         if let taken = position.time, taken < clock - Self.staleAfter {
-            inputs["rider.position stale", default: 0] += 1
+            counters.took(EventType.riderPosition.rawValue, .stale)
             return HTTPResponse.text(200, "")
         }
         // A phone whose clock runs ahead would move the whole core's clock (and every timer) forward with it.
         if let taken = position.time, taken > session.inputTime + Self.aheadAllowed {
-            inputs["rider.position refused", default: 0] += 1
+            counters.took(EventType.riderPosition.rawValue, .refused)
             return HTTPResponse.text(400, "timestamp is \((taken - session.inputTime) / 60) min ahead of the core's clock: check the phone's time\n")
         }
         let time = max(position.time ?? session.inputTime, clock)
@@ -352,11 +351,11 @@ public final class CoreAPI {
         let event = Event(id: id, at: time, by: "osmand", body: .riderPosition(rider: rider, position: position.point))
         switch ingestion.take(event, line: 1, engine: session.engine) {
         case .accepted:
-            inputs["rider.position accepted", default: 0] += 1
+            counters.took(EventType.riderPosition.rawValue, .accepted)
             return HTTPResponse.text(200, "")
         case .repeated: return HTTPResponse.text(200, "")
         case let .refused(error):
-            inputs["rider.position refused", default: 0] += 1
+            counters.took(EventType.riderPosition.rawValue, .refused)
             return HTTPResponse.text(400, "\(error.field): \(error.reason)\n")
         case .stopped, .blank, .skippedCoreDecision: return HTTPResponse.text(503, "the core stopped\n")
         }
@@ -459,11 +458,8 @@ public final class CoreAPI {
         func labels(_ pairs: [(String, String)]) -> String {
             "{" + pairs.map { "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ",") + "}"
         }
-        let inputSamples = inputs.sorted { $0.key < $1.key }.map { entry -> (String, Double) in
-            let parts = entry.key.split(separator: " ")
-            return (labels([("type", String(parts[0])), ("outcome", String(parts[1]))]), Double(entry.value))
-        }
-        family("tower_inputs_total", "counter", "Inputs taken over HTTP and OsmAnd, by event type and outcome.", inputSamples)
+        family("tower_inputs_total", "counter", "Inputs taken over HTTP and OsmAnd, by event type and outcome.",
+               counters.inputSamples.map { (labels($0.labels), Double($0.count)) })
         family("tower_journal_events", "gauge", "Events in the journal.", [("", Double(world.lastSeq))])
         text += "# HELP tower_journal_sync_seconds Time to make a pass's journaled inputs durable (one fsync per pass, off the core's thread).\n"
         text += "# TYPE tower_journal_sync_seconds summary\n"
@@ -484,11 +480,8 @@ public final class CoreAPI {
                 (labels([("kpi", "cost_per_delivery")]), kpis.costPerDelivery),
             ])
         }
-        let requestSamples = requests.sorted { $0.key < $1.key }.map { entry -> (String, Double) in
-            let parts = entry.key.split(separator: " ")
-            return (labels([("route", String(parts[0])), ("code", String(parts[1]))]), Double(entry.value))
-        }
-        family("tower_http_requests_total", "counter", "HTTP requests answered, by route and status code.", requestSamples)
+        family("tower_http_requests_total", "counter", "HTTP requests answered, by route and status code.",
+               counters.requestSamples.map { (labels($0.labels), Double($0.count)) })
         return HTTPResponse.text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
