@@ -147,11 +147,11 @@ enum ReportStory {
     }
 
     /// Each rider's day in figures, what the lanes chart draws (its points' details are only in hover there): the
-    /// 06:00 plan's deliveries, of them done by the rider and by another, done beyond the plan, late, failed, km,
+    /// 06:00 plan's deliveries, of them done by the rider and by another, done beyond the plan, late, attempts failed, km,
     /// time busy.
     static func riderTable(_ day: DayReport) -> String {
         var html = "<table><tr><th>rider</th><th>channel</th><th>planned at 06:00</th><th>done by it</th><th>done by another</th>"
-            + "<th>beyond the plan</th><th>late</th><th>failed</th><th>km</th><th>busy</th></tr>\n"
+            + "<th>beyond the plan</th><th>late</th><th>attempts failed</th><th>km</th><th>busy</th></tr>\n"
         for r in day.riders where !r.planned.isEmpty || r.delivered > 0 || r.failed > 0 {
             let kept = r.planned.filter { $0.deliveredBy == r.id }.count
             let moved = r.planned.filter { $0.deliveredBy != nil && $0.deliveredBy != r.id }.count

@@ -28,12 +28,12 @@ enum ReportText {
             for m in people {
                 lines.append("  \(ISOTime.clock(m.at, offsetSeconds: day.world.utcOffsetSeconds)) \(m.exception) \(m.kind.rawValue) \(m.subject): \(m.what.rawValue) by \(m.by): \(TextSanitizer.clean(m.text))")
             }
-            lines.append("== \(ReportFigures.label(day)): riders (06:00 plan: deliveries planned, of them done by the rider, done by another; done beyond the plan; late; failed; km; utilisation)")
+            lines.append("== \(ReportFigures.label(day)): riders (06:00 plan: deliveries planned, of them done by the rider, done by another; done beyond the plan; late; attempts failed at the door; km; utilisation)")
             for r in day.riders where !r.planned.isEmpty || r.delivered > 0 || r.failed > 0 {
                 let kept = r.planned.filter { $0.deliveredBy == r.id }.count
                 let moved = r.planned.filter { $0.deliveredBy != nil && $0.deliveredBy != r.id }.count
                 lines.append("  " + column(r.id, 8) + column(r.channel.rawValue, 5) + "planned \(column(String(r.planned.count), 4)) kept \(column(String(kept), 4)) moved \(column(String(moved), 4))"
-                             + "added \(column(String(r.added.count), 4)) late \(column(String(r.late), 4)) failed \(column(String(r.failed), 3)) km \(column(String(format: "%.0f", r.km), 5)) busy \(ReportFigures.percent(r.utilisation))")
+                             + "added \(column(String(r.added.count), 4)) late \(column(String(r.late), 4)) attempts failed \(column(String(r.failed), 3)) km \(column(String(format: "%.0f", r.km), 5)) busy \(ReportFigures.percent(r.utilisation))")
             }
         }
         return lines
