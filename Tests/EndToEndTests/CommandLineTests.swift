@@ -96,6 +96,37 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("the board needs a terminal"))
     }
+
+    /// A simulated day's default journal that this build cannot go on with (written under a learned model this
+    /// build does not make, as after an upgrade that trains it another way) is kept as `.old` and the day starts
+    /// over, said in the log: the quick start opens after an upgrade. A journal someone named is never set aside:
+    /// that core stops, saying how to start over.
+    @Test func aDefaultJournalAnotherBuildWroteIsKeptAsideAndTheDayStartsOver() throws {
+        let city = try Tower.smallCity()
+        let folder = URL(fileURLWithPath: city).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let state = folder + "/state/tower"
+        let journal = state + "/city-seed1.jsonl"
+        let first = try CoreProcess(["--scenario", city, "--from", "09:00", "--paused"], socket: state + "/city-seed1.sock", in: folder)
+        #expect(first.stop() == 0, "\(first.output)")
+        var lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].contains("\"type\":\"session.started\"") && !lines[0].contains("eta_model"))
+        lines[0] = lines[0].replacingOccurrences(of: "\"policy\":", with: "\"eta_model\":\"eta-0123456789abcdef\",\"policy\":")
+        let edited = lines.joined(separator: "\n")
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: journal))
+        let named = folder + "/named.jsonl"
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: named))
+
+        let again = try CoreProcess(["--scenario", city, "--paused"], socket: state + "/city-seed1.sock", in: folder)
+        #expect(again.stop() == 0, "\(again.output)")
+        #expect(again.output.contains("was written by another build of Tower") && again.output.contains("kept as \(journal).old"), "\(again.output)")
+        #expect(try String(contentsOfFile: journal + ".old", encoding: .utf8) == edited, "the old journal kept whole")
+        #expect(!(try String(contentsOfFile: journal, encoding: .utf8)).contains("eta-0123456789abcdef"), "the day started over")
+
+        let refused = try Tower.run(["serve", "--scenario", city, "--journal", named, "--paused"], in: folder)
+        #expect(refused.status == 1 && refused.stderr.contains("--fresh") && !FileManager.default.fileExists(atPath: named + ".old"),
+                "\(refused.stderr)")
+    }
 }
 
 @Suite struct SolveCommandTests {

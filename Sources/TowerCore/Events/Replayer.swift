@@ -63,7 +63,7 @@ public enum Replayer {
         var retraining = RetrainCheck()
         var snapshot: World?
         var events: [Event] = []
-        var failure: ToolError?
+        var failure: (any Error)?
         var torn: Int?
         // The step being read: where it started and how many lines it still owes.
         var step: (line: Int, offset: Int64, expected: Int, owed: Int)?
@@ -96,7 +96,7 @@ public enum Replayer {
                 }
                 Self.follow(decoded.event, in: &world, learner: &learner, projections: options.projections)
                 if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
-                    failure = ToolError("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with, so this build cannot resume it: start the day over with --fresh, or name another --journal)")
+                    failure = ForeignJournal("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with, so this build cannot resume it: start the day over with --fresh, or name another --journal)")
                     return false
                 }
                 if let retrained = learner?.takeRetrained() { retraining.expected = retrained.version }

@@ -85,7 +85,7 @@ public enum SessionStarter {
                 if engine.world.lastSeq % 2000 == 0 { progress?(Double(engine.world.lastSeq - from) / Double(rerun.count)) }
             }
             if let divergence = resume.divergence {
-                throw ToolError("\(journalPath) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy and --eta-model it was written with)")
+                throw ForeignJournal("\(journalPath) line \(divergence): the journal differs from what scenario \"\(scenario.name)\" seed \(seed) produces (written by another version of Tower, or edited); start over with --fresh or name another --journal (a journal resumes only under the policy and --eta-model it was written with)")
             }
             if engine.world.lastSeq < end {
                 throw ToolError("\(journalPath): the journal is longer than the simulated day; it was not written by this scenario")

@@ -65,19 +65,35 @@ struct CoreStart {
         var start: Instant
         var notes: [String] = []
         // The recent log and the KPI trend, noted while the journal replays and the day catches up.
-        let projections = DayProjections(planLock: scenario.planLock)
+        var projections = DayProjections(planLock: scenario.planLock)
         if let feedPath {
             (engine, source, notes) = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
                                                         deadLetterPath: deadLetterPath,
                                                         projections: projections)
             start = engine.world.clock ?? scenario.dayStart
         } else {
-            let started = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
-                                                   mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name,
-                                                   projections: projections, progress: { progress?($0, "resuming the journal") })
+            let (eta, scenario, journalPath) = (eta, scenario, journalPath)
+            let begin = { (projections: DayProjections) in
+                try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
+                                         mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name,
+                                         projections: projections, progress: { progress?($0, "resuming the journal") })
+            }
+            let started: SessionStarter.Session
+            do {
+                started = try begin(projections)
+            } catch let foreign as ForeignJournal where arguments.value("journal") == nil && arguments.value("eta-model") == nil {
+                // A simulated day in the journal nobody named, written by another build (its plans or its trained
+                // model differ): playing the day again loses nothing, and the board must open after an upgrade.
+                // The old journal is kept beside it, as --fresh keeps it.
+                try files.moveAside()
+                projections = DayProjections(planLock: scenario.planLock)
+                started = try begin(projections)
+                notes.append("\(journalPath) was written by another build of Tower and cannot go on here: kept as \(journalPath).old, "
+                             + "the day starts over (\(TextSanitizer.clean(String(foreign.message.prefix(300)))))")
+            }
             engine = started.engine
             source = SimulationSource(simulation: started.simulation)
-            notes = Self.resumeNotes(torn: started.tornLastLine, cut: started.cutShortStep)
+            notes += Self.resumeNotes(torn: started.tornLastLine, cut: started.cutShortStep)
             start = started.simulation.now
             var from: Instant? = started.resumedEvents == 0 ? scenario.planLock : nil
             if let text = arguments.value("from") {

@@ -462,7 +462,7 @@ public struct ETAModel: Codable, Sendable {
         let running = model?.fingerprint ?? ""
         guard written != running else { return }
         let name = { (version: String) in version.isEmpty ? "the travel model alone" : "learned ETA model \(version)" }
-        throw ToolError("\(journal) was written predicting with \(name(written)); this run predicts with \(name(running)) (--eta-model); a journal goes on only under its model: name another --journal, or start the day over (board: --fresh)")
+        throw ForeignJournal("\(journal) was written predicting with \(name(written)); this run predicts with \(name(running)) (--eta-model); a journal goes on only under its model: name another --journal, or start the day over (board: --fresh)")
     }
 
     public func write(to path: String) throws {
