@@ -14,8 +14,16 @@ import TowerCore
         // The booked window: from order.created, or an order.updated by anyone but the core.
         var booked: [String: Instant] = [:], moved: Set<String> = [], late = 0, kept = 0, broken = 0
         var delivered: [String: Instant] = [:]
+        var riderless: [String: Bool] = [:]  // by the order's last event: created or unassigned, and nothing since
         for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") {
             let event = try EventCodec.decode(line: Array(line.utf8)).event
+            switch event.body {
+            case let .orderCreated(order): riderless[order.id] = true
+            case let .orderUnassigned(order, _): riderless[order] = true
+            case let .orderAssigned(order, _, _), let .orderReassigned(order, _, _, _), let .deliveryDone(_, order),
+                 let .deliveryFailed(_, order, _), let .orderCancelled(order, _): riderless[order] = false
+            default: break
+            }
             switch event.body {
             case let .orderCreated(order): booked[order.id] = order.window.end
             case let .orderUpdated(order, changes):
@@ -42,6 +50,12 @@ import TowerCore
         #expect(json["promises"]?["pending"] == .number(0))
         guard case let .number(rate)? = json["promises"]?["kept_rate"] else { Issue.record("no kept_rate"); return }
         #expect(abs(rate - Double(kept) / Double(booked.count)) < 0.00005)
+        // The report says how many were left without a rider at the end, as the journal does.
+        let left = riderless.values.filter { $0 }.count
+        #expect(left > 0, "the day leaves orders no rider could take")
+        let report = try Tower.run(["report", journal])
+        let row = report.stdout.split(separator: "\n").first { $0.hasPrefix("  without a rider at the end") }
+        #expect(row?.split(separator: " ").last == Substring(String(left)), "\(row ?? "no row"), \(left) in the journal")
     }
 }
 

@@ -25,6 +25,7 @@ enum ReportFigures {
     static let rows: [Row] = [
         Row(title: "orders") { "\($0.world.orders.count)" },
         Row(title: "delivered") { "\($0.run.delivered)" },
+        Row(title: "  without a rider at the end") { "\($0.run.unassigned)" },
         Row(title: "late deliveries") { "\($0.run.late) (against the booked window)" },
         Row(title: "  late against the window as moved") { "\($0.run.lateAgainstMovedWindow)" },
         Row(title: "on-time rate") { percent($0.run.onTimeRate, of: $0.run.delivered) },
