@@ -44,7 +44,7 @@ public final class HTTPServer {
     /// A connection with nothing to do is closed after this; a request begun must be complete within
     /// `requestTimeout` (a client sending a byte a minute holds nothing for long).
     static let idleTimeout = 60.0
-    static let requestTimeout = 10.0
+    var requestTimeout = 10.0
     /// Replies a connection may have waiting to be sent before its next requests are read or answered: a client
     /// that pipelines requests and does not read the replies holds this much of the core's memory, and the rest of
     /// its requests wait in its socket.
@@ -133,8 +133,11 @@ public final class HTTPServer {
         let now = Date()
         for connection in connections {
             if connection.waitingForRoom, connection.hasRoom { answerWaiting(connection) }
-            if connection.work == nil, let started = connection.requestStarted, now.timeIntervalSince(started) > Self.requestTimeout, !connection.closing {
-                queue(HTTPResponse.error(408, "the request was not complete within \(Int(Self.requestTimeout)) s"), on: connection, closing: true, ticket: 0)
+            // Requests waiting for room are whole: they wait on the client reading its replies, which the idle
+            // timeout bounds, not on the client sending them.
+            if connection.work == nil, !connection.waitingForRoom, let started = connection.requestStarted,
+               now.timeIntervalSince(started) > requestTimeout, !connection.closing {
+                queue(HTTPResponse.error(408, "the request was not complete within \(String(format: "%g", requestTimeout)) s"), on: connection, closing: true, ticket: 0)
             }
             while let first = connection.held.first, first.ticket <= released {
                 connection.output.append(contentsOf: first.bytes)
