@@ -88,7 +88,7 @@ struct CoreStart {
                 try files.moveAside()
                 projections = DayProjections(planLock: scenario.planLock)
                 started = try begin(projections)
-                notes.append("\(journalPath) was written by another build of Tower and cannot go on here: kept as \(journalPath).old, "
+                notes.append("\(journalPath) was written by another build of Tower (or under another policy or ETA model) and cannot go on here: kept as \(journalPath).old, "
                              + "the day starts over (\(TextSanitizer.clean(String(foreign.message.prefix(300)))))")
             }
             engine = started.engine
