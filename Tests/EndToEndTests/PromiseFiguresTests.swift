@@ -15,6 +15,7 @@ import TowerCore
         var booked: [String: Instant] = [:], moved: Set<String> = [], late = 0, kept = 0, broken = 0
         var delivered: [String: Instant] = [:]
         var riderless: [String: Bool] = [:]  // by the order's last event: created or unassigned, and nothing since
+        var createdAt: [String: Instant] = [:], planLock: Instant?
         for line in try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n") {
             let event = try EventCodec.decode(line: Array(line.utf8)).event
             switch event.body {
@@ -25,7 +26,8 @@ import TowerCore
             default: break
             }
             switch event.body {
-            case let .orderCreated(order): booked[order.id] = order.window.end
+            case let .orderCreated(order): booked[order.id] = order.window.end; createdAt[order.id] = event.at
+            case .routePlanned: planLock = planLock ?? event.at
             case let .orderUpdated(order, changes):
                 guard let window = changes.window else { break }
                 if event.by == Event.core { moved.insert(order) } else { booked[order] = window.end; moved.remove(order) }
@@ -34,13 +36,17 @@ import TowerCore
             default: break
             }
         }
+        var sameDay = (kept: 0, broken: 0)  // of the orders booked after the plan lock (the first plan)
+        let lock = try #require(planLock)
         for (order, end) in booked {
-            if let at = delivered[order] {
-                if at > end { late += 1; broken += 1 } else { kept += 1 }
-            } else {
-                broken += 1  // failed, or never delivered
-            }
+            let isKept = delivered[order].map { $0 <= end } ?? false  // else late, failed, or never delivered
+            if isKept { kept += 1 } else { broken += 1 }
+            if let at = delivered[order], at > end { late += 1 }
+            if createdAt[order]! > lock { if isKept { sameDay.kept += 1 } else { sameDay.broken += 1 } }
         }
+        #expect(sameDay.kept > 0 && sameDay.broken > 0, "the day's own bookings, kept and broken")
+        #expect(json["promises"]?["booked_same_day"]?["kept"] == .number(Double(sameDay.kept)))
+        #expect(json["promises"]?["booked_same_day"]?["broken"] == .number(Double(sameDay.broken)))
         #expect(late > 0, "the day has late deliveries to count")
         #expect(json["late"] == .number(Double(late)))
         #expect(json["promises"]?["kept"] == .number(Double(kept)))

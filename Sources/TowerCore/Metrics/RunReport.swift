@@ -60,6 +60,9 @@ public struct RunReport: Sendable {
     public var failed = 0
     /// What became of the customers' booked windows (see `Promises`).
     public var promises = Promises()
+    /// The same, of the orders booked after the plan lock (the day's own bookings, which no plan at the lock knew):
+    /// where a live policy and the day planned with every order known differ.
+    public var bookedSameDay = Promises()
     /// Orders whose first delivery attempt failed (the customer was out, the address wrong, ...).
     public var failedFirstAttempts = 0
     /// Orders a rider tried to deliver at least once (what the first-attempt rate counts over).
@@ -105,12 +108,9 @@ public struct RunReport: Sendable {
         var notices: [Double] = []
         let decidedAt = [world.clock, playedTo].compactMap { $0 }.max()
         for order in world.orders.values {
-            switch order.promiseOutcome(at: decidedAt ?? order.booked.end) {
-            case .kept: promises.kept += 1
-            case .broken: promises.broken += 1
-            case .cancelled: promises.cancelled += 1
-            case nil: promises.pending += 1
-            }
+            let outcome = order.promiseOutcome(at: decidedAt ?? order.booked.end)
+            promises.count(outcome)
+            if order.createdAt > recorder.planLock { bookedSameDay.count(outcome) }
             if let moved = order.promiseMovedAt {
                 promises.moved += 1
                 notices.append(Double(order.booked.end - moved))
@@ -246,6 +246,11 @@ public struct RunReport: Sendable {
         rate("kept_rate", promises.keptRate, of: promises.decided)
         w.key("moved_median_notice_s")
         if let notice = promises.medianNoticeSeconds { w.value(notice) } else { w.null() }
+        w.key("booked_same_day"); w.beginObject()
+        w.key("kept"); w.value(bookedSameDay.kept)
+        w.key("broken"); w.value(bookedSameDay.broken)
+        rate("kept_rate", bookedSameDay.keptRate, of: bookedSameDay.decided)
+        w.endObject()
         w.endObject()
         w.key("failed"); w.value(failed)
         w.key("failed_first_attempts"); w.value(failedFirstAttempts)
@@ -306,6 +311,16 @@ public struct Promises: Sendable, Equatable {
     /// The median notice those customers got: from the move to the end of the window they had booked (negative
     /// when it came after that window had already closed).
     public var medianNoticeSeconds: Double?
+
+    /// Counts one order's outcome (nil: its promise can still be kept).
+    mutating func count(_ outcome: PromiseOutcome?) {
+        switch outcome {
+        case .kept: kept += 1
+        case .broken: broken += 1
+        case .cancelled: cancelled += 1
+        case nil: pending += 1
+        }
+    }
 
     /// The promises decided: kept or broken (at the day's end, every order not cancelled).
     public var decided: Int { kept + broken }

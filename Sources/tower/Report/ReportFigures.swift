@@ -33,6 +33,10 @@ enum ReportFigures {
             let p = $0.run.promises
             return "\(percent(p.keptRate, of: p.decided)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
         },
+        Row(title: "  of orders booked the same day") {
+            let p = $0.run.bookedSameDay
+            return "\(percent(p.keptRate, of: p.decided)) (\(p.kept) kept, \(p.broken) broken)"
+        },
         Row(title: "promises moved by the core") {
             let p = $0.run.promises
             return "\(p.moved)" + (p.medianNoticeSeconds.map { ", median notice \(duration($0))" } ?? "")
