@@ -20,7 +20,7 @@ struct PolicyComparison {
         Metric(key: "late", title: "late (booked window)", value: { Double($0.late) }, percent: false),
         Metric(key: "late_against_moved_window", title: "  late (window as moved)", value: { Double($0.lateAgainstMovedWindow) }, percent: false),
         Metric(key: "promises_kept_rate", title: "promises kept", value: { RunReport.figure($0.promises.keptRate, over: $0.promises.decided) }, percent: true),
-        Metric(key: "promises_kept_rate_booked_same_day", title: "  of orders booked the same day",
+        Metric(key: "promises_kept_rate_booked_same_day", title: "  booked the same day",
                value: { RunReport.figure($0.bookedSameDay.keptRate, over: $0.bookedSameDay.decided) }, percent: true),
         Metric(key: "promises_moved", title: "promises moved", value: { Double($0.promises.moved) }, percent: false),
         Metric(key: "late_or_failed", title: "late or failed", value: { Double($0.late + $0.failed) }, percent: false),

@@ -33,7 +33,7 @@ enum ReportFigures {
             let p = $0.run.promises
             return "\(percent(p.keptRate, of: p.decided)) (\(p.kept) kept, \(p.broken) broken" + (p.pending > 0 ? ", \(p.pending) still open)" : ")")
         },
-        Row(title: "  of orders booked the same day") {
+        Row(title: "  booked the same day") {
             let p = $0.run.bookedSameDay
             return "\(percent(p.keptRate, of: p.decided)) (\(p.kept) kept, \(p.broken) broken)"
         },
