@@ -111,6 +111,16 @@ import TowerCore
         #expect((0...1).contains(hindsight))
         #expect(abs(gap - (benchRate - hindsight)) < 1e-9)
         #expect(json["gap_interval"]?["continuous-auto"] == .number(0), "one seed: no interval")
+        // The orders booked after the lock: the live day's figure is simulate's, and the hindsight day, whose orders
+        // are all known at its start, is read on the same orders (not on none).
+        let sameDay = json["mean_kept_rate_booked_same_day"]
+        guard case let .number(autoSameDay)? = sameDay?["continuous-auto"], case let .number(hindsightSameDay)? = sameDay?["hindsight"],
+              case let .number(simulatedSameDay)? = try JSONParser.parse(Array(simulated.stdout.utf8))["promises"]?["booked_same_day"]?["kept_rate"] else {
+            Issue.record("missing same-day figures: \(run.stdout)")
+            return
+        }
+        #expect(abs(autoSameDay - simulatedSameDay) < 1e-3)
+        #expect((0...1).contains(hindsightSameDay))
     }
 
     @Test func theGapIsReadWithItsIntervalOverTheSeeds() throws {

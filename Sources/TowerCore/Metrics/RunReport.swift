@@ -96,8 +96,11 @@ public struct RunReport: Sendable {
     /// - Parameter playedTo: how far the run went, when past the world's clock: a simulated day plays on hours after
     ///   its last event (the journal's closing checkpoint says to when), and a window that ended before then is
     ///   decided, kept or broken, though no event came after it.
+    /// - Parameter bookedSameDay: the orders counted as booked the same day, when not those created after the plan
+    ///   lock (the day played with every order known, whose orders are all created at its start, is read by the live
+    ///   day's bookings).
     public init(world: World, recorder: KPIRecorder, policy: String, seed: UInt64, failedCost: Double = RunReport.failedDeliveryCost,
-                playedTo: Instant? = nil) {
+                playedTo: Instant? = nil, bookedSameDay sameDay: Set<String>? = nil) {
         self.failedCost = failedCost
         self.policy = policy
         self.seed = seed
@@ -110,7 +113,7 @@ public struct RunReport: Sendable {
         for order in world.orders.values {
             let outcome = order.promiseOutcome(at: decidedAt ?? order.booked.end)
             promises.count(outcome)
-            if order.createdAt > recorder.planLock { bookedSameDay.count(outcome) }
+            if sameDay.map({ $0.contains(order.id) }) ?? (order.createdAt > recorder.planLock) { bookedSameDay.count(outcome) }
             if let moved = order.promiseMovedAt {
                 promises.moved += 1
                 notices.append(Double(order.booked.end - moved))

@@ -16,6 +16,8 @@ enum HindsightBench {
         var seed: UInt64
         /// Kept rate (booked windows) of static, continuous and continuous-auto, then of the hindsight day.
         var kept: [Double]
+        /// The same, of the orders the live day books after the plan lock (nil: the day books none).
+        var keptBookedSameDay: [Double?]
     }
 
     static let policies: [EngineSettings.Mode] = [.static, .continuous, .continuousAuto]
@@ -28,20 +30,23 @@ enum HindsightBench {
             everyOrderKnown.orders[index].createdAt = min(everyOrderKnown.orders[index].createdAt, scenario.dayStart)
         }
         let known = everyOrderKnown
+        // Where the gap is: the orders the live day books after the lock, which the hindsight day knows from the start.
+        let sameDay = Set(scenario.orders.filter { $0.createdAt > scenario.planLock }.map(\.id))
         let until = scenario.dayEnd + 4 * 3600
         let jobs = (0..<runs).flatMap { run in (0...policies.count).map { (seed + UInt64(run), $0) } }
-        let results = Mutex<[Int: Result<Double, ToolError>]>([:])
+        let results = Mutex<[Int: Result<(kept: Double, sameDay: Double?), ToolError>]>([:])
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (seed, column) = jobs[index]
             let hindsight = column == policies.count
             let mode = hindsight ? .continuousAuto : policies[column]
-            let result: Result<Double, ToolError>
+            let result: Result<(kept: Double, sameDay: Double?), ToolError>
             do {
                 let report = try HeadlessRun.report(scenario: hindsight ? known : scenario, seed: seed, mode: mode, policy: .standard,
-                                                    policyName: hindsight ? "hindsight" : mode.rawValue, until: until, eta: eta)
+                                                    policyName: hindsight ? "hindsight" : mode.rawValue, until: until, eta: eta,
+                                                    bookedSameDay: sameDay)
                 // A day with no promise decided (every order cancelled) has no kept rate to bound.
                 if let kept = RunReport.figure(report.promises.keptRate, over: report.promises.decided) {
-                    result = .success(kept)
+                    result = .success((kept, RunReport.figure(report.bookedSameDay.keptRate, over: report.bookedSameDay.decided)))
                 } else {
                     result = .failure(ToolError("seed \(seed): no promise was decided (every order was cancelled, or there is none): no kept rate to bound"))
                 }
@@ -53,13 +58,19 @@ enum HindsightBench {
         let done = results.withLock { $0 }
         var rows: [Row] = []
         for run in 0..<runs {
-            let kept = try (0...policies.count).map { column in try done[run * (policies.count + 1) + column]!.get() }
-            rows.append(Row(seed: seed + UInt64(run), kept: kept))
+            let figures = try (0...policies.count).map { column in try done[run * (policies.count + 1) + column]!.get() }
+            rows.append(Row(seed: seed + UInt64(run), kept: figures.map(\.kept), keptBookedSameDay: figures.map(\.sameDay)))
         }
         json ? printJSON(rows, scenario: scenario) : printTable(rows, scenario: scenario)
     }
 
     static func mean(_ rows: [Row], _ column: Int) -> Double { rows.map { $0.kept[column] }.reduce(0, +) / Double(max(1, rows.count)) }
+
+    /// The mean kept rate of the orders booked the same day, over the seeds that book any (nil: none does).
+    static func meanBookedSameDay(_ rows: [Row], _ column: Int) -> Double? {
+        let rates = rows.compactMap { $0.keptBookedSameDay[column] }
+        return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+    }
 
     /// A policy's gap to the hindsight day, seed by seed, as a mean with its 95% interval: the days differ so
     /// much from seed to seed (one search's random draws move a day by a point or two) that the mean of ten
@@ -83,6 +94,10 @@ enum HindsightBench {
         }
         print("gap to the hindsight bound\(rows.count > 1 ? " (mean of the seeds' gaps ± 95% interval)" : ""): " + gaps.joined(separator: ", ")
               + " (target for continuous-auto: within 3 points)")
+        let sameDay = (0...policies.count).map { column in
+            (policies.map(\.rawValue) + ["hindsight"])[column] + " " + (meanBookedSameDay(rows, column).map { String(format: "%.1f%%", $0 * 100) } ?? "—")
+        }
+        print("of the orders booked after the plan lock (the hindsight day knows them from the start), kept: " + sameDay.joined(separator: ", "))
     }
 
     static func printJSON(_ rows: [Row], scenario: Scenario) {
@@ -99,6 +114,12 @@ enum HindsightBench {
         w.endArray()
         w.key("mean_kept_rate"); w.beginObject()
         for (column, name) in (policies.map(\.rawValue) + ["hindsight"]).enumerated() { w.key(name); w.value(mean(rows, column)) }
+        w.endObject()
+        w.key("mean_kept_rate_booked_same_day"); w.beginObject()
+        for (column, name) in (policies.map(\.rawValue) + ["hindsight"]).enumerated() {
+            w.key(name)
+            if let rate = meanBookedSameDay(rows, column) { w.value(rate) } else { w.null() }
+        }
         w.endObject()
         w.key("gap"); w.beginObject()
         let gaps = policies.indices.map { gap(rows, $0) }
