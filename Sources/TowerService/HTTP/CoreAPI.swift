@@ -14,7 +14,7 @@ public final class CoreAPI {
     /// servers' replies wait for them (set it as their `gate`).
     public let commits: GroupCommit
     /// The core loop's last pass (inputs, timers, replies), as the loop reports it: a long one means inputs waited.
-    var lastPass = 0.0
+    private(set) var lastPass = 0.0
     /// A pass or a sync longer than this makes `/healthz` answer 503.
     public static let slowAfter = 5.0
 
@@ -26,7 +26,7 @@ public final class CoreAPI {
     public var shareSeconds = 0.05
 
     /// Who may call what; nil: anyone who can reach the port (bind it to 127.0.0.1 then).
-    var tokens: AccessTokens?
+    private var tokens: AccessTokens?
     /// How a CSV export's columns become orders (`--order-mapping`); nil: CSV is refused.
     let orderMapping: OrderMapping?
 
