@@ -88,8 +88,9 @@ struct CoreStart {
                 try files.moveAside()
                 projections = DayProjections(planLock: scenario.planLock)
                 started = try begin(projections)
-                notes.append("\(journalPath) was written by another build of Tower (or under another policy or ETA model) and cannot go on here: kept as \(journalPath).old, "
-                             + "the day starts over (\(TextSanitizer.clean(String(foreign.message.prefix(300)))))")
+                // What matters first, for a board's status line: the day started over and where the old one is.
+                notes.append("the day started over: its journal, written by another build of Tower, is kept as \(journalPath).old "
+                             + "(\(TextSanitizer.clean(String(foreign.message.prefix(300)))))")
             }
             engine = started.engine
             source = SimulationSource(simulation: started.simulation)
