@@ -66,6 +66,8 @@ public final class CoreServer {
         /// Since when it waits for a snapshot it can start from (just attached, or too far behind); nil when not.
         var waitingSince: Date?
         var awaitsSnapshot: Bool { waitingSince != nil }
+        /// Whether its next commands may be read (`maxPendingBytes`).
+        var hasRoom: Bool { connection.pendingBytes < CoreServer.maxPendingBytes }
         /// Where in the stream this client has read to (always at a frame's end).
         var cursor = 0
         var lastStatus: CoreStatus?
@@ -100,7 +102,7 @@ public final class CoreServer {
 
     /// Boards and other clients attached now.
     public var clientCount: Int { clients.count }
-    /// The most bytes waiting to be sent to one client.
+    /// The most bytes waiting to be sent to one client (what a test of a client that reads nothing watches).
     var mostPendingBytes: Int { clients.map(\.connection.pendingBytes).max() ?? 0 }
 
     /// One pass: waits up to `timeout` milliseconds for a connection, a message or room to write, then handles
@@ -116,8 +118,7 @@ public final class CoreServer {
         var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
         for client in clients {
             let owed = client.connection.pendingBytes > 0 || (client.follows && client.cursor < logEnd)
-            let reads = client.connection.pendingBytes < Self.maxPendingBytes
-            fds.append(pollfd(fd: client.connection.fd, events: (reads ? Int16(POLLIN) : 0) | (owed ? Int16(POLLOUT) : 0), revents: 0))
+            fds.append(pollfd(fd: client.connection.fd, events: (client.hasRoom ? Int16(POLLIN) : 0) | (owed ? Int16(POLLOUT) : 0), revents: 0))
         }
         return fds
     }
@@ -128,8 +129,7 @@ public final class CoreServer {
         publishOutlook()
         let fds = Array(ready)
         if !fds.isEmpty, fds[0].revents & Int16(POLLIN) != 0 { acceptWaiting() }
-        for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0
-            && client.connection.pendingBytes < Self.maxPendingBytes {
+        for (index, client) in clients.enumerated() where index + 1 < fds.count && fds[index + 1].revents != 0 && client.hasRoom {
             read(client)
         }
         let now = Date()

@@ -241,7 +241,10 @@ public final class HTTPServer {
             break
         }
         if offset > 0 { connection.input.removeFirst(offset) }
-        connection.waitingForRoom = !connection.input.isEmpty && connection.work == nil && !connection.closing && !connection.hasRoom
+        // Stored, not derived: once replies drain the connection has room again, and the loop must still know that
+        // requests read before wait to be answered.
+        connection.waitingForRoom = !connection.input.isEmpty && connection.work == nil && !connection.closing
+            && connection.pendingReplies >= Self.maxPendingReplies
         connection.requestStarted = connection.input.isEmpty ? nil : connection.requestStarted
     }
 

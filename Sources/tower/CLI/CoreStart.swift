@@ -72,6 +72,7 @@ struct CoreStart {
                                                         projections: projections)
             start = engine.world.clock ?? scenario.dayStart
         } else {
+            // Copies of self's, for the closure (an initializer's closure may not capture self).
             let (eta, scenario, journalPath) = (eta, scenario, journalPath)
             let begin = { (projections: DayProjections) in
                 try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
