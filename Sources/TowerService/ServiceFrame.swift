@@ -103,7 +103,7 @@ public enum ServiceFrame: Sendable {
 /// shows. For a board, the core's snapshot at journal position `seq` follows, then every event after it.
 public struct ServiceHello: Codable, Sendable {
     /// The protocol's version; a client refuses one it does not speak.
-    public static let currentVersion = 5
+    public static let currentVersion = 6
     public var version = ServiceHello.currentVersion
     public var identity: OperatorIdentity
     public var journal: String

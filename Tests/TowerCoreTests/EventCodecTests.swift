@@ -14,7 +14,7 @@ enum SampleEvents {
         let order = Order(id: "O-1", createdAt: t0, pickup: .hub("H1"), drop: GeoPoint(lat: -22.91, lon: -43.19), zone: "Z1",
                           window: window, promised: TimeWindow(start: t0 + 3900, end: t0 + 6600), serviceSeconds: 180, tier: .express,
                           requiredSkills: [.idCheck], parcels: 2, kg: 3.5, customerName: "Caio R.", contactToken: "c-1",
-                          notes: "portão azul", pinnedRider: "R1")
+                          notes: "portão azul", pinnedRider: "R1", readyAt: t0 + 1800)
         var channelTerms = ChannelTests.terms
         channelTerms.ownFleetZones = ["Z1"]
         channelTerms.thirdPartyRates[2].zone = "Z1"

@@ -177,6 +177,8 @@ public enum EventCodec {
         let window = try r.window(start: "window_start", end: "window_end")
         let promised = r.has("promised_start") || r.has("promised_end")
             ? try r.window(start: "promised_start", end: "promised_end") : window
+        let ready = r.has("ready_at") ? try r.instant("ready_at") : nil
+        if let ready, ready >= window.end { throw EventError(field: "ready_at", reason: "the parcel would be ready only after its window closes") }
         return Order(
             id: try r.id("order"), createdAt: createdAt, pickup: pickup, drop: try r.point(lat: "lat", lon: "lon"),
             zone: try r.id("zone"), window: window, promised: promised,
@@ -184,7 +186,7 @@ public enum EventCodec {
             tier: try r.enumeration("tier", as: Tier.self), requiredSkills: try r.skills("skills"),
             parcels: try r.int("parcels", in: 1...500), kg: try r.double("kg", in: 0...2000),
             customerName: try r.text("customer", default: ""), contactToken: try r.optionalID("contact") ?? "",
-            notes: try r.text("notes", default: ""), pinnedRider: try r.optionalID("pin_rider"))
+            notes: try r.text("notes", default: ""), pinnedRider: try r.optionalID("pin_rider"), readyAt: ready)
     }
 
     private static func decodeRoute(_ r: inout FieldReader) throws(EventError) -> EventBody {
@@ -275,6 +277,7 @@ public enum EventCodec {
             if !o.contactToken.isEmpty { field("contact", o.contactToken) }
             if !o.notes.isEmpty { field("notes", o.notes) }
             if let pinned = o.pinnedRider { field("pin_rider", pinned) }
+            if let ready = o.readyAt { field("ready_at", time(ready)) }
         case let .orderUpdated(order, c):
             field("order", order)
             if let window = c.window { field("window_start", time(window.start)); field("window_end", time(window.end)) }

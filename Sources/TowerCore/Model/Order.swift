@@ -45,6 +45,9 @@ public struct Order: Hashable, Sendable, Codable {
     public var notes: String
     /// A rider the dispatcher pinned this order to; the planner places it on that rider's route.
     public var pinnedRider: String?
+    /// When the parcel is ready at its pickup (nil: from the order's creation). No pickup starts before it: a
+    /// parcel still on its way to the hub, or packed to order, cannot be collected early.
+    public var readyAt: Instant?
 
     public var status: OrderStatus = .open
     public var rider: String?
@@ -61,12 +64,13 @@ public struct Order: Hashable, Sendable, Codable {
 
     public init(id: String, createdAt: Instant, pickup: PickupPlace, drop: GeoPoint, zone: String, window: TimeWindow,
                 promised: TimeWindow, serviceSeconds: Int, tier: Tier, requiredSkills: Set<Skill>, parcels: Int, kg: Double,
-                customerName: String, contactToken: String, notes: String, pinnedRider: String? = nil) {
+                customerName: String, contactToken: String, notes: String, pinnedRider: String? = nil, readyAt: Instant? = nil) {
         self.id = id; self.createdAt = createdAt; self.pickup = pickup; self.drop = drop; self.zone = zone
         self.window = window; self.promised = promised; self.booked = window; self.serviceSeconds = serviceSeconds; self.tier = tier
         self.requiredSkills = requiredSkills; self.parcels = parcels; self.kg = kg
         self.customerName = customerName; self.contactToken = contactToken; self.notes = notes
         self.pinnedRider = pinnedRider
+        self.readyAt = readyAt
     }
 
     /// Whether a delivery at `time` misses the window the customer booked.

@@ -35,6 +35,7 @@ struct LearnedRouteTimes {
             position = info.location
             // As the travel model's: a delivery's ETA is when service can begin, at the window's opening if early.
             if info.kind == .delivery { time = max(time, info.windowStart) }
+            if let ready = info.readyAt { time = max(time, ready) }
             etas.append(time)
             sigmas.append((variance + floor * floor).squareRoot())
             if info.kind == .pickup {

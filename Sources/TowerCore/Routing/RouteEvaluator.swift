@@ -16,6 +16,8 @@ public struct StopInfo: Sendable {
     /// When a gig courier holding this order was given it (its acceptance runs from there); nil when no gig courier
     /// holds it, so a gig courier would be given it now.
     public var gigAssignedAt: Instant?
+    /// A pickup's parcel is ready from then (see `Order.readyAt`); nil for a delivery, or a parcel ready already.
+    public var readyAt: Instant?
 
     /// Resolves `stop` in `world` for a route planned at `now` (how far ahead it lies sets its reserve, see
     /// `RouteEvaluator.latestArrival`); nil when its order is unknown.
@@ -41,6 +43,7 @@ public struct StopInfo: Sendable {
         thirdPartyDrop = world.channels.thirdPartyRate(for: order)
         gigAssignedAt = world.channels.gigAcceptanceSeconds > 0 && order.rider.flatMap({ world.riders[$0] })?.profile.channel == .gig
             ? order.assignedAt : nil
+        readyAt = stop.kind == .pickup ? order.readyAt : nil
     }
 }
 
@@ -106,13 +109,14 @@ public struct RouteEvaluator: Sendable {
         public var kg: Double
     }
 
-    /// When service can begin at a stop reached at `time`: a delivery waits for its window; a gig courier's pickup
-    /// waits until the courier has accepted the job.
+    /// When service can begin at a stop reached at `time`: a delivery waits for its window; a pickup waits for its
+    /// parcel to be ready, and a gig courier's until the courier has accepted the job.
     @inline(__always)
     static func serviceStart(_ info: StopInfo, reached time: Instant, profile: RiderProfile, routeStart: Instant, conditions: TravelConditions) -> Instant {
         if info.kind == .delivery { return max(time, info.windowStart) }
-        guard profile.channel == .gig, conditions.channels.gigAcceptanceSeconds > 0 else { return time }
-        return max(time, (info.gigAssignedAt ?? routeStart) + Int64(conditions.channels.gigAcceptanceSeconds))
+        let ready = info.readyAt.map { max(time, $0) } ?? time
+        guard profile.channel == .gig, conditions.channels.gigAcceptanceSeconds > 0 else { return ready }
+        return max(ready, (info.gigAssignedAt ?? routeStart) + Int64(conditions.channels.gigAcceptanceSeconds))
     }
 
     /// What one drop costs with this rider at this time (see `ChannelTerms.dropPrice`). Own riders, most of the

@@ -280,6 +280,10 @@ public final class CitySimulation {
         }
         switch leg.stop.kind {
         case .pickup:
+            if let ready = order.readyAt, now < ready {
+                schedule(ready, .arrive(id))  // early: wait at the hub for the parcel
+                return
+            }
             state.leg = nil
             riders[id] = state
             var rng = random("pickup/\(order.id)")

@@ -38,6 +38,7 @@ extension Scenario {
         copy.orders = orders.map { order in
             var moved = order
             moved.createdAt = order.createdAt + delta
+            moved.readyAt = order.readyAt.map { $0 + delta }
             moved.window = TimeWindow(start: order.window.start + delta, end: order.window.end + delta)
             moved.promised = TimeWindow(start: order.promised.start + delta, end: order.promised.end + delta)
             moved.booked = TimeWindow(start: order.booked.start + delta, end: order.booked.end + delta)

@@ -204,11 +204,14 @@ public enum ScenarioLoader {
             let contact = table.column("contact") == nil || r.raw("contact").isEmpty ? "" : try r.id("contact")
             let pinned = table.column("pin_rider") == nil || r.raw("pin_rider").isEmpty ? nil : try r.id("pin_rider")
             if let pinned, !scenario.riders.contains(where: { $0.profile.id == pinned }) { throw r.fail("pin_rider", "unknown rider \"\(pinned)\"") }
+            let ready = table.column("ready_at") == nil || r.raw("ready_at").isEmpty ? nil : try r.time("ready_at")
+            if let ready, ready >= end { throw r.fail("ready_at", "the parcel would be ready only after its window closes") }
             return Order(id: id, createdAt: created, pickup: .hub(hub), drop: drop, zone: zone, window: TimeWindow(start: start, end: end),
                          promised: TimeWindow(start: start, end: end), serviceSeconds: Int(try r.double("service_min", in: 0...240) * 60),
                          tier: try r.enumeration("tier", as: Tier.self), requiredSkills: try r.skills("skills"),
                          parcels: try r.int("parcels", in: 1...500), kg: try r.double("kg", in: 0...2000),
-                         customerName: try r.text("customer"), contactToken: contact, notes: try r.text("notes"), pinnedRider: pinned)
+                         customerName: try r.text("customer"), contactToken: contact, notes: try r.text("notes"), pinnedRider: pinned,
+                         readyAt: ready)
         }
     }
 

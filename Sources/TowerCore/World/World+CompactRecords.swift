@@ -48,7 +48,7 @@ extension Order: CompactRecord {
         fields.write(serviceSeconds); fields.write(tier); fields.write(requiredSkills); fields.write(parcels); fields.write(kg)
         fields.write(customerName); fields.write(contactToken); fields.write(notes); fields.write(pinnedRider)
         fields.write(status); fields.write(rider); fields.write(assignedAt); fields.write(attempts); fields.write(pickedUpAt)
-        fields.write(arrivedAt); fields.write(completedAt); fields.write(failureReason); fields.write(notifiedAt)
+        fields.write(arrivedAt); fields.write(completedAt); fields.write(failureReason); fields.write(notifiedAt); fields.write(readyAt)
     }
     public init(reading fields: inout CompactFieldReader) throws {
         self.init(id: try fields.read(), createdAt: try fields.read(), pickup: try fields.read(), drop: try fields.read(), zone: try fields.read(),
@@ -59,6 +59,7 @@ extension Order: CompactRecord {
         customerName = try fields.read(); contactToken = try fields.read(); notes = try fields.read(); pinnedRider = try fields.read()
         status = try fields.read(); rider = try fields.read(); assignedAt = try fields.read(); attempts = try fields.read(); pickedUpAt = try fields.read()
         arrivedAt = try fields.read(); completedAt = try fields.read(); failureReason = try fields.read(); notifiedAt = try fields.read()
+        readyAt = try fields.read()
     }
 }
 

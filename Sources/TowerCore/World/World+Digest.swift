@@ -43,7 +43,7 @@ extension World {
                 + "\(o.requiredSkills.map(\.rawValue).sorted().joined(separator: "+"))|\(o.parcels)|\(n(o.kg))|"
                 + "\(o.customerName)|\(o.contactToken)|\(o.notes)|\(o.status.rawValue)|\(o.rider ?? "-")|\(o.attempts)|"
                 + "\(t(o.pickedUpAt))|\(t(o.completedAt))|\(o.failureReason?.rawValue ?? "-")|\(o.pinnedRider ?? "-")|\(t(o.arrivedAt))|\(t(o.notifiedAt))|\(t(o.assignedAt))|"
-                + "\(t(o.booked.start))-\(t(o.booked.end))|\(t(o.promiseMovedAt))")
+                + "\(t(o.booked.start))-\(t(o.booked.end))|\(t(o.promiseMovedAt))" + (o.readyAt.map { "|ready \(t($0))" } ?? ""))
         }
         for id in routes.keys.sorted() {
             let route = routes[id]!

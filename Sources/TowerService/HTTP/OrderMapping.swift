@@ -3,8 +3,8 @@ import TowerCore
 
 /// How an order system's CSV export becomes Tower's orders: one `FIELD = Column` (or `FIELD = "constant"`) per
 /// line, `#` starts a comment. FIELD is a field of an `order.created` line (`order`, `lat`, `lon`, `zone`,
-/// `pickup_hub` or `pickup_lat`/`pickup_lon`, `window_start`, `window_end`, `service_min`, `tier`, `parcels`, `kg`,
-/// `customer`, `contact`, `notes`). A time given as `HH:MM` is that time on the core's day; an unmapped `zone` is
+/// `pickup_hub` or `pickup_lat`/`pickup_lon`, `window_start`, `window_end`, `ready_at`, `service_min`, `tier`, `parcels`,
+/// `kg`, `customer`, `contact`, `notes`). A time given as `HH:MM` is that time on the core's day; an unmapped `zone` is
 /// the zone the drop point falls in. A value that does not fit is refused per row by the core's own check, with
 /// the field and the reason.
 public struct OrderMapping: Sendable {
@@ -16,7 +16,7 @@ public struct OrderMapping: Sendable {
     public var fields: [(field: String, source: Source)]
 
     static let numeric: Set<String> = ["lat", "lon", "pickup_lat", "pickup_lon", "service_min", "parcels", "kg"]
-    static let times: Set<String> = ["window_start", "window_end", "promised_start", "promised_end"]
+    static let times: Set<String> = ["window_start", "window_end", "promised_start", "promised_end", "ready_at"]
     static let known: Set<String> = numeric.union(times).union(["order", "pickup_hub", "zone", "tier", "customer", "contact", "notes"])
 
     public static func load(path: String) throws -> OrderMapping {

@@ -6,7 +6,8 @@ import TowerCore
 /// `tower bench hindsight`: how many promises a day could have kept had every order been known at the plan lock.
 ///
 /// The same day (orders, disruptions, customers' absences: all fixed by the seed) is played once more with every
-/// order known from the start of the day, so the 06:00 plan is made by the live planner's solver, in the live
+/// order known from the start of the day (each parcel still ready only when the live day books it, see
+/// `Scenario.everyOrderKnown`), so the 06:00 plan is made by the live planner's solver, in the live
 /// objective and under every live constraint (fleet, shifts, skills, hubs, channels, waves), over the whole day's
 /// orders; continuous-auto then plays it through the simulation, reacting to what nobody could know at 06:00 (a
 /// breakdown, a jam, an absent customer). Its kept rate is the bound each policy's is set against. It is the bound of
@@ -25,11 +26,7 @@ enum HindsightBench {
     static func run(scenarioPath: String, seed: UInt64, runs: Int, json: Bool, etaOption: String?) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
         let eta = try ETAModelChoice.model(etaOption, scenario: scenario)
-        var everyOrderKnown = scenario
-        for index in everyOrderKnown.orders.indices {
-            everyOrderKnown.orders[index].createdAt = min(everyOrderKnown.orders[index].createdAt, scenario.dayStart)
-        }
-        let known = everyOrderKnown
+        let known = scenario.everyOrderKnown()
         // Where the gap is: the orders the live day books after the lock, which the hindsight day knows from the start.
         let sameDay = Set(scenario.orders.filter { $0.createdAt > scenario.planLock }.map(\.id))
         let until = scenario.dayEnd + 4 * 3600
