@@ -17,6 +17,8 @@ public struct OrderMapping: Sendable {
 
     static let numeric: Set<String> = ["lat", "lon", "pickup_lat", "pickup_lon", "service_min", "parcels", "kg"]
     static let times: Set<String> = ["window_start", "window_end", "promised_start", "promised_end", "ready_at"]
+    /// Fields an order may go without: a row whose column is empty gives none (a parcel ready when booked).
+    static let optional: Set<String> = ["promised_start", "promised_end", "ready_at"]
     static let known: Set<String> = numeric.union(times).union(["order", "pickup_hub", "zone", "tier", "customer", "contact", "notes"])
 
     public static func load(path: String) throws -> OrderMapping {
@@ -63,7 +65,9 @@ public struct OrderMapping: Sendable {
                 case let .constant(value): text = value
                 case let .column(name): text = table.column(name).map { $0 < row.fields.count ? row.fields[$0] : "" } ?? ""
                 }
-                object.append((field, value(of: field, text.trimmingCharacters(in: .whitespaces), day: day, offset: world.utcOffsetSeconds)))
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty, Self.optional.contains(field) { continue }
+                object.append((field, value(of: field, trimmed, day: day, offset: world.utcOffsetSeconds)))
             }
             return (row.line, Self.withDropZone(object, in: world))
         }
