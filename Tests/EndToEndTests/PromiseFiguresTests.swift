@@ -111,6 +111,14 @@ import TowerCore
         #expect((0...1).contains(hindsight))
         #expect(abs(gap - (benchRate - hindsight)) < 1e-9)
         #expect(json["gap_interval"]?["continuous-auto"] == .number(0), "one seed: no interval")
+        // Beside the bound, the looser day whose parcels are all ready from the start, with the gap to it.
+        guard case let .number(early)? = first["hindsight_parcels_ready_at_start"],
+              case let .number(earlyGap)? = json["gap_to_parcels_ready_at_start"]?["continuous-auto"] else {
+            Issue.record("missing the day with every parcel ready from the start: \(run.stdout)")
+            return
+        }
+        #expect((0...1).contains(early))
+        #expect(abs(earlyGap - (benchRate - early)) < 1e-9)
         // The orders booked after the lock: the live day's figure is simulate's, and the hindsight day, whose orders
         // are all known at its start, is read on the same orders (not on none).
         let sameDay = json["mean_kept_rate_booked_same_day"]

@@ -74,6 +74,21 @@ import TowerCore
         #expect(lines[first + 1].contains("E-T2 unassigned order waiting for a decision · nobody can take it"), "the covering case, after")
     }
 
+    /// A parcel that is ready at its hub only later says so on its order's screen: why its rider waits there.
+    @Test func anOrdersScreenSaysWhenItsParcelIsReady() throws {
+        var snapshot = BoardFixture.snapshot
+        var order = try #require(snapshot.world.orders.values.filter { $0.status == .assigned }.sorted { $0.id < $1.id }.first)
+        let ready = snapshot.now + 2700
+        order.readyAt = ready
+        snapshot.world.putOrder(order)
+        var model = BoardModel(speed: 60, readonly: false)
+        model.screen = .order(order.id)
+        var buffer = ScreenBuffer(width: 160, height: 40)
+        BoardView.render(snapshot, model: model, theme: .dark, glyphs: .unicode, into: &buffer)
+        let clock = ISOTime.clock(ready, offsetSeconds: snapshot.world.utcOffsetSeconds)
+        #expect(buffer.lines.contains { $0.hasPrefix(" pickup ") && $0.contains(" · parcel ready \(clock)") }, "\(buffer.lines.prefix(12).joined(separator: "\n"))")
+    }
+
     @Test(arguments: sizes)
     func exceptionDrillDown(width: Int, height: Int) throws {
         let world = BoardFixture.snapshot.world

@@ -70,7 +70,7 @@ enum DetailViews {
             "window     " + windows(of: order, world),
             "customer   \(order.customerName)",
             "drop       \(format6(order.drop.lat)), \(format6(order.drop.lon)) · zone \(order.zone)",
-            "pickup     \(pickup)",
+            "pickup     \(pickup)" + (order.readyAt.map { " · parcel ready \(Format.clockSeconds($0, world))" } ?? ""),
             "size       \(order.parcels) parcel(s), \(order.kg) kg · service \(order.serviceSeconds / 60) min",
             "skills     \(order.requiredSkills.isEmpty ? "none" : order.requiredSkills.map(\.rawValue).sorted().joined(separator: ", "))",
             "created    \(Format.clockSeconds(order.createdAt, world))",
