@@ -25,7 +25,7 @@ enum SampleEvents {
             .riderRegistered(profile),
             .channelsDefined(channelTerms),
             .orderCreated(order),
-            .orderUpdated(order: "O-1", changes: OrderChanges(window: window, drop: GeoPoint(lat: -22.9, lon: -43.18), tier: .critical, parcels: 3, kg: 4, notes: "ring twice")),
+            .orderUpdated(order: "O-1", changes: OrderChanges(window: window, drop: GeoPoint(lat: -22.9, lon: -43.18), tier: .critical, parcels: 3, kg: 4, notes: "ring twice", readyAt: t0 + 2400)),
             .orderCancelled(order: "O-1", reason: "customer request"),
             .shiftStarted(rider: "R1"), .shiftEnded(rider: "R1"),
             .riderPosition(rider: "R1", position: GeoPoint(lat: -22.9012345, lon: -43.1987654)),

@@ -146,3 +146,23 @@ extension ReadyTimeTests {
         #expect(compared > 4)
     }
 }
+
+extension ReadyTimeTests {
+    /// An order system can say a parcel will be ready later (a line-haul running late): its rider's route is timed
+    /// again from it; a ready time after the window, or for a parcel already on board, is refused naming the field.
+    @Test func anOrderSystemMovesAParcelsReadyTimeAndTheRouteFollows() throws {
+        let engine = try TestCity.run(try TestCity.scenario(), until: 6 * 3600 + 60)
+        let now = try #require(engine.world.clock)
+        let pickups = engine.world.riderIDs.compactMap { id in engine.world.routes[id]?.stops.first { $0.kind == .pickup } }
+        let stop = try #require(pickups.first { stop in engine.world.orders[stop.order].map { $0.window.end > stop.eta + 1800 } ?? false })
+        let window = try #require(engine.world.orders[stop.order]).window
+        let ready = min(stop.eta + 3600, window.end - 60)
+        try engine.submit(Event(id: "late-haul", at: now, by: "feed", body: .orderUpdated(order: stop.order, changes: OrderChanges(readyAt: ready))))
+        #expect(engine.world.orders[stop.order]?.readyAt == ready)
+        let timed = try #require(engine.world.routes.values.lazy.compactMap { $0.stops.first { $0.order == stop.order && $0.kind == .pickup } }.first)
+        #expect(timed.eta >= ready)
+        #expect(throws: EventError(field: "ready_at", reason: "the parcel would be ready only after its window closes")) {
+            try engine.submit(Event(id: "too-late", at: now, by: "feed", body: .orderUpdated(order: stop.order, changes: OrderChanges(readyAt: window.end))))
+        }
+    }
+}

@@ -81,9 +81,13 @@ public struct OrderChanges: Hashable, Sendable {
     public var parcels: Int?
     public var kg: Double?
     public var notes: String?
+    /// When the parcel is ready at its pickup now (a line-haul running late, see `Order.readyAt`).
+    public var readyAt: Instant?
 
-    public init(window: TimeWindow? = nil, drop: GeoPoint? = nil, tier: Tier? = nil, parcels: Int? = nil, kg: Double? = nil, notes: String? = nil) {
+    public init(window: TimeWindow? = nil, drop: GeoPoint? = nil, tier: Tier? = nil, parcels: Int? = nil, kg: Double? = nil, notes: String? = nil,
+                readyAt: Instant? = nil) {
         self.window = window; self.drop = drop; self.tier = tier; self.parcels = parcels; self.kg = kg; self.notes = notes
+        self.readyAt = readyAt
     }
 }
 

@@ -90,6 +90,7 @@ public enum EventCodec {
             changes.parcels = try r.optionalInt("parcels", in: 1...500)
             changes.kg = try r.optionalDouble("kg", in: 0...2000)
             changes.notes = try r.optionalText("notes")
+            if r.has("ready_at") { changes.readyAt = try r.instant("ready_at") }
             return .orderUpdated(order: try r.id("order"), changes: changes)
         case .orderCancelled:
             return .orderCancelled(order: try r.id("order"), reason: try r.text("reason", default: ""))
@@ -286,6 +287,7 @@ public enum EventCodec {
             if let parcels = c.parcels { w.key("parcels"); w.value(parcels) }
             if let kg = c.kg { number("kg", kg) }
             if let notes = c.notes { field("notes", notes) }
+            if let ready = c.readyAt { field("ready_at", time(ready)) }
         case let .orderCancelled(order, reason):
             field("order", order); field("reason", reason)
         case let .orderPinned(order, rider):

@@ -88,6 +88,7 @@ extension World {
             if let parcels = changes.parcels { order.parcels = parcels }
             if let kg = changes.kg { order.kg = kg }
             if let notes = changes.notes { order.notes = notes }
+            if let ready = changes.readyAt { order.readyAt = ready }
             putOrder(order)
         case let .orderPinned(id, rider):
             orders[id]?.pinnedRider = rider

@@ -44,6 +44,12 @@ extension World {
             let order = try requireOrder(id)
             if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
             if let drop = changes.drop { try requireInside(drop, field: "lat") }
+            if let ready = changes.readyAt {
+                if let end = changes.window?.end ?? orders.withValue(id, { $0.window.end }), ready >= end {
+                    throw EventError(field: "ready_at", reason: "the parcel would be ready only after its window closes")
+                }
+                if order.status == .pickedUp { throw EventError(field: "ready_at", reason: "order \"\(id)\" is already picked up") }
+            }
         case let .orderPinned(id, riderID):
             let order = try requireOrder(id)
             if order.status.isFinal { throw EventError(field: "order", reason: "order \"\(id)\" is already \(order.status.rawValue)") }
