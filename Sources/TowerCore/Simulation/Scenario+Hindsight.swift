@@ -4,8 +4,8 @@ extension Scenario {
     public enum ParcelReadiness: Sendable {
         /// When the live day books each order: no policy could collect a parcel earlier (the hindsight bound).
         case whenBooked
-        /// From the day's start, as if every order had been booked the day before (the bound as it was read until
-        /// the forty-seventh session; looser, since no policy can collect a parcel nobody has ordered yet).
+        /// From the day's start, as if every order had been booked the day before: a looser day than any policy could
+        /// play, since none can collect a parcel nobody has ordered yet (shown beside the bound, named as such).
         case fromDayStart
     }
 
