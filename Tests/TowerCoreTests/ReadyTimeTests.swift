@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import TowerCore
 
-/// A parcel ready at its pickup only from a time (`ready_at`): the planner times its pickup no earlier, a simulated
-/// rider waits for it, the files and feed lines that carry it refuse one after the window, and the hindsight day
-/// knows every order early but collects none of them before the live day books it.
+/// A parcel ready at its pickup only from a time (`ready_at`): the planner times its pickup no earlier (its fast
+/// search as a whole walk does), a simulated rider waits for it, an order system can move it later, the files and
+/// feed lines that carry it refuse one after the window, and the hindsight day knows every order early but collects
+/// none of them before the live day books it.
 @Suite struct ReadyTimeTests {
     /// The generated city with every booked order's parcel ready 20 minutes before its window opens (orders booked
     /// during the day are ready when booked).
