@@ -19,6 +19,11 @@ struct RowReader {
         return row.fields[index].trimmingSpaces
     }
 
+    /// An optional column read with `read`, or nil when the file has no such column or this record leaves it empty.
+    func optional<T>(_ column: String, _ read: (String) throws -> T) throws -> T? {
+        raw(column).isEmpty ? nil : try read(column)
+    }
+
     /// Free text (names, notes): cleaned of control characters, and no longer than a feed line's text may be.
     func text(_ column: String) throws -> String {
         let value = raw(column)

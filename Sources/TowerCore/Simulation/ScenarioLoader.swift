@@ -156,7 +156,7 @@ public enum ScenarioLoader {
             let r = RowReader(file: file, row: row, table: table, day: scenario.day)
             let id = try r.id("id")
             guard seen.insert(id).inserted else { throw r.fail("id", "rider \"\(id)\" listed twice") }
-            let device = table.column("device") == nil || r.raw("device").isEmpty ? nil : try r.id("device")
+            let device = try r.optional("device", r.id)
             if let device {
                 if let other = devices[device] { throw r.fail("device", "device \"\(device)\" is \(other)'s already") }
                 devices[device] = id
@@ -173,7 +173,7 @@ public enum ScenarioLoader {
                 shift: TimeWindow(start: start, end: end), costPerHour: try r.double("cost_per_hour", in: 0...10000),
                 costPerKm: try r.double("cost_per_km", in: 0...1000), costPerDrop: try r.double("cost_per_drop", in: 0...1000),
                 hub: hub, zone: zone)
-            let pace = table.column("pace") == nil || r.raw("pace").isEmpty ? 1.0 : try r.double("pace", in: 0.3...2)
+            let pace = try r.optional("pace") { try r.double($0, in: 0.3...2) } ?? 1.0
             return ScenarioRider(profile: profile, pace: pace, device: device)
         }
     }
@@ -201,10 +201,10 @@ public enum ScenarioLoader {
             guard start < end else { throw r.fail("window_end", "the window ends before it starts") }
             let created = try r.time("created_at")
             guard created < end else { throw r.fail("created_at", "the order is created after its window closes") }
-            let contact = table.column("contact") == nil || r.raw("contact").isEmpty ? "" : try r.id("contact")
-            let pinned = table.column("pin_rider") == nil || r.raw("pin_rider").isEmpty ? nil : try r.id("pin_rider")
+            let contact = try r.optional("contact", r.id) ?? ""
+            let pinned = try r.optional("pin_rider", r.id)
             if let pinned, !scenario.riders.contains(where: { $0.profile.id == pinned }) { throw r.fail("pin_rider", "unknown rider \"\(pinned)\"") }
-            let ready = table.column("ready_at") == nil || r.raw("ready_at").isEmpty ? nil : try r.time("ready_at")
+            let ready = try r.optional("ready_at", r.time)
             if let ready, ready >= end { throw r.fail("ready_at", "the parcel would be ready only after its window closes") }
             return Order(id: id, createdAt: created, pickup: .hub(hub), drop: drop, zone: zone, window: TimeWindow(start: start, end: end),
                          promised: TimeWindow(start: start, end: end), serviceSeconds: Int(try r.double("service_min", in: 0...240) * 60),
