@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import TowerCore
 
-/// The escalation queue worked by a person in real time: on the tuesday sample at ×60, a supervisor reads a case a
-/// minute after it appears and approves an option that changes the plan; another takes a decision back with `u`.
+/// The escalation queue worked by a person in real time: on a short-handed generated city at ×60 (`Tower.smallCity`),
+/// a supervisor reads a case a minute after it appears and approves an option that changes the plan; another takes a decision back with `u`.
 @Suite(.serialized) struct QueueEndToEndTests {
-    /// A case of the tuesday sample with an option that changes the plan, found by playing the day to 18:00 once.
+    /// A case of the small city with an option that changes the plan, found by playing its day to 18:00 once.
     struct Case {
         /// When the board opens: five simulated minutes before the case, or later when an earlier case waits for a
         /// person until then (a waiting case holds the clock at ×1, and the test would wait in real time).
@@ -14,13 +14,13 @@ import Testing
         var option: Int
     }
 
-    static let tuesday = Tower.packageRoot.appendingPathComponent("sample-data/tuesday").path
+    static let city: Result<String, Error> = Result { try Tower.smallCity() }
 
     static let firstActingCase: Result<Case, Error> = Result {
         let folder = try Tower.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let journal = folder + "/day.jsonl"
-        let run = try Tower.run(["simulate", "--scenario", tuesday, "--journal", journal, "--until", "18:00"])
+        let run = try Tower.run(["simulate", "--scenario", try city.get(), "--journal", journal, "--until", "18:00"])
         guard run.status == 0 else { throw ToolError("simulate failed: \(run.stderr)") }
         // They tell no customer, so they can be undone. (Which cases a day escalates moves with every change to the
         // planner or the learned ETAs: the first of any of these kinds is taken.)
@@ -35,12 +35,12 @@ import Testing
                   from <= event.at + 60, deadline - from >= 600 else { continue }
             return Case(from: ISOTime.clock(from, offsetSeconds: -3 * 3600), exception: id, option: index + 1)
         }
-        throw ToolError("no escalation with an option that changes the plan (and can be undone) on the tuesday sample by 18:00")
+        throw ToolError("no escalation with an option that changes the plan (and can be undone) in the small city by 18:00")
     }
 
     /// Opens the board at `found.from`, at ×60, as the supervisor ana, and waits until the case waits for a decision.
     func board(for found: Case, in work: String) throws -> Tmux {
-        let tmux = try Tmux(width: 160, height: 45, command: "\(Tower.binary) board --scenario \(Self.tuesday) --from \(found.from) --speed 60 "
+        let tmux = try Tmux(width: 160, height: 45, command: "\(Tower.binary) board --scenario \(try Self.city.get()) --from \(found.from) --speed 60 "
                             + "--journal j.jsonl --operator ana --role supervisor", directory: work)
         // Listed and waiting for a decision (the clock held): a case can be on the board, watched, minutes before it
         // is put to a person.

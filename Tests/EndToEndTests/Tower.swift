@@ -55,10 +55,11 @@ enum Tower {
         return path
     }
 
-    /// A small generated city in a fresh folder, made by `tower generate`.
+    /// A small generated city in a fresh folder, made by `tower generate`: 8 riders for 160 orders, short-handed
+    /// enough that its day puts cases with several options to a person.
     static func smallCity() throws -> String {
         let directory = try temporaryDirectory() + "/city"
-        let result = try run(["generate", directory, "--seed", "4", "--riders", "10", "--orders", "140"])
+        let result = try run(["generate", directory, "--seed", "4", "--riders", "8", "--orders", "160"])
         #expect(result.status == 0, "\(result.stderr)")
         return directory
     }

@@ -3,7 +3,7 @@ import Foundation
 import TowerBoard
 import TowerCore
 
-/// A small simulated city at 10:00, the same every run, for rendering tests.
+/// A small simulated city at 11:00, the same every run, for rendering tests.
 enum BoardFixture {
     static var snapshot: BoardSnapshot { played.snapshot }
     /// The story captions the fixture's morning made (the demo's), oldest first.
@@ -23,7 +23,7 @@ enum BoardFixture {
             trend.note($0, world: engine.world)
             story.note($0, world: engine.world)
         }
-        let now = scenario.time(10 * 3600)
+        let now = scenario.time(11 * 3600)
         session.simulation.run(until: now, engine: engine)
         // A customer note with escape sequences, as a hostile feed could send: it must reach the screen clean.
         try! engine.submit(Event(id: "hostile", at: now, by: "feed", body: .orderCancelled(order: "O-0003", reason: "\u{1B}]0;pwned\u{07}\u{1B}[2Jmoved")))

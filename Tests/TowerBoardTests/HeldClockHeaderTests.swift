@@ -35,7 +35,7 @@ import TowerCore
         exception.deadline = BoardFixture.snapshot.now + 900
         let caption = BoardApp.caption(exception, world: world)
         #expect(caption == "E-0042 rider stalled R05 goes to a supervisor: best of 2: move R05's unpicked orders to other riders (cost +50.00, late 3→1); "
-                + "unanswered at 10:15, the core takes: do nothing, keep watching (cost +0.00, late 3→3)")
+                + "unanswered at 11:15, the core takes: do nothing, keep watching (cost +0.00, late 3→3)")
     }
 }
 
@@ -49,8 +49,8 @@ import TowerCore
         model.role = .supervisor
         let (buffer, _) = BoardFixture.render(width: width, height: 24, model: model)
         #expect(buffer.lines[0].contains("maria-fernanda (supervisor)"), "\(buffer.lines[0])")
-        #expect(buffer.lines[1].contains("done 13/"), "\(buffer.lines[1])")
-        #expect(buffer.lines[1].contains("risk 1") && buffer.lines[1].contains("wait 0"), "\(buffer.lines[1])")
+        #expect(buffer.lines[1].contains("done 32/"), "\(buffer.lines[1])")
+        #expect(buffer.lines[1].contains("risk 2") && buffer.lines[1].contains("wait 0"), "\(buffer.lines[1])")
         #expect(!buffer.lines[1].hasSuffix("…"))
     }
 }

@@ -75,6 +75,35 @@ import Testing
         #expect(RouteEvaluator.latestArrival(windowEnd: now + 300, now: now) == now - 300)  // already inside the buffer
     }
 
+    /// A delivery's every minute from the plan costs `waitingShare` of a late minute, inside its window too: the same
+    /// route run ten minutes later, on time either way, costs ten minutes of waiting more (the rider's hours, the km
+    /// and the drop are the same); the cost of lateness comes on top once the latest arrival is passed.
+    @Test func everyMinuteADeliveryWaitsCosts() throws {
+        let world = try Self.planned()
+        let now = try #require(world.clock)
+        let order = try #require(world.orders.values.sorted { $0.id < $1.id }.first { $0.status == .assigned && $0.tier == .standard })
+        let rider = try #require(world.riders.values.sorted { $0.id < $1.id }.first { $0.profile.channel == .own })
+        var delivery = try #require(StopInfo(Stop(order: order.id, kind: .delivery, eta: now), ref: 0, in: world, now: now))
+        delivery.windowStart = now
+        delivery.windowEnd = now + 8 * 3600
+        var profile = rider.profile
+        profile.shift = TimeWindow(start: now - 3600, end: now + 12 * 3600)
+        let evaluator = RouteEvaluator()
+        func cost(startingIn seconds: Int64, windowEnd: Instant? = nil) -> Double {
+            var stop = delivery
+            if let windowEnd { stop.windowEnd = windowEnd }
+            let start = RouteEvaluator.Start(origin: stop.location, time: now + seconds, parcels: order.parcels, kg: order.kg)
+            return evaluator.evaluate([stop], profile: profile, from: start, conditions: TravelConditions(world), wantETAs: false).cost
+        }
+        let perMinute = RouteEvaluator.waitingShare * RouteEvaluator.latenessPerMinute(.standard)
+        #expect(perMinute > 0)
+        #expect(abs(cost(startingIn: 600) - cost(startingIn: 0) - 10 * perMinute) < 1e-9)
+        #expect(abs(cost(startingIn: 3600) - cost(startingIn: 0) - 60 * perMinute) < 1e-9)
+        // Five minutes past the latest arrival: the tier's penalty and five late minutes besides the waiting.
+        let late = cost(startingIn: 600, windowEnd: now + 300) - cost(startingIn: 600)
+        #expect(abs(late - RouteEvaluator.latePenalty(.standard) - 5 * RouteEvaluator.latenessPerMinute(.standard)) < 1e-9)
+    }
+
     /// The incremental scan must price every insertion exactly as a full walk of the candidate route does.
     @Test func scanCostsEqualFullEvaluation() throws {
         let world = try Self.planned()

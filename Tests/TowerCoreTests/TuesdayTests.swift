@@ -7,22 +7,24 @@ import Testing
 @Suite struct TuesdayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The morning, simulated once for both tests (it takes seconds), with the scenario's learned ETA model, as
-    /// `simulate` and the board play it.
-    static let played: Result<(Scenario, World, Set<String>), Error> = Result { try playMorning() }
-    static func morning() throws -> (Scenario, World) { let (scenario, world, _) = try played.get(); return (scenario, world) }
+    /// The day to 11:30 and on to 17:30, simulated once for both tests (it takes seconds), with the scenario's learned
+    /// ETA model, as `simulate` and the board play it.
+    static let played: Result<(Scenario, World, Set<String>, World), Error> = Result { try playDay() }
+    static func morning() throws -> (Scenario, World) { let (scenario, world, _, _) = try played.get(); return (scenario, world) }
 
     /// The jam's riders (R05, R06, R09) who had stops ahead when it struck at 10:00: the ones that can be stalled.
     static func workingWhenTheJamStruck() throws -> Set<String> { try played.get().2 }
 
-    static func playMorning() throws -> (Scenario, World, Set<String>) {
+    static func playDay() throws -> (Scenario, World, Set<String>, World) {
         let scenario = try ScenarioLoader.load(directory: root.appendingPathComponent("sample-data/tuesday").path)
         let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: nil, durability: .batch,
                                                eta: try ETAModelChoice.model(nil, scenario: scenario))
         session.simulation.run(until: scenario.time(10 * 3600), engine: session.engine)
         let working = Set(["R05", "R06", "R09"].filter { !(session.engine.world.routes[$0]?.stops.isEmpty ?? true) })
         session.simulation.run(until: scenario.time(11 * 3600 + 30 * 60), engine: session.engine)
-        return (scenario, session.engine.world, working)
+        let morning = session.engine.world
+        session.simulation.run(until: scenario.time(17 * 3600 + 30 * 60), engine: session.engine)
+        return (scenario, morning, working, session.engine.world)
     }
 
     @Test func theStagedTroublesAreSeenBeforeOrAsTheyHappen() throws {
@@ -63,16 +65,18 @@ import Testing
         #expect(working.isSubset(of: jammed), "working at 10:00: \(working.sorted()); flagged: \(jammed.sorted())")
     }
 
+    /// By 17:30: the cases of the morning's troubles and the afternoon's, when bookings outrun the riders (the
+    /// morning's alone the core settles by itself).
     @Test func mostCasesResolveThemselvesWithAReasonAndTheRestWaitWithOptions() throws {
-        let (_, world) = try Self.morning()
-        let cases = Array(world.exceptions.values)
+        let cases = Array(try Self.played.get().3.exceptions.values)
         let auto = cases.filter { $0.state == .autoResolved }
         #expect(Double(auto.count) > 0.6 * Double(cases.count), "\(auto.count) of \(cases.count) resolved by the core")
         #expect(auto.allSatisfy { !($0.rule ?? "").isEmpty && $0.resolution != nil })
         let escalated = cases.filter { !$0.options.isEmpty }
-        #expect(!escalated.isEmpty)
+        #expect(escalated.contains { $0.options.count >= 2 }, "a case with a choice to make")
         for e in escalated {
-            #expect((2...4).contains(e.options.count), "\(e.id)")
+            // One option alone is "do nothing" for a person to act beyond what the core may (no rider can take an order).
+            #expect((2...4).contains(e.options.count) || e.options.map(\.action) == [Remedy.none], "\(e.id)")
             #expect(e.deadline != nil && e.escalationReason != nil && e.defaultAction != nil, "\(e.id)")
         }
     }

@@ -22,11 +22,14 @@ struct RouteScan {
     private var parcels: [Int] = []
     private var kg: [Double] = []
     private var serviceStart: [Instant] = []
-    /// Seconds waited at each own stop before its service (a delivery reached before its window opens), and a
-    /// delivery's seconds to spare before its window's end (negative: late; `Int64.max` for a pickup).
+    /// Seconds waited at each own stop before its service (a delivery reached before its window opens), and the
+    /// seconds a stop could start later before its lateness grew: none for a delivery (every minute of its wait
+    /// costs, see `RouteEvaluator.waitingShare`; stored as the negative seconds since the plan), `Int64.max` for a
+    /// pickup.
     private var waited: [Int64] = []
     private var slack: [Int64] = []
-    /// From each own position to the route's end: the seconds waited, and the least slack of a delivery.
+    /// From each own position to the route's end: the seconds waited, and the least slack (`Int64.max` when no
+    /// delivery is left).
     private var waitedFrom: [Int64] = []
     private var slackFrom: [Int64] = []
     /// Loads' maxima over positions 0…p and p…count, for the positions of the own tables.
@@ -192,12 +195,12 @@ struct RouteScan {
             s.time = RouteEvaluator.serviceStart(info, reached: s.time, profile: profile, routeStart: start.time, conditions: conditions)
             serviceStart.append(s.time)
             waited.append(s.time - reached)
-            slack.append(info.kind == .delivery ? info.windowEnd - s.time : .max)
+            slack.append(info.kind == .delivery ? info.plannedAt - s.time : .max)
             if info.kind == .pickup {
                 s.parcels += info.parcels; s.kg += info.kg
                 s.time = s.time + RouteEvaluator.pickupSeconds
             } else {
-                if s.time > info.windowEnd { s.late += Double(s.time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+                s.late += RouteEvaluator.lateness(info, servedAt: s.time)
                 s.drops += RouteEvaluator.dropCost(info, profile: profile, at: s.time, conditions: conditions)
                 s.parcels -= info.parcels; s.kg -= info.kg
                 s.time = s.time + info.serviceSeconds
@@ -258,17 +261,16 @@ struct RouteScan {
     private static func serve(_ info: StopInfo, from time: Instant, profile: RiderProfile, conditions: TravelConditions,
                               lateness: inout Double, dropped: inout Double) -> Instant {
         if info.kind == .pickup { return time + RouteEvaluator.pickupSeconds }
-        if time > info.windowEnd { lateness += Double(time - info.windowEnd) / 60 * info.latePerMinute + info.latePenalty }
+        lateness += RouteEvaluator.lateness(info, servedAt: time)
         dropped += RouteEvaluator.dropCost(info, profile: profile, at: time, conditions: conditions)
         return time + info.serviceSeconds
     }
 
-    /// How much more lateness costs at a delivery with `slack` seconds to spare before its window's end (negative:
-    /// late) when it is served `push` seconds later.
+    /// How much more lateness costs at a delivery with `slack` in the tables when it is served `push` seconds later.
     @inline(__always) private static func lateness(of info: StopInfo, slack: Int64, pushedBy push: Int64) -> Double {
         guard push > 0, slack < push else { return 0 }
-        let before = slack < 0 ? Double(-slack) / 60 * info.latePerMinute + info.latePenalty : 0
-        return Double(push - slack) / 60 * info.latePerMinute + info.latePenalty - before
+        let time = info.plannedAt - slack
+        return RouteEvaluator.lateness(info, servedAt: time + push) - RouteEvaluator.lateness(info, servedAt: time)
     }
 
     /// The loads' prefix and suffix maxima over the own tables, once the loads are known (a derived scan's from
@@ -360,9 +362,9 @@ struct RouteScan {
             let offset = Int64(conditions.utcOffsetSeconds), ending = conditions.incidents.map { (until: $0.until, slowdown: $0.slowdown) }
             var k = j
             while push > 0 {
-                // Once no delivery from here on has less time to spare than the push, none grows late (a push only
-                // shrinks from here): the route's end keeps the push less every wait and rise in speed on the way,
-                // and a second a leg for the rounding.
+                // Once no stop from here on has less time to spare than the push (no delivery is left), none costs
+                // more (a push only shrinks from here): the route's end keeps the push less every wait and rise in
+                // speed on the way, and a second a leg for the rounding.
                 if push <= (k < joinedAt ? slackFrom[k - from] : tailSlackFrom[k - 1]) {
                     guard k + 1 < count else { break }
                     let waits = k + 1 < joinedAt ? waitedFrom[k + 1 - from] : tailWaitedFrom[k]
