@@ -3,7 +3,8 @@ import Testing
 @testable import TowerCore
 
 /// The escalation queue worked by a person in real time: on a short-handed generated city at ×60 (`Tower.smallCity`),
-/// a supervisor reads a case a minute after it appears and approves an option that changes the plan; another takes a decision back with `u`.
+/// a supervisor reads a case a minute after it appears and approves an option that changes the plan; another takes a
+/// decision back with `u`.
 @Suite(.serialized) struct QueueEndToEndTests {
     /// A case of the small city with an option that changes the plan, found by playing its day to 18:00 once.
     struct Case {
