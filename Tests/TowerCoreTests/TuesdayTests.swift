@@ -7,8 +7,8 @@ import Testing
 @Suite struct TuesdayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The day to 11:30 and on to 17:30, simulated once for the tests that read it (it takes seconds), with the scenario's learned
-    /// ETA model, as `simulate` and the board play it.
+    /// The day to 11:30 and on to 17:30, simulated once for the tests that read it (it takes seconds), with the
+    /// scenario's learned ETA model, as `simulate` and the board play it.
     static let played: Result<(Scenario, World, Set<String>, World), Error> = Result { try playDay() }
     static func morning() throws -> (Scenario, World) { let (scenario, world, _, _) = try played.get(); return (scenario, world) }
     static func afternoon() throws -> World { try played.get().3 }
