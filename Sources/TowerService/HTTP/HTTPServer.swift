@@ -224,7 +224,7 @@ public final class HTTPServer {
                         connection.hold(0, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                     }
                 }
-            case var .request(request, consumed):
+            case .request(var request, let consumed):
                 offset += consumed
                 connection.continued = false
                 if request.method == "HEAD" { (request.method, request.headOnly) = ("GET", true) }
