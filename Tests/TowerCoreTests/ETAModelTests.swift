@@ -159,6 +159,21 @@ import Testing
         #expect { try ETAModel.read(path: path) } throws: { "\($0)".contains("is not a Tower ETA model") }
     }
 
+    /// `model` written as JSON, changed by `change`, read back: refused, naming `part`.
+    static func tampered(_ model: ETAModel, _ change: (inout [String: Any]) -> Void, naming part: String,
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var object = try #require(JSONSerialization.jsonObject(with: encoder.encode(model)) as? [String: Any])
+        let path = TestCity.temporaryFile("tampered.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        change(&object)
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        #expect(sourceLocation: sourceLocation) { try ETAModel.read(path: path) } throws: {
+            "\($0)".contains("is not a Tower ETA model") && "\($0)".contains(part)
+        }
+    }
+
     /// A model file is input: one whose trees would send a prediction past its nodes or its features, or in a
     /// circle, whose matrices do not fit its zones and riders, or whose keys cannot be numbers, is refused with the
     /// part named, never used.
@@ -168,15 +183,8 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let original = try #require(JSONSerialization.jsonObject(with: encoder.encode(model)) as? [String: Any])
-        let path = TestCity.temporaryFile("tampered.json")
-        defer { try? FileManager.default.removeItem(atPath: path) }
         func refused(_ change: (inout [String: Any]) -> Void, naming part: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            var object = original
-            change(&object)
-            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
-            #expect(sourceLocation: sourceLocation) { try ETAModel.read(path: path) } throws: {
-                "\($0)".contains("is not a Tower ETA model") && "\($0)".contains(part)
-            }
+            try Self.tampered(model, change, naming: part, sourceLocation: sourceLocation)
         }
         func firstTree(_ object: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
             var trees = object["trees"] as! [String: Any], list = trees["trees"] as! [[String: Any]]
@@ -202,6 +210,23 @@ import Testing
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
                         o["calibration"] = c }, naming: "interval calibration")
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")
+    }
+
+    /// A travel shape in a model file that does not fit the model's zones and riders is refused too (a synthetic
+    /// history, made as a time at the door plus a pace: its held-out days keep the shape).
+    @Test func aTamperedTravelShapeIsRefusedNotUsed() throws {
+        var settings = SyntheticHistory.Settings()
+        settings.days = 8
+        let model = try ETAModel(training: SyntheticHistory(settings: settings).rows)
+        try #require(model.shape != nil)
+        func refused(_ change: (inout [String: Any]) -> Void, naming part: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            try Self.tampered(model, change, naming: part, sourceLocation: sourceLocation)
+        }
+        try refused({ o in var s = o["shape"] as! [String: Any]; var v = s["shared"] as! [Double]; v.removeLast(); s["shared"] = v; o["shape"] = s },
+                    naming: "travel shape")
+        try refused({ o in var s = o["shape"] as! [String: Any]; s["pairKeys"] = [1_000_000]; s["pairs"] = [0.1]; o["shape"] = s }, naming: "travel shape")
+        try refused({ o in var s = o["shape"] as! [String: Any]; s["cells"] = [-1] + (s["cells"] as! [Int]).dropFirst(); o["shape"] = s }, naming: "travel shape")
+        try refused({ o in var s = o["shape"] as! [String: Any]; s["riders"] = [Double](repeating: 0, count: 500); o["shape"] = s }, naming: "travel shape")
     }
 
     /// Conformal ranks: an interval cut from 40 residuals (a regime's least) is missed on each side at most a tenth

@@ -39,8 +39,10 @@ enum ETACommand: Command {
             let start = Date()
             let model = try ETAModel(training: history.rows)
             try model.write(to: modelPath)
-            FileHandle.standardError.write(Data(String(format: "tower: trained on %d rows (%d riders, %d zones) in %.2f s; model %@\n",
-                                                       model.trainedRows, model.riders.count, model.zones.count, Date().timeIntervalSince(start), modelPath).utf8))
+            FileHandle.standardError.write(Data(String(format: "tower: trained on %d rows (%d riders, %d zones; %@) in %.2f s; model %@\n",
+                                                       model.trainedRows, model.riders.count, model.zones.count,
+                                                       model.hasTravelShape ? "a travel shape, kept by the held-out days" : "no travel shape",
+                                                       Date().timeIntervalSince(start), modelPath).utf8))
         case "predict":
             var model = try ETAModel.read(path: modelPath)
             let input = try HistoryReader.read(path: csv, requireTimes: false)

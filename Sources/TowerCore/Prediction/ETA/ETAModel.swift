@@ -2,7 +2,10 @@ import Foundation
 
 /// Learned travel and dwell times with intervals, and the distance-over-speed baseline beside them.
 ///
-/// Travel: ridge regression on the log of the seconds from departure to the door, from the leg's road distance (log and
+/// Travel: first a shape (`RoadShape`: a time at the door's zone plus the road distance at a pace that adds up where,
+/// when and by whom the leg is driven), fitted on every training leg at once under a robust loss, when the held-out
+/// days say it helps (`TravelTraining`); on what it leaves,
+/// ridge regression on the log of the seconds from departure to the door, from the leg's road distance (log and
 /// linear), the hours the leg is driven in and the hour it leaves (each their own indicators), weekend, the stop's
 /// place in the run, parcels, the traffic slowdown in force on the leg when known (its log), and one indicator per
 /// channel, zone, zone driven through (nearest its midpoint) and rider seen in training (an unseen one adds nothing:
@@ -18,7 +21,7 @@ import Foundation
 /// driven through at an hour, and a sudden shift in a zone driven through, a door's zone or a rider, so a change in
 /// the world is followed within tens of legs. Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 8
+    public static let formatVersion = 9
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose
@@ -34,6 +37,11 @@ public struct ETAModel: Codable, Sendable {
     public var baselineKmh: Double { didSet { memo = FingerprintMemo() } }
     public var baselineDwell: Double { didSet { memo = FingerprintMemo() } }
     public var trainedRows: Int { didSet { memo = FingerprintMemo() } }
+    /// The shape of a leg's time (a time at the door plus the distance at a pace) that the linear part, the trees and
+    /// the pairs correct (nil: none, where the held-out days did not keep one, for a model trained on too few rows to
+    /// hold any out, or linear alone).
+    private(set) var shape: RoadShape?
+    public var hasTravelShape: Bool { shape != nil }
     /// The trees on the linear travel model's residuals (nil: linear alone, as models trained by older builds).
     public private(set) var trees: BoostedTrees?
     /// The trees on the linear dwell model's residuals (nil: linear alone).
@@ -91,8 +99,9 @@ public struct ETAModel: Codable, Sendable {
     }
 
     /// Trains on rows with their times (failed visits teach travel, not dwell). Without `riderEffects` the model
-    /// learns no per-rider indicators: the one to take to another fleet, whose rider ids name other people.
-    public init(training rows: [HistoryRow], riderEffects: Bool = true, boosted: Bool = true) throws {
+    /// learns no per-rider indicators: the one to take to another fleet, whose rider ids name other people. Without
+    /// `boosted`, the linear part alone; without `shaped`, no travel shape under the rest (both for comparison).
+    public init(training rows: [HistoryRow], riderEffects: Bool = true, boosted: Bool = true, shaped: Bool = true) throws {
         let usable = rows.filter { $0.travelSeconds != nil }
         guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
         zones = Array(Set(usable.map(\.zone))).sorted()
@@ -110,30 +119,22 @@ public struct ETAModel: Codable, Sendable {
             // The latest fifth of the rows is held out (split in time, as the model will be used: on days it has not
             // seen): the trees stop growing when their error on it stops falling, and the intervals come from its
             // residuals under a fit on the rest.
-            let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] }, separateLast: riders.count)
             let held = order[cut...]
             if boosted {
-                let z = usable.map { ETAModel.treeFeatures($0, vocabulary) }
-                let keys = usable.map { ETAModel.pairKeys($0, vocabulary) }
-                let residual = { (i: Int) in y[i] - early.predict(x[i]) }
-                let trees = ETAModel.trees(on: residual, features: z, categorical: ETAModel.treeCategories, order: order, cut: cut)
-                self.trees = trees.final
-                // The held-out residuals, for the intervals, are those of the trees that never saw the held-out rows.
-                let explainedEarly = trees.explainedEarly, explained = trees.explained
-                let earlyPairs = ETAModel.pairs(learning: order[..<cut], keys: keys) { residual($0) - explainedEarly[$0] }
-                // Online this linear part forgets (0.999 a leg), so it learns the live day's own pace, hour by hour
-                // and zone by zone. On held-out days drawn from the history itself that costs 2–3% of the travel MAE
-                // (the days' noise goes into the weights); forgetting nothing, the sample city's days were decided
-                // worse (BENCHMARKS.md, the twenty-ninth session).
-                travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - explained[$0] }, separateLast: riders.count)
-                let heldResiduals = held.map { residual($0) - explainedEarly[$0] - earlyPairs.correction(keys[$0]) }
-                travel.calibrate(residuals: heldResiduals)
-                regimes = IntervalRegimes(residuals: heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
+                let training = TravelTraining(rows: usable, x: x, y: y, z: usable.map { ETAModel.treeFeatures($0, vocabulary) },
+                                              keys: usable.map { ETAModel.pairKeys($0, vocabulary) }, order: order, cut: cut,
+                                              vocabulary: vocabulary, riderCount: riders.count)
+                let parts = try training.parts(shaped: shaped)
+                shape = parts.shape
+                trees = parts.trees
+                travel = parts.linear
+                pairs = parts.pairs
+                travel.calibrate(residuals: parts.heldResiduals)
+                regimes = IntervalRegimes(residuals: parts.heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
                                           hours: held.map { ETAModel.hour(usable[$0]) }, days: held.map { ETAModel.day(usable[$0]) })
                 calibration = IntervalCalibration(distanceCuts: regimes?.distanceCuts ?? [])
-                let final = travel
-                pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - final.predict(x[$0]) - explained[$0] }
             } else {
+                let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] }, separateLast: riders.count)
                 travel = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] }, separateLast: riders.count)
                 travel.calibrate(residuals: held.map { y[$0] - early.predict(x[$0]) })
             }
@@ -176,9 +177,9 @@ public struct ETAModel: Codable, Sendable {
         return Prediction(travel: travelSeconds, dwell: max(0, exp(min(d, ETAModel.longestLogTime)) - ETAModel.dwellShift))
     }
 
-    /// The fitted log travel time of a leg (plus `travelShift`): the linear part, the trees and the pairs.
+    /// The fitted log travel time of a leg (plus `travelShift`): the shape, the linear part, the trees and the pairs.
     func logTravel(_ row: HistoryRow) -> Double {
-        travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+        (shape?.predict(row, vocabulary) ?? 0) + travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
             + pairs.correction(ETAModel.pairKeys(row, vocabulary))
     }
 
@@ -211,7 +212,8 @@ public struct ETAModel: Codable, Sendable {
     public mutating func learn(_ row: HistoryRow) {
         if let seconds = row.travelSeconds {
             let x = ETAModel.travelFeatures(row, vocabulary), keys = ETAModel.pairKeys(row, vocabulary)
-            let target = log(seconds + ETAModel.travelShift) - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            let target = log(seconds + ETAModel.travelShift) - (shape?.predict(row, vocabulary) ?? 0)
+                - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
             // The whole miss, before anything learns the leg: the intervals are scored on it first.
             let miss = target - travel.predict(x) - pairs.correction(keys)
             let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
@@ -230,22 +232,19 @@ public struct ETAModel: Codable, Sendable {
 
     /// Boosted trees fitted to `residual`: early ones on the rows `order[..<cut]` (indices in time order), stopping
     /// early on the rest; `final` grown again on every row for as many rounds as the early ones kept, so the latest
-    /// days (the held-out slice, nearest the days the model will predict) shape the trees too. With what each
-    /// predicts for every row (indexed as `z`).
+    /// days (the held-out slice, nearest the days the model will predict) shape the trees too. With what the final
+    /// ones predict for every row (indexed as `z`). (The travel trees are grown the same way in `TravelTraining`.)
     static func trees(on residual: (Int) -> Double, features z: [[Double]], categorical: Set<Int>, order: [Int], cut: Int)
-        -> (final: BoostedTrees, explainedEarly: [Double], explained: [Double]) {
+        -> (final: BoostedTrees, explained: [Double]) {
         let targets = order.map(residual), rows = order.map { z[$0] }
         let early = BoostedTrees.fit(rows: Array(rows[..<cut]), targets: Array(targets[..<cut]),
                                      validation: (Array(rows[cut...]), Array(targets[cut...])), categorical: categorical)
         var settings = BoostedTrees.Settings()
         settings.rounds = early.trees.rounds
         let final = BoostedTrees.fit(rows: rows, targets: targets, validation: ([], []), categorical: categorical, settings: settings)
-        var explainedEarly = [Double](repeating: 0, count: z.count), explained = explainedEarly
-        for (k, i) in order.enumerated() {
-            explainedEarly[i] = k < cut ? early.fitted[k] : early.heldOut[k - cut]
-            explained[i] = final.fitted[k]
-        }
-        return (final.trees, explainedEarly, explained)
+        var explained = [Double](repeating: 0, count: z.count)
+        for (k, i) in order.enumerated() { explained[i] = final.fitted[k] }
+        return (final.trees, explained)
     }
 
     /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them.
@@ -311,7 +310,7 @@ public struct ETAModel: Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, trees, dwellTrees, pairs, regimes, calibration
+        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, shape, trees, dwellTrees, pairs, regimes, calibration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -333,6 +332,7 @@ public struct ETAModel: Codable, Sendable {
         baselineKmh = try c.decode(Double.self, forKey: .baselineKmh)
         baselineDwell = try c.decode(Double.self, forKey: .baselineDwell)
         trainedRows = try c.decode(Int.self, forKey: .trainedRows)
+        shape = try c.decodeIfPresent(RoadShape.self, forKey: .shape)
         trees = try c.decodeIfPresent(BoostedTrees.self, forKey: .trees)
         dwellTrees = try c.decodeIfPresent(BoostedTrees.self, forKey: .dwellTrees)
         pairs = try c.decode(PairCorrections.self, forKey: .pairs)
@@ -346,6 +346,8 @@ public struct ETAModel: Codable, Sendable {
         let problem: (CodingKeys, String)? =
             !travel.fits(dimension: ETAModel.travelFeatures(probe, vocabulary).count) ? (.travel, "the travel model does not fit the zones and riders")
             : !dwell.fits(dimension: ETAModel.dwellFeatures(probe, vocabulary).count) ? (.dwell, "the dwell model does not fit the zones and riders")
+            : shape.map({ !$0.fits(zones: zones.count, riderCount: riders.count) }) == true
+                ? (.shape, "a travel shape that does not fit the zones and riders, or numbers that are not finite")
             : trees.map({ $0.features != ETAModel.treeFeatures(probe, vocabulary).count }) == true ? (.trees, "trees for another set of features")
             : dwellTrees.map({ $0.features != ETAModel.dwellTreeFeatures(probe, vocabulary).count }) == true ? (.dwellTrees, "trees for another set of features")
             : regimes.map({ !$0.isWellFormed }) == true ? (.regimes, "interval regimes that do not cover every band")

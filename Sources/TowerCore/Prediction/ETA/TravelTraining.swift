@@ -1,0 +1,105 @@
+import Foundation
+
+/// Training the travel part of a model with trees: the travel shape when the held-out days keep it, the linear part,
+/// the trees and the pairs on what it leaves, and the held-out residuals the intervals are cut from.
+///
+/// The latest fifth of the legs (`order[cut...]`, split in time, as the model will be used: on days it has not seen)
+/// is held out. Models fitted on the rest (the early ones) stop the trees' growth and give the held-out residuals;
+/// the linear part, the trees and the pairs kept are fitted again on every leg. The shape kept is the one the held-out
+/// days judged, fitted on the legs before them (fitted again on every leg, it moved the synthetic and independent
+/// histories' errors by ±0.7% either way, and it costs another fit); the parts on top of it learn the latest days.
+///
+/// Whether the shape stays is decided on the held-out days too: a shape shares a generator's form only if the city
+/// has it. On histories made with a time at the door plus a pace it took 3–5% off the travel error; on histories
+/// timed another way it added up to 2.5% (BENCHMARKS.md, "Learned ETAs"). So the early models are grown with it and
+/// without it, and it is kept only when its held-out legs are missed by less, the days' mean difference below zero
+/// with 95% confidence. The early models of the choice kept are those the rest builds on, so choosing costs the
+/// shape and one more set of early models, not a second training.
+struct TravelTraining {
+    let rows: [HistoryRow]
+    /// Each leg's linear features, log time (plus `ETAModel.travelShift`), tree features and pair keys (as `rows`).
+    let x: [[Double]], y: [Double], z: [[Double]], keys: [[(PairCorrections.Kind, Int)]]
+    /// The legs oldest first, and where the held-out slice starts in that order.
+    let order: [Int], cut: Int
+    let vocabulary: ETAModel.Vocabulary
+    let riderCount: Int
+
+    struct Parts {
+        var shape: RoadShape?
+        var linear: RidgeRegression
+        var trees: BoostedTrees
+        var pairs: PairCorrections
+        /// The held-out legs' log residuals under the early models (in held-out order).
+        var heldResiduals: [Double]
+    }
+
+    /// What the early models make of the held-out slice under `offsets` (a shape's log time for each leg, or zeros).
+    private struct Early {
+        var linear: RidgeRegression
+        var rounds: Int
+        var heldResiduals: [Double]
+        /// How far each held-out leg's predicted time is from its time, in seconds.
+        var misses: [Double]
+    }
+
+    func parts(shaped: Bool) throws -> Parts {
+        let none = [Double](repeating: 0, count: rows.count)
+        var early = try self.early(under: none), offsets = none, shape: RoadShape?
+        if shaped {
+            let candidate = RoadShape(rows: rows, targets: y, indices: order[..<cut], vocabulary: vocabulary, riderCount: riderCount)
+            let candidateTimes = rows.map { candidate.predict($0, vocabulary) }
+            let withShape = try self.early(under: candidateTimes)
+            if TravelTraining.helps(withShape.misses, over: early.misses, days: order[cut...].map { ETAModel.day(rows[$0]) }) {
+                (early, offsets, shape) = (withShape, candidateTimes, candidate)
+            }
+        }
+        // The trees again on every leg, for as many rounds as the early ones kept, so the latest days (nearest the
+        // days the model will predict) shape them too.
+        var settings = BoostedTrees.Settings()
+        settings.rounds = early.rounds
+        let trees = BoostedTrees.fit(rows: order.map { z[$0] }, targets: order.map { y[$0] - offsets[$0] - early.linear.predict(x[$0]) },
+                                     validation: ([], []), categorical: ETAModel.treeCategories, settings: settings)
+        var explained = none
+        for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
+        // Online this linear part forgets (0.999 a leg), so it learns the live day's own pace, hour by hour and zone by
+        // zone. On held-out days drawn from the history itself that costs 2–3% of the travel MAE (the days' noise goes
+        // into the weights); forgetting nothing, the sample city's days were decided worse (BENCHMARKS.md, the
+        // twenty-ninth session).
+        let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
+                                            separateLast: riderCount)
+        let pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
+        return Parts(shape: shape, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals)
+    }
+
+    /// The early linear part, trees (stopped on the held-out slice) and pairs on the log times less `offsets`, and
+    /// their residuals on the held-out legs.
+    private func early(under offsets: [Double]) throws -> Early {
+        let before = order[..<cut], held = order[cut...]
+        let linear = try ETAModel.robustFit(rows: before.map { x[$0] }, targets: before.map { y[$0] - offsets[$0] }, separateLast: riderCount)
+        let left = rows.indices.map { y[$0] - offsets[$0] - linear.predict(x[$0]) }
+        let fit = BoostedTrees.fit(rows: before.map { z[$0] }, targets: before.map { left[$0] },
+                                   validation: (held.map { z[$0] }, held.map { left[$0] }), categorical: ETAModel.treeCategories)
+        var explained = [Double](repeating: 0, count: rows.count)
+        for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
+        let pairs = ETAModel.pairs(learning: before, keys: keys) { left[$0] - explained[$0] }
+        let residuals = held.map { left[$0] - explained[$0] - pairs.correction(keys[$0]) }
+        let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
+        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, misses: misses)
+    }
+
+    /// Whether the legs missed by `with` (seconds) are missed by less than by `without`: the days' mean difference
+    /// below zero with 95% confidence (one-sided, Student's t over the days: legs of a day share its weather and its
+    /// traffic, so the day is the unit of evidence). Fewer than two days cannot say.
+    static func helps(_ with: [Double], over without: [Double], days: [Int]) -> Bool {
+        var byDay: [Int: (sum: Double, legs: Double)] = [:]
+        for (k, day) in days.enumerated() {
+            byDay[day, default: (0, 0)].sum += with[k] - without[k]
+            byDay[day]!.legs += 1
+        }
+        let means = byDay.values.map { $0.sum / $0.legs }, n = Double(means.count)
+        guard means.count >= 2 else { return false }
+        let mean = means.reduce(0, +) / n
+        let variance = means.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        return mean + Interval.oneSided95(degreesOfFreedom: means.count - 1) * (variance / n).squareRoot() < 0
+    }
+}
