@@ -19,9 +19,8 @@ import Testing
         return (with, without, day)
     }
 
-    /// The shape stays when it misses the held-out days by less, clearly; not when it is no better, when what it
-    /// gains is within the days' noise (a gain of 1.5 standard errors is not enough: one in twelve shapes that gain
-    /// nothing would show as much on ten days), or when one day is all the evidence.
+    /// The shape stays when it misses the held-out days by less by more than a standard error of the days' mean;
+    /// not when it is no better, when what it gains is within a standard error, or when one day is all the evidence.
     @Test func keepsTheShapeOnlyWhenTheHeldOutDaysClearlyGain() {
         let clear = Self.misses(gain: 10, swing: 5)
         #expect(TravelTraining.helps(clear.with, over: clear.without, days: clear.days))
@@ -30,10 +29,11 @@ import Testing
         #expect(!TravelTraining.helps(same.with, over: same.without, days: same.days))
         let noisy = Self.misses(gain: 1, swing: 20)
         #expect(!TravelTraining.helps(noisy.with, over: noisy.without, days: noisy.days))
-        let weak = Self.misses(gain: 5, swing: 10)
-        #expect(!TravelTraining.helps(weak.with, over: weak.without, days: weak.days))
-        let firm = Self.misses(gain: 8, swing: 10)
-        #expect(TravelTraining.helps(firm.with, over: firm.without, days: firm.days))
+        // Days 10 s apart either way: a standard error of the mean of ten is 3.3 s.
+        let within = Self.misses(gain: 3, swing: 10)
+        #expect(!TravelTraining.helps(within.with, over: within.without, days: within.days))
+        let beyond = Self.misses(gain: 5, swing: 10)
+        #expect(TravelTraining.helps(beyond.with, over: beyond.without, days: beyond.days))
         let oneDay = Self.misses(gain: 10, swing: 5, days: 1)
         #expect(!TravelTraining.helps(oneDay.with, over: oneDay.without, days: oneDay.days))
     }
