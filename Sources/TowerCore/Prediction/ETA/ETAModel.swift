@@ -3,9 +3,9 @@ import Foundation
 /// Learned travel and dwell times with intervals, and the distance-over-speed baseline beside them.
 ///
 /// Travel: first a shape (`RoadShape`: a time at the door's zone plus the road distance at a pace that adds up where,
-/// when and by whom the leg is driven), fitted on every training leg at once under a robust loss, when the held-out
-/// days say it helps (`TravelTraining`); on what it leaves,
-/// ridge regression on the log of the seconds from departure to the door, from the leg's road distance (log and
+/// when and by whom the leg is driven), fitted on the training legs before the held-out days all at once under a
+/// robust loss, when those days say it helps (`TravelTraining`); on what it leaves, ridge regression on the log of
+/// the seconds from departure to the door, from the leg's road distance (log and
 /// linear), the hours the leg is driven in and the hour it leaves (each their own indicators), weekend, the stop's
 /// place in the run, parcels, the traffic slowdown in force on the leg when known (its log), and one indicator per
 /// channel, zone, zone driven through (nearest its midpoint) and rider seen in training (an unseen one adds nothing:
