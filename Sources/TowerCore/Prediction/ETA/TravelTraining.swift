@@ -99,7 +99,9 @@ struct TravelTraining {
             byDay[day, default: (0, 0)].sum += with[k] - without[k]
             byDay[day]!.legs += 1
         }
-        let means = byDay.values.map { $0.sum / $0.legs }, n = Double(means.count)
+        // Days in their order: a dictionary's order changes from one process to the next, and the sums with it in
+        // their last bits, which a replay that trains the model again must not see.
+        let means = byDay.keys.sorted().map { byDay[$0]!.sum / byDay[$0]!.legs }, n = Double(means.count)
         guard means.count >= 2 else { return false }
         let mean = means.reduce(0, +) / n
         let variance = means.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
