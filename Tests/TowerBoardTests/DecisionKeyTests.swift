@@ -60,6 +60,20 @@ import Testing
         #expect(model.press(.char("y"), rows: rows) == [.submit(.approve(exception: "E-1", option: 2), confirmed: true)])
     }
 
+    /// An option that waives the channel rules: a dispatcher is told a supervisor must approve it, and a
+    /// supervisor confirms it with `y` even when it is cheap.
+    @Test func waivingTheChannelRulesIsASupervisorsConfirmedChoice() {
+        var rows = Self.rows
+        rows.optionWaives = ["E-1": [true, false]]
+        var dispatcher = Self.board(role: .dispatcher)
+        #expect(dispatcher.press(.char("a"), rows: rows).isEmpty && dispatcher.confirming == nil)
+        #expect(dispatcher.message == "E-1: option 1 waives the channel rules: a supervisor must approve it (you are a dispatcher)")
+        var supervisor = Self.board(role: .supervisor)
+        #expect(supervisor.press(.char("a"), rows: rows).isEmpty)
+        #expect(supervisor.message == "approve option 1 of E-1, waiving the channel rules at cost +5.00 units? y to confirm")
+        #expect(supervisor.press(.char("y"), rows: rows) == [.submit(.approve(exception: "E-1", option: 1), confirmed: true)])
+    }
+
     @Test func rejectingAndPickingAMissingOption() {
         var model = Self.board()
         let rows = Self.rows

@@ -105,6 +105,9 @@ public struct BoardModel: Sendable {
         /// How many more deliveries each option makes miss their booked window than doing nothing: approving one
         /// that makes any asks for confirmation.
         public var optionAddsLate: [String: [Int]] = [:]
+        /// Whether each option waives the channel rules (`ActionKind.waive`): only a supervisor approves one, and
+        /// always with `y`.
+        public var optionWaives: [String: [Bool]] = [:]
         /// The policy's cost limit: approving an option above it asks for confirmation.
         public var costLimit = Double.infinity
         /// What costs are counted in (`World.costUnit`).
@@ -378,7 +381,14 @@ public struct BoardModel: Sendable {
             let option = pickedOption[id] ?? 1
             let cost = costs.indices.contains(option - 1) ? costs[option - 1] : 0
             let decision = Decision.approve(exception: id, option: option)
-            if cost > rows.costLimit {
+            if rows.optionWaives[id].map({ $0.indices.contains(option - 1) && $0[option - 1] }) ?? false {
+                guard role >= .supervisor else {
+                    message = "\(id): option \(option) waives the channel rules: a supervisor must approve it (you are a \(role.rawValue))"
+                    return []
+                }
+                confirming = decision
+                message = "approve option \(option) of \(id), waiving the channel rules at cost \(String(format: "%+.2f", cost)) \(rows.costUnit)? y to confirm"
+            } else if cost > rows.costLimit {
                 if let refusal = role.refusal(toApproveCost: cost, costLimit: rows.costLimit, unit: rows.costUnit) {
                     message = "\(id): \(refusal) (you are a \(role.rawValue))"
                     return []

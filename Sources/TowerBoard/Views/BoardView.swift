@@ -33,6 +33,7 @@ public enum BoardView {
         for exception in snapshot.world.escalatedCases {
             rows.optionCosts[exception.id] = exception.options.map(\.costDelta)
             rows.optionAddsLate[exception.id] = exception.options.map { ($0.lateAfter ?? 0) - ($0.lateBefore ?? 0) }
+            rows.optionWaives[exception.id] = exception.options.map { $0.action.kind == .waive }
         }
         switch model.screen {
         case .board:

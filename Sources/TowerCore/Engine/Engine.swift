@@ -97,10 +97,11 @@ public final class Engine {
         ledger.endStep()
     }
 
-    /// The role an operator decision is made in (see `Authority`), with the desk's cost limit on approvals.
+    /// The role an operator decision is made in (see `Authority`), with what the desk keeps for a supervisor: an
+    /// approval above the cost limit, or one that waives the channel rules.
     private func authorize(_ event: Event) throws(EventError) -> Role {
         let role = try authority.role(for: event)
-        try desk.checkCostLimit(event, role: role)
+        try desk.checkApproval(event, role: role)
         return role
     }
 
@@ -122,8 +123,9 @@ public final class Engine {
     func raise(_ finding: Finding, at now: Instant) -> String? { desk.raise(finding, at: now) }
 
     /// What putting `order` on `rider` would do and cost now, for a confirmation before the dispatcher commits it.
-    public func preview(pin order: String, to rider: String, by person: String, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
-        try desk.preview(pin: order, to: rider, by: person, at: now)
+    /// `role`: the one the person acts in (a supervisor's pin may waive the channel rules).
+    public func preview(pin order: String, to rider: String, by person: String, as role: Role = .dispatcher, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
+        try desk.preview(pin: order, to: rider, by: person, as: role, at: now)
     }
 
     /// Moves plan searches to `runner` (the board and the server give them a thread of their own).

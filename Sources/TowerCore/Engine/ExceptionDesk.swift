@@ -87,8 +87,9 @@ final class ExceptionDesk {
         }
         if let group = stranded, let lead = group.lead {
             // Doing nothing, the group's one option, counted over every order of it (not its lead's alone).
-            let ranked = lead.ranked.map { $0.remedy == .none ? remedies.together($0, with: group.doingNothing, in: world) : $0 }
-            escalate(lead.id, finding: lead.finding, ranked: ranked, reasons: [Self.strandedReason([lead.finding.subject] + group.others)],
+            let ranked = withWaiver(lead.ranked.map { $0.remedy == .none ? remedies.together($0, with: group.doingNothing, in: world) : $0 },
+                                    case: lead.id, finding: lead.finding, covering: group.others, at: now)
+            escalate(lead.id, finding: lead.finding, ranked: ranked, reasons: [strandedReason([lead.finding.subject] + group.others, ranked)],
                      covering: group.others, at: now)
             if halted { return }
         }
@@ -137,7 +138,8 @@ final class ExceptionDesk {
             if !isStranded(finding.subject, ranked) {
                 ledger.decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
             } else if stranded == nil {
-                escalate(id, finding: finding, ranked: ranked, reasons: [Self.strandedReason([finding.subject])], at: now)
+                let offered = withWaiver(ranked, case: id, finding: finding, covering: [], at: now)
+                escalate(id, finding: finding, ranked: offered, reasons: [strandedReason([finding.subject], offered)], at: now)
             } else if stranded?.lead == nil {
                 stranded?.lead = (id, finding, ranked)
             } else {
@@ -174,11 +176,33 @@ final class ExceptionDesk {
         return !world.escalatedSubjects.contains(subject)
     }
 
-    private static func strandedReason(_ orders: [String]) -> String {
-        orders.count == 1
-            ? "no rider can take \(orders[0]) and no listed action applies: it needs a person (put it on a rider, or tell the customer)"
-            : "no rider can take \(orders.count) orders (\(orders.joined(separator: ", "))) and no listed action applies: they need a person "
-                + "(put them on riders, or tell the customers)"
+    /// The options a person gets for orders no rider can take: `ranked` (doing nothing) and, when a rider could
+    /// carry the case's order were its channel's rule waived, that waiver (which places the case's other orders
+    /// too, each on the rider fit to carry it at the least cost). The core never waives a rule itself; without
+    /// this, a person would be asked about an order the rules keep from every rider with nothing to choose.
+    private func withWaiver(_ ranked: [RemedyPlanner.Outcome], case id: String, finding: Finding, covering: [String],
+                            at now: Instant) -> [RemedyPlanner.Outcome] {
+        guard let order = world.orders[finding.subject],
+              let target = planner.allocation(of: order, in: world, now: now, underRules: false).best?.rider,
+              let waiver = try? remedies.outcome(of: Remedy(.waive, order.id, target: target), about: order.id, covering: covering, in: world,
+                                                 now: now, because: "\(id) \(finding.kind.rawValue) \(finding.subject)") else { return ranked }
+        return Triage(policy: policy, unit: world.costUnit).ranked(ranked + [waiver], for: finding.kind)
+    }
+
+    /// Why orders no rider can take go to a person, and what the person can do: waive the channel rules that keep
+    /// them from the riders who could carry them (an option, when `ranked` has one), or find a rider or tell the
+    /// customer.
+    private func strandedReason(_ orders: [String], _ ranked: [RemedyPlanner.Outcome]) -> String {
+        let lead = orders[0]
+        let which = orders.count == 1 ? lead : "\(orders.count) orders (\(orders.joined(separator: ", ")))"
+        guard let waiver = ranked.first(where: { $0.remedy.kind == .waive })?.remedy, let order = world.orders[lead] else {
+            return orders.count == 1
+                ? "no rider can take \(lead) and no listed action applies: it needs a person (put it on a rider, or tell the customer)"
+                : "no rider can take \(which) and no listed action applies: they need a person (put them on riders, or tell the customers)"
+        }
+        let rules = Channel.allCases.compactMap { channel in world.channelRefusal(channel, for: order).map { "\(channel.rawValue): \($0)" } }
+        return "no rider can take \(which) under the channel rules (\(rules.joined(separator: "; "))) and no listed action applies: "
+            + "a person may waive them (\(waiver.target ?? "?") can carry \(lead)) or tell the " + (orders.count == 1 ? "customer" : "customers")
     }
 
     /// The earliest end of a window the case touches: its order's, its rider's orders', or the orders the best
@@ -201,12 +225,14 @@ final class ExceptionDesk {
 
     /// What a case is about, for "one case per rider or order": its subject, what its options act on (and the
     /// receiving riders), and the rider carrying each order among them; so two orders of one rider, or an order
-    /// and its rider, never wait for a person as two cases.
+    /// and its rider, never wait for a person as two cases. A waiver's rider is not held: the core would never
+    /// choose that option itself, so it does not stop deciding about the rider while a person might (an approval
+    /// re-plans the order on the rider as things are then, and is refused as stale when it no longer fits).
     private func reach(of subject: String, options: [Remedy], touched: Set<String> = []) -> Set<String> {
         var keys: Set<String> = touched.union([subject])
         for remedy in options {
             if !remedy.subject.isEmpty { keys.insert(remedy.subject) }
-            if let target = remedy.target { keys.insert(target) }
+            if let target = remedy.target, remedy.kind != .waive { keys.insert(target) }
         }
         for key in keys { if let rider = world.orders[key]?.rider { keys.insert(rider) } }
         return keys
@@ -250,13 +276,16 @@ final class ExceptionDesk {
         }
     }
 
-    /// Refuses an approval above the cost limit by anyone but a supervisor, whatever the decision's source.
-    func checkCostLimit(_ event: Event, role: Role) throws(EventError) {
+    /// Refuses an approval above the cost limit, or one that waives the channel rules, by anyone but a supervisor,
+    /// whatever the decision's source.
+    func checkApproval(_ event: Event, role: Role) throws(EventError) {
         guard case let .exceptionApproved(id, option, op) = event.body, let exception = world.exceptions[id],
-              exception.options.indices.contains(option - 1),
-              let refusal = role.refusal(toApproveCost: exception.options[option - 1].costDelta, costLimit: policy.costLimit, unit: world.costUnit)
-        else { return }
-        throw EventError(field: "option", reason: "\(refusal) (\(op) is a \(role.rawValue))")
+              exception.options.indices.contains(option - 1) else { return }
+        let chosen = exception.options[option - 1]
+        let refusal = chosen.action.kind == .waive && role < .supervisor
+            ? "the option waives the channel rules: a supervisor must approve it"
+            : role.refusal(toApproveCost: chosen.costDelta, costLimit: policy.costLimit, unit: world.costUnit)
+        if let refusal { throw EventError(field: "option", reason: "\(refusal) (\(op) is a \(role.rawValue))") }
     }
 
     /// What an operator's approval or pin will do, planned on the world it arrives in; refuses one that can no
@@ -273,7 +302,7 @@ final class ExceptionDesk {
                 throw EventError(field: "option", reason: "stale: option \(option) of \(id) cannot be done now: \(error.message)")
             }
         case let .orderPinned(order, rider):
-            do { return try pinDraft(order, to: rider, by: event.by, at: event.at) } catch {
+            do { return try pinDraft(order, to: rider, by: event.by, as: event.role ?? .dispatcher, at: event.at) } catch {
                 throw EventError(field: "rider", reason: error.message)
             }
         default:
@@ -282,11 +311,11 @@ final class ExceptionDesk {
     }
 
     /// What putting `order` on `rider` would do and cost now, for a confirmation before the dispatcher commits it.
-    func preview(pin order: String, to rider: String, by person: String, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
+    func preview(pin order: String, to rider: String, by person: String, as role: Role, at now: Instant) throws(EventError) -> RemedyPlanner.Outcome {
         let probe = Event(id: "preview", at: now, by: person, body: .orderPinned(order: order, rider: rider))
         try world.check(probe)
         do {
-            return try remedies.outcome(of: Remedy(.reassign, order, target: rider), about: order, in: world, now: now,
+            return try remedies.outcome(of: try pinRemedy(order, to: rider, as: role, at: now), about: order, in: world, now: now,
                                         because: Self.pinReason(rider, by: person))
         } catch {
             throw EventError(field: "rider", reason: error.message)
@@ -294,9 +323,19 @@ final class ExceptionDesk {
     }
 
     /// The decisions that move `order` to `rider`; none when it is there already.
-    private func pinDraft(_ order: String, to rider: String, by person: String, at now: Instant) throws(ToolError) -> DecisionDraft? {
+    private func pinDraft(_ order: String, to rider: String, by person: String, as role: Role, at now: Instant) throws(ToolError) -> DecisionDraft? {
         guard world.orders[order]?.rider != rider else { return nil }
-        return try remedies.decisions(for: Remedy(.reassign, order, target: rider), in: world, now: now, because: Self.pinReason(rider, by: person))
+        return try remedies.decisions(for: try pinRemedy(order, to: rider, as: role, at: now), in: world, now: now, because: Self.pinReason(rider, by: person))
+    }
+
+    /// What a pin does: moves the order as a reassignment does; when only the channel rules keep the rider from it
+    /// (the rider could carry it), a supervisor's pin waives them (`waive`, the rule named in the reason journaled)
+    /// and a dispatcher's is refused, saying a supervisor may.
+    private func pinRemedy(_ order: String, to rider: String, as role: Role, at now: Instant) throws(ToolError) -> Remedy {
+        guard let o = world.orders[order], let r = world.riders[rider], let rule = planner.refusal(r, o, now: now, in: world),
+              planner.refusal(r, o, now: now, in: world, underRules: false) == nil else { return Remedy(.reassign, order, target: rider) }
+        guard role >= .supervisor else { throw ToolError("\(rider) cannot take \(order) now: \(rule); a supervisor may waive the channel rules") }
+        return Remedy(.waive, order, target: rider)
     }
 
     private static func pinReason(_ rider: String, by person: String) -> String { "put on \(rider) by \(person)" }
@@ -309,7 +348,7 @@ final class ExceptionDesk {
 
     private func drafted(option: Int, of exception: ExceptionCase, at now: Instant) throws(ToolError) -> DecisionDraft {
         guard exception.options.indices.contains(option - 1) else { throw ToolError("\(exception.id) has no option \(option)") }
-        return try remedies.decisions(for: exception.options[option - 1].action, in: world, now: now,
+        return try remedies.decisions(for: exception.options[option - 1].action, covering: exception.covering, in: world, now: now,
                                       because: "\(exception.id) \(exception.kind.rawValue) \(exception.subject)")
     }
 

@@ -26,6 +26,12 @@ public enum ActionKind: String, CaseIterable, Sendable {
     case handoffZone = "handoff_zone"
     /// The parcel stays with the rider and goes back to its hub at the end of the route.
     case returnToHub = "return_to_hub"
+    /// Put an order that no rider may take under the channel rules on the rider fit to carry it at the least cost,
+    /// waiving the rule that keeps that rider's channel out (the zones the own fleet keeps to, the orders gig never
+    /// takes, a full 3PL wave). The rules are the operation's, and a person may know why today is the exception; the
+    /// core never waives them itself: it offers this only to a person, for an order no rider can take, and never
+    /// takes it as routine or as an escalation's default. A policy cannot list it.
+    case waive
     /// Do nothing; keep watching.
     case none
 }

@@ -35,6 +35,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
         case .askRider: return "ask \(s) what is going on"
         case .handoffZone: return "hand \(s)'s waiting orders to 3PL/gig"
         case .returnToHub: return "parcel \(s) goes back to the hub"
+        case .waive: return "put \(s) on \(target ?? "?"), waiving the channel rules"
         case .none: return "do nothing, keep watching"
         }
     }
@@ -43,7 +44,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let kind = ActionKind(rawValue: parts[0]) else { return nil }
-        let needsTarget = kind == .reassign || kind == .handoff || kind == .makeRoom
+        let needsTarget = kind == .reassign || kind == .handoff || kind == .makeRoom || kind == .waive
         switch (kind, parts.count) {
         case (.none, 1): self.init(.none)
         case (_, 2) where !needsTarget && kind != .none && !parts[1].isEmpty: self.init(kind, parts[1])

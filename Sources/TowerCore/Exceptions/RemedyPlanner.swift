@@ -59,6 +59,8 @@ public struct RemedyPlanner: Sendable {
                 if world.zones[subject] != nil { remedies.append(Remedy(action, subject)) }
             case .none:
                 remedies.append(.none)
+            case .waive:
+                continue  // a person's choice only: the desk offers it (`ExceptionDesk`), no policy lists it
             }
         }
         // Doing nothing is always an option, ranked by the same rule as the rest.
@@ -79,8 +81,10 @@ public struct RemedyPlanner: Sendable {
 
     /// Drafts `remedy` for the case about `subject` (an order, a rider or a zone) and prices it. Throws when it
     /// cannot be done now.
-    public func outcome(of remedy: Remedy, about subject: String, in world: World, now: Instant, because: String) throws(ToolError) -> Outcome {
-        let draft = try decisions(for: remedy, in: world, now: now, because: because)
+    /// `covering`: the other orders of the case, for `waive`.
+    public func outcome(of remedy: Remedy, about subject: String, covering: [String] = [], in world: World, now: Instant,
+                        because: String) throws(ToolError) -> Outcome {
+        let draft = try decisions(for: remedy, covering: covering, in: world, now: now, because: because)
         return priced([(remedy, draft)], about: subject, in: world, now: now)[0]
     }
 
@@ -253,6 +257,16 @@ public struct RemedyPlanner: Sendable {
             }
             what += " (moving " + moves.joined(separator: ", ") + ")"
         }
+        if remedy.kind == .waive {
+            if let target = remedy.target, let channel = world.riders[target]?.profile.channel.rawValue {
+                what = "put \(remedy.subject) on \(target) (\(channel)), waiving the channel rules"
+            }
+            let others = outcome.bodies.compactMap { body -> String? in
+                guard case let .orderAssigned(order, rider, _) = body, order != remedy.subject else { return nil }
+                return "\(order) on \(rider)"
+            }
+            if !others.isEmpty { what += " (and " + others.joined(separator: ", ") + ")" }
+        }
         var impact = String(format: "cost %+.2f ", outcome.costDelta) + world.costUnit + ", late \(outcome.lateBefore)→\(outcome.lateAfter)"
         if outcome.notified > 0 { impact += ", \(outcome.notified) notified" }
         return "\(what) (\(impact))"
@@ -261,7 +275,8 @@ public struct RemedyPlanner: Sendable {
     // MARK: Drafting
 
     /// The decisions that carry out `remedy` now, drafted on a copy of `world`; throws why it cannot be done.
-    func decisions(for remedy: Remedy, in world: World, now: Instant, because: String) throws(ToolError) -> DecisionDraft {
+    /// `covering`: the case's other orders, which `waive` places too.
+    func decisions(for remedy: Remedy, covering: [String] = [], in world: World, now: Instant, because: String) throws(ToolError) -> DecisionDraft {
         var draft = DecisionDraft(world, now: now)
         let s = remedy.subject
         switch remedy.kind {
@@ -271,6 +286,19 @@ public struct RemedyPlanner: Sendable {
             guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
             guard order.rider != target else { throw ToolError("\(s) is already with \(target)") }
             try move(order, to: rider, in: &draft, because: because)
+        case .waive:
+            let order = try liveOrder(s, in: world)
+            guard order.status != .pickedUp else { throw ToolError("\(s) is already on board with \(order.rider ?? "its rider")") }
+            guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
+            guard order.rider != target else { throw ToolError("\(s) is already with \(target)") }
+            try move(order, to: rider, in: &draft, because: because, underRules: false)
+            // The case's other orders nobody could take, each on the rider fit to carry it at the least cost as things
+            // then stand, its channel's rule waived too; one that no rider can carry even so stays as it was.
+            for id in covering {
+                guard let other = draft.world.orders[id], other.rider == nil, other.status == .open || other.status == .failed,
+                      let insertion = planner.allocation(of: other, in: draft.world, now: now, underRules: false).best else { continue }
+                assign(id, by: insertion, in: &draft, because: because + Self.waiving(insertion.rider, other, in: draft.world))
+            }
         case .makeRoom:
             let order = try liveOrder(s, in: world)
             guard order.status == .open, order.rider == nil else { throw ToolError("\(s) is not waiting for a rider") }
@@ -406,9 +434,14 @@ public struct RemedyPlanner: Sendable {
                                 costBefore: insertion.costBefore, costAfter: insertion.costAfter))
     }
 
-    private func move(_ order: Order, to rider: Rider, in draft: inout DecisionDraft, because: String) throws(ToolError) {
+    /// `underRules` false: the channel rules that keep the rider's channel from the order are waived (`waive`), and
+    /// the reason journaled names the rule.
+    private func move(_ order: Order, to rider: Rider, in draft: inout DecisionDraft, because: String, underRules: Bool = true) throws(ToolError) {
         let now = draft.now
-        if let why = planner.refusal(rider, order, now: now, in: draft.world) { throw ToolError("\(rider.id) cannot take \(order.id) now: \(why)") }
+        if let why = planner.refusal(rider, order, now: now, in: draft.world, underRules: underRules) {
+            throw ToolError("\(rider.id) cannot take \(order.id) now: \(why)")
+        }
+        let because = underRules ? because : because + Self.waiving(rider.id, order, in: draft.world)
         guard let insertion = planner.bestInsertion(of: order, into: rider, in: draft.world, now: now, conditions: TravelConditions(draft.world)) else {
             throw ToolError("\(rider.id) has no room for \(order.id)")
         }
@@ -419,6 +452,13 @@ public struct RemedyPlanner: Sendable {
         }
         draft.add(.routePlanned(rider: rider.id, stops: insertion.stops, trigger: because, costBefore: insertion.costBefore, costAfter: insertion.costAfter))
         if let from = order.rider { replan(from, in: &draft, because: because) }
+    }
+
+    /// What a reason adds when `rider` takes `order` with its channel's rule waived: the rule, in words (nothing when
+    /// the rules allow it as things are now).
+    static func waiving(_ rider: String, _ order: Order, in world: World) -> String {
+        guard let channel = world.riders[rider]?.profile.channel, let rule = world.channelRefusal(channel, for: order) else { return "" }
+        return "; waiving the channel rule (\(channel.rawValue): \(rule))"
     }
 
     /// Re-times a rider's route in the draft after stops left it or a window moved.

@@ -61,8 +61,10 @@ struct Triage {
     /// The option an escalation of `kind` takes at its deadline: the best, nothing, or the first option of the
     /// action the policy names (nothing when no option offers it) — never one above the cost limit. Nobody
     /// approved it, so the core is bound by the limit a supervisor's approval would have lifted: it falls back to
-    /// the best option within the limit, or nothing, and `note` says so for the audit.
-    func fallback(for kind: ExceptionKind, options: [RemedyPlanner.Outcome]) -> (remedy: Remedy, note: String?) {
+    /// the best option within the limit, or nothing, and `note` says so for the audit. Nor does it ever waive the
+    /// channel rules (`waive`): that is for a person to choose.
+    func fallback(for kind: ExceptionKind, options offered: [RemedyPlanner.Outcome]) -> (remedy: Remedy, note: String?) {
+        let options = offered.filter { $0.remedy.kind != .waive }
         let named: RemedyPlanner.Outcome?
         switch policy.rule(kind).defaultChoice {
         case .best: named = options.first

@@ -75,8 +75,9 @@ public struct InsertionPlanner: Sendable {
 
     /// Why `rider` cannot take `order` now whatever its route, in words (nil: `canServe` holds): what a dispatcher
     /// whose pin or approval is refused needs to choose another rider. `forNewWork` false: why a rider cannot keep an
-    /// order it has.
-    public func refusal(_ rider: Rider, _ order: Order, now: Instant, in world: World, forNewWork: Bool = true) -> String? {
+    /// order it has. `underRules` false: only what keeps the rider from carrying it, not the channel rules (a person
+    /// waiving them, `ActionKind.waive`).
+    public func refusal(_ rider: Rider, _ order: Order, now: Instant, in world: World, forNewWork: Bool = true, underRules: Bool = true) -> String? {
         let r = rider.id, o = order.id, profile = rider.profile
         let clock = { (instant: Instant) in ISOTime.clock(instant, offsetSeconds: world.utcOffsetSeconds) }
         switch unfit(rider, for: order, now: now, newWork: forNewWork) {
@@ -89,7 +90,7 @@ public struct InsertionPlanner: Sendable {
         case .windowAfterShift: return "\(o)'s window opens at \(clock(order.window.start)), after \(r)'s shift ends at \(clock(profile.shift.end))"
         case .parcels: return "\(o) is \(order.parcels) parcels, over \(r)'s \(profile.capacityParcels)"
         case .weight: return "\(o) weighs \(formatNumber(order.kg)) kg, over \(r)'s \(formatNumber(profile.capacityKg)) kg"
-        case nil: return world.channelRefusal(profile.channel, for: order).map { "\(r) is \(profile.channel.rawValue): \($0)" }
+        case nil: return underRules ? world.channelRefusal(profile.channel, for: order).map { "\(r) is \(profile.channel.rawValue): \($0)" } : nil
         }
     }
 
@@ -130,14 +131,15 @@ public struct InsertionPlanner: Sendable {
     /// nearest idle riders, and the nearest few of each channel with its nearest idle one, are priced besides. A
     /// rider is priced only against the best of its channel so far: a route whose cost with the pickup alone
     /// already loses is not searched further (see `RouteScan.baseCost`).
+    /// `underRules` false: every channel of `channels` is asked whatever the channel rules say (a person waiving them).
     public func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
-                           excluding excluded: Set<String> = [], wanted: Int? = nil) -> Allocation {
-        allocation(of: order, in: world, now: now, among: channels, excluding: excluded, wanted: wanted, bases: nil)
+                           excluding excluded: Set<String> = [], wanted: Int? = nil, underRules: Bool = true) -> Allocation {
+        allocation(of: order, in: world, now: now, among: channels, excluding: excluded, wanted: wanted, bases: nil, underRules: underRules)
     }
 
     /// `allocation` with the routes' bases kept in `bases` between calls (see `RouteBases`; the plan at the lock).
     func allocation(of order: Order, in world: World, now: Instant, among channels: Set<Channel> = Channel.everyone,
-                    excluding excluded: Set<String> = [], wanted: Int? = nil, bases: RouteBases?) -> Allocation {
+                    excluding excluded: Set<String> = [], wanted: Int? = nil, bases: RouteBases?, underRules: Bool = true) -> Allocation {
         guard let pickup = world.pickupLocation(of: order) else { return Allocation() }
         let conditions = TravelConditions(world)
         if let pinned = order.pinnedRider, !excluded.contains(pinned), let rider = world.riders[pinned], channels.contains(rider.profile.channel),
@@ -145,7 +147,7 @@ public struct InsertionPlanner: Sendable {
             return Allocation(best: insertion, byChannel: [rider.profile.channel: insertion])
         }
         let waveLoad = world.thirdPartyWaveLoad(excluding: order.id)
-        let allowed = channels.filter { world.channelRefusal($0, for: order, waveLoad: waveLoad) == nil }
+        let allowed = underRules ? channels.filter { world.channelRefusal($0, for: order, waveLoad: waveLoad) == nil } : channels
         guard !allowed.isEmpty else { return Allocation() }
         // Ranked by id, not by value: a rider is a large value, and the ranking keeps and moves many of them.
         let byDistance = { (a: (km: Double, id: String), b: (km: Double, id: String)) in a.km != b.km ? a.km < b.km : a.id < b.id }

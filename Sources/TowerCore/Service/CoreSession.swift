@@ -127,12 +127,14 @@ public final class CoreSession {
         case let .assign(order, rider, confirmed):
             body = .orderPinned(order: order, rider: rider)
             let outcome: RemedyPlanner.Outcome
-            do { outcome = try engine.preview(pin: order, to: rider, by: person.name, at: at) } catch {
+            do { outcome = try engine.preview(pin: order, to: rider, by: person.name, as: person.role, at: at) } catch {
                 return CommandReply(.refused, "cannot assign: \(error.reason)")
             }
             let impact = "cost \(String(format: "%+.2f", outcome.costDelta)) \(world.costUnit), late \(outcome.lateBefore)→\(outcome.lateAfter)"
-            if !confirmed, outcome.costDelta > engine.settings.policy.costLimit || outcome.lateAfter > outcome.lateBefore {
-                return CommandReply(.confirm, "put \(order) on \(rider): \(impact)? y to confirm")
+            // Waiving a channel rule is never done without a second key, whatever it costs.
+            let waiving = outcome.remedy.kind == .waive ? world.orders[order].map { RemedyPlanner.waiving(rider, $0, in: world) } ?? "" : ""
+            if !confirmed, outcome.costDelta > engine.settings.policy.costLimit || outcome.lateAfter > outcome.lateBefore || !waiving.isEmpty {
+                return CommandReply(.confirm, "put \(order) on \(rider)\(waiving): \(impact)? y to confirm")
             }
             done = "\(order) put on \(rider) (\(impact))"
         case .undo:

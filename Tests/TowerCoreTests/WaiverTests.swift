@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// Orders the channel rules keep from every rider who could carry them: a person may waive the rules (`waive`), the
+/// core never does.
+@Suite struct WaiverTests {
+    static let t0 = DeskCity.t0
+    /// A door in zone Z2, outside the own fleet's zones.
+    static let outside = GeoPoint(lat: -22.92, lon: -43.35)
+
+    /// Own riders R1 and R2 keep to Z1; the 3PL's only rider, R3, has broken down. An order in Z2 then has no rider
+    /// under the rules (own: outside its zones; gig: out-of-zone orders go to the 3PL), and R1 or R2 could carry it.
+    static func engine(orders ids: [String] = ["O-1"], policy: Policy = .standard) throws -> Engine {
+        let engine = try DeskCity.engine(policy: policy)
+        var terms = ChannelTerms()
+        terms.ownFleetZones = ["Z1"]
+        var n = 0
+        func submit(_ body: EventBody, at: Instant) throws {
+            n += 1
+            try engine.submit(Event(id: "w\(n)", at: at, by: "test", body: body))
+        }
+        try submit(.channelsDefined(terms), at: t0 - 1000)
+        for rider in ["R1", "R2", "R3"] { try submit(.shiftStarted(rider: rider), at: t0 - 900) }
+        try submit(.riderBreakdown(rider: "R3", note: "van off the road"), at: t0 - 800)
+        for id in ids {
+            var order = DeskCity.order(id, at: outside, window: TimeWindow(start: t0, end: t0 + 90 * 60))
+            order.zone = "Z2"
+            try submit(.orderCreated(order), at: t0 - 600)
+        }
+        return engine
+    }
+
+    static func escalated(_ engine: Engine) throws -> ExceptionCase {
+        try #require(engine.world.exceptions.values.first { $0.escalationReason != nil })
+    }
+
+    static func approval(_ id: String, option: Int = 1, by name: String, role: Role?, at: Instant) -> Event {
+        Event(id: "a-\(name)-\(at.seconds)", at: at, by: name, body: .exceptionApproved(exception: id, option: option, operator: name), role: role)
+    }
+
+    @Test func theCaseOffersAWaiverThatOnlyASupervisorApproves() throws {
+        let engine = try Self.engine()
+        engine.advance(to: Self.t0)
+        #expect(engine.world.orders["O-1"]?.rider == nil)
+        let escalation = try Self.escalated(engine)
+        let waiver = try #require(escalation.options.first?.action)
+        #expect(waiver.kind == .waive && waiver.subject == "O-1" && ["R1", "R2"].contains(waiver.target ?? ""), "\(escalation.options.map(\.action))")
+        #expect(escalation.options.last?.action == Remedy.none && escalation.defaultAction == Remedy.none)
+        let reason = escalation.escalationReason ?? ""
+        #expect(reason.contains("no rider can take O-1 under the channel rules (own: zone Z2 is outside the own fleet's zones; gig: out-of-zone orders go to the 3PL)"), "\(reason)")
+        #expect(reason.contains("a person may waive them (\(waiver.target!) can carry O-1)"), "\(reason)")
+
+        #expect { try engine.submit(Self.approval(escalation.id, by: "maria", role: nil, at: Self.t0 + 60)) } throws: {
+            ($0 as? EventError)?.reason == "the option waives the channel rules: a supervisor must approve it (maria is a dispatcher)"
+        }
+        #expect(engine.world.orders["O-1"]?.rider == nil)
+        var reasons: [String] = []
+        engine.observer = { if case let .orderAssigned("O-1", _, reason) = $0.body { reasons.append(reason) } }
+        try engine.submit(Self.approval(escalation.id, by: "ana", role: .supervisor, at: Self.t0 + 120))
+        #expect(engine.world.orders["O-1"]?.rider == waiver.target)
+        #expect(reasons.count == 1 && reasons[0].hasSuffix("waiving the channel rule (own: zone Z2 is outside the own fleet's zones)"), "\(reasons)")
+    }
+
+    /// Even under a policy whose default is the best option, and the waiver is the best.
+    @Test func nobodyAnsweringNeverWaivesTheRules() throws {
+        var policy = Policy.standard
+        policy.rules[.unassignedOrder]?.defaultChoice = .best
+        let engine = try Self.engine(policy: policy)
+        engine.advance(to: Self.t0)
+        let escalation = try Self.escalated(engine)
+        #expect(escalation.options.first?.action.kind == .waive)
+        engine.advance(to: Self.t0 + 40 * 60)
+        #expect(engine.world.exceptions[escalation.id]?.state == .defaulted)
+        #expect(engine.world.orders["O-1"]?.rider == nil, "the default is doing nothing, not the waiver")
+    }
+
+    /// One case for several orders: the waiver puts each on a rider who can carry it.
+    @Test func aWaiverForSeveralOrdersPlacesEachOfThem() throws {
+        let ids = ["O-1", "O-2", "O-3"]
+        let engine = try Self.engine(orders: ids)
+        engine.advance(to: Self.t0)
+        let escalation = try Self.escalated(engine)
+        #expect(([escalation.subject] + escalation.covering).sorted() == ids)
+        let waiver = try #require(escalation.options.first)
+        #expect(waiver.action.kind == .waive && waiver.summary.contains("(and "), "\(waiver.summary)")
+        try engine.submit(Self.approval(escalation.id, by: "ana", role: .supervisor, at: Self.t0 + 60))
+        for id in ids { #expect(engine.world.orders[id]?.rider != nil, "\(id)") }
+    }
+
+    @Test func aDispatchersPinTheRulesRefuseSaysASupervisorMayWaiveThem() throws {
+        let engine = try Self.engine()
+        let pin = { (role: Role?, at: Instant) in
+            Event(id: "pin-\(at.seconds)", at: at, by: "ana", body: .orderPinned(order: "O-1", rider: "R1"), role: role)
+        }
+        #expect { try engine.submit(pin(nil, Self.t0 - 300)) } throws: {
+            ($0 as? EventError)?.reason == "R1 cannot take O-1 now: R1 is own: zone Z2 is outside the own fleet's zones; a supervisor may waive the channel rules"
+        }
+        #expect { _ = try engine.preview(pin: "O-1", to: "R1", by: "ana", at: Self.t0 - 300) } throws: { $0 is EventError }
+        let preview = try engine.preview(pin: "O-1", to: "R1", by: "ana", as: .supervisor, at: Self.t0 - 300)
+        #expect(preview.remedy == Remedy(.waive, "O-1", target: "R1"))
+        // What keeps the rider from carrying it is not waived: R3 has broken down.
+        #expect { try engine.submit(Event(id: "pin-r3", at: Self.t0 - 280, by: "ana", body: .orderPinned(order: "O-1", rider: "R3"), role: .supervisor)) } throws: {
+            ($0 as? EventError)?.reason == "R3 cannot take O-1 now: R3 has broken down"
+        }
+        var reasons: [String] = []
+        engine.observer = { if case let .orderAssigned("O-1", _, reason) = $0.body { reasons.append(reason) } }
+        try engine.submit(pin(.supervisor, Self.t0 - 240))
+        #expect(engine.world.orders["O-1"]?.rider == "R1" && engine.world.orders["O-1"]?.pinnedRider == "R1")
+        #expect(reasons == ["put on R1 by ana; waiving the channel rule (own: zone Z2 is outside the own fleet's zones)"])
+    }
+
+    @Test func aPolicyCannotListOrDefaultToAWaiver() {
+        for line in ["actions = handoff, waive", "actions = handoff\ndefault = waive"] {
+            #expect(throws: ToolError.self, "\(line)") { try PolicyParser.parse("[unassigned_order]\n\(line)\n", file: "p.conf") }
+            do { _ = try PolicyParser.parse("[unassigned_order]\n\(line)\n", file: "p.conf") } catch {
+                #expect("\(error)".contains("'waive' is a person's choice"), "\(error)")
+            }
+        }
+    }
+}
