@@ -64,6 +64,8 @@ import Testing
         let run = report(world)
         #expect(run.promises.kept == 1 && run.promises.broken == 1 && run.promises.cancelled == 1 && run.promises.pending == 0)
         #expect(run.promises.keptRate == 0.5, "cancelled orders are not counted")
+        #expect(run.late + run.failed == 0 && run.neverDelivered == 1, "O-2 is in no late or failed count, and is counted as never delivered")
+        #expect(run.json.contains(#""never_delivered":1"#))
     }
 
     /// A simulated day plays on hours after its last event: an order never delivered whose window closed after that

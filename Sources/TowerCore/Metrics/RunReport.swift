@@ -71,6 +71,10 @@ public struct RunReport: Sendable {
     public var plannedDeliveries = 0
     /// Orders no rider carries (not delivered, not cancelled).
     public var unassigned = 0
+    /// Broken promises that are neither late deliveries nor failed ones: orders whose booked window ended with no
+    /// delivery and no failed attempt standing (waiting for a rider, or still with one, at the run's end). "Late or
+    /// failed" does not count them; `promises.broken` does.
+    public var neverDelivered = 0
     public var km = 0.0
     /// The mean, over the riders who worked, of the share of their shift they had stops to do.
     public var utilisation = 0.0
@@ -113,6 +117,7 @@ public struct RunReport: Sendable {
         for order in world.orders.values {
             let outcome = order.promiseOutcome(at: decidedAt ?? order.booked.end)
             promises.count(outcome)
+            if outcome == .broken, order.status != .delivered, order.status != .failed { neverDelivered += 1 }
             if sameDay.map({ $0.contains(order.id) }) ?? (order.createdAt > recorder.planLock) { bookedSameDay.count(outcome) }
             if let moved = order.promiseMovedAt {
                 promises.moved += 1
@@ -259,6 +264,7 @@ public struct RunReport: Sendable {
         w.key("failed_first_attempts"); w.value(failedFirstAttempts)
         number("failed_cost", Double(failed) * failedCost)
         w.key("unassigned"); w.value(unassigned)
+        w.key("never_delivered"); w.value(neverDelivered)
         number("km", km)
         number("utilisation", utilisation)
         w.key("notifications_sent"); w.value(notifications)
