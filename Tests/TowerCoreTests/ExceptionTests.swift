@@ -313,7 +313,8 @@ enum DeskCity {
 
     /// An order no rider can take (it needs a skill nobody on shift has): the core neither moves its window to a
     /// slot nobody can serve either ("now planned for…" would be an empty promise) nor watches it silently; it is
-    /// put before a person once, with doing nothing as the only option the core has, and watched after that.
+    /// put before a person once, with telling the customer it cannot come (the default) and doing nothing as its
+    /// options (cold chain is no rule to waive), and watched after that. Nobody answers: the customer is told.
     @Test func anOrderNoRiderCanTakeGoesToAPersonOnceAndIsNotGivenAnEmptySlot() throws {
         let engine = try DeskCity.engine()
         for rider in ["R1", "R2", "R3"] { try submit(engine, "on-\(rider)", .shiftStarted(rider: rider), at: t0 - 900) }
@@ -328,7 +329,7 @@ enum DeskCity {
         let cases = { engine.world.exceptions.values.filter { $0.subject == "O-1" }.sorted { $0.id < $1.id } }
         let first = try #require(cases().first)
         #expect(first.kind == .unassignedOrder && first.state == .escalated)
-        #expect(first.options.map(\.action) == [Remedy.none] && first.defaultAction == Remedy.none)
+        #expect(first.options.map(\.action) == [Remedy(.cannotDeliver, "O-1"), Remedy.none] && first.defaultAction == Remedy(.cannotDeliver, "O-1"))
         #expect(first.escalationReason?.contains("no rider can take O-1") == true, "\(first.escalationReason ?? "")")
         engine.advance(to: t0 + 80 * 60)
         let later = cases()
@@ -336,7 +337,8 @@ enum DeskCity {
         #expect(later.filter { $0.escalationReason != nil }.count == 1, "put to a person once: \(later.map(\.state))")
         #expect(later.dropFirst().allSatisfy { $0.state == .autoResolved })
         #expect(engine.world.orders["O-1"]?.window == order.window, "the window is not moved to a slot nobody serves")
-        #expect(engine.world.orders["O-1"]?.notifiedAt == nil, "the customer is told no empty promise")
+        #expect(engine.world.orders["O-1"]?.notifiedAt == first.deadline, "told at the deadline nobody answered by, once")
+        #expect(engine.world.orders["O-1"]?.promised == order.window, "and promised no new window")
     }
     /// Several orders no rider can take, found by one scan: one case for a person (one decision: find riders for
     /// them, or tell their customers), naming the others, instead of an escalation each; afterwards each is watched.
@@ -355,10 +357,11 @@ enum DeskCity {
         #expect(escalated.count == 1, "one case for the three: \(escalated.map(\.subject))")
         #expect(([lead.subject] + lead.covering).sorted() == ids, "\(lead.subject) + \(lead.covering)")
         #expect(lead.escalationReason?.contains("no rider can take 3 orders") == true, "\(lead.escalationReason ?? "")")
-        // Its one option, doing nothing, is counted over the three orders, not its lead's alone.
-        let option = try #require(lead.options.first)
-        #expect(lead.options.map(\.action) == [Remedy.none])
+        // Doing nothing is counted over the three orders, not its lead's alone; telling the customers tells all three.
+        #expect(lead.options.map(\.action) == [Remedy(.cannotDeliver, lead.subject), Remedy.none])
+        let option = try #require(lead.options.last)
         #expect(option.lateBefore == 3 && option.lateAfter == 3 && option.summary.contains("late 3→3"), "\(option.summary)")
+        #expect(lead.options[0].summary.contains("3 notified"), "\(lead.options[0].summary)")
         let sameScan = engine.world.exceptions.values.filter { ids.contains($0.subject) && $0.raisedAt == lead.raisedAt }
         #expect(sameScan.map(\.id) == [lead.id], "the others have no case of their own: \(sameScan.map(\.subject))")
         engine.advance(to: t0 + 80 * 60)

@@ -46,7 +46,8 @@ import Testing
         let escalation = try Self.escalated(engine)
         let waiver = try #require(escalation.options.first?.action)
         #expect(waiver.kind == .waive && waiver.subject == "O-1" && ["R1", "R2"].contains(waiver.target ?? ""), "\(escalation.options.map(\.action))")
-        #expect(escalation.options.last?.action == Remedy.none && escalation.defaultAction == Remedy.none)
+        #expect(escalation.options.dropFirst().map(\.action) == [Remedy(.cannotDeliver, "O-1"), Remedy.none])
+        #expect(escalation.defaultAction == Remedy(.cannotDeliver, "O-1"), "nobody answering tells the customer, never waives")
         let reason = escalation.escalationReason ?? ""
         #expect(reason.contains("no rider can take O-1 under the channel rules (own: zone Z2 is outside the own fleet's zones; gig: out-of-zone orders go to the 3PL)"), "\(reason)")
         #expect(reason.contains("a person may waive them (\(waiver.target!) can carry O-1)"), "\(reason)")
@@ -70,9 +71,12 @@ import Testing
         engine.advance(to: Self.t0)
         let escalation = try Self.escalated(engine)
         #expect(escalation.options.first?.action.kind == .waive)
+        var told: [String] = []
+        engine.observer = { if case let .customerNotified("O-1", .cannotDeliver, message, nil) = $0.body { told.append(message) } }
         engine.advance(to: Self.t0 + 40 * 60)
         #expect(engine.world.exceptions[escalation.id]?.state == .defaulted)
-        #expect(engine.world.orders["O-1"]?.rider == nil, "the default is doing nothing, not the waiver")
+        #expect(engine.world.orders["O-1"]?.rider == nil, "the default tells the customer; it does not waive the rules")
+        #expect(told == ["Hi C O-1, we are sorry: your order O-1 cannot come between 10:00-11:30. We will contact you to arrange a new time."])
     }
 
     /// One case for several orders: the waiver puts each on a rider who can carry it.
@@ -111,10 +115,10 @@ import Testing
     }
 
     @Test func aPolicyCannotListOrDefaultToAWaiver() {
-        for line in ["actions = handoff, waive", "actions = handoff\ndefault = waive"] {
+        for line in ["actions = handoff, waive", "actions = handoff\ndefault = waive", "actions = handoff, cannot_deliver"] {
             #expect(throws: ToolError.self, "\(line)") { try PolicyParser.parse("[unassigned_order]\n\(line)\n", file: "p.conf") }
             do { _ = try PolicyParser.parse("[unassigned_order]\n\(line)\n", file: "p.conf") } catch {
-                #expect("\(error)".contains("'waive' is a person's choice"), "\(error)")
+                #expect("\(error)".contains("is offered by the core on an order no rider can take"), "\(error)")
             }
         }
     }

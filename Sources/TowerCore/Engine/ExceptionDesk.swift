@@ -87,8 +87,8 @@ final class ExceptionDesk {
         }
         if let group = stranded, let lead = group.lead {
             // Doing nothing, the group's one option, counted over every order of it (not its lead's alone).
-            let ranked = withWaiver(lead.ranked.map { $0.remedy == .none ? remedies.together($0, with: group.doingNothing, in: world) : $0 },
-                                    case: lead.id, finding: lead.finding, covering: group.others, at: now)
+            let ranked = strandedOptions(lead.ranked.map { $0.remedy == .none ? remedies.together($0, with: group.doingNothing, in: world) : $0 },
+                                         case: lead.id, finding: lead.finding, covering: group.others, at: now)
             escalate(lead.id, finding: lead.finding, ranked: ranked, reasons: [strandedReason([lead.finding.subject] + group.others, ranked)],
                      covering: group.others, at: now)
             if halted { return }
@@ -138,7 +138,7 @@ final class ExceptionDesk {
             if !isStranded(finding.subject, ranked) {
                 ledger.decide(.exceptionAutoResolved(exception: id, action: .none, rule: "no listed action applies now; watching"), at: now)
             } else if stranded == nil {
-                let offered = withWaiver(ranked, case: id, finding: finding, covering: [], at: now)
+                let offered = strandedOptions(ranked, case: id, finding: finding, covering: [], at: now)
                 escalate(id, finding: finding, ranked: offered, reasons: [strandedReason([finding.subject], offered)], at: now)
             } else if stranded?.lead == nil {
                 stranded?.lead = (id, finding, ranked)
@@ -176,17 +176,20 @@ final class ExceptionDesk {
         return !world.escalatedSubjects.contains(subject)
     }
 
-    /// The options a person gets for orders no rider can take: `ranked` (doing nothing) and, when a rider could
-    /// carry the case's order were its channel's rule waived, that waiver (which places the case's other orders
-    /// too, each on the rider fit to carry it at the least cost). The core never waives a rule itself; without
-    /// this, a person would be asked about an order the rules keep from every rider with nothing to choose.
-    private func withWaiver(_ ranked: [RemedyPlanner.Outcome], case id: String, finding: Finding, covering: [String],
-                            at now: Instant) -> [RemedyPlanner.Outcome] {
-        guard let order = world.orders[finding.subject],
-              let target = planner.allocation(of: order, in: world, now: now, underRules: false).best?.rider,
-              let waiver = try? remedies.outcome(of: Remedy(.waive, order.id, target: target), about: order.id, covering: covering, in: world,
-                                                 now: now, because: "\(id) \(finding.kind.rawValue) \(finding.subject)") else { return ranked }
-        return Triage(policy: policy, unit: world.costUnit).ranked(ranked + [waiver], for: finding.kind)
+    /// The options a person gets for orders no rider can take, in this order: when a rider could carry the case's
+    /// order were its channel's rule waived, that waiver (which places the case's other orders too, each on the
+    /// rider fit to carry it at the least cost; the core never waives a rule itself); telling the customers their
+    /// order cannot come in the window booked (`cannotDeliver`, the default when nobody answers); and `ranked`
+    /// (doing nothing).
+    private func strandedOptions(_ ranked: [RemedyPlanner.Outcome], case id: String, finding: Finding, covering: [String],
+                                 at now: Instant) -> [RemedyPlanner.Outcome] {
+        guard let order = world.orders[finding.subject] else { return ranked }
+        let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
+        let waiver = planner.allocation(of: order, in: world, now: now, underRules: false).best.flatMap { best in
+            try? remedies.outcome(of: Remedy(.waive, order.id, target: best.rider), about: order.id, covering: covering, in: world, now: now, because: because)
+        }
+        let tell = try? remedies.outcome(of: Remedy(.cannotDeliver, order.id), about: order.id, covering: covering, in: world, now: now, because: because)
+        return [waiver, tell].compactMap { $0 } + ranked
     }
 
     /// Why orders no rider can take go to a person, and what the person can do: waive the channel rules that keep
@@ -241,19 +244,22 @@ final class ExceptionDesk {
     private func escalate(_ id: String, finding: Finding, ranked: [RemedyPlanner.Outcome], reasons: [String], covering: [String] = [],
                           at now: Instant) {
         // A person sees what is worth choosing: an option another beats on both counts (as few late, as cheap) is
-        // left out, except doing nothing, the baseline every option is read against. Doing nothing is among the
-        // candidates, so there is at least one (only it for an order nobody can take: see `isStranded`).
+        // left out, except doing nothing, the baseline every option is read against, and telling the customers of
+        // orders nobody can take, which the figures do not weigh (and the default when nobody answers). Doing
+        // nothing is among the candidates, so there is at least one.
         let offered = ranked.map { ($0, EscalationOption(action: $0.remedy, summary: $0.summary, costDelta: ($0.costDelta * 100).rounded() / 100,
                                                          lateBefore: $0.lateBefore, lateAfter: $0.lateAfter)) }
         var worth = offered.filter { candidate in
-            candidate.0.remedy == .none || !offered.contains { candidate.1.isDominated(by: $0.1) }
+            candidate.0.remedy == .none || candidate.0.remedy.kind == .cannotDeliver || !offered.contains { candidate.1.isDominated(by: $0.1) }
         }
         // A person is never asked to choose from one option: when only doing nothing is left, the best of the
         // rest stays beside it (a person may know what the figures do not).
         if worth.count < 2, let next = offered.first(where: { $0.0.remedy != .none }) { worth.append(next) }
         let options = Array(worth.prefix(4))
         let rule = policy.rule(finding.kind)
-        let fallback = Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
+        // Orders no rider can take: nobody answering means their customers are told, not left waiting.
+        let fallback = options.first { $0.0.remedy.kind == .cannotDeliver }.map { (remedy: $0.0.remedy, note: String?.none) }
+            ?? Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
         ledger.decide(.exceptionEscalated(exception: id,
                                    options: options.map(\.1),
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy,

@@ -131,5 +131,6 @@ public struct Policy: Sendable {
         .arrivingSoon: "Hi {customer}, your order {order} arrives in a few minutes (around {eta}).",
         .failedAttempt: "Hi {customer}, we could not deliver order {order} ({reason}). We will try again between {window}.",
         .rescheduled: "Hi {customer}, your order {order} is now planned for {window}.",
+        .cannotDeliver: "Hi {customer}, we are sorry: your order {order} cannot come between {window}. We will contact you to arrange a new time.",
     ])
 }

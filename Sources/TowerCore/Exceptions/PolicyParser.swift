@@ -94,14 +94,14 @@ public enum PolicyParser {
             }
         }
 
-        /// An action a policy may list or default to: any but `waive`, which only a person chooses.
+        /// An action a policy may list or default to (`ActionKind.isListable`).
         func action(_ word: String) throws(ToolError) -> ActionKind {
-            let listable = ActionKind.allCases.filter { $0 != .waive }
             guard let action = ActionKind(rawValue: word) else {
-                throw error("unknown action '\(TextSanitizer.clean(word))' (known: \(listable.map(\.rawValue).joined(separator: ", ")))")
+                let known = ActionKind.allCases.filter(\.isListable).map(\.rawValue)
+                throw error("unknown action '\(TextSanitizer.clean(word))' (known: \(known.joined(separator: ", ")))")
             }
-            guard action != .waive else {
-                throw error("'waive' is a person's choice: the core offers it on an order no rider can take, and a policy cannot list it or default to it")
+            guard action.isListable else {
+                throw error("'\(action.rawValue)' is offered by the core on an order no rider can take: a policy cannot list it or default to it")
             }
             return action
         }

@@ -59,8 +59,8 @@ public struct RemedyPlanner: Sendable {
                 if world.zones[subject] != nil { remedies.append(Remedy(action, subject)) }
             case .none:
                 remedies.append(.none)
-            case .waive:
-                continue  // a person's choice only: the desk offers it (`ExceptionDesk`), no policy lists it
+            case .waive, .cannotDeliver:
+                continue  // the desk offers these on an order no rider can take (`ExceptionDesk`); no policy lists them
             }
         }
         // Doing nothing is always an option, ranked by the same rule as the rest.
@@ -299,6 +299,16 @@ public struct RemedyPlanner: Sendable {
                       let insertion = planner.allocation(of: other, in: draft.world, now: now, underRules: false).best else { continue }
                 assign(id, by: insertion, in: &draft, because: because + Self.waiving(insertion.rider, other, in: draft.world))
             }
+        case .cannotDeliver:
+            // The customers of the case's orders that still have no rider and that nobody can take as things are now,
+            // about the window each was last told (the booked one, or the slot a failed attempt was moved to).
+            for id in [s] + covering {
+                guard let order = world.orders[id], !order.status.isFinal, order.rider == nil,
+                      planner.bestInsertion(of: order, in: world, now: now) == nil else { continue }
+                draft.add(.customerNotified(order: id, kind: .cannotDeliver,
+                                            message: message(.cannotDeliver, order: order, window: order.promised, eta: nil, world: world), window: nil))
+            }
+            guard !draft.bodies.isEmpty else { throw ToolError("a rider can take \(s) now, or it is already delivered, failed for good or cancelled") }
         case .makeRoom:
             let order = try liveOrder(s, in: world)
             guard order.status == .open, order.rider == nil else { throw ToolError("\(s) is not waiting for a rider") }
