@@ -110,7 +110,8 @@ enum DeskCity {
         let world = DeskCity.world([
             .orderCreated(DeskCity.order("O-S", at: far, window: TimeWindow(start: t0, end: t0 + 3600))),
             .orderCreated(DeskCity.order("O-C", at: far, window: TimeWindow(start: t0, end: t0 + 3600), tier: .critical)),
-            .orderCreated(DeskCity.order("O-T", at: far, window: TimeWindow(start: t0 + 8 * 3600, end: t0 + 9 * 3600))),
+            // Beyond the horizon, inside the riders' shifts (one after every shift is a case at once: RosterReachTests).
+            .orderCreated(DeskCity.order("O-T", at: far, window: TimeWindow(start: t0 + 4 * 3600, end: t0 + 5 * 3600))),
         ])
         let found = scan(world, at: t0)
         #expect(kinds(found, "O-S") == [.unassignedOrder])

@@ -179,7 +179,7 @@ final class ExceptionDesk {
     /// The options a person gets for orders no rider can take, in this order: when a rider could carry the case's
     /// order were its channel's rule waived, that waiver (which places the case's other orders too, each on the
     /// rider fit to carry it at the least cost; the core never waives a rule itself); telling the customers their
-    /// order cannot come in the window booked (`cannotDeliver`, the default when nobody answers); and `ranked`
+    /// order cannot come in its window (`cannotDeliver`, the default when nobody answers); and `ranked`
     /// (doing nothing).
     private func strandedOptions(_ ranked: [RemedyPlanner.Outcome], case id: String, finding: Finding, covering: [String],
                                  at now: Instant) -> [RemedyPlanner.Outcome] {
@@ -199,9 +199,11 @@ final class ExceptionDesk {
         let lead = orders[0]
         let which = orders.count == 1 ? lead : "\(orders.count) orders (\(orders.joined(separator: ", ")))"
         guard let waiver = ranked.first(where: { $0.remedy.kind == .waive })?.remedy, let order = world.orders[lead] else {
+            // Nobody on the roster can carry it even with the rules waived (a pin would be refused as the core's
+            // own placement was): what a person can do is outside the roster, or tell the customer.
             return orders.count == 1
-                ? "no rider can take \(lead) and no listed action applies: it needs a person (put it on a rider, or tell the customer)"
-                : "no rider can take \(which) and no listed action applies: they need a person (put them on riders, or tell the customers)"
+                ? "no rider can take \(lead) and no listed action applies: it needs a person (a courier from outside today's roster, or tell the customer)"
+                : "no rider can take \(which) and no listed action applies: they need a person (couriers from outside today's roster, or tell the customers)"
         }
         let rules = Channel.allCases.compactMap { channel in world.channelRefusal(channel, for: order).map { "\(channel.rawValue): \($0)" } }
         return "no rider can take \(which) under the channel rules (\(rules.joined(separator: "; "))) and no listed action applies: "

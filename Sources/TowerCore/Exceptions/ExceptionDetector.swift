@@ -52,6 +52,24 @@ public struct ExceptionDetector: Sendable {
                 findings.append(Finding(.unassignedOrder, id, "no rider can take it; window \(clock(order.window.start))-\(clock(order.window.end))"))
             }
         }
+        // Beyond the horizon, the orders waiting for a rider that nobody on today's roster could ever take: waiting
+        // will not place them, so they are cases now (`RosterReach`). One already put to a person is left until its
+        // window comes within the horizon (it would only be watched, a case every cooldown all day), unless its case
+        // is still pending (not seen, it would be closed as cleared). The set is walked in no order; what it finds
+        // is put in id order.
+        if !world.unassignedOrderIDs.isEmpty {
+            let reach = RosterReach(world, now: now)
+            let pending = Set(world.pendingCases.map(\.subject))
+            var stranded: [Finding] = []
+            for id in world.unassignedOrderIDs {
+                guard let order = world.orders[id], order.status == .open, order.rider == nil, order.tier != .critical,
+                      order.window.end > now + thresholds.capacityHorizon, now - order.createdAt >= thresholds.unassigned,
+                      !world.escalatedSubjects.contains(id) || pending.contains(id),
+                      !reach.canEverTake(order, in: world) else { continue }
+                stranded.append(Finding(.unassignedOrder, id, "no rider on today's roster can take it; window \(clock(order.window.start))-\(clock(order.window.end))"))
+            }
+            findings += stranded.sorted { $0.subject < $1.subject }
+        }
         for id in world.riderIDs {
             findings += world.riders.withValue(id) { riderFindings($0, in: world, now: now) } ?? []
         }

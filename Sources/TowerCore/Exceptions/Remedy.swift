@@ -35,7 +35,7 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
         case .askRider: return "ask \(s) what is going on"
         case .handoffZone: return "hand \(s)'s waiting orders to 3PL/gig"
         case .returnToHub: return "parcel \(s) goes back to the hub"
-        case .cannotDeliver: return "tell the customer of \(s) it cannot come in the window booked"
+        case .cannotDeliver: return "tell the customer of \(s) it cannot come in its window"
         case .waive: return "put \(s) on \(target ?? "?"), waiving the channel rules"
         case .none: return "do nothing, keep watching"
         }

@@ -11,6 +11,6 @@ public enum NoticeKind: String, CaseIterable, Sendable, Codable {
     case failedAttempt = "failed_attempt"
     /// The core moved the order to another slot.
     case rescheduled
-    /// No rider can bring the order in the window booked: the customer will be contacted for a new time.
+    /// No rider can bring the order in the window the customer was last told: they will be contacted for a new time.
     case cannotDeliver = "cannot_deliver"
 }
