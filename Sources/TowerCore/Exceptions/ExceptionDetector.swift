@@ -62,11 +62,14 @@ public struct ExceptionDetector: Sendable {
             let pending = Set(world.pendingCases.map(\.subject))
             var stranded: [Finding] = []
             for id in world.unassignedOrderIDs {
-                guard let order = world.orders[id], order.status == .open, order.rider == nil, order.tier != .critical,
-                      order.window.end > now + thresholds.capacityHorizon, now - order.createdAt >= thresholds.unassigned,
-                      !world.escalatedSubjects.contains(id) || pending.contains(id),
-                      !reach.canEverTake(order, in: world) else { continue }
-                stranded.append(Finding(.unassignedOrder, id, "no rider on today's roster can take it; window \(clock(order.window.start))-\(clock(order.window.end))"))
+                // Read where the order is stored: in a large city's morning these are the tens of thousands held for
+                // their waves.
+                guard let window = world.orders.withValue(id, { order -> TimeWindow? in
+                    guard order.status == .open, order.rider == nil, order.tier != .critical, order.window.end > now + thresholds.capacityHorizon,
+                          now - order.createdAt >= thresholds.unassigned, !reach.canEverTake(order, in: world) else { return nil }
+                    return order.window
+                }) ?? nil, !world.escalatedSubjects.contains(id) || pending.contains(id) else { continue }
+                stranded.append(Finding(.unassignedOrder, id, "no rider on today's roster can take it; window \(clock(window.start))-\(clock(window.end))"))
             }
             findings += stranded.sorted { $0.subject < $1.subject }
         }

@@ -36,13 +36,18 @@ struct RosterReach {
 
     /// Whether a rider of the roster could ever take `order` today: a channel the rules that hold all day allow (no
     /// wave load is read: a full wave may free a slot), the skills, the room, and a shift that reaches its window.
+    /// The rules are read last, once per channel, and only for a kind that could carry the order: most orders are
+    /// settled by the first kind (a scan asks about every order waiting for a rider, tens of thousands in a large
+    /// city's morning).
     func canEverTake(_ order: Order, in world: World) -> Bool {
-        let allowed = Channel.allCases.filter {
-            world.channels.refusal(of: $0, for: order, waveLoad: [], utcOffsetSeconds: world.utcOffsetSeconds) == nil
+        var refused: [Channel: Bool] = [:]
+        for (kind, end) in shiftEnds where order.requiredSkills.isSubset(of: kind.skills) && order.parcels <= kind.parcels
+            && order.kg <= kind.kg && order.window.start <= end + RouteEvaluator.shiftGrace {
+            let no = refused[kind.channel]
+                ?? (world.channels.refusal(of: kind.channel, for: order, waveLoad: [], utcOffsetSeconds: world.utcOffsetSeconds) != nil)
+            if !no { return true }
+            refused[kind.channel] = no
         }
-        return shiftEnds.contains { kind, end in
-            allowed.contains(kind.channel) && order.requiredSkills.isSubset(of: kind.skills) && order.parcels <= kind.parcels
-                && order.kg <= kind.kg && order.window.start <= end + RouteEvaluator.shiftGrace
-        }
+        return false
     }
 }
