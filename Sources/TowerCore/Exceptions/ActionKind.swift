@@ -32,8 +32,8 @@ public enum ActionKind: String, CaseIterable, Sendable {
     /// core never waives them itself: it offers this only to a person, for an order no rider can take, and never
     /// takes it as routine or as an escalation's default. A policy cannot list it.
     case waive
-    /// Tell the customers of orders no rider can take that their order cannot come in the window they booked and
-    /// that they will be contacted for a new time (the `cannot_deliver` template). The core offers it on such a case
+    /// Tell the customers of orders no rider can take that their order cannot come in the window they were last told
+    /// and that they will be contacted for a new time (the `cannot_deliver` template). The core offers it on such a case
     /// and takes it when nobody answers by the deadline: a customer told early, over one left waiting for a parcel
     /// that will not come. A policy cannot list it (a case is put to a person once; listed, it would be told again
     /// at every scan).

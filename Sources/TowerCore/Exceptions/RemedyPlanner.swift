@@ -81,7 +81,7 @@ public struct RemedyPlanner: Sendable {
 
     /// Drafts `remedy` for the case about `subject` (an order, a rider or a zone) and prices it. Throws when it
     /// cannot be done now.
-    /// `covering`: the other orders of the case, for `waive`.
+    /// `covering`: the other orders of the case, which `waive` places and `cannotDeliver` tells about too.
     public func outcome(of remedy: Remedy, about subject: String, covering: [String] = [], in world: World, now: Instant,
                         because: String) throws(ToolError) -> Outcome {
         let draft = try decisions(for: remedy, covering: covering, in: world, now: now, because: because)
@@ -275,7 +275,7 @@ public struct RemedyPlanner: Sendable {
     // MARK: Drafting
 
     /// The decisions that carry out `remedy` now, drafted on a copy of `world`; throws why it cannot be done.
-    /// `covering`: the case's other orders, which `waive` places too.
+    /// `covering`: the case's other orders, which `waive` places and `cannotDeliver` tells about too.
     func decisions(for remedy: Remedy, covering: [String] = [], in world: World, now: Instant, because: String) throws(ToolError) -> DecisionDraft {
         var draft = DecisionDraft(world, now: now)
         let s = remedy.subject
