@@ -97,7 +97,7 @@ public enum Keymap {
         KeyBinding([.char("1"), .char("2"), .char("3"), .char("4")], .pick(0), in: decisionKeys,
                    help: ("1-4", "pick an option of the selected escalation"), hint: ("1-4:pick", decisions), decides: true),
         KeyBinding([.char("a")], .approve, in: decisionKeys,
-                   help: ("a", "approve the picked option (else the first); over the cost limit: supervisors only, y confirms; one that makes deliveries late: y confirms"),
+                   help: ("a", "approve the picked option (else the first); over the cost limit or waiving the channel rules: supervisors only, y confirms; one that makes deliveries late: y confirms"),
                    hint: ("a:approve", decisions), decides: true),
         KeyBinding([.char("r")], .reject, in: decisionKeys, help: ("r", "reject the selected escalation, with a one-line reason"),
                    hint: ("r:reject", decisions), decides: true),

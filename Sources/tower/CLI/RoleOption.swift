@@ -5,7 +5,7 @@ import TowerCore
 /// (`--roster FILE`, else `$TOWER_ROSTER`, else `/etc/tower/roster.conf` when it exists).
 enum RoleOption {
     static let options: [CommandSpec.Option] = [
-        .init(name: "role", value: "ROLE", help: "dispatcher (the default without a roster) or supervisor (approves above the policy's cost limit)."),
+        .init(name: "role", value: "ROLE", help: "dispatcher (the default without a roster) or supervisor (approves above the policy's cost limit, and waives the channel rules)."),
         .init(name: "roster", value: "FILE", help: "Users and their roles, NAME = ROLE per line (default $TOWER_ROSTER, else /etc/tower/roster.conf if present)."),
     ]
 
