@@ -259,9 +259,7 @@ final class ExceptionDesk {
         if worth.count < 2, let next = offered.first(where: { $0.0.remedy != .none }) { worth.append(next) }
         let options = Array(worth.prefix(4))
         let rule = policy.rule(finding.kind)
-        // Orders no rider can take: nobody answering means their customers are told, not left waiting.
-        let fallback = options.first { $0.0.remedy.kind == .cannotDeliver }.map { (remedy: $0.0.remedy, note: String?.none) }
-            ?? Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
+        let fallback = Triage(policy: policy, unit: world.costUnit).fallback(for: finding.kind, options: options.map(\.0))
         ledger.decide(.exceptionEscalated(exception: id,
                                    options: options.map(\.1),
                                    deadline: now + (rule.deadline ?? policy.deadline), defaultAction: fallback.remedy,

@@ -280,21 +280,15 @@ public struct RemedyPlanner: Sendable {
         var draft = DecisionDraft(world, now: now)
         let s = remedy.subject
         switch remedy.kind {
-        case .reassign, .handoff:
+        case .reassign, .handoff, .waive:
             let order = try liveOrder(s, in: world)
             guard order.status != .pickedUp else { throw ToolError("\(s) is already on board with \(order.rider ?? "its rider")") }
             guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
             guard order.rider != target else { throw ToolError("\(s) is already with \(target)") }
-            try move(order, to: rider, in: &draft, because: because)
-        case .waive:
-            let order = try liveOrder(s, in: world)
-            guard order.status != .pickedUp else { throw ToolError("\(s) is already on board with \(order.rider ?? "its rider")") }
-            guard let target = remedy.target, let rider = world.riders[target] else { throw ToolError("unknown rider \(remedy.target ?? "")") }
-            guard order.rider != target else { throw ToolError("\(s) is already with \(target)") }
-            try move(order, to: rider, in: &draft, because: because, underRules: false)
-            // The case's other orders nobody could take, each on the rider fit to carry it at the least cost as things
-            // then stand, its channel's rule waived too; one that no rider can carry even so stays as it was.
-            for id in covering {
+            try move(order, to: rider, in: &draft, because: because, underRules: remedy.kind != .waive)
+            // A waiver places the case's other orders nobody could take too, each on the rider fit to carry it at the
+            // least cost as things then stand, its channel's rule waived; one that no rider can carry even so stays.
+            for id in remedy.kind == .waive ? covering : [] {
                 guard let other = draft.world.orders[id], other.rider == nil, other.status == .open || other.status == .failed,
                       let insertion = planner.allocation(of: other, in: draft.world, now: now, underRules: false).best else { continue }
                 assign(id, by: insertion, in: &draft, because: because + Self.waiving(insertion.rider, other, in: draft.world))

@@ -20,7 +20,8 @@ struct RosterReach {
     private let shiftEnds: [(kind: Kind, end: Instant)]
 
     /// The riders in `world` who can still take new work at `now`: not gone home, and not ending their shift within
-    /// half an hour (`InsertionPlanner`'s rule for new work).
+    /// half an hour. These and `canEverTake`'s checks are `InsertionPlanner.unfit`'s, read per kind of rider rather
+    /// than per rider; a rule added there belongs here too.
     init(_ world: World, now: Instant) {
         var latest: [Kind: Instant] = [:]
         for id in world.riderIDs {

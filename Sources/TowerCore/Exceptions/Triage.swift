@@ -62,8 +62,11 @@ struct Triage {
     /// action the policy names (nothing when no option offers it) — never one above the cost limit. Nobody
     /// approved it, so the core is bound by the limit a supervisor's approval would have lifted: it falls back to
     /// the best option within the limit, or nothing, and `note` says so for the audit. Nor does it ever waive the
-    /// channel rules (`waive`): that is for a person to choose.
+    /// channel rules (`waive`): that is for a person to choose. Where telling the customers of orders no rider can
+    /// take is offered (`cannotDeliver`), that is the default, whatever the kind's: nobody answering means they are
+    /// told, not left waiting for a parcel that will not come.
     func fallback(for kind: ExceptionKind, options offered: [RemedyPlanner.Outcome]) -> (remedy: Remedy, note: String?) {
+        if let tell = offered.first(where: { $0.remedy.kind == .cannotDeliver }) { return (tell.remedy, nil) }
         let options = offered.filter { $0.remedy.kind != .waive }
         let named: RemedyPlanner.Outcome?
         switch policy.rule(kind).defaultChoice {
