@@ -37,4 +37,19 @@ import Testing
         let oneDay = Self.misses(gain: 10, swing: 5, days: 1)
         #expect(!TravelTraining.helps(oneDay.with, over: oneDay.without, days: oneDay.days))
     }
+
+    /// The held-out slice starts at a leg, not at midnight, so its first day can be a handful of legs. Weighed as a
+    /// whole day, a few legs that went the other way hid a clear gain (a synthetic history's 37 legs at +30 s a leg
+    /// against seven days of 160–430 legs at +1 to −14 s); weighed by their legs, they do not.
+    @Test func aFewLegsOfADayDoNotWeighAsAWholeDay() {
+        let full = Self.misses(gain: 8, swing: 3, days: 8)
+        let partial = (with: [Double](repeating: 130, count: 3), without: [Double](repeating: 100, count: 3))
+        let with = partial.with + full.with, without = partial.without + full.without
+        let days = [Int](repeating: -1, count: 3) + full.days
+        #expect(TravelTraining.helps(with, over: without, days: days))
+        // A whole day that went the other way is evidence: the same day at the others' twenty legs stops it.
+        let whole = (with: [Double](repeating: 130, count: 20), without: [Double](repeating: 100, count: 20))
+        #expect(!TravelTraining.helps(whole.with + full.with, over: whole.without + full.without,
+                                      days: [Int](repeating: -1, count: 20) + full.days))
+    }
 }

@@ -91,8 +91,10 @@ struct TravelTraining {
     }
 
     /// Whether the legs missed by `with` (seconds) are missed by less than by `without`, by more than one standard
-    /// error of the difference of the days' means (legs of a day share its weather and its traffic, so the day is the
-    /// unit of evidence). Fewer than two days cannot say.
+    /// error of the difference. The legs of a day share its weather and its traffic, so the day is the unit of
+    /// evidence: the standard error is taken over the days (clustered by day), each weighed by its legs, so the part
+    /// of a day the held-out slice starts in counts for its few legs and not for a whole day. Fewer than two days
+    /// cannot say.
     static func helps(_ with: [Double], over without: [Double], days: [Int]) -> Bool {
         var byDay: [Int: (sum: Double, legs: Double)] = [:]
         for (k, day) in days.enumerated() {
@@ -101,10 +103,11 @@ struct TravelTraining {
         }
         // Days in their order: a dictionary's order changes from one process to the next, and the sums with it in
         // their last bits, which a replay that trains the model again must not see.
-        let means = byDay.keys.sorted().map { byDay[$0]!.sum / byDay[$0]!.legs }, n = Double(means.count)
-        guard means.count >= 2 else { return false }
-        let mean = means.reduce(0, +) / n
-        let variance = means.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-        return mean + (variance / n).squareRoot() < 0
+        let sums = byDay.keys.sorted().map { byDay[$0]! }, n = Double(sums.count)
+        guard sums.count >= 2 else { return false }
+        let legs = sums.reduce(0) { $0 + $1.legs }, mean = sums.reduce(0) { $0 + $1.sum } / legs
+        // Each day's share of the sum less what its legs would add at the mean, squared: the variance of the sum.
+        let variance = sums.reduce(0) { $0 + ($1.sum - $1.legs * mean) * ($1.sum - $1.legs * mean) } * n / (n - 1) / (legs * legs)
+        return mean + variance.squareRoot() < 0
     }
 }
