@@ -34,7 +34,7 @@ import Testing
 
     static func shape(_ rows: [HistoryRow]) -> (RoadShape, ETAModel.Vocabulary) {
         let zones = ["A", "B"], riders = (0..<5).map { "R\($0)" }
-        let vocabulary = ETAModel.Vocabulary(zones: zones, centres: ETAModel.centres(of: zones, rows: rows), riders: riders)
+        let vocabulary = ETAModel.Vocabulary(zones: zones, centres: ZoneCentres.meanDoors(zones: zones, rows: rows), riders: riders)
         let targets = rows.map { log(Double($0.arrivedAt! - $0.departedAt) + ETAModel.travelShift) }
         return (RoadShape(rows: rows, targets: targets, indices: rows.indices, vocabulary: vocabulary, riderCount: riders.count), vocabulary)
     }

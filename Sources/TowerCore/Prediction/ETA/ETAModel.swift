@@ -24,8 +24,9 @@ public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 9
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
-    /// Where each zone's doors lie on average (same order as `zones`): the zone a leg passes through is the one whose
-    /// centre is nearest its midpoint.
+    /// Each zone's centre (same order as `zones`): the zone a leg passes through is the one whose centre is nearest its
+    /// midpoint. Its mean door, or where the zones' names draw a map, centres whose nearest names the zone of almost
+    /// every door (`ZoneCentres`).
     public private(set) var zoneCentres: [GeoPoint]
     public private(set) var riders: [String]
     /// Where each zone and rider has its indicator, for lookups in constant time (riders can be hundreds).
@@ -105,7 +106,7 @@ public struct ETAModel: Codable, Sendable {
         let usable = rows.filter { $0.travelSeconds != nil }
         guard usable.count >= 50 else { throw ToolError("too few rows with times to learn from (\(usable.count); at least 50)") }
         zones = Array(Set(usable.map(\.zone))).sorted()
-        zoneCentres = ETAModel.centres(of: zones, rows: usable)
+        zoneCentres = ZoneCentres.fitted(zones: zones, rows: usable)
         riders = riderEffects ? Array(Set(usable.map(\.rider))).sorted() : []
         let vocabulary = Vocabulary(zones: zones, centres: zoneCentres, riders: riders)
         self.vocabulary = vocabulary
@@ -300,13 +301,6 @@ public struct ETAModel: Codable, Sendable {
             }
             return best
         }
-    }
-
-    /// Each zone's mean door position.
-    static func centres(of zones: [String], rows: [HistoryRow]) -> [GeoPoint] {
-        var sums = [String: (lat: Double, lon: Double, n: Double)]()
-        for row in rows { sums[row.zone, default: (0, 0, 0)].lat += row.to.lat; sums[row.zone]!.lon += row.to.lon; sums[row.zone]!.n += 1 }
-        return zones.map { zone in sums[zone].map { GeoPoint(lat: $0.lat / $0.n, lon: $0.lon / $0.n) } ?? GeoPoint(lat: 0, lon: 0) }
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+@Suite struct ZoneCentresTests {
+    /// Four zones' true centres, 1.8–3.6 km apart: their doors' clouds (σ about 1.3 km) reach across the borders.
+    static let truth = [GeoPoint(lat: -22.900, lon: -43.200), GeoPoint(lat: -22.916, lon: -43.208), GeoPoint(lat: -22.905, lon: -43.228),
+                        GeoPoint(lat: -22.925, lon: -43.232)]
+
+    static func nearest(_ point: GeoPoint, among centres: [GeoPoint]) -> Int {
+        centres.indices.min { point.distanceKm(to: centres[$0]) < point.distanceKm(to: centres[$1]) }!
+    }
+
+    /// Doors drawn around each true centre in turn; each named for the zone whose true centre is nearest it (the
+    /// names draw a map), or for the centre it was drawn around (clouds that overlap, no map).
+    static func doors(namedByMap: Bool, count: Int = 3000) -> [HistoryRow] {
+        var random = SeededRandom(seed: 5, stream: "zone-centres")
+        return (0..<count).map { i in
+            let centre = truth[i % truth.count]
+            let door = GeoPoint(lat: centre.lat + random.normal() * 0.012, lon: centre.lon + random.normal() * 0.012)
+            var row = HistoryRow.leg(from: centre, to: door)
+            row.zone = "z\(namedByMap ? nearest(door, among: truth) : i % truth.count)"
+            return row
+        }
+    }
+
+    static func share(of rows: [HistoryRow], placedBy centres: [GeoPoint]) -> Double {
+        Double(rows.filter { "z\(nearest($0.to, among: centres))" == $0.zone }.count) / Double(rows.count)
+    }
+
+    /// Where the names draw a map, the mean doors sit back from the borders and misplace the doors near them; the
+    /// fitted centres place (almost) every door, and points near the true borders the way the true centres do.
+    @Test func findsTheMapTheDoorsNamesDraw() {
+        let rows = Self.doors(namedByMap: true), zones = ["z0", "z1", "z2", "z3"]
+        let means = ZoneCentres.meanDoors(zones: zones, rows: rows)
+        let fitted = ZoneCentres.fitted(zones: zones, rows: rows)
+        #expect(Self.share(of: rows, placedBy: means) < 0.98, "\(Self.share(of: rows, placedBy: means))")
+        #expect(Self.share(of: rows, placedBy: fitted) >= ZoneCentres.mapAccuracy)
+        // Points on a grid across the three zones: how many each set of centres puts where the true ones do.
+        var agreeMeans = 0, agreeFitted = 0
+        for i in 0..<60 { for j in 0..<60 {
+            let point = GeoPoint(lat: -22.94 + Double(i) * 0.0008, lon: -43.25 + Double(j) * 0.0012)
+            let true_ = Self.nearest(point, among: Self.truth)
+            if Self.nearest(point, among: means) == true_ { agreeMeans += 1 }
+            if Self.nearest(point, among: fitted) == true_ { agreeFitted += 1 }
+        } }
+        #expect(agreeFitted > agreeMeans + 50, "fitted \(agreeFitted), means \(agreeMeans) of 3600")
+        #expect(agreeFitted >= 3600 * 98 / 100)
+    }
+
+    /// Where doors are named for a zone they lie outside of, no centres can draw their names as a map: the mean
+    /// doors stay, as they do where the means already place every door.
+    @Test func keepsTheMeanDoorsWhereTheNamesDrawNoMap() {
+        let zones = ["z0", "z1", "z2", "z3"]
+        let overlapping = Self.doors(namedByMap: false)
+        #expect(ZoneCentres.fitted(zones: zones, rows: overlapping) == ZoneCentres.meanDoors(zones: zones, rows: overlapping))
+        let apart = Self.doors(namedByMap: true).map { row in
+            var row = row
+            row.to = GeoPoint(lat: row.to.lat + Double(row.zone.dropFirst())! * 0.5, lon: row.to.lon)
+            return row
+        }
+        #expect(Self.share(of: apart, placedBy: ZoneCentres.meanDoors(zones: zones, rows: apart)) == 1)
+        #expect(ZoneCentres.fitted(zones: zones, rows: apart) == ZoneCentres.meanDoors(zones: zones, rows: apart))
+    }
+}
