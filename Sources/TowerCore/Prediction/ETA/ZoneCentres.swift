@@ -41,7 +41,7 @@ enum ZoneCentres {
             Double(doors.indices.filter { !nearestOther(to: points[$0], than: doors[$0].zone).closer }.count) / Double(doors.count)
         }
         let before = accuracy()
-        guard before < 1 else { return means }
+        guard before < 1 else { return means }  // nothing to move: the means exactly, not back through the scaling
         for pass in 0..<passes {
             let step = firstStep * Double(passes - pass) / Double(passes)
             for (i, p) in points.enumerated() {
