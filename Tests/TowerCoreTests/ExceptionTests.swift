@@ -341,6 +341,35 @@ enum DeskCity {
         #expect(engine.world.orders["O-1"]?.notifiedAt == first.deadline, "told at the deadline nobody answered by, once")
         #expect(engine.world.orders["O-1"]?.promised == order.window, "and promised no new window")
     }
+    /// A failed attempt late in the day, whose next slot starts after every rider on the roster has gone home: the
+    /// customer is not told "we will try again between…" (nobody could), the order keeps its window and goes to a
+    /// person at once, and if nobody answers the customer is told it cannot come.
+    @Test func aFailedAttemptNobodyCanTryAgainTodayIsPromisedNoNewSlot() throws {
+        let engine = try DeskCity.engine()
+        for rider in ["R1", "R2"] { try submit(engine, "on-\(rider)", .shiftStarted(rider: rider), at: t0 - 900) }
+        let window = TimeWindow(start: t0 + 5 * 3600, end: t0 + 6 * 3600)  // 15:00-16:00; shifts end at 16:00
+        try submit(engine, "o", .orderCreated(DeskCity.order("O-1", at: far, window: window)), at: t0 - 600)
+        let holder = try #require(engine.world.orders["O-1"]?.rider)
+        var told: [(NoticeKind, String)] = []
+        engine.observer = { if case let .customerNotified("O-1", kind, message, _) = $0.body { told.append((kind, message)) } }
+        try submit(engine, "p", .pickupDone(rider: holder, order: "O-1"), at: t0 + 4 * 3600)
+        let failedAt = t0 + 5 * 3600 + 40 * 60  // 15:40: the next slot would start at 16:30
+        try submit(engine, "f", .deliveryFailed(rider: holder, order: "O-1", reason: .customerAbsent), at: failedAt)
+        #expect(throws: ToolError.self) {
+            try RemedyPlanner(planner: InsertionPlanner(), policy: .standard).decisions(for: Remedy(.nextSlot, "O-1"), in: engine.world, now: failedAt, because: "test")
+        }
+        let failure = try #require(engine.world.exceptions.values.first { $0.subject == "O-1" && $0.kind == .failedAttempt })
+        #expect(failure.state == .escalated)
+        #expect(failure.options.map(\.action) == [Remedy(.cannotDeliver, "O-1"), Remedy.none] && failure.defaultAction == Remedy(.cannotDeliver, "O-1"))
+        #expect(told.isEmpty, "no new slot promised: \(told)")
+        #expect(engine.world.orders["O-1"]?.window == window)
+        engine.advance(to: try #require(failure.deadline) + 60)
+        #expect(engine.world.exceptions[failure.id]?.state == .defaulted)
+        #expect(told.map(\.0) == [.cannotDeliver], "\(told)")
+        #expect(told.first?.1 == "Hi C O-1, we are sorry: your order O-1 cannot come between 15:00-16:00. We will contact you to arrange a new time.")
+        #expect(engine.world.orders["O-1"]?.promised == window, "and promised no new window")
+    }
+
     /// Several orders no rider can take, found by one scan: one case for a person (one decision: find riders for
     /// them, or tell their customers), naming the others, instead of an escalation each; afterwards each is watched.
     @Test func theOrdersOneScanFindsNoRiderCanTakeGoToAPersonAsOneCase() throws {

@@ -171,8 +171,7 @@ final class ExceptionDesk {
     /// subject, when an option other than doing nothing applies, and once the order was put to a person today: then
     /// it is watched.
     private func isStranded(_ subject: String, _ ranked: [RemedyPlanner.Outcome]) -> Bool {
-        guard !ranked.contains(where: { $0.remedy != .none }), let order = world.orders[subject], order.rider == nil,
-              order.status == .open || order.status == .failed else { return false }
+        guard !ranked.contains(where: { $0.remedy != .none }), let order = world.orders[subject], order.awaitsRider else { return false }
         return !world.escalatedSubjects.contains(subject)
     }
 

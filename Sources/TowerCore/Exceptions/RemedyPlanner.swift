@@ -289,7 +289,7 @@ public struct RemedyPlanner: Sendable {
             // A waiver places the case's other orders nobody could take too, each on the rider fit to carry it at the
             // least cost as things then stand, its channel's rule waived; one that no rider can carry even so stays.
             for id in remedy.kind == .waive ? covering : [] {
-                guard let other = draft.world.orders[id], other.rider == nil, other.status == .open || other.status == .failed,
+                guard let other = draft.world.orders[id], other.awaitsRider,
                       let insertion = planner.allocation(of: other, in: draft.world, now: now, underRules: false).best else { continue }
                 assign(id, by: insertion, in: &draft, because: because + Self.waiving(insertion.rider, other, in: draft.world))
             }
@@ -297,7 +297,7 @@ public struct RemedyPlanner: Sendable {
             // The customers of the case's orders that still have no rider and that nobody can take as things are now,
             // about the window each was last told (the booked one, or the slot a failed attempt was moved to).
             for id in [s] + covering {
-                guard let order = world.orders[id], !order.status.isFinal, order.rider == nil,
+                guard let order = world.orders[id], order.awaitsRider,
                       planner.bestInsertion(of: order, in: world, now: now) == nil else { continue }
                 draft.add(.customerNotified(order: id, kind: .cannotDeliver,
                                             message: message(.cannotDeliver, order: order, window: order.promised, eta: nil, world: world), window: nil))
@@ -388,6 +388,11 @@ public struct RemedyPlanner: Sendable {
                     // Nobody to bring it then either: "now planned for 11:00-13:00" would be an empty promise. The order
                     // keeps its window and waits; a case with nothing else to do goes to a person (`ExceptionDesk`).
                     throw ToolError("no rider can take \(s) in the next slot (\(window(slot, world))) either")
+                } else if !RosterReach(draft.world, now: now).canEverTake(updated, in: draft.world) {
+                    // After a failed attempt, "we will try again between 18:00-20:00" when nobody on today's roster
+                    // could ever come then is as empty: the case goes to a person, who can still find a rider, and
+                    // the customer is told it cannot come if nobody does.
+                    throw ToolError("no rider on today's roster can take \(s) in the next slot (\(window(slot, world)))")
                 } else {
                     // After a failed attempt the customer is told something either way, and the old window is over
                     // or nearly: the new slot, and the parcel waits for a rider as a new order does (tried at every

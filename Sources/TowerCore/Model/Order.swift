@@ -50,7 +50,10 @@ public struct Order: Hashable, Sendable, Codable {
     public var readyAt: Instant?
 
     public var status: OrderStatus = .open
+    /// The rider it is with; after a failed attempt, the one who tried (until the order is given to a rider again).
     public var rider: String?
+    /// On no rider's route and needing one: open without a rider, or back at the hub after a failed attempt.
+    public var awaitsRider: Bool { status == .failed || (status == .open && rider == nil) }
     /// When the order was last given to its rider (a gig courier starts counting its acceptance from here).
     public var assignedAt: Instant?
     public var attempts = 0
