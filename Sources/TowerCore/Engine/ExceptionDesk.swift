@@ -165,11 +165,11 @@ final class ExceptionDesk {
         escalate(id, finding: finding, ranked: ranked, reasons: reasons, at: now)
     }
 
-    /// Whether a case goes to a person because its order has no rider and nothing the core can do: no rider can
-    /// take it (nobody with the skill, the room or the shift; a new slot would have nobody either), so only a person
-    /// can get it delivered (put it on a rider by hand, send a courier) or tell the customer. False for any other
-    /// subject, when an option other than doing nothing applies, and once the order was put to a person today: then
-    /// it is watched.
+    /// Whether a case goes to a person because its order waits for a rider (`Order.awaitsRider`: after a failed
+    /// attempt too) and nothing the core can do: no rider can take it (nobody with the skill, the room or the shift; a
+    /// new slot would have nobody either), so only a person can get it delivered (put it on a rider by hand, send a
+    /// courier) or tell the customer. False for any other subject, when an option other than doing nothing applies,
+    /// and once the order was put to a person today: then it is watched.
     private func isStranded(_ subject: String, _ ranked: [RemedyPlanner.Outcome]) -> Bool {
         guard !ranked.contains(where: { $0.remedy != .none }), let order = world.orders[subject], order.awaitsRider else { return false }
         return !world.escalatedSubjects.contains(subject)

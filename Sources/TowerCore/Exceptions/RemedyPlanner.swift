@@ -294,7 +294,7 @@ public struct RemedyPlanner: Sendable {
                 assign(id, by: insertion, in: &draft, because: because + Self.waiving(insertion.rider, other, in: draft.world))
             }
         case .cannotDeliver:
-            // The customers of the case's orders that still have no rider and that nobody can take as things are now,
+            // The customers of the case's orders that still wait for a rider and that nobody can take as things are now,
             // about the window each was last told (the booked one, or the slot a failed attempt was moved to).
             for id in [s] + covering {
                 guard let order = world.orders[id], order.awaitsRider,

@@ -6,7 +6,7 @@ import Foundation
 /// A zone's mean door is the plain guess. It is a poor one where the zones' names draw a map, each door named for the
 /// zone it lies in: the doors near a border are cut off on the far side, so each mean sits back from its borders, the
 /// borders the means imply are off by hundreds of metres, and a leg whose midpoint lies in that strip is timed at
-/// the wrong zone's speed (on a synthetic city of eight zones, a twelfth of the legs, with four times the error of
+/// the wrong zone's speed (on a synthetic city of eight zones, one leg in fifteen, missed by five times as much as
 /// the rest). So the means are moved until the nearest centre names the zone of almost every door (learning vector
 /// quantisation: a door put in the wrong zone pulls its own zone's centre towards it and pushes the other away, a
 /// little less each pass). Where the names draw no such map (doors named for a zone they lie outside of, clouds
