@@ -40,7 +40,7 @@ import Testing
 
     /// The held-out slice starts at a leg, not at midnight, so its first day can be a handful of legs. Weighed as a
     /// whole day, a few legs that went the other way hid a clear gain (a synthetic history's 37 legs at +30 s a leg
-    /// against seven days of 160–430 legs at +1 to −14 s); weighed by their legs, they do not.
+    /// against seven days of 166–430 legs at +1 to −14 s); weighed by their legs, they do not.
     @Test func aFewLegsOfADayDoNotWeighAsAWholeDay() {
         let full = Self.misses(gain: 8, swing: 3, days: 8)
         let partial = (with: [Double](repeating: 130, count: 3), without: [Double](repeating: 100, count: 3))
