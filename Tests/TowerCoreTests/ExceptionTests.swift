@@ -365,8 +365,9 @@ enum DeskCity {
         #expect(engine.world.orders["O-1"]?.window == window)
         engine.advance(to: try #require(failure.deadline) + 60)
         #expect(engine.world.exceptions[failure.id]?.state == .defaulted)
-        #expect(told.map(\.0) == [.cannotDeliver], "\(told)")
-        #expect(told.first?.1 == "Hi C O-1, we are sorry: your order O-1 cannot come between 15:00-16:00. We will contact you to arrange a new time.")
+        // A rider came and nobody was in: the customer hears that, not that the order "cannot come".
+        #expect(told.map(\.0) == [.cannotRetry], "\(told)")
+        #expect(told.first?.1 == "Hi C O-1, we are sorry: we could not deliver order O-1 (customer absent) and no rider can try again between 15:00-16:00. We will contact you to arrange a new time.")
         #expect(engine.world.orders["O-1"]?.promised == window, "and promised no new window")
     }
 

@@ -132,5 +132,6 @@ public struct Policy: Sendable {
         .failedAttempt: "Hi {customer}, we could not deliver order {order} ({reason}). We will try again between {window}.",
         .rescheduled: "Hi {customer}, your order {order} is now planned for {window}.",
         .cannotDeliver: "Hi {customer}, we are sorry: your order {order} cannot come between {window}. We will contact you to arrange a new time.",
+        .cannotRetry: "Hi {customer}, we are sorry: we could not deliver order {order} ({reason}) and no rider can try again between {window}. We will contact you to arrange a new time.",
     ])
 }

@@ -299,8 +299,10 @@ public struct RemedyPlanner: Sendable {
             for id in [s] + covering {
                 guard let order = world.orders[id], order.awaitsRider,
                       planner.bestInsertion(of: order, in: world, now: now) == nil else { continue }
-                draft.add(.customerNotified(order: id, kind: .cannotDeliver,
-                                            message: message(.cannotDeliver, order: order, window: order.promised, eta: nil, world: world), window: nil))
+                // After a failed attempt a rider did come: the customer hears that, not that the order cannot come.
+                let kind: NoticeKind = order.status == .failed ? .cannotRetry : .cannotDeliver
+                draft.add(.customerNotified(order: id, kind: kind,
+                                            message: message(kind, order: order, window: order.promised, eta: nil, world: world), window: nil))
             }
             guard !draft.bodies.isEmpty else { throw ToolError("a rider can take \(s) now, or it is already delivered, failed for good or cancelled") }
         case .makeRoom:

@@ -13,4 +13,7 @@ public enum NoticeKind: String, CaseIterable, Sendable, Codable {
     case rescheduled
     /// No rider can bring the order in the window the customer was last told: they will be contacted for a new time.
     case cannotDeliver = "cannot_deliver"
+    /// An attempt failed and no rider can try again in the window the customer was last told: they will be contacted
+    /// for a new time. (`cannotDeliver` would tell them the order "cannot come", though a rider came.)
+    case cannotRetry = "cannot_retry"
 }
