@@ -97,7 +97,8 @@ final class ExceptionDesk {
     }
 
     /// Raises a case and, when the core may act, resolves or escalates it at once; returns its id. Nil when the
-    /// rule is off, or when the finding joins the scan's case of orders no rider can take (no case of its own).
+    /// rule is off, when the finding joins the scan's case of orders no rider can take (no case of its own), or when a
+    /// scan finds again an order a person decided about that still has nothing the core can do.
     @discardableResult
     func raise(_ finding: Finding, at now: Instant) -> String? {
         guard policy.rule(finding.kind).enabled else { return nil }
@@ -108,6 +109,13 @@ final class ExceptionDesk {
             return id
         }
         let ranked = rank(id, finding, at: now)
+        // An order a person already decided about today, that still waits for a rider with nothing the core can do,
+        // is not raised again each cooldown only to be resolved "watching": the decision stands, and the journal and
+        // the queue's history would fill with such cases all evening. Once something applies (a rider came on), it
+        // is raised and handled. (One an event raised, a failed attempt, is recorded all the same.)
+        if finding.kind.isScanned, awaitsRiderWithNothingToDo(finding.subject, ranked), world.escalatedSubjects.contains(finding.subject) {
+            return nil
+        }
         if stranded?.lead != nil, isStranded(finding.subject, ranked) {
             stranded?.join(finding.subject, ranked)
             return nil
@@ -169,10 +177,14 @@ final class ExceptionDesk {
     /// attempt too) and nothing the core can do: no rider can take it (nobody with the skill, the room or the shift; a
     /// new slot would have nobody either), so only a person can get it delivered (put it on a rider by hand, send a
     /// courier) or tell the customer. False for any other subject, when an option other than doing nothing applies,
-    /// and once the order was put to a person today: then it is watched.
+    /// and once the order was put to a person today: a scan then raises it no more while nothing applies (`raise`).
     private func isStranded(_ subject: String, _ ranked: [RemedyPlanner.Outcome]) -> Bool {
-        guard !ranked.contains(where: { $0.remedy != .none }), let order = world.orders[subject], order.awaitsRider else { return false }
-        return !world.escalatedSubjects.contains(subject)
+        awaitsRiderWithNothingToDo(subject, ranked) && !world.escalatedSubjects.contains(subject)
+    }
+
+    /// Whether `subject` is an order that waits for a rider (`Order.awaitsRider`) and no option but doing nothing applies.
+    private func awaitsRiderWithNothingToDo(_ subject: String, _ ranked: [RemedyPlanner.Outcome]) -> Bool {
+        !ranked.contains(where: { $0.remedy != .none }) && world.orders[subject]?.awaitsRider == true
     }
 
     /// The options a person gets for orders no rider can take, in this order: when a rider could carry the case's
