@@ -64,10 +64,6 @@ struct TravelTraining {
                                      validation: ([], []), categorical: ETAModel.treeCategories, settings: settings)
         var explained = none
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
-        // Online this linear part forgets (0.999 a leg), so it learns the live day's own pace, hour by hour and zone by
-        // zone. On held-out days drawn from the history itself that costs 2–3% of the travel MAE (the days' noise goes
-        // into the weights); forgetting nothing, the sample city's days were decided worse (BENCHMARKS.md, the
-        // twenty-ninth session).
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
                                             separateLast: riderCount)
         let pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
