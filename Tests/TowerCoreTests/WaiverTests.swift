@@ -92,6 +92,29 @@ import Testing
         for id in ids { #expect(engine.world.orders[id]?.rider != nil, "\(id)") }
     }
 
+    /// The case's own order needs a skill nobody has, so no waiver places it; the others only the rules keep. The
+    /// waiver is still offered, on the first of them, and places them all.
+    @Test func aCaseWhoseOwnOrderNoWaiverPlacesStillOffersOneForTheOthers() throws {
+        let engine = try Self.engine(orders: [])
+        for id in ["O-1", "O-2", "O-3"] {
+            var order = DeskCity.order(id, at: Self.outside, window: TimeWindow(start: Self.t0, end: Self.t0 + 90 * 60))
+            order.zone = "Z2"
+            if id == "O-1" { order.requiredSkills = [.coldChain] }
+            try engine.submit(Event(id: "o-\(id)", at: Self.t0 - 600, by: "test", body: .orderCreated(order)))
+        }
+        engine.advance(to: Self.t0)
+        let escalation = try Self.escalated(engine)
+        #expect(escalation.subject == "O-1" && escalation.covering == ["O-2", "O-3"], "\(escalation.subject) + \(escalation.covering)")
+        let waiver = try #require(escalation.options.first?.action)
+        #expect(waiver.kind == .waive && waiver.subject == "O-2" && ["R1", "R2"].contains(waiver.target ?? ""), "\(escalation.options.map(\.action))")
+        let reason = escalation.escalationReason ?? ""
+        #expect(reason.contains("the channel rules keep O-2 (own: zone Z2 is outside the own fleet's zones; gig: out-of-zone orders go to the 3PL)"), "\(reason)")
+        #expect(reason.contains("a person may waive them (\(waiver.target!) can carry O-2)"), "\(reason)")
+        try engine.submit(Self.approval(escalation.id, by: "ana", role: .supervisor, at: Self.t0 + 60))
+        for id in ["O-2", "O-3"] { #expect(engine.world.orders[id]?.rider != nil, "\(id)") }
+        #expect(engine.world.orders["O-1"]?.rider == nil, "nobody can carry cold chain, waiver or not")
+    }
+
     @Test func aDispatchersPinTheRulesRefuseSaysASupervisorMayWaiveThem() throws {
         let engine = try Self.engine()
         let pin = { (role: Role?, at: Instant) in

@@ -196,9 +196,15 @@ final class ExceptionDesk {
                                  at now: Instant) -> [RemedyPlanner.Outcome] {
         guard let order = world.orders[finding.subject] else { return ranked }
         let because = "\(id) \(finding.kind.rawValue) \(finding.subject)"
-        let waiver = planner.allocation(of: order, in: world, now: now, underRules: false).best.flatMap { best in
-            try? remedies.outcome(of: Remedy(.waive, order.id, target: best.rider), about: order.id, covering: covering, in: world, now: now, because: because)
-        }
+        // The waiver goes on the first of the case's orders (its own first) that a rider could carry with the rules
+        // waived, and places the others it can: a case whose own order needs what nobody has (a skill) still offers
+        // the waiver that would place the rest.
+        let waiver = ([order.id] + covering).lazy.compactMap { subject -> RemedyPlanner.Outcome? in
+            guard let candidate = self.world.orders[subject],
+                  let best = self.planner.allocation(of: candidate, in: self.world, now: now, underRules: false).best else { return nil }
+            return try? self.remedies.outcome(of: Remedy(.waive, subject, target: best.rider), about: order.id, covering: covering,
+                                              in: self.world, now: now, because: because)
+        }.first
         let tell = try? remedies.outcome(of: Remedy(.cannotDeliver, order.id), about: order.id, covering: covering, in: world, now: now, because: because)
         return [waiver, tell].compactMap { $0 } + ranked
     }
@@ -209,7 +215,7 @@ final class ExceptionDesk {
     private func strandedReason(_ orders: [String], _ ranked: [RemedyPlanner.Outcome]) -> String {
         let lead = orders[0]
         let which = orders.count == 1 ? lead : "\(orders.count) orders (\(orders.joined(separator: ", ")))"
-        guard let waiver = ranked.first(where: { $0.remedy.kind == .waive })?.remedy, let order = world.orders[lead] else {
+        guard let waiver = ranked.first(where: { $0.remedy.kind == .waive })?.remedy, let order = world.orders[waiver.subject] else {
             // Nobody on the roster can carry it even with the rules waived (a pin would be refused as the core's
             // own placement was): what a person can do is outside the roster, or tell the customer.
             return orders.count == 1
@@ -217,8 +223,12 @@ final class ExceptionDesk {
                 : "no rider can take \(which) and no listed action applies: they need a person (couriers from outside today's roster, or tell the customers)"
         }
         let rules = Channel.allCases.compactMap { channel in world.channelRefusal(channel, for: order).map { "\(channel.rawValue): \($0)" } }
-        return "no rider can take \(which) under the channel rules (\(rules.joined(separator: "; "))) and no listed action applies: "
-            + "a person may waive them (\(waiver.target ?? "?") can carry \(lead)) or tell the " + (orders.count == 1 ? "customer" : "customers")
+        let may = "a person may waive them (\(waiver.target ?? "?") can carry \(waiver.subject)) or tell the " + (orders.count == 1 ? "customer" : "customers")
+        guard waiver.subject == lead else {
+            return "no rider can take \(which) and no listed action applies; the channel rules keep \(waiver.subject) "
+                + "(\(rules.joined(separator: "; "))): " + may
+        }
+        return "no rider can take \(which) under the channel rules (\(rules.joined(separator: "; "))) and no listed action applies: " + may
     }
 
     /// The earliest end of a window the case touches: its order's, its rider's orders', or the orders the best
