@@ -115,6 +115,50 @@ import Testing
         #expect(engine.world.orders["O-1"]?.rider == nil, "nobody can carry cold chain, waiver or not")
     }
 
+    /// A failed attempt late in the day that only the channel rules keep anyone from trying again (the 3PL's rider who
+    /// tried goes home at 16:00; a gig rider on until 20:00 may not take an order outside its zone): the case offers
+    /// the waiver, and a supervisor's approval puts the failed order on the gig rider for a new attempt, journaled as a
+    /// reassignment from the rider who tried.
+    @Test func aWaiverOnAFailedOrderPutsItOnTheRiderWhoCanTryAgain() throws {
+        let engine = try DeskCity.engine()
+        var n = 0
+        func submit(_ body: EventBody, at: Instant) throws {
+            n += 1
+            try engine.submit(Event(id: "f\(n)", at: at, by: "test", body: body))
+        }
+        var terms = ChannelTerms()
+        terms.ownFleetZones = ["Z1"]
+        try submit(.channelsDefined(terms), at: Self.t0 - 1000)
+        var gig = DeskCity.rider("G1", channel: .gig)
+        gig.shift = TimeWindow(start: Self.t0, end: Self.t0 + 10 * 3600)
+        try submit(.riderRegistered(gig), at: Self.t0 - 1000)
+        try submit(.shiftStarted(rider: "R3"), at: Self.t0 - 900)
+        let window = TimeWindow(start: Self.t0 + 5 * 3600, end: Self.t0 + 6 * 3600)  // 15:00-16:00
+        var order = DeskCity.order("O-1", at: Self.outside, window: window)
+        order.zone = "Z2"
+        try submit(.orderCreated(order), at: Self.t0 - 600)
+        #expect(engine.world.orders["O-1"]?.rider == "R3")
+        try submit(.shiftStarted(rider: "G1"), at: Self.t0)
+        try submit(.pickupDone(rider: "R3", order: "O-1"), at: Self.t0 + 4 * 3600)
+        let failedAt = Self.t0 + 5 * 3600 + 40 * 60
+        try submit(.deliveryFailed(rider: "R3", order: "O-1", reason: .customerAbsent), at: failedAt)
+        let failure = try #require(engine.world.exceptions.values.first { $0.subject == "O-1" && $0.kind == .failedAttempt })
+        #expect(failure.state == .escalated)
+        let waiver = try #require(failure.options.first?.action)
+        #expect(waiver == Remedy(.waive, "O-1", target: "G1"), "\(failure.options.map(\.action))")
+        var moved: [EventBody] = []
+        engine.observer = { if case .orderReassigned = $0.body { moved.append($0.body) } }
+        try engine.submit(Self.approval(failure.id, by: "ana", role: .supervisor, at: failedAt + 120))
+        #expect(moved.count == 1, "\(moved)")
+        if case let .orderReassigned(id, from, to, reason)? = moved.first {
+            #expect(id == "O-1" && from == "R3" && to == "G1", "\(moved)")
+            #expect(reason.contains("waiving the channel rule (gig: out-of-zone orders go to the 3PL)"), "\(reason)")
+        }
+        let now = try #require(engine.world.orders["O-1"])
+        #expect(now.rider == "G1" && now.status == .assigned, "\(now.status)")
+        #expect(engine.world.routes["G1"]?.stops.contains { $0.order == "O-1" && $0.kind == .delivery } == true, "a new attempt is planned")
+    }
+
     @Test func aDispatchersPinTheRulesRefuseSaysASupervisorMayWaiveThem() throws {
         let engine = try Self.engine()
         let pin = { (role: Role?, at: Instant) in
