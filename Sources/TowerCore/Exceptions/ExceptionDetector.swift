@@ -55,8 +55,8 @@ public struct ExceptionDetector: Sendable {
         // Beyond the horizon, the orders waiting for a rider that nobody on today's roster could ever take: waiting
         // will not place them, so they are cases now (`RosterReach`). One already put to a person is left until its
         // window comes within the horizon (each scan would rank its options again all day, only to leave it as the
-        // person decided), unless its case is still pending (not seen, it would be closed as cleared). The set is walked in no order; what it finds
-        // is put in id order.
+        // person decided), unless its case is still pending (not seen, it would be closed as cleared). The set is
+        // walked in no order; what it finds is put in id order.
         if !world.unassignedOrderIDs.isEmpty {
             let reach = RosterReach(world, now: now)
             let pending = Set(world.pendingCases.map(\.subject))
