@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TowerBoard
 @testable import TowerCore
@@ -95,6 +96,30 @@ import Testing
             #expect(model.press(.char(Character(key)), rows: rows).isEmpty)
             #expect(model.message == "read-only board: actions are off")
         }
+    }
+
+    /// A demo at ×3600 captions a new escalation every tenth of a second: the reply to the viewer's key stays on the
+    /// status line long enough to read, then the captions take it again.
+    @Test func aDemosCaptionsDoNotHideTheReplyToAKey() {
+        var model = Self.board(role: .supervisor, readonly: true)
+        let rows = Self.rows
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        func tick(_ after: TimeInterval) {
+            _ = model.update(.tick(BoardTick(speed: 3600, paused: false, held: nil, finishedMessage: nil, wall: start.addingTimeInterval(after))), rows: rows)
+        }
+        tick(0)
+        _ = model.update(.escalated(caption: "E-1 first"), rows: rows)
+        #expect(model.message == "E-1 first", "with no key pressed, captions show at once")
+        _ = model.update(.key(.char("a")), rows: rows)
+        tick(0.1)
+        _ = model.update(.escalated(caption: "E-2 second"), rows: rows)
+        #expect(model.message == "read-only board: actions are off")
+        tick(BoardModel.replyHold - 0.1)
+        _ = model.update(.escalated(caption: "E-3 third"), rows: rows)
+        #expect(model.message == "read-only board: actions are off")
+        tick(BoardModel.replyHold + 0.1)
+        _ = model.update(.escalated(caption: "E-4 fourth"), rows: rows)
+        #expect(model.message == "E-4 fourth")
     }
 
     @Test func quittingWhileEscalationsWaitAsksTwice() {

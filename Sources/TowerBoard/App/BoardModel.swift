@@ -62,7 +62,8 @@ public struct BoardModel: Sendable {
     public var filters: [Pane: RowFilter] = [:]
     /// Each pane's order (`s` and `S` on the pane in focus).
     public var sorts: [Pane: PaneSort] = [:]
-    /// A line for the status bar (results, refusals), until the next key.
+    /// A line for the status bar (results, refusals), until the next key (or, on a read-only board, the next caption
+    /// once `replyHold` has passed).
     public var message: String?
     public var readonly: Bool
     /// Who decides from this board (written into the journal with each decision).
@@ -85,6 +86,11 @@ public struct BoardModel: Sendable {
     private var flashUntil = Date.distantPast
     /// The wall clock of the last tick.
     private var lastWall = Date.distantPast
+    /// Until when the status line keeps a reply to the viewer's own key from the demo's captions: at ×3600 a caption
+    /// comes every tenth of a second and would hide the reply before anyone read it.
+    private var replyHeldUntil = Date.distantPast
+    /// How long a reply to a key is held so.
+    static let replyHold: TimeInterval = 3
     /// No bell and no flash when an escalation arrives (`--quiet`).
     public var quiet = false
 
@@ -201,7 +207,9 @@ public struct BoardModel: Sendable {
     public mutating func update(_ message: BoardMessage, rows: Rows) -> [BoardCommand] {
         switch message {
         case let .key(key):
-            return press(key, rows: rows)
+            let commands = press(key, rows: rows)
+            if self.message != nil { replyHeldUntil = lastWall.addingTimeInterval(Self.replyHold) }
+            return commands
         case let .tick(tick):
             (speed, paused, held) = (tick.speed, tick.paused, tick.held)
             if let finished = tick.finishedMessage { self.message = finished }
@@ -210,7 +218,7 @@ public struct BoardModel: Sendable {
             return []
         case let .escalated(caption):
             if readonly {
-                self.message = caption
+                if lastWall >= replyHeldUntil { self.message = caption }
                 return []
             }
             guard !quiet else { return [] }
