@@ -107,15 +107,24 @@ import Testing
         let scenario = try TestCity.scenario()
         let session = try SessionStarter.start(scenario: scenario.shifted(days: 1), seed: 2, journalPath: nil, durability: .batch)
         var recorder = HistoryRecorder()
-        let engine = session.engine
+        let engine = session.engine, simulation = session.simulation
         engine.observer = { recorder.note($0, world: engine.world) }
-        session.simulation.run(until: scenario.shifted(days: 1).time(13 * 3600), engine: engine)
+        simulation.measuresNoiseFree = true
+        simulation.run(until: scenario.shifted(days: 1).time(13 * 3600), engine: engine)
         let attempts = engine.world.orders.values.reduce(0) { $0 + $1.attempts }
-        #expect(recorder.rows.count == attempts)
+        #expect(recorder.visits.count == attempts)
         #expect(attempts > 10)
-        for row in recorder.rows {
+        // Each leg's noise-free travel is its time without the noise the simulation drew (log-normal, median 1, σ 0.18)
+        // and without holds: near the actual time, off by that noise.
+        var logRatios: [Double] = []
+        for var visit in recorder.visits {
+            visit.noiseFreeTravel = simulation.noiseFreeTravel(order: visit.order, arrival: try #require(visit.arrivedAt))
+            let noiseFree = try #require(visit.noiseFreeTravel, "every delivery leg has its noise-free travel: \(visit.csvLine)")
+            if let actual = visit.travelSeconds, actual > 0, noiseFree > 0 { logRatios.append(log(actual / noiseFree)) }
+            let row = visit.csvLineWithNoiseFree
             let fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            #expect(fields.count == HistoryRecorder.header.split(separator: ",").count)
+            #expect(fields.count == HistoryRow.headerWithNoiseFree.split(separator: ",").count)
+            #expect(Double(fields.last!) == (noiseFree * 10).rounded() / 10)
             let departed = try #require(ISOTime.parse(fields[8])?.instant)
             let arrived = try #require(ISOTime.parse(fields[9])?.instant)
             let completed = try #require(ISOTime.parse(fields[10])?.instant)
@@ -123,5 +132,9 @@ import Testing
             #expect(fields[8].hasPrefix("2026-11-18"), "the shifted day")
             #expect(["delivered", "failed"].contains(fields[13]))
         }
+        let sorted = logRatios.map(abs).sorted()
+        #expect(logRatios.count >= attempts * 9 / 10)
+        #expect(abs(logRatios.reduce(0, +) / Double(logRatios.count)) < 0.1, "no bias beyond the holds'")
+        #expect((0.03...0.3).contains(sorted[sorted.count / 2]), "the median miss is the noise's (0.12 for σ 0.18), not none")
     }
 }

@@ -16,8 +16,7 @@ public struct HistoryRecorder: Sendable {
 
     /// The legs under way, by rider.
     private var legsUnderWay: [String: Leg] = [:]
-    /// The visits so far, as CSV lines.
-    public var rows: [String] { visits.map(\.csvLine) }
+    /// The visits so far.
     public private(set) var visits: [HistoryRow] = []
 
     /// Whether `visits` keeps the rows (a history file does; a live learner only needs each one once).

@@ -24,6 +24,13 @@ public final class CitySimulation {
     public internal(set) var now: Instant
     /// Events the engine refused (a bug if ever non-zero: the simulation should only say what fits).
     public private(set) var refused: [(Event, EventError)] = []
+    /// Set by `tower history`, which then reads `noiseFreeTravel`; off otherwise (it times each leg twice).
+    public var measuresNoiseFree = false
+    /// The noise-free travel seconds of the leg that reached `order`'s door at `arrival` (`NoiseFreeTravel`), when
+    /// `measuresNoiseFree`.
+    public func noiseFreeTravel(order: String, arrival: Instant) -> Double? { noiseFree.travel[.init(order: order, at: arrival)] }
+    /// Measuring only: not in checkpoints (a resumed day writes no history).
+    private var noiseFree = NoiseFreeTravel()
 
     struct Action: Codable {
         var time: Instant
@@ -185,6 +192,7 @@ public final class CitySimulation {
             disrupt(scenario.disruptions[index], engine: engine)
         case let .shiftStart(id):
             emit(.shiftStarted(rider: id), engine: engine)
+            if measuresNoiseFree { noiseFree.stopped(id, at: now) }
             if let hub = engine.world.riders[id].flatMap({ engine.world.hubs[$0.profile.hub] }) {
                 emit(.riderPosition(rider: id, position: hub.location), engine: engine)
             }
@@ -240,6 +248,7 @@ public final class CitySimulation {
         var rng = random("leg/\(id)/\(state.legs)")
         state.leg = Leg(stop: stop, from: rider.position, to: target, progress: 0, noise: rng.logNormalFactor(sigma: 0.18), lastTick: now)
         riders[id] = state
+        if measuresNoiseFree { noiseFree.departed(id, at: now, medianSeconds: medianDriveSeconds(from: rider.position, to: target, state: state, world: engine.world)) }
         schedule(now, .move(id))
     }
 
@@ -262,9 +271,24 @@ public final class CitySimulation {
         }
     }
 
+    /// The seconds a leg takes at the pace of the hour without its noise and without holds, ticked as `move` ticks.
+    private func medianDriveSeconds(from: GeoPoint, to: GeoPoint, state: RiderState, world: World) -> Double {
+        let tick = Double(max(1, scenario.positionInterval))
+        var (seconds, progress) = (0.0, 0.0)
+        while true {
+            let full = Double(travel.travelSeconds(from: from, to: to, vehicle: state.vehicle, departing: now + Int64(seconds), in: world)) / state.pace
+            guard full > 0 else { return seconds }
+            let remaining = (1 - progress) * full
+            if remaining <= tick { return seconds + remaining }
+            progress += tick / full
+            seconds += tick
+        }
+    }
+
     private func arrive(_ id: String, engine: Engine) {
         guard var state = riders[id], let leg = state.leg else { return }
         let world = engine.world
+        if measuresNoiseFree { noiseFree.arrived(id, at: now, order: leg.stop.kind == .delivery ? leg.stop.order : nil) }
         // The plan may have moved on while the rider drove (a cancellation, a reassignment): then it simply goes on.
         guard world.routes[id]?.stops.first == leg.stop || world.routes[id]?.stops.first.map({ $0.order == leg.stop.order && $0.kind == leg.stop.kind }) == true,
               let order = world.orders[leg.stop.order], !order.status.isFinal else {
@@ -311,11 +335,15 @@ public final class CitySimulation {
         }
         switch stop.kind {
         case .pickup:
-            if order.status == .assigned, order.rider == id { emit(.pickupDone(rider: id, order: order.id), engine: engine) }
+            if order.status == .assigned, order.rider == id {
+                emit(.pickupDone(rider: id, order: order.id), engine: engine)
+                if measuresNoiseFree { noiseFree.stopped(id, at: now) }
+            }
         case .delivery:
             if order.status == .pickedUp, order.rider == id {
                 emit(failed ? .deliveryFailed(rider: id, order: order.id, reason: .customerAbsent)
                             : .deliveryDone(rider: id, order: order.id), engine: engine)
+                if measuresNoiseFree { noiseFree.stopped(id, at: now) }
             }
         }
         schedule(now, .next(id))

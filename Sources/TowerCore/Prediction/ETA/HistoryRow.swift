@@ -27,7 +27,8 @@ public struct HistoryRow: Sendable {
     /// 1 = free flow), as the core knew it from `traffic.incident` events; nil when not known.
     public var slowdown: Double? = nil
     /// The leg's travel seconds without noise, when the history was made with known effects (optional column
-    /// `travel_noise_free_s`, written by `tower eta synth`): what a perfect model would predict. Never a feature.
+    /// `travel_noise_free_s`, written by `tower eta synth` and `tower history`): what a perfect model would predict.
+    /// Never a feature.
     public var noiseFreeTravel: Double? = nil
 
     /// The row as a line of the history CSV (`HistoryRecorder.header`).
@@ -39,6 +40,13 @@ public struct HistoryRow: Sendable {
                 String(ISOTime.weekday(completedAt ?? departedAt, offsetSeconds: utcOffsetSeconds)), tier ?? "",
                 windowStart.map(time) ?? "", windowEnd.map(time) ?? "", slowdown.map(formatNumber) ?? ""].joined(separator: ",")
     }
+
+    /// The row as a line of a history that knows its noise (`headerWithNoiseFree`): `csvLine` and the noise-free
+    /// travel seconds (empty when not known).
+    public var csvLineWithNoiseFree: String { csvLine + "," + (noiseFreeTravel.map { String(format: "%.1f", $0) } ?? "") }
+
+    /// The header of a history that knows its noise: `tower history`'s and `tower eta synth`'s.
+    public static let headerWithNoiseFree = HistoryRecorder.header + "," + noiseFreeColumn
 
     /// Seconds from departure to the door, when known.
     public var travelSeconds: Double? { arrivedAt.map { Double($0 - departedAt) } }

@@ -136,7 +136,6 @@ public struct SyntheticHistory: Sendable {
 
     /// The history as CSV: `tower history`'s columns and `travel_noise_free_s`.
     public var csv: String {
-        ([HistoryRecorder.header + "," + HistoryRow.noiseFreeColumn]
-            + rows.map { $0.csvLine + "," + String(format: "%.1f", $0.noiseFreeTravel!) }).joined(separator: "\n") + "\n"
+        ([HistoryRow.headerWithNoiseFree] + rows.map(\.csvLineWithNoiseFree)).joined(separator: "\n") + "\n"
     }
 }
