@@ -380,6 +380,7 @@ public final class CitySimulation {
     private func hold(_ id: String, minutes: Int, breakdown: Bool) {
         guard var state = riders[id], !state.ended else { return }
         let until = now + Int64(minutes * 60)
+        if measuresNoiseFree { noiseFree.held(id, seconds: Double(until - max(now, state.stuckUntil ?? now))) }
         state.stuckUntil = until
         if var leg = state.leg { leg.lastTick = until; state.leg = leg }
         riders[id] = state

@@ -5,9 +5,11 @@ import Foundation
 ///
 /// A history leg runs from the rider's last stop (or shift start) to the door, as `HistoryRecorder` cuts it. Its
 /// noise-free travel is its time with each drive in it (one, or more when the plan moved on while the rider drove)
-/// replaced by that drive's time at the pace of the hour without the leg's noise factor and without holds (a
-/// breakdown, a stall). Any wait between drives stays as it was: a model cannot know it either, so leaving it in
-/// both the travel and its noise-free value makes the floor, if anything, smaller than the truth.
+/// replaced by that drive's time at the pace of the hour without the leg's noise factor (the only random draw in a
+/// drive). What is not drawn stays as it was: a hold during the drive (a breakdown, a stall, a jam: a scenario's
+/// disruptions come at the same hour each day of `tower history`, and a model learns them) and any wait between
+/// drives (a model cannot know one either, so leaving it in both makes the floor, if anything, smaller than the
+/// truth).
 struct NoiseFreeTravel {
     /// A delivery arrival: the order and when the rider reached its door.
     struct Arrival: Hashable, Sendable {
@@ -33,6 +35,13 @@ struct NoiseFreeTravel {
     /// The rider set off on a drive that takes `medianSeconds` without noise.
     mutating func departed(_ rider: String, at time: Instant, medianSeconds: Double) {
         tallies[rider, default: Tally(since: time)].drive = (time, medianSeconds)
+    }
+
+    /// The rider is held where it is for `seconds` more than it already was: during a drive, that drive is longer by
+    /// as much with or without noise.
+    mutating func held(_ rider: String, seconds: Double) {
+        guard tallies[rider]?.drive != nil, seconds > 0 else { return }
+        tallies[rider]?.drive?.seconds += seconds
     }
 
     /// The rider reached the end of a drive (again, when it waited early at the door: counted once); at a delivery's
