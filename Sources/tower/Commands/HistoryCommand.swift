@@ -14,8 +14,9 @@ enum HistoryCommand: Command {
         ],
         discussion: """
             Columns: \(HistoryRow.headerWithNoiseFree). Times are ISO 8601 with offset; weekday 0 = Monday. \
-            travel_noise_free_s is each leg's travel at the simulated pace of its hour without the leg's noise or holds \
-            (what a model that knew every leg's median would predict): `tower bench eta` measures against it.
+            travel_noise_free_s is each leg's travel at the simulated pace of its hour without the leg's noise, holds and \
+            waits kept as they were (what a model that knew every leg's median would predict): `tower bench eta` \
+            measures against it.
             """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
