@@ -114,8 +114,8 @@ import Testing
         let attempts = engine.world.orders.values.reduce(0) { $0 + $1.attempts }
         #expect(recorder.visits.count == attempts)
         #expect(attempts > 10)
-        // Each leg's noise-free travel is its time without the noise the simulation drew (log-normal, median 1, σ 0.18)
-        // and without holds: near the actual time, off by that noise.
+        // Each leg's noise-free travel is its time without the noise the simulation drew (log-normal, median 1, σ 0.18):
+        // near the actual time, off by that noise.
         var logRatios: [Double] = []
         for var visit in recorder.visits {
             visit.noiseFreeTravel = simulation.noiseFreeTravel(order: visit.order, arrival: try #require(visit.arrivedAt))
@@ -134,7 +134,7 @@ import Testing
         }
         let sorted = logRatios.map(abs).sorted()
         #expect(logRatios.count >= attempts * 9 / 10)
-        #expect(abs(logRatios.reduce(0, +) / Double(logRatios.count)) < 0.1, "no bias beyond the holds'")
+        #expect(abs(logRatios.reduce(0, +) / Double(logRatios.count)) < 0.1, "no bias")
         #expect((0.03...0.3).contains(sorted[sorted.count / 2]), "the median miss is the noise's (0.12 for σ 0.18), not none")
     }
 }
