@@ -49,7 +49,16 @@ import Testing
         let model = try ETAModel(training: train)
         let result = ETAEvaluation(model: model, rows: test, online: true)
         let floor = try #require(result.noiseFloor)
+        #expect(result.noiseFloorMissing == nil)
         #expect(result.model.travelMAE <= 1.3 * floor)
+        // A history some of whose rows lack the noise-free travel has no floor, and says how many lack it.
+        var partial = test
+        for i in stride(from: 0, to: partial.count, by: 10) { partial[i].noiseFreeTravel = nil }
+        let unmeasured = ETAEvaluation(model: model, rows: partial)
+        #expect(unmeasured.noiseFloor == nil)
+        #expect(unmeasured.noiseFloorMissing == "noise floor not measured: \((partial.count + 9) / 10) of \(partial.count) rows have no travel_noise_free_s")
+        #expect(ETAEvaluation(model: model, rows: partial.map { var row = $0; row.noiseFreeTravel = nil; return row }).noiseFloorMissing == nil,
+                "a history without the column says nothing of it")
         #expect(result.model.travelMAE <= 0.65 * result.baseline.travelMAE)
         #expect(result.model.dwellMAE < result.baseline.dwellMAE)
         #expect((0.75...0.85).contains(result.model.coverage ?? 0))

@@ -81,6 +81,8 @@ enum ETACommand: Command {
             if let floor = result.noiseFloor {
                 line("noise floor (travel MAE)", minutes(floor), "")
                 line("travel MAE / noise floor", String(format: "%.3f", m.travelMAE / floor), String(format: "%.3f", b.travelMAE / floor))
+            } else if let missing = result.noiseFloorMissing {
+                print(missing)
             }
         case let other:
             throw UsageError(message: "'tower eta' does train, predict, eval or synth, not '\(TextSanitizer.clean(other))'", command: spec.name)

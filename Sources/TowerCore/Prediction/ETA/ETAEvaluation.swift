@@ -23,6 +23,9 @@ public struct ETAEvaluation: Sendable {
     /// The noise floor: the travel MAE of the noise-free times (a model that knew each leg's true expected time),
     /// when every row carries one (`HistoryRow.noiseFreeTravel`); nil otherwise.
     public var noiseFloor: Double?
+    /// How many rows carry a noise-free travel: when some do and others not, the floor is not measured, and the
+    /// reports say how many lack it rather than leave it out without a word.
+    public var rowsWithNoiseFree = 0
     /// P10–P90 coverage per band of road distance and of departure hour: intervals must hold in every condition,
     /// not only on average.
     public var coverageByDistance: [Band] = []
@@ -108,11 +111,18 @@ public struct ETAEvaluation: Sendable {
             return f
         }
         model = figures(travelErrors, arrivalErrors, dwellErrors)
+        rowsWithNoiseFree = floorErrors.count
         if !rows.isEmpty, floorErrors.count == rows.count { noiseFloor = floorErrors.reduce(0, +) / Double(rows.count) }
         model.coverage = rows.isEmpty ? 0 : Double(covered) / Double(rows.count)
         baseline = figures(baseTravelErrors, baseArrivalErrors, baseDwellErrors)
         coverageByDistance = byDistance
         coverageByHour = byHour
+    }
+
+    /// Why no noise floor is printed though some rows carry a noise-free travel; nil when it is printed or none does.
+    public var noiseFloorMissing: String? {
+        guard noiseFloor == nil, rowsWithNoiseFree > 0 else { return nil }
+        return "noise floor not measured: \(rows - rowsWithNoiseFree) of \(rows) rows have no \(HistoryRow.noiseFreeColumn)"
     }
 
     static func p90(_ values: [Double]) -> Double { values.sorted().quantile(0.9) }
