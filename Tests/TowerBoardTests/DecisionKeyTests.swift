@@ -98,7 +98,7 @@ import Testing
         }
     }
 
-    /// A demo at ×3600 captions a new escalation every tenth of a second: the reply to the viewer's key stays on the
+    /// A demo at ×3600 may caption several escalations in a second: the reply to the viewer's key stays on the
     /// status line long enough to read, then the captions take it again.
     @Test func aDemosCaptionsDoNotHideTheReplyToAKey() {
         var model = Self.board(role: .supervisor, readonly: true)

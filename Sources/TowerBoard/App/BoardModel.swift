@@ -86,8 +86,8 @@ public struct BoardModel: Sendable {
     private var flashUntil = Date.distantPast
     /// The wall clock of the last tick.
     private var lastWall = Date.distantPast
-    /// Until when the status line keeps a reply to the viewer's own key from the demo's captions: at ×3600 a caption
-    /// comes every tenth of a second and would hide the reply before anyone read it.
+    /// Until when the status line keeps a reply to the viewer's own key from the demo's captions: at ×3600 several
+    /// can come in a second and would hide the reply before anyone read it.
     private var replyHeldUntil = Date.distantPast
     /// How long a reply to a key is held so.
     static let replyHold: TimeInterval = 3
