@@ -105,20 +105,14 @@ import Testing
 
     @Test func recordsOneRowPerAttemptWithOrderedTimes() throws {
         let scenario = try TestCity.scenario()
-        let session = try SessionStarter.start(scenario: scenario.shifted(days: 1), seed: 2, journalPath: nil, durability: .batch)
-        var recorder = HistoryRecorder()
-        let engine = session.engine, simulation = session.simulation
-        engine.observer = { recorder.note($0, world: engine.world) }
-        simulation.measuresNoiseFree = true
-        simulation.run(until: scenario.shifted(days: 1).time(13 * 3600), engine: engine)
+        let (visits, engine) = try NoiseFreeTravelTests.day(scenario.shifted(days: 1))
         let attempts = engine.world.orders.values.reduce(0) { $0 + $1.attempts }
-        #expect(recorder.visits.count == attempts)
+        #expect(visits.count == attempts)
         #expect(attempts > 10)
         // Each leg's noise-free travel is its time without the noise the simulation drew (log-normal, median 1, σ 0.18):
         // near the actual time, off by that noise.
         var logRatios: [Double] = []
-        for var visit in recorder.visits {
-            visit.noiseFreeTravel = simulation.noiseFreeTravel(order: visit.order, arrival: try #require(visit.arrivedAt))
+        for visit in visits {
             let noiseFree = try #require(visit.noiseFreeTravel, "every delivery leg has its noise-free travel: \(visit.csvLine)")
             if let actual = visit.travelSeconds, actual > 0, noiseFree > 0 { logRatios.append(log(actual / noiseFree)) }
             let row = visit.csvLineWithNoiseFree

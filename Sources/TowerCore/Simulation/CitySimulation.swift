@@ -26,9 +26,10 @@ public final class CitySimulation {
     public private(set) var refused: [(Event, EventError)] = []
     /// Set by `tower history`, which then reads `noiseFreeTravel`; off otherwise (it times each leg twice).
     public var measuresNoiseFree = false
-    /// The noise-free travel seconds of the leg that reached `order`'s door at `arrival` (`NoiseFreeTravel`), when
-    /// `measuresNoiseFree`.
-    public func noiseFreeTravel(order: String, arrival: Instant) -> Double? { noiseFree.travel[.init(order: order, at: arrival)] }
+    /// The noise-free travel seconds of a history visit's leg (`NoiseFreeTravel`), when `measuresNoiseFree`.
+    public func noiseFreeTravel(of visit: HistoryRow) -> Double? {
+        visit.arrivedAt.flatMap { noiseFree.travel[.init(order: visit.order, at: $0)] }
+    }
     /// Measuring only: not in checkpoints (a resumed day writes no history).
     private var noiseFree = NoiseFreeTravel()
 

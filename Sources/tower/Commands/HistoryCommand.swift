@@ -34,7 +34,7 @@ enum HistoryCommand: Command {
             simulation.measuresNoiseFree = true
             simulation.run(until: shifted.dayEnd + 4 * 3600, engine: engine)
             for var visit in recorder.visits {
-                visit.noiseFreeTravel = visit.arrivedAt.flatMap { simulation.noiseFreeTravel(order: visit.order, arrival: $0) }
+                visit.noiseFreeTravel = simulation.noiseFreeTravel(of: visit)
                 text += visit.csvLineWithNoiseFree + "\n"
             }
             FileHandle.standardError.write(Data("day \(day + 1)/\(days): \(recorder.visits.count) stop visits\n".utf8))
