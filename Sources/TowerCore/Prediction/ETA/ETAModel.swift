@@ -22,7 +22,7 @@ import Foundation
 /// online by recursive least squares (each rider's indicator on its own, so a leg costs the same at 20 riders as at
 /// 2,000). Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 9
+    public static let formatVersion = 10
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Each zone's centre (same order as `zones`): the zone a leg passes through is the one whose centre is nearest its

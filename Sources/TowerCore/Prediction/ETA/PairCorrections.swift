@@ -30,17 +30,27 @@ struct PairCorrections: Codable, Sendable, Equatable {
         static let shiftPrior = 2.0
     }
 
-    /// Forgetting sums of a pair's targets, their count and (for the shift's noise) their squares.
+    /// Forgetting sums of a pair's targets, their count and (for the shift's noise) their squares, and how far each
+    /// target was from the memory's mean when it came (its miss).
     struct Memory: Codable, Sendable, Equatable {
         var sum = 0.0
         var weight = 0.0
         var squares = 0.0
+        var absoluteMisses = 0.0
 
         mutating func add(_ target: Double, forgetting: Double) {
+            let miss = weight > 0 ? target - sum / weight : 0
             sum = forgetting * sum + target
             weight = forgetting * weight + 1
             squares = forgetting * squares + target * target
+            absoluteMisses = forgetting * absoluteMisses + abs(miss)
         }
+
+        /// The spread of one leg's miss, read from the mean absolute miss (× √(π/2), a normal's ratio of the two) and
+        /// not from the squares: a few wild legs (a stall, a door that kept a rider) swell a variance far more than
+        /// they move a mean of absolute values, and a change test on a swollen noise does not see a rider who truly
+        /// slowed (BENCHMARKS.md, "Learned ETAs", fifty-fifth session).
+        var missSpread: Double { 1.2533 * absoluteMisses / max(weight, 1) }
     }
 
     struct Entry: Codable, Sendable, Equatable {
@@ -54,8 +64,8 @@ struct PairCorrections: Codable, Sendable, Equatable {
     private var entries: [[Int: Entry]] = Kind.allCases.map { _ in [:] }
     static let shiftThreshold = 2.0
     /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone or the
-    /// rider changed. (Its noise is read from the settled memory, as the fast one's own spread swells with the change
-    /// it shows.)
+    /// rider changed. (Its noise is read from the settled memory's misses, as the fast one's own spread swells with the
+    /// change it shows.)
     static let changeThreshold = 3.0
     /// A shift learns each leg's miss beyond what it already corrects clipped to this (log): one stalled leg is not a
     /// closure, and a closure beyond it is still learned in full.
@@ -117,8 +127,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
                 entry.fast.add(target, forgetting: kind.forgetting)
                 entry.settled.add(target, forgetting: Kind.settledForgetting)
                 let fast = PairCorrections.estimate(entry.fast), slow = PairCorrections.estimate(entry.settled)
-                let prior = kind.prior
-                let noise = slow.standardError * ((entry.settled.weight + prior) / (entry.fast.weight + prior)).squareRoot()
+                let noise = entry.settled.missSpread / (entry.fast.weight + kind.prior).squareRoot()
                 if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
                 entries[kind.rawValue][key] = entry
                 left -= PairCorrections.value(kind, entry) - own
@@ -135,14 +144,15 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case kinds }
 
-    /// Encoded as per kind a list of `[key, sum, weight, squares, settled sum, settled weight, settled squares]` in key
-    /// order, so equal corrections encode to equal text (the model's fingerprint hashes it).
+    /// Encoded as per kind a list of `[key, sum, weight, squares, misses, settled sum, settled weight, settled squares,
+    /// settled misses]` in key order, so equal corrections encode to equal text (the model's fingerprint hashes it).
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entries.map { kind in
             kind.keys.sorted().map { key in
                 let e = kind[key]!
-                return [Double(key), e.fast.sum, e.fast.weight, e.fast.squares, e.settled.sum, e.settled.weight, e.settled.squares]
+                return [Double(key), e.fast.sum, e.fast.weight, e.fast.squares, e.fast.absoluteMisses,
+                        e.settled.sum, e.settled.weight, e.settled.squares, e.settled.absoluteMisses]
             }
         }, forKey: .kinds)
     }
@@ -154,15 +164,16 @@ struct PairCorrections: Codable, Sendable, Equatable {
         let kinds = try c.decode([[[Double]]].self, forKey: .kinds)
         // A key is a whole number in range (a broken file must not trap converting it).
         let wellFormed = { (entry: [Double]) in
-            entry.count == 7 && entry.allSatisfy(\.isFinite) && entry[0] >= 0 && entry[0] < 0x1p52 && entry[0].rounded() == entry[0]
+            entry.count == 9 && entry.allSatisfy(\.isFinite) && entry[0] >= 0 && entry[0] < 0x1p52 && entry[0].rounded() == entry[0]
         }
         guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy(wellFormed) }) else {
             throw DecodingError.dataCorruptedError(forKey: .kinds, in: c, debugDescription:
-                "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, settled sum, settled weight, settled squares]")
+                "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, misses, settled sum, settled weight, settled squares, settled misses]")
         }
         entries = kinds.map { list in
-            Dictionary(list.map { (Int($0[0]), Entry(fast: Memory(sum: $0[1], weight: $0[2], squares: $0[3]),
-                                                     settled: Memory(sum: $0[4], weight: $0[5], squares: $0[6]))) }, uniquingKeysWith: { $1 })
+            Dictionary(list.map { (Int($0[0]), Entry(fast: Memory(sum: $0[1], weight: $0[2], squares: $0[3], absoluteMisses: $0[4]),
+                                                     settled: Memory(sum: $0[5], weight: $0[6], squares: $0[7], absoluteMisses: $0[8]))) },
+                       uniquingKeysWith: { $1 })
         }
     }
 }
