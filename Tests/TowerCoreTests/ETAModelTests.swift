@@ -206,7 +206,9 @@ import Testing
         try refused({ o in var t = o["travel"] as! [String: Any]; var v = t["separate"] as! [Double]; v[0] = -1; t["separate"] = v; o["travel"] = t },
                     naming: "travel model does not fit")
         try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
-        try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0]], [], []]] }, naming: "lists of [key")
+        try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0, 0, 0]], [], [], [], []]] }, naming: "lists of [key")
+        // A negative weight would make every prediction through the shift not a number.
+        try refused({ o in o["pairs"] = ["kinds": [[], [], [[3, 0.1, -1, 0, 0, 0.1, 1, 0, 0]], [], []]] }, naming: "lists of [key")
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
                         o["calibration"] = c }, naming: "interval calibration")
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")
