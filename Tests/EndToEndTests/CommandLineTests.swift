@@ -72,6 +72,35 @@ import Testing
         #expect(result.stdout.contains("travel MAE / noise floor"))
     }
 
+    /// A closure already in a history, measured on it from the command line: `eta synth` names the zone and the day,
+    /// and `bench eta --closure ZONE --from DAY` trains on the days before it and follows the legs driven through the
+    /// zone online against their noise floor (issue 19: back within 1.15 × within 300 touched legs). A zone the
+    /// history does not have, a day it does not have, or one option without the other is refused, naming what is wrong.
+    @Test func aClosureInAHistoryIsMeasuredAgainstItsNoiseFloor() throws {
+        let folder = try Tower.temporaryDirectory()
+        let history = folder + "/history.csv"
+        let synth = try Tower.run(["eta", "synth", history, "--seed", "2", "--days", "52"])
+        let suggested = try #require(synth.stderr.split(separator: "tower bench eta FILE ").last?.split(separator: ")").first, "\(synth.stderr)")
+        let options = suggested.split(separator: " ").map(String.init)
+        #expect(options.count == 4 && options[0] == "--closure" && options[2] == "--from", "\(synth.stderr)")
+        let result = try Tower.run(["bench", "eta", history] + options)
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("the closure (trained on the 46 days before it") }, "\(result.stdout)")
+        let legs = try #require(line.split(separator: "back within 1.15 after ").last?.split(separator: " ").first.flatMap { Int($0) }, "\(line)")
+        #expect(legs <= 300, "\(line)")
+        // The legs followed are the closed zone's: a model trained before the closure misses them by far more than
+        // their noise (on every leg of the city it would not).
+        let frozen = try #require(line.split(separator: "frozen ").dropFirst().first?.split(separator: ";").first.flatMap { Double($0) }, "\(line)")
+        #expect(frozen > 2.5, "\(line)")
+
+        let zone = try Tower.run(["bench", "eta", history, "--closure", "nowhere", "--from", options[3]])
+        #expect(zone.status != 0 && zone.stderr.contains("zone \"nowhere\" (--closure); the zones are z1"), "\(zone.stderr)")
+        let day = try Tower.run(["bench", "eta", history, "--closure", options[1], "--from", "1999-01-01"])
+        #expect(day.status != 0 && day.stderr.contains("no leg leaves on 1999-01-01"), "\(day.stderr)")
+        let alone = try Tower.run(["bench", "eta", history, "--closure", options[1]])
+        #expect(alone.status == 2 && alone.stderr.contains("--closure and --from go together"), "\(alone.stderr)")
+    }
+
     @Test func validateReportsEveryBadLineAndExits1() throws {
         let result = try Tower.run(["validate", "sample-data/feeds/bad-lines.jsonl", "--scenario", "sample-data/rio"], in: Tower.packageRoot.path)
         #expect(result.status == 1)

@@ -54,9 +54,40 @@ enum ETABench {
         let model = try ETAModel(training: before)
         let r = ETARecovery().measure(model: model, rows: history.rows.filter { $0.departedAt >= closure },
                                       touched: { history.closedLegs.contains($0.line) }, from: closure)
+        report(closure: r, daysBefore: settings.closureDay!)
+    }
+
+    /// `tower bench eta HISTORY --closure ZONE --from YYYY-MM-DD`: a change already in a history (a closure in ZONE
+    /// from that day on), measured as `synthetic` measures its own: a model trained on every day before it, replayed
+    /// online over the days from it, on the legs the model takes to be driven through ZONE (the zone whose centre is
+    /// nearest a leg's midpoint, as its shifts key them: a history says where its legs end, not which zones they cross),
+    /// against their noise floor (`travel_noise_free_s`).
+    static func closure(history path: String, zone: String, from date: String) throws {
+        let rows = try HistoryReader.read(path: path, requireTimes: true).rows
+        let localDay = { (row: HistoryRow) in ISOTime.format(row.departedAt, offsetSeconds: row.utcOffsetSeconds).prefix(10) }
+        guard let first = rows.filter({ localDay($0) == date }).min(by: { $0.departedAt < $1.departedAt }) else {
+            throw ToolError("\(path): no leg leaves on \(TextSanitizer.clean(date)) (--from takes a day of the history, YYYY-MM-DD)")
+        }
+        let start = ISOTime.startOfDay(first.departedAt, offsetSeconds: first.utcOffsetSeconds)
+        let before = rows.filter { $0.departedAt < start }, after = rows.filter { $0.departedAt >= start }
+        guard after.contains(where: { $0.noiseFreeTravel != nil }) else {
+            throw ToolError("\(path): no leg from \(date) on has travel_noise_free_s; a closure is measured against the noise floor")
+        }
+        let days = Set(before.map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) }).count
+        guard days >= 5 else { throw ToolError("\(path): \(days) days before \(date); the model needs at least 5 to learn from") }
+        let model = try ETAModel(training: before)
+        guard model.zones.contains(zone) else {
+            throw ToolError("\(path): no leg before \(date) ends in zone \"\(TextSanitizer.clean(zone))\" (--closure); the zones are \(model.zones.joined(separator: ", "))")
+        }
+        print("history: \(rows.count) rows; closure of \(zone) from \(date)")
+        report(closure: ETARecovery().measure(model: model, rows: after, touched: { model.zoneDrivenThrough($0) == zone }, from: start),
+               daysBefore: days)
+    }
+
+    private static func report(closure r: ETARecovery.FloorResult, daysBefore: Int) {
         let window = ETARecovery().floorWindow
         print(String(format: "the closure (trained on the %d days before it, then online; %d legs through the zone after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
-                     settings.closureDay!, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
+                     daysBefore, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
                      r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen))
     }
 

@@ -23,6 +23,8 @@ enum BenchCommand: Command {
             .init(name: "plan-horizon", value: "MIN", help: "For scale: plan each order this many minutes before its window opens (default 180; 'none': the whole day at 06:00)."),
             .init(name: "sizes", value: "N,N,...", help: "For scale: riders per city, each with 20 orders per rider (default 100,400,2000; --riders N runs one size)."),
             .init(name: "eta-model", value: "FILE", help: "For queue, hindsight and resume: " + ETAModelChoice.help),
+            .init(name: "closure", value: "ZONE", help: "For eta on a history: the zone a change closed (with --from); measures only the closure: trained on the days before it, then online on the legs driven through the zone, against their noise floor."),
+            .init(name: "from", value: "YYYY-MM-DD", help: "For eta with --closure: the day the closure began."),
         ])
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -48,7 +50,12 @@ enum BenchCommand: Command {
                 try ETABench.synthetic(seed: try arguments.seed())
                 return 0
             }
-            try ETABench.run(history: arguments.positionals.count > 1 ? arguments.positionals[1] : Installation.shipped("sample-data/history/rio-history-60d.csv"))
+            let history = arguments.positionals.count > 1 ? arguments.positionals[1] : Installation.shipped("sample-data/history/rio-history-60d.csv")
+            switch (arguments.value("closure"), arguments.value("from")) {
+            case let (zone?, date?): try ETABench.closure(history: history, zone: zone, from: date)
+            case (nil, nil): try ETABench.run(history: history)
+            default: throw UsageError(message: "--closure and --from go together: the zone closed and the day it closed", command: spec.name)
+            }
             return 0
         case "board":
             try BoardBench.run(riders: try arguments.int("riders", default: 500, in: 1...100_000),

@@ -104,8 +104,9 @@ enum ETACommand: Command {
         let history = SyntheticHistory(settings: settings)
         try WholeFile.write(Data(history.csv.utf8), to: arguments.positionals[1], what: "the history")
         let closure: String
-        if let zone = history.closedZone, let day = settings.closureDay, day < settings.days {
-            closure = "zone \(zone) closed from day \(day + 1)"
+        if let zone = history.closedZone, let day = settings.closureDay, let start = history.closureStart, day < settings.days {
+            let date = ISOTime.format(start, offsetSeconds: history.rows.first?.utcOffsetSeconds ?? 0).prefix(10)
+            closure = "zone \(zone) closed from day \(day + 1) (\(date): tower bench eta FILE --closure \(zone) --from \(date))"
         } else {
             closure = "no closure" + (settings.closureDay.map { " (the history ends before day \($0 + 1))" } ?? "")
         }

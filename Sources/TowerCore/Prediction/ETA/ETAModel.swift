@@ -283,6 +283,10 @@ public struct ETAModel: Codable, Sendable {
         return try RidgeRegression(rows: kept.map { rows[$0] }, targets: kept.map { targets[$0] }, separateLast: separateLast)
     }
 
+    /// The zone the model takes a leg to be driven through (the one whose centre is nearest its midpoint), as its
+    /// shifts and pairs key it.
+    public func zoneDrivenThrough(_ row: HistoryRow) -> String { zones[vocabulary.through(row)] }
+
     /// The categories the model has an indicator for, by name.
     struct Vocabulary: Sendable {
         var zones: [String: Int]
