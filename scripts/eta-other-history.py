@@ -2,9 +2,13 @@
 """A delivery history made by another hand than Tower's, to check that the learned ETAs hold on effects Tower's own
 generator (`tower eta synth`) does not make. Tooling only, never a dependency of Tower (standard library only).
 
-Usage: scripts/eta-other-history.py SEED OUT.csv [DAYS]        (DAYS defaults to 70)
+Usage: scripts/eta-other-history.py SEED OUT.csv [DAYS [CLOSURE_DAY]]   (DAYS defaults to 70; no closure)
 Then:  swift run -c release tower bench eta OUT.csv
        scripts/bench-eta-peers.py OUT.csv                        (LightGBM on the same rows)
+With CLOSURE_DAY (1-based), from that day on every leg whose midpoint lies in the zone most riders start from goes at
+half its speed (a closure nobody announced); the script prints the zone and the day, and
+       swift run -c release tower bench eta OUT.csv --closure ZONE --from YYYY-MM-DD
+measures it. Up to that day the history is the one made without it (the closure draws nothing at random).
 
 What differs from `tower eta synth`, on purpose:
 - a city north of the equator across longitude 0 (London-like), ten zones placed around a centre, not boxes;
@@ -57,8 +61,11 @@ def speed(zone, hour, weekday):
 def main():
     seed, out = int(sys.argv[1]), sys.argv[2]
     days = int(sys.argv[3]) if len(sys.argv) > 3 else 70
+    closure_day = int(sys.argv[4]) - 1 if len(sys.argv) > 4 else None
     rng = random.Random(seed)
     zones, riders = city(rng)
+    homes = [sum(1 for r in riders if r["home"] == z) for z in range(10)]
+    closed = max(range(10), key=lambda z: (homes[z], -z))
     nearest = lambda lat, lon: min(range(10), key=lambda k: (zones[k]["lat"] - lat) ** 2 + ((zones[k]["lon"] - lon) / 1.6) ** 2)
     rows, order = [], 0
     start = datetime(2027, 2, 22)
@@ -81,6 +88,8 @@ def main():
                 v = speed(zones[middle], hour, weekday) * (0.5 + 0.5 * speed(zones[door], hour, weekday) / zones[door]["speed"])
                 if road > 5 and not any(abs(hour - peak - 0.5) < 1.5 for peak, _ in zones[middle]["peaks"]):
                     v *= 1.3
+                if closure_day is not None and d >= closure_day and middle == closed:
+                    v *= 0.5
                 travel = (road / v * 3600 * rider["pace"] * (1 + 0.01 * stop)
                           + zones[door]["park"] * (1.5 if door in rider["slow_zones"] else 1)) * (0.92 if rider["channel"] == "gig" else 1)
                 noisy = travel * math.exp(rng.gauss(0, 0.22 if hour > 16 else 0.12))
@@ -104,6 +113,9 @@ def main():
         for r in rows:
             f.write(",".join(map(str, r)) + "\n")
     print(f"{len(rows)} rows over {days} days to {out}")
+    if closure_day is not None and closure_day < days:
+        print(f"zone {zones[closed]['id']} closed (half speed) from day {closure_day + 1}, "
+              f"{(start + timedelta(days=closure_day)).date().isoformat()}")
 
 
 if __name__ == "__main__":

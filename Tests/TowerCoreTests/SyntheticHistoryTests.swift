@@ -86,6 +86,12 @@ import Testing
         // Issue 19's measure: the last 50 touched legs back within 1.15 × their noise floor within 300 of them (the
         // bench's seed 1: 126; a shift that carried a fast mean's noise took 572).
         #expect((result.legsToRecover ?? .max) <= 300, "back within 1.15 × the floor after \(result.legsToRecover.map(String.init) ?? "never")")
+        // And it stays back: over every touched leg after the first 300, within a tenth of where the model is on the
+        // legs the closure did not touch (the bench's seed 1: 1.06 against 1.04), the frozen model far off.
+        let settled = try #require(result.settled)
+        #expect(settled.legs > 200 && settled.frozen > 2.5)
+        #expect(result.untouched > 1 && result.untouched < 1.1 && settled.online < result.untouched + 0.1,
+                "settled at \(settled.online) × the floor; the untouched legs \(result.untouched) ×")
     }
 
     @Test func pairCorrectionsRoundTripAndEncodeTheSameWhateverTheirOrder() throws {

@@ -88,7 +88,9 @@ enum ETABench {
         let window = ETARecovery().floorWindow
         print(String(format: "the closure (trained on the %d days before it, then online; %d legs through the zone after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
                      daysBefore, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
-                     r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen))
+                     r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen)
+              + (r.settled.map { String(format: "; after the first %d: online %.2f, frozen %.2f (%d legs)", ETARecovery().floorBudget, $0.online, $0.frozen, $0.legs) } ?? "")
+              + String(format: "; the legs it did not touch, the same days: online %.2f", r.untouched))
     }
 
     /// The first four fifths of the days learn, the rest test: error against the baseline (and the noise floor when

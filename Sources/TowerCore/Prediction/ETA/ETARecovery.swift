@@ -89,16 +89,25 @@ public struct ETARecovery: Sendable {
         public var firstAfter: (online: Double, frozen: Double)
         public var legsToRecover: Int?
         public var atEnd: (online: Double, frozen: Double)
+        /// Over every touched leg after the first `floorBudget` (nil when there are none): where the online model
+        /// settles, from more legs than a window of 50, whose few held-up legs move it by a tenth.
+        public var settled: (online: Double, frozen: Double, legs: Int)?
+        /// The online model over the legs the change did not touch, on the same days: how near its floor the model
+        /// is on this history anyway, the level the touched legs can come back to.
+        public var untouched: Double
     }
 
     public var floorWindow = 50
     public var floorTolerance = 1.15
+    /// The touched legs within which the touched legs' MAE should be back within `floorTolerance` (issue 19).
+    public var floorBudget = 300
 
     public func measure(model: ETAModel, rows: [HistoryRow], touched: (HistoryRow) -> Bool, from changeAt: Instant) -> FloorResult {
         var online = model
         let frozen = model
         var after: [(online: Double, frozen: Double, floor: Double)] = []
         var legsToRecover: Int?
+        var untouched = (online: 0.0, floor: 0.0)
         func ratio(_ legs: ArraySlice<(online: Double, frozen: Double, floor: Double)>) -> (online: Double, frozen: Double) {
             let floor = legs.reduce(0) { $0 + $1.floor }
             return floor > 0 ? (legs.reduce(0) { $0 + $1.online } / floor, legs.reduce(0) { $0 + $1.frozen } / floor) : (0, 0)
@@ -110,11 +119,17 @@ public struct ETARecovery: Sendable {
                 if legsToRecover == nil, after.count >= floorWindow, ratio(after.suffix(floorWindow)).online <= floorTolerance {
                     legsToRecover = after.count
                 }
+            } else if let truth = row.noiseFreeTravel {
+                untouched.online += abs(online.predict(row).travel[1] - actual)
+                untouched.floor += abs(truth - actual)
             }
             online.learn(row)
         }
+        let late = after.dropFirst(floorBudget)
         return FloorResult(touchedAfter: after.count, firstAfter: ratio(after.prefix(floorWindow)), legsToRecover: legsToRecover,
-                           atEnd: ratio(after.suffix(floorWindow)))
+                           atEnd: ratio(after.suffix(floorWindow)),
+                           settled: late.isEmpty ? nil : { let r = ratio(late); return (r.online, r.frozen, late.count) }(),
+                           untouched: untouched.floor > 0 ? untouched.online / untouched.floor : 0)
     }
 
     private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
