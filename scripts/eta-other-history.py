@@ -8,7 +8,7 @@ Then:  swift run -c release tower bench eta OUT.csv
 With CLOSURE_DAY (1-based), from that day on every leg whose midpoint lies in the zone most riders start from goes at
 half its speed (a closure nobody announced); the script prints the zone and the day, and
        swift run -c release tower bench eta OUT.csv --closure ZONE --from YYYY-MM-DD
-measures it. Up to that day the history is the one made without it (the closure draws nothing at random).
+measures it. Up to that day the history is the one made without it, row for row.
 
 What differs from `tower eta synth`, on purpose:
 - a city north of the equator across longitude 0 (London-like), ten zones placed around a centre, not boxes;
