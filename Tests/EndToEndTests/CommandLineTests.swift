@@ -99,6 +99,14 @@ import Testing
         #expect(day.status != 0 && day.stderr.contains("no leg leaves on 1999-01-01"), "\(day.stderr)")
         let alone = try Tower.run(["bench", "eta", history, "--closure", options[1]])
         #expect(alone.status == 2 && alone.stderr.contains("--closure and --from go together"), "\(alone.stderr)")
+        // A zone's name is the history's text: it reaches the terminal cleaned.
+        let hostile = folder + "/hostile.csv", name = "\u{1B}]0;owned\u{07}" + options[1]
+        try String(contentsOfFile: history, encoding: .utf8).replacingOccurrences(of: ",\(options[1]),", with: ",\(name),")
+            .write(toFile: hostile, atomically: true, encoding: .utf8)
+        let named = try Tower.run(["bench", "eta", hostile, "--closure", name, "--from", options[3]])
+        #expect(named.status == 0 && named.stdout.contains("closure of \(options[1]) from") && !named.stdout.contains("\u{07}"), "\(named.stderr)")
+        let synthetic = try Tower.run(["bench", "eta", "synthetic"] + options)
+        #expect(synthetic.status == 2 && synthetic.stderr.contains("the synthetic history has its own"), "\(synthetic.stderr)")
     }
 
     @Test func validateReportsEveryBadLineAndExits1() throws {

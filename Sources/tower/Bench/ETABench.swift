@@ -18,8 +18,8 @@ enum ETABench {
             let r = ETARecovery().measure(model: model, rows: test, change: change, from: testDays[2])
             let what: String
             switch change {
-            case let .zone(zone, _): what = "legs into \(zone) 50% slower"
-            case let .rider(rider, _): what = "rider \(rider) 40% slower"
+            case let .zone(zone, _): what = "legs into \(TextSanitizer.clean(zone)) 50% slower"
+            case let .rider(rider, _): what = "rider \(TextSanitizer.clean(rider)) 40% slower"
             }
             print(String(format: "after a change (%@, from test day 3; %d touched legs after it): relative error before %.1f%%; first %d touched legs after: online %.1f%%, frozen model %.1f%%; back within 10%% of before after %@; last %d: online %.1f%%, frozen %.1f%%",
                          what, r.touchedAfter, r.before * 100, ETARecovery().window, r.firstAfter.online * 100, r.firstAfter.frozen * 100,
@@ -77,9 +77,9 @@ enum ETABench {
         guard days >= 5 else { throw ToolError("\(path): \(days) days before \(date); the model needs at least 5 to learn from") }
         let model = try ETAModel(training: before)
         guard model.zones.contains(zone) else {
-            throw ToolError("\(path): no leg before \(date) ends in zone \"\(TextSanitizer.clean(zone))\" (--closure); the zones are \(model.zones.joined(separator: ", "))")
+            throw ToolError("\(path): no leg before \(date) ends in zone \"\(TextSanitizer.clean(zone))\" (--closure); the zones are \(model.zones.map(TextSanitizer.clean).joined(separator: ", "))")
         }
-        print("history: \(rows.count) rows; closure of \(zone) from \(date)")
+        print("history: \(rows.count) rows; closure of \(TextSanitizer.clean(zone)) from \(date)")
         report(closure: ETARecovery().measure(model: model, rows: after, touched: { model.zoneDrivenThrough($0) == zone }, from: start),
                daysBefore: days)
     }
@@ -90,7 +90,7 @@ enum ETABench {
                      daysBefore, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
                      r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen)
               + (r.settled.map { String(format: "; after the first %d: online %.2f, frozen %.2f (%d legs)", ETARecovery().floorBudget, $0.online, $0.frozen, $0.legs) } ?? "")
-              + String(format: "; the legs it did not touch, the same days: online %.2f", r.untouched))
+              + (r.untouched.map { String(format: "; the legs it did not touch, the same days: online %.2f", $0) } ?? ""))
     }
 
     /// The first four fifths of the days learn, the rest test: error against the baseline (and the noise floor when

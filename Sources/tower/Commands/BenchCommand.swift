@@ -47,6 +47,9 @@ enum BenchCommand: Command {
             return 0
         case "eta":
             if arguments.positionals.count > 1, arguments.positionals[1] == "synthetic" {
+                guard arguments.value("closure") == nil, arguments.value("from") == nil else {
+                    throw UsageError(message: "--closure and --from measure a closure in a history file; the synthetic history has its own", command: spec.name)
+                }
                 try ETABench.synthetic(seed: try arguments.seed())
                 return 0
             }

@@ -93,8 +93,8 @@ public struct ETARecovery: Sendable {
         /// settles, from more legs than a window of 50, whose few held-up legs move it by a tenth.
         public var settled: (online: Double, frozen: Double, legs: Int)?
         /// The online model over the legs the change did not touch, on the same days: how near its floor the model
-        /// is on this history anyway, the level the touched legs can come back to.
-        public var untouched: Double
+        /// is on this history anyway, the level the touched legs can come back to (nil when none has a noise-free time).
+        public var untouched: Double?
     }
 
     public var floorWindow = 50
@@ -129,7 +129,7 @@ public struct ETARecovery: Sendable {
         return FloorResult(touchedAfter: after.count, firstAfter: ratio(after.prefix(floorWindow)), legsToRecover: legsToRecover,
                            atEnd: ratio(after.suffix(floorWindow)),
                            settled: late.isEmpty ? nil : { let r = ratio(late); return (r.online, r.frozen, late.count) }(),
-                           untouched: untouched.floor > 0 ? untouched.online / untouched.floor : 0)
+                           untouched: untouched.floor > 0 ? untouched.online / untouched.floor : nil)
     }
 
     private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
