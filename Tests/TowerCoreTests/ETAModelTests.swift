@@ -206,9 +206,10 @@ import Testing
         try refused({ o in var t = o["travel"] as! [String: Any]; var v = t["separate"] as! [Double]; v[0] = -1; t["separate"] = v; o["travel"] = t },
                     naming: "travel model does not fit")
         try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
-        try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0, 0, 0]], [], [], [], []]] }, naming: "lists of [key")
-        // A negative weight would make every prediction through the shift not a number.
-        try refused({ o in o["pairs"] = ["kinds": [[], [], [[3, 0.1, -1, 0, 0, 0.1, 1, 0, 0]], [], []]] }, naming: "lists of [key")
+        try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], [], [], [], []]] }, naming: "lists of [key")
+        // A negative weight or count of legs would make every prediction through the shift not a number.
+        try refused({ o in o["pairs"] = ["kinds": [[], [], [[3, 0.1, -1, 0, 0, 1, 0.1, 1, 0, 0, 1]], [], []]] }, naming: "lists of [key")
+        try refused({ o in o["pairs"] = ["kinds": [[], [], [[3, 0.1, 1, 0, 0, 1, 0.1, 1, 0.02, 0, -1]], [], []]] }, naming: "lists of [key")
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
                         o["calibration"] = c }, naming: "interval calibration")
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")
@@ -220,7 +221,7 @@ import Testing
         var settings = SyntheticHistory.Settings()
         settings.days = 8
         let model = try ETAModel(training: SyntheticHistory(settings: settings).rows)
-        try #require(model.shape != nil)
+        try #require(model.hasTravelShape)
         func refused(_ change: (inout [String: Any]) -> Void, naming part: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
             try Self.tampered(model, change, naming: part, sourceLocation: sourceLocation)
         }
@@ -229,6 +230,7 @@ import Testing
         try refused({ o in var s = o["shape"] as! [String: Any]; s["pairKeys"] = [1_000_000]; s["pairs"] = [0.1]; o["shape"] = s }, naming: "travel shape")
         try refused({ o in var s = o["shape"] as! [String: Any]; s["cells"] = [-1] + (s["cells"] as! [Int]).dropFirst(); o["shape"] = s }, naming: "travel shape")
         try refused({ o in var s = o["shape"] as! [String: Any]; s["riders"] = [Double](repeating: 0, count: 500); o["shape"] = s }, naming: "travel shape")
+        try refused({ o in o["shape"] = nil; o["shapeKept"] = true }, naming: "none given")
     }
 
     /// Conformal ranks: an interval cut from 40 residuals (a regime's least) is missed on each side at most a tenth

@@ -167,6 +167,29 @@ import Testing
         #expect((0.25...0.45).contains(only(.riderShift, keys(rider: 0, through: 0))), "and the slow rider is still slow by as much")
     }
 
+    /// A road closed through a zone slows the driving and not the doorstep: a leg that is mostly parking and stairs
+    /// barely moves, a long drive nearly doubles. The zone's shift, scaled by each leg's share of driving, follows
+    /// short and long legs alike. One factor on the whole leg follows the long legs, most of them, and puts their
+    /// change on the short ones too (here 0.26 too slow on the shortest); the shift scaled by the share of driving
+    /// alone (its first order) was 0.07 too fast there.
+    @Test func aClosureThroughAZoneIsFollowedOnShortAndLongLegsAlike() {
+        var shifts = PairCorrections(), random = SeededRandom(seed: 6)
+        let keys = Self.shiftKeys(through: 4)
+        /// A leg of 40 s at the door and `drive` s on the road, and how far its log time moves at half the speed.
+        func leg(drive: Double) -> (driving: Double, change: Double) {
+            (drive / (40 + drive), log((40 + 2 * drive) / (40 + drive)))
+        }
+        for _ in 0..<200 {
+            let (driving, change) = leg(drive: 30 + 570 * random.unit())
+            shifts.learn(keys, residual: change + 0.1 * random.normal() - shifts.correction(keys, driving: driving), shift: true, driving: driving)
+        }
+        for drive in [30.0, 600.0] {
+            let (driving, change) = leg(drive: drive)
+            let followed = shifts.correction(keys, driving: driving)
+            #expect(abs(followed - change) < 0.06, "a leg of \(Int(drive)) s driving: \(followed) against \(change)")
+        }
+    }
+
     /// A rider whose legs have heavy tails (one in twenty held up by something else: a door that kept them, a stall)
     /// and who then slows for good is followed by the rider's shift within about twenty legs. The change test reads
     /// the noise from the mean absolute miss; read from the squares, the held-up legs swelled it so far that the

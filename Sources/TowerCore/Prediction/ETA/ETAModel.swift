@@ -22,7 +22,7 @@ import Foundation
 /// online by recursive least squares (each rider's indicator on its own, so a leg costs the same at 20 riders as at
 /// 2,000). Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 10
+    public static let formatVersion = 11
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Each zone's centre (same order as `zones`): the zone a leg passes through is the one whose centre is nearest its
@@ -39,11 +39,14 @@ public struct ETAModel: Codable, Sendable {
     public var baselineKmh: Double { didSet { memo = FingerprintMemo() } }
     public var baselineDwell: Double { didSet { memo = FingerprintMemo() } }
     public var trainedRows: Int { didSet { memo = FingerprintMemo() } }
-    /// The shape of a leg's time (a time at the door plus the distance at a pace) that the linear part, the trees and
-    /// the pairs correct (nil: none, where the held-out days did not keep one, for a model trained on too few rows to
-    /// hold any out, or linear alone).
+    /// The shape of a leg's time (a time at the door plus the distance at a pace), fitted on the training legs before
+    /// the held-out days (nil: none, for a model trained on too few rows to hold any out, or linear alone). Where the
+    /// held-out days kept it (`shapeKept`), its time is what the linear part, the trees and the pairs correct; kept or
+    /// not, it says how much of each leg is driving, which is all a shift of the zone driven through moves
+    /// (`PairCorrections.scale`).
     private(set) var shape: RoadShape?
-    public var hasTravelShape: Bool { shape != nil }
+    private(set) var shapeKept = false
+    public var hasTravelShape: Bool { shapeKept }
     /// The trees on the linear travel model's residuals (nil: linear alone, as models trained by older builds).
     public private(set) var trees: BoostedTrees?
     /// The trees on the linear dwell model's residuals (nil: linear alone).
@@ -127,7 +130,7 @@ public struct ETAModel: Codable, Sendable {
                                               keys: usable.map { ETAModel.pairKeys($0, vocabulary) }, order: order, cut: cut,
                                               vocabulary: vocabulary, riderCount: riders.count)
                 let parts = try training.parts(shaped: shaped)
-                shape = parts.shape
+                (shape, shapeKept) = (parts.shape, parts.shapeKept)
                 trees = parts.trees
                 travel = parts.linear
                 pairs = parts.pairs
@@ -181,8 +184,9 @@ public struct ETAModel: Codable, Sendable {
 
     /// The fitted log travel time of a leg (plus `travelShift`): the shape, the linear part, the trees and the pairs.
     func logTravel(_ row: HistoryRow) -> Double {
-        (shape?.predict(row, vocabulary) ?? 0) + travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
-            + pairs.correction(ETAModel.pairKeys(row, vocabulary))
+        let timing = shape?.timing(row, vocabulary)
+        return (shapeKept ? timing?.value ?? 0 : 0) + travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            + pairs.correction(ETAModel.pairKeys(row, vocabulary), driving: timing?.pace ?? 1)
     }
 
     /// The travel P10 / P50 / P90 offsets for a leg, as its regime shapes them, before the online calibration.
@@ -214,10 +218,10 @@ public struct ETAModel: Codable, Sendable {
     public mutating func learn(_ row: HistoryRow) {
         if let seconds = row.travelSeconds {
             let x = ETAModel.travelFeatures(row, vocabulary), keys = ETAModel.pairKeys(row, vocabulary)
-            let target = log(seconds + ETAModel.travelShift) - (shape?.predict(row, vocabulary) ?? 0)
-                - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            let timing = shape?.timing(row, vocabulary), driving = timing?.pace ?? 1
+            let target = log(seconds + ETAModel.travelShift) - (shapeKept ? timing?.value ?? 0 : 0) - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
             // The whole miss, before anything learns the leg: the intervals are scored on it first.
-            let miss = target - travel.predict(x) - pairs.correction(keys)
+            let miss = target - travel.predict(x) - pairs.correction(keys, driving: driving)
             let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
             calibration.learn(miss: miss, quantiles: shapedQuantiles(km: km, hour: hour), km: km, hour: hour)
             if trees != nil {
@@ -226,8 +230,8 @@ public struct ETAModel: Codable, Sendable {
                 // it took each leg's noise into its weights, 2.6% of the travel MAE on held-out days of every history
                 // here, and on 120 simulated days of the sample city the core decided no better with it (BENCHMARKS.md,
                 // the fifty-third session). The shifts and pairs follow a changed world within tens of legs.
-                pairs.learn(keys, residual: miss, shift: true)
-                pairs.learn(keys, residual: target - travel.predict(x) - pairs.correction(keys), shift: false)
+                pairs.learn(keys, residual: miss, shift: true, driving: driving)
+                pairs.learn(keys, residual: target - travel.predict(x) - pairs.correction(keys, driving: driving), shift: false)
             } else {
                 travel.update(x, target)  // the linear part alone: its only online layer
             }
@@ -255,12 +259,14 @@ public struct ETAModel: Codable, Sendable {
         return (final.trees, explained)
     }
 
-    /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them.
-    static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], residual: (Int) -> Double) -> PairCorrections {
+    /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them, each
+    /// leg's share of driving as `driving` says.
+    static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], driving: [Double],
+                      residual: (Int) -> Double) -> PairCorrections {
         var pairs = PairCorrections()
         for i in rows {
-            pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i]), shift: true)
-            pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i]), shift: false)
+            pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: true, driving: driving[i])
+            pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: false)
         }
         return pairs
     }
@@ -315,7 +321,7 @@ public struct ETAModel: Codable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, shape, trees, dwellTrees, pairs, regimes, calibration
+        case version, zones, zoneCentres, riders, travel, dwell, baselineKmh, baselineDwell, trainedRows, shape, shapeKept, trees, dwellTrees, pairs, regimes, calibration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -338,6 +344,7 @@ public struct ETAModel: Codable, Sendable {
         baselineDwell = try c.decode(Double.self, forKey: .baselineDwell)
         trainedRows = try c.decode(Int.self, forKey: .trainedRows)
         shape = try c.decodeIfPresent(RoadShape.self, forKey: .shape)
+        shapeKept = try c.decode(Bool.self, forKey: .shapeKept)
         trees = try c.decodeIfPresent(BoostedTrees.self, forKey: .trees)
         dwellTrees = try c.decodeIfPresent(BoostedTrees.self, forKey: .dwellTrees)
         pairs = try c.decode(PairCorrections.self, forKey: .pairs)
@@ -353,6 +360,7 @@ public struct ETAModel: Codable, Sendable {
             : !dwell.fits(dimension: ETAModel.dwellFeatures(probe, vocabulary).count) ? (.dwell, "the dwell model does not fit the zones and riders")
             : shape.map({ !$0.fits(zones: zones.count, riderCount: riders.count) }) == true
                 ? (.shape, "a travel shape that does not fit the zones and riders, or numbers that are not finite")
+            : shapeKept && shape == nil ? (.shapeKept, "a travel shape kept, but none given")
             : trees.map({ $0.features != ETAModel.treeFeatures(probe, vocabulary).count }) == true ? (.trees, "trees for another set of features")
             : dwellTrees.map({ $0.features != ETAModel.dwellTreeFeatures(probe, vocabulary).count }) == true ? (.dwellTrees, "trees for another set of features")
             : regimes.map({ !$0.isWellFormed }) == true ? (.regimes, "interval regimes that do not cover every band")

@@ -30,27 +30,34 @@ struct PairCorrections: Codable, Sendable, Equatable {
         static let shiftPrior = 2.0
     }
 
-    /// Forgetting sums of a pair's targets, their count and (for the shift's noise) their squares, and how far each
-    /// target was from the memory's mean when it came (its miss).
+    /// Forgetting sums of a pair's targets, their weight and (for the shift's noise) their squares, how far each leg
+    /// was from the memory's mean when it came (its miss), and how many legs it holds. A pair's legs weigh one each; a
+    /// shift's leg weighs as its `scale` says (see `learn`), so the sums are a weighted mean's, and the squares and the
+    /// misses are in the leg's own log terms (one leg's noise, whatever its scale).
     struct Memory: Codable, Sendable, Equatable {
         var sum = 0.0
         var weight = 0.0
         var squares = 0.0
         var absoluteMisses = 0.0
+        var legs = 0.0
 
-        mutating func add(_ target: Double, forgetting: Double) {
-            let miss = weight > 0 ? target - sum / weight : 0
-            sum = forgetting * sum + target
-            weight = forgetting * weight + 1
-            squares = forgetting * squares + target * target
+        /// Adds a leg that says the memory's value is `target` through a part `scale` of its time: it weighs `scale`²
+        /// (the least-squares weight of a leg whose log time moves by `scale` × the value), its miss counts as
+        /// `scale` × its distance from the mean.
+        mutating func add(_ target: Double, scale: Double = 1, forgetting: Double) {
+            let miss = weight > 0 ? scale * (target - sum / weight) : 0, w = scale * scale
+            sum = forgetting * sum + w * target
+            weight = forgetting * weight + w
+            squares = forgetting * squares + w * target * target
             absoluteMisses = forgetting * absoluteMisses + abs(miss)
+            legs = forgetting * legs + 1
         }
 
         /// The spread of one leg's miss, read from the mean absolute miss (× √(π/2), a normal's ratio of the two) and
         /// not from the squares: a few wild legs (a stall, a door that kept a rider) swell a variance far more than
         /// they move a mean of absolute values, and a change test on a swollen noise does not see a rider who truly
         /// slowed (BENCHMARKS.md, "Learned ETAs", fifty-fifth session).
-        var missSpread: Double { 1.2533 * absoluteMisses / max(weight, 1) }
+        var missSpread: Double { 1.2533 * absoluteMisses / max(legs, 1) }
     }
 
     struct Entry: Codable, Sendable, Equatable {
@@ -103,34 +110,64 @@ struct PairCorrections: Codable, Sendable, Equatable {
     static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
         let prior = Kind.shiftPrior
         let mean = memory.sum / (memory.weight + prior)
-        let variance = max(0, memory.squares / max(memory.weight, 1) - mean * mean)
+        // One leg's variance (in its own terms); with every leg weighing one, the squares' mean less the mean squared.
+        let variance = max(0, (memory.squares - mean * mean * memory.weight) / max(memory.legs, 1))
         return (mean, (variance / (memory.weight + prior)).squareRoot())
     }
 
-    func correction(_ keys: [(Kind, Int)]) -> Double {
+    /// The leg's correction: every pair's and shift's value, the zone driven through's shift on the driving alone
+    /// (`moved`), `driving` being the share of the leg's time spent driving.
+    func correction(_ keys: [(Kind, Int)], driving: Double = 1) -> Double {
         keys.reduce(0) { total, pair in
             guard let entry = entries[pair.0.rawValue][pair.1] else { return total }
-            return total + PairCorrections.value(pair.0, entry)
+            return total + PairCorrections.moved(pair.0, by: PairCorrections.value(pair.0, entry), driving: driving)
         }
     }
+
+    /// How far a shift of `kind` and value `shift` moves a leg's log time. A door zone's and a rider's move the whole
+    /// leg by it. The zone driven through's moves only the driving, as a road closed or jammed there slows the wheels
+    /// and not the doorstep: the driving's time × e^shift, the rest as it was, so a leg that is mostly parking and
+    /// stairs barely moves and a long drive moves by nearly the whole shift. `driving` is the share of the leg's time
+    /// the travel shape puts on the road (1 without a shape), kept from nothing so a shift always moves a leg. On
+    /// histories whose closure halves the speed through a zone, one factor on the whole leg was too slow on short legs
+    /// and too fast on long ones and settled up to 0.16 above the model's level elsewhere (BENCHMARKS.md, "Learned
+    /// ETAs").
+    static func moved(_ kind: Kind, by shift: Double, driving: Double) -> Double {
+        guard kind == .throughShift, shift != 0 else { return shift }
+        return log(1 + share(driving) * (exp(shift) - 1))
+    }
+
+    /// How much a leg's log time moves with its shift, near `shift` (the derivative of `moved`): what one leg says of
+    /// the shift is its miss over this, and it weighs this squared.
+    static func scale(_ kind: Kind, at shift: Double, driving: Double) -> Double {
+        guard kind == .throughShift else { return 1 }
+        let d = share(driving), grown = exp(shift)
+        return d * grown / (1 + d * (grown - 1))
+    }
+
+    private static func share(_ driving: Double) -> Double { min(1, max(leastDriving, driving)) }
+    static let leastDriving = 0.1
 
     /// Learns one leg's residual (log actual less everything the model predicts, this layer included): the shifts
     /// take it whole (`shift: true`, first, before the slower layers learn from what they leave), each on what the
     /// ones before it moved left (so one leg's miss is not taken twice in one step); the pairs share it.
-    mutating func learn(_ keys: [(Kind, Int)], residual: Double, shift: Bool) {
+    /// A shift that moves the leg by `scale` × its own change (`scale(_:at:driving:)`) takes the leg's miss as saying
+    /// the shift is its value + miss / `scale`, weighed `scale`² (`Memory.add`).
+    mutating func learn(_ keys: [(Kind, Int)], residual: Double, shift: Bool, driving: Double = 1) {
         guard !shift else {
             var left = residual
             for (kind, key) in keys where kind.isShift {
                 var entry = entries[kind.rawValue][key] ?? Entry()
-                let own = PairCorrections.value(kind, entry)
-                let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, left))
-                entry.fast.add(target, forgetting: kind.forgetting)
-                entry.settled.add(target, forgetting: Kind.settledForgetting)
+                let own = PairCorrections.value(kind, entry), scale = PairCorrections.scale(kind, at: own, driving: driving)
+                let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, left)) / scale
+                entry.fast.add(target, scale: scale, forgetting: kind.forgetting)
+                entry.settled.add(target, scale: scale, forgetting: Kind.settledForgetting)
                 let fast = PairCorrections.estimate(entry.fast), slow = PairCorrections.estimate(entry.settled)
                 let noise = entry.settled.missSpread / (entry.fast.weight + kind.prior).squareRoot()
                 if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
                 entries[kind.rawValue][key] = entry
-                left -= PairCorrections.value(kind, entry) - own
+                left -= PairCorrections.moved(kind, by: PairCorrections.value(kind, entry), driving: driving)
+                    - PairCorrections.moved(kind, by: own, driving: driving)
             }
             return
         }
@@ -144,15 +181,15 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case kinds }
 
-    /// Encoded as per kind a list of `[key, sum, weight, squares, misses, settled sum, settled weight, settled squares,
-    /// settled misses]` in key order, so equal corrections encode to equal text (the model's fingerprint hashes it).
+    /// Encoded as per kind a list of `[key, sum, weight, squares, misses, legs, settled sum, settled weight, settled
+    /// squares, settled misses, settled legs]` in key order, so equal corrections encode to equal text (the model's fingerprint hashes it).
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entries.map { kind in
             kind.keys.sorted().map { key in
                 let e = kind[key]!
-                return [Double(key), e.fast.sum, e.fast.weight, e.fast.squares, e.fast.absoluteMisses,
-                        e.settled.sum, e.settled.weight, e.settled.squares, e.settled.absoluteMisses]
+                return [Double(key), e.fast.sum, e.fast.weight, e.fast.squares, e.fast.absoluteMisses, e.fast.legs,
+                        e.settled.sum, e.settled.weight, e.settled.squares, e.settled.absoluteMisses, e.settled.legs]
             }
         }, forKey: .kinds)
     }
@@ -166,17 +203,17 @@ struct PairCorrections: Codable, Sendable, Equatable {
         // are sums of non-negative numbers (a negative weight would take a square root of less than nothing, and every
         // prediction through the shift would be not a number).
         let wellFormed = { (entry: [Double]) in
-            entry.count == 9 && entry.allSatisfy(\.isFinite) && entry[0] >= 0 && entry[0] < 0x1p52 && entry[0].rounded() == entry[0]
-                && [2, 3, 4, 6, 7, 8].allSatisfy { entry[$0] >= 0 }
+            entry.count == 11 && entry.allSatisfy(\.isFinite) && entry[0] >= 0 && entry[0] < 0x1p52 && entry[0].rounded() == entry[0]
+                && [2, 3, 4, 5, 7, 8, 9, 10].allSatisfy { entry[$0] >= 0 }
         }
         guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy(wellFormed) }) else {
             throw DecodingError.dataCorruptedError(forKey: .kinds, in: c, debugDescription:
-                "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, misses, settled sum, settled weight, settled squares, settled misses], "
-                    + "the key a whole number, the weights, squares and misses not negative")
+                "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, misses, legs, settled sum, settled weight, settled squares, "
+                    + "settled misses, settled legs], the key a whole number, the weights, squares, misses and legs not negative")
         }
         entries = kinds.map { list in
-            Dictionary(list.map { (Int($0[0]), Entry(fast: Memory(sum: $0[1], weight: $0[2], squares: $0[3], absoluteMisses: $0[4]),
-                                                     settled: Memory(sum: $0[5], weight: $0[6], squares: $0[7], absoluteMisses: $0[8]))) },
+            Dictionary(list.map { (Int($0[0]), Entry(fast: Memory(sum: $0[1], weight: $0[2], squares: $0[3], absoluteMisses: $0[4], legs: $0[5]),
+                                                     settled: Memory(sum: $0[6], weight: $0[7], squares: $0[8], absoluteMisses: $0[9], legs: $0[10]))) },
                        uniquingKeysWith: { $1 })
         }
     }

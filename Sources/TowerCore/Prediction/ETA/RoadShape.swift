@@ -126,12 +126,15 @@ struct RoadShape: Codable, Sendable, Equatable {
     }
 
     /// The shape's log travel time (plus the shift) for a leg.
-    func predict(_ row: HistoryRow, _ vocabulary: ETAModel.Vocabulary) -> Double {
+    func predict(_ row: HistoryRow, _ vocabulary: ETAModel.Vocabulary) -> Double { timing(row, vocabulary).value }
+
+    /// The shape's log travel time (plus the shift) for a leg, with the shares of it at the door and on the road.
+    func timing(_ row: HistoryRow, _ vocabulary: ETAModel.Vocabulary) -> (value: Double, door: Double, pace: Double) {
         var pace = 0.0
         let leg = leg(row, vocabulary) { pace += shared[$0] * $1 }
         if let r = leg.rider { pace += riders[r] }
         if let p = leg.pair { pace += pairs[p] }
-        return RoadShape.time(door: door(leg.door), pace: pace, km: leg.km).value
+        return RoadShape.time(door: door(leg.door), pace: pace, km: leg.km)
     }
 
     /// Whether the shape fits a model of `zones` zones and `riderCount` riders, with finite numbers throughout (a

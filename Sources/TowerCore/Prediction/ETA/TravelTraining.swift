@@ -28,7 +28,9 @@ struct TravelTraining {
     let riderCount: Int
 
     struct Parts {
+        /// The shape fitted (nil unless `shaped`), and whether its time is kept under the rest.
         var shape: RoadShape?
+        var shapeKept: Bool
         var linear: RidgeRegression
         var trees: BoostedTrees
         var pairs: PairCorrections
@@ -47,13 +49,16 @@ struct TravelTraining {
 
     func parts(shaped: Bool) throws -> Parts {
         let none = [Double](repeating: 0, count: rows.count)
-        var early = try self.early(under: none), offsets = none, shape: RoadShape?
-        if shaped {
-            let candidate = RoadShape(rows: rows, targets: y, indices: order[..<cut], vocabulary: vocabulary, riderCount: riderCount)
-            let candidateTimes = rows.map { candidate.predict($0, vocabulary) }
-            let withShape = try self.early(under: candidateTimes)
+        // The shape is fitted whether or not its time is kept: either way it says how much of each leg is driving.
+        let shape = shaped ? RoadShape(rows: rows, targets: y, indices: order[..<cut], vocabulary: vocabulary, riderCount: riderCount) : nil
+        let timings = shape.map { shape in rows.map { shape.timing($0, vocabulary) } }
+        let driving = timings?.map(\.pace) ?? [Double](repeating: 1, count: rows.count)
+        var early = try self.early(under: none, driving: driving), offsets = none, kept = false
+        if let timings {
+            let shapeTimes = timings.map(\.value)
+            let withShape = try self.early(under: shapeTimes, driving: driving)
             if TravelTraining.helps(withShape.misses, over: early.misses, days: order[cut...].map { ETAModel.day(rows[$0]) }) {
-                (early, offsets, shape) = (withShape, candidateTimes, candidate)
+                (early, offsets, kept) = (withShape, shapeTimes, true)
             }
         }
         // The trees again on every leg, for as many rounds as the early ones kept, so the latest days (nearest the
@@ -66,13 +71,13 @@ struct TravelTraining {
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
                                             separateLast: riderCount)
-        let pairs = ETAModel.pairs(learning: order[...], keys: keys) { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
-        return Parts(shape: shape, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals)
+        let pairs = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
+        return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals)
     }
 
-    /// The early linear part, trees (stopped on the held-out slice) and pairs on the log times less `offsets`, and
-    /// their residuals on the held-out legs.
-    private func early(under offsets: [Double]) throws -> Early {
+    /// The early linear part, trees (stopped on the held-out slice) and pairs on the log times less `offsets` (each
+    /// leg's share of driving as `driving` says), and their residuals on the held-out legs.
+    private func early(under offsets: [Double], driving: [Double]) throws -> Early {
         let before = order[..<cut], held = order[cut...]
         let linear = try ETAModel.robustFit(rows: before.map { x[$0] }, targets: before.map { y[$0] - offsets[$0] }, separateLast: riderCount)
         let left = rows.indices.map { y[$0] - offsets[$0] - linear.predict(x[$0]) }
@@ -80,8 +85,8 @@ struct TravelTraining {
                                    validation: (held.map { z[$0] }, held.map { left[$0] }), categorical: ETAModel.treeCategories)
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
-        let pairs = ETAModel.pairs(learning: before, keys: keys) { left[$0] - explained[$0] }
-        let residuals = held.map { left[$0] - explained[$0] - pairs.correction(keys[$0]) }
+        let pairs = ETAModel.pairs(learning: before, keys: keys, driving: driving) { left[$0] - explained[$0] }
+        let residuals = held.map { left[$0] - explained[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
         let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
         return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, misses: misses)
     }
