@@ -190,6 +190,19 @@ import Testing
         }
     }
 
+    /// A zone's shift far below zero (as a model file may carry one: its drives took almost none of their time) takes
+    /// the driving to nothing and no further, and a leg learned there stays a number: where the shift moves a leg
+    /// by next to nothing, a miss over it would not be one.
+    @Test func aShiftThatTookTheDrivingToNothingStaysANumber() throws {
+        let settled = [-800_000, 1_000, 6.4e8, 0, 1_000]
+        let file = try JSONSerialization.data(withJSONObject: ["kinds": [[], [], [[5] + settled + settled], [], []]])
+        var shifts = try JSONDecoder().decode(PairCorrections.self, from: file)
+        let keys = Self.shiftKeys(through: 5)
+        #expect(abs(shifts.correction(keys, driving: 0.1) - log(0.9)) < 1e-9)
+        shifts.learn(keys, residual: 0.3, shift: true, driving: 0.1)
+        #expect(shifts.correction(keys, driving: 0.1).isFinite && shifts.correction(keys, driving: 1).isFinite)
+    }
+
     /// A rider whose legs have heavy tails (one in twenty held up by something else: a door that kept them, a stall)
     /// and who then slows for good is followed by the rider's shift within about twenty legs. The change test reads
     /// the noise from the mean absolute miss; read from the squares, the held-up legs swelled it so far that the

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Travel: first a shape (`RoadShape`: a time at the door's zone plus the road distance at a pace that adds up where,
 /// when and by whom the leg is driven), fitted on the training legs before the held-out days all at once under a
-/// robust loss, when those days say it helps (`TravelTraining`); on what it leaves, ridge regression on the log of
+/// robust loss, and kept under the rest when those days say it helps (`TravelTraining`); on what it leaves, ridge regression on the log of
 /// the seconds from departure to the door, from the leg's road distance (log and
 /// linear), the hours the leg is driven in and the hour it leaves (each their own indicators), weekend, the stop's
 /// place in the run, parcels, the traffic slowdown in force on the leg when known (its log), and one indicator per

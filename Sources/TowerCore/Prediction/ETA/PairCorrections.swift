@@ -7,8 +7,8 @@ import Foundation
 /// corrects by the sum over the weight plus `prior` legs: a pair seen a few times moves little, a pair seen often
 /// follows its latest few dozen legs.
 ///
-/// And a shift per zone passed through, at any hour, one per zone the door is in, and one per rider, each correcting
-/// only when it lies beyond its own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A
+/// And a shift per zone passed through, at any hour (on the leg's driving alone: `moved`), one per zone the door is
+/// in, and one per rider (on the whole leg), each correcting only when it lies beyond its own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A
 /// shift keeps two memories of its legs' residuals: a fast one (the latest dozen or so legs) and a settled one (the
 /// legs since the zone or the rider last changed, up to a few hundred), started again from the fast one when the two
 /// part by more than `changeThreshold` of the fast one's standard errors. The correction reads the settled memory: on
@@ -133,17 +133,22 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// and too fast on long ones and settled up to 0.16 above the model's level elsewhere (BENCHMARKS.md, "Learned
     /// ETAs").
     static func moved(_ kind: Kind, by shift: Double, driving: Double) -> Double {
-        guard kind == .throughShift, shift != 0 else { return shift }
-        return log(1 + share(driving) * (exp(shift) - 1))
+        let d = share(driving)
+        // All driving: the whole shift (the same number; the form below would round a shift far below zero to e^shift = 0).
+        guard kind == .throughShift, shift != 0, d < 1 else { return shift }
+        return log(1 + d * (exp(shift) - 1))
     }
 
     /// How much a leg's log time moves with its shift, near `shift` (the derivative of `moved`): what one leg says of
-    /// the shift is its miss over this, and it weighs this squared.
+    /// the shift is its miss over this, and it weighs this squared. Never below `leastScale`: far below zero (a zone
+    /// whose drives took a tiny part of their time) the derivative falls toward nothing, and a miss over nothing is
+    /// not a number.
     static func scale(_ kind: Kind, at shift: Double, driving: Double) -> Double {
         guard kind == .throughShift else { return 1 }
         let d = share(driving), grown = exp(shift)
-        return d * grown / (1 + d * (grown - 1))
+        return max(leastScale, d * grown / (1 + d * (grown - 1)))
     }
+    static let leastScale = 0.01
 
     private static func share(_ driving: Double) -> Double { min(1, max(leastDriving, driving)) }
     static let leastDriving = 0.1
