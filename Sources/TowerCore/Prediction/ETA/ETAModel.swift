@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Travel: first a shape (`RoadShape`: a time at the door's zone plus the road distance at a pace that adds up where,
 /// when and by whom the leg is driven), fitted on the training legs before the held-out days all at once under a
-/// robust loss, and kept under the rest when those days say it helps (`TravelTraining`); on what it leaves, ridge regression on the log of
-/// the seconds from departure to the door, from the leg's road distance (log and
-/// linear), the hours the leg is driven in and the hour it leaves (each their own indicators), weekend, the stop's
+/// robust loss, and kept under the rest when those days say it helps (`TravelTraining`); on what it leaves, ridge
+/// regression on the log of the seconds from departure to the door, from the leg's road distance (log and linear), the
+/// hours the leg is driven in and the hour it leaves (each their own indicators), weekend, the stop's
 /// place in the run, parcels, the traffic slowdown in force on the leg when known (its log), and one indicator per
 /// channel, zone, zone driven through (nearest its midpoint) and rider seen in training (an unseen one adds nothing:
 /// the average). Dwell: the same on the log of the seconds at the door, from parcels, hour, channel, zone and rider.
@@ -43,7 +43,7 @@ public struct ETAModel: Codable, Sendable {
     /// the held-out days (nil: none, for a model trained on too few rows to hold any out, or linear alone). Where the
     /// held-out days kept it (`shapeKept`), its time is what the linear part, the trees and the pairs correct; kept or
     /// not, it says how much of each leg is driving, which is all a shift of the zone driven through moves
-    /// (`PairCorrections.scale`).
+    /// (`PairCorrections.moved`).
     private(set) var shape: RoadShape?
     private(set) var shapeKept = false
     public var hasTravelShape: Bool { shapeKept }

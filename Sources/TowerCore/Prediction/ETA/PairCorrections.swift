@@ -7,15 +7,16 @@ import Foundation
 /// corrects by the sum over the weight plus `prior` legs: a pair seen a few times moves little, a pair seen often
 /// follows its latest few dozen legs.
 ///
-/// And a shift per zone passed through, at any hour (on the leg's driving alone: `moved`), one per zone the door is
-/// in, and one per rider (on the whole leg), each correcting only when it lies beyond its own noise (zero within `shiftThreshold` standard errors, whole beyond twice that). A
-/// shift keeps two memories of its legs' residuals: a fast one (the latest dozen or so legs) and a settled one (the
-/// legs since the zone or the rider last changed, up to a few hundred), started again from the fast one when the two
-/// part by more than `changeThreshold` of the fast one's standard errors. The correction reads the settled memory: on
-/// an ordinary day it stays at zero; when a zone suddenly slows (a closure nobody announced, on the way or at the
-/// doors: a street closed to parking) or a rider does (a new vehicle, an injury), the change is seen within a few legs
-/// and followed from them, and as the legs since it add up the shift is estimated from more of them, so it stops
-/// carrying the fast memory's noise. The slower layers would take hundreds of legs.
+/// And a shift per zone passed through, at any hour (on the leg's driving alone: `moved`), one per zone the door is in,
+/// and one per rider (on the whole leg), each correcting only when it lies beyond its own noise (zero within
+/// `shiftThreshold` standard errors, whole beyond twice that). A shift keeps two memories of its legs' residuals: a
+/// fast one (the latest dozen or so legs) and a settled one (the legs since the zone or the rider last changed, up to a
+/// few hundred), started again from the fast one when the two part by more than `changeThreshold` of the fast one's
+/// standard errors. The correction reads the settled memory: on an ordinary day it stays at zero; when a zone suddenly
+/// slows (a closure nobody announced, on the way or at the doors: a street closed to parking) or a rider does (a new
+/// vehicle, an injury), the change is seen within a few legs and followed from them, and as the legs since it add up
+/// the shift is estimated from more of them, so it stops carrying the fast memory's noise. The slower layers would take
+/// hundreds of legs.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
         case riderZone, throughHour, throughShift, riderShift, doorShift
@@ -41,9 +42,9 @@ struct PairCorrections: Codable, Sendable, Equatable {
         var absoluteMisses = 0.0
         var legs = 0.0
 
-        /// Adds a leg that says the memory's value is `target` through a part `scale` of its time: it weighs `scale`²
-        /// (the least-squares weight of a leg whose log time moves by `scale` × the value), its miss counts as
-        /// `scale` × its distance from the mean.
+        /// Adds a leg that says the memory's value is `target`, a leg whose log time moves by `scale` × a change of
+        /// the value: it weighs `scale`² (its least-squares weight), and its miss counts as `scale` × its distance from
+        /// the mean (in the leg's own terms).
         mutating func add(_ target: Double, scale: Double = 1, forgetting: Double) {
             let miss = weight > 0 ? scale * (target - sum / weight) : 0, w = scale * scale
             sum = forgetting * sum + w * target
@@ -187,7 +188,8 @@ struct PairCorrections: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey { case kinds }
 
     /// Encoded as per kind a list of `[key, sum, weight, squares, misses, legs, settled sum, settled weight, settled
-    /// squares, settled misses, settled legs]` in key order, so equal corrections encode to equal text (the model's fingerprint hashes it).
+    /// squares, settled misses, settled legs]` in key order, so equal corrections encode to equal text (the model's
+    /// fingerprint hashes it).
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entries.map { kind in
