@@ -184,9 +184,16 @@ public struct ETAModel: Codable, Sendable {
 
     /// The fitted log travel time of a leg (plus `travelShift`): the shape, the linear part, the trees and the pairs.
     func logTravel(_ row: HistoryRow) -> Double {
-        let timing = shape?.timing(row, vocabulary)
-        return (shapeKept ? timing?.value ?? 0 : 0) + travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
-            + pairs.correction(ETAModel.pairKeys(row, vocabulary), driving: timing?.pace ?? 1)
+        let shaped = shapeTiming(row)
+        return shaped.time + travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            + pairs.correction(ETAModel.pairKeys(row, vocabulary), driving: shaped.driving)
+    }
+
+    /// The shape's log time for a leg where it is kept under the rest (0 where not), and the share of the leg spent
+    /// driving as the shape has it (1 without a shape).
+    private func shapeTiming(_ row: HistoryRow) -> (time: Double, driving: Double) {
+        guard let timing = shape?.timing(row, vocabulary) else { return (0, 1) }
+        return (shapeKept ? timing.value : 0, timing.pace)
     }
 
     /// The travel P10 / P50 / P90 offsets for a leg, as its regime shapes them, before the online calibration.
@@ -218,8 +225,8 @@ public struct ETAModel: Codable, Sendable {
     public mutating func learn(_ row: HistoryRow) {
         if let seconds = row.travelSeconds {
             let x = ETAModel.travelFeatures(row, vocabulary), keys = ETAModel.pairKeys(row, vocabulary)
-            let timing = shape?.timing(row, vocabulary), driving = timing?.pace ?? 1
-            let target = log(seconds + ETAModel.travelShift) - (shapeKept ? timing?.value ?? 0 : 0) - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
+            let (shapeTime, driving) = shapeTiming(row)
+            let target = log(seconds + ETAModel.travelShift) - shapeTime - (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
             // The whole miss, before anything learns the leg: the intervals are scored on it first.
             let miss = target - travel.predict(x) - pairs.correction(keys, driving: driving)
             let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
