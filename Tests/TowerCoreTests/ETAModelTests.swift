@@ -287,7 +287,8 @@ import Testing
     /// evening's interval about 80% of the time. The evening's legs are the longer ones (each distance is driven at
     /// two hours of the day), so the distance bands of long legs are wide too; the hour band's shape is what the hour
     /// adds to that, or the evening's long legs would be counted wide twice (84% held). Where the hours differ only
-    /// by chance, the heaviest weighing is kept.
+    /// by chance, the heaviest weighing is kept. The choice is made on the out-of-sample residuals when the ones the
+    /// shapes are cut from are in sample.
     @Test func anHourBandTheDaysAgreeOnKeepsItsOwnWidth() throws {
         var random = SeededRandom(seed: 21)
         func legs(eveningSpread: Double, days: Int) -> (residuals: [Double], km: [Double], hours: [Int], days: [Int]) {
@@ -317,6 +318,10 @@ import Testing
         let even = legs(eveningSpread: 1, days: 10)
         let alike = try #require(IntervalRegimes(residuals: even.residuals, km: even.km, hours: even.hours, days: even.days))
         #expect(alike.hourWeighing >= 1_600)
+        // Cut from in-sample residuals whose evenings look like the rest, the choice is still the out-of-sample legs'.
+        let chosenOnHeldOut = try #require(IntervalRegimes(residuals: even.residuals, km: even.km, hours: even.hours, days: even.days,
+                                                           heldOut: held.residuals))
+        #expect(chosenOnHeldOut.hourWeighing <= 100)
         let oneDay = try #require(IntervalRegimes(residuals: held.residuals, km: held.km, hours: held.hours, days: held.days.map { _ in 0 }))
         #expect(!oneDay.hourWeighingChosen && oneDay.hourWeighing == IntervalRegimes.fallbackHourWeighing, "too few days to choose")
     }

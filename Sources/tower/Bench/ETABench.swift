@@ -103,7 +103,7 @@ enum ETABench {
         let model = try ETAModel(training: train)
         print("trees on the linear models' residuals: travel \(model.trees?.rounds ?? 0) rounds, service \(model.dwellTrees?.rounds ?? 0) (stopped early on the latest fifth of the training days)")
         if let weighing = model.hourWeighing {
-            print("intervals: the held-out residuals by distance band and hour band; each hour band's own legs weighed against \(Int(weighing.legs)) legs of the overall shape ("
+            print("intervals: every training leg's residuals, widened as the held-out days say, by distance band and hour band; each hour band's own legs weighed against \(Int(weighing.legs)) legs of the overall shape ("
                   + (weighing.chosen ? "chosen by leaving each held-out day out)" : "the default: too few held-out days to choose)"))
         }
         print(model.hasTravelShape ? "travel shape (a time at the door plus the distance at a pace) under the rest: kept, the held-out days missed by less with it"

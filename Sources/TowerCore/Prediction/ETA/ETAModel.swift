@@ -10,7 +10,8 @@ import Foundation
 /// place in the run, parcels, the traffic slowdown in force on the leg when known (its log), and one indicator per
 /// channel, zone, zone driven through (nearest its midpoint) and rider seen in training (an unseen one adds nothing:
 /// the average). Dwell: the same on the log of the seconds at the door, from parcels, hour, channel, zone and rider.
-/// The P50 is the fit; P10 / P90 add the held-out residuals' percentiles in log space (see `RidgeRegression`).
+/// The P50 is the fit; P10 / P90 add the residuals' percentiles in log space (see `RidgeRegression`): every training
+/// leg's, each side widened as the held-out days say (`TravelTraining.intervalResiduals`).
 ///
 /// On top of each linear model, gradient-boosted trees (`BoostedTrees`) learn what it leaves unexplained from the raw
 /// leg (both ends and the midpoint, distance, hour, weekday, stop index, parcels, slowdown, and zone, channel, rider
@@ -134,9 +135,15 @@ public struct ETAModel: Codable, Sendable {
                 trees = parts.trees
                 travel = parts.linear
                 pairs = parts.pairs
-                travel.calibrate(residuals: parts.heldResiduals)
-                regimes = IntervalRegimes(residuals: parts.heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
-                                          hours: held.map { ETAModel.hour(usable[$0]) }, days: held.map { ETAModel.day(usable[$0]) })
+                if let residuals = parts.intervalResiduals {
+                    travel.calibrate(residuals: residuals)
+                    regimes = IntervalRegimes(residuals: residuals, km: order.map { ETAModel.roadKm(usable[$0]) }, hours: order.map { ETAModel.hour(usable[$0]) },
+                                              days: order.map { ETAModel.day(usable[$0]) }, heldOut: parts.heldResiduals)
+                } else {
+                    travel.calibrate(residuals: parts.heldResiduals)
+                    regimes = IntervalRegimes(residuals: parts.heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
+                                              hours: held.map { ETAModel.hour(usable[$0]) }, days: held.map { ETAModel.day(usable[$0]) })
+                }
                 calibration = IntervalCalibration(distanceCuts: regimes?.distanceCuts ?? [])
             } else {
                 let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] }, separateLast: riders.count)
@@ -174,9 +181,9 @@ public struct ETAModel: Codable, Sendable {
         let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary)) + (dwellTrees?.predict(ETAModel.dwellTreeFeatures(row, vocabulary)) ?? 0)
         let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
         let quantiles = calibration.scaled(shapedQuantiles(km: km, hour: hour), km: km, hour: hour)
-        // The P50 is the fit itself; the held-out residuals shape only the interval around it. Their medians were
-        // measured on the earlier fit that never saw the held-out days (the final one has learned them), and a
-        // regime's median of a few dozen legs would add its own noise to every leg of the regime.
+        // The P50 is the fit itself; the residuals shape only the interval around it. Their median is moved to the
+        // earlier fit's on the held-out days, which the final one has learned, and a regime's median of its own legs
+        // would add its own noise to every leg of the regime.
         let offsets = [quantiles[0], min(max(0, quantiles[0]), quantiles[2]), quantiles[2]]
         let travelSeconds = offsets.map { max(0, exp(min(t + $0, ETAModel.longestLogTime)) - ETAModel.travelShift) }
         return Prediction(travel: travelSeconds, dwell: max(0, exp(min(d, ETAModel.longestLogTime)) - ETAModel.dwellShift))

@@ -1,14 +1,14 @@
-/// Intervals that hold across conditions, not only on average: held-out residuals (conformal) are split by distance
-/// band and hour band, and each regime keeps how its P10 / P50 / P90 sit against the overall ones. The overall
+/// Intervals that hold across conditions, not only on average: residuals as far out of sample as the held-out days
+/// say (conformal; `TravelTraining.intervalResiduals`) are split by distance band and hour band, and each regime keeps
+/// how its P10 / P50 / P90 sit against the overall ones. The overall
 /// percentiles keep moving online (`RidgeRegression` recalibrates them from recent legs); each regime's shape
 /// rides on them: its P50 shifted by its offset, its spreads scaled by its ratios. That P50 only centres the interval
 /// (the P10 and P90 are placed from it); a leg's predicted P50 is the model's fit (`ETAModel.predict`).
 ///
-/// Distance bands end at the held-out legs' quartiles and at 1, 2 and 4 km (the bands coverage is reported by), so
-/// a city of long legs still has its short ones apart.
+/// Distance bands end at the legs' quartiles and at 1, 2 and 4 km (the bands coverage is reported by), so a city of
+/// long legs still has its short ones apart.
 ///
-/// A regime's own held-out legs are few (a week of days, clustered by rider and day), so its shape is weighed
-/// against a wider one: its distance band's shape over all hours combined with its hour band's over all distances
+/// A regime's own legs are few (and clustered by rider and day), so its shape is weighed against a wider one: its distance band's shape over all hours combined with its hour band's over all distances
 /// (offsets added, ratios multiplied, as `IntervalCalibration` combines its factors); each of those is weighed
 /// against the overall shape in turn. A group's own legs count n / (n + k). For regimes k is 400 legs (measured: a
 /// week's regimes differ by chance more than they truly do); for distance bands 25, as short legs are truly wider:
@@ -29,11 +29,11 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     /// days chose it (false: they were too few, and it is `fallbackHourWeighing`).
     var hourWeighing: Double
     var hourWeighingChosen: Bool
-    /// A group with fewer held-out legs than this has no shape of its own: it takes the wider one.
+    /// A group with fewer legs than this has no shape of its own: it takes the wider one.
     static let minimumLegs = 40
-    /// How many legs of the wider shape a regime's own legs are weighed against: the held-out legs are a week of
-    /// days, clustered by rider and day, so a regime's percentiles from a few hundred of them move more from week to
-    /// week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days after, shapes
+    /// How many legs of the wider shape a regime's own legs are weighed against: legs are clustered by rider and day,
+    /// so a regime's percentiles from a few hundred of them (a week's, as the regimes were cut from when this was
+    /// measured) move more from week to week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days after, shapes
     /// whole and weighed).
     static let widerShapeLegs = 400.0
     /// How many legs of the overall shape a distance band's own legs are weighed against: few, as a distance band
@@ -47,8 +47,11 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     /// The overall shape: no offset, the overall spreads.
     static let overallShape: [Double] = [0, 1, 1]
 
-    init?(residuals: [Double], km: [Double], hours: [Int], days: [Int]) {
-        guard residuals.count >= 4 * IntervalRegimes.minimumLegs else { return nil }
+    /// Regimes cut from `residuals` (one per leg, with its road `km`, local `hours` and `days`). The hour bands'
+    /// weighing is chosen on out-of-sample residuals: `heldOut`, those of the last `heldOut.count` legs under models
+    /// that never saw them, when `residuals` are not out of sample themselves (nil: they are).
+    init?(residuals: [Double], km: [Double], hours: [Int], days: [Int], heldOut: [Double]? = nil) {
+        guard residuals.count >= 4 * IntervalRegimes.minimumLegs, (heldOut?.count ?? 0) <= residuals.count else { return nil }
         let sorted = km.sorted()
         let quartiles = [1, 2, 3].map { sorted[sorted.count * $0 / 4] }
         distanceCuts = Array(Set(quartiles + IntervalRegimes.reportedCuts)).sorted()
@@ -58,7 +61,8 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
             return Leg(residual: residuals[i], distance: d, hour: h)
         }
         let whole = Percentiles(legs: legs, distanceBands: cuts.count + 1)
-        let weighing = IntervalRegimes.hourWeighing(legs: legs, days: days, distanceBands: cuts.count + 1)
+        let choosing = heldOut.map { held in zip(legs.suffix(held.count), held).map { Leg(residual: $1, distance: $0.distance, hour: $0.hour) } } ?? legs
+        let weighing = IntervalRegimes.hourWeighing(legs: choosing, days: Array(days.suffix(choosing.count)), distanceBands: cuts.count + 1)
         (hourWeighing, hourWeighingChosen) = (weighing ?? IntervalRegimes.fallbackHourWeighing, weighing != nil)
         shapes = whole.shapes(hourWeighing: hourWeighing)
     }
@@ -139,7 +143,7 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
         r >= q ? share * (r - q) : (1 - share) * (q - r)
     }
 
-    /// The held-out percentiles each shape is made from: the overall ones, each distance band's shape, and the
+    /// The percentiles each shape is made from: the overall ones, each distance band's shape, and the
     /// percentiles of each hour band's and each regime's legs.
     struct Percentiles {
         var overall: [Double]

@@ -1,11 +1,12 @@
 import Foundation
 
 /// Training the travel part of a model with trees: the travel shape when the held-out days keep it, the linear part,
-/// the trees and the pairs on what it leaves, and the held-out residuals the intervals are cut from.
+/// the trees and the pairs on what it leaves, and the residuals the intervals are cut from.
 ///
 /// The latest fifth of the legs (`order[cut...]`, split in time, as the model will be used: on days it has not seen)
-/// is held out. Models fitted on the rest (the early ones) stop the trees' growth and give the held-out residuals;
-/// the linear part, the trees and the pairs kept are fitted again on every leg. The shape kept is the one the held-out
+/// is held out. Models fitted on the rest (the early ones) stop the trees' growth and give the held-out residuals,
+/// which say how much wider than its own legs' residuals a model's are on days it has not seen
+/// (`intervalResiduals`); the linear part, the trees and the pairs kept are fitted again on every leg. The shape kept is the one the held-out
 /// days judged, fitted on the legs before them (fitted again on every leg, it moved the synthetic and independent
 /// histories' errors by ±0.7% either way, and it costs another fit); the parts on top of it learn the latest days.
 ///
@@ -36,6 +37,9 @@ struct TravelTraining {
         var pairs: PairCorrections
         /// The held-out legs' log residuals under the early models (in held-out order).
         var heldResiduals: [Double]
+        /// Every leg's log residual as far out of sample as the held-out days say (in `order`; see
+        /// `intervalResiduals`), or nil when their spread cannot be read (then the held-out residuals alone serve).
+        var intervalResiduals: [Double]?
     }
 
     /// What the early models make of the held-out slice under `offsets` (a shape's log time for each leg, or zeros).
@@ -72,7 +76,31 @@ struct TravelTraining {
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
                                             separateLast: riderCount)
         let pairs = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
-        return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals)
+        let inSample = order.map { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
+        return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals,
+                     intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals))
+    }
+
+    /// The residuals the intervals are cut from: every training leg's, under the parts kept, each side of the median
+    /// widened as the held-out days say the parts' own legs flatter them.
+    ///
+    /// The held-out residuals alone are a week of days: the noise of that week, clustered by day and rider, moved
+    /// their spread (and each band's) more than it truly differs from the weeks after, and trained intervals missed
+    /// their 80% by more than chance in 13 of 76 distance bands over nineteen histories (BENCHMARKS.md, "Intervals
+    /// from every training day"). Every training day reads that spread with five times the days, but a model's
+    /// residuals on the legs it learned from are too kind. How much too kind is read on the held-out legs, where
+    /// both are known for the same legs and so the same noise: the early models' residuals on them (out of sample)
+    /// against the kept parts' (in sample). Each side of every in-sample residual is scaled by that ratio of
+    /// P10–P50 and P50–P90 spreads, and the median moved by the two medians' difference. Nil when a spread is not
+    /// positive (nothing to scale by). `inSample` is in `order`, its last `heldOut.count` legs the held-out ones.
+    static func intervalResiduals(inSample: [Double], heldOut: [Double]) -> [Double]? {
+        guard heldOut.count <= inSample.count else { return nil }
+        let early = RidgeRegression.percentiles(heldOut), kept = RidgeRegression.percentiles(Array(inSample.suffix(heldOut.count)))
+        let all = RidgeRegression.percentiles(inSample)
+        let low = (early[1] - early[0]) / (kept[1] - kept[0]), high = (early[2] - early[1]) / (kept[2] - kept[1])
+        guard kept[1] - kept[0] > 0, kept[2] - kept[1] > 0, low.isFinite, high.isFinite, low > 0, high > 0 else { return nil }
+        let median = all[1] + early[1] - kept[1]
+        return inSample.map { median + ($0 - all[1]) * ($0 < all[1] ? low : high) }
     }
 
     /// The early linear part, trees (stopped on the held-out slice) and pairs on the log times less `offsets` (each
