@@ -75,10 +75,18 @@ struct TravelTraining {
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
                                             separateLast: riderCount)
-        let pairs = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
-        let inSample = order.map { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) {
+            y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0]
+        }
+        // Each leg's residual in sample: the pairs as learned, the shifts as they stood when it came (`pairs`).
+        let inSample = order.indices.map { k in
+            let i = order[k]
+            return y[i] - offsets[i] - linear.predict(x[i]) - explained[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i])
+                - shiftsBefore[k]
+        }
         return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals,
-                     intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals))
+                     intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals,
+                                                                         days: order[cut...].map { ETAModel.day(rows[$0]) }))
     }
 
     /// The residuals the intervals are cut from: every training leg's, under the parts kept, each side of the median
@@ -91,16 +99,31 @@ struct TravelTraining {
     /// residuals on the legs it learned from are too kind. How much too kind is read on the held-out legs, where
     /// both are known for the same legs and so the same noise: the early models' residuals on them (out of sample)
     /// against the kept parts' (in sample). Each side of every in-sample residual is scaled by that ratio of
-    /// P10–P50 and P50–P90 spreads, and the median moved by the two medians' difference. Nil when a spread is not
-    /// positive (nothing to scale by). `inSample` is in `order`, its last `heldOut.count` legs the held-out ones.
-    static func intervalResiduals(inSample: [Double], heldOut: [Double]) -> [Double]? {
-        guard heldOut.count <= inSample.count else { return nil }
-        let early = RidgeRegression.percentiles(heldOut), kept = RidgeRegression.percentiles(Array(inSample.suffix(heldOut.count)))
-        let all = RidgeRegression.percentiles(inSample)
-        let low = (early[1] - early[0]) / (kept[1] - kept[0]), high = (early[2] - early[1]) / (kept[2] - kept[1])
-        guard kept[1] - kept[0] > 0, kept[2] - kept[1] > 0, low.isFinite, high.isFinite, low > 0, high > 0 else { return nil }
-        let median = all[1] + early[1] - kept[1]
-        return inSample.map { median + ($0 - all[1]) * ($0 < all[1] ? low : high) }
+    /// P10–P50 and P50–P90 spreads, and the median moved by the two medians' difference.
+    ///
+    /// The ratios and the move are read day by day (`days`, one per held-out leg) and their medians over the days
+    /// taken: a change in the world on the held-out days (a closure the early models never saw and the kept parts
+    /// learned) makes the early models miss for a reason that is not the kept parts' optimism, and pooled, three
+    /// closed days of ten made every interval wider. With fewer than three days of `IntervalRegimes.minimumLegs`
+    /// legs, the held-out legs are read pooled. Nil when a spread is not positive (nothing to scale by). `inSample`
+    /// is in `order`, its last `heldOut.count` legs the held-out ones.
+    static func intervalResiduals(inSample: [Double], heldOut: [Double], days: [Int]) -> [Double]? {
+        guard heldOut.count <= inSample.count, days.count == heldOut.count else { return nil }
+        let kept = Array(inSample.suffix(heldOut.count))
+        // The P10–P50 and P50–P90 ratios (out of sample over in sample) and the medians' difference on some legs.
+        func measure(_ legs: [Int]) -> [Double]? {
+            let early = RidgeRegression.percentiles(legs.map { heldOut[$0] }), own = RidgeRegression.percentiles(legs.map { kept[$0] })
+            guard own[1] - own[0] > 0, own[2] - own[1] > 0 else { return nil }
+            let ratios = [(early[1] - early[0]) / (own[1] - own[0]), (early[2] - early[1]) / (own[2] - own[1]), early[1] - own[1]]
+            return ratios.allSatisfy(\.isFinite) && ratios[0] > 0 && ratios[1] > 0 ? ratios : nil
+        }
+        var byDay: [Int: [Int]] = [:]
+        for (k, day) in days.enumerated() { byDay[day, default: []].append(k) }
+        let daily = byDay.keys.sorted().compactMap { day in byDay[day]!.count >= IntervalRegimes.minimumLegs ? measure(byDay[day]!) : nil }
+        let read = daily.count >= 3 ? (0..<3).map { m in daily.map { $0[m] }.sorted().quantile(0.5) } : measure(Array(heldOut.indices))
+        guard let read else { return nil }
+        let all = RidgeRegression.percentiles(inSample), median = all[1] + read[2]
+        return inSample.map { median + ($0 - all[1]) * ($0 < all[1] ? read[0] : read[1]) }
     }
 
     /// The early linear part, trees (stopped on the held-out slice) and pairs on the log times less `offsets` (each
@@ -113,7 +136,7 @@ struct TravelTraining {
                                    validation: (held.map { z[$0] }, held.map { left[$0] }), categorical: ETAModel.treeCategories)
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
-        let pairs = ETAModel.pairs(learning: before, keys: keys, driving: driving) { left[$0] - explained[$0] }
+        let pairs = ETAModel.pairs(learning: before, keys: keys, driving: driving) { left[$0] - explained[$0] }.corrections
         let residuals = held.map { left[$0] - explained[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
         let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
         return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, misses: misses)
