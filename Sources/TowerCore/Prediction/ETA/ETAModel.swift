@@ -137,8 +137,9 @@ public struct ETAModel: Codable, Sendable {
                 pairs = parts.pairs
                 if let residuals = parts.intervalResiduals {
                     travel.calibrate(residuals: residuals)
-                    regimes = IntervalRegimes(residuals: residuals, km: order.map { ETAModel.roadKm(usable[$0]) }, hours: order.map { ETAModel.hour(usable[$0]) },
-                                              days: order.map { ETAModel.day(usable[$0]) }, heldOut: parts.heldResiduals)
+                    regimes = IntervalRegimes(residuals: residuals, km: order.map { ETAModel.roadKm(usable[$0]) },
+                                              hours: order.map { ETAModel.hour(usable[$0]) }, days: order.map { ETAModel.day(usable[$0]) },
+                                              heldOut: parts.heldResiduals)
                 } else {
                     travel.calibrate(residuals: parts.heldResiduals)
                     regimes = IntervalRegimes(residuals: parts.heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
@@ -181,9 +182,9 @@ public struct ETAModel: Codable, Sendable {
         let d = dwell.predict(ETAModel.dwellFeatures(row, vocabulary)) + (dwellTrees?.predict(ETAModel.dwellTreeFeatures(row, vocabulary)) ?? 0)
         let km = ETAModel.roadKm(row), hour = ETAModel.hour(row)
         let quantiles = calibration.scaled(shapedQuantiles(km: km, hour: hour), km: km, hour: hour)
-        // The P50 is the fit itself; the residuals shape only the interval around it. Their median is moved to the
-        // earlier fit's on the held-out days, which the final one has learned, and a regime's median of its own legs
-        // would add its own noise to every leg of the regime.
+        // The P50 is the fit itself; the residuals place only the P10 and the P90 around it. Their median is not the
+        // fit's (it is moved by what the early models missed by on the held-out days, which the kept one has learned),
+        // and a regime's median of its own legs would add its own noise to every leg of the regime.
         let offsets = [quantiles[0], min(max(0, quantiles[0]), quantiles[2]), quantiles[2]]
         let travelSeconds = offsets.map { max(0, exp(min(t + $0, ETAModel.longestLogTime)) - ETAModel.travelShift) }
         return Prediction(travel: travelSeconds, dwell: max(0, exp(min(d, ETAModel.longestLogTime)) - ETAModel.dwellShift))

@@ -1,16 +1,16 @@
 /// Intervals that hold across conditions, not only on average: residuals as far out of sample as the held-out days
-/// say (conformal; `TravelTraining.intervalResiduals`) are split by distance band and hour band, and each regime keeps
-/// how its P10 / P50 / P90 sit against the overall ones. The overall
-/// percentiles keep moving online (`RidgeRegression` recalibrates them from recent legs); each regime's shape
-/// rides on them: its P50 shifted by its offset, its spreads scaled by its ratios. That P50 only centres the interval
+/// say (conformal; `TravelTraining.intervalResiduals`) are split by distance band and hour band, and each regime
+/// keeps how its P10 / P50 / P90 sit against the overall ones. The overall percentiles keep moving online
+/// (`RidgeRegression` recalibrates them from recent legs); each regime's shape rides on them: its P50 shifted by its offset, its spreads scaled by its ratios. That P50 only centres the interval
 /// (the P10 and P90 are placed from it); a leg's predicted P50 is the model's fit (`ETAModel.predict`).
 ///
 /// Distance bands end at the legs' quartiles and at 1, 2 and 4 km (the bands coverage is reported by), so a city of
 /// long legs still has its short ones apart.
 ///
-/// A regime's own legs are few (and clustered by rider and day), so its shape is weighed against a wider one: its distance band's shape over all hours combined with its hour band's over all distances
-/// (offsets added, ratios multiplied, as `IntervalCalibration` combines its factors); each of those is weighed
-/// against the overall shape in turn. A group's own legs count n / (n + k). For regimes k is 400 legs (measured: a
+/// A regime's own legs are few (and clustered by rider and day), so its shape is weighed against a wider one: its
+/// distance band's shape over all hours combined with its hour band's over all distances (offsets added, ratios
+/// multiplied, as `IntervalCalibration` combines its factors); each of those is weighed against the overall shape in
+/// turn. A group's own legs count n / (n + k). For regimes k is 400 legs (measured: a
 /// week's regimes differ by chance more than they truly do); for distance bands 25, as short legs are truly wider:
 /// weighed against 400 legs, the bands under 1 km covered 77% of their legs on average over thirty-one histories
 /// (BENCHMARKS.md, "Learned ETAs"). For hour bands the held-out days
@@ -33,8 +33,8 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
     static let minimumLegs = 40
     /// How many legs of the wider shape a regime's own legs are weighed against: legs are clustered by rider and day,
     /// so a regime's percentiles from a few hundred of them (a week's, as the regimes were cut from when this was
-    /// measured) move more from week to week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by band on the days after, shapes
-    /// whole and weighed).
+    /// measured) move more from week to week than regimes truly differ (BENCHMARKS.md, "Learned ETAs": coverage by
+    /// band on the days after, shapes whole and weighed).
     static let widerShapeLegs = 400.0
     /// How many legs of the overall shape a distance band's own legs are weighed against: few, as a distance band
     /// differs truly and the same way on every history (the short legs' spread is wider), where weighed as heavily
