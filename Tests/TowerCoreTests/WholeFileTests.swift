@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 import TowerCore
@@ -32,6 +35,36 @@ import TowerCore
         #expect(Self.message { try WholeFile.checkWritable(folder + "/h.csv", what: "the history") } == nil)
         #expect(!FileManager.default.fileExists(atPath: folder + "/h.csv"), "a check writes nothing")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "a failed write leaves no temporary file")
+    }
+
+    /// A named pipe (as `/dev/stdout` or `/dev/null` would be) is written in place and stays a pipe: renamed over,
+    /// `tower eta synth /dev/null` run as root replaced the device with a file. A link to a file replaces the file it
+    /// names and stays a link.
+    @Test func aPipeOrADeviceIsWrittenInPlaceAndALinkStaysALink() throws {
+        let folder = Scratch.path("whole-file-pipe")
+        try WholeFile.makeFolder(folder, what: "the folder")
+        let pipe = folder + "/pipe"
+        try #require(mkfifo(pipe, 0o600) == 0)
+        // A reader that does not wait for a writer, so the write below can open the pipe (and a build that renamed a
+        // file over it fails the checks below instead of hanging).
+        let reader = open(pipe, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        try WholeFile.checkWritable(pipe, what: "the history")
+        try WholeFile.write(Data("through the pipe".utf8), to: pipe, what: "the history")
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let got = read(reader, &buffer, buffer.count)
+        var status = stat()
+        #expect(lstat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "still a pipe")
+        #expect(got > 0 && String(decoding: buffer.prefix(max(got, 0)), as: UTF8.self) == "through the pipe")
+
+        let file = folder + "/model.json", link = folder + "/current"
+        try WholeFile.write(Data("old".utf8), to: file, what: "the model")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        try WholeFile.write(Data("new".utf8), to: link, what: "the model")
+        #expect(lstat(link, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK, "still a link")
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["current", "model.json", "pipe"])
     }
 
     @Test func aFolderIsMadeWithItsParentsAndAFileInTheWayIsNamed() throws {

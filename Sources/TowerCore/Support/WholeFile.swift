@@ -9,34 +9,57 @@ import Glibc
 public enum WholeFile {
     /// Writes `data` to `path`, replacing what is there: written beside it and renamed over it, so a reader never sees
     /// half a file and a failed write leaves the old one. `what` names the file in the error ("the report").
+    ///
+    /// A path that is there and is not a file (`/dev/null`, `/dev/stdout`, a named pipe) is written in place: renamed
+    /// over, a device was replaced by a file (as root, `/dev/null` itself), and elsewhere the file beside it could not
+    /// be made. A link to a file replaces the file it names, and stays a link.
     public static func write(_ data: Data, to path: String, what: String) throws {
         guard !path.isEmpty else { throw ToolError("cannot write \(what): no path given") }
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            throw ToolError("cannot write \(what) \(shown(path)): it is a folder")
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw ToolError("cannot write \(what) \(shown(path)): it is a folder") }
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))") }
+            var failure = writeAll(data, to: fd)
+            if close(fd) != 0, failure == 0 { failure = errno }
+            guard failure == 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(failure))") }
+            return
         }
-        let temporary = path + ".\(getpid()).tmp"
+        let destination = linkedFile(path) ?? path
+        let temporary = destination + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))") }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+        var failure = writeAll(data, to: fd)
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary, destination) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw ToolError("cannot write \(what) \(shown(path)): \(reason(failure))")
+        }
+    }
+
+    /// Writes all of `data` to `fd`; the system's error code, or 0.
+    private static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32 in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = errno
-                    return
+                    return errno
                 }
                 offset += written
             }
+            return 0
         }
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure == 0, rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw ToolError("cannot write \(what) \(shown(path)): \(reason(failure))")
-        }
+    }
+
+    /// The file a symbolic link at `path` leads to, when it is one and its file is there; nil otherwise.
+    private static func linkedFile(_ path: String) -> String? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Creates the folder `path` and any missing parents; a folder already there is fine, a file in the way is named.
@@ -58,14 +81,17 @@ public enum WholeFile {
     }
 
     /// Whether `path` can be written, checked before work whose result goes there (hours of simulation, say): its
-    /// folder exists and is writable, and it is not a folder itself.
+    /// folder exists and is writable, and it is not a folder itself; or it is a device or a pipe this process may
+    /// write (`write` writes those in place).
     public static func checkWritable(_ path: String, what: String) throws {
         guard !path.isEmpty else { throw ToolError("cannot write \(what): no path given") }
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            throw ToolError("cannot write \(what) \(shown(path)): it is a folder")
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw ToolError("cannot write \(what) \(shown(path)): it is a folder") }
+            guard access(path, W_OK) == 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))") }
+            return
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = ((linkedFile(path) ?? path) as NSString).deletingLastPathComponent
         guard access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
             throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))")
         }
