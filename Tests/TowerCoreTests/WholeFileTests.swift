@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 import Testing
 import TestSupport
 import TowerCore
@@ -38,8 +39,8 @@ import TowerCore
     }
 
     /// A named pipe (as `/dev/stdout` or `/dev/null` would be) is written in place and stays a pipe: renamed over,
-    /// `tower eta synth /dev/null` run as root replaced the device with a file. A link to a file replaces the file it
-    /// names and stays a link.
+    /// `tower eta synth /dev/null` run as root replaced the device with a file. A pipe nobody reads is refused at
+    /// once. A link to a file replaces the file it names and stays a link.
     @Test func aPipeOrADeviceIsWrittenInPlaceAndALinkStaysALink() throws {
         let folder = Scratch.path("whole-file-pipe")
         try WholeFile.makeFolder(folder, what: "the folder")
@@ -57,6 +58,25 @@ import TowerCore
         var status = stat()
         #expect(lstat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "still a pipe")
         #expect(got > 0 && String(decoding: buffer.prefix(max(got, 0)), as: UTF8.self) == "through the pipe")
+
+        // Nobody reading: refused at once, by name, not waited on. (Written on a thread, so a build that waits
+        // fails the test instead of holding the run: the pipe is opened for reading after a while to let it go.)
+        let lonely = folder + "/lonely"
+        try #require(mkfifo(lonely, 0o600) == 0)
+        let done = DispatchSemaphore(value: 0), outcome = Mutex<String?>(nil)
+        Thread.detachNewThread {
+            outcome.withLock { $0 = Self.message { try WholeFile.write(Data("x".utf8), to: lonely, what: "the history") } }
+            done.signal()
+        }
+        let answered = done.wait(timeout: .now() + 5) == .success
+        if !answered {
+            let release = open(lonely, O_RDONLY | O_NONBLOCK)  // kept open until the write is through: no broken pipe
+            done.wait()
+            close(release)
+        }
+        #expect(answered, "a write to a pipe nobody reads waited")
+        #expect(outcome.withLock { $0 } == "cannot write the history \(lonely): it is a named pipe nobody is reading")
+        try FileManager.default.removeItem(atPath: lonely)
 
         let file = folder + "/model.json", link = folder + "/current"
         try WholeFile.write(Data("old".utf8), to: file, what: "the model")

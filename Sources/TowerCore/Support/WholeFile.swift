@@ -12,14 +12,21 @@ public enum WholeFile {
     ///
     /// A path that is there and is not a file (`/dev/null`, `/dev/stdout`, a named pipe) is written in place: renamed
     /// over, a device was replaced by a file (as root, `/dev/null` itself), and elsewhere the file beside it could not
-    /// be made. A link to a file replaces the file it names, and stays a link.
+    /// be made. A named pipe nobody reads is refused at once, not waited on. A link to a file replaces the file it
+    /// names, and stays a link.
     public static func write(_ data: Data, to path: String, what: String) throws {
         guard !path.isEmpty else { throw ToolError("cannot write \(what): no path given") }
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             guard status.st_mode & S_IFMT != S_IFDIR else { throw ToolError("cannot write \(what) \(shown(path)): it is a folder") }
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))") }
+            // Opened without waiting: a named pipe nobody reads would hold the open for ever.
+            let fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else {
+                let failure = errno
+                throw ToolError("cannot write \(what) \(shown(path)): "
+                                + (failure == ENXIO && status.st_mode & S_IFMT == S_IFIFO ? "it is a named pipe nobody is reading" : reason(failure)))
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)  // then written as any file, waiting for room
             var failure = writeAll(data, to: fd)
             if close(fd) != 0, failure == 0 { failure = errno }
             guard failure == 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(failure))") }
