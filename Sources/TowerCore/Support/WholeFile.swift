@@ -18,30 +18,29 @@ public enum WholeFile {
         guard !path.isEmpty else { throw ToolError("cannot write \(what): no path given") }
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
-            guard status.st_mode & S_IFMT != S_IFDIR else { throw ToolError("cannot write \(what) \(shown(path)): it is a folder") }
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw cannotWrite(what, path, "it is a folder") }
             // Opened without waiting: a named pipe nobody reads would hold the open for ever.
             let fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else {
                 let failure = errno
-                throw ToolError("cannot write \(what) \(shown(path)): "
-                                + (failure == ENXIO && status.st_mode & S_IFMT == S_IFIFO ? "it is a named pipe nobody is reading" : reason(failure)))
+                throw cannotWrite(what, path, failure == ENXIO && status.st_mode & S_IFMT == S_IFIFO ? "it is a named pipe nobody is reading" : reason(failure))
             }
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)  // then written as any file, waiting for room
             var failure = writeAll(data, to: fd)
             if close(fd) != 0, failure == 0 { failure = errno }
-            guard failure == 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(failure))") }
+            guard failure == 0 else { throw cannotWrite(what, path, reason(failure)) }
             return
         }
         let destination = linkedFile(path) ?? path
         let temporary = destination + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))") }
+        guard fd >= 0 else { throw cannotWrite(what, path, reason(errno)) }
         var failure = writeAll(data, to: fd)
         if close(fd) != 0, failure == 0 { failure = errno }
         if failure == 0, rename(temporary, destination) != 0 { failure = errno }
         if failure != 0 {
             unlink(temporary)
-            throw ToolError("cannot write \(what) \(shown(path)): \(reason(failure))")
+            throw cannotWrite(what, path, reason(failure))
         }
     }
 
@@ -94,13 +93,13 @@ public enum WholeFile {
         guard !path.isEmpty else { throw ToolError("cannot write \(what): no path given") }
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
-            guard status.st_mode & S_IFMT != S_IFDIR else { throw ToolError("cannot write \(what) \(shown(path)): it is a folder") }
-            guard access(path, W_OK) == 0 else { throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))") }
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw cannotWrite(what, path, "it is a folder") }
+            guard access(path, W_OK) == 0 else { throw cannotWrite(what, path, reason(errno)) }
             return
         }
         let folder = ((linkedFile(path) ?? path) as NSString).deletingLastPathComponent
         guard access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
-            throw ToolError("cannot write \(what) \(shown(path)): \(reason(errno))")
+            throw cannotWrite(what, path, reason(errno))
         }
     }
 
@@ -119,6 +118,11 @@ public enum WholeFile {
     }
 
     private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// The error of a write to `path` that cannot happen, and why.
+    private static func cannotWrite(_ what: String, _ path: String, _ why: String) -> ToolError {
+        ToolError("cannot write \(what) \(shown(path)): \(why)")
+    }
 
     /// A path from the command line as it may be shown on a terminal.
     private static func shown(_ path: String) -> String { TextSanitizer.clean(path) }

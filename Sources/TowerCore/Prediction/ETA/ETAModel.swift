@@ -135,16 +135,12 @@ public struct ETAModel: Codable, Sendable {
                 trees = parts.trees
                 travel = parts.linear
                 pairs = parts.pairs
-                if let residuals = parts.intervalResiduals {
-                    travel.calibrate(residuals: residuals)
-                    regimes = IntervalRegimes(residuals: residuals, km: order.map { ETAModel.roadKm(usable[$0]) },
-                                              hours: order.map { ETAModel.hour(usable[$0]) }, days: order.map { ETAModel.day(usable[$0]) },
-                                              heldOut: parts.heldResiduals)
-                } else {
-                    travel.calibrate(residuals: parts.heldResiduals)
-                    regimes = IntervalRegimes(residuals: parts.heldResiduals, km: held.map { ETAModel.roadKm(usable[$0]) },
-                                              hours: held.map { ETAModel.hour(usable[$0]) }, days: held.map { ETAModel.day(usable[$0]) })
-                }
+                // Every leg's residuals, widened as the held-out days say; the held-out ones alone when they cannot say.
+                let (residuals, legs, heldOut) = parts.intervalResiduals.map { ($0, Array(order), Optional(parts.heldResiduals)) }
+                    ?? (parts.heldResiduals, Array(held), nil)
+                travel.calibrate(residuals: residuals)
+                regimes = IntervalRegimes(residuals: residuals, km: legs.map { ETAModel.roadKm(usable[$0]) }, hours: legs.map { ETAModel.hour(usable[$0]) },
+                                          days: legs.map { ETAModel.day(usable[$0]) }, heldOut: heldOut)
                 calibration = IntervalCalibration(distanceCuts: regimes?.distanceCuts ?? [])
             } else {
                 let early = try ETAModel.robustFit(rows: order[..<cut].map { x[$0] }, targets: order[..<cut].map { y[$0] }, separateLast: riders.count)

@@ -75,14 +75,12 @@ struct TravelTraining {
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
                                             separateLast: riderCount)
-        let (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) {
-            y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0]
-        }
+        let left = rows.indices.map { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) { left[$0] }
         // Each leg's residual in sample: the pairs as learned, the shifts as they stood when it came (`pairs`).
         let inSample = order.indices.map { k in
             let i = order[k]
-            return y[i] - offsets[i] - linear.predict(x[i]) - explained[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i])
-                - shiftsBefore[k]
+            return left[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i]) - shiftsBefore[k]
         }
         return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals,
                      intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals,
