@@ -271,15 +271,17 @@ public struct ETAModel: Codable, Sendable {
     }
 
     /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them, each
-    /// leg's share of driving as `driving` says; and each leg's shifts as they stood before it (in `rows` order), what
-    /// they moved it by when it was predicted. A shift follows the world (a zone closed on day 46 is shifted from
-    /// then on), so its value at the end is not what it was for the legs before a change.
-    static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], driving: [Double],
+    /// leg's share of driving as `driving` says, starting from `start`; and each leg's shifts of the kinds `reading`
+    /// as they stood before it (in `rows` order), what they moved it by when it was predicted. A shift follows the
+    /// world (a zone closed on day 46 is shifted from then on), so its value at the end is not what it was for the
+    /// legs before a change.
+    static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], driving: [Double], from start: PairCorrections = PairCorrections(),
+                      reading kinds: Set<PairCorrections.Kind> = PairCorrections.Kind.shifts,
                       residual: (Int) -> Double) -> (corrections: PairCorrections, shiftsBefore: [Double]) {
-        var pairs = PairCorrections(), shiftsBefore: [Double] = []
+        var pairs = start, shiftsBefore: [Double] = []
         shiftsBefore.reserveCapacity(rows.count)
         for i in rows {
-            shiftsBefore.append(pairs.correction(keys[i].filter { $0.0.isShift }, driving: driving[i]))
+            shiftsBefore.append(pairs.correction(keys[i].filter { kinds.contains($0.0) }, driving: driving[i]))
             pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: true, driving: driving[i])
             pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: false)
         }

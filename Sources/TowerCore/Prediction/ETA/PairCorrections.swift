@@ -23,6 +23,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
         /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
         var isShift: Bool { self == .throughShift || self == .riderShift || self == .doorShift }
+        static let shifts = Set(allCases.filter(\.isShift))
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995

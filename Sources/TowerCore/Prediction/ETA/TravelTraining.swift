@@ -47,6 +47,9 @@ struct TravelTraining {
         var linear: RidgeRegression
         var rounds: Int
         var heldResiduals: [Double]
+        /// What the shift of the zone it drives through moved each leg by when it came, walked on through the held-out
+        /// legs (by row index).
+        var throughShifts: [Double]
         /// How far each held-out leg's predicted time is from its time, in seconds.
         var misses: [Double]
     }
@@ -66,15 +69,21 @@ struct TravelTraining {
             }
         }
         // The trees again on every leg, for as many rounds as the early ones kept, so the latest days (nearest the
-        // days the model will predict) shape them too.
+        // days the model will predict) shape them too. They and the linear part learn each leg less what the early
+        // models' shift of the zone it drives through moved it by when it came: a closure of the roads is that
+        // shift's to carry. Learning the closed legs as they were, the trees took part of a closure in the training
+        // days' last three in sample, on those legs alone, and left the shift at the end short of it: the frozen
+        // model timed every closed leg after too fast. (Taking out the door zones' and the riders' shifts too, which
+        // also fire as a closure starts and on a rider's odd day, cost 3% of the travel error on a synthetic history;
+        // BENCHMARKS.md, "A closure in the training days' tail".)
         var settings = BoostedTrees.Settings()
         settings.rounds = early.rounds
-        let trees = BoostedTrees.fit(rows: order.map { z[$0] }, targets: order.map { y[$0] - offsets[$0] - early.linear.predict(x[$0]) },
+        let stable = rows.indices.map { y[$0] - offsets[$0] - early.throughShifts[$0] }
+        let trees = BoostedTrees.fit(rows: order.map { z[$0] }, targets: order.map { stable[$0] - early.linear.predict(x[$0]) },
                                      validation: ([], []), categorical: ETAModel.treeCategories, settings: settings)
         var explained = none
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
-        let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { y[$0] - offsets[$0] - explained[$0] },
-                                            separateLast: riderCount)
+        let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { stable[$0] - explained[$0] }, separateLast: riderCount)
         let left = rows.indices.map { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
         let (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving) { left[$0] }
         // Each leg's residual in sample: the pairs as learned, the shifts as they stood when it came (`pairs`).
@@ -134,10 +143,16 @@ struct TravelTraining {
                                    validation: (held.map { z[$0] }, held.map { left[$0] }), categorical: ETAModel.treeCategories)
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
-        let pairs = ETAModel.pairs(learning: before, keys: keys, driving: driving) { left[$0] - explained[$0] }.corrections
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: [.throughShift]) { left[$0] - explained[$0] }
         let residuals = held.map { left[$0] - explained[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
         let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
-        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, misses: misses)
+        // The shifts walked on through the held-out legs, learning them as they come (the residuals above are the
+        // pairs' as they stood at the cut: the model is judged frozen).
+        let shiftsHeld = ETAModel.pairs(learning: held, keys: keys, driving: driving, from: pairs, reading: [.throughShift]) { left[$0] - explained[$0] }
+            .shiftsBefore
+        var shifts = [Double](repeating: 0, count: rows.count)
+        for (k, i) in order.enumerated() { shifts[i] = k < cut ? shiftsBefore[k] : shiftsHeld[k - cut] }
+        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, throughShifts: shifts, misses: misses)
     }
 
     /// Whether the legs missed by `with` (seconds) are missed by less than by `without`, by more than one standard
