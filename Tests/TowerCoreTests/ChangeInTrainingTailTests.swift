@@ -24,4 +24,22 @@ import Testing
         let bias = logs.reduce(0, +) / Double(logs.count)
         #expect(logs.count > 500 && abs(bias) < 0.045, "closed legs \(logs.count), mean log(P50 / noise-free) \(bias)")
     }
+
+    /// Only the change still holding at the end is taken out of what the trees learn: walked back from the last leg,
+    /// each zone's legs until its shift was last at zero. In time order (from 0), zone 1 changed twice, the first change
+    /// over (leg 1: a day's odd traffic, or the day's jam) and the second still holding (legs 5 and 7); zone 2 changed
+    /// (legs 3 and 4) and came back (leg 6); a leg through no known zone has no shift. Rows are taken in `order`, not
+    /// as stored.
+    @Test func onlyEachZonesChangeStillHoldingAtTheEndIsTakenOut() {
+        let through = { (zone: Int) in [(PairCorrections.Kind.throughShift, zone), (.doorShift, 9)] }
+        // Legs in time order: zone 1, 1, 1, 2, 2, 1, 2, 1, none.
+        let zones: [Int?] = [1, 1, 1, 2, 2, 1, 2, 1, nil]
+        let shifts = [0.0, 0.3, 0, 0.4, 0.1, 0.5, 0, 0.6, 0]
+        // Stored backwards, so the rows' order is not time's.
+        let keys = zones.reversed().map { $0.map(through) ?? [(.doorShift, 9)] }
+        let order = Array((0..<zones.count).reversed())
+        let latest = TravelTraining.latestChanges(shifts, order: order, keys: keys)
+        let inTime = order.map { latest[$0] }
+        #expect(inTime == [0, 0, 0, 0, 0, 0.5, 0, 0.6, 0], "\(inTime)")
+    }
 }

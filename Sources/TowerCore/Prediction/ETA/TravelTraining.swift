@@ -48,7 +48,8 @@ struct TravelTraining {
         var rounds: Int
         var heldResiduals: [Double]
         /// What the shift of the zone it drives through moved each leg by when it came, walked on through the held-out
-        /// legs (by row index).
+        /// legs (by row index), on the legs of each zone's change still holding at the end (`latestChanges`; zero
+        /// elsewhere).
         var throughShifts: [Double]
         /// How far each held-out leg's predicted time is from its time, in seconds.
         var misses: [Double]
@@ -70,12 +71,13 @@ struct TravelTraining {
         }
         // The trees again on every leg, for as many rounds as the early ones kept, so the latest days (nearest the
         // days the model will predict) shape them too. They and the linear part learn each leg less what the early
-        // models' shift of the zone it drives through moved it by when it came: a closure of the roads is that
-        // shift's to carry. Learning the closed legs as they were, the trees took part of a closure in the training
-        // days' last three in sample, on those legs alone, and left the shift at the end short of it: the frozen
-        // model timed every closed leg after too fast. (Taking out the door zones' and the riders' shifts too, which
-        // also fire as a closure starts and on a rider's odd day, cost 3% of the travel error on a synthetic history;
-        // BENCHMARKS.md, "A closure in the training days' tail".)
+        // models' shift of the zone it drives through moved it by when it came, where that zone's change still holds
+        // at the end (`latestChanges`): a closure of the roads is that shift's to carry. Learning the closed legs as
+        // they were, the trees took part of a closure in the training days' last three in sample, on those legs
+        // alone, and left the shift at the end short of it: the frozen model timed every closed leg after too fast.
+        // (Taking out the door zones' and the riders' shifts too, which also fire as a closure starts and on a rider's
+        // odd day, cost 3% of the travel error on a synthetic history; BENCHMARKS.md, "A closure in the training
+        // days' tail".)
         var settings = BoostedTrees.Settings()
         settings.rounds = early.rounds
         let stable = rows.indices.map { y[$0] - offsets[$0] - early.throughShifts[$0] }
@@ -150,9 +152,23 @@ struct TravelTraining {
         // pairs' as they stood at the cut: the model is judged frozen).
         let shiftsHeld = ETAModel.pairs(learning: held, keys: keys, driving: driving, from: pairs, reading: [.throughShift]) { left[$0] - explained[$0] }
             .shiftsBefore
-        var shifts = [Double](repeating: 0, count: rows.count)
-        for (k, i) in order.enumerated() { shifts[i] = k < cut ? shiftsBefore[k] : shiftsHeld[k - cut] }
-        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, throughShifts: shifts, misses: misses)
+        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals,
+                     throughShifts: TravelTraining.latestChanges(shiftsBefore + shiftsHeld, order: order, keys: keys), misses: misses)
+    }
+
+    /// Each leg's shift (`shifts`, in `order`) where it belongs to the change still holding in the zone the leg drives
+    /// through when the training days end, and zero elsewhere (by row index): walked back from the last leg, a zone's
+    /// legs count until its shift was last at zero. A change that came and went (a jam at the same hour every day, a
+    /// day's odd traffic) is the city's pattern or its noise, the trees' to learn or to leave: taking out every change
+    /// the shifts saw moved the shipped history's model, and with it every simulated day (BENCHMARKS.md, "A closure in
+    /// the training days' tail").
+    static func latestChanges(_ shifts: [Double], order: [Int], keys: [[(PairCorrections.Kind, Int)]]) -> [Double] {
+        var latest = [Double](repeating: 0, count: keys.count), settled = Set<Int>()
+        for (k, i) in zip(order.indices, order).reversed() {
+            guard let zone = keys[i].first(where: { $0.0 == .throughShift })?.1, !settled.contains(zone) else { continue }
+            if shifts[k] == 0 { settled.insert(zone) } else { latest[i] = shifts[k] }
+        }
+        return latest
     }
 
     /// Whether the legs missed by `with` (seconds) are missed by less than by `without`, by more than one standard
