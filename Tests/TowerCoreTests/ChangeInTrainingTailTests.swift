@@ -7,9 +7,9 @@ import Testing
 @Suite struct ChangeInTrainingTailTests {
     /// A zone closed for the training days' last three (closed from day 23, trained on days 1–25, tested on 26–30, all
     /// closed), on three synthetic cities: the model as trained, never learning online, times the 890 closed test legs
-    /// 3.2% short of their noise-free time on average (−0.032 in log). When the trees and the linear part learned every
-    /// leg as it was, they took part of the closure in sample, on those three days' legs alone, and left the shift
-    /// through the zone short of it: 6.0% short (−0.060; on the city of fewest closed legs 12%).
+    /// about 3% short of their noise-free time (mean log −0.032). When the trees and the linear part learned every leg
+    /// as it was, they took part of the closure in sample, on those three days' legs alone, and left the shift through
+    /// the zone short of it: about 6% short (−0.060; on the city of fewest closed legs about 12%).
     @Test func aClosureInTheLastTrainingDaysIsCarriedByTheShifts() throws {
         var logs: [Double] = []
         for seed: UInt64 in [2, 3, 5] {
