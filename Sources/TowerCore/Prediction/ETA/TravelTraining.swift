@@ -47,12 +47,14 @@ struct TravelTraining {
         var linear: RidgeRegression
         var rounds: Int
         var heldResiduals: [Double]
-        /// What the shift of the zone it drives through moved each leg by when it came, walked on through the held-out
-        /// legs (by row index), on the legs of each zone's change still holding at the end (`latestChanges`; zero
-        /// elsewhere).
-        var throughShifts: [Double]
         /// How far each held-out leg's predicted time is from its time, in seconds.
         var misses: [Double]
+        /// The pairs as they stood at the cut, what the shift of the zone each leg before it drives through moved it
+        /// by (in `order`), and each leg's residual before the pairs (by row index): where the walk through the
+        /// held-out legs starts (`changesHolding`).
+        var pairs: PairCorrections
+        var throughShiftsBefore: [Double]
+        var unpaired: [Double]
     }
 
     func parts(shaped: Bool) throws -> Parts {
@@ -62,10 +64,11 @@ struct TravelTraining {
         let timings = shape.map { shape in rows.map { shape.timing($0, vocabulary) } }
         let driving = timings?.map(\.pace) ?? [Double](repeating: 1, count: rows.count)
         var early = try self.early(under: none, driving: driving), offsets = none, kept = false
+        let heldDays = order[cut...].map { ETAModel.day(rows[$0]) }
         if let timings {
             let shapeTimes = timings.map(\.value)
             let withShape = try self.early(under: shapeTimes, driving: driving)
-            if TravelTraining.helps(withShape.misses, over: early.misses, days: order[cut...].map { ETAModel.day(rows[$0]) }) {
+            if TravelTraining.helps(withShape.misses, over: early.misses, days: heldDays) {
                 (early, offsets, kept) = (withShape, shapeTimes, true)
             }
         }
@@ -80,7 +83,8 @@ struct TravelTraining {
         // days' tail".)
         var settings = BoostedTrees.Settings()
         settings.rounds = early.rounds
-        let stable = rows.indices.map { y[$0] - offsets[$0] - early.throughShifts[$0] }
+        let through = changesHolding(after: early, driving: driving)
+        let stable = rows.indices.map { y[$0] - offsets[$0] - through[$0] }
         let trees = BoostedTrees.fit(rows: order.map { z[$0] }, targets: order.map { stable[$0] - early.linear.predict(x[$0]) },
                                      validation: ([], []), categorical: ETAModel.treeCategories, settings: settings)
         var explained = none
@@ -94,8 +98,17 @@ struct TravelTraining {
             return left[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i]) - shiftsBefore[k]
         }
         return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals,
-                     intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals,
-                                                                         days: order[cut...].map { ETAModel.day(rows[$0]) }))
+                     intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals, days: heldDays))
+    }
+
+    /// What the early models' shift of the zone each leg drives through moved it by when it came, walked on from the
+    /// cut through the held-out legs (learning them as they come), on the legs of each zone's change still holding at
+    /// the end (`latestChanges`; zero elsewhere, by row index). Walked for the early models kept alone.
+    private func changesHolding(after early: Early, driving: [Double]) -> [Double] {
+        let held = ETAModel.pairs(learning: order[cut...], keys: keys, driving: driving, from: early.pairs, reading: [.throughShift]) {
+            early.unpaired[$0]
+        }
+        return TravelTraining.latestChanges(early.throughShiftsBefore + held.shiftsBefore, order: order, keys: keys)
     }
 
     /// The residuals the intervals are cut from: every training leg's, under the parts kept, each side of the median
@@ -145,15 +158,13 @@ struct TravelTraining {
                                    validation: (held.map { z[$0] }, held.map { left[$0] }), categorical: ETAModel.treeCategories)
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
-        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: [.throughShift]) { left[$0] - explained[$0] }
-        let residuals = held.map { left[$0] - explained[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
+        let unpaired = rows.indices.map { left[$0] - explained[$0] }
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: [.throughShift]) { unpaired[$0] }
+        // The held-out legs judged by the pairs as they stood at the cut: the model is judged frozen.
+        let residuals = held.map { unpaired[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
         let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
-        // The shifts walked on through the held-out legs, learning them as they come (the residuals above are the
-        // pairs' as they stood at the cut: the model is judged frozen).
-        let shiftsHeld = ETAModel.pairs(learning: held, keys: keys, driving: driving, from: pairs, reading: [.throughShift]) { left[$0] - explained[$0] }
-            .shiftsBefore
-        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals,
-                     throughShifts: TravelTraining.latestChanges(shiftsBefore + shiftsHeld, order: order, keys: keys), misses: misses)
+        return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, misses: misses, pairs: pairs,
+                     throughShiftsBefore: shiftsBefore, unpaired: unpaired)
     }
 
     /// Each leg's shift (`shifts`, in `order`) where it belongs to the change still holding in the zone the leg drives
