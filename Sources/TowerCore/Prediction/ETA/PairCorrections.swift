@@ -23,7 +23,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
         /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
         var isShift: Bool { self == .throughShift || self == .riderShift || self == .doorShift }
-        static let shifts = Set(allCases.filter(\.isShift))
+        static let shifts = allCases.filter(\.isShift)
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995
@@ -122,6 +122,14 @@ struct PairCorrections: Codable, Sendable, Equatable {
     func correction(_ keys: [(Kind, Int)], driving: Double = 1) -> Double {
         keys.reduce(0) { total, pair in
             guard let entry = entries[pair.0.rawValue][pair.1] else { return total }
+            return total + PairCorrections.moved(pair.0, by: PairCorrections.value(pair.0, entry), driving: driving)
+        }
+    }
+
+    /// The part of the leg's correction that `kind` makes (`correction` over its keys of that kind alone).
+    func correction(_ keys: [(Kind, Int)], of kind: Kind, driving: Double = 1) -> Double {
+        keys.reduce(0) { total, pair in
+            guard pair.0 == kind, let entry = entries[pair.0.rawValue][pair.1] else { return total }
             return total + PairCorrections.moved(pair.0, by: PairCorrections.value(pair.0, entry), driving: driving)
         }
     }

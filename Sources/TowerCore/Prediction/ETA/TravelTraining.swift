@@ -49,11 +49,11 @@ struct TravelTraining {
         var heldResiduals: [Double]
         /// How far each held-out leg's predicted time is from its time, in seconds.
         var misses: [Double]
-        /// The pairs as they stood at the cut, what the shift of the zone each leg before it drives through moved it
-        /// by (in `order`), and each leg's residual before the pairs (by row index): where the walk through the
-        /// held-out legs starts (`changesHolding`).
+        /// The pairs as they stood at the cut, what each zone's shift (`zoneShifts`) moved each leg before it by (in
+        /// `order`), and each leg's residual before the pairs (by row index): where the walk through the held-out
+        /// legs starts (`changesHolding`).
         var pairs: PairCorrections
-        var throughShiftsBefore: [Double]
+        var zoneShiftsBefore: [[Double]]
         var unpaired: [Double]
     }
 
@@ -74,17 +74,16 @@ struct TravelTraining {
         }
         // The trees again on every leg, for as many rounds as the early ones kept, so the latest days (nearest the
         // days the model will predict) shape them too. They and the linear part learn each leg less what the early
-        // models' shift of the zone it drives through moved it by when it came, where that zone's change still holds
-        // at the end (`latestChanges`): a closure of the roads is that shift's to carry. Learning the closed legs as
-        // they were, the trees took part of a closure in the training days' last three in sample, on those legs
-        // alone, and left the shift at the end short of it: the frozen model timed every closed leg after too fast.
-        // (Taking out the door zones' and the riders' shifts too, which also fire as a closure starts and on a rider's
-        // odd day, cost 3% of the travel error on a synthetic history; BENCHMARKS.md, "A closure in the training
-        // days' tail".)
+        // models' zone shifts (the zone it drives through, the zone its door is in) moved it by when it came, where
+        // that zone's change still holds at the end (`latestChanges`): a closure is those shifts' to carry. Learning
+        // the closed legs as they were, the trees took part of a closure in the training days' last three in sample,
+        // on those legs alone, and left the shifts at the end short of it: the frozen model timed every closed leg
+        // after too fast. (Taking out every change the shifts saw, the riders' shifts too, cost 3% of the travel
+        // error on a synthetic history; BENCHMARKS.md, "A closure in the training days' tail".)
         var settings = BoostedTrees.Settings()
         settings.rounds = early.rounds
-        let through = changesHolding(after: early, driving: driving)
-        let stable = rows.indices.map { y[$0] - offsets[$0] - through[$0] }
+        let holding = changesHolding(after: early, driving: driving)
+        let stable = rows.indices.map { y[$0] - offsets[$0] - holding[$0] }
         let trees = BoostedTrees.fit(rows: order.map { z[$0] }, targets: order.map { stable[$0] - early.linear.predict(x[$0]) },
                                      validation: ([], []), categorical: ETAModel.treeCategories, settings: settings)
         var explained = none
@@ -95,20 +94,31 @@ struct TravelTraining {
         // Each leg's residual in sample: the pairs as learned, the shifts as they stood when it came (`pairs`).
         let inSample = order.indices.map { k in
             let i = order[k]
-            return left[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i]) - shiftsBefore[k]
+            return left[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i]) - shiftsBefore.reduce(0) { $0 + $1[k] }
         }
         return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals,
                      intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals, days: heldDays))
     }
 
-    /// What the early models' shift of the zone each leg drives through moved it by when it came, walked on from the
-    /// cut through the held-out legs (learning them as they come), on the legs of each zone's change still holding at
-    /// the end (`latestChanges`; zero elsewhere, by row index). Walked for the early models kept alone.
+    /// The shifts whose change still holding at the end of the training days the trees and the linear part leave to
+    /// them: a zone's, driven through or at the door. A closure slows the legs through a zone, or those ending in it,
+    /// as a city's roads go; with the zone driven through's alone, a closure of the doors' zone in the last two
+    /// training days left the frozen model 1.11–1.17 × its floor on the days after (1.04–1.07 × with both).
+    static let zoneShifts: [PairCorrections.Kind] = [.throughShift, .doorShift]
+
+    /// What the early models' zone shifts moved each leg by when it came, walked on from the cut through the held-out
+    /// legs (learning them as they come), on the legs of each zone's change still holding at the end
+    /// (`latestChanges`, each kind on its own; zero elsewhere, by row index). Walked for the early models kept alone.
     private func changesHolding(after early: Early, driving: [Double]) -> [Double] {
-        let held = ETAModel.pairs(learning: order[cut...], keys: keys, driving: driving, from: early.pairs, reading: [.throughShift]) {
+        let held = ETAModel.pairs(learning: order[cut...], keys: keys, driving: driving, from: early.pairs, reading: TravelTraining.zoneShifts) {
             early.unpaired[$0]
         }
-        return TravelTraining.latestChanges(early.throughShiftsBefore + held.shiftsBefore, order: order, keys: keys)
+        var holding = [Double](repeating: 0, count: rows.count)
+        for (j, kind) in TravelTraining.zoneShifts.enumerated() {
+            let latest = TravelTraining.latestChanges(early.zoneShiftsBefore[j] + held.shiftsBefore[j], of: kind, order: order, keys: keys)
+            for i in holding.indices { holding[i] += latest[i] }
+        }
+        return holding
     }
 
     /// The residuals the intervals are cut from: every training leg's, under the parts kept, each side of the median
@@ -159,24 +169,24 @@ struct TravelTraining {
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
         let unpaired = rows.indices.map { left[$0] - explained[$0] }
-        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: [.throughShift]) { unpaired[$0] }
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: TravelTraining.zoneShifts) { unpaired[$0] }
         // The held-out legs judged by the pairs as they stood at the cut: the model is judged frozen.
         let residuals = held.map { unpaired[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
         let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
         return Early(linear: linear, rounds: fit.trees.rounds, heldResiduals: residuals, misses: misses, pairs: pairs,
-                     throughShiftsBefore: shiftsBefore, unpaired: unpaired)
+                     zoneShiftsBefore: shiftsBefore, unpaired: unpaired)
     }
 
-    /// Each leg's shift (`shifts`, in `order`) where it belongs to the change still holding in the zone the leg drives
-    /// through when the training days end, and zero elsewhere (by row index): walked back from the last leg, a zone's
-    /// legs count until its shift was last at zero. A change that came and went (a jam at the same hour every day, a
+    /// Each leg's shift of `kind` (`shifts`, in `order`) where it belongs to the change still holding in the leg's zone
+    /// of that kind when the training days end, and zero elsewhere (by row index): walked back from the last leg, a
+    /// zone's legs count until its shift was last at zero. A change that came and went (a jam at the same hour every day, a
     /// day's odd traffic) is the city's pattern or its noise, the trees' to learn or to leave: taking out every change
     /// the shifts saw moved the shipped history's model, and with it every simulated day (BENCHMARKS.md, "A closure in
     /// the training days' tail").
-    static func latestChanges(_ shifts: [Double], order: [Int], keys: [[(PairCorrections.Kind, Int)]]) -> [Double] {
+    static func latestChanges(_ shifts: [Double], of kind: PairCorrections.Kind, order: [Int], keys: [[(PairCorrections.Kind, Int)]]) -> [Double] {
         var latest = [Double](repeating: 0, count: keys.count), settled = Set<Int>()
         for (k, i) in zip(order.indices, order).reversed() {
-            guard let zone = keys[i].first(where: { $0.0 == .throughShift })?.1, !settled.contains(zone) else { continue }
+            guard let zone = keys[i].first(where: { $0.0 == kind })?.1, !settled.contains(zone) else { continue }
             if shifts[k] == 0 { settled.insert(zone) } else { latest[i] = shifts[k] }
         }
         return latest
