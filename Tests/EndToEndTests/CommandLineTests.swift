@@ -74,7 +74,8 @@ import Testing
 
     /// A closure already in a history, measured on it from the command line: `eta synth` names the zone and the day,
     /// and `bench eta --closure ZONE --from DAY` trains on the days before it and follows the legs driven through the
-    /// zone online against their noise floor (issue 19: back within 1.15 × within 300 touched legs). A zone the
+    /// zone online against their noise floor (issue 19: back within 1.15 × within 300 touched legs), then the legs
+    /// ending in it. A zone the
     /// history does not have, a day it does not have, or one option without the other is refused, naming what is wrong.
     @Test func aClosureInAHistoryIsMeasuredAgainstItsNoiseFloor() throws {
         let folder = try Tower.temporaryDirectory()
@@ -92,6 +93,9 @@ import Testing
         // their noise (on every leg of the city it would not).
         let frozen = try #require(line.split(separator: "frozen ").dropFirst().first?.split(separator: ";").first.flatMap { Double($0) }, "\(line)")
         #expect(frozen > 2.5, "\(line)")
+        // Then on the legs ending in the zone, for a closure that slows those instead.
+        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("the closure (trained on the 46 days before it") && $0.contains(" legs ending in the zone after it)") },
+                "\(result.stdout)")
 
         let zone = try Tower.run(["bench", "eta", history, "--closure", "nowhere", "--from", options[3]])
         #expect(zone.status != 0 && zone.stderr.contains("zone \"nowhere\" (--closure); the zones are z1"), "\(zone.stderr)")

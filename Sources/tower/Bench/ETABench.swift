@@ -54,14 +54,15 @@ enum ETABench {
         let model = try ETAModel(training: before)
         let r = ETARecovery().measure(model: model, rows: history.rows.filter { $0.departedAt >= closure },
                                       touched: { history.closedLegs.contains($0.line) }, from: closure)
-        report(closure: r, daysBefore: settings.closureDay!)
+        report(closure: r, daysBefore: settings.closureDay!, legs: "through the zone")
     }
 
     /// `tower bench eta HISTORY --closure ZONE --from YYYY-MM-DD`: a change already in a history (a closure in ZONE
     /// from that day on), measured as `synthetic` measures its own: a model trained on every day before it, replayed
-    /// online over the days from it, on the legs the model takes to be driven through ZONE (the zone whose centre is
-    /// nearest a leg's midpoint, as its shifts key them: a history says where its legs end, not which zones they cross),
-    /// against their noise floor (`travel_noise_free_s`).
+    /// online over the days from it, against the legs' noise floor (`travel_noise_free_s`). A history says where its
+    /// legs end, not which zones they cross nor which legs a closure slowed, so it is measured twice: on the legs the
+    /// model takes to be driven through ZONE (the zone whose centre is nearest a leg's midpoint, as its shifts key
+    /// them: roads closed there), then on the legs ending in ZONE (its streets closed to all but its own doors).
     static func closure(history path: String, zone: String, from date: String) throws {
         let rows = try HistoryReader.read(path: path, requireTimes: true).rows
         let localDay = { (row: HistoryRow) in ISOTime.format(row.departedAt, offsetSeconds: row.utcOffsetSeconds).prefix(10) }
@@ -81,13 +82,16 @@ enum ETABench {
         }
         print("history: \(rows.count) rows; closure of \(TextSanitizer.clean(zone)) from \(date)")
         report(closure: ETARecovery().measure(model: model, rows: after, touched: { model.zoneDrivenThrough($0) == zone }, from: start),
-               daysBefore: days)
+               daysBefore: days, legs: "through the zone")
+        report(closure: ETARecovery().measure(model: model, rows: after, touched: { $0.zone == zone }, from: start),
+               daysBefore: days, legs: "ending in the zone")
     }
 
-    private static func report(closure r: ETARecovery.FloorResult, daysBefore: Int) {
+    /// One line of a closure's figures, on the legs `legs` names.
+    private static func report(closure r: ETARecovery.FloorResult, daysBefore: Int, legs: String) {
         let window = ETARecovery().floorWindow
-        print(String(format: "the closure (trained on the %d days before it, then online; %d legs through the zone after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
-                     daysBefore, r.touchedAfter, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
+        print(String(format: "the closure (trained on the %d days before it, then online; %d legs %@ after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
+                     daysBefore, r.touchedAfter, legs, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
                      r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen)
               + (r.settled.map { String(format: "; after the first %d: online %.2f, frozen %.2f (%d legs)", ETARecovery().floorBudget, $0.online, $0.frozen, $0.legs) } ?? "")
               + (r.untouched.map { String(format: "; the legs it did not touch, the same days: online %.2f", $0) } ?? ""))
