@@ -109,6 +109,15 @@ import Testing
             .write(toFile: hostile, atomically: true, encoding: .utf8)
         let named = try Tower.run(["bench", "eta", hostile, "--closure", name, "--from", options[3]])
         #expect(named.status == 0 && named.stdout.contains("closure of \(options[1]) from") && !named.stdout.contains("\u{07}"), "\(named.stderr)")
+        // With no door in the zone after the day, the second line says so rather than reading a window of nothing.
+        let doorless = folder + "/doorless.csv"
+        try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+            .filter { line in let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                return !(f.count > 8 && f[3] == options[1] && f[8].prefix(10) >= options[3]) }
+            .joined(separator: "\n").write(toFile: doorless, atomically: true, encoding: .utf8)
+        let none = try Tower.run(["bench", "eta", doorless] + options)
+        #expect(none.status == 0 && none.stdout.contains("0 legs ending in the zone after it, fewer than the 50 its figures are read over")
+                && none.stdout.contains("legs through the zone after it): MAE / noise floor"), "\(none.stdout)\n\(none.stderr)")
         let synthetic = try Tower.run(["bench", "eta", "synthetic"] + options)
         #expect(synthetic.status == 2 && synthetic.stderr.contains("the synthetic history has its own"), "\(synthetic.stderr)")
     }

@@ -90,6 +90,11 @@ enum ETABench {
     /// One line of a closure's figures, on the legs `legs` names.
     private static func report(closure r: ETARecovery.FloorResult, daysBefore: Int, legs: String) {
         let window = ETARecovery().floorWindow
+        guard r.touchedAfter >= window else {
+            // A zone few legs cross, or whose doors saw few deliveries after the day: no window to read.
+            print("the closure (trained on the \(daysBefore) days before it, then online): \(r.touchedAfter) legs \(legs) after it, fewer than the \(window) its figures are read over")
+            return
+        }
         print(String(format: "the closure (trained on the %d days before it, then online; %d legs %@ after it): MAE / noise floor over the first %d of them: online %.2f, frozen %.2f; back within %.2f after %@; last %d: online %.2f, frozen %.2f",
                      daysBefore, r.touchedAfter, legs, window, r.firstAfter.online, r.firstAfter.frozen, ETARecovery().floorTolerance,
                      r.legsToRecover.map { "\($0) touched legs" } ?? "never", window, r.atEnd.online, r.atEnd.frozen)
