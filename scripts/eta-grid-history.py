@@ -25,8 +25,7 @@ The column travel_noise_free_s holds each leg's time without noise, so `tower be
 import math, random, sys
 from datetime import datetime, timedelta, timezone
 
-COLUMNS = ("order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,"
-           "parcels,outcome,weekday,tier,window_start,window_end,slowdown,travel_noise_free_s")
+import eta_history_csv
 
 
 def main():
@@ -90,14 +89,7 @@ def main():
                              stop, rng.randint(1, 3), "delivered", w, "standard", "", "", "", f"{travel:.1f}"])
                 t += noisy + dwell; lat, lon = tl, tn
                 if t > 20*3600: break
-    rows.sort(key=lambda x: x[8])
-    with open(out, "w") as f:
-        f.write(COLUMNS + "\n")
-        for x in rows: f.write(",".join(map(str, x)) + "\n")
-    print(f"{len(rows)} rows over {days} days to {out}")
-    if cday is not None and cday < days:
-        print(f"zone {zones[closed]['id']} closed (legs ending there take twice their time) from day {cday + 1}, "
-              f"{(start + timedelta(days=cday)).date().isoformat()}")
+    eta_history_csv.write(out, rows, days, None if cday is None else (zones[closed]["id"], cday, start, "legs ending there take twice their time"))
 
 
 if __name__ == "__main__":

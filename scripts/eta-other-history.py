@@ -25,8 +25,7 @@ The column travel_noise_free_s holds each leg's time without noise, so `tower be
 import math, random, sys
 from datetime import datetime, timedelta, timezone
 
-COLUMNS = ("order_id,rider_id,channel,zone,from_lat,from_lon,lat,lon,departed_at,arrived_at,completed_at,stop_index,"
-           "parcels,outcome,weekday,tier,window_start,window_end,slowdown,travel_noise_free_s")
+import eta_history_csv
 
 
 def city(rng):
@@ -107,15 +106,7 @@ def main():
                 lat, lon = to_lat, to_lon
                 if t > 21 * 3600:
                     break
-    rows.sort(key=lambda r: r[8])
-    with open(out, "w") as f:
-        f.write(COLUMNS + "\n")
-        for r in rows:
-            f.write(",".join(map(str, r)) + "\n")
-    print(f"{len(rows)} rows over {days} days to {out}")
-    if closure_day is not None and closure_day < days:
-        print(f"zone {zones[closed]['id']} closed (half speed) from day {closure_day + 1}, "
-              f"{(start + timedelta(days=closure_day)).date().isoformat()}")
+    eta_history_csv.write(out, rows, days, None if closure_day is None else (zones[closed]["id"], closure_day, start, "half speed"))
 
 
 if __name__ == "__main__":
