@@ -23,7 +23,9 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
         /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
         var isShift: Bool { self == .throughShift || self == .riderShift || self == .doorShift }
-        static let shifts = allCases.filter(\.isShift)
+        /// The shift kinds in the order a leg's keys hold them (`keys`), so that their parts, summed in this order,
+        /// add up as the leg's correction does.
+        static let shifts: [Kind] = [.throughShift, .doorShift, .riderShift]
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995
