@@ -27,9 +27,10 @@ import Testing
 
     /// The same, where the closure slows the legs ending in a zone, not those driving through it (a city where a
     /// zone's streets are closed to all but its own doors): a synthetic city without a closure, each leg to the
-    /// busiest door zone taking twice its time from day 23 on. The frozen model times those 566 test legs about 2% short
-    /// of their noise-free time (mean log −0.019). With the zone driven through's shift alone carrying a change at the
-    /// end, the trees took the door zone's closure in sample and the frozen model timed them about 8% short (−0.081).
+    /// busiest door zone taking twice its time from day 23 on. The frozen model times those 566 test legs about 2%
+    /// short of their noise-free time (mean log −0.019). With the zone driven through's shift alone carrying a change at
+    /// the end, the trees took the door zone's closure in sample and the frozen model timed them about 8% short
+    /// (−0.081).
     @Test func aClosureOfTheDoorsZoneInTheLastTrainingDaysIsCarriedByTheShifts() throws {
         var logs: [Double] = []
         for seed: UInt64 in [2, 3] {

@@ -212,7 +212,7 @@ public struct ETAModel: Codable, Sendable {
         let new = ids.filter { !riders.contains($0) }
         model.riders += new
         model.vocabulary = Vocabulary(zones: model.zones, centres: model.zoneCentres, riders: model.riders)
-        model.vocabulary.since = vocabulary.since
+        model.vocabulary.newZones = vocabulary.newZones
         model.travel.extend(by: new.count)
         model.dwell.extend(by: new.count)
         return model
@@ -340,7 +340,7 @@ public struct ETAModel: Codable, Sendable {
 
         /// The key of the leg's door zone among the pairs and shifts: its index when the training rows named it, else
         /// the key it was given when the model first learned a leg to it (`learned(zone:)`), else nil.
-        func door(_ row: HistoryRow) -> Int? { zones[row.zone] ?? since[row.zone] }
+        func door(_ row: HistoryRow) -> Int? { zones[row.zone] ?? newZones[row.zone] }
 
         /// Zones the training rows did not name, keyed after the trained ones in the order the model learned a first
         /// leg to each. Their legs are timed as a zone the model does not know (the city's average) by the trained
@@ -348,12 +348,12 @@ public struct ETAModel: Codable, Sendable {
         /// as the zone whose centre is nearest the door instead mended a renamed zone at once, but put a new zone on
         /// its neighbour's pace: on one of three grid histories, 1.02 → 1.33 × the floor; BENCHMARKS.md, "A zone the
         /// history never named".) Not written with the model: a replay learns them again, leg by leg.
-        var since: [String: Int] = [:]
+        var newZones: [String: Int] = [:]
 
         /// Gives `zone` a key when it has none.
         mutating func learned(zone: String) {
-            guard zones[zone] == nil, since[zone] == nil else { return }
-            since[zone] = zones.count + since.count
+            guard zones[zone] == nil, newZones[zone] == nil else { return }
+            newZones[zone] = zones.count + newZones.count
         }
     }
 

@@ -179,10 +179,10 @@ struct TravelTraining {
 
     /// Each leg's shift of `kind` (`shifts`, in `order`) where it belongs to the change still holding in the leg's zone
     /// of that kind when the training days end, and zero elsewhere (by row index): walked back from the last leg, a
-    /// zone's legs count until its shift was last at zero. A change that came and went (a jam at the same hour every day, a
-    /// day's odd traffic) is the city's pattern or its noise, the trees' to learn or to leave: taking out every change
-    /// the shifts saw moved the shipped history's model, and with it every simulated day (BENCHMARKS.md, "A closure in
-    /// the training days' tail").
+    /// zone's legs count until its shift was last at zero. A change that came and went (a jam at the same hour every
+    /// day, a day's odd traffic) is the city's pattern or its noise, the trees' to learn or to leave: taking out every
+    /// change the shifts saw moved the shipped history's model, and with it every simulated day (BENCHMARKS.md, "A
+    /// closure in the training days' tail").
     static func latestChanges(_ shifts: [Double], of kind: PairCorrections.Kind, order: [Int], keys: [[(PairCorrections.Kind, Int)]]) -> [Double] {
         var latest = [Double](repeating: 0, count: keys.count), settled = Set<Int>()
         for (k, i) in zip(order.indices, order).reversed() {
