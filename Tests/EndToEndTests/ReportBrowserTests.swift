@@ -7,21 +7,27 @@ import Testing
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static let canRun = chromium != nil && ["/usr/bin/python3", "/usr/bin/timeout"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// Runs a program for at most `seconds` (coreutils' timeout stops a browser that hangs); its standard output.
-    static func run(_ arguments: [String], seconds: Int = 90) throws -> String {
-        try Program.output(["/usr/bin/timeout", "\(seconds)"] + arguments)
+    /// Runs a program for at most `seconds` (coreutils' timeout stops a browser that hangs, and kills it five seconds
+    /// later if it is still there); its standard output, its standard error to `errors` when given.
+    static func run(_ arguments: [String], seconds: Int = 90, errors: String? = nil) throws -> String {
+        try Program.output(["/usr/bin/timeout", "--kill-after=5", "\(seconds)"] + arguments, errors: errors)
     }
 
-    /// Runs the browser until what it printed will do (at most three times, each stopped after a minute): headless
-    /// Chromium started while the whole suite loads both cores hung once in a CI run and printed nothing, where alone
-    /// it answers in three seconds. What it printed last.
-    static func browse(_ arguments: [String], until done: (String) -> Bool) throws -> String {
-        var output = ""
-        for _ in 0..<3 {
-            output = try run(arguments, seconds: 60)
+    /// Runs headless Chromium (`browser`, its flags before the profile) on `arguments` until what it printed will do,
+    /// at most three times, each stopped after a minute and each with a profile of its own (`name` and the attempt,
+    /// in `folder`), so a browser left hanging cannot hold the next one's profile: started while the whole suite loads
+    /// both cores, it hung twice in CI runs and printed nothing, where alone it answers in a second or three. What it
+    /// printed last, and what it said on standard error each time (the reason, when it fails).
+    static func browse(_ browser: [String], in folder: String, as name: String, _ arguments: [String], until done: (String) -> Bool) throws
+        -> (output: String, errors: String) {
+        var output = "", errors = ""
+        for attempt in 1...3 {
+            let profile = "\(folder)/chromium-\(name)-\(attempt)"
+            output = try run(browser + ["--user-data-dir=\(profile)"] + arguments, seconds: 60, errors: profile + ".err")
+            errors += "attempt \(attempt): " + String(((try? String(contentsOfFile: profile + ".err", encoding: .utf8)) ?? "").suffix(400)) + "\n"
             if done(output) { break }
         }
-        return output
+        return (output, errors)
     }
 
     @Test(.enabled(if: canRun, "chromium is not installed")) func theReportRendersWithItsTitleAndIsNotBlank() throws {
@@ -33,11 +39,12 @@ import Testing
         let html = folder + "/day.html"
         let report = try Tower.run(["report", folder + "/auto.jsonl", "--html", html])
         #expect(report.status == 0 && report.stdout.isEmpty, "\(report.stderr)")
-        let browser = [Self.chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder)/chromium"]
-        let dom = try Self.browse(browser + ["--dump-dom", "file://" + html]) { $0.contains("<h1>") }
-        let title = try #require(dom.range(of: "<h1>").map { String(dom[$0.upperBound...].prefix { $0 != "<" }) }, "no title in: \(dom.prefix(300))")
+        let browser = [Self.chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+        let (dom, said) = try Self.browse(browser, in: folder, as: "dom", ["--dump-dom", "file://" + html]) { $0.contains("<h1>") }
+        let title = try #require(dom.range(of: "<h1>").map { String(dom[$0.upperBound...].prefix { $0 != "<" }) },
+                                 "no title in: \(dom.prefix(300)); the browser said: \(said)")
         #expect(title.hasPrefix("Tower day report: ") && title.contains("policy continuous-auto") && title.contains("2026"), "\(title)")
-        _ = try Self.browse(browser + ["--window-size=1200,1600", "--screenshot=\(folder)/shot.png", "file://" + html]) { _ in
+        _ = try Self.browse(browser, in: folder, as: "shot", ["--window-size=1200,1600", "--screenshot=\(folder)/shot.png", "file://" + html]) { _ in
             ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/shot.png"))?[.size] as? Int ?? 0) > 0
         }
         // The screenshot decoded (PNG: zlib and the row filters): the share of pixels that are not background.
