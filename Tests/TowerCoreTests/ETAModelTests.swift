@@ -520,12 +520,29 @@ import Testing
         let read = try HistoryReader.read(path: path, requireTimes: true)
         #expect(read.rows.count == 5)
         #expect(read.errors == ["\(path) line 7, column channel: expected own, 3pl or gig, got \"drone\"",
-                                "\(path) line 8, column departed_at: expected an ISO 8601 time with offset, got \"yesterday\"",
+                                "\(path) line 8, column departed_at: expected an ISO 8601 time (2027-05-03T08:15:00-03:00, or the city's clock as 2027-05-03T08:15:00), got \"yesterday\"",
                                 "\(path) line 9, 6 fields, the header has 14",
                                 "\(path) line 10, column lat: the leg is 4772 km long, more than a delivery leg (at most 300 km)"],
                 "a row cut short is a bad row, not a bad file")
         try ([header, good] + Array(repeating: badChannel, count: 3)).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try HistoryReader.read(path: path, requireTimes: true) } throws: { "\($0)".contains("3 of 4 rows are bad") }
+    }
+
+    /// A history whose times carry no offset (as many exports write them) is read as the city's clock as written: each
+    /// leg's local hour, weekday, day and times are those of the same row written with its offset.
+    @Test func timesWithoutAnOffsetAreTheCitysClockAsWritten() throws {
+        let header = HistoryRow.requiredColumns.joined(separator: ",")
+        let written = "O-1,R1,own,centro,-22.9,-43.2,-22.91,-43.19,2026-11-21T23:50:00-03:00,2026-11-22T00:10:00-03:00,2026-11-22T00:12:30-03:00,1,1,delivered"
+        let path = TestCity.temporaryFile("history.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try [header, written, written.replacingOccurrences(of: "-03:00", with: "")].joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let read = try HistoryReader.read(path: path, requireTimes: true)
+        #expect(read.errors.isEmpty && read.rows.count == 2, "\(read.errors)")
+        let (offset, clock) = (read.rows[0], read.rows[1])
+        #expect(ETAModel.hour(clock) == 23 && ETAModel.hour(clock) == ETAModel.hour(offset))
+        #expect(ETAModel.day(clock) == ETAModel.day(offset))
+        #expect(ISOTime.weekday(clock.departedAt, offsetSeconds: clock.utcOffsetSeconds) == ISOTime.weekday(offset.departedAt, offsetSeconds: offset.utcOffsetSeconds))
+        #expect(clock.travelSeconds == 1200 && clock.dwellSeconds == offset.dwellSeconds)
     }
 }
 

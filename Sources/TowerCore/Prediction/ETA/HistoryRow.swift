@@ -119,7 +119,11 @@ public enum HistoryReader {
         func time(_ name: String, optional: Bool) throws(ToolError) -> (Instant, Int)? {
             let raw = field(name)
             if raw.isEmpty, optional { return nil }
-            guard let parsed = ISOTime.parse(raw) else { throw fail(name, "expected an ISO 8601 time with offset, got \"\(TextSanitizer.clean(raw))\"") }
+            // A time written without an offset (as many exports write them) is the city's clock as written, taken at
+            // +00:00: the model reads a leg's local hour, weekday and day, which it then gives as they are written.
+            guard let parsed = ISOTime.parse(raw) ?? ISOTime.parse(raw + "Z") else {
+                throw fail(name, "expected an ISO 8601 time (2027-05-03T08:15:00-03:00, or the city's clock as 2027-05-03T08:15:00), got \"\(TextSanitizer.clean(raw))\"")
+            }
             return parsed
         }
         let channel = try text("channel")
