@@ -537,7 +537,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try [header, written, written.replacingOccurrences(of: "-03:00", with: "")].joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let read = try HistoryReader.read(path: path, requireTimes: true)
-        #expect(read.errors.isEmpty && read.rows.count == 2, "\(read.errors)")
+        try #require(read.errors.isEmpty && read.rows.count == 2, "\(read.errors)")
         let (offset, clock) = (read.rows[0], read.rows[1])
         #expect(ETAModel.hour(clock) == 23 && ETAModel.hour(clock) == ETAModel.hour(offset))
         #expect(ETAModel.day(clock) == ETAModel.day(offset))
