@@ -273,17 +273,17 @@ public struct ETAModel: Codable, Sendable {
     }
 
     /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them, each
-    /// leg's share of driving as `driving` says, starting from `start`; and, for each kind `reading` names (in its
-    /// order), what that kind's shift moved each leg by as it stood before it (in `rows` order), when it was predicted.
-    /// A shift follows the world (a zone closed on day 46 is shifted from then on), so its value at the end is not
-    /// what it was for the legs before a change.
+    /// leg's share of driving as `driving` says, starting from `start`; and, for each set of shift kinds `reading`
+    /// names (in its order), what those shifts moved each leg by as they stood before it (in `rows` order), when it was
+    /// predicted. A shift follows the world (a zone closed on day 46 is shifted from then on), so its value at the end
+    /// is not what it was for the legs before a change.
     static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], driving: [Double], from start: PairCorrections = PairCorrections(),
-                      reading kinds: [PairCorrections.Kind] = PairCorrections.Kind.shifts,
+                      reading groups: [Set<PairCorrections.Kind>] = [PairCorrections.Kind.shifts],
                       residual: (Int) -> Double) -> (corrections: PairCorrections, shiftsBefore: [[Double]]) {
-        var pairs = start, shiftsBefore = kinds.map { _ in [Double]() }
-        for j in kinds.indices { shiftsBefore[j].reserveCapacity(rows.count) }
+        var pairs = start, shiftsBefore = groups.map { _ in [Double]() }
+        for j in groups.indices { shiftsBefore[j].reserveCapacity(rows.count) }
         for i in rows {
-            for (j, kind) in kinds.enumerated() { shiftsBefore[j].append(pairs.correction(keys[i], of: kind, driving: driving[i])) }
+            for (j, kinds) in groups.enumerated() { shiftsBefore[j].append(pairs.correction(keys[i], of: kinds, driving: driving[i])) }
             pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: true, driving: driving[i])
             pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: false)
         }

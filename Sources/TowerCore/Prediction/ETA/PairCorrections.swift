@@ -23,9 +23,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
         /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
         var isShift: Bool { self == .throughShift || self == .riderShift || self == .doorShift }
-        /// The shift kinds in the order a leg's keys hold them (`keys`), so that their parts, summed in this order,
-        /// add up as the leg's correction does.
-        static let shifts: [Kind] = [.throughShift, .doorShift, .riderShift]
+        static let shifts = Set(allCases.filter(\.isShift))
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
         static let settledForgetting = 0.995
@@ -119,19 +117,11 @@ struct PairCorrections: Codable, Sendable, Equatable {
         return (mean, (variance / (memory.weight + prior)).squareRoot())
     }
 
-    /// The leg's correction: every pair's and shift's value, the zone driven through's shift on the driving alone
-    /// (`moved`), `driving` being the share of the leg's time spent driving.
-    func correction(_ keys: [(Kind, Int)], driving: Double = 1) -> Double {
+    /// The leg's correction: every pair's and shift's value (of `kinds` alone when given), the zone driven through's
+    /// shift on the driving alone (`moved`), `driving` being the share of the leg's time spent driving.
+    func correction(_ keys: [(Kind, Int)], of kinds: Set<Kind>? = nil, driving: Double = 1) -> Double {
         keys.reduce(0) { total, pair in
-            guard let entry = entries[pair.0.rawValue][pair.1] else { return total }
-            return total + PairCorrections.moved(pair.0, by: PairCorrections.value(pair.0, entry), driving: driving)
-        }
-    }
-
-    /// The part of the leg's correction that `kind` makes (`correction` over its keys of that kind alone).
-    func correction(_ keys: [(Kind, Int)], of kind: Kind, driving: Double = 1) -> Double {
-        keys.reduce(0) { total, pair in
-            guard pair.0 == kind, let entry = entries[pair.0.rawValue][pair.1] else { return total }
+            guard kinds?.contains(pair.0) ?? true, let entry = entries[pair.0.rawValue][pair.1] else { return total }
             return total + PairCorrections.moved(pair.0, by: PairCorrections.value(pair.0, entry), driving: driving)
         }
     }

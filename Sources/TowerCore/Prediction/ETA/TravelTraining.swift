@@ -94,7 +94,7 @@ struct TravelTraining {
         // Each leg's residual in sample: the pairs as learned, the shifts as they stood when it came (`pairs`).
         let inSample = order.indices.map { k in
             let i = order[k]
-            return left[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i]) - shiftsBefore.reduce(0) { $0 + $1[k] }
+            return left[i] - pairs.correction(keys[i].filter { !$0.0.isShift }, driving: driving[i]) - shiftsBefore[0][k]
         }
         return Parts(shape: shape, shapeKept: kept, linear: linear, trees: trees.trees, pairs: pairs, heldResiduals: early.heldResiduals,
                      intervalResiduals: TravelTraining.intervalResiduals(inSample: inSample, heldOut: early.heldResiduals, days: heldDays))
@@ -110,7 +110,7 @@ struct TravelTraining {
     /// legs (learning them as they come), on the legs of each zone's change still holding at the end
     /// (`latestChanges`, each kind on its own; zero elsewhere, by row index). Walked for the early models kept alone.
     private func changesHolding(after early: Early, driving: [Double]) -> [Double] {
-        let held = ETAModel.pairs(learning: order[cut...], keys: keys, driving: driving, from: early.pairs, reading: TravelTraining.zoneShifts) {
+        let held = ETAModel.pairs(learning: order[cut...], keys: keys, driving: driving, from: early.pairs, reading: TravelTraining.zoneShifts.map { [$0] }) {
             early.unpaired[$0]
         }
         var holding = [Double](repeating: 0, count: rows.count)
@@ -169,7 +169,9 @@ struct TravelTraining {
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
         let unpaired = rows.indices.map { left[$0] - explained[$0] }
-        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: TravelTraining.zoneShifts) { unpaired[$0] }
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: TravelTraining.zoneShifts.map { [$0] }) {
+            unpaired[$0]
+        }
         // The held-out legs judged by the pairs as they stood at the cut: the model is judged frozen.
         let residuals = held.map { unpaired[$0] - pairs.correction(keys[$0], driving: driving[$0]) }
         let misses = zip(held, residuals).map { i, r in abs(exp(y[i] - r) - exp(y[i])) }
