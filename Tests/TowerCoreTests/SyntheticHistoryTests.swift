@@ -15,7 +15,7 @@ import Testing
 
     /// The shifts' keys of a leg at 10:00 (rider, door zone, zone driven through).
     static func shiftKeys(rider: Int? = nil, door: Int? = nil, through: Int) -> [(PairCorrections.Kind, Int)] {
-        PairCorrections.keys(rider: rider, zone: door, through: through, hour: 10).filter { $0.0.isShift }
+        PairCorrections.keys(rider: rider, zone: door, through: through, hour: 10, day: 0).filter { $0.0.isShift }
     }
 
     @Test func theHistoryIsTheSameForASeedAndItsNoiseFreeTimesSurviveTheCSV() throws {
@@ -96,8 +96,8 @@ import Testing
     @Test func pairCorrectionsRoundTripAndEncodeTheSameWhateverTheirOrder() throws {
         var a = PairCorrections(), b = PairCorrections()
         let legs: [([(PairCorrections.Kind, Int)], Double)] = [
-            (PairCorrections.keys(rider: 1, zone: 2, through: 3, hour: 8), 0.2),
-            (PairCorrections.keys(rider: 4, zone: 0, through: 1, hour: 17), -0.1),
+            (PairCorrections.keys(rider: 1, zone: 2, through: 3, hour: 8, day: 0), 0.2),
+            (PairCorrections.keys(rider: 4, zone: 0, through: 1, hour: 17, day: 0), -0.1),
         ]
         for (keys, residual) in legs { a.learn(keys, residual: residual, shift: false) }
         for (keys, residual) in legs.reversed() { b.learn(keys, residual: residual, shift: false) }
@@ -108,7 +108,7 @@ import Testing
         #expect(a.correction(legs[0].0) > 0 && a.correction(legs[1].0) < 0)
         // The shift moves only beyond its own noise: one odd leg leaves it at zero, a run of slow legs does not.
         var shift = PairCorrections()
-        let keys = PairCorrections.keys(rider: nil, zone: nil, through: 0, hour: 9).filter { $0.0 == .throughShift }
+        let keys = PairCorrections.keys(rider: nil, zone: nil, through: 0, hour: 9, day: 0).filter { $0.0 == .throughShift }
         shift.learn(keys, residual: 0.5, shift: true)
         for _ in 0..<10 { shift.learn(keys, residual: 0, shift: true) }
         #expect(shift.correction(keys) == 0)
@@ -121,7 +121,7 @@ import Testing
     /// the zone opens again the shift follows back down within a few dozen legs.
     @Test func aSettledShiftIsEstimatedFromEveryLegSinceTheChange() {
         var shift = PairCorrections(), random = SeededRandom(seed: 3)
-        let keys = PairCorrections.keys(rider: nil, zone: nil, through: 2, hour: 10).filter { $0.0 == .throughShift }
+        let keys = PairCorrections.keys(rider: nil, zone: nil, through: 2, hour: 10, day: 0).filter { $0.0 == .throughShift }
         var corrections: [Double] = []
         func leg(_ effect: Double) {
             shift.learn(keys, residual: effect + 0.25 * random.normal() - shift.correction(keys), shift: true)
@@ -174,7 +174,7 @@ import Testing
     /// alone (its first order) was 0.07 too fast there.
     @Test func aClosureThroughAZoneIsFollowedOnShortAndLongLegsAlike() {
         var shifts = PairCorrections(), random = SeededRandom(seed: 6)
-        let keys = Self.shiftKeys(through: 4)
+        let keys = Self.shiftKeys(through: 4).filter { $0.0 == .throughShift }  // every leg crosses the zone: the day's shift would share it
         /// A leg of 40 s at the door and `drive` s on the road, and how far its log time moves at half the speed.
         func leg(drive: Double) -> (driving: Double, change: Double) {
             (drive / (40 + drive), log((40 + 2 * drive) / (40 + drive)))
@@ -195,7 +195,7 @@ import Testing
     /// by next to nothing, a miss over it would not be one.
     @Test func aShiftThatTookTheDrivingToNothingStaysANumber() throws {
         let settled = [-800_000, 1_000, 6.4e8, 0, 1_000]
-        let file = try JSONSerialization.data(withJSONObject: ["kinds": [[], [], [[5] + settled + settled], [], []]])
+        let file = try JSONSerialization.data(withJSONObject: ["kinds": [[], [], [[5] + settled + settled], [], [], []]])
         var shifts = try JSONDecoder().decode(PairCorrections.self, from: file)
         let keys = Self.shiftKeys(through: 5)
         #expect(abs(shifts.correction(keys, driving: 0.1) - log(0.9)) < 1e-9)
@@ -242,12 +242,39 @@ import Testing
         #expect([0, 2].allSatisfy { abs(only(.doorShift, keys(door: $0, through: 0))) < 0.1 }, "the other doors")
     }
 
+    /// A day when every leg is slower (rain, a match in town) is the day's shift within a few dozen legs of the city,
+    /// the zones' and riders' shifts staying where they were; the next day starts from nothing; and a zone closed
+    /// all day, a third of the city's legs, stays that zone's: the day's shift reads the median over the zones.
+    @Test func aDayWhenEverythingIsSlowerIsTheDaysShiftAndTheNextDayStartsAfresh() {
+        var shifts = PairCorrections(), random = SeededRandom(seed: 11)
+        func keys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
+            PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
+        }
+        func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double { shifts.correction(kind, of: keys) }
+        /// A leg of one of six riders to one of three zones on `day`, `everywhere` slower, and `closed` more in zone 1.
+        func leg(day: Int, everywhere: Double, closed: Double = 0) {
+            let door = Int(random.unit() * 3), k = keys(door: door, rider: Int(random.unit() * 6), day: day)
+            shifts.learn(k, residual: everywhere + (door == 1 ? closed : 0) + 0.2 * random.normal() - shifts.correction(k), shift: true)
+        }
+        for _ in 0..<300 { leg(day: 1, everywhere: 0) }
+        #expect(abs(only(.dayShift, keys(door: 0, day: 1))) < 0.05, "an ordinary day stays near zero")
+        for _ in 0..<40 { leg(day: 2, everywhere: 0.3) }
+        #expect((0.2...0.4).contains(only(.dayShift, keys(door: 0, day: 2))), "the day followed within 40 legs: \(only(.dayShift, keys(door: 0, day: 2)))")
+        let others = (0..<3).flatMap { door in (0..<6).map { rider in shifts.correction(keys(door: door, rider: rider, day: 2)) - only(.dayShift, keys(door: door, day: 2)) } }
+        #expect(others.allSatisfy { abs($0) < 0.1 }, "the zones' and riders' shifts: \(others)")
+        #expect(only(.dayShift, keys(door: 0, day: 3)) == 0, "the next day starts from nothing")
+        for _ in 0..<150 { leg(day: 3, everywhere: 0, closed: 0.5) }
+        #expect(abs(only(.dayShift, keys(door: 0, day: 3))) < 0.05, "a zone closed is not the city's day: \(only(.dayShift, keys(door: 0, day: 3)))")
+        #expect((0.35...0.65).contains(shifts.correction(keys(door: 1, day: 3))), "the closed zone's legs: \(shifts.correction(keys(door: 1, day: 3)))")
+        #expect(abs(shifts.correction(keys(door: 0, day: 3))) < 0.1 && abs(shifts.correction(keys(door: 2, day: 3))) < 0.1, "the other zones' legs")
+    }
+
     /// A zone's rush hour is learned for its own hours: legs through the zone from 7 to 9 slower, legs at 6 and at 9
     /// as ever; the pairs of the rush hours correct and the hours beside them do not (a pair of 6–9 would have lent
     /// the rush to the legs at 6).
     @Test func aZonesRushHourIsLearnedForItsOwnHours() {
         var pairs = PairCorrections(), random = SeededRandom(seed: 4)
-        let keys = { (hour: Int) in PairCorrections.keys(rider: nil, zone: nil, through: 1, hour: hour).filter { $0.0 == .throughHour } }
+        let keys = { (hour: Int) in PairCorrections.keys(rider: nil, zone: nil, through: 1, hour: hour, day: 0).filter { $0.0 == .throughHour } }
         for _ in 0..<60 {
             for hour in [6, 7, 8, 9] {
                 let effect = (7...8).contains(hour) ? 0.4 : 0

@@ -23,7 +23,7 @@ import Foundation
 /// online by recursive least squares (each rider's indicator on its own, so a leg costs the same at 20 riders as at
 /// 2,000). Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 11
+    public static let formatVersion = 12
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Each zone's centre (same order as `zones`): the zone a leg passes through is the one whose centre is nearest its
@@ -292,7 +292,7 @@ public struct ETAModel: Codable, Sendable {
 
     static func pairKeys(_ row: HistoryRow, _ vocabulary: Vocabulary) -> [(PairCorrections.Kind, Int)] {
         PairCorrections.keys(rider: vocabulary.riders[row.rider], zone: vocabulary.door(row),
-                             through: vocabulary.centres.isEmpty ? nil : vocabulary.through(row), hour: hour(row))
+                             through: vocabulary.centres.isEmpty ? nil : vocabulary.through(row), hour: hour(row), day: day(row))
     }
 
     /// A fit that is not pulled by legs a breakdown or a stall held up (they say nothing about the roads): fitted once,

@@ -19,10 +19,10 @@ import Foundation
 /// hundreds of legs.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
-        case riderZone, throughHour, throughShift, riderShift, doorShift
+        case riderZone, throughHour, throughShift, riderShift, doorShift, dayShift
 
         /// Whether the kind is a shift (thresholded, with a settled memory) rather than a pair.
-        var isShift: Bool { self == .throughShift || self == .riderShift || self == .doorShift }
+        var isShift: Bool { self != .riderZone && self != .throughHour }
         static let shifts = Set(allCases.filter(\.isShift))
         var forgetting: Double { isShift ? 0.93 : 0.98 }
         /// A shift's settled memory forgets this slowly (a few hundred legs).
@@ -83,10 +83,11 @@ struct PairCorrections: Codable, Sendable, Equatable {
     static func key(_ a: Int, _ b: Int) -> Int { a << 20 | b }
 
     /// The keys of a leg's pairs: rider index × door zone index (nil when either is unknown), passed-through zone ×
-    /// hour; and of its shifts, in the order they learn: the zone passed through, the door's zone, the rider. (Pairs of
+    /// hour; and of its shifts, in the order they learn: the zone passed through, the door's zone, the rider, and the
+    /// city on the leg's local `day` (days since 1970), read by the door's zone (`dayValue`). (Pairs of
     /// three-hour bands, 6–9, 15–18, …, mixed a rush hour with the hours beside it: on the synthetic histories, whose
     /// zones each slow from 7 to 9 and 17 to 19, the hourly pairs come 1–3% nearer the noise floor.)
-    static func keys(rider: Int?, zone: Int?, through: Int?, hour: Int) -> [(Kind, Int)] {
+    static func keys(rider: Int?, zone: Int?, through: Int?, hour: Int, day: Int) -> [(Kind, Int)] {
         var keys: [(Kind, Int)] = []
         if let rider, let zone { keys.append((.riderZone, key(rider, zone))) }
         if let through {
@@ -95,18 +96,54 @@ struct PairCorrections: Codable, Sendable, Equatable {
         }
         if let zone { keys.append((.doorShift, zone)) }
         if let rider { keys.append((.riderShift, rider)) }
+        keys.append((.dayShift, key(day, zone ?? PairCorrections.noZone)))
         return keys
     }
 
+    /// A day shift's slot for the legs whose door is in no known zone.
+    static let noZone = (1 << 20) - 1
+
     static func value(_ kind: Kind, _ entry: Entry) -> Double {
         guard kind.isShift else { return entry.fast.sum / (entry.fast.weight + kind.prior) }
-        // Firm thresholding: nothing within `shiftThreshold` standard errors, the whole mean beyond twice that, a ramp
-        // between; a settled shift many standard errors out is not shrunk toward zero.
         let (mean, standardError) = estimate(entry.settled)
+        return thresholded(mean, standardError)
+    }
+
+    /// Firm thresholding: nothing within `shiftThreshold` standard errors, the whole mean beyond twice that, a ramp
+    /// between; a settled shift many standard errors out is not shrunk toward zero.
+    static func thresholded(_ mean: Double, _ standardError: Double) -> Double {
         let low = PairCorrections.shiftThreshold * standardError, high = 2 * low, size = abs(mean)
         let value = size <= low ? 0 : size >= high ? size : high * (size - low) / (high - low)
         return mean > 0 ? value : -value
     }
+
+    /// The value of the pair or shift `key` of `kind` (nil when it has learned nothing). A day's shift is the whole
+    /// city's (`dayValue`), whichever zone's slot `key` names.
+    private func value(_ kind: Kind, _ key: Int) -> Double? {
+        guard kind != .dayShift else { return dayValue(key >> 20) }
+        return entries[kind.rawValue][key].map { PairCorrections.value(kind, $0) }
+    }
+
+    /// The city's shift on `day`: the median over the zones of what each zone's legs of the day say of it (each
+    /// zone's settled memory, once it holds three legs), thresholded on the median's standard error (√(π/2) times the
+    /// mean's). A day when everything is slower (rain, a match in town) shows in every zone; a zone closed or jammed
+    /// shows in one, and the median leaves it to that zone's shifts. (A mean over the city's legs took a closure of a
+    /// zone with a third of them into every other zone's legs too, before the zone's own shift had seen it.)
+    func dayValue(_ day: Int) -> Double {
+        // In key order: a sum in a dictionary's order would differ in its last bits between two copies of the same
+        // corrections, and a replay must time every leg as the day did.
+        let zones = entries[Kind.dayShift.rawValue].sorted { $0.key < $1.key }.compactMap { key, entry in
+            key >> 20 == day && entry.settled.legs >= PairCorrections.dayZoneLegs ? PairCorrections.estimate(entry.settled) : nil
+        }
+        guard !zones.isEmpty else { return 0 }
+        let median = zones.map(\.mean).sorted().quantile(0.5)
+        let standardError = 1.2533 * zones.reduce(0) { $0 + $1.standardError * $1.standardError }.squareRoot() / Double(zones.count)
+        return PairCorrections.thresholded(median, standardError)
+    }
+
+    /// A zone's legs of the day a day shift reads (as its settled memory counts them, forgetting: three legs count a
+    /// little under three).
+    static let dayZoneLegs = 2.9
 
     /// A shift memory's mean and its standard error.
     static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
@@ -121,8 +158,8 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// shift on the driving alone (`moved`), `driving` being the share of the leg's time spent driving.
     func correction(_ keys: [(Kind, Int)], of kinds: Set<Kind>? = nil, driving: Double = 1) -> Double {
         keys.reduce(0) { total, pair in
-            guard kinds?.contains(pair.0) ?? true, let entry = entries[pair.0.rawValue][pair.1] else { return total }
-            return total + PairCorrections.moved(pair.0, by: PairCorrections.value(pair.0, entry), driving: driving)
+            guard kinds?.contains(pair.0) ?? true, let value = value(pair.0, pair.1) else { return total }
+            return total + PairCorrections.moved(pair.0, by: value, driving: driving)
         }
     }
 
@@ -164,8 +201,10 @@ struct PairCorrections: Codable, Sendable, Equatable {
         guard !shift else {
             var left = residual
             for (kind, key) in keys where kind.isShift {
+                // A day's shift is the day's alone (its weather, a match in town): the days before it are let go.
+                if kind == .dayShift { entries[kind.rawValue] = entries[kind.rawValue].filter { $0.key >> 20 >= key >> 20 } }
                 var entry = entries[kind.rawValue][key] ?? Entry()
-                let own = PairCorrections.value(kind, entry), scale = PairCorrections.scale(kind, at: own, driving: driving)
+                let own = value(kind, key) ?? 0, scale = PairCorrections.scale(kind, at: own, driving: driving)
                 let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, left)) / scale
                 entry.fast.add(target, scale: scale, forgetting: kind.forgetting)
                 entry.settled.add(target, scale: scale, forgetting: Kind.settledForgetting)
@@ -173,8 +212,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
                 let noise = entry.settled.missSpread / (entry.fast.weight + kind.prior).squareRoot()
                 if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
                 entries[kind.rawValue][key] = entry
-                left -= PairCorrections.moved(kind, by: PairCorrections.value(kind, entry), driving: driving)
-                    - PairCorrections.moved(kind, by: own, driving: driving)
+                left -= PairCorrections.moved(kind, by: value(kind, key) ?? 0, driving: driving) - PairCorrections.moved(kind, by: own, driving: driving)
             }
             return
         }
