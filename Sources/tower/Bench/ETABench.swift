@@ -6,20 +6,23 @@ import TowerCore
 /// synthetic history against its noise floor, with a closure to recover from.
 enum ETABench {
     /// From the third test day on, every leg into the busiest zone is 50% slower (a road closure), or every leg of
-    /// the busiest rider 40% slower; prints how many touched legs online learning needs to be back within 10% of
-    /// its error before the change.
+    /// the busiest rider 40% slower, or every leg of the third test day alone 30% slower (a day of rain); prints how
+    /// many touched legs online learning needs to be back within 10% of its error before the change.
     static func recovery(model: ETAModel, test: [HistoryRow], days: [Instant]) throws {
         let testDays = days.filter { $0 >= test.map(\.departedAt).min()! }
         guard testDays.count >= 3 else { return }
         func busiest(_ key: (HistoryRow) -> String) -> String {
             Dictionary(grouping: test, by: key).max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!.key
         }
-        for change in [ETARecovery.Change.zone(busiest(\.zone), factor: 1.5), .rider(busiest(\.rider), factor: 1.4)] {
+        var changes = [ETARecovery.Change.zone(busiest(\.zone), factor: 1.5), .rider(busiest(\.rider), factor: 1.4)]
+        if testDays.count > 3 { changes.append(.city(until: testDays[3], factor: 1.3)) }
+        for change in changes {
             let r = ETARecovery().measure(model: model, rows: test, change: change, from: testDays[2])
             let what: String
             switch change {
             case let .zone(zone, _): what = "legs into \(TextSanitizer.clean(zone)) 50% slower"
             case let .rider(rider, _): what = "rider \(TextSanitizer.clean(rider)) 40% slower"
+            case .city: what = "every leg 30% slower on that day alone"
             }
             print(String(format: "after a change (%@, from test day 3; %d touched legs after it): relative error before %.1f%%; first %d touched legs after: online %.1f%%, frozen model %.1f%%; back within 10%% of before after %@; last %d: online %.1f%%, frozen %.1f%%",
                          what, r.touchedAfter, r.before * 100, ETARecovery().window, r.firstAfter.online * 100, r.firstAfter.frozen * 100,

@@ -1,7 +1,7 @@
 /// How fast online learning recovers after the world changes: the test legs are replayed in time order, predicted,
 /// scored and learned; from a point on, the legs a change touches are made slower (every leg into a zone, as a road
-/// closure would; or every leg of one rider), and the touched legs' error is followed until it is back near where it
-/// was before the change.
+/// closure would; every leg of one rider; or every leg of the city until a time, as a day of rain would), and the
+/// touched legs' error is followed until it is back near where it was before the change.
 ///
 /// Errors are relative (|predicted − actual| / actual), so a leg that is 50% longer, with noise 50% larger in
 /// seconds, counts as recovered when the model is as right about it as before.
@@ -9,17 +9,21 @@ public struct ETARecovery: Sendable {
     public enum Change: Sendable {
         case zone(String, factor: Double)
         case rider(String, factor: Double)
+        /// Every leg leaving before `until`: the legs before the change are the error before it, those from the
+        /// change on are slower.
+        case city(until: Instant, factor: Double)
 
         func touches(_ row: HistoryRow) -> Bool {
             switch self {
             case let .zone(zone, _): return row.zone == zone
             case let .rider(rider, _): return row.rider == rider
+            case let .city(until, _): return row.departedAt < until
             }
         }
 
         var factor: Double {
             switch self {
-            case let .zone(_, factor), let .rider(_, factor): return factor
+            case let .zone(_, factor), let .rider(_, factor), let .city(_, factor): return factor
             }
         }
     }
