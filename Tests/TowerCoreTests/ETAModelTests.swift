@@ -507,6 +507,34 @@ import Testing
                 "\(seen) legs; after the first 100, frozen \(missed.frozen / missed.floor), online \(missed.online / missed.floor) × the floor")
     }
 
+    /// A wet day (every leg of one test day 30% slower, nothing in a row to say so) is learned online as its legs
+    /// come, and the next day is timed as an ordinary one again: the day's shift is that day's alone.
+    @Test func aWetDayIsLearnedAsItsLegsComeAndTheNextDayStartsDry() throws {
+        let (train, test) = try Self.split.get()
+        let model = try ETAModel(training: train)
+        let legs = test.sorted { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }
+        let days = Set(legs.map(ETAModel.day)).sorted(), wet = days[1], next = days[2]
+        var online = model, wetLegs: [Double] = [], nextLegs: [(online: Double, frozen: Double)] = []
+        for var row in legs where ETAModel.day(row) <= next {
+            guard let travel = row.travelSeconds, travel > 0, let arrived = row.arrivedAt else { continue }
+            let day = ETAModel.day(row)
+            if day == wet {
+                let extra = Int64((travel * 0.3).rounded())
+                row.arrivedAt = arrived + extra
+                row.completedAt = row.completedAt.map { $0 + extra }
+            }
+            let actual = row.travelSeconds!, miss = log(online.predict(row).travel[1] / actual)
+            if day == wet { wetLegs.append(miss) }
+            if day == next { nextLegs.append((miss, log(model.predict(row).travel[1] / actual))) }
+            online.learn(row)
+        }
+        let mean = { (misses: ArraySlice<Double>) in misses.reduce(0, +) / Double(misses.count) }
+        let wetAfter = mean(wetLegs.dropFirst(30).prefix(90)), nextFirst = nextLegs.prefix(60)
+        let nextGap = mean(nextFirst.map(\.online)[...]) - mean(nextFirst.map(\.frozen)[...])
+        #expect(wetLegs.count > 200 && wetAfter > -0.1, "the wet day's legs 31–120 timed \(wetAfter) (log) fast; 1.3 × is 0.26")
+        #expect(nextLegs.count > 100 && abs(nextGap) < 0.05, "the next day's first 60 legs timed \(nextGap) (log) from the frozen model's")
+    }
+
     @Test func badRowsAreNamedAndAMostlyBadFileIsRefused() throws {
         let header = HistoryRow.requiredColumns.joined(separator: ",")
         let good = "O-1,R1,own,centro,-22.9,-43.2,-22.91,-43.19,2026-11-17T08:00:00-03:00,2026-11-17T08:10:00-03:00,2026-11-17T08:12:00-03:00,1,1,delivered"

@@ -17,6 +17,10 @@ import Foundation
 /// vehicle, an injury), the change is seen within a few legs and followed from them, and as the legs since it add up
 /// the shift is estimated from more of them, so it stops carrying the fast memory's noise. The slower layers would take
 /// hundreds of legs.
+///
+/// And a shift for the city's day (`dayValue`), for a day when every leg is slower and nothing in a row says so (rain,
+/// a match in town): each zone's legs of the day say what they can of it, the median over the zones is the day's, and
+/// each day starts from nothing.
 struct PairCorrections: Codable, Sendable, Equatable {
     enum Kind: Int, Codable, CaseIterable, Sendable {
         case riderZone, throughHour, throughShift, riderShift, doorShift, dayShift
@@ -129,7 +133,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// mean's). A day when everything is slower (rain, a match in town) shows in every zone; a zone closed or jammed
     /// shows in one, and the median leaves it to that zone's shifts. (A mean over the city's legs took a closure of a
     /// zone with a third of them into every other zone's legs too, before the zone's own shift had seen it.)
-    func dayValue(_ day: Int) -> Double {
+    private func dayValue(_ day: Int) -> Double {
         // In key order: a sum in a dictionary's order would differ in its last bits between two copies of the same
         // corrections, and a replay must time every leg as the day did.
         let zones = entries[Kind.dayShift.rawValue].sorted { $0.key < $1.key }.compactMap { key, entry in
