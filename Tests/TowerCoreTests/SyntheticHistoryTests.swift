@@ -243,17 +243,19 @@ import Testing
     }
 
     /// A day when every leg is slower (rain, a match in town) is the day's shift within a few dozen legs of the city,
-    /// the zones' and riders' shifts staying where they were; the next day starts from nothing; and a zone closed
-    /// all day, a third of the city's legs, stays that zone's: the day's shift reads the median over the zones.
+    /// the zones' and riders' shifts staying where they were; the next day starts from nothing; and the busiest zone
+    /// closed all day, half the city's legs, stays that zone's, from the day's first legs on: the day's shift reads the
+    /// median over the zones, a zone of fewer than three legs of the day counting as zero.
     @Test func aDayWhenEverythingIsSlowerIsTheDaysShiftAndTheNextDayStartsAfresh() {
         var shifts = PairCorrections(), random = SeededRandom(seed: 11)
         func keys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
             PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
         }
         func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double { shifts.correction(kind, of: keys) }
-        /// A leg of one of six riders to one of three zones on `day`, `everywhere` slower, and `closed` more in zone 1.
+        /// A leg of one of six riders to one of three zones on `day` (zone 1 the busiest, half the legs), `everywhere`
+        /// slower, and `closed` more in zone 1.
         func leg(day: Int, everywhere: Double, closed: Double = 0) {
-            let door = Int(random.unit() * 3), k = keys(door: door, rider: Int(random.unit() * 6), day: day)
+            let door = random.unit() < 0.5 ? 1 : random.unit() < 0.5 ? 0 : 2, k = keys(door: door, rider: Int(random.unit() * 6), day: day)
             shifts.learn(k, residual: everywhere + (door == 1 ? closed : 0) + 0.2 * random.normal() - shifts.correction(k), shift: true)
         }
         for _ in 0..<300 { leg(day: 1, everywhere: 0) }
@@ -263,8 +265,12 @@ import Testing
         let others = (0..<3).flatMap { door in (0..<6).map { rider in shifts.correction(keys(door: door, rider: rider, day: 2)) - only(.dayShift, keys(door: door, day: 2)) } }
         #expect(others.allSatisfy { abs($0) < 0.1 }, "the zones' and riders' shifts: \(others)")
         #expect(only(.dayShift, keys(door: 0, day: 3)) == 0, "the next day starts from nothing")
-        for _ in 0..<150 { leg(day: 3, everywhere: 0, closed: 0.5) }
-        #expect(abs(only(.dayShift, keys(door: 0, day: 3))) < 0.05, "a zone closed is not the city's day: \(only(.dayShift, keys(door: 0, day: 3)))")
+        var largest = 0.0
+        for _ in 0..<150 {
+            leg(day: 3, everywhere: 0, closed: 0.5)
+            largest = max(largest, abs(only(.dayShift, keys(door: 0, day: 3))))
+        }
+        #expect(largest < 0.05, "a zone closed is not the city's day: at most \(largest)")
         #expect((0.35...0.65).contains(shifts.correction(keys(door: 1, day: 3))), "the closed zone's legs: \(shifts.correction(keys(door: 1, day: 3)))")
         #expect(abs(shifts.correction(keys(door: 0, day: 3))) < 0.1 && abs(shifts.correction(keys(door: 2, day: 3))) < 0.1, "the other zones' legs")
     }

@@ -129,19 +129,20 @@ struct PairCorrections: Codable, Sendable, Equatable {
     }
 
     /// The city's shift on `day`: the median over the zones of what each zone's legs of the day say of it (each
-    /// zone's settled memory, once it holds three legs), thresholded on the median's standard error (√(π/2) times the
-    /// mean's). A day when everything is slower (rain, a match in town) shows in every zone; a zone closed or jammed
-    /// shows in one, and the median leaves it to that zone's shifts. (A mean over the city's legs took a closure of a
-    /// zone with a third of them into every other zone's legs too, before the zone's own shift had seen it.)
+    /// zone's settled memory; a zone of fewer than three legs of the day says nothing yet, zero), thresholded on the
+    /// median's standard error (√(π/2) times the mean's, over the zones read). A day when everything is slower (rain, a
+    /// match in town) shows in every zone; a zone closed or jammed shows in one, and the median leaves it to that zone's
+    /// shifts. (A mean over the city's legs took a closure of a zone with a third of them into every other zone's legs
+    /// too, before the zone's own shift had seen it; and a median over the zones read alone was, in the day's first
+    /// legs, the busiest zone's own: its closure, the day's.)
     private func dayValue(_ day: Int) -> Double {
         // In key order: a sum in a dictionary's order would differ in its last bits between two copies of the same
         // corrections, and a replay must time every leg as the day did.
-        let zones = entries[Kind.dayShift.rawValue].sorted { $0.key < $1.key }.compactMap { key, entry in
-            key >> 20 == day && entry.settled.legs >= PairCorrections.dayZoneLegs ? PairCorrections.estimate(entry.settled) : nil
-        }
-        guard !zones.isEmpty else { return 0 }
-        let median = zones.map(\.mean).sorted().quantile(0.5)
-        let standardError = 1.2533 * zones.reduce(0) { $0 + $1.standardError * $1.standardError }.squareRoot() / Double(zones.count)
+        let zones = entries[Kind.dayShift.rawValue].sorted { $0.key < $1.key }.filter { $0.key >> 20 == day }.map(\.value)
+        let read = zones.filter { $0.settled.legs >= PairCorrections.dayZoneLegs }.map { PairCorrections.estimate($0.settled) }
+        guard !read.isEmpty else { return 0 }
+        let median = (read.map(\.mean) + repeatElement(0, count: zones.count - read.count)).sorted().quantile(0.5)
+        let standardError = 1.2533 * read.reduce(0) { $0 + $1.standardError * $1.standardError }.squareRoot() / Double(read.count)
         return PairCorrections.thresholded(median, standardError)
     }
 
