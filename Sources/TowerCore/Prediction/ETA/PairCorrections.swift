@@ -75,6 +75,11 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     /// Per kind, the pairs' entries by key (`key(_:_:)`).
     private var entries: [[Int: Entry]] = Kind.allCases.map { _ in [:] }
+    /// The day's shift of the latest day learned (`dayValue`), read at every leg and taken over the zones again only
+    /// when a leg of that day is learned. Derived from `entries`: not encoded, not compared.
+    private var today = (day: Int.min, value: 0.0)
+
+    static func == (a: PairCorrections, b: PairCorrections) -> Bool { a.entries == b.entries }
     static let shiftThreshold = 2.0
     /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone or the
     /// rider changed. (Its noise is read from the settled memory's misses, as the fast one's own spread swells with the
@@ -124,7 +129,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// The value of the pair or shift `key` of `kind` (nil when it has learned nothing). A day's shift is the whole
     /// city's (`dayValue`), whichever zone's slot `key` names.
     private func value(_ kind: Kind, _ key: Int) -> Double? {
-        guard kind != .dayShift else { return dayValue(key >> 20) }
+        guard kind != .dayShift else { return key >> 20 == today.day ? today.value : dayValue(key >> 20) }
         return entries[kind.rawValue][key].map { PairCorrections.value(kind, $0) }
     }
 
@@ -217,6 +222,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
                 let noise = entry.settled.missSpread / (entry.fast.weight + kind.prior).squareRoot()
                 if abs(fast.mean - slow.mean) > PairCorrections.changeThreshold * noise { entry.settled = entry.fast }
                 entries[kind.rawValue][key] = entry
+                if kind == .dayShift { today = (key >> 20, dayValue(key >> 20)) }
                 left -= PairCorrections.moved(kind, by: value(kind, key) ?? 0, driving: driving) - PairCorrections.moved(kind, by: own, driving: driving)
             }
             return
@@ -267,5 +273,6 @@ struct PairCorrections: Codable, Sendable, Equatable {
                                                      settled: Memory(sum: $0[6], weight: $0[7], squares: $0[8], absoluteMisses: $0[9], legs: $0[10]))) },
                        uniquingKeysWith: { $1 })
         }
+        if let day = entries[Kind.dayShift.rawValue].keys.map({ $0 >> 20 }).max() { today = (day, dayValue(day)) }
     }
 }
