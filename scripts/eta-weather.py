@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 
 
 def main():
+    if len(sys.argv) < 4:
+        sys.exit("usage: scripts/eta-weather.py IN.csv OUT.csv SEED [WET_CHANCE [WET_FACTOR]]")
     source, out, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     chance = float(sys.argv[4]) if len(sys.argv) > 4 else 0.25
     wet = float(sys.argv[5]) if len(sys.argv) > 5 else 1.3
@@ -24,6 +26,8 @@ def main():
     with open(source, newline="") as f:
         reader = csv.DictReader(f)
         columns, rows = reader.fieldnames, list(reader)
+    if not rows or "departed_at" not in columns or "arrived_at" not in columns:
+        sys.exit(f"{source}: expected a delivery history with departed_at and arrived_at columns and at least one row")
     days = sorted({r["departed_at"][:10] for r in rows})
     factor, wet_days = {}, 0
     for d in days:
