@@ -143,7 +143,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     private func dayValue(_ day: Int) -> Double {
         // In key order: a sum in a dictionary's order would differ in its last bits between two copies of the same
         // corrections, and a replay must time every leg as the day did.
-        let zones = entries[Kind.dayShift.rawValue].sorted { $0.key < $1.key }.filter { $0.key >> 20 == day }.map(\.value)
+        let zones = entries[Kind.dayShift.rawValue].filter { $0.key >> 20 == day }.sorted { $0.key < $1.key }.map(\.value)
         let read = zones.filter { $0.settled.legs >= PairCorrections.dayZoneLegs }.map { PairCorrections.estimate($0.settled) }
         guard !read.isEmpty else { return 0 }
         let median = (read.map(\.mean) + repeatElement(0, count: zones.count - read.count)).sorted().quantile(0.5)
@@ -211,8 +211,11 @@ struct PairCorrections: Codable, Sendable, Equatable {
         guard !shift else {
             var left = residual
             for (kind, key) in keys where kind.isShift {
-                // A day's shift is the day's alone (its weather, a match in town): the days before it are let go.
-                if kind == .dayShift { entries[kind.rawValue] = entries[kind.rawValue].filter { $0.key >> 20 >= key >> 20 } }
+                // A day's shift is the day's alone (its weather, a match in town): the days before it are let go, once,
+                // when its first leg comes (the latest day learned holds no earlier one).
+                if kind == .dayShift, key >> 20 != today.day {
+                    entries[kind.rawValue] = entries[kind.rawValue].filter { $0.key >> 20 >= key >> 20 }
+                }
                 var entry = entries[kind.rawValue][key] ?? Entry()
                 let own = value(kind, key) ?? 0, scale = PairCorrections.scale(kind, at: own, driving: driving)
                 let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, left)) / scale
