@@ -8,23 +8,28 @@ import Testing
     static let canRun = chromium != nil && ["/usr/bin/python3", "/usr/bin/timeout"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Runs a program for at most `seconds` (coreutils' timeout stops a browser that hangs, and kills it five seconds
-    /// later if it is still there); its standard output, its standard error to `errors` when given.
-    static func run(_ arguments: [String], seconds: Int = 90, errors: String? = nil) throws -> String {
-        try Program.output(["/usr/bin/timeout", "--kill-after=5", "\(seconds)"] + arguments, errors: errors)
+    /// later if it is still there); what it printed, read from `output` after it ended, its standard error to `errors`.
+    static func run(_ arguments: [String], seconds: Int = 90, output: String? = nil, errors: String? = nil) throws -> String {
+        try Program.output(["/usr/bin/timeout", "--kill-after=5", "\(seconds)"] + arguments, errors: errors, through: output)
     }
 
     /// Runs headless Chromium (`browser`, its flags before the profile) on `arguments` until what it printed will do,
-    /// at most three times, each stopped after a minute and each with a profile of its own (`name` and the attempt,
-    /// in `folder`), so a browser left hanging cannot hold the next one's profile: started while the whole suite loads
-    /// both cores, it hung twice in CI runs and printed nothing, where alone it answers in a second or three. What it
-    /// printed last, and what it said on standard error each time (the reason, when it fails).
+    /// at most four times, each stopped after a minute, each with a profile of its own (`name` and the attempt, in
+    /// `folder`), and after a pause that doubles (5, 10, 20 s). Under the whole suite's load it hung twice in CI runs
+    /// and printed nothing, and once died three times in a quarter of a second, where alone it answers in a second
+    /// or three: whatever holds it is passing, so the attempts are spread. Its output goes to a file, so helpers it
+    /// leaves behind cannot hold a pipe open. What it printed last, and what it said on standard error each time (the
+    /// reason, when it fails), less the lines every run prints (no system bus, no CPU frequency file).
     static func browse(_ browser: [String], in folder: String, as name: String, _ arguments: [String], until done: (String) -> Bool) throws
         -> (output: String, errors: String) {
         var output = "", errors = ""
-        for attempt in 1...3 {
+        for attempt in 1...4 {
+            if attempt > 1 { Thread.sleep(forTimeInterval: 5 * Double(1 << (attempt - 2))) }
             let profile = "\(folder)/chromium-\(name)-\(attempt)"
-            output = try run(browser + ["--user-data-dir=\(profile)"] + arguments, seconds: 60, errors: profile + ".err")
-            errors += "attempt \(attempt): " + String(((try? String(contentsOfFile: profile + ".err", encoding: .utf8)) ?? "").suffix(400)) + "\n"
+            output = try run(browser + ["--user-data-dir=\(profile)"] + arguments, seconds: 60, output: profile + ".out", errors: profile + ".err")
+            let said = ((try? String(contentsOfFile: profile + ".err", encoding: .utf8)) ?? "").split(separator: "\n")
+                .filter { !$0.contains("dbus/") && !$0.contains("scaling_max_freq") }
+            errors += "attempt \(attempt): " + said.joined(separator: "\n").prefix(1500) + "\n"
             if done(output) { break }
         }
         return (output, errors)

@@ -308,6 +308,25 @@ import TowerCore
         #expect(fixture.session.engine.world.lastSeq == events)
     }
 
+    /// The socket is made with the mode asked for, and the process's umask (which every thread and every program
+    /// the core starts shares) is never changed: read from /proc, since setting it to read it is what must not happen.
+    @Test func theSocketHasItsModeAndTheUmaskIsLeftAlone() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tower-socket-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func umaskNow() throws -> String {
+            try #require(try String(contentsOfFile: "/proc/self/status", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("Umask:") }.map(String.init))
+        }
+        let before = try umaskNow()
+        for mode: mode_t in [0o660, 0o600] {
+            let fd = try UnixSocket.listen(path: folder + "/core.sock", mode: mode)
+            defer { close(fd) }
+            let made = try #require(try FileManager.default.attributesOfItem(atPath: folder + "/core.sock")[.posixPermissions] as? Int)
+            #expect(made == Int(mode), "\(String(made, radix: 8))")
+        }
+        #expect(try umaskNow() == before)
+    }
+
     @Test func aSocketPathTooLongForTheKernelIsAClearError() {
         let long = "/tmp/" + String(repeating: "x", count: 200) + ".sock"
         #expect(throws: ToolError.self) { _ = try UnixSocket.listen(path: long) }

@@ -8,20 +8,20 @@ public enum UnixSocket {
     /// The longest path a socket address holds (`sun_path` less its terminating zero).
     static let maxPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
-    /// Listens on `path` with the file mode `mode` (set through the umask, so there is no moment when it is
-    /// wider). An existing file there is removed first: the caller holds the journal's lock, so it is stale.
+    /// Listens on `path` with the file mode `mode`. The mode is set between bind and listen: until listen, no one
+    /// can connect whatever the mode, so there is no moment when it is wider, and the process's umask (shared by every
+    /// thread and by every program it starts) is never changed. An existing file there is removed first: the caller
+    /// holds the journal's lock, so it is stale.
     public static func listen(path: String, mode: mode_t = 0o660) throws -> Int32 {
         var address = try self.address(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ToolError("socket \(path): \(String(cString: strerror(errno)))") }
         unlink(path)
-        let previous = umask(~mode & 0o777)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        let reason = String(cString: strerror(errno))
-        umask(previous)
-        guard bound == 0 else {
+        guard bound == 0, chmod(path, mode) == 0 else {
+            let reason = String(cString: strerror(errno))
             close(fd)
             throw ToolError("socket \(path): cannot listen: \(reason)")
         }
