@@ -159,6 +159,29 @@ import Testing
         #expect { try ETAModel.read(path: path) } throws: { "\($0)".contains("is not a Tower ETA model") }
     }
 
+    /// A history from before 1970 (its days below zero, as the day's shift keys them) trains a model whose file reads
+    /// back and predicts as it did: the file's check took a key below zero for a broken one, and refused the model
+    /// the same build had just written.
+    @Test func aModelOfAHistoryBefore1970ReadsBack() throws {
+        let (train, test) = try Self.split.get()
+        let back: Int64 = -60 * 365 * 86_400
+        func moved(_ row: HistoryRow) -> HistoryRow {
+            var row = row
+            row.departedAt = row.departedAt + back
+            row.arrivedAt = row.arrivedAt.map { $0 + back }
+            row.completedAt = row.completedAt.map { $0 + back }
+            return row
+        }
+        let model = try ETAModel(training: train.prefix(3000).map(moved))
+        let leg = moved(test[0])
+        #expect(ETAModel.day(leg) < 0)
+        let path = TestCity.temporaryFile("eta-1960s.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.write(to: path)
+        let read = try ETAModel.read(path: path)
+        #expect(read.fingerprint == model.fingerprint && read.predict(leg).travel == model.predict(leg).travel)
+    }
+
     /// `model` written as JSON, changed by `change`, read back: refused, naming `part`.
     static func tampered(_ model: ETAModel, _ change: (inout [String: Any]) -> Void, naming part: String,
                          sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -206,10 +229,13 @@ import Testing
         try refused({ o in var t = o["travel"] as! [String: Any]; var v = t["separate"] as! [Double]; v[0] = -1; t["separate"] = v; o["travel"] = t },
                     naming: "travel model does not fit")
         try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
-        try refused({ o in o["pairs"] = ["kinds": [[[1e300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], [], [], [], []]] }, naming: "lists of [key")
+        // Six kinds, each list refused for its own fault (five lists would be refused whatever they held).
+        let kinds = { (third: [Double]) in ["kinds": [[], [], [third], [], [], []]] }
+        try refused({ o in o["pairs"] = kinds([1e300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }, naming: "lists of [key")
+        try refused({ o in o["pairs"] = kinds([3.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }, naming: "lists of [key")
         // A negative weight or count of legs would make every prediction through the shift not a number.
-        try refused({ o in o["pairs"] = ["kinds": [[], [], [[3, 0.1, -1, 0, 0, 1, 0.1, 1, 0, 0, 1]], [], []]] }, naming: "lists of [key")
-        try refused({ o in o["pairs"] = ["kinds": [[], [], [[3, 0.1, 1, 0, 0, 1, 0.1, 1, 0.02, 0, -1]], [], []]] }, naming: "lists of [key")
+        try refused({ o in o["pairs"] = kinds([3, 0.1, -1, 0, 0, 1, 0.1, 1, 0, 0, 1]) }, naming: "lists of [key")
+        try refused({ o in o["pairs"] = kinds([3, 0.1, 1, 0, 0, 1, 0.1, 1, 0.02, 0, -1]) }, naming: "lists of [key")
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
                         o["calibration"] = c }, naming: "interval calibration")
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")

@@ -259,17 +259,17 @@ struct PairCorrections: Codable, Sendable, Equatable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kinds = try c.decode([[[Double]]].self, forKey: .kinds)
-        // A key is a whole number in range (a broken file must not trap converting it); weights, squares and misses
-        // are sums of non-negative numbers (a negative weight would take a square root of less than nothing, and every
-        // prediction through the shift would be not a number).
+        // A key is a whole number in range (a broken file must not trap converting it; a day's key is below zero for
+        // a day before 1970); weights, squares and misses are sums of non-negative numbers (a negative weight would
+        // take a square root of less than nothing, and every prediction through the shift would be not a number).
         let wellFormed = { (entry: [Double]) in
-            entry.count == 11 && entry.allSatisfy(\.isFinite) && entry[0] >= 0 && entry[0] < 0x1p52 && entry[0].rounded() == entry[0]
+            entry.count == 11 && entry.allSatisfy(\.isFinite) && abs(entry[0]) < 0x1p52 && entry[0].rounded() == entry[0]
                 && [2, 3, 4, 5, 7, 8, 9, 10].allSatisfy { entry[$0] >= 0 }
         }
         guard kinds.count == Kind.allCases.count, kinds.allSatisfy({ $0.allSatisfy(wellFormed) }) else {
             throw DecodingError.dataCorruptedError(forKey: .kinds, in: c, debugDescription:
                 "expected \(Kind.allCases.count) lists of [key, sum, weight, squares, misses, legs, settled sum, settled weight, settled squares, "
-                    + "settled misses, settled legs], the key a whole number, the weights, squares, misses and legs not negative")
+                    + "settled misses, settled legs], the key a whole number below 2^52 either side of zero, the weights, squares, misses and legs not negative")
         }
         entries = kinds.map { list in
             Dictionary(list.map { (Int($0[0]), Entry(fast: Memory(sum: $0[1], weight: $0[2], squares: $0[3], absoluteMisses: $0[4], legs: $0[5]),
