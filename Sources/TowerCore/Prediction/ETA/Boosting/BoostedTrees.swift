@@ -79,18 +79,23 @@ public struct BoostedTrees: Codable, Sendable, Equatable {
         var best = (fitted: fitted, heldOut: heldOut)
         var residuals = targets
         var random = SeededRandom(seed: seed, stream: "boosting")
+        // Each round, the leaf every sampled row ended in (-1 for the rows left out): they are scored without a walk.
+        var leaves = [Int32](repeating: -1, count: rows.count)
         var bestLoss = validation.targets.isEmpty ? -Double.infinity : validation.targets.reduce(0) { $0 + $1 * $1 }
         var bestRounds = 0
         for _ in 0..<settings.rounds {
             for i in rows.indices { residuals[i] = targets[i] - fitted[i] }
             let sample = rows.indices.filter { _ in random.unit() < settings.sample }
-            let tree = RegressionTree(binned: binned, bins: bins, residuals: residuals, rows: sample, settings: settings.tree,
-                                      rate: settings.learningRate)
+            let tree = leaves.withUnsafeMutableBufferPointer { leaves in
+                for i in leaves.indices { leaves[i] = -1 }
+                return RegressionTree(binned: binned, bins: bins, residuals: residuals, rows: sample, settings: settings.tree,
+                                      rate: settings.learningRate, leaves: leaves)
+            }
             trees.append(tree)
             // Rows are scored on their bins, which split exactly as their values do (a value is at most a cut
             // exactly when its bin is at most the cut's), without reading a row of doubles per row.
             let cuts = tree.splitBins(bins)
-            tree.add(to: &fitted, binned: binned, splitBins: cuts)
+            leaves.withUnsafeBufferPointer { tree.add(to: &fitted, binned: binned, splitBins: cuts, leaves: $0) }
             guard !validation.rows.isEmpty else { bestRounds = trees.count; continue }
             tree.add(to: &heldOut, binned: heldBinned, splitBins: cuts)
             var loss = 0.0

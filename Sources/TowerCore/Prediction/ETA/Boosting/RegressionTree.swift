@@ -73,14 +73,19 @@ struct RegressionTree: Codable, Sendable, Equatable {
     }
 
     /// Adds the tree's prediction for each binned row (`FeatureBins.binned`; the same as for its values) to `sums`:
-    /// each row walks the tree on its bins (a row's bins lie side by side, so the walk reads one cache line), with
-    /// no list of rows built per node.
-    func add(to sums: inout [Double], binned: BinnedRows, splitBins: [UInt8]) {
+    /// a row whose leaf is known (`leaves`, from growing the tree; -1 where not) takes that leaf's value, and any other
+    /// walks the tree on its bins (a row's bins lie side by side, so the walk reads one cache line), with no list of
+    /// rows built per node. A row's bins split as its values do, so both ways reach the same leaf.
+    func add(to sums: inout [Double], binned: BinnedRows, splitBins: [UInt8], leaves: UnsafeBufferPointer<Int32>? = nil) {
         let stride = binned.features
         feature.withUnsafeBufferPointer { feature in
             binned.bins.withUnsafeBufferPointer { bins in
                 sums.withUnsafeMutableBufferPointer { sums in
                     for row in sums.indices {
+                        if let leaves, leaves[row] >= 0 {
+                            sums[row] += value[Int(leaves[row])]
+                            continue
+                        }
                         var node = 0
                         while feature[node] >= 0 {
                             let bin = bins[row * stride + Int(feature[node])]
@@ -158,7 +163,10 @@ struct RegressionTree: Codable, Sendable, Equatable {
 
     /// Grows a tree on `rows` (indices into the binned rows) fitting `residuals`; leaf values are scaled by `rate`.
     /// A split node's smaller child is counted from its rows and the larger one by subtraction from the parent.
-    init(binned: BinnedRows, bins: FeatureBins, residuals: [Double], rows: [Int], settings: Settings, rate: Double) {
+    /// `leaves`, when given (one slot per binned row), gets the leaf each of `rows` ended in, so those rows need not
+    /// walk the tree again to be scored (`add(to:binned:splitBins:leaves:)`); the other slots are left as they were.
+    init(binned: BinnedRows, bins: FeatureBins, residuals: [Double], rows: [Int], settings: Settings, rate: Double,
+         leaves: UnsafeMutableBufferPointer<Int32>? = nil) {
         let binCount = FeatureBins.slots
         // Grown depth first with an explicit stack; each entry is a node to decide, the rows that reach it and their
         // histogram (nil for a node at the depth limit: a leaf, whose sum is taken from its rows).
@@ -169,7 +177,10 @@ struct RegressionTree: Codable, Sendable, Equatable {
             let total = entry?.total ?? members.reduce(0.0) { $0 + residuals[$1] }
             let n = Double(members.count)
             value[node] = rate * total / (n + settings.lambda)
-            guard let histogram = entry, depth < settings.depth, members.count >= 2 * settings.minLeaf else { continue }
+            guard let histogram = entry, depth < settings.depth, members.count >= 2 * settings.minLeaf else {
+                RegressionTree.mark(members, leaf: node, in: leaves)
+                continue
+            }
             let parentScore = total * total / (n + settings.lambda)
             var best: (gain: Double, feature: Int, bin: Int) = (1e-12, -1, 0)
             var bestCategories: [UInt64] = []
@@ -211,7 +222,10 @@ struct RegressionTree: Codable, Sendable, Equatable {
                     if g > best.gain { best = (g, f, b); bestCategories = [] }
                 }
             }
-            guard best.feature >= 0 else { continue }
+            guard best.feature >= 0 else {
+                RegressionTree.mark(members, leaf: node, in: leaves)
+                continue
+            }
             let (goLeft, goRight) = RegressionTree.split(members, binned, feature: best.feature, cut: UInt8(best.bin), categories: bestCategories)
             let l = addNode(), r = addNode()
             feature[node] = Int32(best.feature)
@@ -229,6 +243,12 @@ struct RegressionTree: Codable, Sendable, Equatable {
             stack.append((r, goRight, depth + 1, leftIsSmaller ? large : small))
             stack.append((l, goLeft, depth + 1, leftIsSmaller ? small : large))
         }
+    }
+
+    /// Notes `leaf` as where each of `rows` ended, in `leaves` when it was given.
+    private static func mark(_ rows: [Int], leaf: Int, in leaves: UnsafeMutableBufferPointer<Int32>?) {
+        guard let leaves else { return }
+        for row in rows { leaves[row] = Int32(leaf) }
     }
 
     @discardableResult
