@@ -50,6 +50,11 @@ import Testing
         Case(name: "1 MiB line", line: Array((head + #""id":"a","type":"order.cancelled","order":"O-0001","reason":""#).utf8) + Array(repeating: UInt8(ascii: "x"), count: 1 << 20) + Array(#""}"#.utf8),
              field: "", reason: "line is longer than the limit of 1048576 bytes"),
         Case(name: "not an object", line: Array("[1,2,3]".utf8), field: "", reason: "expected an object, got an array"),
+        // In Rio's offset the first is 10000-01-01: taken, it was journaled as a year no replay or restart could read.
+        Case(name: "a window that ends past the year 9999 where the city is", line: Array((head + #""id":"a","type":"order.updated","order":"O-0001","window_start":"2026-11-17T12:00:00-03:00","window_end":"9999-12-31T23:00:00-05:00"}"#).utf8),
+             field: "window_end", reason: "10000-01-01T04:00:00Z in UTC is outside the years 0002 to 9997 that Tower takes"),
+        Case(name: "an incident until the year 9999", line: Array((head + #""id":"a","type":"traffic.incident","incident":"i1","zone":"centro","slowdown":0.5,"until":"9999-06-01T00:00:00Z","note":""}"#).utf8),
+             field: "until", reason: "9999-06-01T00:00:00Z in UTC is outside the years 0002 to 9997 that Tower takes"),
         Case(name: "window ends before it starts", line: Array((head + #""id":"a","type":"order.updated","order":"O-0001","window_start":"2026-11-17T12:00:00-03:00","window_end":"2026-11-17T11:00:00-03:00"}"#).utf8),
              field: "window_end", reason: "ends before it starts"),
     ]

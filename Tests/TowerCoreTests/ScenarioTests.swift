@@ -26,6 +26,8 @@ import TestSupport
         ("orders.csv", ",standard,", ",urgent,", "field tier: unknown value \"urgent\"; expected one of standard, express, critical"),
         ("disruptions.csv", "breakdown,R07", "breakdown,R99", "field target: unknown rider \"R99\""),
         ("scenario.json", "\"utc_offset\":\"-03:00\"", "\"utc_offset\":\"Rio\"", "scenario.json: field \"date\": expected date YYYY-MM-DD and utc_offset ±HH:MM"),
+        // Its day's windows end at 10000-01-01 in the city: a journal no replay could read.
+        ("scenario.json", "\"date\":\"2026-11-17\"", "\"date\":\"9999-12-31\"", "scenario.json: field \"date\": 9999-12-31 is outside the years 0002 to 9997 that Tower takes"),
         ("scenario.json", "\"speed_kmh\":16", "\"speed_kmh\":-4", "scenario.json: field \"zones[0].speed_kmh\": -4 is out of range 1…150"),
         ("scenario.json", "\"west\":-43.205", "\"west\":-43.1", "scenario.json: field \"zones[0].east\": -43.17 is not east of west -43.1"),
         ("scenario.json", "\"south\":-22.925", "\"south\":-22.8", "scenario.json: field \"zones[0].north\": -22.895 is not north of south -22.8"),
@@ -70,6 +72,7 @@ import TestSupport
         // Today in London in summer: the day it is there, at the summer offset.
         let july = try winter.on("today", now: ISOTime.parse("2027-07-15T23:30:00Z")!.instant)
         #expect(ISOTime.format(july.day, offsetSeconds: july.utcOffsetSeconds).hasPrefix("2027-07-16T00:00:00+01:00"), "00:30 in London is the next day")
+        #expect { try winter.on("9999-12-31", now: Instant(seconds: 0)) } throws: { "\($0)".contains("--date 9999-12-31 is outside the years 0002 to 9997") }
 
         for (setting, message) in [("\"date\":\"2027-07-15\", \"time_zone\":\"Europe/London\", \"utc_offset\":\"+00:00\"", "not Europe/London's offset on 2027-07-15 (+01:00)"),
                                    ("\"date\":\"2027-07-15\", \"time_zone\":\"Europe/Atlantis\"", "unknown time zone \"Europe/Atlantis\"")] {

@@ -29,6 +29,19 @@ import Testing
         #expect(ISOTime.parseClock("12:60") == nil)
     }
 
+    /// Every time within a year of the years an input may carry (`InputTimes`: what the core derives from an input's
+    /// times, a deadline or the end of a day, stays within it), in any offset a city has, is written as a time that reads
+    /// back: the journal can hold it.
+    @Test func timesNearTheInputsYearsReadBackInEveryOffset() {
+        let year: Int64 = 366 * 86_400
+        for edge in [InputTimes.earliest - year, InputTimes.earliest, InputTimes.latest, InputTimes.latest + year] {
+            for offset in stride(from: -14 * 3600, through: 14 * 3600, by: 1800) {
+                #expect(ISOTime.parse(ISOTime.format(edge, offsetSeconds: offset))?.instant == edge, "\(edge.seconds) at \(offset)")
+            }
+        }
+        #expect(!InputTimes.contains(InputTimes.earliest - 1) && !InputTimes.contains(InputTimes.latest + 1))
+    }
+
     @Test func roundTripsAcrossCenturies() {
         for seconds in stride(from: Int64(-2_000_000_000), to: 4_000_000_000, by: 97_654_321) {
             let instant = Instant(seconds: seconds)

@@ -12,6 +12,7 @@ extension Scenario {
             guard date.utf8.count == 10, let midnight = ISOTime.parse(date + "T00:00:00Z")?.instant else {
                 throw ToolError("--date needs a day YYYY-MM-DD or 'today', got '\(TextSanitizer.clean(String(date.prefix(40))))'")
             }
+            guard InputTimes.contains(midnight) else { throw ToolError("--date \(date) is outside the years 0002 to 9997 that Tower takes") }
             targetMidnight = midnight.seconds
         }
         let days = (targetMidnight - (day.seconds + Int64(utcOffsetSeconds))) / 86400

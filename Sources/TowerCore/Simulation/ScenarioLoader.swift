@@ -63,6 +63,9 @@ public enum ScenarioLoader {
                 throw EventError(field: "utc_offset", reason: "\(offsetText) is not \(zoneOffset.zone)'s offset on \(dateText) (\(zoneOffset.text)); leave utc_offset out to take the zone's")
             }
             let day = parsed.instant
+            guard InputTimes.contains(day) else {
+                throw EventError(field: "date", reason: "\(dateText) is outside the years 0002 to 9997 that Tower takes")
+            }
             func clock(_ key: String) throws(EventError) -> Instant {
                 let value = try r.text(key)
                 guard let second = ISOTime.parseClock(value) else { throw EventError(field: key, reason: "expected HH:MM, got \"\(value)\"") }

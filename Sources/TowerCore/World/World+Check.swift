@@ -12,6 +12,7 @@ extension World {
         if let clock, event.at < clock {
             throw EventError(field: "at", reason: "time goes backwards: \(ISOTime.format(event.at, offsetSeconds: utcOffsetSeconds)) is before the last event at \(ISOTime.format(clock, offsetSeconds: utcOffsetSeconds))")
         }
+        if !event.isCoreDecision, let refusal = InputTimes.refusal(of: event) { throw refusal }
         switch event.body {
         case .sessionStarted:
             // It names the day, its clock's offset and the ETA model its journal goes on under: a second one (a line
