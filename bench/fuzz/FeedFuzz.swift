@@ -1,7 +1,7 @@
 // libFuzzer entry for the core's feed: each input, split into lines, goes through `Ingestion` (decode, check, apply)
 // into an engine holding the sample city at 10:00 (lines dated after 10:30 refused), which then runs its clock on
-// for five minutes (scans, desk, plan search). Every line must be taken or refused with a reason; never a crash, a
-// hang or an unbounded allocation. Built and run by `bench/fuzz/run SECONDS feed` (swiftc -sanitize=fuzzer,address),
+// for five minutes (scans, desk, plan search). Every line must be taken or refused with a reason, and every event the
+// core commits must read back from its journal line; never a crash, a hang or an unbounded allocation. Built and run by `bench/fuzz/run SECONDS feed` (swiftc -sanitize=fuzzer,address),
 // not by `swift build`; run from the project's root (the city is read from sample-data/rio).
 import Foundation
 
@@ -28,6 +28,23 @@ struct FuzzCity: Sendable {
     }()
 }
 
+/// Every event the core commits, written as its journal line and read back: what the core writes, a replay or a
+/// restart must read (a window ending in the year 9999 at another offset was once journaled as the year 10000).
+final class ReadBackSink: EventSink {
+    let offsetSeconds: Int
+    init(offsetSeconds: Int) { self.offsetSeconds = offsetSeconds }
+
+    func append(_ event: Event) throws {
+        let line = EventCodec.encode(event, utcOffsetSeconds: offsetSeconds)
+        if case let .bad(error) = line.withUnsafeBufferPointer({ JournalReader.decode($0) }) {
+            preconditionFailure("a journaled \(event.type) does not read back: \(error)")
+        }
+    }
+    func endStep() throws {}
+    func sync() {}
+    func syncIfDue() {}
+}
+
 /// Makes the city before the first input, so the simulation of its morning is not timed as an input's.
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
@@ -38,7 +55,7 @@ public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutabl
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let city = FuzzCity.shared
-    let engine = Engine(world: city.world, journal: nil, settings: city.settings)
+    let engine = Engine(world: city.world, journal: ReadBackSink(offsetSeconds: city.world.utcOffsetSeconds), settings: city.settings)
     let ingestion = Ingestion(source: "fuzz", deadLetter: nil)
     let bytes = UnsafeBufferPointer(start: data, count: size)
     var taken = 0
