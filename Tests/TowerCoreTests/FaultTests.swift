@@ -210,6 +210,7 @@ import Testing
         for event in CitySimulation(scenario: scenario, seed: 0).knownEvents() { try whole.submit(event) }
         whole.advance(to: scenario.planLock + 60)
         whole.sync()
+        #expect(try Replayer.replay(path: path).world.digest == whole.world.digest, "the feed core's world is its journal's")
         let planned = whole.world.orderIDs.filter { whole.world.orders[$0]?.status == .assigned }
         try #require(planned.count > 20, "the plan assigns the test city's morning orders")
 

@@ -67,8 +67,12 @@ extension World {
         case let .channelsDefined(terms):
             channels = terms
             recountWaves()
-        case let .orderCreated(order):
+        case var .orderCreated(order):
             noteOrder(order.id)
+            // An order is created at its event's time: that is all its journal line says (`EventCodec`), so the core
+            // that took the event and a replay of its journal hold the same order. (A feed core took the scenario's
+            // orders at the day's start with their booking times, and a restart then held other times than it had.)
+            order.createdAt = event.at
             putOrder(order)
         case let .orderUpdated(id, changes):
             guard var order = orders[id] else { return }
