@@ -30,6 +30,25 @@ import Testing
         #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(result.stderr.debugDescription)")
     }
 
+    /// What a command prints from its inputs (a Solomon file's first line, a scenario's name, a path) reaches the
+    /// terminal without an escape sequence or control character: `tower solve` once printed an instance file's name raw.
+    @Test func whatACommandPrintsFromItsInputsHasNoEscapeSequence() throws {
+        let work = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let instance = try String(contentsOfFile: Tower.packageRoot.appendingPathComponent("bench/solomon/C101.txt").path, encoding: .utf8)
+        let evil = "EVIL\u{1B}]0;owned\u{07}\u{1B}[2J"
+        // Its first line replaced (split by scalars: the file's "\r\n" is one Character).
+        try ([evil] + instance.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)).joined(separator: "\n")
+            .write(toFile: work + "/evil.txt", atomically: true, encoding: .utf8)
+        let runs = [try Tower.run(["solve", work + "/evil.txt", "--time-limit", "0.1"]),
+                    try Tower.run(["generate", work + "/city\u{1B}[31m", "--name", evil, "--riders", "2", "--orders", "3"])]
+        for run in runs {
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("EVIL") || run.stdout.contains("city"), "\(run.stdout)")
+            #expect(!run.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(run.stdout.debugDescription)")
+        }
+    }
+
     @Test func simulateAndReplayPrintTheSameDigest() throws {
         let city = try Tower.smallCity()
         let journal = try Tower.temporaryDirectory() + "/j.jsonl"

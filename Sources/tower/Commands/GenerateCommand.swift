@@ -24,7 +24,7 @@ enum GenerateCommand: Command {
         if arguments.value("plan-horizon") != nil { generator.planHorizonMinutes = try arguments.int("plan-horizon", default: 0, in: 60...1440) }
         try generator.write(to: directory)
         _ = try ScenarioLoader.load(directory: directory)
-        print("wrote scenario \"\(name)\" to \(directory): \(generator.riders) riders, \(generator.orders) orders")
+        print("wrote scenario \"\(TextSanitizer.clean(name))\" to \(TextSanitizer.clean(directory)): \(generator.riders) riders, \(generator.orders) orders")
         return 0
     }
 }

@@ -33,8 +33,8 @@ enum OutboxCommand: Command {
         guard FileManager.default.fileExists(atPath: outbox) else { throw ToolError("no outbox at \(outbox)") }
         let count = try WebhookRelay.requeueDeadLetters(ledger: JournalFiles.ledger(forOutbox: outbox),
                                                         deadLetter: JournalFiles.deadLetter(forOutbox: outbox))
-        print(count == 0 ? "nothing to retry: \(JournalFiles.deadLetter(forOutbox: outbox)) holds no messages"
-                         : "\(count) messages back in line: the next run with --webhook on \(outbox) sends them")
+        print(count == 0 ? "nothing to retry: \(TextSanitizer.clean(JournalFiles.deadLetter(forOutbox: outbox))) holds no messages"
+                         : "\(count) messages back in line: the next run with --webhook on \(TextSanitizer.clean(outbox)) sends them")
         return 0
     }
 }

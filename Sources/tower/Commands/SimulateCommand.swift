@@ -57,10 +57,10 @@ enum SimulateCommand: Command {
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
                                                mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name)
         if let torn = session.tornLastLine {
-            FileHandle.standardError.write(Data("tower: \(arguments.value("journal")!) line \(torn): torn last line skipped (an earlier run stopped mid-write)\n".utf8))
+            FileHandle.standardError.write(Data("tower: \(TextSanitizer.clean(arguments.value("journal")!)) line \(torn): torn last line skipped (an earlier run stopped mid-write)\n".utf8))
         }
         if session.resumedEvents > 0 {
-            print("resumed: \(session.resumedEvents) events from \(arguments.value("journal")!)")
+            print("resumed: \(session.resumedEvents) events from \(TextSanitizer.clean(arguments.value("journal")!))")
         }
         var recorder = KPIRecorder(planLock: scenario.planLock)
         let engine = session.engine

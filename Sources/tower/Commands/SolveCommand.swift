@@ -48,7 +48,8 @@ enum SolveCommand: Command {
             w.endObject()
             print(w.string)
         } else {
-            print("instance: \(instance.name)")
+            // The name is the instance file's first line: text from a file, never written to a terminal raw.
+            print("instance: \(TextSanitizer.clean(instance.name))")
             print("vehicles: \(solution.vehicles)")
             print(String(format: "distance: %.2f", solution.distance))
             for (index, route) in routes.enumerated() { print("route \(index + 1): \(route.map(String.init).joined(separator: " "))") }

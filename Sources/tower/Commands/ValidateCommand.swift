@@ -21,7 +21,7 @@ enum ValidateCommand: Command {
             report = FeedValidator(world: CitySimulation(scenario: scenario, seed: 0).knownWorld(), latestEventTime: scenario.latestEventTime)
         }
         try report.validate(path: path == "-" ? "/dev/stdin" : path)
-        let name = path == "-" ? "stdin" : path
+        let name = path == "-" ? "stdin" : TextSanitizer.clean(path)
         for diagnostic in report.diagnostics { print("\(name):\(diagnostic.line): \(diagnostic.severity.rawValue): \(diagnostic.error)") }
         let bad = report.diagnostics.filter { $0.severity == .error }.count
         print("\(name): \(report.lines) lines, \(report.valid) valid, \(bad) bad, \(report.diagnostics.count - bad) warnings")
