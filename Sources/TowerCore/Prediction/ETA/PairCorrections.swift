@@ -155,6 +155,16 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// little under three).
     static let dayZoneLegs = 2.9
 
+    /// What the shift `key` of `kind` is taken to be when the other shift of a leg inside its zone learns beside it
+    /// (`learn`): its settled mean once it corrects at all (its value is not zero), else zero, as it corrects. The
+    /// mean and not the value: a shift between two and four standard errors out corrects only part of its mean (the
+    /// ramp of `thresholded`). Zero below that: the two shifts would split a change between them with neither
+    /// correcting its part.
+    private func taken(_ kind: Kind, _ key: Int) -> Double {
+        guard let entry = entries[kind.rawValue][key], PairCorrections.value(kind, entry) != 0 else { return 0 }
+        return PairCorrections.estimate(entry.settled).mean
+    }
+
     /// A shift memory's mean and its standard error.
     static func estimate(_ memory: Memory) -> (mean: Double, standardError: Double) {
         let prior = Kind.shiftPrior
@@ -204,12 +214,20 @@ struct PairCorrections: Codable, Sendable, Equatable {
 
     /// Learns one leg's residual (log actual less everything the model predicts, this layer included): the shifts
     /// take it whole (`shift: true`, first, before the slower layers learn from what they leave), each on what the
-    /// ones before it moved left (so one leg's miss is not taken twice in one step); the pairs share it.
+    /// ones before it moved left (so one leg's miss is not taken twice in one step); the pairs share it. On a leg inside
+    /// a zone (driven through it, ending in it), the zone's two shifts each learn it less the other's settled mean once
+    /// that corrects at all (`taken`): less the other's value, which lags its mean while it ramps up, the one learning
+    /// second took the rest of the ramp and held it for hundreds of legs (a road closure in the last two training days
+    /// of synthetic seed 4 left the closed zone's door shift at 0.11, timing the legs coming into it from elsewhere 15%
+    /// slow; BENCHMARKS.md, "Learned ETAs", sixty-second session).
     /// A shift that moves the leg by `scale` × its own change (`scale(_:at:driving:)`) takes the leg's miss as saying
     /// the shift is its value + miss / `scale`, weighed `scale`² (`Memory.add`).
     mutating func learn(_ keys: [(Kind, Int)], residual: Double, shift: Bool, driving: Double = 1) {
         guard !shift else {
             var left = residual
+            // A leg inside a zone (driven through it, ending in it) is said of both of the zone's shifts: each learns it
+            // less what the other is taken to be (`taken`), not less what the other corrects.
+            let through = keys.first { $0.0 == .throughShift }?.1, inside = through != nil && through == keys.first { $0.0 == .doorShift }?.1
             for (kind, key) in keys where kind.isShift {
                 // A day's shift is the day's alone (its weather, a match in town): the days before it are let go, once,
                 // when its first leg comes (the latest day learned holds no earlier one).
@@ -218,7 +236,13 @@ struct PairCorrections: Codable, Sendable, Equatable {
                 }
                 var entry = entries[kind.rawValue][key] ?? Entry()
                 let own = value(kind, key) ?? 0, scale = PairCorrections.scale(kind, at: own, driving: driving)
-                let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, left)) / scale
+                var miss = left
+                if inside, kind == .throughShift { miss += (value(.doorShift, key) ?? 0) - taken(.doorShift, key) }
+                if inside, kind == .doorShift {
+                    miss -= PairCorrections.moved(.throughShift, by: taken(.throughShift, key), driving: driving)
+                        - PairCorrections.moved(.throughShift, by: value(.throughShift, key) ?? 0, driving: driving)
+                }
+                let target = own + max(-PairCorrections.shiftClip, min(PairCorrections.shiftClip, miss)) / scale
                 entry.fast.add(target, scale: scale, forgetting: kind.forgetting)
                 entry.settled.add(target, scale: scale, forgetting: Kind.settledForgetting)
                 let fast = PairCorrections.estimate(entry.fast), slow = PairCorrections.estimate(entry.settled)
