@@ -107,7 +107,8 @@ struct TravelTraining {
     /// day's alone (its weather), and a model used on another day starts it from nothing, so the residuals the
     /// intervals are cut from keep what the day's shift took out of them: how far a day of its own moves every leg is
     /// uncertainty a model on a day it has not seen faces. With it taken out, the frozen model's intervals covered
-    /// 56–74% of the test legs on nine histories with wet days (BENCHMARKS.md, "A day when the whole city is slower").
+    /// 57–74% of the test legs on nine histories with wet days, 72–84% with it kept (BENCHMARKS.md, "A frozen model's
+    /// intervals hold the days it cannot know").
     static let shiftsKept = PairCorrections.Kind.shifts.subtracting([.dayShift])
 
     /// The shifts whose change still holding at the end of the training days the trees and the linear part leave to
