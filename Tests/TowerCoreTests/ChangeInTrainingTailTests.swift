@@ -40,12 +40,8 @@ import Testing
             let days = Array(Set(rows.map { ISOTime.startOfDay($0.departedAt, offsetSeconds: $0.utcOffsetSeconds) })).sorted()
             let legs = Dictionary(grouping: rows, by: \.zone).mapValues(\.count)
             let zone = legs.keys.max { (legs[$0]!, $1) < (legs[$1]!, $0) }!
-            for k in rows.indices where rows[k].zone == zone && rows[k].departedAt >= days[22] {
-                guard let arrived = rows[k].arrivedAt, let free = rows[k].noiseFreeTravel else { continue }
-                let travel = arrived - rows[k].departedAt
-                rows[k].arrivedAt = arrived + travel
-                rows[k].completedAt = rows[k].completedAt.map { $0 + travel }
-                rows[k].noiseFreeTravel = 2 * free
+            for k in rows.indices where rows[k].zone == zone && rows[k].departedAt >= days[22] && rows[k].noiseFreeTravel != nil {
+                rows[k] = rows[k].slowed(by: 2)
             }
             let model = try ETAModel(training: rows.filter { $0.departedAt < days[25] })
             let closed = rows.filter { $0.departedAt >= days[25] && $0.zone == zone }

@@ -493,15 +493,7 @@ import Testing
         let (train, test) = try Self.split.get()
         let model = try ETAModel(training: train)
         // A road closure: every leg now takes 40% longer.
-        let slower = test.map { row -> HistoryRow in
-            var r = row
-            if let arrived = r.arrivedAt, let completed = r.completedAt {
-                let extra = Int64(Double(arrived - r.departedAt) * 0.4)
-                r.arrivedAt = arrived + extra
-                r.completedAt = completed + extra
-            }
-            return r
-        }
+        let slower = test.map { $0.slowed(by: 1.4) }
         let frozen = ETAEvaluation(model: model, rows: slower)
         let learning = ETAEvaluation(model: model, rows: slower, online: true)
         #expect(learning.model.travelMAE < 0.85 * frozen.model.travelMAE)
@@ -542,13 +534,9 @@ import Testing
         let days = Set(legs.map(ETAModel.day)).sorted(), wet = days[1], next = days[2]
         var online = model, wetLegs: [Double] = [], nextLegs: [(online: Double, frozen: Double)] = []
         for var row in legs where ETAModel.day(row) <= next {
-            guard let travel = row.travelSeconds, travel > 0, let arrived = row.arrivedAt else { continue }
+            guard let travel = row.travelSeconds, travel > 0 else { continue }
             let day = ETAModel.day(row)
-            if day == wet {
-                let extra = Int64((travel * 0.3).rounded())
-                row.arrivedAt = arrived + extra
-                row.completedAt = row.completedAt.map { $0 + extra }
-            }
+            if day == wet { row = row.slowed(by: 1.3) }
             let actual = row.travelSeconds!, miss = log(online.predict(row).travel[1] / actual)
             if day == wet { wetLegs.append(miss) }
             if day == next { nextLegs.append((miss, log(model.predict(row).travel[1] / actual))) }
@@ -569,16 +557,7 @@ import Testing
         let (train, test) = try Self.split.get()
         let days = Set((train + test).map(ETAModel.day)).sorted()
         let wet = Set(days.indices.filter { $0 % 4 == 1 }.map { days[$0] })
-        func weathered(_ rows: [HistoryRow]) -> [HistoryRow] {
-            rows.map { row in
-                guard wet.contains(ETAModel.day(row)), let travel = row.travelSeconds, let arrived = row.arrivedAt else { return row }
-                var row = row
-                let extra = Int64((travel * 0.3).rounded())
-                row.arrivedAt = arrived + extra
-                row.completedAt = row.completedAt.map { $0 + extra }
-                return row
-            }
-        }
+        let weathered = { (rows: [HistoryRow]) in rows.map { wet.contains(ETAModel.day($0)) ? $0.slowed(by: 1.3) : $0 } }
         let model = try ETAModel(training: weathered(train))
         var covered = (wet: 0, dry: 0), legs = (wet: 0, dry: 0)
         for row in weathered(test) {
@@ -635,16 +614,7 @@ import Testing
     /// The shipped history's first 48 days, learned without per-rider effects (as the sample scenarios' default).
     static func model(slowedBy factor: Double = 1) throws -> ETAModel {
         let (train, _) = try ETAModelTests.split.get()
-        let rows = train.map { row in
-            var row = row
-            if let arrived = row.arrivedAt {
-                let travel = Int64((Double(arrived - row.departedAt) * factor).rounded())
-                row.arrivedAt = row.departedAt + travel
-                row.completedAt = row.completedAt.map { $0 + (travel - (arrived - row.departedAt)) }
-            }
-            return row
-        }
-        return try ETAModel(training: rows, riderEffects: false)  // another fleet: its riders are other people
+        return try ETAModel(training: train.map { $0.slowed(by: factor) }, riderEffects: false)  // another fleet: its riders are other people
     }
 
     @Test func theEngineLearnsFromEveryAttemptItCommitsAndKeepsAnHonestRunningError() throws {
