@@ -249,10 +249,11 @@ extension World {
         }
     }
 
+    /// Changes the rider where it is stored: a copy taken out and written back moved the whole rider twice and
+    /// counted every reference it holds up and down, at every position a phone sends.
     private mutating func updateRider(_ id: String, _ change: (inout Rider) -> Void) {
-        guard var rider = riders[id] else { return }
-        change(&rider)
-        riders[id] = rider
+        guard riders.contains(id) else { return }
+        change(&riders[id]!)
     }
 
     private mutating func updateException(_ id: String, _ change: (inout ExceptionCase) -> Void) {
