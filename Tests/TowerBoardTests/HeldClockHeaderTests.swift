@@ -56,11 +56,22 @@ import TowerCore
 }
 
 @Suite struct OptionFitTests {
-    @Test func anOptionIsShortenedBeforeItsCostAndEffect() {
-        let summary = "hand O-0352 to R15 (gig) and tell the customer the new window (cost +12.40 BRL, late 2→1, 1 notified)"
-        let fitted = ExceptionsPane.fitted(summary, width: 50)
-        #expect(CharacterWidth.of(fitted) <= 50 && fitted.hasSuffix("(cost +12.40 BRL, late 2→1, 1 notified)") && fitted.contains("…"), "\(fitted)")
-        #expect(ExceptionsPane.fitted(summary, width: 200) == summary)
-        #expect(ExceptionsPane.fitted(summary, width: 30).hasPrefix("(cost"), "too narrow for any of what it does: the effect alone")
+    static let option = EscalationOption(action: Remedy(.handoff, "O-0352", target: "R15"),
+                                         summary: "hand O-0352 to R15 (gig) and tell the customer the new window (cost +12.40 BRL, late 2→1, 1 notified)",
+                                         costDelta: 12.4, lateBefore: 2, lateAfter: 1)
+
+    /// Wide: the whole sentence. Narrower: the action shortened before its effect, while enough of it stays to read.
+    /// At the 35 columns a 120-column board gives the line: the action in brief and the effect in figures, so the line
+    /// says what the option does (the effect alone took 40). Narrower still: the brief shortened before the figures.
+    @Test func anOptionSaysWhatItDoesAndWhatItCostsAtEveryWidth() {
+        let o = Self.option
+        #expect(ExceptionsPane.fitted(o, width: 200) == o.summary)
+        let wide = ExceptionsPane.fitted(o, width: 80)
+        #expect(CharacterWidth.of(wide) <= 80 && wide.hasPrefix("hand O-0352 to R15") && wide.hasSuffix("… (cost +12.40 BRL, late 2→1, 1 notified)"), "\(wide)")
+        #expect(ExceptionsPane.fitted(o, width: 52) == "hand to R15 (cost +12.40 BRL, late 2→1, 1 notified)")
+        #expect(ExceptionsPane.fitted(o, width: 35) == "hand to R15 (+12.40, late 2→1)")
+        let narrow = ExceptionsPane.fitted(o, width: 24)
+        #expect(CharacterWidth.of(narrow) <= 24 && narrow.hasSuffix("… (+12.40, late 2→1)"), "\(narrow)")
+        #expect(ExceptionsPane.fitted(o, width: 20) == "(+12.40, late 2→1)", "too narrow for any of what it does: the figures alone")
     }
 }

@@ -46,7 +46,7 @@ enum ExceptionsPane {
                 let picked = c.model.pickedOption[exception.id] ?? 1
                 let option = exception.options.indices.contains(picked - 1) ? exception.options[picked - 1] : first
                 let lead = "      [\(picked)/\(exception.options.count)] "
-                second = lead + fitted(option.summary, width: body.width - CharacterWidth.of(lead))
+                second = lead + fitted(option, width: body.width - CharacterWidth.of(lead))
             } else {
                 second = "      raised \(Format.clock(exception.raisedAt, world)), observed only"
             }
@@ -80,16 +80,37 @@ enum ExceptionsPane {
         return (area, resolved.map(\.id))
     }
 
-    /// An option's summary in `width` columns: what it does is shortened (with `…`) before its cost and effect, the
-    /// parenthesised end that a supervisor decides on, is ever cut.
-    static func fitted(_ summary: String, width: Int) -> String {
-        guard CharacterWidth.of(summary) > width, summary.hasSuffix(")"), let open = summary.range(of: " (", options: .backwards) else { return summary }
-        let impact = String(summary[open.lowerBound...])
-        let room = width - CharacterWidth.of(impact) - 1
-        guard room >= 4 else { return String(impact.dropFirst()) }
-        var what = String(summary[..<open.lowerBound])
+    /// An option in `width` columns, its effect (cost, late) never cut before what it does is. The whole sentence
+    /// when it fits; else its action shortened (`…`) before the effect while enough of the action stays to read;
+    /// else the action in brief (`Remedy.brief`: the case's line above names the subject) with the effect, then with
+    /// the effect in figures alone. At 120 columns the pane's line has about 35: the sentence's effect alone took 40,
+    /// and the line said what it cost but not what it did.
+    static func fitted(_ option: EscalationOption, width: Int) -> String {
+        let summary = option.summary
+        guard CharacterWidth.of(summary) > width else { return summary }
+        if summary.hasSuffix(")"), let open = summary.range(of: " (", options: .backwards) {
+            let impact = String(summary[open.lowerBound...])
+            if width - CharacterWidth.of(impact) - 1 >= actionKept { return shortened(String(summary[..<open.lowerBound]), before: impact, width: width) }
+            let brief = option.action.brief + impact
+            if CharacterWidth.of(brief) <= width { return brief }
+        }
+        var figures = String(format: "%+.2f", option.costDelta)
+        if let before = option.lateBefore, let after = option.lateAfter { figures += ", late \(before)→\(after)" }
+        return shortened(option.action.brief, before: " (\(figures))", width: width)
+    }
+
+    /// Columns of an action's words kept, at least, before the sentence gives way to the brief form.
+    static let actionKept = 24
+
+    /// `what` cut (with `…`) so that it and `end` fit in `width`; `end` alone (its leading space dropped) when not
+    /// even four columns of `what` would stay.
+    private static func shortened(_ what: String, before end: String, width: Int) -> String {
+        guard CharacterWidth.of(what) + CharacterWidth.of(end) > width else { return what + end }
+        let room = width - CharacterWidth.of(end) - 1
+        guard room >= 4 else { return String(end.drop { $0 == " " }) }
+        var what = what
         while CharacterWidth.of(what) > room { what.removeLast() }
-        return what + "…" + impact
+        return what + "…" + end
     }
 
     /// `9m05` for minutes and seconds left.

@@ -41,6 +41,29 @@ public struct Remedy: Hashable, Sendable, CustomStringConvertible, Codable {
         }
     }
 
+    /// What it does in a few words, its subject left out: for a line under the case, which names the subject, where
+    /// `words` and the effect do not fit.
+    public var brief: String {
+        let to = target ?? "?"
+        switch kind {
+        case .reassign: return "move to \(to)"
+        case .handoff: return "hand to \(to)"
+        case .makeRoom: return "room on \(to)"
+        case .reassignAll: return "move the unpicked"
+        case .resequence: return "re-sequence"
+        case .retry: return "retry, tell"
+        case .nextSlot: return "next slot, tell"
+        case .notify: return "tell new window"
+        case .notifyLate: return "tell the late"
+        case .askRider: return "ask the rider"
+        case .handoffZone: return "to 3PL/gig"
+        case .returnToHub: return "back to hub"
+        case .cannotDeliver: return "cannot come, tell"
+        case .waive: return "on \(to), rules waived"
+        case .none: return "do nothing"
+        }
+    }
+
     /// Parses the text form; nil when it is not one.
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
