@@ -20,7 +20,7 @@ public struct ScenarioGenerator {
     public func files() -> [(name: String, text: String)] {
         var rng = SeededRandom(seed: seed, stream: "generate")
         let riderRows = makeRiders(&rng)
-        let orderRows = makeOrders(&rng)
+        let orderRows = makeOrders(&rng, skills: riderRows.skills)
         return [
             ("scenario.json", settings()),
             ("riders.csv", riderRows.text),
@@ -75,9 +75,11 @@ public struct ScenarioGenerator {
             .replacingOccurrences(of: "}]", with: "}\n  ]").replacingOccurrences(of: ",\"", with: ", \"") + "\n"
     }
 
-    private func makeRiders(_ rng: inout SeededRandom) -> (text: String, ids: [String]) {
+    /// The riders' file, their ids and every skill some rider has.
+    private func makeRiders(_ rng: inout SeededRandom) -> (text: String, ids: [String], skills: Set<String>) {
         var lines = ["id,name,channel,vehicle,capacity_parcels,capacity_kg,skills,shift_start,shift_end,cost_per_hour,cost_per_km,cost_per_drop,hub,zone,pace,device"]
         var ids: [String] = []
+        var present: Set<String> = []
         let shifts: [(Channel, [(String, String)])] = [
             (.own, [("06:00", "14:00"), ("07:00", "15:00"), ("10:00", "18:00"), ("12:00", "20:00")]),
             (.thirdParty, [("06:00", "16:00"), ("08:00", "18:00")]),
@@ -106,6 +108,7 @@ public struct ScenarioGenerator {
             if channel == .own, rng.unit() < 0.3 { skills.append("cold_chain") }
             if channel != .gig, rng.unit() < 0.35 { skills.append("id_check") }
             if vehicle == .van || vehicle == .car { skills.append("bulky") }
+            present.formUnion(skills)
             let options = shifts.first { $0.0 == channel }!.1
             let shift = options[index % options.count]
             let (perHour, perKm, perDrop): (Double, Double, Double) = {
@@ -121,7 +124,7 @@ public struct ScenarioGenerator {
                 + "\(shift.0),\(shift.1),\(formatNumber(perHour)),\(formatNumber(perKm)),\(formatNumber(perDrop)),\(hub.id),\(hub.zone),\((pace.rounded() / 100)),"
                 + Self.device(index))
         }
-        return (lines.joined(separator: "\n") + "\n", ids)
+        return (lines.joined(separator: "\n") + "\n", ids, present)
     }
 
     /// A phone id for the rider at `index`: six digits as the Traccar client makes them, distinct for up to
@@ -132,7 +135,11 @@ public struct ScenarioGenerator {
         "\(pick(CityGeography.firstNames, &rng)) \(pick(CityGeography.lastNames, &rng).prefix(1))."
     }
 
-    private func makeOrders(_ rng: inout SeededRandom) -> String {
+    /// The orders' file. An order asks only for a skill one of the city's riders has (`skills`): a city of a few
+    /// riders may have nobody with a cold chain, and an order only such a rider may carry would be left for the whole
+    /// day whatever the plan (a seven-rider city of 60 orders left 6 of them so). The draws are the same either way,
+    /// so a city whose riders have every skill is the same as before.
+    private func makeOrders(_ rng: inout SeededRandom, skills: Set<String>) -> String {
         var lines = ["id,created_at,pickup_hub,lat,lon,zone,window_start,window_end,service_min,tier,skills,parcels,kg,customer,contact,notes"]
         let zones = CityGeography.zones
         var rows: [(created: Int, line: String)] = []
@@ -158,7 +165,8 @@ public struct ScenarioGenerator {
                 windowLength = tier == .standard ? 3 * 3600 : (tier == .express ? 90 * 60 : 60 * 60)
             }
             let skillRoll = rng.unit()
-            let skill = skillRoll < 0.05 ? "cold_chain" : (skillRoll < 0.08 ? "id_check" : (skillRoll < 0.11 ? "bulky" : ""))
+            let asked = skillRoll < 0.05 ? "cold_chain" : (skillRoll < 0.08 ? "id_check" : (skillRoll < 0.11 ? "bulky" : ""))
+            let skill = skills.contains(asked) ? asked : ""
             let parcels = 1 + Int(rng.unit() * rng.unit() * 3)
             let kg = skill == "bulky" ? 12 + (rng.unit() * 25).rounded() : (0.5 + rng.unit() * 6 * Double(parcels)).rounded() / 1
             let service = skill == "bulky" ? 6 : (skill == "id_check" ? 4 : 3)
