@@ -76,10 +76,10 @@ public struct ScenarioGenerator {
     }
 
     /// The riders' file, their ids and every skill some rider has.
-    private func makeRiders(_ rng: inout SeededRandom) -> (text: String, ids: [String], skills: Set<String>) {
+    private func makeRiders(_ rng: inout SeededRandom) -> (text: String, ids: [String], skills: Set<Skill>) {
         var lines = ["id,name,channel,vehicle,capacity_parcels,capacity_kg,skills,shift_start,shift_end,cost_per_hour,cost_per_km,cost_per_drop,hub,zone,pace,device"]
         var ids: [String] = []
-        var present: Set<String> = []
+        var present: Set<Skill> = []
         let shifts: [(Channel, [(String, String)])] = [
             (.own, [("06:00", "14:00"), ("07:00", "15:00"), ("10:00", "18:00"), ("12:00", "20:00")]),
             (.thirdParty, [("06:00", "16:00"), ("08:00", "18:00")]),
@@ -104,10 +104,10 @@ public struct ScenarioGenerator {
                 case .van: return (80, 600)
                 }
             }()
-            var skills: [String] = []
-            if channel == .own, rng.unit() < 0.3 { skills.append("cold_chain") }
-            if channel != .gig, rng.unit() < 0.35 { skills.append("id_check") }
-            if vehicle == .van || vehicle == .car { skills.append("bulky") }
+            var skills: [Skill] = []
+            if channel == .own, rng.unit() < 0.3 { skills.append(.coldChain) }
+            if channel != .gig, rng.unit() < 0.35 { skills.append(.idCheck) }
+            if vehicle == .van || vehicle == .car { skills.append(.bulky) }
             present.formUnion(skills)
             let options = shifts.first { $0.0 == channel }!.1
             let shift = options[index % options.count]
@@ -120,7 +120,7 @@ public struct ScenarioGenerator {
             }()
             let hub = CityGeography.hubs[index % CityGeography.hubs.count]
             let pace = (0.85 + rng.unit() * 0.3) * 100
-            lines.append("\(id),\(riderName(&rng)),\(channel.rawValue),\(vehicle.rawValue),\(parcels),\(formatNumber(kg)),\(skills.joined(separator: ";")),"
+            lines.append("\(id),\(riderName(&rng)),\(channel.rawValue),\(vehicle.rawValue),\(parcels),\(formatNumber(kg)),\(skills.map(\.rawValue).joined(separator: ";")),"
                 + "\(shift.0),\(shift.1),\(formatNumber(perHour)),\(formatNumber(perKm)),\(formatNumber(perDrop)),\(hub.id),\(hub.zone),\((pace.rounded() / 100)),"
                 + Self.device(index))
         }
@@ -139,7 +139,7 @@ public struct ScenarioGenerator {
     /// riders may have nobody with a cold chain, and an order only such a rider may carry would be left for the whole
     /// day whatever the plan (a seven-rider city of 60 orders left 6 of them so). The draws are the same either way,
     /// so a city whose riders have every skill is the same as before.
-    private func makeOrders(_ rng: inout SeededRandom, skills: Set<String>) -> String {
+    private func makeOrders(_ rng: inout SeededRandom, skills: Set<Skill>) -> String {
         var lines = ["id,created_at,pickup_hub,lat,lon,zone,window_start,window_end,service_min,tier,skills,parcels,kg,customer,contact,notes"]
         let zones = CityGeography.zones
         var rows: [(created: Int, line: String)] = []
@@ -165,17 +165,17 @@ public struct ScenarioGenerator {
                 windowLength = tier == .standard ? 3 * 3600 : (tier == .express ? 90 * 60 : 60 * 60)
             }
             let skillRoll = rng.unit()
-            let asked = skillRoll < 0.05 ? "cold_chain" : (skillRoll < 0.08 ? "id_check" : (skillRoll < 0.11 ? "bulky" : ""))
-            let skill = skills.contains(asked) ? asked : ""
+            let asked: Skill? = skillRoll < 0.05 ? .coldChain : (skillRoll < 0.08 ? .idCheck : (skillRoll < 0.11 ? .bulky : nil))
+            let skill = asked.flatMap { skills.contains($0) ? $0 : nil }
             let parcels = 1 + Int(rng.unit() * rng.unit() * 3)
-            let kg = skill == "bulky" ? 12 + (rng.unit() * 25).rounded() : (0.5 + rng.unit() * 6 * Double(parcels)).rounded() / 1
-            let service = skill == "bulky" ? 6 : (skill == "id_check" ? 4 : 3)
+            let kg = skill == .bulky ? 12 + (rng.unit() * 25).rounded() : (0.5 + rng.unit() * 6 * Double(parcels)).rounded() / 1
+            let service = skill == .bulky ? 6 : (skill == .idCheck ? 4 : 3)
             let id = String(format: "O-%04d", index + 1)
             let customer = "\(pick(CityGeography.firstNames, &rng)) \(pick(CityGeography.lastNames, &rng))"
             let contact = String(format: "c-%08x", UInt32(truncatingIfNeeded: rng.next()))
             let note = pick(CityGeography.notes, &rng)
             let line = "\(id),\(ISOTime.clockText(created)),\(hub.id),\(round6(point.lat)),\(round6(point.lon)),\(zone),\(ISOTime.clockText(windowStart)),"
-                + "\(ISOTime.clockText(min(windowStart + windowLength, 22 * 3600))),\(service),\(tier.rawValue),\(skill),\(parcels),\(formatNumber(kg)),"
+                + "\(ISOTime.clockText(min(windowStart + windowLength, 22 * 3600))),\(service),\(tier.rawValue),\(skill?.rawValue ?? ""),\(parcels),\(formatNumber(kg)),"
                 + "\(customer),\(contact),\(note.contains(",") ? "\"\(note)\"" : note)"
             rows.append((created, line))
         }
