@@ -236,6 +236,9 @@ import Testing
         // A negative weight or count of legs would make every prediction through the shift not a number.
         try refused({ o in o["pairs"] = kinds([3, 0.1, -1, 0, 0, 1, 0.1, 1, 0, 0, 1]) }, naming: "lists of [key")
         try refused({ o in o["pairs"] = kinds([3, 0.1, 1, 0, 0, 1, 0.1, 1, 0.02, 0, -1]) }, naming: "lists of [key")
+        // The days' spread: a sum and a count of days, the count not negative.
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, -2]; o["pairs"] = p }, naming: "[sum, days]")
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01]; o["pairs"] = p }, naming: "[sum, days]")
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
                         o["calibration"] = c }, naming: "interval calibration")
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")

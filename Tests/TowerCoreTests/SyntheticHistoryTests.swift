@@ -275,6 +275,35 @@ import Testing
         #expect(abs(shifts.correction(keys(door: 0, day: 3))) < 0.1 && abs(shifts.correction(keys(door: 2, day: 3))) < 0.1, "the other zones' legs")
     }
 
+    /// In a city whose days differ (every third day a wet one, every leg 30% slower), a wet day's first legs are
+    /// believed sooner than in a city that has never had one: the days' spread says how far a day's first legs may
+    /// be taken at their word. Four zones, six riders; twelve days of 120 legs, then a wet day (0.26 in log), the
+    /// day's shift read as each of its first twenty legs comes: 0.089 on average in the city of wet days, 0.021 in the
+    /// dry one (as both were before the spread: the thresholded reading alone).
+    @Test func inACityOfWetDaysAWetDaysFirstLegsAreBelievedSooner() {
+        func firstLegs(wetDays: Bool) -> Double {
+            var shifts = PairCorrections(), random = SeededRandom(seed: 5)
+            func keys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
+                PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
+            }
+            func leg(day: Int, everywhere: Double) {
+                let k = keys(door: Int(random.unit() * 4), rider: Int(random.unit() * 6), day: day)
+                shifts.learn(k, residual: everywhere + 0.2 * random.normal() - shifts.correction(k), shift: true)
+            }
+            for day in 1...12 {
+                for _ in 0..<120 { leg(day: day, everywhere: wetDays && day % 3 == 0 ? 0.26 : 0) }
+            }
+            var timed = 0.0
+            for _ in 0..<20 {
+                timed += shifts.correction(.dayShift, of: keys(door: 0, day: 13))
+                leg(day: 13, everywhere: 0.26)
+            }
+            return timed / 20
+        }
+        let wet = firstLegs(wetDays: true), dry = firstLegs(wetDays: false)
+        #expect(wet > 0.06 && dry < 0.04, "the day's shift over a wet day's first twenty legs: \(wet) in a city of wet days, \(dry) in a dry one")
+    }
+
     /// A zone's rush hour is learned for its own hours: legs through the zone from 7 to 9 slower, legs at 6 and at 9
     /// as ever; the pairs of the rush hours correct and the hours beside them do not (a pair of 6–9 would have lent
     /// the rush to the legs at 6).
