@@ -39,12 +39,15 @@ final class WebhookServer: @unchecked Sendable {
     var requests: [Request] { lock.withLock { received } }
     var url: String { "http://127.0.0.1:\(port)/hook" }
 
+    /// Ends the serving: a waiting `accept` fails at once, and the serving thread closes the socket when it leaves.
+    /// Closed here, its number could be another test's socket (the suites share a process) by the time that thread,
+    /// still busy with a request, called `accept` again, and it would take that test's connection.
     func stop() {
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 
     private func serve() {
+        defer { close(fd) }
         while true {
             let client = accept(fd, nil, nil)
             if client < 0 { return }
