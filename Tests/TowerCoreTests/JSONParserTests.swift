@@ -46,6 +46,24 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(overlong) }
     }
 
+    /// A line is read where it lies (a journal's buffer, a slice of it); bytes that are not one run in memory are
+    /// copied first. Either way the same value, and a broken line's offset counted from its own first byte.
+    @Test func readsInPlaceOrCopiedAlike() throws {
+        let line = #"{"v":1,"id":"e-1","stops":[{"order":"O-1","kind":"pickup"},{}],"lat":-22.9}"#
+        let buffer = Array("junk\n\(line)\n".utf8)
+        let inPlace = try JSONParser.parse(buffer[5..<(5 + line.utf8.count)])
+        let copied = try JSONParser.parse(line.utf8.lazy.map { $0 })
+        let fromText = try JSONParser.parse(line)
+        #expect(inPlace == copied && inPlace == fromText)
+        #expect(copied["stops"] == .array([.object([("order", .string("O-1")), ("kind", .string("pickup"))]), .object([])]))
+        let broken = #"{"a":1,"a":2}"#
+        var errors: [JSONSyntaxError] = []
+        do { _ = try JSONParser.parse(Array("xx\(broken)".utf8)[2...]) } catch { errors.append(error) }
+        do { _ = try JSONParser.parse(broken.utf8.lazy.map { $0 }) } catch { errors.append(error) }
+        #expect(errors.count == 2, "a repeated key accepted")
+        #expect(errors.allSatisfy { $0.offset == 7 && $0.reason.contains("duplicate key") }, "\(errors)")
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         do { _ = try JSONParser.parse(deep); Issue.record("accepted") } catch { #expect(error.reason.contains("nested deeper")) }

@@ -161,3 +161,23 @@ import Testing
         #expect(DerivedID.make("key", ["visit 3"]) != spaced)
     }
 }
+
+@Suite struct FieldReaderTests {
+    /// A reader looks for each key from after the last it found (decoders read fields in the order the core writes
+    /// them); read in any other order, again, or missing, every field is still found or not as it is in the object.
+    @Test func aFieldIsFoundWhateverOrderTheFieldsAreReadIn() throws {
+        var r = try FieldReader(try JSONParser.parse(#"{"a":1,"b":"two","c":null,"d":4.5,"e":"O-9"}"#))
+        #expect(try r.int("a", in: 0...9) == 1)
+        #expect(r.has("b") && !r.has("c"))
+        #expect(try r.id("e") == "O-9")
+        #expect(r.has("d") && !r.has("zz"))
+        #expect(try r.int("a", in: 0...9) == 1, "a key before the last found")
+        #expect(try r.double("d") == 4.5)
+        #expect(try r.double("d") == 4.5, "the same key twice")
+        #expect(try r.text("b") == "two")
+        #expect(!r.has("c") && r.has("a") && r.has("e"))
+        #expect(throws: EventError.self) { try r.int("c", in: 0...9) }
+        #expect(throws: EventError.self) { try r.int("missing", in: 0...9) }
+        #expect(try r.id("e") == "O-9")
+    }
+}

@@ -5,7 +5,7 @@ public enum ChannelTermsCodec {
         var terms = ChannelTerms()
         if r.has("sizes") {
             for (index, item) in try r.array("sizes").enumerated() {
-                let s = try FieldReader(item, path: r.path("sizes[\(index)]"))
+                var s = try FieldReader(item, path: r.path("sizes[\(index)]"))
                 let size = ChannelTerms.Size(name: try s.id("size"), maxParcels: try s.int("max_parcels", in: 1...1000),
                                              maxKg: try s.double("max_kg", in: 0.1...5000))
                 if terms.sizes.contains(where: { $0.name == size.name }) {

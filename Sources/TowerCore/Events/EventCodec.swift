@@ -193,7 +193,7 @@ public enum EventCodec {
     private static func decodeRoute(_ r: inout FieldReader) throws(EventError) -> EventBody {
         var stops: [Stop] = []
         for (index, item) in try r.array("stops").enumerated() {
-            let s = try FieldReader(item, path: "stops[\(index)]")
+            var s = try FieldReader(item, path: "stops[\(index)]")
             stops.append(Stop(order: try s.id("order"), kind: try s.enumeration("kind", as: Stop.Kind.self), eta: try s.instant("eta")))
         }
         return .routePlanned(rider: try r.id("rider"), stops: stops, trigger: try r.text("trigger", default: ""),

@@ -9,6 +9,8 @@ public struct FieldReader {
     public static let maxTextLength = 1000
 
     private let pairs: [(String, JSONValue)]
+    /// Where the next look for a key starts (see `raw`).
+    private var next = 0
     private let prefix: String
     public private(set) var warnings: [EventError] = []
     /// The longest text `text(_:)` takes: `maxTextLength` for what comes from outside; a line's own length for what
@@ -26,12 +28,21 @@ public struct FieldReader {
 
     public func path(_ key: String) -> String { prefix + key }
 
-    public func has(_ key: String) -> Bool { raw(key) != nil }
+    public mutating func has(_ key: String) -> Bool { raw(key) != nil }
 
-    private func raw(_ key: String) -> JSONValue? {
-        for (k, v) in pairs where k == key {
-            if case .null = v { return nil }
-            return v
+    /// The value under `key`, null as none. The look starts after the last key found: decoders read the fields in
+    /// the order the core writes them, so most looks compare one key.
+    private mutating func raw(_ key: String) -> JSONValue? {
+        let count = pairs.count
+        var index = next
+        for _ in 0..<count {
+            if index == count { index = 0 }
+            if pairs[index].0 == key {
+                next = index + 1
+                if case .null = pairs[index].1 { return nil }
+                return pairs[index].1
+            }
+            index += 1
         }
         return nil
     }
@@ -42,13 +53,13 @@ public struct FieldReader {
         EventError(field: path(key), reason: "expected \(expected), got \(got.typeName)")
     }
 
-    public func value(_ key: String) throws(EventError) -> JSONValue {
+    public mutating func value(_ key: String) throws(EventError) -> JSONValue {
         guard let value = raw(key) else { throw missing(key) }
         return value
     }
 
     /// An identifier: 1–64 characters of letters, digits and `-_.:/#@`.
-    public func id(_ key: String) throws(EventError) -> String {
+    public mutating func id(_ key: String) throws(EventError) -> String {
         let text = try plainString(key)
         try FieldReader.checkID(text, field: path(key))
         return text
@@ -71,11 +82,11 @@ public struct FieldReader {
         }
     }
 
-    public func optionalID(_ key: String) throws(EventError) -> String? {
+    public mutating func optionalID(_ key: String) throws(EventError) -> String? {
         has(key) ? try id(key) : nil
     }
 
-    private func plainString(_ key: String) throws(EventError) -> String {
+    private mutating func plainString(_ key: String) throws(EventError) -> String {
         let value = try value(key)
         guard case let .string(text) = value else { throw wrongType(key, "a string", value) }
         return text
@@ -99,14 +110,14 @@ public struct FieldReader {
         has(key) ? try text(key) : nil
     }
 
-    public func double(_ key: String) throws(EventError) -> Double {
+    public mutating func double(_ key: String) throws(EventError) -> Double {
         let value = try value(key)
         guard case let .number(number) = value else { throw wrongType(key, "a number", value) }
         return number
     }
 
     /// A number within `range`; NaN and infinities cannot appear in JSON, but out-of-range values can.
-    public func double(_ key: String, in range: ClosedRange<Double>) throws(EventError) -> Double {
+    public mutating func double(_ key: String, in range: ClosedRange<Double>) throws(EventError) -> Double {
         let number = try double(key)
         guard range.contains(number) else {
             throw EventError(field: path(key), reason: "\(formatNumber(number)) is out of range \(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound))")
@@ -114,11 +125,11 @@ public struct FieldReader {
         return number
     }
 
-    public func optionalDouble(_ key: String, in range: ClosedRange<Double>) throws(EventError) -> Double? {
+    public mutating func optionalDouble(_ key: String, in range: ClosedRange<Double>) throws(EventError) -> Double? {
         has(key) ? try double(key, in: range) : nil
     }
 
-    public func int(_ key: String, in range: ClosedRange<Int>) throws(EventError) -> Int {
+    public mutating func int(_ key: String, in range: ClosedRange<Int>) throws(EventError) -> Int {
         let number = try double(key)
         guard number == number.rounded(), abs(number) < 1e15 else {
             throw EventError(field: path(key), reason: "expected a whole number, got \(formatNumber(number))")
@@ -130,11 +141,11 @@ public struct FieldReader {
         return whole
     }
 
-    public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(EventError) -> Int? {
+    public mutating func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(EventError) -> Int? {
         has(key) ? try int(key, in: range) : nil
     }
 
-    public func instant(_ key: String) throws(EventError) -> Instant {
+    public mutating func instant(_ key: String) throws(EventError) -> Instant {
         let text = try plainString(key)
         guard let parsed = ISOTime.parse(text) else {
             throw EventError(field: path(key), reason: "expected an ISO 8601 time with offset like 2026-11-17T10:00:00-03:00")
@@ -142,7 +153,7 @@ public struct FieldReader {
         return parsed.instant
     }
 
-    public func enumeration<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(EventError) -> T where T.RawValue == String {
+    public mutating func enumeration<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(EventError) -> T where T.RawValue == String {
         let text = try plainString(key)
         guard let value = T(rawValue: text) else {
             throw EventError(field: path(key), reason: "unknown value \"\(TextSanitizer.clean(String(text.prefix(40))))\"; expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -150,12 +161,12 @@ public struct FieldReader {
         return value
     }
 
-    public func optionalEnumeration<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(EventError) -> T? where T.RawValue == String {
+    public mutating func optionalEnumeration<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(EventError) -> T? where T.RawValue == String {
         has(key) ? try enumeration(key, as: type) : nil
     }
 
     /// An action on a subject in its journal text (`reassign:O-17:R05`, `none`).
-    public func remedy(_ key: String) throws(EventError) -> Remedy {
+    public mutating func remedy(_ key: String) throws(EventError) -> Remedy {
         let text = try plainString(key)
         guard let remedy = Remedy(text: text) else {
             throw EventError(field: path(key), reason: "\"\(TextSanitizer.clean(String(text.prefix(40))))\" is not an action (like reassign:O-17:R05, notify:O-17 or none)")
@@ -164,11 +175,11 @@ public struct FieldReader {
     }
 
     /// A point from `<prefix>lat` and `<prefix>lon`.
-    public func point(lat latKey: String, lon lonKey: String) throws(EventError) -> GeoPoint {
+    public mutating func point(lat latKey: String, lon lonKey: String) throws(EventError) -> GeoPoint {
         GeoPoint(lat: try double(latKey, in: -90...90), lon: try double(lonKey, in: -180...180))
     }
 
-    public func skills(_ key: String) throws(EventError) -> Set<Skill> {
+    public mutating func skills(_ key: String) throws(EventError) -> Set<Skill> {
         guard let value = raw(key) else { return [] }
         guard case let .array(items) = value else { throw wrongType(key, "an array of skills", value) }
         var result = Set<Skill>()
@@ -181,14 +192,14 @@ public struct FieldReader {
         return result
     }
 
-    public func array(_ key: String) throws(EventError) -> [JSONValue] {
+    public mutating func array(_ key: String) throws(EventError) -> [JSONValue] {
         let value = try value(key)
         guard case let .array(items) = value else { throw wrongType(key, "an array", value) }
         return items
     }
 
     /// A list of distinct ids, each checked like `id`; nil when the field is absent.
-    public func optionalIDs(_ key: String) throws(EventError) -> [String]? {
+    public mutating func optionalIDs(_ key: String) throws(EventError) -> [String]? {
         guard has(key) else { return nil }
         var ids: [String] = [], seen: Set<String> = []
         for (index, item) in try array(key).enumerated() {
@@ -202,7 +213,7 @@ public struct FieldReader {
     }
 
     /// A window from two instant fields, checked to be in order.
-    public func window(start startKey: String, end endKey: String) throws(EventError) -> TimeWindow {
+    public mutating func window(start startKey: String, end endKey: String) throws(EventError) -> TimeWindow {
         let start = try instant(startKey)
         let end = try instant(endKey)
         guard start < end else { throw EventError(field: path(endKey), reason: "ends before it starts") }

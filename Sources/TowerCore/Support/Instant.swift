@@ -27,7 +27,12 @@ extension Instant: Codable {
 public enum ISOTime {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`. Returns the instant and the offset it was written in.
     public static func parse(_ text: String) -> (instant: Instant, offsetSeconds: Int)? {
-        let b = Array(text.utf8)
+        // The bytes are read in place, not copied (every line of a journal has a time or two).
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> (instant: Instant, offsetSeconds: Int)? {
         guard b.count >= 20 else { return nil }
         func digits(_ from: Int, _ count: Int) -> Int? {
             var value = 0

@@ -21,10 +21,9 @@ public struct JSONParser {
 
     /// Parses one complete JSON document.
     public static func parse(_ text: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-        let array = Array(text)
-        return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            try parse(buffer: buffer)
-        }
+        // A journal's or a feed's line is read in place; only a collection that is not one run of bytes is copied.
+        let parsed = text.withContiguousStorageIfAvailable { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer: buffer) } }
+        return try (parsed ?? Array(text).withUnsafeBufferPointer { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer: buffer) } }).get()
     }
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
@@ -91,6 +90,8 @@ public struct JSONParser {
             index += 1; depth -= 1
             return .object(pairs)
         }
+        // Room for an event's fields at once (an array grown pair by pair is allocated five times over).
+        pairs.reserveCapacity(16)
         while true {
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input in an object") }

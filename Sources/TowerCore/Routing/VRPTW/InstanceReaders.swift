@@ -72,12 +72,12 @@ public enum InstanceReader {
             let json: JSONValue
             do { json = try JSONParser.parse(text) } catch { throw EventError(field: "", reason: error.description) }
             var r = try FieldReader(json)
-            let origin = try FieldReader(try r.value("origin"), path: "origin")
+            var origin = try FieldReader(try r.value("origin"), path: "origin")
             var points = [try origin.point(lat: "lat", lon: "lng")]
             var demand = [0]
             for (index, item) in try r.array("deliveries").enumerated() {
-                let delivery = try FieldReader(item, path: "deliveries[\(index)]")
-                let point = try FieldReader(try delivery.value("point"), path: "deliveries[\(index)].point")
+                var delivery = try FieldReader(item, path: "deliveries[\(index)]")
+                var point = try FieldReader(try delivery.value("point"), path: "deliveries[\(index)].point")
                 points.append(try point.point(lat: "lat", lon: "lng"))
                 demand.append(try delivery.int("size", in: 0...1_000_000))
             }
