@@ -671,7 +671,8 @@ import Testing
         #expect(copy.outlook.at == at && etas(copy.outlook.outlook) == etas(first.outlook) && copy.outlook.eta == first.eta)
 
         core.step(elapsed: 15)
-        let deadline = Date().addingTimeInterval(10)
+        // The outlook is timed on a thread of its own: a minute only keeps a broken one from hanging the suite.
+        let deadline = Date().addingTimeInterval(60)
         while core.outlooks.latest?.seq != core.engine.world.lastSeq || core.outlooks.latest?.at != core.now, Date() < deadline {
             core.refreshOutlook()
             Thread.sleep(forTimeInterval: 0.01)
