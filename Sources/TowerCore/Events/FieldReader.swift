@@ -28,20 +28,29 @@ public struct FieldReader {
 
     public func path(_ key: String) -> String { prefix + key }
 
-    public mutating func has(_ key: String) -> Bool { raw(key) != nil }
+    /// Whether `key` holds a value (not null). It only looks: a field is most often asked for right after, and
+    /// the look for it then starts at it.
+    public func has(_ key: String) -> Bool {
+        guard let index = index(of: key) else { return false }
+        if case .null = pairs[index].1 { return false }
+        return true
+    }
 
-    /// The value under `key`, null as none. The look starts after the last key found: decoders read the fields in
-    /// the order the core writes them, so most looks compare one key.
+    /// The value under `key`, null as none; the next look starts after it.
     private mutating func raw(_ key: String) -> JSONValue? {
-        let count = pairs.count
+        guard let index = index(of: key) else { return nil }
+        next = index + 1
+        if case .null = pairs[index].1 { return nil }
+        return pairs[index].1
+    }
+
+    /// Where `key` is among the pairs. The look starts after the last key read: decoders read the fields in the
+    /// order the core writes them, so most looks compare one key.
+    private func index(of key: String) -> Int? {
         var index = next
-        for _ in 0..<count {
-            if index == count { index = 0 }
-            if pairs[index].0 == key {
-                next = index + 1
-                if case .null = pairs[index].1 { return nil }
-                return pairs[index].1
-            }
+        for _ in 0..<pairs.count {
+            if index == pairs.count { index = 0 }
+            if pairs[index].0 == key { return index }
             index += 1
         }
         return nil
