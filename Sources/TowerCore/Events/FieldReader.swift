@@ -9,7 +9,7 @@ public struct FieldReader {
     public static let maxTextLength = 1000
 
     private let pairs: [(String, JSONValue)]
-    /// Where the next look for a key starts (see `raw`).
+    /// Where the next look for a key starts (see `index(of:)`).
     private var next = 0
     private let prefix: String
     public private(set) var warnings: [EventError] = []

@@ -90,8 +90,10 @@ public struct JSONParser {
             index += 1; depth -= 1
             return .object(pairs)
         }
-        // Room for an event's fields at once (an array grown pair by pair is allocated five times over).
-        pairs.reserveCapacity(16)
+        // Room for an event's fields at once (an array grown pair by pair is allocated five times over), and for a
+        // route's stop inside it. Sixteen for the line's own object only: a megabyte of small objects in an array
+        // would otherwise hold room for sixteen each.
+        pairs.reserveCapacity(depth == 1 ? 16 : 4)
         while true {
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input in an object") }
