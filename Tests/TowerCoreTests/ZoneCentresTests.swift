@@ -62,4 +62,46 @@ import Testing
         #expect(Self.share(of: apart, placedBy: ZoneCentres.meanDoors(zones: zones, rows: apart)) == 1)
         #expect(ZoneCentres.fitted(zones: zones, rows: apart) == ZoneCentres.meanDoors(zones: zones, rows: apart))
     }
+
+    /// Eight zones placed at random within 10 km, as `SyntheticHistory` places them, so some clouds mostly overlap
+    /// and others lie kilometres apart. Moved from the means alone, centres keep the borders where doors lie but
+    /// not their own places: two near centres can slide apart and keep their common border, and the borders they
+    /// draw with zones further off, where legs between them have their midpoints and few doors lie, move with
+    /// them. Started from the doors' clouds, the centres come nearer the truth, and fewer midpoints are misplaced.
+    @Test func findsTheCentresOfCloudsTheirBordersCut() {
+        var random = SeededRandom(seed: 3, stream: "zone-clouds")
+        let truth = (0..<8).map { _ in
+            let angle = random.unit() * 2 * Double.pi, r = 10 * random.unit().squareRoot()
+            return GeoPoint(lat: -22.93 + r * sin(angle) / 111, lon: -43.25 + r * cos(angle) / 102)
+        }
+        let rows = (0..<12_000).map { i in
+            let centre = truth[i % truth.count]
+            let door = GeoPoint(lat: centre.lat + random.normal() * 0.012, lon: centre.lon + random.normal() * 0.012)
+            var row = HistoryRow.leg(from: centre, to: door)
+            row.zone = "z\(Self.nearest(door, among: truth))"
+            return row
+        }
+        let zones = truth.indices.map { "z\($0)" }
+        let fitted = ZoneCentres.fitted(zones: zones, rows: rows)
+        let scale = cos(rows.map(\.to.lat).reduce(0, +) / Double(rows.count) * Double.pi / 180)
+        let doors = ZoneCentres.Doors(points: rows.map { ZoneCentres.Point(x: $0.to.lat, y: $0.to.lon * scale) },
+                                      zones: rows.map { Int($0.zone.dropFirst())! }, count: zones.count)
+        let movedAlone = doors.quantised(from: ZoneCentres.meanDoors(zones: zones, rows: rows).map { ZoneCentres.Point(x: $0.lat, y: $0.lon * scale) })
+        // Both place the doors' names (almost) all right: only the centres tell them apart.
+        #expect(doors.accuracy(movedAlone) >= ZoneCentres.mapAccuracy)
+        #expect(doors.accuracy(fitted.map { ZoneCentres.Point(x: $0.lat, y: $0.lon * scale) }) > doors.accuracy(movedAlone))
+        let alone = movedAlone.map { GeoPoint(lat: $0.x, lon: $0.y / scale) }
+        let offBy = { (centres: [GeoPoint]) in zip(centres, truth).map { $0.distanceKm(to: $1) }.reduce(0, +) / Double(truth.count) }
+        #expect(offBy(fitted) < 0.06, "fitted centres \(offBy(fitted)) km off on average")
+        #expect(offBy(alone) > 0.08, "moved from the means alone \(offBy(alone)) km off on average")
+        // Midpoints of legs between doors drawn at random: how many each set of centres puts where the true ones do not.
+        var misplacedFitted = 0, misplacedAlone = 0
+        for _ in 0..<20_000 {
+            let a = rows[Int(random.unit() * Double(rows.count))].to, b = rows[Int(random.unit() * Double(rows.count))].to
+            let middle = a.interpolated(to: b, fraction: 0.5), true_ = Self.nearest(middle, among: truth)
+            if Self.nearest(middle, among: fitted) != true_ { misplacedFitted += 1 }
+            if Self.nearest(middle, among: alone) != true_ { misplacedAlone += 1 }
+        }
+        #expect(misplacedFitted * 3 < misplacedAlone * 2, "fitted \(misplacedFitted), moved from the means alone \(misplacedAlone) of 20,000")
+    }
 }
