@@ -104,4 +104,37 @@ import Testing
         }
         #expect(misplacedFitted * 3 < misplacedAlone * 2, "fitted \(misplacedFitted), moved from the means alone \(misplacedAlone) of 20,000")
     }
+
+    /// Doors piled on one point, names that contradict each other, a zone whose doors all stand in one place, a zone
+    /// far off, clouds that shrink to points: the centres come back on the globe, every one, and the mixture's finite.
+    @Test func oddDoorsGiveCentresOnTheGlobe() {
+        let here = GeoPoint(lat: -22.9, lon: -43.2), there = GeoPoint(lat: -22.95, lon: -43.25), far = GeoPoint(lat: 51.5, lon: -0.1)
+        func row(_ point: GeoPoint, _ zone: String) -> HistoryRow {
+            var row = HistoryRow.leg(from: here, to: point)
+            row.zone = zone
+            return row
+        }
+        let cases: [[HistoryRow]] = [
+            (0..<50).map { row(here, "z\($0 % 2)") },  // one point, two names
+            (0..<60).map { row($0 % 3 == 0 ? here : there, "z\($0 % 2)") },  // two points, names that cross
+            (0..<40).map { _ in row(here, "z0") } + (0..<40).map { i in row(GeoPoint(lat: -22.9 + Double(i % 7) * 0.001, lon: -43.2), "z1") },
+            (0..<30).map { row($0 % 2 == 0 ? here : there, "z0") } + [row(far, "z1"), row(here, "z1")],
+            // Each zone's doors on one point, a few of one zone's on the other's: a cloud shrinks to a point.
+            (0..<40).map { _ in row(here, "z0") } + (0..<40).map { row($0 < 5 ? here : there, "z1") },
+            // Three points, one per zone, and the third's doors named for all three: every cloud shrinks to its point.
+            (0..<40).map { _ in row(here, "z0") } + (0..<40).map { _ in row(there, "z1") }
+                + (0..<15).map { row(GeoPoint(lat: -22.8, lon: -43.1), "z\($0 % 3)") },
+        ]
+        for rows in cases {
+            let zones = Array(Set(rows.map(\.zone))).sorted()
+            let centres = ZoneCentres.fitted(zones: zones, rows: rows)
+            #expect(centres.count == zones.count)
+            #expect(centres.allSatisfy { $0.isValid }, "\(centres)")
+            // The mixture itself, whether or not its centres are kept.
+            let doors = ZoneCentres.Doors(points: rows.map { ZoneCentres.Point(x: $0.to.lat, y: $0.to.lon) },
+                                          zones: rows.map { zones.firstIndex(of: $0.zone)! }, count: zones.count)
+            let clouds = doors.mixture(from: ZoneCentres.meanDoors(zones: zones, rows: rows).map { ZoneCentres.Point(x: $0.lat, y: $0.lon) })
+            #expect(clouds.allSatisfy { $0.x.isFinite && $0.y.isFinite }, "\(clouds)")
+        }
+    }
 }

@@ -53,7 +53,8 @@ enum ZoneCentres {
         if accuracy < 1 {
             let fromClouds = plane.quantised(from: plane.mixture(from: moved))
             let cloudsAccuracy = plane.accuracy(fromClouds)
-            if cloudsAccuracy > accuracy { (best, accuracy) = (fromClouds, cloudsAccuracy) }
+            // A centre that is not a number is nearest to nothing, so it would misplace no door: it is never kept.
+            if cloudsAccuracy > accuracy, fromClouds.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) { (best, accuracy) = (fromClouds, cloudsAccuracy) }
         }
         guard accuracy >= mapAccuracy, accuracy >= before else { return means }
         return best.map { GeoPoint(lat: $0.x, lon: $0.y / scale) }
