@@ -18,7 +18,8 @@ import Foundation
 /// just such borders. So the moving is also started from where the doors' clouds are centred: all the doors, whatever
 /// their names, taken as a mixture of one cloud per zone (expectation–maximisation; a cloud's doors beyond its
 /// zone's border are counted, as they are there). Kept when it names more doors right than the means moved alone: on
-/// forty synthetic cities it put 58% fewer test legs' midpoints in the wrong zone (BENCHMARKS.md, "Learned ETAs").
+/// forty synthetic cities it put 58% fewer test legs' midpoints in the wrong zone (BENCHMARKS.md, "The zones' centres
+/// from the doors' clouds").
 enum ZoneCentres {
     /// Share of the training doors the moved centres must put in their own zone to be kept.
     static let mapAccuracy = 0.99
@@ -100,7 +101,7 @@ enum ZoneCentres {
             // Read about the doors' mean, so the spreads are not the small differences of large squares.
             let n = Double(points.count)
             let origin = Point(x: points.reduce(0) { $0 + $1.x } / n, y: points.reduce(0) { $0 + $1.y } / n)
-            let stride = max(1, points.count / ZoneCentres.mixtureDoors)
+            let stride = max(1, (points.count + ZoneCentres.mixtureDoors - 1) / ZoneCentres.mixtureDoors)
             let sample = Swift.stride(from: 0, to: points.count, by: stride).map { Point(x: points[$0].x - origin.x, y: points[$0].y - origin.y) }
             var centres = start.map { Point(x: $0.x - origin.x, y: $0.y - origin.y) }
             var spreadX = [Double](repeating: 0, count: count), spreadY = spreadX, share = spreadX
