@@ -69,7 +69,10 @@ BANDS = re.compile(r"distance bands outside 80 ± 3: (\d+) of (\d+); further out
 
 
 def measure(spec, tower, work):
-    path = make(spec, tower, work)
+    try:
+        path = make(spec, tower, work)
+    except subprocess.CalledProcessError as error:
+        return spec, None, f"making it failed: `{' '.join(map(str, error.cmd))}` exited with {error.returncode}"
     out = subprocess.run([tower, "bench", "eta", path], capture_output=True, text=True)
     if out.returncode != 0:
         return spec, None, out.stderr.strip() or out.stdout.strip()

@@ -22,8 +22,11 @@ public struct JSONParser {
     /// Parses one complete JSON document.
     public static func parse(_ text: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         // A journal's or a feed's line is read in place; only a collection that is not one run of bytes is copied.
-        let parsed = text.withContiguousStorageIfAvailable { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer: buffer) } }
-        return try (parsed ?? Array(text).withUnsafeBufferPointer { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer: buffer) } }).get()
+        // (The closures hand back a `Result`: neither call passes a typed error through.)
+        func parsed(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONSyntaxError> {
+            Result { () throws(JSONSyntaxError) in try parse(buffer: buffer) }
+        }
+        return try (text.withContiguousStorageIfAvailable(parsed) ?? Array(text).withUnsafeBufferPointer(parsed)).get()
     }
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
