@@ -14,6 +14,7 @@ HISTORY is one of:
   grid:N           `scripts/eta-grid-history.py N` (60 days); grid-closed:N closes a zone's doors from day 46
   shipped          sample-data/history/rio-history-60d.csv
   wet:SEED:HISTORY HISTORY with wet days added (`scripts/eta-weather.py`, SEED)
+  new:SEED:HISTORY HISTORY with a third of its riders under new ids on the test days (`scripts/eta-new-riders.py`)
   FILE.csv         any history with `travel_noise_free_s`
 Ranges expand: synth:1-40.
 
@@ -54,10 +55,11 @@ def make(spec, tower, work):
     elif kind in ("grid", "grid-closed"):
         extra = ["60", "46"] if kind == "grid-closed" else []
         subprocess.run([sys.executable, os.path.join(scripts, "eta-grid-history.py"), rest, path, *extra], **quiet)
-    elif kind == "wet":
+    elif kind in ("wet", "new"):
         seed, _, inner = rest.partition(":")
         source = make(inner, tower, work)
-        subprocess.run([sys.executable, os.path.join(scripts, "eta-weather.py"), source, path, seed], **quiet)
+        script = "eta-weather.py" if kind == "wet" else "eta-new-riders.py"
+        subprocess.run([sys.executable, os.path.join(scripts, script), source, path, seed], **quiet)
     else:
         sys.exit(f"{spec}: not a history this script knows (see --help)")
     return path

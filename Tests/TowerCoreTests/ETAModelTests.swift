@@ -239,6 +239,11 @@ import Testing
         // The days' spread: a sum and a count of days, the count not negative.
         try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, -2]; o["pairs"] = p }, naming: "[sum, days]")
         try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01]; o["pairs"] = p }, naming: "[sum, days]")
+        // A new rider's prior: where new riders start (a whole index), as how many legs (above zero: a sum over
+        // nothing is not a number), around what mean.
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["rider_prior"] = [2.5, 4, 0]; o["pairs"] = p }, naming: "[first new rider, legs, mean]")
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["rider_prior"] = [2, 0, 0]; o["pairs"] = p }, naming: "[first new rider, legs, mean]")
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["rider_prior"] = [2, 4]; o["pairs"] = p }, naming: "[first new rider, legs, mean]")
         try refused({ o in var c = o["calibration"] as! [String: Any]; var d = c["distance"] as! [[String: Any]]; d[0]["low"] = 1e9; c["distance"] = d
                         o["calibration"] = c }, naming: "interval calibration")
         try refused({ o in var c = o["calibration"] as! [String: Any]; c["distanceCuts"] = [0.5]; o["calibration"] = c }, naming: "interval calibration")

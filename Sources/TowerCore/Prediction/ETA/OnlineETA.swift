@@ -33,8 +33,6 @@ public struct OnlineETA: Sendable {
     /// Takes a committed event (after `world` applied it).
     public mutating func note(_ event: Event, world: World) {
         guard let row = recorder.note(event, world: world), let actual = row.travelSeconds else { return }
-        // A rider the model has not seen gets an indicator of its own at its first delivery, starting at the average.
-        if !model.knows(rider: row.rider) { model = model.adding(riders: [row.rider]) }
         let predicted = model.predict(row).travel[1]
         errors.append((abs(predicted - actual), abs(model.baseline(row).travel - actual)))
         if errors.count > OnlineETA.window { errors.removeFirst(errors.count - OnlineETA.window) }

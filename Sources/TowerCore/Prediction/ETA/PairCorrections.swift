@@ -83,9 +83,11 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// median at its end squared less its standard error squared (`readDay`), summed, and the days counted. Their
     /// ratio is the spread's square beyond what the days' own noise makes: near zero in a city without weather.
     private var daySpread = (sum: 0.0, days: 0.0)
+    /// How a rider new to the trained parts is read (`RiderPrior`); nil: as a known one.
+    var riderPrior: RiderPrior?
 
     static func == (a: PairCorrections, b: PairCorrections) -> Bool {
-        a.entries == b.entries && a.daySpread.sum == b.daySpread.sum && a.daySpread.days == b.daySpread.days
+        a.entries == b.entries && a.daySpread.sum == b.daySpread.sum && a.daySpread.days == b.daySpread.days && a.riderPrior == b.riderPrior
     }
     static let shiftThreshold = 2.0
     /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone or the
@@ -137,7 +139,13 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// city's (`dayValue`), whichever zone's slot `key` names.
     private func value(_ kind: Kind, _ key: Int) -> Double? {
         guard kind != .dayShift else { return key >> 20 == today.day ? today.value : dayValue(key >> 20) }
-        return entries[kind.rawValue][key].map { PairCorrections.value(kind, $0) }
+        let entry = entries[kind.rawValue][key]
+        // A rider new to the trained parts: the fleet's average moved toward its legs' mean as the fleet's spread
+        // says, or the thresholded reading when that is the larger (a rider far off the fleet's spread).
+        guard kind == .riderShift, let prior = riderPrior, key >= prior.firstNew else { return entry.map { PairCorrections.value(kind, $0) } }
+        let firm = entry.map { PairCorrections.value(kind, $0) } ?? 0
+        let shrunk = prior.value(sum: entry?.settled.sum ?? 0, weight: entry?.settled.weight ?? 0)
+        return abs(shrunk) > abs(firm) ? shrunk : firm
     }
 
     /// The city's shift on `day`: the median over the zones of what each zone's legs of the day say of it (each
@@ -300,6 +308,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case kinds
         case daySpread = "day_spread"
+        case riderPrior = "rider_prior"
     }
 
     /// Encoded as per kind a list of `[key, sum, weight, squares, misses, legs, settled sum, settled weight, settled
@@ -308,6 +317,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode([daySpread.sum, daySpread.days], forKey: .daySpread)
+        try c.encodeIfPresent(riderPrior.map { [Double($0.firstNew), $0.legs, $0.mean] }, forKey: .riderPrior)
         try c.encode(entries.map { kind in
             kind.keys.sorted().map { key in
                 let e = kind[key]!
@@ -328,6 +338,14 @@ struct PairCorrections: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .daySpread, in: c, debugDescription: "expected [sum, days], two finite numbers, the days not negative")
         }
         daySpread = (spread[0], spread[1])
+        // A model of an older build has no prior: its new riders read as known ones.
+        if let prior = try c.decodeIfPresent([Double].self, forKey: .riderPrior) {
+            guard prior.count == 3, prior[0] >= 0, prior[0] < 0x1p52, prior[0].rounded() == prior[0], prior[1].isFinite, prior[1] > 0, prior[2].isFinite else {
+                throw DecodingError.dataCorruptedError(forKey: .riderPrior, in: c, debugDescription:
+                    "expected [first new rider, legs, mean]: a whole number from zero below 2^52, a finite number above zero, a finite number")
+            }
+            riderPrior = RiderPrior(firstNew: Int(prior[0]), legs: prior[1], mean: prior[2])
+        }
         // A key is a whole number in range (a broken file must not trap converting it; a day's key is below zero for
         // a day before 1970); weights, squares and misses are sums of non-negative numbers (a negative weight would
         // take a square root of less than nothing, and every prediction through the shift would be not a number).

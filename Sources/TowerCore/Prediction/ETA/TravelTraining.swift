@@ -90,9 +90,19 @@ struct TravelTraining {
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { stable[$0] - explained[$0] }, separateLast: riderCount)
         let left = rows.indices.map { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
-        let (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving, reading: [TravelTraining.shiftsKept]) {
+        var (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving, reading: [TravelTraining.shiftsKept]) {
             left[$0]
         }
+        // Each leg as a rider new to the model would be timed (no pace of its own in the shape, no indicator, an
+        // unknown rider to the trees): how far the fleet's riders spread about that.
+        var blindVocabulary = vocabulary
+        blindVocabulary.riders = [:]
+        let unknown = [Double](repeating: 0, count: riderCount)
+        let blind = rows.indices.map { i in
+            y[i] - (kept ? shape?.timing(rows[i], blindVocabulary).value ?? 0 : 0) - linear.predict(ETAModel.travelFeatures(rows[i], blindVocabulary) + unknown)
+                - trees.trees.predict(ETAModel.treeFeatures(rows[i], blindVocabulary))
+        }
+        pairs.riderPrior = RiderPrior(blind: blind, riders: rows.map(\.rider), firstNew: riderCount)
         // Each leg's residual in sample: the pairs as learned, the shifts a model keeps as they stood when it came
         // (`pairs`, `shiftsKept`).
         let inSample = order.indices.map { k in
