@@ -13,6 +13,8 @@ not knowing who drives them. The script prints the riders renamed and the first 
 """
 import csv, random, sys
 
+import eta_history_csv
+
 
 def main():
     if len(sys.argv) < 4:
@@ -21,12 +23,7 @@ def main():
     share = float(sys.argv[4]) if len(sys.argv) > 4 else 0.3
     if not 0 < share <= 1:
         sys.exit(f"SHARE {share}: expected a share above 0 and at most 1")
-    with open(source, newline="") as f:
-        reader = csv.DictReader(f)
-        columns, rows = reader.fieldnames, list(reader)
-    if not rows or "departed_at" not in columns or "rider_id" not in columns:
-        sys.exit(f"{source}: expected a delivery history with departed_at and rider_id columns and at least one row")
-    days = sorted({r["departed_at"][:10] for r in rows})
+    columns, rows, days = eta_history_csv.read(source, ("departed_at", "rider_id"))
     # The days `tower bench eta` tests on: the last fifth, as it splits them.
     first_new = days[len(days) - len(days) // 5] if len(days) >= 5 else days[-1]
     riders = sorted({r["rider_id"] for r in rows})

@@ -15,6 +15,8 @@ fourteen days' factors.
 import csv, math, random, sys
 from datetime import datetime, timedelta
 
+import eta_history_csv
+
 
 def main():
     if len(sys.argv) < 4:
@@ -23,12 +25,7 @@ def main():
     chance = float(sys.argv[4]) if len(sys.argv) > 4 else 0.25
     wet = float(sys.argv[5]) if len(sys.argv) > 5 else 1.3
     rng = random.Random(seed)
-    with open(source, newline="") as f:
-        reader = csv.DictReader(f)
-        columns, rows = reader.fieldnames, list(reader)
-    if not rows or "departed_at" not in columns or "arrived_at" not in columns:
-        sys.exit(f"{source}: expected a delivery history with departed_at and arrived_at columns and at least one row")
-    days = sorted({r["departed_at"][:10] for r in rows})
+    columns, rows, days = eta_history_csv.read(source, ("departed_at", "arrived_at"))
     factor, wet_days = {}, 0
     for d in days:
         is_wet = rng.random() < chance
