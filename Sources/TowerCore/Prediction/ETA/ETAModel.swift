@@ -9,7 +9,8 @@ import Foundation
 /// hours the leg is driven in and the hour it leaves (each their own indicators), weekend, the stop's
 /// place in the run, parcels, the traffic slowdown in force on the leg when known (its log), and one indicator per
 /// channel, zone, zone driven through (nearest its midpoint) and rider seen in training (an unseen one adds nothing;
-/// the pairs' `RiderPrior` puts the fleet's average in its place). Dwell: the same on the log of the seconds at the door, from parcels, hour, channel, zone and rider.
+/// the pairs' `RiderPrior` puts the fleet's average in its place). Dwell: the same on the log of the seconds at the
+/// door, from parcels, hour, channel, zone and rider.
 /// The P50 is the fit; P10 / P90 add the residuals' percentiles in log space (see `RidgeRegression`): every training
 /// leg's, each side widened as the held-out days say (`TravelTraining.intervalResiduals`).
 ///
@@ -19,9 +20,9 @@ import Foundation
 /// are fixed once trained, and so are the shape and the linear travel part (`OnlineETA` trains the whole model again
 /// now and then); online, `PairCorrections` learn a rider in a zone, a zone driven through at an hour, and a sudden
 /// shift in a zone driven through, a door's zone or a rider, so a change in the world is followed within tens of legs;
-/// a rider new to the model is learned from its first leg (`learn` gives it a place, `RiderPrior` reads it). The linear dwell part, and a travel model of the linear part alone, learn
-/// online by recursive least squares (each rider's indicator on its own, so a leg costs the same at 20 riders as at
-/// 2,000). Travel intervals are conformal per regime (`IntervalRegimes`).
+/// a rider new to the model is learned from its first leg (`learn` gives it a place, `RiderPrior` reads it). The
+/// linear dwell part, and a travel model of the linear part alone, learn online by recursive least squares (each
+/// rider's indicator on its own, so a leg costs the same at 20 riders as at 2,000). Travel intervals are conformal per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 12
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
@@ -191,7 +192,8 @@ public struct ETAModel: Codable, Sendable {
     func logTravel(_ row: HistoryRow) -> Double {
         let shaped = shapeTiming(row)
         return shaped.time + travel.predict(ETAModel.travelFeatures(row, vocabulary)) + (trees?.predict(ETAModel.treeFeatures(row, vocabulary)) ?? 0)
-            + pairs.correction(ETAModel.pairKeys(row, vocabulary), driving: shaped.driving) + (knows(rider: row.rider) ? 0 : pairs.riderPrior?.mean ?? 0)
+            + pairs.correction(ETAModel.pairKeys(row, vocabulary), driving: shaped.driving)
+            + (knows(rider: row.rider) ? 0 : pairs.riderPrior?.mean ?? 0)
     }
 
     /// The shape's log time for a leg where it is kept under the rest (0 where not), and the share of the leg spent

@@ -94,12 +94,14 @@ struct TravelTraining {
             left[$0]
         }
         // Each leg as a rider new to the model would be timed (no pace of its own in the shape, no indicator, an
-        // unknown rider to the trees): how far the fleet's riders spread about that.
+        // unknown rider to the trees), less a zone's change still holding (a closure is not a rider): how far the
+        // fleet's riders spread about that.
         var blindVocabulary = vocabulary
         blindVocabulary.riders = [:]
         let unknown = [Double](repeating: 0, count: riderCount)
         let blind = rows.indices.map { i in
-            y[i] - (kept ? shape?.timing(rows[i], blindVocabulary).value ?? 0 : 0) - linear.predict(ETAModel.travelFeatures(rows[i], blindVocabulary) + unknown)
+            let shaped = kept ? shape?.timing(rows[i], blindVocabulary).value ?? 0 : 0
+            return y[i] - holding[i] - shaped - linear.predict(ETAModel.travelFeatures(rows[i], blindVocabulary) + unknown)
                 - trees.trees.predict(ETAModel.treeFeatures(rows[i], blindVocabulary))
         }
         pairs.riderPrior = RiderPrior(blind: blind, riders: rows.map(\.rider), firstNew: riderCount)
