@@ -139,13 +139,12 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// city's (`dayValue`), whichever zone's slot `key` names.
     private func value(_ kind: Kind, _ key: Int) -> Double? {
         guard kind != .dayShift else { return key >> 20 == today.day ? today.value : dayValue(key >> 20) }
-        let entry = entries[kind.rawValue][key]
+        let entry = entries[kind.rawValue][key], firm = entry.map { PairCorrections.value(kind, $0) }
         // A rider new to the trained parts: the fleet's average moved toward its legs' mean as the fleet's spread
         // says, or the thresholded reading when that is the larger (a rider far off the fleet's spread).
-        guard kind == .riderShift, let prior = riderPrior, key >= prior.firstNew else { return entry.map { PairCorrections.value(kind, $0) } }
-        let firm = entry.map { PairCorrections.value(kind, $0) } ?? 0
+        guard kind == .riderShift, let prior = riderPrior, key >= prior.firstNew else { return firm }
         let shrunk = prior.value(sum: entry?.settled.sum ?? 0, weight: entry?.settled.weight ?? 0)
-        return abs(shrunk) > abs(firm) ? shrunk : firm
+        return abs(shrunk) > abs(firm ?? 0) ? shrunk : firm ?? 0
     }
 
     /// The city's shift on `day`: the median over the zones of what each zone's legs of the day say of it (each
