@@ -11,7 +11,7 @@ enum ETACommand: Command {
                     .init(name: "CSV", help: "train: the history to learn from; predict: the stops to predict; eval: held-out history; synth: the history to write.")],
         options: [
             .init(name: "model", value: "FILE", help: "The model file (written by train, read by predict and eval)."),
-            .init(name: "online", value: nil, help: "predict and eval: take rows in time order and learn each one's actual times after predicting it."),
+            .init(name: "online", value: nil, help: "predict and eval: take rows in time order, each predicted as it leaves and learned once its times are known (its delivery attempt's end)."),
             .init(name: "seed", value: "N", help: "synth: the seed of the city and its noise (default 1)."),
             .init(name: "days", value: "N", help: "synth: days of history (default 60; the closure starts on day 47)."),
         ],
@@ -47,20 +47,22 @@ enum ETACommand: Command {
             var model = try ETAModel.read(path: modelPath)
             let input = try HistoryReader.read(path: csv, requireTimes: false)
             report(input.errors)
-            let online = arguments.has("online")
-            let rows = online ? input.rows.sorted { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) } : input.rows
             print("order_id,travel_p10_s,travel_p50_s,travel_p90_s,dwell_p50_s")
-            for row in rows {
+            func emit(_ row: HistoryRow) {
                 let p = model.predict(row)
                 print([row.order, seconds(p.travel[0]), seconds(p.travel[1]), seconds(p.travel[2]), seconds(p.dwell)].joined(separator: ","))
-                if online { model.learn(row) }
+            }
+            if arguments.has("online") {
+                LiveReplay.run(input.rows, predict: emit, learn: { model.learn($0) })
+            } else {
+                input.rows.forEach(emit)
             }
         case "eval":
             let model = try ETAModel.read(path: modelPath)
             let test = try HistoryReader.read(path: csv, requireTimes: true)
             report(test.errors)
             let result = ETAEvaluation(model: model, rows: test.rows, online: arguments.has("online"))
-            print("rows: \(result.rows)\(arguments.has("online") ? " (online: each learned after it was predicted)" : "")")
+            print("rows: \(result.rows)\(arguments.has("online") ? " (online: each predicted as it left, learned once its times were known)" : "")")
             print("figure                     model      baseline")
             func line(_ name: String, _ a: String, _ b: String) { print(name.padding(toLength: 27, withPad: " ", startingAt: 0) + a.padding(toLength: 11, withPad: " ", startingAt: 0) + b) }
             func minutes(_ s: Double) -> String { String(format: "%.2f min", s / 60) }

@@ -48,10 +48,11 @@ public struct ETAEvaluation: Sendable {
     static let distanceBands: [(label: String, below: Double)] = [("under 1 km", 1), ("1-2 km", 2), ("2-4 km", 4), ("4 km and more", .infinity)]
     static let hourBands: [(label: String, below: Int)] = [("before 09:00", 9), ("09-13", 13), ("13-17", 17), ("17:00 on", 24)]
 
-    /// Evaluates `model` on `rows`; with `online`, each row is learned after it is predicted, in time order.
+    /// Evaluates `model` on `rows`; with `online`, each row is learned once its times are known, as a live core
+    /// learns it (`LiveReplay`).
     public init(model start: ETAModel, rows input: [HistoryRow], online: Bool = false) {
         var learner = start
-        let rows = input.filter { $0.travelSeconds != nil }.sorted { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }
+        let rows = input.filter { $0.travelSeconds != nil }
         self.rows = rows.count
         var travelErrors: [Double] = [], baseTravelErrors: [Double] = []
         var arrivalErrors: [Double] = [], baseArrivalErrors: [Double] = []
@@ -62,7 +63,7 @@ public struct ETAEvaluation: Sendable {
         var byHour = ETAEvaluation.hourBands.map { Band(label: $0.label) }
         // Per rider: where its current run stands (actual completion, predicted completion by model and baseline).
         var runs: [String: (actualEnd: Instant, predicted: Double, base: Double)] = [:]
-        for row in rows {
+        LiveReplay.run(rows, predict: { row in
             let prediction = learner.predict(row)
             let base = learner.baseline(row)
             let actual = row.travelSeconds!
@@ -96,8 +97,7 @@ public struct ETAEvaluation: Sendable {
             } else {
                 runs[row.rider] = nil
             }
-            if online { learner.learn(row) }
-        }
+        }, learn: { row in if online { learner.learn(row) } })
         func figures(_ travel: [Double], _ arrival: [Double], _ dwell: [Double]) -> Figures {
             var f = Figures()
             guard !travel.isEmpty else { return f }

@@ -276,21 +276,25 @@ public struct ETAModel: Codable, Sendable {
         return (final.trees, explained)
     }
 
-    /// The pair corrections learned over `rows` (indices, in time order) from each one's residual before them, each
-    /// leg's share of driving as `driving` says, starting from `start`; and, for each set of shift kinds `reading`
-    /// names (in its order), what those shifts moved each leg by as they stood before it (in `rows` order), when it was
-    /// predicted. A shift follows the world (a zone closed on day 46 is shifted from then on), so its value at the end
+    /// The pair corrections learned over `rows` (indices into `legs`, in departure order) from each one's residual
+    /// before them, each leg's share of driving as `driving` says, starting from `start`; and, for each set of shift
+    /// kinds `reading` names (in its order), what those shifts moved each leg by as they stood when it left (in
+    /// `rows` order). Each leg is learned once its times are known (`LiveReplay`), as the live core learns it: the
+    /// residuals the intervals are cut from are then those of a model that has not yet heard of the legs still on
+    /// the road. A shift follows the world (a zone closed on day 46 is shifted from then on), so its value at the end
     /// is not what it was for the legs before a change.
-    static func pairs(learning rows: ArraySlice<Int>, keys: [[(PairCorrections.Kind, Int)]], driving: [Double], from start: PairCorrections = PairCorrections(),
+    static func pairs(learning rows: ArraySlice<Int>, of legs: [HistoryRow], keys: [[(PairCorrections.Kind, Int)]], driving: [Double],
+                      from start: PairCorrections = PairCorrections(),
                       reading groups: [Set<PairCorrections.Kind>] = [PairCorrections.Kind.shifts],
                       residual: (Int) -> Double) -> (corrections: PairCorrections, shiftsBefore: [[Double]]) {
         var pairs = start, shiftsBefore = groups.map { _ in [Double]() }
         for j in groups.indices { shiftsBefore[j].reserveCapacity(rows.count) }
-        for i in rows {
+        LiveReplay.run(rows, departed: { legs[$0].departedAt }, known: { legs[$0].knownAt }, predict: { i in
             for (j, kinds) in groups.enumerated() { shiftsBefore[j].append(pairs.correction(keys[i], of: kinds, driving: driving[i])) }
+        }, learn: { i in
             pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: true, driving: driving[i])
             pairs.learn(keys[i], residual: residual(i) - pairs.correction(keys[i], driving: driving[i]), shift: false)
-        }
+        })
         return (pairs, shiftsBefore)
     }
 

@@ -1,7 +1,8 @@
-/// How fast online learning recovers after the world changes: the test legs are replayed in time order, predicted,
-/// scored and learned; from a point on, the legs a change touches are made slower (every leg into a zone, as a road
-/// closure would; every leg of one rider; or every leg of the city until a time, as a day of rain would), and the
-/// touched legs' error is followed until it is back near where it was before the change.
+/// How fast online learning recovers after the world changes: the test legs are replayed as a live core meets them
+/// (`LiveReplay`: predicted and scored as they leave, learned once their times are known); from a point on, the legs
+/// a change touches are made slower (every leg into a zone, as a road closure would; every leg of one rider; or every
+/// leg of the city until a time, as a day of rain would), and the touched legs' error is followed until it is back
+/// near where it was before the change.
 ///
 /// Errors are relative (|predicted − actual| / actual), so a leg that is 50% longer, with noise 50% larger in
 /// seconds, counts as recovered when the model is as right about it as before.
@@ -49,24 +50,27 @@ public struct ETARecovery: Sendable {
 
     public init() {}
 
-    /// Replays `rows` (sorted by departure here) with `change` applied to the touched legs from `changeAt` on.
+    /// Replays `rows` (in departure order, whatever their order here) with `change` applied to the touched legs from `changeAt` on.
     public func measure(model: ETAModel, rows: [HistoryRow], change: Change, from changeAt: Instant) -> Result {
         var online = model
         let frozen = model
         var before: [Double] = []
         var after: [(online: Double, frozen: Double)] = []
         var legsToRecover: Int?
-        for var row in rows.sorted(by: { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }) {
-            guard let travel = row.travelSeconds, travel > 0 else { continue }
-            let touched = change.touches(row)
-            if touched, row.departedAt >= changeAt, let arrived = row.arrivedAt {
+        let replayed = rows.compactMap { original -> HistoryRow? in
+            var row = original
+            guard let travel = row.travelSeconds, travel > 0 else { return nil }
+            if change.touches(row), row.departedAt >= changeAt, let arrived = row.arrivedAt {
                 let extra = Int64((travel * (change.factor - 1)).rounded())
                 row.arrivedAt = arrived + extra
                 row.completedAt = row.completedAt.map { $0 + extra }
             }
+            return row
+        }
+        LiveReplay.run(replayed, predict: { row in
             let actual = row.travelSeconds!
             let error = abs(online.predict(row).travel[1] - actual) / actual
-            if touched {
+            if change.touches(row) {
                 if row.departedAt < changeAt {
                     before.append(error)
                 } else {
@@ -77,8 +81,7 @@ public struct ETARecovery: Sendable {
                     }
                 }
             }
-            online.learn(row)
-        }
+        }, learn: { online.learn($0) })
         let first = after.prefix(window), last = after.suffix(window)
         return Result(before: mean(before), firstAfter: (mean(first.map(\.online)), mean(first.map(\.frozen))), legsToRecover: legsToRecover,
                       atEnd: (mean(last.map(\.online)), mean(last.map(\.frozen))), touchedAfter: after.count)
@@ -116,8 +119,8 @@ public struct ETARecovery: Sendable {
             let floor = legs.reduce(0) { $0 + $1.floor }
             return floor > 0 ? (legs.reduce(0) { $0 + $1.online } / floor, legs.reduce(0) { $0 + $1.frozen } / floor) : (0, 0)
         }
-        for row in rows.sorted(by: { ($0.departedAt, $0.line) < ($1.departedAt, $1.line) }) where row.departedAt >= changeAt {
-            guard let actual = row.travelSeconds else { continue }
+        LiveReplay.run(rows.filter { $0.departedAt >= changeAt && $0.travelSeconds != nil }, predict: { row in
+            let actual = row.travelSeconds!
             if touched(row), let truth = row.noiseFreeTravel {
                 after.append((abs(online.predict(row).travel[1] - actual), abs(frozen.predict(row).travel[1] - actual), abs(truth - actual)))
                 if legsToRecover == nil, after.count >= floorWindow, ratio(after.suffix(floorWindow)).online <= floorTolerance {
@@ -127,8 +130,7 @@ public struct ETARecovery: Sendable {
                 untouched.online += abs(online.predict(row).travel[1] - actual)
                 untouched.floor += abs(truth - actual)
             }
-            online.learn(row)
-        }
+        }, learn: { online.learn($0) })
         let late = after.dropFirst(floorBudget)
         return FloorResult(touchedAfter: after.count, firstAfter: ratio(after.prefix(floorWindow)), legsToRecover: legsToRecover,
                            atEnd: ratio(after.suffix(floorWindow)),

@@ -50,6 +50,9 @@ public struct HistoryRow: Sendable {
 
     /// Seconds from departure to the door, when known.
     public var travelSeconds: Double? { arrivedAt.map { Double($0 - departedAt) } }
+    /// When the row's times are known to a live core: at the end of its delivery attempt (the core learns a leg from
+    /// that event, `OnlineETA`), else at its arrival; a row with neither has nothing to wait for.
+    public var knownAt: Instant { completedAt ?? arrivedAt ?? departedAt }
     /// Seconds of service at the door, when known: from arrival, or from the window's opening when the rider came
     /// early and waited, to completion.
     public var dwellSeconds: Double? {

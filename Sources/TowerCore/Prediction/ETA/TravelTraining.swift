@@ -90,7 +90,7 @@ struct TravelTraining {
         for (k, i) in order.enumerated() { explained[i] = trees.fitted[k] }
         let linear = try ETAModel.robustFit(rows: order.map { x[$0] }, targets: order.map { stable[$0] - explained[$0] }, separateLast: riderCount)
         let left = rows.indices.map { y[$0] - offsets[$0] - linear.predict(x[$0]) - explained[$0] }
-        var (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], keys: keys, driving: driving, reading: [TravelTraining.shiftsKept]) {
+        var (pairs, shiftsBefore) = ETAModel.pairs(learning: order[...], of: rows, keys: keys, driving: driving, reading: [TravelTraining.shiftsKept]) {
             left[$0]
         }
         // Each leg as a rider new to the model would be timed (no pace of its own in the shape, no indicator, an
@@ -133,7 +133,7 @@ struct TravelTraining {
     /// legs (learning them as they come), on the legs of each zone's change still holding at the end
     /// (`latestChanges`, each kind on its own; zero elsewhere, by row index). Walked for the early models kept alone.
     private func changesHolding(after early: Early, driving: [Double]) -> [Double] {
-        let held = ETAModel.pairs(learning: order[cut...], keys: keys, driving: driving, from: early.pairs, reading: TravelTraining.zoneShifts.map { [$0] }) {
+        let held = ETAModel.pairs(learning: order[cut...], of: rows, keys: keys, driving: driving, from: early.pairs, reading: TravelTraining.zoneShifts.map { [$0] }) {
             early.unpaired[$0]
         }
         var holding = [Double](repeating: 0, count: rows.count)
@@ -192,7 +192,7 @@ struct TravelTraining {
         var explained = [Double](repeating: 0, count: rows.count)
         for (k, i) in order.enumerated() { explained[i] = k < cut ? fit.fitted[k] : fit.heldOut[k - cut] }
         let unpaired = rows.indices.map { left[$0] - explained[$0] }
-        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, keys: keys, driving: driving, reading: TravelTraining.zoneShifts.map { [$0] }) {
+        let (pairs, shiftsBefore) = ETAModel.pairs(learning: before, of: rows, keys: keys, driving: driving, reading: TravelTraining.zoneShifts.map { [$0] }) {
             unpaired[$0]
         }
         // The held-out legs judged by the pairs as they stood at the cut: the model is judged frozen.
