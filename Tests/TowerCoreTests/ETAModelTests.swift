@@ -455,8 +455,9 @@ import Testing
         #expect(older.distanceLegs == [0, 0] && older.hourLegs == [0, 0, 0, 0] && older.distance == calibration.distance && older.isWellFormed)
     }
 
-    /// On the shipped history's held-out days, learned online (each leg predicted, then learned), the P10–P90
-    /// interval holds about 80% of the legs in every distance band (the bench prints these figures).
+    /// On the shipped history's held-out days, learned online (each leg predicted as it leaves, learned once its
+    /// attempt has ended), the P10–P90 interval holds about 80% of the legs in every distance band (the bench prints
+    /// these figures).
     @Test func onlineIntervalsHoldInEveryDistanceBand() throws {
         let (train, test) = try Self.split.get()
         let result = ETAEvaluation(model: try ETAModel(training: train), rows: test, online: true)

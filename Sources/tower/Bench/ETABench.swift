@@ -127,7 +127,7 @@ enum ETABench {
             let floor = result.noiseFloor.map { String(format: " (noise floor %.2f min: %.3f × it; baseline %.3f ×)", $0 / 60, m.travelMAE / $0, b.travelMAE / $0) }
                 ?? result.noiseFloorMissing.map { " (\($0))" } ?? ""
             print(String(format: "%@: travel MAE %.2f min (baseline %.2f, %.1f%% of it)%@, P90 %.2f min (%.2f); service MAE %.2f min (%.2f); arrival MAE %.2f min (%.2f), within ±5 min %.1f%% (%.1f%%), ±10 min %.1f%% (%.1f%%); P10–P90 coverage %.1f%%",
-                         online ? "online (each test row learned after it is predicted)" : "trained model",
+                         online ? "online (each test row predicted as it leaves, learned once its attempt has ended)" : "trained model",
                          m.travelMAE / 60, b.travelMAE / 60, m.travelMAE / b.travelMAE * 100, floor, m.travelP90 / 60, b.travelP90 / 60,
                          m.dwellMAE / 60, b.dwellMAE / 60,
                          m.arrivalMAE / 60, b.arrivalMAE / 60, m.within5 * 100, b.within5 * 100, m.within10 * 100, b.within10 * 100, (m.coverage ?? 0) * 100))
