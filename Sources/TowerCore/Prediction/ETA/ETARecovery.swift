@@ -50,7 +50,8 @@ public struct ETARecovery: Sendable {
 
     public init() {}
 
-    /// Replays `rows` (in departure order, whatever their order here) with `change` applied to the touched legs from `changeAt` on.
+    /// Replays `rows` (in departure order, whatever their order here) with `change` applied to the touched legs from
+    /// `changeAt` on.
     public func measure(model: ETAModel, rows: [HistoryRow], change: Change, from changeAt: Instant) -> Result {
         var online = model
         let frozen = model
