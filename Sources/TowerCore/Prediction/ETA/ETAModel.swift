@@ -22,7 +22,8 @@ import Foundation
 /// shift in a zone driven through, a door's zone or a rider, so a change in the world is followed within tens of legs;
 /// a rider new to the model is learned from its first leg (`learn` gives it a place, `RiderPrior` reads it). The
 /// linear dwell part, and a travel model of the linear part alone, learn online by recursive least squares (each
-/// rider's indicator on its own, so a leg costs the same at 20 riders as at 2,000). Travel intervals are conformal per regime (`IntervalRegimes`).
+/// rider's indicator on its own, so a leg costs the same at 20 riders as at 2,000). Travel intervals are conformal
+/// per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
     public static let formatVersion = 12
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
