@@ -230,15 +230,18 @@ import Testing
                     naming: "travel model does not fit")
         try refused({ o in o["zones"] = ["a", "a"]; o["zoneCentres"] = (o["zoneCentres"] as! [Any]).prefix(2).map { $0 } }, naming: "named twice")
         // Six kinds, each list refused for its own fault (five lists would be refused whatever they held).
-        let kinds = { (third: [Double]) in ["kinds": [[], [], [third], [], [], []]] }
+        let kinds = { (third: [Double]) in ["kinds": [[], [], [third], [], [], []], "day_spread": [0, 0, 0, 0]] }
         try refused({ o in o["pairs"] = kinds([1e300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }, naming: "lists of [key")
         try refused({ o in o["pairs"] = kinds([3.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }, naming: "lists of [key")
         // A negative weight or count of legs would make every prediction through the shift not a number.
         try refused({ o in o["pairs"] = kinds([3, 0.1, -1, 0, 0, 1, 0.1, 1, 0, 0, 1]) }, naming: "lists of [key")
         try refused({ o in o["pairs"] = kinds([3, 0.1, 1, 0, 0, 1, 0.1, 1, 0.02, 0, -1]) }, naming: "lists of [key")
-        // The days' spread: a sum and a count of days, the count not negative.
-        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, -2]; o["pairs"] = p }, naming: "[sum, days]")
-        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01]; o["pairs"] = p }, naming: "[sum, days]")
+        // The days' spread and their legs' noise: a sum and a count of days, a sum of misses and a count of legs, the
+        // counts and the misses not negative.
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, -2, 5, 50]; o["pairs"] = p }, naming: "[sum, days, misses, legs]")
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, 2, 5, -50]; o["pairs"] = p }, naming: "[sum, days, misses, legs]")
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, 2, -5, 50]; o["pairs"] = p }, naming: "[sum, days, misses, legs]")
+        try refused({ o in var p = o["pairs"] as! [String: Any]; p["day_spread"] = [0.01, 2]; o["pairs"] = p }, naming: "[sum, days, misses, legs]")
         // A new rider's prior: where new riders start (a whole index), as how many legs (above zero: a sum over
         // nothing is not a number), around what mean.
         try refused({ o in var p = o["pairs"] as! [String: Any]; p["rider_prior"] = [2.5, 4, 0]; o["pairs"] = p }, naming: "[first new rider, legs, mean]")

@@ -25,7 +25,7 @@ import Foundation
 /// rider's indicator on its own, so a leg costs the same at 20 riders as at 2,000). Travel intervals are conformal
 /// per regime (`IntervalRegimes`).
 public struct ETAModel: Codable, Sendable {
-    public static let formatVersion = 12
+    public static let formatVersion = 13
     public var version = ETAModel.formatVersion { didSet { memo = FingerprintMemo() } }
     public private(set) var zones: [String]
     /// Each zone's centre (same order as `zones`): the zone a leg passes through is the one whose centre is nearest its

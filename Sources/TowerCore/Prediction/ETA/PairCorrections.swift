@@ -83,11 +83,16 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// median at its end squared less its standard error squared (`readDay`), summed, and the days counted. Their
     /// ratio is the spread's square beyond what the days' own noise makes: near zero in a city without weather.
     private var daySpread = (sum: 0.0, days: 0.0)
+    /// One leg's noise as the day's shift reads it: over the days learned (forgetting as `daySpread`), each day's
+    /// absolute misses and its legs (`Memory`), summed. It sets how far a day's early reading (`pooledDay`) trusts its
+    /// first legs, which are too few to say their own noise.
+    private var legNoise = (misses: 0.0, legs: 0.0)
     /// How a rider new to the trained parts is read (`RiderPrior`); nil: as a known one.
     var riderPrior: RiderPrior?
 
     static func == (a: PairCorrections, b: PairCorrections) -> Bool {
-        a.entries == b.entries && a.daySpread.sum == b.daySpread.sum && a.daySpread.days == b.daySpread.days && a.riderPrior == b.riderPrior
+        a.entries == b.entries && a.daySpread.sum == b.daySpread.sum && a.daySpread.days == b.daySpread.days
+            && a.legNoise.misses == b.legNoise.misses && a.legNoise.legs == b.legNoise.legs && a.riderPrior == b.riderPrior
     }
     static let shiftThreshold = 2.0
     /// The fast and settled memories of a shift part by this many of the fast one's standard errors: the zone or the
@@ -155,20 +160,44 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// too, before the zone's own shift had seen it; and a median over the zones read alone was, in the day's first
     /// legs, the busiest zone's own: its closure, the day's.)
     ///
-    /// Where the city's days are known to differ (`daySpread`), the day's median is also read from every zone with a
-    /// leg of the day and shrunk toward zero as a normal prior of that spread says (× spread² / (spread² + its standard
-    /// error²)), and the larger of the two is taken. On histories with a wet day in four, a wet day's first twenty
-    /// legs were timed as if dry; with it, online travel error over the floor came down by 0.01–0.03 (grid seeds 2
-    /// and 3 to 1.053 and 1.056 ×) and moved within 0.006 online on fifty-two histories without weather (BENCHMARKS.md,
-    /// "Evenings the frozen model under-covers, and how fast a wet day is learned"). The thresholded reading stays
-    /// beside it: in a city that has never had a wet day the spread is zero, and a first one is still learned once it
-    /// stands out; and a closure's first legs in a single zone stay that zone's in a dry city.
+    /// Where the city's days are known to differ (`daySpread`), the day is also read early from all its legs so far
+    /// (`pooledDay`) and shrunk toward zero as a normal prior of that spread says (× spread² / (spread² + its standard
+    /// error²)), and the larger of the two is taken. The thresholded reading stays beside it: in a city that has never
+    /// had a wet day the spread is zero, and a first one is still learned once it stands out; and a closure's first legs
+    /// in a single zone stay that zone's in a dry city.
     private func dayValue(_ day: Int) -> Double {
         let firm = readDay(day, zoneLegs: PairCorrections.dayZoneLegs).map { PairCorrections.thresholded($0.median, $0.standardError) } ?? 0
-        guard daySpread.days >= PairCorrections.spreadDays, daySpread.sum > 0, let early = readDay(day, zoneLegs: 1) else { return firm }
+        guard daySpread.days >= PairCorrections.spreadDays, daySpread.sum > 0, let early = pooledDay(day) else { return firm }
         let spread2 = daySpread.sum / daySpread.days
-        let shrunk = early.median * spread2 / (spread2 + early.standardError * early.standardError)
+        let shrunk = early.mean * spread2 / (spread2 + early.standardError * early.standardError)
         return abs(shrunk) > abs(firm) ? shrunk : firm
+    }
+
+    /// What all the legs of `day` so far say of it: their mean, each zone's own mean first held within two of its
+    /// standard errors of the median over the zones (each zone one, whatever its legs), so one zone closed or jammed
+    /// moves the day by no more than its noise could, however busy it is; and the mean's standard error, from one
+    /// leg's noise over the days learned (`legNoise`). Nil before the days have said their legs' noise, or before a leg
+    /// of the day.
+    ///
+    /// The early reading was first a median over the zones, each zone's mean shrunk by the shifts' prior (two legs):
+    /// it read a wet day's first legs at a fraction of what they said (a zone's first leg at a third of it), and the
+    /// median of a handful of zones' few legs is noisier than their mean. Read from all the legs, online travel error
+    /// over the floor came down on every history with wet days, by 0.003–0.029 (grid seeds 2 and 3 to 1.04 and 1.05 ×),
+    /// and moved by at most 0.004 on the histories without weather (BENCHMARKS.md, "A wet day read from all its legs").
+    private func pooledDay(_ day: Int) -> (mean: Double, standardError: Double)? {
+        guard legNoise.legs > 0 else { return nil }
+        let noise = 1.2533 * legNoise.misses / legNoise.legs
+        // In key order, as `readDay`: a replay must time every leg as the day did.
+        let zones = entries[Kind.dayShift.rawValue].filter { $0.key >> 20 == day && $0.value.settled.weight > 0 }.sorted { $0.key < $1.key }
+            .map { (mean: $0.value.settled.sum / $0.value.settled.weight, weight: $0.value.settled.weight) }
+        let weight = zones.reduce(0) { $0 + $1.weight }
+        guard weight > 0 else { return nil }
+        let centre = zones.map(\.mean).sorted().quantile(0.5)
+        let mean = zones.reduce(0) { total, zone in
+            let reach = 2 * noise / zone.weight.squareRoot()
+            return total + zone.weight * min(centre + reach, max(centre - reach, zone.mean))
+        } / weight
+        return (mean, noise / weight.squareRoot())
     }
 
     /// The median over the zones of what each zone's legs of `day` say of it (each zone's settled memory; a zone of
@@ -273,6 +302,10 @@ struct PairCorrections: Codable, Sendable, Equatable {
                     if today.day != Int.min, key >> 20 > today.day, let ended = readDay(today.day, zoneLegs: 1) {
                         daySpread = (PairCorrections.spreadForgetting * daySpread.sum + ended.median * ended.median - ended.standardError * ended.standardError,
                                      PairCorrections.spreadForgetting * daySpread.days + 1)
+                        // In key order, as `readDay` sums: a dictionary's order differs between two processes.
+                        let memories = entries[kind.rawValue].filter { $0.key >> 20 == today.day }.sorted { $0.key < $1.key }.map(\.value.settled)
+                        legNoise = (PairCorrections.spreadForgetting * legNoise.misses + memories.reduce(0) { $0 + $1.absoluteMisses },
+                                    PairCorrections.spreadForgetting * legNoise.legs + memories.reduce(0) { $0 + $1.legs })
                     }
                     entries[kind.rawValue] = entries[kind.rawValue].filter { $0.key >> 20 >= key >> 20 }
                 }
@@ -315,7 +348,7 @@ struct PairCorrections: Codable, Sendable, Equatable {
     /// fingerprint hashes it).
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode([daySpread.sum, daySpread.days], forKey: .daySpread)
+        try c.encode([daySpread.sum, daySpread.days, legNoise.misses, legNoise.legs], forKey: .daySpread)
         try c.encodeIfPresent(riderPrior.map { [Double($0.firstNew), $0.legs, $0.mean] }, forKey: .riderPrior)
         try c.encode(entries.map { kind in
             kind.keys.sorted().map { key in
@@ -331,12 +364,13 @@ struct PairCorrections: Codable, Sendable, Equatable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kinds = try c.decode([[[Double]]].self, forKey: .kinds)
-        // A model of an older build has no spread: its day's shift reads as it did.
-        let spread = try c.decodeIfPresent([Double].self, forKey: .daySpread) ?? [0, 0]
-        guard spread.count == 2, spread.allSatisfy(\.isFinite), spread[1] >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .daySpread, in: c, debugDescription: "expected [sum, days], two finite numbers, the days not negative")
+        let spread = try c.decode([Double].self, forKey: .daySpread)
+        guard spread.count == 4, spread.allSatisfy(\.isFinite), spread.dropFirst().allSatisfy({ $0 >= 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .daySpread, in: c, debugDescription:
+                "expected [sum, days, misses, legs], four finite numbers, all but the sum not negative")
         }
         daySpread = (spread[0], spread[1])
+        legNoise = (spread[2], spread[3])
         // A model of an older build has no prior: its new riders read as known ones.
         if let prior = try c.decodeIfPresent([Double].self, forKey: .riderPrior) {
             guard prior.count == 3, prior[0] >= 0, prior[0] < 0x1p52, prior[0].rounded() == prior[0], prior[1].isFinite, prior[1] > 0, prior[2].isFinite else {
