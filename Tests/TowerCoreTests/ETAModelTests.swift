@@ -629,6 +629,53 @@ import Testing
         return try ETAModel(training: train.map { $0.slowed(by: factor) }, riderEffects: false)  // another fleet: its riders are other people
     }
 
+    /// The running error scores a leg by the P50 it was given when it left, not by the model as the attempt ends:
+    /// while R1 is on the road, R2's twelve legs into the same zone, each 30 minutes where a few were expected, end
+    /// and are learned (the model's P50 for R1's leg grows), and R1's leg is still scored as it was timed.
+    @Test func theRunningErrorScoresALegByTheP50ItWasGivenWhenItLeft() throws {
+        var world = World(), online = OnlineETA(model: try Self.model()), recorder = HistoryRecorder()
+        var seq = Int64(0)
+        func apply(_ body: EventBody, minutes: Double) {
+            seq += 1
+            let event = Event(id: "t\(seq)", seq: seq, at: SampleEvents.t0 + Int64(minutes * 60), by: "test", body: body)
+            world.apply(event)
+            online.note(event, world: world)
+            recorder.note(event, world: world)
+        }
+        let setting = SampleEvents.all.prefix(6).map(\.body)  // session, zone Z1, hub H1, rider R1, channels, order O-1
+        for body in setting { apply(body, minutes: 0) }
+        var profile = try #require(world.riders["R1"]).profile
+        profile.id = "R2"
+        apply(.riderRegistered(profile), minutes: 0)
+        func stops(_ order: String) -> [Stop] { [Stop(order: order, kind: .pickup, eta: SampleEvents.t0), Stop(order: order, kind: .delivery, eta: SampleEvents.t0)] }
+        for rider in ["R1", "R2"] { apply(.shiftStarted(rider: rider), minutes: 0) }
+        apply(.orderAssigned(order: "O-1", rider: "R1", reason: "test"), minutes: 0)
+        apply(.routePlanned(rider: "R1", stops: stops("O-1"), trigger: "test", costBefore: 0, costAfter: 0), minutes: 0)
+        apply(.pickupDone(rider: "R1", order: "O-1"), minutes: 1)
+        let whenItLeft = online.model
+        var order = try #require(world.orders["O-1"])
+        for i in 2...13 {
+            order.id = "O-\(i)"
+            order.pinnedRider = nil
+            order.drop = GeoPoint(lat: -22.9 - 0.002 * Double(i % 3), lon: -43.19 + 0.002 * Double(i % 2))
+            let start = 2 + 31 * Double(i - 2)
+            apply(.orderCreated(order), minutes: start)
+            apply(.orderAssigned(order: order.id, rider: "R2", reason: "test"), minutes: start)
+            apply(.routePlanned(rider: "R2", stops: stops(order.id), trigger: "test", costBefore: 0, costAfter: 0), minutes: start)
+            apply(.pickupDone(rider: "R2", order: order.id), minutes: start)
+            apply(.stopArrived(rider: "R2", order: order.id, kind: .delivery), minutes: start + 30)
+            apply(.deliveryDone(rider: "R2", order: order.id), minutes: start + 31)
+        }
+        let before = try #require(online.recentMAE)
+        apply(.stopArrived(rider: "R1", order: "O-1", kind: .delivery), minutes: 400)
+        apply(.deliveryDone(rider: "R1", order: "O-1"), minutes: 401)
+        let after = try #require(online.recentMAE), row = try #require(recorder.visits.last), actual = try #require(row.travelSeconds)
+        #expect(before.legs == 12 && after.legs == 13 && row.rider == "R1")
+        let scored = after.model * 13 - before.model * 12, given = whenItLeft.predict(row).travel[1], now = online.model.predict(row).travel[1]
+        #expect(now > 1.3 * given, "the model learned R2's legs: R1's leg timed \(given) s when it left, \(now) s as it ends")
+        #expect(abs(scored - abs(given - actual)) < 1e-6, "scored \(scored) s; it was timed \(given) s when it left, \(now) s at the end, took \(actual) s")
+    }
+
     @Test func theEngineLearnsFromEveryAttemptItCommitsAndKeepsAnHonestRunningError() throws {
         let model = try Self.model()
         let scenario = try TestCity.scenario(riders: 16, orders: 360)

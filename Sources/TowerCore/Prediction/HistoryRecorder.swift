@@ -35,14 +35,11 @@ public struct HistoryRecorder: Sendable {
         case let .pickupDone(rider, _):
             restart(rider, at: event.at, world: world, countsAsStop: false)
         case let .deliveryDone(rider, order), let .deliveryFailed(rider, order, _):
-            if let leg = legsUnderWay[rider], let record = world.orders[order], let profile = world.riders[rider]?.profile,
-               let arrived = record.arrivedAt {
-                let row = HistoryRow(line: visits.count + 2, order: record.id, rider: rider, channel: profile.channel.rawValue, zone: record.zone,
-                                     from: leg.from, to: record.drop, departedAt: leg.departedAt, arrivedAt: arrived, completedAt: event.at,
-                                     stopIndex: leg.stopIndex + 1, parcels: record.parcels,
-                                     outcome: record.status == .delivered ? "delivered" : "failed", utcOffsetSeconds: world.utcOffsetSeconds,
-                                     windowStart: record.window.start, windowEnd: record.window.end, tier: record.tier.rawValue,
-                                     slowdown: world.slowdownOfLeg(from: leg.from, to: record.drop, departing: leg.departedAt))
+            if let leg = legsUnderWay[rider], let record = world.orders[order], let arrived = record.arrivedAt,
+               var row = row(of: leg, rider: rider, to: record, world: world) {
+                row.arrivedAt = arrived
+                row.completedAt = event.at
+                row.outcome = record.status == .delivered ? "delivered" : "failed"
                 if keepsVisits { visits.append(row) }
                 visit = row
             }
@@ -51,6 +48,24 @@ public struct HistoryRecorder: Sendable {
             break
         }
         return visit
+    }
+
+    /// The leg `rider` is on, toward the first stop of its route when that is a delivery: the row it will be, with
+    /// nothing known after its departure; nil when the rider is on no leg or its next stop is not a delivery.
+    public func legUnderWay(of rider: String, world: World) -> HistoryRow? {
+        guard let leg = legsUnderWay[rider], let next = world.routes[rider]?.stops.first, next.kind == .delivery,
+              let record = world.orders[next.order] else { return nil }
+        return row(of: leg, rider: rider, to: record, world: world)
+    }
+
+    /// The row of `leg` to `record`'s door, its times after departure and its outcome not yet set.
+    private func row(of leg: Leg, rider: String, to record: Order, world: World) -> HistoryRow? {
+        guard let profile = world.riders[rider]?.profile else { return nil }
+        return HistoryRow(line: visits.count + 2, order: record.id, rider: rider, channel: profile.channel.rawValue, zone: record.zone,
+                          from: leg.from, to: record.drop, departedAt: leg.departedAt, arrivedAt: nil, completedAt: nil,
+                          stopIndex: leg.stopIndex + 1, parcels: record.parcels, outcome: "", utcOffsetSeconds: world.utcOffsetSeconds,
+                          windowStart: record.window.start, windowEnd: record.window.end, tier: record.tier.rawValue,
+                          slowdown: world.slowdownOfLeg(from: leg.from, to: record.drop, departing: leg.departedAt))
     }
 
     private mutating func restart(_ rider: String, at time: Instant, world: World, countsAsStop: Bool) {

@@ -1,10 +1,9 @@
-/// The learned ETA model in the loop: every delivery attempt the core sees is predicted first (before the model
-/// knows its times), scored against what happened, and then learned, so the model follows the day and its running
-/// accuracy is never scored on a leg it has learned. It is scored with the model as it stands when the attempt ends,
-/// which has learned the legs that ended while this one was on the road: a little kinder than the P50 the leg had when
-/// it left (on the histories measured, `ETAEvaluation` online moved by at most 0.003 × the noise floor when it
-/// stopped learning those; on histories with wet days, by up to 0.02 ×: BENCHMARKS.md, "Legs learned once their times
-/// are known").
+/// The learned ETA model in the loop: every delivery attempt the core sees is scored against what happened and then
+/// learned, so the model follows the day. Its running accuracy scores each leg by the P50 it was given when its
+/// destination was set (its start, or the route planned later that sent it elsewhere), before the model learned the
+/// legs that ended while it was on the road: what a customer told at that moment would have been told. A leg whose
+/// destination was never first on its rider's route while it was under way is scored by the model as the attempt
+/// ends.
 ///
 /// The engine owns one (`Engine.learner`) and feeds it every committed event, live, on catch-up and on resume alike,
 /// so its state follows from the journal and the detectors and the board predict with the same model.
@@ -23,6 +22,9 @@ public struct OnlineETA: Sendable {
     private var errors: [(model: Double, baseline: Double)] = []
     public private(set) var learned = 0
     public static let window = 200
+    /// Per rider on a leg: the delivery it is heading to, when the leg began, and the travel P50s (learned model and
+    /// baseline) given to it when that became its destination.
+    private var timed: [String: (order: String, departedAt: Instant, model: Double, baseline: Double)] = [:]
     /// The legs learned this session, in order, when the model can be trained again (else none are kept).
     private var session: [HistoryRow] = []
     private var job: RetrainJob?
@@ -36,9 +38,31 @@ public struct OnlineETA: Sendable {
 
     /// Takes a committed event (after `world` applied it).
     public mutating func note(_ event: Event, world: World) {
-        guard let row = recorder.note(event, world: world), let actual = row.travelSeconds else { return }
-        let predicted = model.predict(row).travel[1]
-        errors.append((abs(predicted - actual), abs(model.baseline(row).travel - actual)))
+        if let row = recorder.note(event, world: world), let actual = row.travelSeconds { score(row, actual: actual) }
+        switch event.body {
+        case let .shiftStarted(rider), let .pickupDone(rider, _), let .deliveryDone(rider, _), let .deliveryFailed(rider, _, _),
+             let .routePlanned(rider, _, _, _, _):
+            time(rider, world: world)
+        default:
+            break
+        }
+    }
+
+    /// Gives the leg `rider` is on its P50s, when the delivery it is heading to is not the one it was last given them for.
+    private mutating func time(_ rider: String, world: World) {
+        guard let leg = recorder.legUnderWay(of: rider, world: world) else {
+            timed[rider] = nil
+            return
+        }
+        if let given = timed[rider], given.order == leg.order, given.departedAt == leg.departedAt { return }
+        timed[rider] = (leg.order, leg.departedAt, model.predict(leg).travel[1], model.baseline(leg).travel)
+    }
+
+    /// Scores a leg by the P50s it was given (`time`), else by the model as it stands, and learns it.
+    private mutating func score(_ row: HistoryRow, actual: Double) {
+        let given = timed[row.rider].flatMap { $0.order == row.order && $0.departedAt == row.departedAt ? $0 : nil }
+        let predicted = given?.model ?? model.predict(row).travel[1], baseline = given?.baseline ?? model.baseline(row).travel
+        errors.append((abs(predicted - actual), abs(baseline - actual)))
         if errors.count > OnlineETA.window { errors.removeFirst(errors.count - OnlineETA.window) }
         model.learn(row)
         learned += 1
