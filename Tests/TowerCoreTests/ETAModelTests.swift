@@ -629,10 +629,11 @@ import Testing
         return try ETAModel(training: train.map { $0.slowed(by: factor) }, riderEffects: false)  // another fleet: its riders are other people
     }
 
-    /// The running error scores a leg by the P50 it was given when it left, not by the model as the attempt ends:
-    /// while R1 is on the road, R2's twelve legs into the same zone, each 30 minutes where a few were expected, end
-    /// and are learned (the model's P50 for R1's leg grows), and R1's leg is still scored as it was timed.
-    @Test func theRunningErrorScoresALegByTheP50ItWasGivenWhenItLeft() throws {
+    /// The running error scores a leg by the P50 it was given when its destination was set, not by the model as the
+    /// attempt ends: while R1 is on the road, R2's twelve legs into the same zone, each 30 minutes where a few were
+    /// expected, end and are learned (the model's P50 for R1's leg grows), and R1's leg is still scored as it was
+    /// timed: when it left, or (`rerouted`) when a route planned after R2's sixth leg sent it to its other parcel's door.
+    @Test(arguments: [false, true]) func theRunningErrorScoresALegByTheP50ItWasGivenWhenItsDestinationWasSet(rerouted: Bool) throws {
         var world = World(), online = OnlineETA(model: try Self.model()), recorder = HistoryRecorder()
         var seq = Int64(0)
         func apply(_ body: EventBody, minutes: Double) {
@@ -647,33 +648,44 @@ import Testing
         var profile = try #require(world.riders["R1"]).profile
         profile.id = "R2"
         apply(.riderRegistered(profile), minutes: 0)
-        func stops(_ order: String) -> [Stop] { [Stop(order: order, kind: .pickup, eta: SampleEvents.t0), Stop(order: order, kind: .delivery, eta: SampleEvents.t0)] }
-        for rider in ["R1", "R2"] { apply(.shiftStarted(rider: rider), minutes: 0) }
-        apply(.orderAssigned(order: "O-1", rider: "R1", reason: "test"), minutes: 0)
-        apply(.routePlanned(rider: "R1", stops: stops("O-1"), trigger: "test", costBefore: 0, costAfter: 0), minutes: 0)
-        apply(.pickupDone(rider: "R1", order: "O-1"), minutes: 1)
-        let whenItLeft = online.model
         var order = try #require(world.orders["O-1"])
-        for i in 2...13 {
-            order.id = "O-\(i)"
-            order.pinnedRider = nil
+        order.pinnedRider = nil
+        func create(_ id: String, _ i: Int, minutes: Double) {
+            order.id = id
             order.drop = GeoPoint(lat: -22.9 - 0.002 * Double(i % 3), lon: -43.19 + 0.002 * Double(i % 2))
-            let start = 2 + 31 * Double(i - 2)
-            apply(.orderCreated(order), minutes: start)
-            apply(.orderAssigned(order: order.id, rider: "R2", reason: "test"), minutes: start)
-            apply(.routePlanned(rider: "R2", stops: stops(order.id), trigger: "test", costBefore: 0, costAfter: 0), minutes: start)
-            apply(.pickupDone(rider: "R2", order: order.id), minutes: start)
-            apply(.stopArrived(rider: "R2", order: order.id, kind: .delivery), minutes: start + 30)
-            apply(.deliveryDone(rider: "R2", order: order.id), minutes: start + 31)
+            apply(.orderCreated(order), minutes: minutes)
         }
-        let before = try #require(online.recentMAE)
-        apply(.stopArrived(rider: "R1", order: "O-1", kind: .delivery), minutes: 400)
-        apply(.deliveryDone(rider: "R1", order: "O-1"), minutes: 401)
+        let pickup = { (order: String) in Stop(order: order, kind: .pickup, eta: SampleEvents.t0) }
+        let delivery = { (order: String) in Stop(order: order, kind: .delivery, eta: SampleEvents.t0) }
+        for rider in ["R1", "R2"] { apply(.shiftStarted(rider: rider), minutes: 0) }
+        // R1 leaves the hub with O-1 and O-99, to O-1 first.
+        create("O-99", 5, minutes: 0)
+        for id in ["O-1", "O-99"] { apply(.orderAssigned(order: id, rider: "R1", reason: "test"), minutes: 0) }
+        apply(.routePlanned(rider: "R1", stops: [pickup("O-1"), pickup("O-99"), delivery("O-1"), delivery("O-99")], trigger: "test", costBefore: 0, costAfter: 0),
+              minutes: 0)
+        for id in ["O-1", "O-99"] { apply(.pickupDone(rider: "R1", order: id), minutes: 1) }
+        var whenSet = online.model
+        for i in 2...13 {
+            let start = 2 + 31 * Double(i - 2)
+            if rerouted, i == 8 {
+                apply(.routePlanned(rider: "R1", stops: [delivery("O-99"), delivery("O-1")], trigger: "test", costBefore: 0, costAfter: 0), minutes: start)
+                whenSet = online.model
+            }
+            create("O-\(i)", i, minutes: start)
+            apply(.orderAssigned(order: "O-\(i)", rider: "R2", reason: "test"), minutes: start)
+            apply(.routePlanned(rider: "R2", stops: [pickup("O-\(i)"), delivery("O-\(i)")], trigger: "test", costBefore: 0, costAfter: 0), minutes: start)
+            apply(.pickupDone(rider: "R2", order: "O-\(i)"), minutes: start)
+            apply(.stopArrived(rider: "R2", order: "O-\(i)", kind: .delivery), minutes: start + 30)
+            apply(.deliveryDone(rider: "R2", order: "O-\(i)"), minutes: start + 31)
+        }
+        let before = try #require(online.recentMAE), reached = rerouted ? "O-99" : "O-1"
+        apply(.stopArrived(rider: "R1", order: reached, kind: .delivery), minutes: 400)
+        apply(.deliveryDone(rider: "R1", order: reached), minutes: 401)
         let after = try #require(online.recentMAE), row = try #require(recorder.visits.last), actual = try #require(row.travelSeconds)
-        #expect(before.legs == 12 && after.legs == 13 && row.rider == "R1")
-        let scored = after.model * 13 - before.model * 12, given = whenItLeft.predict(row).travel[1], now = online.model.predict(row).travel[1]
-        #expect(now > 1.3 * given, "the model learned R2's legs: R1's leg timed \(given) s when it left, \(now) s as it ends")
-        #expect(abs(scored - abs(given - actual)) < 1e-6, "scored \(scored) s; it was timed \(given) s when it left, \(now) s at the end, took \(actual) s")
+        #expect(before.legs == 12 && after.legs == 13 && row.order == reached)
+        let scored = after.model * 13 - before.model * 12, given = whenSet.predict(row).travel[1], now = online.model.predict(row).travel[1]
+        #expect(now > 1.3 * given, "the model learned R2's legs: R1's leg timed \(given) s when its destination was set, \(now) s as it ends")
+        #expect(abs(scored - abs(given - actual)) < 1e-6, "scored \(scored) s; timed \(given) s when its destination was set, \(now) s at the end, took \(actual) s")
     }
 
     @Test func theEngineLearnsFromEveryAttemptItCommitsAndKeepsAnHonestRunningError() throws {
