@@ -11,10 +11,10 @@
 /// The online layers follow the day; the trees and the rest are trained again now and then: when the model knows its
 /// history (`ETAModel.source`), at `retrainEvery` legs (400 by default) and each time the session's legs have doubled
 /// since (800, 1,600, …: a few trainings a day however large the fleet, each on twice the day's data of the last) a
-/// `RetrainJob` starts on a thread with the history and the session's legs so far, and `retrainLag` legs later (100) its model takes over (waiting for
-/// the thread only if it is not done, which live it always is) and learns those legs online. Both points are counted
-/// in legs, not in time, so a replay of the journal takes over the same model at the same place; the engine
-/// journals each take-over (`eta.retrained` with the version), and the replay checks it.
+/// `RetrainJob` starts on a thread with the history and the session's legs so far, and `retrainLag` legs later (100)
+/// its model takes over (waiting for the thread only if it is not done, which live it always is) and learns those legs
+/// online. Both points are counted in legs, not in time, so a replay of the journal takes over the same model at the
+/// same place; the engine journals each take-over (`eta.retrained` with the version), and the replay checks it.
 public struct OnlineETA: Sendable {
     public private(set) var model: ETAModel
     private var recorder = HistoryRecorder(keepsVisits: false)
@@ -48,7 +48,8 @@ public struct OnlineETA: Sendable {
         }
     }
 
-    /// Gives the leg `rider` is on its P50s, when the delivery it is heading to is not the one it was last given them for.
+    /// Gives the leg `rider` is on its P50s, when the delivery it is heading to is not the one it was last given them
+    /// for.
     private mutating func time(_ rider: String, world: World) {
         guard let leg = recorder.legUnderWay(of: rider, world: world) else {
             timed[rider] = nil
@@ -58,7 +59,8 @@ public struct OnlineETA: Sendable {
         timed[rider] = (leg.order, leg.departedAt, model.predict(leg).travel[1], model.baseline(leg).travel)
     }
 
-    /// Scores a leg by the P50s it was given (`time`), else by the model as it stands, and learns it.
+    /// Scores a leg by the P50s it was given (`time`), else by the model as it stands, learns it, and starts or takes
+    /// over a training when the session's legs say so.
     private mutating func score(_ row: HistoryRow, actual: Double) {
         let given = timed[row.rider].flatMap { $0.order == row.order && $0.departedAt == row.departedAt ? $0 : nil }
         let predicted = given?.model ?? model.predict(row).travel[1], baseline = given?.baseline ?? model.baseline(row).travel
