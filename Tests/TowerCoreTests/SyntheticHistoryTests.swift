@@ -18,6 +18,11 @@ import Testing
         PairCorrections.keys(rider: rider, zone: door, through: through, hour: 10, day: 0).filter { $0.0.isShift }
     }
 
+    /// The shifts' keys of a leg inside zone `door` (driven through it, ending in it) by `rider` on `day`.
+    static func dayKeys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
+        PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
+    }
+
     @Test func theHistoryIsTheSameForASeedAndItsNoiseFreeTimesSurviveTheCSV() throws {
         let settings = Self.settings(seed: 5, days: 8, closureDay: 6)
         let history = SyntheticHistory(settings: settings)
@@ -248,31 +253,30 @@ import Testing
     /// median over the zones, a zone of fewer than three legs of the day counting as zero.
     @Test func aDayWhenEverythingIsSlowerIsTheDaysShiftAndTheNextDayStartsAfresh() {
         var shifts = PairCorrections(), random = SeededRandom(seed: 11)
-        func keys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
-            PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
-        }
         func only(_ kind: PairCorrections.Kind, _ keys: [(PairCorrections.Kind, Int)]) -> Double { shifts.correction(kind, of: keys) }
         /// A leg of one of six riders to one of three zones on `day` (zone 1 the busiest, half the legs), `everywhere`
         /// slower, and `closed` more in zone 1.
         func leg(day: Int, everywhere: Double, closed: Double = 0) {
-            let door = random.unit() < 0.5 ? 1 : random.unit() < 0.5 ? 0 : 2, k = keys(door: door, rider: Int(random.unit() * 6), day: day)
+            let door = random.unit() < 0.5 ? 1 : random.unit() < 0.5 ? 0 : 2, k = Self.dayKeys(door: door, rider: Int(random.unit() * 6), day: day)
             shifts.learn(k, residual: everywhere + (door == 1 ? closed : 0) + 0.2 * random.normal() - shifts.correction(k), shift: true)
         }
         for _ in 0..<300 { leg(day: 1, everywhere: 0) }
-        #expect(abs(only(.dayShift, keys(door: 0, day: 1))) < 0.05, "an ordinary day stays near zero")
+        #expect(abs(only(.dayShift, Self.dayKeys(door: 0, day: 1))) < 0.05, "an ordinary day stays near zero")
         for _ in 0..<40 { leg(day: 2, everywhere: 0.3) }
-        #expect((0.2...0.4).contains(only(.dayShift, keys(door: 0, day: 2))), "the day followed within 40 legs: \(only(.dayShift, keys(door: 0, day: 2)))")
-        let others = (0..<3).flatMap { door in (0..<6).map { rider in shifts.correction(keys(door: door, rider: rider, day: 2)) - only(.dayShift, keys(door: door, day: 2)) } }
+        #expect((0.2...0.4).contains(only(.dayShift, Self.dayKeys(door: 0, day: 2))), "the day followed within 40 legs: \(only(.dayShift, Self.dayKeys(door: 0, day: 2)))")
+        let others = (0..<3).flatMap { door in
+            (0..<6).map { rider in shifts.correction(Self.dayKeys(door: door, rider: rider, day: 2)) - only(.dayShift, Self.dayKeys(door: door, day: 2)) }
+        }
         #expect(others.allSatisfy { abs($0) < 0.1 }, "the zones' and riders' shifts: \(others)")
-        #expect(only(.dayShift, keys(door: 0, day: 3)) == 0, "the next day starts from nothing")
+        #expect(only(.dayShift, Self.dayKeys(door: 0, day: 3)) == 0, "the next day starts from nothing")
         var largest = 0.0
         for _ in 0..<150 {
             leg(day: 3, everywhere: 0, closed: 0.5)
-            largest = max(largest, abs(only(.dayShift, keys(door: 0, day: 3))))
+            largest = max(largest, abs(only(.dayShift, Self.dayKeys(door: 0, day: 3))))
         }
         #expect(largest < 0.05, "a zone closed is not the city's day: at most \(largest)")
-        #expect((0.35...0.65).contains(shifts.correction(keys(door: 1, day: 3))), "the closed zone's legs: \(shifts.correction(keys(door: 1, day: 3)))")
-        #expect(abs(shifts.correction(keys(door: 0, day: 3))) < 0.1 && abs(shifts.correction(keys(door: 2, day: 3))) < 0.1, "the other zones' legs")
+        #expect((0.35...0.65).contains(shifts.correction(Self.dayKeys(door: 1, day: 3))), "the closed zone's legs: \(shifts.correction(Self.dayKeys(door: 1, day: 3)))")
+        #expect(abs(shifts.correction(Self.dayKeys(door: 0, day: 3))) < 0.1 && abs(shifts.correction(Self.dayKeys(door: 2, day: 3))) < 0.1, "the other zones' legs")
     }
 
     /// In a city whose days differ (every third day a wet one, every leg 30% slower), a wet day's first legs are
@@ -284,11 +288,8 @@ import Testing
     @Test func inACityOfWetDaysAWetDaysFirstLegsAreBelievedSooner() {
         func firstLegs(wetDays: Bool) -> Double {
             var shifts = PairCorrections(), random = SeededRandom(seed: 5)
-            func keys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
-                PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
-            }
             func leg(day: Int, everywhere: Double) {
-                let k = keys(door: Int(random.unit() * 4), rider: Int(random.unit() * 6), day: day)
+                let k = Self.dayKeys(door: Int(random.unit() * 4), rider: Int(random.unit() * 6), day: day)
                 shifts.learn(k, residual: everywhere + 0.2 * random.normal() - shifts.correction(k), shift: true)
             }
             for day in 1...12 {
@@ -296,7 +297,7 @@ import Testing
             }
             var timed = 0.0
             for _ in 0..<20 {
-                timed += shifts.correction(.dayShift, of: keys(door: 0, day: 13))
+                timed += shifts.correction(.dayShift, of: Self.dayKeys(door: 0, day: 13))
                 leg(day: 13, everywhere: 0.26)
             }
             return timed / 20
@@ -312,11 +313,8 @@ import Testing
     /// other zone's legs timed that much slow; with it, at 0.05.
     @Test func inACityOfWetDaysABusyZoneClosedIsNotTheCitysDay() {
         var shifts = PairCorrections(), random = SeededRandom(seed: 7)
-        func keys(door: Int, rider: Int = 0, day: Int) -> [(PairCorrections.Kind, Int)] {
-            PairCorrections.keys(rider: rider, zone: door, through: door, hour: 10, day: day).filter { $0.0.isShift }
-        }
         func leg(door: Int, day: Int, slower: Double) {
-            let k = keys(door: door, rider: Int(random.unit() * 6), day: day)
+            let k = Self.dayKeys(door: door, rider: Int(random.unit() * 6), day: day)
             shifts.learn(k, residual: slower + 0.2 * random.normal() - shifts.correction(k), shift: true)
         }
         for day in 1...12 {
@@ -325,11 +323,11 @@ import Testing
         var day = 0.0
         for n in 0..<150 {
             let door = random.unit() < 0.5 ? 1 : [0, 2, 3][Int(random.unit() * 3)]
-            if n >= 30 { day += shifts.correction(.dayShift, of: keys(door: 0, day: 13)) / 120 }
+            if n >= 30 { day += shifts.correction(.dayShift, of: Self.dayKeys(door: 0, day: 13)) / 120 }
             leg(door: door, day: 13, slower: door == 1 ? 0.5 : 0)
         }
         #expect(day < 0.08, "the day's shift over legs 30–150: \(day) on average")
-        #expect((0.35...0.65).contains(shifts.correction(keys(door: 1, day: 13))), "the closed zone's legs: \(shifts.correction(keys(door: 1, day: 13)))")
+        #expect((0.35...0.65).contains(shifts.correction(Self.dayKeys(door: 1, day: 13))), "the closed zone's legs: \(shifts.correction(Self.dayKeys(door: 1, day: 13)))")
     }
 
     /// A rider at or after the prior's first new one starts at the fleet's average and is believed from its first
