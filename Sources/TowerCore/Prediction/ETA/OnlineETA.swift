@@ -40,22 +40,23 @@ public struct OnlineETA: Sendable {
     public mutating func note(_ event: Event, world: World) {
         if let row = recorder.note(event, world: world), let actual = row.travelSeconds { score(row, actual: actual) }
         switch event.body {
-        case let .shiftStarted(rider), let .pickupDone(rider, _), let .deliveryDone(rider, _), let .deliveryFailed(rider, _, _),
-             let .routePlanned(rider, _, _, _, _):
+        case let .shiftStarted(rider), let .pickupDone(rider, _), let .deliveryDone(rider, _), let .deliveryFailed(rider, _, _):
             time(rider, world: world)
+        case let .routePlanned(rider, _, _, _, _):
+            // The leg goes on: a plan can change only where to, and most plans leave that as it was.
+            if timed[rider]?.order != world.routes[rider]?.stops.first?.order { time(rider, world: world) }
         default:
             break
         }
     }
 
-    /// Gives the leg `rider` is on its P50s, when the delivery it is heading to is not the one it was last given them
-    /// for.
+    /// Gives the leg `rider` is on, toward the delivery first on its route, its P50s (none when it is on no leg or
+    /// heading to a pickup).
     private mutating func time(_ rider: String, world: World) {
         guard let leg = recorder.legUnderWay(of: rider, world: world) else {
             timed[rider] = nil
             return
         }
-        if let given = timed[rider], given.order == leg.order, given.departedAt == leg.departedAt { return }
         timed[rider] = (leg.order, leg.departedAt, model.predict(leg).travel[1], model.baseline(leg).travel)
     }
 
