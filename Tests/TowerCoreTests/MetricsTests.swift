@@ -369,6 +369,28 @@ import Testing
         #expect(slower.lanes[rider]!.stops.last!.eta > lane.stops.last!.eta)
     }
 
+    /// A rider early for a window waits at the door, so service never begins before the window opens: each stop's
+    /// P10–P90 is when service can begin, not the arrival's spread about it. Early in the day many stops wait, and a
+    /// rider due well before the opening is served at it, give or take nothing.
+    @Test(arguments: [false, true]) func noStopsRangeBeginsBeforeItsWindowOpens(learnedModel: Bool) throws {
+        let scenario = try TestCity.scenario()
+        let engine = try TestCity.run(scenario, until: 7 * 3600)
+        let now = scenario.time(7 * 3600)
+        let model = learnedModel ? try ETAModel(training: try ETAModelTests.split.get().train, riderEffects: false) : nil
+        let outlook = Outlook(world: engine.world, now: now, planner: engine.planner, learned: model)
+        var waiting = 0, pinned = 0
+        for lane in outlook.lanes.values {
+            for (i, stop) in lane.stops.enumerated() where stop.kind == .delivery {
+                let opens = try #require(engine.world.orders[stop.order]).window.start
+                #expect(lane.p10[i] >= max(now, opens) && lane.p10[i] <= stop.eta && stop.eta <= lane.p90[i], "\(lane.rider) \(stop.order)")
+                if stop.eta == opens { waiting += 1 }
+                if lane.p10[i] == opens && lane.p90[i] == opens { pinned += 1 }
+            }
+        }
+        #expect(waiting >= 10 && pinned >= 3, "\(waiting) stops wait for their window, \(pinned) served at its opening whatever the road")
+        #expect(outlook.atRisk.allSatisfy { item in item.etaRange.map { $0.lowerBound >= now } ?? true })
+    }
+
     @Test func recallAndPrecisionOnASimulatedDay() throws {
         let scenario = try TestCity.scenario()
         let day = try RiskEvaluation(scenario: scenario, seed: 1, step: 600, until: scenario.time(16 * 3600))

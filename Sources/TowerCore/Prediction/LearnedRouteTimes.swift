@@ -8,18 +8,19 @@ struct LearnedRouteTimes {
     /// Standard deviations in a P10–P90 span of a normal distribution.
     static let spanInSigmas = 2 * RiskModel.z90
 
-    /// P50 arrival at each stop and its standard deviation in seconds (with `floor` added for the door).
+    /// P50 arrival at each stop (when service can begin), its standard deviation in seconds (with `floor` added for
+    /// the door), and when the rider reaches the stop, before any wait for its window or its parcel.
     func walk(_ infos: [StopInfo], route: [Stop], rider: Rider, from start: RouteEvaluator.Start, world: World,
-              floor: Double) -> (etas: [Instant], sigmas: [Double]) {
+              floor: Double) -> (etas: [Instant], sigmas: [Double], arrivals: [Instant]) {
         let dwellSpread = (model.dwell.quantiles[2] - model.dwell.quantiles[0]) / LearnedRouteTimes.spanInSigmas
         var time = start.time
         var position = start.origin
         var variance = 0.0
         var index = rider.delivered + rider.failed
-        var etas: [Instant] = [], sigmas: [Double] = []
+        var etas: [Instant] = [], sigmas: [Double] = [], arrivals: [Instant] = []
         for info in infos {
             guard let order = world.orders[route[info.ref].order] else {  // resolved stops always have their order
-                etas.append(time); sigmas.append((variance + floor * floor).squareRoot()); continue
+                etas.append(time); sigmas.append((variance + floor * floor).squareRoot()); arrivals.append(time); continue
             }
             if info.kind == .delivery { index += 1 }
             let row = HistoryRow(line: 0, order: order.id, rider: rider.id, channel: rider.profile.channel.rawValue, zone: order.zone,
@@ -33,6 +34,7 @@ struct LearnedRouteTimes {
             variance += legSigma * legSigma
             time = time + Int64(travel.rounded())
             position = info.location
+            arrivals.append(time)
             // As the travel model's: a delivery's ETA is when service can begin, at the window's opening if early.
             if info.kind == .delivery { time = max(time, info.windowStart) }
             if let ready = info.readyAt { time = max(time, ready) }
@@ -46,6 +48,6 @@ struct LearnedRouteTimes {
                 variance += dwellSigma * dwellSigma
             }
         }
-        return (etas, sigmas)
+        return (etas, sigmas, arrivals)
     }
 }

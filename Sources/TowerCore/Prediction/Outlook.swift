@@ -116,6 +116,18 @@ public struct Outlook: Sendable, Codable {
         }
     }
 
+    /// The P10–P90 of when service can begin at a stop the rider reaches around `arrival` (± `spread`, its P10 and
+    /// P90) and can serve at `eta` at the earliest it does: never before the stop opens (a delivery's window, a
+    /// parcel's readiness) nor before `now`. Service begins at the later of the rider's arrival and the opening, so
+    /// each percentile is the later of the arrival's and the opening: a rider due twenty minutes before a window opens
+    /// is served at its opening, give or take nothing. (Spread about the ETA instead, the range began before the window
+    /// did and ended as far after it as an arrival at the opening would.)
+    static func serviceRange(arrival: Instant, spread: Int64, eta: Instant, info: StopInfo, now: Instant) -> ClosedRange<Instant> {
+        var opens = info.kind == .delivery ? info.windowStart : info.readyAt ?? now
+        if eta > arrival { opens = max(opens, eta) }  // it waited: for the opening, or a gig courier's acceptance
+        return max(now, arrival - spread, opens)...max(now, arrival + spread, opens)
+    }
+
     /// One rider's lane at `now`, timed as the whole outlook times it (an API answering for one order or rider
     /// need not time the city); nil when the rider has no stops ahead.
     public static func lane(of rider: String, world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
@@ -140,24 +152,25 @@ public struct Outlook: Sendable, Codable {
             orders.append(order)
             if let order, let info = StopInfo(stop, ref: ref, order: order, in: world, now: now) { infos.append(info) }
         }
-        let etas: [Instant], sigmas: [Double]
+        let etas: [Instant], sigmas: [Double], arrivals: [Instant]
         if let learned {
-            (etas, sigmas) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
-                                                                    floor: risk.floor)
+            (etas, sigmas, arrivals) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
+                                                                              floor: risk.floor)
         } else {
-            etas = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions).etas
+            let timed = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions)
+            (etas, arrivals) = (timed.etas, timed.arrivals)
             sigmas = risk.deviations(etas: etas, from: now)
         }
         var stops: [Stop] = []
         var slack: [Int64] = []
         var p10: [Instant] = [], p90: [Instant] = []
         var atRisk: [AtRisk] = []
-        for ((info, eta), sigma) in zip(zip(infos, etas), sigmas) {
+        for (((info, eta), sigma), arrival) in zip(zip(zip(infos, etas), sigmas), arrivals) {
             let planned = route.stops[info.ref]
             stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
-            let spread = Int64((RiskModel.z90 * sigma).rounded())
-            p10.append(max(now, eta - spread))
-            p90.append(eta + spread)
+            let range = Outlook.serviceRange(arrival: arrival, spread: Int64((RiskModel.z90 * sigma).rounded()), eta: eta, info: info, now: now)
+            p10.append(range.lowerBound)
+            p90.append(range.upperBound)
             guard info.kind == .delivery, let order = orders[info.ref] else { slack.append(Int64.max); continue }
             slack.append(order.booked.end - eta)
             let left = order.promised.end - eta

@@ -120,6 +120,8 @@ public struct RouteEvaluator: Sendable {
 
     public struct Result: Sendable {
         public var etas: [Instant]
+        /// When the rider reaches each stop, before any wait for its window or its parcel (with `etas`).
+        public var arrivals: [Instant]
         public var cost: Double
         public var feasible: Bool
         public var endTime: Instant
@@ -164,6 +166,8 @@ public struct RouteEvaluator: Sendable {
         var position: GeoPoint
         var parcels: Int
         var kg: Double
+        /// When the latest stop was reached, before its wait (`RouteEvaluator.serviceStart`).
+        var reached: Instant
         var km = 0.0
         var lateness = 0.0
         var drops = 0.0
@@ -172,6 +176,7 @@ public struct RouteEvaluator: Sendable {
 
         init(from start: Start) {
             time = start.time
+            reached = start.time
             position = start.origin
             parcels = start.parcels
             kg = start.kg
@@ -197,6 +202,7 @@ public struct RouteEvaluator: Sendable {
         walk.km += travel.roadKm(from: walk.position, to: info.location, in: conditions)
         walk.time = walk.time + Int64(travel.travelSeconds(from: walk.position, to: info.location, vehicle: profile.vehicle, departing: walk.time, in: conditions))
         walk.position = info.location
+        walk.reached = walk.time
         walk.time = RouteEvaluator.serviceStart(info, reached: walk.time, profile: profile, routeStart: start.time, conditions: conditions)
         let eta = walk.time
         if info.kind == .pickup {
@@ -217,13 +223,14 @@ public struct RouteEvaluator: Sendable {
     /// Evaluates resolved stops for `profile` from `start`.
     public func evaluate(_ stops: [StopInfo], profile: RiderProfile, from start: Start, conditions: TravelConditions, wantETAs: Bool = true) -> Result {
         var walk = Walk(from: start)
-        var etas: [Instant] = []
-        if wantETAs { etas.reserveCapacity(stops.count) }
+        var etas: [Instant] = [], arrivals: [Instant] = []
+        if wantETAs { etas.reserveCapacity(stops.count); arrivals.reserveCapacity(stops.count) }
         for info in stops {
             let eta = step(&walk, to: info, profile: profile, start: start, conditions: conditions)
-            if wantETAs { etas.append(eta) }
+            if wantETAs { etas.append(eta); arrivals.append(walk.reached) }
         }
-        return Result(etas: etas, cost: walk.cost(profile: profile, start: start), feasible: walk.isFeasible(profile: profile), endTime: walk.time)
+        return Result(etas: etas, arrivals: arrivals, cost: walk.cost(profile: profile, start: start), feasible: walk.isFeasible(profile: profile),
+                      endTime: walk.time)
     }
 
     /// Evaluates a rider's stops as they stand in `world`, planned at `now` (stops of unknown orders are skipped;
@@ -231,14 +238,14 @@ public struct RouteEvaluator: Sendable {
     public func evaluate(_ stops: [Stop], rider: Rider, from start: Start, now: Instant, in world: World) -> Result {
         let infos = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
         var result = evaluate(infos, profile: rider.profile, from: start, conditions: TravelConditions(world))
-        var etas = [Instant](repeating: start.time, count: stops.count)
-        var last = start.time
+        var etas = [Instant](repeating: start.time, count: stops.count), arrivals = etas
+        var last = (eta: start.time, arrival: start.time)
         var next = 0
         for index in stops.indices {
-            if next < infos.count, infos[next].ref == index { last = result.etas[next]; next += 1 }
-            etas[index] = last
+            if next < infos.count, infos[next].ref == index { last = (result.etas[next], result.arrivals[next]); next += 1 }
+            (etas[index], arrivals[index]) = last
         }
-        result.etas = etas
+        (result.etas, result.arrivals) = (etas, arrivals)
         return result
     }
 }
