@@ -398,5 +398,9 @@ import Testing
         #expect(day.lateAndFlagged <= min(day.late, day.flagged))
         #expect(day.deliveredLateAndFlagged <= min(day.deliveredLate, day.lateAndFlagged) && day.deliveredLate <= day.late)
         #expect(day.recall > 0.5 && day.precision > 0.5, "recall \(day.recall), precision \(day.precision)")
+        // The lanes' ranges are counted against when service began, at every horizon; the nearest hold most of them
+        // (against the end of service they would not).
+        #expect(day.ranges.allSatisfy { $0.stops > 0 && $0.early + $0.late <= $0.stops }, "\(day.ranges)")
+        #expect(day.ranges[0].coverage > 0.7, "\(day.ranges[0])")
     }
 }

@@ -18,20 +18,59 @@ public struct RiskEvaluation: Sendable {
     public var deliveredLateAndFlagged = 0
     public var recall: Double { late == 0 ? 1 : Double(lateAndFlagged) / Double(late) }
     public var precision: Double { flagged == 0 ? 1 : Double(lateAndFlagged) / Double(flagged) }
+    /// How the lanes' P10–P90 ranges held: every delivery stop of every lane at every step, against when service began
+    /// at that door (the rider's arrival, or the window's opening when the rider came early and waited), for orders
+    /// delivered at their first attempt and ranges given before the rider arrived; by how far ahead the ETA was
+    /// (`rangeHorizons`).
+    public var ranges = RiskEvaluation.rangeHorizons.map { _ in RangeCount() }
+
+    public struct RangeCount: Sendable {
+        public var stops = 0
+        /// Service began before the P10, after the P90.
+        public var early = 0
+        public var late = 0
+        public var coverage: Double { stops == 0 ? 0 : Double(stops - early - late) / Double(stops) }
+
+        public init() {}
+
+        public mutating func add(_ other: RangeCount) { stops += other.stops; early += other.early; late += other.late }
+    }
+
+    /// The ETAs' horizons the ranges are counted by: how long before the ETA the range was given.
+    public static let rangeHorizons: [(label: String, below: Int64)] = [("under 30 min", 1800), ("30-60 min", 3600), ("1-2 h", 7200), ("2 h and more", .max)]
+
+    /// How often the day is looked at: every five minutes.
+    public static let defaultStep: Int64 = 300
 
     public init(scenario: Scenario, seed: UInt64, mode: EngineSettings.Mode = .static, lead: Int64 = 1800, probability: Double = 0.5,
-                step: Int64 = 300, until: Instant? = nil, learned: ETAModel? = nil) throws {
+                step: Int64 = RiskEvaluation.defaultStep, until: Instant? = nil, learned: ETAModel? = nil) throws {
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, eta: learned)
         let end = until ?? scenario.dayEnd + 4 * 3600
         var flags: Set<String> = []
+        var given: [String: [(at: Instant, eta: Instant, range: ClosedRange<Instant>)]] = [:]
         var now = scenario.planLock
         while now <= end {
             session.simulation.run(until: now, engine: session.engine)
             let outlook = session.engine.outlook(at: now)
             for item in outlook.atRisk where item.probability >= probability && now <= item.window.end - lead { flags.insert(item.order) }
+            for lane in outlook.lanes.values {
+                for (i, stop) in lane.stops.enumerated() where stop.kind == .delivery {
+                    given[stop.order, default: []].append((now, stop.eta, lane.p10[i]...lane.p90[i]))
+                }
+            }
             now = now + step
         }
         let world = session.engine.world
+        for (id, ranges) in given {
+            guard let order = world.orders[id], order.status == .delivered, order.attempts == 1, let arrived = order.arrivedAt else { continue }
+            let began = max(arrived, order.window.start)
+            for given in ranges where given.at < arrived {
+                let band = RiskEvaluation.rangeHorizons.firstIndex { given.eta - given.at < $0.below }!
+                self.ranges[band].stops += 1
+                if began < given.range.lowerBound { self.ranges[band].early += 1 }
+                if began > given.range.upperBound { self.ranges[band].late += 1 }
+            }
+        }
         for id in world.orderIDs {
             guard let order = world.orders[id], order.status != .cancelled, order.window.end <= end else { continue }
             let isLate = order.status == .delivered ? (order.completedAt ?? order.window.end) > order.window.end : true

@@ -18,6 +18,14 @@ enum RiskBench {
             }
             print(String(format: "%@, %@, %d days: recall %.1f%% (target ≥ 80%%), precision %.1f%% (target ≥ 50%%); recall of the deliveries made late %.1f%%",
                          scenario.name, name, seeds.count, total.recall * 100, total.precision * 100, total.deliveredRecall * 100))
+            var all = RiskEvaluation.RangeCount()
+            for band in total.ranges { all.add(band) }
+            let bands = zip(RiskEvaluation.rangeHorizons, total.ranges).map { horizon, count in
+                String(format: "%@ %.1f%% (%d)", horizon.label, count.coverage * 100, count.stops)
+            }
+            print(String(format: "  lanes' P10–P90 against when service began (first attempts, every %d min): %.1f%% inside, %.1f%% began before the P10, %.1f%% after the P90; by how far ahead: ",
+                         Int(RiskEvaluation.defaultStep / 60), all.coverage * 100, Double(all.early) / Double(max(1, all.stops)) * 100,
+                         Double(all.late) / Double(max(1, all.stops)) * 100) + bands.joined(separator: ", "))
         }
     }
 }
@@ -26,9 +34,11 @@ extension RiskEvaluation {
     /// Days pooled: the ratios of the summed counts.
     struct Sum {
         var late = 0, flagged = 0, lateAndFlagged = 0, deliveredLate = 0, deliveredLateAndFlagged = 0
+        var ranges = RiskEvaluation.rangeHorizons.map { _ in RiskEvaluation.RangeCount() }
         mutating func add(_ day: RiskEvaluation) {
             late += day.late; flagged += day.flagged; lateAndFlagged += day.lateAndFlagged
             deliveredLate += day.deliveredLate; deliveredLateAndFlagged += day.deliveredLateAndFlagged
+            for band in ranges.indices { ranges[band].add(day.ranges[band]) }
         }
         var deliveredRecall: Double { deliveredLate == 0 ? 1 : Double(deliveredLateAndFlagged) / Double(deliveredLate) }
         var recall: Double { late == 0 ? 1 : Double(lateAndFlagged) / Double(late) }
