@@ -116,9 +116,9 @@ public struct Outlook: Sendable, Codable {
         }
     }
 
-    /// The P10–P90 of when service can begin at a stop the rider reaches around `arrival` (± `spread`, its P10 and
-    /// P90) and can serve at `eta` at the earliest it does: never before the stop opens (a delivery's window, a
-    /// parcel's readiness) nor before `now`. Service begins at the later of the rider's arrival and the opening, so
+    /// The P10–P90 of when service can begin at a stop the rider reaches around `arrival` (its P10 and P90 `spread`
+    /// before and after it) and can serve at `eta` at the earliest: never before the stop opens (a delivery's window,
+    /// a parcel's readiness) nor before `now`. Service begins at the later of the rider's arrival and the opening, so
     /// each percentile is the later of the arrival's and the opening: a rider due twenty minutes before a window opens
     /// is served at its opening, give or take nothing. (Spread about the ETA instead, the range began before the window
     /// did and ended as far after it as an arrival at the opening would.)

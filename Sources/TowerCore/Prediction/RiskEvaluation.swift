@@ -37,7 +37,9 @@ public struct RiskEvaluation: Sendable {
     }
 
     /// The ETAs' horizons the ranges are counted by: how long before the ETA the range was given.
-    public static let rangeHorizons: [(label: String, below: Int64)] = [("under 30 min", 1800), ("30-60 min", 3600), ("1-2 h", 7200), ("2 h and more", .max)]
+    public static let rangeHorizons: [(label: String, below: Int64)] = [
+        ("under 30 min", 1800), ("30-60 min", 3600), ("1-2 h", 7200), ("2 h and more", .max),
+    ]
 
     /// How often the day is looked at: every five minutes.
     public static let defaultStep: Int64 = 300
@@ -47,6 +49,7 @@ public struct RiskEvaluation: Sendable {
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, eta: learned)
         let end = until ?? scenario.dayEnd + 4 * 3600
         var flags: Set<String> = []
+        // Per order, every range a lane gave it: when, its ETA then, and its P10–P90.
         var given: [String: [(at: Instant, eta: Instant, range: ClosedRange<Instant>)]] = [:]
         var now = scenario.planLock
         while now <= end {
@@ -61,14 +64,14 @@ public struct RiskEvaluation: Sendable {
             now = now + step
         }
         let world = session.engine.world
-        for (id, ranges) in given {
+        for (id, told) in given {
             guard let order = world.orders[id], order.status == .delivered, order.attempts == 1, let arrived = order.arrivedAt else { continue }
             let began = max(arrived, order.window.start)
-            for given in ranges where given.at < arrived {
-                let band = RiskEvaluation.rangeHorizons.firstIndex { given.eta - given.at < $0.below }!
-                self.ranges[band].stops += 1
-                if began < given.range.lowerBound { self.ranges[band].early += 1 }
-                if began > given.range.upperBound { self.ranges[band].late += 1 }
+            for range in told where range.at < arrived {
+                let band = RiskEvaluation.rangeHorizons.firstIndex { range.eta - range.at < $0.below }!
+                ranges[band].stops += 1
+                if began < range.range.lowerBound { ranges[band].early += 1 }
+                if began > range.range.upperBound { ranges[band].late += 1 }
             }
         }
         for id in world.orderIDs {

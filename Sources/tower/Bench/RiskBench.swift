@@ -20,12 +20,14 @@ enum RiskBench {
                          scenario.name, name, seeds.count, total.recall * 100, total.precision * 100, total.deliveredRecall * 100))
             var all = RiskEvaluation.RangeCount()
             for band in total.ranges { all.add(band) }
+            func share(_ count: Int) -> Double { Double(count) / Double(max(1, all.stops)) * 100 }
             let bands = zip(RiskEvaluation.rangeHorizons, total.ranges).map { horizon, count in
                 String(format: "%@ %.1f%% (%d)", horizon.label, count.coverage * 100, count.stops)
             }
-            print(String(format: "  lanes' P10–P90 against when service began (first attempts, every %d min): %.1f%% inside, %.1f%% began before the P10, %.1f%% after the P90; by how far ahead: ",
-                         Int(RiskEvaluation.defaultStep / 60), all.coverage * 100, Double(all.early) / Double(max(1, all.stops)) * 100,
-                         Double(all.late) / Double(max(1, all.stops)) * 100) + bands.joined(separator: ", "))
+            print(String(format: "  lanes' P10–P90 against when service began (first attempts, every %d min): %.1f%% inside, ", Int(RiskEvaluation.defaultStep / 60),
+                         all.coverage * 100)
+                  + String(format: "%.1f%% began before the P10, %.1f%% after the P90; by how far ahead: ", share(all.early), share(all.late))
+                  + bands.joined(separator: ", "))
         }
     }
 }
