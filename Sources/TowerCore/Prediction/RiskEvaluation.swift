@@ -1,4 +1,5 @@
-/// How well the at-risk list foresees late deliveries on a simulated day.
+/// How well the at-risk list foresees late deliveries on a simulated day, and how often the lanes' P10–P90 ranges
+/// held when service began (`ranges`).
 ///
 /// Every `step` of the day the outlook is taken; an order counts as flagged when it was on the list with a chance of
 /// at least `probability` at least `lead` before its window closed. Late: delivered after its window, or not
