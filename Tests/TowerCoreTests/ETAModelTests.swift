@@ -445,8 +445,8 @@ import Testing
         }
         let coverage = Double(inside) / Double(legs)
         #expect(coverage > 0.76, "\(coverage)")
-        #expect(IntervalCalibration.step(after: 0) == IntervalCalibration.firstStep)
-        #expect(IntervalCalibration.step(after: 2_400) == IntervalCalibration.step && IntervalCalibration.step(after: 100_000) == IntervalCalibration.step)
+        #expect(ConformalSides.step(after: 0) == ConformalSides.firstStep)
+        #expect(ConformalSides.step(after: 2_400) == ConformalSides.step && ConformalSides.step(after: 100_000) == ConformalSides.step)
 
         // A state written before the bands counted their legs reads as counting from none.
         var calibration = IntervalCalibration(distanceCuts: [2])
@@ -764,10 +764,17 @@ import Testing
         let (_, test) = try ETAModelTests.split.get()
         #expect(replayed.learned == live.learned)
         #expect(test.prefix(50).allSatisfy { replayed.model.predict($0).travel == live.model.predict($0).travel })
+        // The lanes' ranges learned their widths from the morning's arrivals, the same on replay; the outlook spreads
+        // its ranges by them.
+        #expect(live.ranges != RangeCalibration() && replayed.ranges == live.ranges)
+        let now = scenario.time(13 * 3600)
+        let uncalibrated = Outlook(world: session.engine.world, now: now, planner: session.engine.planner, learned: live.model)
+        let shown = session.engine.outlook(at: now).lanes
+        #expect(uncalibrated.lanes.contains { shown[$0.key]?.p90 != $0.value.p90 })
         // Resuming the simulated day re-runs it with the same learner and goes on from the same state.
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         #expect(resumed.resumedEvents > 0)
-        #expect(resumed.engine.learner?.learned == live.learned)
+        #expect(resumed.engine.learner?.learned == live.learned && resumed.engine.learner?.ranges == live.ranges)
         // The journal names the model it was written with; another model, or none, is refused before anything runs.
         #expect(resumed.engine.world.etaModel == model.fingerprint && model.fingerprint.hasPrefix("eta-"))
         #expect(try Self.model().fingerprint == model.fingerprint, "the same training gives the same version")

@@ -28,12 +28,13 @@ final class ExceptionDesk {
 
     /// One rider's lane of that outlook, timed alone.
     func lane(of rider: String, at now: Instant) -> Outlook.Lane? {
-        Outlook.lane(of: rider, world: world, now: now, planner: planner, learned: ledger.learner?.model)
+        Outlook.lane(of: rider, world: world, now: now, planner: planner, learned: ledger.learner?.model, calibration: ledger.learner?.ranges)
     }
 
     /// What that outlook is timed from, as values (to time it on another thread).
     func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs {
-        Outlook.Inputs(world: world, now: now, planner: planner, learned: ledger.learner?.model, horizon: horizon)
+        Outlook.Inputs(world: world, now: now, planner: planner, learned: ledger.learner?.model, calibration: ledger.learner?.ranges,
+                       horizon: horizon)
     }
 
     /// What an input shows at once (a failed attempt, a contradiction), judged on the world before it applies.

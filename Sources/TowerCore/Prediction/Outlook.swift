@@ -2,8 +2,9 @@
 /// predicted arrival is close to or past the end of their window.
 ///
 /// Predictions come from the learned ETA model when one is given (`LearnedRouteTimes`: its P50 per leg and its own
-/// spread), else from the travel model with the risk model's spread; every ETA has a P10 and a P90. An order is at
-/// risk when its chance of missing its window reaches the risk model's threshold. The list ranks by that chance,
+/// spread), else from the travel model with the risk model's spread; every ETA has a P10 and a P90, each side of the
+/// spread scaled as the learner's arrivals at that horizon say (`RangeCalibration`) when it is given one. An order is
+/// at risk when its chance of missing its window reaches the risk model's threshold. The list ranks by that chance,
 /// then tier, then the time left.
 public struct Outlook: Sendable, Codable {
     /// Slack below which an order counts as at risk (the travel model's typical error at an hour's horizon).
@@ -47,17 +48,19 @@ public struct Outlook: Sendable, Codable {
         let now: Instant
         let planner: InsertionPlanner
         let learned: ETAModel?
+        let calibration: RangeCalibration?
         let horizon: Int64?
 
         /// Timed on every core, or (`onEveryCore: false`) on the calling thread alone: a refresh in the background
         /// that should leave the other cores to the core's loop and the boards.
         public func outlook(onEveryCore: Bool = true) -> Outlook {
-            Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon, onEveryCore: onEveryCore)
+            Outlook(world: world, now: now, planner: planner, learned: learned, calibration: calibration, horizon: horizon, onEveryCore: onEveryCore)
         }
 
         /// The outlook re-timing only the lanes `lanes` says are due (`OutlookLanes`), and keeping them there.
         public func outlook(onEveryCore: Bool = true, keeping lanes: inout OutlookLanes?) -> Outlook {
-            Outlook(world: world, now: now, planner: planner, learned: learned, horizon: horizon, onEveryCore: onEveryCore, keeping: &lanes)
+            Outlook(world: world, now: now, planner: planner, learned: learned, calibration: calibration, horizon: horizon, onEveryCore: onEveryCore,
+                    keeping: &lanes)
         }
     }
 
@@ -65,22 +68,24 @@ public struct Outlook: Sendable, Codable {
     /// (late is late as every figure counts it); an order is at risk when it may break its current promise (what
     /// its customer was last told), and only when that promise ends within `horizon` (what needs attention now).
     public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
-                learned: ETAModel? = nil, horizon: Int64? = nil, onEveryCore: Bool = true) {
+                learned: ETAModel? = nil, calibration: RangeCalibration? = nil, horizon: Int64? = nil, onEveryCore: Bool = true) {
         var everyLane: OutlookLanes?
-        self.init(world: world, now: now, planner: planner, risk: risk, learned: learned, horizon: horizon, onEveryCore: onEveryCore,
-                  keeping: &everyLane)
+        self.init(world: world, now: now, planner: planner, risk: risk, learned: learned, calibration: calibration, horizon: horizon,
+                  onEveryCore: onEveryCore, keeping: &everyLane)
     }
 
     /// The same outlook, re-timing only the lanes `kept` says are due and taking the rest from it (nil: every lane
     /// timed, nothing kept).
     public init(world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
-                learned: ETAModel? = nil, horizon: Int64? = nil, onEveryCore: Bool = true, keeping kept: inout OutlookLanes?) {
+                learned: ETAModel? = nil, calibration: RangeCalibration? = nil, horizon: Int64? = nil, onEveryCore: Bool = true,
+                keeping kept: inout OutlookLanes?) {
         let due = { @Sendable (order: Order) in horizon.map { order.promised.end <= now + $0 } ?? true }
         let conditions = TravelConditions(world)
         // Riders are independent: their lanes are timed on every core and gathered in rider order.
         let riderIDs = world.riderIDs
         let lane = { @Sendable (index: Int) in
-            Self.time(riderIDs[index], world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: conditions, due: due)
+            Self.time(riderIDs[index], world: world, now: now, planner: planner, risk: risk, learned: learned, calibration: calibration,
+                      conditions: conditions, due: due)
         }
         let timed: [(lane: Lane, atRisk: [AtRisk])?]
         if var memo = kept {
@@ -116,28 +121,40 @@ public struct Outlook: Sendable, Codable {
         }
     }
 
-    /// The P10–P90 of when service can begin at a stop the rider reaches around `arrival` (its P10 and P90 `spread`
-    /// before and after it) and can serve at `eta` at the earliest: never before the stop opens (a delivery's window,
+    /// The P10–P90 of when service can begin at a stop the rider reaches around `arrival` (its P10 `before` it and
+    /// its P90 `after`) and can serve at `eta` at the earliest: never before the stop opens (a delivery's window,
     /// a parcel's readiness) nor before `now`. Service begins at the later of the rider's arrival and the opening, so
     /// each percentile is the later of the arrival's and the opening: a rider due twenty minutes before a window opens
     /// is served at its opening, give or take nothing. (Spread about the ETA instead, the range began before the window
     /// did and ended as far after it as an arrival at the opening would.)
-    static func serviceRange(arrival: Instant, spread: Int64, eta: Instant, info: StopInfo, now: Instant) -> ClosedRange<Instant> {
+    static func serviceRange(arrival: Instant, before: Int64, after: Int64, eta: Instant, info: StopInfo, now: Instant) -> ClosedRange<Instant> {
         var opens = info.kind == .delivery ? info.windowStart : info.readyAt ?? now
         if eta > arrival { opens = max(opens, eta) }  // it waited: for the opening, or a gig courier's acceptance
-        return max(now, arrival - spread, opens)...max(now, arrival + spread, opens)
+        return max(now, arrival - before, opens)...max(now, arrival + after, opens)
     }
 
     /// One rider's lane at `now`, timed as the whole outlook times it (an API answering for one order or rider
     /// need not time the city); nil when the rider has no stops ahead.
     public static func lane(of rider: String, world: World, now: Instant, planner: InsertionPlanner = InsertionPlanner(), risk: RiskModel = RiskModel(),
-                            learned: ETAModel? = nil) -> Lane? {
-        time(rider, world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: TravelConditions(world), due: { _ in true })?.lane
+                            learned: ETAModel? = nil, calibration: RangeCalibration? = nil) -> Lane? {
+        time(rider, world: world, now: now, planner: planner, risk: risk, learned: learned, calibration: calibration, conditions: TravelConditions(world),
+             due: { _ in true })?.lane
     }
 
-    /// A rider's lane and its orders at risk (those `due` says need attention now).
-    private static func time(_ id: String, world: World, now: Instant, planner: InsertionPlanner, risk: RiskModel, learned: ETAModel?,
-                             conditions: TravelConditions, due: (Order) -> Bool) -> (lane: Lane, atRisk: [AtRisk])? {
+    /// A rider's coming stops timed from where it is at `now`: each stop's resolved info and order, its ETA (when
+    /// service can begin), the arrival's standard deviation in seconds, and when the rider reaches it before any wait.
+    struct Timing {
+        var infos: [StopInfo]
+        var orders: [Order?]
+        var etas: [Instant]
+        var sigmas: [Double]
+        var arrivals: [Instant]
+    }
+
+    /// `id`'s route timed at `now`, by the learned model when one is given, else by the travel model (`conditions`,
+    /// made from `world` when not given); nil when the rider has no stops ahead.
+    static func timing(of id: String, world: World, now: Instant, planner: InsertionPlanner, risk: RiskModel, learned: ETAModel?,
+                       conditions: TravelConditions? = nil) -> Timing? {
         guard let rider = world.riders[id], let route = world.routes[id], !route.stops.isEmpty else { return nil }
         var start = planner.start(of: rider, now: now, in: world)
         // A stalled or broken rider does not move: its clock keeps running, its position does not.
@@ -157,10 +174,21 @@ public struct Outlook: Sendable, Codable {
             (etas, sigmas, arrivals) = LearnedRouteTimes(model: learned).walk(infos, route: route.stops, rider: rider, from: start, world: world,
                                                                               floor: risk.floor)
         } else {
-            let timed = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions)
+            let timed = planner.evaluator.evaluate(infos, profile: rider.profile, from: start, conditions: conditions ?? TravelConditions(world))
             (etas, arrivals) = (timed.etas, timed.arrivals)
             sigmas = risk.deviations(etas: etas, from: now)
         }
+        return Timing(infos: infos, orders: orders, etas: etas, sigmas: sigmas, arrivals: arrivals)
+    }
+
+    /// A rider's lane and its orders at risk (those `due` says need attention now). With a `calibration` each side
+    /// of a range, and the chance of coming after the window, spread as its horizon's arrivals did (`RangeCalibration`).
+    private static func time(_ id: String, world: World, now: Instant, planner: InsertionPlanner, risk: RiskModel, learned: ETAModel?,
+                             calibration: RangeCalibration?, conditions: TravelConditions, due: (Order) -> Bool) -> (lane: Lane, atRisk: [AtRisk])? {
+        guard let route = world.routes[id],
+              let timing = timing(of: id, world: world, now: now, planner: planner, risk: risk, learned: learned, conditions: conditions) else { return nil }
+        let (infos, orders) = (timing.infos, timing.orders)
+        let (etas, sigmas, arrivals) = (timing.etas, timing.sigmas, timing.arrivals)
         var stops: [Stop] = []
         var slack: [Int64] = []
         var p10: [Instant] = [], p90: [Instant] = []
@@ -168,13 +196,15 @@ public struct Outlook: Sendable, Codable {
         for (((info, eta), sigma), arrival) in zip(zip(zip(infos, etas), sigmas), arrivals) {
             let planned = route.stops[info.ref]
             stops.append(Stop(order: planned.order, kind: planned.kind, eta: eta))
-            let range = Outlook.serviceRange(arrival: arrival, spread: Int64((RiskModel.z90 * sigma).rounded()), eta: eta, info: info, now: now)
+            let sides = calibration?.sides(horizon: eta - now) ?? ConformalSides()
+            let range = Outlook.serviceRange(arrival: arrival, before: Int64((RiskModel.z90 * sigma * sides.low).rounded()),
+                                             after: Int64((RiskModel.z90 * sigma * sides.high).rounded()), eta: eta, info: info, now: now)
             p10.append(range.lowerBound)
             p90.append(range.upperBound)
             guard info.kind == .delivery, let order = orders[info.ref] else { slack.append(Int64.max); continue }
             slack.append(order.booked.end - eta)
             let left = order.promised.end - eta
-            let probability = risk.lateProbability(eta: eta, windowEnd: order.promised.end, sigma: sigma)
+            let probability = risk.lateProbability(eta: eta, windowEnd: order.promised.end, sigma: sigma * sides.high)
             if probability >= risk.threshold, due(order) {
                 atRisk.append(AtRisk(order: order.id, rider: id, tier: order.tier, eta: eta, etaRange: p10.last!...p90.last!, window: order.promised,
                                      slack: left, drift: max(0, eta - planned.eta), probability: probability))

@@ -13,41 +13,16 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     /// Road km at which distance bands change (the regimes' bands), ascending.
     var distanceCuts: [Double]
     /// Per distance band and per hour band (`IntervalRegimes.hourCuts`): the factors on the P10 side and the P90 side.
-    var distance: [Side]
-    var hour: [Side]
-    /// The legs each distance band and each hour band has learned from (see `step(after:)`).
+    var distance: [ConformalSides]
+    var hour: [ConformalSides]
+    /// The legs each distance band and each hour band has learned from (see `ConformalSides.step(after:)`).
     var distanceLegs: [Int]
     var hourLegs: [Int]
 
-    struct Side: Codable, Sendable, Equatable {
-        var low = 1.0
-        var high = 1.0
-    }
-
-    /// How far one leg moves a factor once its band has learned from many legs (in log terms): a miss widens its
-    /// side by about 0.9%, a hit narrows it by about a tenth of that, so the side settles where one leg in ten misses
-    /// it. Small enough that a band's factor moves by its few hundred legs, not by the last one.
-    static let step = 0.01
-    /// How far a band's first leg moves it: five times as far, the step falling with the square root of the band's
-    /// legs to `step` after about 2,400 of them (`settleLegs` × 24). A band of few legs took longer than its days to
-    /// find its width with `step` alone: on twelve synthetic histories, whose legs under a kilometre are about 3% of
-    /// them, those bands' online intervals held 76.5% of their legs (BENCHMARKS.md, "Learned ETAs").
-    static let firstStep = 0.05
-    static let settleLegs = 100.0
-
-    /// The step a band moves by at its next leg, after `legs` of them.
-    static func step(after legs: Int) -> Double {
-        max(step, firstStep / (1 + Double(legs) / settleLegs).squareRoot())
-    }
-    /// The share of legs each side should miss: P10 and P90.
-    static let missShare = 0.1
-    /// Bounds on a factor: a run of misses (a closure) widens the interval, but never beyond this.
-    static let range = 0.25...4.0
-
     init(distanceCuts: [Double]) {
         self.distanceCuts = distanceCuts
-        distance = Array(repeating: Side(), count: distanceCuts.count + 1)
-        hour = Array(repeating: Side(), count: IntervalRegimes.hourCuts.count + 1)
+        distance = Array(repeating: ConformalSides(), count: distanceCuts.count + 1)
+        hour = Array(repeating: ConformalSides(), count: IntervalRegimes.hourCuts.count + 1)
         distanceLegs = Array(repeating: 0, count: distance.count)
         hourLegs = Array(repeating: 0, count: hour.count)
     }
@@ -58,8 +33,8 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         distanceCuts = try c.decode([Double].self, forKey: .distanceCuts)
-        distance = try c.decode([Side].self, forKey: .distance)
-        hour = try c.decode([Side].self, forKey: .hour)
+        distance = try c.decode([ConformalSides].self, forKey: .distance)
+        hour = try c.decode([ConformalSides].self, forKey: .hour)
         distanceLegs = try c.decodeIfPresent([Int].self, forKey: .distanceLegs) ?? Array(repeating: 0, count: distance.count)
         hourLegs = try c.decodeIfPresent([Int].self, forKey: .hourLegs) ?? Array(repeating: 0, count: hour.count)
     }
@@ -77,25 +52,17 @@ struct IntervalCalibration: Codable, Sendable, Equatable {
     mutating func learn(miss: Double, quantiles: [Double], km: Double, hour localHour: Int) {
         let interval = scaled(quantiles, km: km, hour: localHour)
         let (d, h) = IntervalRegimes.bands(km: km, hour: localHour, cuts: distanceCuts)
-        func move(_ factor: inout Double, missed: Bool, after legs: Int) {
-            factor = min(Self.range.upperBound, max(Self.range.lowerBound, factor * exp(Self.step(after: legs) * ((missed ? 1 : 0) - Self.missShare))))
-        }
-        move(&distance[d].low, missed: miss < interval[0], after: distanceLegs[d])
-        move(&hour[h].low, missed: miss < interval[0], after: hourLegs[h])
-        move(&distance[d].high, missed: miss > interval[2], after: distanceLegs[d])
-        move(&hour[h].high, missed: miss > interval[2], after: hourLegs[h])
-        distanceLegs[d] = min(distanceLegs[d] + 1, Self.countedLegs)
-        hourLegs[h] = min(hourLegs[h] + 1, Self.countedLegs)
+        distance[d].learn(belowLow: miss < interval[0], aboveHigh: miss > interval[2], step: ConformalSides.step(after: distanceLegs[d]))
+        hour[h].learn(belowLow: miss < interval[0], aboveHigh: miss > interval[2], step: ConformalSides.step(after: hourLegs[h]))
+        distanceLegs[d] = min(distanceLegs[d] + 1, ConformalSides.counted)
+        hourLegs[h] = min(hourLegs[h] + 1, ConformalSides.counted)
     }
 
-    /// Legs counted per band, at most: the step has long settled by then (and a count never overflows).
-    static let countedLegs = 1_000_000
-
-    /// Whether this state (read from a file) fits its bands, each factor finite and within `range`.
+    /// Whether this state (read from a file) fits its bands, each factor within `ConformalSides.range`.
     var isWellFormed: Bool {
         distance.count == distanceCuts.count + 1 && hour.count == IntervalRegimes.hourCuts.count + 1 && distanceCuts.allSatisfy(\.isFinite)
             && distanceLegs.count == distance.count && hourLegs.count == hour.count
-            && (distanceLegs + hourLegs).allSatisfy { (0...Self.countedLegs).contains($0) }
-            && (distance + hour).allSatisfy { Self.range.contains($0.low) && Self.range.contains($0.high) }
+            && (distanceLegs + hourLegs).allSatisfy { (0...ConformalSides.counted).contains($0) }
+            && (distance + hour).allSatisfy(\.isWellFormed)
     }
 }

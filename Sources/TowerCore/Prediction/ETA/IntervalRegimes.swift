@@ -120,8 +120,8 @@ struct IntervalRegimes: Codable, Sendable, Equatable {
                 let shapes = percentiles.shapes(hourWeighing: weighing)
                 loss[w].append(left.reduce(0) { sum, leg in
                     let q = place(shapes[leg.distance * (hourCuts.count + 1) + leg.hour], overall: percentiles.overall)
-                    return sum + pinball(leg.residual, q[0], share: IntervalCalibration.missShare)
-                        + pinball(leg.residual, q[2], share: 1 - IntervalCalibration.missShare)
+                    return sum + pinball(leg.residual, q[0], share: ConformalSides.missShare)
+                        + pinball(leg.residual, q[2], share: 1 - ConformalSides.missShare)
                 })
             }
         }

@@ -185,8 +185,8 @@ public struct RidgeRegression: Codable, Sendable {
     static func percentiles(_ values: [Double]) -> [Double] {
         let sorted = values.sorted(), n = sorted.count
         guard n > 0 else { return [0, 0, 0] }
-        let below = max(1, Int((Double(n + 1) * IntervalCalibration.missShare).rounded(.down)))
-        let above = min(n, Int((Double(n + 1) * (1 - IntervalCalibration.missShare)).rounded(.up)))
+        let below = max(1, Int((Double(n + 1) * ConformalSides.missShare).rounded(.down)))
+        let above = min(n, Int((Double(n + 1) * (1 - ConformalSides.missShare)).rounded(.up)))
         return [sorted[below - 1], sorted.quantile(0.5), sorted[above - 1]]
     }
 

@@ -1,0 +1,42 @@
+/// Keeps the lanes' P10–P90 ranges honest by how far ahead they look (adaptive conformal inference, as
+/// `IntervalCalibration` keeps each leg's): every range a lane gave a delivery (`GivenRanges`) is scored when the
+/// rider reaches that door, and each side of the ranges of its horizon band widens a little when the arrival fell
+/// beyond it and narrows a little when inside, so that about a tenth of arrivals come before the P10 and a tenth
+/// after the P90 at every horizon.
+///
+/// The learned model sums its legs' spreads as if each leg's luck were its own, but a slow afternoon, a slow rider
+/// or an order put in ahead moves every leg of a route at once: without this, ranges given two hours ahead held 56%
+/// of service starts, and those under half an hour 82% (`tower bench risk`, BENCHMARKS.md). Each side's factor
+/// scales the route's own spread, so a stop far down a long route still spreads more than one near.
+public struct RangeCalibration: Sendable, Equatable {
+    /// Seconds between the ETA and when the range is given at which horizon bands change, ascending.
+    static let horizonCuts: [Int64] = [10, 20, 30, 45, 60, 90, 120, 180].map { $0 * 60 }
+    /// Per horizon band: the factors on the P10 side and on the P90 side of the spread the model gives.
+    private(set) var bands = Array(repeating: ConformalSides(), count: horizonCuts.count + 1)
+    /// The arrivals each band has learned from.
+    private(set) var counts = Array(repeating: 0, count: horizonCuts.count + 1)
+
+    public init() {}
+
+    /// The band of a range given `horizon` seconds before its ETA.
+    static func band(horizon: Int64) -> Int {
+        horizonCuts.firstIndex { horizon < $0 } ?? horizonCuts.count
+    }
+
+    /// The factors on each side of the spread of a range given `horizon` seconds before its ETA.
+    func sides(horizon: Int64) -> ConformalSides { bands[Self.band(horizon: horizon)] }
+
+    /// Scores a range given before the rider reached the door at `arrived`. A side that lay before the moment it was
+    /// given (the rider cannot arrive in the past) is not scored: no width could have made the arrival fall beyond
+    /// it, and counting it would narrow the band's other ranges to make up.
+    mutating func learn(_ given: GivenRanges.Given, arrived: Instant) {
+        let band = Int(given.band), sides = bands[band]
+        let low = Double(given.arrival.seconds) - sides.low * given.spread, high = Double(given.arrival.seconds) + sides.high * given.spread
+        let arrival = Double(arrived.seconds), step = ConformalSides.step(after: counts[band])
+        var moved = sides
+        moved.learn(belowLow: arrival < low, aboveHigh: arrival > high, step: step)
+        if low > Double(given.at.seconds) { bands[band].low = moved.low }
+        bands[band].high = moved.high
+        counts[band] = min(counts[band] + 1, ConformalSides.counted)
+    }
+}

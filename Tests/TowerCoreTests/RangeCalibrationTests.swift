@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import TowerCore
+
+/// The lanes' ranges learn their width from arrivals (`RangeCalibration`), scored on ranges sampled fairly
+/// (`GivenRanges`).
+struct RangeCalibrationTests {
+    private static let start = Instant(seconds: 1_800_000_000)
+
+    /// Arrivals spread twice as wide as the model said, two hours ahead: that band's sides settle near twice the
+    /// model's spread, and no other band moves.
+    @Test func aBandsSidesSettleWhereATenthOfArrivalsFallBeyondEach() {
+        var calibration = RangeCalibration()
+        var random = SeededRandom(seed: 7)
+        let spread = 600.0, band = RangeCalibration.band(horizon: 2 * 3600 + 60)
+        for i in 0..<6_000 {
+            let arrival = Self.start + Int64(i * 60) + 4 * 3600
+            let given = GivenRanges.Given(at: arrival - 2 * 3600, band: Int8(band), arrival: arrival, spread: spread)
+            let miss = 2 * spread / RiskModel.z90 * random.normal()
+            calibration.learn(given, arrived: arrival + Int64(miss.rounded()))
+        }
+        let sides = calibration.sides(horizon: 2 * 3600 + 60)
+        #expect((1.7...2.3).contains(sides.low) && (1.7...2.3).contains(sides.high), "\(sides)")
+        #expect(calibration.sides(horizon: 5 * 60) == ConformalSides() && calibration.sides(horizon: 5 * 3600) == ConformalSides())
+        #expect(RangeCalibration.band(horizon: 0) == 0 && RangeCalibration.band(horizon: 10 * 60) == 1 && RangeCalibration.band(horizon: 9 * 3600) == 8)
+    }
+
+    /// A P10 that lay before the moment the range was given cannot be missed (nobody arrives in the past): it is not
+    /// scored, where counting it as a hit would narrow the band's other ranges.
+    @Test func aSideBeforeTheMomentGivenIsNotScored() {
+        var calibration = RangeCalibration()
+        for i in 0..<200 {
+            let now = Self.start + Int64(i * 600)
+            let given = GivenRanges.Given(at: now, band: 0, arrival: now + 120, spread: 300)
+            calibration.learn(given, arrived: now + 130)
+        }
+        let sides = calibration.sides(horizon: 0)
+        #expect(sides.low == 1 && sides.high < 0.5, "\(sides)")
+    }
+
+    /// Of the ranges given a delivery in one band, each is the one scored with an equal chance, and a replay keeps
+    /// the same ones.
+    @Test func eachRangeOfABandIsKeptWithAnEqualChance() {
+        func kept() -> [Int] {
+            var given = GivenRanges(), kept = Array(repeating: 0, count: 10)
+            for order in 0..<3_000 {
+                for k in 0..<10 {
+                    let at = Self.start + Int64(300 * k)
+                    given.give(.init(at: at, band: 5, arrival: at + 5_400, spread: Double(k)), to: "o\(order)")
+                }
+                let taken = given.take("o\(order)")
+                #expect(taken.count == 1)
+                kept[Int(taken[0].spread)] += 1
+            }
+            #expect(given.count == 0)
+            return kept
+        }
+        let first = kept()
+        #expect(first.allSatisfy { (220...380).contains($0) }, "\(first)")
+        #expect(kept() == first)
+    }
+}
