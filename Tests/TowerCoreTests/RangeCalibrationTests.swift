@@ -12,11 +12,11 @@ struct RangeCalibrationTests {
     @Test func aBandsSidesSettleWhereATenthOfArrivalsFallBeyondEach() {
         var calibration = RangeCalibration()
         var random = SeededRandom(seed: 7)
-        let spread = 600.0, band = RangeCalibration.band(horizon: 2 * 3600 + 60)
+        let spread: Int64 = 600, band = RangeCalibration.band(horizon: 2 * 3600 + 60)
         for i in 0..<6_000 {
             let arrival = Self.start + Int64(i * 60) + 4 * 3600
             let given = GivenRanges.Given(at: arrival - 2 * 3600, band: Int8(band), arrival: arrival, spread: spread)
-            let miss = 2 * spread / RiskModel.z90 * random.normal()
+            let miss = 2 * Double(spread) / RiskModel.z90 * random.normal()
             calibration.learn(given, arrived: arrival + Int64(miss.rounded()))
         }
         let sides = calibration.sides(horizon: 2 * 3600 + 60)
@@ -46,7 +46,7 @@ struct RangeCalibrationTests {
             for order in 0..<3_000 {
                 for k in 0..<10 {
                     let at = Self.start + Int64(300 * k)
-                    given.give(.init(at: at, band: 5, arrival: at + 5_400, spread: Double(k)), to: "o\(order)")
+                    given.give(.init(at: at, band: 5, arrival: at + 5_400, spread: Int64(k)), to: "o\(order)")
                 }
                 let taken = given.take("o\(order)")
                 #expect(taken.count == 1)
@@ -58,5 +58,24 @@ struct RangeCalibrationTests {
         let first = kept()
         #expect(first.allSatisfy { (220...380).contains($0) }, "\(first)")
         #expect(kept() == first)
+    }
+
+    /// A checkpoint keeps the ranges waiting as they were, and a damaged one is refused with the reason, not trusted.
+    @Test func theRangesWaitingSurviveACheckpointAndABrokenOneIsRefused() throws {
+        var given = GivenRanges()
+        for k in 0..<5 {
+            let at = Self.start + Int64(300 * k)
+            given.give(.init(at: at, band: Int8(k % 3), arrival: at + 3_600, spread: 400 + Int64(k)), to: "O-\(k % 2)")
+        }
+        var copy = try JSONDecoder().decode(GivenRanges.self, from: JSONEncoder().encode(given))
+        for order in ["O-0", "O-1"] {
+            let (kept, read) = (given.take(order), copy.take(order))
+            #expect(kept.map { [Int64($0.band), $0.at.seconds, $0.arrival.seconds, $0.spread] } == read.map { [Int64($0.band), $0.at.seconds, $0.arrival.seconds, $0.spread] })
+            #expect(!kept.isEmpty)
+        }
+        for numbers in ["1,9,1800000000,3600,400,1", "1,2,1800000000,3600,400", "2,2,1800000000,3600,400,1", "1,2,x,3600,400,1", "1,2,1800000000,3600,-5,1,7", "1,2,1800000000,36-00,400,1", "1,2,1800000000,3600,400,1,", "1,2,1800000000,,400,1"] {
+            let text = #"{"orders":["O-0"],"numbers":"\#(numbers)"}"#
+            #expect(throws: DecodingError.self, "\(numbers)") { try JSONDecoder().decode(GivenRanges.self, from: Data(text.utf8)) }
+        }
     }
 }

@@ -3,6 +3,9 @@ extension Replayer {
     struct LastCheckpoint {
         var seq: Int64
         var checkpoint: CoreCheckpoint
+
+        /// The lanes' ranges' state it holds, at its last event (see `Options.ranges`).
+        var ranges: (seq: Int64, state: RangeLearner)? { checkpoint.ranges.map { (seq, $0) } }
     }
 
     /// Finds the journal's last whole checkpoint (nil when it has none: a day stopped before its first, or a journal

@@ -24,6 +24,9 @@ public enum Replayer {
         var snapshotAt: Int64?
         /// Told every event applied, with the world after it.
         var projections: DayProjections?
+        /// The lanes' ranges' state a checkpoint holds and its last event: the learner does not learn them again up
+        /// to there, and takes that state there (`RangeLearner`).
+        var ranges: (seq: Int64, state: RangeLearner)?
     }
 
     /// The last step of a journal when it has fewer lines than its first line announced.
@@ -59,6 +62,7 @@ public enum Replayer {
     private static func replay(path: String, options: Options, before stopLine: Int?) throws -> Result {
         var world = World()
         var learner = options.learning.map(OnlineETA.init)
+        if options.ranges != nil { learner?.skipsRanges = true }
         options.projections?.reset()
         var retraining = RetrainCheck()
         var snapshot: World?
@@ -95,6 +99,7 @@ public enum Replayer {
                     return false
                 }
                 Self.follow(decoded.event, in: &world, learner: &learner, projections: options.projections)
+                if let ranges = options.ranges, decoded.event.seq == ranges.seq { learner?.resumeRanges(ranges.state) }
                 if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
                     failure = ForeignJournal("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with, so this build cannot resume it: start the day over with --fresh, or name another --journal)")
                     return false
@@ -114,6 +119,9 @@ public enum Replayer {
             return true
         }
         if let failure { throw failure }
+        if learner?.skipsRanges == true, let ranges = options.ranges {
+            throw ToolError("\(path): its checkpoint ends at event \(ranges.seq), which the journal does not reach (the journal is damaged; start over with --fresh)")
+        }
         world.buildGrids()
         let cut = step.flatMap { $0.owed > 0 && stopLine == nil
             ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }

@@ -39,7 +39,7 @@ public enum SessionStarter {
         let last = try Replayer.lastCheckpoint(path: journalPath)
         let replayed = try Replayer.replay(path: journalPath, options: .init(keepEvents: true, learning: last == nil ? nil : eta, through: last?.seq,
                                                                            snapshotAt: last?.checkpoint.engine.search?.seq,
-                                                                           projections: last == nil ? nil : projections))
+                                                                           projections: last == nil ? nil : projections, ranges: last?.ranges))
         if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
         let world = replayed.world
         if world.name != scenario.name || world.seed != seed {
@@ -105,7 +105,7 @@ public enum SessionStarter {
         -> (engine: Engine, tornLastLine: Int?, cutShortStep: Replayer.CutShortStep?) {
         let last = try Replayer.lastCheckpoint(path: path)
         let replayed = try Replayer.replay(path: path, options: .init(learning: eta, snapshotAt: last?.checkpoint.engine.search?.seq,
-                                                                      projections: projections))
+                                                                      projections: projections, ranges: last?.ranges))
         try ETAModel.check(journal: path, written: replayed.world.etaModel, running: eta)
         if let cut = replayed.cutShortStep { try JournalWriter.cut(path: path, at: cut.offset) }
         let writer = try JournalWriter(path: path, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)

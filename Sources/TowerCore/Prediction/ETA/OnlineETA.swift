@@ -9,7 +9,7 @@
 /// so its state follows from the journal and the detectors and the board predict with the same model.
 ///
 /// It also keeps the lanes' P10–P90 ranges honest: every five minutes of the day it takes the range each lane gives
-/// each delivery, and scores it when the rider reaches that door (`RangeCalibration`, `GivenRanges`).
+/// each delivery, and scores it when the rider reaches that door (`RangeLearner`).
 ///
 /// The online layers follow the day; the trees and the rest are trained again now and then: when the model knows its
 /// history (`ETAModel.source`), at `retrainEvery` legs (400 by default) and each time the session's legs have doubled
@@ -37,17 +37,13 @@ public struct OnlineETA: Sendable {
     /// with.
     public private(set) var retrainedVersion: String?
 
+    /// The lanes' ranges learning their width from arrivals.
+    private(set) var rangeLearner = RangeLearner()
     /// How the lanes' ranges spread at each horizon, learned from every arrival against the ranges given before it.
-    public private(set) var ranges = RangeCalibration()
-    private var given = GivenRanges()
-    /// The slot of the day's clock (`givingEvery` seconds) in which the lanes last gave ranges.
-    private var givenSlot: Int64?
-    /// Every five minutes of the day's clock, at its first event, every lane gives its ranges as a board would show
-    /// them then: from where each rider last reported, its fix however old, as the outlook times it.
-    static let givingEvery: Int64 = 300
-    /// Events noted since the ranges waiting were last swept of orders nobody will reach.
-    private var sinceSweep = 0
-    static let sweepEvery = 10_000
+    public var ranges: RangeCalibration { rangeLearner.calibration }
+    /// While a resume replays the journal up to a checkpoint that holds the ranges' state, they are not learned
+    /// again (`resumeRanges`).
+    var skipsRanges = false
 
     public init(model: ETAModel) { self.model = model }
 
@@ -60,36 +56,16 @@ public struct OnlineETA: Sendable {
         case let .routePlanned(rider, _, _, _, _):
             // The leg goes on: a plan can change only where to, and most plans leave that as it was.
             if timed[rider]?.order != world.routes[rider]?.stops.first?.order { time(rider, world: world) }
-        case let .stopArrived(_, order, .delivery):
-            guard let arrived = world.orders[order]?.arrivedAt else { break }
-            for range in given.take(order) where range.at < arrived { ranges.learn(range, arrived: arrived) }
-        case let .orderCancelled(order, _):
-            _ = given.take(order)
         default:
             break
         }
-        let slot = event.at.seconds / Self.givingEvery
-        if slot > givenSlot ?? .min {
-            givenSlot = slot
-            for rider in world.riderIDs { giveRanges(rider, world: world, at: event.at) }
-        }
-        sinceSweep += 1
-        if sinceSweep >= Self.sweepEvery {
-            sinceSweep = 0
-            given.forget { world.orders[$0]?.status.isLive != true }
-        }
+        if !skipsRanges { rangeLearner.note(event, world: world, model: model) }
     }
 
-    /// Keeps the range `rider`'s lane gives each delivery on it at `now`, as the outlook times it with this model,
-    /// to score when the rider gets there (`RangeCalibration`). Given at points of the journal, so a replay gives the
-    /// same ranges and learns the same.
-    private mutating func giveRanges(_ rider: String, world: World, at now: Instant) {
-        guard let timing = Outlook.timing(of: rider, world: world, now: now, planner: InsertionPlanner(), risk: RiskModel(), learned: model) else { return }
-        for (i, info) in timing.infos.enumerated() where info.kind == .delivery {
-            guard let order = timing.orders[info.ref] else { continue }
-            let band = Int8(RangeCalibration.band(horizon: timing.etas[i] - now))
-            given.give(.init(at: now, band: band, arrival: timing.arrivals[i], spread: RiskModel.z90 * timing.sigmas[i]), to: order.id)
-        }
+    /// Takes the ranges' state a checkpoint held, and learns them again from the next event.
+    mutating func resumeRanges(_ state: RangeLearner) {
+        rangeLearner = state
+        skipsRanges = false
     }
 
     /// Gives the leg `rider` is on, toward the delivery first on its route, its P50s (none when it is on no leg or

@@ -8,7 +8,7 @@
 /// or an order put in ahead moves every leg of a route at once: without this, ranges given two hours ahead held 56%
 /// of service starts, and those under half an hour 82% (`tower bench risk`, BENCHMARKS.md). Each side's factor
 /// scales the route's own spread, so a stop far down a long route still spreads more than one near.
-public struct RangeCalibration: Sendable, Equatable {
+public struct RangeCalibration: Codable, Sendable, Equatable {
     /// Seconds between the ETA and when the range is given at which horizon bands change, ascending.
     static let horizonCuts: [Int64] = [10, 20, 30, 45, 60, 90, 120, 180].map { $0 * 60 }
     /// Per horizon band: the factors on the P10 side and on the P90 side of the spread the model gives.
@@ -17,6 +17,19 @@ public struct RangeCalibration: Sendable, Equatable {
     private(set) var counts = Array(repeating: 0, count: horizonCuts.count + 1)
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case bands, counts }
+
+    /// A state read from a checkpoint: one pair of factors and one count per band, each within bounds.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bands = try c.decode([ConformalSides].self, forKey: .bands)
+        counts = try c.decode([Int].self, forKey: .counts)
+        guard bands.count == Self.horizonCuts.count + 1, counts.count == bands.count, bands.allSatisfy(\.isWellFormed),
+              counts.allSatisfy({ (0...ConformalSides.counted).contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .bands, in: c, debugDescription: "one pair of factors within bounds and one count per horizon band expected")
+        }
+    }
 
     /// The band of a range given `horizon` seconds before its ETA.
     static func band(horizon: Int64) -> Int {
@@ -31,7 +44,8 @@ public struct RangeCalibration: Sendable, Equatable {
     /// it, and counting it would narrow the band's other ranges to make up.
     mutating func learn(_ given: GivenRanges.Given, arrived: Instant) {
         let band = Int(given.band), sides = bands[band]
-        let low = Double(given.arrival.seconds) - sides.low * given.spread, high = Double(given.arrival.seconds) + sides.high * given.spread
+        let spread = Double(given.spread)
+        let low = Double(given.arrival.seconds) - sides.low * spread, high = Double(given.arrival.seconds) + sides.high * spread
         let arrival = Double(arrived.seconds), step = ConformalSides.step(after: counts[band])
         var moved = sides
         moved.learn(belowLow: arrival < low, aboveHigh: arrival > high, step: step)
