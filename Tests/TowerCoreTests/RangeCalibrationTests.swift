@@ -77,5 +77,14 @@ struct RangeCalibrationTests {
             let text = #"{"orders":["O-0"],"numbers":"\#(numbers)"}"#
             #expect(throws: DecodingError.self, "\(numbers)") { try JSONDecoder().decode(GivenRanges.self, from: Data(text.utf8)) }
         }
+        // The learner's counters and factors are input too: none out of bounds is taken.
+        let learner = String(decoding: try JSONEncoder().encode(RangeLearner()), as: UTF8.self)
+        #expect(learner.contains(#""sinceSweep":0"#) && learner.contains(#""low":1"#))
+        _ = try JSONDecoder().decode(RangeLearner.self, from: Data(learner.utf8))
+        for broken in [learner.replacingOccurrences(of: #""sinceSweep":0"#, with: #""sinceSweep":9223372036854775807"#),
+                       learner.replacingOccurrences(of: #""sinceSweep":0"#, with: #""sinceSweep":0,"notedAt":-9223372036854775807"#),
+                       learner.replacingOccurrences(of: #""low":1"#, with: #""low":1e300"#)] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(RangeLearner.self, from: Data(broken.utf8)) }
+        }
     }
 }

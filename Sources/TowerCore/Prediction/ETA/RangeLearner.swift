@@ -33,6 +33,18 @@ struct RangeLearner: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case calibration, given, notedAt, sinceSweep }
 
+    /// A state read from a checkpoint, whose numbers are checked as any input's are.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        calibration = try c.decode(RangeCalibration.self, forKey: .calibration)
+        given = try c.decode(GivenRanges.self, forKey: .given)
+        notedAt = try c.decodeIfPresent(Instant.self, forKey: .notedAt)
+        sinceSweep = try c.decode(Int.self, forKey: .sinceSweep)
+        guard (0..<Self.sweepEvery).contains(sinceSweep), notedAt.map(InputTimes.contains) ?? true else {
+            throw DecodingError.dataCorruptedError(forKey: .sinceSweep, in: c, debugDescription: "a count of events or a time out of bounds")
+        }
+    }
+
     /// Takes a committed event (after `world` applied it); lanes are timed with `model`.
     mutating func note(_ event: Event, world: World, model: ETAModel) {
         switch event.body {
