@@ -65,4 +65,49 @@ import Testing
         #expect(decide.status == 1 && decide.stderr.contains("unknown exception"), "decide finds the dated core's socket: \(decide.stderr)")
         #expect(simulated.stop() == 0, "\(simulated.output)")
     }
+
+    /// A day run with `--date` starts its lanes' ranges from how they spread at the end of the latest earlier day of
+    /// the same city beside its journal, and says so; `--ranges-from` names another journal or `none`; a journal
+    /// without learned ranges, or asking for them with the travel model, is refused by name.
+    @Test func aDayStartsItsRangesFromTheDayBefore() throws {
+        let city = try Tower.smallCity()
+        let folder = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let model = folder + "/model.json"
+        #expect(try Tower.run(["eta", "synth", folder + "/history.csv", "--seed", "3", "--days", "8"]).status == 0)
+        #expect(try Tower.run(["eta", "train", folder + "/history.csv", "--model", model]).status == 0)
+        let state = folder + "/state/tower"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        func firstLine(_ path: String) throws -> String { String(try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" }) }
+
+        let yesterday = state + "/city-2027-03-01-seed3.jsonl"
+        let first = try Tower.run(["simulate", "--scenario", city, "--date", "2027-03-01", "--seed", "3", "--eta-model", model, "--journal", yesterday])
+        #expect(first.status == 0 && !first.stderr.contains("ranges"), "\(first.stderr)")
+        #expect(try !firstLine(yesterday).contains(#""ranges""#))
+
+        // A board or a core of the next day (any seed) finds it, not a later day's (a day run again after).
+        try FileManager.default.copyItem(atPath: yesterday, toPath: state + "/city-2027-03-05-seed3.jsonl")
+        let core = try CoreProcess(["--scenario", city, "--date", Self.day, "--eta-model", model, "--paused"], socket: state + "/city-\(Self.day)-seed1.sock", in: folder)
+        #expect(core.stop() == 0, "\(core.output)")
+        #expect(core.output.contains("the lanes' ranges start from the end of 2027-03-01 (\(yesterday))"), "\(core.output)")
+        let started = try firstLine(state + "/city-\(Self.day)-seed1.jsonl")
+        #expect(started.contains(#""ranges":""#), "\(started)")
+
+        let other = folder + "/other.jsonl"
+        let named = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--journal", other, "--ranges-from", yesterday])
+        #expect(named.status == 0 && named.stderr.contains("the lanes' ranges start from the end of \(yesterday)"), "\(named.stderr)")
+        #expect(try firstLine(other) .contains(#""ranges":""#))
+        try FileManager.default.removeItem(atPath: other)
+        let without = try Tower.run(["simulate", "--scenario", city, "--date", Self.day, "--seed", "2", "--until", "08:00", "--eta-model", model,
+                                     "--journal", state + "/city-\(Self.day)-seed2.jsonl", "--ranges-from", "none"])
+        #expect(without.status == 0 && !without.stderr.contains("ranges"), "\(without.stderr)")
+        #expect(try !firstLine(state + "/city-\(Self.day)-seed2.jsonl").contains(#""ranges""#))
+
+        let travel = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", "none", "--ranges-from", yesterday])
+        #expect(travel.status == 2 && travel.stderr.contains("--ranges-from needs the learned ETA model"), "\(travel.stderr)")
+        let unlearned = folder + "/travel.jsonl"
+        #expect(try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", "none", "--journal", unlearned]).status == 0)
+        let refused = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--ranges-from", unlearned])
+        #expect(refused.status == 1 && refused.stderr.contains("\(unlearned): no checkpoint in it holds the lanes' ranges learned from an arrival"), "\(refused.stderr)")
+    }
 }

@@ -80,7 +80,7 @@ enum SampleEvents {
         #expect(String(decoding: line, as: UTF8.self).contains(#""policy":"continuous-auto""#))
         #expect(try EventCodec.decode(line: line).event == event)
         let older = #"{"v":1,"id":"e0","at":"2026-11-17T06:00:00-03:00","by":"sim","type":"session.started","name":"test","utc_offset_s":-10800,"source":"simulation"}"#
-        guard case let .sessionStarted(_, _, _, _, _, _, policy) = try EventCodec.decode(line: Array(older.utf8)).event.body else {
+        guard case let .sessionStarted(_, _, _, _, _, _, policy, _) = try EventCodec.decode(line: Array(older.utf8)).event.body else {
             Issue.record("not a session start"); return
         }
         #expect(policy.isEmpty)

@@ -87,4 +87,48 @@ struct RangeCalibrationTests {
             #expect(throws: DecodingError.self) { try JSONDecoder().decode(RangeLearner.self, from: Data(broken.utf8)) }
         }
     }
+
+    /// A day starts its lanes' ranges from how they spread at the end of the day before: its journal's first line
+    /// says so, the learner starts there, and a replay, or a re-run of a journal a crash cut before its first
+    /// checkpoint, starts there too. A damaged start is refused naming the field.
+    @Test func aDayStartsFromTheRangesTheDayBeforeEndedWith() throws {
+        let model = try OnlineETATests.model()
+        let scenario = try TestCity.scenario()
+        let (yesterday, today) = (TestCity.temporaryFile(), TestCity.temporaryFile())
+        defer { for path in [yesterday, today] { try? FileManager.default.removeItem(atPath: path) } }
+        let first = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: yesterday, durability: .batch, eta: model)
+        first.simulation.run(until: scenario.time(14 * 3600), engine: first.engine)
+        first.simulation.checkpoint(engine: first.engine)
+        first.engine.sync()
+        let learned = try #require(try Replayer.learnedRanges(path: yesterday))
+        #expect(learned != RangeCalibration() && learned == first.engine.learner?.ranges)
+
+        let second = try SessionStarter.start(scenario: scenario, seed: 2, journalPath: today, durability: .batch, eta: model, ranges: learned)
+        #expect(second.engine.learner?.ranges == learned)
+        second.simulation.run(until: scenario.time(11 * 3600), engine: second.engine)
+        second.engine.sync()
+        let lines = try String(contentsOfFile: today, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        guard case let .sessionStarted(_, _, _, _, _, _, _, journaled) = try EventCodec.decode(line: Array(lines[0].utf8)).event.body else {
+            Issue.record("the journal starts with \(lines[0])")
+            return
+        }
+        #expect(journaled == learned)
+        let live = try #require(second.engine.learner?.ranges)
+        let replayed = try Replayer.replay(path: today, learning: model).learner?.ranges
+        #expect(live != learned && replayed == live)
+
+        // Cut before its first checkpoint, the day is re-run from its start, from the ranges its first line names.
+        let cut = try #require(lines.firstIndex { $0.contains(#""type":"core.checkpoint""#) })
+        try (lines[..<cut].joined(separator: "\n") + "\n").write(toFile: today, atomically: true, encoding: .utf8)
+        let rerun = try SessionStarter.start(scenario: scenario, seed: 2, journalPath: today, durability: .batch, eta: model)
+        #expect(rerun.rerunEvents == cut)
+        let replayedCut = try Replayer.replay(path: today, learning: model).learner?.ranges
+        #expect(rerun.engine.learner?.ranges == replayedCut && replayedCut != RangeCalibration())
+
+        for text in ["1,1,0", learned.text + ";1,1,0", learned.text.replacingOccurrences(of: ";", with: ",", range: learned.text.range(of: ";")),
+                     "5,1,0" + learned.text.drop { $0 != ";" }, "nan,1,0" + learned.text.drop { $0 != ";" }, "1,1,-1" + learned.text.drop { $0 != ";" }] {
+            let line = String(lines[0]).replacingOccurrences(of: learned.text, with: text)
+            #expect("\(text)") { try EventCodec.decode(line: Array(line.utf8)) } throws: { ($0 as? EventError)?.field == "ranges" }
+        }
+    }
 }

@@ -97,8 +97,10 @@ public enum EventBody: Hashable, Sendable {
     /// `currency`: what costs are counted in (empty: not said).
     /// `policy`: the policy the day started under (`static`, `continuous`, `continuous-auto` or a policy file's
     /// name), for reports; empty in journals from before it was written.
+    /// `ranges`: how the lanes' ranges spread when the day started, learned on the days before (`RangeCalibration`);
+    /// nil for a day that starts from the model's own spreads.
     case sessionStarted(name: String, seed: UInt64?, utcOffsetSeconds: Int, source: String, currency: String = "", etaModel: String = "",
-                        policy: String = "")
+                        policy: String = "", ranges: RangeCalibration? = nil)
     case zoneDefined(Zone)
     case hubDefined(Hub)
     case riderRegistered(RiderProfile)

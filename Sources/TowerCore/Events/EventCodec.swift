@@ -62,7 +62,7 @@ public enum EventCodec {
                                    utcOffsetSeconds: try r.int("utc_offset_s", in: -50400...50400), source: try r.id("source"),
                                    currency: r.has("currency") ? try r.id("currency") : "",
                                    etaModel: r.has("eta_model") ? try r.id("eta_model") : "",
-                                   policy: r.has("policy") ? try r.text("policy") : "")
+                                   policy: r.has("policy") ? try r.text("policy") : "", ranges: try r.ranges("ranges"))
         case .zoneDefined:
             let area = GeoBox(south: try r.double("south", in: -90...90), west: try r.double("west", in: -180...180),
                               north: try r.double("north", in: -90...90), east: try r.double("east", in: -180...180))
@@ -235,7 +235,7 @@ public enum EventCodec {
         func field(_ name: String, _ text: String) { w.key(name); w.value(text) }
         func number(_ name: String, _ value: Double) { w.key(name); w.value(value) }
         switch event.body {
-        case let .sessionStarted(name, seed, offset, source, currency, etaModel, policy):
+        case let .sessionStarted(name, seed, offset, source, currency, etaModel, policy, ranges):
             field("name", name)
             if let seed { w.key("seed"); w.value(Int64(bitPattern: seed)) }
             w.key("utc_offset_s"); w.value(offset)
@@ -243,6 +243,7 @@ public enum EventCodec {
             if !currency.isEmpty { field("currency", currency) }
             if !etaModel.isEmpty { field("eta_model", etaModel) }
             if !policy.isEmpty { field("policy", policy) }
+            if let ranges { field("ranges", ranges.text) }
         case let .zoneDefined(zone):
             field("zone", zone.id); field("name", zone.name)
             number("south", zone.area.south); number("west", zone.area.west)
@@ -408,5 +409,18 @@ extension JSONValue: Codable {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+}
+
+private extension FieldReader {
+    /// The lanes' ranges a day started with (`RangeCalibration.text`), if given.
+    mutating func ranges(_ key: String) throws(EventError) -> RangeCalibration? {
+        guard has(key) else { return nil }
+        let text = try self.text(key)
+        guard let ranges = RangeCalibration(text: text) else {
+            throw EventError(field: path(key), reason: "expected \(RangeCalibration.horizonCuts.count + 1) horizon bands "
+                             + "\"P10 factor,P90 factor,count\" joined by \";\", each factor within \(ConformalSides.range.lowerBound)…\(ConformalSides.range.upperBound)")
+        }
+        return ranges
     }
 }

@@ -8,6 +8,14 @@ extension Replayer {
         var ranges: (seq: Int64, state: RangeLearner)? { checkpoint.ranges.map { (seq, $0) } }
     }
 
+    /// How the lanes' ranges spread where the journal's last whole checkpoint stands (a clean stop: the day's end):
+    /// what a later day of the same city may start from (`session.started`'s `ranges`). Nil when no checkpoint holds
+    /// them learned from an arrival: a day run without the learned ETA model, or stopped before its first checkpoint
+    /// or its first arrival.
+    public static func learnedRanges(path: String) throws -> RangeCalibration? {
+        try lastCheckpoint(path: path)?.ranges?.state.calibration.nonEmpty
+    }
+
     /// Finds the journal's last whole checkpoint (nil when it has none: a day stopped before its first, or a journal
     /// from before checkpoints were written). This costs a read of the file, not a replay: a line is looked at only
     /// when it names the type, only its numbers are read, and only the last whole checkpoint's lines are decoded. One

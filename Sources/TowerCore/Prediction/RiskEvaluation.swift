@@ -24,6 +24,9 @@ public struct RiskEvaluation: Sendable {
     /// delivered at their first attempt and ranges given before the rider arrived; by how far ahead the ETA was
     /// (`rangeHorizons`).
     public var ranges = RiskEvaluation.rangeHorizons.map { _ in RangeCount() }
+    /// How the learned model's lanes' ranges spread at the day's end (nil without a learned model): what the next day
+    /// may start from.
+    public var learnedRanges: RangeCalibration?
 
     public struct RangeCount: Sendable {
         public var stops = 0
@@ -46,8 +49,9 @@ public struct RiskEvaluation: Sendable {
     public static let defaultStep: Int64 = 300
 
     public init(scenario: Scenario, seed: UInt64, mode: EngineSettings.Mode = .static, lead: Int64 = 1800, probability: Double = 0.5,
-                step: Int64 = RiskEvaluation.defaultStep, until: Instant? = nil, learned: ETAModel? = nil) throws {
-        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, eta: learned)
+                step: Int64 = RiskEvaluation.defaultStep, until: Instant? = nil, learned: ETAModel? = nil, startingRanges: RangeCalibration? = nil) throws {
+        let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: nil, durability: .batch, mode: mode, eta: learned,
+                                               ranges: startingRanges)
         let end = until ?? scenario.dayEnd + 4 * 3600
         var flags: Set<String> = []
         // Per order, every range a lane gave it: when, its ETA then, and its P10–P90.
@@ -65,6 +69,7 @@ public struct RiskEvaluation: Sendable {
             now = now + step
         }
         let world = session.engine.world
+        learnedRanges = session.engine.learner?.ranges
         for (id, told) in given {
             guard let order = world.orders[id], order.status == .delivered, order.attempts == 1, let arrived = order.arrivedAt else { continue }
             let began = max(arrived, order.window.start)

@@ -103,9 +103,10 @@ public final class CitySimulation {
     /// The events that describe the city, to start a journal with.
     /// - Parameter etaModel: the version of the learned ETA model the core runs (`ETAModel.fingerprint`), if any.
     /// - Parameter policy: the policy's name, written for reports.
-    public func settingEvents(etaModel: String = "", policy: String = "") -> [Event] {
+    /// - Parameter ranges: how the lanes' ranges spread at the start, learned on the days before, if carried.
+    public func settingEvents(etaModel: String = "", policy: String = "", ranges: RangeCalibration? = nil) -> [Event] {
         var bodies: [EventBody] = [.sessionStarted(name: scenario.name, seed: seed, utcOffsetSeconds: scenario.utcOffsetSeconds, source: "simulation",
-                                                       currency: scenario.currency, etaModel: etaModel, policy: policy)]
+                                                       currency: scenario.currency, etaModel: etaModel, policy: policy, ranges: ranges)]
         bodies += scenario.zones.map { .zoneDefined($0) }
         bodies += scenario.hubs.map { .hubDefined($0) }
         bodies += scenario.riders.map { .riderRegistered($0.profile) }
@@ -122,8 +123,8 @@ public final class CitySimulation {
     }
 
     /// The setting events followed by every order of the scenario, as created at the start of the day.
-    public func knownEvents(etaModel: String = "", policy: String = "") -> [Event] {
-        settingEvents(etaModel: etaModel, policy: policy) + scenario.orders.map { makeEvent(.orderCreated($0), at: scenario.dayStart) }
+    public func knownEvents(etaModel: String = "", policy: String = "", ranges: RangeCalibration? = nil) -> [Event] {
+        settingEvents(etaModel: etaModel, policy: policy, ranges: ranges) + scenario.orders.map { makeEvent(.orderCreated($0), at: scenario.dayStart) }
     }
 
     /// When the next scheduled action happens, if any.

@@ -26,14 +26,15 @@ public enum SessionStarter {
     ///   engine's observer is replaced), so a session takes them over without reading the journal again.
     public static func start(scenario: Scenario, seed: UInt64, journalPath: String?, durability: JournalWriter.Durability,
                              mode: EngineSettings.Mode = .continuousAuto, policy: Policy = .standard, eta: ETAModel? = nil,
-                             policyName: String = "", projections: DayProjections? = nil, progress: ((Double) -> Void)? = nil) throws -> Session {
+                             policyName: String = "", ranges: RangeCalibration? = nil, projections: DayProjections? = nil,
+                             progress: ((Double) -> Void)? = nil) throws -> Session {
         let settings = EngineSettings(scenario: scenario, mode: mode, policy: policy)
         let simulation = CitySimulation(scenario: scenario, seed: seed)
         guard let journalPath, let size = (try? FileManager.default.attributesOfItem(atPath: journalPath))?[.size] as? Int, size > 0 else {
             let writer = try journalPath.map { try JournalWriter(path: $0, utcOffsetSeconds: scenario.utcOffsetSeconds, durability: durability) }
             let engine = Engine(journal: writer, settings: settings, learner: eta.map(OnlineETA.init))
             projections?.observe(engine)
-            try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName)
+            try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName, ranges: ranges)
             return Session(engine: engine, simulation: simulation, resumedEvents: 0, rerunEvents: 0)
         }
         let last = try Replayer.lastCheckpoint(path: journalPath)
@@ -63,7 +64,11 @@ public enum SessionStarter {
         } else {
             engine = Engine(journal: sink, settings: settings, learner: eta.map(OnlineETA.init))
             projections?.observe(engine)
-            try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName)
+            // The day re-run from its start starts from the ranges its journal says it started from (a journal that
+            // starts otherwise differs at its first line).
+            var journaled: RangeCalibration?
+            if case let .sessionStarted(_, _, _, _, _, _, _, ranges)? = rerun.first?.body { journaled = ranges }
+            try submitSetting(of: simulation, to: engine, eta: eta, policyName: policyName, ranges: journaled)
         }
         if let resume = sink as? ResumeSink {
             let end = from + Int64(rerun.count)
@@ -121,8 +126,9 @@ public enum SessionStarter {
     }
 
     /// Journals the events that describe the city, the first of a day.
-    private static func submitSetting(of simulation: CitySimulation, to engine: Engine, eta: ETAModel?, policyName: String) throws {
-        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "", policy: policyName) {
+    private static func submitSetting(of simulation: CitySimulation, to engine: Engine, eta: ETAModel?, policyName: String,
+                                      ranges: RangeCalibration?) throws {
+        for event in simulation.settingEvents(etaModel: eta?.fingerprint ?? "", policy: policyName, ranges: ranges) {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }
     }
@@ -168,10 +174,11 @@ final class ResumeSink: EventSink {
     /// Whether a re-created event is the journal's: the same, except that the policy named at the start may
     /// differ (a day resumed under another policy; a journal from before the policy was written).
     static func same(_ journaled: Event, _ made: Event) -> Bool {
-        guard case let .sessionStarted(name, seed, offset, source, currency, model, _) = made.body else { return journaled == made }
+        guard case let .sessionStarted(name, seed, offset, source, currency, model, _, ranges) = made.body else { return journaled == made }
         var made = made
-        if case let .sessionStarted(_, _, _, _, _, _, policy) = journaled.body {
-            made.body = .sessionStarted(name: name, seed: seed, utcOffsetSeconds: offset, source: source, currency: currency, etaModel: model, policy: policy)
+        if case let .sessionStarted(_, _, _, _, _, _, policy, _) = journaled.body {
+            made.body = .sessionStarted(name: name, seed: seed, utcOffsetSeconds: offset, source: source, currency: currency, etaModel: model,
+                                        policy: policy, ranges: ranges)
         }
         return journaled == made
     }

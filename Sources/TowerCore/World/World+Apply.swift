@@ -41,7 +41,7 @@ extension World {
         noteDecision(event)
 
         switch event.body {
-        case let .sessionStarted(name, seed, offset, _, currency, etaModel, policy):
+        case let .sessionStarted(name, seed, offset, _, currency, etaModel, policy, _):
             self.etaModel = etaModel
             policyName = policy
             self.name = name

@@ -22,6 +22,7 @@ struct CoreStart {
         .init(name: "dead-letter", value: "FILE", help: "Where refused inputs go, with their reasons (default: the journal's name with .dead-letter.jsonl, beside it)."),
         PolicyChoice.option,
         .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
+        CarriedRanges.option,
     ] + NotificationOptions.options
 
     let session: CoreSession
@@ -64,19 +65,22 @@ struct CoreStart {
         let source: EventSource
         var start: Instant
         var notes: [String] = []
+        let carried = try CarriedRanges.find(arguments, eta: eta, journal: journalPath, scenario: scenario)
+        if let carried { notes.append(carried.note) }
         // The recent log and the KPI trend, noted while the journal replays and the day catches up.
         var projections = DayProjections(planLock: scenario.planLock)
         if let feedPath {
-            (engine, source, notes) = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
-                                                        deadLetterPath: deadLetterPath,
-                                                        projections: projections)
+            let opened = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
+                                           ranges: carried?.ranges, deadLetterPath: deadLetterPath, projections: projections)
+            (engine, source) = (opened.engine, opened.source)
+            notes += opened.notes
             start = engine.world.clock ?? scenario.dayStart
         } else {
             // Copies of self's, for the closure (an initializer's closure may not capture self).
             let (eta, scenario, journalPath) = (eta, scenario, journalPath)
             let begin = { (projections: DayProjections) in
                 try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
-                                         mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name,
+                                         mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name, ranges: carried?.ranges,
                                          projections: projections, progress: { progress?($0, "resuming the journal") })
             }
             let started: SessionStarter.Session
@@ -166,7 +170,8 @@ struct CoreStart {
 
     /// Sets up a followed feed: resumes the journal if there is one, else starts from the scenario's known world.
     private static func openFeed(_ path: String, scenario: Scenario, journalPath: String, choice: PolicyChoice, eta: ETAModel?,
-                                 deadLetterPath: String, projections: DayProjections) throws -> (Engine, EventSource, [String]) {
+                                 ranges: RangeCalibration?, deadLetterPath: String, projections: DayProjections) throws
+        -> (engine: Engine, source: EventSource, notes: [String]) {
         var notes: [String] = []
         let settings = EngineSettings(scenario: scenario, mode: choice.mode, policy: choice.policy)
         let follower = try FeedFollower(path: path)
@@ -184,7 +189,7 @@ struct CoreStart {
         }
         // The scenario's known world first; on a resume, what of it the journal lacks (a journal that a full disk
         // stopped while it was being written).
-        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "", policy: choice.name)
+        for event in CitySimulation(scenario: scenario, seed: 0).knownEvents(etaModel: eta?.fingerprint ?? "", policy: choice.name, ranges: ranges)
         where !engine.world.hasSeen(eventID: event.id) {
             do { try engine.submit(event) } catch { throw ToolError("the scenario's setting is inconsistent: \(event.type): \(error)") }
         }

@@ -18,6 +18,7 @@ enum SimulateCommand: Command {
             .init(name: "inbox", value: "FILE", help: "Operator decisions (exception.approved, exception.rejected and order.pinned lines) applied at their times."),
             .init(name: "json", value: nil, help: "Print one JSON object with the run's figures instead of the summary."),
             .init(name: "eta-model", value: "FILE", help: ETAModelChoice.help),
+            CarriedRanges.option,
             .init(name: "failed-cost", value: "X", help: "What a failed delivery costs, counted in the cost per delivery (default \(Int(RunReport.failedDeliveryCost)))."),
         ] + NotificationOptions.options,
         discussion: "The same scenario and seed always give the same events and the same digest (unless the 06:00 plan reaches its budget, plan_budget_s, which depends on the machine's speed); 'tower replay' of the journal prints it again.")
@@ -42,7 +43,7 @@ enum SimulateCommand: Command {
         let failedCost = try arguments.double("failed-cost", default: RunReport.failedDeliveryCost, in: 0...1_000_000)
         let eta = try ETAModelChoice.model(arguments.value("eta-model"), scenario: scenario, cache: Installation.modelCache())
         if choices.count > 1 || runs > 1 {
-            for single in ["journal", "inbox", "outbox", "webhook", "rider-webhook"] where arguments.value(single) != nil {
+            for single in ["journal", "inbox", "outbox", "webhook", "rider-webhook", CarriedRanges.option.name] where arguments.value(single) != nil {
                 throw UsageError(message: "--\(single) belongs to a single run; a comparison (--runs, several policies) keeps no journal", command: spec.name)
             }
             let comparison = try PolicyComparison(scenario: scenario, choices: choices, seeds: (0..<UInt64(runs)).map { seed + $0 }, until: until,
@@ -54,8 +55,10 @@ enum SimulateCommand: Command {
         // One core per journal: a board or a server writing it now would interleave with this run.
         let lock = try arguments.value("journal").map { try JournalLock(journal: $0, holder: "tower simulate, pid \(getpid())") }
         defer { withExtendedLifetime(lock) {} }
+        let carried = try CarriedRanges.find(arguments, eta: eta, journal: arguments.value("journal"), scenario: scenario)
+        if let carried { FileHandle.standardError.write(Data("tower: \(carried.note)\n".utf8)) }
         let session = try SessionStarter.start(scenario: scenario, seed: seed, journalPath: arguments.value("journal"), durability: .batch,
-                                               mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name)
+                                               mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name, ranges: carried?.ranges)
         if let torn = session.tornLastLine {
             FileHandle.standardError.write(Data("tower: \(TextSanitizer.clean(arguments.value("journal")!)) line \(torn): torn last line skipped (an earlier run stopped mid-write)\n".utf8))
         }

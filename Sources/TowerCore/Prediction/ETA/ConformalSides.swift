@@ -3,7 +3,7 @@ import Foundation
 /// The two sides of an interval as factors on the model's own width, each moved online by adaptive conformal
 /// inference: an outcome beyond a side widens it a little, one inside narrows it by a tenth of that, so each side
 /// settles where about one outcome in ten falls beyond it, whatever the model believed.
-struct ConformalSides: Codable, Sendable, Equatable {
+struct ConformalSides: Codable, Sendable, Hashable {
     /// The factor on the P10 side's width and on the P90 side's.
     var low = 1.0
     var high = 1.0

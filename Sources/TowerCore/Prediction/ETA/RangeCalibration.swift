@@ -8,7 +8,7 @@
 /// or an order put in ahead moves every leg of a route at once: without this, ranges given two hours ahead held 56%
 /// of service starts, and those under half an hour 82% (`tower bench risk`, BENCHMARKS.md). Each side's factor
 /// scales the route's own spread, so a stop far down a long route still spreads more than one near.
-public struct RangeCalibration: Codable, Sendable, Equatable {
+public struct RangeCalibration: Codable, Sendable, Hashable {
     /// Seconds between the ETA and when the range is given at which horizon bands change, ascending.
     static let horizonCuts: [Int64] = [10, 20, 30, 45, 60, 90, 120, 180].map { $0 * 60 }
     /// Per horizon band: the factors on the P10 side and on the P90 side of the spread the model gives.
@@ -52,5 +52,32 @@ public struct RangeCalibration: Codable, Sendable, Equatable {
         if low > Double(given.at.seconds) { bands[band].low = moved.low }
         bands[band].high = moved.high
         counts[band] = min(counts[band] + 1, ConformalSides.counted)
+    }
+
+    /// Itself, when it has learned from an arrival.
+    var nonEmpty: RangeCalibration? { counts.contains { $0 > 0 } ? self : nil }
+
+    /// The form a journal's `session.started` carries it in (`ranges`): per horizon band its P10 factor, P90 factor
+    /// and count, joined by commas, the bands by semicolons.
+    public var text: String {
+        zip(bands, counts).map { "\($0.low),\($0.high),\($1)" }.joined(separator: ";")
+    }
+
+    /// Reads `text`; nil unless it names every band, each with its factors within bounds and its count.
+    public init?(text: String) {
+        let parts = text.split(separator: ";", omittingEmptySubsequences: false)
+        guard parts.count == Self.horizonCuts.count + 1 else { return nil }
+        var bands: [ConformalSides] = [], counts: [Int] = []
+        for part in parts {
+            let numbers = part.split(separator: ",", omittingEmptySubsequences: false)
+            guard numbers.count == 3, let low = Double(numbers[0]), let high = Double(numbers[1]), let count = Int(numbers[2]),
+                  (0...ConformalSides.counted).contains(count) else { return nil }
+            let sides = ConformalSides(low: low, high: high)
+            guard sides.isWellFormed else { return nil }
+            bands.append(sides)
+            counts.append(count)
+        }
+        self.bands = bands
+        self.counts = counts
     }
 }

@@ -51,6 +51,8 @@ struct RangeLearner: Codable, Sendable {
         switch event.body {
         case .checkpoint:
             return
+        case let .sessionStarted(_, _, _, _, _, _, _, ranges?):
+            calibration = ranges
         case let .stopArrived(_, order, .delivery):
             if let arrived = world.orders[order]?.arrivedAt {
                 for range in given.take(order) where range.at < arrived { calibration.learn(range, arrived: arrived) }

@@ -1,0 +1,75 @@
+import Foundation
+import TowerCore
+
+/// Where a new day's lanes' P10–P90 ranges start: how they spread at the end of an earlier day of the same city
+/// (`RangeCalibration`, learned from that day's arrivals), written on the day's `session.started` so that a replay
+/// learns from the same start.
+///
+/// A day that starts from the model's own spreads gives ranges too narrow hours ahead, and a range given two hours
+/// ahead is scored only two hours later, so the day's own learning reaches the morning too late: on the sample city
+/// its ranges held 69% of service starts, and 79% when each day started from the day before's (BENCHMARKS.md, "The
+/// lanes' ranges carried into the next day").
+enum CarriedRanges {
+    static let option = CommandSpec.Option(
+        name: "ranges-from", value: "JOURNAL",
+        help: "Start the lanes' P10-P90 ranges from how they spread at the end of this earlier day's journal ('none': from the model's own). "
+            + "Default with --date: the latest earlier day of the same city in the state folder.")
+
+    /// The ranges a new day (`journal` missing or empty: one that resumes has its own start) starts from and a line
+    /// saying where they came from: `--ranges-from`'s journal, else, for a journal named by its date (`--date`), the
+    /// latest earlier day's journal beside it that holds them. Nil without the learned model, or when no such day is
+    /// found.
+    static func find(_ arguments: ParsedArguments, eta: ETAModel?, journal: String?, scenario: Scenario) throws -> (ranges: RangeCalibration, note: String)? {
+        if let journal, ((try? FileManager.default.attributesOfItem(atPath: journal))?[.size] as? Int ?? 0) > 0 { return nil }
+        let named = arguments.value(option.name)
+        if named == "none" { return nil }
+        if let named {
+            guard eta != nil else {
+                throw UsageError(message: "--\(option.name) needs the learned ETA model; the travel model's ranges learn nothing")
+            }
+            guard let ranges = try Replayer.learnedRanges(path: named) else {
+                throw ToolError("\(TextSanitizer.clean(named)): no checkpoint in it holds the lanes' ranges learned from an arrival (a day run without the learned ETA model, or stopped before its first checkpoint or its first arrival)")
+            }
+            return (ranges, "the lanes' ranges start from the end of \(TextSanitizer.clean(named))")
+        }
+        let dated = DateOption.suffix(arguments, scenario: scenario)
+        guard eta != nil, let journal, !dated.isEmpty else { return nil }
+        let date = String(dated.dropFirst())
+        for earlier in earlierDays(of: journal, date: date) {
+            if let ranges = try? Replayer.learnedRanges(path: earlier.path) {
+                return (ranges, "the lanes' ranges start from the end of \(earlier.date) (\(TextSanitizer.clean(earlier.path)))")
+            }
+        }
+        return nil
+    }
+
+    /// The journals beside `journal` (named with `-DATE` in it) of the same city on earlier dates, the latest first:
+    /// the same name with another date, a simulated day's under any seed.
+    static func earlierDays(of journal: String, date: String) -> [(date: String, path: String)] {
+        let url = URL(fileURLWithPath: journal)
+        let name = url.lastPathComponent, folder = url.deletingLastPathComponent().path
+        guard let mark = name.range(of: "-" + date) else { return [] }
+        let prefix = name[..<mark.upperBound].dropLast(date.count), suffix = name[mark.upperBound...]
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return files.compactMap { file -> (String, String)? in
+            guard file.hasPrefix(prefix), file.utf8.count >= prefix.utf8.count + date.utf8.count else { return nil }
+            let rest = file.dropFirst(prefix.count)
+            let day = String(rest.prefix(date.count)), tail = rest.dropFirst(date.count)
+            guard isDate(day), day < date, tail == suffix || (isSeeded(tail) && isSeeded(suffix)) else { return nil }
+            return (day, folder + "/" + file)
+        }.sorted { ($0.0, $0.1) > ($1.0, $1.1) }
+    }
+
+    /// `YYYY-MM-DD`, digits and dashes (compared as text, it orders as the days do).
+    private static func isDate(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 10 && bytes.indices.allSatisfy { [4, 7].contains($0) ? bytes[$0] == UInt8(ascii: "-") : (48...57).contains(bytes[$0]) }
+    }
+
+    /// A simulated day's journal's end: `-seedN.jsonl`.
+    private static func isSeeded(_ tail: Substring) -> Bool {
+        guard tail.hasPrefix("-seed"), tail.hasSuffix(".jsonl") else { return false }
+        let digits = tail.dropFirst(5).dropLast(6)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    }
+}
