@@ -91,6 +91,31 @@ import Testing
         #expect(result.stdout.contains("travel MAE / noise floor"))
     }
 
+    /// `eta predict` names each row by its line in the input, so an order attempted twice has two rows told apart,
+    /// and `--online`, which prints the rows in the order they left, still names each row of the input once.
+    @Test func etaPredictNamesEachRowByItsLine() throws {
+        let folder = try Tower.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (history, input, model) = (folder + "/history.csv", folder + "/input.csv", folder + "/model.json")
+        #expect(try Tower.run(["eta", "synth", history, "--seed", "5", "--days", "6"]).status == 0)
+        #expect(try Tower.run(["eta", "train", history, "--model", model]).status == 0)
+        let lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+        // The last 40 rows, and the first of them again: an order's second attempt.
+        let rows = Array(lines.suffix(40))
+        try ([lines[0]] + rows + [rows[0]]).joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        for online in [false, true] {
+            let result = try Tower.run(["eta", "predict", input, "--model", model] + (online ? ["--online"] : []))
+            #expect(result.status == 0, "\(result.stderr)")
+            let printed = result.stdout.split(separator: "\n")
+            #expect(printed.first == "line,order_id,travel_p10_s,travel_p50_s,travel_p90_s,dwell_p50_s")
+            let named = printed.dropFirst().compactMap { $0.split(separator: ",").first.flatMap { Int($0) } }
+            #expect(named.sorted() == Array(2...42), "every row of the input once, by its line: \(named)")
+            if !online { #expect(named == Array(2...42)) }
+            let order = rows[0].split(separator: ",")[0]
+            #expect(printed.filter { $0.split(separator: ",")[1] == order }.count == 2)
+        }
+    }
+
     /// A closure already in a history, measured on it from the command line: `eta synth` names the zone and the day,
     /// and `bench eta --closure ZONE --from DAY` trains on the days before it and follows the legs driven through the
     /// zone online against their noise floor (issue 19: back within 1.15 × within 300 touched legs), then the legs

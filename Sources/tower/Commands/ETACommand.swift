@@ -47,10 +47,12 @@ enum ETACommand: Command {
             var model = try ETAModel.read(path: modelPath)
             let input = try HistoryReader.read(path: csv, requireTimes: false)
             report(input.errors)
-            print("order_id,travel_p10_s,travel_p50_s,travel_p90_s,dwell_p50_s")
+            // Each row named by its line in the input: an order attempted twice has two rows, and --online prints
+            // them in the order they left, not as the file lists them.
+            print("line,order_id,travel_p10_s,travel_p50_s,travel_p90_s,dwell_p50_s")
             func emit(_ row: HistoryRow) {
                 let p = model.predict(row)
-                print([row.order, seconds(p.travel[0]), seconds(p.travel[1]), seconds(p.travel[2]), seconds(p.dwell)].joined(separator: ","))
+                print([String(row.line), row.order, seconds(p.travel[0]), seconds(p.travel[1]), seconds(p.travel[2]), seconds(p.dwell)].joined(separator: ","))
             }
             if arguments.has("online") {
                 LiveReplay.run(input.rows, predict: emit, learn: { model.learn($0) })
