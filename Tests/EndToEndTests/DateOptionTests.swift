@@ -103,11 +103,18 @@ import Testing
         #expect(without.status == 0 && !without.stderr.contains("ranges"), "\(without.stderr)")
         #expect(try !firstLine(state + "/city-\(Self.day)-seed2.jsonl").contains(#""ranges""#))
 
+        // Widths learned on lanes the travel model timed do not carry to a learned model's, nor the other way.
         let travel = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", "none", "--ranges-from", yesterday])
-        #expect(travel.status == 2 && travel.stderr.contains("--ranges-from needs the learned ETA model"), "\(travel.stderr)")
-        let unlearned = folder + "/travel.jsonl"
-        #expect(try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", "none", "--journal", unlearned]).status == 0)
-        let refused = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--ranges-from", unlearned])
-        #expect(refused.status == 1 && refused.stderr.contains("\(unlearned): no checkpoint in it holds the lanes' ranges learned from an arrival"), "\(refused.stderr)")
+        #expect(travel.status == 1 && travel.stderr.contains("its lanes were timed by a learned ETA model, this day's by the travel model"), "\(travel.stderr)")
+        let timedByTravel = folder + "/travel.jsonl"
+        #expect(try Tower.run(["simulate", "--scenario", city, "--until", "12:00", "--eta-model", "none", "--journal", timedByTravel]).status == 0)
+        let refused = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--ranges-from", timedByTravel])
+        #expect(refused.status == 1 && refused.stderr.contains("its lanes were timed by the travel model, this day's by a learned ETA model"), "\(refused.stderr)")
+        let travelAgain = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", "none", "--ranges-from", timedByTravel])
+        #expect(travelAgain.status == 0 && travelAgain.stderr.contains("the lanes' ranges start from the end of \(timedByTravel)"), "\(travelAgain.stderr)")
+        let early = folder + "/early.jsonl"
+        #expect(try Tower.run(["simulate", "--scenario", city, "--until", "06:00", "--eta-model", model, "--journal", early]).status == 0)
+        let unlearned = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--ranges-from", early])
+        #expect(unlearned.status == 1 && unlearned.stderr.contains("\(early): no checkpoint in it holds the lanes' ranges learned from an arrival"), "\(unlearned.stderr)")
     }
 }

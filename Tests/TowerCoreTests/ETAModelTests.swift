@@ -766,7 +766,8 @@ import Testing
         #expect(test.prefix(50).allSatisfy { replayed.model.predict($0).travel == live.model.predict($0).travel })
         // The lanes' ranges learned their widths from the morning's arrivals, the same on replay; the outlook spreads
         // its ranges by them.
-        #expect(live.ranges != RangeCalibration() && replayed.ranges == live.ranges)
+        let replayedRanges = try Replayer.replay(path: journal, learning: model, learnsRanges: true).ranges?.calibration
+        #expect(session.engine.ranges != RangeCalibration() && replayedRanges == session.engine.ranges)
         let now = scenario.time(13 * 3600)
         let uncalibrated = Outlook(world: session.engine.world, now: now, planner: session.engine.planner, learned: live.model)
         let shown = session.engine.outlook(at: now).lanes
@@ -774,7 +775,7 @@ import Testing
         // Resuming the simulated day re-runs it with the same learner and goes on from the same state.
         let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch, eta: model)
         #expect(resumed.resumedEvents > 0)
-        #expect(resumed.engine.learner?.learned == live.learned && resumed.engine.learner?.ranges == live.ranges)
+        #expect(resumed.engine.learner?.learned == live.learned && resumed.engine.ranges == session.engine.ranges)
         // The journal names the model it was written with; another model, or none, is refused before anything runs.
         #expect(resumed.engine.world.etaModel == model.fingerprint && model.fingerprint.hasPrefix("eta-"))
         #expect(try Self.model().fingerprint == model.fingerprint, "the same training gives the same version")

@@ -100,11 +100,11 @@ struct RangeCalibrationTests {
         first.simulation.run(until: scenario.time(14 * 3600), engine: first.engine)
         first.simulation.checkpoint(engine: first.engine)
         first.engine.sync()
-        let learned = try #require(try Replayer.learnedRanges(path: yesterday))
-        #expect(learned != RangeCalibration() && learned == first.engine.learner?.ranges)
+        let learned = try #require(try Replayer.learnedRanges(path: yesterday)).ranges
+        #expect(learned != RangeCalibration() && learned == first.engine.ranges)
 
         let second = try SessionStarter.start(scenario: scenario, seed: 2, journalPath: today, durability: .batch, eta: model, ranges: learned)
-        #expect(second.engine.learner?.ranges == learned)
+        #expect(second.engine.ranges == learned)
         second.simulation.run(until: scenario.time(11 * 3600), engine: second.engine)
         second.engine.sync()
         let lines = try String(contentsOfFile: today, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
@@ -113,8 +113,8 @@ struct RangeCalibrationTests {
             return
         }
         #expect(journaled == learned)
-        let live = try #require(second.engine.learner?.ranges)
-        let replayed = try Replayer.replay(path: today, learning: model).learner?.ranges
+        let live = second.engine.ranges
+        let replayed = try Replayer.replay(path: today, learning: model, learnsRanges: true).ranges?.calibration
         #expect(live != learned && replayed == live)
 
         // Cut before its first checkpoint, the day is re-run from its start, from the ranges its first line names.
@@ -122,13 +122,33 @@ struct RangeCalibrationTests {
         try (lines[..<cut].joined(separator: "\n") + "\n").write(toFile: today, atomically: true, encoding: .utf8)
         let rerun = try SessionStarter.start(scenario: scenario, seed: 2, journalPath: today, durability: .batch, eta: model)
         #expect(rerun.rerunEvents == cut)
-        let replayedCut = try Replayer.replay(path: today, learning: model).learner?.ranges
-        #expect(rerun.engine.learner?.ranges == replayedCut && replayedCut != RangeCalibration())
+        let replayedCut = try Replayer.replay(path: today, learning: model, learnsRanges: true).ranges?.calibration
+        #expect(rerun.engine.ranges == replayedCut && replayedCut != RangeCalibration())
 
         for text in ["1,1,0", learned.text + ";1,1,0", learned.text.replacingOccurrences(of: ";", with: ",", range: learned.text.range(of: ";")),
                      "5,1,0" + learned.text.drop { $0 != ";" }, "nan,1,0" + learned.text.drop { $0 != ";" }, "1,1,-1" + learned.text.drop { $0 != ";" }] {
             let line = String(lines[0]).replacingOccurrences(of: learned.text, with: text)
             #expect("\(text)") { try EventCodec.decode(line: Array(line.utf8)) } throws: { ($0 as? EventError)?.field == "ranges" }
         }
+    }
+
+    /// A core without a learned model learns its lanes' ranges the same way, on lanes the travel model times; the
+    /// outlook reads them, and a replay and a resume learn the same.
+    @Test func theTravelModelsLanesLearnTheirRangesToo() throws {
+        let scenario = try TestCity.scenario()
+        let journal = TestCity.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let session = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch)
+        let now = scenario.time(13 * 3600)
+        session.simulation.run(until: now, engine: session.engine)
+        session.engine.sync()
+        #expect(session.engine.learner == nil && session.engine.ranges != RangeCalibration())
+        let uncalibrated = Outlook(world: session.engine.world, now: now, planner: session.engine.planner)
+        let shown = session.engine.outlook(at: now).lanes
+        #expect(uncalibrated.lanes.contains { shown[$0.key]?.p90 != $0.value.p90 })
+        #expect(try Replayer.replay(path: journal, learnsRanges: true).ranges?.calibration == session.engine.ranges)
+        #expect(try Replayer.replay(path: journal).ranges == nil, "a plain replay does not time lanes")
+        let resumed = try SessionStarter.start(scenario: scenario, seed: 1, journalPath: journal, durability: .batch)
+        #expect(resumed.resumedEvents > 0 && resumed.engine.ranges == session.engine.ranges)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the core needs to go on from a point in its journal that the events alone do not say: the engine's
 /// bookkeeping (`EngineState`), on a simulated day where the city has got to (`SimulationState`), and what the
-/// learner's ranges have learned (`RangeLearner`, which a replay would otherwise time every lane of the day again for).
+/// lanes' ranges have learned (`RangeLearner`, which a replay would otherwise time every lane of the day again for).
 ///
 /// Written as `core.checkpoint` lines, one engine step: every `CitySimulation.checkpointInterval` of simulated
 /// time and at every clean stop. A resume replays the journal up to the last whole checkpoint, takes the state
@@ -10,8 +10,8 @@ import Foundation
 struct CoreCheckpoint: Codable {
     var engine: EngineState
     var simulation: SimulationState?
-    /// The lanes' ranges learning from arrivals, when the core runs a learner (absent in checkpoints written before
-    /// they were kept: a resume then learns them again from the whole journal).
+    /// The lanes' ranges learning from arrivals (absent in checkpoints written before they were kept, and before a
+    /// core without a learned model learned them: a resume then learns them again from the whole journal).
     var ranges: RangeLearner?
 
     /// The most lines one checkpoint may take (a city of several thousand riders takes tens).
@@ -84,7 +84,7 @@ extension Engine {
         guard halted == nil else { return }
         if advancing { advance(to: time, interruptible: false) }
         guard checkpointEnd != world.lastSeq else { return }
-        let parts = CoreCheckpoint(engine: state, simulation: simulation, ranges: learner?.rangeLearner).parts()
+        let parts = CoreCheckpoint(engine: state, simulation: simulation, ranges: rangeLearner).parts()
         for (index, text) in parts.enumerated() {
             decide(.checkpoint(part: index + 1, parts: parts.count, state: text), at: time)
         }

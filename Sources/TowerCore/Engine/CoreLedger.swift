@@ -1,5 +1,5 @@
 /// The one writer of the world. Every event, input or decision, is journaled here before it applies, then fed to
-/// the ETA learner and the observer; the engine's jobs (`Dispatcher`, `ExceptionDesk`, `PlanImprover`) read the
+/// the ETA learner, the lanes' ranges' learner and the observer; the engine's jobs (`Dispatcher`, `ExceptionDesk`, `PlanImprover`) read the
 /// world here and propose their decisions through `decide`, which checks each against the world before it is made.
 /// Used from the engine's thread only.
 final class CoreLedger {
@@ -8,15 +8,18 @@ final class CoreLedger {
     var journal: EventSink?
     /// Fed every committed event (see `Engine.learner`).
     private(set) var learner: OnlineETA?
+    /// Fed every committed event after the learner, timing lanes with its model (see `Engine.ranges`).
+    private(set) var ranges: RangeLearner
     /// Called after every event is applied.
     var observer: ((Event) -> Void)?
     /// Told of each of the core's own decisions once it is made (the dispatcher keeps its waiting list by them).
     var decided: ((EventBody) -> Void)?
 
-    init(world: World, journal: EventSink?, learner: OnlineETA?) {
+    init(world: World, journal: EventSink?, learner: OnlineETA?, ranges: RangeLearner) {
         self.world = world
         self.journal = journal
         self.learner = learner
+        self.ranges = ranges
     }
 
     /// `body` given the world where it is stored. A class's stored struct passed to a call that may free memory is
@@ -55,6 +58,7 @@ final class CoreLedger {
         if stepStart == nil { stepStart = event.seq }
         world.apply(event)
         learner?.note(event, world: world)
+        ranges.note(event, world: world, model: learner?.model)
         observer?(event)
         // After the event's observers, so the record of the model that now times decisions follows it.
         if let retrained = learner?.takeRetrained() { decide(.etaRetrained(version: retrained.version, rows: retrained.rows), at: event.at) }

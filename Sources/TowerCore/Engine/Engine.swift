@@ -28,9 +28,11 @@ public final class Engine {
 
     /// - Parameter learner: the online ETA learner, already fed every event of `world` (see `Replayer`), or nil to
     ///   predict with the travel model alone.
+    /// - Parameter ranges: the lanes' ranges' learner, already fed every event of `world` (`Replayer.Result.ranges`);
+    ///   a new one for a new day.
     public init(world: World = World(), journal: EventSink?, settings: EngineSettings, planner: InsertionPlanner = InsertionPlanner(),
-                learner: OnlineETA? = nil) {
-        ledger = CoreLedger(world: world, journal: journal, learner: learner)
+                learner: OnlineETA? = nil, ranges: RangeLearner = RangeLearner()) {
+        ledger = CoreLedger(world: world, journal: journal, learner: learner, ranges: ranges)
         self.settings = settings
         self.planner = planner
         dispatcher = Dispatcher(ledger: ledger, planner: planner, settings: settings)
@@ -50,6 +52,12 @@ public final class Engine {
     /// The online ETA learner, when the engine runs one: fed every committed event, and the model of the outlook
     /// the detectors scan and the board shows, so "predicted late" and the at-risk list come from one prediction.
     public var learner: OnlineETA? { ledger.learner }
+    /// How the lanes' P10–P90 ranges spread at each horizon, learned from every arrival against the ranges lanes gave
+    /// before it (`RangeLearner`), with the learned model's lanes or the travel model's: the outlook the detectors
+    /// scan and the board shows widens each side by it.
+    public var ranges: RangeCalibration { ledger.ranges.calibration }
+    /// That learner's whole state, for a checkpoint.
+    var rangeLearner: RangeLearner { ledger.ranges }
     /// Called after every event is applied (the session keeps its projections by it).
     public var observer: ((Event) -> Void)? {
         get { ledger.observer }

@@ -28,12 +28,12 @@ final class ExceptionDesk {
 
     /// One rider's lane of that outlook, timed alone.
     func lane(of rider: String, at now: Instant) -> Outlook.Lane? {
-        Outlook.lane(of: rider, world: world, now: now, planner: planner, learned: ledger.learner?.model, calibration: ledger.learner?.ranges)
+        Outlook.lane(of: rider, world: world, now: now, planner: planner, learned: ledger.learner?.model, calibration: ledger.ranges.calibration)
     }
 
     /// What that outlook is timed from, as values (to time it on another thread).
     func outlookInputs(at now: Instant, horizon: Int64? = nil) -> Outlook.Inputs {
-        Outlook.Inputs(world: world, now: now, planner: planner, learned: ledger.learner?.model, calibration: ledger.learner?.ranges,
+        Outlook.Inputs(world: world, now: now, planner: planner, learned: ledger.learner?.model, calibration: ledger.ranges.calibration,
                        horizon: horizon)
     }
 

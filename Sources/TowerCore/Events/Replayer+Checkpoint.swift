@@ -9,11 +9,18 @@ extension Replayer {
     }
 
     /// How the lanes' ranges spread where the journal's last whole checkpoint stands (a clean stop: the day's end):
-    /// what a later day of the same city may start from (`session.started`'s `ranges`). Nil when no checkpoint holds
-    /// them learned from an arrival: a day run without the learned ETA model, or stopped before its first checkpoint
-    /// or its first arrival.
-    public static func learnedRanges(path: String) throws -> RangeCalibration? {
-        try lastCheckpoint(path: path)?.ranges?.state.calibration.nonEmpty
+    /// what a later day of the same city may start from (`session.started`'s `ranges`), and the learned ETA model
+    /// the day's lanes were timed with (its `eta_model`; empty: the travel model). Nil when no checkpoint holds them
+    /// learned from an arrival: a day stopped before its first checkpoint or its first arrival, or written before
+    /// checkpoints held them.
+    public static func learnedRanges(path: String) throws -> (ranges: RangeCalibration, etaModel: String)? {
+        guard let ranges = try lastCheckpoint(path: path)?.ranges?.state.calibration.nonEmpty else { return nil }
+        var model = ""
+        try JournalReader.scan(path: path) { _, _, bytes, _ in
+            if case let .sessionStarted(_, _, _, _, _, etaModel, _, _)? = try? EventCodec.decode(line: bytes).event.body { model = etaModel }
+            return false
+        }
+        return (ranges, model)
     }
 
     /// Finds the journal's last whole checkpoint (nil when it has none: a day stopped before its first, or a journal

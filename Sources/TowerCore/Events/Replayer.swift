@@ -9,6 +9,9 @@ public enum Replayer {
         public var cutShortStep: CutShortStep?
         /// The online ETA learner fed every event replayed, when one was asked for: what the engine goes on with.
         public var learner: OnlineETA?
+        /// The lanes' ranges' learner fed every event replayed after the learner, when asked for
+        /// (`Options.learnsRanges`): what the engine goes on with.
+        public var ranges: RangeLearner?
         /// The world as it stood after event `snapshotAt`, when that was asked for.
         var snapshot: World?
     }
@@ -18,14 +21,17 @@ public enum Replayer {
         var keepEvents = false
         /// The ETA model the engine started from, to feed every event to as the engine did.
         var learning: ETAModel?
+        /// Feed every event to a lanes' ranges' learner as the engine did, timing lanes with `learning`'s model or the
+        /// travel model (an engine to go on with needs it, whatever its model).
+        var learnsRanges = false
         /// Apply events up to this one only; later ones are read and kept (with `keepEvents`) but not applied.
         var through: Int64?
         /// Keep a copy of the world as it stands after this event.
         var snapshotAt: Int64?
         /// Told every event applied, with the world after it.
         var projections: DayProjections?
-        /// The lanes' ranges' state a checkpoint holds and its last event: the learner does not learn them again up
-        /// to there, and takes that state there (`RangeLearner`).
+        /// The lanes' ranges' state a checkpoint holds and its last event: with `learnsRanges`, the ranges are not
+        /// learned again up to there, and the learner takes that state there (`RangeLearner`).
         var ranges: (seq: Int64, state: RangeLearner)?
     }
 
@@ -45,8 +51,9 @@ public enum Replayer {
     /// Replays `path`. A bad line before the end means the journal is damaged: that is an error naming the line.
     /// - Parameter keepEvents: keep the decoded events (for resuming); off for plain replays to save memory.
     /// - Parameter learning: the ETA model the engine started from, to feed every event to as the engine did.
-    public static func replay(path: String, keepEvents: Bool = false, learning: ETAModel? = nil) throws -> Result {
-        try replay(path: path, options: Options(keepEvents: keepEvents, learning: learning))
+    /// - Parameter learnsRanges: learn the lanes' ranges as the engine did (`Result.ranges`).
+    public static func replay(path: String, keepEvents: Bool = false, learning: ETAModel? = nil, learnsRanges: Bool = false) throws -> Result {
+        try replay(path: path, options: Options(keepEvents: keepEvents, learning: learning, learnsRanges: learnsRanges))
     }
 
     static func replay(path: String, options: Options) throws -> Result {
@@ -62,7 +69,9 @@ public enum Replayer {
     private static func replay(path: String, options: Options, before stopLine: Int?) throws -> Result {
         var world = World()
         var learner = options.learning.map(OnlineETA.init)
-        if options.ranges != nil { learner?.skipsRanges = true }
+        var ranges = options.learnsRanges ? RangeLearner() : nil
+        // Up to the checkpoint that holds the ranges' state, they are not learned again.
+        var skipsRanges = options.ranges != nil
         options.projections?.reset()
         var retraining = RetrainCheck()
         var snapshot: World?
@@ -98,8 +107,11 @@ public enum Replayer {
                     failure = ToolError("\(path) line \(number): \(error)")
                     return false
                 }
-                Self.follow(decoded.event, in: &world, learner: &learner, projections: options.projections)
-                if let ranges = options.ranges, decoded.event.seq == ranges.seq { learner?.resumeRanges(ranges.state) }
+                Self.follow(decoded.event, in: &world, learner: &learner, ranges: &ranges, skipsRanges: skipsRanges, projections: options.projections)
+                if let kept = options.ranges, decoded.event.seq == kept.seq, ranges != nil {
+                    ranges = kept.state
+                    skipsRanges = false
+                }
                 if learner != nil, let refusal = retraining.check(decoded.event, line: number) {
                     failure = ForeignJournal("\(path) line \(number): \(refusal) (a journal goes on only under the models it was written with, so this build cannot resume it: start the day over with --fresh, or name another --journal)")
                     return false
@@ -119,21 +131,24 @@ public enum Replayer {
             return true
         }
         if let failure { throw failure }
-        if learner?.skipsRanges == true, let ranges = options.ranges {
+        if ranges != nil, skipsRanges, let ranges = options.ranges {
             throw ToolError("\(path): its checkpoint ends at event \(ranges.seq), which the journal does not reach (the journal is damaged; start over with --fresh)")
         }
         world.buildGrids()
         let cut = step.flatMap { $0.owed > 0 && stopLine == nil
             ? CutShortStep(line: $0.line, offset: $0.offset, written: $0.expected - $0.owed, expected: $0.expected) : nil }
-        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner, snapshot: snapshot)
+        return Result(world: world, events: events, tornLastLine: torn, cutShortStep: cut, learner: learner, ranges: ranges, snapshot: snapshot)
     }
 }
 
 extension Replayer {
-    /// The learner and the projections told an event applied to `world`. The world is lent `inout`: read from the
-    /// replay's own variable it was copied whole for each of them, at every event (a fifth of a resume).
-    static func follow(_ event: Event, in world: inout World, learner: inout OnlineETA?, projections: DayProjections?) {
+    /// The learners and the projections told an event applied to `world`, in the engine's order (the ranges' learner,
+    /// unless `skipsRanges`, after the ETA learner, timing lanes with its model). The world is lent `inout`: read
+    /// from the replay's own variable it was copied whole for each of them, at every event (a fifth of a resume).
+    static func follow(_ event: Event, in world: inout World, learner: inout OnlineETA?, ranges: inout RangeLearner?, skipsRanges: Bool,
+                       projections: DayProjections?) {
         learner?.note(event, world: world)
+        if !skipsRanges { ranges?.note(event, world: world, model: learner?.model) }
         projections?.note(event, world: world)
     }
 }

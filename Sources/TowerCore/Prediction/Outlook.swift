@@ -3,7 +3,7 @@
 ///
 /// Predictions come from the learned ETA model when one is given (`LearnedRouteTimes`: its P50 per leg and its own
 /// spread), else from the travel model with the risk model's spread; every ETA has a P10 and a P90, each side of the
-/// spread scaled as the learner's arrivals at that horizon say (`RangeCalibration`) when it is given one. An order is
+/// spread scaled as the arrivals at that horizon say (`RangeCalibration`) when it is given one. An order is
 /// at risk when its chance of missing its window reaches the risk model's threshold. The list ranks by that chance,
 /// then tier, then the time left.
 public struct Outlook: Sendable, Codable {

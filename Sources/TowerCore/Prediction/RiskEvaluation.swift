@@ -24,9 +24,8 @@ public struct RiskEvaluation: Sendable {
     /// delivered at their first attempt and ranges given before the rider arrived; by how far ahead the ETA was
     /// (`rangeHorizons`).
     public var ranges = RiskEvaluation.rangeHorizons.map { _ in RangeCount() }
-    /// How the learned model's lanes' ranges spread at the day's end (nil without a learned model): what the next day
-    /// may start from.
-    public var learnedRanges: RangeCalibration?
+    /// How the lanes' ranges spread at the day's end: what the next day may start from.
+    public var learnedRanges = RangeCalibration()
 
     public struct RangeCount: Sendable {
         public var stops = 0
@@ -69,7 +68,7 @@ public struct RiskEvaluation: Sendable {
             now = now + step
         }
         let world = session.engine.world
-        learnedRanges = session.engine.learner?.ranges
+        learnedRanges = session.engine.ranges
         for (id, told) in given {
             guard let order = world.orders[id], order.status == .delivered, order.attempts == 1, let arrived = order.arrivedAt else { continue }
             let began = max(arrived, order.window.start)

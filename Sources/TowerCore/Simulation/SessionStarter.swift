@@ -38,7 +38,8 @@ public enum SessionStarter {
             return Session(engine: engine, simulation: simulation, resumedEvents: 0, rerunEvents: 0)
         }
         let last = try Replayer.lastCheckpoint(path: journalPath)
-        let replayed = try Replayer.replay(path: journalPath, options: .init(keepEvents: true, learning: last == nil ? nil : eta, through: last?.seq,
+        let replayed = try Replayer.replay(path: journalPath, options: .init(keepEvents: true, learning: last == nil ? nil : eta, learnsRanges: last != nil,
+                                                                           through: last?.seq,
                                                                            snapshotAt: last?.checkpoint.engine.search?.seq,
                                                                            projections: last == nil ? nil : projections, ranges: last?.ranges))
         if let cut = replayed.cutShortStep { try JournalWriter.cut(path: journalPath, at: cut.offset) }
@@ -54,7 +55,7 @@ public enum SessionStarter {
         let sink: EventSink = rerun.isEmpty ? writer : ResumeSink(expected: rerun, after: from, then: writer)
         let engine: Engine
         if let last {
-            engine = Engine(world: world, journal: sink, settings: settings, learner: replayed.learner)
+            engine = Engine(world: world, journal: sink, settings: settings, learner: replayed.learner, ranges: replayed.ranges ?? RangeLearner())
             projections?.observe(engine)
             try engine.restore(last.checkpoint.engine, searchWorld: replayed.snapshot)
             guard let state = last.checkpoint.simulation else {
@@ -109,12 +110,12 @@ public enum SessionStarter {
     public static func resumeFeedCore(journal path: String, settings: EngineSettings, eta: ETAModel?, projections: DayProjections? = nil) throws
         -> (engine: Engine, tornLastLine: Int?, cutShortStep: Replayer.CutShortStep?) {
         let last = try Replayer.lastCheckpoint(path: path)
-        let replayed = try Replayer.replay(path: path, options: .init(learning: eta, snapshotAt: last?.checkpoint.engine.search?.seq,
+        let replayed = try Replayer.replay(path: path, options: .init(learning: eta, learnsRanges: true, snapshotAt: last?.checkpoint.engine.search?.seq,
                                                                       projections: projections, ranges: last?.ranges))
         try ETAModel.check(journal: path, written: replayed.world.etaModel, running: eta)
         if let cut = replayed.cutShortStep { try JournalWriter.cut(path: path, at: cut.offset) }
         let writer = try JournalWriter(path: path, utcOffsetSeconds: replayed.world.utcOffsetSeconds, durability: .live)
-        let engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner)
+        let engine = Engine(world: replayed.world, journal: writer, settings: settings, learner: replayed.learner, ranges: replayed.ranges ?? RangeLearner())
         projections?.observe(engine)
         if let last, last.seq == replayed.world.lastSeq {
             guard last.checkpoint.simulation == nil else {

@@ -5,9 +5,9 @@ import TowerCore
 enum RiskBench {
     /// Each day twice: ETAs from the travel model, and from the learned model (the default when the scenario names
     /// an `eta_history`: trained on it without per-rider effects, learning online through the day). Each day starts
-    /// its lanes' ranges from the model's own spreads; the learned model's days after the first are then played again,
-    /// each starting from how the ranges spread at the end of the day before (`session.started`'s `ranges`, as a core
-    /// started with `--date` takes them from yesterday's journal), and the two compared on those days.
+    /// its lanes' ranges from the model's own spreads; the days after the first are then played again, each starting
+    /// from how the ranges spread at the end of the day before (`session.started`'s `ranges`, as a core started with
+    /// `--date` takes them from yesterday's journal), and the two compared on those days.
     static func run(scenarioPath: String, seeds: [UInt64]) throws {
         let scenario = try ScenarioLoader.load(directory: scenarioPath)
         let learned = try ETAModelChoice.model(nil, scenario: scenario)
@@ -25,8 +25,8 @@ enum RiskBench {
                          scenario.name, name, seeds.count, total.recall * 100, total.precision * 100, total.deliveredRecall * 100))
             print(String(format: "  lanes' P10–P90 against when service began (first attempts, every %d min): ", Int(RiskEvaluation.defaultStep / 60))
                   + coverage(total.ranges))
-            guard model != nil, days.count > 1 else { continue }
-            var carried = days[0].learnedRanges
+            guard days.count > 1 else { continue }
+            var carried: RangeCalibration? = days[0].learnedRanges
             var fresh = RiskEvaluation.Sum(), followed = RiskEvaluation.Sum()
             for (seed, day) in zip(seeds, days).dropFirst() {
                 let next = try RiskEvaluation(scenario: scenario, seed: seed, learned: model, startingRanges: carried)

@@ -7,8 +7,8 @@ import TowerCore
 ///
 /// A day that starts from the model's own spreads gives ranges too narrow hours ahead, and a range given two hours
 /// ahead is scored only two hours later, so the day's own learning reaches the morning too late: on the sample city
-/// its ranges held 69% of service starts, and 79% when each day started from the day before's (BENCHMARKS.md, "The
-/// lanes' ranges carried into the next day").
+/// the learned model's ranges held 68% of service starts, and 81% when each day started from the day before's
+/// (BENCHMARKS.md, "The lanes' ranges carried into the next day").
 enum CarriedRanges {
     static let option = CommandSpec.Option(
         name: "ranges-from", value: "JOURNAL",
@@ -17,27 +17,28 @@ enum CarriedRanges {
 
     /// The ranges a new day (`journal` missing or empty: one that resumes has its own start) starts from and a line
     /// saying where they came from: `--ranges-from`'s journal, else, for a journal named by its date (`--date`), the
-    /// latest earlier day's journal beside it that holds them. Nil without the learned model, or when no such day is
-    /// found.
+    /// latest earlier day's journal beside it that holds them, learned on lanes timed by the same kind of model
+    /// (learned, or the travel model: each side is a factor on that model's own spread). Nil when no such day is found.
     static func find(_ arguments: ParsedArguments, eta: ETAModel?, journal: String?, scenario: Scenario) throws -> (ranges: RangeCalibration, note: String)? {
         if let journal, ((try? FileManager.default.attributesOfItem(atPath: journal))?[.size] as? Int ?? 0) > 0 { return nil }
         let named = arguments.value(option.name)
         if named == "none" { return nil }
+        func model(_ fingerprint: String) -> String { fingerprint.isEmpty ? "the travel model" : "a learned ETA model" }
         if let named {
-            guard eta != nil else {
-                throw UsageError(message: "--\(option.name) needs the learned ETA model; the travel model's ranges learn nothing")
+            guard let learned = try Replayer.learnedRanges(path: named) else {
+                throw ToolError("\(TextSanitizer.clean(named)): no checkpoint in it holds the lanes' ranges learned from an arrival (a day stopped before its first checkpoint or its first arrival)")
             }
-            guard let ranges = try Replayer.learnedRanges(path: named) else {
-                throw ToolError("\(TextSanitizer.clean(named)): no checkpoint in it holds the lanes' ranges learned from an arrival (a day run without the learned ETA model, or stopped before its first checkpoint or its first arrival)")
+            guard learned.etaModel.isEmpty == (eta == nil) else {
+                throw ToolError("\(TextSanitizer.clean(named)): its lanes were timed by \(model(learned.etaModel)), this day's by \(model(eta?.fingerprint ?? "")); their ranges' widths do not carry over")
             }
-            return (ranges, "the lanes' ranges start from the end of \(TextSanitizer.clean(named))")
+            return (learned.ranges, "the lanes' ranges start from the end of \(TextSanitizer.clean(named))")
         }
         let dated = DateOption.suffix(arguments, scenario: scenario)
-        guard eta != nil, let journal, !dated.isEmpty else { return nil }
+        guard let journal, !dated.isEmpty else { return nil }
         let date = String(dated.dropFirst())
         for earlier in earlierDays(of: journal, date: date) {
-            if let ranges = try? Replayer.learnedRanges(path: earlier.path) {
-                return (ranges, "the lanes' ranges start from the end of \(earlier.date) (\(TextSanitizer.clean(earlier.path)))")
+            if let learned = try? Replayer.learnedRanges(path: earlier.path), learned.etaModel.isEmpty == (eta == nil) {
+                return (learned.ranges, "the lanes' ranges start from the end of \(earlier.date) (\(TextSanitizer.clean(earlier.path)))")
             }
         }
         return nil

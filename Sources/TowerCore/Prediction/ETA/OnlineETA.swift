@@ -8,9 +8,6 @@
 /// The engine owns one (`Engine.learner`) and feeds it every committed event, live, on catch-up and on resume alike,
 /// so its state follows from the journal and the detectors and the board predict with the same model.
 ///
-/// It also keeps the lanes' P10–P90 ranges honest: every five minutes of the day it takes the range each lane gives
-/// each delivery, and scores it when the rider reaches that door (`RangeLearner`).
-///
 /// The online layers follow the day; the trees and the rest are trained again now and then: when the model knows its
 /// history (`ETAModel.source`), at `retrainEvery` legs (400 by default) and each time the session's legs have doubled
 /// since (800, 1,600, …: a few trainings a day however large the fleet, each on twice the day's data of the last) a
@@ -37,14 +34,6 @@ public struct OnlineETA: Sendable {
     /// with.
     public private(set) var retrainedVersion: String?
 
-    /// The lanes' ranges learning their width from arrivals.
-    private(set) var rangeLearner = RangeLearner()
-    /// How the lanes' ranges spread at each horizon, learned from every arrival against the ranges given before it.
-    public var ranges: RangeCalibration { rangeLearner.calibration }
-    /// While a resume replays the journal up to a checkpoint that holds the ranges' state, they are not learned
-    /// again (`resumeRanges`).
-    var skipsRanges = false
-
     public init(model: ETAModel) { self.model = model }
 
     /// Takes a committed event (after `world` applied it).
@@ -59,13 +48,6 @@ public struct OnlineETA: Sendable {
         default:
             break
         }
-        if !skipsRanges { rangeLearner.note(event, world: world, model: model) }
-    }
-
-    /// Takes the ranges' state a checkpoint held, and learns them again from the next event.
-    mutating func resumeRanges(_ state: RangeLearner) {
-        rangeLearner = state
-        skipsRanges = false
     }
 
     /// Gives the leg `rider` is on, toward the delivery first on its route, its P50s (none when it is on no leg or

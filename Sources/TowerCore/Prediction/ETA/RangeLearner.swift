@@ -3,14 +3,14 @@
 /// however old, as the outlook times it), and each delivery's ranges kept (`GivenRanges`) are scored when its rider
 /// reaches the door. Each rider has its own moment in the five minutes, drawn from its id, and gives at the first
 /// event past it: timing every lane at once held the core for tens of milliseconds with 500 riders. A fleet of more
-/// than `panel` riders gives them from a panel of about that many. The learner (`OnlineETA`) feeds it every committed
-/// event.
+/// than `panel` riders gives them from a panel of about that many. The engine feeds it every committed event, after the
+/// ETA learner, and it times lanes with the learner's model, or the travel model when the core runs none.
 ///
 /// Timing every lane every five minutes is most of what replaying a day with the learner costs, so a checkpoint keeps
 /// this state (`CoreCheckpoint.ranges`) and a resume takes it from there instead of timing the lanes of the day again
 /// (`Replayer.Options.ranges`). Checkpoint lines change nothing here, so the state a checkpoint holds is the state
 /// after its lines.
-struct RangeLearner: Codable, Sendable {
+public struct RangeLearner: Codable, Sendable {
     private(set) var calibration = RangeCalibration()
     private var given = GivenRanges()
     /// The time of the last event noted: the riders whose moments the clock has passed since give their ranges.
@@ -30,12 +30,12 @@ struct RangeLearner: Codable, Sendable {
     static let panel = 100
     static let sweepEvery = 10_000
 
-    init() {}
+    public init() {}
 
     private enum CodingKeys: String, CodingKey { case calibration, given, notedAt, sinceSweep }
 
     /// A state read from a checkpoint, whose numbers are checked as any input's are.
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         calibration = try c.decode(RangeCalibration.self, forKey: .calibration)
         given = try c.decode(GivenRanges.self, forKey: .given)
@@ -47,7 +47,7 @@ struct RangeLearner: Codable, Sendable {
     }
 
     /// Takes a committed event (after `world` applied it); lanes are timed with `model`.
-    mutating func note(_ event: Event, world: World, model: ETAModel) {
+    mutating func note(_ event: Event, world: World, model: ETAModel?) {
         switch event.body {
         case .checkpoint:
             return
@@ -87,7 +87,7 @@ struct RangeLearner: Codable, Sendable {
     }
 
     /// Offers the range `rider`'s lane gives each delivery on it at `now`, as the outlook times it with `model`.
-    private mutating func give(_ rider: String, world: World, model: ETAModel, at now: Instant) {
+    private mutating func give(_ rider: String, world: World, model: ETAModel?, at now: Instant) {
         guard let timing = Outlook.timing(of: rider, world: world, now: now, planner: InsertionPlanner(), risk: RiskModel(), learned: model) else { return }
         for (i, info) in timing.infos.enumerated() where info.kind == .delivery {
             guard let order = timing.orders[info.ref] else { continue }
