@@ -85,8 +85,10 @@ import Testing
         #expect(first.status == 0 && !first.stderr.contains("ranges"), "\(first.stderr)")
         #expect(try !firstLine(yesterday).contains(#""ranges""#))
 
-        // A board or a core of the next day (any seed) finds it, not a later day's (a day run again after).
+        // A board or a core of the next day (any seed) finds it, not a later day's (a day run again after), and a
+        // named pipe named like a later earlier day is passed over, not waited on.
         try FileManager.default.copyItem(atPath: yesterday, toPath: state + "/city-2027-03-05-seed3.jsonl")
+        #expect(mkfifo(state + "/city-2027-03-01-seed9.jsonl", 0o600) == 0)
         let core = try CoreProcess(["--scenario", city, "--date", Self.day, "--eta-model", model, "--paused"], socket: state + "/city-\(Self.day)-seed1.sock", in: folder)
         #expect(core.stop() == 0, "\(core.output)")
         #expect(core.output.contains("the lanes' ranges start from the end of 2027-03-01 (\(yesterday))"), "\(core.output)")
@@ -112,6 +114,8 @@ import Testing
         #expect(refused.status == 1 && refused.stderr.contains("its lanes were timed by the travel model, this day's by a learned ETA model"), "\(refused.stderr)")
         let travelAgain = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", "none", "--ranges-from", timedByTravel])
         #expect(travelAgain.status == 0 && travelAgain.stderr.contains("the lanes' ranges start from the end of \(timedByTravel)"), "\(travelAgain.stderr)")
+        let pipe = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--ranges-from", state + "/city-2027-03-01-seed9.jsonl"])
+        #expect(pipe.status == 1 && pipe.stderr.contains("is not a file (a named pipe, device or socket)"), "\(pipe.stderr)")
         let early = folder + "/early.jsonl"
         #expect(try Tower.run(["simulate", "--scenario", city, "--until", "06:00", "--eta-model", model, "--journal", early]).status == 0)
         let unlearned = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--ranges-from", early])

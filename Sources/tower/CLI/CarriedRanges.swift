@@ -25,6 +25,10 @@ enum CarriedRanges {
         if named == "none" { return nil }
         func model(_ fingerprint: String) -> String { fingerprint.isEmpty ? "the travel model" : "a learned ETA model" }
         if let named {
+            // Read to its end: a named pipe nobody writes to would hold the start for ever.
+            if let type = (try? FileManager.default.attributesOfItem(atPath: named))?[.type] as? FileAttributeType, type != .typeRegular {
+                throw ToolError("--\(option.name) \(TextSanitizer.clean(named)) is not a file (\(type == .typeDirectory ? "a folder" : "a named pipe, device or socket")): it names an earlier day's journal")
+            }
             guard let learned = try Replayer.learnedRanges(path: named) else {
                 throw ToolError("\(TextSanitizer.clean(named)): no checkpoint in it holds the lanes' ranges learned from an arrival (a day stopped before its first checkpoint or its first arrival)")
             }
@@ -56,7 +60,8 @@ enum CarriedRanges {
             guard file.hasPrefix(prefix), file.utf8.count >= prefix.utf8.count + date.utf8.count else { return nil }
             let rest = file.dropFirst(prefix.count)
             let day = String(rest.prefix(date.count)), tail = rest.dropFirst(date.count)
-            guard isDate(day), day < date, tail == suffix || (isSeeded(tail) && isSeeded(suffix)) else { return nil }
+            guard isDate(day), day < date, tail == suffix || (isSeeded(tail) && isSeeded(suffix)),
+                  (try? FileManager.default.attributesOfItem(atPath: folder + "/" + file))?[.type] as? FileAttributeType == .typeRegular else { return nil }
             return (day, folder + "/" + file)
         }.sorted { ($0.0, $0.1) > ($1.0, $1.1) }
     }
