@@ -8,7 +8,8 @@
 /// forecast and not the remedies (under continuous-auto a flag is often what makes an order not late).
 ///
 /// With a `learned` model the outlook's ETAs come from it, learning online from every attempt of the day (as on
-/// the board); without, from the travel model.
+/// the board); without, from the travel model. The lanes' ranges start from `startingRanges` (another day's end, as
+/// a core started with `--date` takes them) or from the model's own spreads, and learn through the day either way.
 public struct RiskEvaluation: Sendable {
     public var late = 0
     public var flagged = 0

@@ -26,7 +26,7 @@ enum RiskBench {
             print(String(format: "  lanes' P10–P90 against when service began (first attempts, every %d min): ", Int(RiskEvaluation.defaultStep / 60))
                   + coverage(total.ranges))
             guard days.count > 1 else { continue }
-            var carried: RangeCalibration? = days[0].learnedRanges
+            var carried = days[0].learnedRanges
             var fresh = RiskEvaluation.Sum(), followed = RiskEvaluation.Sum()
             for (seed, day) in zip(seeds, days).dropFirst() {
                 let next = try RiskEvaluation(scenario: scenario, seed: seed, learned: model, startingRanges: carried)

@@ -46,7 +46,8 @@ public struct RangeLearner: Codable, Sendable {
         }
     }
 
-    /// Takes a committed event (after `world` applied it); lanes are timed with `model`.
+    /// Takes a committed event (after `world` applied it); lanes are timed with `model`, or the travel model without
+    /// one. A day's `session.started` that carries ranges sets where they start.
     mutating func note(_ event: Event, world: World, model: ETAModel?) {
         switch event.body {
         case .checkpoint:
