@@ -402,5 +402,9 @@ import Testing
         // (against the end of service they would not).
         #expect(day.ranges.allSatisfy { $0.stops > 0 && $0.early + $0.late <= $0.stops }, "\(day.ranges)")
         #expect(day.ranges[0].coverage > 0.7, "\(day.ranges[0])")
+        // The morning's are some of them, not all: those given before 10:00.
+        let morning = day.morningRanges.map(\.stops).reduce(0, +), all = day.ranges.map(\.stops).reduce(0, +)
+        #expect(morning > 0 && morning < all, "\(morning) of \(all)")
+        #expect(zip(day.morningRanges, day.ranges).allSatisfy { $0.stops <= $1.stops && $0.early <= $1.early && $0.late <= $1.late })
     }
 }

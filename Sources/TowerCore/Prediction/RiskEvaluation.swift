@@ -25,6 +25,11 @@ public struct RiskEvaluation: Sendable {
     /// delivered at their first attempt and ranges given before the rider arrived; by how far ahead the ETA was
     /// (`rangeHorizons`).
     public var ranges = RiskEvaluation.rangeHorizons.map { _ in RangeCount() }
+    /// Of those, the ranges given before `morningEnds` (local time): what a day's own arrivals cannot have taught yet
+    /// when they are given hours ahead.
+    public var morningRanges = RiskEvaluation.rangeHorizons.map { _ in RangeCount() }
+    /// The local time (seconds of the day) before which a range counts as the morning's.
+    public static let morningEnds = 10 * 3600
     /// How the lanes' ranges spread at the day's end: what the next day may start from.
     public var learnedRanges = RangeCalibration()
 
@@ -75,9 +80,13 @@ public struct RiskEvaluation: Sendable {
             let began = max(arrived, order.window.start)
             for range in told where range.at < arrived {
                 let band = RiskEvaluation.rangeHorizons.firstIndex { range.eta - range.at < $0.below }!
-                ranges[band].stops += 1
-                if began < range.range.lowerBound { ranges[band].early += 1 }
-                if began > range.range.upperBound { ranges[band].late += 1 }
+                let count = { (counts: inout [RangeCount]) in
+                    counts[band].stops += 1
+                    if began < range.range.lowerBound { counts[band].early += 1 }
+                    if began > range.range.upperBound { counts[band].late += 1 }
+                }
+                count(&ranges)
+                if range.at < scenario.time(Self.morningEnds) { count(&morningRanges) }
             }
         }
         for id in world.orderIDs {

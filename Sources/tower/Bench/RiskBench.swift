@@ -34,8 +34,11 @@ enum RiskBench {
                 fresh.add(day)
                 followed.add(next)
             }
+            let morning = String(format: "    of them given before %02d:00: ", RiskEvaluation.morningEnds / 3600)
             print("  days 2-\(days.count), each from the model's own spreads: " + coverage(fresh.ranges))
+            print(morning + coverage(fresh.morningRanges))
             print("  days 2-\(days.count), each from the day before's end: " + coverage(followed.ranges))
+            print(morning + coverage(followed.morningRanges))
         }
     }
 
@@ -57,10 +60,14 @@ extension RiskEvaluation {
     struct Sum {
         var late = 0, flagged = 0, lateAndFlagged = 0, deliveredLate = 0, deliveredLateAndFlagged = 0
         var ranges = RiskEvaluation.rangeHorizons.map { _ in RiskEvaluation.RangeCount() }
+        var morningRanges = RiskEvaluation.rangeHorizons.map { _ in RiskEvaluation.RangeCount() }
         mutating func add(_ day: RiskEvaluation) {
             late += day.late; flagged += day.flagged; lateAndFlagged += day.lateAndFlagged
             deliveredLate += day.deliveredLate; deliveredLateAndFlagged += day.deliveredLateAndFlagged
-            for band in ranges.indices { ranges[band].add(day.ranges[band]) }
+            for band in ranges.indices {
+                ranges[band].add(day.ranges[band])
+                morningRanges[band].add(day.morningRanges[band])
+            }
         }
         var deliveredRecall: Double { deliveredLate == 0 ? 1 : Double(deliveredLateAndFlagged) / Double(deliveredLate) }
         var recall: Double { late == 0 ? 1 : Double(lateAndFlagged) / Double(late) }
