@@ -78,24 +78,27 @@ struct CoreStart {
         } else {
             // Copies of self's, for the closure (an initializer's closure may not capture self).
             let (eta, scenario, journalPath) = (eta, scenario, journalPath)
-            let begin = { (projections: DayProjections) in
+            let begin = { (projections: DayProjections, ranges: RangeCalibration?) in
                 try SessionStarter.start(scenario: scenario, seed: seed, journalPath: journalPath, durability: .live,
-                                         mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name, ranges: carried?.ranges,
+                                         mode: choice.mode, policy: choice.policy, eta: eta, policyName: choice.name, ranges: ranges,
                                          projections: projections, progress: { progress?($0, "resuming the journal") })
             }
             let started: SessionStarter.Session
             do {
-                started = try begin(projections)
+                started = try begin(projections, carried?.ranges)
             } catch let foreign as ForeignJournal where arguments.value("journal") == nil && arguments.value("eta-model") == nil {
                 // A simulated day in the journal nobody named, written by another build (its plans or its trained
                 // model differ): playing the day again loses nothing, and the board must open after an upgrade.
                 // The old journal is kept beside it, as --fresh keeps it.
                 try files.moveAside()
                 projections = DayProjections(planLock: scenario.planLock)
-                started = try begin(projections)
+                // A new day now, so its ranges start from the day before's as any new day's do.
+                let again = try CarriedRanges.find(arguments, eta: eta, journal: journalPath, scenario: scenario)
+                started = try begin(projections, again?.ranges)
                 // What matters first, for a board's status line: the day started over and where the old one is.
                 notes.append("the day started over: its journal, written by another build of Tower, is kept as \(journalPath).old "
                              + "(\(TextSanitizer.clean(String(foreign.message.prefix(300)))))")
+                if let again { notes.append(again.note) }
             }
             engine = started.engine
             source = SimulationSource(simulation: started.simulation)
