@@ -85,8 +85,8 @@ import Testing
         #expect(first.status == 0 && !first.stderr.contains("ranges"), "\(first.stderr)")
         #expect(try !firstLine(yesterday).contains(#""ranges""#))
 
-        // A board or a core of the next day (any seed) finds it, not a later day's (a day run again after), and a
-        // named pipe named like a later earlier day is passed over, not waited on.
+        // A board or a core of the next day (any seed) finds it, not a later day's (a day run again after); a named
+        // pipe named like another journal of that day is passed over, not waited on.
         try FileManager.default.copyItem(atPath: yesterday, toPath: state + "/city-2027-03-05-seed3.jsonl")
         #expect(mkfifo(state + "/city-2027-03-01-seed9.jsonl", 0o600) == 0)
         let core = try CoreProcess(["--scenario", city, "--date", Self.day, "--eta-model", model, "--paused"], socket: state + "/city-\(Self.day)-seed1.sock", in: folder)
@@ -98,7 +98,7 @@ import Testing
         let other = folder + "/other.jsonl"
         let named = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--journal", other, "--ranges-from", yesterday])
         #expect(named.status == 0 && named.stderr.contains("the lanes' ranges start from the end of \(yesterday)"), "\(named.stderr)")
-        #expect(try firstLine(other) .contains(#""ranges":""#))
+        #expect(try firstLine(other).contains(#""ranges":""#))
         try FileManager.default.removeItem(atPath: other)
         let without = try Tower.run(["simulate", "--scenario", city, "--date", Self.day, "--seed", "2", "--until", "08:00", "--eta-model", model,
                                      "--journal", state + "/city-\(Self.day)-seed2.jsonl", "--ranges-from", "none"])
