@@ -94,11 +94,19 @@ import Testing
         #expect(core.output.contains("the lanes' ranges start from the end of 2027-03-01 (\(yesterday))"), "\(core.output)")
         let started = try firstLine(state + "/city-\(Self.day)-seed1.jsonl")
         #expect(started.contains(#""ranges":""#), "\(started)")
+        // Started again, it resumes its day from the ranges its first line holds, and says so when asked for others.
+        let again = try CoreProcess(["--scenario", city, "--date", Self.day, "--eta-model", model, "--paused", "--ranges-from", "none"],
+                                    socket: state + "/city-\(Self.day)-seed1.sock", in: folder)
+        #expect(again.stop() == 0, "\(again.output)")
+        #expect(again.output.contains("--ranges-from is not used: \(state)/city-\(Self.day)-seed1.jsonl resumes its day"), "\(again.output)")
+        #expect(try firstLine(state + "/city-\(Self.day)-seed1.jsonl") == started)
 
         let other = folder + "/other.jsonl"
         let named = try Tower.run(["simulate", "--scenario", city, "--until", "08:00", "--eta-model", model, "--journal", other, "--ranges-from", yesterday])
         #expect(named.status == 0 && named.stderr.contains("the lanes' ranges start from the end of \(yesterday)"), "\(named.stderr)")
         #expect(try firstLine(other).contains(#""ranges":""#))
+        let resumed = try Tower.run(["simulate", "--scenario", city, "--until", "09:00", "--eta-model", model, "--journal", other, "--ranges-from", "none"])
+        #expect(resumed.status == 0 && resumed.stderr.contains("--ranges-from is not used: \(other) resumes its day"), "\(resumed.stderr)")
         try FileManager.default.removeItem(atPath: other)
         let without = try Tower.run(["simulate", "--scenario", city, "--date", Self.day, "--seed", "2", "--until", "08:00", "--eta-model", model,
                                      "--journal", state + "/city-\(Self.day)-seed2.jsonl", "--ranges-from", "none"])

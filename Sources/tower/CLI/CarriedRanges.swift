@@ -15,13 +15,16 @@ enum CarriedRanges {
         help: "Start the lanes' P10-P90 ranges from how they spread at the end of this earlier day's journal ('none': from the model's own). "
             + "Default with --date: the latest earlier day of the same city in the state folder.")
 
-    /// The ranges a new day (`journal` missing or empty: one that resumes has its own start) starts from and a line
-    /// saying where they came from: `--ranges-from`'s journal, else, for a journal named by its date (`--date`), the
-    /// latest earlier day's journal beside it that holds them, learned on lanes timed by the same kind of model
-    /// (learned, or the travel model: each side is a factor on that model's own spread). Nil when no such day is found.
-    static func find(_ arguments: ParsedArguments, eta: ETAModel?, journal: String?, scenario: Scenario) throws -> (ranges: RangeCalibration, note: String)? {
-        if let journal, ((try? FileManager.default.attributesOfItem(atPath: journal))?[.size] as? Int ?? 0) > 0 { return nil }
+    /// The ranges a new day (`journal` missing or empty) starts from and a line saying where they came from:
+    /// `--ranges-from`'s journal, else, for a journal named by its date (`--date`), the latest earlier day's journal
+    /// beside it that holds them, learned on lanes timed by the same kind of model (learned, or the travel model: each
+    /// side is a factor on that model's own spread). Nil when no such day is found. A journal that resumes has its own
+    /// start on its first line: no ranges, and a line saying so when `--ranges-from` asked for some.
+    static func find(_ arguments: ParsedArguments, eta: ETAModel?, journal: String?, scenario: Scenario) throws -> (ranges: RangeCalibration?, note: String)? {
         let named = arguments.value(option.name)
+        if let journal, ((try? FileManager.default.attributesOfItem(atPath: journal))?[.size] as? Int ?? 0) > 0 {
+            return named.map { _ in (nil, "--\(option.name) is not used: \(TextSanitizer.clean(journal)) resumes its day, whose ranges started as its first line says") }
+        }
         if named == "none" { return nil }
         func model(_ fingerprint: String) -> String { fingerprint.isEmpty ? "the travel model" : "a learned ETA model" }
         if let named {

@@ -66,14 +66,13 @@ struct CoreStart {
         var start: Instant
         var notes: [String] = []
         let carried = try CarriedRanges.find(arguments, eta: eta, journal: journalPath, scenario: scenario)
-        if let carried { notes.append(carried.note) }
         // The recent log and the KPI trend, noted while the journal replays and the day catches up.
         var projections = DayProjections(planLock: scenario.planLock)
         if let feedPath {
             let opened = try Self.openFeed(feedPath, scenario: scenario, journalPath: journalPath, choice: choice, eta: eta,
                                            ranges: carried?.ranges, deadLetterPath: deadLetterPath, projections: projections)
             (engine, source) = (opened.engine, opened.source)
-            notes += opened.notes
+            notes += (carried.map { [$0.note] } ?? []) + opened.notes
             start = engine.world.clock ?? scenario.dayStart
         } else {
             // Copies of self's, for the closure (an initializer's closure may not capture self).
@@ -86,6 +85,7 @@ struct CoreStart {
             let started: SessionStarter.Session
             do {
                 started = try begin(projections, carried?.ranges)
+                if let carried { notes.append(carried.note) }
             } catch let foreign as ForeignJournal where arguments.value("journal") == nil && arguments.value("eta-model") == nil {
                 // A simulated day in the journal nobody named, written by another build (its plans or its trained
                 // model differ): playing the day again loses nothing, and the board must open after an upgrade.
