@@ -103,10 +103,10 @@ public enum WholeFile {
         }
     }
 
-    /// Refuses `path` when it is there and is not a regular file. What is read back and appended to (a journal, an
-    /// outbox, dead letters) must be one: reading a named pipe waits for a writer that never comes, and a device
-    /// takes what it is given and gives nothing back.
-    public static func requireRegular(_ path: String, what: String) throws {
+    /// Refuses `path` when it is there and is not a regular file, saying `why` it must be one. What is read back and
+    /// appended to (a journal, an outbox, dead letters) must be: reading a named pipe waits for a writer that never
+    /// comes, and a device takes what it is given and gives nothing back.
+    public static func requireRegular(_ path: String, what: String, why: String = "it is read back and appended to") throws {
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG else { return }
         let kind = switch status.st_mode & S_IFMT {
@@ -114,7 +114,7 @@ public enum WholeFile {
         case S_IFIFO: "a named pipe"
         default: "a device or socket"
         }
-        throw ToolError("\(what) \(shown(path)) is \(kind), not a file: it is read back and appended to")
+        throw ToolError("\(what) \(shown(path)) is \(kind), not a file: \(why)")
     }
 
     private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }

@@ -29,9 +29,7 @@ enum CarriedRanges {
         func model(_ fingerprint: String) -> String { fingerprint.isEmpty ? "the travel model" : "a learned ETA model" }
         if let named {
             // Read to its end: a named pipe nobody writes to would hold the start for ever.
-            if let type = (try? FileManager.default.attributesOfItem(atPath: named))?[.type] as? FileAttributeType, type != .typeRegular {
-                throw ToolError("--\(option.name) \(TextSanitizer.clean(named)) is not a file (\(type == .typeDirectory ? "a folder" : "a named pipe, device or socket")): it names an earlier day's journal")
-            }
+            try WholeFile.requireRegular(named, what: "--\(option.name)", why: "it names an earlier day's journal")
             guard let learned = try Replayer.learnedRanges(path: named) else {
                 throw ToolError("\(TextSanitizer.clean(named)): no checkpoint in it holds the lanes' ranges learned from an arrival (a day stopped before its first checkpoint or its first arrival)")
             }
