@@ -57,11 +57,17 @@ final class CoreLedger {
         }
         if stepStart == nil { stepStart = event.seq }
         world.apply(event)
-        learner?.note(event, world: world)
-        ranges.note(event, world: world, model: learner?.model)
+        Self.learn(event, world: &world, learner: &learner, ranges: &ranges)
         observer?(event)
         // After the event's observers, so the record of the model that now times decisions follows it.
         if let retrained = learner?.takeRetrained() { decide(.etaRetrained(version: retrained.version, rows: retrained.rows), at: event.at) }
+    }
+
+    /// Feeds the learners an event, the world lent in place: passed from this class's stored property, each call
+    /// copied the whole world (some forty retains and releases an event).
+    private static func learn(_ event: Event, world: inout World, learner: inout OnlineETA?, ranges: inout RangeLearner) {
+        learner?.note(event, world: world)
+        ranges.note(event, world: world, model: learner?.model)
     }
 
     /// Journals and applies one of the core's own decisions. A decision that does not fit the world (a planner

@@ -367,7 +367,7 @@ final class Dispatcher {
         // find no delivery stop on the rider's route).
         let stops = world.routes[riderID]?.stops ?? []
         let start = planner.start(of: rider, now: time, in: world), conditions = TravelConditions(world)
-        let resolved = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: time) }
+        let resolved = StopInfo.resolve(stops, in: world, now: time)
         let delivery = Stop(order: orderID, kind: .delivery, eta: time)
         guard let deliveryInfo = StopInfo(delivery, ref: -1, in: world, now: time) else { return }
         let cost = { (infos: [StopInfo]) in

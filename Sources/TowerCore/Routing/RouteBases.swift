@@ -25,7 +25,7 @@ final class RouteBases {
         init(_ rider: Rider, in world: World, now: Instant, planner: InsertionPlanner, conditions: TravelConditions) {
             self.rider = rider
             routeStops = world.routes[rider.id]?.stops ?? []
-            route = routeStops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
+            route = StopInfo.resolve(routeStops, in: world, now: now)
             start = planner.start(of: rider, now: now, in: world)
             before = planner.evaluator.evaluate(route, profile: rider.profile, from: start, conditions: conditions, wantETAs: false).cost
             frozen = planner.frozenPrefix(of: rider, route: routeStops)

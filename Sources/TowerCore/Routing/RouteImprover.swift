@@ -9,7 +9,7 @@ public struct RouteImprover: Sendable {
     /// The improved route with its ETAs and cost, planned at `now`, or nil when no move lowers the cost.
     public func improve(_ stops: [Stop], rider: Rider, start: RouteEvaluator.Start, frozen: Int, now: Instant,
                         in world: World) -> (stops: [Stop], cost: Double)? {
-        var infos = stops.enumerated().compactMap { StopInfo($1, ref: $0, in: world, now: now) }
+        var infos = StopInfo.resolve(stops, in: world, now: now)
         guard infos.count == stops.count, infos.count > 2 else { return nil }
         let conditions = TravelConditions(world)
         func cost(_ candidate: [StopInfo]) -> Double? {

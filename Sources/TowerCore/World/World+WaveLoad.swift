@@ -5,7 +5,7 @@ extension World {
     public mutating func putOrder(_ order: Order) {
         if waveLoad.count != channels.thirdPartyWaves.count { recountWaves() }  // never index past the waves
         let old = orders[order.id]
-        if let wave = old.flatMap(thirdPartyWave) { waveLoad[wave] -= 1 }
+        if let old, let wave = thirdPartyWave(of: old) { waveLoad[wave] -= 1 }
         dueOrders.update(from: old, to: order)
         orders[order.id] = order
         if let new = thirdPartyWave(of: order) { waveLoad[new] += 1 }

@@ -140,7 +140,8 @@ public struct World: Sendable, Codable {
 
     /// Where a stop is.
     public func location(of stop: Stop) -> GeoPoint? {
-        orders[stop.order].flatMap { location(of: stop.kind, order: $0) }
+        guard let order = orders[stop.order] else { return nil }
+        return location(of: stop.kind, order: order)
     }
 
     /// Where a stop of `kind` for `order` is: its drop, or where it is picked up.
