@@ -37,7 +37,7 @@ public struct StopInfo: Sendable {
     /// `stops` resolved in `world`, each with its index as its `ref`; a stop whose order is unknown is left out.
     /// A loop, not a closure: a closure's capture of `world` copies the whole world (some forty retains and
     /// releases), and a route is resolved for each rider an insertion tries.
-    public static func resolve(_ stops: [Stop], in world: World, now: Instant) -> [StopInfo] {
+    static func resolve(_ stops: [Stop], in world: World, now: Instant) -> [StopInfo] {
         var infos: [StopInfo] = []
         infos.reserveCapacity(stops.count)
         let orders = world.orders
