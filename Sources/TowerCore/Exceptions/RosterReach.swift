@@ -22,7 +22,7 @@ struct RosterReach {
     /// The riders in `world` who can still take new work at `now`: not gone home, and not ending their shift within
     /// half an hour. These and `canEverTake`'s checks are `InsertionPlanner.unfit`'s, read per kind of rider rather
     /// than per rider; a rule added there belongs here too.
-    init(_ world: World, now: Instant) {
+    init(_ world: borrowing World, now: Instant) {
         var latest: [Kind: Instant] = [:]
         for id in world.riderIDs {
             guard let (kind, end) = world.riders.withValue(id, { rider -> (Kind, Instant)? in

@@ -116,7 +116,7 @@ struct KPITally: Sendable {
 
 extension KPITally.OrderShare {
     /// As `RunReport` counts an order.
-    init(_ order: Order, in world: World, recorder: KPIRecorder, failedCost: Double) {
+    init(_ order: Order, in world: borrowing World, recorder: KPIRecorder, failedCost: Double) {
         if order.attempts > 0 { attempted = 1 }
         if order.status == .open { open = 1 }
         if order.status == .failed { failed = 1; paid = failedCost }

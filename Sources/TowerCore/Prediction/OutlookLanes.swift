@@ -15,7 +15,7 @@ public struct OutlookLanes: Sendable {
         var route: Route?
         var orders: [Order?]
 
-        init?(_ id: String, world: World) {
+        init?(_ id: String, world: borrowing World) {
             guard let rider = world.riders[id] else { return nil }
             self.rider = rider
             route = world.routes[id]
@@ -30,7 +30,7 @@ public struct OutlookLanes: Sendable {
         var horizon: Int64?
         var model: Int?
 
-        init(world: World, horizon: Int64?, learned: ETAModel?) {
+        init(world: borrowing World, horizon: Int64?, learned: ETAModel?) {
             incidents = world.incidents
             channels = world.channels
             hubs = world.hubs

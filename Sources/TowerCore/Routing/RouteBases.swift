@@ -22,7 +22,7 @@ final class RouteBases {
         let frozen: Int
         private var routeScan: RouteScan?
 
-        init(_ rider: Rider, in world: World, now: Instant, planner: InsertionPlanner, conditions: TravelConditions) {
+        init(_ rider: Rider, in world: borrowing World, now: Instant, planner: InsertionPlanner, conditions: TravelConditions) {
             self.rider = rider
             routeStops = world.routes[rider.id]?.stops ?? []
             route = StopInfo.resolve(routeStops, in: world, now: now)

@@ -25,7 +25,7 @@ public struct StopInfo: Sendable {
 
     /// Resolves `stop` in `world` for a route planned at `now` (how far ahead it lies sets its reserve, see
     /// `RouteEvaluator.latestArrival`); nil when its order is unknown.
-    public init?(_ stop: Stop, ref: Int, in world: World, now: Instant) {
+    public init?(_ stop: Stop, ref: Int, in world: borrowing World, now: Instant) {
         // The order copied out, not read in place through a closure: the closure's capture of `world` copied the
         // whole world (some forty retains), where an order is a dozen. The map is taken first: read through
         // `world` the lookup copied the world too (seen in `tower bench events`' profile).
@@ -49,7 +49,7 @@ public struct StopInfo: Sendable {
     }
 
     /// As above, with the stop's order already looked up.
-    public init?(_ stop: Stop, ref: Int, order: Order, in world: World, now: Instant) {
+    public init?(_ stop: Stop, ref: Int, order: Order, in world: borrowing World, now: Instant) {
         guard let location = world.location(of: stop.kind, order: order) else { return nil }
         kind = stop.kind
         self.ref = ref

@@ -110,7 +110,7 @@ public struct TravelConditions: Sendable {
         return (x * x + y * y).squareRoot()
     }
 
-    public init(_ world: World) {
+    public init(_ world: borrowing World) {
         let latitude = world.bounds?.center.lat ?? 0
         kmPerDegreeLon = TravelConditions.kmPerDegreeLat * cos(latitude * Double.pi / 180)
         zones = world.zoneList
