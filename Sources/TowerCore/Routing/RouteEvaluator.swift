@@ -27,10 +27,8 @@ public struct StopInfo: Sendable {
     /// `RouteEvaluator.latestArrival`); nil when its order is unknown.
     public init?(_ stop: Stop, ref: Int, in world: borrowing World, now: Instant) {
         // The order copied out, not read in place through a closure: the closure's capture of `world` copied the
-        // whole world (some forty retains), where an order is a dozen. The map is taken first: read through
-        // `world` the lookup copied the world too (seen in `tower bench events`' profile).
-        let orders = world.orders
-        guard let order = orders[stop.order] else { return nil }
+        // whole world (some forty retains), where an order is a dozen.
+        guard let order = world.orders[stop.order] else { return nil }
         self.init(stop, ref: ref, order: order, in: world, now: now)
     }
 
@@ -40,10 +38,8 @@ public struct StopInfo: Sendable {
     static func resolve(_ stops: [Stop], in world: World, now: Instant) -> [StopInfo] {
         var infos: [StopInfo] = []
         infos.reserveCapacity(stops.count)
-        let orders = world.orders
         for index in stops.indices {
-            guard let order = orders[stops[index].order] else { continue }
-            if let info = StopInfo(stops[index], ref: index, order: order, in: world, now: now) { infos.append(info) }
+            if let info = StopInfo(stops[index], ref: index, in: world, now: now) { infos.append(info) }
         }
         return infos
     }
