@@ -24,7 +24,8 @@ public struct StopInfo: Sendable {
     public var readyAt: Instant?
 
     /// Resolves `stop` in `world` for a route planned at `now` (how far ahead it lies sets its reserve, see
-    /// `RouteEvaluator.latestArrival`); nil when its order is unknown.
+    /// `RouteEvaluator.latestArrival`); nil when its order is unknown. The world is borrowed, here and in the other
+    /// initialisers that only read it: an initialiser's parameters are otherwise owned, and each call copied it.
     public init?(_ stop: Stop, ref: Int, in world: borrowing World, now: Instant) {
         // The order copied out, not read in place through a closure: the closure's capture of `world` copied the
         // whole world (some forty retains), where an order is a dozen.
